@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Checks what the test suite needs beyond node_modules and provides it where it can: Debian packages
+// (installed with apt-get when running as root) and local services (started with the machine's own
+// start command when down). Anything it cannot provide stops the run with a message naming it exactly.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+
+/** Debian packages the tests use, with what for. */
+const debianPackages = [
+  { name: 'libxml2-utils', why: 'xmllint validates produced XÖV messages against the schemas independently of the gateway' },
+];
+
+/** Services the tests talk to over a real connection; none yet — PostgreSQL and RabbitMQ join with their issues. */
+const services = [];
+
+const problems = [];
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) problems.push(`Node.js >= 20.19 is required (found ${process.versions.node})`);
+}
+
+function installed(pkg) {
+  const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.includes('install ok installed');
+}
+
+function aptInstall(names) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...names], { env, stdio: 'inherit' }).status === 0;
+  if (install()) return true;
+  // A fresh machine may have no package lists yet.
+  spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
+  return install();
+}
+
+function checkDebianPackages() {
+  if (spawnSync('dpkg-query', ['--version']).status !== 0) {
+    problems.push(`not a Debian system: install ${debianPackages.map((p) => p.name).join(', ')} by other means`);
+    return;
+  }
+  const missing = debianPackages.filter((p) => !installed(p.name));
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.name);
+  if (process.getuid?.() === 0) {
+    console.log(`test prerequisites: installing Debian packages ${names.join(', ')}`);
+    if (aptInstall(names) && names.every(installed)) return;
+  }
+  for (const p of missing) problems.push(`Debian package ${p.name} is missing (${p.why}): run "apt-get install -y ${p.name}" as root`);
+}
+
+function reachable(host, port, timeoutMs = 1500) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function checkServices() {
+  for (const service of services) {
+    if (await reachable(service.host, service.port)) continue;
+    console.log(`test prerequisites: ${service.name} is down; starting it with: ${service.start}`);
+    try {
+      execFileSync('sh', ['-c', service.start], { stdio: 'inherit', timeout: 120_000 });
+    } catch {
+      // reported below if it is still unreachable
+    }
+    const deadline = Date.now() + 60_000;
+    let up = false;
+    while (!up && Date.now() < deadline) {
+      up = await reachable(service.host, service.port);
+      if (!up) await new Promise((r) => setTimeout(r, 1000));
+    }
+    if (!up) problems.push(`${service.name} is not reachable on ${service.host}:${service.port} (start it with: ${service.start})`);
+  }
+}
+
+checkNode();
+checkDebianPackages();
+await checkServices();
+if (problems.length > 0) {
+  console.error('test prerequisites missing:\n' + problems.map((p) => `  - ${p}`).join('\n'));
+  process.exit(1);
+}
+console.log('test prerequisites: ok');

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { authorityIdentitySchema } from './routing-schema.js';
+import { regionKeySchema, serviceKeySchema } from './identifiers.js';
+import { secretRefSchema } from './secret-ref.js';
+import { tokenHashSchema } from './token-hash.js';
+
+export const portalSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and hyphens'),
+  name: z.string().min(1).max(200),
+  tokenHashes: z.array(tokenHashSchema).min(1),
+  /** LeiKa keys this portal may submit, or `*` for all. */
+  services: z.array(z.union([serviceKeySchema, z.literal('*')])).min(1),
+  /** ARS prefixes (`14` = Saxony, `146120000000` = Dresden) this portal may submit for. */
+  regions: z.array(z.string().regex(/^[0-9]{1,12}$/, 'must be an ARS or a prefix of one')).min(1),
+});
+
+export type Portal = z.infer<typeof portalSchema>;
+
+export const regionSchema = z.strictObject({
+  ars: regionKeySchema,
+  name: z.string().min(1).max(200),
+  /** The region's authorities by role (e.g. `gewerbeamt`), used as `autor` of the messages written on their behalf. */
+  authorities: z.record(z.string(), authorityIdentitySchema).default({}),
+});
+
+export type Region = z.infer<typeof regionSchema>;
+
+const MiB = 1024 * 1024;
+
+export const gatewaySchema = z.strictObject({
+  listen: z.strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(8080),
+  }).default({ host: '127.0.0.1', port: 8080 }),
+  /** Base URL portals reach the gateway at; `statusUrl` is built from it. Unset: the address it listens on. */
+  publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Relative to the config file's folder. */
+  dataDir: z.string().min(1).default('../data'),
+  store: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('sqlite'), file: z.string().min(1).default('amtsbote.sqlite') }),
+  ]).default({ kind: 'sqlite', file: 'amtsbote.sqlite' }),
+  /** Key for HMACs of content (idempotency); created in the data dir on first start when not set. */
+  hmacSecret: secretRefSchema.optional(),
+  services: z.string().min(1).default('services'),
+  routing: z.string().min(1).default('routing.yaml'),
+  regions: z.array(regionSchema).default([]),
+  /** Seeds the store once, when it holds no portal yet; afterwards the store is the source of truth. */
+  portals: z.array(portalSchema).default([]),
+  limits: z.strictObject({
+    maxBodyBytes: z.number().int().min(1024).default(25 * MiB),
+    maxJsonDepth: z.number().int().min(4).max(256).default(32),
+    idempotencyHours: z.number().min(1).max(24 * 30).default(24),
+  }).default({ maxBodyBytes: 25 * MiB, maxJsonDepth: 32, idempotencyHours: 24 }),
+  product: z.strictObject({
+    name: z.string().default('Amtsbote'),
+    vendor: z.string().default('Amtsbote contributors'),
+  }).default({ name: 'Amtsbote', vendor: 'Amtsbote contributors' }),
+});
+
+export type GatewayConfig = z.infer<typeof gatewaySchema>;

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { configError } from './config-error.js';
+import { gatewaySchema, type GatewayConfig, type Region } from './gateway-schema.js';
+import { readConfigFile } from './read-yaml.js';
+import { routingSchema, type Routing } from './routing-schema.js';
+import { serviceFileSchema, type ServiceFile } from './service-schema.js';
+
+export interface LoadedService {
+  definition: ServiceFile;
+  file: string;
+  /** The JSON Schema of the service's data, parsed. */
+  dataSchema: Record<string, unknown>;
+}
+
+export interface LoadedConfig {
+  configFile: string;
+  configDir: string;
+  dataDir: string;
+  gateway: GatewayConfig;
+  routing: Routing;
+  services: Map<string, LoadedService>;
+  regions: Map<string, Region>;
+  /** SHA-256 over every file loaded, so an operator sees instances whose configuration differs. */
+  hash: string;
+}
+
+export const defaultConfigFile = 'config/gateway.yaml';
+
+export interface LoadOptions {
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Loads and validates the whole configuration; throws an `invalid-config` error naming file and path. */
+export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const configFile = resolve(cwd, options.configFile ?? env.AMTSBOTE_CONFIG ?? defaultConfigFile);
+  const configDir = dirname(configFile);
+  const hash = createHash('sha256');
+
+  const gatewayFile = readConfigFile(configFile, gatewaySchema);
+  hash.update(gatewayFile.raw);
+  const gateway = applyEnvironment(gatewayFile.value, env, configFile);
+
+  const routingFile = resolve(configDir, gateway.routing);
+  const routing = readConfigFile(routingFile, routingSchema);
+  hash.update(routing.raw);
+
+  const services = loadServices(resolve(configDir, gateway.services), hash);
+  checkRoutingAgainstServices(routingFile, routing.value, services);
+
+  const regions = new Map<string, Region>();
+  gateway.regions.forEach((region, i) => {
+    if (regions.has(region.ars)) throw configError(configFile, ['regions', i, 'ars'], `duplicate region ${region.ars}`);
+    regions.set(region.ars, region);
+  });
+
+  const dataDir = env.AMTSBOTE_DATA_DIR ? resolve(cwd, env.AMTSBOTE_DATA_DIR) : resolve(configDir, gateway.dataDir);
+  return { configFile, configDir, dataDir, gateway, routing: routing.value, services, regions, hash: hash.digest('hex') };
+}
+
+function applyEnvironment(gateway: GatewayConfig, env: NodeJS.ProcessEnv, file: string): GatewayConfig {
+  const port = env.AMTSBOTE_PORT;
+  if (port === undefined || port === '') return gateway;
+  const value = Number(port);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw configError(`${file} (AMTSBOTE_PORT)`, ['listen', 'port'], `AMTSBOTE_PORT "${port}" is not a port number`);
+  }
+  return { ...gateway, listen: { ...gateway.listen, port: value } };
+}
+
+function loadServices(dir: string, hash: ReturnType<typeof createHash>): Map<string, LoadedService> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+  } catch {
+    throw configError(dir, [], 'the services folder cannot be read');
+  }
+  const services = new Map<string, LoadedService>();
+  for (const name of names) {
+    const file = join(dir, name);
+    const { value: definition, raw } = readConfigFile(file, serviceFileSchema);
+    hash.update(raw);
+    if (services.has(definition.key)) throw configError(file, ['key'], `service ${definition.key} is defined twice`);
+    const schemaFile = resolve(dir, definition.dataSchema);
+    let schemaRaw: string;
+    try {
+      schemaRaw = readFileSync(schemaFile, 'utf8');
+    } catch {
+      throw configError(file, ['dataSchema'], `schema file ${definition.dataSchema} cannot be read`);
+    }
+    hash.update(schemaRaw);
+    let dataSchema: unknown;
+    try {
+      dataSchema = JSON.parse(schemaRaw);
+    } catch (e) {
+      throw configError(schemaFile, [], `is not valid JSON: ${(e as Error).message}`);
+    }
+    if (typeof dataSchema !== 'object' || dataSchema === null || Array.isArray(dataSchema)) {
+      throw configError(schemaFile, [], 'must be a JSON Schema object');
+    }
+    services.set(definition.key, { definition, file, dataSchema: dataSchema as Record<string, unknown> });
+  }
+  return services;
+}
+
+function checkRoutingAgainstServices(file: string, routing: Routing, services: Map<string, LoadedService>): void {
+  routing.rules.forEach((rule, i) => {
+    if (!services.has(rule.service)) throw configError(file, ['rules', i, 'service'], `unknown service ${rule.service}`);
+  });
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { serviceKeySchema } from './identifiers.js';
+
+/** Media type as `type/subtype`, lower case. */
+const mediaTypeSchema = z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf');
+
+/** One file per service under config/services/; the data schema is a JSON Schema file beside it. */
+export const serviceFileSchema = z.strictObject({
+  key: serviceKeySchema,
+  name: z.string().min(1).max(200),
+  description: z.string().max(1000).optional(),
+  /** Where the LeiKa key was confirmed (a public source). */
+  leikaSource: z.string().min(1),
+  /** JSON Schema (draft 2020-12) of the submission's `data`, relative to the service file. */
+  dataSchema: z.string().min(1),
+  attachments: z
+    .strictObject({
+      maxCount: z.number().int().min(0).max(100),
+      maxBytes: z.number().int().min(1),
+      mediaTypes: z.array(mediaTypeSchema),
+    })
+    .default({ maxCount: 0, maxBytes: 1, mediaTypes: [] }),
+  standard: z
+    .strictObject({
+      name: z.string().min(1),
+      versions: z.array(z.string().min(1)).min(1),
+      /** Which authority of the region writes the message (its `autor`), e.g. `gewerbeamt`. */
+      author: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+export type ServiceFile = z.infer<typeof serviceFileSchema>;

@@ -1,0 +1,96 @@
+/**
+ * Errors with a stable code. Every layer throws these; only the HTTP layer turns them into
+ * RFC 9457 problem+json (`type: https://amtsbote.dev/problems/<code>`), so the code is the contract.
+ */
+export interface FieldError {
+  /** JSON pointer (RFC 6901) into the request body, e.g. `/data/persons/0/familyName`. */
+  pointer: string;
+  detail: string;
+}
+
+export type ProblemCode =
+  | 'invalid-envelope'
+  | 'invalid-json'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'unknown-service'
+  | 'unroutable-region'
+  | 'invalid-data'
+  | 'invalid-attachment'
+  | 'invalid-message'
+  | 'idempotency-conflict'
+  | 'invalid-config'
+  | 'unavailable'
+  | 'internal';
+
+export const problemStatus: Record<ProblemCode, number> = {
+  'invalid-envelope': 400,
+  'invalid-json': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  'method-not-allowed': 405,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'unknown-service': 422,
+  'unroutable-region': 422,
+  'invalid-data': 422,
+  'invalid-attachment': 422,
+  'invalid-message': 422,
+  'idempotency-conflict': 409,
+  'invalid-config': 500,
+  unavailable: 503,
+  internal: 500,
+};
+
+export const problemTitle: Record<ProblemCode, string> = {
+  'invalid-envelope': 'The submission envelope is invalid',
+  'invalid-json': 'The request body is not valid JSON',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Not allowed for this caller',
+  'not-found': 'Not found',
+  'method-not-allowed': 'Method not allowed',
+  'payload-too-large': 'Payload too large',
+  'unsupported-media-type': 'Unsupported media type',
+  'unknown-service': 'Unknown service',
+  'unroutable-region': 'No destination for this service and region',
+  'invalid-data': 'The submission data is invalid',
+  'invalid-attachment': 'An attachment is invalid',
+  'invalid-message': 'The generated message does not validate',
+  'idempotency-conflict': 'Idempotency key reused with other content',
+  'invalid-config': 'Invalid configuration',
+  unavailable: 'Service unavailable',
+  internal: 'Internal error',
+};
+
+export class AmtsboteError extends Error {
+  readonly code: ProblemCode;
+  readonly errors: FieldError[];
+  /** Extra members for the problem document (never personal data). */
+  readonly extensions: Record<string, unknown>;
+
+  constructor(code: ProblemCode, detail: string, errors: FieldError[] = [], extensions: Record<string, unknown> = {}) {
+    super(detail);
+    this.name = 'AmtsboteError';
+    this.code = code;
+    this.errors = errors;
+    this.extensions = extensions;
+  }
+}
+
+export function isAmtsboteError(value: unknown): value is AmtsboteError {
+  return value instanceof AmtsboteError;
+}
+
+/** Escapes one reference token of a JSON pointer (RFC 6901). */
+export function pointerToken(token: string | number): string {
+  return String(token).replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+export function joinPointer(...tokens: (string | number)[]): string {
+  return tokens.map((t) => '/' + pointerToken(t)).join('');
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { deliveryStates } from '../store/types.js';
+
+/** Response schemas of the portal API. They feed the OpenAPI document; a test checks real responses against it. */
+const status = z.enum(deliveryStates);
+
+export const acceptedSchema = z
+  .object({
+    submissionId: z.string(),
+    status,
+    statusUrl: z.url(),
+    destinations: z.array(z.object({ destinationId: z.string(), messageId: z.string(), status })),
+  })
+  .meta({ id: 'Accepted' });
+
+export const submissionStatusSchema = z
+  .object({
+    submissionId: z.string(),
+    serviceKey: z.string(),
+    regionKey: z.string(),
+    reference: z.string().optional(),
+    test: z.boolean(),
+    status,
+    statusUrl: z.url(),
+    receivedAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    destinations: z.array(
+      z.object({
+        destinationId: z.string(),
+        messageId: z.string(),
+        status,
+        attempts: z.int().min(0),
+        nextAttemptAt: z.iso.datetime().optional(),
+        updatedAt: z.iso.datetime(),
+      }),
+    ),
+    history: z.array(z.object({ seq: z.int().min(1), at: z.iso.datetime(), type: z.string(), status: status.optional() })),
+  })
+  .meta({ id: 'SubmissionStatus' });
+
+export const problemSchema = z
+  .object({
+    type: z.url(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details; `errors` point into the request body with JSON pointers' });
+
+export const serviceSchema = z
+  .object({
+    key: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    schemaUrl: z.url(),
+    attachments: z.object({ maxCount: z.int(), maxBytes: z.int(), mediaTypes: z.array(z.string()) }),
+    standard: z.object({ name: z.string(), versions: z.array(z.string()) }).optional(),
+  })
+  .meta({ id: 'Service' });
+
+export const serviceListSchema = z.object({ services: z.array(serviceSchema) }).meta({ id: 'ServiceList' });
+
+export const healthSchema = z
+  .object({ status: z.enum(['ok', 'unavailable']), store: z.string().optional(), configHash: z.string().optional(), version: z.string().optional() })
+  .meta({ id: 'Health' });

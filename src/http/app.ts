@@ -1,0 +1,66 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AmtsboteError, isAmtsboteError } from '../errors.js';
+import type { IntakeContext } from '../intake/accept-submission.js';
+import type { Logger } from '../observability/logger.js';
+import { openApiDocument } from './openapi.js';
+import { portalDirectory } from './portal-auth.js';
+import { portalRoutes } from './portal-routes.js';
+import { sendProblem } from './problem.js';
+import { requestLog } from './request-log.js';
+
+export interface AppDeps {
+  intake: IntakeContext;
+  logger: Logger;
+  version: string;
+}
+
+export function createApp({ intake, logger, version }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLog(logger));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok', version });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    try {
+      await intake.store.ping();
+      res.json({ status: 'ok', store: intake.store.kind, configHash: intake.config.hash, version });
+    } catch {
+      res.status(503).json({ status: 'unavailable', store: intake.store.kind, configHash: intake.config.hash, version });
+    }
+  });
+
+  const openapi = JSON.stringify(openApiDocument(version));
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.type('application/json').send(openapi);
+  });
+  app.use('/v1', portalRoutes(intake, portalDirectory(intake.store)));
+
+  app.use((req, _res, next) => {
+    next(new AmtsboteError('not-found', `Nothing at ${req.method} ${req.path.slice(0, 200)}.`));
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (isAmtsboteError(err)) {
+      sendProblem(res, err);
+      return;
+    }
+    const status = (err as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // express's own parsers: malformed input, never an internal fault
+      sendProblem(res, new AmtsboteError(status === 413 ? 'payload-too-large' : 'invalid-envelope', 'The request could not be read.'));
+      return;
+    }
+    // The message may quote input, so only the error class and stack frames are logged.
+    logger.error({ requestId: res.locals.requestId as string, errorClass: (err as Error).name, stack: (err as Error).stack?.split('\n').slice(1, 8).join('\n'), route: req.path.slice(0, 100) }, 'internal error');
+    sendProblem(res, new AmtsboteError('internal', 'An internal error occurred; the request id identifies it in the log.'));
+  });
+  return app;
+}

@@ -1,0 +1,88 @@
+import type { Request } from 'express';
+import busboy from 'busboy';
+import { AmtsboteError } from '../errors.js';
+import { parseJsonBody } from './json-body.js';
+
+export interface MultipartSubmission {
+  body: unknown;
+  parts: Map<string, Buffer>;
+}
+
+const partNamePattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Streams a multipart/form-data submission: a part `submission` with the envelope (JSON), one part per
+ * attachment named by its id. Limits are enforced while reading, so an oversized upload stops early.
+ */
+export function readMultipartSubmission(req: Request, limits: { maxBodyBytes: number; maxJsonDepth: number; maxParts: number }): Promise<MultipartSubmission> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        limits: { fileSize: limits.maxBodyBytes, fieldSize: limits.maxBodyBytes, files: limits.maxParts, fields: 1, parts: limits.maxParts + 1 },
+      });
+    } catch {
+      reject(new AmtsboteError('invalid-envelope', 'The multipart body has no valid boundary.'));
+      return;
+    }
+    const parts = new Map<string, Buffer>();
+    let envelope: Buffer | undefined;
+    let total = 0;
+    let failed: AmtsboteError | undefined;
+    const fail = (error: AmtsboteError) => {
+      if (!failed) failed = error;
+    };
+    const tooLarge = () => new AmtsboteError('payload-too-large', `The body exceeds ${limits.maxBodyBytes} bytes.`);
+
+    parser.on('field', (name, value, info) => {
+      if (name !== 'submission') { fail(new AmtsboteError('invalid-envelope', `Unexpected form field "${name}"; attachments must be file parts.`)); return; }
+      if (info.valueTruncated) { fail(tooLarge()); return; }
+      envelope = Buffer.from(value, 'utf8');
+    });
+    parser.on('file', (name, stream) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > limits.maxBodyBytes) fail(tooLarge());
+        else if (!failed) chunks.push(chunk);
+      });
+      stream.on('limit', () => { fail(tooLarge()); });
+      stream.on('close', () => {
+        if (failed) return;
+        const content = Buffer.concat(chunks);
+        if (name === 'submission') envelope = content;
+        else if (!partNamePattern.test(name)) fail(new AmtsboteError('invalid-attachment', `Part name "${name.slice(0, 64)}" is not a valid attachment id.`));
+        else if (parts.has(name)) fail(new AmtsboteError('invalid-attachment', `Part "${name}" was sent twice.`, [{ pointer: '/attachments', detail: `duplicate part "${name}"` }]));
+        else parts.set(name, content);
+      });
+    });
+    parser.on('filesLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxParts} attachment parts are accepted.`)); });
+    parser.on('partsLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxParts} attachment parts are accepted.`)); });
+    parser.on('error', () => {
+      fail(new AmtsboteError('invalid-envelope', 'The multipart body is malformed.'));
+      settle();
+    });
+    parser.on('close', () => { settle(); });
+
+    let settled = false;
+    function settle() {
+      if (settled) return;
+      settled = true;
+      if (failed) {
+        reject(failed);
+        return;
+      }
+      if (!envelope) {
+        reject(new AmtsboteError('invalid-envelope', 'The multipart body has no part "submission".', [{ pointer: '', detail: 'part "submission" is missing' }]));
+        return;
+      }
+      try {
+        resolve({ body: parseJsonBody(envelope, limits.maxJsonDepth), parts });
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    req.pipe(parser);
+  });
+}

@@ -1,0 +1,37 @@
+import type { NextFunction, Request, Response } from 'express';
+import { tokenMatches } from '../config/token-hash.js';
+import { AmtsboteError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { StoredPortal } from '../store/types.js';
+
+/** Portals are read from the store (the source of truth after seeding), cached briefly. */
+export function portalDirectory(store: Store, cacheMs = 2000) {
+  let cached: { at: number; portals: StoredPortal[] } | undefined;
+  return async (): Promise<StoredPortal[]> => {
+    const now = Date.now();
+    if (!cached || now - cached.at > cacheMs) cached = { at: now, portals: await store.listPortals() };
+    return cached.portals;
+  };
+}
+
+export function bearerToken(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer ([\x21-\x7e]{1,512})$/.exec(header) : null;
+  return match?.[1];
+}
+
+/** Authenticates a portal by bearer token; every token hash is compared, in constant time each. */
+export function portalAuth(portals: () => Promise<StoredPortal[]>) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const token = bearerToken(req);
+    if (!token) throw new AmtsboteError('unauthenticated', 'Send the portal token as "Authorization: Bearer <token>".');
+    const portal = (await portals()).find((p) => tokenMatches(token, p.tokenHashes));
+    if (!portal) throw new AmtsboteError('unauthenticated', 'The token is not valid.');
+    res.locals.portal = portal;
+    next();
+  };
+}
+
+export function currentPortal(res: Response): StoredPortal {
+  return res.locals.portal as StoredPortal;
+}

@@ -1,0 +1,81 @@
+import { type Request, type Response, Router } from 'express';
+import getRawBody from 'raw-body';
+import { AmtsboteError } from '../errors.js';
+import { acceptSubmission, type IntakeContext } from '../intake/accept-submission.js';
+import { statusView } from '../intake/submission-view.js';
+import { parseJsonBody } from './json-body.js';
+import { readMultipartSubmission } from './multipart-body.js';
+import { currentPortal, portalAuth } from './portal-auth.js';
+import type { StoredPortal } from '../store/types.js';
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
+
+/** The portal API under /v1: services, submissions, status. */
+export function portalRoutes(intake: IntakeContext, portals: () => Promise<StoredPortal[]>): Router {
+  const router = Router();
+  const { config } = intake;
+  const limits = config.gateway.limits;
+  router.use(portalAuth(portals));
+
+  router.get('/services', (_req, res) => {
+    const portal = currentPortal(res);
+    const services = [...config.services.values()]
+      .filter((s) => portal.services.includes('*') || portal.services.includes(s.definition.key))
+      .map(({ definition: d }) => ({
+        key: d.key,
+        name: d.name,
+        description: d.description,
+        schemaUrl: new URL(`v1/services/${d.key}/schema`, intake.publicBaseUrl.replace(/\/?$/, '/')).href,
+        attachments: d.attachments,
+        standard: d.standard && { name: d.standard.name, versions: d.standard.versions },
+      }));
+    res.json({ services });
+  });
+
+  router.get('/services/:serviceKey/schema', (req: Request<{ serviceKey: string }>, res) => {
+    const service = config.services.get(req.params.serviceKey);
+    if (!service) throw new AmtsboteError('not-found', `No service with the key ${req.params.serviceKey.slice(0, 20)}.`);
+    res.type('application/schema+json').send(JSON.stringify(service.dataSchema));
+  });
+
+  router.post('/submissions', async (req, res) => {
+    const idempotencyKey = req.get('idempotency-key');
+    if (idempotencyKey !== undefined && !idempotencyKeyPattern.test(idempotencyKey)) {
+      throw new AmtsboteError('invalid-envelope', 'Idempotency-Key must be 1–255 printable ASCII characters.', [{ pointer: '', detail: 'header Idempotency-Key is invalid' }]);
+    }
+    const declared = Number(req.get('content-length') ?? '0');
+    if (declared > limits.maxBodyBytes) throw new AmtsboteError('payload-too-large', `The body exceeds ${limits.maxBodyBytes} bytes.`);
+    const type = req.get('content-type') ?? '';
+    let body: unknown;
+    let parts: Map<string, Buffer> | undefined;
+    if (/^multipart\/form-data\s*;/i.test(type)) {
+      ({ body, parts } = await readMultipartSubmission(req, { maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, maxParts: 100 }));
+    } else if (/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) {
+      const raw = await getRawBody(req, { limit: limits.maxBodyBytes }).catch((err: unknown) => {
+        throw bodyError(err);
+      });
+      body = parseJsonBody(raw, limits.maxJsonDepth);
+    } else {
+      throw new AmtsboteError('unsupported-media-type', 'Send application/json or multipart/form-data.');
+    }
+    const answer = await acceptSubmission(intake, { portal: currentPortal(res), body, parts, idempotencyKey });
+    res.status(202).location(answer.statusUrl).json(answer);
+  });
+
+  router.get('/submissions/:submissionId', async (req: Request<{ submissionId: string }>, res: Response) => {
+    const record = await intake.store.getSubmission(req.params.submissionId);
+    // Another portal's submission is "not found", not "forbidden": its existence is not disclosed.
+    if (!record || record.portalId !== currentPortal(res).id) throw new AmtsboteError('not-found', 'No such submission.');
+    const events = await intake.store.listEvents(record.id);
+    res.json(statusView(record, events, intake.publicBaseUrl));
+  });
+
+  return router;
+}
+
+function bodyError(err: unknown): AmtsboteError {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') return new AmtsboteError('payload-too-large', 'The body is too large.');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AmtsboteError('unsupported-media-type', 'Only UTF-8 JSON is accepted.');
+  return new AmtsboteError('invalid-json', 'The body could not be read.');
+}

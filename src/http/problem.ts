@@ -1,0 +1,24 @@
+import type { Response } from 'express';
+import { type AmtsboteError, problemStatus, problemTitle } from '../errors.js';
+
+export const problemBase = 'https://amtsbote.dev/problems/';
+
+/** RFC 9457 problem document. `errors` lists field errors with JSON pointers into the request body. */
+export function problemDocument(error: AmtsboteError, instance?: string) {
+  return {
+    type: problemBase + error.code,
+    title: problemTitle[error.code],
+    status: problemStatus[error.code],
+    detail: error.message,
+    ...(instance ? { instance } : {}),
+    ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+    ...error.extensions,
+  };
+}
+
+export function sendProblem(res: Response, error: AmtsboteError, instance?: string): void {
+  const body = problemDocument(error, instance);
+  // The rest of an oversized upload is not worth reading: close the connection after answering.
+  if (error.code === 'payload-too-large') res.setHeader('Connection', 'close');
+  res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+}

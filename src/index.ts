@@ -1,0 +1,4 @@
+/** Library entry: start a gateway in-process (tests, embedding). The CLI is `amtsbote`. */
+export { startGateway, type GatewayOptions, type RunningGateway } from './gateway.js';
+export { loadConfig, type LoadedConfig } from './config/load.js';
+export { AmtsboteError, type FieldError, type ProblemCode } from './errors.js';

@@ -1,0 +1,130 @@
+import type { LoadedConfig } from '../config/load.js';
+import { AmtsboteError } from '../errors.js';
+import { resolveRoute } from '../routing/resolve.js';
+import type { Store } from '../store/store.js';
+import type { StoredPortal, SubmissionRecord } from '../store/types.js';
+import { checkAttachments, decodeJsonAttachments } from './attachments.js';
+import { contentFingerprint } from './content-fingerprint.js';
+import type { DataValidator } from './data-validator.js';
+import { envelopeSchema, type Envelope } from './envelope-schema.js';
+import type { KeyedHash } from './keyed-hash.js';
+import { checkPortalAccess } from './portal-access.js';
+import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
+import { zodFieldErrors } from './zod-errors.js';
+
+export interface IntakeContext {
+  config: LoadedConfig;
+  validators: ReadonlyMap<string, DataValidator>;
+  /** Normalises the data's text before it is validated (NFC, see xoev/din91379). */
+  normalize: (data: Record<string, unknown>) => Record<string, unknown>;
+  store: Store;
+  hash: KeyedHash;
+  clock: () => Date;
+  newId: () => string;
+  /** Base of `statusUrl`: the configured public URL, or the address the gateway listens on. */
+  publicBaseUrl: string;
+}
+
+export interface IntakeRequest {
+  portal: StoredPortal;
+  body: unknown;
+  /** Attachment contents from multipart parts; undefined for a JSON request (content is inline base64). */
+  parts?: Map<string, Buffer> | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+/**
+ * The in-request pipeline: everything that decides whether a submission can be delivered happens
+ * here, so the portal gets its answer at once. Plain data exists only in memory during the call.
+ */
+export async function acceptSubmission(ctx: IntakeContext, request: IntakeRequest): Promise<AcceptedAnswer> {
+  const { portal } = request;
+  const envelope = parseEnvelope(request.body);
+  const contents = request.parts ? checkMultipartEntries(envelope, request.parts) : decodeJsonAttachments(envelope.attachments ?? []);
+
+  const service = ctx.config.services.get(envelope.serviceKey);
+  if (!service) {
+    throw new AmtsboteError('unknown-service', `No service with the key ${envelope.serviceKey}.`, [{ pointer: '/serviceKey', detail: 'unknown service' }]);
+  }
+  checkPortalAccess(portal, envelope.serviceKey, envelope.regionKey);
+
+  const now = ctx.clock();
+  const contentHmac = request.idempotencyKey ? contentFingerprint(envelope, contents, ctx.hash) : undefined;
+  if (request.idempotencyKey && contentHmac) {
+    const earlier = await ctx.store.findIdempotencyKey(portal.id, request.idempotencyKey, now.toISOString());
+    if (earlier) return answerForEarlier(ctx, earlier, contentHmac);
+  }
+
+  const data = ctx.normalize(envelope.data);
+  const validator = ctx.validators.get(envelope.serviceKey);
+  const dataErrors = validator ? validator(data) : [];
+  if (dataErrors.length > 0) throw new AmtsboteError('invalid-data', 'The data does not match the service\'s schema.', dataErrors);
+  checkAttachments(service.definition, envelope.attachments ?? [], contents);
+
+  const route = resolveRoute(ctx.config.routing, envelope.serviceKey, envelope.regionKey);
+  if (route.destinations.length === 0) {
+    throw new AmtsboteError('unroutable-region', `Service ${envelope.serviceKey} is not routed for region ${envelope.regionKey}.`, [
+      { pointer: '/regionKey', detail: 'no destination for this service and region' },
+    ]);
+  }
+
+  const receivedAt = now.toISOString();
+  const submissionId = ctx.newId();
+  const deliveries = route.destinations.map((d) => ({ id: ctx.newId(), destinationId: d.id, state: 'pending' as const }));
+  const submission = {
+    id: submissionId,
+    portalId: portal.id,
+    serviceKey: envelope.serviceKey,
+    regionKey: envelope.regionKey,
+    status: 'pending' as const,
+    reference: envelope.reference,
+    test: envelope.test ?? false,
+    callbackUrl: envelope.callbackUrl,
+    authentication: envelope.authentication,
+    payment: envelope.payment,
+    dataHmac: ctx.hash(JSON.stringify(data)),
+    attachments: (envelope.attachments ?? []).map((a) => {
+      const content = contents.get(a.id) ?? Buffer.alloc(0);
+      return { id: a.id, mediaType: a.mediaType, size: content.length, hmac: ctx.hash(content) };
+    }),
+    receivedAt,
+  };
+  const result = await ctx.store.acceptSubmission({
+    submission,
+    deliveries,
+    event: { at: receivedAt, type: 'received', data: { status: 'pending', destinations: deliveries.map((d) => d.destinationId), route: route.explanation } },
+    idempotency:
+      request.idempotencyKey && contentHmac
+        ? { key: request.idempotencyKey, contentHmac, expiresAt: new Date(now.getTime() + ctx.config.gateway.limits.idempotencyHours * 3_600_000).toISOString() }
+        : undefined,
+  });
+  if (result.kind === 'existing' && contentHmac) return answerForEarlier(ctx, result, contentHmac);
+  const record: SubmissionRecord = { ...submission, updatedAt: receivedAt, deliveries: deliveries.map((d) => ({ ...d, attempts: 0, createdAt: receivedAt, updatedAt: receivedAt })) };
+  return acceptedAnswer(record, ctx.publicBaseUrl);
+}
+
+function parseEnvelope(body: unknown): Envelope {
+  const parsed = envelopeSchema.safeParse(body);
+  if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The submission envelope is invalid.', zodFieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/** In multipart, attachment entries carry no inline content: each is a part named by its id. */
+function checkMultipartEntries(envelope: Envelope, parts: Map<string, Buffer>): Map<string, Buffer> {
+  const inline = (envelope.attachments ?? []).findIndex((a) => a.content !== undefined);
+  if (inline >= 0) {
+    throw new AmtsboteError('invalid-envelope', 'In a multipart submission attachments travel as parts.', [
+      { pointer: `/attachments/${inline}/content`, detail: 'must be omitted in multipart; send a part named by the attachment id' },
+    ]);
+  }
+  return parts;
+}
+
+async function answerForEarlier(ctx: IntakeContext, earlier: { submissionId: string; contentHmac: string }, contentHmac: string): Promise<AcceptedAnswer> {
+  if (earlier.contentHmac !== contentHmac) {
+    throw new AmtsboteError('idempotency-conflict', 'This Idempotency-Key was already used with other content.');
+  }
+  const record = await ctx.store.getSubmission(earlier.submissionId);
+  if (!record) throw new AmtsboteError('internal', 'The submission of an idempotency key is missing.');
+  return acceptedAnswer(record, ctx.publicBaseUrl);
+}

@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import { canonicalize } from 'json-canonicalize';
+import type { Envelope } from './envelope-schema.js';
+import type { KeyedHash } from './keyed-hash.js';
+
+/**
+ * The content an idempotency key is bound to: the RFC 8785 form of the envelope with each
+ * attachment's content replaced by its SHA-512, so JSON and multipart of the same submission
+ * (and any boundary or key order) give the same fingerprint.
+ */
+export function contentFingerprint(envelope: Envelope, contents: ReadonlyMap<string, Buffer>, hash: KeyedHash): string {
+  const attachments = envelope.attachments?.map(({ content: _content, ...rest }) => ({
+    ...rest,
+    sha512: createHash('sha512').update(contents.get(rest.id) ?? Buffer.alloc(0)).digest('base64url'),
+  }));
+  return hash(canonicalize({ ...envelope, attachments }));
+}

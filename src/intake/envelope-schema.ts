@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { regionKeySchema, serviceKeySchema } from '../config/identifiers.js';
+
+/**
+ * The portal's submission envelope. One zod schema validates requests and generates the OpenAPI
+ * document (http/openapi.ts), so the two cannot drift.
+ */
+export const attachmentSchema = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, dots, hyphens or underscores'),
+    filename: z.string().min(1).max(255),
+    mediaType: z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf'),
+    /** Base64 content in a JSON request; omitted in multipart, where the part named by `id` carries it. */
+    content: z.string().optional(),
+  })
+  .meta({ id: 'Attachment' });
+
+export const authenticationSchema = z
+  .strictObject({
+    method: z.enum(['bundid', 'eid', 'elster', 'none']).meta({ description: 'How the applicant was identified' }),
+    levelOfAssurance: z.enum(['low', 'substantial', 'high']).optional(),
+  })
+  .meta({ id: 'Authentication' });
+
+/** Modelled on FIT-Connect's `paymentInformation`. */
+export const paymentSchema = z
+  .strictObject({
+    method: z.string().min(1).max(50),
+    status: z.enum(['initial', 'booked', 'paid', 'failed', 'canceled']),
+    transactionId: z.string().min(1).max(100).optional(),
+    transactionReference: z.string().min(1).max(100).optional(),
+    amount: z.number().min(0).max(1_000_000).optional(),
+  })
+  .meta({ id: 'Payment' });
+
+export const envelopeSchema = z
+  .strictObject({
+    serviceKey: serviceKeySchema.meta({ description: 'LeiKa key of the service', example: '99050012104000' }),
+    regionKey: regionKeySchema.meta({ description: 'Regional key (ARS) of the responsible municipality', example: '146120000000' }),
+    data: z.record(z.string(), z.unknown()).meta({ description: "The service's form data; its JSON Schema is at /v1/services/{serviceKey}/schema" }),
+    attachments: z.array(attachmentSchema).max(100).optional(),
+    callbackUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    reference: z.string().regex(/^[\x21-\x7e]{1,100}$/, 'must be 1–100 printable ASCII characters').optional()
+      .meta({ description: "The portal's own case reference" }),
+    test: z.boolean().optional().meta({ description: 'Marks a test case end to end' }),
+    authentication: authenticationSchema.optional(),
+    payment: paymentSchema.optional(),
+  })
+  .meta({ id: 'SubmissionEnvelope' });
+
+export type Envelope = z.infer<typeof envelopeSchema>;
+export type EnvelopeAttachment = z.infer<typeof attachmentSchema>;

@@ -1,0 +1,45 @@
+import type { StoredEvent, SubmissionRecord } from '../store/types.js';
+
+/** What a portal sees of its submission: status and metadata, never data. */
+export interface AcceptedAnswer {
+  submissionId: string;
+  status: string;
+  statusUrl: string;
+  destinations: { destinationId: string; messageId: string; status: string }[];
+}
+
+export function acceptedAnswer(record: SubmissionRecord, publicBaseUrl: string): AcceptedAnswer {
+  return {
+    submissionId: record.id,
+    status: record.status,
+    statusUrl: statusUrl(publicBaseUrl, record.id),
+    destinations: record.deliveries.map((d) => ({ destinationId: d.destinationId, messageId: d.id, status: d.state })),
+  };
+}
+
+export function statusUrl(publicBaseUrl: string, submissionId: string): string {
+  return new URL(`v1/submissions/${encodeURIComponent(submissionId)}`, publicBaseUrl.endsWith('/') ? publicBaseUrl : publicBaseUrl + '/').href;
+}
+
+export function statusView(record: SubmissionRecord, events: StoredEvent[], publicBaseUrl: string) {
+  return {
+    submissionId: record.id,
+    serviceKey: record.serviceKey,
+    regionKey: record.regionKey,
+    reference: record.reference,
+    test: record.test,
+    status: record.status,
+    statusUrl: statusUrl(publicBaseUrl, record.id),
+    receivedAt: record.receivedAt,
+    updatedAt: record.updatedAt,
+    destinations: record.deliveries.map((d) => ({
+      destinationId: d.destinationId,
+      messageId: d.id,
+      status: d.state,
+      attempts: d.attempts,
+      nextAttemptAt: d.nextAttemptAt,
+      updatedAt: d.updatedAt,
+    })),
+    history: events.map((e) => ({ seq: e.seq, at: e.at, type: e.type, status: typeof e.data.status === 'string' ? e.data.status : undefined })),
+  };
+}

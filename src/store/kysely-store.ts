@@ -1,0 +1,36 @@
+import { Migrator, sql, type Kysely } from 'kysely';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+import { acceptSubmission } from './sql/accept-submission.js';
+import { findIdempotencyKey } from './sql/find-idempotency-key.js';
+import { getSubmission } from './sql/get-submission.js';
+import { listEvents } from './sql/list-events.js';
+import { listPortals } from './sql/list-portals.js';
+import { purgeIdempotencyKeys } from './sql/purge-idempotency-keys.js';
+import { seedPortals } from './sql/seed-portals.js';
+import type { Store } from './store.js';
+
+/** Binds the dialect-neutral operations of store/sql/ to one kysely instance. */
+export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
+  return {
+    kind,
+    async migrate() {
+      const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+        throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
+      }
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    seedPortals: (portals, now) => seedPortals(db, portals, now),
+    listPortals: () => listPortals(db),
+    acceptSubmission: (input) => acceptSubmission(db, input),
+    findIdempotencyKey: (portalId, key, now) => findIdempotencyKey(db, portalId, key, now),
+    getSubmission: (id) => getSubmission(db, id),
+    listEvents: (id) => listEvents(db, id),
+    purgeIdempotencyKeys: (now) => purgeIdempotencyKeys(db, now),
+    close: () => db.destroy(),
+  };
+}

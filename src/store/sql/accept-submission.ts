@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { AcceptResult, IdempotencyClaim, NewDelivery, NewEvent, NewSubmission } from '../types.js';
+import { appendEvent } from './append-event.js';
+
+export async function acceptSubmission(
+  db: Kysely<Database>,
+  input: { submission: NewSubmission; deliveries: NewDelivery[]; event: NewEvent; idempotency?: IdempotencyClaim | undefined },
+): Promise<AcceptResult> {
+  const { submission: s, deliveries, event, idempotency } = input;
+  return db.transaction().execute(async (trx) => {
+    if (idempotency) {
+      // Inside the transaction, so two requests with one key cannot both create a submission:
+      // the second sees the first's row (or fails on the primary key and is retried by the caller).
+      const existing = await trx
+        .selectFrom('idempotency_keys')
+        .select(['submission_id', 'content_hmac'])
+        .where('portal_id', '=', s.portalId)
+        .where('key', '=', idempotency.key)
+        .where('expires_at', '>', s.receivedAt)
+        .executeTakeFirst();
+      if (existing) return { kind: 'existing', submissionId: existing.submission_id, contentHmac: existing.content_hmac } as const;
+      await trx.deleteFrom('idempotency_keys').where('portal_id', '=', s.portalId).where('key', '=', idempotency.key).execute();
+    }
+    await trx
+      .insertInto('submissions')
+      .values({
+        id: s.id,
+        portal_id: s.portalId,
+        service_key: s.serviceKey,
+        region_key: s.regionKey,
+        status: s.status,
+        reference: s.reference ?? null,
+        test: s.test ? 1 : 0,
+        callback_url: s.callbackUrl ?? null,
+        authentication: s.authentication ? JSON.stringify(s.authentication) : null,
+        payment: s.payment ? JSON.stringify(s.payment) : null,
+        data_hmac: s.dataHmac,
+        attachments: JSON.stringify(s.attachments),
+        received_at: s.receivedAt,
+        updated_at: s.receivedAt,
+      })
+      .execute();
+    if (deliveries.length > 0) {
+      await trx
+        .insertInto('deliveries')
+        .values(
+          deliveries.map((d) => ({
+            id: d.id,
+            submission_id: s.id,
+            destination_id: d.destinationId,
+            state: d.state,
+            next_attempt_at: d.state === 'pending' ? s.receivedAt : null,
+            created_at: s.receivedAt,
+            updated_at: s.receivedAt,
+          })),
+        )
+        .execute();
+    }
+    if (idempotency) {
+      await trx
+        .insertInto('idempotency_keys')
+        .values({
+          portal_id: s.portalId,
+          key: idempotency.key,
+          content_hmac: idempotency.contentHmac,
+          submission_id: s.id,
+          created_at: s.receivedAt,
+          expires_at: idempotency.expiresAt,
+        })
+        .execute();
+    }
+    await appendEvent(trx, s.id, event);
+    return { kind: 'created' } as const;
+  });
+}

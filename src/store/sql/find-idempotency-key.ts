@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+
+export async function findIdempotencyKey(
+  db: Kysely<Database>,
+  portalId: string,
+  key: string,
+  now: string,
+): Promise<{ submissionId: string; contentHmac: string } | undefined> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select(['submission_id', 'content_hmac'])
+    .where('portal_id', '=', portalId)
+    .where('key', '=', key)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row && { submissionId: row.submission_id, contentHmac: row.content_hmac };
+}

@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { AttachmentMeta, AuthenticationInfo, DeliveryState, PaymentInfo, SubmissionRecord } from '../types.js';
+
+export async function getSubmission(db: Kysely<Database>, id: string): Promise<SubmissionRecord | undefined> {
+  const row = await db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const deliveries = await db.selectFrom('deliveries').selectAll().where('submission_id', '=', id).orderBy('destination_id').execute();
+  return {
+    id: row.id,
+    portalId: row.portal_id,
+    serviceKey: row.service_key,
+    regionKey: row.region_key,
+    status: row.status as DeliveryState,
+    reference: row.reference ?? undefined,
+    test: row.test === 1,
+    callbackUrl: row.callback_url ?? undefined,
+    authentication: row.authentication ? (JSON.parse(row.authentication) as AuthenticationInfo) : undefined,
+    payment: row.payment ? (JSON.parse(row.payment) as PaymentInfo) : undefined,
+    dataHmac: row.data_hmac,
+    attachments: JSON.parse(row.attachments) as AttachmentMeta[],
+    receivedAt: row.received_at,
+    updatedAt: row.updated_at,
+    deliveries: deliveries.map((d) => ({
+      id: d.id,
+      destinationId: d.destination_id,
+      state: d.state as DeliveryState,
+      attempts: d.attempts,
+      nextAttemptAt: d.next_attempt_at ?? undefined,
+      createdAt: d.created_at,
+      updatedAt: d.updated_at,
+    })),
+  };
+}

@@ -1,0 +1,33 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../helpers/paths.js';
+import { runCli } from '../helpers/process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'amtsbote-cli-'));
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+describe('amtsbote config check', () => {
+  it('accepts the demo configuration', () => {
+    const result = runCli(['config', 'check']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('configuration ok');
+  });
+
+  it('exits non-zero naming the file, the path and the problem', () => {
+    cpSync(join(projectRoot, 'config'), dir, { recursive: true });
+    const routing = join(dir, 'routing.yaml');
+    writeFileSync(routing, readFileSync(routing, 'utf8').replace('kind: file', 'kind: carrier-pigeon'));
+    const result = runCli(['config', 'check', join(dir, 'gateway.yaml')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(routing);
+    expect(result.stderr).toMatch(/\/destinations\/1\/adapter\/kind/);
+  });
+
+  it('refuses to serve with an invalid configuration', () => {
+    const result = runCli(['serve'], { AMTSBOTE_CONFIG: join(dir, 'gateway.yaml'), AMTSBOTE_DATA_DIR: join(dir, 'data') });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('routing.yaml');
+  });
+});

@@ -1,0 +1,96 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadExamples, personalStrings } from '../helpers/examples.js';
+import { getJson, multipartOf, postJson } from '../helpers/http.js';
+import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+
+const examples = loadExamples();
+let dataDir: string;
+let gateway: GatewayProcess;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-e2e-'));
+  gateway = await spawnGateway({ AMTSBOTE_DATA_DIR: dataDir });
+});
+afterAll(async () => {
+  await gateway.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesBelow(path) : [path];
+  });
+}
+
+async function pollReady(url: string) {
+  const deadline = Date.now() + 30_000;
+  for (let i = 0; i < 300 && Date.now() < deadline; i++) {
+    const res = await fetch(url + '/health/ready').catch(() => undefined);
+    if (res?.status === 200) return (await res.json()) as { configHash: string };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('not ready within 30 s');
+}
+
+describe('the gateway as a real process', () => {
+  const accepted: { submissionId: string; statusUrl: string }[] = [];
+
+  it('becomes ready and accepts every valid example, refuses every invalid one with a pointer', async () => {
+    const ready = await pollReady(gateway.url);
+    expect(ready.configHash).toMatch(/^[0-9a-f]{64}$/);
+    for (const example of examples) {
+      const res = await postJson(gateway.url, '/v1/submissions', example.envelope);
+      if (example.invalid) {
+        expect(res.status, example.file).toBe(422);
+        expect((res.body.errors as { pointer: string }[]).map((e) => e.pointer)).toContain(example.expectedPointer);
+      } else {
+        expect(res.status, example.file).toBe(202);
+        accepted.push(res.body as { submissionId: string; statusUrl: string });
+        expect((await getJson('', res.body.statusUrl as string)).status).toBe(200);
+      }
+    }
+  });
+
+  it('answers the same Idempotency-Key with the same submission, also as multipart', async () => {
+    const example = examples.find((e) => !e.invalid && Array.isArray(e.envelope.attachments))!;
+    const first = await postJson(gateway.url, '/v1/submissions', example.envelope, { 'idempotency-key': 'e2e-key-1' });
+    const form = await fetch(gateway.url + '/v1/submissions', {
+      method: 'POST',
+      headers: { authorization: 'Bearer amt24-demo-token', 'idempotency-key': 'e2e-key-1' },
+      body: multipartOf(example.envelope),
+    });
+    expect(form.status).toBe(202);
+    expect(((await form.json()) as { submissionId: string }).submissionId).toBe(first.body.submissionId);
+  });
+
+  it('refuses a wrong token with 401', async () => {
+    const res = await postJson(gateway.url, '/v1/submissions', examples[0]!.envelope, { authorization: 'Bearer wrong' });
+    expect(res.status).toBe(401);
+  });
+
+  it('keeps every status across a restart', async () => {
+    expect(await gateway.stop('SIGTERM')).toBe(0);
+    gateway = await spawnGateway({ AMTSBOTE_DATA_DIR: dataDir });
+    await pollReady(gateway.url);
+    for (const a of accepted) {
+      const status = await getJson(gateway.url, `/v1/submissions/${a.submissionId}`);
+      expect(status.status).toBe(200);
+      expect(status.body.status).toBe('pending');
+    }
+  });
+
+  it('leaves none of the personal data of the examples in the data dir', () => {
+    const needles = examples.filter((e) => !e.invalid).flatMap((e) => personalStrings(e.envelope.data));
+    expect(needles.length).toBeGreaterThan(20);
+    const files = filesBelow(dataDir);
+    expect(files.some((f) => f.endsWith('amtsbote.sqlite'))).toBe(true);
+    for (const file of files) {
+      const content = readFileSync(file);
+      for (const needle of needles) expect(content.includes(needle), `${needle} in ${file}`).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './paths.js';
+
+export const cliPath = join(projectRoot, 'dist/src/cli.js');
+
+function requireBuild() {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" first (npm test does)`);
+}
+
+export interface GatewayProcess {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `amtsbote serve` as a real process on a free port and waits (up to 30 s) for it to listen. */
+export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
+  requireBuild();
+  const child = spawn(process.execPath, [cliPath, 'serve'], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`gateway did not start within 30 s:\n${out}`)); }, 30_000);
+    const check = () => {
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output: () => out,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) { resolve(child.exitCode); return; }
+        child.once('exit', (code) => { resolve(code); });
+        child.kill(signal);
+      }),
+  };
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: string[], env: Record<string, string> = {}) {
+  requireBuild();
+  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
