@@ -23,6 +23,10 @@ export type ProblemCode =
   | 'invalid-attachment'
   | 'invalid-message'
   | 'idempotency-conflict'
+  | 'conflict'
+  | 'precondition-failed'
+  | 'precondition-required'
+  | 'invalid-routing'
   | 'invalid-config'
   | 'unavailable'
   | 'internal';
@@ -42,6 +46,10 @@ export const problemStatus: Record<ProblemCode, number> = {
   'invalid-attachment': 422,
   'invalid-message': 422,
   'idempotency-conflict': 409,
+  conflict: 409,
+  'precondition-failed': 412,
+  'precondition-required': 428,
+  'invalid-routing': 422,
   'invalid-config': 500,
   unavailable: 503,
   internal: 500,
@@ -62,6 +70,10 @@ export const problemTitle: Record<ProblemCode, string> = {
   'invalid-attachment': 'An attachment is invalid',
   'invalid-message': 'The generated message does not validate',
   'idempotency-conflict': 'Idempotency key reused with other content',
+  conflict: 'Conflict with the current state',
+  'precondition-failed': 'The resource has changed since you read it',
+  'precondition-required': 'Send If-Match with the version you read',
+  'invalid-routing': 'The routing document is invalid',
   'invalid-config': 'Invalid configuration',
   unavailable: 'Service unavailable',
   internal: 'Internal error',

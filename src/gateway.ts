@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { loadHmacSecret } from './config/gateway-secret.js';
 import { loadConfig, type LoadedConfig, type LoadOptions } from './config/load.js';
 import { createApp } from './http/app.js';
@@ -9,7 +8,8 @@ import { compileDataValidators } from './intake/data-validator.js';
 import { keyedHash } from './intake/keyed-hash.js';
 import { normalizeData } from './intake/normalize.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { startRoutingState, type RoutingState } from './routing/routing-state.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { version } from './version.js';
 
@@ -23,6 +23,7 @@ export interface RunningGateway {
   url: string;
   config: LoadedConfig;
   store: Store;
+  routing: RoutingState;
   close(): Promise<void>;
 }
 
@@ -34,14 +35,25 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const { secret, generated } = loadHmacSecret(config.gateway.hmacSecret, config.configDir, config.dataDir);
   if (generated) logger.warn({ dataDir: config.dataDir }, 'created a development HMAC secret in the data dir; configure hmacSecret for production');
 
-  const store = openSqliteStore(resolve(config.dataDir, config.gateway.store.file));
-  await store.migrate();
+  const store = await openStore(config);
   const now = (options.clock ?? (() => new Date()))();
-  const seeded = await store.seedPortals(config.gateway.portals, now.toISOString());
+  const seeded = await store.seedPortals(
+    config.gateway.portals.map(({ tokenHashes, ...p }) => ({ ...p, tokens: tokenHashes.map((hash) => ({ hash })) })),
+    now.toISOString(),
+  );
   if (seeded > 0) logger.info({ portals: seeded }, 'seeded portals from gateway.yaml into the empty store');
 
+  const routing = await startRoutingState({
+    store,
+    seed: config.routing,
+    knownServices: new Set(config.services.keys()),
+    logger,
+    now: options.clock ?? (() => new Date()),
+    pollMs: config.gateway.routingPollSeconds * 1000,
+  });
   const intake: IntakeContext = {
     config,
+    routing: () => routing.current(),
     validators,
     normalize: normalizeData,
     store,
@@ -50,7 +62,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     newId: options.newId ?? randomUUID,
     publicBaseUrl: config.gateway.publicBaseUrl ?? '',
   };
-  const app = createApp({ intake, logger, version });
+  const app = createApp({ intake, routing, logger, version });
   const server = app.listen(config.gateway.listen.port, config.gateway.listen.host);
   await new Promise<void>((resolveListen, reject) => {
     server.once('listening', resolveListen);
@@ -69,12 +81,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     url,
     config,
     store,
+    routing,
     close() {
       closing ??= (async () => {
         await new Promise<void>((done) => {
           server.close(() => { done(); });
           server.closeIdleConnections();
         });
+        routing.stop();
         await store.close();
         logger.info('gateway stopped');
       })();

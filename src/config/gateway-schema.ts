@@ -16,6 +16,18 @@ export const portalSchema = z.strictObject({
 
 export type Portal = z.infer<typeof portalSchema>;
 
+/** Operators of the admin API: a viewer reads, an editor changes — each optionally limited to ARS prefixes. */
+export const adminSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and hyphens'),
+  name: z.string().min(1).max(200),
+  tokenHashes: z.array(tokenHashSchema).min(1),
+  role: z.enum(['viewer', 'editor']),
+  /** ARS prefixes this admin may see and change; absent: every region. */
+  regions: z.array(z.string().regex(/^[0-9]{2,12}$/, 'must be an ARS or a prefix of one')).min(1).optional(),
+});
+
+export type Admin = z.infer<typeof adminSchema>;
+
 export const regionSchema = z.strictObject({
   ars: regionKeySchema,
   name: z.string().min(1).max(200),
@@ -46,6 +58,11 @@ export const gatewaySchema = z.strictObject({
   regions: z.array(regionSchema).default([]),
   /** Seeds the store once, when it holds no portal yet; afterwards the store is the source of truth. */
   portals: z.array(portalSchema).default([]),
+  admins: z.array(adminSchema).default([]),
+  /** How long a portal's previous token stays valid after a rotation. */
+  tokenRotationOverlapHours: z.number().min(0).max(24 * 90).default(24),
+  /** How often an instance looks for a new routing version in the store. */
+  routingPollSeconds: z.number().min(0.1).max(300).default(2),
   limits: z.strictObject({
     maxBodyBytes: z.number().int().min(1024).default(25 * MiB),
     maxJsonDepth: z.number().int().min(4).max(256).default(32),

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { AmtsboteError } from '../errors.js';
+import { validateRouting } from '../routing/validate-routing.js';
 import { configError } from './config-error.js';
 import { gatewaySchema, type GatewayConfig, type Region } from './gateway-schema.js';
 import { readConfigFile } from './read-yaml.js';
@@ -51,7 +53,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   hash.update(routing.raw);
 
   const services = loadServices(resolve(configDir, gateway.services), hash);
-  checkRoutingAgainstServices(routingFile, routing.value, services);
+  const checked = validateRouting(routing.value, new Set(services.keys()));
+  if ('errors' in checked) {
+    const first = checked.errors[0];
+    throw new AmtsboteError('invalid-config', `${routingFile}: ${first?.pointer ?? '/'}: ${first?.detail ?? 'invalid'}`, checked.errors, { file: routingFile });
+  }
 
   const regions = new Map<string, Region>();
   gateway.regions.forEach((region, i) => {
@@ -106,10 +112,4 @@ function loadServices(dir: string, hash: ReturnType<typeof createHash>): Map<str
     services.set(definition.key, { definition, file, dataSchema: dataSchema as Record<string, unknown> });
   }
   return services;
-}
-
-function checkRoutingAgainstServices(file: string, routing: Routing, services: Map<string, LoadedService>): void {
-  routing.rules.forEach((rule, i) => {
-    if (!services.has(rule.service)) throw configError(file, ['rules', i, 'service'], `unknown service ${rule.service}`);
-  });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { adapterConfigSchema } from '../adapters/config.js';
-import { destinationIdSchema, regionKeySchema, serviceKeySchema } from './identifiers.js';
+import { destinationIdSchema, regionPrefixSchema, serviceKeySchema } from './identifiers.js';
+import { instantMs, windowsOverlap } from '../routing/validity.js';
 
 /** A public RSA key as JWK; key-strength policy is checked where keys are loaded (seal/). */
 const publicJwkSchema = z.looseObject({
@@ -50,11 +51,26 @@ export const destinationSchema = z.strictObject({
   leser: authorityIdentitySchema,
 });
 
-export const routingRuleSchema = z.strictObject({
-  service: serviceKeySchema,
-  region: regionKeySchema,
-  destinations: z.array(destinationIdSchema).min(1),
+/** An instant: an ISO 8601 date-time with offset, or a date meaning midnight in Germany (Europe/Berlin). */
+export const instantSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: 'must be a date (2027-01-01) or a date-time with offset (2027-01-01T00:00:00+01:00)',
 });
+
+export const routingRuleSchema = z
+  .strictObject({
+    service: serviceKeySchema,
+    /** A full ARS, or a prefix of one for a whole district (`14713`) or state (`14`). */
+    region: regionPrefixSchema,
+    destinations: z.array(destinationIdSchema).min(1),
+    /** Responsibility changes on a fixed date: from (inclusive) … until (exclusive), against the time of receipt. */
+    validFrom: instantSchema.optional(),
+    validUntil: instantSchema.optional(),
+    note: z.string().max(500).optional(),
+  })
+  .refine((r) => !r.validFrom || !r.validUntil || instantMs(r.validFrom) < instantMs(r.validUntil), {
+    message: 'validUntil must be after validFrom',
+    path: ['validUntil'],
+  });
 
 export const routingSchema = z
   .strictObject({
@@ -67,14 +83,21 @@ export const routingSchema = z
       if (ids.has(d.id)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'id'], message: `duplicate destination id "${d.id}"` });
       ids.add(d.id);
     });
-    const seen = new Set<string>();
     routing.rules.forEach((rule, i) => {
-      const key = `${rule.service}/${rule.region}`;
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['rules', i], message: `a second rule for service ${rule.service} and region ${rule.region}` });
-      seen.add(key);
       rule.destinations.forEach((id, j) => {
         if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'destinations', j], message: `unknown destination "${id}"` });
       });
+      // Two equally specific rules for the same service whose validity overlaps would leave the winner to chance.
+      for (let k = 0; k < i; k++) {
+        const other = routing.rules[k];
+        if (other && other.service === rule.service && other.region === rule.region && windowsOverlap(other, rule)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', i, 'region'],
+            message: `ties with rule ${k}: same service ${rule.service}, same region ${rule.region} and overlapping validity`,
+          });
+        }
+      }
     });
   });
 

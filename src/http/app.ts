@@ -2,6 +2,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AmtsboteError, isAmtsboteError } from '../errors.js';
 import type { IntakeContext } from '../intake/accept-submission.js';
 import type { Logger } from '../observability/logger.js';
+import type { RoutingState } from '../routing/routing-state.js';
+import { adminAuth } from './admin-auth.js';
+import { adminPortalRoutes } from './admin-portal-routes.js';
+import { adminRoutingRoutes } from './admin-routing-routes.js';
 import { openApiDocument } from './openapi.js';
 import { portalDirectory } from './portal-auth.js';
 import { portalRoutes } from './portal-routes.js';
@@ -10,11 +14,12 @@ import { requestLog } from './request-log.js';
 
 export interface AppDeps {
   intake: IntakeContext;
+  routing: RoutingState;
   logger: Logger;
   version: string;
 }
 
-export function createApp({ intake, logger, version }: AppDeps): express.Express {
+export function createApp({ intake, routing, logger, version }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -42,6 +47,13 @@ export function createApp({ intake, logger, version }: AppDeps): express.Express
     res.type('application/json').send(openapi);
   });
   app.use('/v1', portalRoutes(intake, portalDirectory(intake.store)));
+
+  const admin = express.Router();
+  admin.use(adminAuth(intake.config.gateway.admins));
+  admin.use(express.json({ limit: '2mb', strict: true }));
+  admin.use(adminRoutingRoutes({ ...intake, routing }));
+  admin.use(adminPortalRoutes({ store: intake.store, clock: intake.clock, overlapHours: intake.config.gateway.tokenRotationOverlapHours }));
+  app.use('/admin/v1', admin);
 
   app.use((req, _res, next) => {
     next(new AmtsboteError('not-found', `Nothing at ${req.method} ${req.path.slice(0, 200)}.`));

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { tokenMatches } from '../config/token-hash.js';
+import { activeTokenHashes, tokenMatches } from '../config/token-hash.js';
 import { AmtsboteError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { StoredPortal } from '../store/types.js';
@@ -25,7 +25,8 @@ export function portalAuth(portals: () => Promise<StoredPortal[]>) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = bearerToken(req);
     if (!token) throw new AmtsboteError('unauthenticated', 'Send the portal token as "Authorization: Bearer <token>".');
-    const portal = (await portals()).find((p) => tokenMatches(token, p.tokenHashes));
+    const now = new Date();
+    const portal = (await portals()).find((p) => tokenMatches(token, activeTokenHashes(p.tokens, now)));
     if (!portal) throw new AmtsboteError('unauthenticated', 'The token is not valid.');
     res.locals.portal = portal;
     next();

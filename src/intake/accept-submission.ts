@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import { AmtsboteError } from '../errors.js';
 import { resolveRoute } from '../routing/resolve.js';
+import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { StoredPortal, SubmissionRecord } from '../store/types.js';
 import { checkAttachments, decodeJsonAttachments } from './attachments.js';
@@ -14,6 +15,8 @@ import { zodFieldErrors } from './zod-errors.js';
 
 export interface IntakeContext {
   config: LoadedConfig;
+  /** The routing version in force (the store's newest). */
+  routing: () => CurrentRouting;
   validators: ReadonlyMap<string, DataValidator>;
   /** Normalises the data's text before it is validated (NFC, see xoev/din91379). */
   normalize: (data: Record<string, unknown>) => Record<string, unknown>;
@@ -61,7 +64,8 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   if (dataErrors.length > 0) throw new AmtsboteError('invalid-data', 'The data does not match the service\'s schema.', dataErrors);
   checkAttachments(service.definition, envelope.attachments ?? [], contents);
 
-  const route = resolveRoute(ctx.config.routing, envelope.serviceKey, envelope.regionKey);
+  const routing = ctx.routing();
+  const route = resolveRoute(routing.routing, envelope.serviceKey, envelope.regionKey, now);
   if (route.destinations.length === 0) {
     throw new AmtsboteError('unroutable-region', `Service ${envelope.serviceKey} is not routed for region ${envelope.regionKey}.`, [
       { pointer: '/regionKey', detail: 'no destination for this service and region' },
@@ -88,11 +92,12 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
       return { id: a.id, mediaType: a.mediaType, size: content.length, hmac: ctx.hash(content) };
     }),
     receivedAt,
+    routingVersion: routing.version,
   };
   const result = await ctx.store.acceptSubmission({
     submission,
     deliveries,
-    event: { at: receivedAt, type: 'received', data: { status: 'pending', destinations: deliveries.map((d) => d.destinationId), route: route.explanation } },
+    event: { at: receivedAt, type: 'received', data: { status: 'pending', destinations: deliveries.map((d) => d.destinationId), routingVersion: routing.version, rule: route.rule } },
     idempotency:
       request.idempotencyKey && contentHmac
         ? { key: request.idempotencyKey, contentHmac, expiresAt: new Date(now.getTime() + ctx.config.gateway.limits.idempotencyHours * 3_600_000).toISOString() }

@@ -1,27 +1,59 @@
-import type { Destination, Routing } from '../config/routing-schema.js';
+import type { Destination, Routing, RoutingRule } from '../config/routing-schema.js';
+import { inWindow } from './validity.js';
+
+export interface ConsideredRule {
+  index: number;
+  service: string;
+  region: string;
+  outcome: 'matched' | 'less specific' | 'not valid at this time' | 'other region' | 'other service';
+}
 
 export interface Resolution {
   destinations: Destination[];
-  /** Why these destinations: the rule that matched, or why none did. */
-  explanation: string;
+  /** Index of the rule that decided, if any. */
+  rule?: number | undefined;
+  /** Why these destinations: the rule that matched and why each other rule for the service lost. */
+  explanation: { summary: string; considered: ConsideredRule[]; skippedDisabled: string[] };
 }
 
 /**
- * (service key × region key) → destinations. Pure: no I/O, no clock. Exact matches only for now;
- * a rule whose destinations are all disabled routes nowhere.
+ * (service key × region key × time) → destinations. Pure: no I/O, no clock. Of the rules for the service
+ * whose region prefix covers the region key and whose validity includes `at`, the most specific (longest
+ * prefix) wins; validation has ruled out ties. Disabled destinations are skipped.
  */
-export function resolveRoute(routing: Routing, serviceKey: string, regionKey: string): Resolution {
-  const index = routing.rules.findIndex((r) => r.service === serviceKey && r.region === regionKey);
-  const rule = routing.rules[index];
-  if (!rule) {
-    return { destinations: [], explanation: `no rule for service ${serviceKey} in region ${regionKey}` };
+export function resolveRoute(routing: Routing, serviceKey: string, regionKey: string, at: Date): Resolution {
+  const atMs = at.getTime();
+  const candidates: { index: number; rule: RoutingRule }[] = [];
+  const considered: ConsideredRule[] = [];
+  routing.rules.forEach((rule, index) => {
+    if (rule.service !== serviceKey) return;
+    const entry = { index, service: rule.service, region: rule.region };
+    if (!regionKey.startsWith(rule.region)) considered.push({ ...entry, outcome: 'other region' });
+    else if (!inWindow(rule, atMs)) considered.push({ ...entry, outcome: 'not valid at this time' });
+    else candidates.push({ index, rule });
+  });
+  candidates.sort((a, b) => b.rule.region.length - a.rule.region.length);
+  const winner = candidates[0];
+  for (const c of candidates) {
+    considered.push({ index: c.index, service: c.rule.service, region: c.rule.region, outcome: c === winner ? 'matched' : 'less specific' });
+  }
+  considered.sort((a, b) => a.index - b.index);
+  if (!winner) {
+    return {
+      destinations: [],
+      explanation: { summary: `no rule for service ${serviceKey} covers region ${regionKey} at ${at.toISOString()}`, considered, skippedDisabled: [] },
+    };
   }
   const byId = new Map(routing.destinations.map((d) => [d.id, d]));
-  const named = rule.destinations.map((id) => byId.get(id)).filter((d): d is Destination => d !== undefined);
-  const destinations = named.filter((d) => d.enabled);
-  const disabled = named.filter((d) => !d.enabled).map((d) => d.id);
-  const explanation =
-    `rule ${index} (service ${rule.service}, region ${rule.region}) → ${rule.destinations.join(', ')}` +
-    (disabled.length > 0 ? `; disabled and skipped: ${disabled.join(', ')}` : '');
-  return { destinations, explanation };
+  const named = winner.rule.destinations.map((id) => byId.get(id)).filter((d): d is Destination => d !== undefined);
+  const skippedDisabled = named.filter((d) => !d.enabled).map((d) => d.id);
+  return {
+    destinations: named.filter((d) => d.enabled),
+    rule: winner.index,
+    explanation: {
+      summary: `rule ${winner.index} (service ${winner.rule.service}, region ${winner.rule.region}) → ${winner.rule.destinations.join(', ')}`,
+      considered,
+      skippedDisabled,
+    },
+  };
 }

@@ -8,6 +8,15 @@ import { listEvents } from './sql/list-events.js';
 import { listPortals } from './sql/list-portals.js';
 import { purgeIdempotencyKeys } from './sql/purge-idempotency-keys.js';
 import { seedPortals } from './sql/seed-portals.js';
+import { getPortal } from './sql/get-portal.js';
+import { insertPortal, setPortalTokens } from './sql/save-portal.js';
+import {
+  appendRoutingVersion,
+  currentRoutingVersion,
+  currentRoutingVersionNumber,
+  getRoutingVersion,
+  listRoutingVersions,
+} from './sql/routing-versions.js';
 import type { Store } from './store.js';
 
 /** Binds the dialect-neutral operations of store/sql/ to one kysely instance. */
@@ -26,6 +35,14 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     },
     seedPortals: (portals, now) => seedPortals(db, portals, now),
     listPortals: () => listPortals(db),
+    getPortal: (id) => getPortal(db, id),
+    insertPortal: (portal, now) => insertPortal(db, portal, now),
+    setPortalTokens: (id, tokens, now) => setPortalTokens(db, id, tokens, now),
+    currentRouting: () => currentRoutingVersion(db),
+    currentRoutingVersionNumber: () => currentRoutingVersionNumber(db),
+    getRoutingVersion: (version) => getRoutingVersion(db, version),
+    listRoutingVersions: () => listRoutingVersions(db),
+    appendRoutingVersion: (expected, entry) => appendRoutingVersion(db, expected, entry),
     acceptSubmission: (input) => acceptSubmission(db, input),
     findIdempotencyKey: (portalId, key, now) => findIdempotencyKey(db, portalId, key, now),
     getSubmission: (id) => getSubmission(db, id),

@@ -7,11 +7,22 @@ export interface Database {
   deliveries: DeliveryTable;
   events: EventTable;
   idempotency_keys: IdempotencyTable;
+  routing_versions: RoutingVersionTable;
+}
+
+export interface RoutingVersionTable {
+  version: number;
+  /** JSON of the validated routing document. */
+  document: string;
+  author: string;
+  note: string;
+  created_at: string;
 }
 
 export interface PortalTable {
   id: string;
   name: string;
+  /** JSON: [{hash, notAfter?}] — a rotated-out token stays valid until its notAfter. */
   token_hashes: string;
   services: string;
   regions: string;
@@ -39,6 +50,8 @@ export interface SubmissionTable {
   attachments: string;
   received_at: string;
   updated_at: string;
+  /** The routing version that chose the destinations. */
+  routing_version: number | null;
 }
 
 export interface DeliveryTable {

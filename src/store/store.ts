@@ -4,6 +4,7 @@ import type {
   NewDelivery,
   NewEvent,
   NewSubmission,
+  RoutingVersion,
   StoredEvent,
   StoredPortal,
   SubmissionRecord,
@@ -21,6 +22,17 @@ export interface Store {
   /** Inserts the configured portals only when the store holds none (the store is the source of truth after). */
   seedPortals(portals: StoredPortal[], now: string): Promise<number>;
   listPortals(): Promise<StoredPortal[]>;
+  getPortal(id: string): Promise<StoredPortal | undefined>;
+  /** False when the id is taken. */
+  insertPortal(portal: StoredPortal, now: string): Promise<boolean>;
+  /** False when there is no such portal. */
+  setPortalTokens(id: string, tokens: StoredPortal['tokens'], now: string): Promise<boolean>;
+  currentRouting(): Promise<RoutingVersion | undefined>;
+  currentRoutingVersionNumber(): Promise<number>;
+  getRoutingVersion(version: number): Promise<RoutingVersion | undefined>;
+  listRoutingVersions(): Promise<Omit<RoutingVersion, 'document'>[]>;
+  /** Appends a version if the newest is still `expected`; undefined on conflict. */
+  appendRoutingVersion(expected: number, entry: { document: unknown; author: string; note: string; createdAt: string }): Promise<number | undefined>;
   /**
    * Commits a submission, its deliveries and its first event in one transaction — or, when the portal's
    * idempotency key is already taken, commits nothing and returns what the key points to.

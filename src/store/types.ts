@@ -37,6 +37,7 @@ export interface NewSubmission {
   dataHmac: string;
   attachments: AttachmentMeta[];
   receivedAt: string;
+  routingVersion?: number | undefined;
 }
 
 export interface NewDelivery {
@@ -81,10 +82,24 @@ export type AcceptResult =
   /** The portal already used this idempotency key; the caller compares the content. */
   | { kind: 'existing'; submissionId: string; contentHmac: string };
 
+export interface PortalToken {
+  hash: string;
+  /** A rotated-out token is accepted until then (ISO time). */
+  notAfter?: string | undefined;
+}
+
 export interface StoredPortal {
   id: string;
   name: string;
-  tokenHashes: string[];
+  tokens: PortalToken[];
   services: string[];
   regions: string[];
+}
+
+export interface RoutingVersion {
+  version: number;
+  document: unknown;
+  author: string;
+  note: string;
+  createdAt: string;
 }

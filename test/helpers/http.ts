@@ -26,3 +26,16 @@ export function multipartOf(envelope: Record<string, unknown>): FormData {
   }
   return form;
 }
+
+export const adminTokens = { editor: 'admin-demo-token', viewer: 'viewer-demo-token', leipzigEditor: 'leipzig-editor-demo-token' } as const;
+
+/** A call to the admin API; returns status, headers and the parsed body. */
+export async function adminCall(base: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(base + '/admin/v1' + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, type: res.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}

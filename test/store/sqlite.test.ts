@@ -110,9 +110,35 @@ describe('SQLite store', () => {
 
   it('seeds portals only into an empty store', async () => {
     const { store } = await freshStore();
-    const portal = { id: 'amt24', name: 'Amt24', tokenHashes: ['sha256:' + 'a'.repeat(64)], services: ['*'], regions: ['14'] };
+    const portal = { id: 'amt24', name: 'Amt24', tokens: [{ hash: 'sha256:' + 'a'.repeat(64) }], services: ['*'], regions: ['14'] };
     expect(await store.seedPortals([portal], event.at)).toBe(1);
     expect(await store.seedPortals([{ ...portal, id: 'other' }], event.at)).toBe(0);
     expect(await store.listPortals()).toEqual([portal]);
+  });
+
+  it('adds portals and replaces their tokens', async () => {
+    const { store } = await freshStore();
+    const portal = { id: 'p1', name: 'P1', tokens: [{ hash: 'sha256:' + 'b'.repeat(64) }], services: ['*'], regions: ['14'] };
+    expect(await store.insertPortal(portal, event.at)).toBe(true);
+    expect(await store.insertPortal(portal, event.at)).toBe(false);
+    const tokens = [{ hash: 'sha256:' + 'b'.repeat(64), notAfter: '2026-11-26T00:00:00.000Z' }, { hash: 'sha256:' + 'c'.repeat(64) }];
+    expect(await store.setPortalTokens('p1', tokens, event.at)).toBe(true);
+    expect(await store.setPortalTokens('nobody', tokens, event.at)).toBe(false);
+    expect((await store.getPortal('p1'))?.tokens).toEqual(tokens);
+  });
+
+  it('appends routing versions only on top of the version the writer saw', async () => {
+    const { store } = await freshStore();
+    expect(await store.currentRoutingVersionNumber()).toBe(0);
+    const entry = { document: { destinations: [], rules: [] }, author: 'config', note: 'seed', createdAt: event.at };
+    expect(await store.appendRoutingVersion(0, entry)).toBe(1);
+    expect(await store.appendRoutingVersion(0, entry)).toBeUndefined();
+    expect(await store.appendRoutingVersion(1, { ...entry, author: 'editor', note: 'second' })).toBe(2);
+    const racing = await Promise.all([store.appendRoutingVersion(2, entry), store.appendRoutingVersion(2, entry)]);
+    expect(racing.filter((v) => v === 3)).toHaveLength(1);
+    expect(racing.filter((v) => v === undefined)).toHaveLength(1);
+    expect((await store.currentRouting())?.version).toBe(3);
+    expect((await store.getRoutingVersion(2))?.note).toBe('second');
+    expect((await store.listRoutingVersions()).map((v) => v.version)).toEqual([3, 2, 1]);
   });
 });

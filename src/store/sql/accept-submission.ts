@@ -39,6 +39,7 @@ export async function acceptSubmission(
         attachments: JSON.stringify(s.attachments),
         received_at: s.receivedAt,
         updated_at: s.receivedAt,
+        routing_version: s.routingVersion ?? null,
       })
       .execute();
     if (deliveries.length > 0) {

@@ -20,6 +20,7 @@ export async function getSubmission(db: Kysely<Database>, id: string): Promise<S
     dataHmac: row.data_hmac,
     attachments: JSON.parse(row.attachments) as AttachmentMeta[],
     receivedAt: row.received_at,
+    routingVersion: row.routing_version ?? undefined,
     updatedAt: row.updated_at,
     deliveries: deliveries.map((d) => ({
       id: d.id,

@@ -12,7 +12,7 @@ export async function seedPortals(db: Kysely<Database>, portals: StoredPortal[],
         portals.map((p) => ({
           id: p.id,
           name: p.name,
-          token_hashes: JSON.stringify(p.tokenHashes),
+          token_hashes: JSON.stringify(p.tokens),
           services: JSON.stringify(p.services),
           regions: JSON.stringify(p.regions),
           created_at: now,

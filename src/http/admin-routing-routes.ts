@@ -1,0 +1,147 @@
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { LoadedConfig } from '../config/load.js';
+import type { Routing } from '../config/routing-schema.js';
+import { AmtsboteError, type FieldError } from '../errors.js';
+import type { DataValidator } from '../intake/data-validator.js';
+import { zodFieldErrors } from '../intake/zod-errors.js';
+import { diffRouting } from '../routing/diff.js';
+import { changesOutsideScope } from '../routing/region-scope.js';
+import { resolveRoute } from '../routing/resolve.js';
+import type { RoutingState } from '../routing/routing-state.js';
+import { validateRouting } from '../routing/validate-routing.js';
+import type { Store } from '../store/store.js';
+import { ifMatchVersion, requireEditor } from './admin-auth.js';
+import { regionKeySchema, serviceKeySchema } from '../config/identifiers.js';
+import { instantSchema } from '../config/routing-schema.js';
+import { instantMs } from '../routing/validity.js';
+import { envelopeSchema } from '../intake/envelope-schema.js';
+
+export interface AdminRoutingDeps {
+  config: LoadedConfig;
+  store: Store;
+  routing: RoutingState;
+  validators: ReadonlyMap<string, DataValidator>;
+  normalize: (data: Record<string, unknown>) => Record<string, unknown>;
+  clock: () => Date;
+}
+
+const noteSchema = z.string().trim().min(3, 'a change note is required (why this change)').max(500);
+const putSchema = z.strictObject({ note: noteSchema, document: z.unknown() });
+const rollbackSchema = z.strictObject({ note: noteSchema });
+const dryRunSchema = z.union([
+  z.strictObject({ serviceKey: serviceKeySchema, regionKey: regionKeySchema, at: instantSchema.optional(), document: z.unknown().optional() }),
+  z.strictObject({ envelope: z.unknown(), at: instantSchema.optional(), document: z.unknown().optional() }),
+]);
+
+const etag = (version: number) => `"${version}"`;
+
+/** Routing under /admin/v1/routing: read, replace with optimistic concurrency, history, rollback, dry run. */
+export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
+  const router = Router();
+  const knownServices = new Set(deps.config.services.keys());
+
+  const checkDocument = (document: unknown, prefix: string): Routing => {
+    const checked = validateRouting(document, knownServices);
+    if ('errors' in checked) {
+      throw new AmtsboteError('invalid-routing', 'The routing document is invalid; nothing was changed.', checked.errors.map((e) => ({ ...e, pointer: prefix + e.pointer })));
+    }
+    return checked.routing;
+  };
+
+  const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The request body is invalid.', zodFieldErrors(parsed.error));
+    return parsed.data;
+  };
+
+  /** Appends a version as an editor within their regions; 412 when someone else saved first. */
+  const save = async (res: Response, expected: number, next: Routing, note: string) => {
+    const admin = requireEditor(res);
+    if (expected !== deps.routing.current().version) await deps.routing.refresh();
+    const before = deps.routing.current();
+    if (expected !== before.version) {
+      throw new AmtsboteError('precondition-failed', `Routing is at version ${before.version}; you edited version ${expected}. Reload and apply your change again.`);
+    }
+    if (admin.regions) {
+      const outside = changesOutsideScope(before.routing, next, admin.regions);
+      if (outside.length > 0) throw new AmtsboteError('forbidden', 'The change touches regions outside yours.', outside.map((e) => ({ ...e, pointer: '/document' + e.pointer })));
+    }
+    const version = await deps.store.appendRoutingVersion(expected, { document: next, author: admin.id, note, createdAt: deps.clock().toISOString() });
+    if (version === undefined) throw new AmtsboteError('precondition-failed', 'Routing changed while you saved. Reload and apply your change again.');
+    await deps.routing.refresh();
+    res.status(200).setHeader('ETag', etag(version));
+    res.json({ version, diff: diffRouting(before.routing, next) });
+  };
+
+  router.get('/routing', (_req, res) => {
+    const { version, routing } = deps.routing.current();
+    res.setHeader('ETag', etag(version));
+    res.json({ version, document: routing });
+  });
+
+  router.put('/routing', async (req: Request, res: Response) => {
+    requireEditor(res);
+    const expected = ifMatchVersion(req);
+    const body = parse(putSchema, req.body);
+    const next = checkDocument(body.document, '/document');
+    await save(res, expected, next, body.note);
+  });
+
+  router.get('/routing/versions', async (_req, res) => {
+    res.json({ versions: await deps.store.listRoutingVersions() });
+  });
+
+  router.get('/routing/versions/:n', async (req: Request<{ n: string }>, res: Response) => {
+    const n = Number(req.params.n);
+    const entry = Number.isInteger(n) && n > 0 ? await deps.store.getRoutingVersion(n) : undefined;
+    if (!entry) throw new AmtsboteError('not-found', `No routing version ${req.params.n.slice(0, 12)}.`);
+    const previous = n > 1 ? await deps.store.getRoutingVersion(n - 1) : undefined;
+    res.json({
+      ...entry,
+      diff: previous ? diffRouting(previous.document as Routing, entry.document as Routing) : undefined,
+    });
+  });
+
+  router.post('/routing/rollback/:n', async (req: Request<{ n: string }>, res: Response) => {
+    requireEditor(res);
+    const body = parse(rollbackSchema, req.body);
+    const n = Number(req.params.n);
+    const entry = Number.isInteger(n) && n > 0 ? await deps.store.getRoutingVersion(n) : undefined;
+    if (!entry) throw new AmtsboteError('not-found', `No routing version ${req.params.n.slice(0, 12)}.`);
+    // A rolled-back document must still be valid today (a service may have gone since).
+    const document = checkDocument(entry.document, '/document');
+    const expected = req.get('if-match') ? ifMatchVersion(req) : deps.routing.current().version;
+    await save(res, expected, document, `rollback to version ${n}: ${body.note}`);
+  });
+
+  router.post('/routing/dry-run', (req: Request, res: Response) => {
+    const body = parse(dryRunSchema, req.body);
+    const routing = body.document === undefined ? deps.routing.current().routing : checkDocument(body.document, '/document');
+    const at = body.at ? new Date(instantMs(body.at)) : deps.clock();
+    let serviceKey: string;
+    let regionKey: string;
+    let dataErrors: FieldError[] | undefined;
+    if ('envelope' in body) {
+      const envelope = envelopeSchema.safeParse(body.envelope);
+      if (!envelope.success) throw new AmtsboteError('invalid-envelope', 'The envelope is invalid.', zodFieldErrors(envelope.error, '/envelope'));
+      ({ serviceKey, regionKey } = envelope.data);
+      const validator = deps.validators.get(serviceKey);
+      if (!validator) throw new AmtsboteError('unknown-service', `No service with the key ${serviceKey}.`, [{ pointer: '/envelope/serviceKey', detail: 'unknown service' }]);
+      dataErrors = validator(deps.normalize(envelope.data.data)).map((e) => ({ ...e, pointer: '/envelope' + e.pointer }));
+    } else {
+      ({ serviceKey, regionKey } = body);
+    }
+    const resolution = resolveRoute(routing, serviceKey, regionKey, at);
+    res.json({
+      routingVersion: body.document === undefined ? deps.routing.current().version : 'proposed',
+      at: at.toISOString(),
+      destinations: resolution.destinations.map((d) => ({ id: d.id, name: d.name, adapter: d.adapter.kind, standard: d.standard })),
+      explanation: resolution.explanation,
+      ...(dataErrors ? { data: { valid: dataErrors.length === 0, errors: dataErrors } } : {}),
+    });
+  });
+
+  return router;
+}
+

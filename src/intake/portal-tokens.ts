@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { hashToken } from '../config/token-hash.js';
+import { AmtsboteError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { StoredPortal } from '../store/types.js';
+
+/** A new portal token: 256 random bits. Only its hash is stored; the token is shown once. */
+export function newToken(): string {
+  return 'abt_' + randomBytes(32).toString('base64url');
+}
+
+export async function addPortal(store: Store, portal: Omit<StoredPortal, 'tokens'>, now: Date): Promise<{ portal: Omit<StoredPortal, 'tokens'>; token: string }> {
+  const token = newToken();
+  const created = await store.insertPortal({ ...portal, tokens: [{ hash: hashToken(token) }] }, now.toISOString());
+  if (!created) throw new AmtsboteError('conflict', `A portal with the id ${portal.id} exists already.`, [{ pointer: '/id', detail: 'taken' }]);
+  return { portal, token };
+}
+
+/**
+ * Issues a new token; the tokens valid until now stay valid for `overlapHours`, so the portal can switch
+ * without an outage. Tokens whose overlap has passed are dropped.
+ */
+export async function rotatePortalToken(store: Store, id: string, now: Date, overlapHours: number): Promise<{ portalId: string; token: string; previousValidUntil: string }> {
+  const portal = await store.getPortal(id);
+  if (!portal) throw new AmtsboteError('not-found', 'No such portal.');
+  const previousValidUntil = new Date(now.getTime() + overlapHours * 3_600_000).toISOString();
+  const kept = portal.tokens
+    .filter((t) => t.notAfter === undefined || Date.parse(t.notAfter) > now.getTime())
+    .map((t) => ({ hash: t.hash, notAfter: t.notAfter !== undefined && t.notAfter < previousValidUntil ? t.notAfter : previousValidUntil }));
+  const token = newToken();
+  await store.setPortalTokens(id, [...kept, { hash: hashToken(token) }], now.toISOString());
+  return { portalId: id, token, previousValidUntil };
+}

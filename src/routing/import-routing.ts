@@ -1,0 +1,28 @@
+import { readConfigFile } from '../config/read-yaml.js';
+import { routingSchema } from '../config/routing-schema.js';
+import { AmtsboteError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { diffRouting, isEmptyDiff, type RoutingDiff } from './diff.js';
+import { validateRouting } from './validate-routing.js';
+
+/**
+ * `amtsbote routing import <file> --note`: the only way a routing file reaches a store that has versions.
+ * Validated like an API change; stored as a new version on top of the current one.
+ */
+export async function importRouting(
+  store: Store,
+  file: string,
+  options: { knownServices: ReadonlySet<string>; note: string; author: string; now: Date },
+): Promise<{ version: number; diff: RoutingDiff | undefined }> {
+  const { value } = readConfigFile(file, routingSchema);
+  const checked = validateRouting(value, options.knownServices);
+  if ('errors' in checked) {
+    throw new AmtsboteError('invalid-routing', `${file}: ${checked.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')}`, checked.errors);
+  }
+  const current = await store.currentRouting();
+  const diff = current ? diffRouting(routingSchema.parse(current.document), checked.routing) : undefined;
+  if (diff && isEmptyDiff(diff)) throw new AmtsboteError('conflict', `${file} is identical to routing version ${current?.version ?? 0}; nothing imported.`);
+  const version = await store.appendRoutingVersion(current?.version ?? 0, { document: checked.routing, author: options.author, note: options.note, createdAt: options.now.toISOString() });
+  if (version === undefined) throw new AmtsboteError('conflict', 'Routing changed during the import; run it again.');
+  return { version, diff };
+}

@@ -1,0 +1,39 @@
+import type { Routing } from '../config/routing-schema.js';
+import type { FieldError } from '../errors.js';
+import { diffRouting, ruleIdentity } from './diff.js';
+
+/** A rule lies within an admin's regions when its region is one of them or more specific. */
+export function ruleWithin(region: string, scopes: readonly string[]): boolean {
+  return scopes.some((scope) => region.startsWith(scope));
+}
+
+/**
+ * What a region-limited editor changed outside its regions: rules whose region is not within them, and
+ * destinations that a rule outside them uses (before or after) — Leipzig's editor must not redirect
+ * Dresden's cases by editing a destination they share. Empty: the change is within scope.
+ */
+export function changesOutsideScope(before: Routing, after: Routing, scopes: readonly string[]): FieldError[] {
+  const diff = diffRouting(before, after);
+  const errors: FieldError[] = [];
+  const afterIndex = new Map(after.rules.map((r, i) => [ruleIdentity(r), i]));
+  for (const rule of [...diff.rules.added, ...diff.rules.changed.map((c) => c.after)]) {
+    if (!ruleWithin(rule.region, scopes)) {
+      errors.push({ pointer: `/rules/${afterIndex.get(ruleIdentity(rule)) ?? 0}/region`, detail: `region ${rule.region} is outside your regions (${scopes.join(', ')})` });
+    }
+  }
+  for (const rule of diff.rules.removed) {
+    if (!ruleWithin(rule.region, scopes)) {
+      errors.push({ pointer: '/rules', detail: `the rule for service ${rule.service} in region ${rule.region} is outside your regions and may not be removed` });
+    }
+  }
+  const usedOutside = new Set(
+    [...before.rules, ...after.rules].filter((r) => !ruleWithin(r.region, scopes)).flatMap((r) => r.destinations),
+  );
+  const destIndex = new Map(after.destinations.map((d, i) => [d.id, i]));
+  for (const id of [...diff.destinations.changed, ...diff.destinations.removed]) {
+    if (usedOutside.has(id)) {
+      errors.push({ pointer: destIndex.has(id) ? `/destinations/${destIndex.get(id) ?? 0}` : '/destinations', detail: `destination ${id} serves regions outside yours` });
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,62 @@
+import type { Routing } from '../config/routing-schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Store } from '../store/store.js';
+import { validateRouting } from './validate-routing.js';
+
+export interface CurrentRouting {
+  version: number;
+  routing: Routing;
+}
+
+export interface RoutingState {
+  current(): CurrentRouting;
+  /** Reads the newest version from the store if it changed; called on a timer and after a local change. */
+  refresh(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * The store is routing's source of truth (design.md): `routing.yaml` seeds version 1 into an empty store,
+ * and every instance polls the version number, so a change made anywhere is in force everywhere within
+ * `pollMs`. A stored version that no longer validates (a service was removed from the config) is not
+ * taken: the instance keeps the version it has and says so in the log.
+ */
+export async function startRoutingState(options: {
+  store: Store;
+  seed: Routing;
+  knownServices: ReadonlySet<string>;
+  logger: Logger;
+  now: () => Date;
+  pollMs?: number;
+}): Promise<RoutingState> {
+  const { store, logger } = options;
+  if ((await store.currentRoutingVersionNumber()) === 0) {
+    await store.appendRoutingVersion(0, { document: options.seed, author: 'config', note: 'seeded from routing.yaml', createdAt: options.now().toISOString() });
+    logger.info('seeded routing version 1 from routing.yaml into the empty store');
+  }
+  let state: CurrentRouting | undefined;
+  const load = async (): Promise<void> => {
+    const newest = await store.currentRoutingVersionNumber();
+    if (state && state.version === newest) return;
+    const stored = await store.currentRouting();
+    if (!stored) return;
+    const checked = validateRouting(stored.document, options.knownServices);
+    if ('errors' in checked) {
+      logger.error({ version: stored.version, errors: checked.errors.slice(0, 5) }, 'stored routing version does not validate against this configuration; keeping the previous one');
+      return;
+    }
+    state = { version: stored.version, routing: checked.routing };
+    logger.info({ version: stored.version }, 'routing version in force');
+  };
+  await load();
+  if (!state) throw new Error('no valid routing version in the store');
+  const timer = setInterval(() => {
+    load().catch((error: unknown) => { logger.warn({ errorClass: (error as Error).name }, 'routing refresh failed'); });
+  }, options.pollMs ?? 2000);
+  timer.unref();
+  return {
+    current: () => state as CurrentRouting,
+    refresh: load,
+    stop: () => { clearInterval(timer); },
+  };
+}

@@ -1,0 +1,17 @@
+import { routingSchema, type Routing } from '../config/routing-schema.js';
+import type { FieldError } from '../errors.js';
+import { zodFieldErrors } from '../intake/zod-errors.js';
+
+/**
+ * Validates a routing document as a whole: its schema, and that every rule names a known service.
+ * Returns the parsed document or field errors with JSON pointers into the document.
+ */
+export function validateRouting(document: unknown, knownServices: ReadonlySet<string>): { routing: Routing } | { errors: FieldError[] } {
+  const parsed = routingSchema.safeParse(document);
+  if (!parsed.success) return { errors: zodFieldErrors(parsed.error) };
+  const errors: FieldError[] = [];
+  parsed.data.rules.forEach((rule, i) => {
+    if (!knownServices.has(rule.service)) errors.push({ pointer: `/rules/${i}/service`, detail: `unknown service ${rule.service}` });
+  });
+  return errors.length > 0 ? { errors } : { routing: parsed.data };
+}

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadExamples } from '../helpers/examples.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { adminCall, adminTokens, postJson } from '../helpers/http.js';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(async () => {
+  await gw.stop();
+});
+
+const leipzig = loadExamples().find((e) => !e.invalid && e.envelope.serviceKey === '99050012104000' && e.envelope.regionKey === '147130000000')!;
+
+async function eventuallyAccepted(token: string): Promise<number> {
+  let status = 0;
+  const deadline = Date.now() + 10_000;
+  for (let i = 0; i < 50 && Date.now() < deadline && status !== 202; i++) {
+    status = (await postJson(gw.url, '/v1/submissions', leipzig.envelope, { authorization: `Bearer ${token}` })).status;
+    if (status !== 202) await new Promise((r) => setTimeout(r, 200));
+  }
+  return status;
+}
+
+describe('admin portals API', () => {
+  it('lists portals without token hashes', async () => {
+    const res = await adminCall(gw.url, 'GET', '/portals', adminTokens.viewer);
+    expect(res.status).toBe(200);
+    expect(res.body.portals).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'amt24', activeTokens: 1 })]));
+    expect(JSON.stringify(res.body)).not.toContain('sha256:');
+    const limited = await adminCall(gw.url, 'GET', '/portals', adminTokens.leipzigEditor);
+    expect((limited.body.portals as { id: string }[]).map((p) => p.id)).toEqual(['leipzig-portal']);
+  });
+
+  it('adds a portal for editors only, within their regions, and shows the token once', async () => {
+    const portal = { id: 'stadtportal-leipzig', name: 'Stadtportal Leipzig', services: ['99050012104000'], regions: ['14713'] };
+    expect((await adminCall(gw.url, 'POST', '/portals', adminTokens.viewer, portal)).status).toBe(403);
+    const outside = await adminCall(gw.url, 'POST', '/portals', adminTokens.leipzigEditor, { ...portal, regions: ['14'] });
+    expect(outside.status).toBe(403);
+    const created = await adminCall(gw.url, 'POST', '/portals', adminTokens.leipzigEditor, portal);
+    expect(created.status).toBe(201);
+    const token = created.body.token as string;
+    expect(token).toMatch(/^abt_/);
+    expect(await eventuallyAccepted(token)).toBe(202);
+    expect((await adminCall(gw.url, 'POST', '/portals', adminTokens.editor, portal)).status).toBe(409);
+    const invalid = await adminCall(gw.url, 'POST', '/portals', adminTokens.editor, { ...portal, id: 'Bad Id' });
+    expect(invalid.status).toBe(400);
+    expect((invalid.body.errors as { pointer: string }[])[0]?.pointer).toBe('/id');
+  });
+
+  it('rotates a token: the new one works, the old one until the overlap ends', async () => {
+    const rotated = await adminCall(gw.url, 'POST', '/portals/leipzig-portal/rotate-token', adminTokens.leipzigEditor);
+    expect(rotated.status).toBe(200);
+    expect(Date.parse(rotated.body.previousValidUntil as string)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    expect(await eventuallyAccepted(rotated.body.token as string)).toBe(202);
+    expect(await eventuallyAccepted('leipzig-portal-demo-token')).toBe(202);
+    expect((await adminCall(gw.url, 'POST', '/portals/amt24/rotate-token', adminTokens.leipzigEditor)).status).toBe(404);
+    expect((await adminCall(gw.url, 'POST', '/portals/amt24/rotate-token', adminTokens.viewer)).status).toBe(403);
+  });
+});

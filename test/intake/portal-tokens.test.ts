@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { activeTokenHashes, hashToken } from '../../src/config/token-hash.js';
+import { addPortal, rotatePortalToken } from '../../src/intake/portal-tokens.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'amtsbote-tokens-'));
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+describe('portal tokens', () => {
+  it('keeps a rotated-out token valid for the overlap only, and drops it afterwards', async () => {
+    const store = openSqliteStore(join(dir, 'a.sqlite'));
+    await store.migrate();
+    const t0 = new Date('2026-11-25T10:00:00Z');
+    const { token: first } = await addPortal(store, { id: 'p', name: 'P', services: ['*'], regions: ['14'] }, t0);
+    const { token: second } = await rotatePortalToken(store, 'p', t0, 24);
+    const tokens = (await store.getPortal('p'))!.tokens;
+    const at = (iso: string) => activeTokenHashes(tokens, new Date(iso));
+    expect(at('2026-11-26T09:59:59Z')).toEqual([hashToken(first), hashToken(second)]);
+    expect(at('2026-11-26T10:00:00Z')).toEqual([hashToken(second)]);
+
+    const t1 = new Date('2026-11-27T00:00:00Z');
+    const { token: third } = await rotatePortalToken(store, 'p', t1, 24);
+    expect((await store.getPortal('p'))!.tokens.map((t) => t.hash)).toEqual([hashToken(second), hashToken(third)]);
+    await expect(rotatePortalToken(store, 'nobody', t1, 24)).rejects.toThrow(/No such portal/);
+    await store.close();
+  });
+});
