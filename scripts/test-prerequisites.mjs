@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 /** Debian packages the tests use, with what for. */
 const debianPackages = [
   { name: 'libxml2-utils', why: 'xmllint validates produced XÖV messages against the schemas independently of the gateway' },
+  { name: 'python3-jwcrypto', why: 'an independent JOSE implementation opens sealed messages in test/receiver/jwcrypto.test.ts' },
 ];
 
 /** Services the tests talk to over a real connection; none yet — PostgreSQL and RabbitMQ join with their issues. */

@@ -27,6 +27,7 @@ export type ProblemCode =
   | 'precondition-failed'
   | 'precondition-required'
   | 'invalid-routing'
+  | 'invalid-recipient-key'
   | 'invalid-config'
   | 'unavailable'
   | 'internal';
@@ -50,6 +51,7 @@ export const problemStatus: Record<ProblemCode, number> = {
   'precondition-failed': 412,
   'precondition-required': 428,
   'invalid-routing': 422,
+  'invalid-recipient-key': 422,
   'invalid-config': 500,
   unavailable: 503,
   internal: 500,
@@ -74,6 +76,7 @@ export const problemTitle: Record<ProblemCode, string> = {
   'precondition-failed': 'The resource has changed since you read it',
   'precondition-required': 'Send If-Match with the version you read',
   'invalid-routing': 'The routing document is invalid',
+  'invalid-recipient-key': "The recipient's key cannot be used",
   'invalid-config': 'Invalid configuration',
   unavailable: 'Service unavailable',
   internal: 'Internal error',

@@ -6,12 +6,16 @@ import { createApp } from './http/app.js';
 import type { IntakeContext } from './intake/accept-submission.js';
 import { compileDataValidators } from './intake/data-validator.js';
 import { keyedHash } from './intake/keyed-hash.js';
-import { normalizeData } from './intake/normalize.js';
+import { din91379Keyword, loadXoev, normalizeNfc } from './xoev/index.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { startRoutingState, type RoutingState } from './routing/routing-state.js';
 import { openStore } from './store/open-store.js';
+import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import type { Store } from './store/store.js';
 import { version } from './version.js';
+import { AmtsboteError } from './errors.js';
+import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
+import { rerouteFromEscrow } from './intake/reroute-from-escrow.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -24,6 +28,7 @@ export interface RunningGateway {
   config: LoadedConfig;
   store: Store;
   routing: RoutingState;
+  worker: DeliveryWorker | undefined;
   close(): Promise<void>;
 }
 
@@ -31,7 +36,8 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger();
   const config = loadConfig(options);
-  const validators = compileDataValidators(config.services);
+  const validators = compileDataValidators(config.services, [din91379Keyword]);
+  const xoev = loadXoev(config.paths);
   const { secret, generated } = loadHmacSecret(config.gateway.hmacSecret, config.configDir, config.dataDir);
   if (generated) logger.warn({ dataDir: config.dataDir }, 'created a development HMAC secret in the data dir; configure hmacSecret for production');
 
@@ -43,26 +49,53 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   );
   if (seeded > 0) logger.info({ portals: seeded }, 'seeded portals from gateway.yaml into the empty store');
 
+  const clock = options.clock ?? (() => new Date());
+  const resolver = await recipientKeyResolver(config, logger);
+  const checkKeys = destinationKeyCheck(resolver);
+  const seedKeyProblems = await checkKeys(config.routing);
+  if (seedKeyProblems.length > 0) {
+    throw new AmtsboteError('invalid-config', `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`, seedKeyProblems);
+  }
+  const sealing = await startSealing(config, store, resolver, logger, clock);
   const routing = await startRoutingState({
     store,
     seed: config.routing,
     knownServices: new Set(config.services.keys()),
+    checkKeys,
     logger,
-    now: options.clock ?? (() => new Date()),
+    now: clock,
     pollMs: config.gateway.routingPollSeconds * 1000,
   });
   const intake: IntakeContext = {
     config,
     routing: () => routing.current(),
     validators,
-    normalize: normalizeData,
+    normalize: normalizeNfc,
+    xoev,
+    sealing,
+    productVersion: version,
     store,
     hash: keyedHash(secret),
-    clock: options.clock ?? (() => new Date()),
+    clock,
     newId: options.newId ?? randomUUID,
     publicBaseUrl: config.gateway.publicBaseUrl ?? '',
   };
-  const app = createApp({ intake, routing, logger, version });
+  const worker = config.gateway.delivery.enabled
+    ? startDeliveryWorker({
+        store,
+        routing: () => routing.current(),
+        adapterContext: { dataDir: config.dataDir, configDir: config.configDir, now: clock },
+        logger,
+        clock,
+        concurrency: config.gateway.delivery.concurrency,
+        pollMs: config.gateway.delivery.pollMs,
+        leaseMs: config.gateway.delivery.leaseSeconds * 1000,
+        attemptTimeoutMs: config.gateway.delivery.attemptTimeoutSeconds * 1000,
+      })
+    : undefined;
+  intake.onAccepted = () => worker?.kick();
+  const reroute = rerouteFromEscrow(intake);
+  const app = createApp({ intake, routing, worker, reroute, logger, version });
   const server = app.listen(config.gateway.listen.port, config.gateway.listen.host);
   await new Promise<void>((resolveListen, reject) => {
     server.once('listening', resolveListen);
@@ -71,6 +104,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   // Slow clients must not hold sockets forever; a 25 MB upload still fits comfortably.
   server.requestTimeout = 120_000;
   server.headersTimeout = 20_000;
+  // Longer than clients' and load balancers' idle timeouts, so the server is never the one to close an idle
+  // connection just as a client reuses it (which fails that client's request).
+  server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   intake.publicBaseUrl = config.gateway.publicBaseUrl ?? url;
@@ -82,14 +118,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     config,
     store,
     routing,
+    worker,
     close() {
       closing ??= (async () => {
         await new Promise<void>((done) => {
           server.close(() => { done(); });
           server.closeIdleConnections();
         });
+        // Stop claiming first, let attempts in flight finish, then close the store.
+        await worker?.stop(config.gateway.delivery.shutdownGraceSeconds * 1000);
         routing.stop();
+        sealing.stop();
         await store.close();
+        xoev.close();
         logger.info('gateway stopped');
       })();
       return closing;

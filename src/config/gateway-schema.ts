@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatewayKeysConfigSchema, recipientKeyPolicyConfigSchema } from '../seal/gateway-keys/config-schema.js';
 import { authorityIdentitySchema } from './routing-schema.js';
 import { regionKeySchema, serviceKeySchema } from './identifiers.js';
 import { secretRefSchema } from './secret-ref.js';
@@ -54,6 +55,12 @@ export const gatewaySchema = z.strictObject({
   /** Key for HMACs of content (idempotency); created in the data dir on first start when not set. */
   hmacSecret: secretRefSchema.optional(),
   services: z.string().min(1).default('services'),
+  /** Mappings, the bundled profile schemas and code lists (relative to this file's folder). */
+  mappings: z.string().min(1).default('../mappings'),
+  xsd: z.string().min(1).default('../xsd'),
+  codelists: z.string().min(1).default('codelists'),
+  /** Official schema sets an operator installed (`amtsbote schemas add`); default `<dataDir>/schemas`. */
+  officialSchemas: z.string().min(1).optional(),
   routing: z.string().min(1).default('routing.yaml'),
   regions: z.array(regionSchema).default([]),
   /** Seeds the store once, when it holds no portal yet; afterwards the store is the source of truth. */
@@ -63,11 +70,26 @@ export const gatewaySchema = z.strictObject({
   tokenRotationOverlapHours: z.number().min(0).max(24 * 90).default(24),
   /** How often an instance looks for a new routing version in the store. */
   routingPollSeconds: z.number().min(0.1).max(300).default(2),
+  /** The outbox worker of this instance. */
+  delivery: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      concurrency: z.number().int().min(1).max(1000).default(16),
+      pollMs: z.number().int().min(10).max(60_000).default(250),
+      leaseSeconds: z.number().min(1).max(3600).default(120),
+      attemptTimeoutSeconds: z.number().min(1).max(600).default(60),
+      shutdownGraceSeconds: z.number().min(0).max(600).default(10),
+    })
+    .default({ enabled: true, concurrency: 16, pollMs: 250, leaseSeconds: 120, attemptTimeoutSeconds: 60, shutdownGraceSeconds: 10 }),
   limits: z.strictObject({
     maxBodyBytes: z.number().int().min(1024).default(25 * MiB),
     maxJsonDepth: z.number().int().min(4).max(256).default(32),
     idempotencyHours: z.number().min(1).max(24 * 30).default(24),
   }).default({ maxBodyBytes: 25 * MiB, maxJsonDepth: 32, idempotencyHours: 24 }),
+  /** Gateway key files (signing, escrow); absent: development keys created in the data dir (SQLite only). */
+  keys: gatewayKeysConfigSchema.optional(),
+  /** Policy for destinations' keys: minimum modulus, trust anchors for `x5c` chains. */
+  recipientKeys: recipientKeyPolicyConfigSchema.default({ minModulusBits: 4096, trustAnchors: [] }),
   product: z.strictObject({
     name: z.string().default('Amtsbote'),
     vendor: z.string().default('Amtsbote contributors'),

@@ -24,6 +24,8 @@ export interface LoadedConfig {
   routing: Routing;
   services: Map<string, LoadedService>;
   regions: Map<string, Region>;
+  /** Folders of the XÖV layer, resolved. */
+  paths: { mappingsDir: string; xsdDir: string; codelistsDir: string; installedCodelistsDir: string; officialSchemasDir: string };
   /** SHA-256 over every file loaded, so an operator sees instances whose configuration differs. */
   hash: string;
 }
@@ -66,7 +68,14 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   });
 
   const dataDir = env.AMTSBOTE_DATA_DIR ? resolve(cwd, env.AMTSBOTE_DATA_DIR) : resolve(configDir, gateway.dataDir);
-  return { configFile, configDir, dataDir, gateway, routing: routing.value, services, regions, hash: hash.digest('hex') };
+  const paths = {
+    mappingsDir: resolve(configDir, gateway.mappings),
+    xsdDir: resolve(configDir, gateway.xsd),
+    codelistsDir: resolve(configDir, gateway.codelists),
+    installedCodelistsDir: resolve(dataDir, 'codelists'),
+    officialSchemasDir: gateway.officialSchemas ? resolve(configDir, gateway.officialSchemas) : resolve(dataDir, 'schemas'),
+  };
+  return { configFile, configDir, dataDir, gateway, routing: routing.value, services, regions, paths, hash: hash.digest('hex') };
 }
 
 function applyEnvironment(gateway: GatewayConfig, env: NodeJS.ProcessEnv, file: string): GatewayConfig {

@@ -49,6 +49,22 @@ export const destinationSchema = z.strictObject({
     message: z.string().min(1),
   }),
   leser: authorityIdentitySchema,
+  /** Retry schedule: exponential back-off with jitter from `initialDelaySeconds` up to `maxDelaySeconds`. */
+  retry: z
+    .strictObject({
+      initialDelaySeconds: z.number().min(0.01).max(3600).default(5),
+      maxDelaySeconds: z.number().min(0.01).max(86_400).default(36_000),
+      /** Attempts before a delivery is dead-lettered; the default spans about a day. */
+      maxAttempts: z.number().int().min(1).max(100).default(16),
+    })
+    .default({ initialDelaySeconds: 5, maxDelaySeconds: 36_000, maxAttempts: 16 }),
+  /** Circuit breaker (per destination and instance): opens after this many consecutive failures. */
+  breaker: z
+    .strictObject({
+      consecutiveFailures: z.number().int().min(1).max(1000).default(5),
+      halfOpenAfterSeconds: z.number().min(0.05).max(3600).default(30),
+    })
+    .default({ consecutiveFailures: 5, halfOpenAfterSeconds: 30 }),
 });
 
 /** An instant: an ISO 8601 date-time with offset, or a date meaning midnight in Germany (Europe/Berlin). */

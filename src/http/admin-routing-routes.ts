@@ -49,6 +49,12 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     return checked.routing;
   };
 
+  /** A destination whose key the policy refuses never reaches the store. */
+  const checkKeys = async (routing: Routing) => {
+    const problems = await deps.routing.checkKeys(routing);
+    if (problems.length > 0) throw new AmtsboteError('invalid-routing', 'A destination key cannot be used; nothing was changed.', problems.map((e) => ({ ...e, pointer: '/document' + e.pointer })));
+  };
+
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The request body is invalid.', zodFieldErrors(parsed.error));
@@ -85,6 +91,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     const expected = ifMatchVersion(req);
     const body = parse(putSchema, req.body);
     const next = checkDocument(body.document, '/document');
+    await checkKeys(next);
     await save(res, expected, next, body.note);
   });
 
@@ -111,6 +118,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     if (!entry) throw new AmtsboteError('not-found', `No routing version ${req.params.n.slice(0, 12)}.`);
     // A rolled-back document must still be valid today (a service may have gone since).
     const document = checkDocument(entry.document, '/document');
+    await checkKeys(document);
     const expected = req.get('if-match') ? ifMatchVersion(req) : deps.routing.current().version;
     await save(res, expected, document, `rollback to version ${n}: ${body.note}`);
   });

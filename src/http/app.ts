@@ -3,7 +3,11 @@ import { AmtsboteError, isAmtsboteError } from '../errors.js';
 import type { IntakeContext } from '../intake/accept-submission.js';
 import type { Logger } from '../observability/logger.js';
 import type { RoutingState } from '../routing/routing-state.js';
+import type { DeliveryWorker } from '../delivery/worker.js';
+import type { Reroute } from '../delivery/replay.js';
 import { adminAuth } from './admin-auth.js';
+import { adminDeliveryRoutes } from './admin-delivery-routes.js';
+import { mailboxRoutes } from './mailbox-routes.js';
 import { adminPortalRoutes } from './admin-portal-routes.js';
 import { adminRoutingRoutes } from './admin-routing-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -15,11 +19,13 @@ import { requestLog } from './request-log.js';
 export interface AppDeps {
   intake: IntakeContext;
   routing: RoutingState;
+  worker?: DeliveryWorker | undefined;
+  reroute?: Reroute | undefined;
   logger: Logger;
   version: string;
 }
 
-export function createApp({ intake, routing, logger, version }: AppDeps): express.Express {
+export function createApp({ intake, routing, worker, reroute, logger, version }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -42,16 +48,25 @@ export function createApp({ intake, routing, logger, version }: AppDeps): expres
     }
   });
 
+  // The gateway's public signing keys, which receivers pin to verify sealed messages.
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('application/jwk-set+json').send(JSON.stringify(intake.sealing.jwks()));
+  });
+
   const openapi = JSON.stringify(openApiDocument(version));
   app.get('/v1/openapi.json', (_req, res) => {
     res.type('application/json').send(openapi);
   });
+  // The mailbox authenticates destinations, not portals: mounted before the portal routes.
+  app.use('/v1', mailboxRoutes({ store: intake.store, routing, clock: intake.clock }));
   app.use('/v1', portalRoutes(intake, portalDirectory(intake.store)));
 
   const admin = express.Router();
   admin.use(adminAuth(intake.config.gateway.admins));
   admin.use(express.json({ limit: '2mb', strict: true }));
   admin.use(adminRoutingRoutes({ ...intake, routing }));
+  admin.use(adminDeliveryRoutes({ store: intake.store, routing, worker, clock: intake.clock, reroute }));
   admin.use(adminPortalRoutes({ store: intake.store, clock: intake.clock, overlapHours: intake.config.gateway.tokenRotationOverlapHours }));
   app.use('/admin/v1', admin);
 

@@ -9,6 +9,10 @@ import { contentFingerprint } from './content-fingerprint.js';
 import type { DataValidator } from './data-validator.js';
 import { envelopeSchema, type Envelope } from './envelope-schema.js';
 import type { KeyedHash } from './keyed-hash.js';
+import type { Xoev } from '../xoev/index.js';
+import { messageFor } from './produce-messages.js';
+import { sealSubmission } from './seal-submission.js';
+import type { SealingContext } from './sealing-context.js';
 import { checkPortalAccess } from './portal-access.js';
 import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
 import { zodFieldErrors } from './zod-errors.js';
@@ -26,6 +30,13 @@ export interface IntakeContext {
   newId: () => string;
   /** Base of `statusUrl`: the configured public URL, or the address the gateway listens on. */
   publicBaseUrl: string;
+  /** Mappings, code lists and compiled schemas. */
+  xoev: Xoev;
+  /** Gateway keys (with their state) and recipients' keys. */
+  sealing: SealingContext;
+  productVersion: string;
+  /** Told after each commit, so the outbox worker starts at once rather than at its next poll. */
+  onAccepted?: () => void;
 }
 
 export interface IntakeRequest {
@@ -75,6 +86,25 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const receivedAt = now.toISOString();
   const submissionId = ctx.newId();
   const deliveries = route.destinations.map((d) => ({ id: ctx.newId(), destinationId: d.id, state: 'pending' as const }));
+  const messageInput = { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data, submissionId, createdAt: now };
+  // Every destination's message is produced, validated and sealed before anything is stored: all or nothing.
+  const produced = await Promise.all(route.destinations.map((d, i) => messageFor(messageInput, d, deliveries[i]?.id ?? '')));
+  const sealed = await sealSubmission({
+    config: ctx.config,
+    sealing: ctx.sealing,
+    envelope,
+    data,
+    contents,
+    submissionId,
+    receivedAt: now,
+    targets: route.destinations.map((destination, i) => ({ deliveryId: deliveries[i]?.id ?? '', destination, produced: produced[i] })),
+  });
+  const sealedById = new Map(sealed.messages.map((m) => [m.deliveryId, m]));
+  const storedDeliveries = deliveries.map((d) => ({
+    ...d,
+    signingKid: sealedById.get(d.id)?.sealed.signingKid,
+    authenticationTags: sealedById.get(d.id)?.sealed.authenticationTags,
+  }));
   const submission = {
     id: submissionId,
     portalId: portal.id,
@@ -96,7 +126,9 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   };
   const result = await ctx.store.acceptSubmission({
     submission,
-    deliveries,
+    deliveries: storedDeliveries,
+    messages: sealed.messages.map((m) => ({ deliveryId: m.deliveryId, contentType: 'application/json', body: m.body })),
+    escrow: sealed.escrow,
     event: { at: receivedAt, type: 'received', data: { status: 'pending', destinations: deliveries.map((d) => d.destinationId), routingVersion: routing.version, rule: route.rule } },
     idempotency:
       request.idempotencyKey && contentHmac
@@ -104,6 +136,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
         : undefined,
   });
   if (result.kind === 'existing' && contentHmac) return answerForEarlier(ctx, result, contentHmac);
+  ctx.onAccepted?.();
   const record: SubmissionRecord = { ...submission, updatedAt: receivedAt, deliveries: deliveries.map((d) => ({ ...d, attempts: 0, createdAt: receivedAt, updatedAt: receivedAt })) };
   return acceptedAnswer(record, ctx.publicBaseUrl);
 }

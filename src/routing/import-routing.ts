@@ -1,6 +1,6 @@
 import { readConfigFile } from '../config/read-yaml.js';
-import { routingSchema } from '../config/routing-schema.js';
-import { AmtsboteError } from '../errors.js';
+import { routingSchema, type Routing } from '../config/routing-schema.js';
+import { AmtsboteError, type FieldError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { diffRouting, isEmptyDiff, type RoutingDiff } from './diff.js';
 import { validateRouting } from './validate-routing.js';
@@ -12,12 +12,16 @@ import { validateRouting } from './validate-routing.js';
 export async function importRouting(
   store: Store,
   file: string,
-  options: { knownServices: ReadonlySet<string>; note: string; author: string; now: Date },
+  options: { knownServices: ReadonlySet<string>; checkKeys?: (routing: Routing) => Promise<FieldError[]>; note: string; author: string; now: Date },
 ): Promise<{ version: number; diff: RoutingDiff | undefined }> {
   const { value } = readConfigFile(file, routingSchema);
   const checked = validateRouting(value, options.knownServices);
   if ('errors' in checked) {
     throw new AmtsboteError('invalid-routing', `${file}: ${checked.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')}`, checked.errors);
+  }
+  const keyProblems = (await options.checkKeys?.(checked.routing)) ?? [];
+  if (keyProblems.length > 0) {
+    throw new AmtsboteError('invalid-routing', `${file}: ${keyProblems.map((e) => `${e.pointer}: ${e.detail}`).join('; ')}`, keyProblems);
   }
   const current = await store.currentRouting();
   const diff = current ? diffRouting(routingSchema.parse(current.document), checked.routing) : undefined;

@@ -1,4 +1,5 @@
 import type { Routing } from '../config/routing-schema.js';
+import type { FieldError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
 import { validateRouting } from './validate-routing.js';
@@ -12,6 +13,8 @@ export interface RoutingState {
   current(): CurrentRouting;
   /** Reads the newest version from the store if it changed; called on a timer and after a local change. */
   refresh(): Promise<void>;
+  /** Checks the destinations' keys of a routing document (before it is stored). */
+  checkKeys(routing: Routing): Promise<FieldError[]>;
   stop(): void;
 }
 
@@ -25,6 +28,8 @@ export async function startRoutingState(options: {
   store: Store;
   seed: Routing;
   knownServices: ReadonlySet<string>;
+  /** Checks the destinations' keys (seal/); a version whose keys fail is not taken. */
+  checkKeys?: (routing: Routing) => Promise<FieldError[]>;
   logger: Logger;
   now: () => Date;
   pollMs?: number;
@@ -41,8 +46,9 @@ export async function startRoutingState(options: {
     const stored = await store.currentRouting();
     if (!stored) return;
     const checked = validateRouting(stored.document, options.knownServices);
-    if ('errors' in checked) {
-      logger.error({ version: stored.version, errors: checked.errors.slice(0, 5) }, 'stored routing version does not validate against this configuration; keeping the previous one');
+    const errors = 'errors' in checked ? checked.errors : ((await options.checkKeys?.(checked.routing)) ?? []);
+    if (errors.length > 0 || 'errors' in checked) {
+      logger.error({ version: stored.version, errors: errors.slice(0, 5) }, 'stored routing version does not validate against this configuration; keeping the previous one');
       return;
     }
     state = { version: stored.version, routing: checked.routing };
@@ -57,6 +63,7 @@ export async function startRoutingState(options: {
   return {
     current: () => state as CurrentRouting,
     refresh: load,
+    checkKeys: async (routing) => (await options.checkKeys?.(routing)) ?? [],
     stop: () => { clearInterval(timer); },
   };
 }

@@ -18,6 +18,16 @@ import {
   listRoutingVersions,
 } from './sql/routing-versions.js';
 import type { Store } from './store.js';
+import { appendAudit, listAudit } from './sql/audit.js';
+import { claimDeliveries } from './sql/claim-deliveries.js';
+import { releaseLease, renewLease } from './sql/lease.js';
+import { listAttempts, listDeliveries } from './sql/list-deliveries.js';
+import { listMailbox, recordMailboxFetch } from './sql/mailbox.js';
+import { recordAttempt } from './sql/record-attempt.js';
+import { moveDelivery, replayDeliveries } from './sql/replay-deliveries.js';
+import { getSealedMessage, replaceSealedMessage } from './sql/sealed-messages.js';
+import { getEscrowCopy } from './sql/escrow.js';
+import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, retireKey } from './sql/key-states.js';
 
 /** Binds the dialect-neutral operations of store/sql/ to one kysely instance. */
 export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
@@ -48,6 +58,26 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     getSubmission: (id) => getSubmission(db, id),
     listEvents: (id) => listEvents(db, id),
     purgeIdempotencyKeys: (now) => purgeIdempotencyKeys(db, now),
+    claimDeliveries: (options) => claimDeliveries(db, options),
+    renewLease: (id, fence, leaseUntil) => renewLease(db, id, fence, leaseUntil),
+    releaseLease: (id, fence, next) => releaseLease(db, id, fence, next),
+    recordAttempt: (input) => recordAttempt(db, input),
+    getSealedMessage: (id) => getSealedMessage(db, id),
+    replaceSealedMessage: (message, now) => replaceSealedMessage(db, message, now),
+    listMailbox: (destinationId, after, limit) => listMailbox(db, destinationId, after, limit),
+    recordMailboxFetch: (destinationId, messageId, now) => recordMailboxFetch(db, destinationId, messageId, now),
+    listDeliveries: (filter) => listDeliveries(db, filter),
+    listAttempts: (id) => listAttempts(db, id),
+    replayDeliveries: (ids, now, reason) => replayDeliveries(db, ids, now, reason),
+    moveDelivery: (id, destinationId, now) => moveDelivery(db, id, destinationId, now),
+    appendAudit: (entry) => appendAudit(db, entry),
+    listAudit: (limit, before) => listAudit(db, limit, before),
+    getEscrowCopy: (id) => getEscrowCopy(db, id),
+    listKeyStates: () => listKeyStates(db),
+    registerKeys: (keys, now) => registerKeys(db, keys, now),
+    activateKey: (kid, actor, now) => activateKey(db, kid, actor, now),
+    retireKey: (kid, actor, now) => retireKey(db, kid, actor, now),
+    countOpenMessagesSignedWith: (kid) => countOpenMessagesSignedWith(db, kid),
     close: () => db.destroy(),
   };
 }

@@ -8,6 +8,58 @@ export interface Database {
   events: EventTable;
   idempotency_keys: IdempotencyTable;
   routing_versions: RoutingVersionTable;
+  sealed_messages: SealedMessageTable;
+  delivery_attempts: DeliveryAttemptTable;
+  audit_log: AuditTable;
+  gateway_key_states: GatewayKeyStateTable;
+  escrow_copies: EscrowCopyTable;
+}
+
+export interface GatewayKeyStateTable {
+  kid: string;
+  /** `signing` or `escrow`. */
+  purpose: string;
+  /** `active` (signs / encrypts new messages), `published` (verifies, not used for new ones) or `retired`. */
+  state: string;
+  changed_at: string;
+  changed_by: string;
+}
+
+export interface EscrowCopyTable {
+  submission_id: string;
+  escrow_kid: string;
+  /** JWE of the validated submission to the gateway's escrow key. */
+  body: string;
+  created_at: string;
+}
+
+export interface SealedMessageTable {
+  delivery_id: string;
+  content_type: string;
+  /** The sealed container (encrypted to the recipient): never plain data. */
+  body: string;
+  created_at: string;
+}
+
+export interface DeliveryAttemptTable {
+  delivery_id: string;
+  /** The fencing number of the claim that made the attempt. */
+  fence: number;
+  worker: string;
+  started_at: string;
+  duration_ms: number;
+  outcome: string;
+  http_status: number | null;
+  error_class: string | null;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  /** JSON: what was done to what, and why (no personal data). */
+  detail: string;
 }
 
 export interface RoutingVersionTable {
@@ -64,6 +116,19 @@ export interface DeliveryTable {
   next_attempt_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Which worker holds the delivery, until when; `fence` grows with every claim. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  fence: Generated<number>;
+  /** JSON: the adapter's small progress state (e.g. a mailbox's pickup deadline). */
+  adapter_state: string | null;
+  /** Error class of the last failed attempt (never a payload). */
+  last_error: string | null;
+  delivered_at: string | null;
+  final_at: string | null;
+  signing_kid: string | null;
+  /** JSON: the JWE authentication tags of the delivered message, which an accept receipt must repeat. */
+  authentication_tags: string | null;
 }
 
 export interface EventTable {

@@ -1,5 +1,16 @@
+import type { MailboxEntry } from './sql/mailbox.js';
 import type {
   AcceptResult,
+  AttemptRecord,
+  AttemptView,
+  AuditEntry,
+  ClaimedDelivery,
+  DeliveryFilter,
+  DeliveryTransition,
+  DeliveryView,
+  EscrowCopy,
+  KeyState,
+  SealedMessage,
   IdempotencyClaim,
   NewDelivery,
   NewEvent,
@@ -40,6 +51,10 @@ export interface Store {
   acceptSubmission(input: {
     submission: NewSubmission;
     deliveries: NewDelivery[];
+    /** The sealed message of each delivery, committed with it. */
+    messages?: SealedMessage[] | undefined;
+    /** The submission sealed to the gateway's escrow key. */
+    escrow?: Omit<EscrowCopy, 'submissionId'> | undefined;
     event: NewEvent;
     idempotency?: IdempotencyClaim | undefined;
   }): Promise<AcceptResult>;
@@ -47,5 +62,30 @@ export interface Store {
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
   listEvents(submissionId: string): Promise<StoredEvent[]>;
   purgeIdempotencyKeys(now: string): Promise<number>;
+
+  // The outbox (store/sql/claim-deliveries.ts and friends).
+  claimDeliveries(options: { owner: string; now: string; leaseUntil: string; limit: number; excludeDestinations: readonly string[] }): Promise<ClaimedDelivery[]>;
+  renewLease(id: string, fence: number, leaseUntil: string): Promise<boolean>;
+  releaseLease(id: string, fence: number, nextAttemptAt: string): Promise<boolean>;
+  /** False when the fence is stale: a newer claim exists and this outcome must not be recorded. */
+  recordAttempt(input: { id: string; fence: number; attempt: AttemptRecord; transition: DeliveryTransition; now: string }): Promise<boolean>;
+  getSealedMessage(deliveryId: string): Promise<SealedMessage | undefined>;
+  replaceSealedMessage(message: SealedMessage, now: string): Promise<void>;
+  listMailbox(destinationId: string, after: string | undefined, limit: number): Promise<MailboxEntry[]>;
+  recordMailboxFetch(destinationId: string, messageId: string, now: string): Promise<boolean>;
+  listDeliveries(filter: DeliveryFilter): Promise<DeliveryView[]>;
+  listAttempts(deliveryId: string): Promise<AttemptView[]>;
+  replayDeliveries(ids: readonly string[], now: string, reason: string): Promise<string[]>;
+  moveDelivery(id: string, destinationId: string, now: string): Promise<void>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  getEscrowCopy(submissionId: string): Promise<EscrowCopy | undefined>;
+
+  // Gateway key states (store/sql/key-states.ts): the key files are the same on every instance.
+  listKeyStates(): Promise<KeyState[]>;
+  registerKeys(keys: { kid: string; purpose: KeyState['purpose'] }[], now: string): Promise<void>;
+  activateKey(kid: string, actor: string, now: string): Promise<boolean>;
+  retireKey(kid: string, actor: string, now: string): Promise<void>;
+  countOpenMessagesSignedWith(kid: string): Promise<number>;
+  listAudit(limit: number, before?: number): Promise<(AuditEntry & { id: number })[]>;
   close(): Promise<void>;
 }

@@ -45,6 +45,9 @@ export interface NewDelivery {
   id: string;
   destinationId: string;
   state: DeliveryState;
+  /** The gateway key that signed this message, so a key is retired only when nothing depends on it. */
+  signingKid?: string | undefined;
+  authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> } | undefined;
 }
 
 export interface DeliveryRecord extends NewDelivery {
@@ -102,4 +105,89 @@ export interface RoutingVersion {
   author: string;
   note: string;
   createdAt: string;
+}
+
+/** A delivery a worker holds: `fence` must accompany every write about it. */
+export interface ClaimedDelivery {
+  id: string;
+  submissionId: string;
+  destinationId: string;
+  serviceKey: string;
+  attempts: number;
+  fence: number;
+  adapterState?: unknown;
+  createdAt: string;
+}
+
+export interface AttemptRecord {
+  worker: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'delivered' | 'awaiting-pickup' | 'retry' | 'failed';
+  httpStatus?: number | undefined;
+  errorClass?: string | undefined;
+}
+
+/** Where an attempt leaves a delivery. */
+export interface DeliveryTransition {
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: string | null;
+  adapterState?: unknown;
+  lastError?: string | null | undefined;
+}
+
+export interface SealedMessage {
+  deliveryId: string;
+  contentType: string;
+  body: string;
+  /** On re-sealing: the key that signed the new message and its authentication tags. */
+  signingKid?: string | undefined;
+  authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> } | undefined;
+}
+
+export interface AttemptView extends AttemptRecord {
+  fence: number;
+}
+
+export interface DeliveryView extends DeliveryRecord {
+  submissionId: string;
+  serviceKey: string;
+  regionKey: string;
+  lastError?: string | undefined;
+  deliveredAt?: string | undefined;
+}
+
+export interface DeliveryFilter {
+  state?: DeliveryState | undefined;
+  destinationId?: string | undefined;
+  serviceKey?: string | undefined;
+  /** ARS prefixes the caller may see. */
+  regions?: readonly string[] | undefined;
+  since?: string | undefined;
+  ids?: readonly string[] | undefined;
+  /** Keyset paging: ids after this one (ordered by id). */
+  after?: string | undefined;
+  limit: number;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export interface KeyState {
+  kid: string;
+  purpose: 'signing' | 'escrow';
+  state: 'active' | 'published' | 'retired';
+  changedAt: string;
+  changedBy: string;
+}
+
+export interface EscrowCopy {
+  submissionId: string;
+  escrowKid: string;
+  body: string;
 }

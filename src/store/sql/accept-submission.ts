@@ -1,11 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { AcceptResult, IdempotencyClaim, NewDelivery, NewEvent, NewSubmission } from '../types.js';
+import type { AcceptResult, EscrowCopy, IdempotencyClaim, NewDelivery, NewEvent, NewSubmission, SealedMessage } from '../types.js';
 import { appendEvent } from './append-event.js';
 
 export async function acceptSubmission(
   db: Kysely<Database>,
-  input: { submission: NewSubmission; deliveries: NewDelivery[]; event: NewEvent; idempotency?: IdempotencyClaim | undefined },
+  input: {
+    submission: NewSubmission;
+    deliveries: NewDelivery[];
+    messages?: SealedMessage[] | undefined;
+    escrow?: Omit<EscrowCopy, 'submissionId'> | undefined;
+    event: NewEvent;
+    idempotency?: IdempotencyClaim | undefined;
+  },
 ): Promise<AcceptResult> {
   const { submission: s, deliveries, event, idempotency } = input;
   return db.transaction().execute(async (trx) => {
@@ -54,8 +61,23 @@ export async function acceptSubmission(
             next_attempt_at: d.state === 'pending' ? s.receivedAt : null,
             created_at: s.receivedAt,
             updated_at: s.receivedAt,
+            signing_kid: d.signingKid ?? null,
+            authentication_tags: d.authenticationTags ? JSON.stringify(d.authenticationTags) : null,
           })),
         )
+        .execute();
+    }
+    if (input.escrow) {
+      await trx
+        .insertInto('escrow_copies')
+        .values({ submission_id: s.id, escrow_kid: input.escrow.escrowKid, body: input.escrow.body, created_at: s.receivedAt })
+        .execute();
+    }
+    const messages = input.messages ?? [];
+    if (messages.length > 0) {
+      await trx
+        .insertInto('sealed_messages')
+        .values(messages.map((m) => ({ delivery_id: m.deliveryId, content_type: m.contentType, body: m.body, created_at: s.receivedAt })))
         .execute();
     }
     if (idempotency) {

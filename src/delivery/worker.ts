@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { adapters } from '../adapters/index.js';
+import type { Adapter, AdapterContext, Outcome } from '../adapters/types.js';
+import type { Destination } from '../config/routing-schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { CurrentRouting } from '../routing/routing-state.js';
+import type { Store } from '../store/store.js';
+import type { AttemptRecord, ClaimedDelivery, DeliveryTransition } from '../store/types.js';
+import { BrokenCircuitError, type CircuitBreakers, CountedFailure, circuitBreakers } from './circuit-breakers.js';
+import { decideRetry, defaultRetry } from './retry-policy.js';
+
+export interface WorkerOptions {
+  store: Store;
+  routing: () => CurrentRouting;
+  adapterContext: AdapterContext;
+  logger: Logger;
+  clock?: () => Date;
+  /** Attempts in flight at once on this instance. */
+  concurrency?: number;
+  /** How often to look for due deliveries when idle. */
+  pollMs?: number;
+  /** A claim's lease: longer than any attempt, renewed while one runs. */
+  leaseMs?: number;
+  /** The longest one attempt may take before it is aborted and retried. */
+  attemptTimeoutMs?: number;
+  workerId?: string;
+  /** Observes every recorded attempt (metrics). */
+  onAttempt?: (destinationId: string, outcome: AttemptRecord['outcome'], durationMs: number) => void;
+}
+
+export interface DeliveryWorker {
+  /** Look for due deliveries now (after an intake commit) instead of at the next poll. */
+  kick(): void;
+  breakers: CircuitBreakers;
+  /** Stops claiming, lets attempts in flight finish (aborting them after `graceMs`), then resolves. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The outbox worker, top to bottom: claim due deliveries in small batches under a lease with a fencing
+ * number, run each attempt through its destination's circuit breaker and adapter while renewing the lease,
+ * and record the outcome only if the fence still holds. At-least-once: a message may arrive twice (after
+ * a crash between the receiver's answer and the commit), always with the same message id.
+ */
+export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
+  const { store, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const concurrency = options.concurrency ?? 16;
+  const pollMs = options.pollMs ?? 250;
+  const leaseMs = options.leaseMs ?? 120_000;
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 60_000;
+  const workerId = options.workerId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  const breakers = circuitBreakers();
+  const adapterCache = new Map<string, { key: string; adapter: Adapter }>();
+  const inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
+  let running = true;
+  let wake: (() => void) | undefined;
+
+  const adapterFor = (destination: Destination): Adapter => {
+    const key = JSON.stringify(destination);
+    const cached = adapterCache.get(destination.id);
+    if (cached?.key === key) return cached.adapter;
+    void cached?.adapter.close?.();
+    const adapter = adapters[destination.adapter.kind](destination, options.adapterContext);
+    adapterCache.set(destination.id, { key, adapter });
+    return adapter;
+  };
+
+  const transitionFor = (claim: ClaimedDelivery, retryPolicy: Destination['retry'], outcome: Outcome, now: Date): DeliveryTransition => {
+    const attempts = claim.attempts + 1;
+    switch (outcome.kind) {
+      case 'delivered':
+        return { state: 'delivered', attempts, nextAttemptAt: null, adapterState: outcome.state ?? claim.adapterState };
+      case 'awaiting-pickup':
+        return { state: 'pending', attempts, nextAttemptAt: outcome.until.toISOString(), adapterState: outcome.state ?? claim.adapterState };
+      case 'failed':
+        return { state: 'dead-lettered', attempts, nextAttemptAt: null, adapterState: claim.adapterState, lastError: outcome.reason };
+      case 'retry': {
+        const decision = decideRetry(retryPolicy, attempts, now, outcome.afterMs);
+        const adapterState = outcome.state ?? claim.adapterState;
+        return decision.deadLetter
+          ? { state: 'dead-lettered', attempts, nextAttemptAt: null, adapterState, lastError: `${outcome.reason} (after ${attempts} attempts)` }
+          : { state: 'pending', attempts, nextAttemptAt: decision.nextAttemptAt?.toISOString() ?? null, adapterState, lastError: outcome.reason };
+      }
+    }
+  };
+
+  const attemptKind: Record<Outcome['kind'], AttemptRecord['outcome']> = {
+    delivered: 'delivered',
+    'awaiting-pickup': 'awaiting-pickup',
+    retry: 'retry',
+    failed: 'failed',
+  };
+
+  const record = async (claim: ClaimedDelivery, destination: Destination | undefined, outcome: Outcome, started: Date) => {
+    const now = clock();
+    const durationMs = now.getTime() - started.getTime();
+    const transition = transitionFor(claim, destination?.retry ?? defaultRetry, outcome, now);
+    const attempt: AttemptRecord = {
+      worker: workerId,
+      startedAt: started.toISOString(),
+      durationMs,
+      outcome: attemptKind[outcome.kind],
+      httpStatus: 'httpStatus' in outcome ? outcome.httpStatus : undefined,
+      errorClass: outcome.kind === 'retry' || outcome.kind === 'failed' ? outcome.reason.slice(0, 100) : undefined,
+    };
+    const recorded = await store.recordAttempt({ id: claim.id, fence: claim.fence, attempt, transition, now: now.toISOString() });
+    if (!recorded) {
+      logger.warn({ messageId: claim.id, destinationId: claim.destinationId, fence: claim.fence }, 'attempt outcome not recorded: the lease was lost to a newer claim');
+      return;
+    }
+    options.onAttempt?.(claim.destinationId, attempt.outcome, durationMs);
+    logger.info({ messageId: claim.id, destinationId: claim.destinationId, outcome: attempt.outcome, state: transition.state, httpStatus: attempt.httpStatus, errorClass: attempt.errorClass, ms: durationMs }, 'delivery attempt');
+  };
+
+  const attempt = async (claim: ClaimedDelivery, abort: AbortController): Promise<void> => {
+    const started = clock();
+    const destination = options.routing().routing.destinations.find((d) => d.id === claim.destinationId);
+    if (!destination) {
+      await record(claim, undefined, { kind: 'failed', reason: 'destination-not-in-routing' }, started);
+      return;
+    }
+    if (!destination.enabled) {
+      // A disabled destination keeps its deliveries: they wait until it is enabled again (or are replayed elsewhere).
+      await store.releaseLease(claim.id, claim.fence, new Date(started.getTime() + 60_000).toISOString());
+      return;
+    }
+    const message = await store.getSealedMessage(claim.id);
+    if (!message) {
+      await record(claim, destination, { kind: 'failed', reason: 'sealed-message-missing' }, started);
+      return;
+    }
+    const renew = setInterval(() => {
+      store
+        .renewLease(claim.id, claim.fence, new Date(clock().getTime() + leaseMs).toISOString())
+        .then((held) => {
+          if (!held) abort.abort(new Error('lease lost'));
+        })
+        .catch(() => undefined);
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const timeout = setTimeout(() => {
+      abort.abort(new Error('attempt timeout'));
+    }, attemptTimeoutMs);
+    try {
+      const adapter = adapterFor(destination);
+      const outbound = { messageId: claim.id, submissionId: claim.submissionId, destinationId: claim.destinationId, serviceKey: claim.serviceKey, contentType: message.contentType, body: message.body };
+      let outcome: Outcome;
+      try {
+        outcome = await breakers.forDestination(destination).execute(async () => {
+          const result = await adapter.deliver(outbound, claim.adapterState, abort.signal);
+          if (result.kind === 'retry') throw new CountedFailure(result);
+          return result;
+        });
+      } catch (error) {
+        if (error instanceof CountedFailure) outcome = error.outcome as Outcome;
+        else if (error instanceof BrokenCircuitError) {
+          // The circuit opened (or a probe is under way) since the claim: give the delivery back unattempted.
+          await store.releaseLease(claim.id, claim.fence, new Date(clock().getTime() + destination.breaker.halfOpenAfterSeconds * 1000).toISOString());
+          return;
+        } else outcome = { kind: 'retry', reason: 'adapter-error' };
+      }
+      if (!running && abort.signal.aborted) {
+        // Stopped mid-attempt: not the receiver's fault; the next start tries again at once.
+        await store.releaseLease(claim.id, claim.fence, clock().toISOString());
+        return;
+      }
+      await record(claim, destination, outcome, started);
+    } finally {
+      clearInterval(renew);
+      clearTimeout(timeout);
+    }
+  };
+
+  const loop = async () => {
+    while (running) {
+      const free = concurrency - inFlight.size;
+      let claimed: ClaimedDelivery[] = [];
+      if (free > 0) {
+        const now = clock();
+        try {
+          claimed = await store.claimDeliveries({
+            owner: workerId,
+            now: now.toISOString(),
+            leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+            limit: Math.min(free, 32),
+            excludeDestinations: breakers.open(),
+          });
+        } catch (error) {
+          logger.error({ errorClass: (error as Error).name }, 'claiming deliveries failed');
+        }
+      }
+      for (const claim of claimed) {
+        const abort = new AbortController();
+        const done = attempt(claim, abort)
+          .catch((error: unknown) => {
+            logger.error({ messageId: claim.id, errorClass: (error as Error).name }, 'delivery attempt failed unexpectedly');
+          })
+          .finally(() => {
+            inFlight.delete(claim.id);
+            wake?.();
+          });
+        inFlight.set(claim.id, { done, abort });
+      }
+      if (claimed.length === 0 || inFlight.size >= concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  };
+  const looping = loop();
+
+  return {
+    kick: () => wake?.(),
+    breakers,
+    async stop(graceMs = 10_000) {
+      running = false;
+      wake?.();
+      await looping;
+      const pending = [...inFlight.values()];
+      const grace = setTimeout(() => {
+        for (const p of pending) p.abort.abort(new Error('shutdown'));
+      }, graceMs);
+      await Promise.all(pending.map((p) => p.done));
+      clearTimeout(grace);
+      await Promise.all([...adapterCache.values()].map(async (c) => { await c.adapter.close?.(); }));
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { AmtsboteError } from '../errors.js';
+import type { DeliveryWorker } from '../delivery/worker.js';
+import { zodFieldErrors } from '../intake/zod-errors.js';
+import type { RoutingState } from '../routing/routing-state.js';
+import type { Store } from '../store/store.js';
+import { deliveryStates, type DeliveryFilter } from '../store/types.js';
+import { currentAdmin, requireEditor } from './admin-auth.js';
+import { replayDeadLetters, type Reroute } from '../delivery/replay.js';
+
+const filterSchema = z.strictObject({
+  state: z.enum(deliveryStates).optional(),
+  destination: z.string().max(63).optional(),
+  service: z.string().regex(/^[0-9]{14}$/).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  after: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const replaySchema = z
+  .strictObject({
+    ids: z.array(z.string().max(100)).min(1).max(1000).optional(),
+    filter: filterSchema.omit({ state: true, after: true, limit: true }).optional(),
+    dryRun: z.boolean().default(false),
+    reroute: z.boolean().default(false),
+    note: z.string().trim().min(3, 'say why (kept in the audit log)').max(500),
+  })
+  .refine((b) => b.ids !== undefined || b.filter !== undefined, { message: 'name the dead letters: ids or a filter', path: ['ids'] });
+
+/** Deliveries, dead letters and replay under /admin/v1, scoped to the admin's regions. */
+export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState; worker: DeliveryWorker | undefined; clock: () => Date; reroute?: Reroute | undefined }): Router {
+  const router = Router();
+
+  const parseFilter = (query: unknown, res: Response): DeliveryFilter => {
+    const parsed = filterSchema.safeParse(query);
+    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The filter is invalid.', zodFieldErrors(parsed.error));
+    const f = parsed.data;
+    return { state: f.state, destinationId: f.destination, serviceKey: f.service, since: f.since, after: f.after, limit: f.limit, regions: currentAdmin(res).regions };
+  };
+
+  const page = async (res: Response, filter: DeliveryFilter) => {
+    const deliveries = await deps.store.listDeliveries(filter);
+    const last = deliveries.at(-1);
+    res.json({ deliveries, next: deliveries.length === filter.limit && last ? last.id : undefined });
+  };
+
+  router.get('/deliveries', async (req, res) => {
+    await page(res, parseFilter(req.query, res));
+  });
+
+  router.get('/deliveries/:id', async (req: Request<{ id: string }>, res: Response) => {
+    const [delivery] = await deps.store.listDeliveries({ ids: [req.params.id], limit: 1, regions: currentAdmin(res).regions });
+    if (!delivery) throw new AmtsboteError('not-found', 'No such delivery.');
+    res.json({ ...delivery, attempts: await deps.store.listAttempts(delivery.id) });
+  });
+
+  router.get('/dead-letters', async (req, res) => {
+    await page(res, { ...parseFilter(req.query, res), state: 'dead-lettered' });
+  });
+
+  router.post('/dead-letters/replay', async (req: Request, res: Response) => {
+    const admin = requireEditor(res);
+    const parsed = replaySchema.safeParse(req.body);
+    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The replay request is invalid.', zodFieldErrors(parsed.error));
+    const body = parsed.data;
+    if (body.reroute && !deps.reroute) throw new AmtsboteError('conflict', 'Replay with reroute needs the escrow copy, which this gateway does not keep.');
+    const result = await replayDeadLetters({
+      store: deps.store,
+      routing: deps.routing.current(),
+      now: deps.clock(),
+      actor: admin.id,
+      ids: body.ids,
+      filter: body.filter ? { destinationId: body.filter.destination, serviceKey: body.filter.service, since: body.filter.since } : undefined,
+      regions: admin.regions,
+      dryRun: body.dryRun,
+      reroute: body.reroute ? deps.reroute : undefined,
+      note: body.note,
+    });
+    if (!body.dryRun) deps.worker?.kick();
+    res.json(result);
+  });
+
+  router.get('/destinations', (_req, res) => {
+    const states = deps.worker?.breakers.states() ?? {};
+    res.json({
+      destinations: deps.routing.current().routing.destinations.map((d) => ({
+        id: d.id,
+        name: d.name,
+        enabled: d.enabled,
+        adapter: d.adapter.kind,
+        sealing: d.sealing,
+        standard: d.standard,
+        breaker: states[d.id] ?? 'closed',
+      })),
+    });
+  });
+
+  router.get('/audit', async (req, res) => {
+    const limit = Math.min(Number(req.query.limit ?? 100) || 100, 500);
+    const before = req.query.before === undefined ? undefined : Number(req.query.before);
+    res.json({ entries: await deps.store.listAudit(limit, Number.isInteger(before) ? before : undefined) });
+  });
+
+  return router;
+}

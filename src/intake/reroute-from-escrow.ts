@@ -1,0 +1,50 @@
+import type { Reroute } from '../delivery/replay.js';
+import { AmtsboteError } from '../errors.js';
+import { resealFromEscrow, serializeContainer } from '../seal/index.js';
+import type { IntakeContext } from './accept-submission.js';
+import { envelopeSchema } from './envelope-schema.js';
+import { messageFor } from './produce-messages.js';
+
+/**
+ * Re-seals a dead letter for a destination from the submission's escrow copy: mapped again for that
+ * destination's standard version, sealed to its current key, signed with the key active now. What replay
+ * with reroute (and later deferred fan-out) uses.
+ */
+export function rerouteFromEscrow(ctx: IntakeContext): Reroute {
+  return async (delivery, destination) => {
+    const escrow = await ctx.store.getEscrowCopy(delivery.submissionId);
+    if (!escrow) throw new AmtsboteError('conflict', `The escrow copy of submission ${delivery.submissionId} is gone (retention period over); it cannot be re-sealed.`);
+    const recipient = await ctx.sealing.resolver.encryptionKey(destination.encryptionKey);
+    const now = ctx.clock();
+    const sealed = await resealFromEscrow(
+      escrow.body,
+      ctx.sealing.keys.escrow,
+      {
+        messageId: delivery.id,
+        destinationId: destination.id,
+        standard: { name: destination.standard.name, version: destination.standard.version, message: destination.standard.message },
+        recipient,
+        signing: ctx.sealing.signing(),
+      },
+      async (submission) => {
+        const envelope = envelopeSchema.parse({ ...submission.envelope, data: submission.data });
+        const produced = await messageFor(
+          { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data: submission.data, submissionId: submission.submissionId, createdAt: now },
+          destination,
+          delivery.id,
+        );
+        return produced
+          ? { body: produced.xml, contentType: 'application/xml', schemaSet: produced.schemaSet }
+          : { body: JSON.stringify(submission.data), contentType: 'application/json', schemaSet: `amtsbote:service:${envelope.serviceKey}` };
+      },
+      { expectedSubmissionId: delivery.submissionId, clock: () => now },
+    );
+    return {
+      deliveryId: delivery.id,
+      contentType: 'application/json',
+      body: serializeContainer(sealed.container),
+      signingKid: sealed.signingKid,
+      authenticationTags: sealed.authenticationTags,
+    };
+  };
+}

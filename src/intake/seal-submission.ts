@@ -1,0 +1,90 @@
+import type { LoadedConfig } from '../config/load.js';
+import type { Destination } from '../config/routing-schema.js';
+import { AmtsboteError } from '../errors.js';
+import { isRecipientKeyError, sealEscrow, sealMessage, serializeContainer, type SealedMessage } from '../seal/index.js';
+import type { ProducedMessage } from '../xoev/index.js';
+import type { Envelope } from './envelope-schema.js';
+import type { SealingContext } from './sealing-context.js';
+
+export interface SealedForStore {
+  deliveryId: string;
+  sealed: SealedMessage;
+  body: string;
+}
+
+/**
+ * Seals each destination's message to its recipient's key, and the submission once to the gateway's
+ * escrow key. After this, the request holds the plain data only in memory; the store gets only these.
+ */
+export async function sealSubmission(input: {
+  config: LoadedConfig;
+  sealing: SealingContext;
+  envelope: Envelope;
+  data: Record<string, unknown>;
+  contents: ReadonlyMap<string, Buffer>;
+  submissionId: string;
+  receivedAt: Date;
+  targets: { deliveryId: string; destination: Destination; produced: ProducedMessage | undefined }[];
+}): Promise<{ messages: SealedForStore[]; escrow: { escrowKid: string; body: string } }> {
+  const { envelope, data, sealing } = input;
+  const service = input.config.services.get(envelope.serviceKey);
+  const region = input.config.regions.get(envelope.regionKey);
+  const attachments = (envelope.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, content: input.contents.get(a.id) ?? Buffer.alloc(0) }));
+  const signing = sealing.signing();
+  const clock = () => input.receivedAt;
+  const messages = await Promise.all(
+    input.targets.map(async ({ deliveryId, destination, produced }) => {
+      let recipient;
+      try {
+        recipient = await sealing.resolver.encryptionKey(destination.encryptionKey);
+      } catch (error) {
+        if (isRecipientKeyError(error)) {
+          throw new AmtsboteError('invalid-recipient-key', `The encryption key of destination ${destination.id} cannot be used (${error.extensions.reason}); the submission was not accepted.`, [], {
+            destinationId: destination.id,
+            reason: error.extensions.reason,
+          });
+        }
+        throw error;
+      }
+      const sealed = await sealMessage(
+        {
+          messageId: deliveryId,
+          submissionId: input.submissionId,
+          destinationId: destination.id,
+          service: { key: envelope.serviceKey, ...(service ? { name: service.definition.name } : {}) },
+          region: { key: envelope.regionKey, ...(region ? { name: region.name } : {}) },
+          standard: produced
+            ? { name: produced.standard, version: produced.version, message: produced.message, schemaSet: produced.schemaSet }
+            : { name: 'json', version: '1', message: envelope.serviceKey, schemaSet: typeof service?.dataSchema.$id === 'string' ? service.dataSchema.$id : `amtsbote:service:${envelope.serviceKey}` },
+          test: envelope.test ?? false,
+          reference: envelope.reference,
+          data: produced ? { content: produced.xml, mediaType: 'application/xml' } : { content: JSON.stringify(data), mediaType: 'application/json' },
+          attachments,
+        },
+        { signing, recipient },
+        { clock },
+      );
+      return { deliveryId, sealed, body: serializeContainer(sealed.container) };
+    }),
+  );
+  const escrowKey = sealing.escrow();
+  const escrowBody = await sealEscrow(
+    {
+      submissionId: input.submissionId,
+      receivedAt: input.receivedAt.toISOString(),
+      envelope: {
+        serviceKey: envelope.serviceKey,
+        regionKey: envelope.regionKey,
+        reference: envelope.reference,
+        test: envelope.test ?? false,
+        callbackUrl: envelope.callbackUrl,
+        authentication: envelope.authentication,
+        payment: envelope.payment,
+      },
+      data,
+      attachments,
+    },
+    escrowKey,
+  );
+  return { messages, escrow: { escrowKid: escrowKey.kid, body: escrowBody } };
+}

@@ -1,0 +1,50 @@
+/**
+ * Why a sealed message was refused. The code is stable (scripts and receipts may branch on it);
+ * the message is for people. `part` names the part at fault: `container`, `metadata`, `data` or
+ * `attachment:<id>`.
+ */
+export type OpenFailureCode =
+  /** Not JSON, or not a container of the expected shape. */
+  | 'malformed-container'
+  /** `format` is not `amtsbote-sealed/1`. */
+  | 'unsupported-format'
+  /** A part is not a well-formed compact JWE/JWS (segments, base64url, header JSON). */
+  | 'malformed-part'
+  /** A JOSE header has a value the format does not allow (alg, enc, zip, typ, cty, embedded keys, crit). */
+  | 'unexpected-header'
+  /** The JWE names a `kid` none of the receiver's keys has. */
+  | 'no-recipient-key'
+  /** Decryption failed: another key, or a changed encrypted key, IV, ciphertext, tag or header. */
+  | 'decryption-failed'
+  /** The JWS `alg` is not PS512 (`none` included). */
+  | 'algorithm-not-allowed'
+  /** The JWS `kid` is not in the gateway keys the receiver pinned (retired, unpublished or foreign). */
+  | 'unknown-signing-key'
+  /** The gateway's signature does not verify. */
+  | 'signature-invalid'
+  /** The signed metadata does not have the format's shape. */
+  | 'malformed-metadata'
+  /** The container's ids differ from the signed metadata's, or the message is for another destination. */
+  | 'message-mismatch'
+  /** The container's attachments are not exactly the ones the signed metadata lists. */
+  | 'attachment-set-mismatch'
+  /** A part's JWE `cty` differs from the media type the signed metadata gives it. */
+  | 'content-type-mismatch'
+  /** A part's SHA-512 or size differs from the signed metadata. */
+  | 'hash-mismatch';
+
+export class OpenSealedMessageError extends Error {
+  readonly code: OpenFailureCode;
+  readonly part: string;
+
+  constructor(code: OpenFailureCode, part: string, detail: string, options?: { cause?: unknown }) {
+    super(`${code} (${part}): ${detail}`, options);
+    this.name = 'OpenSealedMessageError';
+    this.code = code;
+    this.part = part;
+  }
+}
+
+export function isOpenSealedMessageError(value: unknown): value is OpenSealedMessageError {
+  return value instanceof OpenSealedMessageError;
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * The `amtsbote-sealed/1` format in code: the contract between the gateway (which seals) and the
+ * receiver kit (which opens). docs/sealed-message.md is the normative text; this file must agree with it.
+ */
+export const SEALED_FORMAT = 'amtsbote-sealed/1';
+
+/** Protected header values. */
+export const JWS_ALG = 'PS512';
+export const JWS_TYP = 'JOSE';
+export const JWS_CTY = 'application/json';
+export const JWE_ALG = 'RSA-OAEP-256';
+export const JWE_ENC = 'A256GCM';
+/** `cty` of the JWE that carries the signed metadata (a compact JWS). */
+export const METADATA_CTY = 'JOSE';
+export const DATA_MEDIA_TYPES = ['application/xml', 'application/json'] as const;
+export type DataMediaType = (typeof DATA_MEDIA_TYPES)[number];
+
+/** Attachment ids as the portal API admits them; safe as file names and as JSON member names. */
+export const ATTACHMENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function isAttachmentId(id: string): boolean {
+  return ATTACHMENT_ID.test(id) && id !== '.' && id !== '..' && id !== '__proto__';
+}
+
+/** What travels: JSON with the message's ids in the clear and every part as compact JWE. */
+export interface SealedContainer {
+  format: typeof SEALED_FORMAT;
+  messageId: string;
+  destinationId: string;
+  /** JWE (`cty: JOSE`) of the compact JWS over the metadata JSON. */
+  encryptedMetadata: string;
+  /** JWE of the message body (`cty` = its media type). */
+  encryptedData: string;
+  /** JWE per attachment (`cty` = the attachment's media type), keyed by attachment id. */
+  encryptedAttachments: Record<string, string>;
+}
+
+const sha512Schema = z.strictObject({
+  type: z.literal('sha512'),
+  content: z.string().regex(/^[0-9a-f]{128}$/, 'must be 128 lower-case hex digits'),
+});
+export type Sha512Hash = z.infer<typeof sha512Schema>;
+
+const dataEntrySchema = z.looseObject({
+  mediaType: z.enum(DATA_MEDIA_TYPES),
+  size: z.number().int().min(0),
+  hash: sha512Schema,
+});
+
+const attachmentEntrySchema = z.looseObject({
+  attachmentId: z.string().refine(isAttachmentId, 'must be 1–64 letters, digits, dots, hyphens or underscores'),
+  mediaType: z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type'),
+  filename: z.string().min(1).max(255),
+  size: z.number().int().min(0),
+  hash: sha512Schema,
+});
+
+/**
+ * The signed metadata. Members not listed here are kept (a later `/1` revision may add optional ones);
+ * a breaking change gets a new `format`.
+ */
+export const sealedMetadataSchema = z.looseObject({
+  format: z.literal(SEALED_FORMAT),
+  messageId: z.string().min(1).max(200),
+  submissionId: z.string().min(1).max(200),
+  destinationId: z.string().min(1).max(200),
+  createdAt: z.iso.datetime({ offset: true }),
+  test: z.boolean(),
+  service: z.looseObject({ key: z.string().min(1), name: z.string().optional() }),
+  region: z.looseObject({ key: z.string().min(1), name: z.string().optional() }),
+  standard: z.looseObject({
+    name: z.string().min(1),
+    version: z.string().min(1),
+    message: z.string().min(1),
+    /** Which schema set validated the data (official XRepository set or the project's profile). */
+    schemaSet: z.string().min(1),
+  }),
+  reference: z.string().optional(),
+  signingKid: z.string().min(1),
+  contentStructure: z.looseObject({
+    data: dataEntrySchema,
+    attachments: z.array(attachmentEntrySchema).max(1000),
+  }),
+});
+
+export type SealedMetadata = z.infer<typeof sealedMetadataSchema>;
+export type SealedAttachmentEntry = SealedMetadata['contentStructure']['attachments'][number];

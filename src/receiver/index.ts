@@ -1,0 +1,22 @@
+/**
+ * Receiver kit for specialist software (exported as `amtsbote/receiver`): open `amtsbote-sealed/1`
+ * messages, create the receiver's keys. No dependency on the gateway's HTTP server or store.
+ */
+export { openSealedMessage, type OpenOptions, type OpenedMessage, type OpenedAttachment } from './open-sealed-message.js';
+export { OpenSealedMessageError, isOpenSealedMessageError, type OpenFailureCode } from './errors.js';
+export { parseContainer } from './parse-container.js';
+export { prepareRecipientKeys, type RecipientPrivateKey, type RecipientKeyRing } from './recipient-keys.js';
+export { preparePinnedJwks, type JsonWebKeySet, type PinnedKeyRing } from './pinned-jwks.js';
+export { loadPinnedJwks } from './load-pinned-jwks.js';
+export { receiverKeysInit, RECEIVER_KEY_FILES, type ReceiverKeysInitOptions, type ReceiverKeysInitResult } from './keys-init.js';
+export { writeOpened, safeFilename, type WrittenFiles } from './write-opened.js';
+export { runReceiverKeysInit, runReceiverOpen, type CommandResult, type ReceiverOpenOptions } from './commands.js';
+export {
+  SEALED_FORMAT,
+  sealedMetadataSchema,
+  type SealedContainer,
+  type SealedMetadata,
+  type SealedAttachmentEntry,
+  type Sha512Hash,
+  type DataMediaType,
+} from './format.js';

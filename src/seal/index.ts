@@ -1,0 +1,31 @@
+/**
+ * seal/: the gateway's keys, the recipients' keys, the `amtsbote-sealed/1` message and the escrow copy.
+ * Knows nothing of HTTP or storage: state such as the active signing kid comes in as arguments.
+ */
+export type { GatewayKeys, GatewaySigningKey, GatewayEscrowKey, PublicSigningJwk } from './gateway-keys/types.js';
+export { gatewayKeysConfigSchema, recipientKeyPolicyConfigSchema, type GatewayKeysConfig, type RecipientKeyPolicyConfig } from './gateway-keys/config-schema.js';
+export { loadGatewayKeys, type LoadGatewayKeysOptions } from './gateway-keys/load-gateway-keys.js';
+export { createDevelopmentKeys, developmentKeyFiles } from './gateway-keys/create-development-keys.js';
+export { importSigningKey, GATEWAY_MIN_MODULUS_BITS } from './gateway-keys/import-signing-key.js';
+export { importEscrowKey } from './gateway-keys/import-escrow-key.js';
+export { parsePrivateKey } from './gateway-keys/read-private-key.js';
+export { signingKeyFor, escrowKeyFor, initialActiveKids } from './gateway-keys/select-key.js';
+export { gatewayJwks } from './gateway-keys/public-jwks.js';
+
+export { defaultRecipientKeyPolicy, type RecipientKeyPolicy, type KeyPurpose } from './recipient-keys/policy.js';
+export { checkEncryptionJwk, checkReceiptJwk, type RecipientEncryptionKey, type RecipientReceiptKey } from './recipient-keys/check-recipient-jwk.js';
+export { loadTrustAnchors } from './recipient-keys/load-trust-anchors.js';
+export { fetchJwks, type FetchJwksOptions, type FetchedJwks } from './recipient-keys/fetch-jwks.js';
+export { createKeyResolver, type KeyResolver, type KeyResolverOptions, type JwksStatus } from './recipient-keys/key-resolver.js';
+export { checkDestinationKeys, type KeyProblem } from './recipient-keys/check-destination-keys.js';
+export type { KeySource } from './recipient-keys/key-source.js';
+export { recipientKeyError, isRecipientKeyError, type RecipientKeyReason } from './lib/errors.js';
+
+export { sealMessage } from './sealed-message/seal-message.js';
+export { serializeContainer } from './sealed-message/serialize-container.js';
+export type { SealInput, SealAttachment, SealOptions, SealedMessage } from './sealed-message/types.js';
+
+export { sealEscrow } from './escrow/seal-escrow.js';
+export { openEscrow } from './escrow/open-escrow.js';
+export { resealFromEscrow, type ResealTarget, type Produced, type Produce } from './escrow/reseal-from-escrow.js';
+export { ESCROW_FORMAT, ESCROW_CTY, type EscrowSubmission, type EscrowAttachment } from './escrow/types.js';

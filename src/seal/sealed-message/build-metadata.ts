@@ -1,0 +1,47 @@
+import { isAttachmentId, SEALED_FORMAT, sealedMetadataSchema, type SealedMetadata } from '../../receiver/format.js';
+import { AmtsboteError } from '../../errors.js';
+import { sha512 } from '../lib/sha512.js';
+import type { SealInput } from './types.js';
+
+/**
+ * The metadata JSON of a message: ids, service, region, standard and schema set, and — modelled on
+ * FIT-Connect's `contentStructure` — size and SHA-512 of the data and of every attachment.
+ */
+export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: string, createdAt: Date): SealedMetadata {
+  const ids = new Set<string>();
+  for (const a of input.attachments) {
+    if (!isAttachmentId(a.id)) throw new AmtsboteError('internal', `cannot seal an attachment with the id ${JSON.stringify(a.id)}`);
+    if (ids.has(a.id)) throw new AmtsboteError('internal', `cannot seal two attachments with the id "${a.id}"`);
+    ids.add(a.id);
+  }
+  const metadata = {
+    format: SEALED_FORMAT,
+    messageId: input.messageId,
+    submissionId: input.submissionId,
+    destinationId: input.destinationId,
+    createdAt: createdAt.toISOString(),
+    test: input.test,
+    service: { ...input.service },
+    region: { ...input.region },
+    standard: { ...input.standard },
+    ...(input.reference === undefined ? {} : { reference: input.reference }),
+    signingKid,
+    contentStructure: {
+      data: { mediaType: input.data.mediaType, size: data.byteLength, hash: sha512(data) },
+      attachments: input.attachments.map((a) => ({
+        attachmentId: a.id,
+        mediaType: a.mediaType,
+        filename: a.filename,
+        size: a.content.byteLength,
+        hash: sha512(a.content),
+      })),
+    },
+  };
+  // What the gateway emits must be what every receiver accepts.
+  const checked = sealedMetadataSchema.safeParse(metadata);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new AmtsboteError('internal', `the sealed metadata would be invalid: /${issue?.path.join('/') ?? ''} ${issue?.message ?? ''}`);
+  }
+  return checked.data;
+}

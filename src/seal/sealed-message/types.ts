@@ -1,0 +1,41 @@
+import type { DataMediaType, SealedContainer, SealedMetadata } from '../../receiver/format.js';
+
+export interface SealAttachment {
+  /** 1–64 letters, digits, dots, hyphens, underscores (as the portal API admits them). */
+  id: string;
+  mediaType: string;
+  filename: string;
+  content: Uint8Array;
+}
+
+/** Everything one destination's message is made of. Ids come from the caller (injectable). */
+export interface SealInput {
+  messageId: string;
+  submissionId: string;
+  destinationId: string;
+  service: { key: string; name?: string };
+  region: { key: string; name?: string };
+  standard: { name: string; version: string; message: string; schemaSet: string };
+  test: boolean;
+  /** The portal's own case reference (not personal data). */
+  reference?: string | undefined;
+  data: { content: Uint8Array | string; mediaType: DataMediaType };
+  attachments: readonly SealAttachment[];
+}
+
+export interface SealOptions {
+  clock?: () => Date;
+}
+
+export interface SealedMessage {
+  container: SealedContainer;
+  /** The metadata as signed (also inside the container, encrypted). */
+  metadata: SealedMetadata;
+  signingKid: string;
+  recipientKid: string;
+  /**
+   * The JWE authentication tags: a recipient's accept receipt lists them, and the gateway compares
+   * (FIT-Connect `authenticationTags`). Worth storing with the delivery.
+   */
+  authenticationTags: { metadata: string; data: string; attachments: Record<string, string> };
+}

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { AttemptView, DeliveryFilter, DeliveryState, DeliveryView } from '../types.js';
+
+/** Deliveries by state, destination, service, region scope and time, keyset-paged by id. No payloads. */
+export async function listDeliveries(db: Kysely<Database>, filter: DeliveryFilter): Promise<DeliveryView[]> {
+  let query = db
+    .selectFrom('deliveries as d')
+    .innerJoin('submissions as s', 's.id', 'd.submission_id')
+    .select([
+      'd.id', 'd.submission_id', 'd.destination_id', 'd.state', 'd.attempts', 'd.next_attempt_at', 'd.created_at', 'd.updated_at',
+      'd.last_error', 'd.delivered_at', 's.service_key', 's.region_key',
+    ])
+    .orderBy('d.id')
+    .limit(filter.limit);
+  if (filter.state) query = query.where('d.state', '=', filter.state);
+  if (filter.destinationId) query = query.where('d.destination_id', '=', filter.destinationId);
+  if (filter.serviceKey) query = query.where('s.service_key', '=', filter.serviceKey);
+  if (filter.since) query = query.where('d.created_at', '>=', filter.since);
+  if (filter.after) query = query.where('d.id', '>', filter.after);
+  if (filter.ids) query = query.where('d.id', 'in', filter.ids.length > 0 ? [...filter.ids] : ['']);
+  const regions = filter.regions;
+  if (regions) query = query.where((eb) => eb.or(regions.map((r) => eb('s.region_key', 'like', `${r}%`))));
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    submissionId: r.submission_id,
+    destinationId: r.destination_id,
+    state: r.state as DeliveryState,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at ?? undefined,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    lastError: r.last_error ?? undefined,
+    deliveredAt: r.delivered_at ?? undefined,
+    serviceKey: r.service_key,
+    regionKey: r.region_key,
+  }));
+}
+
+export async function listAttempts(db: Kysely<Database>, deliveryId: string): Promise<AttemptView[]> {
+  const rows = await db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('fence').execute();
+  return rows.map((r) => ({
+    fence: r.fence,
+    worker: r.worker,
+    startedAt: r.started_at,
+    durationMs: r.duration_ms,
+    outcome: r.outcome as AttemptView['outcome'],
+    httpStatus: r.http_status ?? undefined,
+    errorClass: r.error_class ?? undefined,
+  }));
+}

@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { DeliveryState } from '../types.js';
+import { recordDeliveryChange } from './update-submission-status.js';
+
+export interface MailboxEntry {
+  messageId: string;
+  submissionId: string;
+  state: DeliveryState;
+  availableSince: string;
+}
+
+/**
+ * The messages waiting in a destination's mailbox: handed over by the mailbox adapter (which leaves a
+ * pickup deadline in the adapter state) and not yet closed by a receipt. Keyset-paged by message id.
+ */
+export async function listMailbox(db: Kysely<Database>, destinationId: string, after: string | undefined, limit: number): Promise<MailboxEntry[]> {
+  let query = db
+    .selectFrom('deliveries')
+    .select(['id', 'submission_id', 'state', 'updated_at'])
+    .where('destination_id', '=', destinationId)
+    .where('state', 'in', ['pending', 'delivered'])
+    .where('adapter_state', 'is not', null)
+    .orderBy('id')
+    .limit(limit);
+  if (after) query = query.where('id', '>', after);
+  const rows = await query.execute();
+  return rows.map((r) => ({ messageId: r.id, submissionId: r.submission_id, state: r.state as DeliveryState, availableSince: r.updated_at }));
+}
+
+/**
+ * The first fetch of a message from the mailbox is its delivery. Only the destination's own messages;
+ * a later fetch changes nothing. Returns whether the message is in this mailbox.
+ */
+export async function recordMailboxFetch(db: Kysely<Database>, destinationId: string, messageId: string, now: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('deliveries')
+      .select(['state', 'submission_id', 'adapter_state'])
+      .where('id', '=', messageId)
+      .where('destination_id', '=', destinationId)
+      .executeTakeFirst();
+    if (!row || row.adapter_state === null || !['pending', 'delivered'].includes(row.state)) return false;
+    if (row.state === 'pending') {
+      await trx
+        .updateTable('deliveries')
+        .set({ state: 'delivered', delivered_at: now, updated_at: now, next_attempt_at: null, lease_owner: null, lease_until: null })
+        .where('id', '=', messageId)
+        .execute();
+      await recordDeliveryChange(trx, { submissionId: row.submission_id, deliveryId: messageId, destinationId, state: 'delivered', at: now, detail: { via: 'mailbox' } });
+    }
+    return true;
+  });
+}

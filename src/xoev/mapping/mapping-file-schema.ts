@@ -1,0 +1,90 @@
+/**
+ * The YAML syntax of a mapping file, as zod schemas. Kept small on purpose: an admin reads and edits these
+ * files; docs/mapping-format.md describes every key.
+ */
+import { z } from 'zod';
+
+/** Constants may be written as YAML numbers or booleans (`const: 0`); they always become text. */
+const constant = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const expression = z.string().min(1);
+
+const attributeSchema = z.union([z.strictObject({ value: expression }), z.strictObject({ const: constant })]);
+
+const codeSchema = z
+  .strictObject({
+    list: z.string().min(1),
+    version: constant.optional(),
+    value: expression.optional(),
+    const: constant.optional(),
+    as: z.enum(['code', 'name']).default('code'),
+    check: z.boolean().default(true),
+  })
+  .refine((c) => (c.value === undefined) !== (c.const === undefined), { message: 'give exactly one of value or const' });
+
+export interface RawNode {
+  element?: string;
+  use?: string;
+  value?: string;
+  const?: string;
+  code?: z.infer<typeof codeSchema>;
+  attributes?: Record<string, z.infer<typeof attributeSchema>>;
+  children?: RawNode[];
+  if?: string;
+  each?: string;
+  with?: string;
+  required?: boolean;
+  only?: string[];
+  pointer?: string;
+}
+
+export const nodeSchema: z.ZodType<RawNode> = z.lazy(() =>
+  z
+    .strictObject({
+      element: z.string().regex(/^([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*$/, 'must be an element name, e.g. xga:satz').optional(),
+      use: z.string().min(1).optional(),
+      value: expression.optional(),
+      const: constant.optional(),
+      code: codeSchema.optional(),
+      attributes: z.record(z.string(), attributeSchema).optional(),
+      children: z.array(nodeSchema).optional(),
+      if: expression.optional(),
+      each: expression.optional(),
+      with: expression.optional(),
+      required: z.boolean().optional(),
+      only: z.array(z.string().min(1)).min(1).optional(),
+      pointer: z.string().regex(/^(\/.*)?$/, 'must be a JSON pointer such as /data/business/name').optional(),
+    })
+    .superRefine((node, ctx) => {
+      if ((node.element === undefined) === (node.use === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'give exactly one of element or use' });
+      }
+      const contents = ['value', 'const', 'code', 'children'].filter((k) => node[k as keyof typeof node] !== undefined);
+      if (contents.length > 1) ctx.addIssue({ code: 'custom', message: `give at most one of ${contents.join(', ')}` });
+      if (node.use !== undefined && (contents.length > 0 || node.attributes !== undefined || node.required !== undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'use takes only if, each, with, only and pointer' });
+      }
+      if (node.each !== undefined && node.with !== undefined) ctx.addIssue({ code: 'custom', message: 'give at most one of each or with' });
+    }),
+);
+
+export const mappingFileSchema = z.strictObject({
+  standard: z.string().min(1),
+  version: constant,
+  /** LeiKa keys of the services this mapping serves. */
+  services: z.array(z.string().regex(/^\d{14}$/, 'must be a 14-digit LeiKa key')).min(1),
+  /** Root element names (recipient classes) the mapping produces, e.g. alg.gewerbemeldung.0300. */
+  messages: z.array(z.string().regex(/^[A-Za-z_][\w.-]*$/)).min(1),
+  namespaces: z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/), z.string().min(1)),
+  root: z.strictObject({
+    prefix: z.string().min(1),
+    attributes: z.record(z.string(), attributeSchema).optional(),
+    children: z.array(nodeSchema).min(1),
+  }),
+});
+
+/** A `_*.yaml` file beside the mappings: named lists of nodes that mappings include with `use`. */
+export const fragmentFileSchema = z.strictObject({
+  fragments: z.record(z.string().min(1), z.array(nodeSchema).min(1)),
+});
+
+export type MappingFile = z.infer<typeof mappingFileSchema>;

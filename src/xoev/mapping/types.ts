@@ -1,0 +1,88 @@
+/** What the mapping engine works with: the context of one message, and compiled mappings. */
+import type { CompiledExpression } from './expression.js';
+
+export interface Authority {
+  praefix: string;
+  kennung: string;
+  kennungListUri: string;
+  name: string;
+}
+
+/** Everything a mapping may read; bound in expressions as `$data`, `$envelope`, `$message`, … */
+export interface MappingContext {
+  /** The validated, NFC-normalised service data (the envelope's `data`). */
+  data: unknown;
+  envelope: { serviceKey: string; regionKey: string; reference?: string; test: boolean };
+  message: { id: string; createdAt: string };
+  region: { ars: string; ags: string; name: string };
+  /** The Gewerbeamt of the region, on whose behalf the message is written. */
+  author: Authority;
+  /** The destination's DVDV identity. */
+  reader: Authority;
+  product: { name: string; vendor: string; version: string };
+  /** The portal's submission, shared by all messages it yields (satz `uuid`); defaults to the message id. */
+  submission?: { id: string };
+}
+
+/** What a destination receives: standard, version and message (for XGewerbeanzeige the recipient class). */
+export interface MessageTarget {
+  standard: string;
+  version: string;
+  /** Root element name, e.g. `alg.gewerbemeldung.0300`. */
+  message: string;
+}
+
+export interface CompiledAttribute {
+  name: string;
+  value?: CompiledExpression;
+  constant?: string;
+}
+
+export interface CompiledCode {
+  list: string;
+  version?: string;
+  value?: CompiledExpression;
+  constant?: string;
+  /** `code` writes `<code>` (+ listURI/listVersionID); `name` writes the code's name as text. */
+  as: 'code' | 'name';
+  /** False for lists Amtsbote does not hold (e.g. a recipient's key list): written without a check. */
+  check: boolean;
+}
+
+/** One node of a compiled mapping tree. A node without `element` is a group (an expanded fragment). */
+export interface MappingNode {
+  element?: { qname: string; namespace?: string };
+  value?: CompiledExpression;
+  constant?: string;
+  code?: CompiledCode;
+  attributes: CompiledAttribute[];
+  children: MappingNode[];
+  if?: CompiledExpression;
+  each?: CompiledExpression;
+  with?: CompiledExpression;
+  required: boolean;
+  /** Recipient classes (the root name's first part, e.g. `sta`) that receive this node; all when absent. */
+  only?: ReadonlySet<string>;
+  /** Explicit JSON pointer of the input field, where the engine cannot derive it. */
+  pointer?: string;
+  /** `file: /element/path`, for error messages. */
+  location: string;
+}
+
+export interface Mapping {
+  name: string;
+  file: string;
+  standard: string;
+  version: string;
+  /** LeiKa keys of the services this mapping serves. */
+  services: readonly string[];
+  /** Root element names (recipient classes) this mapping can produce. */
+  messages: readonly string[];
+  namespaces: Readonly<Record<string, string>>;
+  rootPrefix: string;
+  root: MappingNode;
+}
+
+export interface MappingSet {
+  mappings: readonly Mapping[];
+}
