@@ -68,6 +68,7 @@ export function createHttpAdapter(destination: Destination, context: AdapterCont
         return retry((error as Error).name === 'AbortError' ? 'timeout' : 'network-error');
       }
     },
-    close: () => dispatcher.close(),
+    // Called once no attempt is in flight: idle keep-alive sockets need not linger until the peer closes them.
+    close: () => dispatcher.destroy(),
   };
 }

@@ -10,7 +10,7 @@ import { messageFor } from './produce-messages.js';
  * destination's standard version, sealed to its current key, signed with the key active now. What replay
  * with reroute (and later deferred fan-out) uses.
  */
-export function rerouteFromEscrow(ctx: IntakeContext): Reroute {
+export function rerouteFromEscrow(ctx: Pick<IntakeContext, 'store' | 'sealing' | 'clock' | 'config' | 'xoev' | 'productVersion'>): Reroute {
   return async (delivery, destination) => {
     const escrow = await ctx.store.getEscrowCopy(delivery.submissionId);
     if (!escrow) throw new AmtsboteError('conflict', `The escrow copy of submission ${delivery.submissionId} is gone (retention period over); it cannot be re-sealed.`);

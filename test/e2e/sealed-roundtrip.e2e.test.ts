@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,12 +60,19 @@ describe('a sealed message from portal to specialist software', () => {
     const destinations = ((await status.json()) as { destinations: { destinationId: string; status: string }[] }).destinations;
     expect(destinations.find((d) => d.destinationId === 'dresden-gewerbeamt')?.status).toBe('delivered');
 
+    // Key files must be owner-readable only; a clone gives the demo keys mode 644.
+    const demoKey = (name: string) => {
+      const target = join(dir, `${name}.private-jwk.json`);
+      copyFileSync(join(projectRoot, `config/demo/${name}.encryption.private-jwk.DEVELOPMENT-ONLY.json`), target);
+      chmodSync(target, 0o600);
+      return target;
+    };
     const messageFile = join(dir, 'message.json');
     writeFileSync(messageFile, container);
     const out = join(dir, 'opened');
     const opened = runCli([
       'receiver', 'open', messageFile, '--out', out, '--gateway-jwks', pinned,
-      '--key', join(projectRoot, 'config/demo/dresden-gewerbeamt.encryption.private-jwk.DEVELOPMENT-ONLY.json'),
+      '--key', demoKey('dresden-gewerbeamt'),
       '--destination', 'dresden-gewerbeamt',
     ]);
     expect(opened.status, opened.stderr).toBe(0);
@@ -78,7 +85,7 @@ describe('a sealed message from portal to specialist software', () => {
 
     const wrongKey = runCli([
       'receiver', 'open', messageFile, '--out', join(dir, 'wrong'), '--gateway-jwks', pinned,
-      '--key', join(projectRoot, 'config/demo/leipzig-gewerbeamt.encryption.private-jwk.DEVELOPMENT-ONLY.json'),
+      '--key', demoKey('leipzig-gewerbeamt'),
     ]);
     expect(wrongKey.status).toBe(1);
 

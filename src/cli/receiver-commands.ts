@@ -1,0 +1,43 @@
+import type { CliContext } from './context.js';
+import { runReceiverKeysInit, runReceiverOpen, type CommandResult } from '../receiver/index.js';
+
+/** The receiver kit for specialist software. */
+export function registerReceiverCommands({ program }: CliContext): void {
+  const receiverCommand = program.command('receiver').description('receiver kit for specialist software: keys, open sealed messages');
+  const emit = (result: CommandResult) => {
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.exitCode;
+  };
+  receiverCommand
+    .command('keys')
+    .description('recipient keys')
+    .command('init')
+    .description("create the recipient's encryption and signing key pairs and print the public JWKS to register")
+    .option('--dir <dir>', 'where to write the key files', '.')
+    .option('--kid-prefix <prefix>', 'prefix of the key ids')
+    .action(async (options: { dir: string; kidPrefix?: string }) => {
+      emit(await runReceiverKeysInit(options));
+    });
+  receiverCommand
+    .command('open <messageFile>')
+    .description('decrypt a sealed message, verify the gateway signature against the pinned JWKS and every hash; write XML, metadata and attachments')
+    .requiredOption('--out <dir>', 'folder for the opened parts')
+    .requiredOption('--gateway-jwks <fileOrUrl>', "the gateway's JWKS as pinned in your configuration")
+    .option('--keys <dir>', 'folder with the private encryption key (from receiver keys init)')
+    .option('--key <file...>', 'private encryption key file(s)')
+    .option('--destination <id>', 'refuse messages for another destination')
+    .action(async (messageFile: string, options: { out: string; gatewayJwks: string; keys?: string; key?: string[]; destination?: string }) => {
+      emit(
+        await runReceiverOpen({
+          messageFile,
+          outDir: options.out,
+          gatewayJwks: options.gatewayJwks,
+          ...(options.keys ? { keysDir: options.keys } : {}),
+          ...(options.key ? { keyFiles: options.key } : {}),
+          ...(options.destination ? { destinationId: options.destination } : {}),
+        }),
+      );
+    });
+
+}

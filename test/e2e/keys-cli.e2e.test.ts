@@ -1,0 +1,96 @@
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSealedMessage } from '../../src/receiver/index.js';
+import { loadExamples } from '../helpers/examples.js';
+import { postJson } from '../helpers/http.js';
+import { projectRoot } from '../helpers/paths.js';
+import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'amtsbote-keys-'));
+const configDir = join(dir, 'config');
+const env = { AMTSBOTE_CONFIG: join(configDir, 'gateway.yaml'), AMTSBOTE_DATA_DIR: join(dir, 'data') };
+let gateway: GatewayProcess;
+
+beforeAll(async () => {
+  cpSync(join(projectRoot, 'config'), configDir, { recursive: true });
+  mkdirSync(join(configDir, 'keys'));
+  for (const name of ['gateway-signing-1', 'gateway-signing-2', 'gateway-escrow-1']) {
+    const target = join(configDir, 'keys', `${name}.json`);
+    copyFileSync(join(projectRoot, 'test/fixtures/keys', `${name}.private-jwk.DEVELOPMENT-ONLY.json`), target);
+    chmodSync(target, 0o600);
+  }
+  const gatewayYaml = join(configDir, 'gateway.yaml');
+  writeFileSync(
+    gatewayYaml,
+    readFileSync(gatewayYaml, 'utf8')
+      .replace('dataDir: ../data', `dataDir: ${join(dir, 'data')}\nmappings: ${join(projectRoot, 'mappings')}\nxsd: ${join(projectRoot, 'xsd')}`)
+      .replace('routingPollSeconds: 2', 'routingPollSeconds: 0.3') +
+      '\nkeys:\n  signing:\n    - { file: keys/gateway-signing-1.json }\n    - { file: keys/gateway-signing-2.json }\n  escrow:\n    - { file: keys/gateway-escrow-1.json }\n',
+  );
+  gateway = await spawnGateway(env);
+});
+afterAll(async () => {
+  await gateway.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const dresden = loadExamples().find((e) => e.file === 'dresden-einzelunternehmen.json')!;
+const recipientKey = JSON.parse(readFileSync(join(projectRoot, 'config/demo/dresden-gewerbeamt.encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8')) as Record<string, unknown>;
+
+async function jwksKids(): Promise<string[]> {
+  const jwks = (await (await fetch(gateway.url + '/.well-known/jwks.json')).json()) as { keys: { kid: string; alg: string; use: string; d?: string }[] };
+  for (const key of jwks.keys) expect(key).toMatchObject({ alg: 'PS512', use: 'sig' });
+  expect(jwks.keys.some((k) => k.d !== undefined)).toBe(false);
+  return jwks.keys.map((k) => k.kid).sort();
+}
+
+/** Submits, exports the Dresden message with `store show-message`, opens it: which key signed it. */
+async function signedWith(): Promise<string> {
+  const res = await postJson(gateway.url, '/v1/submissions', { ...dresden.envelope, reference: `KEY-${Date.now()}` });
+  expect(res.status).toBe(202);
+  const messageId = (res.body.destinations as { destinationId: string; messageId: string }[]).find((d) => d.destinationId === 'dresden-gewerbeamt')!.messageId;
+  const file = join(dir, `${messageId}.json`);
+  expect(runCli(['store', 'show-message', messageId, '--out', file], env).status).toBe(0);
+  const jwks = (await (await fetch(gateway.url + '/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
+  return (await openSealedMessage(readFileSync(file, 'utf8'), { recipientKeys: [recipientKey], gatewayJwks: jwks })).signingKid;
+}
+
+async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  let value = await probe();
+  for (let i = 0; i < 40 && !done(value); i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    value = await probe();
+  }
+  return value;
+}
+
+describe('gateway keys from files, state in the store', () => {
+  it('publishes every configured signing key and signs with the active one', async () => {
+    expect(await jwksKids()).toEqual(['test-gateway-sig-1', 'test-gateway-sig-2']);
+    expect(await signedWith()).toBe('test-gateway-sig-1');
+    const listed = runCli(['keys', 'list'], env);
+    expect(listed.stdout).toMatch(/signing\s+active\s+test-gateway-sig-1 {2}\(\d+ open messages signed with it\)/);
+  });
+
+  it('rotates: every instance signs with the new key within seconds, the old one stays published', async () => {
+    const rotated = runCli(['keys', 'rotate', 'test-gateway-sig-2'], env);
+    expect(rotated.status, rotated.stderr).toBe(0);
+    expect(await until(signedWith, (kid) => kid === 'test-gateway-sig-2')).toBe('test-gateway-sig-2');
+    expect(await jwksKids()).toEqual(['test-gateway-sig-1', 'test-gateway-sig-2']);
+    expect(runCli(['keys', 'rotate', 'not-a-key'], env).status).toBe(1);
+  });
+
+  it('refuses to retire the active key, or one that open messages need unless forced, and says how many', async () => {
+    const active = runCli(['keys', 'retire', 'test-gateway-sig-2'], env);
+    expect(active.status).toBe(1);
+    expect(active.stderr).toContain('active');
+    const needed = runCli(['keys', 'retire', 'test-gateway-sig-1'], env);
+    expect(needed.status).toBe(1);
+    expect(needed.stderr).toMatch(/\d+ undelivered or unacknowledged messages were signed with test-gateway-sig-1/);
+    const forced = runCli(['keys', 'retire', 'test-gateway-sig-1', '--force'], env);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(await until(jwksKids, (kids) => !kids.includes('test-gateway-sig-1'))).toEqual(['test-gateway-sig-2']);
+  });
+});

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Routing } from '../../src/config/routing-schema.js';
+import { openSealedMessage } from '../../src/receiver/index.js';
+import { loadExamples } from '../helpers/examples.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { adminCall, adminTokens, postJson } from '../helpers/http.js';
+import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
+import { projectRoot } from '../helpers/paths.js';
+
+let gw: TestGateway;
+let receiver: TestReceiver;
+beforeAll(async () => {
+  gw = await startTestGateway();
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await gw.stop();
+  await receiver.close();
+});
+
+const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
+
+async function putRouting(change: (routing: Routing) => void, note: string) {
+  const current = await adminCall(gw.url, 'GET', '/routing', adminTokens.editor);
+  const document = structuredClone(current.body.document as Routing);
+  change(document);
+  const saved = await adminCall(gw.url, 'PUT', '/routing', adminTokens.editor, { note, document }, { 'if-match': current.headers.get('etag')! });
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+}
+
+describe('dead letters and replay', () => {
+  it('dead-letters, then replays with reroute to the destination the fixed routing names, re-sealed for it', async () => {
+    // Chemnitz's endpoint is unreachable and gets one attempt only.
+    await putRouting((r) => {
+      const d = r.destinations.find((x) => x.id === 'chemnitz-gewerbeamt')!;
+      d.adapter = { ...d.adapter, url: 'http://127.0.0.1:9/nowhere' } as typeof d.adapter;
+      d.retry = { initialDelaySeconds: 0.01, maxDelaySeconds: 0.01, maxAttempts: 1 };
+    }, 'Chemnitz: Endpunkt außer Betrieb');
+    const accepted = await postJson(gw.url, '/v1/submissions', chemnitz.envelope);
+    expect(accepted.status).toBe(202);
+    const messageId = (accepted.body.destinations as { messageId: string }[])[0]!.messageId;
+    const dead = await eventually(() => adminCall(gw.url, 'GET', '/dead-letters?destination=chemnitz-gewerbeamt', adminTokens.viewer), (r) => (r.body.deliveries as { id: string }[]).some((d) => d.id === messageId));
+    expect((dead.body.deliveries as { id: string; lastError: string }[]).find((d) => d.id === messageId)?.lastError).toMatch(/after 1 attempts/);
+    const attempts = await adminCall(gw.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer);
+    expect(attempts.body.attempts).toEqual([expect.objectContaining({ outcome: 'retry' })]);
+    expect(JSON.stringify(attempts.body)).not.toContain('Müller');
+
+    // The fix: a new destination for Chemnitz, the rule points at it.
+    await putRouting((r) => {
+      const old = r.destinations.find((x) => x.id === 'chemnitz-gewerbeamt')!;
+      r.destinations.push({ ...structuredClone(old), id: 'chemnitz-neu', name: 'Chemnitz, neues Fachverfahren', adapter: { ...old.adapter, url: receiver.url + '/eingang' } as typeof old.adapter, retry: { initialDelaySeconds: 0.05, maxDelaySeconds: 0.1, maxAttempts: 5 } });
+      r.rules.filter((rule) => rule.region === '145110000000').forEach((rule) => { rule.destinations = ['chemnitz-neu']; });
+    }, 'Chemnitz: neues Fachverfahren');
+
+    const body = { filter: { destination: 'chemnitz-gewerbeamt' }, reroute: true, note: 'nach Umzug des Fachverfahrens' };
+    expect((await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.viewer, body)).status).toBe(403);
+    const dry = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ...body, dryRun: true });
+    expect(dry.body).toMatchObject({ dryRun: true, replayed: 0 });
+    expect(dry.body.entries).toEqual(expect.arrayContaining([expect.objectContaining({ messageId, from: 'chemnitz-gewerbeamt', to: 'chemnitz-neu' })]));
+    expect(receiver.received).toHaveLength(0);
+
+    const done = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, body);
+    expect(done.body.replayed).toBeGreaterThanOrEqual(1);
+    await eventually(() => Promise.resolve(receiver.received.length), (n) => n >= 1);
+    const request = receiver.received.find((r) => r.headers['amtsbote-message-id'] === messageId)!;
+    expect(request).toBeDefined();
+    const key = JSON.parse(readFileSync(join(projectRoot, 'config/demo/chemnitz-gewerbeamt.encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8')) as Record<string, unknown>;
+    const jwks = (await (await fetch(gw.url + '/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
+    const opened = await openSealedMessage(request.body, { recipientKeys: [key], gatewayJwks: jwks, expectedDestinationId: 'chemnitz-neu' });
+    expect(opened.data.toString('utf8')).toContain('<xga:alg.gewerbemeldung.0300');
+    const status = await eventually(() => adminCall(gw.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer), (r) => r.body.state === 'delivered');
+    expect(status.body).toMatchObject({ state: 'delivered', destinationId: 'chemnitz-neu' });
+    const audit = await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer);
+    expect((audit.body.entries as { action: string; actor: string; detail: { note: string } }[])[0]).toMatchObject({ action: 'dead-letters.replay-reroute', actor: 'landesbetreiber', detail: { note: 'nach Umzug des Fachverfahrens' } });
+  });
+
+  it('shows destinations with their circuit state', async () => {
+    const res = await adminCall(gw.url, 'GET', '/destinations', adminTokens.viewer);
+    expect(res.body.destinations).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'chemnitz-neu', adapter: 'http', breaker: expect.stringMatching(/closed|open|half-open/) as unknown })]));
+  });
+});
