@@ -11,6 +11,8 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { startRoutingState, type RoutingState } from './routing/routing-state.js';
 import { openStore } from './store/open-store.js';
 import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
+import { startHousekeeping } from './delivery/housekeeping.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { Store } from './store/store.js';
 import { version } from './version.js';
 import { AmtsboteError } from './errors.js';
@@ -29,6 +31,7 @@ export interface RunningGateway {
   store: Store;
   routing: RoutingState;
   worker: DeliveryWorker | undefined;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -80,9 +83,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     newId: options.newId ?? randomUUID,
     publicBaseUrl: config.gateway.publicBaseUrl ?? '',
   };
+  const metrics = createMetrics();
   const worker = config.gateway.delivery.enabled
     ? startDeliveryWorker({
         store,
+        onAttempt: (destination, outcome, ms) => {
+          metrics.recordAttempt(destination, outcome, ms);
+        },
         routing: () => routing.current(),
         adapterContext: { dataDir: config.dataDir, configDir: config.configDir, now: clock },
         logger,
@@ -94,6 +101,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       })
     : undefined;
   intake.onAccepted = () => worker?.kick();
+  if (worker) metrics.watchBreakers(() => worker.breakers.states());
+  const housekeeping = startHousekeeping({
+    store,
+    logger,
+    clock,
+    escrowDays: config.gateway.retention.escrowDays,
+    intervalMs: config.gateway.retention.purgeIntervalMinutes * 60_000,
+  });
   const reroute = rerouteFromEscrow(intake);
   const app = createApp({ intake, routing, worker, reroute, logger, version });
   const server = app.listen(config.gateway.listen.port, config.gateway.listen.host);
@@ -119,6 +134,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     store,
     routing,
     worker,
+    metrics,
     close() {
       closing ??= (async () => {
         await new Promise<void>((done) => {
@@ -129,6 +145,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         await worker?.stop(config.gateway.delivery.shutdownGraceSeconds * 1000);
         routing.stop();
         sealing.stop();
+        housekeeping.stop();
         await store.close();
         xoev.close();
         logger.info('gateway stopped');

@@ -70,6 +70,15 @@ export const gatewaySchema = z.strictObject({
   tokenRotationOverlapHours: z.number().min(0).max(24 * 90).default(24),
   /** How often an instance looks for a new routing version in the store. */
   routingPollSeconds: z.number().min(0.1).max(300).default(2),
+  /** How long data is kept after it is no longer needed. */
+  retention: z
+    .strictObject({
+      /** Escrow copies: days after every delivery of a submission is done (GDPR: as short as replays allow). */
+      escrowDays: z.number().min(0).max(3650).default(30),
+      /** How often the housekeeping job runs. */
+      purgeIntervalMinutes: z.number().min(0.01).max(1440).default(60),
+    })
+    .default({ escrowDays: 30, purgeIntervalMinutes: 60 }),
   /** The outbox worker of this instance. */
   delivery: z
     .strictObject({

@@ -62,6 +62,8 @@ export interface Store {
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
   listEvents(submissionId: string): Promise<StoredEvent[]>;
   purgeIdempotencyKeys(now: string): Promise<number>;
+  /** Deletes escrow copies no delivery needs any more, older than `cutoff`. */
+  purgeEscrowCopies(cutoff: string): Promise<number>;
 
   // The outbox (store/sql/claim-deliveries.ts and friends).
   claimDeliveries(options: { owner: string; now: string; leaseUntil: string; limit: number; excludeDestinations: readonly string[] }): Promise<ClaimedDelivery[]>;

@@ -76,6 +76,14 @@ describe('dead letters and replay', () => {
     expect((audit.body.entries as { action: string; actor: string; detail: { note: string } }[])[0]).toMatchObject({ action: 'dead-letters.replay-reroute', actor: 'landesbetreiber', detail: { note: 'nach Umzug des Fachverfahrens' } });
   });
 
+  it('counts attempts per destination and outcome, and breaker states, in metrics without personal data or ids', async () => {
+    const text = await gw.metrics.registry.metrics();
+    expect(text).toMatch(/amtsbote_delivery_attempts_total\{destination="chemnitz-neu",outcome="delivered"\} [1-9]/);
+    expect(text).toMatch(/amtsbote_delivery_attempts_total\{destination="chemnitz-gewerbeamt",outcome="retry"\} [1-9]/);
+    expect(text).toMatch(/amtsbote_circuit_breaker_state\{destination="chemnitz-neu"\} 0/);
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  });
+
   it('shows destinations with their circuit state', async () => {
     const res = await adminCall(gw.url, 'GET', '/destinations', adminTokens.viewer);
     expect(res.body.destinations).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'chemnitz-neu', adapter: 'http', breaker: expect.stringMatching(/closed|open|half-open/) as unknown })]));
