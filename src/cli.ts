@@ -12,6 +12,7 @@ import { registerKeysCommands } from './cli/keys-commands.js';
 import { registerStoreCommands } from './cli/store-commands.js';
 import { registerReceiverCommands } from './cli/receiver-commands.js';
 import { registerDlqCommands } from './cli/dlq-commands.js';
+import { registerEventsCommands } from './cli/events-commands.js';
 
 const program = new Command('amtsbote')
   .description('Interoperability gateway for municipal e-government: portal submissions in, sealed XÖV messages out.')
@@ -28,6 +29,7 @@ registerKeysCommands(context);
 registerStoreCommands(context);
 registerReceiverCommands(context);
 registerDlqCommands(context);
+registerEventsCommands(context);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isAmtsboteError(error)) {

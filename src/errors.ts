@@ -28,6 +28,7 @@ export type ProblemCode =
   | 'precondition-required'
   | 'invalid-routing'
   | 'invalid-recipient-key'
+  | 'invalid-receipt'
   | 'invalid-config'
   | 'unavailable'
   | 'internal';
@@ -52,6 +53,7 @@ export const problemStatus: Record<ProblemCode, number> = {
   'precondition-required': 428,
   'invalid-routing': 422,
   'invalid-recipient-key': 422,
+  'invalid-receipt': 422,
   'invalid-config': 500,
   unavailable: 503,
   internal: 500,
@@ -77,6 +79,7 @@ export const problemTitle: Record<ProblemCode, string> = {
   'precondition-required': 'Send If-Match with the version you read',
   'invalid-routing': 'The routing document is invalid',
   'invalid-recipient-key': "The recipient's key cannot be used",
+  'invalid-receipt': 'The receipt is not accepted',
   'invalid-config': 'Invalid configuration',
   unavailable: 'Service unavailable',
   internal: 'Internal error',

@@ -1,5 +1,5 @@
 import type { CliContext } from './context.js';
-import { runReceiverKeysInit, runReceiverOpen, type CommandResult } from '../receiver/index.js';
+import { runReceiverKeysInit, runReceiverOpen, runReceiverReceipt, type CommandResult, type ReceiptProblem } from '../receiver/index.js';
 
 /** The receiver kit for specialist software. */
 export function registerReceiverCommands({ program }: CliContext): void {
@@ -40,4 +40,34 @@ export function registerReceiverCommands({ program }: CliContext): void {
       );
     });
 
+  const problem = (value: string, previous: ReceiptProblem[] = []): ReceiptProblem[] => {
+    const [type = '', title = '', detail] = value.split('|');
+    return [...previous, { type, title, ...(detail ? { detail } : {}) }];
+  };
+  for (const decision of ['accept', 'reject'] as const) {
+    const command = receiverCommand
+      .command(`${decision} <messageFile>`)
+      .description(`${decision} a received message: open it, sign the receipt (SET) with your receipt key, send it to the gateway`)
+      .requiredOption('--gateway <url>', "the gateway's base URL")
+      .requiredOption('--gateway-jwks <fileOrUrl>', "the gateway's JWKS as pinned in your configuration")
+      .requiredOption('--signing-key <file>', 'your receipt signing key (private JWK, from receiver keys init)')
+      .option('--keys <dir>', 'folder with the private encryption key')
+      .option('--key <file...>', 'private encryption key file(s)')
+      .option('--destination <id>', 'your destination id');
+    if (decision === 'reject') command.requiredOption('--problem <type|title|detail>', 'a reason (repeatable)', problem);
+    command.action(async (messageFile: string, options: { gateway: string; gatewayJwks: string; signingKey: string; keys?: string; key?: string[]; destination?: string; problem?: ReceiptProblem[] }) => {
+      emit(
+        await runReceiverReceipt({
+          messageFile,
+          gatewayUrl: options.gateway,
+          gatewayJwks: options.gatewayJwks,
+          signingKeyFile: options.signingKey,
+          ...(options.keys ? { keysDir: options.keys } : {}),
+          ...(options.key ? { keyFiles: options.key } : {}),
+          ...(options.destination ? { destinationId: options.destination } : {}),
+          ...(options.problem ? { problems: options.problem } : {}),
+        }),
+      );
+    });
+  }
 }

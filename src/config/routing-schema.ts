@@ -81,8 +81,15 @@ export const routingRuleSchema = z
     /** Responsibility changes on a fixed date: from (inclusive) … until (exclusive), against the time of receipt. */
     validFrom: instantSchema.optional(),
     validUntil: instantSchema.optional(),
+    /**
+     * Destinations that receive their message only once `after` (one of `destinations`) has accepted the
+     * case — the GewAnzV distribution to the entitled recipients once the Gewerbeamt took it; a reject
+     * cancels them.
+     */
+    deferred: z.strictObject({ after: destinationIdSchema, destinations: z.array(destinationIdSchema).min(1) }).optional(),
     note: z.string().max(500).optional(),
   })
+  .refine((r) => !r.deferred || r.destinations.includes(r.deferred.after), { message: 'must be one of the rule\'s destinations', path: ['deferred', 'after'] })
   .refine((r) => !r.validFrom || !r.validUntil || instantMs(r.validFrom) < instantMs(r.validUntil), {
     message: 'validUntil must be after validFrom',
     path: ['validUntil'],
@@ -102,6 +109,9 @@ export const routingSchema = z
     routing.rules.forEach((rule, i) => {
       rule.destinations.forEach((id, j) => {
         if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'destinations', j], message: `unknown destination "${id}"` });
+      });
+      rule.deferred?.destinations.forEach((id, j) => {
+        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'deferred', 'destinations', j], message: `unknown destination "${id}"` });
       });
       // Two equally specific rules for the same service whose validity overlaps would leave the winner to chance.
       for (let k = 0; k < i; k++) {

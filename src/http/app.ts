@@ -8,6 +8,7 @@ import type { Reroute } from '../delivery/replay.js';
 import { adminAuth } from './admin-auth.js';
 import { adminDeliveryRoutes } from './admin-delivery-routes.js';
 import { mailboxRoutes } from './mailbox-routes.js';
+import { eventsRoutes } from './events-routes.js';
 import { adminPortalRoutes } from './admin-portal-routes.js';
 import { adminRoutingRoutes } from './admin-routing-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -58,7 +59,10 @@ export function createApp({ intake, routing, worker, reroute, logger, version }:
   app.get('/v1/openapi.json', (_req, res) => {
     res.type('application/json').send(openapi);
   });
-  // The mailbox authenticates destinations, not portals: mounted before the portal routes.
+  // Receipts and the mailbox authenticate destinations, not portals: mounted before the portal routes.
+  if (reroute) {
+    app.use('/v1', eventsRoutes({ store: intake.store, routing, sealing: intake.sealing, reroute, clock: intake.clock, onReleased: () => worker?.kick() }));
+  }
   app.use('/v1', mailboxRoutes({ store: intake.store, routing, clock: intake.clock }));
   app.use('/v1', portalRoutes(intake, portalDirectory(intake.store)));
 

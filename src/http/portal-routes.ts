@@ -1,12 +1,33 @@
 import { type Request, type Response, Router } from 'express';
 import getRawBody from 'raw-body';
+import { z } from 'zod';
 import { AmtsboteError } from '../errors.js';
+import { deliveryStates } from '../store/types.js';
+import { zodFieldErrors } from '../intake/zod-errors.js';
 import { acceptSubmission, type IntakeContext } from '../intake/accept-submission.js';
 import { statusView } from '../intake/submission-view.js';
 import { parseJsonBody } from './json-body.js';
 import { readMultipartSubmission } from './multipart-body.js';
 import { currentPortal, portalAuth } from './portal-auth.js';
 import type { StoredPortal } from '../store/types.js';
+
+const listQuerySchema = z.strictObject({
+  since: z.iso.datetime({ offset: true }).optional(),
+  status: z.enum(deliveryStates).optional(),
+  after: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const encodeCursor = (updatedAt: string, id: string) => Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
+function decodeCursor(cursor: string): { updatedAt: string; id: string } {
+  try {
+    const [updatedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof updatedAt === 'string' && typeof id === 'string') return { updatedAt, id };
+  } catch {
+    // fall through
+  }
+  throw new AmtsboteError('invalid-envelope', 'The cursor is invalid.', [{ pointer: '', detail: 'query parameter after is not a cursor from this API' }]);
+}
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
@@ -60,6 +81,22 @@ export function portalRoutes(intake: IntakeContext, portals: () => Promise<Store
     }
     const answer = await acceptSubmission(intake, { portal: currentPortal(res), body, parts, idempotencyKey });
     res.status(202).location(answer.statusUrl).json(answer);
+  });
+
+  router.get('/submissions', async (req: Request, res: Response) => {
+    const parsed = listQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The query is invalid.', zodFieldErrors(parsed.error));
+    const q = parsed.data;
+    const after = q.after ? decodeCursor(q.after) : undefined;
+    const submissions = await intake.store.listSubmissions({ portalId: currentPortal(res).id, since: q.since, status: q.status, after, limit: q.limit });
+    const last = submissions.at(-1);
+    res.json({ submissions, next: submissions.length === q.limit && last ? encodeCursor(last.updatedAt, last.submissionId) : undefined });
+  });
+
+  router.get('/submissions/:submissionId/events', async (req: Request<{ submissionId: string }>, res: Response) => {
+    const record = await intake.store.getSubmission(req.params.submissionId);
+    if (!record || record.portalId !== currentPortal(res).id) throw new AmtsboteError('not-found', 'No such submission.');
+    res.json({ submissionId: record.id, events: await intake.store.listEvents(record.id) });
   });
 
   router.get('/submissions/:submissionId', async (req: Request<{ submissionId: string }>, res: Response) => {

@@ -124,9 +124,14 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     receivedAt,
     routingVersion: routing.version,
   };
+  // Deferred destinations get a delivery now and their message only when `after` accepts (sealed from escrow).
+  const trigger = route.deferred ? deliveries.find((d) => d.destinationId === route.deferred?.after) : undefined;
+  const deferredDeliveries = trigger && route.deferred
+    ? route.deferred.destinations.map((d) => ({ id: ctx.newId(), destinationId: d.id, state: 'deferred' as const, triggerDeliveryId: trigger.id }))
+    : [];
   const result = await ctx.store.acceptSubmission({
     submission,
-    deliveries: storedDeliveries,
+    deliveries: [...storedDeliveries, ...deferredDeliveries],
     messages: sealed.messages.map((m) => ({ deliveryId: m.deliveryId, contentType: 'application/json', body: m.body })),
     escrow: sealed.escrow,
     event: { at: receivedAt, type: 'received', data: { status: 'pending', destinations: deliveries.map((d) => d.destinationId), routingVersion: routing.version, rule: route.rule } },
@@ -137,7 +142,11 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   });
   if (result.kind === 'existing' && contentHmac) return answerForEarlier(ctx, result, contentHmac);
   ctx.onAccepted?.();
-  const record: SubmissionRecord = { ...submission, updatedAt: receivedAt, deliveries: deliveries.map((d) => ({ ...d, attempts: 0, createdAt: receivedAt, updatedAt: receivedAt })) };
+  const record: SubmissionRecord = {
+    ...submission,
+    updatedAt: receivedAt,
+    deliveries: [...deliveries, ...deferredDeliveries].map((d) => ({ ...d, attempts: 0, createdAt: receivedAt, updatedAt: receivedAt })),
+  };
   return acceptedAnswer(record, ctx.publicBaseUrl);
 }
 

@@ -6,6 +6,7 @@ import { readPrivateJwkFile } from './lib/read-private-jwk.js';
 import { loadPinnedJwks } from './load-pinned-jwks.js';
 import { openSealedMessage } from './open-sealed-message.js';
 import { writeOpened } from './write-opened.js';
+import { buildReceipt, sendReceipt, type ReceiptProblem } from './build-receipt.js';
 
 /**
  * What a CLI command prints and how it exits: 0 done, 1 the message was refused (stderr names the
@@ -79,5 +80,41 @@ export async function runReceiverOpen(options: ReceiverOpenOptions): Promise<Com
       return { exitCode: 1, stdout: '', stderr: `refused: ${error.code} (${error.part}): ${error.message}\n` };
     }
     return { exitCode: 2, stdout: '', stderr: `receiver open: ${(error as Error).message}\n` };
+  }
+}
+
+export interface ReceiverReceiptOptions extends Omit<ReceiverOpenOptions, 'outDir'> {
+  /** The recipient's signing key (private JWK), registered as the destination's receipt key. */
+  signingKeyFile: string;
+  gatewayUrl: string;
+  /** Absent: accept. Present: reject with these problems. */
+  problems?: ReceiptProblem[];
+}
+
+/** `amtsbote receiver accept|reject <message-file> …`: opens the message, signs the receipt, sends it. */
+export async function runReceiverReceipt(options: ReceiverReceiptOptions): Promise<CommandResult> {
+  const name = options.problems ? 'receiver reject' : 'receiver accept';
+  let opened;
+  try {
+    const keyFiles = options.keyFiles?.length ? options.keyFiles : [join(options.keysDir ?? '.', RECEIVER_KEY_FILES.encryption)];
+    opened = await openSealedMessage(readFileSync(options.messageFile, 'utf8'), {
+      recipientKeys: keyFiles.map(readPrivateJwkFile),
+      gatewayJwks: await loadPinnedJwks(options.gatewayJwks),
+      ...(options.destinationId === undefined ? {} : { expectedDestinationId: options.destinationId }),
+    });
+  } catch (error) {
+    if (isOpenSealedMessageError(error)) return { exitCode: 1, stdout: '', stderr: `refused: ${error.code} (${error.part}): ${error.message}\n` };
+    return { exitCode: 2, stdout: '', stderr: `${name}: ${(error as Error).message}\n` };
+  }
+  try {
+    const receipt = await buildReceipt(opened, {
+      signingJwk: readPrivateJwkFile(options.signingKeyFile),
+      decision: options.problems ? { accept: false, problems: options.problems } : { accept: true },
+    });
+    const answer = await sendReceipt(options.gatewayUrl, receipt);
+    if (answer.status >= 200 && answer.status < 300) return { exitCode: 0, stdout: answer.body + '\n', stderr: '' };
+    return { exitCode: 1, stdout: '', stderr: `${name}: the gateway refused the receipt (${answer.status}): ${answer.body}\n` };
+  } catch (error) {
+    return { exitCode: 2, stdout: '', stderr: `${name}: ${(error as Error).message}\n` };
   }
 }

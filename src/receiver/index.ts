@@ -10,7 +10,8 @@ export { preparePinnedJwks, type JsonWebKeySet, type PinnedKeyRing } from './pin
 export { loadPinnedJwks } from './load-pinned-jwks.js';
 export { receiverKeysInit, RECEIVER_KEY_FILES, type ReceiverKeysInitOptions, type ReceiverKeysInitResult } from './keys-init.js';
 export { writeOpened, safeFilename, type WrittenFiles } from './write-opened.js';
-export { runReceiverKeysInit, runReceiverOpen, type CommandResult, type ReceiverOpenOptions } from './commands.js';
+export { runReceiverKeysInit, runReceiverOpen, runReceiverReceipt, type CommandResult, type ReceiverOpenOptions, type ReceiverReceiptOptions } from './commands.js';
+export { buildReceipt, sendReceipt, type ReceiptProblem } from './build-receipt.js';
 export {
   SEALED_FORMAT,
   sealedMetadataSchema,

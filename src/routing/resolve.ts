@@ -10,6 +10,8 @@ export interface ConsideredRule {
 
 export interface Resolution {
   destinations: Destination[];
+  /** Destinations that wait for `after` to accept (enabled ones only). */
+  deferred?: { after: string; destinations: Destination[] } | undefined;
   /** Index of the rule that decided, if any. */
   rule?: number | undefined;
   /** Why these destinations: the rule that matched and why each other rule for the service lost. */
@@ -47,8 +49,10 @@ export function resolveRoute(routing: Routing, serviceKey: string, regionKey: st
   const byId = new Map(routing.destinations.map((d) => [d.id, d]));
   const named = winner.rule.destinations.map((id) => byId.get(id)).filter((d): d is Destination => d !== undefined);
   const skippedDisabled = named.filter((d) => !d.enabled).map((d) => d.id);
+  const deferredNamed = (winner.rule.deferred?.destinations ?? []).map((id) => byId.get(id)).filter((d): d is Destination => d !== undefined && d.enabled);
   return {
     destinations: named.filter((d) => d.enabled),
+    deferred: winner.rule.deferred && deferredNamed.length > 0 ? { after: winner.rule.deferred.after, destinations: deferredNamed } : undefined,
     rule: winner.index,
     explanation: {
       summary: `rule ${winner.index} (service ${winner.rule.service}, region ${winner.rule.region}) → ${winner.rule.destinations.join(', ')}`,

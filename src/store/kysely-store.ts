@@ -4,6 +4,7 @@ import type { Database } from './schema.js';
 import { acceptSubmission } from './sql/accept-submission.js';
 import { findIdempotencyKey } from './sql/find-idempotency-key.js';
 import { getSubmission } from './sql/get-submission.js';
+import { listSubmissions } from './sql/list-submissions.js';
 import { listEvents } from './sql/list-events.js';
 import { listPortals } from './sql/list-portals.js';
 import { purgeIdempotencyKeys } from './sql/purge-idempotency-keys.js';
@@ -28,6 +29,7 @@ import { recordAttempt } from './sql/record-attempt.js';
 import { moveDelivery, replayDeliveries } from './sql/replay-deliveries.js';
 import { getSealedMessage, replaceSealedMessage } from './sql/sealed-messages.js';
 import { getEscrowCopy } from './sql/escrow.js';
+import { applyReceipt, releaseDeferred } from './sql/apply-receipt.js';
 import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, retireKey } from './sql/key-states.js';
 
 /** Binds the dialect-neutral operations of store/sql/ to one kysely instance. */
@@ -57,6 +59,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     acceptSubmission: (input) => acceptSubmission(db, input),
     findIdempotencyKey: (portalId, key, now) => findIdempotencyKey(db, portalId, key, now),
     getSubmission: (id) => getSubmission(db, id),
+    listSubmissions: (filter) => listSubmissions(db, filter),
     listEvents: (id) => listEvents(db, id),
     purgeIdempotencyKeys: (now) => purgeIdempotencyKeys(db, now),
     purgeEscrowCopies: (cutoff) => purgeEscrowCopies(db, cutoff),
@@ -75,6 +78,8 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     appendAudit: (entry) => appendAudit(db, entry),
     listAudit: (limit, before) => listAudit(db, limit, before),
     getEscrowCopy: (id) => getEscrowCopy(db, id),
+    applyReceipt: (input) => applyReceipt(db, input),
+    releaseDeferred: (input) => releaseDeferred(db, input),
     listKeyStates: () => listKeyStates(db),
     registerKeys: (keys, now) => registerKeys(db, keys, now),
     activateKey: (kid, actor, now) => activateKey(db, kid, actor, now),

@@ -13,6 +13,16 @@ export interface Database {
   audit_log: AuditTable;
   gateway_key_states: GatewayKeyStateTable;
   escrow_copies: EscrowCopyTable;
+  receipts: ReceiptTable;
+}
+
+export interface ReceiptTable {
+  /** The SET's jti: unique, so a receipt cannot be replayed. */
+  jti: string;
+  delivery_id: string;
+  destination_id: string;
+  kind: string;
+  received_at: string;
 }
 
 export interface GatewayKeyStateTable {
@@ -129,6 +139,8 @@ export interface DeliveryTable {
   signing_kid: string | null;
   /** JSON: the JWE authentication tags of the delivered message, which an accept receipt must repeat. */
   authentication_tags: string | null;
+  /** A deferred delivery: the delivery whose acceptance releases it. */
+  trigger_delivery_id: string | null;
 }
 
 export interface EventTable {

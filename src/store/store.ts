@@ -1,4 +1,5 @@
 import type { MailboxEntry } from './sql/mailbox.js';
+import type { listSubmissions, SubmissionSummary } from './sql/list-submissions.js';
 import type {
   AcceptResult,
   AttemptRecord,
@@ -10,6 +11,8 @@ import type {
   DeliveryView,
   EscrowCopy,
   KeyState,
+  ReceiptInput,
+  ReceiptOutcome,
   SealedMessage,
   IdempotencyClaim,
   NewDelivery,
@@ -60,6 +63,7 @@ export interface Store {
   }): Promise<AcceptResult>;
   findIdempotencyKey(portalId: string, key: string, now: string): Promise<{ submissionId: string; contentHmac: string } | undefined>;
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
+  listSubmissions(filter: Parameters<typeof listSubmissions>[1]): Promise<SubmissionSummary[]>;
   listEvents(submissionId: string): Promise<StoredEvent[]>;
   purgeIdempotencyKeys(now: string): Promise<number>;
   /** Deletes escrow copies no delivery needs any more, older than `cutoff`. */
@@ -81,6 +85,8 @@ export interface Store {
   moveDelivery(id: string, destinationId: string, now: string): Promise<void>;
   appendAudit(entry: AuditEntry): Promise<void>;
   getEscrowCopy(submissionId: string): Promise<EscrowCopy | undefined>;
+  applyReceipt(input: ReceiptInput): Promise<ReceiptOutcome>;
+  releaseDeferred(input: { deliveryId: string; body: string; contentType: string; signingKid: string; authenticationTags: unknown; at: string }): Promise<boolean>;
 
   // Gateway key states (store/sql/key-states.ts): the key files are the same on every instance.
   listKeyStates(): Promise<KeyState[]>;

@@ -48,6 +48,8 @@ export interface NewDelivery {
   /** The gateway key that signed this message, so a key is retired only when nothing depends on it. */
   signingKid?: string | undefined;
   authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> } | undefined;
+  /** For a deferred delivery: the delivery whose acceptance releases it. */
+  triggerDeliveryId?: string | undefined;
 }
 
 export interface DeliveryRecord extends NewDelivery {
@@ -191,3 +193,20 @@ export interface EscrowCopy {
   escrowKid: string;
   body: string;
 }
+
+export interface ReceiptInput {
+  deliveryId: string;
+  destinationId: string;
+  submissionId: string;
+  jti: string;
+  kind: 'accepted' | 'rejected';
+  /** The SET, kept verbatim in the event log as evidence. */
+  set: string;
+  authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> } | undefined;
+  problems?: unknown[] | undefined;
+  at: string;
+}
+
+export type ReceiptOutcome =
+  | { ok: true; released: string[]; cancelled: string[] }
+  | { ok: false; reason: 'unknown-message' | 'not-delivered' | 'already-final' | 'tags-mismatch' | 'replayed' };

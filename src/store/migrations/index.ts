@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-routing-versions.js';
 import * as m0003 from './0003-outbox.js';
 import * as m0004 from './0004-keys-and-escrow.js';
+import * as m0005 from './0005-receipts.js';
 
 /** Every migration, in order; the names are what the migration table records. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-routing-versions': m0002,
   '0003-outbox': m0003,
   '0004-keys-and-escrow': m0004,
+  '0005-receipts': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

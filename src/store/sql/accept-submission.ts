@@ -63,6 +63,7 @@ export async function acceptSubmission(
             updated_at: s.receivedAt,
             signing_kid: d.signingKid ?? null,
             authentication_tags: d.authenticationTags ? JSON.stringify(d.authenticationTags) : null,
+            trigger_delivery_id: d.triggerDeliveryId ?? null,
           })),
         )
         .execute();

@@ -1,0 +1,66 @@
+import { AmtsboteError } from '../errors.js';
+import type { Reroute } from './replay.js';
+import type { RoutingState } from '../routing/routing-state.js';
+import type { SealingContext } from '../intake/sealing-context.js';
+import { peekReceipt, verifyReceipt } from '../seal/receipt/verify-set.js';
+import type { Store } from '../store/store.js';
+
+export interface ReceiptContext {
+  store: Store;
+  routing: RoutingState;
+  sealing: SealingContext;
+  reroute: Reroute;
+  clock: () => Date;
+  onReleased?: () => void;
+}
+
+const reasons = {
+  'unknown-message': 'No message with this id was sent to this destination for this case.',
+  'not-delivered': 'The message has not been delivered yet.',
+  'already-final': 'The message was already accepted or rejected.',
+  'tags-mismatch': 'The authentication tags do not equal those of the message delivered.',
+  replayed: 'This receipt (jti) was received before.',
+} as const;
+
+/**
+ * A receipt from specialist software: verified against its destination's registered receipt key, applied
+ * to the delivery (accepted / rejected, the SET kept verbatim), and — for an accept — the deliveries
+ * deferred behind it are sealed from the escrow copy and released into the outbox. A bad receipt changes
+ * nothing.
+ */
+export async function receiveReceipt(ctx: ReceiptContext, compact: string): Promise<{ messageId: string; submissionId: string; state: 'accepted' | 'rejected'; released: number; cancelled: number }> {
+  const { iss, kid } = peekReceipt(compact);
+  const destination = ctx.routing.current().routing.destinations.find((d) => d.id === iss);
+  if (!destination) throw new AmtsboteError('invalid-receipt', `No destination ${iss.slice(0, 100)}.`, [], { reason: 'unknown-destination' });
+  let key;
+  try {
+    key = await ctx.sealing.resolver.receiptKey(destination.receiptKey, kid);
+  } catch {
+    throw new AmtsboteError('invalid-receipt', `Key ${kid.slice(0, 100)} is not a registered receipt key of ${destination.id}.`, [], { reason: 'unknown-key' });
+  }
+  const now = ctx.clock();
+  const receipt = await verifyReceipt(compact, key.key, { now, maxAgeSeconds: 7 * 86_400, futureSkewSeconds: 300 });
+  const outcome = await ctx.store.applyReceipt({
+    deliveryId: receipt.messageId,
+    destinationId: destination.id,
+    submissionId: receipt.submissionId,
+    jti: receipt.jti,
+    kind: receipt.kind,
+    set: compact,
+    authenticationTags: receipt.authenticationTags,
+    problems: receipt.problems,
+    at: now.toISOString(),
+  });
+  if (!outcome.ok) {
+    throw new AmtsboteError(outcome.reason === 'replayed' ? 'conflict' : 'invalid-receipt', reasons[outcome.reason], [], { reason: outcome.reason });
+  }
+  for (const id of outcome.released) {
+    const [delivery] = await ctx.store.listDeliveries({ ids: [id], limit: 1 });
+    const target = ctx.routing.current().routing.destinations.find((d) => d.id === delivery?.destinationId);
+    if (!delivery || !target) continue;
+    const sealed = await ctx.reroute(delivery, target);
+    await ctx.store.releaseDeferred({ deliveryId: id, body: sealed.body, contentType: sealed.contentType, signingKid: sealed.signingKid ?? '', authenticationTags: sealed.authenticationTags, at: now.toISOString() });
+  }
+  if (outcome.released.length > 0) ctx.onReleased?.();
+  return { messageId: receipt.messageId, submissionId: receipt.submissionId, state: receipt.kind, released: outcome.released.length, cancelled: outcome.cancelled.length };
+}
