@@ -13,6 +13,14 @@ export const portalSchema = z.strictObject({
   services: z.array(z.union([serviceKeySchema, z.literal('*')])).min(1),
   /** ARS prefixes (`14` = Saxony, `146120000000` = Dresden) this portal may submit for. */
   regions: z.array(z.string().regex(/^[0-9]{1,12}$/, 'must be an ARS or a prefix of one')).min(1),
+  /** Status callbacks: signed with `secret` (Standard Webhooks), only to `allowedHosts`. */
+  callback: z
+    .strictObject({
+      secret: secretRefSchema,
+      allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, 'must be a host name, optionally with :port')).min(1),
+      defaultUrl: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .optional(),
 });
 
 export type Portal = z.infer<typeof portalSchema>;

@@ -32,7 +32,7 @@ export function circuitBreakers(now: () => number = Date.now) {
     openedAt?: number | undefined;
   }
   const breakers = new Map<string, Entry>();
-  const forDestination = (destination: Destination): CircuitBreakerPolicy => {
+  const forDestination = (destination: Pick<Destination, 'id' | 'breaker'>): CircuitBreakerPolicy => {
     const key = JSON.stringify(destination.breaker);
     const existing = breakers.get(destination.id);
     if (existing?.key === key) return existing.policy;

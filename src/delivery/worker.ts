@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { adapters } from '../adapters/index.js';
+import { createCallbackAdapter } from '../adapters/callback.js';
 import type { Adapter, AdapterContext, Outcome } from '../adapters/types.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { Logger } from '../observability/logger.js';
@@ -49,6 +50,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   const concurrency = options.concurrency ?? 16;
   const pollMs = options.pollMs ?? 250;
   const leaseMs = options.leaseMs ?? 120_000;
+  const wakeThreshold = Math.max(1, Math.floor(concurrency / 4));
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 60_000;
   const workerId = options.workerId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const breakers = circuitBreakers();
@@ -114,9 +116,29 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     logger.info({ messageId: claim.id, destinationId: claim.destinationId, outcome: attempt.outcome, state: transition.state, httpStatus: attempt.httpStatus, errorClass: attempt.errorClass, ms: durationMs }, 'delivery attempt');
   };
 
+  /** A portal callback's target: the portal's settings stand in for a routing destination. */
+  const callbackTarget = async (claim: ClaimedDelivery): Promise<{ target: Destination; adapter: Adapter } | undefined> => {
+    const portal = await store.getPortal(claim.destinationId.slice('callback:'.length));
+    if (!portal?.callback) return undefined;
+    const key = `callback:${JSON.stringify(portal.callback)}`;
+    let cached = adapterCache.get(claim.destinationId);
+    if (cached?.key !== key) {
+      void cached?.adapter.close?.();
+      cached = { key, adapter: createCallbackAdapter(portal.callback, options.adapterContext) };
+      adapterCache.set(claim.destinationId, cached);
+    }
+    const target = { id: claim.destinationId, enabled: true, retry: defaultRetry, breaker: { consecutiveFailures: 5, halfOpenAfterSeconds: 30 } } as Destination;
+    return { target, adapter: cached.adapter };
+  };
+
   const attempt = async (claim: ClaimedDelivery, abort: AbortController): Promise<void> => {
     const started = clock();
-    const destination = options.routing().routing.destinations.find((d) => d.id === claim.destinationId);
+    const callback = claim.destinationId.startsWith('callback:') ? await callbackTarget(claim) : undefined;
+    if (claim.destinationId.startsWith('callback:') && !callback) {
+      await record(claim, undefined, { kind: 'failed', reason: 'portal-has-no-callback-settings' }, started);
+      return;
+    }
+    const destination = callback?.target ?? options.routing().routing.destinations.find((d) => d.id === claim.destinationId);
     if (!destination) {
       await record(claim, undefined, { kind: 'failed', reason: 'destination-not-in-routing' }, started);
       return;
@@ -143,7 +165,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       abort.abort(new Error('attempt timeout'));
     }, attemptTimeoutMs);
     try {
-      const adapter = adapterFor(destination);
+      const adapter = callback?.adapter ?? adapterFor(destination);
       const outbound = { messageId: claim.id, submissionId: claim.submissionId, destinationId: claim.destinationId, serviceKey: claim.serviceKey, contentType: message.contentType, body: message.body };
       let outcome: Outcome;
       try {
@@ -198,7 +220,9 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
           })
           .finally(() => {
             inFlight.delete(claim.id);
-            wake?.();
+            // Claim in batches: wake the loop once a quarter of the slots are free, not for every single one
+            // (each claim is a synced commit).
+            if (concurrency - inFlight.size >= wakeThreshold || inFlight.size === 0) wake?.();
           });
         inFlight.set(claim.id, { done, abort });
       }

@@ -14,6 +14,7 @@ import { messageFor } from './produce-messages.js';
 import { sealSubmission } from './seal-submission.js';
 import type { SealingContext } from './sealing-context.js';
 import { checkPortalAccess } from './portal-access.js';
+import { callbackAllowed } from '../adapters/callback.js';
 import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
 import { zodFieldErrors } from './zod-errors.js';
 
@@ -61,6 +62,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     throw new AmtsboteError('unknown-service', `No service with the key ${envelope.serviceKey}.`, [{ pointer: '/serviceKey', detail: 'unknown service' }]);
   }
   checkPortalAccess(portal, envelope.serviceKey, envelope.regionKey);
+  if (envelope.callbackUrl !== undefined) checkCallbackUrl(portal, envelope.callbackUrl);
 
   const now = ctx.clock();
   const contentHmac = request.idempotencyKey ? contentFingerprint(envelope, contents, ctx.hash) : undefined;
@@ -148,6 +150,16 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     deliveries: [...deliveries, ...deferredDeliveries].map((d) => ({ ...d, attempts: 0, createdAt: receivedAt, updatedAt: receivedAt })),
   };
   return acceptedAnswer(record, ctx.publicBaseUrl);
+}
+
+/** Callbacks go only where the portal allowed them: no SSRF to metadata services or internal hosts. */
+function checkCallbackUrl(portal: StoredPortal, url: string): void {
+  if (!portal.callback) {
+    throw new AmtsboteError('invalid-envelope', 'This portal has no callback settings.', [{ pointer: '/callbackUrl', detail: 'callbacks are not configured for this portal' }]);
+  }
+  if (!callbackAllowed(url, portal.callback)) {
+    throw new AmtsboteError('invalid-envelope', 'The callback URL points at a host this portal may not use.', [{ pointer: '/callbackUrl', detail: 'host not in the portal\'s allow-list' }]);
+  }
 }
 
 function parseEnvelope(body: unknown): Envelope {

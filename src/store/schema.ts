@@ -88,6 +88,8 @@ export interface PortalTable {
   token_hashes: string;
   services: string;
   regions: string;
+  /** JSON: {secret (a reference), allowedHosts, defaultUrl?}, or null for a portal without callbacks. */
+  callback: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -141,6 +143,8 @@ export interface DeliveryTable {
   authentication_tags: string | null;
   /** A deferred delivery: the delivery whose acceptance releases it. */
   trigger_delivery_id: string | null;
+  /** `message` (to a destination) or `callback` (a status callback to the portal). */
+  kind: Generated<string>;
 }
 
 export interface EventTable {

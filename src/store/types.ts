@@ -93,12 +93,22 @@ export interface PortalToken {
   notAfter?: string | undefined;
 }
 
+export interface PortalCallback {
+  /** Standard Webhooks secret, as a reference (`env:` / `file:`). */
+  secret: string;
+  /** Hosts (`host` or `host:port`) callback URLs may point at. */
+  allowedHosts: string[];
+  /** Used when a submission names no callbackUrl. */
+  defaultUrl?: string | undefined;
+}
+
 export interface StoredPortal {
   id: string;
   name: string;
   tokens: PortalToken[];
   services: string[];
   regions: string[];
+  callback?: PortalCallback | undefined;
 }
 
 export interface RoutingVersion {

@@ -8,6 +8,8 @@ import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
 import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { startReceiver } from '../helpers/outbox.js';
+import { Webhook } from 'standardwebhooks';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-receipts-'));
 const env = { AMTSBOTE_DATA_DIR: join(dir, 'data') };
@@ -40,8 +42,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function submitAndFetch(reference: string) {
-  const accepted = await postJson(gateway.url, '/v1/submissions', { ...anmeldung.envelope, reference });
+async function submitAndFetch(reference: string, extra: Record<string, unknown> = {}) {
+  const accepted = await postJson(gateway.url, '/v1/submissions', { ...anmeldung.envelope, reference, ...extra });
   expect(accepted.status).toBe(202);
   const destinations = accepted.body.destinations as { destinationId: string; messageId: string; status: string }[];
   expect(destinations.map((d) => [d.destinationId, d.status])).toEqual([['dresden-gewerbeamt', 'pending'], ['statistik-sachsen', 'deferred']]);
@@ -62,7 +64,8 @@ const statusOf = async (submissionId: string) => (await getJson(gateway.url, `/v
 
 describe('receipts from the specialist software', () => {
   it('accept with the kit: the case is accepted, the deferred statistics message is sealed and released, the log verifies', async () => {
-    const { submissionId, file, statisticsId, messageId } = await submitAndFetch('RECEIPT-ACCEPT');
+    const portal = await startReceiver();
+    const { submissionId, file, statisticsId, messageId } = await submitAndFetch('RECEIPT-ACCEPT', { callbackUrl: `${portal.url}/status` });
     const enc = demoKey('dresden-gewerbeamt.encryption');
     const sig = demoKey('dresden-gewerbeamt.receipt-signing');
     const accepted = runCli(['receiver', 'accept', file, '--gateway', gateway.url, '--gateway-jwks', join(dir, 'jwks.json'), '--signing-key', sig.file, '--key', enc.file]);
@@ -85,6 +88,32 @@ describe('receipts from the specialist software', () => {
     const verified = runCli(['events', 'verify', submissionId], env);
     expect(verified.status, verified.stderr).toBe(0);
     expect(verified.stdout).toContain('chain intact, 1 receipt signature(s) valid');
+
+    // The portal's callbacks: through the outbox, signed with the portal's secret, carrying the log's seq.
+    const secret = readFileSync(join(projectRoot, 'config/demo/amt24-callback.secret.DEVELOPMENT-ONLY'), 'utf8').trim();
+    let callbacks: { status: string; seq: number; submissionId: string }[] = [];
+    for (let i = 0; i < 100 && !callbacks.some((c) => c.status === 'accepted'); i++) {
+      callbacks = portal.received.map((r) => new Webhook(secret).verify(r.body, {
+        'webhook-id': String(r.headers['webhook-id']),
+        'webhook-timestamp': String(r.headers['webhook-timestamp']),
+        'webhook-signature': String(r.headers['webhook-signature']),
+      }) as { status: string; seq: number; submissionId: string });
+      if (!callbacks.some((c) => c.status === 'accepted')) await new Promise((r) => setTimeout(r, 100));
+    }
+    await portal.close();
+    expect(callbacks.map((c) => c.status)).toContain('accepted');
+    expect(callbacks.every((c) => c.submissionId === submissionId)).toBe(true);
+    // seq orders callbacks that may arrive out of order: unique, and the accept's is later than the first's
+    expect(callbacks.find((c) => c.status === 'accepted')!.seq).toBeGreaterThan(Math.min(...callbacks.map((c) => c.seq)));
+    expect(new Set(callbacks.map((c) => c.seq)).size).toBe(callbacks.length);
+  });
+
+  it('refuses callback URLs outside the portal\'s allow-list', async () => {
+    const res = await postJson(gateway.url, '/v1/submissions', { ...anmeldung.envelope, callbackUrl: 'http://169.254.169.254/latest/meta-data' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ pointer: '/callbackUrl', detail: "host not in the portal's allow-list" }]);
+    const other = await postJson(gateway.url, '/v1/submissions', { ...loadExamples().find((e) => e.file === 'leipzig-gmbh.json')!.envelope, callbackUrl: 'http://127.0.0.1:1/cb' }, { authorization: 'Bearer leipzig-portal-demo-token' });
+    expect(other.status).toBe(400);
   });
 
   it('refuses a replayed jti, another destination\'s key, wrong tags and an unknown case — changing nothing', async () => {

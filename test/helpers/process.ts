@@ -48,7 +48,7 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
     output: () => out,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) { resolve(child.exitCode); return; }
+        if (child.exitCode !== null || child.signalCode !== null) { resolve(child.exitCode); return; }
         child.once('exit', (code) => { resolve(code); });
         child.kill(signal);
       }),

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, PortalTable } from '../schema.js';
-import type { PortalToken, StoredPortal } from '../types.js';
+import type { PortalCallback, PortalToken, StoredPortal } from '../types.js';
 
 export function portalFromRow(r: PortalTable): StoredPortal {
   return {
@@ -9,6 +9,7 @@ export function portalFromRow(r: PortalTable): StoredPortal {
     tokens: JSON.parse(r.token_hashes) as PortalToken[],
     services: JSON.parse(r.services) as string[],
     regions: JSON.parse(r.regions) as string[],
+    callback: r.callback ? (JSON.parse(r.callback) as PortalCallback) : undefined,
   };
 }
 

@@ -12,6 +12,7 @@ export async function insertPortal(db: Kysely<Database>, portal: StoredPortal, n
       token_hashes: JSON.stringify(portal.tokens),
       services: JSON.stringify(portal.services),
       regions: JSON.stringify(portal.regions),
+      callback: portal.callback ? JSON.stringify(portal.callback) : null,
       created_at: now,
       updated_at: now,
     })

@@ -3,6 +3,7 @@ import type { Database } from '../schema.js';
 import { deriveSubmissionStatus } from '../submission-status.js';
 import type { DeliveryState } from '../types.js';
 import { appendEvent } from './append-event.js';
+import { enqueueCallback } from './enqueue-callback.js';
 
 /**
  * After a delivery changed state: records that in the submission's event log, and derives the
@@ -12,11 +13,17 @@ export async function recordDeliveryChange(
   trx: Transaction<Database>,
   change: { submissionId: string; deliveryId: string; destinationId: string; state: DeliveryState; at: string; detail?: Record<string, unknown> },
 ): Promise<void> {
-  const states = await trx.selectFrom('deliveries').select('state').where('submission_id', '=', change.submissionId).execute();
-  const status = deriveSubmissionStatus(states.map((r) => r.state as DeliveryState));
-  const current = await trx.selectFrom('submissions').select('status').where('id', '=', change.submissionId).executeTakeFirstOrThrow();
+  const messages = await trx
+    .selectFrom('deliveries')
+    .select(['id', 'destination_id', 'state'])
+    .where('submission_id', '=', change.submissionId)
+    .where('kind', '=', 'message')
+    .orderBy('destination_id')
+    .execute();
+  const status = deriveSubmissionStatus(messages.map((r) => r.state as DeliveryState));
+  const current = await trx.selectFrom('submissions').select(['status', 'portal_id', 'callback_url']).where('id', '=', change.submissionId).executeTakeFirstOrThrow();
   await trx.updateTable('submissions').set({ status, updated_at: change.at }).where('id', '=', change.submissionId).execute();
-  await appendEvent(trx, change.submissionId, {
+  const seq = await appendEvent(trx, change.submissionId, {
     at: change.at,
     type: 'delivery',
     data: {
@@ -27,4 +34,19 @@ export async function recordDeliveryChange(
       ...change.detail,
     },
   });
+  if (current.status !== status) {
+    await enqueueCallback(trx, {
+      submissionId: change.submissionId,
+      portalId: current.portal_id,
+      callbackUrl: current.callback_url,
+      payload: {
+        submissionId: change.submissionId,
+        status,
+        destinations: messages.map((m) => ({ destinationId: m.destination_id, messageId: m.id, status: m.id === change.deliveryId ? change.state : m.state })),
+        seq,
+        at: change.at,
+      },
+      at: change.at,
+    });
+  }
 }

@@ -64,7 +64,7 @@ export async function buildMessage(
     submission: context.submission ?? { id: context.message.id },
     target: { ...target, recipient, typeCode: target.message.split('.').at(-1) ?? '' },
   };
-  const state: BuildState = { bindings, recipient, codeLists, dataErrors: [], configErrors: [] };
+  const state: BuildState = { bindings, recipient, codeLists, attachments: context.attachments ?? new Map(), dataErrors: [], configErrors: [] };
   const scope = { item: context.data, pointer: '/data' };
 
   const root: BuiltElement = {

@@ -9,13 +9,15 @@ import type { CodeLists } from '../codelists/code-list.js';
 import { findCodeList } from '../codelists/lookup.js';
 import type { BuiltElement } from './built-element.js';
 import { evaluate, variablePointers, type Bindings, type CompiledExpression } from './expression.js';
-import type { MappingNode } from './types.js';
+import type { MappingAttachment, MappingNode } from './types.js';
 
 export interface BuildState {
   bindings: Bindings;
   /** Recipient class of the target message (`alg`, `sta`, …), matched against `only`. */
   recipient: string;
   codeLists: CodeLists;
+  /** The submission's attachments by id, for `attachment:` nodes. */
+  attachments: ReadonlyMap<string, MappingAttachment>;
   /** Problems with the submitted data: each has the pointer of the field. */
   dataErrors: FieldError[];
   /** Problems of the mapping or configuration (no input field to blame). */
@@ -42,6 +44,11 @@ async function buildNode(node: MappingNode, scope: Scope, state: BuildState): Pr
   for (const s of scopes) {
     if (node.if !== undefined && !truthy(await evaluate(node.if, s.item, state.bindings))) continue;
     considered++;
+    if (node.assert !== undefined && !truthy(await evaluate(node.assert.test, s.item, state.bindings))) {
+      const pointer = fieldPointer(node, s);
+      if (pointer === undefined) state.configErrors.push(`${node.location}: ${node.assert.detail}`);
+      else state.dataErrors.push({ pointer, detail: node.assert.detail });
+    }
     if (node.element === undefined) {
       out.push(...(await buildNodes(node.children, s, state)));
     } else {
@@ -96,6 +103,10 @@ async function buildElement(node: MappingNode, scope: Scope, state: BuildState):
     built.text = text;
   } else if (node.code !== undefined) {
     if (!(await buildCode(node, scope, built, state))) return undefined;
+  } else if (node.attachment !== undefined) {
+    const text = await attachmentText(node, scope, pointer, state);
+    if (text === undefined) return undefined;
+    built.text = text;
   } else {
     built.children = await buildNodes(node.children, scope, state);
     if (built.children.length === 0) return undefined;
@@ -150,13 +161,36 @@ async function buildCode(node: MappingNode, scope: Scope, built: BuiltElement, s
 }
 
 /**
+ * The base64 content of the attachment whose id the node's expression gives. An id that names no attachment
+ * of the submission, or one of a media type the element cannot carry, is refused at the id's field.
+ */
+async function attachmentText(node: MappingNode, scope: Scope, pointer: string | undefined, state: BuildState): Promise<string | undefined> {
+  const spec = node.attachment;
+  if (spec === undefined) return undefined;
+  const id = toText(await evaluate(spec.id, scope.item, state.bindings), node, pointer, state);
+  if (id === undefined) return undefined;
+  const refuse = (detail: string): undefined => {
+    if (pointer === undefined) state.configErrors.push(`${node.location}: attachment "${id}" ${detail}`);
+    else state.dataErrors.push({ pointer, detail });
+    return undefined;
+  };
+  const attachment = state.attachments.get(id);
+  if (attachment === undefined) { refuse(`names no attachment of the submission (no attachment has the id "${id}")`); return; }
+  if (spec.mediaTypes !== undefined && !spec.mediaTypes.has(attachment.mediaType)) {
+    refuse(`names an attachment of type ${attachment.mediaType}; it must be ${[...spec.mediaTypes].join(' or ')}`); return;
+  }
+  if (attachment.content.byteLength === 0) { refuse('names an empty attachment'); return; }
+  return Buffer.from(attachment.content.buffer, attachment.content.byteOffset, attachment.content.byteLength).toString('base64');
+}
+
+/**
  * Pointer of the field an element came from: explicit `pointer`, else the plain path its value reads,
  * else the context item's. Undefined when the value comes from configuration, not from the request.
  */
 function fieldPointer(node: MappingNode, scope: Scope): string | undefined {
   if (node.pointer !== undefined) return node.pointer;
   if (node.constant !== undefined || node.code?.constant !== undefined) return undefined;
-  const expr = node.value ?? node.code?.value;
+  const expr = node.value ?? node.code?.value ?? node.attachment?.id;
   const source = expr === undefined ? undefined : sourcePointer(expr, scope.pointer);
   if (source === null) return undefined;
   return source ?? scope.pointer;

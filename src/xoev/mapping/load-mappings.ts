@@ -103,6 +103,13 @@ function compileNode(raw: RawNode, state: LoadState, parentPath: string, using: 
     const { list, version, value, const: constant, as, check } = raw.code;
     node.code = { list, as, check, ...opt('version', version), ...opt('value', expr(value, 'code')), ...opt('constant', constant) };
   }
+  if (raw.attachment !== undefined) {
+    const { id, mediaTypes } = raw.attachment;
+    node.attachment = { id: compile(id, state, `${location} (attachment)`), ...opt('mediaTypes', mediaTypes === undefined ? undefined : new Set(mediaTypes)) };
+  }
+  if (raw.assert !== undefined) {
+    node.assert = { test: compile(raw.assert.test, state, `${location} (assert)`), detail: raw.assert.detail };
+  }
   node.children = (raw.children ?? []).map((child) => compileNode(child, state, path, using));
   return node;
 }

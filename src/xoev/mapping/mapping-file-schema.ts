@@ -21,12 +21,30 @@ const codeSchema = z
   })
   .refine((c) => (c.value === undefined) !== (c.const === undefined), { message: 'give exactly one of value or const' });
 
+const mediaType = z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf');
+
+/** Embeds an attachment of the submission, base64-encoded, as the element's text. */
+const attachmentSchema = z.strictObject({
+  /** Gives the attachment's id in the envelope, e.g. `landlordConfirmation.attachmentId`. */
+  id: expression,
+  mediaTypes: z.array(mediaType).min(1).optional(),
+});
+
+/** A condition the data must meet for this element; when false, the element's field is refused. */
+const assertSchema = z.strictObject({
+  test: expression,
+  /** Told to the portal with the field's pointer, e.g. "lies outside the region of the submission". */
+  detail: z.string().min(1).max(300),
+});
+
 export interface RawNode {
   element?: string;
   use?: string;
   value?: string;
   const?: string;
   code?: z.infer<typeof codeSchema>;
+  attachment?: z.infer<typeof attachmentSchema>;
+  assert?: z.infer<typeof assertSchema>;
   attributes?: Record<string, z.infer<typeof attributeSchema>>;
   children?: RawNode[];
   if?: string;
@@ -45,6 +63,8 @@ export const nodeSchema: z.ZodType<RawNode> = z.lazy(() =>
       value: expression.optional(),
       const: constant.optional(),
       code: codeSchema.optional(),
+      attachment: attachmentSchema.optional(),
+      assert: assertSchema.optional(),
       attributes: z.record(z.string(), attributeSchema).optional(),
       children: z.array(nodeSchema).optional(),
       if: expression.optional(),
@@ -58,9 +78,9 @@ export const nodeSchema: z.ZodType<RawNode> = z.lazy(() =>
       if ((node.element === undefined) === (node.use === undefined)) {
         ctx.addIssue({ code: 'custom', message: 'give exactly one of element or use' });
       }
-      const contents = ['value', 'const', 'code', 'children'].filter((k) => node[k as keyof typeof node] !== undefined);
+      const contents = ['value', 'const', 'code', 'attachment', 'children'].filter((k) => node[k as keyof typeof node] !== undefined);
       if (contents.length > 1) ctx.addIssue({ code: 'custom', message: `give at most one of ${contents.join(', ')}` });
-      if (node.use !== undefined && (contents.length > 0 || node.attributes !== undefined || node.required !== undefined)) {
+      if (node.use !== undefined && (contents.length > 0 || node.attributes !== undefined || node.required !== undefined || node.assert !== undefined)) {
         ctx.addIssue({ code: 'custom', message: 'use takes only if, each, with, only and pointer' });
       }
       if (node.each !== undefined && node.with !== undefined) ctx.addIssue({ code: 'custom', message: 'give at most one of each or with' });

@@ -6,6 +6,37 @@ export interface Authority {
   kennung: string;
   kennungListUri: string;
   name: string;
+  /**
+   * Ways to reach it (XÖV `erreichbarkeit`): `kanal` is a code of urn:de:xoev:codeliste:erreichbarkeit
+   * (`01` e-mail, `02` phone, `09` web …). XMeld requires at least one for the `autor`.
+   */
+  erreichbarkeit?: readonly Erreichbarkeit[];
+  /** Postal address (XInneres PostalischeInlandsanschrift); XMeld requires it for the `autor` (`anschrift.autor`). */
+  anschrift?: PostalAddress;
+}
+
+export interface Erreichbarkeit {
+  kanal: string;
+  kennung: string;
+  zusatz?: string;
+}
+
+/** A building address (`strasse` …) or a post office box (`postfach`); German keys as in XInneres. */
+export interface PostalAddress {
+  strasse?: string;
+  /** Digits only in XInneres (at most four); a letter goes into `hausnummerZusatz`. */
+  hausnummer?: string;
+  hausnummerZusatz?: string;
+  postfach?: string;
+  postleitzahl: string;
+  ort: string;
+}
+
+/** An attachment of the submission, for nodes that embed one (`attachment:`). */
+export interface MappingAttachment {
+  mediaType: string;
+  filename?: string;
+  content: Uint8Array;
 }
 
 /** Everything a mapping may read; bound in expressions as `$data`, `$envelope`, `$message`, … */
@@ -15,13 +46,18 @@ export interface MappingContext {
   envelope: { serviceKey: string; regionKey: string; reference?: string; test: boolean };
   message: { id: string; createdAt: string };
   region: { ars: string; ags: string; name: string };
-  /** The Gewerbeamt of the region, on whose behalf the message is written. */
+  /**
+   * Who writes the message (`autor`): for XGewerbeanzeige the Gewerbeamt of the region; for XMeld's
+   * online-service messages (1700–1715) the online service (portal) itself, with `erreichbarkeit` and `anschrift`.
+   */
   author: Authority;
   /** The destination's DVDV identity. */
   reader: Authority;
   product: { name: string; vendor: string; version: string };
   /** The portal's submission, shared by all messages it yields (satz `uuid`); defaults to the message id. */
   submission?: { id: string };
+  /** The submission's attachments by envelope id, for `attachment:` nodes (none when absent). */
+  attachments?: ReadonlyMap<string, MappingAttachment>;
 }
 
 /** What a destination receives: standard, version and message (for XGewerbeanzeige the recipient class). */
@@ -49,12 +85,28 @@ export interface CompiledCode {
   check: boolean;
 }
 
+/** Embeds an attachment's content as base64 text (`xs:base64Binary`). */
+export interface CompiledAttachment {
+  /** Gives the attachment's id in the envelope (e.g. `landlordConfirmation.attachmentId`). */
+  id: CompiledExpression;
+  /** Media types the element may carry; any when absent. */
+  mediaTypes?: ReadonlySet<string>;
+}
+
+/** A condition on the data the mapping relies on; when it is false the field is refused (`invalid-data`). */
+export interface CompiledAssert {
+  test: CompiledExpression;
+  detail: string;
+}
+
 /** One node of a compiled mapping tree. A node without `element` is a group (an expanded fragment). */
 export interface MappingNode {
   element?: { qname: string; namespace?: string };
   value?: CompiledExpression;
   constant?: string;
   code?: CompiledCode;
+  attachment?: CompiledAttachment;
+  assert?: CompiledAssert;
   attributes: CompiledAttribute[];
   children: MappingNode[];
   if?: CompiledExpression;

@@ -1,0 +1,433 @@
+#!/usr/bin/env node
+// Delivery figures (issue 7):
+//  1. outbox → local HTTP receiver: deliveries per second of the outbox worker (src/delivery/worker.ts,
+//     concurrency 32) over N sealed-looking messages seeded straight into a temporary SQLite store; the
+//     receiver (answers 204 at once) runs in a child process so it does not share the worker's event loop;
+//  2. 202 → delivered: M Chemnitz example submissions, a few at a time, to the real gateway process whose
+//     Chemnitz http destination points at a receiver in this process; the delay from the 202 to the first
+//     arrival of the message id (`amtsbote-message-id`), p50 / p99.
+//
+// Run after a build:   npm run build && node bench/delivery.bench.mjs
+// Options (env):       BENCH_DELIVERIES=2000, BENCH_SUBMISSIONS=200, BENCH_SUBMIT_CONCURRENCY=4
+// Bounded: whatever happens, everything stops after 60 s (BENCH_MAX_SECONDS). Prints figures and writes
+// bench/results/delivery-<date>.json; never part of pass/fail.
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { fetch } from 'undici';
+import { parseDocument } from 'yaml';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const load = (path) =>
+  import(join(root, 'dist/src', path)).catch((error) => {
+    console.error(`dist/src/${path} cannot be loaded (${error.message}): run "npm run build" first`);
+    process.exit(2);
+  });
+const { openSqliteStore } = await load('store/sqlite.js');
+const { startDeliveryWorker } = await load('delivery/worker.js');
+const { destinationSchema } = await load('config/routing-schema.js');
+const { createLogger } = await load('observability/logger.js');
+
+const deliveries = Number(process.env.BENCH_DELIVERIES ?? 2000);
+const submissions = Number(process.env.BENCH_SUBMISSIONS ?? 200);
+const submitConcurrency = Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 4);
+const workerConcurrency = 32;
+const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? 60);
+const benchStarted = Date.now();
+const deadline = benchStarted + maxSeconds * 1000;
+const timeLeft = () => deadline - Date.now();
+const progress = (what) => process.stderr.write(`[${((Date.now() - benchStarted) / 1000).toFixed(1).padStart(5)} s] ${what}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A time limit for Promise.race: does not keep the process alive once the race is won. */
+const limit = (ms, value) => new Promise((r) => setTimeout(r, ms, value).unref());
+
+// Everything started here is torn down here, also when the time is up.
+const cleanups = [];
+const cleanup = async () => {
+  while (cleanups.length > 0) await cleanups.pop()().catch(() => undefined);
+};
+const results = {
+  bench: 'delivery',
+  date: new Date().toISOString(),
+  commit: (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  })(),
+  node: process.version,
+  cores: availableParallelism(),
+  outbox: undefined,
+  gateway: undefined,
+  complete: false,
+};
+const watchdog = setTimeout(() => {
+  console.error(`time is up (${maxSeconds} s): stopping; figures so far follow`);
+  void cleanup().finally(() => {
+    report();
+    process.exit(3);
+  });
+}, maxSeconds * 1000);
+
+function writeResults() {
+  const dir = join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `delivery-${results.date.slice(0, 10)}.json`);
+  writeFileSync(file + '.tmp', JSON.stringify(results, null, 2) + '\n');
+  renameSync(file + '.tmp', file);
+  return file;
+}
+
+function report() {
+  const rows = [];
+  const o = results.outbox;
+  if (o) {
+    rows.push(['outbox → receiver, deliveries', `${o.delivered} of ${o.deliveries}`]);
+    rows.push(['outbox → receiver, deliveries/s', o.perSecond.toFixed(1)]);
+    rows.push(['outbox → receiver, requests seen', `${o.receiverRequests ?? '?'} (retries ${o.retries})`]);
+    rows.push(['outbox: claims / mean batch', `${o.claimCalls} / ${o.meanClaimBatch.toFixed(2)}`]);
+    rows.push(['seeding (1 commit each), per s', o.seedPerSecond.toFixed(1)]);
+  }
+  const g = results.gateway;
+  if (g) {
+    rows.push(['gateway: accepted (202)', `${g.accepted} of ${g.submissions}`]);
+    rows.push(['gateway: delivered (arrived)', `${g.arrived}`]);
+    rows.push(['gateway: 202s per second', g.acceptedPerSecond.toFixed(1)]);
+    if (g.delayMs) {
+      rows.push(['202 → delivered, p50 ms', g.delayMs.p50.toFixed(1)]);
+      rows.push(['202 → delivered, p99 ms', g.delayMs.p99.toFixed(1)]);
+      rows.push(['202 → delivered, max ms', g.delayMs.max.toFixed(1)]);
+      rows.push(['arrived before the 202 was read', String(g.arrivedBeforeAccepted)]);
+    }
+  }
+  console.log(`Node ${results.node}, ${results.cores} cores, commit ${results.commit ?? '?'}, worker concurrency ${workerConcurrency}, submit concurrency ${submitConcurrency}`);
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${String(v).padStart(12)}`);
+  console.log(`results: ${writeResults()}`);
+}
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Outbox → receiver
+// ---------------------------------------------------------------------------------------------------
+
+/** A receiver child process answering 204 at once; reports how many requests it saw when told to stop. */
+async function startChildReceiver() {
+  const code = `
+    import { createServer } from 'node:http';
+    let requests = 0;
+    const server = createServer((req, res) => { req.resume(); req.on('end', () => { requests++; res.writeHead(204).end(); }); });
+    server.keepAliveTimeout = 65000;
+    server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
+    process.stdin.on('data', () => { process.stdout.write(JSON.stringify({ requests }) + '\\n'); process.exit(0); });
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = [];
+  let buffered = '';
+  let waiting;
+  child.stdout.on('data', (c) => {
+    buffered += c.toString();
+    let nl;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buffered.slice(0, nl)));
+      buffered = buffered.slice(nl + 1);
+      waiting?.();
+    }
+  });
+  const next = () => new Promise((resolveLine, reject) => {
+    const take = () => {
+      if (lines.length > 0) { waiting = undefined; resolveLine(lines.shift()); }
+    };
+    waiting = take;
+    take();
+    child.once('exit', () => reject(new Error('receiver exited')));
+  });
+  const { port } = await next();
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return undefined;
+    stopped = true;
+    child.stdin.write('stop\n');
+    const { requests } = await Promise.race([next(), limit(5000, { requests: undefined })]);
+    child.kill('SIGKILL');
+    return requests;
+  };
+  cleanups.push(stop);
+  return { url: `http://127.0.0.1:${port}/eingang`, stop };
+}
+
+/** A sealed-looking container (~14 KB of base64url, like a sealed 10 KB XÖV message). */
+function sealedLooking(messageId, destinationId) {
+  const jwe = (bytes) => ['eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMjU2R0NNIn0', randomBytes(512), randomBytes(12), randomBytes(bytes), randomBytes(16)]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
+  return JSON.stringify({ format: 'amtsbote-sealed/1', messageId, destinationId, encryptedMetadata: jwe(1500), encryptedData: jwe(9000), encryptedAttachments: {} });
+}
+
+async function outboxBench() {
+  const dir = mkdtempSync(join(tmpdir(), 'amtsbote-bench-outbox-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const store = openSqliteStore(join(dir, 'amtsbote.sqlite'));
+  let storeOpen = true;
+  const closeStore = async () => {
+    if (storeOpen) { storeOpen = false; await store.close(); }
+  };
+  cleanups.push(closeStore);
+  await store.migrate();
+  const receiver = await startChildReceiver();
+  progress(`outbox: seeding ${deliveries} deliveries`);
+
+  const publicKey = JSON.parse(readFileSync(join(root, 'test/fixtures/keys/recipient-encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8'));
+  const destination = destinationSchema.parse({
+    id: 'bench-receiver',
+    name: 'Bench receiver',
+    adapter: { kind: 'http', url: receiver.url, timeoutMs: 10_000, webhookSecret: 'file:demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY' },
+    encryptionKey: { jwk: { kty: 'RSA', kid: 'bench-enc', n: publicKey.n, e: publicKey.e } },
+    receiptKey: { jwk: { kty: 'RSA', kid: 'bench-sig', n: publicKey.n, e: publicKey.e } },
+    standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
+    leser: { praefix: 'MELDID', kennung: '14511000', kennungListUri: 'urn:bench', name: 'Bench' },
+    retry: { initialDelaySeconds: 0.05, maxDelaySeconds: 0.5, maxAttempts: 50 },
+  });
+
+  // Seed N deliveries, one submission each, like intake would (the sealed body in its own table).
+  const seedStarted = performance.now();
+  let seeded = 0;
+  for (; seeded < deliveries && timeLeft() > 30_000; seeded++) {
+    const submissionId = randomUUID();
+    const deliveryId = randomUUID();
+    const receivedAt = new Date().toISOString();
+    await store.acceptSubmission({
+      submission: { id: submissionId, portalId: 'amt24', serviceKey: '99050012104000', regionKey: '145110000000', status: 'pending', test: true, dataHmac: 'bench', attachments: [], receivedAt },
+      deliveries: [{ id: deliveryId, destinationId: destination.id, state: 'pending' }],
+      messages: [{ deliveryId, contentType: 'application/json', body: sealedLooking(deliveryId, destination.id) }],
+      event: { at: receivedAt, type: 'received', data: { status: 'pending' } },
+    });
+  }
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+  progress(`outbox: delivering with concurrency ${workerConcurrency}`);
+  let delivered = 0;
+  let retries = 0;
+  let failed = 0;
+  let allDone;
+  const done = new Promise((r) => (allDone = r));
+  const silent = createLogger({ level: 'warn', destination: new Writable({ write: (c, _e, cb) => { process.stderr.write(c); cb(); } }) });
+  // Counts the worker's claims and how many deliveries each took (the store is used as it is otherwise).
+  const claims = { calls: 0, claimed: 0 };
+  const countingStore = new Proxy(store, {
+    get(target, key) {
+      if (key !== 'claimDeliveries') return Reflect.get(target, key);
+      return async (options) => {
+        const claimed = await target.claimDeliveries(options);
+        claims.calls++;
+        claims.claimed += claimed.length;
+        return claimed;
+      };
+    },
+  });
+  const started = performance.now();
+  const worker = startDeliveryWorker({
+    store: countingStore,
+    routing: () => ({ version: 1, routing: { destinations: [destination], rules: [] } }),
+    adapterContext: { dataDir: dir, configDir: join(root, 'config'), now: () => new Date() },
+    logger: silent,
+    concurrency: workerConcurrency,
+    pollMs: 50,
+    leaseMs: 30_000,
+    attemptTimeoutMs: 10_000,
+    onAttempt: (_d, outcome) => {
+      if (outcome === 'delivered') delivered++;
+      else if (outcome === 'retry') retries++;
+      else failed++;
+      if (delivered + failed >= seeded) allDone();
+    },
+  });
+  let workerStopped = false;
+  const stopWorker = async () => {
+    if (!workerStopped) { workerStopped = true; await worker.stop(2000); }
+  };
+  cleanups.push(stopWorker);
+  await Promise.race([done, limit(Math.max(1000, timeLeft() - 25_000))]);
+  const seconds = (performance.now() - started) / 1000;
+  progress('outbox: stopping the worker');
+  await stopWorker();
+  progress('outbox: stopping the receiver');
+  const receiverRequests = await receiver.stop();
+  progress('outbox: closing the store');
+  await closeStore();
+  progress('outbox: done');
+  results.outbox = {
+    deliveries: seeded,
+    delivered,
+    retries,
+    failed,
+    seconds: Number(seconds.toFixed(3)),
+    perSecond: delivered / seconds,
+    receiverRequests,
+    claimCalls: claims.calls,
+    meanClaimBatch: claims.claimed / Math.max(1, claims.calls),
+    seedPerSecond: seeded / seedSeconds,
+    workerConcurrency,
+    bodyBytes: sealedLooking(randomUUID(), destination.id).length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. 202 → delivered through the gateway process
+// ---------------------------------------------------------------------------------------------------
+
+/** A receiver in this process: first arrival time of each message id; 204 at once. */
+async function startLocalReceiver() {
+  const firstArrival = new Map();
+  let requests = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests++;
+      const id = String(req.headers['amtsbote-message-id']);
+      if (!firstArrival.has(id)) firstArrival.set(id, performance.now());
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  cleanups.push(close);
+  return { url: `http://127.0.0.1:${server.address().port}/gewerbe/eingang`, firstArrival, requests: () => requests };
+}
+
+/** config/ copied, with the Chemnitz destination pointing at `url` and owner-only copies of the fixture gateway keys. */
+function configCopy(url) {
+  const dir = mkdtempSync(join(tmpdir(), 'amtsbote-bench-config-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const sourceDir = join(root, 'config');
+  const configDir = join(dir, 'config');
+  cpSync(sourceDir, configDir, { recursive: true });
+  const key = (name) => {
+    const file = join(dir, `${name}.private-jwk.json`);
+    copyFileSync(join(root, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
+    chmodSync(file, 0o600);
+    return file;
+  };
+  const gatewayFile = join(configDir, 'gateway.yaml');
+  const gateway = parseDocument(readFileSync(gatewayFile, 'utf8'));
+  for (const [k, fallback] of [['mappings', '../mappings'], ['xsd', '../xsd']]) gateway.set(k, resolve(sourceDir, gateway.get(k) ?? fallback));
+  gateway.set('keys', { signing: [{ file: key('gateway-signing-1') }], escrow: [{ file: key('gateway-escrow-1') }] });
+  writeFileSync(gatewayFile, gateway.toString());
+  const routingFile = join(configDir, gateway.get('routing') ?? 'routing.yaml');
+  const routing = parseDocument(readFileSync(routingFile, 'utf8'));
+  const chemnitz = routing.get('destinations').items.find((d) => d.get('id') === 'chemnitz-gewerbeamt');
+  if (!chemnitz) throw new Error('routing.yaml has no chemnitz-gewerbeamt');
+  chemnitz.setIn(['adapter', 'url'], url);
+  chemnitz.set('retry', routing.createNode({ initialDelaySeconds: 0.05, maxDelaySeconds: 0.5, maxAttempts: 50 }, { flow: true }));
+  writeFileSync(routingFile, routing.toString());
+  return { configFile: gatewayFile, dataDir: join(dir, 'data') };
+}
+
+async function spawnGateway(env) {
+  const child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, limit(5000)]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let out = '';
+  const collect = (c) => { out = (out + c.toString()).slice(-200_000); };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  for (let i = 0; i < 600 && timeLeft() > 0; i++) {
+    const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
+    if (match) return match[1];
+    if (child.exitCode !== null) break;
+    await sleep(50);
+  }
+  throw new Error(`gateway did not start:\n${out.slice(-4000)}`);
+}
+
+async function gatewayBench() {
+  const receiver = await startLocalReceiver();
+  const { configFile, dataDir } = configCopy(receiver.url);
+  progress('gateway: starting');
+  const url = await spawnGateway({ AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir });
+  progress(`gateway: submitting ${submissions}, ${submitConcurrency} at a time`);
+
+  const examples = readdirSync(join(root, 'examples')).flatMap((service) =>
+    readdirSync(join(root, 'examples', service))
+      .filter((f) => f.startsWith('chemnitz-') && !f.includes('invalid') && f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(root, 'examples', service, f), 'utf8'))),
+  );
+  const acceptedAt = new Map();
+  const refused = [];
+  let next = 0;
+  const submitStarted = performance.now();
+  const lane = async () => {
+    while (next < submissions && timeLeft() > 8000) {
+      const i = next++;
+      const res = await fetch(url + '/v1/submissions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer amt24-demo-token' },
+        body: JSON.stringify({ ...examples[i % examples.length], reference: `BENCH-${i}` }),
+      });
+      const body = await res.json();
+      const at = performance.now();
+      if (res.status !== 202) { refused.push(res.status); continue; }
+      const messageId = body.destinations.find((d) => d.destinationId === 'chemnitz-gewerbeamt')?.messageId;
+      if (messageId) acceptedAt.set(messageId, at);
+    }
+  };
+  await Promise.all(Array.from({ length: submitConcurrency }, lane));
+  const submitSeconds = (performance.now() - submitStarted) / 1000;
+  progress('gateway: waiting for the last deliveries');
+  // Wait (bounded) until every accepted message id has arrived.
+  for (let i = 0; i < 2000 && timeLeft() > 3000; i++) {
+    if ([...acceptedAt.keys()].every((id) => receiver.firstArrival.has(id))) break;
+    await sleep(20);
+  }
+  const delays = [...acceptedAt].filter(([id]) => receiver.firstArrival.has(id)).map(([id, at]) => receiver.firstArrival.get(id) - at).sort((a, b) => a - b);
+  results.gateway = {
+    submissions,
+    submitConcurrency,
+    accepted: acceptedAt.size,
+    refused: refused.length,
+    arrived: delays.length,
+    receiverRequests: receiver.requests(),
+    acceptedPerSecond: acceptedAt.size / submitSeconds,
+    arrivedBeforeAccepted: delays.filter((d) => d < 0).length,
+    delayMs: delays.length === 0 ? undefined : {
+      p50: quantile(delays, 0.5),
+      p90: quantile(delays, 0.9),
+      p99: quantile(delays, 0.99),
+      max: delays[delays.length - 1],
+      min: delays[0],
+    },
+  };
+}
+
+try {
+  await outboxBench();
+  await gatewayBench();
+  results.complete = results.outbox.delivered === results.outbox.deliveries && results.gateway.arrived === results.gateway.accepted;
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(watchdog);
+  progress('stopping');
+  await cleanup();
+  progress('stopped');
+  report();
+}
