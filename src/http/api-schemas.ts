@@ -65,3 +65,23 @@ export const serviceListSchema = z.object({ services: z.array(serviceSchema) }).
 export const healthSchema = z
   .object({ status: z.enum(['ok', 'unavailable']), store: z.string().optional(), configHash: z.string().optional(), version: z.string().optional() })
   .meta({ id: 'Health' });
+
+export const submissionListSchema = z
+  .object({
+    submissions: z.array(
+      z.object({ submissionId: z.string(), serviceKey: z.string(), regionKey: z.string(), reference: z.string().optional(), status, receivedAt: z.iso.datetime(), updatedAt: z.iso.datetime() }),
+    ),
+    next: z.string().optional().meta({ description: 'pass as `after` for the next page' }),
+  })
+  .meta({ id: 'SubmissionList' });
+
+export const eventLogSchema = z
+  .object({
+    submissionId: z.string(),
+    events: z.array(z.object({ seq: z.int().min(1), at: z.iso.datetime(), type: z.string(), data: z.record(z.string(), z.unknown()), prevHash: z.string(), hash: z.string() })),
+  })
+  .meta({ id: 'EventLog' });
+
+export const receiptResultSchema = z
+  .object({ messageId: z.string(), submissionId: z.string(), state: z.enum(['accepted', 'rejected']), released: z.int(), cancelled: z.int() })
+  .meta({ id: 'ReceiptResult' });

@@ -1,7 +1,7 @@
 import { createDocument } from 'zod-openapi';
 import { z } from 'zod';
 import { envelopeSchema } from '../intake/envelope-schema.js';
-import { acceptedSchema, healthSchema, problemSchema, serviceListSchema, submissionStatusSchema } from './api-schemas.js';
+import { acceptedSchema, eventLogSchema, healthSchema, problemSchema, receiptResultSchema, serviceListSchema, submissionListSchema, submissionStatusSchema } from './api-schemas.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
@@ -45,6 +45,12 @@ export function openApiDocument(version: string): ReturnType<typeof createDocume
         },
       },
       '/v1/submissions': {
+        get: {
+          summary: "The portal's submissions changed since a time, for reconciliation (keyset-paged)",
+          security: bearer,
+          requestParams: { query: z.object({ since: z.string().optional(), status: z.string().optional(), after: z.string().optional(), limit: z.string().optional() }) },
+          responses: { '200': json('submissions', submissionListSchema), '400': problem('invalid query'), '401': problem('no or wrong token') },
+        },
         post: {
           summary: 'Submit a case',
           security: bearer,
@@ -73,6 +79,21 @@ export function openApiDocument(version: string): ReturnType<typeof createDocume
             '415': problem('unsupported media type'),
             '422': problem('unknown service, unroutable region, invalid data or attachment'),
           },
+        },
+      },
+      '/v1/submissions/{submissionId}/events': {
+        get: {
+          summary: "The submission's append-only, hash-chained event log (receipts kept verbatim as evidence)",
+          security: bearer,
+          requestParams: { path: z.object({ submissionId: z.string() }) },
+          responses: { '200': json('event log', eventLogSchema), '401': problem('no or wrong token'), '404': problem('no such submission for this portal') },
+        },
+      },
+      '/v1/events': {
+        post: {
+          summary: 'A receipt from the specialist software: a FIT-Connect Security Event Token (accept-submission or reject-submission), signed PS512 with the destination\'s registered receipt key',
+          requestBody: { content: { 'application/jose': { schema: z.string().meta({ description: 'compact JWS, typ secevent+jwt' }) } } },
+          responses: { '202': json('receipt applied', receiptResultSchema), '409': problem('receipt replayed (jti seen before)'), '415': problem('not application/jose'), '422': problem('receipt refused: signature, claims, tags or the message it names') },
         },
       },
       '/v1/submissions/{submissionId}': {

@@ -60,6 +60,10 @@ describe('GET /v1/openapi.json', () => {
     conforms('/v1/services', 'get', 200, services.type, services.body);
     const missing = await getJson(gw.url, '/v1/submissions/unknown');
     conforms('/v1/submissions/{submissionId}', 'get', 404, missing.type, missing.body);
+    const list = await getJson(gw.url, '/v1/submissions?limit=2');
+    conforms('/v1/submissions', 'get', 200, list.type, list.body);
+    const log = await getJson(gw.url, `/v1/submissions/${accepted.body.submissionId as string}/events`);
+    conforms('/v1/submissions/{submissionId}/events', 'get', 200, log.type, log.body);
     const ready = await getJson(gw.url, '/health/ready');
     conforms('/health/ready', 'get', 200, ready.type, ready.body);
   });
