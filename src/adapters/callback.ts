@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { readSecret } from '../config/secret-ref.js';
 import type { PortalCallback } from '../store/types.js';
-import { retryAfterMs } from './http.js';
-import { type Adapter, type AdapterContext, delivered, failed, retry } from './types.js';
+import { postSigned } from './signed-post.js';
+import { type Adapter, type AdapterContext, failed, retry } from './types.js';
 
 /** Whether a callback URL points at a host the portal allowed (https, or http for an allowed host). */
 export function callbackAllowed(url: string, settings: PortalCallback): boolean {
@@ -21,7 +21,7 @@ export function callbackAllowed(url: string, settings: PortalCallback): boolean 
 /**
  * A portal's status callback: POST `{submissionId, status, destinations, seq, at}` to the URL stored with
  * the callback, signed per Standard Webhooks with the portal's secret. The allow-list is checked again at
- * send time (it may have changed since the submission); no redirects; bodies of answers are not read.
+ * send time (it may have changed since the submission).
  */
 export function createCallbackAdapter(settings: PortalCallback, context: AdapterContext): Adapter {
   const dispatcher = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 15_000, bodyTimeout: 15_000 });
@@ -35,33 +35,7 @@ export function createCallbackAdapter(settings: PortalCallback, context: Adapter
       } catch {
         return retry('callback-secret-unavailable');
       }
-      const timestamp = context.now();
-      try {
-        const response = await request(url, {
-          method: 'POST',
-          dispatcher,
-          signal,
-          body: message.body,
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Amtsbote',
-            'webhook-id': message.messageId,
-            'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-            'webhook-signature': signer.sign(message.messageId, timestamp, message.body),
-          },
-        });
-        // dump() discards the answer without the 'error' event a bare destroy() would emit
-        await response.body.dump({ limit: 64 * 1024 });
-        const status = response.statusCode;
-        if (status >= 200 && status < 300) return delivered({ httpStatus: status });
-        if (status === 408 || status === 429 || status >= 500) {
-          const afterMs = retryAfterMs(response.headers['retry-after'], context.now());
-          return retry(`http-${status}`, { httpStatus: status, ...(afterMs === undefined ? {} : { afterMs }) });
-        }
-        return failed(`http-${status}`, status);
-      } catch (error) {
-        return retry((error as Error).name === 'AbortError' ? 'timeout' : `callback-network-error`);
-      }
+      return postSigned({ url, body: message.body, contentType: 'application/json', messageId: message.messageId, signer, dispatcher, signal, now: context.now });
     },
     close: () => dispatcher.destroy(),
   };
