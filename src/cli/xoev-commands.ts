@@ -6,6 +6,7 @@ import { compileDataValidators } from '../intake/data-validator.js';
 import { version } from '../version.js';
 import { din91379Keyword, installCodeList, installSchemaSet, loadXoev } from '../xoev/index.js';
 import { dryRunMapping } from '../xoev/dry-run-mapping.js';
+import type { StoredPortal } from '../store/types.js';
 
 /** Mapping dry runs, official schema sets and code lists. */
 export function registerXoevCommands({ program, config, print, withStore }: CliContext): void {
@@ -16,7 +17,8 @@ export function registerXoevCommands({ program, config, print, withStore }: CliC
     .requiredOption('--region <ars>', 'regional key (ARS)')
     .requiredOption('--input <file>', 'a submission envelope as in examples/, or just its data (JSON)')
     .option('--destination <id>', 'only this destination')
-    .action(async (options: { service: string; region: string; input: string; destination?: string }) => {
+    .option('--portal <id>', 'the portal whose identity messages written by a portal carry (from gateway.yaml)', 'amt24')
+    .action(async (options: { service: string; region: string; input: string; destination?: string; portal: string }) => {
       const loaded = config();
       const xoev = loadXoev(loaded.paths);
       try {
@@ -34,6 +36,7 @@ export function registerXoevCommands({ program, config, print, withStore }: CliC
           destinationId: options.destination,
           productVersion: version,
           now: new Date(),
+          portal: loaded.gateway.portals.find((p) => p.id === options.portal) as StoredPortal | undefined,
         });
         for (const e of result.dataErrors) print(`data ${e.pointer}: ${e.detail}`);
         for (const m of result.messages) {

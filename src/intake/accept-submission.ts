@@ -88,7 +88,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const receivedAt = now.toISOString();
   const submissionId = ctx.newId();
   const deliveries = route.destinations.map((d) => ({ id: ctx.newId(), destinationId: d.id, state: 'pending' as const }));
-  const messageInput = { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data, submissionId, createdAt: now };
+  const messageInput = { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data, submissionId, createdAt: now, portal, contents };
   // Every destination's message is produced, validated and sealed before anything is stored: all or nothing.
   const produced = await Promise.all(route.destinations.map((d, i) => messageFor(messageInput, d, deliveries[i]?.id ?? '')));
   const sealed = await sealSubmission({

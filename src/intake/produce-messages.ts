@@ -2,6 +2,8 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { agsFromArs } from '../config/identifiers.js';
 import type { Envelope } from './envelope-schema.js';
+import { AmtsboteError } from '../errors.js';
+import type { StoredPortal } from '../store/types.js';
 import { produceMessage, type Authority, type ProducedMessage, type Xoev } from '../xoev/index.js';
 
 export interface MessageInput {
@@ -13,6 +15,10 @@ export interface MessageInput {
   data: Record<string, unknown>;
   submissionId: string;
   createdAt: Date;
+  /** The submitting portal: the `autor` of messages it writes itself (XMeld online-service messages). */
+  portal?: StoredPortal | undefined;
+  /** Attachment contents by envelope id, for mappings that embed one. */
+  contents?: ReadonlyMap<string, Buffer> | undefined;
 }
 
 /**
@@ -38,6 +44,18 @@ export async function messageFor(input: MessageInput, destination: Destination, 
   const standard = service?.definition.standard;
   if (!standard) return undefined;
   const region = input.config.regions.get(input.envelope.regionKey);
+  let author: Authority;
+  if (standard.author === 'portal') {
+    if (!input.portal?.identity) {
+      throw new AmtsboteError('forbidden', `Service ${input.envelope.serviceKey} is written by the portal itself, and this portal has no DVDV identity configured.`);
+    }
+    author = input.portal.identity;
+  } else {
+    author = authorFor(input.config, standard.author ?? 'gewerbeamt', input.envelope.regionKey);
+  }
+  const attachments = new Map(
+    (input.envelope.attachments ?? []).map((a) => [a.id, { mediaType: a.mediaType, filename: a.filename, content: input.contents?.get(a.id) ?? Buffer.alloc(0) }]),
+  );
   return produceMessage(input.xoev, { standard: destination.standard.name, version: destination.standard.version, message: destination.standard.message }, {
     data: input.data,
     envelope: {
@@ -48,7 +66,8 @@ export async function messageFor(input: MessageInput, destination: Destination, 
     },
     message: { id: messageId, createdAt: input.createdAt.toISOString() },
     region: { ars: input.envelope.regionKey, ags: agsFromArs(input.envelope.regionKey), name: region?.name ?? input.envelope.regionKey },
-    author: authorFor(input.config, standard.author ?? 'gewerbeamt', input.envelope.regionKey),
+    author,
+    attachments,
     reader: destination.leser,
     product: { name: input.config.gateway.product.name, vendor: input.config.gateway.product.vendor, version: input.productVersion },
     submission: { id: input.submissionId },

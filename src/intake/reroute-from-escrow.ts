@@ -15,6 +15,8 @@ export function rerouteFromEscrow(ctx: Pick<IntakeContext, 'store' | 'sealing' |
     const escrow = await ctx.store.getEscrowCopy(delivery.submissionId);
     if (!escrow) throw new AmtsboteError('conflict', `The escrow copy of submission ${delivery.submissionId} is gone (retention period over); it cannot be re-sealed.`);
     const recipient = await ctx.sealing.resolver.encryptionKey(destination.encryptionKey);
+    const record = await ctx.store.getSubmission(delivery.submissionId);
+    const portal = record ? await ctx.store.getPortal(record.portalId) : undefined;
     const now = ctx.clock();
     const sealed = await resealFromEscrow(
       escrow.body,
@@ -27,9 +29,14 @@ export function rerouteFromEscrow(ctx: Pick<IntakeContext, 'store' | 'sealing' |
         signing: ctx.sealing.signing(),
       },
       async (submission) => {
-        const envelope = envelopeSchema.parse({ ...submission.envelope, data: submission.data });
+        const envelope = envelopeSchema.parse({
+          ...Object.fromEntries(Object.entries(submission.envelope).filter(([, v]) => v !== undefined)),
+          data: submission.data,
+          attachments: submission.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType })),
+        });
+        const contents = new Map(submission.attachments.map((a) => [a.id, a.content]));
         const produced = await messageFor(
-          { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data: submission.data, submissionId: submission.submissionId, createdAt: now },
+          { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data: submission.data, submissionId: submission.submissionId, createdAt: now, portal, contents },
           destination,
           delivery.id,
         );

@@ -90,6 +90,8 @@ export interface PortalTable {
   regions: string;
   /** JSON: {secret (a reference), allowedHosts, defaultUrl?}, or null for a portal without callbacks. */
   callback: string | null;
+  /** JSON: the portal's DVDV identity, or null. */
+  identity: string | null;
   created_at: string;
   updated_at: string;
 }

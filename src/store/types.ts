@@ -109,6 +109,17 @@ export interface StoredPortal {
   services: string[];
   regions: string[];
   callback?: PortalCallback | undefined;
+  /** The portal's DVDV identity, for messages written on its own behalf (see gateway-schema.ts). */
+  identity?: PortalIdentity | undefined;
+}
+
+export interface PortalIdentity {
+  praefix: string;
+  kennung: string;
+  kennungListUri: string;
+  name: string;
+  erreichbarkeit: { kanal: string; kennung: string; zusatz?: string | undefined }[];
+  anschrift: { strasse?: string | undefined; hausnummer?: string | undefined; hausnummerZusatz?: string | undefined; postfach?: string | undefined; postleitzahl: string; ort: string };
 }
 
 export interface RoutingVersion {

@@ -7,6 +7,7 @@ import { messageFor } from '../intake/produce-messages.js';
 import { resolveRoute } from '../routing/resolve.js';
 import { normalizeNfc } from './din91379/normalize.js';
 import type { Xoev } from './index.js';
+import type { StoredPortal } from '../store/types.js';
 
 export interface MappingDryRun {
   dataErrors: FieldError[];
@@ -29,6 +30,8 @@ export async function dryRunMapping(options: {
   destinationId?: string | undefined;
   productVersion: string;
   now: Date;
+  /** The portal whose identity messages written by the portal carry. */
+  portal?: StoredPortal | undefined;
 }): Promise<MappingDryRun> {
   const raw = options.input;
   const isEnvelope = typeof raw === 'object' && raw !== null && 'data' in raw && 'serviceKey' in raw;
@@ -48,7 +51,17 @@ export async function dryRunMapping(options: {
     const target = `${destination.standard.name} ${destination.standard.version} ${destination.standard.message}`;
     try {
       const produced = await messageFor(
-        { config: options.config, xoev: options.xoev, productVersion: options.productVersion, envelope, data, submissionId: '00000000-0000-4000-8000-000000000001', createdAt: options.now },
+        {
+          config: options.config,
+          xoev: options.xoev,
+          productVersion: options.productVersion,
+          envelope,
+          data,
+          submissionId: '00000000-0000-4000-8000-000000000001',
+          createdAt: options.now,
+          portal: options.portal,
+          contents: new Map((envelope.attachments ?? []).map((a) => [a.id, Buffer.from(a.content ?? '', 'base64')])),
+        },
         destination,
         '00000000-0000-4000-8000-000000000002',
       );

@@ -13,7 +13,7 @@ import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 
 const destinationId = 'chemnitz-gewerbeamt';
 const webhookSecret = readFileSync(join(projectRoot, 'config/demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY'), 'utf8').trim();
-const chemnitzExamples = loadExamples().filter((e) => !e.invalid && e.file.startsWith('chemnitz-'));
+const chemnitzExamples = loadExamples().filter((e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'));
 const shutdownGraceSeconds = 2;
 
 interface Accepted {

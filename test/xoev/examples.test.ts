@@ -115,9 +115,11 @@ describe('the mappings and the rest of the configuration', () => {
     }
   });
 
-  it('produce only messages the profile schema declares', () => {
-    const xsd = readFileSync(join(projectRoot, 'xsd', 'xgewerbeanzeige', '2.2', 'xgewerbeanzeige.xsd'), 'utf8');
-    for (const m of xoev.mappings.mappings) for (const message of m.messages) expect(xsd).toContain(`<xs:element name="${message}"`);
+  it('produce only messages the profile schema of their standard and version declares', () => {
+    for (const m of xoev.mappings.mappings) {
+      const xsd = readFileSync(join(projectRoot, 'xsd', m.standard, m.version, `${m.standard}.xsd`), 'utf8');
+      for (const message of m.messages) expect(xsd, `${m.file}: ${message}`).toContain(`<xs:element name="${message}"`);
+    }
   });
 
   it('turn an XSD error into invalid-message with the XML path and the input pointer', async () => {

@@ -5,6 +5,7 @@ import * as m0003 from './0003-outbox.js';
 import * as m0004 from './0004-keys-and-escrow.js';
 import * as m0005 from './0005-receipts.js';
 import * as m0006 from './0006-callbacks.js';
+import * as m0007 from './0007-portal-identity.js';
 
 /** Every migration, in order; the names are what the migration table records. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-keys-and-escrow': m0004,
   '0005-receipts': m0005,
   '0006-callbacks': m0006,
+  '0007-portal-identity': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, PortalTable } from '../schema.js';
-import type { PortalCallback, PortalToken, StoredPortal } from '../types.js';
+import type { PortalCallback, PortalIdentity, PortalToken, StoredPortal } from '../types.js';
 
 export function portalFromRow(r: PortalTable): StoredPortal {
   return {
@@ -10,6 +10,7 @@ export function portalFromRow(r: PortalTable): StoredPortal {
     services: JSON.parse(r.services) as string[],
     regions: JSON.parse(r.regions) as string[],
     callback: r.callback ? (JSON.parse(r.callback) as PortalCallback) : undefined,
+    identity: r.identity ? (JSON.parse(r.identity) as PortalIdentity) : undefined,
   };
 }
 

@@ -13,6 +13,7 @@ export async function insertPortal(db: Kysely<Database>, portal: StoredPortal, n
       services: JSON.stringify(portal.services),
       regions: JSON.stringify(portal.regions),
       callback: portal.callback ? JSON.stringify(portal.callback) : null,
+      identity: portal.identity ? JSON.stringify(portal.identity) : null,
       created_at: now,
       updated_at: now,
     })

@@ -58,7 +58,11 @@ interface Ast {
 }
 
 function asPath(node: Ast): PathRef | undefined {
-  if (node.type === 'variable' && node.value === '' && node.predicate === undefined) return { root: '', steps: [] };
+  if (node.type === 'variable' && typeof node.value === 'string' && node.predicate === undefined && node.stages === undefined) {
+    // `$` is the context item; a bare bound variable (`$author`, `$data`) is a path with no steps, so its
+    // pointer is the variable's (none for configuration such as `$author`, `/data` for `$data`).
+    return { root: node.value, steps: [] };
+  }
   if (node.type !== 'path' || node.steps === undefined) return undefined;
   const steps: string[] = [];
   let root = '';

@@ -22,21 +22,25 @@ export const mappingFunctions: Readonly<Record<string, (...args: unknown[]) => u
     if (m === null) return undefined;
     return `${m[1] ?? ''}.${(m[2] ?? '').padEnd(3, '0').slice(0, 3)}${m[3] ?? ''}`;
   },
-  /**
-   * Whether a municipality's AGS (8 digits) lies within a region given by its ARS (12 digits):
-   * state, Regierungsbezirk, Kreis and municipality must agree wherever the ARS names them (a part that is
-   * all zeros stands for "any"); the Gemeindeverband (ARS digits 6–9) has no counterpart in the AGS and is
-   * not checked. `agsInRegion('14612000', '146120000000')` → true; `('14713000', '146120000000')` → false.
-   */
-  agsInRegion: (ags, ars) => {
-    if (typeof ags !== 'string' || typeof ars !== 'string') return undefined;
-    if (!/^\d{8}$/.test(ags) || !/^\d{12}$/.test(ars)) return false;
-    const parts: [string, string][] = [
-      [ars.slice(0, 2), ags.slice(0, 2)],
-      [ars.slice(2, 3), ags.slice(2, 3)],
-      [ars.slice(3, 5), ags.slice(3, 5)],
-      [ars.slice(9, 12), ags.slice(5, 8)],
-    ];
-    return parts.every(([region, municipality]) => /^0+$/.test(region) || region === municipality);
-  },
+  /** Whether an AGS lies in the region of an ARS (see agsInRegion below). */
+  agsInRegion: (ags, ars) => agsInRegion(ags, ars),
 };
+
+/**
+ * Whether a municipality's AGS (8 digits) lies within a region given by its ARS (12 digits): state,
+ * Regierungsbezirk, Kreis and municipality must agree wherever the ARS names them (a part that is all zeros
+ * stands for "any"); the Gemeindeverband (ARS digits 6–9) has no counterpart in the AGS and is not checked.
+ * `agsInRegion('14612000', '146120000000')` → true; `('14713000', '146120000000')` → false. Undefined when
+ * either is absent (mapping helpers pass absent values through). Intake's region check may use it too.
+ */
+export function agsInRegion(ags: unknown, ars: unknown): boolean | undefined {
+  if (typeof ags !== 'string' || typeof ars !== 'string') return undefined;
+  if (!/^\d{8}$/.test(ags) || !/^\d{12}$/.test(ars)) return false;
+  const parts: [string, string][] = [
+    [ars.slice(0, 2), ags.slice(0, 2)],
+    [ars.slice(2, 3), ags.slice(2, 3)],
+    [ars.slice(3, 5), ags.slice(3, 5)],
+    [ars.slice(9, 12), ags.slice(5, 8)],
+  ];
+  return parts.every(([region, municipality]) => /^0+$/.test(region) || region === municipality);
+}
