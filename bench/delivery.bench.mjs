@@ -365,7 +365,8 @@ async function gatewayBench() {
   const url = await spawnGateway({ AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir });
   progress(`gateway: submitting ${submissions}, ${submitConcurrency} at a time`);
 
-  const examples = readdirSync(join(root, 'examples')).flatMap((service) =>
+  // The Gewerbe services go to chemnitz-gewerbeamt, the destination pointed at the local receiver.
+  const examples = readdirSync(join(root, 'examples')).filter((service) => service.startsWith('gewerbe')).flatMap((service) =>
     readdirSync(join(root, 'examples', service))
       .filter((f) => f.startsWith('chemnitz-') && !f.includes('invalid') && f.endsWith('.json'))
       .map((f) => JSON.parse(readFileSync(join(root, 'examples', service, f), 'utf8'))),
