@@ -46,7 +46,8 @@ export async function replayDeadLetters(input: {
   const moves: { delivery: DeliveryView; destination: Destination }[] = [];
   for (const delivery of letters) {
     const entry: ReplayPlanEntry = { messageId: delivery.id, submissionId: delivery.submissionId, from: delivery.destinationId };
-    if (input.reroute) {
+    // A portal callback goes to its portal, never to a routing destination: replayed as it is.
+    if (input.reroute && !delivery.destinationId.startsWith('callback:')) {
       const resolved = resolveRoute(input.routing.routing, delivery.serviceKey, delivery.regionKey, now).destinations;
       const siblings = await store.getSubmission(delivery.submissionId);
       const taken = new Set(siblings?.deliveries.filter((d) => d.id !== delivery.id && d.state !== 'dead-lettered').map((d) => d.destinationId));
