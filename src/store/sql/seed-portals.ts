@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { StoredPortal } from '../types.js';
+import { portalRow } from './save-portal.js';
 
 export async function seedPortals(db: Kysely<Database>, portals: StoredPortal[], now: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -9,17 +10,7 @@ export async function seedPortals(db: Kysely<Database>, portals: StoredPortal[],
     await trx
       .insertInto('portals')
       .values(
-        portals.map((p) => ({
-          id: p.id,
-          name: p.name,
-          token_hashes: JSON.stringify(p.tokens),
-          services: JSON.stringify(p.services),
-          regions: JSON.stringify(p.regions),
-          callback: p.callback ? JSON.stringify(p.callback) : null,
-          identity: p.identity ? JSON.stringify(p.identity) : null,
-          created_at: now,
-          updated_at: now,
-        })),
+        portals.map((p) => portalRow(p, now)),
       )
       .execute();
     return portals.length;
