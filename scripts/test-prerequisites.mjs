@@ -11,8 +11,8 @@ const debianPackages = [
   { name: 'python3-jwcrypto', why: 'an independent JOSE implementation opens sealed messages in test/receiver/jwcrypto.test.ts' },
 ];
 
-/** Services the tests talk to over a real connection; none yet — PostgreSQL and RabbitMQ join with their issues. */
-const services = [];
+/** Services the tests talk to over a real connection, with the start command of this kind of machine. */
+const services = [{ name: 'RabbitMQ', host: '127.0.0.1', port: 5672, start: 'rabbitmq-server -detached', why: 'the amqp adapter tests publish to the real broker' }];
 
 const problems = [];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { amqpAdapterConfigSchema } from './amqp-config.js';
 import { fileAdapterConfigSchema } from './file-config.js';
 import { httpAdapterConfigSchema } from './http-config.js';
 import { mailboxAdapterConfigSchema } from './mailbox-config.js';
@@ -11,6 +12,7 @@ export const adapterConfigSchema = z.discriminatedUnion('kind', [
   httpAdapterConfigSchema,
   mailboxAdapterConfigSchema,
   fileAdapterConfigSchema,
+  amqpAdapterConfigSchema,
 ]);
 
 export type AdapterConfig = z.infer<typeof adapterConfigSchema>;

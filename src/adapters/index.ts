@@ -1,4 +1,5 @@
 import type { AdapterKind } from './config.js';
+import { createAmqpAdapter } from './amqp.js';
 import { createFileAdapter } from './file.js';
 import { createHttpAdapter } from './http.js';
 import { createMailboxAdapter } from './mailbox.js';
@@ -9,4 +10,5 @@ export const adapters: Record<AdapterKind, AdapterFactory> = {
   http: createHttpAdapter,
   mailbox: createMailboxAdapter,
   file: createFileAdapter,
+  amqp: createAmqpAdapter,
 };
