@@ -1,5 +1,5 @@
 import type { CliContext } from './context.js';
-import { loadGatewayKeys } from '../seal/index.js';
+import { configuredKeys, loadGatewayKeys } from '../seal/index.js';
 
 /** The gateway's keys: state in the store, files in gateway.yaml. */
 export function registerKeysCommands({ program, print, withStore }: CliContext): void {
@@ -21,7 +21,7 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
           const keys = await loadGatewayKeys({ config: loaded.gateway.keys, configDir: loaded.configDir, dataDir: loaded.dataDir, storeKind: store.kind });
         if (!keys.signing.has(kid) && !keys.escrow.has(kid)) throw new Error(`${kid} is not a configured key of this gateway (add its file under keys: in gateway.yaml first)`);
         const now = new Date().toISOString();
-        await store.registerKeys([...[...keys.signing.keys()].map((k) => ({ kid: k, purpose: 'signing' as const })), ...[...keys.escrow.keys()].map((k) => ({ kid: k, purpose: 'escrow' as const }))], now);
+        await store.registerKeys(configuredKeys(keys), now);
         if (!(await store.activateKey(kid, 'cli', now))) throw new Error(`${kid} is retired and cannot be activated again`);
         await store.appendAudit({ at: now, actor: process.env.USER ?? 'cli', action: 'keys.rotate', detail: { kid } });
         print(`${kid} is active; every instance follows within seconds`);

@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger.js';
-import { escrowKeyFor, gatewayJwks, signingKeyFor, type GatewayEscrowKey, type GatewayKeys, type GatewaySigningKey, type KeyResolver } from '../seal/index.js';
+import { configuredKeys, escrowKeyFor, gatewayJwks, signingKeyFor, type GatewayEscrowKey, type GatewayKeys, type GatewaySigningKey, type KeyResolver } from '../seal/index.js';
 import type { Store } from '../store/store.js';
 import type { KeyState } from '../store/types.js';
 
@@ -24,10 +24,7 @@ export interface SealingContext {
  */
 export async function startSealingContext(options: { keys: GatewayKeys; resolver: KeyResolver; store: Store; logger: Logger; now: () => Date; pollMs?: number }): Promise<SealingContext> {
   const { keys, store } = options;
-  await store.registerKeys(
-    [...[...keys.signing.keys()].map((kid) => ({ kid, purpose: 'signing' as const })), ...[...keys.escrow.keys()].map((kid) => ({ kid, purpose: 'escrow' as const }))],
-    options.now().toISOString(),
-  );
+  await store.registerKeys(configuredKeys(keys), options.now().toISOString());
   let states: KeyState[] = [];
   const refresh = async () => {
     states = await store.listKeyStates();

@@ -9,7 +9,7 @@ export { createDevelopmentKeys, developmentKeyFiles } from './gateway-keys/creat
 export { importSigningKey, GATEWAY_MIN_MODULUS_BITS } from './gateway-keys/import-signing-key.js';
 export { importEscrowKey } from './gateway-keys/import-escrow-key.js';
 export { parsePrivateKey } from './gateway-keys/read-private-key.js';
-export { signingKeyFor, escrowKeyFor, initialActiveKids } from './gateway-keys/select-key.js';
+export { signingKeyFor, escrowKeyFor, initialActiveKids, configuredKeys } from './gateway-keys/select-key.js';
 export { gatewayJwks } from './gateway-keys/public-jwks.js';
 
 export { defaultRecipientKeyPolicy, type RecipientKeyPolicy, type KeyPurpose } from './recipient-keys/policy.js';

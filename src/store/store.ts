@@ -1,6 +1,7 @@
 import type { MailboxEntry } from './sql/mailbox.js';
 import type { listSubmissions, SubmissionSummary } from './sql/list-submissions.js';
 import type {
+  AcceptInput,
   AcceptResult,
   AttemptRecord,
   AttemptView,
@@ -14,10 +15,6 @@ import type {
   ReceiptInput,
   ReceiptOutcome,
   SealedMessage,
-  IdempotencyClaim,
-  NewDelivery,
-  NewEvent,
-  NewSubmission,
   RoutingVersion,
   StoredEvent,
   StoredPortal,
@@ -51,16 +48,7 @@ export interface Store {
    * Commits a submission, its deliveries and its first event in one transaction — or, when the portal's
    * idempotency key is already taken, commits nothing and returns what the key points to.
    */
-  acceptSubmission(input: {
-    submission: NewSubmission;
-    deliveries: NewDelivery[];
-    /** The sealed message of each delivery, committed with it. */
-    messages?: SealedMessage[] | undefined;
-    /** The submission sealed to the gateway's escrow key. */
-    escrow?: Omit<EscrowCopy, 'submissionId'> | undefined;
-    event: NewEvent;
-    idempotency?: IdempotencyClaim | undefined;
-  }): Promise<AcceptResult>;
+  acceptSubmission(input: AcceptInput): Promise<AcceptResult>;
   findIdempotencyKey(portalId: string, key: string, now: string): Promise<{ submissionId: string; contentHmac: string } | undefined>;
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
   listSubmissions(filter: Parameters<typeof listSubmissions>[1]): Promise<SubmissionSummary[]>;

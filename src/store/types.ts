@@ -231,3 +231,15 @@ export interface ReceiptInput {
 export type ReceiptOutcome =
   | { ok: true; released: string[]; cancelled: string[] }
   | { ok: false; reason: 'unknown-message' | 'not-delivered' | 'already-final' | 'tags-mismatch' | 'replayed' };
+
+/** What is committed together when a submission is accepted. */
+export interface AcceptInput {
+  submission: NewSubmission;
+  deliveries: NewDelivery[];
+  /** The sealed message of each delivery, committed with it. */
+  messages?: SealedMessage[] | undefined;
+  /** The submission sealed to the gateway's escrow key. */
+  escrow?: Omit<EscrowCopy, 'submissionId'> | undefined;
+  event: NewEvent;
+  idempotency?: IdempotencyClaim | undefined;
+}

@@ -25,3 +25,8 @@ export function initialActiveKids(keys: GatewayKeys): { signing: string; escrow:
   if (signing.done || escrow.done) throw gatewayKeyError('no gateway keys configured');
   return { signing: signing.value, escrow: escrow.value };
 }
+
+/** Every configured key with its purpose: what the store keeps a state for. */
+export function configuredKeys(keys: GatewayKeys): { kid: string; purpose: 'signing' | 'escrow' }[] {
+  return [...[...keys.signing.keys()].map((kid) => ({ kid, purpose: 'signing' as const })), ...[...keys.escrow.keys()].map((kid) => ({ kid, purpose: 'escrow' as const }))];
+}

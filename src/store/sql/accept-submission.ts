@@ -1,18 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { AcceptResult, EscrowCopy, IdempotencyClaim, NewDelivery, NewEvent, NewSubmission, SealedMessage } from '../types.js';
+import type { AcceptInput, AcceptResult } from '../types.js';
 import { appendEvent } from './append-event.js';
 
 export async function acceptSubmission(
   db: Kysely<Database>,
-  input: {
-    submission: NewSubmission;
-    deliveries: NewDelivery[];
-    messages?: SealedMessage[] | undefined;
-    escrow?: Omit<EscrowCopy, 'submissionId'> | undefined;
-    event: NewEvent;
-    idempotency?: IdempotencyClaim | undefined;
-  },
+  input: AcceptInput,
 ): Promise<AcceptResult> {
   const { submission: s, deliveries, event, idempotency } = input;
   return db.transaction().execute(async (trx) => {

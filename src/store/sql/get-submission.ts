@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { deliveryFromRow } from './delivery-row.js';
 import type { AttachmentMeta, AuthenticationInfo, DeliveryState, PaymentInfo, SubmissionRecord } from '../types.js';
 
 export async function getSubmission(db: Kysely<Database>, id: string): Promise<SubmissionRecord | undefined> {
@@ -22,14 +23,6 @@ export async function getSubmission(db: Kysely<Database>, id: string): Promise<S
     receivedAt: row.received_at,
     routingVersion: row.routing_version ?? undefined,
     updatedAt: row.updated_at,
-    deliveries: deliveries.map((d) => ({
-      id: d.id,
-      destinationId: d.destination_id,
-      state: d.state as DeliveryState,
-      attempts: d.attempts,
-      nextAttemptAt: d.next_attempt_at ?? undefined,
-      createdAt: d.created_at,
-      updatedAt: d.updated_at,
-    })),
+    deliveries: deliveries.map(deliveryFromRow),
   };
 }

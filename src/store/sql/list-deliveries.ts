@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { AttemptView, DeliveryFilter, DeliveryState, DeliveryView } from '../types.js';
+import { deliveryFromRow } from './delivery-row.js';
+import type { AttemptView, DeliveryFilter, DeliveryView } from '../types.js';
 
 /** Deliveries by state, destination, service, region scope and time, keyset-paged by id. No payloads. */
 export async function listDeliveries(db: Kysely<Database>, filter: DeliveryFilter): Promise<DeliveryView[]> {
@@ -23,14 +24,8 @@ export async function listDeliveries(db: Kysely<Database>, filter: DeliveryFilte
   if (regions) query = query.where((eb) => eb.or(regions.map((r) => eb('s.region_key', 'like', `${r}%`))));
   const rows = await query.execute();
   return rows.map((r) => ({
-    id: r.id,
+    ...deliveryFromRow(r),
     submissionId: r.submission_id,
-    destinationId: r.destination_id,
-    state: r.state as DeliveryState,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at ?? undefined,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
     lastError: r.last_error ?? undefined,
     deliveredAt: r.delivered_at ?? undefined,
     serviceKey: r.service_key,
