@@ -6,7 +6,8 @@ import { validateRouting } from '../routing/validate-routing.js';
 import { configError } from './config-error.js';
 import { gatewaySchema, type GatewayConfig, type Region } from './gateway-schema.js';
 import { readConfigFile } from './read-yaml.js';
-import { routingSchema, type Routing } from './routing-schema.js';
+import { z } from 'zod';
+import type { Routing } from './routing-schema.js';
 import { serviceFileSchema, type ServiceFile } from './service-schema.js';
 
 export interface LoadedService {
@@ -51,14 +52,15 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const gateway = applyEnvironment(gatewayFile.value, env, configFile);
 
   const routingFile = resolve(configDir, gateway.routing);
-  const routing = readConfigFile(routingFile, routingSchema);
+  // Read as YAML only: validateRouting below checks schema and services in one pass.
+  const routing = readConfigFile(routingFile, z.unknown());
   hash.update(routing.raw);
 
   const services = loadServices(resolve(configDir, gateway.services), hash);
   const checked = validateRouting(routing.value, new Set(services.keys()));
   if ('errors' in checked) {
-    const first = checked.errors[0];
-    throw new AmtsboteError('invalid-config', `${routingFile}: ${first?.pointer ?? '/'}: ${first?.detail ?? 'invalid'}`, checked.errors, { file: routingFile });
+    const lines = checked.errors.map((e) => `  ${e.pointer || '/'}: ${e.detail}`).join('\n');
+    throw new AmtsboteError('invalid-config', `${routingFile} is invalid:\n${lines}`, checked.errors, { file: routingFile });
   }
 
   const regions = new Map<string, Region>();
@@ -75,7 +77,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     installedCodelistsDir: resolve(dataDir, 'codelists'),
     officialSchemasDir: gateway.officialSchemas ? resolve(configDir, gateway.officialSchemas) : resolve(dataDir, 'schemas'),
   };
-  return { configFile, configDir, dataDir, gateway, routing: routing.value, services, regions, paths, hash: hash.digest('hex') };
+  return { configFile, configDir, dataDir, gateway, routing: checked.routing, services, regions, paths, hash: hash.digest('hex') };
 }
 
 function applyEnvironment(gateway: GatewayConfig, env: NodeJS.ProcessEnv, file: string): GatewayConfig {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { readConfigFile } from '../config/read-yaml.js';
 import { routingSchema, type Routing } from '../config/routing-schema.js';
 import { AmtsboteError, type FieldError } from '../errors.js';
@@ -14,7 +15,7 @@ export async function importRouting(
   file: string,
   options: { knownServices: ReadonlySet<string>; checkKeys?: (routing: Routing) => Promise<FieldError[]>; note: string; author: string; now: Date },
 ): Promise<{ version: number; diff: RoutingDiff | undefined }> {
-  const { value } = readConfigFile(file, routingSchema);
+  const { value } = readConfigFile(file, z.unknown());
   const checked = validateRouting(value, options.knownServices);
   if ('errors' in checked) {
     throw new AmtsboteError('invalid-routing', `${file}: ${checked.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')}`, checked.errors);
