@@ -2,10 +2,30 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 90_000,
     hookTimeout: 60_000,
-    // two cores: keep worker processes to what the machine has
-    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'parallel',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.serial.test.ts'],
+          // two cores: keep worker processes to what the machine has
+          maxWorkers: 2,
+        },
+      },
+      {
+        // Tests that restart or cut a shared service (the machine's RabbitMQ): `npm test` runs this group
+        // after the parallel one, one file at a time, so no other test shares the service meanwhile.
+        extends: true,
+        test: {
+          name: 'serial',
+          include: ['test/**/*.serial.test.ts'],
+          fileParallelism: false,
+          maxWorkers: 1,
+        },
+      },
+    ],
   },
 });

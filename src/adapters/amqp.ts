@@ -1,48 +1,45 @@
-import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel } from 'amqplib';
 import type { Destination } from '../config/routing-schema.js';
 import { readSecret } from '../config/secret-ref.js';
+import { type BrokerLease, closeWithin, leaseBroker } from './amqp-connections.js';
 import { type Adapter, type AdapterContext, delivered, retry } from './types.js';
 
 export const kind = 'amqp';
 
-interface Link {
-  connection: ChannelModel;
-  channel: ConfirmChannel;
-}
-
 /**
  * Queue: publishes the sealed message persistently to the destination's exchange, with the message id as
  * AMQP `messageId` and service, standard and destination as headers. Delivered only on the broker's
- * publisher confirm; a nack, a closed channel or a lost connection is a retry. One connection per
- * destination, opened again after the broker closed it (restart, a channel error).
+ * publisher confirm; a nack, a closed channel or a lost connection is a retry. The connection is shared
+ * per broker (amqp-connections.ts) and opened again after the broker closed it (a restart); the confirm
+ * channel is the destination's own.
  */
 export function createAmqpAdapter(destination: Destination, context: AdapterContext): Adapter {
   const config = destination.adapter;
   if (config.kind !== 'amqp') throw new Error('not an amqp destination');
-  let link: Promise<Link> | undefined;
+  // Leased on first use, so that a secret that cannot be read yet is a retry, not a failed start.
+  let broker: BrokerLease | undefined;
+  let channel: Promise<ConfirmChannel> | undefined;
 
-  const open = async (): Promise<Link> => {
-    const connection = await connect(readSecret(config.url, context.configDir), { timeout: Math.min(config.timeoutMs, 10_000) });
-    const forget = () => {
-      link = undefined;
-    };
-    connection.on('close', forget);
-    connection.on('error', forget);
-    const channel = await connection.createConfirmChannel();
-    // A channel the broker closes (e.g. a missing exchange) is gone for good: start over next time.
-    channel.on('close', () => {
-      forget();
-      connection.close().catch(() => undefined);
+  const openChannel = (): Promise<ConfirmChannel> => {
+    broker ??= leaseBroker(readSecret(config.url, context.configDir), Math.min(config.timeoutMs, 10_000));
+    const opening: Promise<ConfirmChannel> = broker.connection().then(async (connection) => {
+      const opened = await connection.createConfirmChannel();
+      // A channel the broker closed (a missing exchange, a lost connection) is gone for good: open another next time.
+      const forget = () => {
+        if (channel === opening) channel = undefined;
+      };
+      opened.on('close', forget);
+      opened.on('error', forget);
+      return opened;
     });
-    channel.on('error', forget);
-    return { connection, channel };
+    return opening;
   };
 
   return {
     async deliver(message, _state, signal) {
       try {
-        link ??= open();
-        const { channel } = await link;
+        channel ??= openChannel();
+        const confirmChannel = await channel;
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => {
             reject(new Error('amqp-confirm-timeout'));
@@ -52,7 +49,7 @@ export function createAmqpAdapter(destination: Destination, context: AdapterCont
             reject(new Error('amqp-aborted'));
           };
           signal.addEventListener('abort', abort, { once: true });
-          channel.publish(
+          confirmChannel.publish(
             config.exchange,
             config.routingKey,
             Buffer.from(message.body, 'utf8'),
@@ -77,15 +74,17 @@ export function createAmqpAdapter(destination: Destination, context: AdapterCont
         });
         return delivered();
       } catch (error) {
-        link = undefined;
+        channel = undefined;
         const reason = error instanceof Error && error.message.startsWith('amqp-') ? error.message : 'amqp-connection';
         return retry(reason);
       }
     },
     async close() {
-      const current = link;
-      link = undefined;
-      if (current) await (await current.catch(() => undefined))?.connection.close().catch(() => undefined);
+      const current = channel;
+      channel = undefined;
+      const opened = await current?.catch(() => undefined);
+      if (opened) await closeWithin(opened, 2000);
+      await broker?.release();
     },
   };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAmqpAdapter } from '../../src/adapters/amqp.js';
 import type { Adapter } from '../../src/adapters/types.js';
 import { testDestination } from '../helpers/outbox.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 // The real RabbitMQ on this machine (the test command makes sure it runs).
 const brokerUrl = 'amqp://guest:guest@127.0.0.1:5672';
@@ -30,9 +31,9 @@ afterAll(async () => {
   await broker.close();
 });
 
-function adapterFor(exchangeName: string): Adapter {
+function adapterFor(exchangeName: string, urlRef = 'env:AMTSBOTE_TEST_AMQP_URL', id = 'queue'): Adapter {
   const adapter = createAmqpAdapter(
-    testDestination('queue', { kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_URL', exchange: exchangeName, routingKey: 'gewerbe', timeoutMs: 5000 }),
+    testDestination(id, { kind: 'amqp', url: urlRef, exchange: exchangeName, routingKey: 'gewerbe', timeoutMs: 5000 }),
     { dataDir: '/tmp', configDir: '/tmp', now: () => new Date('2026-11-25T10:00:00Z') },
   );
   adapters.push(adapter);
@@ -86,5 +87,29 @@ describe('amqp adapter against the real RabbitMQ', () => {
       { dataDir: '/tmp', configDir: '/tmp', now: () => new Date() },
     );
     expect(await adapter.deliver(message(6), undefined, new AbortController().signal)).toEqual({ kind: 'retry', reason: 'amqp-connection' });
+  });
+
+  it('shares one connection per broker between destinations, and a refused exchange closes only its own channel', async () => {
+    const proxy = await startTcpProxy(5672);
+    process.env.AMTSBOTE_TEST_AMQP_POOLED = `amqp://guest:guest@127.0.0.1:${proxy.port}`;
+    const first = adapterFor(exchange, 'env:AMTSBOTE_TEST_AMQP_POOLED', 'queue-a');
+    const second = adapterFor(exchange, 'env:AMTSBOTE_TEST_AMQP_POOLED', 'queue-b');
+    const broken = adapterFor(`amtsbote-missing-${suffix}-pooled`, 'env:AMTSBOTE_TEST_AMQP_POOLED', 'queue-c');
+    const signal = new AbortController().signal;
+    expect(await first.deliver(message(7), undefined, signal)).toEqual({ kind: 'delivered' });
+    expect((await broken.deliver(message(8), undefined, signal)).kind).toBe('retry');
+    expect(await second.deliver(message(9), undefined, signal)).toEqual({ kind: 'delivered' });
+    expect(await first.deliver(message(10), undefined, signal)).toEqual({ kind: 'delivered' });
+    expect(proxy.accepted()).toBe(1);
+    expect((await drain(3)).map((m) => m.properties.messageId as string)).toEqual([7, 9, 10].map((i) => `m-${suffix}-${i}`));
+    // the last destination to let go closes the connection; the next use opens a new one
+    await first.close?.();
+    await second.close?.();
+    await broken.close?.();
+    const again = adapterFor(exchange, 'env:AMTSBOTE_TEST_AMQP_POOLED', 'queue-a');
+    expect(await again.deliver(message(11), undefined, signal)).toEqual({ kind: 'delivered' });
+    expect(proxy.accepted()).toBe(2);
+    await drain(1);
+    await proxy.close();
   });
 });

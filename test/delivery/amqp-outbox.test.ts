@@ -1,40 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeliveryWorker } from '../../src/delivery/worker.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { eventually, outboxFixture, routingOf, testDestination, type OutboxFixture } from '../helpers/outbox.js';
 
 const brokerUrl = 'amqp://guest:guest@127.0.0.1:5672';
 const suffix = randomUUID().slice(0, 8);
 const exchange = `amtsbote-proxy-${suffix}`;
 const queue = `amtsbote-proxy-${suffix}`;
-
-/** A TCP proxy to the broker that the test can cut: every open connection is destroyed on `cut()`. */
-async function startProxy(): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = tcpConnect(5672, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => s.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    cut: () => {
-      for (const s of sockets) s.destroy();
-    },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => { resolve(); });
-    }),
-  };
-}
 
 let broker: ChannelModel;
 let fx: OutboxFixture;
@@ -57,7 +31,7 @@ afterAll(async () => {
 
 describe('the outbox to RabbitMQ through connections that are cut mid-burst', () => {
   it('loses nothing: every message id reaches the queue at least once and every delivery ends delivered', async () => {
-    const proxy = await startProxy();
+    const proxy = await startTcpProxy(5672);
     process.env.AMTSBOTE_TEST_AMQP_PROXY = `amqp://guest:guest@127.0.0.1:${proxy.port}`;
     const destination = testDestination('queue', { kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_PROXY', exchange, routingKey: 'gewerbe', timeoutMs: 2000 }, {
       retry: { initialDelaySeconds: 0.05, maxDelaySeconds: 0.2, maxAttempts: 100 },
