@@ -106,8 +106,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     store,
     logger,
     clock,
-    escrowDays: config.gateway.retention.escrowDays,
-    intervalMs: config.gateway.retention.purgeIntervalMinutes * 60_000,
+    retention: config.gateway.retention,
   });
   const reroute = rerouteFromEscrow(intake);
   const app = createApp({ intake, routing, worker, reroute, logger, version });

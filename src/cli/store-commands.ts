@@ -1,9 +1,12 @@
 import type { CliContext } from './context.js';
+import { registerStorePurgeCommand } from './store-purge-command.js';
 import { writeFileSync } from 'node:fs';
 
 /** Store operations. */
-export function registerStoreCommands({ program, print, withStore }: CliContext): void {
+export function registerStoreCommands(context: CliContext): void {
+  const { program, print, withStore } = context;
   const storeCommand = program.command('store').description('the store');
+  registerStorePurgeCommand(storeCommand, context);
   storeCommand
     .command('show-message <messageId>')
     .description('write a stored sealed message to a file (for operators and receivers\' tests)')

@@ -5,6 +5,35 @@ import { regionKeySchema, serviceKeySchema } from './identifiers.js';
 import { secretRefSchema } from './secret-ref.js';
 import { tokenHashSchema } from './token-hash.js';
 
+/**
+ * Days each kind of data is kept after its submission is final (every delivery and callback done:
+ * delivered, accepted, rejected or cancelled — a dead letter keeps everything until it is replayed).
+ * GDPR: as short as replays, receipts and the operator's duty to give account allow.
+ */
+const retentionPeriodsSchema = z.strictObject({
+  /** The sealed messages (encrypted to the recipient), kept for a mailbox's late fetch or a re-send. */
+  sealedMessageDays: z.number().min(0).max(3650).default(14),
+  /** The escrow copy (encrypted to the gateway): replay with reroute and re-sealing need it. */
+  escrowDays: z.number().min(0).max(3650).default(30),
+  /** Idempotency keys: a portal retrying after this gets a new submission. */
+  idempotencyKeyDays: z.number().min(0).max(3650).default(30),
+  /** The event log (receipts as evidence); it is replaced by one purge event that keeps the chain's end. */
+  eventLogDays: z.number().min(0).max(3650).default(365),
+});
+const retentionOverrideSchema = retentionPeriodsSchema.partial();
+export type RetentionPeriods = z.infer<typeof retentionPeriodsSchema>;
+
+const retentionSchema = retentionPeriodsSchema
+  .extend({
+    /** Audit records of admin actions, counted from the action (not per service). */
+    auditDays: z.number().min(1).max(3650).default(730),
+    /** Periods of single services that differ from the defaults above, by LeiKa key. */
+    services: z.record(serviceKeySchema, retentionOverrideSchema).default({}),
+    /** How often the housekeeping job runs. */
+    purgeIntervalMinutes: z.number().min(0.01).max(1440).default(60),
+  })
+  .prefault({});
+
 export const portalSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and hyphens'),
   name: z.string().min(1).max(200),
@@ -95,15 +124,8 @@ export const gatewaySchema = z.strictObject({
   tokenRotationOverlapHours: z.number().min(0).max(24 * 90).default(24),
   /** How often an instance looks for a new routing version in the store. */
   routingPollSeconds: z.number().min(0.1).max(300).default(2),
-  /** How long data is kept after it is no longer needed. */
-  retention: z
-    .strictObject({
-      /** Escrow copies: days after every delivery of a submission is done (GDPR: as short as replays allow). */
-      escrowDays: z.number().min(0).max(3650).default(30),
-      /** How often the housekeeping job runs. */
-      purgeIntervalMinutes: z.number().min(0.01).max(1440).default(60),
-    })
-    .default({ escrowDays: 30, purgeIntervalMinutes: 60 }),
+  /** How long data is kept after it is no longer needed (docs/retention.md). */
+  retention: retentionSchema,
   /** The outbox worker of this instance. */
   delivery: z
     .strictObject({

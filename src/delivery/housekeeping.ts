@@ -1,22 +1,29 @@
+import type { GatewayConfig } from '../config/gateway-schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
+import type { PurgeCounts } from '../store/types.js';
+import { retentionPlan } from './retention-plan.js';
 
 /**
- * Deletes what is no longer needed, on a timer: expired idempotency keys, and escrow copies whose
- * submission is done and whose retention period is over.
+ * Deletes what has expired, on a timer (docs/retention.md): sealed messages, escrow copies, idempotency
+ * keys and event logs of final submissions by their service's periods, and old audit records. Every run
+ * that deleted something leaves an audit record of how much; runs on several instances do not conflict.
  */
-export function startHousekeeping(options: { store: Store; logger: Logger; clock: () => Date; escrowDays: number; intervalMs: number }): { runOnce(): Promise<void>; stop(): void } {
+export function startHousekeeping(options: { store: Store; logger: Logger; clock: () => Date; retention: GatewayConfig['retention'] }): { runOnce(): Promise<PurgeCounts>; stop(): void } {
   const runOnce = async () => {
     const now = options.clock();
-    const keys = await options.store.purgeIdempotencyKeys(now.toISOString());
-    const escrow = await options.store.purgeEscrowCopies(new Date(now.getTime() - options.escrowDays * 86_400_000).toISOString());
-    if (keys + escrow > 0) options.logger.info({ idempotencyKeys: keys, escrowCopies: escrow }, 'housekeeping deleted expired data');
+    const counts = await options.store.purgeExpired(retentionPlan(options.retention, now), false);
+    if (Object.values(counts).some((n) => n > 0)) {
+      options.logger.info(counts, 'housekeeping deleted expired data');
+      await options.store.appendAudit({ at: now.toISOString(), actor: 'housekeeping', action: 'retention.purge', detail: { ...counts } });
+    }
+    return counts;
   };
   const timer = setInterval(() => {
     runOnce().catch((error: unknown) => {
       options.logger.warn({ errorClass: (error as Error).name }, 'housekeeping failed');
     });
-  }, options.intervalMs);
+  }, options.retention.purgeIntervalMinutes * 60_000);
   timer.unref();
   return { runOnce, stop: () => { clearInterval(timer); } };
 }

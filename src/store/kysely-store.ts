@@ -7,8 +7,7 @@ import { getSubmission } from './sql/get-submission.js';
 import { listSubmissions } from './sql/list-submissions.js';
 import { listEvents } from './sql/list-events.js';
 import { listPortals } from './sql/list-portals.js';
-import { purgeIdempotencyKeys } from './sql/purge-idempotency-keys.js';
-import { purgeEscrowCopies } from './sql/purge.js';
+import { purgeExpired } from './sql/purge-expired.js';
 import { seedPortals } from './sql/seed-portals.js';
 import { getPortal } from './sql/get-portal.js';
 import { insertPortal, setPortalTokens } from './sql/save-portal.js';
@@ -61,8 +60,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     getSubmission: (id) => getSubmission(db, id),
     listSubmissions: (filter) => listSubmissions(db, filter),
     listEvents: (id) => listEvents(db, id),
-    purgeIdempotencyKeys: (now) => purgeIdempotencyKeys(db, now),
-    purgeEscrowCopies: (cutoff) => purgeEscrowCopies(db, cutoff),
+    purgeExpired: (plan, dryRun) => purgeExpired(db, plan, dryRun),
     claimDeliveries: (options) => claimDeliveries(db, options),
     renewLease: (id, fence, leaseUntil) => renewLease(db, id, fence, leaseUntil),
     releaseLease: (id, fence, next) => releaseLease(db, id, fence, next),

@@ -6,6 +6,8 @@ import type {
   AttemptRecord,
   AttemptView,
   AuditEntry,
+  PurgeCounts,
+  PurgePlan,
   ClaimedDelivery,
   DeliveryFilter,
   DeliveryTransition,
@@ -53,9 +55,8 @@ export interface Store {
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
   listSubmissions(filter: Parameters<typeof listSubmissions>[1]): Promise<SubmissionSummary[]>;
   listEvents(submissionId: string): Promise<StoredEvent[]>;
-  purgeIdempotencyKeys(now: string): Promise<number>;
-  /** Deletes escrow copies no delivery needs any more, older than `cutoff`. */
-  purgeEscrowCopies(cutoff: string): Promise<number>;
+  /** Deletes what a retention plan says has expired (store/sql/purge-expired.ts); `dryRun` only counts. */
+  purgeExpired(plan: PurgePlan, dryRun: boolean): Promise<PurgeCounts>;
 
   // The outbox (store/sql/claim-deliveries.ts and friends).
   claimDeliveries(options: { owner: string; now: string; leaseUntil: string; limit: number; excludeDestinations: readonly string[] }): Promise<ClaimedDelivery[]>;

@@ -243,3 +243,27 @@ export interface AcceptInput {
   event: NewEvent;
   idempotency?: IdempotencyClaim | undefined;
 }
+
+/** Which services a retention rule covers: the ones named, or all but the ones named. */
+export type PurgeServices = { only: readonly string[] } | { except: readonly string[] };
+
+/** One retention rule: for these services, what is older than each cutoff (and final) goes. */
+export interface PurgeGroup {
+  services: PurgeServices;
+  cutoffs: { sealedMessages: string; escrowCopies: string; idempotencyKeys: string; eventLogs: string };
+}
+
+/** What one housekeeping run deletes: computed from the configured periods and the clock. */
+export interface PurgePlan {
+  now: string;
+  groups: readonly PurgeGroup[];
+  auditCutoff: string;
+}
+
+export interface PurgeCounts {
+  sealedMessages: number;
+  escrowCopies: number;
+  idempotencyKeys: number;
+  eventLogs: number;
+  auditRecords: number;
+}

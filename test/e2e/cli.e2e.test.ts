@@ -31,3 +31,17 @@ describe('amtsbote config check', () => {
     expect(result.stderr).toContain('routing.yaml');
   });
 });
+
+describe('amtsbote store purge', () => {
+  it('counts in a dry run and deletes nothing; a real run audits what it deleted', () => {
+    const env = { AMTSBOTE_DATA_DIR: join(dir, 'purge-data') };
+    const dry = runCli(['store', 'purge', '--dry-run'], env);
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('would delete (dry run, nothing deleted):');
+    expect(dry.stdout).toMatch(/sealedMessages\s+0/);
+    const real = runCli(['store', 'purge'], env);
+    expect(real.status, real.stderr).toBe(0);
+    expect(real.stdout).toMatch(/^deleted:/m);
+    expect(real.stdout).toMatch(/auditRecords\s+0/);
+  });
+});

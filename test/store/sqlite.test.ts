@@ -92,7 +92,8 @@ describe('SQLite store', () => {
     expect(await store.findIdempotencyKey('amt24', 'k1', '2026-11-25T12:00:00.000Z')).toEqual({ submissionId: 's1', contentHmac: 'c1' });
     expect(await store.findIdempotencyKey('other', 'k1', '2026-11-25T12:00:00.000Z')).toBeUndefined();
     expect(await store.findIdempotencyKey('amt24', 'k1', '2026-11-26T10:00:00.000Z')).toBeUndefined();
-    expect(await store.purgeIdempotencyKeys('2026-11-26T10:00:00.000Z')).toBe(1);
+    const plan = { now: '2026-11-26T10:00:00.000Z', groups: [], auditCutoff: '2000-01-01T00:00:00.000Z' };
+    expect((await store.purgeExpired(plan, false)).idempotencyKeys).toBe(1);
     // after expiry the key may be used again
     const later = submission('s3', { receivedAt: '2026-11-27T00:00:00.000Z' });
     expect(await store.acceptSubmission({ submission: later, deliveries: [], event, idempotency: { key: 'k1', contentHmac: 'c3', expiresAt: '2026-11-28T00:00:00.000Z' } })).toEqual({ kind: 'created' });
@@ -140,31 +141,5 @@ describe('SQLite store', () => {
     expect((await store.currentRouting())?.version).toBe(3);
     expect((await store.getRoutingVersion(2))?.note).toBe('second');
     expect((await store.listRoutingVersions()).map((v) => v.version)).toEqual([3, 2, 1]);
-  });
-
-  it('deletes escrow copies only when every delivery is done and the retention period is over', async () => {
-    const { store } = await freshStore();
-    const accept = (id: string, receivedAt: string) =>
-      store.acceptSubmission({
-        submission: submission(id, { receivedAt }),
-        deliveries: [{ id: `${id}-m`, destinationId: 'd', state: 'pending' }],
-        escrow: { escrowKid: 'esc-1', body: 'jwe' },
-        event: { ...event, at: receivedAt },
-      });
-    await accept('old-done', '2026-01-01T00:00:00.000Z');
-    await accept('old-dead', '2026-01-01T00:00:00.000Z');
-    await accept('recent-done', '2026-11-25T00:00:00.000Z');
-    const finish = async (id: string, state: 'delivered' | 'dead-lettered', at: string) => {
-      const [claim] = await store.claimDeliveries({ owner: 'w', now: at, leaseUntil: at, limit: 1, excludeDestinations: [] });
-      expect(claim?.id).toBe(`${id}-m`);
-      await store.recordAttempt({ id: claim!.id, fence: claim!.fence, attempt: { worker: 'w', startedAt: at, durationMs: 1, outcome: state === 'delivered' ? 'delivered' : 'failed' }, transition: { state, attempts: 1, nextAttemptAt: null }, now: at });
-    };
-    await finish('old-done', 'delivered', '2026-01-02T00:00:00.000Z');
-    await finish('old-dead', 'dead-lettered', '2026-01-02T00:00:00.000Z');
-    await finish('recent-done', 'delivered', '2026-11-25T01:00:00.000Z');
-    expect(await store.purgeEscrowCopies('2026-10-26T00:00:00.000Z')).toBe(1);
-    expect(await store.getEscrowCopy('old-done')).toBeUndefined();
-    expect(await store.getEscrowCopy('old-dead')).toBeDefined();
-    expect(await store.getEscrowCopy('recent-done')).toBeDefined();
   });
 });
