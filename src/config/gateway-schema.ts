@@ -138,10 +138,20 @@ export const gatewaySchema = z.strictObject({
     })
     .default({ enabled: true, concurrency: 16, pollMs: 250, leaseSeconds: 120, attemptTimeoutSeconds: 60, shutdownGraceSeconds: 10 }),
   limits: z.strictObject({
+    /** The whole request body, checked from Content-Length and again while reading. */
     maxBodyBytes: z.number().int().min(1024).default(25 * MiB),
     maxJsonDepth: z.number().int().min(4).max(256).default(32),
+    /** The longest string (or object key) anywhere in a JSON body; attachments in JSON are base64 strings. */
+    maxStringLength: z.number().int().min(256).default(25 * MiB),
+    /** Attachments per submission, before any service's own, smaller limit. */
+    maxAttachments: z.number().int().min(0).max(1000).default(100),
     idempotencyHours: z.number().min(1).max(24 * 30).default(24),
-  }).default({ maxBodyBytes: 25 * MiB, maxJsonDepth: 32, idempotencyHours: 24 }),
+    /** Each portal's token bucket, shared by all instances through the store. */
+    portalRequestsPerSecond: z.number().min(0.01).max(100_000).default(50),
+    portalBurst: z.number().int().min(1).max(100_000).default(200),
+    /** Failed sign-ins (any token: portal, admin, mailbox, receipts) per client address, before 429. */
+    failedSignInsPerMinute: z.number().int().min(1).max(10_000).default(10),
+  }).prefault({}),
   /** Gateway key files (signing, escrow); absent: development keys created in the data dir (SQLite only). */
   keys: gatewayKeysConfigSchema.optional(),
   /** Policy for destinations' keys: minimum modulus, trust anchors for `x5c` chains. */

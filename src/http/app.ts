@@ -6,6 +6,8 @@ import type { RoutingState } from '../routing/routing-state.js';
 import type { DeliveryWorker } from '../delivery/worker.js';
 import type { Reroute } from '../delivery/replay.js';
 import { adminAuth } from './admin-auth.js';
+import { rateLimits } from './rate-limits.js';
+import { securityHeaders } from './security-headers.js';
 import { adminDeliveryRoutes } from './admin-delivery-routes.js';
 import { mailboxRoutes } from './mailbox-routes.js';
 import { eventsRoutes } from './events-routes.js';
@@ -31,8 +33,8 @@ export function createApp({ intake, routing, worker, reroute, logger, version }:
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(logger));
+  app.use(securityHeaders());
   app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
@@ -59,12 +61,16 @@ export function createApp({ intake, routing, worker, reroute, logger, version }:
   app.get('/v1/openapi.json', (_req, res) => {
     res.type('application/json').send(openapi);
   });
+  // Clients that failed to sign in too often are refused before any token is looked at.
+  const limits = rateLimits({ store: intake.store, limits: intake.config.gateway.limits, hash: intake.hash, now: Date.now });
+  app.use(limits.refuseBlockedClients);
+
   // Receipts and the mailbox authenticate destinations, not portals: mounted before the portal routes.
   if (reroute) {
     app.use('/v1', eventsRoutes({ store: intake.store, routing, sealing: intake.sealing, reroute, clock: intake.clock, onReleased: () => worker?.kick() }));
   }
   app.use('/v1', mailboxRoutes({ store: intake.store, routing, clock: intake.clock }));
-  app.use('/v1', portalRoutes(intake, portalDirectory(intake.store)));
+  app.use('/v1', portalRoutes(intake, portalDirectory(intake.store), limits));
 
   const admin = express.Router();
   admin.use(adminAuth(intake.config.gateway.admins));
@@ -77,8 +83,12 @@ export function createApp({ intake, routing, worker, reroute, logger, version }:
   app.use((req, _res, next) => {
     next(new AmtsboteError('not-found', `Nothing at ${req.method} ${req.path.slice(0, 200)}.`));
   });
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
+    if (isAmtsboteError(err) && err.code === 'unauthenticated') {
+      sendProblem(res, await failedSignIn(req, err));
+      return;
+    }
     if (isAmtsboteError(err)) {
       sendProblem(res, err);
       return;
@@ -94,4 +104,26 @@ export function createApp({ intake, routing, worker, reroute, logger, version }:
     sendProblem(res, new AmtsboteError('internal', 'An internal error occurred; the request id identifies it in the log.'));
   });
   return app;
+
+  /** Every refused token counts against the client's sign-in bucket and is audited until it is limited. */
+  async function failedSignIn(req: Request, error: AmtsboteError): Promise<AmtsboteError> {
+    try {
+      const outcome = await limits.signInFailed(req);
+      if (outcome.audit) {
+        await intake.store.appendAudit({ at: intake.clock().toISOString(), actor: 'anonymous', action: 'sign-in.failed', detail: { surface: surfaceOf(req.path), client: outcome.client } });
+      }
+      return outcome.limited ?? error;
+    } catch (e) {
+      logger.warn({ errorClass: (e as Error).name }, 'could not record a failed sign-in');
+      return error;
+    }
+  }
+}
+
+/** Which API a request went to, without ids from the path. */
+function surfaceOf(path: string): string {
+  if (path.startsWith('/admin/')) return 'admin';
+  if (path.startsWith('/v1/mailbox/')) return 'mailbox';
+  if (path.startsWith('/v1/events')) return 'receipts';
+  return 'portal';
 }

@@ -1,9 +1,17 @@
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError, pointerToken } from '../errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses a request body as UTF-8 JSON and bounds its nesting, before anything looks at the content. */
-export function parseJsonBody(raw: Buffer, maxDepth: number): unknown {
+export interface JsonLimits {
+  maxJsonDepth: number;
+  maxStringLength: number;
+}
+
+/**
+ * Parses a request body as UTF-8 JSON and bounds its nesting and string lengths, before anything looks at
+ * the content. Base64 attachment content (`/attachments/<i>/content`) is bounded by the body size alone.
+ */
+export function parseJsonBody(raw: Buffer, limits: JsonLimits): unknown {
   let text: string;
   try {
     text = utf8.decode(raw);
@@ -16,21 +24,33 @@ export function parseJsonBody(raw: Buffer, maxDepth: number): unknown {
   } catch (e) {
     throw new AmtsboteError('invalid-json', `The body is not valid JSON: ${(e as Error).message}`);
   }
-  const depth = jsonDepth(value, maxDepth);
-  if (depth > maxDepth) throw new AmtsboteError('invalid-json', `The JSON is nested deeper than ${maxDepth} levels.`);
+  checkJsonShape(value, limits);
   return value;
 }
 
-/** Depth of a parsed JSON value, counted iteratively and stopping once past `limit`. */
-export function jsonDepth(value: unknown, limit: number): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
+const attachmentContent = /^\/attachments\/\d+\/content$/;
+
+/** Walks a parsed JSON value iteratively (no recursion to overflow) and stops at the first breach. */
+export function checkJsonShape(value: unknown, limits: JsonLimits): void {
+  const stack: [unknown, number, string][] = [[value, 1, '']];
   while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number];
+    const [node, depth, pointer] = stack.pop() as [unknown, number, string];
+    if (typeof node === 'string') {
+      if (node.length > limits.maxStringLength && !attachmentContent.test(pointer)) {
+        throw new AmtsboteError('invalid-json', `A string is longer than ${limits.maxStringLength} characters.`, [{ pointer, detail: `at most ${limits.maxStringLength} characters` }]);
+      }
+      continue;
+    }
     if (node === null || typeof node !== 'object') continue;
-    if (depth > max) max = depth;
-    if (max > limit) return max;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    if (depth > limits.maxJsonDepth) {
+      throw new AmtsboteError('invalid-json', `The JSON is nested deeper than ${limits.maxJsonDepth} levels.`, [{ pointer, detail: `nested deeper than ${limits.maxJsonDepth} levels` }]);
+    }
+    for (const [key, child] of Object.entries(node)) {
+      const childPointer = `${pointer}/${pointerToken(key)}`;
+      if (key.length > limits.maxStringLength) {
+        throw new AmtsboteError('invalid-json', `A key is longer than ${limits.maxStringLength} characters.`, [{ pointer, detail: 'a key is too long' }]);
+      }
+      stack.push([child, depth + 1, childPointer]);
+    }
   }
-  return max;
 }

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { AmtsboteError } from '../errors.js';
-import { parseJsonBody } from './json-body.js';
+import { type JsonLimits, parseJsonBody } from './json-body.js';
 
 export interface MultipartSubmission {
   body: unknown;
@@ -14,13 +14,13 @@ const partNamePattern = /^[A-Za-z0-9._-]{1,64}$/;
  * Streams a multipart/form-data submission: a part `submission` with the envelope (JSON), one part per
  * attachment named by its id. Limits are enforced while reading, so an oversized upload stops early.
  */
-export function readMultipartSubmission(req: Request, limits: { maxBodyBytes: number; maxJsonDepth: number; maxParts: number }): Promise<MultipartSubmission> {
+export function readMultipartSubmission(req: Request, limits: JsonLimits & { maxBodyBytes: number; maxAttachments: number }): Promise<MultipartSubmission> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: limits.maxBodyBytes, fieldSize: limits.maxBodyBytes, files: limits.maxParts, fields: 1, parts: limits.maxParts + 1 },
+        limits: { fileSize: limits.maxBodyBytes, fieldSize: limits.maxBodyBytes, files: limits.maxAttachments + 1, fields: 1, parts: limits.maxAttachments + 1 },
       });
     } catch {
       reject(new AmtsboteError('invalid-envelope', 'The multipart body has no valid boundary.'));
@@ -57,8 +57,8 @@ export function readMultipartSubmission(req: Request, limits: { maxBodyBytes: nu
         else parts.set(name, content);
       });
     });
-    parser.on('filesLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxParts} attachment parts are accepted.`)); });
-    parser.on('partsLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxParts} attachment parts are accepted.`)); });
+    parser.on('filesLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxAttachments} attachment parts are accepted.`)); });
+    parser.on('partsLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxAttachments} attachment parts are accepted.`)); });
     parser.on('error', () => {
       fail(new AmtsboteError('invalid-envelope', 'The multipart body is malformed.'));
       settle();
@@ -78,7 +78,7 @@ export function readMultipartSubmission(req: Request, limits: { maxBodyBytes: nu
         return;
       }
       try {
-        resolve({ body: parseJsonBody(envelope, limits.maxJsonDepth), parts });
+        resolve({ body: parseJsonBody(envelope, limits), parts });
       } catch (e) {
         reject(e instanceof Error ? e : new Error(String(e)));
       }

@@ -3,6 +3,7 @@ import { activeTokenHashes, tokenMatches } from '../config/token-hash.js';
 import { AmtsboteError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { StoredPortal } from '../store/types.js';
+import type { RateLimits } from './rate-limits.js';
 
 /** Portals are read from the store (the source of truth after seeding), cached briefly. */
 export function portalDirectory(store: Store, cacheMs = 2000) {
@@ -20,14 +21,18 @@ export function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Authenticates a portal by bearer token; every token hash is compared, in constant time each. */
-export function portalAuth(portals: () => Promise<StoredPortal[]>) {
+/**
+ * Authenticates a portal by bearer token (every token hash is compared, in constant time each), then takes a
+ * token from its rate-limit bucket.
+ */
+export function portalAuth(portals: () => Promise<StoredPortal[]>, limits: Pick<RateLimits, 'portalRequest'>) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = bearerToken(req);
     if (!token) throw new AmtsboteError('unauthenticated', 'Send the portal token as "Authorization: Bearer <token>".');
     const now = new Date();
     const portal = (await portals()).find((p) => tokenMatches(token, activeTokenHashes(p.tokens, now)));
     if (!portal) throw new AmtsboteError('unauthenticated', 'The token is not valid.');
+    await limits.portalRequest(portal.id);
     res.locals.portal = portal;
     next();
   };

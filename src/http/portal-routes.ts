@@ -9,6 +9,7 @@ import { statusView } from '../intake/submission-view.js';
 import { parseJsonBody } from './json-body.js';
 import { readMultipartSubmission } from './multipart-body.js';
 import { currentPortal, portalAuth } from './portal-auth.js';
+import type { RateLimits } from './rate-limits.js';
 import type { StoredPortal } from '../store/types.js';
 
 const listQuerySchema = z.strictObject({
@@ -32,11 +33,11 @@ function decodeCursor(cursor: string): { updatedAt: string; id: string } {
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
 /** The portal API under /v1: services, submissions, status. */
-export function portalRoutes(intake: IntakeContext, portals: () => Promise<StoredPortal[]>): Router {
+export function portalRoutes(intake: IntakeContext, portals: () => Promise<StoredPortal[]>, rates: RateLimits): Router {
   const router = Router();
   const { config } = intake;
   const limits = config.gateway.limits;
-  router.use(portalAuth(portals));
+  router.use(portalAuth(portals, rates));
 
   router.get('/services', (_req, res) => {
     const portal = currentPortal(res);
@@ -70,12 +71,12 @@ export function portalRoutes(intake: IntakeContext, portals: () => Promise<Store
     let body: unknown;
     let parts: Map<string, Buffer> | undefined;
     if (/^multipart\/form-data\s*;/i.test(type)) {
-      ({ body, parts } = await readMultipartSubmission(req, { maxBodyBytes: limits.maxBodyBytes, maxJsonDepth: limits.maxJsonDepth, maxParts: 100 }));
+      ({ body, parts } = await readMultipartSubmission(req, limits));
     } else if (/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) {
       const raw = await getRawBody(req, { limit: limits.maxBodyBytes }).catch((err: unknown) => {
         throw bodyError(err);
       });
-      body = parseJsonBody(raw, limits.maxJsonDepth);
+      body = parseJsonBody(raw, limits);
     } else {
       throw new AmtsboteError('unsupported-media-type', 'Send application/json or multipart/form-data.');
     }

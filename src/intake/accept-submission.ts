@@ -75,7 +75,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const validator = ctx.validators.get(envelope.serviceKey);
   const dataErrors = validator ? validator(data) : [];
   if (dataErrors.length > 0) throw new AmtsboteError('invalid-data', 'The data does not match the service\'s schema.', dataErrors);
-  checkAttachments(service.definition, envelope.attachments ?? [], contents);
+  checkAttachments(service.definition, envelope.attachments ?? [], contents, ctx.config.gateway.limits.maxAttachments);
 
   const routing = ctx.routing();
   const route = resolveRoute(routing.routing, envelope.serviceKey, envelope.regionKey, now);

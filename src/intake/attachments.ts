@@ -22,11 +22,12 @@ export function decodeJsonAttachments(attachments: EnvelopeAttachment[]): Map<st
 }
 
 /** Checks attachments against the service: count, unique ids, media types, sizes, content present. */
-export function checkAttachments(service: ServiceFile, attachments: EnvelopeAttachment[], contents: ReadonlyMap<string, Buffer>): void {
+export function checkAttachments(service: ServiceFile, attachments: EnvelopeAttachment[], contents: ReadonlyMap<string, Buffer>, gatewayMaxCount: number): void {
   const rules = service.attachments;
   const errors: FieldError[] = [];
-  if (attachments.length > rules.maxCount) {
-    errors.push({ pointer: '/attachments', detail: `at most ${rules.maxCount} attachments are allowed for this service` });
+  const maxCount = Math.min(rules.maxCount, gatewayMaxCount);
+  if (attachments.length > maxCount) {
+    errors.push({ pointer: '/attachments', detail: `at most ${maxCount} attachments are allowed for this service` });
   }
   const ids = new Set<string>();
   attachments.forEach((a, i) => {

@@ -38,7 +38,7 @@ export const envelopeSchema = z
     serviceKey: serviceKeySchema.meta({ description: 'LeiKa key of the service', example: '99050012104000' }),
     regionKey: regionKeySchema.meta({ description: 'Regional key (ARS) of the responsible municipality', example: '146120000000' }),
     data: z.record(z.string(), z.unknown()).meta({ description: "The service's form data; its JSON Schema is at /v1/services/{serviceKey}/schema" }),
-    attachments: z.array(attachmentSchema).max(100).optional(),
+    attachments: z.array(attachmentSchema).max(1000).optional(),
     callbackUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
     reference: z.string().regex(/^[\x21-\x7e]{1,100}$/, 'must be 1–100 printable ASCII characters').optional()
       .meta({ description: "The portal's own case reference" }),

@@ -8,6 +8,7 @@ import { listSubmissions } from './sql/list-submissions.js';
 import { listEvents } from './sql/list-events.js';
 import { listPortals } from './sql/list-portals.js';
 import { purgeExpired } from './sql/purge-expired.js';
+import { takeRateToken } from './sql/take-rate-token.js';
 import { seedPortals } from './sql/seed-portals.js';
 import { getPortal } from './sql/get-portal.js';
 import { insertPortal, setPortalTokens } from './sql/save-portal.js';
@@ -61,6 +62,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     listSubmissions: (filter) => listSubmissions(db, filter),
     listEvents: (id) => listEvents(db, id),
     purgeExpired: (plan, dryRun) => purgeExpired(db, plan, dryRun),
+    takeRateToken: (key, nowMs, bucket) => takeRateToken(db, key, nowMs, bucket),
     claimDeliveries: (options) => claimDeliveries(db, options),
     renewLease: (id, fence, leaseUntil) => renewLease(db, id, fence, leaseUntil),
     releaseLease: (id, fence, next) => releaseLease(db, id, fence, next),

@@ -14,6 +14,15 @@ export interface Database {
   gateway_key_states: GatewayKeyStateTable;
   escrow_copies: EscrowCopyTable;
   receipts: ReceiptTable;
+  rate_buckets: RateBucketTable;
+}
+
+export interface RateBucketTable {
+  /** What is limited, e.g. `portal:amt24` or `sign-in:<client address hash>`. */
+  key: string;
+  tokens: number;
+  /** Epoch milliseconds of the last refill. */
+  updated_ms: number;
 }
 
 export interface ReceiptTable {

@@ -1,3 +1,4 @@
+import type { RateBucket, takeRateToken } from './sql/take-rate-token.js';
 import type { MailboxEntry } from './sql/mailbox.js';
 import type { listSubmissions, SubmissionSummary } from './sql/list-submissions.js';
 import type {
@@ -57,6 +58,8 @@ export interface Store {
   listEvents(submissionId: string): Promise<StoredEvent[]>;
   /** Deletes what a retention plan says has expired (store/sql/purge-expired.ts); `dryRun` only counts. */
   purgeExpired(plan: PurgePlan, dryRun: boolean): Promise<PurgeCounts>;
+  /** Takes a token from a rate-limit bucket shared by every instance (store/sql/take-rate-token.ts). */
+  takeRateToken(key: string, nowMs: number, bucket: RateBucket): ReturnType<typeof takeRateToken>;
 
   // The outbox (store/sql/claim-deliveries.ts and friends).
   claimDeliveries(options: { owner: string; now: string; leaseUntil: string; limit: number; excludeDestinations: readonly string[] }): Promise<ClaimedDelivery[]>;

@@ -13,7 +13,7 @@ export async function postJson(base: string, path: string, body: unknown, header
 export async function getJson(base: string, path: string, token = demoToken) {
   const res = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 /** A submission as multipart: the envelope without inline content plus one part per attachment. */

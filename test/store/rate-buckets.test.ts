@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
+
+let dir: string;
+let store: Store;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'amtsbote-rate-'));
+  store = openSqliteStore(join(dir, 'amtsbote.sqlite'));
+  await store.migrate();
+});
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('rate buckets in the store', () => {
+  const bucket = { ratePerSecond: 2, burst: 5 };
+
+  it('lets a burst through at once, then as many as have refilled', async () => {
+    const t0 = 1_800_000_000_000;
+    const taken = await Promise.all(Array.from({ length: 8 }, () => store.takeRateToken('portal:a', t0, bucket)));
+    expect(taken.filter((t) => t.ok)).toHaveLength(5);
+    const refused = taken.find((t) => !t.ok);
+    expect(refused).toEqual({ ok: false, retryAfterSeconds: 1 });
+    // 1.5 s later three tokens have come back (2 per second, the first one partly spent)
+    const later = [];
+    for (let i = 0; i < 4; i++) later.push(await store.takeRateToken('portal:a', t0 + 1500, bucket));
+    expect(later.map((t) => t.ok)).toEqual([true, true, true, false]);
+  });
+
+  it('never fills a bucket beyond its burst, and keeps buckets apart', async () => {
+    const t0 = 1_900_000_000_000;
+    expect(await store.takeRateToken('portal:b', t0, bucket)).toEqual({ ok: true, left: 4 });
+    expect(await store.takeRateToken('portal:b', t0 + 3_600_000, bucket)).toEqual({ ok: true, left: 4 });
+    expect(await store.takeRateToken('portal:c', t0, bucket)).toEqual({ ok: true, left: 4 });
+  });
+});
