@@ -16,13 +16,13 @@ export function parseJsonBody(raw: Buffer, limits: JsonLimits): unknown {
   try {
     text = utf8.decode(raw);
   } catch {
-    throw new AmtsboteError('invalid-json', 'The body is not valid UTF-8.');
+    throw new AmtsboteError('invalid-json', 'The body is not valid UTF-8.', [{ pointer: '', detail: 'not valid UTF-8' }]);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new AmtsboteError('invalid-json', `The body is not valid JSON: ${(e as Error).message}`);
+    throw new AmtsboteError('invalid-json', `The body is not valid JSON: ${(e as Error).message}`, [{ pointer: '', detail: 'not valid JSON' }]);
   }
   checkJsonShape(value, limits);
   return value;

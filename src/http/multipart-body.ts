@@ -23,7 +23,7 @@ export function readMultipartSubmission(req: Request, limits: JsonLimits & { max
         limits: { fileSize: limits.maxBodyBytes, fieldSize: limits.maxBodyBytes, files: limits.maxAttachments + 1, fields: 1, parts: limits.maxAttachments + 1 },
       });
     } catch {
-      reject(new AmtsboteError('invalid-envelope', 'The multipart body has no valid boundary.'));
+      reject(new AmtsboteError('invalid-envelope', 'The multipart body has no valid boundary.', [{ pointer: '', detail: 'Content-Type names no valid multipart boundary' }]));
       return;
     }
     const parts = new Map<string, Buffer>();
@@ -36,7 +36,7 @@ export function readMultipartSubmission(req: Request, limits: JsonLimits & { max
     const tooLarge = () => new AmtsboteError('payload-too-large', `The body exceeds ${limits.maxBodyBytes} bytes.`);
 
     parser.on('field', (name, value, info) => {
-      if (name !== 'submission') { fail(new AmtsboteError('invalid-envelope', `Unexpected form field "${name}"; attachments must be file parts.`)); return; }
+      if (name !== 'submission') { fail(new AmtsboteError('invalid-envelope', `Unexpected form field "${name.slice(0, 64)}"; attachments must be file parts.`, [{ pointer: '', detail: 'only the part "submission" may be a form field' }])); return; }
       if (info.valueTruncated) { fail(tooLarge()); return; }
       envelope = Buffer.from(value, 'utf8');
     });
@@ -52,7 +52,7 @@ export function readMultipartSubmission(req: Request, limits: JsonLimits & { max
         if (failed) return;
         const content = Buffer.concat(chunks);
         if (name === 'submission') envelope = content;
-        else if (!partNamePattern.test(name)) fail(new AmtsboteError('invalid-attachment', `Part name "${name.slice(0, 64)}" is not a valid attachment id.`));
+        else if (!partNamePattern.test(name)) fail(new AmtsboteError('invalid-attachment', `Part name "${name.slice(0, 64)}" is not a valid attachment id.`, [{ pointer: '/attachments', detail: 'a part name is not a valid attachment id' }]));
         else if (parts.has(name)) fail(new AmtsboteError('invalid-attachment', `Part "${name}" was sent twice.`, [{ pointer: '/attachments', detail: `duplicate part "${name}"` }]));
         else parts.set(name, content);
       });
@@ -60,7 +60,7 @@ export function readMultipartSubmission(req: Request, limits: JsonLimits & { max
     parser.on('filesLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxAttachments} attachment parts are accepted.`)); });
     parser.on('partsLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxAttachments} attachment parts are accepted.`)); });
     parser.on('error', () => {
-      fail(new AmtsboteError('invalid-envelope', 'The multipart body is malformed.'));
+      fail(new AmtsboteError('invalid-envelope', 'The multipart body is malformed.', [{ pointer: '', detail: 'malformed multipart body' }]));
       settle();
     });
     parser.on('close', () => { settle(); });
