@@ -13,6 +13,8 @@ export interface ConfigCopyOptions {
   breaker?: Record<string, { consecutiveFailures: number; halfOpenAfterSeconds: number }>;
   /** `delivery:` settings of gateway.yaml to set (merged over what the file has). */
   delivery?: Record<string, number | boolean>;
+  /** Top-level settings of gateway.yaml to set (replacing what the file has). */
+  settings?: Record<string, unknown>;
   /** `limits:` settings of gateway.yaml to set (merged over what the file has). */
   limits?: Record<string, number>;
   /** Gateway key files (absolute paths) for `keys:`, so that a start need not create development keys. */
@@ -47,6 +49,7 @@ export function copyConfig(options: ConfigCopyOptions = {}): ConfigCopy {
   }
   for (const [key, value] of Object.entries(options.delivery ?? {})) gateway.setIn(['delivery', key], value);
   for (const [key, value] of Object.entries(options.limits ?? {})) gateway.setIn(['limits', key], value);
+  for (const [key, value] of Object.entries(options.settings ?? {})) gateway.set(key, value);
   if (options.keys) gateway.set('keys', { signing: [{ file: options.keys.signing }], escrow: [{ file: options.keys.escrow }] });
   writeFileSync(gatewayFile, gateway.toString());
 
