@@ -91,7 +91,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
           metrics.recordAttempt(destination, outcome, ms);
         },
         routing: () => routing.current(),
-        adapterContext: { dataDir: config.dataDir, configDir: config.configDir, now: clock },
+        adapterContext: { dataDir: config.dataDir, configDir: config.configDir, outbound: config.gateway.outbound, now: clock },
         logger,
         clock,
         concurrency: config.gateway.delivery.concurrency,

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { Agent } from 'undici';
+import { guardedAgent } from './guarded-agent.js';
 import { readSecret } from '../config/secret-ref.js';
 import type { PortalCallback } from '../store/types.js';
 import { postSigned } from './signed-post.js';
@@ -24,7 +24,7 @@ export function callbackAllowed(url: string, settings: PortalCallback): boolean 
  * send time (it may have changed since the submission).
  */
 export function createCallbackAdapter(settings: PortalCallback, context: AdapterContext): Adapter {
-  const dispatcher = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 15_000, bodyTimeout: 15_000 });
+  const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: 10_000, headersTimeoutMs: 15_000, bodyTimeoutMs: 15_000 });
   let signer: Webhook | undefined;
   return {
     async deliver(message, state, signal) {

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { Agent } from 'undici';
+import { guardedAgent } from './guarded-agent.js';
 import type { Destination } from '../config/routing-schema.js';
 import { readSecret } from '../config/secret-ref.js';
 import { postSigned } from './signed-post.js';
@@ -15,7 +15,7 @@ export { retryAfterMs } from './signed-post.js';
 export function createHttpAdapter(destination: Destination, context: AdapterContext): Adapter {
   const config = destination.adapter;
   if (config.kind !== 'http') throw new Error('not an http destination');
-  const dispatcher = new Agent({ connect: { timeout: Math.min(config.timeoutMs, 10_000) }, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs });
+  const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: Math.min(config.timeoutMs, 10_000), headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs });
   let signer: Webhook | undefined;
   return {
     async deliver(message, _state, signal) {

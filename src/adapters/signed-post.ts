@@ -1,5 +1,6 @@
 import type { Webhook } from 'standardwebhooks';
 import { type Dispatcher, errors, request } from 'undici';
+import { OutboundAddressRefused } from './guarded-agent.js';
 import { type Outcome, delivered, failed, retry } from './types.js';
 
 /** How much of a receiver's answer is read: enough to be polite to the connection, never a flood. */
@@ -57,6 +58,8 @@ export async function postSigned(input: {
     }
     return failed(`http-${status}`, status);
   } catch (error) {
+    // The outbound policy refused the address: no retry will change that, an operator must (then replay).
+    if (error instanceof OutboundAddressRefused) return failed('outbound-address-refused');
     if (error instanceof errors.UndiciError) return retry(error.code);
     return retry((error as Error).name === 'AbortError' ? 'timeout' : 'network-error');
   }

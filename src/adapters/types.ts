@@ -1,4 +1,5 @@
 import type { Destination } from '../config/routing-schema.js';
+import type { OutboundPolicy } from './guarded-agent.js';
 
 /** What an adapter hands over: the sealed message, opaque to it, and what it may put into headers. */
 export interface OutboundMessage {
@@ -30,6 +31,8 @@ export interface AdapterContext {
   dataDir: string;
   /** Folder `file:` secret references resolve against. */
   configDir: string;
+  /** Which addresses outbound HTTP may connect to (gateway.yaml `outbound`). */
+  outbound: OutboundPolicy;
   now: () => Date;
 }
 

@@ -124,6 +124,14 @@ export const gatewaySchema = z.strictObject({
   tokenRotationOverlapHours: z.number().min(0).max(24 * 90).default(24),
   /** How often an instance looks for a new routing version in the store. */
   routingPollSeconds: z.number().min(0.1).max(300).default(2),
+  /**
+   * Where outbound HTTP (push deliveries, portal callbacks) may connect, checked after DNS resolution: never
+   * to an unspecified address, and to loopback or link-local (cloud metadata) addresses only where allowed.
+   */
+  outbound: z.strictObject({
+    allowLoopback: z.boolean().default(false),
+    allowLinkLocal: z.boolean().default(false),
+  }).prefault({}),
   /** How long data is kept after it is no longer needed (docs/retention.md). */
   retention: retentionSchema,
   /** The outbox worker of this instance. */

@@ -34,7 +34,7 @@ afterAll(async () => {
 function adapterFor(exchangeName: string, urlRef = 'env:AMTSBOTE_TEST_AMQP_URL', id = 'queue'): Adapter {
   const adapter = createAmqpAdapter(
     testDestination(id, { kind: 'amqp', url: urlRef, exchange: exchangeName, routingKey: 'gewerbe', timeoutMs: 5000 }),
-    { dataDir: '/tmp', configDir: '/tmp', now: () => new Date('2026-11-25T10:00:00Z') },
+    { dataDir: '/tmp', configDir: '/tmp', outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date('2026-11-25T10:00:00Z') },
   );
   adapters.push(adapter);
   return adapter;
@@ -84,7 +84,7 @@ describe('amqp adapter against the real RabbitMQ', () => {
     process.env.AMTSBOTE_TEST_AMQP_DOWN = 'amqp://guest:guest@127.0.0.1:1';
     const adapter = createAmqpAdapter(
       testDestination('queue', { kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_DOWN', exchange, routingKey: 'gewerbe', timeoutMs: 2000 }),
-      { dataDir: '/tmp', configDir: '/tmp', now: () => new Date() },
+      { dataDir: '/tmp', configDir: '/tmp', outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() },
     );
     expect(await adapter.deliver(message(6), undefined, new AbortController().signal)).toEqual({ kind: 'retry', reason: 'amqp-connection' });
   });

@@ -7,7 +7,7 @@ import { testDestination } from '../helpers/outbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-file-'));
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
-const context = { dataDir: dir, configDir: dir, now: () => new Date('2026-11-25T10:00:00Z') };
+const context = { dataDir: dir, configDir: dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date('2026-11-25T10:00:00Z') };
 const message = { messageId: 'm-1', submissionId: 's-1', destinationId: 'drop', serviceKey: '99050012104000', contentType: 'application/json', body: '{"format":"amtsbote-sealed/1"}' };
 
 describe('file adapter', () => {

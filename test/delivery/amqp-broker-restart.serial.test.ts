@@ -63,7 +63,7 @@ describe('the outbox to RabbitMQ while the broker restarts', () => {
       breaker: { consecutiveFailures: 1000, halfOpenAfterSeconds: 1 },
     });
     const ids: string[] = [];
-    const worker = startDeliveryWorker({ store: fx.store, routing: routingOf([destination]), adapterContext: { dataDir: fx.dir, configDir: fx.dir, now: () => new Date() }, logger: fx.logger, pollMs: 20, concurrency: 2 });
+    const worker = startDeliveryWorker({ store: fx.store, routing: routingOf([destination]), adapterContext: { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() }, logger: fx.logger, pollMs: 20, concurrency: 2 });
     // submissions keep coming before, during and after the restart (bounded by count)
     const phase = { restarted: false };
     let afterRestart = 0;

@@ -39,7 +39,7 @@ describe('the outbox to RabbitMQ through connections that are cut mid-burst', ()
     });
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) ids.push(...(await fx.submit(['queue'], `{"n":${i}}`)));
-    const worker = startDeliveryWorker({ store: fx.store, routing: routingOf([destination]), adapterContext: { dataDir: fx.dir, configDir: fx.dir, now: () => new Date() }, logger: fx.logger, pollMs: 20, concurrency: 4 });
+    const worker = startDeliveryWorker({ store: fx.store, routing: routingOf([destination]), adapterContext: { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() }, logger: fx.logger, pollMs: 20, concurrency: 4 });
 
     const received = new Set<string>();
     const consumer = await broker.createChannel();

@@ -19,7 +19,7 @@ describe('mailbox', () => {
   it('puts messages into the destination\'s mailbox; the first fetch delivers; other mailboxes never see them', async () => {
     const [mine] = await fx.submit(['box-a']);
     const [theirs] = await fx.submit(['box-b']);
-    worker = startDeliveryWorker({ store: fx.store, routing: routingOf([mailbox('box-a'), mailbox('box-b')]), adapterContext: { dataDir: fx.dir, configDir: fx.dir, now: () => new Date() }, logger: fx.logger, pollMs: 20 });
+    worker = startDeliveryWorker({ store: fx.store, routing: routingOf([mailbox('box-a'), mailbox('box-b')]), adapterContext: { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() }, logger: fx.logger, pollMs: 20 });
     const listed = await eventually(() => fx.store.listMailbox('box-a', undefined, 10), (l) => l.length === 1);
     expect(listed.map((m) => [m.messageId, m.state])).toEqual([[mine, 'pending']]);
     expect(await fx.store.recordMailboxFetch('box-a', theirs!, new Date().toISOString())).toBe(false);
@@ -33,7 +33,7 @@ describe('mailbox', () => {
   });
 
   it('dead-letters a message nobody fetches within the pickup period', async () => {
-    const adapter = createMailboxAdapter(mailbox('box-a', 14), { dataDir: fx.dir, configDir: fx.dir, now: () => new Date('2026-11-25T10:00:00Z') });
+    const adapter = createMailboxAdapter(mailbox('box-a', 14), { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date('2026-11-25T10:00:00Z') });
     const message = { messageId: 'm', submissionId: 's', destinationId: 'box-a', serviceKey: 'x', contentType: 'application/json', body: '{}' };
     const first = await adapter.deliver(message, undefined, new AbortController().signal);
     expect(first).toEqual({ kind: 'awaiting-pickup', until: new Date('2026-12-09T10:00:00Z'), state: { pickupUntil: '2026-12-09T10:00:00.000Z' } });

@@ -30,7 +30,7 @@ function start(destinations: Destination[], extra: Partial<Parameters<typeof sta
   worker = startDeliveryWorker({
     store: fx.store,
     routing: routingOf(destinations),
-    adapterContext: { dataDir: fx.dir, configDir: fx.dir, now: () => new Date() },
+    adapterContext: { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() },
     logger: fx.logger,
     pollMs: 20,
     ...extra,
