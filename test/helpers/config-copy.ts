@@ -14,7 +14,7 @@ export interface ConfigCopyOptions {
   /** `delivery:` settings of gateway.yaml to set (merged over what the file has). */
   delivery?: Record<string, number | boolean>;
   /** Gateway key files (absolute paths) for `keys:`, so that a start need not create development keys. */
-  keys?: { signing: string; escrow: string };
+  keys?: { signing: string | string[]; escrow: string | string[] };
 }
 
 export interface ConfigCopy {
@@ -44,7 +44,10 @@ export function copyConfig(options: ConfigCopyOptions = {}): ConfigCopy {
     gateway.set(key, resolve(sourceDir, typeof value === 'string' ? value : fallback));
   }
   for (const [key, value] of Object.entries(options.delivery ?? {})) gateway.setIn(['delivery', key], value);
-  if (options.keys) gateway.set('keys', { signing: [{ file: options.keys.signing }], escrow: [{ file: options.keys.escrow }] });
+  if (options.keys) {
+    const files = (f: string | string[]) => [f].flat().map((file) => ({ file }));
+    gateway.set('keys', { signing: files(options.keys.signing), escrow: files(options.keys.escrow) });
+  }
   writeFileSync(gatewayFile, gateway.toString());
 
   const routingName = gateway.get('routing');
