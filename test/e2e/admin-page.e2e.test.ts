@@ -84,7 +84,7 @@ describe('the admin page', () => {
     await routingLink.focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Routing' }).waitFor();
-    await eventually(() => page.evaluate('document.activeElement && document.activeElement.tagName') as Promise<string>, (tag) => tag === 'H1');
+    await eventually(() => page.evaluate<string>('document.activeElement && document.activeElement.tagName'), (tag) => tag === 'H1');
     await page.close();
   });
 
