@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -8,6 +8,7 @@ import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, postJson } from '../helpers/http.js';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
+import { projectRoot } from '../helpers/paths.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 
 const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
@@ -19,15 +20,25 @@ let gateway: GatewayProcess;
 let browser: TestBrowser;
 let deadMessageId: string;
 
+/** Gateway key files must be readable by their owner only: copies of the fixtures with mode 0600. */
+function keyFile(name: string): string {
+  const target = join(dataDir, `${name}.json`);
+  copyFileSync(join(projectRoot, 'test/fixtures/keys', `${name}.private-jwk.DEVELOPMENT-ONLY.json`), target);
+  chmodSync(target, 0o600);
+  return target;
+}
+
 beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-admin-page-'));
   // Chemnitz's endpoint fails until the test repairs it, and gets one attempt only: a dead letter at once.
   receiver = await startReceiver();
   receiver.respond = (_req, res) => res.writeHead(503).end('down');
   config = copyConfig({
     urls: { 'chemnitz-gewerbeamt': receiver.url + '/eingang' },
     retry: { 'chemnitz-gewerbeamt': { initialDelaySeconds: 0.01, maxDelaySeconds: 0.01, maxAttempts: 1 } },
+    // two signing keys, so that the keys page has one to activate
+    keys: { signing: [keyFile('gateway-signing-1'), keyFile('gateway-signing-2')], escrow: keyFile('gateway-escrow-1') },
   });
-  dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-admin-page-'));
   gateway = await spawnGateway({ AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir });
   const accepted = await postJson(gateway.url, '/v1/submissions', chemnitz.envelope);
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
@@ -180,6 +191,31 @@ describe('the admin page', () => {
     await page.getByRole('link', { name: 'Schlüssel' }).click();
     await page.locator('#keys-table').waitFor();
     expect(await page.locator('#keys-table').getByRole('button').count()).toBe(0);
+    await page.close();
+  });
+
+  it('activates a key after a confirmation in a dialog, which Escape cancels', async () => {
+    const page = await signedIn(adminTokens.editor);
+    await page.getByRole('link', { name: 'Schlüssel' }).click();
+    const retireOld = page.getByRole('button', { name: 'test-gateway-sig-2 stilllegen' });
+    await retireOld.click();
+    await page.getByRole('dialog', { name: 'test-gateway-sig-2 stilllegen?' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('test-gateway-sig-2 stilllegen');
+
+    await page.getByRole('button', { name: 'test-gateway-sig-2 aktivieren' }).click();
+    const dialog = page.getByRole('dialog', { name: 'test-gateway-sig-2 aktivieren?' });
+    await dialog.waitFor();
+    expect(await wcagViolations(page), 'keys page with its dialog').toEqual([]);
+    await dialog.getByLabel('Begründung').fill('planmäßiger Schlüsselwechsel');
+    await dialog.getByRole('button', { name: 'Aktivieren' }).click();
+    await page.locator('#key-outcome').getByText('test-gateway-sig-2 ist aktiv.').waitFor();
+    const states = await page.locator('#keys-table tbody tr').allTextContents();
+    expect(states.find((row) => row.startsWith('test-gateway-sig-2'))).toContain('aktiv');
+    expect(states.find((row) => row.startsWith('test-gateway-sig-1'))).toContain('veröffentlicht');
+    const keys = (await adminCall(gateway.url, 'GET', '/keys', adminTokens.viewer)).body.keys as { kid: string; state: string }[];
+    expect(keys.find((k) => k.kid === 'test-gateway-sig-2')?.state).toBe('active');
     await page.close();
   });
 

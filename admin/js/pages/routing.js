@@ -116,8 +116,8 @@ export async function renderRouting(main, { me, title }) {
       cell('service', rule.service, (v) => (rule.service = v), { inputmode: 'numeric', size: '15' }),
       cell('region', rule.region, (v) => (rule.region = v), { inputmode: 'numeric', size: '13' }),
       cell('destinations', rule.destinations.join(', '), (v) => (rule.destinations = v.split(',').map((s) => s.trim()).filter(Boolean))),
-      cell('validFrom', rule.validFrom, (v) => (rule.validFrom = v), { size: '11', placeholder: 'JJJJ-MM-TT' }),
-      cell('validUntil', rule.validUntil, (v) => (rule.validUntil = v), { size: '11', placeholder: 'JJJJ-MM-TT' }),
+      cell('validFrom', rule.validFrom, (v) => (rule.validFrom = v), { size: '11', placeholder: t('routing.datePlaceholder') }),
+      cell('validUntil', rule.validUntil, (v) => (rule.validUntil = v), { size: '11', placeholder: t('routing.datePlaceholder') }),
       h('td', {}, h('button', { type: 'button', onclick: () => removeRule(index) }, t('routing.removeRule', { n: index + 1 }))),
     );
   }
