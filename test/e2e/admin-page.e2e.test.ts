@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -8,7 +8,7 @@ import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, postJson } from '../helpers/http.js';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
-import { projectRoot } from '../helpers/paths.js';
+import { ownerOnlyKeyFile } from '../helpers/key-files.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 
 const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
@@ -20,13 +20,6 @@ let gateway: GatewayProcess;
 let browser: TestBrowser;
 let deadMessageId: string;
 
-/** Gateway key files must be readable by their owner only: copies of the fixtures with mode 0600. */
-function keyFile(name: string): string {
-  const target = join(dataDir, `${name}.json`);
-  copyFileSync(join(projectRoot, 'test/fixtures/keys', `${name}.private-jwk.DEVELOPMENT-ONLY.json`), target);
-  chmodSync(target, 0o600);
-  return target;
-}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-admin-page-'));
@@ -37,7 +30,7 @@ beforeAll(async () => {
     urls: { 'chemnitz-gewerbeamt': receiver.url + '/eingang' },
     retry: { 'chemnitz-gewerbeamt': { initialDelaySeconds: 0.01, maxDelaySeconds: 0.01, maxAttempts: 1 } },
     // two signing keys, so that the keys page has one to activate
-    keys: { signing: [keyFile('gateway-signing-1'), keyFile('gateway-signing-2')], escrow: keyFile('gateway-escrow-1') },
+    keys: { signing: [ownerOnlyKeyFile(dataDir, 'gateway-signing-1'), ownerOnlyKeyFile(dataDir, 'gateway-signing-2')], escrow: ownerOnlyKeyFile(dataDir, 'gateway-escrow-1') },
   });
   gateway = await spawnGateway({ AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir });
   const accepted = await postJson(gateway.url, '/v1/submissions', chemnitz.envelope);

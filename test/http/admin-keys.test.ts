@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,22 +6,15 @@ import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { adminCall, adminTokens, postJson } from '../helpers/http.js';
-import { projectRoot } from '../helpers/paths.js';
+import { ownerOnlyKeyFile } from '../helpers/key-files.js';
 
 const keyDir = mkdtempSync(join(tmpdir(), 'amtsbote-admin-keys-'));
 let config: ConfigCopy;
 let gw: TestGateway;
 
-/** Key files must be readable by their owner only: copies of the fixtures with mode 0600. */
-function keyFile(name: string): string {
-  const target = join(keyDir, `${name}.json`);
-  copyFileSync(join(projectRoot, 'test/fixtures/keys', `${name}.private-jwk.DEVELOPMENT-ONLY.json`), target);
-  chmodSync(target, 0o600);
-  return target;
-}
 
 beforeAll(async () => {
-  config = copyConfig({ keys: { signing: [keyFile('gateway-signing-1'), keyFile('gateway-signing-2')], escrow: keyFile('gateway-escrow-1') } });
+  config = copyConfig({ keys: { signing: [ownerOnlyKeyFile(keyDir, 'gateway-signing-1'), ownerOnlyKeyFile(keyDir, 'gateway-signing-2')], escrow: ownerOnlyKeyFile(keyDir, 'gateway-escrow-1') } });
   gw = await startTestGateway({ configFile: config.configFile });
 });
 afterAll(async () => {
