@@ -42,11 +42,12 @@ beforeAll(async () => {
   );
   browser = await launchBrowser();
 });
+// Each one may be missing when beforeAll failed half-way; what exists is stopped all the same.
 afterAll(async () => {
-  await browser.close();
-  await gateway.stop();
-  await receiver.close();
-  config.remove();
+  await (browser as TestBrowser | undefined)?.close();
+  await (gateway as GatewayProcess | undefined)?.stop();
+  await (receiver as TestReceiver | undefined)?.close();
+  (config as ConfigCopy | undefined)?.remove();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
