@@ -28,4 +28,13 @@ export default tseslint.config(
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
     },
   },
+  {
+    // The admin page: plain ES modules that run in the browser.
+    files: ['admin/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'localStorage', 'fetch', 'Node', 'HTMLElement', 'URLSearchParams', 'structuredClone', 'setTimeout', 'clearTimeout', 'console'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

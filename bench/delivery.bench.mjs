@@ -335,7 +335,7 @@ function configCopy(url) {
 async function spawnGateway(env) {
   const child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   cleanups.push(async () => {

@@ -18,6 +18,11 @@ import { version } from './version.js';
 import { AmtsboteError } from './errors.js';
 import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
 import { rerouteFromEscrow } from './intake/reroute-from-escrow.js';
+import { readSecret } from './config/secret-ref.js';
+import { metricsHandler } from './http/metrics-routes.js';
+import { describeKeySource } from './seal/index.js';
+import type { Server } from 'node:http';
+import express from 'express';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -32,6 +37,8 @@ export interface RunningGateway {
   routing: RoutingState;
   worker: DeliveryWorker | undefined;
   metrics: Metrics;
+  /** Where /metrics is served when it has an address of its own (`metrics.listen`). */
+  metricsUrl?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -83,7 +90,20 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     newId: options.newId ?? randomUUID,
     publicBaseUrl: config.gateway.publicBaseUrl ?? '',
   };
-  const metrics = createMetrics();
+  const metrics = createMetrics(clock);
+  metrics.watchQueues(() => store.destinationStats());
+  metrics.watchKeyExpiry(async () => {
+    const described = await Promise.all(
+      routing.current().routing.destinations.flatMap((d) =>
+        (['encryption', 'receipt'] as const).map(async (purpose) => ({
+          destination: d.id,
+          purpose,
+          notAfter: (await describeKeySource(purpose === 'encryption' ? d.encryptionKey : d.receiptKey, purpose, resolver)).notAfter,
+        })),
+      ),
+    );
+    return described.filter((e): e is typeof e & { notAfter: string } => e.notAfter !== undefined);
+  });
   const worker = config.gateway.delivery.enabled
     ? startDeliveryWorker({
         store,
@@ -109,20 +129,30 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     retention: config.gateway.retention,
   });
   const reroute = rerouteFromEscrow(intake);
-  const app = createApp({ intake, routing, worker, reroute, logger, version });
+  const metricsConfig = config.gateway.metrics;
+  const metricsToken = metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
+  const app = createApp({ intake, routing, worker, reroute, logger, version, metrics, metricsToken });
   const server = app.listen(config.gateway.listen.port, config.gateway.listen.host);
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('listening', resolveListen);
-    server.once('error', reject);
-  });
+  await listening(server);
+  // Metrics on an address of their own (the operator's network), never on the port portals reach.
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
+  if (metricsConfig?.listen) {
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.get('/metrics', metricsHandler(metrics));
+    metricsServer = metricsApp.listen(metricsConfig.listen.port, metricsConfig.listen.host);
+    await listening(metricsServer);
+    metricsUrl = urlOf(metricsServer) + '/metrics';
+    logger.info({ metricsUrl }, 'metrics listening');
+  }
   // Slow clients must not hold sockets forever; a 25 MB upload still fits comfortably.
   server.requestTimeout = 120_000;
   server.headersTimeout = 20_000;
   // Longer than clients' and load balancers' idle timeouts, so the server is never the one to close an idle
   // connection just as a client reuses it (which fails that client's request).
   server.keepAliveTimeout = 65_000;
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const url = urlOf(server);
   intake.publicBaseUrl = config.gateway.publicBaseUrl ?? url;
   logger.info({ url, store: store.kind, configHash: config.hash, version }, 'gateway listening');
 
@@ -134,8 +164,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     routing,
     worker,
     metrics,
+    metricsUrl,
     close() {
       closing ??= (async () => {
+        metricsServer?.close();
         await new Promise<void>((done) => {
           server.close(() => { done(); });
           server.closeIdleConnections();
@@ -152,4 +184,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       return closing;
     },
   };
+}
+
+function listening(server: Server): Promise<void> {
+  return new Promise<void>((resolveListen, reject) => {
+    server.once('listening', resolveListen);
+    server.once('error', reject);
+  });
+}
+
+function urlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 }

@@ -1,5 +1,8 @@
 import type { CliContext } from './context.js';
-import { configuredKeys, loadGatewayKeys } from '../seal/index.js';
+import { loadGatewayKeys } from '../seal/index.js';
+import { listGatewayKeys, retireGatewayKey, rotateGatewayKey } from '../key-operations.js';
+
+const cliActor = () => process.env.USER ?? 'cli';
 
 /** The gateway's keys: state in the store, files in gateway.yaml. */
 export function registerKeysCommands({ program, print, withStore }: CliContext): void {
@@ -9,8 +12,7 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
     .description('configured keys and their state')
     .action(async () => {
       await withStore(async (store) => {
-        const counts = await Promise.all((await store.listKeyStates()).map(async (k) => ({ ...k, open: k.purpose === 'signing' ? await store.countOpenMessagesSignedWith(k.kid) : 0 })));
-        for (const k of counts) print(`${k.purpose.padEnd(8)} ${k.state.padEnd(10)} ${k.kid}${k.purpose === 'signing' ? `  (${k.open} open messages signed with it)` : ''}`);
+        for (const k of await listGatewayKeys(store)) print(`${k.purpose.padEnd(8)} ${k.state.padEnd(10)} ${k.kid}${k.purpose === 'signing' ? `  (${k.openMessages} open messages signed with it)` : ''}`);
       });
     });
   keysCommand
@@ -18,12 +20,8 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
     .description('make another configured key active; the previous one stays published for verification')
     .action(async (kid: string) => {
       await withStore(async (store, loaded) => {
-          const keys = await loadGatewayKeys({ config: loaded.gateway.keys, configDir: loaded.configDir, dataDir: loaded.dataDir, storeKind: store.kind });
-        if (!keys.signing.has(kid) && !keys.escrow.has(kid)) throw new Error(`${kid} is not a configured key of this gateway (add its file under keys: in gateway.yaml first)`);
-        const now = new Date().toISOString();
-        await store.registerKeys(configuredKeys(keys), now);
-        if (!(await store.activateKey(kid, 'cli', now))) throw new Error(`${kid} is retired and cannot be activated again`);
-        await store.appendAudit({ at: now, actor: process.env.USER ?? 'cli', action: 'keys.rotate', detail: { kid } });
+        const keys = await loadGatewayKeys({ config: loaded.gateway.keys, configDir: loaded.configDir, dataDir: loaded.dataDir, storeKind: store.kind });
+        await rotateGatewayKey({ store, keys, kid, actor: cliActor(), now: new Date() });
         print(`${kid} is active; every instance follows within seconds`);
       });
     });
@@ -33,17 +31,8 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
     .option('--force', 'retire even though open messages were signed with it')
     .action(async (kid: string, options: { force?: boolean }) => {
       await withStore(async (store) => {
-        const state = (await store.listKeyStates()).find((k) => k.kid === kid);
-        if (!state) throw new Error(`${kid} is not known to the store`);
-        if (state.state === 'active') throw new Error(`${kid} is the active ${state.purpose} key: rotate to another first`);
-        const open = await store.countOpenMessagesSignedWith(kid);
-        if (open > 0 && !options.force) {
-          throw new Error(`${open} undelivered or unacknowledged messages were signed with ${kid}; their receivers still need it (--force to retire anyway)`);
-        }
-        const now = new Date().toISOString();
-        await store.retireKey(kid, 'cli', now);
-        await store.appendAudit({ at: now, actor: process.env.USER ?? 'cli', action: 'keys.retire', detail: { kid, openMessages: open, forced: options.force === true } });
-        print(`${kid} retired${open > 0 ? ` (forced; ${open} open messages were signed with it)` : ''}`);
+        const { openMessages } = await retireGatewayKey({ store, kid, actor: cliActor(), now: new Date(), force: options.force === true });
+        print(`${kid} retired${openMessages > 0 ? ` (forced; ${openMessages} open messages were signed with it)` : ''}`);
       });
     });
 }

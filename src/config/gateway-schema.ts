@@ -164,6 +164,18 @@ export const gatewaySchema = z.strictObject({
   keys: gatewayKeysConfigSchema.optional(),
   /** Policy for destinations' keys: minimum modulus, trust anchors for `x5c` chains. */
   recipientKeys: recipientKeyPolicyConfigSchema.default({ minModulusBits: 4096, trustAnchors: [] }),
+  /**
+   * Prometheus metrics at `/metrics`. The portal port faces the internet, so they are served either on a
+   * separate admin address (`listen`, e.g. 127.0.0.1:9464) or on the main port behind a bearer `token`.
+   * Absent: no metrics endpoint.
+   */
+  metrics: z
+    .strictObject({
+      listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }).optional(),
+      token: secretRefSchema.optional(),
+    })
+    .refine((m) => m.listen !== undefined || m.token !== undefined, { message: 'set listen (a separate admin address) or token (bearer token on the main port)' })
+    .optional(),
   product: z.strictObject({
     name: z.string().default('Amtsbote'),
     vendor: z.string().default('Amtsbote contributors'),

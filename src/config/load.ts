@@ -81,13 +81,23 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 }
 
 function applyEnvironment(gateway: GatewayConfig, env: NodeJS.ProcessEnv, file: string): GatewayConfig {
-  const port = env.AMTSBOTE_PORT;
-  if (port === undefined || port === '') return gateway;
+  const port = envPort(env, 'AMTSBOTE_PORT', file, ['listen', 'port']);
+  const metricsPort = envPort(env, 'AMTSBOTE_METRICS_PORT', file, ['metrics', 'listen', 'port']);
+  let result = port === undefined ? gateway : { ...gateway, listen: { ...gateway.listen, port } };
+  if (metricsPort !== undefined) {
+    result = { ...result, metrics: { ...result.metrics, listen: { host: result.metrics?.listen?.host ?? '127.0.0.1', port: metricsPort } } };
+  }
+  return result;
+}
+
+function envPort(env: NodeJS.ProcessEnv, name: string, file: string, path: (string | number)[]): number | undefined {
+  const port = env[name];
+  if (port === undefined || port === '') return undefined;
   const value = Number(port);
   if (!Number.isInteger(value) || value < 0 || value > 65_535) {
-    throw configError(`${file} (AMTSBOTE_PORT)`, ['listen', 'port'], `AMTSBOTE_PORT "${port}" is not a port number`);
+    throw configError(`${file} (${name})`, path, `${name} "${port}" is not a port number`);
   }
-  return { ...gateway, listen: { ...gateway.listen, port: value } };
+  return value;
 }
 
 function loadServices(dir: string, hash: ReturnType<typeof createHash>): Map<string, LoadedService> {

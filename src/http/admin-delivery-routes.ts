@@ -81,25 +81,13 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
     res.json(result);
   });
 
-  router.get('/destinations', (_req, res) => {
-    const states = deps.worker?.breakers.states() ?? {};
-    res.json({
-      destinations: deps.routing.current().routing.destinations.map((d) => ({
-        id: d.id,
-        name: d.name,
-        enabled: d.enabled,
-        adapter: d.adapter.kind,
-        sealing: d.sealing,
-        standard: d.standard,
-        breaker: states[d.id] ?? 'closed',
-      })),
-    });
-  });
-
   router.get('/audit', async (req, res) => {
     const limit = Math.min(Number(req.query.limit ?? 100) || 100, 500);
     const before = req.query.before === undefined ? undefined : Number(req.query.before);
-    res.json({ entries: await deps.store.listAudit(limit, Number.isInteger(before) ? before : undefined) });
+    const admin = currentAdmin(res);
+    const entries = await deps.store.listAudit(limit, Number.isInteger(before) ? before : undefined);
+    // The log spans every region: an admin limited to some sees only what they did themselves.
+    res.json({ entries: admin.regions ? entries.filter((e) => e.actor === admin.id) : entries });
   });
 
   return router;

@@ -36,6 +36,8 @@ export function adminPortalRoutes(deps: { store: Store; clock: () => Date; overl
       throw new AmtsboteError('forbidden', 'A portal may only be given regions within yours.', [{ pointer: '/regions', detail: `outside ${admin.regions.join(', ')}` }]);
     }
     const result = await addPortal(deps.store, parsed.data, deps.clock());
+    // the token is shown once to the caller and never written anywhere else, the audit log included
+    await deps.store.appendAudit({ at: deps.clock().toISOString(), actor: admin.id, action: 'portals.add', detail: { portalId: parsed.data.id, services: parsed.data.services, regions: parsed.data.regions } });
     res.status(201).json(result);
   });
 
@@ -45,7 +47,9 @@ export function adminPortalRoutes(deps: { store: Store; clock: () => Date; overl
     if (!portal || (admin.regions && !portal.regions.every((r) => ruleWithin(r, admin.regions ?? [])))) {
       throw new AmtsboteError('not-found', 'No such portal.');
     }
-    res.json(await rotatePortalToken(deps.store, portal.id, deps.clock(), deps.overlapHours));
+    const rotated = await rotatePortalToken(deps.store, portal.id, deps.clock(), deps.overlapHours);
+    await deps.store.appendAudit({ at: deps.clock().toISOString(), actor: admin.id, action: 'portals.rotate-token', detail: { portalId: portal.id, previousValidUntil: rotated.previousValidUntil } });
+    res.json(rotated);
   });
 
   return router;

@@ -5,7 +5,7 @@ import type { Routing } from '../config/routing-schema.js';
 import { AmtsboteError, type FieldError } from '../errors.js';
 import type { DataValidator } from '../intake/data-validator.js';
 import { zodFieldErrors } from '../intake/zod-errors.js';
-import { diffRouting } from '../routing/diff.js';
+import { diffRouting, ruleIdentity, type RoutingDiff } from '../routing/diff.js';
 import { changesOutsideScope } from '../routing/region-scope.js';
 import { resolveRoute } from '../routing/resolve.js';
 import type { RoutingState } from '../routing/routing-state.js';
@@ -28,6 +28,7 @@ export interface AdminRoutingDeps {
 
 const noteSchema = z.string().trim().min(3, 'a change note is required (why this change)').max(500);
 const putSchema = z.strictObject({ note: noteSchema, document: z.unknown() });
+const validateSchema = z.strictObject({ document: z.unknown() });
 const rollbackSchema = z.strictObject({ note: noteSchema });
 const dryRunSchema = z.union([
   z.strictObject({ serviceKey: serviceKeySchema, regionKey: regionKeySchema, at: instantSchema.optional(), document: z.unknown().optional() }),
@@ -35,6 +36,16 @@ const dryRunSchema = z.union([
 ]);
 
 const etag = (version: number) => `"${version}"`;
+
+/** What the audit log keeps of a change: ids and rule identities, the full documents are in the version history. */
+const diffSummary = (diff: RoutingDiff) => ({
+  destinations: diff.destinations,
+  rules: {
+    added: diff.rules.added.map(ruleIdentity),
+    removed: diff.rules.removed.map(ruleIdentity),
+    changed: diff.rules.changed.map((c) => ruleIdentity(c.after)),
+  },
+});
 
 /** Routing under /admin/v1/routing: read, replace with optimistic concurrency, history, rollback, dry run. */
 export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
@@ -76,8 +87,10 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     const version = await deps.store.appendRoutingVersion(expected, { document: next, author: admin.id, note, createdAt: deps.clock().toISOString() });
     if (version === undefined) throw new AmtsboteError('precondition-failed', 'Routing changed while you saved. Reload and apply your change again.');
     await deps.routing.refresh();
+    const diff = diffRouting(before.routing, next);
+    await deps.store.appendAudit({ at: deps.clock().toISOString(), actor: admin.id, action: 'routing.change', detail: { version, note, diff: diffSummary(diff) } });
     res.status(200).setHeader('ETag', etag(version));
-    res.json({ version, diff: diffRouting(before.routing, next) });
+    res.json({ version, diff });
   };
 
   router.get('/routing', (_req, res) => {
@@ -93,6 +106,18 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     const next = checkDocument(body.document, '/document');
     await checkKeys(next);
     await save(res, expected, next, body.note);
+  });
+
+  /** Checks a proposed document without saving it: field errors with pointers, and the diff against the current version. */
+  router.post('/routing/validate', (req: Request, res: Response) => {
+    const body = parse(validateSchema, req.body);
+    const checked = validateRouting(body.document, knownServices);
+    if ('errors' in checked) {
+      res.json({ valid: false, errors: checked.errors.map((e) => ({ ...e, pointer: '/document' + e.pointer })) });
+      return;
+    }
+    const current = deps.routing.current();
+    res.json({ valid: true, errors: [], version: current.version, diff: diffRouting(current.routing, checked.routing) });
   });
 
   router.get('/routing/versions', async (_req, res) => {

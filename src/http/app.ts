@@ -13,6 +13,13 @@ import { mailboxRoutes } from './mailbox-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { adminPortalRoutes } from './admin-portal-routes.js';
 import { adminRoutingRoutes } from './admin-routing-routes.js';
+import { adminOverviewRoutes } from './admin-overview-routes.js';
+import { adminDestinationRoutes } from './admin-destination-routes.js';
+import { adminKeyRoutes } from './admin-key-routes.js';
+import { adminPage } from './admin-page.js';
+import { signInFailureAudit } from './sign-in-failures.js';
+import { metricsAuth, metricsHandler, observeIntake } from './metrics-routes.js';
+import type { Metrics } from '../observability/metrics.js';
 import { openApiDocument } from './openapi.js';
 import { portalDirectory } from './portal-auth.js';
 import { portalRoutes } from './portal-routes.js';
@@ -26,9 +33,12 @@ export interface AppDeps {
   reroute?: Reroute | undefined;
   logger: Logger;
   version: string;
+  metrics?: Metrics | undefined;
+  /** Serves /metrics on this app behind this bearer token (when metrics have no address of their own). */
+  metricsToken?: string | undefined;
 }
 
-export function createApp({ intake, routing, worker, reroute, logger, version }: AppDeps): express.Express {
+export function createApp({ intake, routing, worker, reroute, logger, version, metrics, metricsToken }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -61,6 +71,9 @@ export function createApp({ intake, routing, worker, reroute, logger, version }:
   app.get('/v1/openapi.json', (_req, res) => {
     res.type('application/json').send(openapi);
   });
+  if (metrics && metricsToken) app.get('/metrics', metricsAuth(metricsToken), metricsHandler(metrics));
+  if (metrics) app.post('/v1/submissions', observeIntake(metrics));
+
   // Clients that failed to sign in too often are refused before any token is looked at.
   const limits = rateLimits({ store: intake.store, limits: intake.config.gateway.limits, hash: intake.hash, now: Date.now });
   app.use(limits.refuseBlockedClients);
@@ -73,12 +86,16 @@ export function createApp({ intake, routing, worker, reroute, logger, version }:
   app.use('/v1', portalRoutes(intake, portalDirectory(intake.store), limits));
 
   const admin = express.Router();
-  admin.use(adminAuth(intake.config.gateway.admins));
+  admin.use(adminAuth(intake.config.gateway.admins, signInFailureAudit(intake.store, intake.clock, logger)));
   admin.use(express.json({ limit: '2mb', strict: true }));
   admin.use(adminRoutingRoutes({ ...intake, routing }));
   admin.use(adminDeliveryRoutes({ store: intake.store, routing, worker, clock: intake.clock, reroute }));
   admin.use(adminPortalRoutes({ store: intake.store, clock: intake.clock, overlapHours: intake.config.gateway.tokenRotationOverlapHours }));
+  admin.use(adminOverviewRoutes({ store: intake.store, routing, worker, clock: intake.clock }));
+  admin.use(adminDestinationRoutes({ store: intake.store, routing, worker, resolver: intake.sealing.resolver, clock: intake.clock }));
+  admin.use(adminKeyRoutes({ store: intake.store, sealing: intake.sealing, clock: intake.clock }));
   app.use('/admin/v1', admin);
+  app.use('/admin', adminPage());
 
   app.use((req, _res, next) => {
     next(new AmtsboteError('not-found', `Nothing at ${req.method} ${req.path.slice(0, 200)}.`));
@@ -109,7 +126,8 @@ export function createApp({ intake, routing, worker, reroute, logger, version }:
   async function failedSignIn(req: Request, error: AmtsboteError): Promise<AmtsboteError> {
     try {
       const outcome = await limits.signInFailed(req);
-      if (outcome.audit) {
+      // the admin API audits its own failed sign-ins (sign-in-failures.ts)
+      if (outcome.audit && surfaceOf(req.path) !== 'admin') {
         await intake.store.appendAudit({ at: intake.clock().toISOString(), actor: 'anonymous', action: 'sign-in.failed', detail: { surface: surfaceOf(req.path), client: outcome.client } });
       }
       return outcome.limited ?? error;

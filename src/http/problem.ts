@@ -18,6 +18,8 @@ export function problemDocument(error: AmtsboteError, instance?: string) {
 
 export function sendProblem(res: Response, error: AmtsboteError, instance?: string): void {
   const body = problemDocument(error, instance);
+  // A stable, bounded code for the metrics (amtsbote_intake_requests_total's `problem` label).
+  res.locals.problemCode = error.code;
   // The rest of an oversized upload is not worth reading: close the connection after answering.
   if (error.code === 'payload-too-large') res.setHeader('Connection', 'close');
   if (typeof error.extensions.retryAfter === 'number') res.setHeader('Retry-After', String(error.extensions.retryAfter));

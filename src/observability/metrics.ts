@@ -1,14 +1,36 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BreakerState } from '../delivery/circuit-breakers.js';
+import type { DestinationStats } from '../store/types.js';
 
 const breakerValue: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
+/** A destination key's end of validity (its `x5c` certificate), for the expiry gauge. */
+export interface KeyExpiry {
+  destination: string;
+  purpose: 'encryption' | 'receipt';
+  notAfter: string;
+}
+
 /**
  * The gateway's metrics (prom-client), prefixed `amtsbote_`. Labels are bounded sets only — destination
- * ids and outcomes from configuration — never submission ids or anything a portal sends.
+ * ids and outcomes from configuration, problem codes from errors.ts — never submission ids or anything a
+ * portal sends.
  */
-export function createMetrics() {
+export function createMetrics(now: () => Date = () => new Date()) {
   const registry = new Registry();
+  const intakeRequests = new Counter({
+    name: 'amtsbote_intake_requests_total',
+    help: 'Submissions received (POST /v1/submissions) by outcome and problem type (none when accepted)',
+    labelNames: ['outcome', 'problem'] as const,
+    registers: [registry],
+  });
+  const intakeDuration = new Histogram({
+    name: 'amtsbote_intake_duration_seconds',
+    help: 'Time from request to answer of POST /v1/submissions, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
   const deliveryAttempts = new Counter({
     name: 'amtsbote_delivery_attempts_total',
     help: 'Delivery attempts by destination and outcome',
@@ -33,8 +55,56 @@ export function createMetrics() {
       for (const [destination, state] of Object.entries(breakerStates())) this.set({ destination }, breakerValue[state]);
     },
   });
+
+  // The queue gauges come from one store query per scrape, shared by the three of them.
+  let readStats: (() => Promise<DestinationStats[]>) | undefined;
+  let scrape: { at: number; stats: Promise<DestinationStats[]> } | undefined;
+  const stats = (): Promise<DestinationStats[]> => {
+    if (!readStats) return Promise.resolve([]);
+    const at = Date.now();
+    if (!scrape || at - scrape.at > 1000) scrape = { at, stats: readStats() };
+    return scrape.stats;
+  };
+  const queueGauge = (name: string, help: string, value: (s: DestinationStats) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['destination'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await stats();
+        this.reset();
+        for (const row of rows) {
+          const v = value(row);
+          if (v !== undefined) this.set({ destination: row.destinationId }, v);
+        }
+      },
+    });
+  queueGauge('amtsbote_delivery_queue_depth', 'Messages waiting for delivery (pending) per destination', (s) => s.waiting);
+  queueGauge('amtsbote_delivery_oldest_pending_age_seconds', 'Age of the oldest message waiting for delivery per destination', (s) =>
+    s.oldestWaitingSince === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(s.oldestWaitingSince)) / 1000),
+  );
+  queueGauge('amtsbote_dead_letters', 'Dead-lettered messages per destination', (s) => s.deadLetters);
+
+  let keyExpiries: () => Promise<KeyExpiry[]> = () => Promise.resolve([]);
+  new Gauge({
+    name: 'amtsbote_destination_key_expiry_timestamp_seconds',
+    help: "End of validity (Unix time) of a destination key's x5c certificate, by destination and purpose",
+    labelNames: ['destination', 'purpose'] as const,
+    registers: [registry],
+    async collect() {
+      const expiries = await keyExpiries();
+      this.reset();
+      for (const e of expiries) this.set({ destination: e.destination, purpose: e.purpose }, Math.floor(Date.parse(e.notAfter) / 1000));
+    },
+  });
+
   return {
     registry,
+    recordIntake(outcome: 'accepted' | 'rejected' | 'failed', problem: string, durationMs: number) {
+      intakeRequests.inc({ outcome, problem });
+      intakeDuration.observe({ outcome }, durationMs / 1000);
+    },
     recordAttempt(destination: string, outcome: string, durationMs: number) {
       deliveryAttempts.inc({ destination, outcome });
       deliveryDuration.observe({ destination }, durationMs / 1000);
@@ -42,6 +112,13 @@ export function createMetrics() {
     /** Where breaker states come from (the delivery worker), read at each scrape. */
     watchBreakers(states: () => Record<string, BreakerState>) {
       breakerStates = states;
+    },
+    /** Where queue depth, oldest pending age and dead letters come from (the store), read at each scrape. */
+    watchQueues(read: () => Promise<DestinationStats[]>) {
+      readStats = read;
+    },
+    watchKeyExpiry(read: () => Promise<KeyExpiry[]>) {
+      keyExpiries = read;
     },
   };
 }

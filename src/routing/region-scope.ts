@@ -37,3 +37,12 @@ export function changesOutsideScope(before: Routing, after: Routing, scopes: rea
   }
   return errors;
 }
+
+/**
+ * Destinations that serve an admin's regions: used by a rule within them, or by a broader rule (a
+ * state-wide one) that covers them.
+ */
+export function destinationsInScope(routing: Routing, scopes: readonly string[]): Set<string> {
+  const overlaps = (region: string) => scopes.some((scope) => region.startsWith(scope) || scope.startsWith(region));
+  return new Set(routing.rules.filter((r) => overlaps(r.region)).flatMap((r) => [...r.destinations, ...(r.deferred?.destinations ?? [])]));
+}

@@ -30,6 +30,7 @@ import { moveDelivery, replayDeliveries } from './sql/replay-deliveries.js';
 import { getSealedMessage, replaceSealedMessage } from './sql/sealed-messages.js';
 import { getEscrowCopy } from './sql/escrow.js';
 import { applyReceipt, releaseDeferred } from './sql/apply-receipt.js';
+import { countSubmissionsByStatus, destinationStats } from './sql/stats.js';
 import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, retireKey } from './sql/key-states.js';
 
 /** Binds the dialect-neutral operations of store/sql/ to one kysely instance. */
@@ -77,6 +78,8 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     moveDelivery: (id, destinationId, now) => moveDelivery(db, id, destinationId, now),
     appendAudit: (entry) => appendAudit(db, entry),
     listAudit: (limit, before) => listAudit(db, limit, before),
+    destinationStats: (regions) => destinationStats(db, regions),
+    countSubmissionsByStatus: (since, regions) => countSubmissionsByStatus(db, since, regions),
     getEscrowCopy: (id) => getEscrowCopy(db, id),
     applyReceipt: (input) => applyReceipt(db, input),
     releaseDeferred: (input) => releaseDeferred(db, input),

@@ -13,6 +13,7 @@ import type {
   DeliveryFilter,
   DeliveryTransition,
   DeliveryView,
+  DestinationStats,
   EscrowCopy,
   KeyState,
   ReceiptInput,
@@ -76,6 +77,9 @@ export interface Store {
   replayDeliveries(ids: readonly string[], now: string, reason: string): Promise<string[]>;
   moveDelivery(id: string, destinationId: string, now: string): Promise<void>;
   appendAudit(entry: AuditEntry): Promise<void>;
+  /** Waiting messages and dead letters per destination, within the given regions (store/sql/stats.ts). */
+  destinationStats(regions?: readonly string[]): Promise<DestinationStats[]>;
+  countSubmissionsByStatus(since: string, regions?: readonly string[]): Promise<Record<string, number>>;
   getEscrowCopy(submissionId: string): Promise<EscrowCopy | undefined>;
   applyReceipt(input: ReceiptInput): Promise<ReceiptOutcome>;
   releaseDeferred(input: { deliveryId: string; body: string; contentType: string; signingKid: string; authenticationTags: unknown; at: string }): Promise<boolean>;

@@ -201,6 +201,14 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+/** What waits for a destination, for the overview and the metrics. */
+export interface DestinationStats {
+  destinationId: string;
+  waiting: number;
+  oldestWaitingSince?: string | undefined;
+  deadLetters: number;
+}
+
 export interface KeyState {
   kid: string;
   purpose: 'signing' | 'escrow';

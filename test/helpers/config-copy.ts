@@ -18,7 +18,7 @@ export interface ConfigCopyOptions {
   /** `limits:` settings of gateway.yaml to set (merged over what the file has). */
   limits?: Record<string, number>;
   /** Gateway key files (absolute paths) for `keys:`, so that a start need not create development keys. */
-  keys?: { signing: string; escrow: string };
+  keys?: { signing: string | string[]; escrow: string | string[] };
 }
 
 export interface ConfigCopy {
@@ -50,7 +50,10 @@ export function copyConfig(options: ConfigCopyOptions = {}): ConfigCopy {
   for (const [key, value] of Object.entries(options.delivery ?? {})) gateway.setIn(['delivery', key], value);
   for (const [key, value] of Object.entries(options.limits ?? {})) gateway.setIn(['limits', key], value);
   for (const [key, value] of Object.entries(options.settings ?? {})) gateway.set(key, value);
-  if (options.keys) gateway.set('keys', { signing: [{ file: options.keys.signing }], escrow: [{ file: options.keys.escrow }] });
+  if (options.keys) {
+    const files = (f: string | string[]) => [f].flat().map((file) => ({ file }));
+    gateway.set('keys', { signing: files(options.keys.signing), escrow: files(options.keys.escrow) });
+  }
   writeFileSync(gatewayFile, gateway.toString());
 
   const routingName = gateway.get('routing');

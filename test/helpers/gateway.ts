@@ -26,7 +26,7 @@ export async function startTestGateway(options: GatewayOptions & { dataDir?: str
   const gateway = await startGateway({
     configFile: join(projectRoot, 'config/gateway.yaml'),
     ...options,
-    env: { AMTSBOTE_DATA_DIR: dataDir, AMTSBOTE_PORT: '0', ...options.env },
+    env: { AMTSBOTE_DATA_DIR: dataDir, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', ...options.env },
     logger: options.logger ?? createLogger({ level: 'debug', destination }),
   });
   return {

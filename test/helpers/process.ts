@@ -21,7 +21,7 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   requireBuild();
   const child = spawn(process.execPath, [cliPath, 'serve'], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

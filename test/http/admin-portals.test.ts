@@ -58,4 +58,14 @@ describe('admin portals API', () => {
     expect((await adminCall(gw.url, 'POST', '/portals/amt24/rotate-token', adminTokens.leipzigEditor)).status).toBe(404);
     expect((await adminCall(gw.url, 'POST', '/portals/amt24/rotate-token', adminTokens.viewer)).status).toBe(403);
   });
+
+  it('records adding portals and rotating tokens in the audit log, without the tokens', async () => {
+    const entries = (await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer)).body.entries as { action: string; actor: string; detail: Record<string, unknown> }[];
+    const portalEntries = entries.filter((e) => e.action.startsWith('portals.'));
+    expect(portalEntries.map((e) => [e.action, e.actor, e.detail.portalId])).toEqual([
+      ['portals.rotate-token', 'leipzig-redaktion', 'leipzig-portal'],
+      ['portals.add', 'leipzig-redaktion', 'stadtportal-leipzig'],
+    ]);
+    expect(JSON.stringify(portalEntries)).not.toMatch(/abt_|sha256:/);
+  });
 });

@@ -29,7 +29,7 @@ describe('rate limits', () => {
 
   it('limits failed sign-ins per client, then refuses even a valid token from it; failures are audited without the token', async () => {
     const marker = 'wrong-token-MARKER-5f3a';
-    for (let i = 0; i < 3; i++) expect((await adminCall(gw.url, 'GET', '/audit', `${marker}-${i}`)).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await getJson(gw.url, '/v1/submissions', `${marker}-${i}`)).status).toBe(401);
     const limited = await adminCall(gw.url, 'GET', '/audit', `${marker}-x`);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -40,7 +40,7 @@ describe('rate limits', () => {
     const audit = await gw.store.listAudit(50);
     const failures = audit.filter((a) => a.action === 'sign-in.failed');
     expect(failures).toHaveLength(3);
-    expect(failures[0]?.detail).toMatchObject({ surface: 'admin', client: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) as unknown });
+    expect(failures[0]?.detail).toMatchObject({ surface: 'portal', client: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) as unknown });
     expect(JSON.stringify(audit)).not.toContain(marker);
     expect(JSON.stringify(audit)).not.toContain('127.0.0.1');
     expect(gw.logs()).not.toContain(marker);

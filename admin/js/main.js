@@ -1,0 +1,126 @@
+import { api, ProblemError, session } from './api.js';
+import { announce, field, h, replaceChildren } from './dom.js';
+import { loadLanguage, preferredLanguage, t } from './i18n.js';
+import { renderOverview } from './pages/overview.js';
+import { renderRouting } from './pages/routing.js';
+import { renderDeliveries } from './pages/deliveries.js';
+import { renderDestinations } from './pages/destinations.js';
+import { renderKeys } from './pages/keys.js';
+import { renderAudit } from './pages/audit.js';
+
+const pages = [
+  { path: 'overview', title: 'nav.overview', render: renderOverview },
+  { path: 'routing', title: 'nav.routing', render: renderRouting },
+  { path: 'deliveries', title: 'nav.deliveries', render: renderDeliveries },
+  { path: 'destinations', title: 'nav.destinations', render: renderDestinations },
+  { path: 'keys', title: 'nav.keys', render: renderKeys },
+  { path: 'audit', title: 'nav.audit', render: renderAudit },
+];
+
+const main = document.getElementById('main');
+let me;
+
+function currentPage() {
+  const path = location.hash.replace(/^#\/?/, '');
+  return pages.find((p) => p.path === path) ?? pages[0];
+}
+
+function renderChrome() {
+  document.getElementById('skip-link').textContent = t('skip');
+  document.getElementById('language-label').textContent = t('language');
+  const nav = document.getElementById('nav');
+  nav.setAttribute('aria-label', t('nav.label'));
+  nav.hidden = !me;
+  const page = currentPage();
+  replaceChildren(
+    nav,
+    h('ul', {}, pages.map((p) => h('li', {}, h('a', { href: `#/${p.path}`, 'aria-current': p === page ? 'page' : false }, t(p.title))))),
+  );
+  const signOut = document.getElementById('sign-out');
+  signOut.textContent = t('signOut');
+  signOut.hidden = !me;
+  document.getElementById('signed-in-as').textContent = me ? t('signedInAs', { name: me.name, role: t(`role.${me.role}`) }) : '';
+}
+
+/** Renders the page the hash names and moves focus to its heading, as a page load would. */
+async function show({ focus } = { focus: true }) {
+  renderChrome();
+  if (!me) {
+    renderSignIn();
+    return;
+  }
+  const page = currentPage();
+  document.title = `${t(page.title)} – Amtsbote`;
+  replaceChildren(main, h('h1', { tabindex: '-1' }, t(page.title)), h('p', {}, t('loading')));
+  try {
+    await page.render(main, { me, title: t(page.title) });
+  } catch (error) {
+    if (error instanceof ProblemError && error.status === 401) {
+      signOut();
+      return;
+    }
+    replaceChildren(main, h('h1', { tabindex: '-1' }, t(page.title)), h('p', { class: 'error', role: 'alert' }, error.message));
+  }
+  if (focus) main.querySelector('h1')?.focus();
+}
+
+function renderSignIn() {
+  document.title = `${t('signIn.title')} – Amtsbote`;
+  const token = h('input', { type: 'password', id: 'token', name: 'token', autocomplete: 'off', required: true });
+  const error = h('p', { id: 'sign-in-error', class: 'error', role: 'alert' });
+  const form = h(
+    'form',
+    {
+      class: 'sign-in',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        session.signIn(token.value.trim());
+        try {
+          me = (await api('GET', '/me')).data;
+          announce(t('signIn.done', { name: me.name }));
+          if (!location.hash) location.hash = '#/overview';
+          await show();
+        } catch (e) {
+          session.signOut();
+          error.textContent = e instanceof ProblemError && e.status === 401 ? t('signIn.failed') : e.message;
+          token.setAttribute('aria-invalid', 'true');
+          token.setAttribute('aria-describedby', 'token-hint sign-in-error');
+          token.focus();
+        }
+      },
+    },
+    field(t('signIn.token'), token, t('signIn.hint')),
+    error,
+    h('button', { type: 'submit', class: 'primary' }, t('signIn.submit')),
+  );
+  replaceChildren(main, h('h1', { tabindex: '-1' }, t('signIn.title')), form);
+}
+
+function signOut() {
+  session.signOut();
+  me = undefined;
+  announce(t('signedOut'));
+  void show();
+}
+
+async function start() {
+  await loadLanguage(preferredLanguage());
+  const select = document.getElementById('language');
+  select.value = preferredLanguage();
+  select.addEventListener('change', async () => {
+    await loadLanguage(select.value);
+    await show({ focus: false });
+  });
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  window.addEventListener('hashchange', () => void show());
+  if (session.token()) {
+    try {
+      me = (await api('GET', '/me')).data;
+    } catch {
+      session.signOut();
+    }
+  }
+  await show({ focus: false });
+}
+
+void start();

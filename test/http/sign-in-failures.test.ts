@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInFailureAudit } from '../../src/http/sign-in-failures.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
+import { eventually } from '../helpers/outbox.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'amtsbote-sign-in-'));
+let store: Store;
+beforeAll(async () => {
+  store = openSqliteStore(join(dir, 'amtsbote.sqlite'));
+  await store.migrate();
+});
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('signInFailureAudit', () => {
+  it('records at most 30 failed sign-ins a minute and counts the rest in the next entry', async () => {
+    let now = new Date('2026-11-25T10:00:00.000Z');
+    const record = signInFailureAudit(store, () => now, createLogger({ level: 'silent' }));
+    for (let i = 0; i < 45; i++) record('unknown-token', '/overview');
+    const failures = async () => (await store.listAudit(100)).filter((e) => e.action === 'admin.sign-in-failed');
+    await eventually(failures, (entries) => entries.length === 30);
+    now = new Date('2026-11-25T10:01:00.000Z');
+    record('missing-token', '/keys');
+    const [latest] = await eventually(failures, (entries) => entries.length === 31);
+    expect(latest).toMatchObject({ actor: 'unknown', detail: { reason: 'missing-token', path: '/keys', notRecordedBefore: 15 } });
+  });
+});
