@@ -150,7 +150,7 @@ export const gatewaySchema = z.strictObject({
     maxBodyBytes: z.number().int().min(1024).default(25 * MiB),
     maxJsonDepth: z.number().int().min(4).max(256).default(32),
     /** The longest string (or object key) anywhere in a JSON body; attachments in JSON are base64 strings. */
-    maxStringLength: z.number().int().min(256).default(25 * MiB),
+    maxStringLength: z.number().int().min(256).default(1_000_000),
     /** Attachments per submission, before any service's own, smaller limit. */
     maxAttachments: z.number().int().min(0).max(1000).default(100),
     idempotencyHours: z.number().min(1).max(24 * 30).default(24),
