@@ -18,6 +18,7 @@ import { version } from './version.js';
 import { AmtsboteError } from './errors.js';
 import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
 import { rerouteFromEscrow } from './intake/reroute-from-escrow.js';
+import { recordReceipt, type ReceiptContext } from './delivery/receive-receipt.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -84,6 +85,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     publicBaseUrl: config.gateway.publicBaseUrl ?? '',
   };
   const metrics = createMetrics();
+  const reroute = rerouteFromEscrow(intake);
+  // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API.
+  const receipts: ReceiptContext = { store, routing, sealing, reroute, clock, onReleased: () => worker?.kick() };
   const worker = config.gateway.delivery.enabled
     ? startDeliveryWorker({
         store,
@@ -91,7 +95,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
           metrics.recordAttempt(destination, outcome, ms);
         },
         routing: () => routing.current(),
-        adapterContext: { dataDir: config.dataDir, configDir: config.configDir, now: clock },
+        adapterContext: { dataDir: config.dataDir, configDir: config.configDir, now: clock, keys: resolver },
+        recordReceipt: (input) => recordReceipt(receipts, input),
+        onIgnoredReceipt: (destination, reason) => {
+          metrics.recordIgnoredReceipt(destination, reason);
+        },
         logger,
         clock,
         concurrency: config.gateway.delivery.concurrency,
@@ -109,7 +117,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     escrowDays: config.gateway.retention.escrowDays,
     intervalMs: config.gateway.retention.purgeIntervalMinutes * 60_000,
   });
-  const reroute = rerouteFromEscrow(intake);
   const app = createApp({ intake, routing, worker, reroute, logger, version });
   const server = app.listen(config.gateway.listen.port, config.gateway.listen.host);
   await new Promise<void>((resolveListen, reject) => {

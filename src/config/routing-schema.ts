@@ -105,6 +105,10 @@ export const routingSchema = z
     routing.destinations.forEach((d, i) => {
       if (ids.has(d.id)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'id'], message: `duplicate destination id "${d.id}"` });
       ids.add(d.id);
+      // A FIT-Connect delivery service takes only its own format, and its format means nothing elsewhere.
+      if ((d.sealing === 'fitconnect') !== (d.adapter.kind === 'fitconnect')) {
+        ctx.addIssue({ code: 'custom', path: ['destinations', i, 'sealing'], message: 'sealing "fitconnect" goes with adapter kind "fitconnect", and only with it' });
+      }
     });
     routing.rules.forEach((rule, i) => {
       rule.destinations.forEach((id, j) => {

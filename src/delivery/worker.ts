@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { adapters } from '../adapters/index.js';
 import { createCallbackAdapter } from '../adapters/callback.js';
-import type { Adapter, AdapterContext, Outcome } from '../adapters/types.js';
+import type { Adapter, AdapterContext, Outcome, PolledReceipt } from '../adapters/types.js';
+import { AmtsboteError } from '../errors.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryTransition } from '../store/types.js';
+import type { PollableDelivery } from '../store/sql/adapter-state.js';
 import { BrokenCircuitError, type CircuitBreakers, CountedFailure, circuitBreakers } from './circuit-breakers.js';
 import { decideRetry, defaultRetry } from './retry-policy.js';
 
@@ -28,6 +30,15 @@ export interface WorkerOptions {
   workerId?: string;
   /** Observes every recorded attempt (metrics). */
   onAttempt?: (destinationId: string, outcome: AttemptRecord['outcome'], durationMs: number) => void;
+  /** How often to look for destinations whose receipts are due to be fetched (each has its own interval). */
+  receiptPollTickMs?: number;
+  /**
+   * Records a receipt an adapter fetched (default: the store alone; the gateway also releases deferred
+   * deliveries, as for receipts posted to the events API). Throws an AmtsboteError when it does not fit.
+   */
+  recordReceipt?: (input: { deliveryId: string; destinationId: string; submissionId: string; set: string; receipt: PolledReceipt }) => Promise<unknown>;
+  /** Observes every fetched event that was ignored (metrics). */
+  onIgnoredReceipt?: (destinationId: string, reason: string) => void;
 }
 
 export interface DeliveryWorker {
@@ -51,6 +62,8 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   const pollMs = options.pollMs ?? 250;
   const leaseMs = options.leaseMs ?? 120_000;
   const wakeThreshold = Math.max(1, Math.floor(concurrency / 4));
+  /** Delivered messages polled per destination and round. */
+  const pollPage = 200;
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 60_000;
   const workerId = options.workerId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const breakers = circuitBreakers();
@@ -164,13 +177,21 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     const timeout = setTimeout(() => {
       abort.abort(new Error('attempt timeout'));
     }, attemptTimeoutMs);
+    // Progress saved mid-attempt is also what the outcome keeps when it brings no state of its own.
+    const saveProgress = async (state: unknown) => {
+      if (!(await store.saveAdapterState(claim.id, claim.fence, state))) {
+        abort.abort(new Error('lease lost'));
+        throw new Error('lease lost');
+      }
+      claim.adapterState = state;
+    };
     try {
       const adapter = callback?.adapter ?? adapterFor(destination);
       const outbound = { messageId: claim.id, submissionId: claim.submissionId, destinationId: claim.destinationId, serviceKey: claim.serviceKey, contentType: message.contentType, body: message.body };
       let outcome: Outcome;
       try {
         outcome = await breakers.forDestination(destination).execute(async () => {
-          const result = await adapter.deliver(outbound, claim.adapterState, abort.signal);
+          const result = await adapter.deliver(outbound, claim.adapterState, abort.signal, saveProgress);
           if (result.kind === 'retry') throw new CountedFailure(result);
           return result;
         });
@@ -240,13 +261,95 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   };
   const looping = loop();
 
+  const recordReceipt = options.recordReceipt ?? (async (input) => {
+    const outcome = await store.applyReceipt({ ...input, ...input.receipt, at: clock().toISOString() });
+    if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
+  });
+
+  /** One delivered message's receipt poll: ignored events reported, a receipt recorded, the position saved. */
+  const pollOne = async (delivery: PollableDelivery, destination: Destination, poll: NonNullable<Adapter['poll']>) => {
+    const ids = { messageId: delivery.id, destinationId: destination.id };
+    let result;
+    try {
+      result = await poll(delivery.adapterState, AbortSignal.timeout(attemptTimeoutMs));
+    } catch (error) {
+      logger.warn({ ...ids, errorClass: (error as Error).message.slice(0, 100) }, 'receipt poll failed');
+      return;
+    }
+    const ignored = async (reason: string, issuer?: string) => {
+      logger.warn({ ...ids, reason, issuer }, 'ignored an event that failed verification');
+      options.onIgnoredReceipt?.(destination.id, reason);
+      await store.appendAudit({ at: clock().toISOString(), actor: `worker:${workerId}`, action: 'receipt-ignored', detail: { ...ids, reason, ...(issuer ? { issuer } : {}) } });
+    };
+    for (const entry of result.invalid) await ignored(entry.reason, entry.issuer);
+    if (result.receipt) {
+      try {
+        await recordReceipt({ deliveryId: delivery.id, destinationId: destination.id, submissionId: delivery.submissionId, set: result.receipt.set, receipt: result.receipt });
+        logger.info({ ...ids, state: result.receipt.kind }, 'receipt fetched');
+      } catch (error) {
+        if (!(error instanceof AmtsboteError)) {
+          // The store failed: keep the read position, so the next poll finds the receipt again.
+          logger.error({ ...ids, errorClass: (error as Error).name }, 'recording a fetched receipt failed');
+          return;
+        }
+        const reason = error.extensions.reason;
+        await ignored(typeof reason === 'string' ? reason : error.code);
+      }
+    }
+    if (result.state !== undefined) await store.savePolledState(delivery.id, result.state);
+  };
+
+  /**
+   * Receipts that must be fetched (adapters with `poll`): each such destination's delivered messages are
+   * polled every `pollIntervalMs`, a bounded number per round, one after the other.
+   */
+  const pollReceipts = async () => {
+    const lastRound = new Map<string, number>();
+    const cursors = new Map<string, string | undefined>();
+    while (running) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.receiptPollTickMs ?? 1000);
+        wakePoller = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      for (const destination of options.routing().routing.destinations) {
+        if (stopped()) break;
+        if (!destination.enabled) continue;
+        const adapter = adapterFor(destination);
+        const poll = adapter.poll?.bind(adapter);
+        if (!poll) continue;
+        const now = clock().getTime();
+        if (now - (lastRound.get(destination.id) ?? 0) < (adapter.pollIntervalMs ?? 60_000)) continue;
+        lastRound.set(destination.id, now);
+        try {
+          // Keyset paging across rounds: a long backlog is worked through a page per round, none starved.
+          const due = await store.listPollable({ destinationIds: [destination.id], after: cursors.get(destination.id), limit: pollPage });
+          cursors.set(destination.id, due.length === pollPage ? due.at(-1)?.id : undefined);
+          for (const delivery of due) {
+            if (stopped()) break;
+            await pollOne(delivery, destination, poll);
+          }
+        } catch (error) {
+          logger.error({ destinationId: destination.id, errorClass: (error as Error).name }, 'receipt poll round failed');
+        }
+      }
+    }
+  };
+  let wakePoller: (() => void) | undefined;
+  /** Read through a function: `stop()` changes `running` while a round awaits, which flow analysis cannot see. */
+  const stopped = () => !running;
+  const polling = pollReceipts();
+
   return {
     kick: () => wake?.(),
     breakers,
     async stop(graceMs = 10_000) {
       running = false;
       wake?.();
-      await looping;
+      wakePoller?.();
+      await Promise.all([looping, polling]);
       const pending = [...inFlight.values()];
       const grace = setTimeout(() => {
         for (const p of pending) p.abort.abort(new Error('shutdown'));

@@ -1,0 +1,42 @@
+import { Agent } from 'undici';
+import type { Destination } from '../../config/routing-schema.js';
+import { readSecret } from '../../config/secret-ref.js';
+import { createKeyResolver } from '../../seal/index.js';
+import { type Adapter, type AdapterContext, retry } from '../types.js';
+import { submissionApi } from './client.js';
+import { deliverSubmission } from './deliver.js';
+import { eventKeys, pollEventLog } from './poll.js';
+import { tokenSource } from './token.js';
+
+export const kind = 'fitconnect';
+
+/**
+ * FIT-Connect sender: the message was sealed in FIT-Connect's format in the request; delivery creates the
+ * submission at the delivery service, uploads the attachments, submits metadata and data (deliver.ts),
+ * and the recipient's accept or reject is read from the case's event log (poll.ts).
+ */
+export function createFitConnectAdapter(destination: Destination, context: AdapterContext): Adapter {
+  const config = destination.adapter;
+  if (config.kind !== 'fitconnect') throw new Error('not a fitconnect destination');
+  const dispatcher = new Agent({ connect: { timeout: Math.min(config.timeoutMs, 10_000) }, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs });
+  const tokens = tokenSource({ tokenUrl: config.tokenUrl, clientId: config.clientId, secret: () => readSecret(config.clientSecret, context.configDir), dispatcher, now: context.now });
+  const api = submissionApi(config, tokens, dispatcher);
+  const keys = eventKeys(context.keys ?? createKeyResolver(), {
+    recipient: destination.receiptKey,
+    deliveryServiceJwksUrl: config.deliveryServiceJwksUrl ?? `${config.submissionApiUrl.replace(/\/+$/, '')}/.well-known/jwks.json`,
+  });
+  return {
+    async deliver(message, state, signal, saveProgress) {
+      try {
+        return await deliverSubmission({ config, api, body: message.body, state, signal, saveProgress: saveProgress ?? (() => Promise.resolve()), now: context.now });
+      } catch (error) {
+        // Network errors, timeouts and unreadable answers: the persisted progress lets the next attempt resume.
+        const name = (error as Error).name;
+        return retry(name === 'AbortError' ? 'timeout' : ((error as { code?: unknown }).code as string | undefined) ?? 'fitconnect-network-error');
+      }
+    },
+    poll: (state, signal) => pollEventLog({ api, state, destinationId: config.destinationId, keys, signal, now: context.now }),
+    pollIntervalMs: config.pollSeconds * 1000,
+    close: () => dispatcher.destroy(),
+  };
+}
