@@ -30,13 +30,19 @@ export function createFitConnectAdapter(destination: Destination, context: Adapt
       try {
         return await deliverSubmission({ config, api, body: message.body, state, signal, saveProgress: saveProgress ?? (() => Promise.resolve()), now: context.now });
       } catch (error) {
-        // Network errors, timeouts and unreadable answers: the persisted progress lets the next attempt resume.
-        const name = (error as Error).name;
-        return retry(name === 'AbortError' ? 'timeout' : ((error as { code?: unknown }).code as string | undefined) ?? 'fitconnect-network-error');
+        // Network errors, timeouts, unreadable answers, a lost lease: the persisted progress lets the next attempt resume.
+        return retry(attemptErrorReason(error));
       }
     },
     poll: (state, signal) => pollEventLog({ api, state, destinationId: config.destinationId, keys, signal, now: context.now }),
     pollIntervalMs: config.pollSeconds * 1000,
     close: () => dispatcher.destroy(),
   };
+}
+
+function attemptErrorReason(error: unknown): string {
+  if ((error as Error).name === 'AbortError') return 'timeout';
+  if (error instanceof SyntaxError) return 'fitconnect-unreadable-answer';
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'fitconnect-attempt-error';
 }
