@@ -10,7 +10,7 @@ import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
-import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { runCliAsync, spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { fixtureJwk } from '../seal/fixtures.js';
 
 /**
@@ -24,6 +24,7 @@ let config: ConfigCopy;
 let gateway: GatewayProcess;
 let portal: TestReceiver;
 const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-'));
+const env = () => ({ AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir, FITCONNECT_CLIENT_SECRET: sim.clientSecret });
 
 /** Adds the FIT-Connect destination to the copied routing and routes Leipzig's Gewerbeanmeldung to it. */
 function routeToSimulator(copy: ConfigCopy) {
@@ -61,7 +62,7 @@ beforeAll(async () => {
   portal = await startReceiver();
   config = copyConfig({ delivery: { pollMs: 50 } });
   routeToSimulator(config);
-  gateway = await spawnGateway({ AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir, FITCONNECT_CLIENT_SECRET: sim.clientSecret });
+  gateway = await spawnGateway(env());
 });
 afterAll(async () => {
   await gateway.stop();
@@ -106,6 +107,9 @@ describe('FIT-Connect destination, end to end', () => {
     const events = await getJson(gateway.url, `/v1/submissions/${submissionId}/events`);
     const receipt = (events.body.events as { data: { state?: string; receipt?: string } }[]).find((e) => e.data.state === 'accepted');
     expect(receipt?.data.receipt).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+    const verified = await runCliAsync(['events', 'verify', submissionId], env());
+    expect(verified.status, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain('chain intact, 1 receipt signature(s) valid');
 
     const secret = readFileSync(join(projectRoot, 'config/demo/amt24-callback.secret.DEVELOPMENT-ONLY'), 'utf8').trim();
     const statuses = () => portal.received.map((r) => (new Webhook(secret).verify(r.body, {

@@ -30,3 +30,8 @@ export const fitconnectAdapterConfigSchema = z.strictObject({
 });
 
 export type FitConnectAdapterConfig = z.infer<typeof fitconnectAdapterConfigSchema>;
+
+/** Where the delivery service publishes the keys of its own SETs. */
+export function deliveryServiceJwksUrl(config: FitConnectAdapterConfig): string {
+  return config.deliveryServiceJwksUrl ?? `${config.submissionApiUrl.replace(/\/+$/, '')}/.well-known/jwks.json`;
+}

@@ -4,6 +4,7 @@ import { readSecret } from '../../config/secret-ref.js';
 import { createKeyResolver } from '../../seal/index.js';
 import { type Adapter, type AdapterContext, retry } from '../types.js';
 import { submissionApi } from './client.js';
+import { deliveryServiceJwksUrl } from './config.js';
 import { deliverSubmission } from './deliver.js';
 import { eventKeys, pollEventLog } from './poll.js';
 import { tokenSource } from './token.js';
@@ -23,7 +24,7 @@ export function createFitConnectAdapter(destination: Destination, context: Adapt
   const api = submissionApi(config, tokens, dispatcher);
   const keys = eventKeys(context.keys ?? createKeyResolver(), {
     recipient: destination.receiptKey,
-    deliveryServiceJwksUrl: config.deliveryServiceJwksUrl ?? `${config.submissionApiUrl.replace(/\/+$/, '')}/.well-known/jwks.json`,
+    deliveryServiceJwksUrl: deliveryServiceJwksUrl(config),
   });
   return {
     async deliver(message, state, signal, saveProgress) {
