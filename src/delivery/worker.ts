@@ -292,8 +292,10 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
           logger.error({ ...ids, errorClass: (error as Error).name }, 'recording a fetched receipt failed');
           return;
         }
-        const reason = error.extensions.reason;
-        await ignored(typeof reason === 'string' ? reason : error.code);
+        const reason = typeof error.extensions.reason === 'string' ? error.extensions.reason : error.code;
+        // Another instance (or an earlier round) recorded it first: nothing is wrong.
+        if (reason === 'already-final' || reason === 'replayed') logger.debug({ ...ids, reason }, 'fetched receipt already recorded');
+        else await ignored(reason);
       }
     }
     if (result.state !== undefined) await store.savePolledState(delivery.id, result.state);
