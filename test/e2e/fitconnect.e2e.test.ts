@@ -133,6 +133,26 @@ describe('FIT-Connect destination, end to end', () => {
     expect((await until(() => statusOf(accepted.body.submissionId as string), (s) => s.status === 'delivered')).status).toBe('delivered');
   });
 
+  it('keeps the message pending when the token endpoint refuses the credentials, and never logs the secret', async () => {
+    const otherDataDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-token-'));
+    const wrongSecret = 'e2e-wrong-client-secret-4711';
+    const other = await spawnGateway({ ...env(), AMTSBOTE_DATA_DIR: otherDataDir, FITCONNECT_CLIENT_SECRET: wrongSecret });
+    try {
+      const before = sim.submissions.size;
+      const accepted = await postJson(other.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-TOKEN' });
+      expect(accepted.status).toBe(202);
+      const messageId = (accepted.body.destinations as { messageId: string }[])[0]!.messageId;
+      const waiting = await until(() => adminCall(other.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer), (r) => JSON.stringify(r.body).includes('fitconnect-token-refused'));
+      expect(JSON.stringify(waiting.body)).toContain('fitconnect-token-refused');
+      expect((await getJson(other.url, `/v1/submissions/${accepted.body.submissionId as string}`)).body.status).toBe('pending');
+      expect(sim.submissions.size).toBe(before);
+      expect(other.output()).not.toContain(wrongSecret);
+    } finally {
+      await other.stop();
+      rmSync(otherDataDir, { recursive: true, force: true });
+    }
+  });
+
   it('answers 422 problem+json at intake once the destination\'s published key is too short', async () => {
     sim.rotateEncryptionKey({ ...fixtureJwk('weak-2048'), key_ops: ['wrapKey'] });
     // The gateway serves requests from its key cache and refreshes it in the background (every second here).
