@@ -261,6 +261,11 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   };
   const looping = loop();
 
+  let wakePoller: (() => void) | undefined;
+  /** A poll only reads: on stop it is aborted at once rather than waited for. */
+  const stopPolling = new AbortController();
+  /** Read through a function: `stop()` changes `running` while a round awaits, which flow analysis cannot see. */
+  const stopped = () => !running;
   const recordReceipt = options.recordReceipt ?? (async (input) => {
     const outcome = await store.applyReceipt({ ...input, ...input.receipt, at: clock().toISOString() });
     if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
@@ -271,7 +276,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     const ids = { messageId: delivery.id, destinationId: destination.id };
     let result;
     try {
-      result = await poll(delivery.adapterState, AbortSignal.timeout(attemptTimeoutMs));
+      result = await poll(delivery.adapterState, AbortSignal.any([AbortSignal.timeout(attemptTimeoutMs), stopPolling.signal]));
     } catch (error) {
       logger.warn({ ...ids, errorClass: (error as Error).message.slice(0, 100) }, 'receipt poll failed');
       return;
@@ -339,9 +344,6 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       }
     }
   };
-  let wakePoller: (() => void) | undefined;
-  /** Read through a function: `stop()` changes `running` while a round awaits, which flow analysis cannot see. */
-  const stopped = () => !running;
   const polling = pollReceipts();
 
   return {
@@ -351,6 +353,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       running = false;
       wake?.();
       wakePoller?.();
+      stopPolling.abort(new Error('shutdown'));
       await Promise.all([looping, polling]);
       const pending = [...inFlight.values()];
       const grace = setTimeout(() => {

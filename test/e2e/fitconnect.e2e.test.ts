@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
@@ -23,8 +23,9 @@ let sim: FitConnectSimulator;
 let config: ConfigCopy;
 let gateway: GatewayProcess;
 let portal: TestReceiver;
-const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-'));
-const env = () => ({ AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir, FITCONNECT_CLIENT_SECRET: sim.clientSecret });
+/** Holds the gateway key copies and the data dir. */
+const workDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-'));
+const env = () => ({ AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: join(workDir, 'data'), FITCONNECT_CLIENT_SECRET: sim.clientSecret });
 
 /** Adds the FIT-Connect destination to the copied routing and routes Leipzig's Gewerbeanmeldung to it. */
 function routeToSimulator(copy: ConfigCopy) {
@@ -60,7 +61,14 @@ function routeToSimulator(copy: ConfigCopy) {
 beforeAll(async () => {
   sim = await startFitConnectSimulator();
   portal = await startReceiver();
-  config = copyConfig({ delivery: { pollMs: 50 } });
+  // The test fixtures' gateway keys (owner-only copies): no RSA-4096 generation per gateway start.
+  const keyFile = (name: string) => {
+    const file = join(workDir, `${name}.private-jwk.json`);
+    copyFileSync(join(projectRoot, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
+    chmodSync(file, 0o600);
+    return file;
+  };
+  config = copyConfig({ delivery: { pollMs: 50 }, keys: { signing: keyFile('gateway-signing-1'), escrow: keyFile('gateway-escrow-1') } });
   routeToSimulator(config);
   gateway = await spawnGateway(env());
 });
@@ -69,7 +77,7 @@ afterAll(async () => {
   await portal.close();
   await sim.close();
   config.remove();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(workDir, { recursive: true, force: true });
 });
 
 const statusOf = async (submissionId: string) => (await getJson(gateway.url, `/v1/submissions/${submissionId}`)).body as { status: string; destinations: { destinationId: string; status: string; messageId: string }[] };
