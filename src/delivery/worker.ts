@@ -9,8 +9,8 @@ import type { Logger } from '../observability/logger.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryTransition } from '../store/types.js';
-import type { PollableDelivery } from '../store/sql/adapter-state.js';
 import { BrokenCircuitError, type CircuitBreakers, CountedFailure, circuitBreakers } from './circuit-breakers.js';
+import { startReceiptPolling } from './poll-receipts.js';
 import { decideRetry, defaultRetry } from './retry-policy.js';
 
 export interface WorkerOptions {
@@ -30,7 +30,7 @@ export interface WorkerOptions {
   workerId?: string;
   /** Observes every recorded attempt (metrics). */
   onAttempt?: (destinationId: string, outcome: AttemptRecord['outcome'], durationMs: number) => void;
-  /** How often to look for destinations whose receipts are due to be fetched (each has its own interval). */
+  /** How often to look for destinations whose receipts are due to be fetched (poll-receipts.ts). */
   receiptPollTickMs?: number;
   /**
    * Records a receipt an adapter fetched (default: the store alone; the gateway also releases deferred
@@ -62,8 +62,6 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   const pollMs = options.pollMs ?? 250;
   const leaseMs = options.leaseMs ?? 120_000;
   const wakeThreshold = Math.max(1, Math.floor(concurrency / 4));
-  /** Delivered messages polled per destination and round. */
-  const pollPage = 200;
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 60_000;
   const workerId = options.workerId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const breakers = circuitBreakers();
@@ -261,90 +259,21 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   };
   const looping = loop();
 
-  let wakePoller: (() => void) | undefined;
-  /** A poll only reads: on stop it is aborted at once rather than waited for. */
-  const stopPolling = new AbortController();
-  /** Read through a function: `stop()` changes `running` while a round awaits, which flow analysis cannot see. */
-  const stopped = () => !running;
-  const recordReceipt = options.recordReceipt ?? (async (input) => {
-    const outcome = await store.applyReceipt({ ...input, ...input.receipt, at: clock().toISOString() });
-    if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
+  const polling = startReceiptPolling({
+    store,
+    routing: options.routing,
+    adapterFor,
+    logger,
+    clock,
+    actor: `worker:${workerId}`,
+    timeoutMs: attemptTimeoutMs,
+    tickMs: options.receiptPollTickMs ?? 1000,
+    recordReceipt: options.recordReceipt ?? (async (input) => {
+      const outcome = await store.applyReceipt({ ...input, ...input.receipt, at: clock().toISOString() });
+      if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
+    }),
+    onIgnoredReceipt: options.onIgnoredReceipt,
   });
-
-  /** One delivered message's receipt poll: ignored events reported, a receipt recorded, the position saved. */
-  const pollOne = async (delivery: PollableDelivery, destination: Destination, poll: NonNullable<Adapter['poll']>) => {
-    const ids = { messageId: delivery.id, destinationId: destination.id };
-    let result;
-    try {
-      result = await poll(delivery.adapterState, AbortSignal.any([AbortSignal.timeout(attemptTimeoutMs), stopPolling.signal]));
-    } catch (error) {
-      logger.warn({ ...ids, errorClass: (error as Error).message.slice(0, 100) }, 'receipt poll failed');
-      return;
-    }
-    const ignored = async (reason: string, issuer?: string) => {
-      logger.warn({ ...ids, reason, issuer }, 'ignored an event that failed verification');
-      options.onIgnoredReceipt?.(destination.id, reason);
-      await store.appendAudit({ at: clock().toISOString(), actor: `worker:${workerId}`, action: 'receipt-ignored', detail: { ...ids, reason, ...(issuer ? { issuer } : {}) } });
-    };
-    for (const entry of result.invalid) await ignored(entry.reason, entry.issuer);
-    if (result.receipt) {
-      try {
-        await recordReceipt({ deliveryId: delivery.id, destinationId: destination.id, submissionId: delivery.submissionId, set: result.receipt.set, receipt: result.receipt });
-        logger.info({ ...ids, state: result.receipt.kind }, 'receipt fetched');
-      } catch (error) {
-        if (!(error instanceof AmtsboteError)) {
-          // The store failed: keep the read position, so the next poll finds the receipt again.
-          logger.error({ ...ids, errorClass: (error as Error).name }, 'recording a fetched receipt failed');
-          return;
-        }
-        const reason = typeof error.extensions.reason === 'string' ? error.extensions.reason : error.code;
-        // Another instance (or an earlier round) recorded it first: nothing is wrong.
-        if (reason === 'already-final' || reason === 'replayed') logger.debug({ ...ids, reason }, 'fetched receipt already recorded');
-        else await ignored(reason);
-      }
-    }
-    if (result.state !== undefined) await store.savePolledState(delivery.id, result.state);
-  };
-
-  /**
-   * Receipts that must be fetched (adapters with `poll`): each such destination's delivered messages are
-   * polled every `pollIntervalMs`, a bounded number per round, one after the other.
-   */
-  const pollReceipts = async () => {
-    const lastRound = new Map<string, number>();
-    const cursors = new Map<string, string | undefined>();
-    while (running) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.receiptPollTickMs ?? 1000);
-        wakePoller = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      for (const destination of options.routing().routing.destinations) {
-        if (stopped()) break;
-        if (!destination.enabled) continue;
-        const adapter = adapterFor(destination);
-        const poll = adapter.poll?.bind(adapter);
-        if (!poll) continue;
-        const now = clock().getTime();
-        if (now - (lastRound.get(destination.id) ?? 0) < (adapter.pollIntervalMs ?? 60_000)) continue;
-        lastRound.set(destination.id, now);
-        try {
-          // Keyset paging across rounds: a long backlog is worked through a page per round, none starved.
-          const due = await store.listPollable({ destinationIds: [destination.id], after: cursors.get(destination.id), limit: pollPage });
-          cursors.set(destination.id, due.length === pollPage ? due.at(-1)?.id : undefined);
-          for (const delivery of due) {
-            if (stopped()) break;
-            await pollOne(delivery, destination, poll);
-          }
-        } catch (error) {
-          logger.error({ destinationId: destination.id, errorClass: (error as Error).name }, 'receipt poll round failed');
-        }
-      }
-    }
-  };
-  const polling = pollReceipts();
 
   return {
     kick: () => wake?.(),
@@ -352,9 +281,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     async stop(graceMs = 10_000) {
       running = false;
       wake?.();
-      wakePoller?.();
-      stopPolling.abort(new Error('shutdown'));
-      await Promise.all([looping, polling]);
+      await Promise.all([looping, polling.stop()]);
       const pending = [...inFlight.values()];
       const grace = setTimeout(() => {
         for (const p of pending) p.abort.abort(new Error('shutdown'));

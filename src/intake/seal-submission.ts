@@ -74,7 +74,7 @@ export async function sealSubmission(input: {
         throw error;
       }
       const content = produced ? { content: produced.xml, mediaType: 'application/xml' as const } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
-      if (destination.adapter.kind === 'fitconnect') return sealForFitConnect(deliveryId, destination.adapter, recipient, content);
+      if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') return sealForFitConnect(deliveryId, destination.adapter, recipient, content);
       const sealed = await sealMessage(
         {
           messageId: deliveryId,
