@@ -23,6 +23,7 @@ import { metricsHandler } from './http/metrics-routes.js';
 import { describeKeySource } from './seal/index.js';
 import type { Server } from 'node:http';
 import express from 'express';
+import { recordReceipt, type ReceiptContext } from './delivery/receive-receipt.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -104,6 +105,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     );
     return described.filter((e): e is typeof e & { notAfter: string } => e.notAfter !== undefined);
   });
+  const reroute = rerouteFromEscrow(intake);
+  // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API.
+  const receipts: ReceiptContext = { store, routing, sealing, reroute, clock, onReleased: () => worker?.kick() };
   const worker = config.gateway.delivery.enabled
     ? startDeliveryWorker({
         store,
@@ -111,7 +115,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
           metrics.recordAttempt(destination, outcome, ms);
         },
         routing: () => routing.current(),
-        adapterContext: { dataDir: config.dataDir, configDir: config.configDir, outbound: config.gateway.outbound, now: clock },
+        adapterContext: { dataDir: config.dataDir, configDir: config.configDir, outbound: config.gateway.outbound, now: clock, keys: resolver },
+        recordReceipt: (input) => recordReceipt(receipts, input),
+        onIgnoredReceipt: (destination, reason) => {
+          metrics.recordIgnoredReceipt(destination, reason);
+        },
         logger,
         clock,
         concurrency: config.gateway.delivery.concurrency,
@@ -128,7 +136,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     clock,
     retention: config.gateway.retention,
   });
-  const reroute = rerouteFromEscrow(intake);
   const metricsConfig = config.gateway.metrics;
   const metricsToken = metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
   const app = createApp({ intake, routing, worker, reroute, logger, version, metrics, metricsToken });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { amqpAdapterConfigSchema } from './amqp-config.js';
 import { fileAdapterConfigSchema } from './file-config.js';
+import { fitconnectAdapterConfigSchema } from './fitconnect/config.js';
 import { httpAdapterConfigSchema } from './http-config.js';
 import { mailboxAdapterConfigSchema } from './mailbox-config.js';
 
@@ -13,6 +14,7 @@ export const adapterConfigSchema = z.discriminatedUnion('kind', [
   mailboxAdapterConfigSchema,
   fileAdapterConfigSchema,
   amqpAdapterConfigSchema,
+  fitconnectAdapterConfigSchema,
 ]);
 
 export type AdapterConfig = z.infer<typeof adapterConfigSchema>;

@@ -1,6 +1,7 @@
 import type { AdapterKind } from './config.js';
 import { createAmqpAdapter } from './amqp.js';
 import { createFileAdapter } from './file.js';
+import { createFitConnectAdapter } from './fitconnect/index.js';
 import { createHttpAdapter } from './http.js';
 import { createMailboxAdapter } from './mailbox.js';
 import type { AdapterFactory } from './types.js';
@@ -11,4 +12,5 @@ export const adapters: Record<AdapterKind, AdapterFactory> = {
   mailbox: createMailboxAdapter,
   file: createFileAdapter,
   amqp: createAmqpAdapter,
+  fitconnect: createFitConnectAdapter,
 };

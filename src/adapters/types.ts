@@ -1,5 +1,7 @@
 import type { Destination } from '../config/routing-schema.js';
 import type { OutboundPolicy } from './guarded-agent.js';
+import type { KeyResolver } from '../seal/index.js';
+import type { ReceiptProblem } from '../seal/receipt/set-claims.js';
 
 /** What an adapter hands over: the sealed message, opaque to it, and what it may put into headers. */
 export interface OutboundMessage {
@@ -34,11 +36,43 @@ export interface AdapterContext {
   /** Which addresses outbound HTTP may connect to (gateway.yaml `outbound`). */
   outbound: OutboundPolicy;
   now: () => Date;
+  /** Recipients' keys under the gateway's policy (for adapters that verify what a transport reports). */
+  keys?: KeyResolver | undefined;
+}
+
+/**
+ * Persists an attempt's progress at once (fenced like the outcome): for steps that must never be repeated
+ * even if the process dies before the attempt ends, such as creating a FIT-Connect submission.
+ */
+export type SaveProgress = (state: unknown) => Promise<void>;
+
+/** A receipt an adapter fetched from its transport and verified (a signed event, kept verbatim). */
+export interface PolledReceipt {
+  kind: 'accepted' | 'rejected';
+  jti: string;
+  /** The SET as received: evidence in the submission's event log. */
+  set: string;
+  authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> } | undefined;
+  problems?: ReceiptProblem[] | undefined;
+}
+
+/** What one poll found: at most one final receipt, events that failed verification, and the new progress. */
+export interface PollResult {
+  state?: unknown;
+  receipt?: PolledReceipt | undefined;
+  /** Events that were ignored because they failed verification: reasons only, never key material. */
+  invalid: { reason: string; issuer?: string | undefined }[];
 }
 
 export interface Adapter {
   /** One attempt; `signal` aborts it when the attempt's time is up or the gateway stops. */
-  deliver(message: OutboundMessage, state: unknown, signal: AbortSignal): Promise<Outcome>;
+  deliver(message: OutboundMessage, state: unknown, signal: AbortSignal, saveProgress?: SaveProgress): Promise<Outcome>;
+  /**
+   * For transports whose receipts must be fetched (FIT-Connect's event log): called for deliveries in
+   * state `delivered` every `pollIntervalMs`, with the state the delivery persisted.
+   */
+  poll?(state: unknown, signal: AbortSignal): Promise<PollResult>;
+  pollIntervalMs?: number;
   /** Releases connections and other resources. */
   close?(): Promise<void>;
 }

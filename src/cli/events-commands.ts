@@ -1,6 +1,9 @@
 import type { CliContext } from './context.js';
 import { routingSchema } from '../config/routing-schema.js';
-import { peekReceipt, verifyReceipt } from '../seal/receipt/verify-set.js';
+import { peekReceipt, verifySet } from '../seal/receipt/verify-set.js';
+import type { Destination } from '../config/routing-schema.js';
+import type { KeySource } from '../seal/index.js';
+import { deliveryServiceJwksUrl } from '../adapters/fitconnect/config.js';
 import { recipientKeyResolver } from '../seal-setup.js';
 import { verifyChain } from '../store/verify-chain.js';
 
@@ -25,14 +28,24 @@ export function registerEventsCommands({ program, print, withStore }: CliContext
           const compact = e.data.receipt;
           if (typeof compact !== 'string') continue;
           const { iss, kid } = peekReceipt(compact);
-          const destination = routing.destinations.find((d) => d.id === iss);
-          if (!destination) throw new Error(`event ${e.seq}: receipt from ${iss}, which is no destination any more`);
-          const key = await resolver.receiptKey(destination.receiptKey, kid);
+          const destination = routing.destinations.find((d) => d.id === e.data.destinationId);
+          if (!destination) throw new Error(`event ${e.seq}: receipt for ${String(e.data.destinationId)}, which is no destination any more`);
+          const key = await resolver.receiptKey(receiptKeySource(destination, iss), kid);
           // The signature is what is checked here; its time window was checked when it arrived.
-          await verifyReceipt(compact, key.key, { now: new Date(e.at), maxAgeSeconds: 7 * 86_400, futureSkewSeconds: 300 });
+          await verifySet(compact, key.key, { now: new Date(e.at), maxAgeSeconds: 90 * 86_400, futureSkewSeconds: 300 });
           receipts++;
         }
         print(`event log of ${submissionId}: ${events.length} events, chain intact, ${receipts} receipt signature(s) valid`);
       });
     });
+}
+
+/**
+ * Who signed a receipt: the destination (its receipt key) — or, for a FIT-Connect destination, the
+ * delivery service itself when `iss` is not the destination's FIT-Connect id (its own reject).
+ */
+function receiptKeySource(destination: Destination, iss: string): KeySource {
+  const adapter = destination.adapter;
+  if (adapter.kind !== 'fitconnect' || iss === adapter.destinationId) return destination.receiptKey;
+  return { jwksUrl: deliveryServiceJwksUrl(adapter) };
 }

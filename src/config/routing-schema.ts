@@ -20,7 +20,8 @@ export const keySourceSchema = z.union([
   z.strictObject({
     jwksUrl: z.url({ protocol: /^https?$/ }),
     kid: z.string().min(1).optional(),
-    refreshSeconds: z.number().int().min(60).default(3600),
+    // Down to a second: a short interval is for tests and drills; a request never waits for a refresh anyway.
+    refreshSeconds: z.number().int().min(1).default(3600),
   }),
 ]);
 
@@ -105,6 +106,10 @@ export const routingSchema = z
     routing.destinations.forEach((d, i) => {
       if (ids.has(d.id)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'id'], message: `duplicate destination id "${d.id}"` });
       ids.add(d.id);
+      // A FIT-Connect delivery service takes only its own format, and its format means nothing elsewhere.
+      if ((d.sealing === 'fitconnect') !== (d.adapter.kind === 'fitconnect')) {
+        ctx.addIssue({ code: 'custom', path: ['destinations', i, 'sealing'], message: 'sealing "fitconnect" goes with adapter kind "fitconnect", and only with it' });
+      }
     });
     routing.rules.forEach((rule, i) => {
       rule.destinations.forEach((id, j) => {
@@ -112,6 +117,10 @@ export const routingSchema = z
       });
       rule.deferred?.destinations.forEach((id, j) => {
         if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'deferred', 'destinations', j], message: `unknown destination "${id}"` });
+        // A deferred message is sealed later from the escrow copy, which has no FIT-Connect sealing yet.
+        if (routing.destinations.find((d) => d.id === id)?.sealing === 'fitconnect') {
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'deferred', 'destinations', j], message: `"${id}" is a FIT-Connect destination, which cannot be deferred yet` });
+        }
       });
       // Two equally specific rules for the same service whose validity overlaps would leave the winner to chance.
       for (let k = 0; k < i; k++) {

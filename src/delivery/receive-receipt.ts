@@ -2,7 +2,7 @@ import { AmtsboteError } from '../errors.js';
 import type { Reroute } from './replay.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { SealingContext } from '../intake/sealing-context.js';
-import { peekReceipt, verifyReceipt } from '../seal/receipt/verify-set.js';
+import { peekReceipt, verifyReceipt, type VerifiedReceipt } from '../seal/receipt/verify-set.js';
 import type { Store } from '../store/store.js';
 
 export interface ReceiptContext {
@@ -38,15 +38,30 @@ export async function receiveReceipt(ctx: ReceiptContext, compact: string): Prom
   } catch {
     throw new AmtsboteError('invalid-receipt', `Key ${kid.slice(0, 100)} is not a registered receipt key of ${destination.id}.`, [], { reason: 'unknown-key' });
   }
+  const receipt = await verifyReceipt(compact, key.key, { now: ctx.clock(), maxAgeSeconds: 7 * 86_400, futureSkewSeconds: 300 });
+  const recorded = await recordReceipt(ctx, { deliveryId: receipt.messageId, destinationId: destination.id, submissionId: receipt.submissionId, receipt, set: compact });
+  return { messageId: receipt.messageId, submissionId: receipt.submissionId, state: receipt.kind, ...recorded };
+}
+
+/**
+ * Records a verified receipt — posted to the events API or fetched by an adapter's poll — for one delivery:
+ * accepted / rejected with the SET kept verbatim; for an accept, the deliveries deferred behind it are
+ * sealed from the escrow copy and released into the outbox. Refuses (and changes nothing) when the store
+ * says the receipt does not fit the delivery.
+ */
+export async function recordReceipt(
+  ctx: ReceiptContext,
+  input: { deliveryId: string; destinationId: string; submissionId: string; set: string; receipt: Pick<VerifiedReceipt, 'jti' | 'kind' | 'authenticationTags' | 'problems'> },
+): Promise<{ released: number; cancelled: number }> {
   const now = ctx.clock();
-  const receipt = await verifyReceipt(compact, key.key, { now, maxAgeSeconds: 7 * 86_400, futureSkewSeconds: 300 });
+  const { receipt } = input;
   const outcome = await ctx.store.applyReceipt({
-    deliveryId: receipt.messageId,
-    destinationId: destination.id,
-    submissionId: receipt.submissionId,
+    deliveryId: input.deliveryId,
+    destinationId: input.destinationId,
+    submissionId: input.submissionId,
     jti: receipt.jti,
     kind: receipt.kind,
-    set: compact,
+    set: input.set,
     authenticationTags: receipt.authenticationTags,
     problems: receipt.problems,
     at: now.toISOString(),
@@ -62,5 +77,5 @@ export async function receiveReceipt(ctx: ReceiptContext, compact: string): Prom
     await ctx.store.releaseDeferred({ deliveryId: id, body: sealed.body, contentType: sealed.contentType, signingKid: sealed.signingKid ?? '', authenticationTags: sealed.authenticationTags, at: now.toISOString() });
   }
   if (outcome.released.length > 0) ctx.onReleased?.();
-  return { messageId: receipt.messageId, submissionId: receipt.submissionId, state: receipt.kind, released: outcome.released.length, cancelled: outcome.cancelled.length };
+  return { released: outcome.released.length, cancelled: outcome.cancelled.length };
 }

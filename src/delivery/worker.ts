@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { adapters } from '../adapters/index.js';
 import { createCallbackAdapter } from '../adapters/callback.js';
-import type { Adapter, AdapterContext, Outcome } from '../adapters/types.js';
+import type { Adapter, AdapterContext, Outcome, PolledReceipt } from '../adapters/types.js';
+import { AmtsboteError } from '../errors.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryTransition } from '../store/types.js';
 import { BrokenCircuitError, type CircuitBreakers, CountedFailure, circuitBreakers } from './circuit-breakers.js';
+import { startReceiptPolling } from './poll-receipts.js';
 import { decideRetry, defaultRetry } from './retry-policy.js';
 
 export interface WorkerOptions {
@@ -28,6 +30,15 @@ export interface WorkerOptions {
   workerId?: string;
   /** Observes every recorded attempt (metrics). */
   onAttempt?: (destinationId: string, outcome: AttemptRecord['outcome'], durationMs: number) => void;
+  /** How often to look for destinations whose receipts are due to be fetched (poll-receipts.ts). */
+  receiptPollTickMs?: number;
+  /**
+   * Records a receipt an adapter fetched (default: the store alone; the gateway also releases deferred
+   * deliveries, as for receipts posted to the events API). Throws an AmtsboteError when it does not fit.
+   */
+  recordReceipt?: (input: { deliveryId: string; destinationId: string; submissionId: string; set: string; receipt: PolledReceipt }) => Promise<unknown>;
+  /** Observes every fetched event that was ignored (metrics). */
+  onIgnoredReceipt?: (destinationId: string, reason: string) => void;
 }
 
 export interface DeliveryWorker {
@@ -164,13 +175,21 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     const timeout = setTimeout(() => {
       abort.abort(new Error('attempt timeout'));
     }, attemptTimeoutMs);
+    // Progress saved mid-attempt is also what the outcome keeps when it brings no state of its own.
+    const saveProgress = async (state: unknown) => {
+      if (!(await store.saveAdapterState(claim.id, claim.fence, state))) {
+        abort.abort(new Error('lease lost'));
+        throw new Error('lease lost');
+      }
+      claim.adapterState = state;
+    };
     try {
       const adapter = callback?.adapter ?? adapterFor(destination);
       const outbound = { messageId: claim.id, submissionId: claim.submissionId, destinationId: claim.destinationId, serviceKey: claim.serviceKey, contentType: message.contentType, body: message.body };
       let outcome: Outcome;
       try {
         outcome = await breakers.forDestination(destination).execute(async () => {
-          const result = await adapter.deliver(outbound, claim.adapterState, abort.signal);
+          const result = await adapter.deliver(outbound, claim.adapterState, abort.signal, saveProgress);
           if (result.kind === 'retry') throw new CountedFailure(result);
           return result;
         });
@@ -240,13 +259,29 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   };
   const looping = loop();
 
+  const polling = startReceiptPolling({
+    store,
+    routing: options.routing,
+    adapterFor,
+    logger,
+    clock,
+    actor: `worker:${workerId}`,
+    timeoutMs: attemptTimeoutMs,
+    tickMs: options.receiptPollTickMs ?? 1000,
+    recordReceipt: options.recordReceipt ?? (async (input) => {
+      const outcome = await store.applyReceipt({ ...input, ...input.receipt, at: clock().toISOString() });
+      if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
+    }),
+    onIgnoredReceipt: options.onIgnoredReceipt,
+  });
+
   return {
     kick: () => wake?.(),
     breakers,
     async stop(graceMs = 10_000) {
       running = false;
       wake?.();
-      await looping;
+      await Promise.all([looping, polling.stop()]);
       const pending = [...inFlight.values()];
       const grace = setTimeout(() => {
         for (const p of pending) p.abort.abort(new Error('shutdown'));

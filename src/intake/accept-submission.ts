@@ -104,8 +104,8 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const sealedById = new Map(sealed.messages.map((m) => [m.deliveryId, m]));
   const storedDeliveries = deliveries.map((d) => ({
     ...d,
-    signingKid: sealedById.get(d.id)?.sealed.signingKid,
-    authenticationTags: sealedById.get(d.id)?.sealed.authenticationTags,
+    signingKid: sealedById.get(d.id)?.signingKid,
+    authenticationTags: sealedById.get(d.id)?.authenticationTags,
   }));
   const submission = {
     id: submissionId,

@@ -14,6 +14,9 @@ export function rerouteFromEscrow(ctx: Pick<IntakeContext, 'store' | 'sealing' |
   return async (delivery, destination) => {
     const escrow = await ctx.store.getEscrowCopy(delivery.submissionId);
     if (!escrow) throw new AmtsboteError('conflict', `The escrow copy of submission ${delivery.submissionId} is gone (retention period over); it cannot be re-sealed.`);
+    if (destination.sealing === 'fitconnect') {
+      throw new AmtsboteError('conflict', `Re-sealing from the escrow copy is not available for FIT-Connect destinations (${destination.id}) yet.`);
+    }
     const recipient = await ctx.sealing.resolver.encryptionKey(destination.encryptionKey);
     const record = await ctx.store.getSubmission(delivery.submissionId);
     const portal = record ? await ctx.store.getPortal(record.portalId) : undefined;

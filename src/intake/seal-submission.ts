@@ -1,15 +1,18 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { AmtsboteError } from '../errors.js';
-import { isRecipientKeyError, sealEscrow, sealMessage, serializeContainer, type SealedMessage } from '../seal/index.js';
+import { isRecipientKeyError, sealEscrow, sealFitConnect, sealMessage, serializeContainer, type RecipientEncryptionKey } from '../seal/index.js';
+import { version } from '../version.js';
 import type { ProducedMessage } from '../xoev/index.js';
 import type { Envelope } from './envelope-schema.js';
 import type { SealingContext } from './sealing-context.js';
 
 export interface SealedForStore {
   deliveryId: string;
-  sealed: SealedMessage;
   body: string;
+  /** The gateway key that signed the message (FIT-Connect's format carries no sender signature). */
+  signingKid?: string | undefined;
+  authenticationTags: { metadata: string; data: string; attachments: Record<string, string> };
 }
 
 /**
@@ -32,6 +35,30 @@ export async function sealSubmission(input: {
   const attachments = (envelope.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, content: input.contents.get(a.id) ?? Buffer.alloc(0) }));
   const signing = sealing.signing();
   const clock = () => input.receivedAt;
+  /** A FIT-Connect destination's message in FIT-Connect's own format (design.md: the format is the destination's). */
+  const sealForFitConnect = async (
+    deliveryId: string,
+    adapter: Extract<Destination['adapter'], { kind: 'fitconnect' }>,
+    recipient: RecipientEncryptionKey,
+    content: { content: string; mediaType: 'application/xml' | 'application/json' },
+  ): Promise<SealedForStore> => {
+    const product = input.config.gateway.product;
+    const sealed = await sealFitConnect(
+      {
+        messageId: deliveryId,
+        destinationId: adapter.destinationId,
+        service: { key: envelope.serviceKey, name: service?.definition.name ?? envelope.serviceKey },
+        submissionSchemaUri: adapter.submissionSchemaUri,
+        reference: envelope.reference,
+        receivedAt: input.receivedAt,
+        author: { name: product.name, product: { name: product.name, version, manufacturer: product.vendor } },
+        data: content,
+        attachments,
+      },
+      recipient,
+    );
+    return { deliveryId, body: JSON.stringify(sealed.container), authenticationTags: sealed.authenticationTags };
+  };
   const messages = await Promise.all(
     input.targets.map(async ({ deliveryId, destination, produced }) => {
       let recipient;
@@ -46,6 +73,8 @@ export async function sealSubmission(input: {
         }
         throw error;
       }
+      const content = produced ? { content: produced.xml, mediaType: 'application/xml' as const } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
+      if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') return sealForFitConnect(deliveryId, destination.adapter, recipient, content);
       const sealed = await sealMessage(
         {
           messageId: deliveryId,
@@ -58,13 +87,13 @@ export async function sealSubmission(input: {
             : { name: 'json', version: '1', message: envelope.serviceKey, schemaSet: typeof service?.dataSchema.$id === 'string' ? service.dataSchema.$id : `amtsbote:service:${envelope.serviceKey}` },
           test: envelope.test ?? false,
           reference: envelope.reference,
-          data: produced ? { content: produced.xml, mediaType: 'application/xml' } : { content: JSON.stringify(data), mediaType: 'application/json' },
+          data: content,
           attachments,
         },
         { signing, recipient },
         { clock },
       );
-      return { deliveryId, sealed, body: serializeContainer(sealed.container) };
+      return { deliveryId, body: serializeContainer(sealed.container), signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags };
     }),
   );
   const escrowKey = sealing.escrow();

@@ -44,6 +44,12 @@ export function createMetrics(now: () => Date = () => new Date()) {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
+  const ignoredReceipts = new Counter({
+    name: 'amtsbote_receipts_ignored_total',
+    help: 'Fetched events (SETs) ignored because they failed verification or did not fit the delivery, by destination and reason',
+    labelNames: ['destination', 'reason'] as const,
+    registers: [registry],
+  });
   let breakerStates: () => Record<string, BreakerState> = () => ({});
   new Gauge({
     name: 'amtsbote_circuit_breaker_state',
@@ -108,6 +114,9 @@ export function createMetrics(now: () => Date = () => new Date()) {
     recordAttempt(destination: string, outcome: string, durationMs: number) {
       deliveryAttempts.inc({ destination, outcome });
       deliveryDuration.observe({ destination }, durationMs / 1000);
+    },
+    recordIgnoredReceipt(destination: string, reason: string) {
+      ignoredReceipts.inc({ destination, reason });
     },
     /** Where breaker states come from (the delivery worker), read at each scrape. */
     watchBreakers(states: () => Record<string, BreakerState>) {

@@ -30,3 +30,8 @@ export { sealEscrow } from './escrow/seal-escrow.js';
 export { openEscrow } from './escrow/open-escrow.js';
 export { resealFromEscrow, type ResealTarget, type Produced, type Produce } from './escrow/reseal-from-escrow.js';
 export { ESCROW_FORMAT, ESCROW_CTY, type EscrowSubmission, type EscrowAttachment } from './escrow/types.js';
+
+export { sealFitConnect } from './fitconnect/seal-fitconnect.js';
+export { FITCONNECT_CONTAINER_FORMAT, fitConnectContainerSchema, type FitConnectContainer } from './fitconnect/container.js';
+export { FITCONNECT_METADATA_SCHEMA, fitConnectMetadataSchema, type FitConnectMetadata } from './fitconnect/metadata-schema.js';
+export type { FitConnectSealInput, FitConnectSealed } from './fitconnect/types.js';

@@ -26,6 +26,7 @@ import { releaseLease, renewLease } from './sql/lease.js';
 import { listAttempts, listDeliveries } from './sql/list-deliveries.js';
 import { listMailbox, recordMailboxFetch } from './sql/mailbox.js';
 import { recordAttempt } from './sql/record-attempt.js';
+import { listPollable, saveAdapterState, savePolledState } from './sql/adapter-state.js';
 import { moveDelivery, replayDeliveries } from './sql/replay-deliveries.js';
 import { getSealedMessage, replaceSealedMessage } from './sql/sealed-messages.js';
 import { getEscrowCopy } from './sql/escrow.js';
@@ -68,6 +69,9 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     renewLease: (id, fence, leaseUntil) => renewLease(db, id, fence, leaseUntil),
     releaseLease: (id, fence, next) => releaseLease(db, id, fence, next),
     recordAttempt: (input) => recordAttempt(db, input),
+    saveAdapterState: (id, fence, state) => saveAdapterState(db, id, fence, state),
+    listPollable: (filter) => listPollable(db, filter),
+    savePolledState: (id, state) => savePolledState(db, id, state),
     getSealedMessage: (id) => getSealedMessage(db, id),
     replaceSealedMessage: (message, now) => replaceSealedMessage(db, message, now),
     listMailbox: (destinationId, after, limit) => listMailbox(db, destinationId, after, limit),

@@ -1,5 +1,6 @@
 import type { RateBucket, takeRateToken } from './sql/take-rate-token.js';
 import type { MailboxEntry } from './sql/mailbox.js';
+import type { listPollable, PollableDelivery } from './sql/adapter-state.js';
 import type { listSubmissions, SubmissionSummary } from './sql/list-submissions.js';
 import type {
   AcceptInput,
@@ -68,6 +69,11 @@ export interface Store {
   releaseLease(id: string, fence: number, nextAttemptAt: string): Promise<boolean>;
   /** False when the fence is stale: a newer claim exists and this outcome must not be recorded. */
   recordAttempt(input: { id: string; fence: number; attempt: AttemptRecord; transition: DeliveryTransition; now: string }): Promise<boolean>;
+  /** An attempt's progress, saved mid-attempt under the claim's fence; false when the claim was lost. */
+  saveAdapterState(id: string, fence: number, state: unknown): Promise<boolean>;
+  /** Delivered messages of destinations whose adapter fetches receipts (store/sql/adapter-state.ts). */
+  listPollable(filter: Parameters<typeof listPollable>[1]): Promise<PollableDelivery[]>;
+  savePolledState(id: string, state: unknown): Promise<void>;
   getSealedMessage(deliveryId: string): Promise<SealedMessage | undefined>;
   replaceSealedMessage(message: SealedMessage, now: string): Promise<void>;
   listMailbox(destinationId: string, after: string | undefined, limit: number): Promise<MailboxEntry[]>;

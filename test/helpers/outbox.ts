@@ -83,7 +83,7 @@ export interface OutboxFixture {
   logs: () => string;
   logger: ReturnType<typeof createLogger>;
   /** Accepts a submission with one delivery per destination and a sealed body each; returns the message ids. */
-  submit(destinationIds: string[], body?: string): Promise<string[]>;
+  submit(destinationIds: string[], body?: string, authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> }): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -98,10 +98,10 @@ export async function outboxFixture(): Promise<OutboxFixture> {
     dir,
     logger,
     logs: () => lines.join(''),
-    async submit(destinationIds, body = '{"format":"amtsbote-sealed/1"}') {
+    async submit(destinationIds, body = '{"format":"amtsbote-sealed/1"}', authenticationTags) {
       const submissionId = randomUUID();
       const receivedAt = new Date().toISOString();
-      const deliveries = destinationIds.map((destinationId) => ({ id: randomUUID(), destinationId, state: 'pending' as const }));
+      const deliveries = destinationIds.map((destinationId) => ({ id: randomUUID(), destinationId, state: 'pending' as const, authenticationTags }));
       await store.acceptSubmission({
         submission: { id: submissionId, portalId: 'amt24', serviceKey: '99050012104000', regionKey: '146120000000', status: 'pending', test: false, dataHmac: 'x', attachments: [], receivedAt },
         deliveries,

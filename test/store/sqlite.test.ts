@@ -142,4 +142,25 @@ describe('SQLite store', () => {
     expect((await store.getRoutingVersion(2))?.note).toBe('second');
     expect((await store.listRoutingVersions()).map((v) => v.version)).toEqual([3, 2, 1]);
   });
+
+  it('saves an attempt\'s progress only under the claim\'s fence, and lists delivered messages for polling with theirs', async () => {
+    const { store, dir } = await freshStore();
+    await store.acceptSubmission({ submission: submission('s-poll'), deliveries: [{ id: 'm-1', destinationId: 'fit', state: 'pending' }, { id: 'm-2', destinationId: 'fit', state: 'pending' }], event });
+    const at = '2026-11-25T10:00:01.000Z';
+    const claims = await store.claimDeliveries({ owner: 'w', now: at, leaseUntil: '2026-11-25T10:10:00.000Z', limit: 2, excludeDestinations: [] });
+    const first = claims.find((c) => c.id === 'm-1')!;
+    expect(await store.saveAdapterState('m-1', first.fence + 1, { submissionId: 'stale' })).toBe(false);
+    expect(await store.saveAdapterState('m-1', first.fence, { submissionId: 'x', uploaded: [] })).toBe(true);
+    // The outcome then completes the delivery with the progress saved mid-attempt.
+    await store.recordAttempt({ id: 'm-1', fence: first.fence, attempt: { worker: 'w', startedAt: at, durationMs: 1, outcome: 'delivered' }, transition: { state: 'delivered', attempts: 1, nextAttemptAt: null, adapterState: { submissionId: 'x', submitted: true } }, now: at });
+    expect(await store.listPollable({ destinationIds: ['fit'], limit: 10 })).toEqual([{ id: 'm-1', submissionId: 's-poll', destinationId: 'fit', adapterState: { submissionId: 'x', submitted: true } }]);
+    expect(await store.listPollable({ destinationIds: ['other'], limit: 10 })).toEqual([]);
+    await store.savePolledState('m-1', { submissionId: 'x', submitted: true, eventsRead: 3 });
+    expect((await store.listPollable({ destinationIds: ['fit'], limit: 10 }))[0]?.adapterState).toEqual({ submissionId: 'x', submitted: true, eventsRead: 3 });
+    // m-2 is still pending: a poll's write cannot touch an attempt's state.
+    await store.savePolledState('m-2', { eventsRead: 9 });
+    const db = new BetterSqlite3(join(dir, 'amtsbote.sqlite'), { readonly: true });
+    expect(db.prepare('select adapter_state from deliveries where id = ?').get('m-2')).toEqual({ adapter_state: null });
+    db.close();
+  });
 });

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { secretRefSchema } from '../../config/secret-ref.js';
+
+/**
+ * FIT-Connect sender (Onlinedienst) towards one destination (Zustellpunkt) of a delivery service.
+ * URLs are the bases the FIT-Connect environments publish (e.g. test: token
+ * `https://auth-testing.fit-connect.fitko.dev/token`, submission API
+ * `https://test.fit-connect.fitko.dev/submission-api`).
+ */
+export const fitconnectAdapterConfigSchema = z.strictObject({
+  kind: z.literal('fitconnect'),
+  /** The OAuth 2.0 token endpoint (client credentials, sent as form fields). */
+  tokenUrl: z.url({ protocol: /^https?$/ }),
+  /** The Submission API's base, without the version segment. */
+  submissionApiUrl: z.url({ protocol: /^https?$/ }),
+  /** `v2` as current clients call it; `v1` for delivery services that still serve the documented v1 paths. */
+  apiVersion: z.enum(['v1', 'v2']).default('v2'),
+  clientId: z.string().min(1).max(200),
+  /** The sender client's secret, as a reference (`env:` / `file:`), never inline. */
+  clientSecret: secretRefSchema,
+  /** The FIT-Connect destination id (UUID), as the Self-Service-Portal shows it. */
+  destinationId: z.uuid(),
+  /** The schema the destination offers for the data (`contentStructure.data.submissionSchema.schemaUri`). */
+  submissionSchemaUri: z.url(),
+  /** The delivery service's JWKS for its own event-log SETs; default `<submissionApiUrl>/.well-known/jwks.json`. */
+  deliveryServiceJwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** How often the event log of delivered submissions is read for the recipient's accept or reject. */
+  pollSeconds: z.number().min(1).max(86_400).default(60),
+  timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+});
+
+export type FitConnectAdapterConfig = z.infer<typeof fitconnectAdapterConfigSchema>;
+
+/** Where the delivery service publishes the keys of its own SETs. */
+export function deliveryServiceJwksUrl(config: FitConnectAdapterConfig): string {
+  return config.deliveryServiceJwksUrl ?? `${config.submissionApiUrl.replace(/\/+$/, '')}/.well-known/jwks.json`;
+}

@@ -1,0 +1,49 @@
+import { guardedAgent } from '../guarded-agent.js';
+import type { Destination } from '../../config/routing-schema.js';
+import { readSecret } from '../../config/secret-ref.js';
+import { createKeyResolver } from '../../seal/index.js';
+import { type Adapter, type AdapterContext, retry } from '../types.js';
+import { submissionApi } from './client.js';
+import { deliveryServiceJwksUrl } from './config.js';
+import { deliverSubmission } from './deliver.js';
+import { eventKeys, pollEventLog } from './poll.js';
+import { tokenSource } from './token.js';
+
+export const kind = 'fitconnect';
+
+/**
+ * FIT-Connect sender: the message was sealed in FIT-Connect's format in the request; delivery creates the
+ * submission at the delivery service, uploads the attachments, submits metadata and data (deliver.ts),
+ * and the recipient's accept or reject is read from the case's event log (poll.ts).
+ */
+export function createFitConnectAdapter(destination: Destination, context: AdapterContext): Adapter {
+  const config = destination.adapter;
+  if (config.kind !== 'fitconnect') throw new Error('not a fitconnect destination');
+  const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: Math.min(config.timeoutMs, 10_000), headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs });
+  const tokens = tokenSource({ tokenUrl: config.tokenUrl, clientId: config.clientId, secret: () => readSecret(config.clientSecret, context.configDir), dispatcher, now: context.now });
+  const api = submissionApi(config, tokens, dispatcher);
+  const keys = eventKeys(context.keys ?? createKeyResolver(), {
+    recipient: destination.receiptKey,
+    deliveryServiceJwksUrl: deliveryServiceJwksUrl(config),
+  });
+  return {
+    async deliver(message, state, signal, saveProgress) {
+      try {
+        return await deliverSubmission({ config, api, body: message.body, state, signal, saveProgress: saveProgress ?? (() => Promise.resolve()), now: context.now });
+      } catch (error) {
+        // Network errors, timeouts, unreadable answers, a lost lease: the persisted progress lets the next attempt resume.
+        return retry(attemptErrorReason(error));
+      }
+    },
+    poll: (state, signal) => pollEventLog({ api, state, destinationId: config.destinationId, keys, signal, now: context.now }),
+    pollIntervalMs: config.pollSeconds * 1000,
+    close: () => dispatcher.destroy(),
+  };
+}
+
+function attemptErrorReason(error: unknown): string {
+  if ((error as Error).name === 'AbortError') return 'timeout';
+  if (error instanceof SyntaxError) return 'fitconnect-unreadable-answer';
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'fitconnect-attempt-error';
+}

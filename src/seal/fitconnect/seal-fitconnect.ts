@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { RecipientEncryptionKey } from '../recipient-keys/check-recipient-jwk.js';
+import { authenticationTag, encryptPart } from '../sealed-message/encrypt-part.js';
+import { buildFitConnectMetadata } from './build-metadata.js';
+import { FITCONNECT_CONTAINER_FORMAT } from './container.js';
+import type { FitConnectSealed, FitConnectSealInput } from './types.js';
+
+/**
+ * Seals a submission in FIT-Connect's format: the metadata JSON (`cty: application/json`), the data
+ * (`cty` = its media type) and every attachment (`cty` = its media type) each as a compact JWE
+ * `{alg: RSA-OAEP-256, enc: A256GCM, kid}` to the destination's key, no `zip`. FIT-Connect has no sender
+ * signature: the metadata's SHA-512 hashes bind the parts together. Attachments get the UUIDv4 ids
+ * FIT-Connect requires; the portal's ids stay inside Amtsbote.
+ */
+export async function sealFitConnect(
+  input: FitConnectSealInput,
+  recipient: RecipientEncryptionKey,
+  options: { newAttachmentId?: () => string } = {},
+): Promise<FitConnectSealed> {
+  const newId = options.newAttachmentId ?? randomUUID;
+  const data = typeof input.data.content === 'string' ? Buffer.from(input.data.content, 'utf8') : input.data.content;
+  const attachmentIds = input.attachments.map(() => newId());
+  const metadata = buildFitConnectMetadata(input, data, attachmentIds);
+  const [encryptedMetadata, encryptedData, encryptedAttachments] = await Promise.all([
+    encryptPart(Buffer.from(JSON.stringify(metadata), 'utf8'), 'application/json', recipient),
+    encryptPart(data, input.data.mediaType, recipient),
+    Promise.all(input.attachments.map((a) => encryptPart(a.content, a.mediaType, recipient))),
+  ]);
+  const attachments = attachmentIds.map((attachmentId, i) => ({ attachmentId, encrypted: encryptedAttachments[i] ?? '' }));
+  return {
+    container: {
+      format: FITCONNECT_CONTAINER_FORMAT,
+      messageId: input.messageId,
+      destinationId: input.destinationId,
+      publicService: { name: input.service.name, identifier: `urn:de:fim:leika:leistung:${input.service.key}` },
+      encryptedMetadata,
+      encryptedData,
+      attachments,
+    },
+    metadata,
+    recipientKid: recipient.kid,
+    authenticationTags: {
+      metadata: authenticationTag(encryptedMetadata),
+      data: authenticationTag(encryptedData),
+      attachments: Object.fromEntries(attachments.map((a) => [a.attachmentId, authenticationTag(a.encrypted)])),
+    },
+  };
+}
