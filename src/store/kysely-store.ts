@@ -32,12 +32,16 @@ import { getEscrowCopy } from './sql/escrow.js';
 import { applyReceipt, releaseDeferred } from './sql/apply-receipt.js';
 import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, retireKey } from './sql/key-states.js';
 
-/** Binds the dialect-neutral operations of store/sql/ to one kysely instance. */
+/**
+ * Binds the dialect-neutral operations of store/sql/ to one kysely instance. The dialects differ only where
+ * the databases do: PostgreSQL's concurrent claimers skip rows another instance is claiming (SQLite has one
+ * writer), and the migrations' few type differences (migrations/dialect.ts).
+ */
 export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
   return {
     kind,
     async migrate() {
-      const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+      const { error, results } = await new Migrator({ db, provider: migrationProvider(kind) }).migrateToLatest();
       if (error) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
         throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
@@ -63,7 +67,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     listEvents: (id) => listEvents(db, id),
     purgeIdempotencyKeys: (now) => purgeIdempotencyKeys(db, now),
     purgeEscrowCopies: (cutoff) => purgeEscrowCopies(db, cutoff),
-    claimDeliveries: (options) => claimDeliveries(db, options),
+    claimDeliveries: (options) => claimDeliveries(db, { ...options, skipLocked: kind === 'postgres' }),
     renewLease: (id, fence, leaseUntil) => renewLease(db, id, fence, leaseUntil),
     releaseLease: (id, fence, next) => releaseLease(db, id, fence, next),
     recordAttempt: (input) => recordAttempt(db, input),

@@ -27,7 +27,7 @@ import type {
  */
 export interface Store {
   /** Which implementation answers, for health and logs. */
-  readonly kind: 'sqlite';
+  readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   ping(): Promise<void>;
   /** Inserts the configured portals only when the store holds none (the store is the source of truth after). */

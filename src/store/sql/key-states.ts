@@ -20,7 +20,12 @@ export async function registerKeys(db: Kysely<Database>, keys: { kid: string; pu
       if (knownKids.has(key.kid)) continue;
       const state = activePurposes.has(key.purpose) ? 'published' : 'active';
       activePurposes.add(key.purpose);
-      await trx.insertInto('gateway_key_states').values({ kid: key.kid, purpose: key.purpose, state, changed_at: now, changed_by: 'start-up' }).execute();
+      // (instances starting together register the same configured keys: the first one's states stand)
+      await trx
+        .insertInto('gateway_key_states')
+        .values({ kid: key.kid, purpose: key.purpose, state, changed_at: now, changed_by: 'start-up' })
+        .onConflict((oc) => oc.column('kid').doNothing())
+        .execute();
     }
   });
 }

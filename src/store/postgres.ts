@@ -1,0 +1,34 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { kyselyStore } from './kysely-store.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+
+const int8Oid = 20;
+
+/**
+ * int8 (count(*), sums) arrives as a string from pg, because a JavaScript number cannot hold every int8. The
+ * store's int8 values are counts and row numbers far below 2^53, so they are read as numbers.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === int8Oid && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresStoreOptions {
+  poolSize?: number | undefined;
+  /** Told when an idle connection breaks (the server restarted): the pool replaces it on next use. */
+  onConnectionError?: ((error: Error) => void) | undefined;
+}
+
+/**
+ * The shared store of several gateway instances. Claiming takes rows with FOR UPDATE SKIP LOCKED, so
+ * instances never wait on each other's claims; everything else is the same query layer as SQLite.
+ */
+export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 10_000 });
+  // Without a listener, a connection that breaks while idle (a server restart) would crash the process.
+  pool.on('error', (error) => options.onConnectionError?.(error));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return kyselyStore(db, 'postgres');
+}
