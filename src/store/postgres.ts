@@ -4,15 +4,13 @@ import { kyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
-const int8Oid = 20;
-
 /**
  * int8 (count(*), sums) arrives as a string from pg, because a JavaScript number cannot hold every int8. The
  * store's int8 values are counts and row numbers far below 2^53, so they are read as numbers.
  */
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === int8Oid && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: pg.types.TypeId, format?: 'text' | 'binary'): unknown =>
+    oid === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 export interface PostgresStoreOptions {

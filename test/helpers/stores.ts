@@ -30,7 +30,10 @@ export const sqliteFactory: StoreFactory = {
     const dir = mkdtempSync(join(tmpdir(), 'amtsbote-store-'));
     return Promise.resolve({
       open: () => openSqliteStore(join(dir, 'amtsbote.sqlite')),
-      remove: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+      remove: () => {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
     });
   },
 };
@@ -40,7 +43,7 @@ export const postgresFactory: StoreFactory = {
   sharedByInstances: true,
   create: async () => {
     const database = await createTestDatabase();
-    return { open: () => openPostgresStore(database.url, { poolSize: 4 }), remove: database.drop };
+    return { open: () => openPostgresStore(database.url, { poolSize: 4 }), remove: () => database.drop() };
   },
 };
 
