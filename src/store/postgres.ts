@@ -9,7 +9,7 @@ import type { Store } from './store.js';
  * store's int8 values are counts and row numbers far below 2^53, so they are read as numbers.
  */
 const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: pg.types.TypeId, format?: 'text' | 'binary'): unknown =>
+  getTypeParser: ((oid: Parameters<typeof pg.types.getTypeParser>[0], format?: 'text' | 'binary'): unknown =>
     oid === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
