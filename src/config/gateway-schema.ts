@@ -65,11 +65,18 @@ export type Region = z.infer<typeof regionSchema>;
 
 const MiB = 1024 * 1024;
 
-/** A connection URL written into gateway.yaml itself must not carry a password: secrets are referenced. */
-const passwordlessPostgresUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\//, 'must be "env:NAME", "file:path" or a postgres:// URL')
-  .refine((url) => URL.canParse(url) && new URL(url).password === '', 'a URL with a password is a secret: reference it with "env:NAME" or "file:path"');
+/**
+ * The database URL: a reference (`env:NAME`, `file:path`), or a postgres:// URL written into gateway.yaml
+ * itself only when it carries no password — secrets are referenced, never inlined.
+ */
+const databaseUrlSchema = z.string().superRefine((value, ctx) => {
+  if (secretRefSchema.safeParse(value).success) return;
+  if (!/^postgres(ql)?:\/\//.test(value) || !URL.canParse(value)) {
+    ctx.addIssue({ code: 'custom', message: 'must be "env:NAME", "file:path" or a postgres:// URL' });
+  } else if (new URL(value).password !== '') {
+    ctx.addIssue({ code: 'custom', message: 'a URL with a password is a secret: reference it with "env:NAME" or "file:path"' });
+  }
+});
 
 export const gatewaySchema = z.strictObject({
   listen: z.strictObject({
@@ -85,7 +92,7 @@ export const gatewaySchema = z.strictObject({
     z.strictObject({
       kind: z.literal('postgres'),
       /** `env:NAME` or `file:path` holding a postgres:// URL; inline only without a password. */
-      url: z.union([secretRefSchema, passwordlessPostgresUrl]),
+      url: databaseUrlSchema,
       /** Connections of this instance's pool (PostgreSQL's max_connections is shared by all instances). */
       poolSize: z.number().int().min(1).max(100).default(10),
     }),
