@@ -1,5 +1,5 @@
-import { Migrator, sql, type Kysely } from 'kysely';
-import { migrationProvider } from './migrations/index.js';
+import { sql, type Kysely } from 'kysely';
+import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { acceptSubmission } from './sql/accept-submission.js';
 import { findIdempotencyKey } from './sql/find-idempotency-key.js';
@@ -37,16 +37,11 @@ import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, 
  * the databases do: PostgreSQL's concurrent claimers skip rows another instance is claiming (SQLite has one
  * writer), and the migrations' few type differences (migrations/dialect.ts).
  */
-export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
+export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific: Pick<Store, 'backup'>): Store {
   return {
     kind,
-    async migrate() {
-      const { error, results } = await new Migrator({ db, provider: migrationProvider(kind) }).migrateToLatest();
-      if (error) {
-        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-        throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
-      }
-    },
+    migrate: () => migrateToLatest(db, kind),
+    backup: specific.backup,
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -6,8 +6,8 @@ import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
-/** Opens (and migrates) the store the configuration names: for the gateway and for CLI commands alike. */
-export async function openStore(config: LoadedConfig, logger?: Logger): Promise<Store> {
+/** Opens (and, unless told not to, migrates) the store the configuration names: for the gateway and CLI commands alike. */
+export async function openStore(config: LoadedConfig, logger?: Logger, options: { migrate?: boolean } = {}): Promise<Store> {
   const settings = config.gateway.store;
   const store = settings.kind === 'postgres'
     ? openPostgresStore(settings.url.startsWith('postgres') ? settings.url : readSecret(settings.url, config.configDir), {
@@ -16,7 +16,7 @@ export async function openStore(config: LoadedConfig, logger?: Logger): Promise<
       })
     : openSqliteStore(resolve(config.dataDir, settings.file));
   try {
-    await store.migrate();
+    if (options.migrate ?? true) await store.migrate();
   } catch (error) {
     await store.close();
     throw error;

@@ -24,9 +24,15 @@ export interface PostgresStoreOptions {
  * instances never wait on each other's claims; everything else is the same query layer as SQLite.
  */
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
+  return kyselyStore(openPostgresDatabase(url, options), 'postgres', {
+    backup: () => Promise.reject(new Error('a PostgreSQL store is backed up with PostgreSQL\'s own tools: pg_dump --format=custom (see the README, "Backup")')),
+  });
+}
+
+/** A kysely instance over a pg pool (also for `store copy`, which works on tables rather than the Store). */
+export function openPostgresDatabase(url: string, options: PostgresStoreOptions = {}): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 10_000 });
   // Without a listener, a connection that breaks while idle (a server restart) would crash the process.
   pool.on('error', (error) => options.onConnectionError?.(error));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return kyselyStore(db, 'postgres');
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -28,7 +28,10 @@ import type {
 export interface Store {
   /** Which implementation answers, for health and logs. */
   readonly kind: 'sqlite' | 'postgres';
-  migrate(): Promise<void>;
+  /** Applies the migrations this store lacks (once, however many instances start together); returns their names. */
+  migrate(): Promise<string[]>;
+  /** A consistent copy of the store in `file` (SQLite's online backup); PostgreSQL refuses and names pg_dump. */
+  backup(file: string): Promise<void>;
   ping(): Promise<void>;
   /** Inserts the configured portals only when the store holds none (the store is the source of truth after). */
   seedPortals(portals: StoredPortal[], now: string): Promise<number>;
