@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
+import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
 import { getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
@@ -32,20 +33,14 @@ interface Setup {
 let setup: Setup | undefined;
 
 /** The test fixtures' gateway keys (owner-only copies), named in each config copy: no RSA-4096 generation per start. */
-let keysDir: string;
-let keys: { signing: string; escrow: string };
+let fixtureKeys: FixtureKeys;
+let keys: FixtureKeys['keys'];
 beforeAll(() => {
-  keysDir = mkdtempSync(join(tmpdir(), 'amtsbote-crash-keys-'));
-  const copy = (name: string) => {
-    const file = join(keysDir, `${name}.private-jwk.json`);
-    copyFileSync(join(projectRoot, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
-    chmodSync(file, 0o600);
-    return file;
-  };
-  keys = { signing: copy('gateway-signing-1'), escrow: copy('gateway-escrow-1') };
+  fixtureKeys = copyFixtureKeys();
+  keys = fixtureKeys.keys;
 });
 afterAll(() => {
-  rmSync(keysDir, { recursive: true, force: true });
+  fixtureKeys.remove();
 });
 
 async function prepare(): Promise<Setup> {

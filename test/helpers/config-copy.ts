@@ -15,6 +15,8 @@ export interface ConfigCopyOptions {
   delivery?: Record<string, number | boolean>;
   /** Gateway key files (absolute paths) for `keys:`, so that a start need not create development keys. */
   keys?: { signing: string; escrow: string };
+  /** Top-level settings of gateway.yaml to set (e.g. `hmacSecret`, `routingPollSeconds`). */
+  settings?: Record<string, unknown>;
 }
 
 export interface ConfigCopy {
@@ -44,6 +46,7 @@ export function copyConfig(options: ConfigCopyOptions = {}): ConfigCopy {
     gateway.set(key, resolve(sourceDir, typeof value === 'string' ? value : fallback));
   }
   for (const [key, value] of Object.entries(options.delivery ?? {})) gateway.setIn(['delivery', key], value);
+  for (const [key, value] of Object.entries(options.settings ?? {})) gateway.set(key, value);
   if (options.keys) gateway.set('keys', { signing: [{ file: options.keys.signing }], escrow: [{ file: options.keys.escrow }] });
   writeFileSync(gatewayFile, gateway.toString());
 
