@@ -9,7 +9,7 @@ import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from '../helpers/outbox.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
 
 const destinationId = 'chemnitz-gewerbeamt';
 const chemnitzExamples = loadExamples().filter((e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'));
@@ -60,14 +60,18 @@ afterAll(async () => {
 async function startInstance(): Promise<GatewayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-instance-'));
   dataDirs.push(dataDir);
-  const gateway = await spawnGateway({
+  const gateway = await spawnGateway(instanceEnv(dataDir));
+  gateways.push(gateway);
+  return gateway;
+}
+
+function instanceEnv(dataDir: string): Record<string, string> {
+  return {
     AMTSBOTE_CONFIG: config.configFile,
     AMTSBOTE_DATA_DIR: dataDir,
     AMTSBOTE_DATABASE_URL: database.url,
     AMTSBOTE_HMAC_SECRET: 'two-instances-e2e-hmac-secret-of-at-least-32-characters',
-  });
-  gateways.push(gateway);
-  return gateway;
+  };
 }
 
 const messageIdOf = (req: ReceivedRequest) => String(req.headers['amtsbote-message-id']);
@@ -117,7 +121,7 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
   let a: GatewayProcess;
   let b: GatewayProcess;
 
-  it('start on a fresh database and answer alike: routing changes, idempotency keys and submissions are shared', async () => {
+  it('start on a fresh database and answer alike: routing changes, portals, idempotency keys and submissions are shared', async () => {
     a = await startInstance();
     b = await startInstance();
     expect((await getJson(a.url, '/health/ready')).body).toMatchObject({ status: 'ok', store: 'postgres' });
@@ -136,6 +140,15 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
     expect(again.body.submissionId).toBe(first.body.submissionId);
     const seen = await getJson(b.url, `/v1/submissions/${first.body.submissionId as string}`);
     expect(seen.status).toBe(200);
+
+    // a portal added through the CLI on the shared database is known to both instances within seconds
+    const added = runCli(['portal', 'add', 'shared-portal', '--services', '*', '--regions', '14'], instanceEnv(dataDirs[0]!));
+    expect(added.stderr).toBe('');
+    const token = added.stdout.trim().split('\n').pop()!;
+    for (const instance of [a, b]) {
+      await until(async () => (await getJson(instance.url, `/v1/submissions/${first.body.submissionId as string}`, token)).status === 404, 10_000, () => 'the new portal token is not accepted');
+    }
+    expect((await getJson(b.url, '/v1/submissions/none', 'not-a-token')).status).toBe(401);
   }, 60_000);
 
   it('500 submissions over both, one killed halfway: every accepted one arrives, no delivery attempted by two workers at once, the survivor takes over the leases', async () => {
