@@ -294,4 +294,14 @@ describe.each(storeFactories)('$kind store', (factory) => {
     expect(await other.listPortals()).toEqual(portals);
     expect((await store.listKeyStates()).map((k) => [k.kid, k.state])).toEqual([['esc-1', 'active'], ['sig-1', 'active'], ['sig-2', 'published']]);
   });
+
+  it('keeps one active signing key when two instances rotate at once', async () => {
+    const { store, peer } = await freshStore();
+    const other = await peer();
+    await store.registerKeys([{ kid: 'sig-1', purpose: 'signing' }, { kid: 'sig-2', purpose: 'signing' }, { kid: 'sig-3', purpose: 'signing' }], event.at);
+    for (let round = 0; round < 5; round++) {
+      expect(await Promise.all([store.activateKey('sig-2', 'a', event.at), other.activateKey('sig-3', 'b', event.at)])).toEqual([true, true]);
+      expect((await store.listKeyStates()).filter((k) => k.state === 'active')).toHaveLength(1);
+    }
+  });
 });
