@@ -10,6 +10,7 @@ import { getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const destinationId = 'chemnitz-gewerbeamt';
 const chemnitzExamples = loadExamples().filter((e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'));
@@ -50,17 +51,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Polls (bounded by time and count) until `done` holds; fails with `what` otherwise. */
-async function until(done: () => Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 1000; i++) {
-    if (await done()) return;
-    if (Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not within ${timeoutMs} ms: ${what()}`);
-}
-
 describe('the gateway on PostgreSQL survives a database restart', { concurrent: false }, () => {
   it('pending deliveries go on once the server is back; readiness says unavailable meanwhile', async () => {
     // The destination refuses until the database has been restarted, so every delivery is still pending then.
@@ -78,19 +68,19 @@ describe('the gateway on PostgreSQL survives a database restart', { concurrent: 
       expect(res.status).toBe(202);
       accepted.push(res.body.submissionId as string);
     }
-    await until(() => Promise.resolve(receiver.received.length >= 10), 15_000, () => `received ${receiver.received.length}`);
+    await waitUntil(() => receiver.received.length >= 10, 15_000, () => `received ${receiver.received.length}`);
 
     cluster.stop('fast');
-    await until(async () => (await getJson(gateway!.url, '/health/ready')).status === 503, 10_000, () => 'readiness still ok with the database down');
+    await waitUntil(async () => (await getJson(gateway!.url, '/health/ready')).status === 503, 10_000, () => 'readiness still ok with the database down');
     // the worker keeps trying to claim while the server is away, and the process stays up
     await new Promise((r) => setTimeout(r, 1500));
     expect(gateway.child.exitCode).toBeNull();
 
     cluster.start();
     open = true;
-    await until(async () => (await getJson(gateway!.url, '/health/ready')).status === 200, 15_000, () => 'readiness not back');
+    await waitUntil(async () => (await getJson(gateway!.url, '/health/ready')).status === 200, 15_000, () => 'readiness not back');
     let statuses: unknown[] = [];
-    await until(
+    await waitUntil(
       async () => (statuses = await Promise.all(accepted.map(async (id) => (await getJson(gateway!.url, `/v1/submissions/${id}`)).body.status))).every((s) => s === 'delivered'),
       30_000,
       () => `statuses ${JSON.stringify(statuses)}\n${gateway!.output().slice(-3000)}`,

@@ -10,6 +10,7 @@ import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from '../helpers/outbox.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const destinationId = 'chemnitz-gewerbeamt';
 const chemnitzExamples = loadExamples().filter((e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'));
@@ -76,17 +77,6 @@ function instanceEnv(dataDir: string): Record<string, string> {
 
 const messageIdOf = (req: ReceivedRequest) => String(req.headers['amtsbote-message-id']);
 
-/** Polls (bounded by time and count) until `done` holds; fails with `what` otherwise. */
-async function until(done: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 2000; i++) {
-    if (await done()) return;
-    if (Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`not within ${timeoutMs} ms: ${what()}`);
-}
-
 function chemnitzMessage(body: Record<string, unknown>): string {
   const messageId = (body.destinations as { destinationId: string; messageId: string }[]).find((d) => d.destinationId === destinationId)?.messageId;
   if (!messageId) throw new Error(`no message for ${destinationId}: ${JSON.stringify(body)}`);
@@ -130,7 +120,7 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
     const current = await adminCall(a.url, 'GET', '/routing', adminTokens.viewer);
     const saved = await adminCall(a.url, 'PUT', '/routing', adminTokens.editor, { note: 'shared by both instances', document: current.body.document }, { 'if-match': current.headers.get('etag')! });
     expect(saved.status).toBe(200);
-    await until(async () => (await adminCall(b.url, 'GET', '/routing', adminTokens.viewer)).body.version === 2, 10_000, () => 'instance b did not take routing version 2');
+    await waitUntil(async () => (await adminCall(b.url, 'GET', '/routing', adminTokens.viewer)).body.version === 2, 10_000, () => 'instance b did not take routing version 2');
 
     // an idempotency key used on one instance is recognised on the other
     const example = chemnitzExamples[0]!;
@@ -146,7 +136,7 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
     expect(added.stderr).toBe('');
     const token = added.stdout.trim().split('\n').pop()!;
     for (const instance of [a, b]) {
-      await until(async () => (await getJson(instance.url, `/v1/submissions/${first.body.submissionId as string}`, token)).status === 404, 10_000, () => 'the new portal token is not accepted');
+      await waitUntil(async () => (await getJson(instance.url, `/v1/submissions/${first.body.submissionId as string}`, token)).status === 404, 10_000, () => 'the new portal token is not accepted');
     }
     expect((await getJson(b.url, '/v1/submissions/none', 'not-a-token')).status).toBe(401);
   }, 60_000);
@@ -198,11 +188,11 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
 
     const ids = new Set(accepted.map((x) => x.messageId));
     const arrived = () => new Set(receiver.received.map(messageIdOf));
-    await until(() => [...ids].every((id) => arrived().has(id)), 90_000, () => `arrived ${[...ids].filter((id) => arrived().has(id)).length} of ${ids.size}\n${b.output().slice(-3000)}`);
+    await waitUntil(() => [...ids].every((id) => arrived().has(id)), 90_000, () => `arrived ${[...ids].filter((id) => arrived().has(id)).length} of ${ids.size}\n${b.output().slice(-3000)}`);
     // (a message the dead instance had sent without recording it arrived already; it is delivered again by the
     // survivor once the lease has expired, and only then counts as delivered)
     let notDelivered: unknown[] = [];
-    await until(async () => {
+    await waitUntil(async () => {
       const statuses = await Promise.all(accepted.map(async (x) => (await getJson(b.url, `/v1/submissions/${x.submissionId}`)).body.status));
       notDelivered = statuses.filter((st) => st !== 'delivered');
       return notDelivered.length === 0;
