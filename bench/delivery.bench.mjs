@@ -11,20 +11,18 @@
 // Options (env):       BENCH_DELIVERIES=2000, BENCH_SUBMISSIONS=200, BENCH_SUBMIT_CONCURRENCY=4
 // Bounded: whatever happens, everything stops after 60 s (BENCH_MAX_SECONDS). Prints figures and writes
 // bench/results/delivery-<date>.json; never part of pass/fail.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { clearTimeout, setTimeout } from 'node:timers';
 import { fetch } from 'undici';
-import { parseDocument } from 'yaml';
+import { benchConfig, spawnBenchGateway } from './lib/gateway-process.mjs';
+import { limit, root, sleep, startHarness, writeResults } from './lib/harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const load = (path) =>
   import(join(root, 'dist/src', path)).catch((error) => {
     console.error(`dist/src/${path} cannot be loaded (${error.message}): run "npm run build" first`);
@@ -40,51 +38,15 @@ const submissions = Number(process.env.BENCH_SUBMISSIONS ?? 200);
 const submitConcurrency = Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 4);
 const workerConcurrency = 32;
 const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? 60);
-const benchStarted = Date.now();
-const deadline = benchStarted + maxSeconds * 1000;
-const timeLeft = () => deadline - Date.now();
-const progress = (what) => process.stderr.write(`[${((Date.now() - benchStarted) / 1000).toFixed(1).padStart(5)} s] ${what}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** A time limit for Promise.race: does not keep the process alive once the race is won. */
-const limit = (ms, value) => new Promise((r) => setTimeout(r, ms, value).unref());
 
 // Everything started here is torn down here, also when the time is up.
-const cleanups = [];
-const cleanup = async () => {
-  while (cleanups.length > 0) await cleanups.pop()().catch(() => undefined);
-};
+const { cleanups, cleanup, stopWatchdog, timeLeft, progress, header } = startHarness({ bench: 'delivery', maxSeconds, onTimeUp: () => report() });
 const results = {
-  bench: 'delivery',
-  date: new Date().toISOString(),
-  commit: (() => {
-    try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      return undefined;
-    }
-  })(),
-  node: process.version,
-  cores: availableParallelism(),
+  ...header,
   outbox: undefined,
   gateway: undefined,
   complete: false,
 };
-const watchdog = setTimeout(() => {
-  console.error(`time is up (${maxSeconds} s): stopping; figures so far follow`);
-  void cleanup().finally(() => {
-    report();
-    process.exit(3);
-  });
-}, maxSeconds * 1000);
-
-function writeResults() {
-  const dir = join(root, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `delivery-${results.date.slice(0, 10)}.json`);
-  writeFileSync(file + '.tmp', JSON.stringify(results, null, 2) + '\n');
-  renameSync(file + '.tmp', file);
-  return file;
-}
 
 function report() {
   const rows = [];
@@ -111,7 +73,7 @@ function report() {
   console.log(`Node ${results.node}, ${results.cores} cores, commit ${results.commit ?? '?'}, worker concurrency ${workerConcurrency}, submit concurrency ${submitConcurrency}`);
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${String(v).padStart(12)}`);
-  console.log(`results: ${writeResults()}`);
+  console.log(`results: ${writeResults(results)}`);
 }
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
@@ -304,65 +266,11 @@ async function startLocalReceiver() {
   return { url: `http://127.0.0.1:${server.address().port}/gewerbe/eingang`, firstArrival, requests: () => requests };
 }
 
-/** config/ copied, with the Chemnitz destination pointing at `url` and owner-only copies of the fixture gateway keys. */
-function configCopy(url) {
-  const dir = mkdtempSync(join(tmpdir(), 'amtsbote-bench-config-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const sourceDir = join(root, 'config');
-  const configDir = join(dir, 'config');
-  cpSync(sourceDir, configDir, { recursive: true });
-  const key = (name) => {
-    const file = join(dir, `${name}.private-jwk.json`);
-    copyFileSync(join(root, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
-    chmodSync(file, 0o600);
-    return file;
-  };
-  const gatewayFile = join(configDir, 'gateway.yaml');
-  const gateway = parseDocument(readFileSync(gatewayFile, 'utf8'));
-  for (const [k, fallback] of [['mappings', '../mappings'], ['xsd', '../xsd']]) gateway.set(k, resolve(sourceDir, gateway.get(k) ?? fallback));
-  gateway.set('keys', { signing: [{ file: key('gateway-signing-1') }], escrow: [{ file: key('gateway-escrow-1') }] });
-  writeFileSync(gatewayFile, gateway.toString());
-  const routingFile = join(configDir, gateway.get('routing') ?? 'routing.yaml');
-  const routing = parseDocument(readFileSync(routingFile, 'utf8'));
-  const chemnitz = routing.get('destinations').items.find((d) => d.get('id') === 'chemnitz-gewerbeamt');
-  if (!chemnitz) throw new Error('routing.yaml has no chemnitz-gewerbeamt');
-  chemnitz.setIn(['adapter', 'url'], url);
-  chemnitz.set('retry', routing.createNode({ initialDelaySeconds: 0.05, maxDelaySeconds: 0.5, maxAttempts: 50 }, { flow: true }));
-  writeFileSync(routingFile, routing.toString());
-  return { configFile: gatewayFile, dataDir: join(dir, 'data') };
-}
-
-async function spawnGateway(env) {
-  const child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, limit(5000)]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  const collect = (c) => { out = (out + c.toString()).slice(-200_000); };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  for (let i = 0; i < 600 && timeLeft() > 0; i++) {
-    const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
-    if (match) return match[1];
-    if (child.exitCode !== null) break;
-    await sleep(50);
-  }
-  throw new Error(`gateway did not start:\n${out.slice(-4000)}`);
-}
-
 async function gatewayBench() {
   const receiver = await startLocalReceiver();
-  const { configFile, dataDir } = configCopy(receiver.url);
+  const { configFile, dataDir } = benchConfig(receiver.url, cleanups);
   progress('gateway: starting');
-  const url = await spawnGateway({ AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir });
+  const { url } = await spawnBenchGateway({ AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir }, cleanups, timeLeft);
   progress(`gateway: submitting ${submissions}, ${submitConcurrency} at a time`);
 
   // The Gewerbe services go to chemnitz-gewerbeamt, the destination pointed at the local receiver.
@@ -426,7 +334,7 @@ try {
   console.error(error);
   process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
+  stopWatchdog();
   progress('stopping');
   await cleanup();
   progress('stopped');

@@ -12,10 +12,22 @@ const debianPackages = [
   { name: 'python3-jwcrypto', why: 'an independent JOSE implementation opens sealed messages in test/receiver/jwcrypto.test.ts' },
   // playwright-core drives Debian's Chromium; a browser is never downloaded
   { name: 'chromium', binary: '/usr/bin/chromium', why: 'the admin page browser tests (test/e2e/admin-page.e2e.test.ts) run in headless Chromium' },
+  { name: 'postgresql-15', why: 'the PostgreSQL store tests; tests that restart PostgreSQL run a private cluster with its initdb and pg_ctl' },
 ];
 
 /** Services the tests talk to over a real connection, with the start command of this kind of machine. */
-const services = [{ name: 'RabbitMQ', host: '127.0.0.1', port: 5672, start: 'rabbitmq-server -detached', why: 'the amqp adapter tests publish to the real broker' }];
+const services = [
+  { name: 'RabbitMQ', host: '127.0.0.1', port: 5672, start: 'rabbitmq-server -detached', why: 'the amqp adapter tests publish to the real broker' },
+  {
+    name: 'PostgreSQL',
+    host: '127.0.0.1',
+    port: 5432,
+    // pg_isready answers only once the server accepts connections (an open port may still be starting up)
+    ready: () => spawnSync('pg_isready', ['-q', '-h', '127.0.0.1'], { timeout: 10_000 }).status === 0,
+    start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+    why: 'the store suite, the multi-instance e2e test and the store benchmark run against the real server',
+  },
+];
 
 const problems = [];
 
@@ -69,9 +81,13 @@ function reachable(host, port, timeoutMs = 1500) {
   });
 }
 
+async function isUp(service) {
+  return service.ready ? service.ready() : reachable(service.host, service.port);
+}
+
 async function checkServices() {
   for (const service of services) {
-    if (await reachable(service.host, service.port)) continue;
+    if (await isUp(service)) continue;
     console.log(`test prerequisites: ${service.name} is down; starting it with: ${service.start}`);
     try {
       execFileSync('sh', ['-c', service.start], { stdio: 'inherit', timeout: 120_000 });
@@ -81,7 +97,7 @@ async function checkServices() {
     const deadline = Date.now() + 60_000;
     let up = false;
     while (!up && Date.now() < deadline) {
-      up = await reachable(service.host, service.port);
+      up = await isUp(service);
       if (!up) await new Promise((r) => setTimeout(r, 1000));
     }
     if (!up) problems.push(`${service.name} is not reachable on ${service.host}:${service.port} (start it with: ${service.start})`);

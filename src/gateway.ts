@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { loadHmacSecret } from './config/gateway-secret.js';
 import { loadConfig, type LoadedConfig, type LoadOptions } from './config/load.js';
 import { createApp } from './http/app.js';
@@ -10,6 +11,7 @@ import { din91379Keyword, loadXoev, normalizeNfc } from './xoev/index.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { startRoutingState, type RoutingState } from './routing/routing-state.js';
 import { openStore } from './store/open-store.js';
+import { acquireServeLock } from './store/serve-lock.js';
 import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startHousekeeping } from './delivery/housekeeping.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -47,12 +49,23 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger();
   const config = loadConfig(options);
+  const storeSettings = config.gateway.store;
+  const releaseServeLock = storeSettings.kind === 'sqlite' ? acquireServeLock(resolve(config.dataDir, storeSettings.file), config.dataDir) : undefined;
+  try {
+    return await startWithConfig(config, options, logger, releaseServeLock);
+  } catch (error) {
+    releaseServeLock?.();
+    throw error;
+  }
+}
+
+async function startWithConfig(config: LoadedConfig, options: GatewayOptions, logger: Logger, releaseServeLock: (() => void) | undefined): Promise<RunningGateway> {
   const validators = compileDataValidators(config.services, [din91379Keyword]);
   const xoev = loadXoev(config.paths);
-  const { secret, generated } = loadHmacSecret(config.gateway.hmacSecret, config.configDir, config.dataDir);
+  const { secret, generated } = loadHmacSecret(config.gateway.hmacSecret, config.configDir, config.dataDir, config.gateway.store.kind);
   if (generated) logger.warn({ dataDir: config.dataDir }, 'created a development HMAC secret in the data dir; configure hmacSecret for production');
 
-  const store = await openStore(config);
+  const store = await openStore(config, logger);
   const now = (options.clock ?? (() => new Date()))();
   const seeded = await store.seedPortals(
     config.gateway.portals.map(({ tokenHashes, ...p }) => ({ ...p, tokens: tokenHashes.map((hash) => ({ hash })) })),
@@ -185,6 +198,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         sealing.stop();
         housekeeping.stop();
         await store.close();
+        releaseServeLock?.();
         xoev.close();
         logger.info('gateway stopped');
       })();

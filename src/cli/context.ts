@@ -9,7 +9,7 @@ export interface CliContext {
   config: () => LoadedConfig;
   print: (text: string) => void;
   /** Runs a command against the store the configuration names, closing it afterwards. */
-  withStore: <T>(fn: (store: Store, loaded: LoadedConfig) => Promise<T>) => Promise<T>;
+  withStore: <T>(fn: (store: Store, loaded: LoadedConfig) => Promise<T>, options?: { migrate?: boolean }) => Promise<T>;
 }
 
 export function cliContext(program: Command): CliContext {
@@ -18,9 +18,9 @@ export function cliContext(program: Command): CliContext {
     program,
     config,
     print: (text) => process.stdout.write(text + '\n'),
-    withStore: async (fn) => {
+    withStore: async (fn, options) => {
       const loaded = config();
-      const store = await openStore(loaded);
+      const store = await openStore(loaded, undefined, options);
       try {
         return await fn(store, loaded);
       } finally {

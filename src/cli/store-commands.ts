@@ -1,12 +1,42 @@
-import type { CliContext } from './context.js';
 import { registerStorePurgeCommand } from './store-purge-command.js';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { copyStore } from '../store/copy-store.js';
+import type { CliContext } from './context.js';
 
-/** Store operations. */
+/** Store operations: migrations, backup, moving to another store, retention, reading a stored message. */
 export function registerStoreCommands(context: CliContext): void {
   const { program, print, withStore } = context;
   const storeCommand = program.command('store').description('the store');
   registerStorePurgeCommand(storeCommand, context);
+  storeCommand
+    .command('migrate')
+    .description('apply the migrations the store lacks (the gateway does so on start as well)')
+    .action(async () => {
+      await withStore(async (store) => {
+        const applied = await store.migrate();
+        print(`the ${store.kind} store is at the latest schema${applied.length > 0 ? `; applied ${applied.join(', ')}` : ' (nothing to apply)'}`);
+      }, { migrate: false });
+    });
+  storeCommand
+    .command('backup <file>')
+    .description('a consistent copy of a SQLite store while the gateway runs (PostgreSQL: use pg_dump)')
+    .action(async (file: string) => {
+      await withStore(async (store) => {
+        await store.backup(resolve(file));
+        print(`wrote a backup of the ${store.kind} store to ${resolve(file)}`);
+      });
+    });
+  storeCommand
+    .command('copy')
+    .description('copy a whole store into an empty one, pending deliveries included (stop the gateway first)')
+    .requiredOption('--from <store>', 'sqlite:<path> or postgres://…')
+    .requiredOption('--to <store>', 'postgres://… (or sqlite:<path>); must be empty')
+    .action(async (options: { from: string; to: string }) => {
+      const copied = await copyStore(options.from, options.to);
+      const total = Object.values(copied).reduce((a, b) => a + b, 0);
+      print(`copied ${total} rows: ${Object.entries(copied).map(([table, n]) => `${table} ${n}`).join(', ')}`);
+    });
   storeCommand
     .command('show-message <messageId>')
     .description('write a stored sealed message to a file (for operators and receivers\' tests)')

@@ -22,9 +22,10 @@ export function registerXoevCommands({ program, config, print, withStore }: CliC
       const loaded = config();
       const xoev = loadXoev(loaded.paths);
       try {
-        const storeFile = resolve(loaded.dataDir, loaded.gateway.store.file);
+        const store = loaded.gateway.store;
         // The store's routing is in force where there is a store; a fresh checkout uses routing.yaml.
-        const routing = existsSync(storeFile) ? await withStore(async (store) => routingSchema.parse((await store.currentRouting())?.document ?? loaded.routing)) : loaded.routing;
+        const hasStore = store.kind === 'postgres' || existsSync(resolve(loaded.dataDir, store.file));
+        const routing = hasStore ? await withStore(async (store) => routingSchema.parse((await store.currentRouting())?.document ?? loaded.routing)) : loaded.routing;
         const result = await dryRunMapping({
           config: loaded,
           xoev,

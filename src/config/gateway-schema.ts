@@ -94,6 +94,19 @@ export type Region = z.infer<typeof regionSchema>;
 
 const MiB = 1024 * 1024;
 
+/**
+ * The database URL: a reference (`env:NAME`, `file:path`), or a postgres:// URL written into gateway.yaml
+ * itself only when it carries no password — secrets are referenced, never inlined.
+ */
+const databaseUrlSchema = z.string().superRefine((value, ctx) => {
+  if (secretRefSchema.safeParse(value).success) return;
+  if (!/^postgres(ql)?:\/\//.test(value) || !URL.canParse(value)) {
+    ctx.addIssue({ code: 'custom', message: 'must be "env:NAME", "file:path" or a postgres:// URL' });
+  } else if (new URL(value).password !== '') {
+    ctx.addIssue({ code: 'custom', message: 'a URL with a password is a secret: reference it with "env:NAME" or "file:path"' });
+  }
+});
+
 export const gatewaySchema = z.strictObject({
   listen: z.strictObject({
     host: z.string().min(1).default('127.0.0.1'),
@@ -105,6 +118,13 @@ export const gatewaySchema = z.strictObject({
   dataDir: z.string().min(1).default('../data'),
   store: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('sqlite'), file: z.string().min(1).default('amtsbote.sqlite') }),
+    z.strictObject({
+      kind: z.literal('postgres'),
+      /** `env:NAME` or `file:path` holding a postgres:// URL; inline only without a password. */
+      url: databaseUrlSchema,
+      /** Connections of this instance's pool (PostgreSQL's max_connections is shared by all instances). */
+      poolSize: z.number().int().min(1).max(100).default(10),
+    }),
   ]).default({ kind: 'sqlite', file: 'amtsbote.sqlite' }),
   /** Key for HMACs of content (idempotency); created in the data dir on first start when not set. */
   hmacSecret: secretRefSchema.optional(),

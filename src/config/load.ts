@@ -80,7 +80,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   return { configFile, configDir, dataDir, gateway, routing: checked.routing, services, regions, paths, hash: hash.digest('hex') };
 }
 
-function applyEnvironment(gateway: GatewayConfig, env: NodeJS.ProcessEnv, file: string): GatewayConfig {
+function applyEnvironment(config: GatewayConfig, env: NodeJS.ProcessEnv, file: string): GatewayConfig {
+  // The URL stays a reference: it is read when the store is opened, and never kept in the config.
+  const gateway: GatewayConfig = env.AMTSBOTE_DATABASE_URL
+    ? { ...config, store: { kind: 'postgres', url: 'env:AMTSBOTE_DATABASE_URL', poolSize: config.store.kind === 'postgres' ? config.store.poolSize : 10 } }
+    : config;
   const port = envPort(env, 'AMTSBOTE_PORT', file, ['listen', 'port']);
   const metricsPort = envPort(env, 'AMTSBOTE_METRICS_PORT', file, ['metrics', 'listen', 'port']);
   let result = port === undefined ? gateway : { ...gateway, listen: { ...gateway.listen, port } };

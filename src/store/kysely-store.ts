@@ -1,5 +1,5 @@
-import { Migrator, sql, type Kysely } from 'kysely';
-import { migrationProvider } from './migrations/index.js';
+import { sql, type Kysely } from 'kysely';
+import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { acceptSubmission } from './sql/accept-submission.js';
 import { findIdempotencyKey } from './sql/find-idempotency-key.js';
@@ -34,17 +34,16 @@ import { applyReceipt, releaseDeferred } from './sql/apply-receipt.js';
 import { countSubmissionsByStatus, destinationStats } from './sql/stats.js';
 import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, retireKey } from './sql/key-states.js';
 
-/** Binds the dialect-neutral operations of store/sql/ to one kysely instance. */
-export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
+/**
+ * Binds the dialect-neutral operations of store/sql/ to one kysely instance. The dialects differ only where
+ * the databases do: PostgreSQL's concurrent claimers skip rows another instance is claiming (SQLite has one
+ * writer), and the migrations' few type differences (migrations/dialect.ts).
+ */
+export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific: Pick<Store, 'backup'>): Store {
   return {
     kind,
-    async migrate() {
-      const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-      if (error) {
-        const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-        throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
-      }
-    },
+    migrate: () => migrateToLatest(db, kind),
+    backup: specific.backup,
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -65,7 +64,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind']): Store {
     listEvents: (id) => listEvents(db, id),
     purgeExpired: (plan, dryRun) => purgeExpired(db, plan, dryRun),
     takeRateToken: (key, nowMs, bucket) => takeRateToken(db, key, nowMs, bucket),
-    claimDeliveries: (options) => claimDeliveries(db, options),
+    claimDeliveries: (options) => claimDeliveries(db, { ...options, skipLocked: kind === 'postgres' }),
     renewLease: (id, fence, leaseUntil) => renewLease(db, id, fence, leaseUntil),
     releaseLease: (id, fence, next) => releaseLease(db, id, fence, next),
     recordAttempt: (input) => recordAttempt(db, input),

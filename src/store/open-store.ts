@@ -1,11 +1,25 @@
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
+import { readSecret } from '../config/secret-ref.js';
+import type { Logger } from '../observability/logger.js';
+import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
-/** Opens (and migrates) the store the configuration names: for the gateway and for CLI commands alike. */
-export async function openStore(config: LoadedConfig): Promise<Store> {
-  const store = openSqliteStore(resolve(config.dataDir, config.gateway.store.file));
-  await store.migrate();
+/** Opens (and, unless told not to, migrates) the store the configuration names: for the gateway and CLI commands alike. */
+export async function openStore(config: LoadedConfig, logger?: Logger, options: { migrate?: boolean } = {}): Promise<Store> {
+  const settings = config.gateway.store;
+  const store = settings.kind === 'postgres'
+    ? openPostgresStore(settings.url.startsWith('postgres') ? settings.url : readSecret(settings.url, config.configDir), {
+        poolSize: settings.poolSize,
+        onConnectionError: (error) => logger?.warn({ errorClass: error.name }, 'a PostgreSQL connection broke; the pool opens a new one'),
+      })
+    : openSqliteStore(resolve(config.dataDir, settings.file));
+  try {
+    if (options.migrate ?? true) await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return store;
 }

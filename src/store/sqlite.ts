@@ -7,16 +7,25 @@ import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
 /**
- * The embedded store: one gateway process per file. WAL lets CLI commands read alongside it;
+ * The embedded database: one gateway process per file. WAL lets CLI commands read alongside it;
  * synchronous=FULL because a 202 promises that the submission survives a power cut.
  */
-export function openSqliteStore(file: string): Store {
+export function openSqliteDatabase(file: string): { db: Kysely<Database>; database: BetterSqlite3.Database } {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return kyselyStore(db, 'sqlite');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), database };
+}
+
+/** The embedded store. Its backup is SQLite's online backup: consistent while the gateway keeps writing. */
+export function openSqliteStore(file: string): Store {
+  const { db, database } = openSqliteDatabase(file);
+  return kyselyStore(db, 'sqlite', {
+    backup: async (target) => {
+      await database.backup(target);
+    },
+  });
 }

@@ -32,8 +32,11 @@ import type {
  */
 export interface Store {
   /** Which implementation answers, for health and logs. */
-  readonly kind: 'sqlite';
-  migrate(): Promise<void>;
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies the migrations this store lacks (once, however many instances start together); returns their names. */
+  migrate(): Promise<string[]>;
+  /** A consistent copy of the store in `file` (SQLite's online backup); PostgreSQL refuses and names pg_dump. */
+  backup(file: string): Promise<void>;
   ping(): Promise<void>;
   /** Inserts the configured portals only when the store holds none (the store is the source of truth after). */
   seedPortals(portals: StoredPortal[], now: string): Promise<number>;

@@ -100,4 +100,20 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'routing.yaml'), 'destinations: [\n  - broken');
     expect(loadError(dir).message).toMatch(/routing\.yaml: \/: is not valid YAML/);
   });
+
+  it('selects PostgreSQL by a referenced URL or AMTSBOTE_DATABASE_URL, and refuses a password written into gateway.yaml', () => {
+    const dir = configCopy();
+    const file = join(dir, 'gateway.yaml');
+    expect(loadConfig({ configFile: file, env: { AMTSBOTE_DATABASE_URL: 'postgres://gw@db/amtsbote' } }).gateway.store).toEqual({
+      kind: 'postgres',
+      url: 'env:AMTSBOTE_DATABASE_URL',
+      poolSize: 10,
+    });
+    edit(file, /store:\n {2}kind: sqlite\n {2}file: amtsbote.sqlite/, 'store:\n  kind: postgres\n  url: file:/etc/amtsbote/database-url\n  poolSize: 4');
+    expect(loadConfig({ configFile: file, env: {} }).gateway.store).toEqual({ kind: 'postgres', url: 'file:/etc/amtsbote/database-url', poolSize: 4 });
+    edit(file, 'url: file:/etc/amtsbote/database-url', 'url: postgres://gw:geheim@db/amtsbote');
+    const error = loadError(dir);
+    expect(JSON.stringify(error.errors)).toContain('a URL with a password is a secret');
+    expect(JSON.stringify(error.errors)).not.toContain('geheim');
+  });
 });

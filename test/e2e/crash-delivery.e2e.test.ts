@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -6,10 +6,12 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
+import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
 import { getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const destinationId = 'chemnitz-gewerbeamt';
 const webhookSecret = readFileSync(join(projectRoot, 'config/demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY'), 'utf8').trim();
@@ -32,20 +34,14 @@ interface Setup {
 let setup: Setup | undefined;
 
 /** The test fixtures' gateway keys (owner-only copies), named in each config copy: no RSA-4096 generation per start. */
-let keysDir: string;
-let keys: { signing: string; escrow: string };
+let fixtureKeys: FixtureKeys;
+let keys: FixtureKeys['keys'];
 beforeAll(() => {
-  keysDir = mkdtempSync(join(tmpdir(), 'amtsbote-crash-keys-'));
-  const copy = (name: string) => {
-    const file = join(keysDir, `${name}.private-jwk.json`);
-    copyFileSync(join(projectRoot, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
-    chmodSync(file, 0o600);
-    return file;
-  };
-  keys = { signing: copy('gateway-signing-1'), escrow: copy('gateway-escrow-1') };
+  fixtureKeys = copyFixtureKeys();
+  keys = fixtureKeys.keys;
 });
 afterAll(() => {
-  rmSync(keysDir, { recursive: true, force: true });
+  fixtureKeys.remove();
 });
 
 async function prepare(): Promise<Setup> {
@@ -102,17 +98,6 @@ async function submit(url: string, count: number, tag: string): Promise<Accepted
   return accepted;
 }
 
-/** Polls (bounded by time and count) until `done` holds; fails with `what` otherwise. */
-async function until(done: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 2000; i++) {
-    if (await done()) return;
-    if (Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`not within ${timeoutMs} ms: ${what()}`);
-}
-
 async function statuses(url: string, accepted: Accepted[]): Promise<string[]> {
   return Promise.all(accepted.map(async (a) => {
     const res = await getJson(url, `/v1/submissions/${a.submissionId}`);
@@ -167,7 +152,7 @@ describe('delivery survives the gateway process dying', () => {
     expect(ids.size).toBe(40);
 
     // Kill once some, but not all, have arrived and attempts are under way at the receiver.
-    await until(() => unanswered.size > 0 && arrived().size >= 4, 15_000, () => `arrived ${arrived().size}, in flight ${unanswered.size}\n${first.output()}`);
+    await waitUntil(() => unanswered.size > 0 && arrived().size >= 4, 15_000, () => `arrived ${arrived().size}, in flight ${unanswered.size}\n${first.output()}`);
     const cutOff = [...unanswered.values()];
     const arrivedBeforeKill = arrived().size;
     const received = s.receiver.received.length;
@@ -180,9 +165,9 @@ describe('delivery survives the gateway process dying', () => {
     expect(cutOff.length).toBeGreaterThan(0);
 
     const second = await start(s);
-    await until(() => [...ids].every((id) => arrived().has(id)), 20_000, () => `arrived ${[...ids].filter((id) => arrived().has(id)).length} of ${ids.size}\n${second.output()}`);
+    await waitUntil(() => [...ids].every((id) => arrived().has(id)), 20_000, () => `arrived ${[...ids].filter((id) => arrived().has(id)).length} of ${ids.size}\n${second.output()}`);
     let last: string[] = [];
-    await until(async () => (last = await statuses(second.url, accepted)).every((st) => st === 'delivered'), 10_000, () => `statuses ${JSON.stringify(last)}`);
+    await waitUntil(async () => (last = await statuses(second.url, accepted)).every((st) => st === 'delivered'), 10_000, () => `statuses ${JSON.stringify(last)}`);
 
     // Nothing unknown arrived, every request was signed, and the attempts the kill cut off were made again.
     expect(s.receiver.received.every((r) => ids.has(messageIdOf(r)))).toBe(true);
@@ -201,7 +186,7 @@ describe('delivery survives the gateway process dying', () => {
 
     const first = await start(s);
     const accepted = await submit(first.url, 8, 'TERM');
-    await until(() => s.receiver.received.length >= 4, 10_000, () => `received ${s.receiver.received.length}\n${first.output()}`);
+    await waitUntil(() => s.receiver.received.length >= 4, 10_000, () => `received ${s.receiver.received.length}\n${first.output()}`);
 
     const stoppedAt = Date.now();
     const code = await first.stop('SIGTERM');
@@ -215,7 +200,7 @@ describe('delivery survives the gateway process dying', () => {
     const stalled = s.receiver.received.length;
     const second = await start(s);
     let last: string[] = [];
-    await until(async () => (last = await statuses(second.url, accepted)).every((st) => st === 'delivered'), 15_000, () => `statuses ${JSON.stringify(last)}\n${second.output()}`);
+    await waitUntil(async () => (last = await statuses(second.url, accepted)).every((st) => st === 'delivered'), 15_000, () => `statuses ${JSON.stringify(last)}\n${second.output()}`);
     const afterRestart = new Set(s.receiver.received.slice(stalled).map(messageIdOf));
     for (const a of accepted) expect(afterRestart.has(a.messageId), a.messageId).toBe(true);
     expectAllSigned(s.receiver.received);

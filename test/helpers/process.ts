@@ -28,7 +28,11 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`gateway did not start within 30 s:\n${out}`)); }, 30_000);
+    const timer = setTimeout(() => {
+      // not left running: it would hold the data dir (SQLite's serve lock) and the port after the test
+      child.kill('SIGKILL');
+      reject(new Error(`gateway did not start within 30 s:\n${out}`));
+    }, 30_000);
     const check = () => {
       const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
       if (match?.[1]) {

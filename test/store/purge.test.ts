@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gatewaySchema } from '../../src/config/gateway-schema.js';
 import { retentionPlan } from '../../src/delivery/retention-plan.js';
 import { startHousekeeping } from '../../src/delivery/housekeeping.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { verifyChain } from '../../src/store/verify-chain.js';
+import { storeFactories, type StoreLocation } from '../helpers/stores.js';
 
 // Retention with an injected clock: periods count from when a submission became final.
 const gewerbe = '99050012104000';
@@ -23,21 +20,12 @@ const retention = gatewaySchema.shape.retention.parse({
   services: { [melde]: { sealedMessageDays: 2, eventLogDays: 90 } },
 });
 
-const dirs: string[] = [];
+const locations: StoreLocation[] = [];
 const stores: Store[] = [];
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close().catch(() => undefined)));
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  await Promise.all(locations.splice(0).map((l) => l.remove()));
 });
-
-async function freshStore(): Promise<Store> {
-  const dir = mkdtempSync(join(tmpdir(), 'amtsbote-purge-'));
-  dirs.push(dir);
-  const store = openSqliteStore(join(dir, 'amtsbote.sqlite'));
-  stores.push(store);
-  await store.migrate();
-  return store;
-}
 
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString();
 
@@ -60,7 +48,16 @@ async function submit(store: Store, id: string, serviceKey: string, receivedDay:
 
 const nothing = { sealedMessages: 0, escrowCopies: 0, idempotencyKeys: 0, eventLogs: 0, auditRecords: 0 };
 
-describe('retention: the purge deletes what has expired, per service, and nothing else', () => {
+describe.each(storeFactories)('retention on the $kind store: the purge deletes what has expired, per service, and nothing else', (factory) => {
+  async function freshStore(): Promise<Store> {
+    const location = await factory.create();
+    locations.push(location);
+    const store = location.open();
+    stores.push(store);
+    await store.migrate();
+    return store;
+  }
+
   it('counts in a dry run exactly what it then deletes, and a second run finds nothing', async () => {
     const store = await freshStore();
     await submit(store, 'gw-old', gewerbe, 0, 'delivered');

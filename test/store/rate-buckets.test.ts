@@ -1,23 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
+import { storeFactories, type StoreLocation } from '../helpers/stores.js';
 
-let dir: string;
-let store: Store;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'amtsbote-rate-'));
-  store = openSqliteStore(join(dir, 'amtsbote.sqlite'));
-  await store.migrate();
-});
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+describe.each(storeFactories)('rate buckets in the $kind store', (factory) => {
+  let location: StoreLocation;
+  let store: Store;
+  beforeAll(async () => {
+    location = await factory.create();
+    store = location.open();
+    await store.migrate();
+  });
+  afterAll(async () => {
+    await store.close();
+    await location.remove();
+  });
 
-describe('rate buckets in the store', () => {
   const bucket = { ratePerSecond: 2, burst: 5 };
 
   it('lets a burst through at once, then as many as have refilled', async () => {

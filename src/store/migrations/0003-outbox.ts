@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
+import { generatedId, type StoreDialect } from './dialect.js';
 
 /**
  * The outbox: leases with a fencing number on each delivery, the sealed payload in a table of its own
  * (claiming updates the delivery row many times; the payload is written once), every attempt recorded,
  * and an audit log for operators' actions.
  */
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
   for (const [name, type] of [
     ['lease_owner', 'text'],
     ['lease_until', 'text'],
@@ -42,7 +43,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', generatedId(dialect))
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())

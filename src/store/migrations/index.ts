@@ -1,4 +1,5 @@
 import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreDialect } from './dialect.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-routing-versions.js';
 import * as m0003 from './0003-outbox.js';
@@ -8,8 +9,11 @@ import * as m0006 from './0006-callbacks.js';
 import * as m0007 from './0007-portal-identity.js';
 import * as m0008 from './0008-rate-buckets.js';
 
+/** A migration module: `up` is told the dialect for the few column types that differ. */
+type MigrationModule = { up: (db: Parameters<Migration['up']>[0], dialect: StoreDialect) => Promise<void>; down?: Migration['down'] };
+
 /** Every migration, in order; the names are what the migration table records. */
-const migrations: Record<string, Migration> = {
+const modules: Record<string, MigrationModule> = {
   '0001-initial': m0001,
   '0002-routing-versions': m0002,
   '0003-outbox': m0003,
@@ -20,6 +24,9 @@ const migrations: Record<string, Migration> = {
   '0008-rate-buckets': m0008,
 };
 
-export const migrationProvider: MigrationProvider = {
-  getMigrations: () => Promise.resolve(migrations),
-};
+/** The migrations for one dialect (kysely applies them under its lock: an advisory lock on PostgreSQL). */
+export function migrationProvider(dialect: StoreDialect): MigrationProvider {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, m] of Object.entries(modules)) migrations[name] = { up: (db) => m.up(db, dialect), ...(m.down ? { down: m.down } : {}) };
+  return { getMigrations: () => Promise.resolve(migrations) };
+}

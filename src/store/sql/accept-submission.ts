@@ -10,17 +10,31 @@ export async function acceptSubmission(
   const { submission: s, deliveries, event, idempotency } = input;
   return db.transaction().execute(async (trx) => {
     if (idempotency) {
-      // Inside the transaction, so two requests with one key cannot both create a submission:
-      // the second sees the first's row (or fails on the primary key and is retried by the caller).
-      const existing = await trx
-        .selectFrom('idempotency_keys')
-        .select(['submission_id', 'content_hmac'])
-        .where('portal_id', '=', s.portalId)
-        .where('key', '=', idempotency.key)
-        .where('expires_at', '>', s.receivedAt)
+      // The key is claimed first, inside the transaction, so two requests with one key cannot both create a
+      // submission: on PostgreSQL the second insert waits for the first transaction and then does nothing,
+      // and the second request reads what the first committed (SQLite's single writer orders them anyway).
+      await trx.deleteFrom('idempotency_keys').where('portal_id', '=', s.portalId).where('key', '=', idempotency.key).where('expires_at', '<=', s.receivedAt).execute();
+      const claimed = await trx
+        .insertInto('idempotency_keys')
+        .values({
+          portal_id: s.portalId,
+          key: idempotency.key,
+          content_hmac: idempotency.contentHmac,
+          submission_id: s.id,
+          created_at: s.receivedAt,
+          expires_at: idempotency.expiresAt,
+        })
+        .onConflict((oc) => oc.columns(['portal_id', 'key']).doNothing())
         .executeTakeFirst();
-      if (existing) return { kind: 'existing', submissionId: existing.submission_id, contentHmac: existing.content_hmac } as const;
-      await trx.deleteFrom('idempotency_keys').where('portal_id', '=', s.portalId).where('key', '=', idempotency.key).execute();
+      if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 0) {
+        const existing = await trx
+          .selectFrom('idempotency_keys')
+          .select(['submission_id', 'content_hmac'])
+          .where('portal_id', '=', s.portalId)
+          .where('key', '=', idempotency.key)
+          .executeTakeFirstOrThrow();
+        return { kind: 'existing', submissionId: existing.submission_id, contentHmac: existing.content_hmac } as const;
+      }
     }
     await trx
       .insertInto('submissions')
@@ -72,19 +86,6 @@ export async function acceptSubmission(
       await trx
         .insertInto('sealed_messages')
         .values(messages.map((m) => ({ delivery_id: m.deliveryId, content_type: m.contentType, body: m.body, created_at: s.receivedAt })))
-        .execute();
-    }
-    if (idempotency) {
-      await trx
-        .insertInto('idempotency_keys')
-        .values({
-          portal_id: s.portalId,
-          key: idempotency.key,
-          content_hmac: idempotency.contentHmac,
-          submission_id: s.id,
-          created_at: s.receivedAt,
-          expires_at: idempotency.expiresAt,
-        })
         .execute();
     }
     await appendEvent(trx, s.id, event);

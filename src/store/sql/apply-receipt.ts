@@ -30,8 +30,15 @@ export async function applyReceipt(db: Kysely<Database>, input: ReceiptInput): P
       const given = { attachments: {}, ...input.authenticationTags };
       if (!stored || canonicalize(stored) !== canonicalize(given)) return { ok: false, reason: 'tags-mismatch' } as const;
     }
+    // Conditional: of two receipts applied at once (two instances), the second finds the delivery final.
+    const changed = await trx
+      .updateTable('deliveries')
+      .set({ state: input.kind, final_at: input.at, updated_at: input.at })
+      .where('id', '=', input.deliveryId)
+      .where('state', '=', 'delivered')
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0) return { ok: false, reason: 'already-final' } as const;
     await trx.insertInto('receipts').values({ jti: input.jti, delivery_id: input.deliveryId, destination_id: input.destinationId, kind: input.kind, received_at: input.at }).execute();
-    await trx.updateTable('deliveries').set({ state: input.kind, final_at: input.at, updated_at: input.at }).where('id', '=', input.deliveryId).execute();
     await recordDeliveryChange(trx, {
       submissionId: input.submissionId,
       deliveryId: input.deliveryId,
@@ -56,14 +63,16 @@ export async function releaseDeferred(
   input: { deliveryId: string; body: string; contentType: string; signingKid: string; authenticationTags: unknown; at: string },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('deliveries').select(['submission_id', 'destination_id']).where('id', '=', input.deliveryId).where('state', '=', 'deferred').executeTakeFirst();
-    if (!row) return false;
-    await trx.insertInto('sealed_messages').values({ delivery_id: input.deliveryId, content_type: input.contentType, body: input.body, created_at: input.at }).execute();
-    await trx
+    // Conditional UPDATE first: a release racing with another (two instances) finds the delivery no longer deferred.
+    const row = await trx
       .updateTable('deliveries')
       .set({ state: 'pending', next_attempt_at: input.at, signing_kid: input.signingKid, authentication_tags: JSON.stringify(input.authenticationTags), updated_at: input.at })
       .where('id', '=', input.deliveryId)
-      .execute();
+      .where('state', '=', 'deferred')
+      .returning(['submission_id', 'destination_id'])
+      .executeTakeFirst();
+    if (!row) return false;
+    await trx.insertInto('sealed_messages').values({ delivery_id: input.deliveryId, content_type: input.contentType, body: input.body, created_at: input.at }).execute();
     await recordDeliveryChange(trx, { submissionId: row.submission_id, deliveryId: input.deliveryId, destinationId: row.destination_id, state: 'pending', at: input.at, detail: { released: 'its trigger was accepted' } });
     return true;
   });

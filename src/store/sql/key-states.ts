@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { KeyState } from '../types.js';
 
@@ -20,14 +20,26 @@ export async function registerKeys(db: Kysely<Database>, keys: { kid: string; pu
       if (knownKids.has(key.kid)) continue;
       const state = activePurposes.has(key.purpose) ? 'published' : 'active';
       activePurposes.add(key.purpose);
-      await trx.insertInto('gateway_key_states').values({ kid: key.kid, purpose: key.purpose, state, changed_at: now, changed_by: 'start-up' }).execute();
+      // (instances starting together register the same configured keys: the first one's states stand)
+      await trx
+        .insertInto('gateway_key_states')
+        .values({ kid: key.kid, purpose: key.purpose, state, changed_at: now, changed_by: 'start-up' })
+        .onConflict((oc) => oc.column('kid').doNothing())
+        .execute();
     }
   });
 }
 
-/** Makes `kid` the active key of its purpose; the previously active one stays published. */
+/**
+ * Makes `kid` the active key of its purpose; the previously active one stays published. The rows of that
+ * purpose are locked first (an update that changes nothing): two instances rotating at once take turns, and
+ * the second, with a new snapshot, demotes the key the first activated — never two active keys.
+ */
 export async function activateKey(db: Kysely<Database>, kid: string, actor: string, now: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    const purpose = await trx.selectFrom('gateway_key_states').select('purpose').where('kid', '=', kid).executeTakeFirst();
+    if (!purpose) return false;
+    await trx.updateTable('gateway_key_states').set({ changed_at: sql`changed_at` }).where('purpose', '=', purpose.purpose).execute();
     const key = await trx.selectFrom('gateway_key_states').select(['purpose', 'state']).where('kid', '=', kid).executeTakeFirst();
     if (!key || key.state === 'retired') return false;
     await trx.updateTable('gateway_key_states').set({ state: 'published', changed_at: now, changed_by: actor }).where('purpose', '=', key.purpose).where('state', '=', 'active').execute();

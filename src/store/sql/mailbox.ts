@@ -41,12 +41,15 @@ export async function recordMailboxFetch(db: Kysely<Database>, destinationId: st
       .where('destination_id', '=', destinationId)
       .executeTakeFirst();
     if (!row || row.adapter_state === null || !['pending', 'delivered'].includes(row.state)) return false;
-    if (row.state === 'pending') {
-      await trx
-        .updateTable('deliveries')
-        .set({ state: 'delivered', delivered_at: now, updated_at: now, next_attempt_at: null, lease_owner: null, lease_until: null })
-        .where('id', '=', messageId)
-        .execute();
+    if (row.state !== 'pending') return true;
+    // Conditional, so that of two instances answering concurrent fetches only one records the delivery.
+    const changed = await trx
+      .updateTable('deliveries')
+      .set({ state: 'delivered', delivered_at: now, updated_at: now, next_attempt_at: null, lease_owner: null, lease_until: null })
+      .where('id', '=', messageId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 1) {
       await recordDeliveryChange(trx, { submissionId: row.submission_id, deliveryId: messageId, destinationId, state: 'delivered', at: now, detail: { via: 'mailbox' } });
     }
     return true;

@@ -13,10 +13,10 @@ export async function recordAttempt(
 ): Promise<boolean> {
   const { id, fence, attempt, transition, now } = input;
   return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('deliveries').select(['state', 'submission_id', 'destination_id', 'fence']).where('id', '=', id).executeTakeFirst();
-    if (!row || row.fence !== fence || row.state !== 'pending') return false;
     const final = transition.state !== 'pending';
-    await trx
+    // One conditional UPDATE checks the fence and writes: on PostgreSQL it waits for a concurrent claim of the
+    // row and re-checks the fence after it, so a read-then-write race cannot let a stale worker through.
+    const row = await trx
       .updateTable('deliveries')
       .set({
         state: transition.state,
@@ -32,7 +32,10 @@ export async function recordAttempt(
       })
       .where('id', '=', id)
       .where('fence', '=', fence)
-      .execute();
+      .where('state', '=', 'pending')
+      .returning(['submission_id', 'destination_id'])
+      .executeTakeFirst();
+    if (!row) return false;
     await trx
       .insertInto('delivery_attempts')
       .values({
@@ -46,7 +49,7 @@ export async function recordAttempt(
         error_class: attempt.errorClass ?? null,
       })
       .execute();
-    if (transition.state !== row.state) {
+    if (transition.state !== 'pending') {
       await recordDeliveryChange(trx, {
         submissionId: row.submission_id,
         deliveryId: id,

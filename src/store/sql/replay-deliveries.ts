@@ -10,15 +10,19 @@ export async function replayDeliveries(db: Kysely<Database>, ids: readonly strin
   if (ids.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     const rows = await trx.selectFrom('deliveries').select(['id', 'submission_id', 'destination_id']).where('id', 'in', [...ids]).where('state', '=', 'dead-lettered').execute();
+    const replayed: string[] = [];
     for (const row of rows) {
-      await trx
+      const changed = await trx
         .updateTable('deliveries')
         .set({ state: 'pending', attempts: 0, next_attempt_at: now, adapter_state: null, last_error: null, final_at: null, lease_owner: null, lease_until: null, updated_at: now })
         .where('id', '=', row.id)
-        .execute();
+        .where('state', '=', 'dead-lettered')
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 0) continue;
+      replayed.push(row.id);
       await recordDeliveryChange(trx, { submissionId: row.submission_id, deliveryId: row.id, destinationId: row.destination_id, state: 'pending', at: now, detail: { replay: reason } });
     }
-    return rows.map((r) => r.id);
+    return replayed;
   });
 }
 

@@ -8,11 +8,22 @@ import { enqueueCallback } from './enqueue-callback.js';
 /**
  * After a delivery changed state: records that in the submission's event log, and derives the
  * submission's status anew. Runs in the transaction of the change.
+ *
+ * Its first statement writes the submission row, which takes that row's lock on PostgreSQL: two instances
+ * recording changes of one submission's deliveries take turns, and the second (a new snapshot per statement)
+ * sees the first's deliveries and events — so the status is derived from all of them and the event chain
+ * never forks. SQLite's single writer gives the same order.
  */
 export async function recordDeliveryChange(
   trx: Transaction<Database>,
   change: { submissionId: string; deliveryId: string; destinationId: string; state: DeliveryState; at: string; detail?: Record<string, unknown> },
 ): Promise<void> {
+  const current = await trx
+    .updateTable('submissions')
+    .set({ updated_at: change.at })
+    .where('id', '=', change.submissionId)
+    .returning(['status', 'portal_id', 'callback_url'])
+    .executeTakeFirstOrThrow();
   const messages = await trx
     .selectFrom('deliveries')
     .select(['id', 'destination_id', 'state'])
@@ -21,8 +32,7 @@ export async function recordDeliveryChange(
     .orderBy('destination_id')
     .execute();
   const status = deriveSubmissionStatus(messages.map((r) => r.state as DeliveryState));
-  const current = await trx.selectFrom('submissions').select(['status', 'portal_id', 'callback_url']).where('id', '=', change.submissionId).executeTakeFirstOrThrow();
-  await trx.updateTable('submissions').set({ status, updated_at: change.at }).where('id', '=', change.submissionId).execute();
+  if (current.status !== status) await trx.updateTable('submissions').set({ status }).where('id', '=', change.submissionId).execute();
   const seq = await appendEvent(trx, change.submissionId, {
     at: change.at,
     type: 'delivery',

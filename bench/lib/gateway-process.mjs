@@ -1,0 +1,68 @@
+// The real gateway process for benchmarks: a config copy pointing the Chemnitz destination at a local
+// receiver, and `amtsbote serve` on a free port.
+import { spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { limit, root, sleep } from './harness.mjs';
+
+/**
+ * config/ copied, with the Chemnitz destination pointing at `url`, owner-only copies of the fixture gateway
+ * keys, and `settings` set at the top of gateway.yaml. Removed by `cleanups`.
+ */
+export function benchConfig(url, cleanups, settings = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'amtsbote-bench-config-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const sourceDir = join(root, 'config');
+  const configDir = join(dir, 'config');
+  cpSync(sourceDir, configDir, { recursive: true });
+  const key = (name) => {
+    const file = join(dir, `${name}.private-jwk.json`);
+    copyFileSync(join(root, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
+    chmodSync(file, 0o600);
+    return file;
+  };
+  const gatewayFile = join(configDir, 'gateway.yaml');
+  const gateway = parseDocument(readFileSync(gatewayFile, 'utf8'));
+  for (const [k, fallback] of [['mappings', '../mappings'], ['xsd', '../xsd']]) gateway.set(k, resolve(sourceDir, gateway.get(k) ?? fallback));
+  gateway.set('keys', { signing: [{ file: key('gateway-signing-1') }], escrow: [{ file: key('gateway-escrow-1') }] });
+  for (const [k, value] of Object.entries(settings)) gateway.set(k, value);
+  writeFileSync(gatewayFile, gateway.toString());
+  const routingFile = join(configDir, gateway.get('routing') ?? 'routing.yaml');
+  const routing = parseDocument(readFileSync(routingFile, 'utf8'));
+  const chemnitz = routing.get('destinations').items.find((d) => d.get('id') === 'chemnitz-gewerbeamt');
+  if (!chemnitz) throw new Error('routing.yaml has no chemnitz-gewerbeamt');
+  chemnitz.setIn(['adapter', 'url'], url);
+  chemnitz.set('retry', routing.createNode({ initialDelaySeconds: 0.05, maxDelaySeconds: 0.5, maxAttempts: 50 }, { flow: true }));
+  writeFileSync(routingFile, routing.toString());
+  return { configFile: gatewayFile, dir, dataDir: join(dir, 'data') };
+}
+
+/** `amtsbote serve` with `env`; resolves to its URL and a stop function (also registered in `cleanups`). */
+export async function spawnBenchGateway(env, cleanups, timeLeft) {
+  const child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, limit(5000)]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  cleanups.push(stop);
+  let out = '';
+  const collect = (c) => { out = (out + c.toString()).slice(-200_000); };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  for (let i = 0; i < 600 && timeLeft() > 0; i++) {
+    const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
+    if (match) return { url: match[1], stop };
+    if (child.exitCode !== null) break;
+    await sleep(50);
+  }
+  throw new Error(`gateway did not start:\n${out.slice(-4000)}`);
+}

@@ -1,0 +1,60 @@
+// What every process-spawning benchmark needs: a time bound, progress lines, teardown of everything it
+// started (also when the time is up), the results header, and the results file.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A time limit for Promise.race: does not keep the process alive once the race is won. */
+export const limit = (ms, value) => new Promise((r) => setTimeout(r, ms, value).unref());
+
+/**
+ * Starts the clock of a benchmark bounded to `maxSeconds`: when the time is up, everything registered in
+ * `cleanups` is torn down, `onTimeUp` reports the figures so far, and the process exits with 3.
+ */
+export function startHarness({ bench, maxSeconds, onTimeUp }) {
+  const started = Date.now();
+  const deadline = started + maxSeconds * 1000;
+  const cleanups = [];
+  const cleanup = async () => {
+    while (cleanups.length > 0) await cleanups.pop()().catch(() => undefined);
+  };
+  const watchdog = setTimeout(() => {
+    console.error(`time is up (${maxSeconds} s): stopping; figures so far follow`);
+    void cleanup().finally(() => {
+      onTimeUp();
+      process.exit(3);
+    });
+  }, maxSeconds * 1000);
+  return {
+    cleanups,
+    cleanup,
+    stopWatchdog: () => clearTimeout(watchdog),
+    timeLeft: () => deadline - Date.now(),
+    progress: (what) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}\n`),
+    header: { bench, date: new Date().toISOString(), commit: gitCommit(), node: process.version, cores: availableParallelism() },
+  };
+}
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes bench/results/<bench>-<date>.json (atomically) and returns its path. */
+export function writeResults(results) {
+  const dir = join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${results.bench}-${results.date.slice(0, 10)}.json`);
+  writeFileSync(file + '.tmp', JSON.stringify(results, null, 2) + '\n');
+  renameSync(file + '.tmp', file);
+  return file;
+}

@@ -1,0 +1,38 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { kyselyStore } from './kysely-store.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+
+/**
+ * int8 (count(*), sums) arrives as a string from pg, because a JavaScript number cannot hold every int8. The
+ * store's int8 values are counts and row numbers far below 2^53, so they are read as numbers.
+ */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: Parameters<typeof pg.types.getTypeParser>[0], format?: 'text' | 'binary'): unknown =>
+    oid === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export interface PostgresStoreOptions {
+  poolSize?: number | undefined;
+  /** Told when an idle connection breaks (the server restarted): the pool replaces it on next use. */
+  onConnectionError?: ((error: Error) => void) | undefined;
+}
+
+/**
+ * The shared store of several gateway instances. Claiming takes rows with FOR UPDATE SKIP LOCKED, so
+ * instances never wait on each other's claims; everything else is the same query layer as SQLite.
+ */
+export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
+  return kyselyStore(openPostgresDatabase(url, options), 'postgres', {
+    backup: () => Promise.reject(new Error('a PostgreSQL store is backed up with PostgreSQL\'s own tools: pg_dump --format=custom (see the README, "Backup")')),
+  });
+}
+
+/** A kysely instance over a pg pool (also for `store copy`, which works on tables rather than the Store). */
+export function openPostgresDatabase(url: string, options: PostgresStoreOptions = {}): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 10_000 });
+  // Without a listener, a connection that breaks while idle (a server restart) would crash the process.
+  pool.on('error', (error) => options.onConnectionError?.(error));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

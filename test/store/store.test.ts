@@ -1,0 +1,303 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventHash, genesisHash } from '../../src/store/event-chain.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
+import type { NewSubmission } from '../../src/store/types.js';
+import { verifyChain } from '../../src/store/verify-chain.js';
+import { storeFactories, type StoreLocation } from '../helpers/stores.js';
+
+const locations: StoreLocation[] = [];
+const stores: Store[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close().catch(() => undefined)));
+  for (const l of locations.splice(0)) await l.remove();
+});
+
+function submission(id: string, over: Partial<NewSubmission> = {}): NewSubmission {
+  return {
+    id,
+    portalId: 'amt24',
+    serviceKey: '99050012104000',
+    regionKey: '146120000000',
+    status: 'pending',
+    test: false,
+    dataHmac: 'hmac-sha512:x',
+    attachments: [{ id: 'a1', mediaType: 'application/pdf', size: 10, hmac: 'hmac-sha512:y' }],
+    receivedAt: '2026-11-25T10:00:00.000Z',
+    ...over,
+  };
+}
+
+const event = { at: '2026-11-25T10:00:00.000Z', type: 'received', data: { status: 'pending' } };
+
+describe('SQLite store', () => {
+  it('runs in WAL mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amtsbote-store-'));
+    const store = openSqliteStore(join(dir, 'amtsbote.sqlite'));
+    try {
+      await store.migrate();
+      const probe = new BetterSqlite3(join(dir, 'amtsbote.sqlite'), { readonly: true });
+      expect(probe.pragma('journal_mode', { simple: true })).toBe('wal');
+      probe.close();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(storeFactories)('$kind store', (factory) => {
+  /** A migrated store in a new, empty location; `open` gives further connections to the same data. */
+  async function freshStore() {
+    const location = await factory.create();
+    locations.push(location);
+    const open = async () => {
+      const store = location.open();
+      stores.push(store);
+      await store.migrate();
+      return store;
+    };
+    const store = await open();
+    /** Another gateway instance on the same data (PostgreSQL); SQLite's one process works through one connection. */
+    const peer = async () => (factory.sharedByInstances ? open() : store);
+    return { store, open, peer };
+  }
+
+  it('migrates idempotently, also when two instances migrate an empty store at once', async () => {
+    const location = await factory.create();
+    locations.push(location);
+    const a = location.open();
+    const b = factory.sharedByInstances ? location.open() : a;
+    stores.push(a, b);
+    await Promise.all([a.migrate(), b.migrate()]);
+    await a.migrate();
+    await b.ping();
+    expect(a.kind).toBe(factory.kind);
+    expect(await b.currentRoutingVersionNumber()).toBe(0);
+  });
+
+  it('keeps a submission with its deliveries and first event across a reopen', async () => {
+    const { store, open } = await freshStore();
+    const result = await store.acceptSubmission({
+      submission: submission('s1', { reference: 'REF-1', payment: { method: 'giropay', status: 'paid', amount: 26 } }),
+      deliveries: [
+        { id: 'm1', destinationId: 'dresden-gewerbeamt', state: 'pending' },
+        { id: 'm2', destinationId: 'statistik-sachsen', state: 'pending' },
+      ],
+      event,
+    });
+    expect(result).toEqual({ kind: 'created' });
+    await store.close();
+    const reopened = await open();
+    const record = await reopened.getSubmission('s1');
+    expect(record).toMatchObject({ id: 's1', reference: 'REF-1', status: 'pending', payment: { amount: 26 } });
+    expect(record?.deliveries.map((d) => [d.id, d.state, d.attempts, d.nextAttemptAt])).toEqual([
+      ['m1', 'pending', 0, '2026-11-25T10:00:00.000Z'],
+      ['m2', 'pending', 0, '2026-11-25T10:00:00.000Z'],
+    ]);
+    const events = await reopened.listEvents('s1');
+    expect(events).toHaveLength(1);
+    expect(events[0]?.prevHash).toBe(genesisHash);
+    expect(events[0]?.hash).toBe(eventHash(genesisHash, 's1', 1, event));
+  });
+
+  it('binds an idempotency key to its first submission and lets it expire', async () => {
+    const { store } = await freshStore();
+    const idempotency = { key: 'k1', contentHmac: 'c1', expiresAt: '2026-11-26T10:00:00.000Z' };
+    expect(await store.acceptSubmission({ submission: submission('s1'), deliveries: [], event, idempotency })).toEqual({ kind: 'created' });
+    expect(await store.acceptSubmission({ submission: submission('s2'), deliveries: [], event, idempotency: { ...idempotency, contentHmac: 'c2' } })).toEqual({
+      kind: 'existing',
+      submissionId: 's1',
+      contentHmac: 'c1',
+    });
+    expect(await store.getSubmission('s2')).toBeUndefined();
+    expect(await store.findIdempotencyKey('amt24', 'k1', '2026-11-25T12:00:00.000Z')).toEqual({ submissionId: 's1', contentHmac: 'c1' });
+    expect(await store.findIdempotencyKey('other', 'k1', '2026-11-25T12:00:00.000Z')).toBeUndefined();
+    expect(await store.findIdempotencyKey('amt24', 'k1', '2026-11-26T10:00:00.000Z')).toBeUndefined();
+    const plan = { now: '2026-11-26T10:00:00.000Z', groups: [], auditCutoff: '2000-01-01T00:00:00.000Z' };
+    expect((await store.purgeExpired(plan, false)).idempotencyKeys).toBe(1);
+    // after expiry the key may be used again
+    const later = submission('s3', { receivedAt: '2026-11-27T00:00:00.000Z' });
+    expect(await store.acceptSubmission({ submission: later, deliveries: [], event, idempotency: { key: 'k1', contentHmac: 'c3', expiresAt: '2026-11-28T00:00:00.000Z' } })).toEqual({ kind: 'created' });
+  });
+
+  it('commits all or nothing: a failing delivery insert leaves no submission behind', async () => {
+    const { store } = await freshStore();
+    await store.acceptSubmission({ submission: submission('s1'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event });
+    await expect(
+      store.acceptSubmission({ submission: submission('s2'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event }),
+    ).rejects.toThrow();
+    expect(await store.getSubmission('s2')).toBeUndefined();
+    expect(await store.listEvents('s2')).toEqual([]);
+  });
+
+  it('seeds portals only into an empty store', async () => {
+    const { store } = await freshStore();
+    const portal = { id: 'amt24', name: 'Amt24', tokens: [{ hash: 'sha256:' + 'a'.repeat(64) }], services: ['*'], regions: ['14'] };
+    expect(await store.seedPortals([portal], event.at)).toBe(1);
+    expect(await store.seedPortals([{ ...portal, id: 'other' }], event.at)).toBe(0);
+    expect(await store.listPortals()).toEqual([portal]);
+  });
+
+  it('adds portals and replaces their tokens', async () => {
+    const { store } = await freshStore();
+    const portal = { id: 'p1', name: 'P1', tokens: [{ hash: 'sha256:' + 'b'.repeat(64) }], services: ['*'], regions: ['14'] };
+    expect(await store.insertPortal(portal, event.at)).toBe(true);
+    expect(await store.insertPortal(portal, event.at)).toBe(false);
+    const tokens = [{ hash: 'sha256:' + 'b'.repeat(64), notAfter: '2026-11-26T00:00:00.000Z' }, { hash: 'sha256:' + 'c'.repeat(64) }];
+    expect(await store.setPortalTokens('p1', tokens, event.at)).toBe(true);
+    expect(await store.setPortalTokens('nobody', tokens, event.at)).toBe(false);
+    expect((await store.getPortal('p1'))?.tokens).toEqual(tokens);
+  });
+
+  it('appends routing versions only on top of the version the writer saw', async () => {
+    const { store } = await freshStore();
+    expect(await store.currentRoutingVersionNumber()).toBe(0);
+    const entry = { document: { destinations: [], rules: [] }, author: 'config', note: 'seed', createdAt: event.at };
+    expect(await store.appendRoutingVersion(0, entry)).toBe(1);
+    expect(await store.appendRoutingVersion(0, entry)).toBeUndefined();
+    expect(await store.appendRoutingVersion(1, { ...entry, author: 'editor', note: 'second' })).toBe(2);
+    const racing = await Promise.all([store.appendRoutingVersion(2, entry), store.appendRoutingVersion(2, entry)]);
+    expect(racing.filter((v) => v === 3)).toHaveLength(1);
+    expect(racing.filter((v) => v === undefined)).toHaveLength(1);
+    expect((await store.currentRouting())?.version).toBe(3);
+    expect((await store.getRoutingVersion(2))?.note).toBe('second');
+    expect((await store.listRoutingVersions()).map((v) => v.version)).toEqual([3, 2, 1]);
+  });
+
+  it("saves an attempt's progress only under the claim's fence, and lists delivered messages for polling with theirs", async () => {
+    const { store } = await freshStore();
+    await store.acceptSubmission({ submission: submission('s-poll'), deliveries: [{ id: 'm-1', destinationId: 'fit', state: 'pending' }, { id: 'm-2', destinationId: 'fit', state: 'pending' }], event });
+    const at = '2026-11-25T10:00:01.000Z';
+    const claims = await store.claimDeliveries({ owner: 'w', now: at, leaseUntil: '2026-11-25T10:10:00.000Z', limit: 2, excludeDestinations: [] });
+    const first = claims.find((c) => c.id === 'm-1')!;
+    expect(await store.saveAdapterState('m-1', first.fence + 1, { submissionId: 'stale' })).toBe(false);
+    expect(await store.saveAdapterState('m-1', first.fence, { submissionId: 'x', uploaded: [] })).toBe(true);
+    // The outcome then completes the delivery with the progress saved mid-attempt.
+    await store.recordAttempt({ id: 'm-1', fence: first.fence, attempt: { worker: 'w', startedAt: at, durationMs: 1, outcome: 'delivered' }, transition: { state: 'delivered', attempts: 1, nextAttemptAt: null, adapterState: { submissionId: 'x', submitted: true } }, now: at });
+    expect(await store.listPollable({ destinationIds: ['fit'], limit: 10 })).toEqual([{ id: 'm-1', submissionId: 's-poll', destinationId: 'fit', adapterState: { submissionId: 'x', submitted: true } }]);
+    expect(await store.listPollable({ destinationIds: ['other'], limit: 10 })).toEqual([]);
+    await store.savePolledState('m-1', { submissionId: 'x', submitted: true, eventsRead: 3 });
+    expect((await store.listPollable({ destinationIds: ['fit'], limit: 10 }))[0]?.adapterState).toEqual({ submissionId: 'x', submitted: true, eventsRead: 3 });
+    // m-2 is still pending: a poll's write cannot touch an attempt's state (seen by the next claim after the lease).
+    await store.savePolledState('m-2', { eventsRead: 9 });
+    const [again] = await store.claimDeliveries({ owner: 'w2', now: '2026-11-25T10:11:00.000Z', leaseUntil: '2026-11-25T10:20:00.000Z', limit: 1, excludeDestinations: [] });
+    expect(again?.id).toBe('m-2');
+    expect(again?.adapterState ?? null).toBeNull();
+  });
+
+  it('numbers audit entries and pages through them newest first', async () => {
+    const { store } = await freshStore();
+    for (let i = 1; i <= 3; i++) await store.appendAudit({ at: event.at, actor: 'op', action: `a${i}`, detail: { i } });
+    const page = await store.listAudit(2);
+    expect(page.map((e) => [e.action, e.detail])).toEqual([['a3', { i: 3 }], ['a2', { i: 2 }]]);
+    expect((await store.listAudit(10, page[1]!.id)).map((e) => e.action)).toEqual(['a1']);
+  });
+
+  it('hands each due delivery to one of two instances claiming at once', async () => {
+    const { store, peer } = await freshStore();
+    const other = await peer();
+    for (let i = 0; i < 8; i++) {
+      await store.acceptSubmission({
+        submission: submission(`s${i}`),
+        deliveries: Array.from({ length: 5 }, (_, j) => ({ id: `s${i}-m${j}`, destinationId: `d${j}`, state: 'pending' as const })),
+        event,
+      });
+    }
+    const claimedBy = new Map<string, string[]>();
+    const claimer = async (s: Store, owner: string) => {
+      for (let round = 0; round < 40; round++) {
+        const batch = await s.claimDeliveries({ owner, now: '2026-11-25T10:00:01.000Z', leaseUntil: '2026-11-25T10:05:00.000Z', limit: 3, excludeDestinations: [] });
+        if (batch.length === 0) return;
+        for (const c of batch) claimedBy.set(c.id, [...(claimedBy.get(c.id) ?? []), owner]);
+      }
+    };
+    await Promise.all([claimer(store, 'a'), claimer(other, 'b'), claimer(store, 'c'), claimer(other, 'd')]);
+    expect(claimedBy.size).toBe(40);
+    expect([...claimedBy.values()].filter((owners) => owners.length > 1)).toEqual([]);
+  });
+
+  it('refuses the outcome of a worker whose lease expired and was claimed again (fencing)', async () => {
+    const { store, peer } = await freshStore();
+    const other = await peer();
+    await store.acceptSubmission({ submission: submission('s1'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event });
+    const [stale] = await store.claimDeliveries({ owner: 'a', now: '2026-11-25T10:00:01.000Z', leaseUntil: '2026-11-25T10:00:02.000Z', limit: 1, excludeDestinations: [] });
+    expect(await other.claimDeliveries({ owner: 'b', now: '2026-11-25T10:00:01.500Z', leaseUntil: '2026-11-25T10:01:00.000Z', limit: 1, excludeDestinations: [] })).toEqual([]);
+    const [fresh] = await other.claimDeliveries({ owner: 'b', now: '2026-11-25T10:00:03.000Z', leaseUntil: '2026-11-25T10:01:00.000Z', limit: 1, excludeDestinations: [] });
+    expect(fresh?.fence).toBe(stale!.fence + 1);
+    expect(await store.renewLease('m1', stale!.fence, '2026-11-25T10:09:00.000Z')).toBe(false);
+    const outcome = (worker: string, fence: number) => ({
+      id: 'm1',
+      fence,
+      attempt: { worker, startedAt: '2026-11-25T10:00:03.000Z', durationMs: 5, outcome: 'delivered' as const },
+      transition: { state: 'delivered' as const, attempts: 1, nextAttemptAt: null },
+      now: '2026-11-25T10:00:04.000Z',
+    });
+    expect(await store.recordAttempt(outcome('a', stale!.fence))).toBe(false);
+    expect(await other.recordAttempt(outcome('b', fresh!.fence))).toBe(true);
+    expect((await store.listAttempts('m1')).map((a) => [a.worker, a.fence])).toEqual([['b', fresh!.fence]]);
+  });
+
+  it('keeps one unforked event chain when two instances record outcomes of one submission at once', async () => {
+    const { store, peer } = await freshStore();
+    const other = await peer();
+    const ids = Array.from({ length: 6 }, (_, j) => `m${j}`);
+    await store.acceptSubmission({ submission: submission('s1'), deliveries: ids.map((id) => ({ id, destinationId: `d-${id}`, state: 'pending' as const })), event });
+    const claimed = await store.claimDeliveries({ owner: 'w', now: '2026-11-25T10:00:01.000Z', leaseUntil: '2026-11-25T10:05:00.000Z', limit: 10, excludeDestinations: [] });
+    expect(claimed).toHaveLength(6);
+    const results = await Promise.all(claimed.map((c, i) => (i % 2 === 0 ? store : other).recordAttempt({
+      id: c.id,
+      fence: c.fence,
+      attempt: { worker: 'w', startedAt: '2026-11-25T10:00:01.000Z', durationMs: 3, outcome: 'delivered' },
+      transition: { state: 'delivered', attempts: 1, nextAttemptAt: null },
+      now: '2026-11-25T10:00:02.000Z',
+    })));
+    expect(results).toEqual(ids.map(() => true));
+    const events = await store.listEvents('s1');
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(verifyChain('s1', events)).toEqual({ ok: true });
+    // the status was derived from every delivery, whichever transaction came last
+    expect((await other.getSubmission('s1'))?.status).toBe('delivered');
+    expect(events.filter((e) => e.data.status === 'delivered')).toHaveLength(1);
+  });
+
+  it('lets one of two concurrent requests with one idempotency key create the submission', async () => {
+    const { store, peer } = await freshStore();
+    const other = await peer();
+    const idempotency = (contentHmac: string) => ({ key: 'k1', contentHmac, expiresAt: '2026-11-26T10:00:00.000Z' });
+    const results = await Promise.all([
+      store.acceptSubmission({ submission: submission('s1'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event, idempotency: idempotency('c1') }),
+      other.acceptSubmission({ submission: submission('s2'), deliveries: [{ id: 'm2', destinationId: 'd', state: 'pending' }], event, idempotency: idempotency('c2') }),
+    ]);
+    const created = results.findIndex((r) => r.kind === 'created');
+    expect(created).toBeGreaterThanOrEqual(0);
+    expect(results[1 - created]).toEqual({ kind: 'existing', submissionId: `s${created + 1}`, contentHmac: `c${created + 1}` });
+    expect(await store.getSubmission(`s${2 - created}`)).toBeUndefined();
+  });
+
+  it('lets two instances starting together seed portals and register keys once', async () => {
+    const { store, peer } = await freshStore();
+    const other = await peer();
+    const portals = [{ id: 'amt24', name: 'Amt24', tokens: [{ hash: 'sha256:' + 'a'.repeat(64) }], services: ['*'], regions: ['14'] }];
+    const keys = [{ kid: 'sig-1', purpose: 'signing' as const }, { kid: 'sig-2', purpose: 'signing' as const }, { kid: 'esc-1', purpose: 'escrow' as const }];
+    const seeded = await Promise.all([store.seedPortals(portals, event.at), other.seedPortals(portals, event.at)]);
+    await Promise.all([store.registerKeys(keys, event.at), other.registerKeys(keys, event.at)]);
+    expect(seeded.reduce((a, b) => a + b)).toBe(1);
+    expect(await other.listPortals()).toEqual(portals);
+    expect((await store.listKeyStates()).map((k) => [k.kid, k.state])).toEqual([['esc-1', 'active'], ['sig-1', 'active'], ['sig-2', 'published']]);
+  });
+
+  it('keeps one active signing key when two instances rotate at once', async () => {
+    const { store, peer } = await freshStore();
+    const other = await peer();
+    await store.registerKeys([{ kid: 'sig-1', purpose: 'signing' }, { kid: 'sig-2', purpose: 'signing' }, { kid: 'sig-3', purpose: 'signing' }], event.at);
+    for (let round = 0; round < 5; round++) {
+      expect(await Promise.all([store.activateKey('sig-2', 'a', event.at), other.activateKey('sig-3', 'b', event.at)])).toEqual([true, true]);
+      expect((await store.listKeyStates()).filter((k) => k.state === 'active')).toHaveLength(1);
+    }
+  });
+});
