@@ -58,7 +58,9 @@ export async function sealSubmission(input: {
             : { name: 'json', version: '1', message: envelope.serviceKey, schemaSet: typeof service?.dataSchema.$id === 'string' ? service.dataSchema.$id : `amtsbote:service:${envelope.serviceKey}` },
           test: envelope.test ?? false,
           reference: envelope.reference,
-          data: produced ? { content: produced.xml, mediaType: 'application/xml' } : { content: JSON.stringify(data), mediaType: 'application/json' },
+          data: produced
+            ? { content: produced.content, mediaType: produced.mediaType, schemaUri: produced.schemaSet }
+            : { content: JSON.stringify(data), mediaType: 'application/json' },
           attachments,
         },
         { signing, recipient },

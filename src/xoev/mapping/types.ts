@@ -121,7 +121,8 @@ export interface MappingNode {
   location: string;
 }
 
-export interface Mapping {
+export interface XmlMapping {
+  format: 'xml';
   name: string;
   file: string;
   standard: string;
@@ -134,6 +135,24 @@ export interface Mapping {
   rootPrefix: string;
   root: MappingNode;
 }
+
+/** A mapping to JSON data: one expression for the whole object, checked against a JSON Schema. */
+export interface JsonMapping {
+  format: 'json';
+  name: string;
+  file: string;
+  standard: string;
+  version: string;
+  services: readonly string[];
+  messages: readonly string[];
+  body: CompiledExpression;
+  /** The `$id` of the schema the delivered data meet: the message's schema URI. */
+  schemaUri: string;
+  /** Checks a produced object against that schema; JSON pointers are into the produced object. */
+  validate: (value: unknown) => { pointer: string; detail: string }[];
+}
+
+export type Mapping = XmlMapping | JsonMapping;
 
 export interface MappingSet {
   mappings: readonly Mapping[];
