@@ -30,6 +30,7 @@ export type ProblemCode =
   | 'invalid-recipient-key'
   | 'invalid-receipt'
   | 'invalid-config'
+  | 'config-rejected'
   | 'unavailable'
   | 'internal';
 
@@ -55,6 +56,7 @@ export const problemStatus: Record<ProblemCode, number> = {
   'invalid-recipient-key': 422,
   'invalid-receipt': 422,
   'invalid-config': 500,
+  'config-rejected': 422,
   unavailable: 503,
   internal: 500,
 };
@@ -81,6 +83,7 @@ export const problemTitle: Record<ProblemCode, string> = {
   'invalid-recipient-key': "The recipient's key cannot be used",
   'invalid-receipt': 'The receipt is not accepted',
   'invalid-config': 'Invalid configuration',
+  'config-rejected': 'The new configuration was refused; the running one stays in force',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
 };

@@ -18,6 +18,7 @@ import { version } from './version.js';
 import { AmtsboteError } from './errors.js';
 import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
 import { rerouteFromEscrow } from './intake/reroute-from-escrow.js';
+import { configReloader, type ReloadOutcome } from './gateway-reload.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -27,11 +28,14 @@ export interface GatewayOptions extends LoadOptions {
 
 export interface RunningGateway {
   url: string;
-  config: LoadedConfig;
+  /** The configuration in force (replaced by a reload). */
+  readonly config: LoadedConfig;
   store: Store;
   routing: RoutingState;
   worker: DeliveryWorker | undefined;
   metrics: Metrics;
+  /** Reloads services, mappings, code lists and schema profiles (see gateway-reload.ts). */
+  reloadConfig(): Promise<ReloadOutcome>;
   close(): Promise<void>;
 }
 
@@ -60,17 +64,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     throw new AmtsboteError('invalid-config', `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`, seedKeyProblems);
   }
   const sealing = await startSealing(config, store, resolver, logger, clock);
-  const routing = await startRoutingState({
-    store,
-    seed: config.routing,
-    knownServices: new Set(config.services.keys()),
-    checkKeys,
-    logger,
-    now: clock,
-    pollMs: config.gateway.routingPollSeconds * 1000,
-  });
   const intake: IntakeContext = {
     config,
+    // `routing` is started below; intake calls this only once requests arrive.
     routing: () => routing.current(),
     validators,
     normalize: normalizeNfc,
@@ -83,6 +79,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     newId: options.newId ?? randomUUID,
     publicBaseUrl: config.gateway.publicBaseUrl ?? '',
   };
+  const routing = await startRoutingState({
+    store,
+    seed: config.routing,
+    knownServices: () => new Set(intake.config.services.keys()),
+    checkKeys,
+    logger,
+    now: clock,
+    pollMs: config.gateway.routingPollSeconds * 1000,
+  });
   const metrics = createMetrics();
   const worker = config.gateway.delivery.enabled
     ? startDeliveryWorker({
@@ -109,7 +114,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     retention: config.gateway.retention,
   });
   const reroute = rerouteFromEscrow(intake);
-  const app = createApp({ intake, routing, worker, reroute, logger, version });
+  const reloader = configReloader({ intake, routing, load: () => loadConfig(options), logger });
+  const app = createApp({ intake, routing, worker, reroute, reloader, logger, version });
   const server = app.listen(config.gateway.listen.port, config.gateway.listen.host);
   await new Promise<void>((resolveListen, reject) => {
     server.once('listening', resolveListen);
@@ -129,11 +135,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   let closing: Promise<void> | undefined;
   return {
     url,
-    config,
+    get config() {
+      return intake.config;
+    },
     store,
     routing,
     worker,
     metrics,
+    reloadConfig: () => reloader.reload(),
     close() {
       closing ??= (async () => {
         await new Promise<void>((done) => {
@@ -146,7 +155,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         sealing.stop();
         housekeeping.stop();
         await store.close();
-        xoev.close();
+        reloader.close();
+        intake.xoev.close();
         logger.info('gateway stopped');
       })();
       return closing;

@@ -39,10 +39,9 @@ const etag = (version: number) => `"${version}"`;
 /** Routing under /admin/v1/routing: read, replace with optimistic concurrency, history, rollback, dry run. */
 export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   const router = Router();
-  const knownServices = new Set(deps.config.services.keys());
-
   const checkDocument = (document: unknown, prefix: string): Routing => {
-    const checked = validateRouting(document, knownServices);
+    // Read per call: a configuration reload may have added services.
+    const checked = validateRouting(document, new Set(deps.config.services.keys()));
     if ('errors' in checked) {
       throw new AmtsboteError('invalid-routing', 'The routing document is invalid; nothing was changed.', checked.errors.map((e) => ({ ...e, pointer: prefix + e.pointer })));
     }

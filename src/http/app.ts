@@ -11,6 +11,8 @@ import { mailboxRoutes } from './mailbox-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { adminPortalRoutes } from './admin-portal-routes.js';
 import { adminRoutingRoutes } from './admin-routing-routes.js';
+import { adminConfigRoutes } from './admin-config-routes.js';
+import type { ConfigReloader } from '../gateway-reload.js';
 import { openApiDocument } from './openapi.js';
 import { portalDirectory } from './portal-auth.js';
 import { portalRoutes } from './portal-routes.js';
@@ -22,11 +24,13 @@ export interface AppDeps {
   routing: RoutingState;
   worker?: DeliveryWorker | undefined;
   reroute?: Reroute | undefined;
+  /** Reloads services and mappings (POST /admin/v1/config/reload). */
+  reloader?: ConfigReloader | undefined;
   logger: Logger;
   version: string;
 }
 
-export function createApp({ intake, routing, worker, reroute, logger, version }: AppDeps): express.Express {
+export function createApp({ intake, routing, worker, reroute, reloader, logger, version }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -69,7 +73,18 @@ export function createApp({ intake, routing, worker, reroute, logger, version }:
   const admin = express.Router();
   admin.use(adminAuth(intake.config.gateway.admins));
   admin.use(express.json({ limit: '2mb', strict: true }));
-  admin.use(adminRoutingRoutes({ ...intake, routing }));
+  // Getters, not copies: a configuration reload replaces intake's config and validators.
+  admin.use(
+    adminRoutingRoutes({
+      get config() { return intake.config; },
+      get validators() { return intake.validators; },
+      store: intake.store,
+      routing,
+      normalize: intake.normalize,
+      clock: intake.clock,
+    }),
+  );
+  if (reloader) admin.use(adminConfigRoutes(reloader));
   admin.use(adminDeliveryRoutes({ store: intake.store, routing, worker, clock: intake.clock, reroute }));
   admin.use(adminPortalRoutes({ store: intake.store, clock: intake.clock, overlapHours: intake.config.gateway.tokenRotationOverlapHours }));
   app.use('/admin/v1', admin);
