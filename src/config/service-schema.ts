@@ -7,7 +7,7 @@ const mediaTypeSchema = z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9
 /**
  * A rule JSON Schema cannot say, as data: a JSONata expression over the submission's data that must not
  * be false (absent fields leave it undefined: the schema decides whether they are required). `$now()`,
- * `$millis()` and `$today()` read the gateway's injected clock; see docs/services.md for the helpers.
+ * `$millis()` and `$today()` read the gateway's injected clock; README.md (Services) lists the helpers.
  */
 export const serviceAssertionSchema = z.strictObject({
   test: z.string().min(1).max(2000),
