@@ -117,6 +117,8 @@ describe('the mappings and the rest of the configuration', () => {
 
   it('produce only messages the profile schema of their standard and version declares', () => {
     for (const m of xoev.mappings.mappings) {
+      // JSON mappings have no XSD: their schema (with its $id) is checked when they load.
+      if (m.format === 'json') continue;
       const xsd = readFileSync(join(projectRoot, 'xsd', m.standard, m.version, `${m.standard}.xsd`), 'utf8');
       for (const message of m.messages) expect(xsd, `${m.file}: ${message}`).toContain(`<xs:element name="${message}"`);
     }

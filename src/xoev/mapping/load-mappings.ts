@@ -11,7 +11,7 @@ import { readConfigFile } from '../../config/read-yaml.js';
 import { compileExpression, type CompiledExpression } from './expression.js';
 import { compileJsonOutputSchema } from './json-output-schema.js';
 import { fragmentFileSchema, jsonMappingFileSchema, mappingFileSchema, mappingFormatSchema, type JsonMappingFile, type MappingFile, type RawNode } from './mapping-file-schema.js';
-import type { CompiledAttribute, JsonMapping, Mapping, MappingNode, MappingSet, XmlMapping } from './types.js';
+import type { CompiledAttribute, JsonMapping, Mapping, MappingHead, MappingNode, MappingSet, XmlMapping } from './types.js';
 
 interface LoadState {
   file: string;
@@ -51,16 +51,15 @@ export function loadMappings(dir: string): MappingSet {
   return { mappings };
 }
 
+function mappingHead(raw: MappingFile | JsonMappingFile, file: string): MappingHead {
+  return { name: basename(file).replace(/\.ya?ml$/, ''), file, standard: raw.standard, version: raw.version, services: raw.services, messages: raw.messages };
+}
+
 function compileJsonMapping(raw: JsonMappingFile, state: LoadState): JsonMapping {
   const output = compileJsonOutputSchema(resolve(dirname(state.file), raw.schema), state.file);
   return {
     format: 'json',
-    name: basename(state.file).replace(/\.ya?ml$/, ''),
-    file: state.file,
-    standard: raw.standard,
-    version: raw.version,
-    services: raw.services,
-    messages: raw.messages,
+    ...mappingHead(raw, state.file),
     body: compile(raw.body, state, `${state.file}: body`),
     schemaUri: output.schemaUri,
     validate: output.validate,
@@ -79,12 +78,7 @@ function compileMapping(raw: MappingFile, state: LoadState): XmlMapping {
   };
   return {
     format: 'xml',
-    name: basename(state.file).replace(/\.ya?ml$/, ''),
-    file: state.file,
-    standard: raw.standard,
-    version: raw.version,
-    services: raw.services,
-    messages: raw.messages,
+    ...mappingHead(raw, state.file),
     namespaces: raw.namespaces,
     rootPrefix: raw.root.prefix,
     root,
