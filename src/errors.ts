@@ -31,6 +31,7 @@ export type ProblemCode =
   | 'invalid-receipt'
   | 'invalid-config'
   | 'rate-limited'
+  | 'config-rejected'
   | 'unavailable'
   | 'internal';
 
@@ -57,6 +58,7 @@ export const problemStatus: Record<ProblemCode, number> = {
   'invalid-receipt': 422,
   'invalid-config': 500,
   'rate-limited': 429,
+  'config-rejected': 422,
   unavailable: 503,
   internal: 500,
 };
@@ -84,6 +86,7 @@ export const problemTitle: Record<ProblemCode, string> = {
   'invalid-receipt': 'The receipt is not accepted',
   'invalid-config': 'Invalid configuration',
   'rate-limited': 'Too many requests',
+  'config-rejected': 'The new configuration was refused; the running one stays in force',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
 };

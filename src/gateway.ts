@@ -26,6 +26,7 @@ import { describeKeySource } from './seal/index.js';
 import type { Server } from 'node:http';
 import express from 'express';
 import { recordReceipt, type ReceiptContext } from './delivery/receive-receipt.js';
+import { configReloader, type ReloadOutcome } from './gateway-reload.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -35,13 +36,16 @@ export interface GatewayOptions extends LoadOptions {
 
 export interface RunningGateway {
   url: string;
-  config: LoadedConfig;
+  /** The configuration in force (replaced by a reload). */
+  readonly config: LoadedConfig;
   store: Store;
   routing: RoutingState;
   worker: DeliveryWorker | undefined;
   metrics: Metrics;
   /** Where /metrics is served when it has an address of its own (`metrics.listen`). */
   metricsUrl?: string | undefined;
+  /** Reloads services, mappings, code lists and schema profiles (see gateway-reload.ts). */
+  reloadConfig(): Promise<ReloadOutcome>;
   close(): Promise<void>;
 }
 
@@ -81,17 +85,9 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     throw new AmtsboteError('invalid-config', `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`, seedKeyProblems);
   }
   const sealing = await startSealing(config, store, resolver, logger, clock);
-  const routing = await startRoutingState({
-    store,
-    seed: config.routing,
-    knownServices: new Set(config.services.keys()),
-    checkKeys,
-    logger,
-    now: clock,
-    pollMs: config.gateway.routingPollSeconds * 1000,
-  });
   const intake: IntakeContext = {
     config,
+    // `routing` is started below; intake calls this only once requests arrive.
     routing: () => routing.current(),
     validators,
     normalize: normalizeNfc,
@@ -104,6 +100,15 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     newId: options.newId ?? randomUUID,
     publicBaseUrl: config.gateway.publicBaseUrl ?? '',
   };
+  const routing = await startRoutingState({
+    store,
+    seed: config.routing,
+    knownServices: () => new Set(intake.config.services.keys()),
+    checkKeys,
+    logger,
+    now: clock,
+    pollMs: config.gateway.routingPollSeconds * 1000,
+  });
   const metrics = createMetrics(clock);
   metrics.watchQueues(() => store.destinationStats());
   metrics.watchKeyExpiry(async () => {
@@ -149,9 +154,10 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     clock,
     retention: config.gateway.retention,
   });
+  const reloader = configReloader({ intake, routing, load: () => loadConfig(options), logger });
   const metricsConfig = config.gateway.metrics;
   const metricsToken = metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
-  const app = createApp({ intake, routing, worker, reroute, logger, version, metrics, metricsToken });
+  const app = createApp({ intake, routing, worker, reroute, reloader, logger, version, metrics, metricsToken });
   const server = app.listen(config.gateway.listen.port, config.gateway.listen.host);
   await listening(server);
   // Metrics on an address of their own (the operator's network), never on the port portals reach.
@@ -179,12 +185,15 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
   let closing: Promise<void> | undefined;
   return {
     url,
-    config,
+    get config() {
+      return intake.config;
+    },
     store,
     routing,
     worker,
     metrics,
     metricsUrl,
+    reloadConfig: () => reloader.reload(),
     close() {
       closing ??= (async () => {
         metricsServer?.close();
@@ -199,7 +208,8 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
         housekeeping.stop();
         await store.close();
         releaseServeLock?.();
-        xoev.close();
+        reloader.close();
+        intake.xoev.close();
         logger.info('gateway stopped');
       })();
       return closing;

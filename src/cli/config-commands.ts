@@ -2,8 +2,9 @@ import type { CliContext } from './context.js';
 import { loadConfig } from '../config/load.js';
 import { compileDataValidators } from '../intake/data-validator.js';
 import { din91379Keyword, loadXoev } from '../xoev/index.js';
+import { requestConfigReload } from './config-reload.js';
 
-/** Checks the configuration. */
+/** Checks the configuration, and asks a running gateway to reload it. */
 export function registerConfigCommands({ program, print }: CliContext): void {
   const configCommand = program.command('config').description('configuration tools');
   configCommand
@@ -18,5 +19,16 @@ export function registerConfigCommands({ program, print }: CliContext): void {
           `  services: ${loaded.services.size}, destinations: ${loaded.routing.destinations.length}, rules: ${loaded.routing.rules.length}, ` +
           `portals (seed): ${loaded.gateway.portals.length}\n  hash: ${loaded.hash}`,
       );
+    });
+  configCommand
+    .command('reload')
+    .description(
+      'make a running gateway read services, mappings, code lists and schema profiles again (POST /admin/v1/config/reload, ' +
+        'admin token from $AMTSBOTE_ADMIN_TOKEN); a broken configuration is refused and the running one stays. With several instances, run it against each',
+    )
+    .option('--url <url>', 'base URL of the gateway (default: publicBaseUrl, else the listen address of gateway.yaml)')
+    .action(async (options: { url?: string }) => {
+      const result = await requestConfigReload({ url: options.url, config: loadConfig({ configFile: program.opts<{ config?: string }>().config }), env: process.env });
+      print(`configuration reloaded: ${result.services} services, ${result.mappings} mappings\n  hash: ${result.configHash} (was ${result.previousConfigHash})`);
     });
 }

@@ -13,5 +13,9 @@ export function registerServeCommands({ program }: CliContext): void {
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+      // SIGHUP reloads services and mappings like POST /admin/v1/config/reload; the reloader logs the outcome.
+      process.on('SIGHUP', () => {
+        gateway.reloadConfig().catch(() => undefined);
+      });
     });
 }

@@ -9,12 +9,15 @@ import { readConfigFile } from './read-yaml.js';
 import { z } from 'zod';
 import type { Routing } from './routing-schema.js';
 import { serviceFileSchema, type ServiceFile } from './service-schema.js';
+import { compileAssertions, type CompiledAssertion } from './service-assertions.js';
 
 export interface LoadedService {
   definition: ServiceFile;
   file: string;
   /** The JSON Schema of the service's data, parsed. */
   dataSchema: Record<string, unknown>;
+  /** The definition's assertions, compiled. */
+  assertions: CompiledAssertion[];
 }
 
 export interface LoadedConfig {
@@ -134,7 +137,8 @@ function loadServices(dir: string, hash: ReturnType<typeof createHash>): Map<str
     if (typeof dataSchema !== 'object' || dataSchema === null || Array.isArray(dataSchema)) {
       throw configError(schemaFile, [], 'must be a JSON Schema object');
     }
-    services.set(definition.key, { definition, file, dataSchema: dataSchema as Record<string, unknown> });
+    const assertions = compileAssertions(definition.assertions, file);
+    services.set(definition.key, { definition, file, dataSchema: dataSchema as Record<string, unknown>, assertions });
   }
   return services;
 }

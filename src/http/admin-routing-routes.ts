@@ -50,10 +50,9 @@ const diffSummary = (diff: RoutingDiff) => ({
 /** Routing under /admin/v1/routing: read, replace with optimistic concurrency, history, rollback, dry run. */
 export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   const router = Router();
-  const knownServices = new Set(deps.config.services.keys());
-
   const checkDocument = (document: unknown, prefix: string): Routing => {
-    const checked = validateRouting(document, knownServices);
+    // Read per call: a configuration reload may have added services.
+    const checked = validateRouting(document, new Set(deps.config.services.keys()));
     if ('errors' in checked) {
       throw new AmtsboteError('invalid-routing', 'The routing document is invalid; nothing was changed.', checked.errors.map((e) => ({ ...e, pointer: prefix + e.pointer })));
     }
@@ -111,7 +110,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   /** Checks a proposed document without saving it: field errors with pointers, and the diff against the current version. */
   router.post('/routing/validate', (req: Request, res: Response) => {
     const body = parse(validateSchema, req.body);
-    const checked = validateRouting(body.document, knownServices);
+    const checked = validateRouting(body.document, new Set(deps.config.services.keys()));
     if ('errors' in checked) {
       res.json({ valid: false, errors: checked.errors.map((e) => ({ ...e, pointer: '/document' + e.pointer })) });
       return;

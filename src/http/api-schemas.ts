@@ -57,6 +57,16 @@ export const serviceSchema = z
     schemaUrl: z.url(),
     attachments: z.object({ maxCount: z.int(), maxBytes: z.int(), mediaTypes: z.array(z.string()) }),
     standard: z.object({ name: z.string(), versions: z.array(z.string()) }).optional(),
+    produces: z
+      .array(
+        z.object({
+          standard: z.string(),
+          version: z.string(),
+          mediaType: z.enum(['application/xml', 'application/json']),
+          messages: z.array(z.string()),
+        }),
+      )
+      .meta({ description: 'Every standard version the loaded mappings can produce for this service; a destination names the one it accepts' }),
   })
   .meta({ id: 'Service' });
 

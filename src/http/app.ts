@@ -20,6 +20,8 @@ import { adminPage } from './admin-page.js';
 import { signInFailureAudit } from './sign-in-failures.js';
 import { metricsAuth, metricsHandler, observeIntake } from './metrics-routes.js';
 import type { Metrics } from '../observability/metrics.js';
+import { adminConfigRoutes } from './admin-config-routes.js';
+import type { ConfigReloader } from '../gateway-reload.js';
 import { openApiDocument } from './openapi.js';
 import { portalDirectory } from './portal-auth.js';
 import { portalRoutes } from './portal-routes.js';
@@ -31,6 +33,8 @@ export interface AppDeps {
   routing: RoutingState;
   worker?: DeliveryWorker | undefined;
   reroute?: Reroute | undefined;
+  /** Reloads services and mappings (POST /admin/v1/config/reload). */
+  reloader?: ConfigReloader | undefined;
   logger: Logger;
   version: string;
   metrics?: Metrics | undefined;
@@ -38,7 +42,7 @@ export interface AppDeps {
   metricsToken?: string | undefined;
 }
 
-export function createApp({ intake, routing, worker, reroute, logger, version, metrics, metricsToken }: AppDeps): express.Express {
+export function createApp({ intake, routing, worker, reroute, reloader, logger, version, metrics, metricsToken }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -88,7 +92,18 @@ export function createApp({ intake, routing, worker, reroute, logger, version, m
   const admin = express.Router();
   admin.use(adminAuth(intake.config.gateway.admins, signInFailureAudit(intake.store, intake.clock, logger)));
   admin.use(express.json({ limit: '2mb', strict: true }));
-  admin.use(adminRoutingRoutes({ ...intake, routing }));
+  // Getters, not copies: a configuration reload replaces intake's config and validators.
+  admin.use(
+    adminRoutingRoutes({
+      get config() { return intake.config; },
+      get validators() { return intake.validators; },
+      store: intake.store,
+      routing,
+      normalize: intake.normalize,
+      clock: intake.clock,
+    }),
+  );
+  if (reloader) admin.use(adminConfigRoutes(reloader));
   admin.use(adminDeliveryRoutes({ store: intake.store, routing, worker, clock: intake.clock, reroute }));
   admin.use(adminPortalRoutes({ store: intake.store, clock: intake.clock, overlapHours: intake.config.gateway.tokenRotationOverlapHours }));
   admin.use(adminOverviewRoutes({ store: intake.store, routing, worker, clock: intake.clock }));

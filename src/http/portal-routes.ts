@@ -35,13 +35,13 @@ const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 /** The portal API under /v1: services, submissions, status. */
 export function portalRoutes(intake: IntakeContext, portals: () => Promise<StoredPortal[]>, rates: RateLimits): Router {
   const router = Router();
-  const { config } = intake;
-  const limits = config.gateway.limits;
+  // Services and mappings are read from `intake` per request: a configuration reload replaces them.
+  const limits = intake.config.gateway.limits;
   router.use(portalAuth(portals, rates));
 
   router.get('/services', (_req, res) => {
     const portal = currentPortal(res);
-    const services = [...config.services.values()]
+    const services = [...intake.config.services.values()]
       .filter((s) => portal.services.includes('*') || portal.services.includes(s.definition.key))
       .map(({ definition: d }) => ({
         key: d.key,
@@ -50,12 +50,15 @@ export function portalRoutes(intake: IntakeContext, portals: () => Promise<Store
         schemaUrl: new URL(`v1/services/${d.key}/schema`, intake.publicBaseUrl.replace(/\/?$/, '/')).href,
         attachments: d.attachments,
         standard: d.standard && { name: d.standard.name, versions: d.standard.versions },
+        produces: intake.xoev.mappings.mappings
+          .filter((m) => m.services.includes(d.key))
+          .map((m) => ({ standard: m.standard, version: m.version, mediaType: m.format === 'json' ? 'application/json' : 'application/xml', messages: [...m.messages] })),
       }));
     res.json({ services });
   });
 
   router.get('/services/:serviceKey/schema', (req: Request<{ serviceKey: string }>, res) => {
-    const service = config.services.get(req.params.serviceKey);
+    const service = intake.config.services.get(req.params.serviceKey);
     if (!service) throw new AmtsboteError('not-found', `No service with the key ${req.params.serviceKey.slice(0, 20)}.`);
     res.type('application/schema+json').send(JSON.stringify(service.dataSchema));
   });

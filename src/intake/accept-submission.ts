@@ -5,6 +5,7 @@ import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { StoredPortal, SubmissionRecord } from '../store/types.js';
 import { checkAttachments, decodeJsonAttachments } from './attachments.js';
+import { checkAssertions } from './check-assertions.js';
 import { contentFingerprint } from './content-fingerprint.js';
 import type { DataValidator } from './data-validator.js';
 import { envelopeSchema, type Envelope } from './envelope-schema.js';
@@ -75,6 +76,8 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const validator = ctx.validators.get(envelope.serviceKey);
   const dataErrors = validator ? validator(data) : [];
   if (dataErrors.length > 0) throw new AmtsboteError('invalid-data', 'The data does not match the service\'s schema.', dataErrors);
+  const ruleErrors = await checkAssertions(service, data, now);
+  if (ruleErrors.length > 0) throw new AmtsboteError('invalid-data', 'The data break a rule of the service.', ruleErrors);
   checkAttachments(service.definition, envelope.attachments ?? [], contents, ctx.config.gateway.limits.maxAttachments);
 
   const routing = ctx.routing();

@@ -44,7 +44,7 @@ export function rerouteFromEscrow(ctx: Pick<IntakeContext, 'store' | 'sealing' |
           delivery.id,
         );
         return produced
-          ? { body: produced.xml, contentType: 'application/xml', schemaSet: produced.schemaSet }
+          ? { body: produced.content, contentType: produced.mediaType, schemaSet: produced.schemaSet }
           : { body: JSON.stringify(submission.data), contentType: 'application/json', schemaSet: `amtsbote:service:${envelope.serviceKey}` };
       },
       { expectedSubmissionId: delivery.submissionId, clock: () => now },

@@ -73,7 +73,7 @@ export async function sealSubmission(input: {
         }
         throw error;
       }
-      const content = produced ? { content: produced.xml, mediaType: 'application/xml' as const } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
+      const content = produced ? { content: produced.content, mediaType: produced.mediaType } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
       if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') return sealForFitConnect(deliveryId, destination.adapter, recipient, content);
       const sealed = await sealMessage(
         {
@@ -87,7 +87,7 @@ export async function sealSubmission(input: {
             : { name: 'json', version: '1', message: envelope.serviceKey, schemaSet: typeof service?.dataSchema.$id === 'string' ? service.dataSchema.$id : `amtsbote:service:${envelope.serviceKey}` },
           test: envelope.test ?? false,
           reference: envelope.reference,
-          data: content,
+          data: { ...content, ...(produced ? { schemaUri: produced.schemaSet } : {}) },
           attachments,
         },
         { signing, recipient },

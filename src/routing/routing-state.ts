@@ -27,7 +27,8 @@ export interface RoutingState {
 export async function startRoutingState(options: {
   store: Store;
   seed: Routing;
-  knownServices: ReadonlySet<string>;
+  /** The services configured now (a configuration reload may add some). */
+  knownServices: () => ReadonlySet<string>;
   /** Checks the destinations' keys (seal/); a version whose keys fail is not taken. */
   checkKeys?: (routing: Routing) => Promise<FieldError[]>;
   logger: Logger;
@@ -45,7 +46,7 @@ export async function startRoutingState(options: {
     if (state && state.version === newest) return;
     const stored = await store.currentRouting();
     if (!stored) return;
-    const checked = validateRouting(stored.document, options.knownServices);
+    const checked = validateRouting(stored.document, options.knownServices());
     const errors = 'errors' in checked ? checked.errors : ((await options.checkKeys?.(checked.routing)) ?? []);
     if (errors.length > 0 || 'errors' in checked) {
       logger.error({ version: stored.version, errors: errors.slice(0, 5) }, 'stored routing version does not validate against this configuration; keeping the previous one');

@@ -11,7 +11,8 @@ import type { StoredPortal } from '../store/types.js';
 
 export interface MappingDryRun {
   dataErrors: FieldError[];
-  messages: { destinationId: string; target: string; xml?: string; schemaSet?: string; errors?: FieldError[]; problem?: string }[];
+  /** `xml` holds the produced message, XML or (for `mediaType` application/json) JSON. */
+  messages: { destinationId: string; target: string; xml?: string; mediaType?: string; schemaSet?: string; errors?: FieldError[]; problem?: string }[];
 }
 
 /**
@@ -65,7 +66,7 @@ export async function dryRunMapping(options: {
         destination,
         '00000000-0000-4000-8000-000000000002',
       );
-      messages.push({ destinationId: destination.id, target, ...(produced ? { xml: produced.xml, schemaSet: produced.schemaSet } : { problem: 'this service has no XÖV standard: its data travel as JSON' }) });
+      messages.push({ destinationId: destination.id, target, ...(produced ? { xml: produced.content, mediaType: produced.mediaType, schemaSet: produced.schemaSet } : { problem: 'this service has no XÖV standard: its data travel as JSON' }) });
     } catch (error) {
       if (!(error instanceof AmtsboteError)) throw error;
       messages.push({ destinationId: destination.id, target, problem: error.message, errors: error.errors });

@@ -9,7 +9,8 @@ import { AmtsboteError, type FieldError } from '../errors.js';
 import type { CodeLists } from './codelists/code-list.js';
 import { findCodeList } from './codelists/lookup.js';
 import { loadCodeLists } from './codelists/load-code-lists.js';
-import { buildMessage } from './mapping/build-message.js';
+import { buildJson } from './mapping/build-json.js';
+import { buildMessage, findMapping } from './mapping/build-message.js';
 import { loadMappings } from './mapping/load-mappings.js';
 import type { MappingContext, MappingNode, MappingSet, MessageTarget } from './mapping/types.js';
 import { compileSchemaSet, disposeSchemaSet } from './xsd/compile-schema-set.js';
@@ -27,7 +28,8 @@ export type { CodeList, CodeLists } from './codelists/code-list.js';
 export { loadMappings } from './mapping/load-mappings.js';
 export { buildMessage, findMapping, type BuiltMessage } from './mapping/build-message.js';
 export { agsInRegion } from './mapping/functions.js';
-export type { Authority, Erreichbarkeit, Mapping, MappingAttachment, MappingContext, MappingSet, MessageTarget, PostalAddress } from './mapping/types.js';
+export { buildJson, type BuiltJson } from './mapping/build-json.js';
+export type { Authority, Erreichbarkeit, JsonMapping, Mapping, MappingAttachment, MappingContext, MappingSet, MessageTarget, PostalAddress } from './mapping/types.js';
 export { validateXml } from './xsd/validate-xml.js';
 export { installSchemaSet } from './install/install-schema-set.js';
 export { installCodeList } from './install/install-code-list.js';
@@ -56,11 +58,13 @@ export interface Xoev {
 }
 
 export interface ProducedMessage {
-  xml: string;
+  /** The message: XÖV XML, or the JSON data of a service without an XÖV standard. */
+  content: string;
+  mediaType: 'application/xml' | 'application/json';
   standard: string;
   version: string;
   message: string;
-  /** Which schema set validated the message, for the message metadata. */
+  /** Which schema set validated the message (for JSON data: the URI of their JSON Schema), for the metadata. */
   schemaSet: string;
 }
 
@@ -72,6 +76,7 @@ export function loadXoev(options: XoevOptions): Xoev {
   const schemaSets = new Map<string, SchemaSet>();
   try {
     for (const m of mappings.mappings) {
+      if (m.format !== 'xml') continue;
       const key = `${m.standard}/${m.version}`;
       if (schemaSets.has(key)) continue;
       const dirs = { xsdDir: options.xsdDir, ...(options.officialSchemasDir !== undefined ? { officialSchemasDir: options.officialSchemasDir } : {}) };
@@ -99,6 +104,10 @@ export function loadXoev(options: XoevOptions): Xoev {
  * `invalid-config` (no mapping for this target, a mapping bug).
  */
 export async function produceMessage(xoev: Xoev, target: MessageTarget, context: MappingContext): Promise<ProducedMessage> {
+  if (findMapping(xoev.mappings, target, context.envelope.serviceKey).format === 'json') {
+    const data = await buildJson(xoev.mappings, target, context, xoev.codeLists);
+    return { content: data.json, mediaType: 'application/json', standard: data.standard, version: data.version, message: data.message, schemaSet: data.schemaUri };
+  }
   const built = await buildMessage(xoev.mappings, target, context, xoev.codeLists);
   const set = xoev.schemaSets.get(`${target.standard}/${target.version}`);
   if (set === undefined) throw new AmtsboteError('invalid-config', `no schema set loaded for ${target.standard} ${target.version}`);
@@ -114,7 +123,7 @@ export async function produceMessage(xoev: Xoev, target: MessageTarget, context:
       xmlErrors: located,
     });
   }
-  return { xml: built.xml, standard: built.standard, version: built.version, message: built.message, schemaSet: set.id };
+  return { content: built.xml, mediaType: 'application/xml', standard: built.standard, version: built.version, message: built.message, schemaSet: set.id };
 }
 
 /** The pointer of the element in error, or of its nearest ancestor that has one. */
@@ -135,6 +144,6 @@ function checkCodeListsLoaded(mappings: MappingSet, codeLists: CodeLists): void 
     }
     node.children.forEach(visit);
   };
-  for (const m of mappings.mappings) visit(m.root);
+  for (const m of mappings.mappings) if (m.format === 'xml') visit(m.root);
   if (missing.size > 0) throw new AmtsboteError('invalid-config', `code lists used by mappings are not loaded: ${[...missing].join('; ')}`);
 }

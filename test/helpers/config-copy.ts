@@ -17,6 +17,10 @@ export interface ConfigCopyOptions {
   settings?: Record<string, unknown>;
   /** `limits:` settings of gateway.yaml to set (merged over what the file has). */
   limits?: Record<string, number>;
+  /** Destinations whose accepted standard version (and message) is replaced, by id. */
+  standards?: Record<string, { version: string; message?: string }>;
+  /** Copy mappings/ beside the config copy (instead of pointing at the project's), so a test may change them. */
+  copyMappings?: boolean;
   /** Gateway key files (absolute paths) for `keys:`, so that a start need not create development keys. */
   keys?: { signing: string | string[]; escrow: string | string[] };
 }
@@ -26,6 +30,8 @@ export interface ConfigCopy {
   dir: string;
   /** Its gateway.yaml, for AMTSBOTE_CONFIG. */
   configFile: string;
+  /** The mappings folder the copy uses (a copy of its own with `copyMappings`). */
+  mappingsDir: string;
   remove(): void;
 }
 
@@ -46,6 +52,11 @@ export function copyConfig(options: ConfigCopyOptions = {}): ConfigCopy {
   for (const [key, fallback] of [['mappings', '../mappings'], ['xsd', '../xsd']] as const) {
     const value = gateway.get(key);
     gateway.set(key, resolve(sourceDir, typeof value === 'string' ? value : fallback));
+  }
+  if (options.copyMappings) {
+    const mappingsDir = join(root, 'mappings');
+    cpSync(String(gateway.get('mappings')), mappingsDir, { recursive: true });
+    gateway.set('mappings', mappingsDir);
   }
   for (const [key, value] of Object.entries(options.delivery ?? {})) gateway.setIn(['delivery', key], value);
   for (const [key, value] of Object.entries(options.limits ?? {})) gateway.setIn(['limits', key], value);
@@ -74,9 +85,19 @@ export function copyConfig(options: ConfigCopyOptions = {}): ConfigCopy {
     if (retry) item.set('retry', routing.createNode(retry, { flow: true }));
     const breaker = options.breaker?.[id];
     if (breaker) item.set('breaker', routing.createNode(breaker, { flow: true }));
-    if (url !== undefined || retry || breaker) edited.add(id);
+    const standard = options.standards?.[id];
+    if (standard) {
+      item.setIn(['standard', 'version'], standard.version);
+      if (standard.message !== undefined) item.setIn(['standard', 'message'], standard.message);
+    }
+    if (url !== undefined || retry || breaker || standard) edited.add(id);
   }
-  const wanted = new Set([...Object.keys(options.urls ?? {}), ...Object.keys(options.retry ?? {}), ...Object.keys(options.breaker ?? {})]);
+  const wanted = new Set([
+    ...Object.keys(options.urls ?? {}),
+    ...Object.keys(options.retry ?? {}),
+    ...Object.keys(options.breaker ?? {}),
+    ...Object.keys(options.standards ?? {}),
+  ]);
   const missing = [...wanted].filter((id) => !edited.has(id));
   if (missing.length > 0) throw new Error(`${routingFile}: no destination ${missing.join(', ')}`);
   writeFileSync(routingFile, routing.toString());
@@ -84,6 +105,7 @@ export function copyConfig(options: ConfigCopyOptions = {}): ConfigCopy {
   return {
     dir,
     configFile: gatewayFile,
+    mappingsDir: String(gateway.get('mappings')),
     remove: () => { rmSync(root, { recursive: true, force: true }); },
   };
 }

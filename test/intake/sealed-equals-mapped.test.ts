@@ -45,7 +45,7 @@ describe('what the store holds', () => {
         destination,
         delivery.messageId,
       );
-      expect(opened.data.toString('utf8')).toBe(expected!.xml);
+      expect(opened.data.toString('utf8')).toBe(expected!.content);
       expect(opened.metadata).toMatchObject({ messageId: delivery.messageId, submissionId, destinationId: 'dresden-gewerbeamt' });
     } finally {
       xoev.close();

@@ -68,20 +68,20 @@ describe.each(services)('%s examples', (service) => {
       }
       const out = await produceMessage(xoev, target(message), context);
       expect(out.schemaSet).toBe('amtsbote-profile:xgewerbeanzeige/2.2');
-      expect(out.xml).toContain(`<xga:${message} xmlns:xga="http://www.xgewerbeanzeige.de/spezifikation/2.2"`);
-      expect(elements(out.xml, 'nachrichtentyp')).toEqual([message.slice(-4)]);
-      expect(elements(out.xml, 'satz')).toHaveLength(1);
+      expect(out.content).toContain(`<xga:${message} xmlns:xga="http://www.xgewerbeanzeige.de/spezifikation/2.2"`);
+      expect(elements(out.content, 'nachrichtentyp')).toEqual([message.slice(-4)]);
+      expect(elements(out.content, 'satz')).toHaveLength(1);
       const persons = (data as { persons: { familyName: string }[] }).persons;
-      expect(elements(out.xml, 'familienname')).toEqual(persons.map((p) => p.familyName));
+      expect(elements(out.content, 'familienname')).toEqual(persons.map((p) => p.familyName));
       if (message.startsWith('sta.')) {
         // the statistics office gets no birth data, private addresses or contact details
         for (const local of ['geburtsdatum', 'geburtsort', 'geburtsname', 'geburtsland', 'erreichbarkeit', 'kuenftigesGewerbe']) {
-          expect(elements(out.xml, local), local).toEqual([]);
+          expect(elements(out.content, local), local).toEqual([]);
         }
-        expect(elements(out.xml, 'beteiligtePerson').length).toBe(persons.length);
-        expect(out.xml).not.toMatch(/<xga:beteiligtePerson>(?:(?!<\/xga:beteiligtePerson>)[\s\S])*<xga:anschrift>/);
+        expect(elements(out.content, 'beteiligtePerson').length).toBe(persons.length);
+        expect(out.content).not.toMatch(/<xga:beteiligtePerson>(?:(?!<\/xga:beteiligtePerson>)[\s\S])*<xga:anschrift>/);
       } else {
-        expect(elements(out.xml, 'geburtsdatum').length).toBe(persons.length);
+        expect(elements(out.content, 'geburtsdatum').length).toBe(persons.length);
       }
     });
   });
@@ -117,6 +117,8 @@ describe('the mappings and the rest of the configuration', () => {
 
   it('produce only messages the profile schema of their standard and version declares', () => {
     for (const m of xoev.mappings.mappings) {
+      // JSON mappings have no XSD: their schema (with its $id) is checked when they load.
+      if (m.format === 'json') continue;
       const xsd = readFileSync(join(projectRoot, 'xsd', m.standard, m.version, `${m.standard}.xsd`), 'utf8');
       for (const message of m.messages) expect(xsd, `${m.file}: ${message}`).toContain(`<xs:element name="${message}"`);
     }

@@ -102,12 +102,12 @@ describe('names and addresses from the DIN 91379 list', () => {
         expect(validateAnmeldung(data), JSON.stringify(validateAnmeldung.errors)).toBe(true);
         for (const message of ['alg.gewerbemeldung.0300', 'sta.gewerbemeldung.0100']) {
           const out = await produce(data, message);
-          expect(contents(out.xml, 'familienname')[0]).toBe(family.normalize('NFC'));
-          expect(contents(out.xml, 'vorname')[0]).toBe(given.normalize('NFC'));
-          expect(contents(out.xml, 'eingetragenerName')[0]).toBe(firm.normalize('NFC'));
+          expect(contents(out.content, 'familienname')[0]).toBe(family.normalize('NFC'));
+          expect(contents(out.content, 'vorname')[0]).toBe(given.normalize('NFC'));
+          expect(contents(out.content, 'eingetragenerName')[0]).toBe(firm.normalize('NFC'));
           if (message.startsWith('alg')) {
-            expect(contents(out.xml, 'geburtsort')[0]).toBe(place.normalize('NFC'));
-            expect(contents(out.xml, 'strasse')).toContain(street.normalize('NFC'));
+            expect(contents(out.content, 'geburtsort')[0]).toBe(place.normalize('NFC'));
+            expect(contents(out.content, 'strasse')).toContain(street.normalize('NFC'));
           }
         }
       }),
@@ -181,15 +181,15 @@ describe('XML metacharacters', () => {
         an.activity.further = [{ description: further }];
         expect(validateAnmeldung(an), JSON.stringify(validateAnmeldung.errors)).toBe(true);
         const out = await produce(an);
-        expect(contents(out.xml, 'taetigkeitSchwerpunkt')).toEqual([main]);
-        expect(contents(out.xml, 'taetigkeitEinzeln')).toEqual([further]);
-        expect(out.xml).not.toMatch(/<(?!\/?[\w.:]+[\s>/]|\?xml)/); // no raw "<" outside markup
+        expect(contents(out.content, 'taetigkeitSchwerpunkt')).toEqual([main]);
+        expect(contents(out.content, 'taetigkeitEinzeln')).toEqual([further]);
+        expect(out.content).not.toMatch(/<(?!\/?[\w.:]+[\s>/]|\?xml)/); // no raw "<" outside markup
 
         const um = structuredClone(ummeldung.envelope.data) as Data;
         um.changes = { ...um.changes, newActivities: [{ description: added }] };
         expect(validateUmmeldung(um), JSON.stringify(validateUmmeldung.errors)).toBe(true);
         const out2 = await produce(um, 'abh.gewerbemeldung.0500', ummeldung.envelope);
-        expect(contents(out2.xml, 'taetigkeitEinzeln')).toContain(added);
+        expect(contents(out2.content, 'taetigkeitEinzeln')).toContain(added);
       }),
       { numRuns },
     );

@@ -113,22 +113,22 @@ describe.each(valid.map((e) => [e.name, e] as const))('example %s', (name, examp
   it('maps to a 1704 that the profile accepts, with header, persons and documents in place', async () => {
     const out = await produceMessage(xoev, xmeldTarget, context);
     expect(out.schemaSet).toBe('amtsbote-profile:xmeld/26.11');
-    expect(out.xml).toContain(`<xmeld:onlinedienste.anmeldung.meldeschein.1704 xmlns:xmeld="${xmeldNamespace}"`);
+    expect(out.content).toContain(`<xmeld:onlinedienste.anmeldung.meldeschein.1704 xmlns:xmeld="${xmeldNamespace}"`);
 
     const root = '/xmeld:onlinedienste.anmeldung.meldeschein.1704';
     const head = `${root}/nachrichtenkopf.g2g`;
-    expect(texts(out.xml, `${head}/identifikation.nachricht/nachrichtenUUID`)).toEqual([context.message.id]);
-    expect(texts(out.xml, `${head}/identifikation.nachricht/nachrichtentyp/code`)).toEqual(['1704']);
-    expect(texts(out.xml, `${head}/identifikation.nachricht/erstellungszeitpunkt`)).toEqual(['2026-12-01T08:41:07.250Z']);
+    expect(texts(out.content, `${head}/identifikation.nachricht/nachrichtenUUID`)).toEqual([context.message.id]);
+    expect(texts(out.content, `${head}/identifikation.nachricht/nachrichtentyp/code`)).toEqual(['1704']);
+    expect(texts(out.content, `${head}/identifikation.nachricht/erstellungszeitpunkt`)).toEqual(['2026-12-01T08:41:07.250Z']);
     const reader = meldebehoerden[example.envelope.regionKey];
-    expect(texts(out.xml, `${head}/leser/verzeichnisdienst/code`)).toEqual(['DVDV']);
-    expect(texts(out.xml, `${head}/leser/kennung`)).toEqual([`ags:${reader?.kennung ?? ''}`]);
-    expect(texts(out.xml, `${head}/autor/kennung`)).toEqual(['mbp:14000000']);
-    expect(texts(out.xml, `${head}/autor/erreichbarkeit/kennung`)).toEqual(portalAuthor.erreichbarkeit?.map((e) => e.kennung));
-    expect(texts(out.xml, `${root}/anschrift.autor/gebaeude/strasse`)).toEqual(['Archivstraße']);
+    expect(texts(out.content, `${head}/leser/verzeichnisdienst/code`)).toEqual(['DVDV']);
+    expect(texts(out.content, `${head}/leser/kennung`)).toEqual([`ags:${reader?.kennung ?? ''}`]);
+    expect(texts(out.content, `${head}/autor/kennung`)).toEqual(['mbp:14000000']);
+    expect(texts(out.content, `${head}/autor/erreichbarkeit/kennung`)).toEqual(portalAuthor.erreichbarkeit?.map((e) => e.kennung));
+    expect(texts(out.content, `${root}/anschrift.autor/gebaeude/strasse`)).toEqual(['Archivstraße']);
 
     // identifikation is the registering person as identified for 1702
-    expect(texts(out.xml, `${root}/xmeld:identifikation/xmeld:familienname.unstrukturiert/name`)).toEqual([data.applicant.identification.familyName]);
+    expect(texts(out.content, `${root}/xmeld:identifikation/xmeld:familienname.unstrukturiert/name`)).toEqual([data.applicant.identification.familyName]);
 
     // every person moving in, with the family name the register holds
     const persons = [data.applicant, ...(data.partner ? [data.partner] : []), ...(data.children ?? [])];
@@ -139,15 +139,15 @@ describe.each(valid.map((e) => [e.name, e] as const))('example %s', (name, examp
     ]
       .map((p) => `${p}/xmeld:bestaetigteMeldedaten/xmeld:personendaten/xmeld:name/xmeld:familienname.unstrukturiert/xmeld:nachname/name`)
       .join(' | ');
-    expect(texts(out.xml, moving)).toEqual(persons.map((p) => p.registeredData.name.familyName));
+    expect(texts(out.content, moving)).toEqual(persons.map((p) => p.registeredData.name.familyName));
 
     // the new residence lies in the region, the previous one is given up or kept
     const ergaenzend = `${root}/xmeld:ergaenzendeMeldedaten`;
-    expect(texts(out.xml, `${ergaenzend}/xmeld:neueWohnung/xmeld:anschrift/gemeindeschluessel/code`)).toEqual([context.region.ags]);
-    expect(texts(out.xml, `${ergaenzend}/xmeld:bisherigeWohnung/xmeld:aufgebenOderBeibehalten/code`)).toEqual([data.previousResidence.disposition]);
+    expect(texts(out.content, `${ergaenzend}/xmeld:neueWohnung/xmeld:anschrift/gemeindeschluessel/code`)).toEqual([context.region.ags]);
+    expect(texts(out.content, `${ergaenzend}/xmeld:bisherigeWohnung/xmeld:aufgebenOderBeibehalten/code`)).toEqual([data.previousResidence.disposition]);
 
     // the Wohnungsgeberbestätigung travels inside the message, byte for byte
-    const embedded = texts(out.xml, `${ergaenzend}/xmeld:wohnungsgeberbestaetigung`);
+    const embedded = texts(out.content, `${ergaenzend}/xmeld:wohnungsgeberbestaetigung`);
     if (data.landlordConfirmation === undefined) {
       expect(embedded).toEqual([]);
     } else {
@@ -161,9 +161,9 @@ describe.each(valid.map((e) => [e.name, e] as const))('example %s', (name, examp
     withSkipReason('maps to a 1704 that xmllint validates against the official XMeld 26.11 schema set and the profile', officialSkipReason),
     async () => {
       const out = await produceMessage(xoev, xmeldTarget, context);
-      const official = lintOfficial(out.xml, name.replace(/\.json$/, '.xml'));
+      const official = lintOfficial(out.content, name.replace(/\.json$/, '.xml'));
       expect(official.valid, official.output).toBe(true);
-      const profile = lintProfile(out.xml, name.replace(/\.json$/, '.xml'));
+      const profile = lintProfile(out.content, name.replace(/\.json$/, '.xml'));
       expect(profile.valid, profile.output).toBe(true);
     },
   );
@@ -181,10 +181,10 @@ describe('the cases', () => {
     const data = normalizeNfc(example.envelope.data) as Data;
     const out = await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope, data));
     const root = '/xmeld:onlinedienste.anmeldung.meldeschein.1704';
-    expect(texts(out.xml, `${root}/xmeld:berechtigtePerson`)).toHaveLength(1);
-    expect(texts(out.xml, `${root}/xmeld:weitereMitzuziehendePerson/xmeld:partner`)).toHaveLength(1);
-    expect(texts(out.xml, `${root}/xmeld:weitereMitzuziehendePerson/xmeld:kind`)).toHaveLength(2);
-    const givenNames = texts(out.xml, '//xmeld:bestaetigteMeldedaten/xmeld:personendaten/xmeld:name/xmeld:vornamen/xmeld:vornamen/name');
+    expect(texts(out.content, `${root}/xmeld:berechtigtePerson`)).toHaveLength(1);
+    expect(texts(out.content, `${root}/xmeld:weitereMitzuziehendePerson/xmeld:partner`)).toHaveLength(1);
+    expect(texts(out.content, `${root}/xmeld:weitereMitzuziehendePerson/xmeld:kind`)).toHaveLength(2);
+    const givenNames = texts(out.content, '//xmeld:bestaetigteMeldedaten/xmeld:personendaten/xmeld:name/xmeld:vornamen/xmeld:vornamen/name');
     const expected = [data.applicant, data.partner, ...(data.children ?? [])].map((p) => p?.registeredData.name.givenNames);
     expect(givenNames).toEqual(expected);
     expect(new Set(givenNames).size).toBe(4);
@@ -195,17 +195,17 @@ describe('the cases', () => {
     async (n) => {
       const example = byName(n);
       const out = await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope, normalizeNfc(example.envelope.data)));
-      expect(texts(out.xml, '//xmeld:bisherigeWohnung/xmeld:aufgebenOderBeibehalten/code')).toEqual(['2']);
-      expect(texts(out.xml, '//xmeld:bisherigeWohnung/xmeld:datumDesAuszugs')).toEqual([]);
-      expect(texts(out.xml, '/*/xmeld:berechtigtePerson/xmeld:statusDerNeuenWohnung/code')).toEqual(['1']);
+      expect(texts(out.content, '//xmeld:bisherigeWohnung/xmeld:aufgebenOderBeibehalten/code')).toEqual(['2']);
+      expect(texts(out.content, '//xmeld:bisherigeWohnung/xmeld:datumDesAuszugs')).toEqual([]);
+      expect(texts(out.content, '/*/xmeld:berechtigtePerson/xmeld:statusDerNeuenWohnung/code')).toEqual(['1']);
     },
   );
 
   it('writes a child assigned to the partner only, and the eID address line where the portal has it', async () => {
     const chemnitz = await produceMessage(xoev, xmeldTarget, xmeldContextFor(byName('chemnitz-familie.json').envelope, normalizeNfc(byName('chemnitz-familie.json').envelope.data)));
-    expect(texts(chemnitz.xml, '//xmeld:weitereMitzuziehendePerson/xmeld:kind/xmeld:nurPartnerZugeordnet')).toEqual(['true']);
+    expect(texts(chemnitz.content, '//xmeld:weitereMitzuziehendePerson/xmeld:kind/xmeld:nurPartnerZugeordnet')).toEqual(['true']);
     const dresden = await produceMessage(xoev, xmeldTarget, xmeldContextFor(byName('dresden-einzelperson.json').envelope, normalizeNfc(byName('dresden-einzelperson.json').envelope.data)));
-    expect(texts(dresden.xml, '//xmeld:identifikation/xmeld:anschrift/xmeld:strasseUndHausnummer/xmeld:konkateniert')).toEqual(['Berliner Str. 41']);
+    expect(texts(dresden.content, '//xmeld:identifikation/xmeld:anschrift/xmeld:strasseUndHausnummer/xmeld:konkateniert')).toEqual(['Berliner Str. 41']);
   });
 });
 
@@ -257,7 +257,7 @@ describe('the header', () => {
 
   it('writes the creation time with milliseconds and its zone, also when the clock gives none', async () => {
     const out = await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope, normalizeNfc(example.envelope.data), '2026-12-01T09:41:07+01:00'));
-    expect(texts(out.xml, '//erstellungszeitpunkt')).toEqual(['2026-12-01T09:41:07.000+01:00']);
+    expect(texts(out.content, '//erstellungszeitpunkt')).toEqual(['2026-12-01T09:41:07.000+01:00']);
   });
 
   it('is a configuration error, not the portal’s, when the author lacks an address or a way to reach it', async () => {
@@ -271,7 +271,7 @@ describe('the header', () => {
 
   it('marks test submissions', async () => {
     const out = await produceMessage(xoev, xmeldTarget, xmeldContextFor({ ...example.envelope, test: true }, normalizeNfc(example.envelope.data)));
-    expect(out.xml).toMatch(/<xmeld:onlinedienste\.anmeldung\.meldeschein\.1704 [^>]*test="1"/);
+    expect(out.content).toMatch(/<xmeld:onlinedienste\.anmeldung\.meldeschein\.1704 [^>]*test="1"/);
   });
 });
 

@@ -58,7 +58,7 @@ export async function resealFromEscrow(
       standard: { ...target.standard, schemaSet: produced.schemaSet },
       test: submission.envelope.test === true,
       reference: typeof reference === 'string' ? reference : undefined,
-      data: { content: produced.body, mediaType: produced.contentType },
+      data: { content: produced.body, mediaType: produced.contentType, schemaUri: produced.schemaSet },
       attachments: submission.attachments.filter((a) => !wanted || wanted.has(a.id)),
     },
     { signing: target.signing, recipient: target.recipient },

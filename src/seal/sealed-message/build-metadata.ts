@@ -27,7 +27,12 @@ export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: st
     ...(input.reference === undefined ? {} : { reference: input.reference }),
     signingKid,
     contentStructure: {
-      data: { mediaType: input.data.mediaType, size: data.byteLength, hash: sha512(data) },
+      data: {
+        mediaType: input.data.mediaType,
+        size: data.byteLength,
+        hash: sha512(data),
+        ...(input.data.schemaUri === undefined ? {} : { submissionSchema: { schemaUri: input.data.schemaUri, mimeType: input.data.mediaType } }),
+      },
       attachments: input.attachments.map((a) => ({
         attachmentId: a.id,
         mediaType: a.mediaType,

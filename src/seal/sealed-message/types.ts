@@ -19,7 +19,8 @@ export interface SealInput {
   test: boolean;
   /** The portal's own case reference (not personal data). */
   reference?: string | undefined;
-  data: { content: Uint8Array | string; mediaType: DataMediaType };
+  /** `schemaUri`: the schema the data follow (FIT-Connect's `submissionSchema.schemaUri`), when known. */
+  data: { content: Uint8Array | string; mediaType: DataMediaType; schemaUri?: string };
   attachments: readonly SealAttachment[];
 }
 

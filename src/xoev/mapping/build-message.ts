@@ -42,15 +42,10 @@ export function findMapping(set: MappingSet, target: MessageTarget, serviceKey: 
   return mapping;
 }
 
-export async function buildMessage(
-  set: MappingSet,
-  target: MessageTarget,
-  context: MappingContext,
-  codeLists: CodeLists,
-): Promise<BuiltMessage> {
-  const mapping = findMapping(set, target, context.envelope.serviceKey);
+/** What every expression of a mapping may read: helper functions and the message's context. */
+export function mappingBindings(target: MessageTarget, context: MappingContext, codeLists: CodeLists): Bindings {
   const [recipient = ''] = target.message.split('.');
-  const bindings: Bindings = {
+  return {
     ...mappingFunctions,
     // The newest loaded version of a list, for listVersionID where the list is known only at run time.
     listVersion: (uri: unknown) => (typeof uri === 'string' ? findCodeList(codeLists, uri)?.version : undefined),
@@ -64,6 +59,18 @@ export async function buildMessage(
     submission: context.submission ?? { id: context.message.id },
     target: { ...target, recipient, typeCode: target.message.split('.').at(-1) ?? '' },
   };
+}
+
+export async function buildMessage(
+  set: MappingSet,
+  target: MessageTarget,
+  context: MappingContext,
+  codeLists: CodeLists,
+): Promise<BuiltMessage> {
+  const mapping = findMapping(set, target, context.envelope.serviceKey);
+  if (mapping.format !== 'xml') throw new AmtsboteError('invalid-config', `${mapping.file} produces JSON, not an XML message`);
+  const [recipient = ''] = target.message.split('.');
+  const bindings = mappingBindings(target, context, codeLists);
   const state: BuildState = { bindings, recipient, codeLists, attachments: context.attachments ?? new Map(), dataErrors: [], configErrors: [] };
   const scope = { item: context.data, pointer: '/data' };
 

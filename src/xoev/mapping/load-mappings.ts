@@ -5,12 +5,13 @@
  * the file and element that hold it instead of failing a request later.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { configError } from '../../config/config-error.js';
 import { readConfigFile } from '../../config/read-yaml.js';
 import { compileExpression, type CompiledExpression } from './expression.js';
-import { fragmentFileSchema, mappingFileSchema, type MappingFile, type RawNode } from './mapping-file-schema.js';
-import type { CompiledAttribute, Mapping, MappingNode, MappingSet } from './types.js';
+import { compileJsonOutputSchema } from './json-output-schema.js';
+import { fragmentFileSchema, jsonMappingFileSchema, mappingFileSchema, mappingFormatSchema, type JsonMappingFile, type MappingFile, type RawNode } from './mapping-file-schema.js';
+import type { CompiledAttribute, JsonMapping, Mapping, MappingHead, MappingNode, MappingSet, XmlMapping } from './types.js';
 
 interface LoadState {
   file: string;
@@ -36,11 +37,13 @@ export function loadMappings(dir: string): MappingSet {
       }
       for (const name of files.filter((n) => !n.startsWith('_'))) {
         const file = join(versionDir, name);
-        const raw = readConfigFile(file, mappingFileSchema).value;
+        const format = readConfigFile(file, mappingFormatSchema).value.format;
+        const raw = format === 'json' ? readConfigFile(file, jsonMappingFileSchema).value : readConfigFile(file, mappingFileSchema).value;
         if (raw.standard !== standard || raw.version !== version) {
           throw configError(file, ['standard'], `says ${raw.standard} ${raw.version} but lies in ${standard}/${version}`);
         }
-        mappings.push(compileMapping(raw, { file, namespaces: raw.namespaces, fragments, expressions }));
+        const state = { file, namespaces: {}, fragments, expressions };
+        mappings.push(raw.format === 'json' ? compileJsonMapping(raw, state) : compileMapping(raw, { ...state, namespaces: raw.namespaces }));
       }
     }
   }
@@ -48,7 +51,22 @@ export function loadMappings(dir: string): MappingSet {
   return { mappings };
 }
 
-function compileMapping(raw: MappingFile, state: LoadState): Mapping {
+function mappingHead(raw: MappingFile | JsonMappingFile, file: string): MappingHead {
+  return { name: basename(file).replace(/\.ya?ml$/, ''), file, standard: raw.standard, version: raw.version, services: raw.services, messages: raw.messages };
+}
+
+function compileJsonMapping(raw: JsonMappingFile, state: LoadState): JsonMapping {
+  const output = compileJsonOutputSchema(resolve(dirname(state.file), raw.schema), state.file);
+  return {
+    format: 'json',
+    ...mappingHead(raw, state.file),
+    body: compile(raw.body, state, `${state.file}: body`),
+    schemaUri: output.schemaUri,
+    validate: output.validate,
+  };
+}
+
+function compileMapping(raw: MappingFile, state: LoadState): XmlMapping {
   if (!(raw.root.prefix in raw.namespaces)) throw configError(state.file, ['root', 'prefix'], `prefix ${raw.root.prefix} is not in namespaces`);
   // The root's local name is the target message, known only per request; here it carries the namespace.
   const root: MappingNode = {
@@ -59,12 +77,8 @@ function compileMapping(raw: MappingFile, state: LoadState): Mapping {
     location: `${state.file}: root`,
   };
   return {
-    name: basename(state.file).replace(/\.ya?ml$/, ''),
-    file: state.file,
-    standard: raw.standard,
-    version: raw.version,
-    services: raw.services,
-    messages: raw.messages,
+    format: 'xml',
+    ...mappingHead(raw, state.file),
     namespaces: raw.namespaces,
     rootPrefix: raw.root.prefix,
     root,

@@ -88,6 +88,8 @@ export const nodeSchema: z.ZodType<RawNode> = z.lazy(() =>
 );
 
 export const mappingFileSchema = z.strictObject({
+  /** `xml` (the default) writes an XÖV message; see jsonMappingFileSchema for `json`. */
+  format: z.literal('xml').optional(),
   standard: z.string().min(1),
   version: constant,
   /** LeiKa keys of the services this mapping serves. */
@@ -102,9 +104,30 @@ export const mappingFileSchema = z.strictObject({
   }),
 });
 
+/**
+ * A mapping to JSON data (FIT-Connect style: the data plus the URI of the schema they follow), for services
+ * without an XÖV standard. `body` is one JSONata expression giving the delivered object — `$data` for the
+ * submission as it is, or an object constructor that reshapes it; `schema` is the JSON Schema the result must
+ * meet (relative to the mapping file; its `$id` becomes the message's schema URI).
+ */
+export const jsonMappingFileSchema = z.strictObject({
+  format: z.literal('json'),
+  standard: z.string().min(1),
+  version: constant,
+  services: z.array(z.string().regex(/^\d{14}$/, 'must be a 14-digit LeiKa key')).min(1),
+  /** Names of the data sets (messages) the mapping produces; a destination names one. */
+  messages: z.array(z.string().regex(/^[A-Za-z_][\w.-]*$/)).min(1),
+  schema: z.string().min(1),
+  body: expression,
+});
+
+/** Only the format key, read first to choose the schema the file is validated with. */
+export const mappingFormatSchema = z.looseObject({ format: z.enum(['xml', 'json']).default('xml') });
+
 /** A `_*.yaml` file beside the mappings: named lists of nodes that mappings include with `use`. */
 export const fragmentFileSchema = z.strictObject({
   fragments: z.record(z.string().min(1), z.array(nodeSchema).min(1)),
 });
 
 export type MappingFile = z.infer<typeof mappingFileSchema>;
+export type JsonMappingFile = z.infer<typeof jsonMappingFileSchema>;

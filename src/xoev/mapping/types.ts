@@ -121,19 +121,36 @@ export interface MappingNode {
   location: string;
 }
 
-export interface Mapping {
+/** What every mapping has, XML or JSON: where it lies, and which services and messages it serves. */
+export interface MappingHead {
   name: string;
   file: string;
   standard: string;
   version: string;
   /** LeiKa keys of the services this mapping serves. */
   services: readonly string[];
-  /** Root element names (recipient classes) this mapping can produce. */
+  /** Root element names (recipient classes) this mapping can produce; for JSON, the data sets' names. */
   messages: readonly string[];
+}
+
+export interface XmlMapping extends MappingHead {
+  format: 'xml';
   namespaces: Readonly<Record<string, string>>;
   rootPrefix: string;
   root: MappingNode;
 }
+
+/** A mapping to JSON data: one expression for the whole object, checked against a JSON Schema. */
+export interface JsonMapping extends MappingHead {
+  format: 'json';
+  body: CompiledExpression;
+  /** The `$id` of the schema the delivered data meet: the message's schema URI. */
+  schemaUri: string;
+  /** Checks a produced object against that schema; JSON pointers are into the produced object. */
+  validate: (value: unknown) => { pointer: string; detail: string }[];
+}
+
+export type Mapping = XmlMapping | JsonMapping;
 
 export interface MappingSet {
   mappings: readonly Mapping[];
