@@ -44,6 +44,8 @@ beforeAll(async () => {
     delivery: { concurrency: 8, pollMs: 50, leaseSeconds: 2, shutdownGraceSeconds: 2 },
     keys: fixtureKeys.keys,
     settings: { hmacSecret: 'env:AMTSBOTE_HMAC_SECRET', routingPollSeconds: 0.5 },
+    // 500 submissions in a burst from one portal: far above its default bucket
+    limits: { portalRequestsPerSecond: 100_000, portalBurst: 100_000 },
   });
 });
 
