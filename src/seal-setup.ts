@@ -1,3 +1,4 @@
+import { guardedAgent } from './adapters/guarded-agent.js';
 import type { LoadedConfig } from './config/load.js';
 import type { Routing } from './config/routing-schema.js';
 import type { FieldError } from './errors.js';
@@ -10,6 +11,8 @@ import type { Store } from './store/store.js';
 export async function recipientKeyResolver(config: LoadedConfig, logger?: Logger): Promise<KeyResolver> {
   const policy = config.gateway.recipientKeys;
   return createKeyResolver({
+    // key endpoints are outbound HTTP like deliveries: the same address policy (no metadata services)
+    dispatcher: guardedAgent(config.gateway.outbound, { connectTimeoutMs: 10_000, headersTimeoutMs: 15_000, bodyTimeoutMs: 15_000 }),
     policy: { minModulusBits: policy.minModulusBits, trustAnchors: await loadTrustAnchors(policy.trustAnchors, config.configDir) },
     onRefreshError: (url, error) => logger?.warn({ jwksUrl: url, errorClass: error.name }, 'JWKS refresh failed; cached keys stay in use'),
   });
