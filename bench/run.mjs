@@ -12,7 +12,7 @@
 //   Stores    bench/stores.bench.mjs: SQLite vs PostgreSQL, one vs two instances on PostgreSQL
 //
 // Options (env): BENCH_INTAKE_SECONDS=10, BENCH_SCALE_SECONDS=8, BENCH_SCALE_HISTORY=0,100000,1000000,
-// BENCH_MAX_SECONDS=480. Needs a build (npm run bench builds first), PostgreSQL and RabbitMQ as for the tests.
+// BENCH_MAX_SECONDS=480, BENCH_PARTS=limit,intake,delivery,scale,stores (intake needs limit). Needs a build (npm run bench builds first), PostgreSQL and RabbitMQ as for the tests.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -37,6 +37,7 @@ const intakeSeconds = Number(process.env.BENCH_INTAKE_SECONDS ?? 10);
 const scaleSeconds = Number(process.env.BENCH_SCALE_SECONDS ?? 8);
 const history = (process.env.BENCH_SCALE_HISTORY ?? '0,100000,1000000').split(',').map(Number);
 const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? 480);
+const parts = new Set((process.env.BENCH_PARTS ?? 'limit,intake,delivery,scale,stores').split(','));
 const clientCounts = [1, 8, 64];
 const token = 'amt24-demo-token';
 // The same request body on every run: a valid Chemnitz Gewerbeanmeldung (a fresh `reference` per request).
@@ -257,16 +258,17 @@ function report() {
     console.log(`Gateway CPU profile during intake (main thread, ${i.profile.sampledSeconds} s sampled, self time, idle left out):`);
     for (const t of i.profile.topModules.slice(0, 8)) console.log(`  module   ${pct(t.share).padStart(5)}  ${t.name}`);
     for (const t of i.profile.topFunctions.slice(0, 10)) console.log(`  function ${pct(t.share).padStart(5)}  ${t.name}`);
+    for (const t of i.profile.costliestFunctionCallers) console.log(`  ${i.profile.topFunctions[0].name.split(' ')[0]} called from ${pct(t.share).padStart(5)}  ${t.name}`);
   }
   console.log(`results: ${writeResults(results)}`);
 }
 
 try {
-  await limitPart();
-  await intakePart();
-  await deliveryPart();
-  await scalePart();
-  await storesPart();
+  if (parts.has('limit') || parts.has('intake')) await limitPart();
+  if (parts.has('intake')) await intakePart();
+  if (parts.has('delivery')) await deliveryPart();
+  if (parts.has('scale')) await scalePart();
+  if (parts.has('stores')) await storesPart();
   results.complete = true;
 } catch (error) {
   console.error(error);

@@ -37,11 +37,27 @@ export function summariseCpuProfile(file, top = 12) {
     const module = functionName.startsWith('(') ? functionName : moduleOf(url);
     byModule.set(module, (byModule.get(module) ?? 0) + us);
   }
+  // Who in the project calls the costliest function: its nearest ancestor frame under dist/src/.
+  const parents = new Map();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n.id);
+  const costliest = [...byFunction].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const callers = new Map();
+  for (const [id, us] of selfUs) {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    if (`${functionName || '(anonymous)'} ${place(url)}${url ? `:${lineNumber + 1}` : ''}`.trim() !== costliest) continue;
+    let up = parents.get(id);
+    while (up !== undefined && !place(nodes.get(up).callFrame.url).startsWith('dist/src/')) up = parents.get(up);
+    const frame = up === undefined ? undefined : nodes.get(up).callFrame;
+    const name = frame ? `${frame.functionName || '(anonymous)'} ${place(frame.url)}:${frame.lineNumber + 1}` : '(outside the project)';
+    callers.set(name, (callers.get(name) ?? 0) + us);
+  }
   const ranked = (map) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), share: Number((us / busyUs).toFixed(3)) }));
   return {
     sampledSeconds: Number(((busyUs + idleUs) / 1e6).toFixed(1)),
     mainThreadBusyShare: Number((busyUs / Math.max(1, busyUs + idleUs)).toFixed(3)),
     topFunctions: ranked(byFunction),
     topModules: ranked(byModule),
+    costliestFunction: costliest,
+    costliestFunctionCallers: ranked(callers).slice(0, 6),
   };
 }
