@@ -3,13 +3,15 @@
 //  1. outbox → local HTTP receiver: deliveries per second of the outbox worker (src/delivery/worker.ts,
 //     concurrency 32) over N sealed-looking messages seeded straight into a temporary SQLite store; the
 //     receiver (answers 204 at once) runs in a child process so it does not share the worker's event loop;
+//     then the same to RabbitMQ (BENCH_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672; a temporary
+//     queue behind the default exchange, deleted after; skipped when the broker cannot be reached);
 //  2. 202 → delivered: M Chemnitz example submissions, a few at a time, to the real gateway process whose
 //     Chemnitz http destination points at a receiver in this process; the delay from the 202 to the first
 //     arrival of the message id (`amtsbote-message-id`), p50 / p99.
 //
 // Run after a build:   npm run build && node bench/delivery.bench.mjs
-// Options (env):       BENCH_DELIVERIES=2000, BENCH_SUBMISSIONS=200, BENCH_SUBMIT_CONCURRENCY=4
-// Bounded: whatever happens, everything stops after 60 s (BENCH_MAX_SECONDS). Prints figures and writes
+// Options (env):       BENCH_DELIVERIES=2000, BENCH_AMQP_URL, BENCH_SUBMISSIONS=200, BENCH_SUBMIT_CONCURRENCY=4
+// Bounded: whatever happens, everything stops after 90 s (BENCH_MAX_SECONDS). Prints figures and writes
 // bench/results/delivery-<date>.json; never part of pass/fail.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -19,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
+import amqp from 'amqplib';
 import { fetch } from 'undici';
 import { benchConfig, spawnBenchGateway } from './lib/gateway-process.mjs';
 import { limit, root, sleep, startHarness, writeResults } from './lib/harness.mjs';
@@ -37,13 +40,15 @@ const deliveries = Number(process.env.BENCH_DELIVERIES ?? 2000);
 const submissions = Number(process.env.BENCH_SUBMISSIONS ?? 200);
 const submitConcurrency = Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 4);
 const workerConcurrency = 32;
-const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? 60);
+const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? 90);
+const amqpUrl = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 // Everything started here is torn down here, also when the time is up.
 const { cleanups, cleanup, stopWatchdog, timeLeft, progress, header } = startHarness({ bench: 'delivery', maxSeconds, onTimeUp: () => report() });
 const results = {
   ...header,
   outbox: undefined,
+  outboxAmqp: undefined,
   gateway: undefined,
   complete: false,
 };
@@ -57,6 +62,12 @@ function report() {
     rows.push(['outbox → receiver, requests seen', `${o.receiverRequests ?? '?'} (retries ${o.retries})`]);
     rows.push(['outbox: claims / mean batch', `${o.claimCalls} / ${o.meanClaimBatch.toFixed(2)}`]);
     rows.push(['seeding (1 commit each), per s', o.seedPerSecond.toFixed(1)]);
+  }
+  const q = results.outboxAmqp;
+  if (q) {
+    rows.push(['outbox → RabbitMQ, deliveries', `${q.delivered} of ${q.deliveries}`]);
+    rows.push(['outbox → RabbitMQ, deliveries/s', q.perSecond.toFixed(1)]);
+    rows.push(['outbox → RabbitMQ, queued', `${q.queued ?? '?'} (retries ${q.retries})`]);
   }
   const g = results.gateway;
   if (g) {
@@ -135,7 +146,27 @@ function sealedLooking(messageId, destinationId) {
   return JSON.stringify({ format: 'amtsbote-sealed/1', messageId, destinationId, encryptedMetadata: jwe(1500), encryptedData: jwe(9000), encryptedAttachments: {} });
 }
 
-async function outboxBench() {
+/** A temporary queue behind RabbitMQ's default exchange; reports how many messages it holds when deleted. */
+async function startQueue() {
+  const connection = await amqp.connect(amqpUrl);
+  const channel = await connection.createChannel();
+  const queue = `amtsbote-bench-${randomUUID()}`;
+  await channel.assertQueue(queue, { durable: true });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return undefined;
+    stopped = true;
+    const { messageCount } = await channel.checkQueue(queue);
+    await channel.deleteQueue(queue);
+    await connection.close();
+    return messageCount;
+  };
+  cleanups.push(stop);
+  return { queue, stop };
+}
+
+/** The outbox worker delivering seeded messages over `kind` ('http' or 'amqp'); the figures go to `results[key]`. */
+async function outboxBench(kind, key) {
   const dir = mkdtempSync(join(tmpdir(), 'amtsbote-bench-outbox-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   const store = openSqliteStore(join(dir, 'amtsbote.sqlite'));
@@ -145,14 +176,16 @@ async function outboxBench() {
   };
   cleanups.push(closeStore);
   await store.migrate();
-  const receiver = await startChildReceiver();
-  progress(`outbox: seeding ${deliveries} deliveries`);
+  const receiver = kind === 'http' ? await startChildReceiver() : await startQueue();
+  progress(`outbox (${kind}): seeding ${deliveries} deliveries`);
 
   const publicKey = JSON.parse(readFileSync(join(root, 'test/fixtures/keys/recipient-encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8'));
   const destination = destinationSchema.parse({
     id: 'bench-receiver',
     name: 'Bench receiver',
-    adapter: { kind: 'http', url: receiver.url, timeoutMs: 10_000, webhookSecret: 'file:demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY' },
+    adapter: kind === 'http'
+      ? { kind: 'http', url: receiver.url, timeoutMs: 10_000, webhookSecret: 'file:demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY' }
+      : { kind: 'amqp', url: 'env:BENCH_AMQP_URL', exchange: '', routingKey: receiver.queue, timeoutMs: 10_000 },
     encryptionKey: { jwk: { kty: 'RSA', kid: 'bench-enc', n: publicKey.n, e: publicKey.e } },
     receiptKey: { jwk: { kty: 'RSA', kid: 'bench-sig', n: publicKey.n, e: publicKey.e } },
     standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
@@ -176,7 +209,7 @@ async function outboxBench() {
   }
   const seedSeconds = (performance.now() - seedStarted) / 1000;
 
-  progress(`outbox: delivering with concurrency ${workerConcurrency}`);
+  progress(`outbox (${kind}): delivering with concurrency ${workerConcurrency}`);
   let delivered = 0;
   let retries = 0;
   let failed = 0;
@@ -200,7 +233,8 @@ async function outboxBench() {
   const worker = startDeliveryWorker({
     store: countingStore,
     routing: () => ({ version: 1, routing: { destinations: [destination], rules: [] } }),
-    adapterContext: { dataDir: dir, configDir: join(root, 'config'), now: () => new Date() },
+    // the receiver listens on loopback, which the gateway's demo config allows too
+    adapterContext: { dataDir: dir, configDir: join(root, 'config'), outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() },
     logger: silent,
     concurrency: workerConcurrency,
     pollMs: 50,
@@ -223,18 +257,19 @@ async function outboxBench() {
   progress('outbox: stopping the worker');
   await stopWorker();
   progress('outbox: stopping the receiver');
-  const receiverRequests = await receiver.stop();
+  const receiverCount = await receiver.stop();
   progress('outbox: closing the store');
   await closeStore();
   progress('outbox: done');
-  results.outbox = {
+  results[key] = {
+    kind,
     deliveries: seeded,
     delivered,
     retries,
     failed,
     seconds: Number(seconds.toFixed(3)),
     perSecond: delivered / seconds,
-    receiverRequests,
+    ...(kind === 'http' ? { receiverRequests: receiverCount } : { queued: receiverCount }),
     claimCalls: claims.calls,
     meanClaimBatch: claims.claimed / Math.max(1, claims.calls),
     seedPerSecond: seeded / seedSeconds,
@@ -327,9 +362,14 @@ async function gatewayBench() {
 }
 
 try {
-  await outboxBench();
+  await outboxBench('http', 'outbox');
+  process.env.BENCH_AMQP_URL = amqpUrl;
+  const brokerReachable = await amqp.connect(amqpUrl).then((c) => c.close().then(() => true), () => false);
+  if (brokerReachable) await outboxBench('amqp', 'outboxAmqp');
+  else progress(`outbox (amqp): ${amqpUrl.replace(/\/\/[^@]*@/, '//')} cannot be reached; skipped`);
   await gatewayBench();
-  results.complete = results.outbox.delivered === results.outbox.deliveries && results.gateway.arrived === results.gateway.accepted;
+  results.complete = results.outbox.delivered === results.outbox.deliveries && results.gateway.arrived === results.gateway.accepted
+    && (results.outboxAmqp === undefined || results.outboxAmqp.delivered === results.outboxAmqp.deliveries);
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

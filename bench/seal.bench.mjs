@@ -9,11 +9,10 @@ import { Buffer } from 'node:buffer';
 import { constants, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { root } from './lib/harness.mjs';
+import { ratePerSecond, signOnce } from './lib/sign-rate.mjs';
 const seal = await import(join(root, 'dist/src/seal/index.js')).catch(() => {
   console.error('dist/src/seal/index.js is missing: run "npm run build" first');
   process.exit(2);
@@ -46,25 +45,8 @@ const input = () => ({
   attachments: [],
 });
 
-/** Runs `op` with `concurrency` operations in flight for `seconds`; returns operations per second. */
-async function rate(op) {
-  let done = 0;
-  const end = performance.now() + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < end) {
-      await op();
-      done++;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return done / ((performance.now() - started) / 1000);
-}
-
-const rawSign = () =>
-  new Promise((resolve, reject) => {
-    sign('sha512', Buffer.from(body), { key: parsed.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 64 }, (err, sig) => (err ? reject(err) : resolve(sig)));
-  });
+const rate = (op) => ratePerSecond(op, { seconds, concurrency });
+const rawSign = () => signOnce(parsed.key, Buffer.from(body));
 
 // Warm up both paths (key import caches, JIT).
 for (let i = 0; i < 5; i++) {

@@ -42,9 +42,12 @@ export function benchConfig(url, cleanups, settings = {}) {
   return { configFile: gatewayFile, dir, dataDir: join(dir, 'data') };
 }
 
-/** `amtsbote serve` with `env`; resolves to its URL and a stop function (also registered in `cleanups`). */
-export async function spawnBenchGateway(env, cleanups, timeLeft) {
-  const child = spawn(process.execPath, [join(root, 'dist/src/cli.js'), 'serve'], {
+/**
+ * `amtsbote serve` with `env` (and `nodeArgs` such as `--cpu-prof`, which NODE_OPTIONS refuses); resolves to
+ * its URL, process id and a stop function (also registered in `cleanups`).
+ */
+export async function spawnBenchGateway(env, cleanups, timeLeft, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/src/cli.js'), 'serve'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +66,7 @@ export async function spawnBenchGateway(env, cleanups, timeLeft) {
   child.stderr.on('data', collect);
   for (let i = 0; i < 600 && timeLeft() > 0; i++) {
     const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
-    if (match) return { url: match[1], stop };
+    if (match) return { url: match[1], pid: child.pid, stop };
     if (child.exitCode !== null) break;
     await sleep(50);
   }

@@ -49,9 +49,12 @@ function gitCommit() {
   }
 }
 
-/** Writes bench/results/<bench>-<date>.json (atomically) and returns its path. */
+/**
+ * Writes bench/results/<bench>-<date>.json (atomically) and returns its path; BENCH_RESULTS_DIR names another
+ * folder (bench/run.mjs collects the parts' files there and writes one results file of its own).
+ */
 export function writeResults(results) {
-  const dir = join(root, 'bench/results');
+  const dir = process.env.BENCH_RESULTS_DIR ?? join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${results.bench}-${results.date.slice(0, 10)}.json`);
   writeFileSync(file + '.tmp', JSON.stringify(results, null, 2) + '\n');
