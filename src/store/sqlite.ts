@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { kyselyStore } from './kysely-store.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -17,7 +18,7 @@ export function openSqliteDatabase(file: string): { db: Kysely<Database>; databa
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), database };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), database };
 }
 
 /** The embedded store. Its backup is SQLite's online backup: consistent while the gateway keeps writing. */
