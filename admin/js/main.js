@@ -51,17 +51,21 @@ async function show({ focus } = { focus: true }) {
   }
   const page = currentPage();
   document.title = `${t(page.title)} – Amtsbote`;
-  replaceChildren(main, h('h1', { tabindex: '-1' }, t(page.title)), h('p', {}, t('loading')));
+  // Each page renders into a view of its own: when the user moves on before a slow page has loaded, that
+  // page's late answer lands in its detached view instead of replacing the page now shown.
+  const view = h('div', { class: 'view' });
+  replaceChildren(main, view);
+  replaceChildren(view, h('h1', { tabindex: '-1' }, t(page.title)), h('p', {}, t('loading')));
   try {
-    await page.render(main, { me, title: t(page.title) });
+    await page.render(view, { me, title: t(page.title) });
   } catch (error) {
     if (error instanceof ProblemError && error.status === 401) {
       signOut();
       return;
     }
-    replaceChildren(main, h('h1', { tabindex: '-1' }, t(page.title)), h('p', { class: 'error', role: 'alert' }, error.message));
+    replaceChildren(view, h('h1', { tabindex: '-1' }, t(page.title)), h('p', { class: 'error', role: 'alert' }, error.message));
   }
-  if (focus) main.querySelector('h1')?.focus();
+  if (focus && view.isConnected) view.querySelector('h1')?.focus();
 }
 
 function renderSignIn() {
