@@ -44,7 +44,7 @@ const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? 90);
 const amqpUrl = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 // Everything started here is torn down here, also when the time is up.
-const { cleanups, cleanup, stopWatchdog, timeLeft, progress, header } = startHarness({ bench: 'delivery', maxSeconds, onTimeUp: () => report() });
+const { cleanups, run, timeLeft, progress, header } = startHarness({ bench: 'delivery', maxSeconds, onTimeUp: () => report() });
 const results = {
   ...header,
   outbox: undefined,
@@ -361,7 +361,7 @@ async function gatewayBench() {
   };
 }
 
-try {
+await run(async () => {
   await outboxBench('http', 'outbox');
   process.env.BENCH_AMQP_URL = amqpUrl;
   const brokerReachable = await amqp.connect(amqpUrl).then((c) => c.close().then(() => true), () => false);
@@ -370,13 +370,4 @@ try {
   await gatewayBench();
   results.complete = results.outbox.delivered === results.outbox.deliveries && results.gateway.arrived === results.gateway.accepted
     && (results.outboxAmqp === undefined || results.outboxAmqp.delivered === results.outboxAmqp.deliveries);
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  stopWatchdog();
-  progress('stopping');
-  await cleanup();
-  progress('stopped');
-  report();
-}
+}, report);

@@ -44,7 +44,7 @@ const token = 'amt24-demo-token';
 const exampleFile = 'examples/gewerbeanmeldung/chemnitz-eingetragener-kaufmann.json';
 const submission = JSON.parse(readFileSync(join(root, exampleFile), 'utf8'));
 
-const { cleanups, cleanup, stopWatchdog, timeLeft, progress, header } = startHarness({ bench: 'bench', maxSeconds, onTimeUp: () => report() });
+const { cleanups, run, timeLeft, progress, header } = startHarness({ bench: 'bench', maxSeconds, onTimeUp: () => report() });
 const results = {
   ...header,
   machine: { cpu: cpus()[0]?.model, cores: header.cores, memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${process.platform} ${process.arch}` },
@@ -263,19 +263,11 @@ function report() {
   console.log(`results: ${writeResults(results)}`);
 }
 
-try {
+await run(async () => {
   if (parts.has('limit') || parts.has('intake')) await limitPart();
   if (parts.has('intake')) await intakePart();
   if (parts.has('delivery')) await deliveryPart();
   if (parts.has('scale')) await scalePart();
   if (parts.has('stores')) await storesPart();
   results.complete = true;
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  stopWatchdog();
-  progress('stopping');
-  await cleanup();
-  report();
-}
+}, report);

@@ -32,7 +32,7 @@ if (!existsSync(join(root, 'dist/src/cli.js'))) {
   process.exit(2);
 }
 
-const { cleanups, cleanup, stopWatchdog, timeLeft, progress, header } = startHarness({ bench: 'stores', maxSeconds, onTimeUp: () => report() });
+const { cleanups, run, timeLeft, progress, header } = startHarness({ bench: 'stores', maxSeconds, onTimeUp: () => report() });
 const results = {
   ...header,
   /** The machine is shared: its 1/5/15-minute load at the start and at the end, to read the figures by. */
@@ -125,7 +125,7 @@ async function onServer(query) {
   }
 }
 
-try {
+await run(async () => {
   const receiver = await startReceiver();
   const { configFile, dir } = benchConfig(receiver.url, cleanups, { hmacSecret: 'env:AMTSBOTE_HMAC_SECRET' });
   const spawnGateway = (env) => spawnBenchGateway({ AMTSBOTE_HMAC_SECRET: hmacSecret, ...env }, cleanups, timeLeft);
@@ -145,11 +145,4 @@ try {
   const second = await spawnGateway({ ...env, AMTSBOTE_DATA_DIR: join(dir, 'data-pg-2') });
   await measure('PostgreSQL, two instances', [first.url, second.url], receiver);
   results.complete = true;
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  stopWatchdog();
-  await cleanup();
-  report();
-}
+}, report);

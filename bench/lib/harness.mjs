@@ -31,12 +31,30 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
       process.exit(3);
     });
   }, maxSeconds * 1000);
+  const progress = (what) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}\n`);
   return {
     cleanups,
     cleanup,
     stopWatchdog: () => clearTimeout(watchdog),
+    /**
+     * Runs the benchmark's body; whatever happens, stops the clock, tears everything down and reports the
+     * figures so far (a failure sets the exit code).
+     */
+    run: async (body, report) => {
+      try {
+        await body();
+      } catch (error) {
+        console.error(error);
+        process.exitCode = 1;
+      } finally {
+        clearTimeout(watchdog);
+        progress('stopping');
+        await cleanup();
+        report();
+      }
+    },
     timeLeft: () => deadline - Date.now(),
-    progress: (what) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}\n`),
+    progress,
     header: { bench, date: new Date().toISOString(), commit: gitCommit(), node: process.version, cores: availableParallelism() },
   };
 }
