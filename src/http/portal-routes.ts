@@ -33,7 +33,7 @@ function decodeCursor(cursor: string): { updatedAt: string; id: string } {
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
 /** The portal API under /v1: services, submissions, status. */
-export function portalRoutes(intake: IntakeContext, portals: () => Promise<StoredPortal[]>, rates: RateLimits): Router {
+export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) => Promise<StoredPortal[]>, rates: RateLimits): Router {
   const router = Router();
   // Services and mappings are read from `intake` per request: a configuration reload replaces them.
   const limits = intake.config.gateway.limits;
