@@ -117,10 +117,6 @@ export const routingSchema = z
       });
       rule.deferred?.destinations.forEach((id, j) => {
         if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'deferred', 'destinations', j], message: `unknown destination "${id}"` });
-        // A deferred message is sealed later from the escrow copy, which has no FIT-Connect sealing yet.
-        if (routing.destinations.find((d) => d.id === id)?.sealing === 'fitconnect') {
-          ctx.addIssue({ code: 'custom', path: ['rules', i, 'deferred', 'destinations', j], message: `"${id}" is a FIT-Connect destination, which cannot be deferred yet` });
-        }
       });
       // Two equally specific rules for the same service whose validity overlaps would leave the winner to chance.
       for (let k = 0; k < i; k++) {

@@ -73,3 +73,9 @@ export async function messageFor(input: MessageInput, destination: Destination, 
     submission: { id: input.submissionId },
   });
 }
+
+/** The schema a service's plain JSON data (no standard, no mapping) names: its data schema's `$id`. */
+export function dataSchemaSetOf(config: LoadedConfig, serviceKey: string): string {
+  const id = config.services.get(serviceKey)?.dataSchema.$id;
+  return typeof id === 'string' ? id : `amtsbote:service:${serviceKey}`;
+}

@@ -1,26 +1,47 @@
+import type { Destination } from '../config/routing-schema.js';
 import type { Reroute } from '../delivery/replay.js';
 import { AmtsboteError } from '../errors.js';
-import { resealFromEscrow, serializeContainer } from '../seal/index.js';
+import { openEscrow, resealFromEscrow, serializeContainer, type EscrowSubmission } from '../seal/index.js';
+import type { DeliveryView } from '../store/types.js';
 import type { IntakeContext } from './accept-submission.js';
 import { envelopeSchema } from './envelope-schema.js';
-import { messageFor } from './produce-messages.js';
+import { dataSchemaSetOf, messageFor } from './produce-messages.js';
+import { sealForFitConnect } from './seal-for-fitconnect.js';
+
+type RerouteContext = Pick<IntakeContext, 'store' | 'sealing' | 'clock' | 'config' | 'xoev' | 'productVersion'>;
 
 /**
  * Re-seals a dead letter for a destination from the submission's escrow copy: mapped again for that
- * destination's standard version, sealed to its current key, signed with the key active now. What replay
- * with reroute (and later deferred fan-out) uses.
+ * destination's standard version, sealed to its current key (in FIT-Connect's format for a FIT-Connect
+ * destination), signed with the key active now. What replay with reroute and deferred fan-out use.
  */
-export function rerouteFromEscrow(ctx: Pick<IntakeContext, 'store' | 'sealing' | 'clock' | 'config' | 'xoev' | 'productVersion'>): Reroute {
+export function rerouteFromEscrow(ctx: RerouteContext): Reroute {
   return async (delivery, destination) => {
     const escrow = await ctx.store.getEscrowCopy(delivery.submissionId);
     if (!escrow) throw new AmtsboteError('conflict', `The escrow copy of submission ${delivery.submissionId} is gone (retention period over); it cannot be re-sealed.`);
-    if (destination.sealing === 'fitconnect') {
-      throw new AmtsboteError('conflict', `Re-sealing from the escrow copy is not available for FIT-Connect destinations (${destination.id}) yet.`);
-    }
     const recipient = await ctx.sealing.resolver.encryptionKey(destination.encryptionKey);
-    const record = await ctx.store.getSubmission(delivery.submissionId);
-    const portal = record ? await ctx.store.getPortal(record.portalId) : undefined;
     const now = ctx.clock();
+    const produce = produceFor(ctx, delivery, destination, now);
+
+    if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') {
+      const submission = await openEscrow(escrow.body, ctx.sealing.keys.escrow, { expectedSubmissionId: delivery.submissionId });
+      const produced = await produce(submission);
+      const reference = submission.envelope.reference;
+      const sealed = await sealForFitConnect({
+        config: ctx.config,
+        deliveryId: delivery.id,
+        adapter: destination.adapter,
+        recipient,
+        serviceKey: submission.envelope.serviceKey,
+        reference: typeof reference === 'string' ? reference : undefined,
+        // The applicant's date stays the day the portal handed the submission over, not the day of the replay.
+        receivedAt: new Date(submission.receivedAt),
+        content: { content: produced.body, mediaType: produced.contentType },
+        attachments: submission.attachments,
+      });
+      return { ...sealed, contentType: 'application/json' };
+    }
+
     const sealed = await resealFromEscrow(
       escrow.body,
       ctx.sealing.keys.escrow,
@@ -31,22 +52,7 @@ export function rerouteFromEscrow(ctx: Pick<IntakeContext, 'store' | 'sealing' |
         recipient,
         signing: ctx.sealing.signing(),
       },
-      async (submission) => {
-        const envelope = envelopeSchema.parse({
-          ...Object.fromEntries(Object.entries(submission.envelope).filter(([, v]) => v !== undefined)),
-          data: submission.data,
-          attachments: submission.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType })),
-        });
-        const contents = new Map(submission.attachments.map((a) => [a.id, a.content]));
-        const produced = await messageFor(
-          { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data: submission.data, submissionId: submission.submissionId, createdAt: now, portal, contents },
-          destination,
-          delivery.id,
-        );
-        return produced
-          ? { body: produced.content, contentType: produced.mediaType, schemaSet: produced.schemaSet }
-          : { body: JSON.stringify(submission.data), contentType: 'application/json', schemaSet: `amtsbote:service:${envelope.serviceKey}` };
-      },
+      produce,
       { expectedSubmissionId: delivery.submissionId, clock: () => now },
     );
     return {
@@ -56,5 +62,27 @@ export function rerouteFromEscrow(ctx: Pick<IntakeContext, 'store' | 'sealing' |
       signingKid: sealed.signingKid,
       authenticationTags: sealed.authenticationTags,
     };
+  };
+}
+
+/** Maps the escrowed submission for the destination's standard version; a service without one travels as its JSON data. */
+function produceFor(ctx: RerouteContext, delivery: DeliveryView, destination: Destination, now: Date) {
+  return async (submission: EscrowSubmission): Promise<{ body: string; contentType: 'application/xml' | 'application/json'; schemaSet: string }> => {
+    const envelope = envelopeSchema.parse({
+      ...Object.fromEntries(Object.entries(submission.envelope).filter(([, v]) => v !== undefined)),
+      data: submission.data,
+      attachments: submission.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType })),
+    });
+    const record = await ctx.store.getSubmission(delivery.submissionId);
+    const portal = record ? await ctx.store.getPortal(record.portalId) : undefined;
+    const contents = new Map(submission.attachments.map((a) => [a.id, a.content]));
+    const produced = await messageFor(
+      { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data: submission.data, submissionId: submission.submissionId, createdAt: now, portal, contents },
+      destination,
+      delivery.id,
+    );
+    return produced
+      ? { body: produced.content, contentType: produced.mediaType, schemaSet: produced.schemaSet }
+      : { body: JSON.stringify(submission.data), contentType: 'application/json', schemaSet: dataSchemaSetOf(ctx.config, envelope.serviceKey) };
   };
 }

@@ -1,10 +1,11 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { AmtsboteError } from '../errors.js';
-import { isRecipientKeyError, sealEscrow, sealFitConnect, sealMessage, serializeContainer, type RecipientEncryptionKey } from '../seal/index.js';
-import { version } from '../version.js';
+import { isRecipientKeyError, sealEscrow, sealMessage, serializeContainer } from '../seal/index.js';
 import type { ProducedMessage } from '../xoev/index.js';
 import type { Envelope } from './envelope-schema.js';
+import { dataSchemaSetOf } from './produce-messages.js';
+import { sealForFitConnect } from './seal-for-fitconnect.js';
 import type { SealingContext } from './sealing-context.js';
 
 export interface SealedForStore {
@@ -35,30 +36,6 @@ export async function sealSubmission(input: {
   const attachments = (envelope.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, content: input.contents.get(a.id) ?? Buffer.alloc(0) }));
   const signing = sealing.signing();
   const clock = () => input.receivedAt;
-  /** A FIT-Connect destination's message in FIT-Connect's own format (design.md: the format is the destination's). */
-  const sealForFitConnect = async (
-    deliveryId: string,
-    adapter: Extract<Destination['adapter'], { kind: 'fitconnect' }>,
-    recipient: RecipientEncryptionKey,
-    content: { content: string; mediaType: 'application/xml' | 'application/json' },
-  ): Promise<SealedForStore> => {
-    const product = input.config.gateway.product;
-    const sealed = await sealFitConnect(
-      {
-        messageId: deliveryId,
-        destinationId: adapter.destinationId,
-        service: { key: envelope.serviceKey, name: service?.definition.name ?? envelope.serviceKey },
-        submissionSchemaUri: adapter.submissionSchemaUri,
-        reference: envelope.reference,
-        receivedAt: input.receivedAt,
-        author: { name: product.name, product: { name: product.name, version, manufacturer: product.vendor } },
-        data: content,
-        attachments,
-      },
-      recipient,
-    );
-    return { deliveryId, body: JSON.stringify(sealed.container), authenticationTags: sealed.authenticationTags };
-  };
   const messages = await Promise.all(
     input.targets.map(async ({ deliveryId, destination, produced }) => {
       let recipient;
@@ -74,7 +51,9 @@ export async function sealSubmission(input: {
         throw error;
       }
       const content = produced ? { content: produced.content, mediaType: produced.mediaType } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
-      if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') return sealForFitConnect(deliveryId, destination.adapter, recipient, content);
+      if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') {
+        return sealForFitConnect({ config: input.config, deliveryId, adapter: destination.adapter, recipient, serviceKey: envelope.serviceKey, reference: envelope.reference, receivedAt: input.receivedAt, content, attachments });
+      }
       const sealed = await sealMessage(
         {
           messageId: deliveryId,
@@ -84,7 +63,7 @@ export async function sealSubmission(input: {
           region: { key: envelope.regionKey, ...(region ? { name: region.name } : {}) },
           standard: produced
             ? { name: produced.standard, version: produced.version, message: produced.message, schemaSet: produced.schemaSet }
-            : { name: 'json', version: '1', message: envelope.serviceKey, schemaSet: typeof service?.dataSchema.$id === 'string' ? service.dataSchema.$id : `amtsbote:service:${envelope.serviceKey}` },
+            : { name: 'json', version: '1', message: envelope.serviceKey, schemaSet: dataSchemaSetOf(input.config, envelope.serviceKey) },
           test: envelope.test ?? false,
           reference: envelope.reference,
           data: { ...content, ...(produced ? { schemaUri: produced.schemaSet } : {}) },

@@ -55,9 +55,9 @@ describe('fitconnect adapter config (validated when routing is loaded)', () => {
     expect(issues(other.routing)).toEqual([`/destinations/${other.index}/sealing: sealing "fitconnect" goes with adapter kind "fitconnect", and only with it`]);
   });
 
-  it('refuses a FIT-Connect destination as a deferred one (no re-sealing from escrow for it yet)', () => {
+  it('takes a FIT-Connect destination as a deferred one (sealed later from the escrow copy)', () => {
     const { routing } = routingWith({});
     routing.rules.push({ service: '99050012104000', region: '14713', destinations: ['statistik-sachsen'], deferred: { after: 'statistik-sachsen', destinations: ['leipzig-gewerbeamt'] } });
-    expect(issues(routing)).toEqual([expect.stringContaining('is a FIT-Connect destination, which cannot be deferred yet')]);
+    expect(issues(routing)).toEqual([]);
   });
 });
