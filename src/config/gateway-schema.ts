@@ -3,6 +3,7 @@ import { gatewayKeysConfigSchema, recipientKeyPolicyConfigSchema } from '../seal
 import { authorityIdentitySchema } from './routing-schema.js';
 import { regionKeySchema, serviceKeySchema } from './identifiers.js';
 import { secretRefSchema } from './secret-ref.js';
+import { trustedProxySchema } from './trusted-proxy.js';
 import { tokenHashSchema } from './token-hash.js';
 
 /**
@@ -111,7 +112,13 @@ export const gatewaySchema = z.strictObject({
   listen: z.strictObject({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65_535).default(8080),
-  }).default({ host: '127.0.0.1', port: 8080 }),
+    /**
+     * The reverse proxies in front of the gateway whose `X-Forwarded-For` is believed: addresses, subnets
+     * (`10.0.0.0/8`) or `loopback` / `linklocal` / `uniquelocal`. Without it, behind a proxy every client has
+     * the proxy's address, and one client's failed sign-ins would lock out all of them.
+     */
+    trustProxy: z.array(trustedProxySchema).max(100).default([]),
+  }).default({ host: '127.0.0.1', port: 8080, trustProxy: [] }),
   /** Base URL portals reach the gateway at; `statusUrl` is built from it. Unset: the address it listens on. */
   publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Relative to the config file's folder. */

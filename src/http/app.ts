@@ -46,6 +46,9 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // The client address (failed sign-in limits) comes from X-Forwarded-For only when a trusted proxy sent it.
+  const trustProxy = intake.config.gateway.listen.trustProxy;
+  app.set('trust proxy', trustProxy.length > 0 ? trustProxy : false);
   app.use(requestLog(logger));
   app.use(securityHeaders());
   app.use((_req, res, next) => {

@@ -19,7 +19,10 @@ import { projectRoot } from '../helpers/paths.js';
 let sim: FitConnectSimulator;
 let gw: TestGateway;
 let receiver: TestReceiver;
-const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
+const examples = loadExamples();
+const withAttachment = examples.find((e) => e.file === 'leipzig-gmbh.json')!.envelope as unknown as { attachments: { content: string }[] };
+/** Chemnitz's example with the Leipzig example's attachment: attachments must survive the re-sealing too. */
+const chemnitz = { envelope: { ...examples.find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!.envelope, attachments: withAttachment.attachments } };
 const demoJwk = (name: string) => JSON.parse(readFileSync(join(projectRoot, `config/demo/${name}.private-jwk.DEVELOPMENT-ONLY.json`), 'utf8')) as Record<string, unknown>;
 
 beforeAll(async () => {
@@ -84,7 +87,7 @@ describe('re-sealing from the escrow copy for a FIT-Connect destination', () => 
     expect(opened.dataCty).toBe('application/xml');
     expect(opened.data).toContain('<xga:alg.gewerbemeldung.0300');
     expect(opened.metadata).toMatchObject({ contentStructure: { data: { submissionSchema: { schemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2' } } } });
-    expect(opened.attachments.size).toBe((chemnitz.envelope.attachments ?? []).length);
+    expect([...opened.attachments.values()].map((a) => a.content)).toEqual([Buffer.from(withAttachment.attachments[0]!.content, 'base64')]);
     const status = await eventually(() => adminCall(gw.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer), (r) => r.body.state === 'delivered');
     expect(status.body).toMatchObject({ state: 'delivered', destinationId: 'chemnitz-fitconnect' });
   });
