@@ -4,17 +4,15 @@ import { tokenMatches } from '../config/token-hash.js';
 import { AmtsboteError } from '../errors.js';
 import { bearerToken } from './portal-auth.js';
 
-/** Authenticates an operator of the admin API by bearer token (hashes in gateway.yaml). */
-export function adminAuth(admins: readonly Admin[], onFailure: (reason: 'missing-token' | 'unknown-token', path: string) => void = () => undefined) {
+/** Authenticates an operator of the admin API by bearer token (hashes in gateway.yaml); a refusal is counted and audited in app.ts like every API's. */
+export function adminAuth(admins: readonly Admin[]) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const token = bearerToken(req);
     if (!token) {
-      onFailure('missing-token', req.path);
       throw new AmtsboteError('unauthenticated', 'Send an admin token as "Authorization: Bearer <token>".');
     }
     const admin = admins.find((a) => tokenMatches(token, a.tokenHashes));
     if (!admin) {
-      onFailure('unknown-token', req.path);
       throw new AmtsboteError('unauthenticated', 'The token is not valid.');
     }
     res.locals.admin = admin;

@@ -17,13 +17,13 @@ import { adminOverviewRoutes } from './admin-overview-routes.js';
 import { adminDestinationRoutes } from './admin-destination-routes.js';
 import { adminKeyRoutes } from './admin-key-routes.js';
 import { adminPage } from './admin-page.js';
-import { signInFailureAudit } from './sign-in-failures.js';
+import { signInFailureAudit, type SignInSurface } from './sign-in-failures.js';
 import { metricsAuth, metricsHandler, observeIntake } from './metrics-routes.js';
 import type { Metrics } from '../observability/metrics.js';
 import { adminConfigRoutes } from './admin-config-routes.js';
 import type { ConfigReloader } from '../gateway-reload.js';
 import { openApiDocument } from './openapi.js';
-import { portalDirectory } from './portal-auth.js';
+import { bearerToken, portalDirectory } from './portal-auth.js';
 import { portalRoutes } from './portal-routes.js';
 import { sendProblem } from './problem.js';
 import { requestLog } from './request-log.js';
@@ -83,6 +83,7 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
 
   // Clients that failed to sign in too often are refused before any token is looked at.
   const limits = rateLimits({ store: intake.store, limits: intake.config.gateway.limits, hash: intake.hash, now: Date.now });
+  const auditSignInFailure = signInFailureAudit(intake.store, intake.clock, logger);
   app.use(limits.refuseBlockedClients);
 
   // Receipts and the mailbox authenticate destinations, not portals: mounted before the portal routes.
@@ -93,7 +94,7 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
   app.use('/v1', portalRoutes(intake, portalDirectory(intake.store), limits));
 
   const admin = express.Router();
-  admin.use(adminAuth(intake.config.gateway.admins, signInFailureAudit(intake.store, intake.clock, logger)));
+  admin.use(adminAuth(intake.config.gateway.admins));
   admin.use(express.json({ limit: '2mb', strict: true }));
   // Getters, not copies: a configuration reload replaces intake's config and validators.
   admin.use(
@@ -144,9 +145,14 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
   async function failedSignIn(req: Request, error: AmtsboteError): Promise<AmtsboteError> {
     try {
       const outcome = await limits.signInFailed(req);
-      // the admin API audits its own failed sign-ins (sign-in-failures.ts)
-      if (outcome.audit && surfaceOf(req.path) !== 'admin') {
-        await intake.store.appendAudit({ at: intake.clock().toISOString(), actor: 'anonymous', action: 'sign-in.failed', detail: { surface: surfaceOf(req.path), client: outcome.client } });
+      if (outcome.audit) {
+        const surface = surfaceOf(req.path);
+        auditSignInFailure({
+          surface,
+          reason: bearerToken(req) ? 'unknown-token' : 'missing-token',
+          client: outcome.client,
+          path: surface === 'admin' ? req.path.slice('/admin/v1'.length) : undefined,
+        });
       }
       return outcome.limited ?? error;
     } catch (e) {
@@ -157,8 +163,9 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
 }
 
 /** Which API a request went to, without ids from the path. */
-function surfaceOf(path: string): string {
+function surfaceOf(path: string): SignInSurface {
   if (path.startsWith('/admin/')) return 'admin';
+  if (path === '/metrics') return 'metrics';
   if (path.startsWith('/v1/mailbox/')) return 'mailbox';
   if (path.startsWith('/v1/events')) return 'receipts';
   return 'portal';

@@ -4,15 +4,29 @@ import type { Store } from '../store/store.js';
 /** At most this many failed sign-ins per minute reach the audit log; the rest are counted in the next entry. */
 const perMinute = 30;
 
+/** The API a refused token was sent to. */
+export type SignInSurface = 'admin' | 'portal' | 'mailbox' | 'receipts' | 'metrics';
+
+export interface SignInFailure {
+  surface: SignInSurface;
+  reason: 'missing-token' | 'unknown-token';
+  /** The keyed hash of the client address (rate-limits.ts), never the address. */
+  client: string;
+  /** The admin API's path (without ids of cases); other surfaces have none worth keeping. */
+  path?: string | undefined;
+}
+
 /**
- * Records failed admin sign-ins in the audit log — without the token sent, the address or anything else
- * about the caller. Bounded per minute, so that someone guessing tokens cannot flood the store.
+ * Records failed sign-ins of every API in the audit log — without the token sent or the address. Each
+ * client is audited only until its sign-in bucket is empty (the caller decides); on top of that at most
+ * `perMinute` entries a minute are written, so someone rotating addresses cannot flood the store either.
+ * The admin API's entries keep their own action, `admin.sign-in-failed`, which the admin page names.
  */
 export function signInFailureAudit(store: Store, clock: () => Date, logger: Logger) {
   let windowStart = 0;
   let recorded = 0;
   let suppressed = 0;
-  return (reason: 'missing-token' | 'unknown-token', path: string): void => {
+  return (failure: SignInFailure): void => {
     const now = clock();
     if (now.getTime() - windowStart >= 60_000) {
       windowStart = now.getTime();
@@ -23,9 +37,15 @@ export function signInFailureAudit(store: Store, clock: () => Date, logger: Logg
       return;
     }
     recorded++;
-    const detail = { reason, path: path.slice(0, 100), ...(suppressed > 0 ? { notRecordedBefore: suppressed } : {}) };
+    const { surface, reason, client } = failure;
+    const detail = {
+      ...(surface === 'admin' ? { reason, path: (failure.path ?? '').slice(0, 100) } : { surface, reason }),
+      client,
+      ...(suppressed > 0 ? { notRecordedBefore: suppressed } : {}),
+    };
     suppressed = 0;
-    store.appendAudit({ at: now.toISOString(), actor: 'unknown', action: 'admin.sign-in-failed', detail }).catch((error: unknown) => {
+    const action = surface === 'admin' ? 'admin.sign-in-failed' : 'sign-in.failed';
+    store.appendAudit({ at: now.toISOString(), actor: 'unknown', action, detail }).catch((error: unknown) => {
       logger.warn({ errorClass: (error as Error).name }, 'could not record a failed sign-in in the audit log');
     });
   };

@@ -100,7 +100,7 @@ describe('the admin page', () => {
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await expect.poll(() => page.locator('#sign-in-error').textContent()).toBe('Das Token ist nicht gültig.');
     const audit = await adminCall(gateway.url, 'GET', '/audit', adminTokens.viewer);
-    expect((audit.body.entries as { action: string; detail: Record<string, unknown> }[]).find((e) => e.action === 'admin.sign-in-failed')?.detail).toEqual({ reason: 'unknown-token', path: '/me' });
+    expect((audit.body.entries as { action: string; detail: Record<string, unknown> }[]).find((e) => e.action === 'admin.sign-in-failed')?.detail).toEqual({ reason: 'unknown-token', path: '/me', client: expect.stringMatching(/^[\w-]{24}$/) as unknown });
     await page.close();
   });
 

@@ -20,15 +20,20 @@ afterAll(async () => {
 });
 
 describe('signInFailureAudit', () => {
-  it('records at most 30 failed sign-ins a minute and counts the rest in the next entry', async () => {
+  it('records at most 30 failed sign-ins a minute, of every API, and counts the rest in the next entry', async () => {
     let now = new Date('2026-11-25T10:00:00.000Z');
     const record = signInFailureAudit(store, () => now, createLogger({ level: 'silent' }));
-    for (let i = 0; i < 45; i++) record('unknown-token', '/overview');
-    const failures = async () => (await store.listAudit(100)).filter((e) => e.action === 'admin.sign-in-failed');
+    // Many clients (one address each): only the global cap stops them.
+    for (let i = 0; i < 45; i++) record({ surface: i % 2 ? 'admin' : 'portal', reason: 'unknown-token', client: `client-${i}`, path: '/overview' });
+    const failures = async () => (await store.listAudit(100)).filter((e) => e.action === 'admin.sign-in-failed' || e.action === 'sign-in.failed');
     await eventually(failures, (entries) => entries.length === 30);
     now = new Date('2026-11-25T10:01:00.000Z');
-    record('missing-token', '/keys');
+    record({ surface: 'admin', reason: 'missing-token', client: 'client-x', path: '/keys' });
     const [latest] = await eventually(failures, (entries) => entries.length === 31);
-    expect(latest).toMatchObject({ actor: 'unknown', detail: { reason: 'missing-token', path: '/keys', notRecordedBefore: 15 } });
+    expect(latest).toMatchObject({ action: 'admin.sign-in-failed', actor: 'unknown', detail: { reason: 'missing-token', path: '/keys', client: 'client-x', notRecordedBefore: 15 } });
+    // the oldest portal entry (the audit lists newest first)
+    const portal = (await failures()).filter((e) => e.action === 'sign-in.failed').at(-1);
+    // other APIs' paths carry ids (mailbox, submission): not kept
+    expect(portal?.detail).toEqual({ surface: 'portal', reason: 'unknown-token', client: 'client-0' });
   });
 });
