@@ -92,6 +92,21 @@ describe('service assertions', () => {
     expect((await postJson(gw.url, '/v1/submissions', dog)).status).toBe(202);
   });
 
+  it('hold a guest-tax report to 5 % of the revenue, rounded down to the cent per taxable night (Leipzig)', async () => {
+    // 3 taxable nights at 33.33 € each: 1.6665 € a night, 1.66 € after rounding down; 5 % of 99.99 € is 4.9995 €.
+    const envelope = example('leipzig-ferienwohnung-september.json');
+    Object.assign(envelope.data, { overnightStays: { total: 4, exempt: 1 }, taxableRevenue: 99.99 });
+    const answer = async (taxAmount: number) => {
+      const res = await postJson(gw.url, '/v1/submissions', { ...envelope, reference: `GT-${taxAmount}`, data: { ...envelope.data, taxAmount } });
+      return res.status === 202 ? 'accepted' : (res.body.errors as { pointer: string; detail: string }[]).map((e) => `${e.pointer} ${e.detail}`).join('; ');
+    };
+    expect(await answer(4.98)).toBe('accepted');
+    expect(await answer(4.99)).toBe('accepted');
+    expect(await answer(4.97)).toBe('accepted');
+    expect(await answer(5)).toBe('/data/taxAmount ist höher als 5 % des steuerpflichtigen Übernachtungsentgelts');
+    expect(await answer(4.96)).toMatch(/^\/data\/taxAmount ist niedriger als 5 %/);
+  });
+
   it('do not run on data the schema refused', async () => {
     const envelope = example('dresden-neustadt.json');
     envelope.data.validFrom = 'not a date';
