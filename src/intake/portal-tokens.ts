@@ -16,18 +16,24 @@ export async function addPortal(store: Store, portal: Omit<StoredPortal, 'tokens
   return { portal, token };
 }
 
+/** Attempts at a rotation before giving up when other rotations of the same portal keep coming in between. */
+const rotationAttempts = 5;
+
 /**
  * Issues a new token; the tokens valid until now stay valid for `overlapHours`, so the portal can switch
- * without an outage. Tokens whose overlap has passed are dropped.
+ * without an outage. Tokens whose overlap has passed are dropped. The write succeeds only if the tokens are
+ * still those read, so two admins rotating at once on two instances both get a token that works.
  */
 export async function rotatePortalToken(store: Store, id: string, now: Date, overlapHours: number): Promise<{ portalId: string; token: string; previousValidUntil: string }> {
-  const portal = await store.getPortal(id);
-  if (!portal) throw new AmtsboteError('not-found', 'No such portal.');
   const previousValidUntil = new Date(now.getTime() + overlapHours * 3_600_000).toISOString();
-  const kept = portal.tokens
-    .filter((t) => t.notAfter === undefined || Date.parse(t.notAfter) > now.getTime())
-    .map((t) => ({ hash: t.hash, notAfter: t.notAfter !== undefined && t.notAfter < previousValidUntil ? t.notAfter : previousValidUntil }));
   const token = newToken();
-  await store.setPortalTokens(id, [...kept, { hash: hashToken(token) }], now.toISOString());
-  return { portalId: id, token, previousValidUntil };
+  for (let attempt = 0; attempt < rotationAttempts; attempt++) {
+    const portal = await store.getPortal(id);
+    if (!portal) throw new AmtsboteError('not-found', 'No such portal.');
+    const kept = portal.tokens
+      .filter((t) => t.notAfter === undefined || Date.parse(t.notAfter) > now.getTime())
+      .map((t) => ({ hash: t.hash, notAfter: t.notAfter !== undefined && t.notAfter < previousValidUntil ? t.notAfter : previousValidUntil }));
+    if (await store.setPortalTokens(id, [...kept, { hash: hashToken(token) }], now.toISOString(), portal.tokens)) return { portalId: id, token, previousValidUntil };
+  }
+  throw new AmtsboteError('conflict', `The tokens of portal ${id} changed ${rotationAttempts} times while rotating; try again.`);
 }

@@ -51,7 +51,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     listPortals: () => listPortals(db),
     getPortal: (id) => getPortal(db, id),
     insertPortal: (portal, now) => insertPortal(db, portal, now),
-    setPortalTokens: (id, tokens, now) => setPortalTokens(db, id, tokens, now),
+    setPortalTokens: (id, tokens, now, expected) => setPortalTokens(db, id, tokens, now, expected),
     currentRouting: () => currentRoutingVersion(db),
     currentRoutingVersionNumber: () => currentRoutingVersionNumber(db),
     getRoutingVersion: (version) => getRoutingVersion(db, version),

@@ -44,8 +44,8 @@ export interface Store {
   getPortal(id: string): Promise<StoredPortal | undefined>;
   /** False when the id is taken. */
   insertPortal(portal: StoredPortal, now: string): Promise<boolean>;
-  /** False when there is no such portal. */
-  setPortalTokens(id: string, tokens: StoredPortal['tokens'], now: string): Promise<boolean>;
+  /** False when there is no such portal, or (with `expected`) when its tokens are no longer those. */
+  setPortalTokens(id: string, tokens: StoredPortal['tokens'], now: string, expected?: StoredPortal['tokens']): Promise<boolean>;
   currentRouting(): Promise<RoutingVersion | undefined>;
   currentRoutingVersionNumber(): Promise<number>;
   getRoutingVersion(version: number): Promise<RoutingVersion | undefined>;

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { activeTokenHashes, hashToken } from '../../src/config/token-hash.js';
 import { addPortal, rotatePortalToken } from '../../src/intake/portal-tokens.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
+import { storeFactories } from '../helpers/stores.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-tokens-'));
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
@@ -26,5 +27,24 @@ describe('portal tokens', () => {
     expect((await store.getPortal('p'))!.tokens.map((t) => t.hash)).toEqual([hashToken(second), hashToken(third)]);
     await expect(rotatePortalToken(store, 'nobody', t1, 24)).rejects.toThrow(/No such portal/);
     await store.close();
+  });
+});
+
+describe.each(storeFactories)('token rotation on the $kind store', (factory) => {
+  it('gives every one of several concurrent rotations a token that works (no lost update)', async () => {
+    const location = await factory.create();
+    // Two instances on PostgreSQL (two pools); SQLite serves one process, so one store rotates concurrently.
+    const stores = factory.sharedByInstances ? [location.open(), location.open()] : [location.open()];
+    try {
+      await stores[0]!.migrate();
+      const t0 = new Date('2026-11-25T10:00:00Z');
+      const { token: first } = await addPortal(stores[0]!, { id: 'p', name: 'P', services: ['*'], regions: ['14'] }, t0);
+      const rotated = await Promise.all([0, 1, 2, 3].map((i) => rotatePortalToken(stores[i % stores.length]!, 'p', t0, 24)));
+      const valid = activeTokenHashes((await stores[0]!.getPortal('p'))!.tokens, t0);
+      for (const token of [first, ...rotated.map((r) => r.token)]) expect(valid).toContain(hashToken(token));
+    } finally {
+      for (const store of stores) await store.close();
+      await location.remove();
+    }
   });
 });

@@ -152,6 +152,11 @@ describe.each(storeFactories)('$kind store', (factory) => {
     expect(await store.setPortalTokens('p1', tokens, event.at)).toBe(true);
     expect(await store.setPortalTokens('nobody', tokens, event.at)).toBe(false);
     expect((await store.getPortal('p1'))?.tokens).toEqual(tokens);
+    // compare-and-set: only on top of the tokens the writer read
+    const next = [{ hash: 'sha256:' + 'd'.repeat(64) }];
+    expect(await store.setPortalTokens('p1', next, event.at, portal.tokens)).toBe(false);
+    expect(await store.setPortalTokens('p1', next, event.at, (await store.getPortal('p1'))!.tokens)).toBe(true);
+    expect((await store.getPortal('p1'))?.tokens).toEqual(next);
   });
 
   it('appends routing versions only on top of the version the writer saw', async () => {
