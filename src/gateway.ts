@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { loadHmacSecret } from './config/gateway-secret.js';
 import { loadConfig, type LoadedConfig, type LoadOptions } from './config/load.js';
@@ -14,17 +13,18 @@ import { openStore } from './store/open-store.js';
 import { acquireServeLock } from './store/serve-lock.js';
 import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startHousekeeping } from './delivery/housekeeping.js';
-import { createMetrics, type Metrics } from './observability/metrics.js';
+import type { Metrics } from './observability/metrics.js';
+import { gatewayMetrics, startMetricsServer } from './observability/gateway-metrics.js';
+import { applyServerTimeouts, listen } from './http/listen.js';
 import type { Store } from './store/store.js';
 import { version } from './version.js';
 import { AmtsboteError } from './errors.js';
 import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
 import { rerouteFromEscrow } from './intake/reroute-from-escrow.js';
 import { readSecret } from './config/secret-ref.js';
-import { metricsHandler } from './http/metrics-routes.js';
-import { describeKeySource } from './seal/index.js';
-import type { Server } from 'node:http';
-import express from 'express';
+import type { KeyResolver } from './seal/index.js';
+import type { SealingContext } from './intake/sealing-context.js';
+import type { Reroute } from './delivery/replay.js';
 import { recordReceipt, type ReceiptContext } from './delivery/receive-receipt.js';
 import { configReloader, type ReloadOutcome } from './gateway-reload.js';
 
@@ -65,166 +65,150 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
 async function startWithConfig(config: LoadedConfig, options: GatewayOptions, logger: Logger, releaseServeLock: (() => void) | undefined): Promise<RunningGateway> {
   const validators = compileDataValidators(config.services, [din91379Keyword]);
-  const xoev = loadXoev(config.paths);
   const { secret, generated } = loadHmacSecret(config.gateway.hmacSecret, config.configDir, config.dataDir, config.gateway.store.kind);
   if (generated) logger.warn({ dataDir: config.dataDir }, 'created a development HMAC secret in the data dir; configure hmacSecret for production');
-
-  const store = await openStore(config, logger);
-  const now = (options.clock ?? (() => new Date()))();
-  const seeded = await store.seedPortals(
-    config.gateway.portals.map(({ tokenHashes, ...p }) => ({ ...p, tokens: tokenHashes.map((hash) => ({ hash })) })),
-    now.toISOString(),
-  );
-  if (seeded > 0) logger.info({ portals: seeded }, 'seeded portals from gateway.yaml into the empty store');
-
   const clock = options.clock ?? (() => new Date());
-  const resolver = await recipientKeyResolver(config, logger);
-  const checkKeys = destinationKeyCheck(resolver);
-  const seedKeyProblems = await checkKeys(config.routing);
-  if (seedKeyProblems.length > 0) {
-    throw new AmtsboteError('invalid-config', `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`, seedKeyProblems);
-  }
-  const sealing = await startSealing(config, store, resolver, logger, clock);
-  const intake: IntakeContext = {
-    config,
-    // `routing` is started below; intake calls this only once requests arrive.
-    routing: () => routing.current(),
-    validators,
-    normalize: normalizeNfc,
-    xoev,
-    sealing,
-    productVersion: version,
-    store,
-    hash: keyedHash(secret),
-    clock,
-    newId: options.newId ?? randomUUID,
-    publicBaseUrl: config.gateway.publicBaseUrl ?? '',
+  // What is started is stopped again, in reverse order, on shutdown — and when a later step fails, so a
+  // failed start (a port taken, a key refused) leaves no store open and no timer running.
+  const started: { name: string; stop: () => unknown }[] = [];
+  const stopAll = async () => {
+    for (const { name, stop } of started.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.warn({ part: name, errorClass: (error as Error).name }, 'stopping a part of the gateway failed');
+      }
+    }
   };
-  const routing = await startRoutingState({
-    store,
-    seed: config.routing,
-    knownServices: () => new Set(intake.config.services.keys()),
-    checkKeys,
-    logger,
-    now: clock,
-    pollMs: config.gateway.routingPollSeconds * 1000,
-  });
-  const metrics = createMetrics(clock);
-  metrics.watchQueues(() => store.destinationStats());
-  metrics.watchKeyExpiry(async () => {
-    const described = await Promise.all(
-      routing.current().routing.destinations.flatMap((d) =>
-        (['encryption', 'receipt'] as const).map(async (purpose) => ({
-          destination: d.id,
-          purpose,
-          notAfter: (await describeKeySource(purpose === 'encryption' ? d.encryptionKey : d.receiptKey, purpose, resolver)).notAfter,
-        })),
-      ),
+  try {
+    const xoev = loadXoev(config.paths);
+    // A reload replaces intake's XÖV validators (and closes the old ones): close the ones in force.
+    const inForce: { intake?: IntakeContext } = {};
+    started.push({ name: 'xoev', stop: () => { (inForce.intake?.xoev ?? xoev).close(); } });
+    const store = await openStore(config, logger);
+    started.push({ name: 'store', stop: () => store.close() });
+    const seeded = await store.seedPortals(
+      config.gateway.portals.map(({ tokenHashes, ...p }) => ({ ...p, tokens: tokenHashes.map((hash) => ({ hash })) })),
+      clock().toISOString(),
     );
-    return described.filter((e): e is typeof e & { notAfter: string } => e.notAfter !== undefined);
-  });
-  const reroute = rerouteFromEscrow(intake);
-  // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API.
-  const receipts: ReceiptContext = { store, routing, sealing, reroute, clock, onReleased: () => worker?.kick() };
-  const worker = config.gateway.delivery.enabled
-    ? startDeliveryWorker({
-        store,
-        onAttempt: (destination, outcome, ms) => {
-          metrics.recordAttempt(destination, outcome, ms);
-        },
-        routing: () => routing.current(),
-        adapterContext: { dataDir: config.dataDir, configDir: config.configDir, outbound: config.gateway.outbound, now: clock, keys: resolver },
-        recordReceipt: (input) => recordReceipt(receipts, input),
-        onIgnoredReceipt: (destination, reason) => {
-          metrics.recordIgnoredReceipt(destination, reason);
-        },
-        logger,
-        clock,
-        concurrency: config.gateway.delivery.concurrency,
-        pollMs: config.gateway.delivery.pollMs,
-        leaseMs: config.gateway.delivery.leaseSeconds * 1000,
-        attemptTimeoutMs: config.gateway.delivery.attemptTimeoutSeconds * 1000,
-      })
-    : undefined;
-  intake.onAccepted = () => worker?.kick();
-  if (worker) metrics.watchBreakers(() => worker.breakers.states());
-  const housekeeping = startHousekeeping({
-    store,
-    logger,
-    clock,
-    retention: config.gateway.retention,
-  });
-  const reloader = configReloader({ intake, routing, load: () => loadConfig(options), logger });
-  const metricsConfig = config.gateway.metrics;
-  const metricsToken = metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
-  const app = createApp({ intake, routing, worker, reroute, reloader, logger, version, metrics, metricsToken });
-  const server = app.listen(config.gateway.listen.port, config.gateway.listen.host);
-  await listening(server);
-  // Metrics on an address of their own (the operator's network), never on the port portals reach.
-  let metricsServer: Server | undefined;
-  let metricsUrl: string | undefined;
-  if (metricsConfig?.listen) {
-    const metricsApp = express();
-    metricsApp.disable('x-powered-by');
-    metricsApp.get('/metrics', metricsHandler(metrics));
-    metricsServer = metricsApp.listen(metricsConfig.listen.port, metricsConfig.listen.host);
-    await listening(metricsServer);
-    metricsUrl = urlOf(metricsServer) + '/metrics';
-    logger.info({ metricsUrl }, 'metrics listening');
+    if (seeded > 0) logger.info({ portals: seeded }, 'seeded portals from gateway.yaml into the empty store');
+
+    const resolver = await recipientKeyResolver(config, logger);
+    const checkKeys = destinationKeyCheck(resolver);
+    const seedKeyProblems = await checkKeys(config.routing);
+    if (seedKeyProblems.length > 0) {
+      throw new AmtsboteError('invalid-config', `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`, seedKeyProblems);
+    }
+    const sealing = await startSealing(config, store, resolver, logger, clock);
+    started.push({ name: 'sealing', stop: () => { sealing.stop(); } });
+    const intake: IntakeContext = {
+      config,
+      // `routing` is started below; intake calls this only once requests arrive.
+      routing: () => routing.current(),
+      validators,
+      normalize: normalizeNfc,
+      xoev,
+      sealing,
+      productVersion: version,
+      store,
+      hash: keyedHash(secret),
+      clock,
+      newId: options.newId ?? randomUUID,
+      publicBaseUrl: config.gateway.publicBaseUrl ?? '',
+    };
+    inForce.intake = intake;
+    const routing = await startRoutingState({
+      store,
+      seed: config.routing,
+      knownServices: () => new Set(intake.config.services.keys()),
+      checkKeys,
+      logger,
+      now: clock,
+      pollMs: config.gateway.routingPollSeconds * 1000,
+    });
+    started.push({ name: 'routing', stop: () => { routing.stop(); } });
+    const metrics = gatewayMetrics({ store, routing, resolver, clock });
+    const reroute = rerouteFromEscrow(intake);
+    const worker = config.gateway.delivery.enabled ? startWorker({ config, store, routing, sealing, resolver, reroute, metrics, logger, clock }) : undefined;
+    if (worker) started.push({ name: 'delivery worker', stop: () => worker.stop(config.gateway.delivery.shutdownGraceSeconds * 1000) });
+    intake.onAccepted = () => worker?.kick();
+    const housekeeping = startHousekeeping({ store, logger, clock, retention: config.gateway.retention });
+    started.push({ name: 'housekeeping', stop: () => { housekeeping.stop(); } });
+    const reloader = configReloader({ intake, routing, load: () => loadConfig(options), logger });
+    started.push({ name: 'config reloader', stop: () => { reloader.close(); } });
+
+    const metricsConfig = config.gateway.metrics;
+    const metricsToken = metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
+    const app = createApp({ intake, routing, worker, reroute, reloader, logger, version, metrics, metricsToken });
+    const server = await listen(app, config.gateway.listen);
+    applyServerTimeouts(server.server);
+    // Closed first on shutdown: no new requests while the worker drains and the store closes.
+    started.push({ name: 'http server', stop: server.close });
+    const metricsServer = await startMetricsServer(metrics, metricsConfig, logger);
+    if (metricsServer) started.push({ name: 'metrics server', stop: metricsServer.close });
+    intake.publicBaseUrl = config.gateway.publicBaseUrl ?? server.url;
+    logger.info({ url: server.url, store: store.kind, configHash: config.hash, version }, 'gateway listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: server.url,
+      get config() {
+        return intake.config;
+      },
+      store,
+      routing,
+      worker,
+      metrics,
+      metricsUrl: metricsServer?.url,
+      reloadConfig: () => reloader.reload(),
+      close() {
+        closing ??= (async () => {
+          await stopAll();
+          releaseServeLock?.();
+          logger.info('gateway stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
   }
-  // Slow clients must not hold sockets forever; a 25 MB upload still fits comfortably.
-  server.requestTimeout = 120_000;
-  server.headersTimeout = 20_000;
-  // Longer than clients' and load balancers' idle timeouts, so the server is never the one to close an idle
-  // connection just as a client reuses it (which fails that client's request).
-  server.keepAliveTimeout = 65_000;
-  const url = urlOf(server);
-  intake.publicBaseUrl = config.gateway.publicBaseUrl ?? url;
-  logger.info({ url, store: store.kind, configHash: config.hash, version }, 'gateway listening');
+}
 
-  let closing: Promise<void> | undefined;
-  return {
-    url,
-    get config() {
-      return intake.config;
-    },
+/** The outbox worker with the gateway's metrics and receipt handling. */
+function startWorker(deps: {
+  config: LoadedConfig;
+  store: Store;
+  routing: RoutingState;
+  sealing: SealingContext;
+  resolver: KeyResolver;
+  reroute: Reroute;
+  metrics: Metrics;
+  logger: Logger;
+  clock: () => Date;
+}): DeliveryWorker {
+  const { config, store, routing, metrics, clock } = deps;
+  // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API.
+  const receipts: ReceiptContext = { store, routing, sealing: deps.sealing, reroute: deps.reroute, clock, onReleased: () => { worker.kick(); } };
+  const worker = startDeliveryWorker({
     store,
-    routing,
-    worker,
-    metrics,
-    metricsUrl,
-    reloadConfig: () => reloader.reload(),
-    close() {
-      closing ??= (async () => {
-        metricsServer?.close();
-        await new Promise<void>((done) => {
-          server.close(() => { done(); });
-          server.closeIdleConnections();
-        });
-        // Stop claiming first, let attempts in flight finish, then close the store.
-        await worker?.stop(config.gateway.delivery.shutdownGraceSeconds * 1000);
-        routing.stop();
-        sealing.stop();
-        housekeeping.stop();
-        await store.close();
-        releaseServeLock?.();
-        reloader.close();
-        intake.xoev.close();
-        logger.info('gateway stopped');
-      })();
-      return closing;
+    onAttempt: (destination, outcome, ms) => {
+      metrics.recordAttempt(destination, outcome, ms);
     },
-  };
-}
-
-function listening(server: Server): Promise<void> {
-  return new Promise<void>((resolveListen, reject) => {
-    server.once('listening', resolveListen);
-    server.once('error', reject);
+    routing: () => routing.current(),
+    adapterContext: { dataDir: config.dataDir, configDir: config.configDir, outbound: config.gateway.outbound, now: clock, keys: deps.resolver },
+    recordReceipt: (input) => recordReceipt(receipts, input),
+    onIgnoredReceipt: (destination, reason) => {
+      metrics.recordIgnoredReceipt(destination, reason);
+    },
+    logger: deps.logger,
+    clock,
+    concurrency: config.gateway.delivery.concurrency,
+    pollMs: config.gateway.delivery.pollMs,
+    leaseMs: config.gateway.delivery.leaseSeconds * 1000,
+    attemptTimeoutMs: config.gateway.delivery.attemptTimeoutSeconds * 1000,
   });
-}
-
-function urlOf(server: Server): string {
-  const address = server.address() as AddressInfo;
-  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  metrics.watchBreakers(() => worker.breakers.states());
+  return worker;
 }
