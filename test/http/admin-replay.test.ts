@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Routing } from '../../src/config/routing-schema.js';
 import { openSealedMessage } from '../../src/receiver/index.js';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { adminCall, adminTokens, postJson } from '../helpers/http.js';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
+import { breakDestination, editRouting } from '../helpers/routing-edit.js';
 
 let gw: TestGateway;
 let receiver: TestReceiver;
@@ -22,22 +22,11 @@ afterAll(async () => {
 
 const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
 
-async function putRouting(change: (routing: Routing) => void, note: string) {
-  const current = await adminCall(gw.url, 'GET', '/routing', adminTokens.editor);
-  const document = structuredClone(current.body.document as Routing);
-  change(document);
-  const saved = await adminCall(gw.url, 'PUT', '/routing', adminTokens.editor, { note, document }, { 'if-match': current.headers.get('etag')! });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-}
 
 describe('dead letters and replay', () => {
   it('dead-letters, then replays with reroute to the destination the fixed routing names, re-sealed for it', async () => {
     // Chemnitz's endpoint is unreachable and gets one attempt only.
-    await putRouting((r) => {
-      const d = r.destinations.find((x) => x.id === 'chemnitz-gewerbeamt')!;
-      d.adapter = { ...d.adapter, url: 'http://127.0.0.1:9/nowhere' } as typeof d.adapter;
-      d.retry = { initialDelaySeconds: 0.01, maxDelaySeconds: 0.01, maxAttempts: 1 };
-    }, 'Chemnitz: Endpunkt außer Betrieb');
+    await editRouting(gw.url, (r) => { breakDestination(r, 'chemnitz-gewerbeamt'); }, 'Chemnitz: Endpunkt außer Betrieb');
     const accepted = await postJson(gw.url, '/v1/submissions', chemnitz.envelope);
     expect(accepted.status).toBe(202);
     const messageId = (accepted.body.destinations as { messageId: string }[])[0]!.messageId;
@@ -48,7 +37,7 @@ describe('dead letters and replay', () => {
     expect(JSON.stringify(attempts.body)).not.toContain('Müller');
 
     // The fix: a new destination for Chemnitz, the rule points at it.
-    await putRouting((r) => {
+    await editRouting(gw.url, (r) => {
       const old = r.destinations.find((x) => x.id === 'chemnitz-gewerbeamt')!;
       r.destinations.push({ ...structuredClone(old), id: 'chemnitz-neu', name: 'Chemnitz, neues Fachverfahren', adapter: { ...old.adapter, url: receiver.url + '/eingang' } as typeof old.adapter, retry: { initialDelaySeconds: 0.05, maxDelaySeconds: 0.1, maxAttempts: 5 } });
       r.rules.filter((rule) => rule.region === '145110000000').forEach((rule) => { rule.destinations = ['chemnitz-neu']; });

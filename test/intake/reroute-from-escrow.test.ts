@@ -10,6 +10,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { adminCall, adminTokens, postJson } from '../helpers/http.js';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
+import { breakDestination, editRouting } from '../helpers/routing-edit.js';
 
 /**
  * Re-sealing from the escrow copy for a FIT-Connect destination: a dead letter replayed with reroute to
@@ -39,13 +40,6 @@ afterAll(async () => {
   Reflect.deleteProperty(process.env, secretEnv);
 });
 
-async function putRouting(change: (routing: Routing) => void, note: string) {
-  const current = await adminCall(gw.url, 'GET', '/routing', adminTokens.editor);
-  const document = structuredClone(current.body.document as Routing);
-  change(document);
-  const saved = await adminCall(gw.url, 'PUT', '/routing', adminTokens.editor, { note, document }, { 'if-match': current.headers.get('etag')! });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-}
 
 /** The simulator's submission that carries `reference`, once submitted (bounded wait). */
 async function submittedWith(reference: string) {
@@ -64,17 +58,13 @@ const fitDestination = () => JSON.parse(JSON.stringify(fitConnectDestination(sim
 
 describe('re-sealing from the escrow copy for a FIT-Connect destination', () => {
   it('replays a dead letter with reroute to a FIT-Connect destination, sealed in its format and mapped for it', async () => {
-    await putRouting((r) => {
-      const d = r.destinations.find((x) => x.id === 'chemnitz-gewerbeamt')!;
-      d.adapter = { ...d.adapter, url: 'http://127.0.0.1:9/nowhere' } as typeof d.adapter;
-      d.retry = { initialDelaySeconds: 0.01, maxDelaySeconds: 0.01, maxAttempts: 1 };
-    }, 'Chemnitz: Endpunkt außer Betrieb');
+    await editRouting(gw.url, (r) => { breakDestination(r, 'chemnitz-gewerbeamt'); }, 'Chemnitz: Endpunkt außer Betrieb');
     const accepted = await postJson(gw.url, '/v1/submissions', { ...chemnitz.envelope, reference: 'RESEAL-REPLAY' });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
     const messageId = (accepted.body.destinations as { messageId: string }[])[0]!.messageId;
     await eventually(() => adminCall(gw.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer), (r) => r.body.state === 'dead-lettered');
 
-    await putRouting((r) => {
+    await editRouting(gw.url, (r) => {
       r.destinations.push(fitDestination());
       r.rules.filter((rule) => rule.region === '145110000000' && rule.service === '99050012104000').forEach((rule) => { rule.destinations = ['chemnitz-fitconnect']; });
     }, 'Chemnitz: Gewerbeamt jetzt über FIT-Connect');
@@ -93,7 +83,7 @@ describe('re-sealing from the escrow copy for a FIT-Connect destination', () => 
   });
 
   it('seals a FIT-Connect destination deferred behind an accept once the accept arrives, not before', async () => {
-    await putRouting((r) => {
+    await editRouting(gw.url, (r) => {
       const d = r.destinations.find((x) => x.id === 'chemnitz-gewerbeamt')!;
       d.adapter = { ...d.adapter, url: receiver.url + '/eingang' } as typeof d.adapter;
       if (!r.destinations.some((x) => x.id === 'chemnitz-fitconnect')) r.destinations.push(fitDestination());
