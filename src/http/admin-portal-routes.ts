@@ -35,9 +35,7 @@ export function adminPortalRoutes(deps: { store: Store; clock: () => Date; overl
     if (admin.regions && !parsed.data.regions.every((r) => ruleWithin(r, admin.regions ?? []))) {
       throw new AmtsboteError('forbidden', 'A portal may only be given regions within yours.', [{ pointer: '/regions', detail: `outside ${admin.regions.join(', ')}` }]);
     }
-    const result = await addPortal(deps.store, parsed.data, deps.clock());
-    // the token is shown once to the caller and never written anywhere else, the audit log included
-    await deps.store.appendAudit({ at: deps.clock().toISOString(), actor: admin.id, action: 'portals.add', detail: { portalId: parsed.data.id, services: parsed.data.services, regions: parsed.data.regions } });
+    const result = await addPortal(deps.store, parsed.data, deps.clock(), admin.id);
     res.status(201).json(result);
   });
 
@@ -47,8 +45,7 @@ export function adminPortalRoutes(deps: { store: Store; clock: () => Date; overl
     if (!portal || (admin.regions && !portal.regions.every((r) => ruleWithin(r, admin.regions ?? [])))) {
       throw new AmtsboteError('not-found', 'No such portal.');
     }
-    const rotated = await rotatePortalToken(deps.store, portal.id, deps.clock(), deps.overlapHours);
-    await deps.store.appendAudit({ at: deps.clock().toISOString(), actor: admin.id, action: 'portals.rotate-token', detail: { portalId: portal.id, previousValidUntil: rotated.previousValidUntil } });
+    const rotated = await rotatePortalToken(deps.store, portal.id, deps.clock(), deps.overlapHours, admin.id);
     res.json(rotated);
   });
 

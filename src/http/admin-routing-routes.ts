@@ -5,7 +5,7 @@ import type { Routing } from '../config/routing-schema.js';
 import { AmtsboteError, type FieldError } from '../errors.js';
 import type { DataValidator } from '../intake/data-validator.js';
 import { zodFieldErrors } from '../intake/zod-errors.js';
-import { diffRouting, ruleIdentity, type RoutingDiff } from '../routing/diff.js';
+import { diffRouting, diffSummary } from '../routing/diff.js';
 import { changesOutsideScope } from '../routing/region-scope.js';
 import { resolveRoute } from '../routing/resolve.js';
 import type { RoutingState } from '../routing/routing-state.js';
@@ -37,15 +37,6 @@ const dryRunSchema = z.union([
 
 const etag = (version: number) => `"${version}"`;
 
-/** What the audit log keeps of a change: ids and rule identities, the full documents are in the version history. */
-const diffSummary = (diff: RoutingDiff) => ({
-  destinations: diff.destinations,
-  rules: {
-    added: diff.rules.added.map(ruleIdentity),
-    removed: diff.rules.removed.map(ruleIdentity),
-    changed: diff.rules.changed.map((c) => ruleIdentity(c.after)),
-  },
-});
 
 /** Routing under /admin/v1/routing: read, replace with optimistic concurrency, history, rollback, dry run. */
 export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {

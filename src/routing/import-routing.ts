@@ -1,14 +1,15 @@
+import { basename } from 'node:path';
 import { z } from 'zod';
 import { readConfigFile } from '../config/read-yaml.js';
 import { routingSchema, type Routing } from '../config/routing-schema.js';
 import { AmtsboteError, type FieldError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { diffRouting, isEmptyDiff, type RoutingDiff } from './diff.js';
+import { diffRouting, diffSummary, isEmptyDiff, type RoutingDiff } from './diff.js';
 import { validateRouting } from './validate-routing.js';
 
 /**
  * `amtsbote routing import <file> --note`: the only way a routing file reaches a store that has versions.
- * Validated like an API change; stored as a new version on top of the current one.
+ * Validated like an API change; stored as a new version on top of the current one and audited like one.
  */
 export async function importRouting(
   store: Store,
@@ -29,5 +30,11 @@ export async function importRouting(
   if (diff && isEmptyDiff(diff)) throw new AmtsboteError('conflict', `${file} is identical to routing version ${current?.version ?? 0}; nothing imported.`);
   const version = await store.appendRoutingVersion(current?.version ?? 0, { document: checked.routing, author: options.author, note: options.note, createdAt: options.now.toISOString() });
   if (version === undefined) throw new AmtsboteError('conflict', 'Routing changed during the import; run it again.');
+  await store.appendAudit({
+    at: options.now.toISOString(),
+    actor: options.author,
+    action: 'routing.change',
+    detail: { version, note: options.note, imported: basename(file), ...(diff ? { diff: diffSummary(diff) } : {}) },
+  });
   return { version, diff };
 }

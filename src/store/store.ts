@@ -1,3 +1,4 @@
+import type { AuditAction } from './audit-actions.js';
 import type { RateBucket, takeRateToken } from './sql/take-rate-token.js';
 import type { MailboxEntry } from './sql/mailbox.js';
 import type { listPollable, PollableDelivery } from './sql/adapter-state.js';
@@ -85,7 +86,7 @@ export interface Store {
   listAttempts(deliveryId: string): Promise<AttemptView[]>;
   replayDeliveries(ids: readonly string[], now: string, reason: string): Promise<string[]>;
   moveDelivery(id: string, destinationId: string, now: string): Promise<void>;
-  appendAudit(entry: AuditEntry): Promise<void>;
+  appendAudit(entry: AuditEntry & { action: AuditAction }): Promise<void>;
   /** Waiting messages and dead letters per destination, within the given regions (store/sql/stats.ts). */
   destinationStats(regions?: readonly string[]): Promise<DestinationStats[]>;
   countSubmissionsByStatus(since: string, regions?: readonly string[]): Promise<Record<string, number>>;

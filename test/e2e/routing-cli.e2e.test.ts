@@ -42,6 +42,13 @@ describe('routing import versus restart', () => {
     expect(await destinationsOf(gateway.url)).toEqual(['leipzig-gewerbeamt', 'statistik-sachsen']);
     const versions = await adminCall(gateway.url, 'GET', '/routing/versions', adminTokens.viewer);
     expect((versions.body.versions as { version: number; author: string; note: string }[])[0]).toMatchObject({ version: 2, author: 'test', note: 'Leipzig meldet an Statistik' });
+    // audited like a change through the admin API
+    const audit = await adminCall(gateway.url, 'GET', '/audit', adminTokens.viewer);
+    expect((audit.body.entries as { action: string; actor: string; detail: Record<string, unknown> }[])[0]).toMatchObject({
+      action: 'routing.change',
+      actor: 'test',
+      detail: { version: 2, note: 'Leipzig meldet an Statistik', imported: 'routing-new.yaml', diff: { rules: { changed: [expect.stringContaining('147130000000')] } } },
+    });
     await gateway.stop();
 
     // routing.yaml is unchanged on disk: a restart keeps version 2

@@ -96,8 +96,8 @@ describe('amtsbote store', () => {
     const [claim] = await moved.claimDeliveries({ owner: 'pg', now: '2026-11-25T11:00:00.000Z', leaseUntil: '2026-11-25T11:05:00.000Z', limit: 5, excludeDestinations: [] });
     expect(claim?.id).toBe('m-pending');
     expect((await moved.getSealedMessage('m-pending'))?.body).toBe('{"sealed":2}');
-    await moved.appendAudit({ at: '2026-11-25T11:00:00.000Z', actor: 'op', action: 'after-copy', detail: {} });
-    expect((await moved.listAudit(5)).map((e) => [e.id, e.action])).toEqual([[2, 'after-copy'], [1, 'keys.rotate']]);
+    await moved.appendAudit({ at: '2026-11-25T11:00:00.000Z', actor: 'op', action: 'routing.change', detail: { note: 'after the copy' } });
+    expect((await moved.listAudit(5)).map((e) => [e.id, e.action])).toEqual([[2, 'routing.change'], [1, 'keys.rotate']]);
 
     const again = runCli(['store', 'copy', '--from', `sqlite:${join(dir, 'amtsbote.sqlite')}`, '--to', db.url]);
     expect(again.status).toBe(1);

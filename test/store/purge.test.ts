@@ -66,8 +66,8 @@ describe.each(storeFactories)('retention on the $kind store: the purge deletes w
     await submit(store, 'melde-old', melde, 380, 'delivered');
     // last, so the claims above do not pick it up
     await submit(store, 'gw-open', gewerbe, 0, 'pending');
-    await store.appendAudit({ at: day(-800), actor: 'admin', action: 'routing.import', detail: {} });
-    await store.appendAudit({ at: day(390), actor: 'admin', action: 'routing.import', detail: {} });
+    await store.appendAudit({ at: day(-800), actor: 'admin', action: 'routing.change', detail: {} });
+    await store.appendAudit({ at: day(390), actor: 'admin', action: 'routing.change', detail: {} });
 
     const now = new Date(day(400));
     const plan = retentionPlan(retention, now);

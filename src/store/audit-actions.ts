@@ -1,0 +1,19 @@
+/**
+ * Every action the audit log records. The admin page names each one in its languages (a test holds
+ * admin/i18n to this list), so a new action is added here, where the compiler then requires it.
+ */
+export const auditActions = [
+  'routing.change',
+  'dead-letters.replay',
+  'dead-letters.replay-reroute',
+  'keys.rotate',
+  'keys.retire',
+  'portals.add',
+  'portals.rotate-token',
+  'admin.sign-in-failed',
+  'sign-in.failed',
+  'receipt-ignored',
+  'retention.purge',
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];
