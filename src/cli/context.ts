@@ -12,6 +12,9 @@ export interface CliContext {
   withStore: <T>(fn: (store: Store, loaded: LoadedConfig) => Promise<T>, options?: { migrate?: boolean }) => Promise<T>;
 }
 
+/** Who the audit log names for a CLI command: the operating-system user. */
+export const cliActor = (): string => process.env.USER ?? 'cli';
+
 export function cliContext(program: Command): CliContext {
   const config = (): LoadedConfig => loadConfig({ configFile: program.opts<{ config?: string }>().config });
   return {

@@ -1,4 +1,4 @@
-import type { CliContext } from './context.js';
+import { cliActor, type CliContext } from './context.js';
 import { replayDeadLetters } from '../delivery/replay.js';
 import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
 import { createLogger } from '../observability/logger.js';
@@ -55,7 +55,7 @@ export function registerDlqCommands({ program, print, withStore }: CliContext): 
             store,
             routing: { version: current.version, routing: routingSchema.parse(current.document) },
             now: new Date(),
-            actor: process.env.USER ?? 'cli',
+            actor: cliActor(),
             ids: options.ids,
             filter: options.ids ? undefined : { destinationId: options.destination, serviceKey: options.service, since: options.since },
             dryRun: options.dryRun === true,

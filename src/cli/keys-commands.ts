@@ -1,8 +1,8 @@
-import type { CliContext } from './context.js';
-import { loadGatewayKeys } from '../seal/index.js';
+import { existsSync } from 'node:fs';
+import { Option } from 'commander';
+import { cliActor, type CliContext } from './context.js';
+import { loadGatewayKeys, writeNewGatewayKey, type GatewayKeyPurpose } from '../seal/index.js';
 import { listGatewayKeys, retireGatewayKey, rotateGatewayKey } from '../key-operations.js';
-
-const cliActor = () => process.env.USER ?? 'cli';
 
 /** The gateway's keys: state in the store, files in gateway.yaml. */
 export function registerKeysCommands({ program, print, withStore }: CliContext): void {
@@ -14,6 +14,18 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
       await withStore(async (store) => {
         for (const k of await listGatewayKeys(store)) print(`${k.purpose.padEnd(8)} ${k.state.padEnd(10)} ${k.kid}${k.purpose === 'signing' ? `  (${k.openMessages} open messages signed with it)` : ''}`);
       });
+    });
+  keysCommand
+    .command('new <file>')
+    .description('make a new RSA-4096 key pair and write its private JWK (owner-readable only) to <file>; never overwrites')
+    .addOption(new Option('--purpose <purpose>', 'what the key is for').choices(['signing', 'escrow']).makeOptionMandatory())
+    .option('--kid-prefix <prefix>', 'the kid is <prefix>-<thumbprint>', 'amtsbote')
+    .action(async (file: string, options: { purpose: GatewayKeyPurpose; kidPrefix: string }) => {
+      if (!/^[A-Za-z0-9._-]{1,40}$/.test(options.kidPrefix)) throw new Error('--kid-prefix: 1–40 letters, digits, dots, hyphens or underscores');
+      if (existsSync(file)) throw new Error(`${file} exists already: a key file is never overwritten`);
+      const kid = await writeNewGatewayKey(file, options.purpose, { kidPrefix: `${options.kidPrefix}-${options.purpose === 'signing' ? 'sig' : 'escrow'}`, existing: 'refuse' });
+      print(`${kid ?? ''} written to ${file}. Copy the file to every instance and name it in gateway.yaml:\n  keys:\n    ${options.purpose}:\n      - { kid: ${kid ?? ''}, file: ${file} }`);
+      if (options.purpose === 'signing') print('Then "amtsbote keys rotate <kid>" makes it the active signing key.');
     });
   keysCommand
     .command('rotate <kid>')

@@ -1,4 +1,4 @@
-import type { CliContext } from './context.js';
+import { cliActor, type CliContext } from './context.js';
 import { Option } from 'commander';
 import { portalSchema } from '../config/gateway-schema.js';
 import { addPortal, rotatePortalToken } from '../intake/portal-tokens.js';
@@ -16,7 +16,7 @@ export function registerPortalCommands({ program, print, withStore }: CliContext
     .action(async (id: string, options: { services: string[]; regions: string[]; name?: string }) => {
       await withStore(async (store) => {
         const portal = portalSchema.omit({ tokenHashes: true }).parse({ id, name: options.name ?? id, services: options.services, regions: options.regions });
-        const result = await addPortal(store, portal, new Date(), 'cli');
+        const result = await addPortal(store, portal, new Date(), cliActor());
         print(`portal ${id} added. Its token (shown only now):\n${result.token}`);
       });
     });
@@ -25,7 +25,7 @@ export function registerPortalCommands({ program, print, withStore }: CliContext
     .description('issue a new token; the old one stays valid for tokenRotationOverlapHours')
     .action(async (id: string) => {
       await withStore(async (store, loaded) => {
-        const result = await rotatePortalToken(store, id, new Date(), loaded.gateway.tokenRotationOverlapHours, 'cli');
+        const result = await rotatePortalToken(store, id, new Date(), loaded.gateway.tokenRotationOverlapHours, cliActor());
         print(`new token for ${id} (shown only now):\n${result.token}\nprevious tokens valid until ${result.previousValidUntil}`);
       });
     });

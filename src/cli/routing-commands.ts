@@ -1,4 +1,4 @@
-import type { CliContext } from './context.js';
+import { cliActor, type CliContext } from './context.js';
 import { routingSchema } from '../config/routing-schema.js';
 import { importRouting } from '../routing/import-routing.js';
 import { resolveRoute } from '../routing/resolve.js';
@@ -12,7 +12,7 @@ export function registerRoutingCommands({ program, print, withStore }: CliContex
     .command('import <file>')
     .description('store a routing file as a new version (after validation); the only way a file replaces stored routing')
     .requiredOption('--note <text>', 'why this change (kept in the history)')
-    .option('--author <name>', 'who makes the change', process.env.USER ?? 'cli')
+    .option('--author <name>', 'who makes the change', cliActor())
     .action(async (file: string, options: { note: string; author: string }) => {
       await withStore(async (store, loaded) => {
         const checkKeys = destinationKeyCheck(await recipientKeyResolver(loaded));

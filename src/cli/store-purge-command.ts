@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { retentionPlan } from '../delivery/retention-plan.js';
-import type { CliContext } from './context.js';
+import { cliActor, type CliContext } from './context.js';
 
 /** `store purge`: deletes what the retention periods say has expired — or, with `--dry-run`, counts it. */
 export function registerStorePurgeCommand(storeCommand: Command, { print, withStore }: CliContext): void {
@@ -14,7 +14,7 @@ export function registerStorePurgeCommand(storeCommand: Command, { print, withSt
         const dryRun = options.dryRun === true;
         const counts = await store.purgeExpired(retentionPlan(loaded.gateway.retention, now), dryRun);
         if (!dryRun && Object.values(counts).some((n) => n > 0)) {
-          await store.appendAudit({ at: now.toISOString(), actor: 'cli', action: 'retention.purge', detail: { ...counts } });
+          await store.appendAudit({ at: now.toISOString(), actor: cliActor(), action: 'retention.purge', detail: { ...counts } });
         }
         print(dryRun ? 'would delete (dry run, nothing deleted):' : 'deleted:');
         for (const [what, n] of Object.entries(counts)) print(`  ${what.padEnd(16)} ${String(n)}`);

@@ -6,6 +6,7 @@ export type { GatewayKeys, GatewaySigningKey, GatewayEscrowKey, PublicSigningJwk
 export { gatewayKeysConfigSchema, recipientKeyPolicyConfigSchema, type GatewayKeysConfig, type RecipientKeyPolicyConfig } from './gateway-keys/config-schema.js';
 export { loadGatewayKeys, type LoadGatewayKeysOptions } from './gateway-keys/load-gateway-keys.js';
 export { createDevelopmentKeys, developmentKeyFiles } from './gateway-keys/create-development-keys.js';
+export { writeNewGatewayKey, type GatewayKeyPurpose } from './gateway-keys/write-new-key.js';
 export { importSigningKey, GATEWAY_MIN_MODULUS_BITS } from './gateway-keys/import-signing-key.js';
 export { importEscrowKey } from './gateway-keys/import-escrow-key.js';
 export { parsePrivateKey } from './gateway-keys/read-private-key.js';

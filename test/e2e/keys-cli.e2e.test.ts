@@ -1,8 +1,9 @@
-import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSealedMessage } from '../../src/receiver/index.js';
+import { loadGatewayKeys } from '../../src/seal/index.js';
 import { loadExamples } from '../helpers/examples.js';
 import { postJson } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
@@ -92,5 +93,30 @@ describe('gateway keys from files, state in the store', () => {
     const forced = runCli(['keys', 'retire', 'test-gateway-sig-1', '--force'], env);
     expect(forced.status, forced.stderr).toBe(0);
     expect(await until(jwksKids, (kids) => !kids.includes('test-gateway-sig-1'))).toEqual(['test-gateway-sig-2']);
+  });
+});
+
+describe('keys new', () => {
+  it('writes a new key pair as an owner-only private JWK that gateway.yaml can name, and never overwrites a file', async () => {
+    const signingFile = join(dir, 'new-signing.json');
+    const escrowFile = join(dir, 'new-escrow.json');
+    const made = runCli(['keys', 'new', signingFile, '--purpose', 'signing', '--kid-prefix', 'dresden'], env);
+    expect(made.status, made.stderr).toBe(0);
+    const kid = /^(dresden-sig-[\w-]{12}) written/.exec(made.stdout)?.[1];
+    expect(kid).toBeDefined();
+    expect(made.stdout).toContain(`- { kid: ${kid!}, file: ${signingFile} }`);
+    expect(runCli(['keys', 'new', escrowFile, '--purpose', 'escrow'], env).status).toBe(0);
+    expect(statSync(signingFile).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(signingFile, 'utf8'))).toMatchObject({ kty: 'RSA', kid, alg: 'PS512', use: 'sig' });
+
+    const keys = await loadGatewayKeys({ config: { signing: [{ file: signingFile }], escrow: [{ file: escrowFile }] }, configDir: dir, dataDir: dir, storeKind: 'postgres' });
+    expect([...keys.signing.keys()]).toEqual([kid]);
+    expect([...keys.escrow.keys()][0]).toMatch(/^amtsbote-escrow-/);
+
+    const again = runCli(['keys', 'new', signingFile, '--purpose', 'signing'], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('exists already');
+    expect((JSON.parse(readFileSync(signingFile, 'utf8')) as { kid: string }).kid).toBe(kid);
+    expect(runCli(['keys', 'new', join(dir, 'x.json'), '--purpose', 'signature'], env).status).toBe(1);
   });
 });

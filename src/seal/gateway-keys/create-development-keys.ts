@@ -1,11 +1,7 @@
-import { generateKeyPair, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { calculateJwkThumbprint } from 'jose';
 import { gatewayKeyError } from '../lib/errors.js';
-
-const generate = promisify(generateKeyPair);
+import { writeNewGatewayKey } from './write-new-key.js';
 
 /** Where development keys live: `<dataDir>/keys/`, beside the HMAC secret. */
 export function developmentKeyFiles(dataDir: string): { dir: string; signing: string; escrow: string } {
@@ -30,26 +26,7 @@ export async function createDevelopmentKeys(dataDir: string, storeKind: string):
   const missing = [files.signing, files.escrow].filter((f) => !existsSync(f));
   if (missing.length === 0) return { created: false, signing: files.signing, escrow: files.escrow };
   mkdirSync(files.dir, { recursive: true, mode: 0o700 });
-  await Promise.all(
-    missing.map(async (file) => {
-      const isSigning = file === files.signing;
-      const privateKey = await newRsaKey();
-      const jwk = privateKey.export({ format: 'jwk' });
-      const thumbprint = await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n ?? '', e: jwk.e ?? '' });
-      const kid = `${isSigning ? 'dev-sig' : 'dev-escrow'}-${thumbprint.slice(0, 12)}`;
-      const members = isSigning ? { kid, alg: 'PS512', use: 'sig' } : { kid, alg: 'RSA-OAEP-256', use: 'enc' };
-      try {
-        writeFileSync(file, JSON.stringify({ ...jwk, ...members }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-      } catch (error) {
-        // Another process of the same data dir was faster: its key is the one to use.
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }),
-  );
+  // Another process of the same data dir may be faster: its key is then the one to use.
+  await Promise.all(missing.map((file) => writeNewGatewayKey(file, file === files.signing ? 'signing' : 'escrow', { kidPrefix: file === files.signing ? 'dev-sig' : 'dev-escrow', existing: 'keep' })));
   return { created: true, signing: files.signing, escrow: files.escrow };
-}
-
-async function newRsaKey(): Promise<KeyObject> {
-  const { privateKey } = await generate('rsa', { modulusLength: 4096, publicExponent: 0x10001 });
-  return privateKey;
 }
