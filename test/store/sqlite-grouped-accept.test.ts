@@ -129,6 +129,19 @@ describe('grouped accepts on SQLite', () => {
     expect([committed('submissions', 's2'), committed('events', 's2')]).toEqual([0, 0]);
   });
 
+  it('rolls back an accept that fails alone in its batch, and commits the next', async () => {
+    const { db, watch, committed } = await watchedDatabase();
+    const grouped = groupAccepts(db);
+    expect(await grouped.accept(input('s1'))).toEqual({ kind: 'created' });
+    await expect(grouped.accept(input('s2', { deliveries: [{ id: 'm-s1', destinationId: 'dresden-gewerbeamt', state: 'pending' }], messages: [] }))).rejects.toMatchObject({
+      code: 'SQLITE_CONSTRAINT_PRIMARYKEY',
+    });
+    expect(await grouped.accept(input('s3'))).toEqual({ kind: 'created' });
+    expect(watch.commits).toBe(2);
+    expect(['s1', 's2', 's3'].map((id) => committed('submissions', id))).toEqual([1, 0, 1]);
+    expect(committed('events', 's2')).toBe(0);
+  });
+
   it('lets the first of two accepts with one idempotency key in a batch create, and answers the second "existing"', async () => {
     const { db, watch, committed } = await watchedDatabase();
     const grouped = groupAccepts(db);
