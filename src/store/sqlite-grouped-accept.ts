@@ -81,8 +81,8 @@ async function commitBatch(db: Kysely<Database>, batch: Waiting[]): Promise<void
     await trx.commit().execute();
   } catch (error) {
     // A failed savepoint statement, COMMIT, or the write of an accept alone in its batch: nothing of the
-    // batch is durable, so no caller may see success.
-    // (If SQLite already rolled back, e.g. after an I/O error, the ROLLBACK fails too; the connection is freed either way.)
+    // batch is durable, so no caller may see success. If SQLite already rolled back (after an I/O error,
+    // say), the ROLLBACK fails too; kysely frees the connection either way.
     await trx.rollback().execute().catch(() => undefined);
     for (const waiting of batch) waiting.reject(error);
     return;
