@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { kyselyStore } from './kysely-store.js';
+import { groupAccepts } from './sqlite-grouped-accept.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -21,12 +22,25 @@ export function openSqliteDatabase(file: string): { db: Kysely<Database>; databa
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), database };
 }
 
-/** The embedded store. Its backup is SQLite's online backup: consistent while the gateway keeps writing. */
+/**
+ * The embedded store. Its backup is SQLite's online backup: consistent while the gateway keeps writing.
+ * Accepts are committed in groups (sqlite-grouped-accept.ts): one fsync for the submissions of one event-loop
+ * turn rather than one each; closing waits for the accepts already queued.
+ */
 export function openSqliteStore(file: string): Store {
   const { db, database } = openSqliteDatabase(file);
-  return kyselyStore(db, 'sqlite', {
+  const store = kyselyStore(db, 'sqlite', {
     backup: async (target) => {
       await database.backup(target);
     },
   });
+  const grouped = groupAccepts(db);
+  return {
+    ...store,
+    acceptSubmission: grouped.accept,
+    close: async () => {
+      await grouped.drain();
+      await store.close();
+    },
+  };
 }

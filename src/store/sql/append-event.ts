@@ -16,7 +16,20 @@ export async function appendEvent(trx: Transaction<Database> | Kysely<Database>,
     .limit(1)
     .executeTakeFirst();
   const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? genesisHash;
+  await insertEvent(trx, submissionId, seq, last?.hash ?? genesisHash, event);
+  return seq;
+}
+
+/**
+ * The first event of a submission inserted earlier in the same transaction: events reference their submission
+ * (a foreign key), so none can precede it and the read of the previous hash is skipped. Should one exist all
+ * the same, the unique (submission_id, seq) key fails the insert rather than fork the chain.
+ */
+export async function appendFirstEvent(trx: Transaction<Database>, submissionId: string, event: NewEvent): Promise<void> {
+  await insertEvent(trx, submissionId, 1, genesisHash, event);
+}
+
+async function insertEvent(trx: Transaction<Database> | Kysely<Database>, submissionId: string, seq: number, prevHash: string, event: NewEvent): Promise<void> {
   await trx
     .insertInto('events')
     .values({
@@ -29,5 +42,4 @@ export async function appendEvent(trx: Transaction<Database> | Kysely<Database>,
       hash: eventHash(prevHash, submissionId, seq, event),
     })
     .execute();
-  return seq;
 }
