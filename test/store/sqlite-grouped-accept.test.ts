@@ -10,6 +10,7 @@ import { groupAccepts } from '../../src/store/sqlite-grouped-accept.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { withStatementCache } from '../../src/store/sqlite-statement-cache.js';
 import type { AcceptInput, AcceptResult } from '../../src/store/types.js';
+import { testSubmission } from '../helpers/submissions.js';
 
 const dirs: string[] = [];
 const closers: Array<() => Promise<void>> = [];
@@ -22,17 +23,7 @@ const receivedAt = '2026-11-25T10:00:00.000Z';
 
 function input(id: string, over: Partial<AcceptInput> = {}): AcceptInput {
   return {
-    submission: {
-      id,
-      portalId: 'amt24',
-      serviceKey: '99050012104000',
-      regionKey: '146120000000',
-      status: 'pending',
-      test: false,
-      dataHmac: 'hmac-sha512:x',
-      attachments: [],
-      receivedAt,
-    },
+    submission: testSubmission(id, { attachments: [], receivedAt }),
     deliveries: [{ id: `m-${id}`, destinationId: 'dresden-gewerbeamt', state: 'pending' }],
     messages: [{ deliveryId: `m-${id}`, contentType: 'application/json', body: `{"sealed":"${id}"}` }],
     event: { at: receivedAt, type: 'received', data: { status: 'pending' } },

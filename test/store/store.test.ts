@@ -6,9 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventHash, genesisHash } from '../../src/store/event-chain.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import type { NewSubmission } from '../../src/store/types.js';
 import { verifyChain } from '../../src/store/verify-chain.js';
 import { storeFactories, type StoreLocation } from '../helpers/stores.js';
+import { testSubmission } from '../helpers/submissions.js';
 
 const locations: StoreLocation[] = [];
 const stores: Store[] = [];
@@ -16,21 +16,6 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close().catch(() => undefined)));
   for (const l of locations.splice(0)) await l.remove();
 });
-
-function submission(id: string, over: Partial<NewSubmission> = {}): NewSubmission {
-  return {
-    id,
-    portalId: 'amt24',
-    serviceKey: '99050012104000',
-    regionKey: '146120000000',
-    status: 'pending',
-    test: false,
-    dataHmac: 'hmac-sha512:x',
-    attachments: [{ id: 'a1', mediaType: 'application/pdf', size: 10, hmac: 'hmac-sha512:y' }],
-    receivedAt: '2026-11-25T10:00:00.000Z',
-    ...over,
-  };
-}
 
 const event = { at: '2026-11-25T10:00:00.000Z', type: 'received', data: { status: 'pending' } };
 
@@ -83,7 +68,7 @@ describe.each(storeFactories)('$kind store', (factory) => {
   it('keeps a submission with its deliveries and first event across a reopen', async () => {
     const { store, open } = await freshStore();
     const result = await store.acceptSubmission({
-      submission: submission('s1', { reference: 'REF-1', payment: { method: 'giropay', status: 'paid', amount: 26 } }),
+      submission: testSubmission('s1', { reference: 'REF-1', payment: { method: 'giropay', status: 'paid', amount: 26 } }),
       deliveries: [
         { id: 'm1', destinationId: 'dresden-gewerbeamt', state: 'pending' },
         { id: 'm2', destinationId: 'statistik-sachsen', state: 'pending' },
@@ -108,8 +93,8 @@ describe.each(storeFactories)('$kind store', (factory) => {
   it('binds an idempotency key to its first submission and lets it expire', async () => {
     const { store } = await freshStore();
     const idempotency = { key: 'k1', contentHmac: 'c1', expiresAt: '2026-11-26T10:00:00.000Z' };
-    expect(await store.acceptSubmission({ submission: submission('s1'), deliveries: [], event, idempotency })).toEqual({ kind: 'created' });
-    expect(await store.acceptSubmission({ submission: submission('s2'), deliveries: [], event, idempotency: { ...idempotency, contentHmac: 'c2' } })).toEqual({
+    expect(await store.acceptSubmission({ submission: testSubmission('s1'), deliveries: [], event, idempotency })).toEqual({ kind: 'created' });
+    expect(await store.acceptSubmission({ submission: testSubmission('s2'), deliveries: [], event, idempotency: { ...idempotency, contentHmac: 'c2' } })).toEqual({
       kind: 'existing',
       submissionId: 's1',
       contentHmac: 'c1',
@@ -121,15 +106,15 @@ describe.each(storeFactories)('$kind store', (factory) => {
     const plan = { now: '2026-11-26T10:00:00.000Z', groups: [], auditCutoff: '2000-01-01T00:00:00.000Z' };
     expect((await store.purgeExpired(plan, false)).idempotencyKeys).toBe(1);
     // after expiry the key may be used again
-    const later = submission('s3', { receivedAt: '2026-11-27T00:00:00.000Z' });
+    const later = testSubmission('s3', { receivedAt: '2026-11-27T00:00:00.000Z' });
     expect(await store.acceptSubmission({ submission: later, deliveries: [], event, idempotency: { key: 'k1', contentHmac: 'c3', expiresAt: '2026-11-28T00:00:00.000Z' } })).toEqual({ kind: 'created' });
   });
 
   it('commits all or nothing: a failing delivery insert leaves no submission behind', async () => {
     const { store } = await freshStore();
-    await store.acceptSubmission({ submission: submission('s1'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event });
+    await store.acceptSubmission({ submission: testSubmission('s1'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event });
     await expect(
-      store.acceptSubmission({ submission: submission('s2'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event }),
+      store.acceptSubmission({ submission: testSubmission('s2'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event }),
     ).rejects.toThrow();
     expect(await store.getSubmission('s2')).toBeUndefined();
     expect(await store.listEvents('s2')).toEqual([]);
@@ -176,7 +161,7 @@ describe.each(storeFactories)('$kind store', (factory) => {
 
   it("saves an attempt's progress only under the claim's fence, and lists delivered messages for polling with theirs", async () => {
     const { store } = await freshStore();
-    await store.acceptSubmission({ submission: submission('s-poll'), deliveries: [{ id: 'm-1', destinationId: 'fit', state: 'pending' }, { id: 'm-2', destinationId: 'fit', state: 'pending' }], event });
+    await store.acceptSubmission({ submission: testSubmission('s-poll'), deliveries: [{ id: 'm-1', destinationId: 'fit', state: 'pending' }, { id: 'm-2', destinationId: 'fit', state: 'pending' }], event });
     const at = '2026-11-25T10:00:01.000Z';
     const claims = await store.claimDeliveries({ owner: 'w', now: at, leaseUntil: '2026-11-25T10:10:00.000Z', limit: 2, excludeDestinations: [] });
     const first = claims.find((c) => c.id === 'm-1')!;
@@ -208,7 +193,7 @@ describe.each(storeFactories)('$kind store', (factory) => {
     const other = await peer();
     for (let i = 0; i < 8; i++) {
       await store.acceptSubmission({
-        submission: submission(`s${i}`),
+        submission: testSubmission(`s${i}`),
         deliveries: Array.from({ length: 5 }, (_, j) => ({ id: `s${i}-m${j}`, destinationId: `d${j}`, state: 'pending' as const })),
         event,
       });
@@ -229,7 +214,7 @@ describe.each(storeFactories)('$kind store', (factory) => {
   it('refuses the outcome of a worker whose lease expired and was claimed again (fencing)', async () => {
     const { store, peer } = await freshStore();
     const other = await peer();
-    await store.acceptSubmission({ submission: submission('s1'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event });
+    await store.acceptSubmission({ submission: testSubmission('s1'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event });
     const [stale] = await store.claimDeliveries({ owner: 'a', now: '2026-11-25T10:00:01.000Z', leaseUntil: '2026-11-25T10:00:02.000Z', limit: 1, excludeDestinations: [] });
     expect(await other.claimDeliveries({ owner: 'b', now: '2026-11-25T10:00:01.500Z', leaseUntil: '2026-11-25T10:01:00.000Z', limit: 1, excludeDestinations: [] })).toEqual([]);
     const [fresh] = await other.claimDeliveries({ owner: 'b', now: '2026-11-25T10:00:03.000Z', leaseUntil: '2026-11-25T10:01:00.000Z', limit: 1, excludeDestinations: [] });
@@ -251,7 +236,7 @@ describe.each(storeFactories)('$kind store', (factory) => {
     const { store, peer } = await freshStore();
     const other = await peer();
     const ids = Array.from({ length: 6 }, (_, j) => `m${j}`);
-    await store.acceptSubmission({ submission: submission('s1'), deliveries: ids.map((id) => ({ id, destinationId: `d-${id}`, state: 'pending' as const })), event });
+    await store.acceptSubmission({ submission: testSubmission('s1'), deliveries: ids.map((id) => ({ id, destinationId: `d-${id}`, state: 'pending' as const })), event });
     const claimed = await store.claimDeliveries({ owner: 'w', now: '2026-11-25T10:00:01.000Z', leaseUntil: '2026-11-25T10:05:00.000Z', limit: 10, excludeDestinations: [] });
     expect(claimed).toHaveLength(6);
     const results = await Promise.all(claimed.map((c, i) => (i % 2 === 0 ? store : other).recordAttempt({
@@ -275,8 +260,8 @@ describe.each(storeFactories)('$kind store', (factory) => {
     const other = await peer();
     const idempotency = (contentHmac: string) => ({ key: 'k1', contentHmac, expiresAt: '2026-11-26T10:00:00.000Z' });
     const results = await Promise.all([
-      store.acceptSubmission({ submission: submission('s1'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event, idempotency: idempotency('c1') }),
-      other.acceptSubmission({ submission: submission('s2'), deliveries: [{ id: 'm2', destinationId: 'd', state: 'pending' }], event, idempotency: idempotency('c2') }),
+      store.acceptSubmission({ submission: testSubmission('s1'), deliveries: [{ id: 'm1', destinationId: 'd', state: 'pending' }], event, idempotency: idempotency('c1') }),
+      other.acceptSubmission({ submission: testSubmission('s2'), deliveries: [{ id: 'm2', destinationId: 'd', state: 'pending' }], event, idempotency: idempotency('c2') }),
     ]);
     const created = results.findIndex((r) => r.kind === 'created');
     expect(created).toBeGreaterThanOrEqual(0);
