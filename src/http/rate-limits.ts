@@ -28,9 +28,21 @@ export function rateLimits(options: { store: Store; limits: GatewayConfig['limit
   const clientOf = (req: Request) => options.hash(`client:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`).slice(12, 36);
   const limited = (retryAfter: number) => new AmtsboteError('rate-limited', `Too many requests; try again in ${retryAfter} s.`, [], { retryAfter });
   const signInBucket = { ratePerSecond: limits.failedSignInsPerMinute / 60, burst: limits.failedSignInsPerMinute };
+  // A bucket idle for longer than its refill time is full, as if absent: swept at most once an hour (after a
+  // day at least), so that every address that ever failed a sign-in does not stay in the store. A failed
+  // sweep changes nothing and is tried again an hour later.
+  const fullAfterMs = 1000 * Math.max(limits.portalBurst / limits.portalRequestsPerSecond, signInBucket.burst / signInBucket.ratePerSecond);
+  let lastSweep = options.now();
+  const sweepNow = () => {
+    const now = options.now();
+    if (now - lastSweep < 3_600_000) return;
+    lastSweep = now;
+    store.sweepRateBuckets(now - Math.max(86_400_000, fullAfterMs)).catch(() => undefined);
+  };
 
   return {
     async portalRequest(portalId) {
+      sweepNow();
       const taken = await store.takeRateToken(`portal:${portalId}`, options.now(), { ratePerSecond: limits.portalRequestsPerSecond, burst: limits.portalBurst });
       if (!taken.ok) throw limited(taken.retryAfterSeconds);
     },

@@ -8,7 +8,7 @@ import { listSubmissions } from './sql/list-submissions.js';
 import { listEvents } from './sql/list-events.js';
 import { listPortals } from './sql/list-portals.js';
 import { purgeExpired } from './sql/purge-expired.js';
-import { takeRateToken } from './sql/take-rate-token.js';
+import { sweepRateBuckets, takeRateToken } from './sql/take-rate-token.js';
 import { seedPortals } from './sql/seed-portals.js';
 import { getPortal } from './sql/get-portal.js';
 import { insertPortal, setPortalTokens } from './sql/save-portal.js';
@@ -64,6 +64,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     listEvents: (id) => listEvents(db, id),
     purgeExpired: (plan, dryRun) => purgeExpired(db, plan, dryRun),
     takeRateToken: (key, nowMs, bucket) => takeRateToken(db, key, nowMs, bucket),
+    sweepRateBuckets: (beforeMs) => sweepRateBuckets(db, beforeMs),
     claimDeliveries: (options) => claimDeliveries(db, { ...options, skipLocked: kind === 'postgres' }),
     renewLease: (id, fence, leaseUntil) => renewLease(db, id, fence, leaseUntil),
     releaseLease: (id, fence, next) => releaseLease(db, id, fence, next),

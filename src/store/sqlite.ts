@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { kyselyStore } from './kysely-store.js';
 import { groupAccepts } from './sqlite-grouped-accept.js';
+import { inMemoryRateBuckets } from './sqlite-rate-buckets.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -25,7 +26,8 @@ export function openSqliteDatabase(file: string): { db: Kysely<Database>; databa
 /**
  * The embedded store. Its backup is SQLite's online backup: consistent while the gateway keeps writing.
  * Accepts are committed in groups (sqlite-grouped-accept.ts): one fsync for the submissions of one event-loop
- * turn rather than one each; closing waits for the accepts already queued.
+ * turn rather than one each; closing waits for the accepts already queued. Rate-limit buckets live in memory
+ * (sqlite-rate-buckets.ts): one process per data dir has nobody to share them with.
  */
 export function openSqliteStore(file: string): Store {
   const { db, database } = openSqliteDatabase(file);
@@ -35,11 +37,15 @@ export function openSqliteStore(file: string): Store {
     },
   });
   const grouped = groupAccepts(db);
+  const buckets = inMemoryRateBuckets();
   return {
     ...store,
     acceptSubmission: grouped.accept,
+    takeRateToken: async (key, nowMs, bucket) => (await buckets).take(key, nowMs, bucket),
+    sweepRateBuckets: async (beforeMs) => (await buckets).sweep(beforeMs),
     close: async () => {
       await grouped.drain();
+      await (await buckets).close();
       await store.close();
     },
   };

@@ -66,6 +66,8 @@ export interface Store {
   purgeExpired(plan: PurgePlan, dryRun: boolean): Promise<PurgeCounts>;
   /** Takes a token from a rate-limit bucket shared by every instance (store/sql/take-rate-token.ts). */
   takeRateToken(key: string, nowMs: number, bucket: RateBucket): ReturnType<typeof takeRateToken>;
+  /** Deletes rate buckets untouched since `beforeMs` (they are full, as if absent); returns how many. */
+  sweepRateBuckets(beforeMs: number): Promise<number>;
 
   // The outbox (store/sql/claim-deliveries.ts and friends).
   claimDeliveries(options: { owner: string; now: string; leaseUntil: string; limit: number; excludeDestinations: readonly string[] }): Promise<ClaimedDelivery[]>;
