@@ -56,6 +56,8 @@ export function rateLimits(options: { store: Store; limits: GatewayConfig['limit
       next();
     },
     async signInFailed(req) {
+      // Here above all: failed sign-ins from ever new addresses are what makes the table grow.
+      sweepNow();
       const client = clientOf(req);
       const taken = await store.takeRateToken(`sign-in:${client}`, options.now(), signInBucket);
       if (taken.ok) return { audit: true, client };
