@@ -74,7 +74,7 @@ export async function recordReceipt(
     const target = ctx.routing.current().routing.destinations.find((d) => d.id === delivery?.destinationId);
     if (!delivery || !target) continue;
     const sealed = await ctx.reroute(delivery, target);
-    await ctx.store.releaseDeferred({ deliveryId: id, body: sealed.body, contentType: sealed.contentType, signingKid: sealed.signingKid ?? '', authenticationTags: sealed.authenticationTags, at: now.toISOString() });
+    await ctx.store.releaseDeferred({ deliveryId: id, body: sealed.body, contentType: sealed.contentType, signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags, at: now.toISOString() });
   }
   if (outcome.released.length > 0) ctx.onReleased?.();
   return { released: outcome.released.length, cancelled: outcome.cancelled.length };

@@ -94,7 +94,8 @@ export interface Store {
   countSubmissionsByStatus(since: string, regions?: readonly string[]): Promise<Record<string, number>>;
   getEscrowCopy(submissionId: string): Promise<EscrowCopy | undefined>;
   applyReceipt(input: ReceiptInput): Promise<ReceiptOutcome>;
-  releaseDeferred(input: { deliveryId: string; body: string; contentType: string; signingKid: string; authenticationTags: unknown; at: string }): Promise<boolean>;
+  /** `signingKid` is absent for FIT-Connect's format, which carries no gateway signature. */
+  releaseDeferred(input: { deliveryId: string; body: string; contentType: string; signingKid: string | undefined; authenticationTags: unknown; at: string }): Promise<boolean>;
 
   // Gateway key states (store/sql/key-states.ts): the key files are the same on every instance.
   listKeyStates(): Promise<KeyState[]>;

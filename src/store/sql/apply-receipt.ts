@@ -60,13 +60,13 @@ export async function applyReceipt(db: Kysely<Database>, input: ReceiptInput): P
 /** A deferred delivery whose trigger was accepted: its message is sealed now and it joins the outbox. */
 export async function releaseDeferred(
   db: Kysely<Database>,
-  input: { deliveryId: string; body: string; contentType: string; signingKid: string; authenticationTags: unknown; at: string },
+  input: { deliveryId: string; body: string; contentType: string; signingKid: string | undefined; authenticationTags: unknown; at: string },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     // Conditional UPDATE first: a release racing with another (two instances) finds the delivery no longer deferred.
     const row = await trx
       .updateTable('deliveries')
-      .set({ state: 'pending', next_attempt_at: input.at, signing_kid: input.signingKid, authentication_tags: JSON.stringify(input.authenticationTags), updated_at: input.at })
+      .set({ state: 'pending', next_attempt_at: input.at, signing_kid: input.signingKid ?? null, authentication_tags: JSON.stringify(input.authenticationTags), updated_at: input.at })
       .where('id', '=', input.deliveryId)
       .where('state', '=', 'deferred')
       .returning(['submission_id', 'destination_id'])
