@@ -26,6 +26,8 @@ export type ProblemCode =
   | 'conflict'
   | 'precondition-failed'
   | 'precondition-required'
+  | 'replay-plan-stale'
+  | 'note-required'
   | 'invalid-routing'
   | 'invalid-recipient-key'
   | 'invalid-receipt'
@@ -53,6 +55,8 @@ export const problemStatus: Record<ProblemCode, number> = {
   conflict: 409,
   'precondition-failed': 412,
   'precondition-required': 428,
+  'replay-plan-stale': 409,
+  'note-required': 422,
   'invalid-routing': 422,
   'invalid-recipient-key': 422,
   'invalid-receipt': 422,
@@ -81,6 +85,8 @@ export const problemTitle: Record<ProblemCode, string> = {
   conflict: 'Conflict with the current state',
   'precondition-failed': 'The resource has changed since you read it',
   'precondition-required': 'Send If-Match with the version you read',
+  'replay-plan-stale': 'The replay plan no longer matches the dead letters; make a new dry run',
+  'note-required': 'Say why: a note is required',
   'invalid-routing': 'The routing document is invalid',
   'invalid-recipient-key': "The recipient's key cannot be used",
   'invalid-receipt': 'The receipt is not accepted',

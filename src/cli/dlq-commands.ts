@@ -1,5 +1,6 @@
 import { cliActor, type CliContext } from './context.js';
-import { replayDeadLetters } from '../delivery/replay.js';
+import { executeReplayPlan, makeReplayPlan, type ReplayPlanEntry, type Reroute } from '../delivery/replay.js';
+import { replayPlanMinutes } from '../delivery/replay-plan.js';
 import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
 import { createLogger } from '../observability/logger.js';
 import { routingSchema } from '../config/routing-schema.js';
@@ -28,42 +29,59 @@ export function registerDlqCommands({ program, print, withStore }: CliContext): 
     });
   dlq
     .command('replay')
-    .description('put dead letters back into the outbox; --reroute resolves their destination again and re-seals from the escrow copy')
-    .requiredOption('--note <text>', 'why (kept in the audit log)')
+    .description('put dead letters back into the outbox in two steps: name them (--ids or a filter) to get a plan with an id, then execute it with --plan <id>; --reroute resolves their destination again and re-seals from the escrow copy')
+    .option('--note <text>', 'why (kept in the audit log); required when naming dead letters')
     .option('--ids <ids>', 'comma-separated message ids', list)
     .option('--destination <id>', 'all dead letters of this destination')
     .option('--service <key>', 'all dead letters of this service')
     .option('--since <iso>')
     .option('--reroute', 'resolve the destination again under the routing in force and re-seal')
-    .option('--dry-run', 'show what would be replayed; change nothing')
-    .action(async (options: { note: string; ids?: string[]; destination?: string; service?: string; since?: string; reroute?: boolean; dryRun?: boolean }) => {
-      if (!options.ids && !options.destination && !options.service && !options.since) throw new Error('name the dead letters: --ids or a filter (--destination, --service, --since)');
+    .option('--dry-run', 'make a plan and change nothing (what naming dead letters always does)')
+    .option('--plan <id>', `execute the plan a dry run printed, exactly as printed (within ${replayPlanMinutes} minutes, by the same user)`)
+    .action(async (options: { note?: string; ids?: string[]; destination?: string; service?: string; since?: string; reroute?: boolean; dryRun?: boolean; plan?: string }) => {
+      const named = options.ids !== undefined || options.destination !== undefined || options.service !== undefined || options.since !== undefined;
+      if (options.plan !== undefined && (named || options.reroute)) throw new Error('--plan executes a plan as it was made: leave out --ids, the filter and --reroute');
+      if (options.plan === undefined && !named) throw new Error('name the dead letters (--ids or a filter: --destination, --service, --since) for a plan, or execute one with --plan <id>');
+      if (options.plan === undefined && (options.note === undefined || options.note.trim().length < 3)) throw new Error('--note is required: say why (kept in the audit log)');
       await withStore(async (store, config) => {
         const current = await store.currentRouting();
         if (!current) throw new Error('the store holds no routing');
-        let reroute;
-        let xoev;
-        if (options.reroute) {
-          xoev = loadXoev(config.paths);
-          const logger = createLogger({ level: 'warn' });
-          const sealing = await startSealing(config, store, await recipientKeyResolver(config, logger), logger, () => new Date());
-          sealing.stop();
-          reroute = rerouteFromEscrow({ store, sealing, clock: () => new Date(), config, xoev, productVersion: version });
-        }
+        const routing = { version: current.version, routing: routingSchema.parse(current.document) };
+        // Sealing is set up only when a rerouted letter is re-sealed: a plain replay needs no keys.
+        let xoev: ReturnType<typeof loadXoev> | undefined;
+        let reroute: Reroute | undefined;
+        const lazyReroute: Reroute = async (delivery, destination) => {
+          if (!reroute) {
+            xoev = loadXoev(config.paths);
+            const logger = createLogger({ level: 'warn' });
+            const sealing = await startSealing(config, store, await recipientKeyResolver(config, logger), logger, () => new Date());
+            sealing.stop();
+            reroute = rerouteFromEscrow({ store, sealing, clock: () => new Date(), config, xoev, productVersion: version });
+          }
+          return reroute(delivery, destination);
+        };
+        const printEntries = (entries: ReplayPlanEntry[]) => {
+          for (const e of entries) print(`${e.messageId}  ${e.from}${e.to && e.to !== e.from ? ` → ${e.to}` : ''}${e.skipped ? `  skipped: ${e.skipped}` : ''}`);
+        };
         try {
-          const result = await replayDeadLetters({
+          if (options.plan !== undefined) {
+            const result = await executeReplayPlan({ store, routing, now: new Date(), actor: cliActor(), planId: options.plan, reroute: lazyReroute, note: options.note?.trim() });
+            printEntries(result.entries);
+            print(`replayed ${result.replayed}`);
+            return;
+          }
+          const plan = await makeReplayPlan({
             store,
-            routing: { version: current.version, routing: routingSchema.parse(current.document) },
+            routing,
             now: new Date(),
             actor: cliActor(),
-            ids: options.ids,
-            filter: options.ids ? undefined : { destinationId: options.destination, serviceKey: options.service, since: options.since },
-            dryRun: options.dryRun === true,
-            reroute,
-            note: options.note,
+            selection: { ids: options.ids, filter: options.ids ? undefined : { destinationId: options.destination, serviceKey: options.service, since: options.since } },
+            reroute: options.reroute === true,
+            note: (options.note ?? '').trim(),
           });
-          for (const e of result.entries) print(`${e.messageId}  ${e.from}${e.to && e.to !== e.from ? ` → ${e.to}` : ''}${e.skipped ? `  skipped: ${e.skipped}` : ''}`);
-          print(result.dryRun ? `dry run: ${result.entries.filter((e) => !e.skipped).length} would be replayed` : `replayed ${result.replayed}`);
+          printEntries(plan.entries);
+          print(`dry run: ${plan.entries.filter((e) => !e.skipped).length} would be replayed${plan.reroute ? ' (with reroute)' : ''}; nothing changed`);
+          print(`plan ${plan.planId}, valid until ${plan.expiresAt}; to execute exactly this: amtsbote dlq replay --plan ${plan.planId}`);
         } finally {
           xoev?.close();
         }

@@ -1,80 +1,109 @@
+import { randomUUID } from 'node:crypto';
 import type { Destination } from '../config/routing-schema.js';
-import { resolveRoute } from '../routing/resolve.js';
+import { AmtsboteError } from '../errors.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { DeliveryView, SealedMessage } from '../store/types.js';
+import { planDifferences, planReplay, replayPlanContentSchema, replayPlanMinutes, type ReplayPlanContent, type ReplayPlanEntry, type ReplaySelection } from './replay-plan.js';
+
+export type { ReplayPlanEntry, ReplaySelection } from './replay-plan.js';
 
 /** Re-seals a delivery's message for a destination (from the escrow copy); supplied where escrow exists. */
 export type Reroute = (delivery: DeliveryView, destination: Destination) => Promise<SealedMessage>;
 
-export interface ReplayPlanEntry {
-  messageId: string;
-  submissionId: string;
-  from: string;
-  to?: string | undefined;
-  /** Why a dead letter is left alone (reroute found no destination for it). */
-  skipped?: string | undefined;
+export interface ReplayDryRun {
+  dryRun: true;
+  replayed: 0;
+  /** Executes exactly what `entries` shows, until `expiresAt`, for the admin who asked. */
+  planId: string;
+  expiresAt: string;
+  reroute: boolean;
+  entries: ReplayPlanEntry[];
 }
 
 export interface ReplayResult {
-  dryRun: boolean;
+  dryRun: false;
+  planId: string;
   replayed: number;
   entries: ReplayPlanEntry[];
 }
 
 /**
- * Replays dead letters: by ids or by filter, within the admin's regions. With `reroute`, each one's
- * destination is resolved again under the routing in force now and its message re-sealed from the escrow
- * copy (also after a recipient's key changed). A dry run says what would happen and changes nothing.
- * Every real replay is audited: who, when, which, why.
+ * The dry run: says what a replay of the selected dead letters would do (within the admin's regions; with
+ * reroute, each one's destination resolved again under the routing in force) and keeps that as a plan. It
+ * changes no delivery. The replay then executes the plan by id (executeReplayPlan).
  */
-export async function replayDeadLetters(input: {
+export async function makeReplayPlan(input: {
   store: Store;
   routing: CurrentRouting;
   now: Date;
   actor: string;
-  ids?: readonly string[] | undefined;
-  filter?: { destinationId?: string | undefined; serviceKey?: string | undefined; since?: string | undefined } | undefined;
+  selection: ReplaySelection;
   regions?: readonly string[] | undefined;
-  dryRun: boolean;
-  reroute?: Reroute | undefined;
+  reroute: boolean;
   note: string;
-}): Promise<ReplayResult> {
-  const { store, now } = input;
-  const letters = await store.listDeliveries({ state: 'dead-lettered', ids: input.ids, ...input.filter, regions: input.regions, limit: 1000 });
-  const entries: ReplayPlanEntry[] = [];
-  const moves: { delivery: DeliveryView; destination: Destination }[] = [];
-  for (const delivery of letters) {
-    const entry: ReplayPlanEntry = { messageId: delivery.id, submissionId: delivery.submissionId, from: delivery.destinationId };
-    // A portal callback goes to its portal, never to a routing destination: replayed as it is.
-    if (input.reroute && !delivery.destinationId.startsWith('callback:')) {
-      const resolved = resolveRoute(input.routing.routing, delivery.serviceKey, delivery.regionKey, now).destinations;
-      const siblings = await store.getSubmission(delivery.submissionId);
-      const taken = new Set(siblings?.deliveries.filter((d) => d.id !== delivery.id && d.state !== 'dead-lettered').map((d) => d.destinationId));
-      const target = resolved.find((d) => d.id === delivery.destinationId) ?? resolved.find((d) => !taken.has(d.id));
-      if (!target) {
-        entries.push({ ...entry, skipped: 'the routing in force names no destination for it' });
-        continue;
-      }
-      entry.to = target.id;
-      moves.push({ delivery, destination: target });
-    }
-    entries.push(entry);
-  }
-  if (input.dryRun) return { dryRun: true, replayed: 0, entries };
+  newId?: () => string;
+}): Promise<ReplayDryRun> {
+  const { entries } = await planReplay(input);
+  const content: ReplayPlanContent = { selection: input.selection, reroute: input.reroute, note: input.note, entries };
+  const id = (input.newId ?? randomUUID)();
+  const expiresAt = new Date(input.now.getTime() + replayPlanMinutes * 60_000).toISOString();
+  await input.store.saveReplayPlan({ id, actor: input.actor, createdAt: input.now.toISOString(), expiresAt, content }, input.now.toISOString());
+  return { dryRun: true, replayed: 0, planId: id, expiresAt, reroute: input.reroute, entries };
+}
 
-  for (const { delivery, destination } of moves) {
+const stale = (planId: string, detail: string, extensions: Record<string, unknown> = {}) => new AmtsboteError('replay-plan-stale', detail, [{ pointer: '/planId', detail: 'make a new dry run' }], { planId, ...extensions });
+
+/**
+ * Executes a plan exactly as its dry run showed it — or refuses (409) when it has expired, was executed
+ * already, or when its selection or the deliveries have changed since: the dead letters are worked out again
+ * and must be the same, in the same state, going to the same destinations. Only the admin who made the plan
+ * can execute it. Every replay is audited: who, when, which, why, and the plan.
+ */
+export async function executeReplayPlan(input: {
+  store: Store;
+  routing: CurrentRouting;
+  now: Date;
+  actor: string;
+  planId: string;
+  regions?: readonly string[] | undefined;
+  /** Re-seals from the escrow copy; needed by plans made with reroute. */
+  reroute?: Reroute | undefined;
+  /** Replaces the note given with the dry run. */
+  note?: string | undefined;
+}): Promise<ReplayResult> {
+  const { store, now, planId } = input;
+  const record = await store.getReplayPlan(planId);
+  // Another admin's plan is as unknown as a missing one: plans are bound to whoever made the dry run.
+  if (!record || record.actor !== input.actor) throw new AmtsboteError('not-found', 'No replay plan with this id was made by you. Make a dry run first and execute the plan it returns.', [{ pointer: '/planId', detail: 'unknown plan' }]);
+  if (record.usedAt) throw stale(planId, 'This replay plan has been executed already.', { reason: 'used' });
+  if (record.expiresAt < now.toISOString()) throw stale(planId, `This replay plan expired at ${record.expiresAt}; plans hold for ${replayPlanMinutes} minutes.`, { reason: 'expired' });
+  const parsed = replayPlanContentSchema.safeParse(record.content);
+  if (!parsed.success) throw stale(planId, 'This replay plan cannot be read any more.', { reason: 'unreadable' });
+  const plan = parsed.data;
+  if (plan.reroute && !input.reroute) throw new AmtsboteError('conflict', 'Replay with reroute needs the escrow copy, which this gateway does not keep.');
+
+  const again = await planReplay({ store, routing: input.routing, now, selection: plan.selection, regions: input.regions, reroute: plan.reroute });
+  const differences = planDifferences(plan.entries, again.entries);
+  const count = differences.added.length + differences.removed.length + differences.changed.length;
+  if (count > 0) {
+    throw stale(planId, `Since the dry run, ${count} of the dead letters it names have changed (selected, replayed, moved or rerouted elsewhere). Nothing was replayed.`, { reason: 'changed', differences });
+  }
+  if (!(await store.useReplayPlan(planId, now.toISOString()))) throw stale(planId, 'This replay plan has been executed already.', { reason: 'used' });
+
+  for (const { delivery, destination } of again.moves) {
     const sealed = await input.reroute?.(delivery, destination);
     if (sealed) await store.replaceSealedMessage(sealed, now.toISOString());
     if (destination.id !== delivery.destinationId) await store.moveDelivery(delivery.id, destination.id, now.toISOString());
   }
-  const ids = entries.filter((e) => !e.skipped).map((e) => e.messageId);
-  const replayed = await store.replayDeliveries(ids, now.toISOString(), input.note);
+  const note = input.note ?? plan.note;
+  const ids = plan.entries.filter((e) => !e.skipped).map((e) => e.messageId);
+  const replayed = await store.replayDeliveries(ids, now.toISOString(), note);
   await store.appendAudit({
     at: now.toISOString(),
     actor: input.actor,
-    action: input.reroute ? 'dead-letters.replay-reroute' : 'dead-letters.replay',
-    detail: { note: input.note, messageIds: replayed, moved: entries.filter((e) => e.to && e.to !== e.from).map((e) => ({ messageId: e.messageId, from: e.from, to: e.to })) },
+    action: plan.reroute ? 'dead-letters.replay-reroute' : 'dead-letters.replay',
+    detail: { note, planId, messageIds: replayed, moved: plan.entries.filter((e) => e.to && e.to !== e.from).map((e) => ({ messageId: e.messageId, from: e.from, to: e.to })) },
   });
-  return { dryRun: false, replayed: replayed.length, entries };
+  return { dryRun: false, planId, replayed: replayed.length, entries: plan.entries };
 }

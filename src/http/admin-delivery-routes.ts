@@ -7,7 +7,7 @@ import type { RoutingState } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import { deliveryStates, type DeliveryFilter } from '../store/types.js';
 import { currentAdmin, requireEditor } from './admin-auth.js';
-import { replayDeadLetters, type Reroute } from '../delivery/replay.js';
+import { executeReplayPlan, makeReplayPlan, type Reroute } from '../delivery/replay.js';
 
 const filterSchema = z.strictObject({
   state: z.enum(deliveryStates).optional(),
@@ -18,15 +18,25 @@ const filterSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const replaySchema = z
+const noteSchema = z.string().trim().min(3, 'say why (kept in the audit log)').max(500);
+
+/** The dry run: which dead letters, with or without reroute. Its answer is a plan with an id. */
+const dryRunSchema = z
   .strictObject({
     ids: z.array(z.string().max(100)).min(1).max(1000).optional(),
     filter: filterSchema.omit({ state: true, after: true, limit: true }).optional(),
-    dryRun: z.boolean().default(false),
+    dryRun: z.literal(true),
     reroute: z.boolean().default(false),
-    note: z.string().trim().min(3, 'say why (kept in the audit log)').max(500),
+    note: noteSchema,
   })
   .refine((b) => b.ids !== undefined || b.filter !== undefined, { message: 'name the dead letters: ids or a filter', path: ['ids'] });
+
+/** The replay: executes a dry run's plan, nothing else. */
+const executeSchema = z.strictObject({
+  planId: z.string().min(1).max(100),
+  dryRun: z.literal(false).optional(),
+  note: noteSchema.optional(),
+});
 
 /** Deliveries, dead letters and replay under /admin/v1, scoped to the admin's regions. */
 export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState; worker: DeliveryWorker | undefined; clock: () => Date; reroute?: Reroute | undefined }): Router {
@@ -61,23 +71,47 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
 
   router.post('/dead-letters/replay', async (req: Request, res: Response) => {
     const admin = requireEditor(res);
-    const parsed = replaySchema.safeParse(req.body);
+    const body: unknown = req.body;
+    if (typeof body === 'object' && body !== null && 'planId' in body) {
+      const parsed = executeSchema.safeParse(body);
+      if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The replay request is invalid.', zodFieldErrors(parsed.error));
+      const result = await executeReplayPlan({
+        store: deps.store,
+        routing: deps.routing.current(),
+        now: deps.clock(),
+        actor: admin.id,
+        planId: parsed.data.planId,
+        regions: admin.regions,
+        reroute: deps.reroute,
+        note: parsed.data.note,
+      });
+      deps.worker?.kick();
+      res.json(result);
+      return;
+    }
+    if (typeof body === 'object' && body !== null && (body as { dryRun?: unknown }).dryRun !== true) {
+      // What is replayed must be what a person has seen: a dry run first, then its plan.
+      throw new AmtsboteError('invalid-envelope', 'A replay executes a plan: send the request as a dry run first, check its entries, then send its planId.', [
+        { pointer: '/planId', detail: 'required: the planId of a dry run (or set dryRun to true)' },
+      ]);
+    }
+    const parsed = dryRunSchema.safeParse(body);
     if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The replay request is invalid.', zodFieldErrors(parsed.error));
-    const body = parsed.data;
-    if (body.reroute && !deps.reroute) throw new AmtsboteError('conflict', 'Replay with reroute needs the escrow copy, which this gateway does not keep.');
-    const result = await replayDeadLetters({
+    const dry = parsed.data;
+    if (dry.reroute && !deps.reroute) throw new AmtsboteError('conflict', 'Replay with reroute needs the escrow copy, which this gateway does not keep.');
+    const result = await makeReplayPlan({
       store: deps.store,
       routing: deps.routing.current(),
       now: deps.clock(),
       actor: admin.id,
-      ids: body.ids,
-      filter: body.filter ? { destinationId: body.filter.destination, serviceKey: body.filter.service, since: body.filter.since } : undefined,
+      selection: {
+        ids: dry.ids,
+        filter: dry.filter ? { destinationId: dry.filter.destination, serviceKey: dry.filter.service, since: dry.filter.since } : undefined,
+      },
       regions: admin.regions,
-      dryRun: body.dryRun,
-      reroute: body.reroute ? deps.reroute : undefined,
-      note: body.note,
+      reroute: dry.reroute,
+      note: dry.note,
     });
-    if (!body.dryRun) deps.worker?.kick();
     res.json(result);
   });
 

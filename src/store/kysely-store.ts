@@ -28,6 +28,9 @@ import { listMailbox, recordMailboxFetch } from './sql/mailbox.js';
 import { recordAttempt } from './sql/record-attempt.js';
 import { listPollable, saveAdapterState, savePolledState } from './sql/adapter-state.js';
 import { moveDelivery, replayDeliveries } from './sql/replay-deliveries.js';
+import { saveReplayPlan } from './sql/save-replay-plan.js';
+import { getReplayPlan } from './sql/get-replay-plan.js';
+import { useReplayPlan } from './sql/use-replay-plan.js';
 import { getSealedMessage, replaceSealedMessage } from './sql/sealed-messages.js';
 import { getEscrowCopy } from './sql/escrow.js';
 import { applyReceipt, releaseDeferred } from './sql/apply-receipt.js';
@@ -80,6 +83,9 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     listAttempts: (id) => listAttempts(db, id),
     replayDeliveries: (ids, now, reason) => replayDeliveries(db, ids, now, reason),
     moveDelivery: (id, destinationId, now) => moveDelivery(db, id, destinationId, now),
+    saveReplayPlan: (plan, now) => saveReplayPlan(db, plan, now),
+    getReplayPlan: (id) => getReplayPlan(db, id),
+    useReplayPlan: (id, now) => useReplayPlan(db, id, now),
     appendAudit: (entry) => appendAudit(db, entry),
     listAudit: (limit, before) => listAudit(db, limit, before),
     destinationStats: (regions) => destinationStats(db, regions),

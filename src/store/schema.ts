@@ -15,6 +15,19 @@ export interface Database {
   escrow_copies: EscrowCopyTable;
   receipts: ReceiptTable;
   rate_buckets: RateBucketTable;
+  replay_plans: ReplayPlanTable;
+}
+
+export interface ReplayPlanTable {
+  id: string;
+  /** The admin (or CLI user) who made the dry run: only they may execute it. */
+  actor: string;
+  created_at: string;
+  expires_at: string;
+  /** Set once, when the plan is executed: a plan runs at most once. */
+  used_at: string | null;
+  /** JSON: the selection, the reroute switch, the note and the entries as the dry run showed them. */
+  content: string;
 }
 
 export interface RateBucketTable {

@@ -21,6 +21,7 @@ import type {
   ReceiptInput,
   ReceiptOutcome,
   SealedMessage,
+  ReplayPlanRecord,
   RoutingVersion,
   StoredEvent,
   StoredPortal,
@@ -88,6 +89,11 @@ export interface Store {
   listAttempts(deliveryId: string): Promise<AttemptView[]>;
   replayDeliveries(ids: readonly string[], now: string, reason: string): Promise<string[]>;
   moveDelivery(id: string, destinationId: string, now: string): Promise<void>;
+  /** Stores a dead-letter replay plan (and deletes expired ones): store/sql/save-replay-plan.ts. */
+  saveReplayPlan(plan: ReplayPlanRecord, now: string): Promise<void>;
+  getReplayPlan(id: string): Promise<ReplayPlanRecord | undefined>;
+  /** Marks a plan executed; false when it already was, or has expired (store/sql/use-replay-plan.ts). */
+  useReplayPlan(id: string, now: string): Promise<boolean>;
   appendAudit(entry: AuditEntry & { action: AuditAction }): Promise<void>;
   /** Waiting messages and dead letters per destination, within the given regions (store/sql/stats.ts). */
   destinationStats(regions?: readonly string[]): Promise<DestinationStats[]>;

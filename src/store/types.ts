@@ -217,6 +217,16 @@ export interface KeyState {
   changedBy: string;
 }
 
+/** A stored replay plan; the store keeps `content` as given (delivery/replay-plan.ts reads it). */
+export interface ReplayPlanRecord {
+  id: string;
+  actor: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt?: string | undefined;
+  content: unknown;
+}
+
 export interface EscrowCopy {
   submissionId: string;
   escrowKid: string;

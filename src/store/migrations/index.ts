@@ -8,6 +8,7 @@ import * as m0005 from './0005-receipts.js';
 import * as m0006 from './0006-callbacks.js';
 import * as m0007 from './0007-portal-identity.js';
 import * as m0008 from './0008-rate-buckets.js';
+import * as m0009 from './0009-replay-plans.js';
 
 /** A migration module: `up` is told the dialect for the few column types that differ. */
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], dialect: StoreDialect) => Promise<void>; down?: Migration['down'] };
@@ -22,6 +23,7 @@ const modules: Record<string, MigrationModule> = {
   '0006-callbacks': m0006,
   '0007-portal-identity': m0007,
   '0008-rate-buckets': m0008,
+  '0009-replay-plans': m0009,
 };
 
 /** The migrations for one dialect (kysely applies them under its lock: an advisory lock on PostgreSQL). */
