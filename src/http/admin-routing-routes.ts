@@ -29,7 +29,7 @@ export interface AdminRoutingDeps {
 const noteSchema = z.string().trim().min(3, 'a change note is required (why this change)').max(500);
 const putSchema = z.strictObject({ note: noteSchema, document: z.unknown() });
 const validateSchema = z.strictObject({ document: z.unknown() });
-const rollbackSchema = z.strictObject({ note: noteSchema });
+const rollbackSchema = z.strictObject({ note: z.unknown().optional() });
 const dryRunSchema = z.union([
   z.strictObject({ serviceKey: serviceKeySchema, regionKey: regionKeySchema, at: instantSchema.optional(), document: z.unknown().optional() }),
   z.strictObject({ envelope: z.unknown(), at: instantSchema.optional(), document: z.unknown().optional() }),
@@ -125,17 +125,23 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     });
   });
 
+  /**
+   * Rolls back by saving an earlier version's document as a new version. Like PUT it needs the ETag of the
+   * version the editor looked at (a rollback over a newer change would silently undo it) and a note.
+   */
   router.post('/routing/rollback/:n', async (req: Request<{ n: string }>, res: Response) => {
     requireEditor(res);
-    const body = parse(rollbackSchema, req.body);
+    const expected = ifMatchVersion(req);
+    const body = parse(rollbackSchema, req.body ?? {});
+    const note = noteSchema.safeParse(body.note);
+    if (!note.success) throw new AmtsboteError('note-required', 'Say why you roll back: the note is kept in the version history and the audit log.', [{ pointer: '/note', detail: 'a note of at least 3 characters is required' }]);
     const n = Number(req.params.n);
     const entry = Number.isInteger(n) && n > 0 ? await deps.store.getRoutingVersion(n) : undefined;
     if (!entry) throw new AmtsboteError('not-found', `No routing version ${req.params.n.slice(0, 12)}.`);
     // A rolled-back document must still be valid today (a service may have gone since).
     const document = checkDocument(entry.document, '/document');
     await checkKeys(document);
-    const expected = req.get('if-match') ? ifMatchVersion(req) : deps.routing.current().version;
-    await save(res, expected, document, `rollback to version ${n}: ${body.note}`);
+    await save(res, expected, document, `rollback to version ${n}: ${note.data}`);
   });
 
   router.post('/routing/dry-run', (req: Request, res: Response) => {

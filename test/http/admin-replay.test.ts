@@ -50,7 +50,9 @@ describe('dead letters and replay', () => {
     expect(dry.body.entries).toEqual(expect.arrayContaining([expect.objectContaining({ messageId, from: 'chemnitz-gewerbeamt', to: 'chemnitz-neu' })]));
     expect(receiver.received).toHaveLength(0);
 
-    const done = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, body);
+    expect(dry.body.planId).toEqual(expect.any(String));
+    const done = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { planId: dry.body.planId });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body.replayed).toBeGreaterThanOrEqual(1);
     await eventually(() => Promise.resolve(receiver.received.length), (n) => n >= 1);
     const request = receiver.received.find((r) => r.headers['amtsbote-message-id'] === messageId)!;
@@ -62,7 +64,7 @@ describe('dead letters and replay', () => {
     const status = await eventually(() => adminCall(gw.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer), (r) => r.body.state === 'delivered');
     expect(status.body).toMatchObject({ state: 'delivered', destinationId: 'chemnitz-neu' });
     const audit = await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer);
-    expect((audit.body.entries as { action: string; actor: string; detail: { note: string } }[])[0]).toMatchObject({ action: 'dead-letters.replay-reroute', actor: 'landesbetreiber', detail: { note: 'nach Umzug des Fachverfahrens' } });
+    expect((audit.body.entries as { action: string; actor: string; detail: { note: string } }[])[0]).toMatchObject({ action: 'dead-letters.replay-reroute', actor: 'landesbetreiber', detail: { note: 'nach Umzug des Fachverfahrens', planId: dry.body.planId } });
   });
 
   it('counts attempts per destination and outcome, and breaker states, in metrics without personal data or ids', async () => {
@@ -76,5 +78,50 @@ describe('dead letters and replay', () => {
   it('shows destinations with their circuit state', async () => {
     const res = await adminCall(gw.url, 'GET', '/destinations', adminTokens.viewer);
     expect(res.body.destinations).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'chemnitz-neu', adapter: 'http', breaker: expect.stringMatching(/closed|open|half-open/) as unknown })]));
+  });
+});
+
+describe('replay plans', () => {
+  it('replays only a dry run\'s plan, for the admin who made it, and refuses a stale plan with 409 — replaying nothing', async () => {
+    await editRouting(gw.url, (r) => { breakDestination(r, 'chemnitz-neu'); }, 'Chemnitz: neues Fachverfahren außer Betrieb');
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const accepted = await postJson(gw.url, '/v1/submissions', chemnitz.envelope);
+      expect(accepted.status).toBe(202);
+      ids.push((accepted.body.destinations as { messageId: string }[])[0]!.messageId);
+    }
+    const [first, second] = ids as [string, string];
+    await eventually(() => adminCall(gw.url, 'GET', '/dead-letters?destination=chemnitz-neu', adminTokens.viewer), (r) => ids.every((id) => (r.body.deliveries as { id: string }[]).some((d) => d.id === id)));
+    const state = async (id: string) => (await adminCall(gw.url, 'GET', `/deliveries/${id}`, adminTokens.viewer)).body.state;
+
+    // no plan, no replay
+    const unplanned = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ids: [first], note: 'ohne Probelauf' });
+    expect(unplanned.status).toBe(400);
+    expect(unplanned.body.errors).toEqual([expect.objectContaining({ pointer: '/planId' })]);
+    expect(await state(first)).toBe('dead-lettered');
+
+    const one = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ids: [first], dryRun: true, note: 'nur die erste' });
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ dryRun: true, reroute: false, entries: [expect.objectContaining({ messageId: first, from: 'chemnitz-neu' })] });
+    const all = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { filter: { destination: 'chemnitz-neu' }, dryRun: true, note: 'alle' });
+    expect((all.body.entries as { messageId: string }[]).map((e) => e.messageId)).toEqual(expect.arrayContaining([first, second]));
+
+    expect((await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.viewer, { planId: one.body.planId })).status).toBe(403);
+    const foreign = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.leipzigEditor, { planId: one.body.planId });
+    expect(foreign.status).toBe(404);
+    expect(await state(first)).toBe('dead-lettered');
+
+    const done = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { planId: one.body.planId });
+    expect(done.body).toMatchObject({ dryRun: false, replayed: 1, entries: [expect.objectContaining({ messageId: first })] });
+
+    // The plan for both was made before the first was replayed: it no longer shows what would happen.
+    const stale = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { planId: all.body.planId });
+    expect(stale.status).toBe(409);
+    expect(stale.type).toMatch(/problem\+json/);
+    expect(stale.body).toMatchObject({ type: 'https://amtsbote.dev/problems/replay-plan-stale', planId: all.body.planId, reason: 'changed', errors: [{ pointer: '/planId' }] });
+    expect(await state(second)).toBe('dead-lettered');
+    const again = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { planId: one.body.planId });
+    expect(again.status).toBe(409);
+    expect(again.body.reason).toBe('used');
   });
 });

@@ -86,6 +86,22 @@ describe('admin routing API', () => {
     expect((await adminCall(gw.url, 'GET', '/routing/versions/99', adminTokens.viewer)).status).toBe(404);
   });
 
+  it('refuses a rollback without If-Match (428), over a newer version (412) or without a note (422 at /note) — changing nothing', async () => {
+    const { etag, version } = await current();
+    const rollback = (body: unknown, headers: Record<string, string>) => adminCall(gw.url, 'POST', '/routing/rollback/1', adminTokens.editor, body, headers);
+    const unconditional = await rollback({ note: 'ohne Vorbedingung' }, {});
+    expect(unconditional.status).toBe(428);
+    expect(unconditional.body.type).toBe('https://amtsbote.dev/problems/precondition-required');
+    expect((await rollback({ note: 'veralteter Stand' }, { 'if-match': `"${version - 1}"` })).status).toBe(412);
+    for (const body of [{}, { note: '' }, { note: '   ' }]) {
+      const noNote = await rollback(body, { 'if-match': etag });
+      expect(noNote.status, JSON.stringify(body)).toBe(422);
+      expect(noNote.type).toMatch(/problem\+json/);
+      expect(noNote.body).toMatchObject({ type: 'https://amtsbote.dev/problems/note-required', errors: [{ pointer: '/note' }] });
+    }
+    expect((await current()).version).toBe(version);
+  });
+
   it('rolls back to an earlier version as a new version', async () => {
     const { etag, version } = await current();
     const rolled = await adminCall(gw.url, 'POST', '/routing/rollback/1', adminTokens.editor, { note: 'zurück auf den Ausgangsstand' }, { 'if-match': etag });
