@@ -60,8 +60,11 @@ export function field(label, control, hint) {
   return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hint ? h('p', { class: 'hint', id: hintId }, hint) : null);
 }
 
-/** A modal confirmation (native <dialog>: focus is kept inside and Escape closes it). Resolves true on confirm. */
-export function confirmDialog({ title, body, confirmLabel, cancelLabel, danger = false }) {
+/**
+ * A modal confirmation (native <dialog>: focus is kept inside and Escape closes it). Resolves true on confirm.
+ * `validate` runs on confirm; when it returns false the dialog stays open (it shows the reason in `body`).
+ */
+export function confirmDialog({ title, body, confirmLabel, cancelLabel, danger = false, validate = () => true }) {
   return new Promise((resolve) => {
     const headingId = `dialog-${++fieldCounter}`;
     const dialog = h(
@@ -72,7 +75,7 @@ export function confirmDialog({ title, body, confirmLabel, cancelLabel, danger =
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => close(true) }, confirmLabel),
+        h('button', { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => validate() && close(true) }, confirmLabel),
         h('button', { type: 'button', onclick: () => close(false) }, cancelLabel),
       ),
     );

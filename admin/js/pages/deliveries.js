@@ -70,36 +70,50 @@ export async function renderDeliveries(main, { me, title }) {
     announce(t('deliveries.found', { n: data.deliveries.length }));
   }
 
+  // Changing the filter changes what a plan made "for the filter" would replay.
+  let invalidatePlan = () => {};
+  for (const control of [destinationSelect, service, since]) control.addEventListener('input', () => invalidatePlan());
+
   async function loadDeadLetters() {
     const { data } = await api('GET', `/dead-letters${query(filter())}`);
     const note = h('input', { type: 'text', id: 'replay-note', autocomplete: 'off', required: true });
     const reroute = h('input', { type: 'checkbox', id: 'replay-reroute' });
     const outcome = h('div', { id: 'replay-outcome', 'aria-live': 'polite' });
     const runButton = h('button', { type: 'button', id: 'replay-run', class: 'primary', disabled: true }, t('deadLetters.run'));
-    let planned;
+    // The plan of the last dry run: "Jetzt erneut zustellen" executes exactly it, by id. Whatever changes
+    // what a dry run would show (the selection, the filter, the reroute switch) drops it.
+    let plan;
 
     const selection = () => [...deadLetters.querySelectorAll('tbody input[type="checkbox"]:checked')].map((c) => c.value);
-    const request = (scope, dryRun) => ({
+    const request = (scope) => ({
       ...(scope === 'selected' ? { ids: selection() } : scope === 'all' ? { ids: data.deliveries.map((d) => d.id) } : { filter: Object.fromEntries(Object.entries(filter()).filter(([, v]) => v)) }),
       reroute: reroute.checked,
       note: note.value.trim(),
-      dryRun,
+      dryRun: true,
     });
 
+    function dropPlan() {
+      if (!plan) return;
+      plan = undefined;
+      runButton.disabled = true;
+      replaceChildren(outcome, h('p', { id: 'replay-plan-outdated' }, t('deadLetters.planOutdated')));
+    }
+
     async function dryRun(scope) {
+      plan = undefined;
       runButton.disabled = true;
       if (scope === 'selected' && selection().length === 0) {
         replaceChildren(outcome, h('p', { class: 'error', role: 'alert' }, t('deadLetters.selectFirst')));
         return;
       }
       try {
-        const { data: result } = await api('POST', '/dead-letters/replay', request(scope, true));
-        planned = scope;
+        const { data: result } = await api('POST', '/dead-letters/replay', request(scope));
+        plan = result;
         replaceChildren(
           outcome,
-          h('h3', {}, t('deadLetters.dryRunTitle')),
+          h('h3', {}, result.reroute ? t('deadLetters.dryRunTitleReroute') : t('deadLetters.dryRunTitle')),
           h('ul', {}, result.entries.map((e) => h('li', {}, e.skipped ? t('deadLetters.entrySkipped', { id: e.messageId, reason: e.skipped }) : t('deadLetters.entry', { id: e.messageId, from: e.from, to: e.to ?? e.from })))),
-          h('p', {}, t('deadLetters.confirmHint')),
+          h('p', {}, t('deadLetters.confirmHint'), ' ', t('deadLetters.planValidUntil', { time: formatTime(result.expiresAt, language()) })),
         );
         runButton.disabled = result.entries.every((e) => e.skipped);
       } catch (error) {
@@ -108,13 +122,18 @@ export async function renderDeliveries(main, { me, title }) {
     }
 
     runButton.addEventListener('click', async () => {
+      if (!plan) return;
+      const planId = plan.planId;
+      runButton.disabled = true;
       try {
-        const { data: result } = await api('POST', '/dead-letters/replay', request(planned, false));
+        const { data: result } = await api('POST', '/dead-letters/replay', { planId, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
         announce(t('deadLetters.replayed', { n: result.replayed }));
         await loadDeadLetters();
         replaceChildren(document.getElementById('replay-outcome'), h('p', { role: 'alert' }, t('deadLetters.replayed', { n: result.replayed })));
       } catch (error) {
-        replaceChildren(outcome, h('p', { class: 'error', role: 'alert' }, error.message));
+        plan = undefined;
+        const stale = error.problem?.type === 'https://amtsbote.dev/problems/replay-plan-stale';
+        replaceChildren(outcome, h('p', { class: 'error', role: 'alert' }, stale ? t('deadLetters.planStale') : error.message));
       }
     });
 
@@ -141,6 +160,9 @@ export async function renderDeliveries(main, { me, title }) {
           )
         : outcome,
     );
+    reroute.addEventListener('change', dropPlan);
+    deadLetters.querySelector('#dead-letters-table')?.addEventListener('change', dropPlan);
+    invalidatePlan = dropPlan;
   }
 
   const form = h(

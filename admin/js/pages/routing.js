@@ -63,14 +63,7 @@ export async function renderRouting(main, { me, title }) {
   }
 
   function renderDiff(diff, version) {
-    const items = [
-      ...diff.rules.added.map((r) => t('diff.ruleAdded', { rule: describeRule(r) })),
-      ...diff.rules.removed.map((r) => t('diff.ruleRemoved', { rule: describeRule(r) })),
-      ...diff.rules.changed.map((c) => t('diff.ruleChanged', { before: describeRule(c.before), after: describeRule(c.after) })),
-      ...diff.destinations.added.map((id) => t('diff.destinationAdded', { id })),
-      ...diff.destinations.removed.map((id) => t('diff.destinationRemoved', { id })),
-      ...diff.destinations.changed.map((id) => t('diff.destinationChanged', { id })),
-    ];
+    const items = diffItems(diff);
     replaceChildren(
       diffArea,
       h('h3', {}, t('routing.diffTitle', { version })),
@@ -200,6 +193,18 @@ export async function renderRouting(main, { me, title }) {
   );
 }
 
+/** A routing diff (routing/diff.ts) as sentences, one per added, removed or changed rule or destination. */
+function diffItems(diff) {
+  return [
+    ...diff.rules.added.map((r) => t('diff.ruleAdded', { rule: describeRule(r) })),
+    ...diff.rules.removed.map((r) => t('diff.ruleRemoved', { rule: describeRule(r) })),
+    ...diff.rules.changed.map((c) => t('diff.ruleChanged', { before: describeRule(c.before), after: describeRule(c.after) })),
+    ...diff.destinations.added.map((id) => t('diff.destinationAdded', { id })),
+    ...diff.destinations.removed.map((id) => t('diff.destinationRemoved', { id })),
+    ...diff.destinations.changed.map((id) => t('diff.destinationChanged', { id })),
+  ];
+}
+
 function historySection(versions, currentVersion, editable, etag, rerender) {
   const rows = [...versions].sort((a, b) => b.version - a.version).map((v) =>
     h(
@@ -214,13 +219,39 @@ function historySection(versions, currentVersion, editable, etag, rerender) {
         : null,
     ),
   );
+  /** Shows what rolling back would change against the version in force, then asks for the note. */
   async function rollback(version) {
-    const note = h('input', { type: 'text', id: 'rollback-note', required: true, autocomplete: 'off' });
+    let preview;
+    try {
+      const { data: target } = await api('GET', `/routing/versions/${version}`);
+      ({ data: preview } = await api('POST', '/routing/validate', { document: target.document }));
+    } catch (error) {
+      alertIn(document.getElementById('routing-history'), error.message);
+      return;
+    }
+    const items = preview.valid ? diffItems(preview.diff) : [];
+    const note = h('input', { type: 'text', id: 'rollback-note', required: true, maxlength: '500', autocomplete: 'off', 'aria-describedby': 'rollback-note-hint rollback-note-error' });
+    const noteError = h('p', { id: 'rollback-note-error', class: 'error' });
+    const body = h(
+      'div',
+      {},
+      preview.valid
+        ? h('div', { id: 'rollback-diff' }, h('p', {}, t('routing.rollbackDiff', { version, current: currentVersion })), items.length === 0 ? h('p', {}, t('routing.noChanges')) : h('ul', { class: 'diff' }, items.map((text) => h('li', {}, text))))
+        : h('div', { id: 'rollback-diff' }, h('p', { class: 'error' }, t('routing.rollbackInvalid', { version })), h('ul', {}, preview.errors.map((e) => h('li', {}, `${e.pointer.replace(/^\/document/, '') || '/'}: ${e.detail}`)))),
+      h('div', { class: 'field' }, h('label', { for: 'rollback-note' }, t('routing.note')), note, h('p', { class: 'hint', id: 'rollback-note-hint' }, t('routing.noteHint')), noteError),
+    );
     const confirmed = await confirmDialog({
       title: t('routing.rollbackTitle', { version }),
-      body: field(t('routing.note'), note, t('routing.noteHint')),
+      body,
       confirmLabel: t('routing.rollbackConfirm'),
       cancelLabel: t('cancel'),
+      validate: () => {
+        if (note.value.trim().length >= 3) return true;
+        noteError.textContent = t('routing.noteRequired');
+        note.setAttribute('aria-invalid', 'true');
+        note.focus();
+        return false;
+      },
     });
     if (!confirmed) return;
     try {
@@ -228,8 +259,9 @@ function historySection(versions, currentVersion, editable, etag, rerender) {
       announce(t('routing.saved', { version: data.version }));
       await rerender();
     } catch (error) {
-      announce(error.message);
-      alertIn(document.getElementById('routing-history'), error.message);
+      const message = error instanceof ProblemError && error.status === 412 ? t('routing.rollbackStale') : error.message;
+      announce(message);
+      alertIn(document.getElementById('routing-history'), message);
     }
   }
   const headers = [t('column.version'), t('column.when'), t('column.who'), t('column.why'), ...(editable ? [t('column.action')] : [])];
