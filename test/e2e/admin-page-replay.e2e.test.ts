@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedInPage } from '../helpers/admin-page.js';
 import { launchBrowser, wcagViolations, type TestBrowser } from '../helpers/browser.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
@@ -56,14 +57,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signedIn(token: string): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(gateway.url + '/admin/');
-  await page.getByLabel('Admin-Token').fill(token);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Übersicht' }).waitFor();
-  return page;
-}
+const signedIn = (token: string) => signedInPage(browser, gateway.url, token);
 
 const state = async (id: string) => (await adminCall(gateway.url, 'GET', `/deliveries/${id}`, adminTokens.viewer)).body.state as string;
 
