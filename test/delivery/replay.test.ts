@@ -83,6 +83,17 @@ describe.each(storeFactories)('replay plans in the $kind store', (factory) => {
     expect((await store.listDeliveries({ ids: [b], limit: 1 }))[0]?.state).toBe('dead-lettered');
   });
 
+  it('refuses a rerouted plan when the routing now sends a dead letter elsewhere than the dry run showed', async () => {
+    const a = await deadLetter('dresden-gewerbeamt');
+    const dry = await makeReplayPlan({ store, routing, now: t0, actor: 'alice', selection: { ids: [a] }, reroute: true, note: 'nach Umzug' });
+    expect(dry.entries).toEqual([expect.objectContaining({ messageId: a, from: 'dresden-gewerbeamt', to: 'dresden-gewerbeamt' })]);
+    const moved = structuredClone(routing.routing);
+    for (const rule of moved.rules.filter((r) => r.region === '146120000000')) rule.destinations = ['statistik-sachsen'];
+    const run = executeReplayPlan({ store, routing: { version: 2, routing: moved }, now: minutes(1), actor: 'alice', planId: dry.planId, reroute: () => Promise.reject(new Error('a stale plan must not be re-sealed')) });
+    expect(await refusal(run)).toEqual({ code: 'replay-plan-stale', reason: 'changed', differences: { added: [], removed: [], changed: [a] } });
+    expect((await store.listDeliveries({ ids: [a], limit: 1 }))[0]).toMatchObject({ state: 'dead-lettered', destinationId: 'dresden-gewerbeamt' });
+  });
+
   it('binds a plan to the admin who made it, to their regions and to its lifetime', async () => {
     const dresden = await deadLetter('d-bound');
     const leipzig = await deadLetter('d-bound', '147130000000');
