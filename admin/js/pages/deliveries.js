@@ -83,6 +83,8 @@ export async function renderDeliveries(main, { me, title }) {
     // The plan of the last dry run: "Jetzt erneut zustellen" executes exactly it, by id. Whatever changes
     // what a dry run would show (the selection, the filter, the reroute switch) drops it.
     let plan;
+    // Counts changes, so that a dry run answered after the selection changed is not taken for the new one.
+    let round = 0;
 
     const selection = () => [...deadLetters.querySelectorAll('tbody input[type="checkbox"]:checked')].map((c) => c.value);
     const request = (scope) => ({
@@ -93,6 +95,7 @@ export async function renderDeliveries(main, { me, title }) {
     });
 
     function dropPlan() {
+      round++;
       if (!plan) return;
       plan = undefined;
       runButton.disabled = true;
@@ -100,6 +103,7 @@ export async function renderDeliveries(main, { me, title }) {
     }
 
     async function dryRun(scope) {
+      const mine = ++round;
       plan = undefined;
       runButton.disabled = true;
       if (scope === 'selected' && selection().length === 0) {
@@ -108,6 +112,7 @@ export async function renderDeliveries(main, { me, title }) {
       }
       try {
         const { data: result } = await api('POST', '/dead-letters/replay', request(scope));
+        if (mine !== round) return;
         plan = result;
         replaceChildren(
           outcome,
