@@ -87,6 +87,11 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     started.push({ name: 'xoev', stop: () => { (inForce.intake?.xoev ?? xoev).close(); } });
     const store = await openStore(config, logger);
     started.push({ name: 'store', stop: () => store.close() });
+    if (releaseServeLock) {
+      // The serve lock proves the process that held these leases is gone: resume its deliveries now, not after leaseSeconds.
+      const released = await store.releaseAllLeases(clock().toISOString());
+      if (released > 0) logger.info({ deliveries: released }, 'released the leases of the previous gateway process');
+    }
     const seeded = await store.seedPortals(
       config.gateway.portals.map(({ tokenHashes, ...p }) => ({ ...p, tokens: tokenHashes.map((hash) => ({ hash })) })),
       clock().toISOString(),

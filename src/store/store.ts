@@ -73,6 +73,8 @@ export interface Store {
   claimDeliveries(options: { owner: string; now: string; leaseUntil: string; limit: number; excludeDestinations: readonly string[] }): Promise<ClaimedDelivery[]>;
   renewLease(id: string, fence: number, leaseUntil: string): Promise<boolean>;
   releaseLease(id: string, fence: number, nextAttemptAt: string): Promise<boolean>;
+  /** SQLite at start-up, under the serve lock only: every lease is a dead process's (store/sql/release-all-leases.ts). */
+  releaseAllLeases(now: string): Promise<number>;
   /** False when the fence is stale: a newer claim exists and this outcome must not be recorded. */
   recordAttempt(input: { id: string; fence: number; attempt: AttemptRecord; transition: DeliveryTransition; now: string }): Promise<boolean>;
   /** An attempt's progress, saved mid-attempt under the claim's fence; false when the claim was lost. */
