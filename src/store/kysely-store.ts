@@ -43,7 +43,7 @@ import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, 
 export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific: Pick<Store, 'backup'>): Store {
   return {
     kind,
-    migrate: () => migrateToLatest(db, kind),
+    migrate: (context) => migrateToLatest(db, kind, context),
     backup: specific.backup,
     async ping() {
       await sql`select 1`.execute(db);
