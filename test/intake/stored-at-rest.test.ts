@@ -26,13 +26,6 @@ afterAll(async () => {
   await gw.stop();
 });
 
-function filesBelow(root: string): string[] {
-  return readdirSync(root).flatMap((name) => {
-    const path = join(root, name);
-    return statSync(path).isDirectory() ? filesBelow(path) : [path];
-  });
-}
-
 describe('what the store keeps of an envelope', () => {
   it('keeps the payment\'s method and status and a keyed hash of the Idempotency-Key, nothing of them in clear', async () => {
     const headers = { 'idempotency-key': markers.idempotencyKey };
@@ -50,7 +43,7 @@ describe('what the store keeps of an envelope', () => {
     expect(other.status).toBe(409);
 
     // Every file of the data dir (the SQLite file and its write-ahead log included), byte for byte.
-    const files = filesBelow(gw.dataDir);
+    const files = readdirSync(gw.dataDir, { recursive: true, encoding: 'utf8' }).map((name) => join(gw.dataDir, name)).filter((path) => statSync(path).isFile());
     expect(files.some((f) => f.endsWith('.sqlite'))).toBe(true);
     for (const file of files) {
       const bytes = readFileSync(file);
