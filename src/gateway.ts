@@ -85,8 +85,14 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     // A reload replaces intake's XÖV validators (and closes the old ones): close the ones in force.
     const inForce: { intake?: IntakeContext } = {};
     started.push({ name: 'xoev', stop: () => { (inForce.intake?.xoev ?? xoev).close(); } });
-    const store = await openStore(config, logger);
+    const hash = keyedHash(secret);
+    const store = await openStore(config, logger, { keyedHash: () => hash });
     started.push({ name: 'store', stop: () => store.close() });
+    if (releaseServeLock) {
+      // The serve lock proves the process that held these leases is gone: resume its deliveries now, not after leaseSeconds.
+      const released = await store.releaseAllLeases(clock().toISOString());
+      if (released > 0) logger.info({ deliveries: released }, 'released the leases of the previous gateway process');
+    }
     const seeded = await store.seedPortals(
       config.gateway.portals.map(({ tokenHashes, ...p }) => ({ ...p, tokens: tokenHashes.map((hash) => ({ hash })) })),
       clock().toISOString(),
@@ -111,7 +117,7 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
       sealing,
       productVersion: version,
       store,
-      hash: keyedHash(secret),
+      hash,
       clock,
       newId: options.newId ?? randomUUID,
       publicBaseUrl: config.gateway.publicBaseUrl ?? '',

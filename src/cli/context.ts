@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { loadHmacSecret } from '../config/gateway-secret.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { keyedHash } from '../intake/keyed-hash.js';
+import type { MigrationContext } from '../store/migrations/context.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
@@ -23,12 +26,19 @@ export function cliContext(program: Command): CliContext {
     print: (text) => process.stdout.write(text + '\n'),
     withStore: async (fn, options) => {
       const loaded = config();
-      const store = await openStore(loaded, undefined, options);
+      const store = await openStore(loaded, undefined, { ...options, ...migrationContext(loaded) });
       try {
         return await fn(store, loaded);
       } finally {
         await store.close();
       }
     },
+  };
+}
+
+/** The gateway's keyed hash, for migrations that convert stored values; the secret is read only when one needs it. */
+export function migrationContext(loaded: LoadedConfig): MigrationContext {
+  return {
+    keyedHash: () => keyedHash(loadHmacSecret(loaded.gateway.hmacSecret, loaded.configDir, loaded.dataDir, loaded.gateway.store.kind).secret),
   };
 }

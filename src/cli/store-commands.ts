@@ -2,7 +2,7 @@ import { registerStorePurgeCommand } from './store-purge-command.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { copyStore } from '../store/copy-store.js';
-import type { CliContext } from './context.js';
+import { migrationContext, type CliContext } from './context.js';
 
 /** Store operations: migrations, backup, moving to another store, retention, reading a stored message. */
 export function registerStoreCommands(context: CliContext): void {
@@ -13,8 +13,8 @@ export function registerStoreCommands(context: CliContext): void {
     .command('migrate')
     .description('apply the migrations the store lacks (the gateway does so on start as well)')
     .action(async () => {
-      await withStore(async (store) => {
-        const applied = await store.migrate();
+      await withStore(async (store, loaded) => {
+        const applied = await store.migrate(migrationContext(loaded));
         print(`the ${store.kind} store is at the latest schema${applied.length > 0 ? `; applied ${applied.join(', ')}` : ' (nothing to apply)'}`);
       }, { migrate: false });
     });

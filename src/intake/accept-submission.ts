@@ -67,8 +67,10 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
 
   const now = ctx.clock();
   const contentHmac = request.idempotencyKey ? contentFingerprint(envelope, contents, ctx.hash) : undefined;
-  if (request.idempotencyKey && contentHmac) {
-    const earlier = await ctx.store.findIdempotencyKey(portal.id, request.idempotencyKey, now.toISOString());
+  // The key is only ever matched, so the store holds its keyed hash, never the portal's text.
+  const idempotencyKeyHash = request.idempotencyKey === undefined ? undefined : ctx.hash(request.idempotencyKey);
+  if (idempotencyKeyHash && contentHmac) {
+    const earlier = await ctx.store.findIdempotencyKey(portal.id, idempotencyKeyHash, now.toISOString());
     if (earlier) return answerForEarlier(ctx, earlier, contentHmac);
   }
 
@@ -120,7 +122,8 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     test: envelope.test ?? false,
     callbackUrl: envelope.callbackUrl,
     authentication: envelope.authentication,
-    payment: envelope.payment,
+    // Method and status only: transaction ids and the amount stay in the sealed messages and the escrow copy.
+    payment: envelope.payment && { method: envelope.payment.method, status: envelope.payment.status },
     dataHmac: ctx.hash(JSON.stringify(data)),
     attachments: (envelope.attachments ?? []).map((a) => {
       const content = contents.get(a.id) ?? Buffer.alloc(0);
@@ -141,8 +144,8 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     escrow: sealed.escrow,
     event: { at: receivedAt, type: 'received', data: { status: 'pending', destinations: deliveries.map((d) => d.destinationId), routingVersion: routing.version, rule: route.rule } },
     idempotency:
-      request.idempotencyKey && contentHmac
-        ? { key: request.idempotencyKey, contentHmac, expiresAt: new Date(now.getTime() + ctx.config.gateway.limits.idempotencyHours * 3_600_000).toISOString() }
+      idempotencyKeyHash && contentHmac
+        ? { key: idempotencyKeyHash, contentHmac, expiresAt: new Date(now.getTime() + ctx.config.gateway.limits.idempotencyHours * 3_600_000).toISOString() }
         : undefined,
   });
   if (result.kind === 'existing' && contentHmac) return answerForEarlier(ctx, result, contentHmac);

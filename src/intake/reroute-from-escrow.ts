@@ -37,7 +37,7 @@ export function rerouteFromEscrow(ctx: RerouteContext): Reroute {
         // The applicant's date stays the day the portal handed the submission over, not the day of the replay.
         receivedAt: new Date(submission.receivedAt),
         content: { content: produced.body, mediaType: produced.contentType },
-        attachments: submission.attachments,
+        attachments: produced.attachmentIds ? submission.attachments.filter((a) => produced.attachmentIds?.includes(a.id)) : submission.attachments,
       });
       return { ...sealed, contentType: 'application/json' };
     }
@@ -67,7 +67,7 @@ export function rerouteFromEscrow(ctx: RerouteContext): Reroute {
 
 /** Maps the escrowed submission for the destination's standard version; a service without one travels as its JSON data. */
 function produceFor(ctx: RerouteContext, delivery: DeliveryView, destination: Destination, now: Date) {
-  return async (submission: EscrowSubmission): Promise<{ body: string; contentType: 'application/xml' | 'application/json'; schemaSet: string }> => {
+  return async (submission: EscrowSubmission): Promise<{ body: string; contentType: 'application/xml' | 'application/json'; schemaSet: string; attachmentIds?: string[] }> => {
     const envelope = envelopeSchema.parse({
       ...Object.fromEntries(Object.entries(submission.envelope).filter(([, v]) => v !== undefined)),
       data: submission.data,
@@ -82,7 +82,7 @@ function produceFor(ctx: RerouteContext, delivery: DeliveryView, destination: De
       delivery.id,
     );
     return produced
-      ? { body: produced.content, contentType: produced.mediaType, schemaSet: produced.schemaSet }
+      ? { body: produced.content, contentType: produced.mediaType, schemaSet: produced.schemaSet, ...(produced.attachments === 'none' ? { attachmentIds: [] } : {}) }
       : { body: JSON.stringify(submission.data), contentType: 'application/json', schemaSet: dataSchemaSetOf(ctx.config, envelope.serviceKey) };
   };
 }

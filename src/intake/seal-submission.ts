@@ -51,8 +51,10 @@ export async function sealSubmission(input: {
         throw error;
       }
       const content = produced ? { content: produced.content, mediaType: produced.mediaType } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
+      // Only what the recipient class is entitled to (the mapping says); the escrow copy below keeps them all.
+      const carried = produced?.attachments === 'none' ? [] : attachments;
       if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') {
-        return sealForFitConnect({ config: input.config, deliveryId, adapter: destination.adapter, recipient, serviceKey: envelope.serviceKey, reference: envelope.reference, receivedAt: input.receivedAt, content, attachments });
+        return sealForFitConnect({ config: input.config, deliveryId, adapter: destination.adapter, recipient, serviceKey: envelope.serviceKey, reference: envelope.reference, receivedAt: input.receivedAt, content, attachments: carried });
       }
       const sealed = await sealMessage(
         {
@@ -67,7 +69,7 @@ export async function sealSubmission(input: {
           test: envelope.test ?? false,
           reference: envelope.reference,
           data: { ...content, ...(produced ? { schemaUri: produced.schemaSet } : {}) },
-          attachments,
+          attachments: carried,
         },
         { signing, recipient },
         { clock },

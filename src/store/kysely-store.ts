@@ -23,6 +23,7 @@ import type { Store } from './store.js';
 import { appendAudit, listAudit } from './sql/audit.js';
 import { claimDeliveries } from './sql/claim-deliveries.js';
 import { releaseLease, renewLease } from './sql/lease.js';
+import { releaseAllLeases } from './sql/release-all-leases.js';
 import { listAttempts, listDeliveries } from './sql/list-deliveries.js';
 import { listMailbox, recordMailboxFetch } from './sql/mailbox.js';
 import { recordAttempt } from './sql/record-attempt.js';
@@ -45,7 +46,7 @@ import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, 
 export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific: Pick<Store, 'backup'>): Store {
   return {
     kind,
-    migrate: () => migrateToLatest(db, kind),
+    migrate: (context) => migrateToLatest(db, kind, context),
     backup: specific.backup,
     async ping() {
       await sql`select 1`.execute(db);
@@ -71,6 +72,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     claimDeliveries: (options) => claimDeliveries(db, { ...options, skipLocked: kind === 'postgres' }),
     renewLease: (id, fence, leaseUntil) => renewLease(db, id, fence, leaseUntil),
     releaseLease: (id, fence, next) => releaseLease(db, id, fence, next),
+    releaseAllLeases: (now) => releaseAllLeases(db, now),
     recordAttempt: (input) => recordAttempt(db, input),
     saveAdapterState: (id, fence, state) => saveAdapterState(db, id, fence, state),
     listPollable: (filter) => listPollable(db, filter),

@@ -5,9 +5,10 @@ import type { Logger } from '../observability/logger.js';
 import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
+import type { MigrationContext } from './migrations/context.js';
 
 /** Opens (and, unless told not to, migrates) the store the configuration names: for the gateway and CLI commands alike. */
-export async function openStore(config: LoadedConfig, logger?: Logger, options: { migrate?: boolean } = {}): Promise<Store> {
+export async function openStore(config: LoadedConfig, logger?: Logger, options: { migrate?: boolean } & MigrationContext = {}): Promise<Store> {
   const settings = config.gateway.store;
   const store = settings.kind === 'postgres'
     ? openPostgresStore(settings.url.startsWith('postgres') ? settings.url : readSecret(settings.url, config.configDir), {
@@ -16,7 +17,7 @@ export async function openStore(config: LoadedConfig, logger?: Logger, options: 
       })
     : openSqliteStore(resolve(config.dataDir, settings.file));
   try {
-    if (options.migrate ?? true) await store.migrate();
+    if (options.migrate ?? true) await store.migrate({ keyedHash: options.keyedHash });
   } catch (error) {
     await store.close();
     throw error;

@@ -130,7 +130,7 @@ export interface SubmissionTable {
   callback_url: string | null;
   /** JSON: how the applicant was identified (method, level of assurance). */
   authentication: string | null;
-  /** JSON: payment metadata (method, status, ids, amount). */
+  /** JSON: the payment's method and status only (no transaction ids or amount, see migration 0010). */
   payment: string | null;
   /** HMAC of the canonical data: recognises content without keeping it. */
   data_hmac: string;

@@ -1,4 +1,5 @@
 import type { AuditAction } from './audit-actions.js';
+import type { MigrationContext } from './migrations/context.js';
 import type { RateBucket, takeRateToken } from './sql/take-rate-token.js';
 import type { MailboxEntry } from './sql/mailbox.js';
 import type { listPollable, PollableDelivery } from './sql/adapter-state.js';
@@ -35,8 +36,11 @@ import type {
 export interface Store {
   /** Which implementation answers, for health and logs. */
   readonly kind: 'sqlite' | 'postgres';
-  /** Applies the migrations this store lacks (once, however many instances start together); returns their names. */
-  migrate(): Promise<string[]>;
+  /**
+   * Applies the migrations this store lacks (once, however many instances start together); returns their names.
+   * `context` gives the keyed hash for migrations that convert stored values (migrations/context.ts).
+   */
+  migrate(context?: MigrationContext): Promise<string[]>;
   /** A consistent copy of the store in `file` (SQLite's online backup); PostgreSQL refuses and names pg_dump. */
   backup(file: string): Promise<void>;
   ping(): Promise<void>;
@@ -59,7 +63,7 @@ export interface Store {
    * idempotency key is already taken, commits nothing and returns what the key points to.
    */
   acceptSubmission(input: AcceptInput): Promise<AcceptResult>;
-  findIdempotencyKey(portalId: string, key: string, now: string): Promise<{ submissionId: string; contentHmac: string } | undefined>;
+  findIdempotencyKey(portalId: string, keyHash: string, now: string): Promise<{ submissionId: string; contentHmac: string } | undefined>;
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
   listSubmissions(filter: Parameters<typeof listSubmissions>[1]): Promise<SubmissionSummary[]>;
   listEvents(submissionId: string): Promise<StoredEvent[]>;
@@ -74,6 +78,8 @@ export interface Store {
   claimDeliveries(options: { owner: string; now: string; leaseUntil: string; limit: number; excludeDestinations: readonly string[] }): Promise<ClaimedDelivery[]>;
   renewLease(id: string, fence: number, leaseUntil: string): Promise<boolean>;
   releaseLease(id: string, fence: number, nextAttemptAt: string): Promise<boolean>;
+  /** SQLite at start-up, under the serve lock only: every lease is a dead process's (store/sql/release-all-leases.ts). */
+  releaseAllLeases(now: string): Promise<number>;
   /** False when the fence is stale: a newer claim exists and this outcome must not be recorded. */
   recordAttempt(input: { id: string; fence: number; attempt: AttemptRecord; transition: DeliveryTransition; now: string }): Promise<boolean>;
   /** An attempt's progress, saved mid-attempt under the claim's fence; false when the claim was lost. */

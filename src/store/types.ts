@@ -15,12 +15,13 @@ export interface AuthenticationInfo {
   levelOfAssurance?: string | undefined;
 }
 
-export interface PaymentInfo {
+/**
+ * What the store keeps of a submission's payment: its method and status. Transaction ids, references and the
+ * amount travel only in the sealed messages and the escrow copy (issue 19, F8).
+ */
+export interface PaymentStatus {
   method: string;
   status: string;
-  transactionId?: string | undefined;
-  transactionReference?: string | undefined;
-  amount?: number | undefined;
 }
 
 export interface NewSubmission {
@@ -33,7 +34,7 @@ export interface NewSubmission {
   test: boolean;
   callbackUrl?: string | undefined;
   authentication?: AuthenticationInfo | undefined;
-  payment?: PaymentInfo | undefined;
+  payment?: PaymentStatus | undefined;
   dataHmac: string;
   attachments: AttachmentMeta[];
   receivedAt: string;
@@ -77,6 +78,7 @@ export interface StoredEvent extends NewEvent {
 }
 
 export interface IdempotencyClaim {
+  /** The keyed hash (HMAC with the gateway secret) of the portal's Idempotency-Key: it is only ever matched. */
   key: string;
   contentHmac: string;
   expiresAt: string;

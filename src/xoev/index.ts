@@ -66,6 +66,8 @@ export interface ProducedMessage {
   message: string;
   /** Which schema set validated the message (for JSON data: the URI of their JSON Schema), for the metadata. */
   schemaSet: string;
+  /** Whether the submission's attachments travel with this message: the mapping's `attachments` for the message. */
+  attachments: 'all' | 'none';
 }
 
 export function loadXoev(options: XoevOptions): Xoev {
@@ -104,9 +106,11 @@ export function loadXoev(options: XoevOptions): Xoev {
  * `invalid-config` (no mapping for this target, a mapping bug).
  */
 export async function produceMessage(xoev: Xoev, target: MessageTarget, context: MappingContext): Promise<ProducedMessage> {
-  if (findMapping(xoev.mappings, target, context.envelope.serviceKey).format === 'json') {
+  const mapping = findMapping(xoev.mappings, target, context.envelope.serviceKey);
+  const attachments = mapping.withoutAttachments.has(target.message) ? 'none' : 'all';
+  if (mapping.format === 'json') {
     const data = await buildJson(xoev.mappings, target, context, xoev.codeLists);
-    return { content: data.json, mediaType: 'application/json', standard: data.standard, version: data.version, message: data.message, schemaSet: data.schemaUri };
+    return { content: data.json, mediaType: 'application/json', standard: data.standard, version: data.version, message: data.message, schemaSet: data.schemaUri, attachments };
   }
   const built = await buildMessage(xoev.mappings, target, context, xoev.codeLists);
   const set = xoev.schemaSets.get(`${target.standard}/${target.version}`);
@@ -123,7 +127,7 @@ export async function produceMessage(xoev: Xoev, target: MessageTarget, context:
       xmlErrors: located,
     });
   }
-  return { content: built.xml, mediaType: 'application/xml', standard: built.standard, version: built.version, message: built.message, schemaSet: set.id };
+  return { content: built.xml, mediaType: 'application/xml', standard: built.standard, version: built.version, message: built.message, schemaSet: set.id, attachments };
 }
 
 /** The pointer of the element in error, or of its nearest ancestor that has one. */

@@ -27,6 +27,8 @@ export interface Produced {
   contentType: DataMediaType;
   /** The schema set that validated the body. */
   schemaSet: string;
+  /** Which attachments the message carries, where the mapping restricts them (it overrides the target's). */
+  attachmentIds?: readonly string[];
 }
 
 export type Produce = (submission: EscrowSubmission, target: ResealTarget) => Produced | Promise<Produced>;
@@ -46,7 +48,8 @@ export async function resealFromEscrow(
 ): Promise<SealedMessage> {
   const submission = await openEscrow(escrowJwe, escrowKeys, options.expectedSubmissionId === undefined ? {} : { expectedSubmissionId: options.expectedSubmissionId });
   const produced = await produce(submission, target);
-  const wanted = target.attachmentIds ? new Set(target.attachmentIds) : undefined;
+  const ids = produced.attachmentIds ?? target.attachmentIds;
+  const wanted = ids ? new Set(ids) : undefined;
   const reference = submission.envelope.reference;
   return sealMessage(
     {

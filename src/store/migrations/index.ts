@@ -1,4 +1,5 @@
 import type { Migration, MigrationProvider } from 'kysely';
+import type { MigrationContext } from './context.js';
 import type { StoreDialect } from './dialect.js';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-routing-versions.js';
@@ -9,9 +10,10 @@ import * as m0006 from './0006-callbacks.js';
 import * as m0007 from './0007-portal-identity.js';
 import * as m0008 from './0008-rate-buckets.js';
 import * as m0009 from './0009-replay-plans.js';
+import * as m0010 from './0010-minimal-payment-and-hashed-idempotency-keys.js';
 
-/** A migration module: `up` is told the dialect for the few column types that differ. */
-type MigrationModule = { up: (db: Parameters<Migration['up']>[0], dialect: StoreDialect) => Promise<void>; down?: Migration['down'] };
+/** A migration module: `up` is told the dialect for the few column types that differ, and gets the context (context.ts). */
+type MigrationModule = { up: (db: Parameters<Migration['up']>[0], dialect: StoreDialect, context: MigrationContext) => Promise<void>; down?: Migration['down'] };
 
 /** Every migration, in order; the names are what the migration table records. */
 const modules: Record<string, MigrationModule> = {
@@ -24,11 +26,12 @@ const modules: Record<string, MigrationModule> = {
   '0007-portal-identity': m0007,
   '0008-rate-buckets': m0008,
   '0009-replay-plans': m0009,
+  '0010-minimal-payment-and-hashed-idempotency-keys': m0010,
 };
 
 /** The migrations for one dialect (kysely applies them under its lock: an advisory lock on PostgreSQL). */
-export function migrationProvider(dialect: StoreDialect): MigrationProvider {
+export function migrationProvider(dialect: StoreDialect, context: MigrationContext = {}): MigrationProvider {
   const migrations: Record<string, Migration> = {};
-  for (const [name, m] of Object.entries(modules)) migrations[name] = { up: (db) => m.up(db, dialect), ...(m.down ? { down: m.down } : {}) };
+  for (const [name, m] of Object.entries(modules)) migrations[name] = { up: (db) => m.up(db, dialect, context), ...(m.down ? { down: m.down } : {}) };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

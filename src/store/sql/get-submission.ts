@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { deliveryFromRow } from './delivery-row.js';
-import type { AttachmentMeta, AuthenticationInfo, DeliveryState, PaymentInfo, SubmissionRecord } from '../types.js';
+import type { AttachmentMeta, AuthenticationInfo, DeliveryState, PaymentStatus, SubmissionRecord } from '../types.js';
 
 export async function getSubmission(db: Kysely<Database>, id: string): Promise<SubmissionRecord | undefined> {
   const row = await db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
@@ -17,7 +17,7 @@ export async function getSubmission(db: Kysely<Database>, id: string): Promise<S
     test: row.test === 1,
     callbackUrl: row.callback_url ?? undefined,
     authentication: row.authentication ? (JSON.parse(row.authentication) as AuthenticationInfo) : undefined,
-    payment: row.payment ? (JSON.parse(row.payment) as PaymentInfo) : undefined,
+    payment: row.payment ? (JSON.parse(row.payment) as PaymentStatus) : undefined,
     dataHmac: row.data_hmac,
     attachments: JSON.parse(row.attachments) as AttachmentMeta[],
     receivedAt: row.received_at,

@@ -52,7 +52,19 @@ export function loadMappings(dir: string): MappingSet {
 }
 
 function mappingHead(raw: MappingFile | JsonMappingFile, file: string): MappingHead {
-  return { name: basename(file).replace(/\.ya?ml$/, ''), file, standard: raw.standard, version: raw.version, services: raw.services, messages: raw.messages };
+  const attachments = Object.entries(raw.attachments ?? {});
+  // A message the mapping does not produce is a typo that would otherwise leave its recipient every attachment.
+  const unknown = attachments.find(([message]) => !raw.messages.includes(message));
+  if (unknown) throw configError(file, ['attachments', unknown[0]], `names a message the mapping does not produce (it produces ${raw.messages.join(', ')})`);
+  return {
+    name: basename(file).replace(/\.ya?ml$/, ''),
+    file,
+    standard: raw.standard,
+    version: raw.version,
+    services: raw.services,
+    messages: raw.messages,
+    withoutAttachments: new Set(attachments.filter(([, which]) => which === 'none').map(([message]) => message)),
+  };
 }
 
 function compileJsonMapping(raw: JsonMappingFile, state: LoadState): JsonMapping {

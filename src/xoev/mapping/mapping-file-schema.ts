@@ -8,6 +8,13 @@ import { z } from 'zod';
 const constant = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const expression = z.string().min(1);
 
+/**
+ * Which of the submission's attachments travel with each message, by message name: `all` (the default for a
+ * message not named) or `none`. A recipient class is entitled to certain data only (the statistics office under
+ * the GewAnzV gets fields, not the applicant's documents); the escrow copy keeps every attachment regardless.
+ */
+const attachmentsPerMessageSchema = z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/), z.enum(['all', 'none']));
+
 const attributeSchema = z.union([z.strictObject({ value: expression }), z.strictObject({ const: constant })]);
 
 const codeSchema = z
@@ -96,6 +103,7 @@ export const mappingFileSchema = z.strictObject({
   services: z.array(z.string().regex(/^\d{14}$/, 'must be a 14-digit LeiKa key')).min(1),
   /** Root element names (recipient classes) the mapping produces, e.g. alg.gewerbemeldung.0300. */
   messages: z.array(z.string().regex(/^[A-Za-z_][\w.-]*$/)).min(1),
+  attachments: attachmentsPerMessageSchema.optional(),
   namespaces: z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/), z.string().min(1)),
   root: z.strictObject({
     prefix: z.string().min(1),
@@ -117,6 +125,7 @@ export const jsonMappingFileSchema = z.strictObject({
   services: z.array(z.string().regex(/^\d{14}$/, 'must be a 14-digit LeiKa key')).min(1),
   /** Names of the data sets (messages) the mapping produces; a destination names one. */
   messages: z.array(z.string().regex(/^[A-Za-z_][\w.-]*$/)).min(1),
+  attachments: attachmentsPerMessageSchema.optional(),
   schema: z.string().min(1),
   body: expression,
 });

@@ -131,6 +131,8 @@ export interface MappingHead {
   services: readonly string[];
   /** Root element names (recipient classes) this mapping can produce; for JSON, the data sets' names. */
   messages: readonly string[];
+  /** Messages that carry none of the submission's attachments (the file's `attachments: {<message>: none}`). */
+  withoutAttachments: ReadonlySet<string>;
 }
 
 export interface XmlMapping extends MappingHead {
