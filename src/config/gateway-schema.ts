@@ -123,6 +123,12 @@ export const gatewaySchema = z.strictObject({
   publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Relative to the config file's folder. */
   dataDir: z.string().min(1).default('../data'),
+  /**
+   * The only folder `file` destinations write below (relative to the config file's folder; default
+   * `<dataDir>/outbox`). Routing names a folder relative to it and can never leave it: the operator, not a
+   * routing editor, decides where the gateway may write.
+   */
+  fileDropRoot: z.string().min(1).optional(),
   store: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('sqlite'), file: z.string().min(1).default('amtsbote.sqlite') }),
     z.strictObject({

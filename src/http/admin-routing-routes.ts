@@ -44,7 +44,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   const router = Router();
   const checkDocument = (document: unknown, prefix: string): Routing => {
     // Read per call: a configuration reload may have added services.
-    const checked = validateRouting(document, new Set(deps.config.services.keys()));
+    const checked = validateRouting(document, new Set(deps.config.services.keys()), deps.config.fileDropRoot);
     if ('errors' in checked) {
       throw new AmtsboteError('invalid-routing', 'The routing document is invalid; nothing was changed.', checked.errors.map((e) => ({ ...e, pointer: prefix + e.pointer })));
     }
@@ -105,7 +105,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   router.post('/routing/validate', (req: Request, res: Response) => {
     const body = parse(validateSchema, req.body);
     const current = deps.routing.current();
-    const checked = validateRouting(restoreRedacted(body.document, current.routing), new Set(deps.config.services.keys()));
+    const checked = validateRouting(restoreRedacted(body.document, current.routing), new Set(deps.config.services.keys()), deps.config.fileDropRoot);
     if ('errors' in checked) {
       res.json({ valid: false, errors: checked.errors.map((e) => ({ ...e, pointer: '/document' + e.pointer })) });
       return;
