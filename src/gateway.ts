@@ -95,7 +95,7 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     if (seeded > 0) logger.info({ portals: seeded }, 'seeded portals from gateway.yaml into the empty store');
 
     const resolver = await recipientKeyResolver(config, logger);
-    const checkKeys = destinationKeyCheck(resolver);
+    const checkKeys = destinationKeyCheck(resolver, logger);
     const seedKeyProblems = await checkKeys(config.routing);
     if (seedKeyProblems.length > 0) {
       throw new AmtsboteError('invalid-config', `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`, seedKeyProblems);

@@ -64,7 +64,8 @@ export const portalSchema = z.strictObject({
   callback: z
     .strictObject({
       secret: secretRefSchema,
-      allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, 'must be a host name, optionally with :port')).min(1),
+      /** `host` (the scheme's default port only), `host:port`, or `host:*` (any port; development). */
+      allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:([0-9]{1,5}|\*))?$/, 'must be a host name, optionally with :port or :*')).min(1),
       defaultUrl: z.url({ protocol: /^https?$/ }).optional(),
     })
     .optional(),
