@@ -42,10 +42,10 @@ describe('file destinations and the operator\'s file-drop root', () => {
       const pointer = `/document/destinations/${index}/adapter/directory`;
 
       const validated = await adminCall(gw.url, 'POST', '/routing/validate', adminTokens.editor, { document });
-      expect(validated.body).toMatchObject({ valid: false, errors: [{ pointer, detail: expect.any(String) }] });
+      expect(validated.body).toMatchObject({ valid: false, errors: [{ pointer, detail: expect.any(String) as unknown }] });
       const saved = await adminCall(gw.url, 'PUT', '/routing', adminTokens.editor, { note: 'anderswo schreiben', document }, { 'if-match': current.headers.get('etag')! });
       expect(saved.status).toBe(422);
-      expect(saved.body.errors).toEqual([{ pointer, detail: expect.any(String) }]);
+      expect(saved.body.errors).toEqual([{ pointer, detail: expect.any(String) as unknown }]);
       expect((await adminCall(gw.url, 'GET', '/routing', adminTokens.editor)).headers.get('etag')).toBe(current.headers.get('etag'));
       expect(readdirSync(elsewhere)).toEqual([]);
     },
