@@ -109,7 +109,7 @@ function refused(error: unknown): unknown {
 /** Every rule of the routing in force must name known services, and each destination must have a mapping. */
 function routingProblems(next: LoadedConfig, xoev: Xoev, routing: RoutingState): FieldError[] {
   const { routing: document } = routing.current();
-  const checked = validateRouting(document, new Set(next.services.keys()));
+  const checked = validateRouting(document, new Set(next.services.keys()), next.fileDropRoot);
   if ('errors' in checked) return checked.errors;
   const destinations = new Map(document.destinations.map((d) => [d.id, d]));
   const problems: FieldError[] = [];

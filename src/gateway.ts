@@ -27,6 +27,7 @@ import type { SealingContext } from './intake/sealing-context.js';
 import type { Reroute } from './delivery/replay.js';
 import { recordReceipt, type ReceiptContext } from './delivery/receive-receipt.js';
 import { configReloader, type ReloadOutcome } from './gateway-reload.js';
+import { removeFileDropLeftovers } from './adapters/file.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -100,7 +101,7 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     if (seeded > 0) logger.info({ portals: seeded }, 'seeded portals from gateway.yaml into the empty store');
 
     const resolver = await recipientKeyResolver(config, logger);
-    const checkKeys = destinationKeyCheck(resolver);
+    const checkKeys = destinationKeyCheck(resolver, logger);
     const seedKeyProblems = await checkKeys(config.routing);
     if (seedKeyProblems.length > 0) {
       throw new AmtsboteError('invalid-config', `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`, seedKeyProblems);
@@ -127,12 +128,16 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
       store,
       seed: config.routing,
       knownServices: () => new Set(intake.config.services.keys()),
+      fileDropRoot: config.fileDropRoot,
       checkKeys,
       logger,
       now: clock,
       pollMs: config.gateway.routingPollSeconds * 1000,
     });
     started.push({ name: 'routing', stop: () => { routing.stop(); } });
+    for (const problem of await removeFileDropLeftovers(config.fileDropRoot, routing.current().routing.destinations)) {
+      logger.warn(problem, 'could not remove the temporary files a file destination left behind');
+    }
     const metrics = gatewayMetrics({ store, routing, resolver, clock });
     const reroute = rerouteFromEscrow(intake);
     const worker = config.gateway.delivery.enabled ? startWorker({ config, store, routing, sealing, resolver, reroute, metrics, logger, clock }) : undefined;
@@ -203,7 +208,7 @@ function startWorker(deps: {
       metrics.recordAttempt(destination, outcome, ms);
     },
     routing: () => routing.current(),
-    adapterContext: { dataDir: config.dataDir, configDir: config.configDir, outbound: config.gateway.outbound, now: clock, keys: deps.resolver },
+    adapterContext: { dataDir: config.dataDir, fileDropRoot: config.fileDropRoot, configDir: config.configDir, outbound: config.gateway.outbound, now: clock, keys: deps.resolver },
     recordReceipt: (input) => recordReceipt(receipts, input),
     onIgnoredReceipt: (destination, reason) => {
       metrics.recordIgnoredReceipt(destination, reason);

@@ -18,9 +18,18 @@ export async function recipientKeyResolver(config: LoadedConfig, logger?: Logger
   });
 }
 
-/** Every destination's keys checked against the policy: field errors with pointers into the routing document. */
-export function destinationKeyCheck(resolver: KeyResolver): (routing: Routing) => Promise<FieldError[]> {
-  return async (routing) => (await checkDestinationKeys(routing.destinations, resolver)).map(({ pointer, detail }) => ({ pointer, detail }));
+/**
+ * Every destination's keys checked against the policy: field errors with pointers into the routing
+ * document. With a logger (the running gateway, whose answers reach editors) a key URL's problem is one
+ * generic reason and the cause goes to the log; without (the CLI, run by the operator) the cause is shown.
+ */
+export function destinationKeyCheck(resolver: KeyResolver, logger?: Logger): (routing: Routing) => Promise<FieldError[]> {
+  return async (routing) =>
+    (await checkDestinationKeys(routing.destinations, resolver)).map(({ pointer, detail, cause, destinationId, reason }) => {
+      if (!logger) return { pointer, detail: cause };
+      if (detail !== cause) logger.warn({ destinationId, pointer, reason, cause }, 'a destination key from a key URL cannot be used');
+      return { pointer, detail };
+    });
 }
 
 /** Loads the gateway's keys (files, or development keys on SQLite) and their state from the store. */

@@ -5,7 +5,12 @@ import type { PortalCallback } from '../store/types.js';
 import { postSigned } from './signed-post.js';
 import { type Adapter, type AdapterContext, failed, retry } from './types.js';
 
-/** Whether a callback URL points at a host the portal allowed (https, or http for an allowed host). */
+/**
+ * Whether a callback URL points at a host and port the portal allowed (https, or http for an allowed
+ * host). An entry without a port allows the scheme's default port only — a bare host name allowing every
+ * port would let a portal probe the host's other services (issue 19 F5); `host:*` allows any port, for
+ * development set-ups whose portal listens on a port chosen at start.
+ */
 export function callbackAllowed(url: string, settings: PortalCallback): boolean {
   let parsed: URL;
   try {
@@ -15,7 +20,11 @@ export function callbackAllowed(url: string, settings: PortalCallback): boolean 
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
   if (parsed.username || parsed.password) return false;
-  return settings.allowedHosts.includes(parsed.host) || settings.allowedHosts.includes(parsed.hostname);
+  const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+  return settings.allowedHosts.some((entry) => {
+    const [host = '', allowedPort] = entry.toLowerCase().split(':');
+    return host === parsed.hostname && (allowedPort === '*' || (allowedPort ?? (parsed.protocol === 'https:' ? '443' : '80')) === port);
+  });
 }
 
 /**

@@ -3,6 +3,6 @@ import { z } from 'zod';
 /** File drop: one file per message in a folder the specialist software watches. */
 export const fileAdapterConfigSchema = z.strictObject({
   kind: z.literal('file'),
-  /** Relative paths are resolved against the gateway's data dir. */
+  /** A folder below the file-drop root that gateway.yaml names (`fileDropRoot`), relative to it. */
   directory: z.string().min(1),
 });

@@ -1,15 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, mkdir, open, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Destination } from '../config/routing-schema.js';
+import { fileDirectoryInRoot, fileDirectoryProblem } from './file-root.js';
 import { type Adapter, type AdapterContext, delivered, failed, retry } from './types.js';
 
 export const kind = 'file';
 
-/** Writes `data` to `path` atomically and never over an existing file: temp file + fsync, then link. */
+/**
+ * Where temporary files are written, inside each destination's folder (so that the final link stays on one
+ * file system): a dot-named subfolder, which the documented pick-up rule — `*.manifest.json` directly in
+ * the folder, names starting with a dot ignored — never reads.
+ */
+export const tempFolderName = '.amtsbote-tmp';
+
+/** Temp files as earlier versions named them, beside the messages: `.<name>.<uuid>.tmp`. */
+const legacyTempName = /^\..+\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/** The file-drop root when gateway.yaml names none (config/load.ts applies the same default). */
+export const defaultFileDropRoot = (dataDir: string) => join(dataDir, 'outbox');
+
+/** Writes `data` to `dir/name` atomically and never over an existing file: temp file + fsync, then link. */
 async function writeOnce(dir: string, name: string, data: string): Promise<'written' | 'exists'> {
-  const temp = join(dir, `.${name}.${randomUUID()}.tmp`);
+  const temp = join(dir, tempFolderName, `${name}.${randomUUID()}.tmp`);
   const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o640);
   try {
     await handle.writeFile(data, 'utf8');
@@ -39,17 +53,45 @@ async function syncDir(dir: string): Promise<void> {
 }
 
 /**
+ * Removes what a killed process left in the temp folders of the file destinations. Called at start: a
+ * write that another instance has in flight there at that moment loses its temp file and is retried, which
+ * is harmless — the message is written once either way. Returns the folders it could not clean.
+ */
+export async function removeFileDropLeftovers(root: string, destinations: readonly Destination[]): Promise<{ destinationId: string; code: string }[]> {
+  const problems: { destinationId: string; code: string }[] = [];
+  for (const destination of destinations) {
+    if (destination.adapter.kind !== 'file') continue;
+    try {
+      if (fileDirectoryProblem(root, destination.adapter.directory) !== undefined) continue;
+      const dir = resolve(root, destination.adapter.directory);
+      // rm removes a symlink named like the temp folder, never what it points to
+      await rm(join(dir, tempFolderName), { recursive: true, force: true });
+      // earlier versions wrote their temp files into the folder itself (issue 19 F9: a SIGKILL left them there)
+      const names = await readdir(dir).catch((error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : Promise.reject(error as Error));
+      await Promise.all(names.filter((name) => legacyTempName.test(name)).map((name) => rm(join(dir, name), { force: true })));
+    } catch (error) {
+      problems.push({ destinationId: destination.id, code: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN' });
+    }
+  }
+  return problems;
+}
+
+/**
  * File drop: `<messageId>.json` (the sealed message) then `<messageId>.manifest.json` — the manifest is the
  * sign that the message is complete, so a watcher reads a message only once its manifest is there. A
- * message already written (a repeated attempt after a crash) is left as it is.
+ * message already written (a repeated attempt after a crash) is left as it is. The folder lies below the
+ * operator's file-drop root, checked again before every write.
  */
 export function createFileAdapter(destination: Destination, context: AdapterContext): Adapter {
   if (destination.adapter.kind !== 'file') throw new Error('not a file destination');
-  const dir = resolve(context.dataDir, destination.adapter.directory);
+  const root = context.fileDropRoot ?? defaultFileDropRoot(context.dataDir);
+  const directory = destination.adapter.directory;
   return {
     async deliver(message) {
       try {
-        await mkdir(dir, { recursive: true, mode: 0o750 });
+        const dir = await fileDirectoryInRoot(root, directory);
+        if (!dir) return failed('file-outside-root');
+        await mkdir(join(dir, tempFolderName), { recursive: true, mode: 0o750 });
         await writeOnce(dir, `${message.messageId}.json`, message.body);
         const manifest = {
           messageId: message.messageId,

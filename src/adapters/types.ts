@@ -29,8 +29,10 @@ export const retry = (reason: string, extra: { afterMs?: number; state?: unknown
 export const failed = (reason: string, httpStatus?: number): Outcome => ({ kind: 'failed', reason, ...(httpStatus === undefined ? {} : { httpStatus }) });
 
 export interface AdapterContext {
-  /** Folder relative paths in adapter config resolve against. */
+  /** The gateway's data dir. */
   dataDir: string;
+  /** The only folder file destinations write below (gateway.yaml `fileDropRoot`); default `<dataDir>/outbox`. */
+  fileDropRoot?: string | undefined;
   /** Folder `file:` secret references resolve against. */
   configDir: string;
   /** Which addresses outbound HTTP may connect to (gateway.yaml `outbound`). */

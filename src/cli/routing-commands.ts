@@ -16,7 +16,7 @@ export function registerRoutingCommands({ program, print, withStore }: CliContex
     .action(async (file: string, options: { note: string; author: string }) => {
       await withStore(async (store, loaded) => {
         const checkKeys = destinationKeyCheck(await recipientKeyResolver(loaded));
-        const result = await importRouting(store, file, { knownServices: new Set(loaded.services.keys()), checkKeys, note: options.note, author: options.author, now: new Date() });
+        const result = await importRouting(store, file, { knownServices: new Set(loaded.services.keys()), fileDropRoot: loaded.fileDropRoot, checkKeys, note: options.note, author: options.author, now: new Date() });
         print(`imported ${file} as routing version ${result.version}`);
         if (result.diff) print(JSON.stringify(result.diff, null, 2));
       });

@@ -64,7 +64,8 @@ export const portalSchema = z.strictObject({
   callback: z
     .strictObject({
       secret: secretRefSchema,
-      allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, 'must be a host name, optionally with :port')).min(1),
+      /** `host` (the scheme's default port only), `host:port`, or `host:*` (any port; development). */
+      allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:([0-9]{1,5}|\*))?$/, 'must be a host name, optionally with :port or :*')).min(1),
       defaultUrl: z.url({ protocol: /^https?$/ }).optional(),
     })
     .optional(),
@@ -123,6 +124,12 @@ export const gatewaySchema = z.strictObject({
   publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Relative to the config file's folder. */
   dataDir: z.string().min(1).default('../data'),
+  /**
+   * The only folder `file` destinations write below (relative to the config file's folder; default
+   * `<dataDir>/outbox`). Routing names a folder relative to it and can never leave it: the operator, not a
+   * routing editor, decides where the gateway may write.
+   */
+  fileDropRoot: z.string().min(1).optional(),
   store: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('sqlite'), file: z.string().min(1).default('amtsbote.sqlite') }),
     z.strictObject({

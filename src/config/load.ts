@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { defaultFileDropRoot } from '../adapters/file.js';
 import { AmtsboteError } from '../errors.js';
 import { validateRouting } from '../routing/validate-routing.js';
 import { configError } from './config-error.js';
@@ -24,6 +25,8 @@ export interface LoadedConfig {
   configFile: string;
   configDir: string;
   dataDir: string;
+  /** Where `file` destinations write below, resolved (gateway.yaml `fileDropRoot`). */
+  fileDropRoot: string;
   gateway: GatewayConfig;
   routing: Routing;
   services: Map<string, LoadedService>;
@@ -59,8 +62,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const routing = readConfigFile(routingFile, z.unknown());
   hash.update(routing.raw);
 
+  const dataDir = env.AMTSBOTE_DATA_DIR ? resolve(cwd, env.AMTSBOTE_DATA_DIR) : resolve(configDir, gateway.dataDir);
+  const fileDropRoot = gateway.fileDropRoot ? resolve(configDir, gateway.fileDropRoot) : defaultFileDropRoot(dataDir);
   const services = loadServices(resolve(configDir, gateway.services), hash);
-  const checked = validateRouting(routing.value, new Set(services.keys()));
+  const checked = validateRouting(routing.value, new Set(services.keys()), fileDropRoot);
   if ('errors' in checked) {
     const lines = checked.errors.map((e) => `  ${e.pointer || '/'}: ${e.detail}`).join('\n');
     throw new AmtsboteError('invalid-config', `${routingFile} is invalid:\n${lines}`, checked.errors, { file: routingFile });
@@ -72,7 +77,6 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     regions.set(region.ars, region);
   });
 
-  const dataDir = env.AMTSBOTE_DATA_DIR ? resolve(cwd, env.AMTSBOTE_DATA_DIR) : resolve(configDir, gateway.dataDir);
   const paths = {
     mappingsDir: resolve(configDir, gateway.mappings),
     xsdDir: resolve(configDir, gateway.xsd),
@@ -80,7 +84,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     installedCodelistsDir: resolve(dataDir, 'codelists'),
     officialSchemasDir: gateway.officialSchemas ? resolve(configDir, gateway.officialSchemas) : resolve(dataDir, 'schemas'),
   };
-  return { configFile, configDir, dataDir, gateway, routing: checked.routing, services, regions, paths, hash: hash.digest('hex') };
+  return { configFile, configDir, dataDir, fileDropRoot, gateway, routing: checked.routing, services, regions, paths, hash: hash.digest('hex') };
 }
 
 function applyEnvironment(config: GatewayConfig, env: NodeJS.ProcessEnv, file: string): GatewayConfig {

@@ -7,11 +7,12 @@ import type { DataValidator } from '../intake/data-validator.js';
 import { zodFieldErrors } from '../intake/zod-errors.js';
 import { diffRouting, diffSummary } from '../routing/diff.js';
 import { changesOutsideScope } from '../routing/region-scope.js';
+import { restoreRedacted, routingFor } from '../routing/redact-routing.js';
 import { resolveRoute } from '../routing/resolve.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import { validateRouting } from '../routing/validate-routing.js';
 import type { Store } from '../store/store.js';
-import { ifMatchVersion, requireEditor } from './admin-auth.js';
+import { currentAdmin, ifMatchVersion, requireEditor } from './admin-auth.js';
 import { regionKeySchema, serviceKeySchema } from '../config/identifiers.js';
 import { instantSchema } from '../config/routing-schema.js';
 import { instantMs } from '../routing/validity.js';
@@ -43,7 +44,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   const router = Router();
   const checkDocument = (document: unknown, prefix: string): Routing => {
     // Read per call: a configuration reload may have added services.
-    const checked = validateRouting(document, new Set(deps.config.services.keys()));
+    const checked = validateRouting(document, new Set(deps.config.services.keys()), deps.config.fileDropRoot);
     if ('errors' in checked) {
       throw new AmtsboteError('invalid-routing', 'The routing document is invalid; nothing was changed.', checked.errors.map((e) => ({ ...e, pointer: prefix + e.pointer })));
     }
@@ -86,14 +87,16 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   router.get('/routing', (_req, res) => {
     const { version, routing } = deps.routing.current();
     res.setHeader('ETag', etag(version));
-    res.json({ version, document: routing });
+    res.json({ version, document: routingFor(currentAdmin(res), routing) });
   });
 
   router.put('/routing', async (req: Request, res: Response) => {
     requireEditor(res);
     const expected = ifMatchVersion(req);
     const body = parse(putSchema, req.body);
-    const next = checkDocument(body.document, '/document');
+    // Redacted destinations are restored from the version the editor read, so that one must be at hand.
+    if (expected !== deps.routing.current().version) await deps.routing.refresh();
+    const next = checkDocument(restoreRedacted(body.document, deps.routing.current().routing), '/document');
     await checkKeys(next);
     await save(res, expected, next, body.note);
   });
@@ -101,13 +104,17 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   /** Checks a proposed document without saving it: field errors with pointers, and the diff against the current version. */
   router.post('/routing/validate', (req: Request, res: Response) => {
     const body = parse(validateSchema, req.body);
-    const checked = validateRouting(body.document, new Set(deps.config.services.keys()));
+    const current = deps.routing.current();
+    const checked = validateRouting(restoreRedacted(body.document, current.routing), new Set(deps.config.services.keys()), deps.config.fileDropRoot);
     if ('errors' in checked) {
       res.json({ valid: false, errors: checked.errors.map((e) => ({ ...e, pointer: '/document' + e.pointer })) });
       return;
     }
-    const current = deps.routing.current();
-    res.json({ valid: true, errors: [], version: current.version, diff: diffRouting(current.routing, checked.routing) });
+    // The verdict saving would give: a region-limited admin learns here what they may not change.
+    const { regions } = currentAdmin(res);
+    const outside = regions ? changesOutsideScope(current.routing, checked.routing, regions) : [];
+    const errors = outside.map((e) => ({ ...e, pointer: '/document' + e.pointer }));
+    res.json({ valid: errors.length === 0, errors, version: current.version, diff: diffRouting(current.routing, checked.routing) });
   });
 
   router.get('/routing/versions', async (_req, res) => {
@@ -121,6 +128,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     const previous = n > 1 ? await deps.store.getRoutingVersion(n - 1) : undefined;
     res.json({
       ...entry,
+      document: routingFor(currentAdmin(res), entry.document as Routing),
       diff: previous ? diffRouting(previous.document as Routing, entry.document as Routing) : undefined,
     });
   });
@@ -146,7 +154,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
 
   router.post('/routing/dry-run', (req: Request, res: Response) => {
     const body = parse(dryRunSchema, req.body);
-    const routing = body.document === undefined ? deps.routing.current().routing : checkDocument(body.document, '/document');
+    const routing = body.document === undefined ? deps.routing.current().routing : checkDocument(restoreRedacted(body.document, deps.routing.current().routing), '/document');
     const at = body.at ? new Date(instantMs(body.at)) : deps.clock();
     let serviceKey: string;
     let regionKey: string;

@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger.js';
+import { adminPathPattern } from './admin-path-pattern.js';
 import type { Store } from '../store/store.js';
 
 /** At most this many failed sign-ins per minute reach the audit log; the rest are counted in the next entry. */
@@ -12,7 +13,7 @@ export interface SignInFailure {
   reason: 'missing-token' | 'unknown-token';
   /** The keyed hash of the client address (rate-limits.ts), never the address. */
   client: string;
-  /** The admin API's path (without ids of cases); other surfaces have none worth keeping. */
+  /** The admin API's path below /admin/v1; the audit keeps only its route pattern. Other surfaces have none worth keeping. */
   path?: string | undefined;
 }
 
@@ -39,7 +40,7 @@ export function signInFailureAudit(store: Store, clock: () => Date, logger: Logg
     recorded++;
     const { surface, reason, client } = failure;
     const detail = {
-      ...(surface === 'admin' ? { reason, path: (failure.path ?? '').slice(0, 100) } : { surface, reason }),
+      ...(surface === 'admin' ? { reason, path: adminPathPattern(failure.path ?? '') } : { surface, reason }),
       client,
       ...(suppressed > 0 ? { notRecordedBefore: suppressed } : {}),
     };

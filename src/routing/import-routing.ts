@@ -14,10 +14,10 @@ import { validateRouting } from './validate-routing.js';
 export async function importRouting(
   store: Store,
   file: string,
-  options: { knownServices: ReadonlySet<string>; checkKeys?: (routing: Routing) => Promise<FieldError[]>; note: string; author: string; now: Date },
+  options: { knownServices: ReadonlySet<string>; fileDropRoot: string; checkKeys?: (routing: Routing) => Promise<FieldError[]>; note: string; author: string; now: Date },
 ): Promise<{ version: number; diff: RoutingDiff | undefined }> {
   const { value } = readConfigFile(file, z.unknown());
-  const checked = validateRouting(value, options.knownServices);
+  const checked = validateRouting(value, options.knownServices, options.fileDropRoot);
   if ('errors' in checked) {
     throw new AmtsboteError('invalid-routing', `${file}: ${checked.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')}`, checked.errors);
   }

@@ -1,4 +1,4 @@
-import type { Routing } from '../config/routing-schema.js';
+import type { Routing, RoutingRule } from '../config/routing-schema.js';
 import type { FieldError } from '../errors.js';
 import { diffRouting, ruleIdentity } from './diff.js';
 
@@ -8,9 +8,27 @@ export function ruleWithin(region: string, scopes: readonly string[]): boolean {
 }
 
 /**
+ * Every destination a rule names: its direct destinations (the deferred trigger `after` is one of them)
+ * and its deferred ones. A deferred destination receives the region's cases as surely as a direct one.
+ */
+export function destinationsOfRule(rule: RoutingRule): string[] {
+  return [...rule.destinations, ...(rule.deferred ? [rule.deferred.after, ...rule.deferred.destinations] : [])];
+}
+
+/**
+ * Destinations a region-limited admin may not change: those that a rule outside their regions names, in
+ * any of the given documents (before and after a change) — whoever edits a destination decides where the
+ * cases of every rule naming it go and to whose key they are sealed.
+ */
+export function destinationsOutsideScope(documents: readonly Routing[], scopes: readonly string[]): Set<string> {
+  return new Set(documents.flatMap((d) => d.rules).filter((r) => !ruleWithin(r.region, scopes)).flatMap(destinationsOfRule));
+}
+
+/**
  * What a region-limited editor changed outside its regions: rules whose region is not within them, and
- * destinations that a rule outside them uses (before or after) — Leipzig's editor must not redirect
- * Dresden's cases by editing a destination they share. Empty: the change is within scope.
+ * destinations (any of their fields) that a rule outside them names, directly or deferred, before or
+ * after — Leipzig's editor must not redirect Dresden's cases by editing a destination they share, nor one
+ * that only Dresden's deferred distribution uses. Empty: the change is within scope.
  */
 export function changesOutsideScope(before: Routing, after: Routing, scopes: readonly string[]): FieldError[] {
   const diff = diffRouting(before, after);
@@ -26,9 +44,7 @@ export function changesOutsideScope(before: Routing, after: Routing, scopes: rea
       errors.push({ pointer: '/rules', detail: `the rule for service ${rule.service} in region ${rule.region} is outside your regions and may not be removed` });
     }
   }
-  const usedOutside = new Set(
-    [...before.rules, ...after.rules].filter((r) => !ruleWithin(r.region, scopes)).flatMap((r) => r.destinations),
-  );
+  const usedOutside = destinationsOutsideScope([before, after], scopes);
   const destIndex = new Map(after.destinations.map((d, i) => [d.id, i]));
   for (const id of [...diff.destinations.changed, ...diff.destinations.removed]) {
     if (usedOutside.has(id)) {
@@ -44,5 +60,5 @@ export function changesOutsideScope(before: Routing, after: Routing, scopes: rea
  */
 export function destinationsInScope(routing: Routing, scopes: readonly string[]): Set<string> {
   const overlaps = (region: string) => scopes.some((scope) => region.startsWith(scope) || scope.startsWith(region));
-  return new Set(routing.rules.filter((r) => overlaps(r.region)).flatMap((r) => [...r.destinations, ...(r.deferred?.destinations ?? [])]));
+  return new Set(routing.rules.filter((r) => overlaps(r.region)).flatMap(destinationsOfRule));
 }

@@ -29,6 +29,8 @@ export async function startRoutingState(options: {
   seed: Routing;
   /** The services configured now (a configuration reload may add some). */
   knownServices: () => ReadonlySet<string>;
+  /** The operator's folder for file destinations (gateway.yaml `fileDropRoot`, resolved). */
+  fileDropRoot: string;
   /** Checks the destinations' keys (seal/); a version whose keys fail is not taken. */
   checkKeys?: (routing: Routing) => Promise<FieldError[]>;
   logger: Logger;
@@ -46,7 +48,7 @@ export async function startRoutingState(options: {
     if (state && state.version === newest) return;
     const stored = await store.currentRouting();
     if (!stored) return;
-    const checked = validateRouting(stored.document, options.knownServices());
+    const checked = validateRouting(stored.document, options.knownServices(), options.fileDropRoot);
     const errors = 'errors' in checked ? checked.errors : ((await options.checkKeys?.(checked.routing)) ?? []);
     if (errors.length > 0 || 'errors' in checked) {
       logger.error({ version: stored.version, errors: errors.slice(0, 5) }, 'stored routing version does not validate against this configuration; keeping the previous one');

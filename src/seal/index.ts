@@ -18,7 +18,7 @@ export { checkEncryptionJwk, checkReceiptJwk, type RecipientEncryptionKey, type 
 export { loadTrustAnchors } from './recipient-keys/load-trust-anchors.js';
 export { fetchJwks, type FetchJwksOptions, type FetchedJwks } from './recipient-keys/fetch-jwks.js';
 export { createKeyResolver, type KeyResolver, type KeyResolverOptions, type JwksStatus } from './recipient-keys/key-resolver.js';
-export { checkDestinationKeys, type KeyProblem } from './recipient-keys/check-destination-keys.js';
+export { checkDestinationKeys, keySetUnavailable, type KeyProblem } from './recipient-keys/check-destination-keys.js';
 export { describeKeySource, type KeyDescription } from './recipient-keys/describe-key-source.js';
 export type { KeySource } from './recipient-keys/key-source.js';
 export { recipientKeyError, isRecipientKeyError, type RecipientKeyReason } from './lib/errors.js';

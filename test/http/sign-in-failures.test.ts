@@ -37,3 +37,29 @@ describe('signInFailureAudit', () => {
     expect(portal?.detail).toEqual({ surface: 'portal', reason: 'unknown-token', client: 'client-0' });
   });
 });
+
+describe('the path a failed admin sign-in leaves in the audit log', () => {
+  it('is the route pattern only: no text an unauthenticated client chose (issue 19)', async () => {
+    const record = signInFailureAudit(store, () => new Date('2026-11-25T11:00:00.000Z'), createLogger({ level: 'silent' }));
+    const sent = [
+      '/keys/dresden-2026/activate',
+      '/deliveries/3f0c8a52-7d1e-4b8e-9c1a-2f6d5e4b3a21',
+      '/Bitte-rufen-Sie-0800-123456-an',
+      '/overview/<script>alert(1)</script>',
+      '/routing/versions/7/' + 'x/'.repeat(200),
+    ];
+    for (const [i, path] of sent.entries()) record({ surface: 'admin', reason: 'unknown-token', client: `pattern-${i}`, path });
+    const entries = await eventually(
+      async () => (await store.listAudit(200)).filter((e) => String((e.detail as { client?: unknown }).client).startsWith('pattern-')),
+      (found) => found.length === sent.length,
+    );
+    const paths = Object.fromEntries(entries.map((e) => [(e.detail as { client: string }).client, (e.detail as { path: string }).path]));
+    expect(paths).toEqual({
+      'pattern-0': '/keys/:id/activate',
+      'pattern-1': '/deliveries/:id',
+      'pattern-2': '/:id',
+      'pattern-3': '/overview/:id/:id',
+      'pattern-4': '/routing/versions/:id/:id/:id/…',
+    });
+  });
+});

@@ -81,6 +81,7 @@ describe('validateRouting', () => {
         ],
       },
       services,
+      config.fileDropRoot,
     );
     const first = 'errors' in result ? result.errors[0] : undefined;
     expect(first?.pointer).toBe('/rules/1/region');
@@ -94,6 +95,7 @@ describe('validateRouting', () => {
         ],
       },
       services,
+      config.fileDropRoot,
     );
     expect('routing' in adjacent).toBe(true);
   });
@@ -107,6 +109,7 @@ describe('validateRouting', () => {
         ],
       },
       services,
+      config.fileDropRoot,
     );
     expect('errors' in result && result.errors).toEqual([{ pointer: '/rules/0/service', detail: 'unknown service 99999999999999' }]);
     const shape = validateRouting(
@@ -115,6 +118,7 @@ describe('validateRouting', () => {
         rules: [{ service: anmeldung, region: '1471X', destinations: ['leipzig-gewerbeamt'], validFrom: '2027-02-01', validUntil: '2027-01-01' }],
       },
       services,
+      config.fileDropRoot,
     );
     const pointers = 'errors' in shape ? shape.errors.map((e) => e.pointer) : [];
     expect(pointers).toEqual(expect.arrayContaining(['/rules/0/region']));

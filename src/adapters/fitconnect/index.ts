@@ -1,7 +1,8 @@
 import { guardedAgent } from '../guarded-agent.js';
 import type { Destination } from '../../config/routing-schema.js';
 import { readSecret } from '../../config/secret-ref.js';
-import { createKeyResolver } from '../../seal/index.js';
+import type { Dispatcher } from 'undici';
+import { createKeyResolver, type KeyResolver } from '../../seal/index.js';
 import { type Adapter, type AdapterContext, retry } from '../types.js';
 import { submissionApi } from './client.js';
 import { deliveryServiceJwksUrl } from './config.js';
@@ -22,7 +23,7 @@ export function createFitConnectAdapter(destination: Destination, context: Adapt
   const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: Math.min(config.timeoutMs, 10_000), headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs });
   const tokens = tokenSource({ tokenUrl: config.tokenUrl, clientId: config.clientId, secret: () => readSecret(config.clientSecret, context.configDir), dispatcher, now: context.now });
   const api = submissionApi(config, tokens, dispatcher);
-  const keys = eventKeys(context.keys ?? createKeyResolver(), {
+  const keys = eventKeys(eventKeyResolver(context, dispatcher), {
     recipient: destination.receiptKey,
     deliveryServiceJwksUrl: deliveryServiceJwksUrl(config),
   });
@@ -39,6 +40,15 @@ export function createFitConnectAdapter(destination: Destination, context: Adapt
     pollIntervalMs: config.pollSeconds * 1000,
     close: () => dispatcher.destroy(),
   };
+}
+
+/**
+ * The resolver that verifies the event log's SETs: the gateway's own, or — where a caller gives none — one
+ * that fetches key sets through the adapter's guarded dispatcher, so that key fetches obey the outbound
+ * policy as deliveries do.
+ */
+export function eventKeyResolver(context: AdapterContext, dispatcher: Dispatcher): KeyResolver {
+  return context.keys ?? createKeyResolver({ dispatcher });
 }
 
 function attemptErrorReason(error: unknown): string {
