@@ -108,7 +108,8 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
     // Another portal's submission is "not found", not "forbidden": its existence is not disclosed.
     if (!record || record.portalId !== currentPortal(res).id) throw new AmtsboteError('not-found', 'No such submission.');
     const events = await intake.store.listEvents(record.id);
-    res.json(statusView(record, events, intake.publicBaseUrl));
+    const lastErrors = await intake.store.lastAttemptErrors(record.deliveries.map((d) => d.id));
+    res.json(statusView(record, events, intake.publicBaseUrl, lastErrors));
   });
 
   return router;
