@@ -63,7 +63,7 @@ export async function startDemoReceivers(config: LoadedConfig, logger: Logger): 
     urls[destination.id] = `http://${url.hostname}:${address.port}${url.pathname}`;
     servers.push(server);
     logger.warn(
-      { destinationId: destination.id, url: urls[destination.id], directory },
+      { destinationId: destination.id, receiverUrl: urls[destination.id], directory },
       'demo receiver listening (embedded demo configuration only): it stands in for the destination\'s specialist software and keeps the sealed messages it receives',
     );
   }
