@@ -47,7 +47,7 @@ describe('GET /v1/schemas', () => {
 
   it('serves the JSON Schema a JSON message names as schemaUri, and the data meet it', async () => {
     const opened = await openedMessageOf('dresden-neustadt.json', 'dresden-bewohnerparkausweis', 'dresden-buergerdienste-demo-token', 'dresden-buergerdienste');
-    const metadata = opened.metadata as { standard: { name: string; schemaSet: string }; contentStructure: { data: { submissionSchema: { schemaUri: string } } } };
+    const metadata = opened.metadata as unknown as { standard: { name: string; schemaSet: string }; contentStructure: { data: { submissionSchema: { schemaUri: string } } } };
     expect(metadata.standard.name).toBe('json');
     const schemaUri = metadata.contentStructure.data.submissionSchema.schemaUri;
     expect(metadata.standard.schemaSet).toBe(schemaUri);
