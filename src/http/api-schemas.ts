@@ -33,7 +33,7 @@ export const submissionStatusSchema = z
         nextAttemptAt: z.iso.datetime().optional(),
         lastError: z
           .object({
-            code: z.string().meta({ description: 'Stable error class of the attempt, e.g. `http-503`, `timeout`, `ECONNREFUSED` (never payload).' }),
+            code: z.string().meta({ description: 'Stable error class of the attempt, e.g. `http-503`, `timeout`, `network-error` (never payload).' }),
             at: z.iso.datetime().meta({ description: 'When that attempt started.' }),
           })
           .optional()
