@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,33 @@ describe("the README's newcomer path", () => {
     expect(help.status).toBe(0);
     for (const text of ['--port', '--data-dir', '--no-demo-receiver', '--config', 'AMTSBOTE_PORT', 'AMTSBOTE_DATA_DIR', 'AMTSBOTE_CONFIG', 'AMTSBOTE_DATABASE_URL', 'AMTSBOTE_DEMO_RECEIVER']) expect(help.stdout).toContain(text);
   });
+
+  it('takes the port and the data dir from serve --port and --data-dir, and starts no demo receiver with --no-demo-receiver', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => { resolve(); }));
+    const ownDataDir = join(work, 'own-data');
+    const child = spawn(process.execPath, [cliPath, 'serve', '--port', String(port), '--data-dir', ownDataDir, '--no-demo-receiver'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', AMTSBOTE_METRICS_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      await waitUntil(() => out.includes('gateway listening') || child.exitCode !== null, 90_000, () => `serve did not start:\n${out}`);
+      expect(out).toContain(`"url":"http://127.0.0.1:${String(port)}"`);
+      expect((await fetch(`http://127.0.0.1:${String(port)}/health/live`)).status).toBe(200);
+      expect(existsSync(join(ownDataDir, 'amtsbote.sqlite'))).toBe(true);
+      expect(out).not.toContain('demo receiver');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    }
+  }, 120_000);
 
   it('"Try it": submits, reads the status and gets a 422 with a pointer, as printed', () => {
     const [submit, status, invalid, ...rest] = readmeCommands('Idempotency-Key: demo-1');
