@@ -1,15 +1,68 @@
+import { resolve } from 'node:path';
 import type { CliContext } from './context.js';
 import { startGateway } from '../gateway.js';
+import { defaultConfigFile, loadConfig } from '../config/load.js';
+import { createLogger } from '../observability/logger.js';
+import { packageRoot } from '../version.js';
+import { startDemoReceivers, type DemoReceivers } from './demo-receiver.js';
+
+const environmentHelp = `
+Environment:
+  AMTSBOTE_CONFIG          gateway.yaml to use (default: config/gateway.yaml, the embedded demo configuration)
+  AMTSBOTE_PORT            port of the portal API, admin API and page (overrides listen.port; 0 = any free port)
+  AMTSBOTE_METRICS_PORT    port of /metrics when metrics.listen is set (overrides metrics.listen.port)
+  AMTSBOTE_DATA_DIR        data dir: SQLite file, development keys, file outboxes (overrides dataDir)
+  AMTSBOTE_DATABASE_URL    a postgres:// URL: use PostgreSQL, whatever store: says
+  AMTSBOTE_LOG_LEVEL       pino log level (default info)
+  AMTSBOTE_DEMO_RECEIVER   "off": no demo receiver, as --no-demo-receiver
+
+Demo receiver: on the embedded demo configuration only, serve also starts a small receiver for every http
+destination on this machine (the demo's Chemnitz Gewerbeamt, http://127.0.0.1:9181/gewerbe/eingang). It checks
+the gateway's webhook signature and keeps the sealed messages under <data dir>/demo-receiver/<destination>/.
+
+Examples:
+  amtsbote serve                                   the demo on http://127.0.0.1:8080
+  AMTSBOTE_PORT=8081 amtsbote serve                the demo on port 8081
+  amtsbote serve --port 8081 --data-dir /tmp/demo  the same, with a data dir of its own
+  amtsbote --config /etc/amtsbote/gateway.yaml serve
+`;
 
 /** Runs the gateway. */
 export function registerServeCommands({ program }: CliContext): void {
   program
     .command('serve')
-    .description('run the gateway')
-    .action(async () => {
-      const gateway = await startGateway({ configFile: program.opts<{ config?: string }>().config });
+    .description('run the gateway: portal API, admin API and page, delivery worker (stops on SIGTERM/SIGINT, reloads services and mappings on SIGHUP)')
+    .option('-p, --port <port>', 'port to listen on (as AMTSBOTE_PORT; overrides listen.port)')
+    .option('--data-dir <dir>', 'data dir (as AMTSBOTE_DATA_DIR; overrides dataDir)')
+    .option('--no-demo-receiver', 'do not start the demo receiver (see below)')
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', environmentHelp)
+    .action(async (options: { port?: string; dataDir?: string; demoReceiver: boolean }) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...(options.port === undefined ? {} : { AMTSBOTE_PORT: options.port }),
+        ...(options.dataDir === undefined ? {} : { AMTSBOTE_DATA_DIR: options.dataDir }),
+      };
+      const configFile = program.opts<{ config?: string }>().config;
+      const logger = createLogger();
+      const config = loadConfig({ configFile, env });
+      // Demo mode is the embedded configuration itself, never a copy or an operator's file.
+      const embedded = config.configFile === resolve(packageRoot(), defaultConfigFile);
+      const wanted = options.demoReceiver && env.AMTSBOTE_DEMO_RECEIVER !== 'off';
+      // Started before the gateway, so that deliveries left over from a previous run find it at once.
+      const demo: DemoReceivers | undefined = embedded && wanted ? await startDemoReceivers(config, logger) : undefined;
+      let gateway: Awaited<ReturnType<typeof startGateway>>;
+      try {
+        gateway = await startGateway({ configFile, env, logger });
+      } catch (error) {
+        await demo?.close();
+        throw error;
+      }
       const stop = () => {
-        void gateway.close().then(() => process.exit(0));
+        void gateway
+          .close()
+          .then(() => demo?.close())
+          .then(() => process.exit(0));
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);

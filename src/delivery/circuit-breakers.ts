@@ -19,12 +19,18 @@ export class CountedFailure<T> extends Error {
 
 export { BrokenCircuitError };
 
+/** Told when a destination's circuit opens or closes again, so an operator sees it in the log. */
+export interface BreakerObserver {
+  onOpen?: (destinationId: string, settings: Destination['breaker']) => void;
+  onClose?: (destinationId: string) => void;
+}
+
 /**
  * One cockatiel circuit breaker per destination and instance: after repeated failures no attempts are made
  * (deliveries wait; nothing is dead-lettered for it), after a pause one probe goes through, and a success
  * closes the circuit again. A breaker is made anew when its destination's settings change.
  */
-export function circuitBreakers(now: () => number = Date.now) {
+export function circuitBreakers(now: () => number = Date.now, observer: BreakerObserver = {}) {
   interface Entry {
     key: string;
     policy: CircuitBreakerPolicy;
@@ -43,9 +49,11 @@ export function circuitBreakers(now: () => number = Date.now) {
     // here: while it runs, the destination's deliveries are not even claimed.
     policy.onBreak(() => {
       entry.openedAt = now();
+      observer.onOpen?.(destination.id, destination.breaker);
     });
     policy.onReset(() => {
       entry.openedAt = undefined;
+      observer.onClose?.(destination.id);
     });
     breakers.set(destination.id, entry);
     return policy;

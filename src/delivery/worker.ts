@@ -64,7 +64,16 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   const wakeThreshold = Math.max(1, Math.floor(concurrency / 4));
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 60_000;
   const workerId = options.workerId ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
-  const breakers = circuitBreakers();
+  // An open circuit means a destination stopped answering: a warning, since its deliveries now wait
+  // (the attempts themselves are logged at info level, one line each).
+  const breakers = circuitBreakers(Date.now, {
+    onOpen: (destinationId, settings) => {
+      logger.warn({ destinationId, consecutiveFailures: settings.consecutiveFailures, pauseSeconds: settings.halfOpenAfterSeconds }, 'circuit breaker opened: the destination failed repeatedly; its deliveries wait and are retried after the pause');
+    },
+    onClose: (destinationId) => {
+      logger.info({ destinationId }, 'circuit breaker closed: the destination answers again');
+    },
+  });
   const adapterCache = new Map<string, { key: string; adapter: Adapter }>();
   const inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
   let running = true;

@@ -31,6 +31,13 @@ export const submissionStatusSchema = z
         status,
         attempts: z.int().min(0),
         nextAttemptAt: z.iso.datetime().optional(),
+        lastError: z
+          .object({
+            code: z.string().meta({ description: 'Stable error class of the attempt, e.g. `http-503`, `timeout`, `network-error` (never payload).' }),
+            at: z.iso.datetime().meta({ description: 'When that attempt started.' }),
+          })
+          .optional()
+          .meta({ description: 'Present while the latest delivery attempt to this destination failed.' }),
         updatedAt: z.iso.datetime(),
       }),
     ),

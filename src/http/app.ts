@@ -10,6 +10,7 @@ import { rateLimits } from './rate-limits.js';
 import { securityHeaders } from './security-headers.js';
 import { adminDeliveryRoutes } from './admin-delivery-routes.js';
 import { mailboxRoutes } from './mailbox-routes.js';
+import { schemaRoutes } from './schema-routes.js';
 import { eventsRoutes } from './events-routes.js';
 import { adminPortalRoutes } from './admin-portal-routes.js';
 import { adminRoutingRoutes } from './admin-routing-routes.js';
@@ -90,6 +91,8 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
   if (reroute) {
     app.use('/v1', eventsRoutes({ store: intake.store, routing, sealing: intake.sealing, reroute, clock: intake.clock, onReleased: () => worker?.kick() }));
   }
+  // The schemas behind delivered messages are public, like the JWKS: receivers fetch what a message names.
+  app.use('/v1', schemaRoutes({ xoev: () => intake.xoev }));
   app.use('/v1', mailboxRoutes({ store: intake.store, routing, clock: intake.clock }));
   app.use('/v1', portalRoutes(intake, portalDirectory(intake.store), limits));
 

@@ -56,7 +56,7 @@ export function openApiDocument(version: string): ReturnType<typeof createDocume
           security: bearer,
           requestParams: {
             header: z.object({
-              'idempotency-key': z.string().max(255).optional().meta({ description: 'Same key and content within 24 h returns the first answer' }),
+              'idempotency-key': z.string().max(255).optional().meta({ description: 'Same key and content within 24 h creates nothing and answers 202 with the same submission and message ids and their current status, marked by the response header `Idempotent-Replayed: true`; other content is 409' }),
             }),
           },
           requestBody: {

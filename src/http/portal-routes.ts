@@ -83,7 +83,9 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
     } else {
       throw new AmtsboteError('unsupported-media-type', 'Send application/json or multipart/form-data.');
     }
-    const answer = await acceptSubmission(intake, { portal: currentPortal(res), body, parts, idempotencyKey });
+    const { answer, replayed } = await acceptSubmission(intake, { portal: currentPortal(res), body, parts, idempotencyKey });
+    // As Stripe does: a portal can tell a repeat of an earlier request from a new submission.
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(answer.statusUrl).json(answer);
   });
 
@@ -108,7 +110,8 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
     // Another portal's submission is "not found", not "forbidden": its existence is not disclosed.
     if (!record || record.portalId !== currentPortal(res).id) throw new AmtsboteError('not-found', 'No such submission.');
     const events = await intake.store.listEvents(record.id);
-    res.json(statusView(record, events, intake.publicBaseUrl));
+    const lastErrors = await intake.store.lastAttemptErrors(record.deliveries.map((d) => d.id));
+    res.json(statusView(record, events, intake.publicBaseUrl, lastErrors));
   });
 
   return router;

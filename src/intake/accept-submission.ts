@@ -49,11 +49,17 @@ export interface IntakeRequest {
   idempotencyKey?: string | undefined;
 }
 
+/** The answer, and whether it is that of an earlier request with the same Idempotency-Key. */
+export interface IntakeOutcome {
+  answer: AcceptedAnswer;
+  replayed: boolean;
+}
+
 /**
  * The in-request pipeline: everything that decides whether a submission can be delivered happens
  * here, so the portal gets its answer at once. Plain data exists only in memory during the call.
  */
-export async function acceptSubmission(ctx: IntakeContext, request: IntakeRequest): Promise<AcceptedAnswer> {
+export async function acceptSubmission(ctx: IntakeContext, request: IntakeRequest): Promise<IntakeOutcome> {
   const { portal } = request;
   const envelope = parseEnvelope(request.body);
   const contents = request.parts ? checkMultipartEntries(envelope, request.parts) : decodeJsonAttachments(envelope.attachments ?? []);
@@ -71,7 +77,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const idempotencyKeyHash = request.idempotencyKey === undefined ? undefined : ctx.hash(request.idempotencyKey);
   if (idempotencyKeyHash && contentHmac) {
     const earlier = await ctx.store.findIdempotencyKey(portal.id, idempotencyKeyHash, now.toISOString());
-    if (earlier) return answerForEarlier(ctx, earlier, contentHmac);
+    if (earlier) return { answer: await answerForEarlier(ctx, earlier, contentHmac), replayed: true };
   }
 
   const data = ctx.normalize(envelope.data);
@@ -148,14 +154,14 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
         ? { key: idempotencyKeyHash, contentHmac, expiresAt: new Date(now.getTime() + ctx.config.gateway.limits.idempotencyHours * 3_600_000).toISOString() }
         : undefined,
   });
-  if (result.kind === 'existing' && contentHmac) return answerForEarlier(ctx, result, contentHmac);
+  if (result.kind === 'existing' && contentHmac) return { answer: await answerForEarlier(ctx, result, contentHmac), replayed: true };
   ctx.onAccepted?.();
   const record: SubmissionRecord = {
     ...submission,
     updatedAt: receivedAt,
     deliveries: [...deliveries, ...deferredDeliveries].map((d) => ({ ...d, attempts: 0, createdAt: receivedAt, updatedAt: receivedAt })),
   };
-  return acceptedAnswer(record, ctx.publicBaseUrl);
+  return { answer: acceptedAnswer(record, ctx.publicBaseUrl), replayed: false };
 }
 
 /** Callbacks go only where the portal allowed them: no SSRF to metadata services or internal hosts. */
@@ -185,6 +191,13 @@ function checkMultipartEntries(envelope: Envelope, parts: Map<string, Buffer>): 
   return parts;
 }
 
+/**
+ * A repeated key gets the same 202 with the same submission and message ids, but the submission's current
+ * status, not a copy of the first answer: what a retry has to learn is which submission its request made
+ * and where it stands now (Stripe replays a stored response because its answer is the finished result; here
+ * the answer is an acceptance whose only changing part is the status, and after a replay with reroute a
+ * stored copy would name a destination that no longer holds the message). Nothing is stored for it either.
+ */
 async function answerForEarlier(ctx: IntakeContext, earlier: { submissionId: string; contentHmac: string }, contentHmac: string): Promise<AcceptedAnswer> {
   if (earlier.contentHmac !== contentHmac) {
     throw new AmtsboteError('idempotency-conflict', 'This Idempotency-Key was already used with other content.');

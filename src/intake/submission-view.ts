@@ -1,4 +1,4 @@
-import type { StoredEvent, SubmissionRecord } from '../store/types.js';
+import type { AttemptError, StoredEvent, SubmissionRecord } from '../store/types.js';
 
 /** What a portal sees of its submission: status and metadata, never data. */
 export interface AcceptedAnswer {
@@ -21,7 +21,11 @@ export function statusUrl(publicBaseUrl: string, submissionId: string): string {
   return new URL(`v1/submissions/${encodeURIComponent(submissionId)}`, publicBaseUrl.endsWith('/') ? publicBaseUrl : publicBaseUrl + '/').href;
 }
 
-export function statusView(record: SubmissionRecord, events: StoredEvent[], publicBaseUrl: string) {
+/**
+ * The status a portal reads. `lastError` (a stable code and when) is shown for a delivery whose latest attempt
+ * failed, so a portal sees why a message still waits — the code an adapter chose, never a payload.
+ */
+export function statusView(record: SubmissionRecord, events: StoredEvent[], publicBaseUrl: string, lastErrors: ReadonlyMap<string, AttemptError> = new Map()) {
   return {
     submissionId: record.id,
     serviceKey: record.serviceKey,
@@ -38,6 +42,7 @@ export function statusView(record: SubmissionRecord, events: StoredEvent[], publ
       status: d.state,
       attempts: d.attempts,
       nextAttemptAt: d.nextAttemptAt,
+      lastError: lastErrors.get(d.id),
       updatedAt: d.updatedAt,
     })),
     history: events.map((e) => ({ seq: e.seq, at: e.at, type: e.type, status: typeof e.data.status === 'string' ? e.data.status : undefined })),

@@ -25,6 +25,7 @@ import { claimDeliveries } from './sql/claim-deliveries.js';
 import { releaseLease, renewLease } from './sql/lease.js';
 import { releaseAllLeases } from './sql/release-all-leases.js';
 import { listAttempts, listDeliveries } from './sql/list-deliveries.js';
+import { lastAttemptErrors } from './sql/last-attempt-errors.js';
 import { listMailbox, recordMailboxFetch } from './sql/mailbox.js';
 import { recordAttempt } from './sql/record-attempt.js';
 import { listPollable, saveAdapterState, savePolledState } from './sql/adapter-state.js';
@@ -83,6 +84,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     recordMailboxFetch: (destinationId, messageId, now) => recordMailboxFetch(db, destinationId, messageId, now),
     listDeliveries: (filter) => listDeliveries(db, filter),
     listAttempts: (id) => listAttempts(db, id),
+    lastAttemptErrors: (ids) => lastAttemptErrors(db, ids),
     replayDeliveries: (ids, now, reason) => replayDeliveries(db, ids, now, reason),
     moveDelivery: (id, destinationId, now) => moveDelivery(db, id, destinationId, now),
     saveReplayPlan: (plan, now) => saveReplayPlan(db, plan, now),

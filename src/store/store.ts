@@ -8,6 +8,7 @@ import type {
   AcceptInput,
   AcceptResult,
   AttemptRecord,
+  AttemptError,
   AttemptView,
   AuditEntry,
   PurgeCounts,
@@ -93,6 +94,8 @@ export interface Store {
   recordMailboxFetch(destinationId: string, messageId: string, now: string): Promise<boolean>;
   listDeliveries(filter: DeliveryFilter): Promise<DeliveryView[]>;
   listAttempts(deliveryId: string): Promise<AttemptView[]>;
+  /** Error class and time of each delivery's latest attempt, where it failed (store/sql/last-attempt-errors.ts). */
+  lastAttemptErrors(deliveryIds: readonly string[]): Promise<Map<string, AttemptError>>;
   replayDeliveries(ids: readonly string[], now: string, reason: string): Promise<string[]>;
   moveDelivery(id: string, destinationId: string, now: string): Promise<void>;
   /** Stores a dead-letter replay plan (and deletes expired ones): store/sql/save-replay-plan.ts. */

@@ -171,6 +171,12 @@ export interface SealedMessage {
   authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> } | undefined;
 }
 
+/** The error class of a delivery's latest attempt, when it failed: what a portal may see of a failure. */
+export interface AttemptError {
+  code: string;
+  at: string;
+}
+
 export interface AttemptView extends AttemptRecord {
   fence: number;
 }

@@ -135,6 +135,21 @@ describe('delivery worker with the http adapter', () => {
     for (const id of ids) expect((await eventually(() => deliveryOf(id), (d) => d.state === 'delivered')).state).toBe('delivered');
     expect(w.breakers.states().push).toBe('closed');
   });
+
+  it('logs a warning naming the destination when its circuit opens, and an info line when it closes', async () => {
+    let healthy = false;
+    receiver.respond = (_r, res) => res.writeHead(healthy ? 200 : 503).end();
+    const [id] = await fx.submit(['push']);
+    const destination = httpDestination({ breaker: { consecutiveFailures: 2, halfOpenAfterSeconds: 0.3 }, retry: { initialDelaySeconds: 0.01, maxDelaySeconds: 0.02, maxAttempts: 100 } });
+    const w = start([destination], { concurrency: 1 });
+    await eventually(() => Promise.resolve(w.breakers.states().push), (s) => s === 'open');
+    const lines = () => fx.logs().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; destinationId?: string; consecutiveFailures?: number });
+    const opened = lines().filter((l) => l.msg.startsWith('circuit breaker opened'));
+    expect(opened).toEqual([expect.objectContaining({ level: 40, destinationId: 'push', consecutiveFailures: 2 })]);
+    healthy = true;
+    await eventually(() => deliveryOf(id!), (d) => d.state === 'delivered');
+    expect(lines().filter((l) => l.msg.startsWith('circuit breaker closed'))).toEqual([expect.objectContaining({ level: 30, destinationId: 'push' })]);
+  });
 });
 
 describe('leases and fencing', () => {

@@ -21,7 +21,8 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   requireBuild();
   const child = spawn(process.execPath, [cliPath, 'serve'], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', ...env },
+    // The demo receiver listens on the demo's fixed Chemnitz port: only a test that asks for it gets it.
+    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_DEMO_RECEIVER: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

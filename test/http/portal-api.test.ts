@@ -152,7 +152,7 @@ describe('POST /v1/submissions', () => {
 });
 
 describe('Idempotency-Key', () => {
-  it('returns the first answer for the same key and content, JSON or multipart, and 409 for other content', async () => {
+  it('answers with the same submission for the same key and content, JSON or multipart, and 409 for other content', async () => {
     const example = withAttachment!;
     const key = `idem-${Date.now()}`;
     const first = await postJson(gw.url, '/v1/submissions', example.envelope, { 'idempotency-key': key });

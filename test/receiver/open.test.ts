@@ -273,6 +273,20 @@ describe('openSealedMessage', () => {
     expect(await refusal(open(wrongCty))).toMatchObject({ code: 'content-type-mismatch', part: 'data' });
   });
 
+  it('ignores header members outside the format that are not forbidden, in the JWEs and in the JWS, and extra container members', async () => {
+    const { plaintext: data } = await compactDecrypt(a.encryptedData, dresdenKeyObject);
+    const withExtraJwe = { ...a, encryptedData: await encrypt(data, 'application/xml', { 'x-vendor': 'any', typ: 'JWE' }) };
+    const signing = signingKeyFor(keys, SIGNING_1);
+    const withExtras = await withMetadataJws(withExtraJwe, (jws) =>
+      new CompactSign(Buffer.from(jws.split('.')[1]!, 'base64url'))
+        .setProtectedHeader({ alg: 'PS512', kid: SIGNING_1, typ: 'JOSE', cty: 'application/json', 'x-vendor': 'any' })
+        .sign(signing.privateKey),
+    );
+    const opened = await open({ ...withExtras, revision: 2 });
+    expect(opened.metadata.messageId).toBe(a.messageId);
+    expect(Buffer.from(opened.data).equals(Buffer.from(data))).toBe(true);
+  });
+
   it('refuses what is not a container', async () => {
     expect((await refusal(open('not json'))).code).toBe('malformed-container');
     expect((await refusal(open({ ...a, format: 'amtsbote-sealed/2' }))).code).toBe('unsupported-format');

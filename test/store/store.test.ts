@@ -232,6 +232,28 @@ describe.each(storeFactories)('$kind store', (factory) => {
     expect((await store.listAttempts('m1')).map((a) => [a.worker, a.fence])).toEqual([['b', fresh!.fence]]);
   });
 
+  it("gives each delivery's latest failed attempt (code and start), none once its latest attempt succeeded", async () => {
+    const { store } = await freshStore();
+    await store.acceptSubmission({ submission: testSubmission('s-err'), deliveries: [{ id: 'e-1', destinationId: 'd', state: 'pending' }, { id: 'e-2', destinationId: 'd', state: 'pending' }, { id: 'e-3', destinationId: 'd', state: 'pending' }], event });
+    const attempt = async (id: string, at: string, outcome: 'retry' | 'delivered', errorClass?: string) => {
+      const claims = await store.claimDeliveries({ owner: 'w', now: at, leaseUntil: '2026-11-25T12:00:00.000Z', limit: 3, excludeDestinations: [] });
+      const claim = claims.find((c) => c.id === id)!;
+      for (const other of claims.filter((c) => c.id !== id)) await store.releaseLease(other.id, other.fence, at);
+      await store.recordAttempt({
+        id, fence: claim.fence, now: at,
+        attempt: { worker: 'w', startedAt: at, durationMs: 1, outcome, errorClass, httpStatus: errorClass === 'http-503' ? 503 : undefined },
+        transition: outcome === 'retry' ? { state: 'pending', attempts: claim.attempts + 1, nextAttemptAt: at, lastError: errorClass } : { state: 'delivered', attempts: claim.attempts + 1, nextAttemptAt: null },
+      });
+    };
+    await attempt('e-1', '2026-11-25T10:00:01.000Z', 'retry', 'ECONNREFUSED');
+    await attempt('e-1', '2026-11-25T10:00:02.000Z', 'retry', 'http-503');
+    await attempt('e-2', '2026-11-25T10:00:03.000Z', 'retry', 'timeout');
+    await attempt('e-2', '2026-11-25T10:00:04.000Z', 'delivered');
+    const errors = await store.lastAttemptErrors(['e-1', 'e-2', 'e-3']);
+    expect(Object.fromEntries(errors)).toEqual({ 'e-1': { code: 'http-503', at: '2026-11-25T10:00:02.000Z' } });
+    expect((await store.lastAttemptErrors([])).size).toBe(0);
+  });
+
   it('keeps one unforked event chain when two instances record outcomes of one submission at once', async () => {
     const { store, peer } = await freshStore();
     const other = await peer();

@@ -13,6 +13,8 @@ const maxErrors = 20;
 
 export interface JsonOutputSchema {
   schemaUri: string;
+  /** The schema file, which the gateway also serves to receivers (GET /v1/schemas). */
+  schemaFile: string;
   validate: (value: unknown) => { pointer: string; detail: string }[];
 }
 
@@ -36,6 +38,7 @@ export function compileJsonOutputSchema(schemaFile: string, mappingFile: string)
   }
   return {
     schemaUri: id,
+    schemaFile,
     validate: (value) =>
       check(value)
         ? []

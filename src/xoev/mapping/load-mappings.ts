@@ -74,6 +74,7 @@ function compileJsonMapping(raw: JsonMappingFile, state: LoadState): JsonMapping
     ...mappingHead(raw, state.file),
     body: compile(raw.body, state, `${state.file}: body`),
     schemaUri: output.schemaUri,
+    schemaFile: output.schemaFile,
     validate: output.validate,
   };
 }

@@ -148,6 +148,8 @@ export interface JsonMapping extends MappingHead {
   body: CompiledExpression;
   /** The `$id` of the schema the delivered data meet: the message's schema URI. */
   schemaUri: string;
+  /** Absolute path of that schema's file. */
+  schemaFile: string;
   /** Checks a produced object against that schema; JSON pointers are into the produced object. */
   validate: (value: unknown) => { pointer: string; detail: string }[];
 }
