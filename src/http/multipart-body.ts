@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
-import { isAttachmentId } from '../receiver/format.js';
+import { ATTACHMENT_ID } from '../receiver/format.js';
 import { AmtsboteError, isAmtsboteError } from '../errors.js';
 import { type JsonLimits, parseJsonBody } from './json-body.js';
 
@@ -65,7 +65,9 @@ export function readMultipartSubmission(
         if (failed) return;
         const content = Buffer.concat(chunks);
         if (name === 'submission') envelope = content;
-        else if (!isAttachmentId(name)) fail(new AmtsboteError('invalid-attachment', `Part name "${name.slice(0, 64)}" is not a valid attachment id.`, [{ pointer: '/attachments', detail: 'a part name is not a valid attachment id' }]));
+        // Reserved ids (`..`, `__proto__`) pass here and meet the envelope's rule (isAttachmentId) instead, so
+        // the answer points at the envelope entry; a part the envelope does not list is refused after that.
+        else if (!ATTACHMENT_ID.test(name)) fail(new AmtsboteError('invalid-attachment', `Part name "${name.slice(0, 64)}" is not a valid attachment id.`, [{ pointer: '/attachments', detail: 'a part name is not a valid attachment id' }]));
         else if (parts.has(name)) fail(new AmtsboteError('invalid-attachment', `Part "${name}" was sent twice.`, [{ pointer: '/attachments', detail: `duplicate part "${name}"` }]));
         else parts.set(name, content);
       });
