@@ -18,6 +18,7 @@ import { gatewayMetrics, startMetricsServer } from './observability/gateway-metr
 import { listen } from './http/listen.js';
 import type { Store } from './store/store.js';
 import { version } from './version.js';
+import { installUint8ArrayToBase64 } from './seal/lib/uint8array-to-base64.js';
 import { AmtsboteError } from './errors.js';
 import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
 import { rerouteFromEscrow } from './intake/reroute-from-escrow.js';
@@ -51,6 +52,7 @@ export interface RunningGateway {
 
 /** Loads config, opens and migrates the store, seeds portals once and starts listening. */
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  installUint8ArrayToBase64();
   const logger = options.logger ?? createLogger();
   const config = loadConfig(options);
   const storeSettings = config.gateway.store;

@@ -1,6 +1,6 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { Request, Response } from 'express';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError, isAmtsboteError } from '../errors.js';
 import type { BodyBudget } from './body-budget.js';
 
 export interface BodyLimits {
@@ -22,9 +22,10 @@ const chunkedStep = 1024 * 1024;
 export async function boundedBody(req: Request, res: Response, budget: BodyBudget, limits: BodyLimits): Promise<Readable> {
   const declared = req.get('content-length') === undefined ? undefined : Number(req.get('content-length'));
   let reserved = 0;
-  let closed = false;
+  // An object, not a `let`: the close handler changes it while this function awaits.
+  const response = { closed: false };
   res.once('close', () => {
-    closed = true;
+    response.closed = true;
     budget.release(reserved);
     reserved = 0;
   });
@@ -32,7 +33,7 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
     await budget.reserve(declared);
     reserved = declared;
     // The client gave up while the request waited: nothing will release the reservation later.
-    if (closed) {
+    if (response.closed) {
       budget.release(reserved);
       reserved = 0;
     }
@@ -47,7 +48,7 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
         done(new AmtsboteError('payload-too-large', `The body exceeds ${limits.maxBodyBytes} bytes.`));
         return;
       }
-      if (received <= reserved || closed) {
+      if (received <= reserved || response.closed) {
         armIdleTimer();
         done(null, chunk);
         return;
@@ -57,7 +58,7 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
       clearTimeout(idle);
       budget.reserve(step).then(
         () => {
-          if (closed) budget.release(step);
+          if (response.closed) budget.release(step);
           else reserved += step;
           armIdleTimer();
           done(null, chunk);
@@ -76,10 +77,10 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
       gate.destroy(new AmtsboteError('request-timeout', `No part of the body arrived for ${Math.round(limits.bodyIdleMs / 1000)} s; the request was given up.`));
     }, limits.bodyIdleMs);
   };
-  const stopReading = () => {
+  const stopReading = (error: unknown) => {
     clearTimeout(idle);
     req.unpipe(gate);
-    if (!res.headersSent) res.setHeader('Connection', 'close');
+    refuseRestOfBody(req, res, error);
   };
   gate.on('error', stopReading);
   gate.once('close', () => { clearTimeout(idle); });
@@ -95,8 +96,38 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
   return gate;
 }
 
-/** Reads a bounded body to its end (at most `maxBodyBytes`, enforced by the stream). */
-export async function readWholeBody(body: Readable): Promise<Buffer> {
+/**
+ * What happens to the unread rest of a refused body. Over the memory budget (503), the rest is read and
+ * discarded — it costs bandwidth, not memory — so that the client, still sending, reads a clean 503 with
+ * Retry-After instead of a broken pipe, and may retry on the same connection. Anything else (too large,
+ * stalled, malformed) is not worth reading: the connection closes after the answer.
+ */
+export function refuseRestOfBody(req: Request, res: Response, error: unknown): void {
+  if (req.complete || res.headersSent) return;
+  if (isAmtsboteError(error) && error.code === 'unavailable') {
+    req.resume();
+    return;
+  }
+  res.setHeader('Connection', 'close');
+}
+
+/**
+ * Reads a bounded body to its end (at most `maxBodyBytes`, enforced by the stream). With a declared length
+ * the chunks are copied straight into one buffer of that size, so a 23 MB body exists once, not twice.
+ */
+export async function readWholeBody(body: Readable, declaredLength?: number): Promise<Buffer> {
+  if (declaredLength !== undefined && declaredLength > 0) {
+    const whole = Buffer.allocUnsafe(declaredLength);
+    let at = 0;
+    for await (const chunk of body) {
+      const bytes = chunk as Buffer;
+      // Node's parser ends a body at Content-Length; should more ever arrive, the limit still holds.
+      if (at + bytes.length > whole.length) throw new AmtsboteError('invalid-json', 'The body is longer than its Content-Length.', [{ pointer: '', detail: 'longer than Content-Length' }]);
+      bytes.copy(whole, at);
+      at += bytes.length;
+    }
+    return whole.subarray(0, at);
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(chunk as Buffer);
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);

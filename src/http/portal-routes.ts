@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { AmtsboteError } from '../errors.js';
 import { deliveryStates } from '../store/types.js';
 import { zodFieldErrors } from '../intake/zod-errors.js';
-import { acceptSubmission, type IntakeContext } from '../intake/accept-submission.js';
+import { acceptSubmission, type IntakeContext, type IntakeRequest } from '../intake/accept-submission.js';
 import { statusView } from '../intake/submission-view.js';
 import type { BodyBudget } from './body-budget.js';
-import { boundedBody, readWholeBody } from './bounded-body.js';
+import { boundedBody, readWholeBody, refuseRestOfBody } from './bounded-body.js';
 import { parseJsonBody } from './json-body.js';
 import { readMultipartSubmission } from './multipart-body.js';
 import { currentPortal, portalAuth } from './portal-auth.js';
@@ -76,18 +76,17 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
     if (!multipart && !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) {
       throw new AmtsboteError('unsupported-media-type', 'Send application/json or multipart/form-data.');
     }
-    let body: unknown;
-    let parts: Map<string, Buffer> | undefined;
+    // The parsed body lives in `request` alone, so intake can let go of it (and its base64 strings) once decoded.
+    const request: IntakeRequest = { portal: currentPortal(res), body: undefined, idempotencyKey };
     try {
       const stream = await boundedBody(req, res, budget, { maxBodyBytes: limits.maxBodyBytes, bodyIdleMs: limits.bodyIdleSeconds * 1000 });
-      if (multipart) ({ body, parts } = await readMultipartSubmission(req, stream, limits));
-      else body = parseJsonBody(await readWholeBody(stream), limits);
+      if (multipart) ({ body: request.body, parts: request.parts } = await readMultipartSubmission(req, stream, limits));
+      else request.body = parseJsonBody(await readWholeBody(stream, declared > 0 ? declared : undefined), limits);
     } catch (error) {
-      // A body refused before its end is not read further: the connection closes after the answer.
-      if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
+      refuseRestOfBody(req, res, error);
       throw error;
     }
-    const answer = await acceptSubmission(intake, { portal: currentPortal(res), body, parts, idempotencyKey });
+    const answer = await acceptSubmission(intake, request);
     res.status(202).location(answer.statusUrl).json(answer);
   });
 

@@ -62,7 +62,7 @@ async function postChunked(chunks: Buffer[], contentType: string): Promise<numbe
       controller.close();
     },
   });
-  const res = await fetch(gw.url + '/v1/submissions', { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${demoToken}` }, body, duplex: 'half', signal: AbortSignal.timeout(30_000) } as RequestInit);
+  const res = await fetch(gw.url + '/v1/submissions', { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${demoToken}` }, body, duplex: 'half', signal: AbortSignal.timeout(30_000) });
   const text = await res.text();
   if (res.status === 202) {
     accepted++;
