@@ -200,7 +200,7 @@ export const gatewaySchema = z.strictObject({
      * its size while it is decoded and sealed). A request that does not fit waits up to `bodyWaitSeconds`,
      * then gets 503 with Retry-After.
      */
-    inFlightBodyBytes: z.number().int().min(1024).default(64 * MiB),
+    inFlightBodyBytes: z.number().int().min(1024).default(32 * MiB),
     bodyWaitSeconds: z.number().min(0).max(120).default(15),
     /** A body that stops arriving for this long is answered 408 and its connection closed. */
     bodyIdleSeconds: z.number().min(1).max(300).default(15),

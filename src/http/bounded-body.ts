@@ -74,7 +74,13 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
   const armIdleTimer = () => {
     clearTimeout(idle);
     idle = setTimeout(() => {
-      gate.destroy(new AmtsboteError('request-timeout', `No part of the body arrived for ${Math.round(limits.bodyIdleMs / 1000)} s; the request was given up.`));
+      // After the event loop was busy (a large submission parsed or sealed), timers run before pending
+      // socket reads: look once more after those reads before calling the body stalled.
+      const seen = received;
+      setImmediate(() => {
+        if (received !== seen) armIdleTimer();
+        else gate.destroy(new AmtsboteError('request-timeout', `No part of the body arrived for ${Math.round(limits.bodyIdleMs / 1000)} s; the request was given up.`));
+      });
     }, limits.bodyIdleMs);
   };
   const stopReading = (error: unknown) => {
