@@ -16,6 +16,7 @@ export type ProblemCode =
   | 'not-found'
   | 'method-not-allowed'
   | 'payload-too-large'
+  | 'request-timeout'
   | 'unsupported-media-type'
   | 'unknown-service'
   | 'unroutable-region'
@@ -45,6 +46,7 @@ export const problemStatus: Record<ProblemCode, number> = {
   'not-found': 404,
   'method-not-allowed': 405,
   'payload-too-large': 413,
+  'request-timeout': 408,
   'unsupported-media-type': 415,
   'unknown-service': 422,
   'unroutable-region': 422,
@@ -75,6 +77,7 @@ export const problemTitle: Record<ProblemCode, string> = {
   'not-found': 'Not found',
   'method-not-allowed': 'Method not allowed',
   'payload-too-large': 'Payload too large',
+  'request-timeout': 'The request body stopped arriving',
   'unsupported-media-type': 'Unsupported media type',
   'unknown-service': 'Unknown service',
   'unroutable-region': 'No destination for this service and region',

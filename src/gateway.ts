@@ -15,9 +15,10 @@ import { startDeliveryWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startHousekeeping } from './delivery/housekeeping.js';
 import type { Metrics } from './observability/metrics.js';
 import { gatewayMetrics, startMetricsServer } from './observability/gateway-metrics.js';
-import { applyServerTimeouts, listen } from './http/listen.js';
+import { listen } from './http/listen.js';
 import type { Store } from './store/store.js';
 import { version } from './version.js';
+import { installUint8ArrayToBase64 } from './seal/lib/uint8array-to-base64.js';
 import { AmtsboteError } from './errors.js';
 import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
 import { rerouteFromEscrow } from './intake/reroute-from-escrow.js';
@@ -52,6 +53,7 @@ export interface RunningGateway {
 
 /** Loads config, opens and migrates the store, seeds portals once and starts listening. */
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  installUint8ArrayToBase64();
   const logger = options.logger ?? createLogger();
   const config = loadConfig(options);
   const storeSettings = config.gateway.store;
@@ -151,8 +153,7 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     const metricsConfig = config.gateway.metrics;
     const metricsToken = metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
     const app = createApp({ intake, routing, worker, reroute, reloader, logger, version, metrics, metricsToken });
-    const server = await listen(app, config.gateway.listen);
-    applyServerTimeouts(server.server);
+    const server = await listen(app, config.gateway.listen, () => { metrics.recordDroppedConnection(); });
     // Closed first on shutdown: no new requests while the worker drains and the store closes.
     started.push({ name: 'http server', stop: server.close });
     const metricsServer = await startMetricsServer(metrics, metricsConfig, logger);

@@ -3,6 +3,7 @@ import type { CliContext } from './context.js';
 import { startGateway } from '../gateway.js';
 import { defaultConfigFile, loadConfig } from '../config/load.js';
 import { createLogger } from '../observability/logger.js';
+import { installProcessGuard } from '../observability/process-guard.js';
 import { packageRoot } from '../version.js';
 import { startDemoReceivers, type DemoReceivers } from './demo-receiver.js';
 
@@ -58,14 +59,20 @@ export function registerServeCommands({ program }: CliContext): void {
         await demo?.close();
         throw error;
       }
-      const stop = () => {
+      const stop = (code: number) => {
         void gateway
           .close()
           .then(() => demo?.close())
-          .then(() => process.exit(0));
+          .then(() => process.exit(code));
       };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      // Errors that escape every handler are logged and counted; only a storm of them stops the process.
+      installProcessGuard({
+        logger,
+        record: (kind) => { gateway.metrics.recordProcessFault(kind); },
+        shutdown: () => { stop(1); },
+      });
+      process.once('SIGTERM', () => { stop(0); });
+      process.once('SIGINT', () => { stop(0); });
       // SIGHUP reloads services and mappings like POST /admin/v1/config/reload; the reloader logs the outcome.
       process.on('SIGHUP', () => {
         gateway.reloadConfig().catch(() => undefined);

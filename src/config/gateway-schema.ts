@@ -119,7 +119,16 @@ export const gatewaySchema = z.strictObject({
      * the proxy's address, and one client's failed sign-ins would lock out all of them.
      */
     trustProxy: z.array(trustedProxySchema).max(100).default([]),
-  }).default({ host: '127.0.0.1', port: 8080, trustProxy: [] }),
+    /**
+     * The portal port faces the internet: at most this many open connections (more are refused at once),
+     * request headers within `headersTimeoutSeconds`, a whole request within `requestTimeoutSeconds`.
+     */
+    maxConnections: z.number().int().min(1).max(100_000).default(512),
+    headersTimeoutSeconds: z.number().min(1).max(300).default(10),
+    requestTimeoutSeconds: z.number().min(5).max(3600).default(120),
+    /** Longer than clients' and load balancers' idle timeouts, so the server never closes a connection being reused. */
+    keepAliveTimeoutSeconds: z.number().min(1).max(600).default(65),
+  }).prefault({}),
   /** Base URL portals reach the gateway at; `statusUrl` is built from it. Unset: the address it listens on. */
   publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Relative to the config file's folder. */
@@ -193,6 +202,15 @@ export const gatewaySchema = z.strictObject({
     portalBurst: z.number().int().min(1).max(100_000).default(200),
     /** Failed sign-ins (any token: portal, admin, mailbox, receipts) per client address, before 429. */
     failedSignInsPerMinute: z.number().int().min(1).max(10_000).default(10),
+    /**
+     * Bytes of submission bodies held in memory at once, by all requests together (each costs a few times
+     * its size while it is decoded and sealed). A request that does not fit waits up to `bodyWaitSeconds`,
+     * then gets 503 with Retry-After.
+     */
+    inFlightBodyBytes: z.number().int().min(1024).default(32 * MiB),
+    bodyWaitSeconds: z.number().min(0).max(120).default(15),
+    /** A body that stops arriving for this long is answered 408 and its connection closed. */
+    bodyIdleSeconds: z.number().min(1).max(300).default(15),
   }).prefault({}),
   /** Gateway key files (signing, escrow); absent: development keys created in the data dir (SQLite only). */
   keys: gatewayKeysConfigSchema.optional(),

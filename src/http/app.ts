@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { AmtsboteError, isAmtsboteError } from '../errors.js';
+import { AmtsboteError, isAmtsboteError, problemStatus } from '../errors.js';
 import type { IntakeContext } from '../intake/accept-submission.js';
 import type { Logger } from '../observability/logger.js';
 import type { RoutingState } from '../routing/routing-state.js';
@@ -26,6 +26,7 @@ import type { ConfigReloader } from '../gateway-reload.js';
 import { openApiDocument } from './openapi.js';
 import { bearerToken, portalDirectory } from './portal-auth.js';
 import { portalRoutes } from './portal-routes.js';
+import { createBodyBudget } from './body-budget.js';
 import { sendProblem } from './problem.js';
 import { requestLog } from './request-log.js';
 
@@ -94,7 +95,9 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
   // The schemas behind delivered messages are public, like the JWKS: receivers fetch what a message names.
   app.use('/v1', schemaRoutes({ xoev: () => intake.xoev }));
   app.use('/v1', mailboxRoutes({ store: intake.store, routing, clock: intake.clock }));
-  app.use('/v1', portalRoutes(intake, portalDirectory(intake.store), limits));
+  const bodyLimits = intake.config.gateway.limits;
+  const budget = createBodyBudget({ maxBytes: bodyLimits.inFlightBodyBytes, maxWaitMs: bodyLimits.bodyWaitSeconds * 1000, retryAfterSeconds: 5 });
+  app.use('/v1', portalRoutes(intake, portalDirectory(intake.store), limits, budget));
 
   const admin = express.Router();
   admin.use(adminAuth(intake.config.gateway.admins));
@@ -129,6 +132,8 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
       return;
     }
     if (isAmtsboteError(err)) {
+      // A 500 is the gateway's fault whatever its cause: logged at error level, findable by the request id.
+      if (problemStatus[err.code] === 500) logger.error({ requestId: res.locals.requestId as string, problem: err.code, stack: err.stack?.split('\n').slice(1, 8).join('\n'), route: req.path.slice(0, 100) }, 'internal error');
       sendProblem(res, err);
       return;
     }

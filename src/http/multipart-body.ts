@@ -1,6 +1,8 @@
+import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
-import { AmtsboteError } from '../errors.js';
+import { ATTACHMENT_ID } from '../receiver/format.js';
+import { AmtsboteError, isAmtsboteError } from '../errors.js';
 import { type JsonLimits, parseJsonBody } from './json-body.js';
 
 export interface MultipartSubmission {
@@ -8,13 +10,15 @@ export interface MultipartSubmission {
   parts: Map<string, Buffer>;
 }
 
-const partNamePattern = /^[A-Za-z0-9._-]{1,64}$/;
-
 /**
  * Streams a multipart/form-data submission: a part `submission` with the envelope (JSON), one part per
  * attachment named by its id. Limits are enforced while reading, so an oversized upload stops early.
  */
-export function readMultipartSubmission(req: Request, limits: JsonLimits & { maxBodyBytes: number; maxAttachments: number }): Promise<MultipartSubmission> {
+export function readMultipartSubmission(
+  req: Request,
+  body: Readable,
+  limits: JsonLimits & { maxBodyBytes: number; maxAttachments: number },
+): Promise<MultipartSubmission> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -33,6 +37,10 @@ export function readMultipartSubmission(req: Request, limits: JsonLimits & { max
     const fail = (error: AmtsboteError) => {
       if (!failed) failed = error;
     };
+    const truncated = (name: string) =>
+      new AmtsboteError('invalid-envelope', `The multipart body ends inside the part "${name.slice(0, 64)}", before its closing boundary.`, [
+        { pointer: name === 'submission' ? '' : '/attachments', detail: 'the body ends before the part\'s closing boundary' },
+      ]);
     const tooLarge = () => new AmtsboteError('payload-too-large', `The body exceeds ${limits.maxBodyBytes} bytes.`);
 
     parser.on('field', (name, value, info) => {
@@ -42,6 +50,11 @@ export function readMultipartSubmission(req: Request, limits: JsonLimits & { max
     });
     parser.on('file', (name, stream) => {
       const chunks: Buffer[] = [];
+      // A part that ends with the body (no closing boundary) fails here before the parser reports it;
+      // without this listener that error would end the process.
+      stream.on('error', () => {
+        fail(truncated(name));
+      });
       stream.on('data', (chunk: Buffer) => {
         total += chunk.length;
         if (total > limits.maxBodyBytes) fail(tooLarge());
@@ -52,7 +65,9 @@ export function readMultipartSubmission(req: Request, limits: JsonLimits & { max
         if (failed) return;
         const content = Buffer.concat(chunks);
         if (name === 'submission') envelope = content;
-        else if (!partNamePattern.test(name)) fail(new AmtsboteError('invalid-attachment', `Part name "${name.slice(0, 64)}" is not a valid attachment id.`, [{ pointer: '/attachments', detail: 'a part name is not a valid attachment id' }]));
+        // Reserved ids (`..`, `__proto__`) pass here and meet the envelope's rule (isAttachmentId) instead, so
+        // the answer points at the envelope entry; a part the envelope does not list is refused after that.
+        else if (!ATTACHMENT_ID.test(name)) fail(new AmtsboteError('invalid-attachment', `Part name "${name.slice(0, 64)}" is not a valid attachment id.`, [{ pointer: '/attachments', detail: 'a part name is not a valid attachment id' }]));
         else if (parts.has(name)) fail(new AmtsboteError('invalid-attachment', `Part "${name}" was sent twice.`, [{ pointer: '/attachments', detail: `duplicate part "${name}"` }]));
         else parts.set(name, content);
       });
@@ -60,10 +75,17 @@ export function readMultipartSubmission(req: Request, limits: JsonLimits & { max
     parser.on('filesLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxAttachments} attachment parts are accepted.`)); });
     parser.on('partsLimit', () => { fail(new AmtsboteError('payload-too-large', `At most ${limits.maxAttachments} attachment parts are accepted.`)); });
     parser.on('error', () => {
-      fail(new AmtsboteError('invalid-envelope', 'The multipart body is malformed.', [{ pointer: '', detail: 'malformed multipart body' }]));
+      fail(new AmtsboteError('invalid-envelope', 'The multipart body is malformed or ends before its closing boundary.', [{ pointer: '', detail: 'malformed or truncated multipart body' }]));
       settle();
     });
     parser.on('close', () => { settle(); });
+    // The bounded body fails with its own problem (too large, stalled, connection lost): that one is the answer.
+    body.on('error', (error) => {
+      failed = isAmtsboteError(error) ? error : new AmtsboteError('invalid-envelope', 'The body could not be read to its end.', [{ pointer: '', detail: 'the body could not be read' }]);
+      body.unpipe(parser);
+      parser.destroy();
+      settle();
+    });
 
     let settled = false;
     function settle() {
@@ -83,6 +105,6 @@ export function readMultipartSubmission(req: Request, limits: JsonLimits & { max
         reject(e instanceof Error ? e : new Error(String(e)));
       }
     }
-    req.pipe(parser);
+    body.pipe(parser);
   });
 }

@@ -1,11 +1,12 @@
 import { type Request, type Response, Router } from 'express';
-import getRawBody from 'raw-body';
 import { z } from 'zod';
 import { AmtsboteError } from '../errors.js';
 import { deliveryStates } from '../store/types.js';
 import { zodFieldErrors } from '../intake/zod-errors.js';
-import { acceptSubmission, type IntakeContext } from '../intake/accept-submission.js';
+import { acceptSubmission, type IntakeContext, type IntakeRequest } from '../intake/accept-submission.js';
 import { statusView } from '../intake/submission-view.js';
+import type { BodyBudget } from './body-budget.js';
+import { boundedBody, readWholeBody, refuseRestOfBody } from './bounded-body.js';
 import { parseJsonBody } from './json-body.js';
 import { readMultipartSubmission } from './multipart-body.js';
 import { currentPortal, portalAuth } from './portal-auth.js';
@@ -33,7 +34,7 @@ function decodeCursor(cursor: string): { updatedAt: string; id: string } {
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
 /** The portal API under /v1: services, submissions, status. */
-export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) => Promise<StoredPortal[]>, rates: RateLimits): Router {
+export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) => Promise<StoredPortal[]>, rates: RateLimits, budget: BodyBudget): Router {
   const router = Router();
   // Services and mappings are read from `intake` per request: a configuration reload replaces them.
   const limits = intake.config.gateway.limits;
@@ -71,19 +72,21 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
     const declared = Number(req.get('content-length') ?? '0');
     if (declared > limits.maxBodyBytes) throw new AmtsboteError('payload-too-large', `The body exceeds ${limits.maxBodyBytes} bytes.`);
     const type = req.get('content-type') ?? '';
-    let body: unknown;
-    let parts: Map<string, Buffer> | undefined;
-    if (/^multipart\/form-data\s*;/i.test(type)) {
-      ({ body, parts } = await readMultipartSubmission(req, limits));
-    } else if (/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) {
-      const raw = await getRawBody(req, { limit: limits.maxBodyBytes }).catch((err: unknown) => {
-        throw bodyError(err);
-      });
-      body = parseJsonBody(raw, limits);
-    } else {
+    const multipart = /^multipart\/form-data\s*;/i.test(type);
+    if (!multipart && !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) {
       throw new AmtsboteError('unsupported-media-type', 'Send application/json or multipart/form-data.');
     }
-    const { answer, replayed } = await acceptSubmission(intake, { portal: currentPortal(res), body, parts, idempotencyKey });
+    // The parsed body lives in `request` alone, so intake can let go of it (and its base64 strings) once decoded.
+    const request: IntakeRequest = { portal: currentPortal(res), body: undefined, idempotencyKey };
+    try {
+      const stream = await boundedBody(req, res, budget, { maxBodyBytes: limits.maxBodyBytes, bodyIdleMs: limits.bodyIdleSeconds * 1000 });
+      if (multipart) ({ body: request.body, parts: request.parts } = await readMultipartSubmission(req, stream, limits));
+      else request.body = parseJsonBody(await readWholeBody(stream, declared > 0 ? declared : undefined), limits);
+    } catch (error) {
+      refuseRestOfBody(req, res, error);
+      throw error;
+    }
+    const { answer, replayed } = await acceptSubmission(intake, request);
     // As Stripe does: a portal can tell a repeat of an earlier request from a new submission.
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(answer.statusUrl).json(answer);
@@ -115,11 +118,4 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
   });
 
   return router;
-}
-
-function bodyError(err: unknown): AmtsboteError {
-  const type = (err as { type?: string }).type;
-  if (type === 'entity.too.large') return new AmtsboteError('payload-too-large', 'The body is too large.');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AmtsboteError('unsupported-media-type', 'Only UTF-8 JSON is accepted.');
-  return new AmtsboteError('invalid-json', 'The body could not be read.');
 }

@@ -61,8 +61,12 @@ export interface IntakeOutcome {
  */
 export async function acceptSubmission(ctx: IntakeContext, request: IntakeRequest): Promise<IntakeOutcome> {
   const { portal } = request;
-  const envelope = parseEnvelope(request.body);
-  const contents = request.parts ? checkMultipartEntries(envelope, request.parts) : decodeJsonAttachments(envelope.attachments ?? []);
+  const parsed = parseEnvelope(request.body);
+  const contents = request.parts ? checkMultipartEntries(parsed, request.parts) : decodeJsonAttachments(parsed.attachments ?? []);
+  // Decoded, the base64 text is dead weight (4/3 of every attachment) for the rest of the request: both
+  // the raw body and the envelope let go of it.
+  request.body = undefined;
+  const envelope: Envelope = { ...parsed, attachments: parsed.attachments?.map(({ content: _content, ...meta }) => meta) };
 
   const service = ctx.config.services.get(envelope.serviceKey);
   if (!service) {

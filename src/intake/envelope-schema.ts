@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { regionKeySchema, serviceKeySchema } from '../config/identifiers.js';
+import { ATTACHMENT_ID, ATTACHMENT_ID_RULE, isAttachmentId } from '../receiver/format.js';
 
 /**
  * The portal's submission envelope. One zod schema validates requests and generates the OpenAPI
@@ -7,7 +8,8 @@ import { regionKeySchema, serviceKeySchema } from '../config/identifiers.js';
  */
 export const attachmentSchema = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, dots, hyphens or underscores'),
+    // One rule for ids everywhere (receiver/format.ts); the pattern also goes into the OpenAPI document.
+    id: z.string().regex(ATTACHMENT_ID, ATTACHMENT_ID_RULE).refine(isAttachmentId, ATTACHMENT_ID_RULE),
     filename: z.string().min(1).max(255),
     mediaType: z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf'),
     /** Base64 content in a JSON request; omitted in multipart, where the part named by `id` carries it. */

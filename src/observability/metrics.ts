@@ -50,6 +50,17 @@ export function createMetrics(now: () => Date = () => new Date()) {
     labelNames: ['destination', 'reason'] as const,
     registers: [registry],
   });
+  const processFaults = new Counter({
+    name: 'amtsbote_process_faults_total',
+    help: 'Errors no handler caught (uncaughtException, unhandledRejection) that the process guard logged and survived',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const droppedConnections = new Counter({
+    name: 'amtsbote_http_connections_dropped_total',
+    help: 'Connections to the portal port refused because listen.maxConnections were open',
+    registers: [registry],
+  });
   let breakerStates: () => Record<string, BreakerState> = () => ({});
   new Gauge({
     name: 'amtsbote_circuit_breaker_state',
@@ -114,6 +125,12 @@ export function createMetrics(now: () => Date = () => new Date()) {
     recordAttempt(destination: string, outcome: string, durationMs: number) {
       deliveryAttempts.inc({ destination, outcome });
       deliveryDuration.observe({ destination }, durationMs / 1000);
+    },
+    recordProcessFault(kind: 'uncaughtException' | 'unhandledRejection') {
+      processFaults.inc({ kind });
+    },
+    recordDroppedConnection() {
+      droppedConnections.inc();
     },
     recordIgnoredReceipt(destination: string, reason: string) {
       ignoredReceipts.inc({ destination, reason });

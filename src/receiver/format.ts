@@ -17,12 +17,27 @@ export const METADATA_CTY = 'JOSE';
 export const DATA_MEDIA_TYPES = ['application/xml', 'application/json'] as const;
 export type DataMediaType = (typeof DATA_MEDIA_TYPES)[number];
 
-/** Attachment ids as the portal API admits them; safe as file names and as JSON member names. */
+/** The characters and length of attachment ids (the portal API's pattern); see `isAttachmentId` for the rest. */
 export const ATTACHMENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * Names an attachment id must not have although the pattern admits them: `.` and `..` mean folders as file
+ * names, and the members of JavaScript's `Object.prototype` (`__proto__`, `constructor`, `toString`, …)
+ * change or shadow an object's behaviour when a receiver uses the id as a member name — which the
+ * container's `encryptedAttachments` invites. Listed, not computed, because this is the format's contract.
+ */
+const RESERVED_IDS: ReadonlySet<string> = new Set([
+  '.', '..',
+  '__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
+  'toLocaleString', 'toString', 'valueOf', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+]);
+
+/** The one rule for attachment ids, wherever one arrives (JSON envelope, multipart part name, sealed container). */
 export function isAttachmentId(id: string): boolean {
-  return ATTACHMENT_ID.test(id) && id !== '.' && id !== '..' && id !== '__proto__';
+  return ATTACHMENT_ID.test(id) && !RESERVED_IDS.has(id);
 }
+
+export const ATTACHMENT_ID_RULE = 'must be 1–64 letters, digits, dots, hyphens or underscores, and not ".", ".." or a name of Object.prototype such as "__proto__" or "constructor"';
 
 /** What travels: JSON with the message's ids in the clear and every part as compact JWE. */
 export interface SealedContainer {
@@ -50,7 +65,7 @@ const dataEntrySchema = z.looseObject({
 });
 
 const attachmentEntrySchema = z.looseObject({
-  attachmentId: z.string().refine(isAttachmentId, 'must be 1–64 letters, digits, dots, hyphens or underscores'),
+  attachmentId: z.string().refine(isAttachmentId, ATTACHMENT_ID_RULE),
   mediaType: z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type'),
   filename: z.string().min(1).max(255),
   size: z.number().int().min(0),

@@ -53,6 +53,58 @@ async function post(body: string | Buffer, contentType = 'application/json') {
   }
 }
 
+async function postChunked(chunks: Buffer[], contentType: string): Promise<number> {
+  tried++;
+  // A stream body goes out with Transfer-Encoding: chunked; each enqueued buffer becomes (at least) one chunk.
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const c of chunks) controller.enqueue(new Uint8Array(c));
+      controller.close();
+    },
+  });
+  const res = await fetch(gw.url + '/v1/submissions', { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${demoToken}` }, body, duplex: 'half', signal: AbortSignal.timeout(30_000) });
+  const text = await res.text();
+  if (res.status === 202) {
+    accepted++;
+    return res.status;
+  }
+  expect(res.status, text.slice(0, 500)).toBeGreaterThanOrEqual(400);
+  expect(res.status, text.slice(0, 500)).toBeLessThan(500);
+  expect((JSON.parse(text) as { type: string }).type).toMatch(/^https:\/\/amtsbote\.dev\/problems\/[a-z-]+$/);
+  return res.status;
+}
+
+const multipartType = 'multipart/form-data; boundary=xyz';
+const withAttachments = valid.filter((e) => Array.isArray(e.envelope.attachments) && e.envelope.attachments.length > 0);
+
+/** A submission as multipart bytes: the envelope (without inline content) and one part per attachment. */
+function multipartBytes(envelope: Record<string, unknown>): Buffer {
+  const attachments = (envelope.attachments ?? []) as { id: string; filename: string; mediaType: string; content?: string }[];
+  const head = `--xyz\r\nContent-Disposition: form-data; name="submission"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ ...envelope, attachments: attachments.map(({ content: _c, ...rest }) => rest) })}\r\n`;
+  const parts = attachments.map((a) => Buffer.concat([
+    Buffer.from(`--xyz\r\nContent-Disposition: form-data; name="${a.id}"; filename="${a.filename}"\r\nContent-Type: ${a.mediaType}\r\n\r\n`),
+    Buffer.from(a.content ?? '', 'base64'),
+    Buffer.from('\r\n'),
+  ]));
+  return Buffer.concat([Buffer.from(head), ...parts, Buffer.from('--xyz--\r\n')]);
+}
+
+function splitAt(body: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (body.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const p of points) {
+    if (p > from) chunks.push(body.subarray(from, p));
+    from = Math.max(from, p);
+  }
+  if (from < body.length) chunks.push(body.subarray(from));
+  return chunks;
+}
+
+function splitRandomly(body: Buffer, seed: number): Buffer[] {
+  return splitAt(body, Array.from({ length: 4 }, (_, i) => (seed * 7919 + i * 104_729) % Math.max(1, body.length)));
+}
+
 /** Values that have broken parsers, mappers and XML writers before. */
 const nasty = fc.oneof(
   fc.string(),
@@ -135,8 +187,48 @@ describe('intake under generated hostile input', () => {
     );
   });
 
+  it('answers multipart submissions cut off at any byte with 202 (whole) or a 4xx problem, and keeps serving', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: withAttachments.length - 1 }), fc.integer({ min: 0, max: 1000 }), fc.boolean(), async (which, permille, chunked) => {
+        const whole = multipartBytes(withAttachments[which]!.envelope);
+        // per mille of the length, so that cuts fall into the envelope, the part headers and the attachments alike
+        const cut = whole.subarray(0, Math.round((whole.length * permille) / 1000));
+        if (chunked) await postChunked(splitRandomly(cut, which), multipartType);
+        else await post(cut, multipartType);
+      }),
+      { ...settings, numRuns: 60 },
+    );
+  });
+
+  it('answers JSON and multipart bodies sent chunked (no Content-Length) in any split as with a length', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: valid.length - 1 }), fc.boolean(), fc.array(fc.nat({ max: 4000 }), { minLength: 1, maxLength: 8 }), async (which, asMultipart, cuts) => {
+        const envelope = valid[which]!.envelope;
+        const body = asMultipart ? multipartBytes(envelope) : Buffer.from(JSON.stringify(envelope));
+        expect(await postChunked(splitAt(body, cuts), asMultipart ? multipartType : 'application/json')).toBe(202);
+      }),
+      { ...settings, numRuns: 40 },
+    );
+  });
+
+  it('answers attachment ids that are folders or prototype names with a 4xx, in JSON and in multipart', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: withAttachments.length - 1 }), fc.constantFrom('.', '..', '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__lookupGetter__'), fc.boolean(), async (which, id, asMultipart) => {
+          const envelope = structuredClone(withAttachments[which]!.envelope);
+          const attachments = envelope.attachments as { id: string }[];
+          attachments[0]!.id = id;
+          const before = accepted;
+          if (asMultipart) await post(multipartBytes(envelope), multipartType);
+          else await post(JSON.stringify(envelope));
+          expect(accepted).toBe(before);
+        },
+      ),
+      { ...settings, numRuns: 40 },
+    );
+  });
+
   it('stored exactly the submissions it accepted', () => {
-    expect(tried).toBeGreaterThan(300);
+    expect(tried).toBeGreaterThan(400);
     expect(accepted).toBeGreaterThan(0);
     expect(storedSubmissions()).toBe(accepted);
   });
