@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Express } from 'express';
 
 export interface Listening {
@@ -29,13 +29,28 @@ export async function listen(app: Express, address: { host: string; port: number
   };
 }
 
+/** How long an idle connection is kept open (longer than load balancers' usual 60 s, so they close first). */
+const keepAliveMs = 65_000;
 /**
- * The portal-facing server's timeouts: slow clients must not hold sockets forever, yet a 25 MB upload
- * still fits comfortably; idle connections outlive clients' and load balancers' idle timeouts, so the
- * server is never the one to close a connection just as a client reuses it (which fails that request).
+ * What the server tells clients in `Keep-Alive: timeout=…`: ten seconds less than it keeps the connection. Clients
+ * that honour the hint (undici — Node's fetch —, curl) drop an idle connection a second or two before the time
+ * announced; with node's own announcement (the full keepAliveTimeout) that margin is all they have, and on a busy
+ * machine a late timer loses the race — the request goes out on a connection the server is closing ("other side
+ * closed"). Announcing less keeps the margin at ten seconds and more.
+ */
+const announcedKeepAliveSeconds = keepAliveMs / 1000 - 10;
+
+/**
+ * The gateway's servers' timeouts: slow clients must not hold sockets forever, yet a 25 MB upload still fits
+ * comfortably; idle connections outlive clients' and load balancers' idle timeouts, so the server is never the one
+ * to close a connection just as a client reuses it (which fails that request).
  */
 export function applyServerTimeouts(server: Server): void {
   server.requestTimeout = 120_000;
   server.headersTimeout = 20_000;
-  server.keepAliveTimeout = 65_000;
+  server.keepAliveTimeout = keepAliveMs;
+  // first of the request listeners, so that the header is set before any handler can answer
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('keep-alive', `timeout=${announcedKeepAliveSeconds}`);
+  });
 }

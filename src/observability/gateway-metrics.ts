@@ -1,7 +1,7 @@
 import express from 'express';
 import type { GatewayConfig } from '../config/gateway-schema.js';
 import { metricsHandler } from '../http/metrics-routes.js';
-import { listen } from '../http/listen.js';
+import { applyServerTimeouts, listen } from '../http/listen.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import { describeKeySource, type KeyResolver } from '../seal/index.js';
 import type { Store } from '../store/store.js';
@@ -38,6 +38,8 @@ export async function startMetricsServer(metrics: Metrics, settings: GatewayConf
   app.disable('x-powered-by');
   app.get('/metrics', metricsHandler(metrics));
   const server = await listen(app, settings.listen);
+  // a scraper keeps its connection between scrapes: the same keep-alive as the portal port
+  applyServerTimeouts(server.server);
   const url = server.url + '/metrics';
   logger.info({ metricsUrl: url }, 'metrics listening');
   return { url, close: server.close };
