@@ -97,22 +97,25 @@ export async function spawnGateway(env: Record<string, string>, options: SpawnOp
   const tail = () => out.slice(-8000);
 
   const started = new Promise<string>((resolve, reject) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code ?? signal} before it listened:\n${tail()}`));
+    };
     const timer = setTimeout(() => {
+      child.off('exit', onExit);
       // not left running: it would hold the data dir (SQLite's serve lock) and the port after the test
       void kill(child).then(() => { reject(new Error(`gateway did not say it listens within ${startupMs / 1000} s:\n${tail()}`)); });
     }, startupMs);
     announced = (url) => {
       clearTimeout(timer);
+      child.off('exit', onExit);
       resolve(url);
     };
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(new Error(`gateway could not be started: ${error.message}`));
     });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code ?? signal} before it listened:\n${tail()}`));
-    });
+    child.once('exit', onExit);
   });
   const url = await started;
   announced = undefined;
