@@ -40,8 +40,10 @@ beforeAll(async () => {
   config = copyConfig({
     urls: { [destinationId]: `${receiver.url}/gewerbe/eingang` },
     retry: { [destinationId]: { initialDelaySeconds: 0.05, maxDelaySeconds: 0.5, maxAttempts: 50 } },
-    // a short lease, so that the dead instance's claims expire within the test (renewed while attempts run)
-    delivery: { concurrency: 8, pollMs: 50, leaseSeconds: 2, shutdownGraceSeconds: 2 },
+    // a lease short enough that the dead instance's claims expire within the test, yet long enough that a live
+    // instance renews it in time on a busy machine: with 2 s, renewals (every third of it) came late at load 20+
+    // and the other instance took over live claims, so that messages nobody had killed arrived twice
+    delivery: { concurrency: 8, pollMs: 50, leaseSeconds: 10, shutdownGraceSeconds: 2 },
     keys: fixtureKeys.keys,
     settings: { hmacSecret: 'env:AMTSBOTE_HMAC_SECRET', routingPollSeconds: 0.5 },
     // 500 submissions in a burst from one portal: far above its default bucket; and the first test polls with
