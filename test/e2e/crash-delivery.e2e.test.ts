@@ -177,7 +177,9 @@ describe('delivery survives the gateway process dying', () => {
     expectAllSigned(s.receiver.received);
     const afterRestart = s.receiver.received.slice(received).map(messageIdOf);
     for (const id of cutOff) expect(afterRestart, `${id} was in flight at the kill`).toContain(id);
-  });
+    // two starts and three waits, each bounded on its own: the test's bound is their sum, so that the one that
+    // runs out names itself (with the process output) instead of a bare test timeout
+  }, 6 * processBoundMs);
 
   it('SIGTERM with a stalled receiver: exits within the shutdown grace; after a restart everything is delivered', async () => {
     const s = await prepare();
@@ -209,5 +211,5 @@ describe('delivery survives the gateway process dying', () => {
     const afterRestart = new Set(s.receiver.received.slice(stalled).map(messageIdOf));
     for (const a of accepted) expect(afterRestart.has(a.messageId), a.messageId).toBe(true);
     expectAllSigned(s.receiver.received);
-  });
+  }, 5 * processBoundMs);
 });

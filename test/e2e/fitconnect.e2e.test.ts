@@ -12,7 +12,7 @@ import { startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
 import { runCliAsync, spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { fixtureJwk } from '../seal/fixtures.js';
-import { pollValue } from '../helpers/wait.js';
+import { pollValue, processBoundMs } from '../helpers/wait.js';
 
 /**
  * The FIT-Connect chain between real processes: a gateway whose routing sends Leipzig's Gewerbeanmeldungen
@@ -154,7 +154,7 @@ describe('FIT-Connect destination, end to end', () => {
       await other.stop();
       rmSync(otherDataDir, { recursive: true, force: true });
     }
-  });
+  }, 3 * processBoundMs); // a start, a wait and a stop, each bounded on its own
 
   it('answers 422 problem+json at intake once the destination\'s published key is too short', async () => {
     sim.rotateEncryptionKey({ ...fixtureJwk('weak-2048'), key_ops: ['wrapKey'] });

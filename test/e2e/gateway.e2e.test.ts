@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExamples, personalStrings } from '../helpers/examples.js';
 import { getJson, multipartOf, postJson } from '../helpers/http.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
-import { pollValue } from '../helpers/wait.js';
+import { pollValue, processBoundMs } from '../helpers/wait.js';
 
 const examples = loadExamples();
 const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-e2e-'));
@@ -80,7 +80,7 @@ describe('the gateway as a real process', () => {
       expect(['pending', 'delivered']).toContain(status.body.status);
       expect((status.body.destinations as { messageId: string }[]).map((d) => d.messageId).sort()).toEqual(a.destinations.map((d) => d.messageId).sort());
     }
-  });
+  }, 3 * processBoundMs); // a stop, a start and a wait, each bounded on its own
 
   it('leaves none of the personal data of the examples in the data dir', () => {
     const needles = examples.filter((e) => !e.invalid).flatMap((e) => personalStrings(e.envelope.data));

@@ -8,7 +8,7 @@ import { loadExamples } from '../helpers/examples.js';
 import { postJson, testFetch } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
 import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
-import { pollValue } from '../helpers/wait.js';
+import { pollValue, processBoundMs } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-keys-'));
 const configDir = join(dir, 'config');
@@ -77,7 +77,7 @@ describe('gateway keys from files, state in the store', () => {
     expect(await until(signedWith, (kid) => kid === 'test-gateway-sig-2')).toBe('test-gateway-sig-2');
     expect(await jwksKids()).toEqual(['test-gateway-sig-1', 'test-gateway-sig-2']);
     expect(runCli(['keys', 'rotate', 'not-a-key'], env).status).toBe(1);
-  });
+  }, 3 * processBoundMs); // two CLI runs and a wait, each bounded on its own
 
   it('refuses to retire the active key, or one that open messages need unless forced, and says how many', async () => {
     const active = runCli(['keys', 'retire', 'test-gateway-sig-2'], env);
@@ -89,7 +89,7 @@ describe('gateway keys from files, state in the store', () => {
     const forced = runCli(['keys', 'retire', 'test-gateway-sig-1', '--force'], env);
     expect(forced.status, forced.stderr).toBe(0);
     expect(await until(jwksKids, (kids) => !kids.includes('test-gateway-sig-1'))).toEqual(['test-gateway-sig-2']);
-  });
+  }, 4 * processBoundMs); // three CLI runs and a wait, each bounded on its own
 });
 
 describe('keys new', () => {
@@ -114,5 +114,5 @@ describe('keys new', () => {
     expect(again.stderr).toContain('exists already');
     expect((JSON.parse(readFileSync(signingFile, 'utf8')) as { kid: string }).kid).toBe(kid);
     expect(runCli(['keys', 'new', join(dir, 'x.json'), '--purpose', 'signature'], env).status).toBe(1);
-  });
+  }, 5 * processBoundMs); // five CLI runs (two make RSA-4096 keys), each bounded on its own
 });

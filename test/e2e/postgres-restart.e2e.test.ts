@@ -91,5 +91,5 @@ describe('the gateway on PostgreSQL survives a database restart', { concurrent: 
     // and the gateway takes new submissions again
     const after = await postJson(gateway.url, '/v1/submissions', { ...chemnitzExamples[0]!.envelope, reference: 'RESTART-after' });
     expect(after.status).toBe(202);
-  });
+  }, 7 * processBoundMs); // a start and six waits, each bounded on its own
 });

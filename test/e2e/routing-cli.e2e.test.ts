@@ -6,7 +6,7 @@ import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, postJson, testFetch } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
 import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
-import { pollValue } from '../helpers/wait.js';
+import { pollValue, processBoundMs } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-routing-'));
 const dataDir = join(dir, 'data');
@@ -66,7 +66,7 @@ describe('routing import versus restart', () => {
     gateway = await start();
     expect(await destinationsOf(gateway.url)).toEqual(['leipzig-gewerbeamt', 'statistik-sachsen']);
     await gateway.stop();
-  });
+  }, 6 * processBoundMs); // three starts and three stops, each bounded on its own
 
   it('refuses an invalid file with file, pointer and reason', () => {
     const file = join(dir, 'routing-broken.yaml');
@@ -111,7 +111,7 @@ describe('portals from the command line', () => {
     } finally {
       await gateway.stop();
     }
-  });
+  }, 4 * processBoundMs); // a start, two waits and a stop, each bounded on its own
 });
 
 describe('routing changes while the gateway runs', () => {
@@ -141,5 +141,5 @@ describe('routing changes while the gateway runs', () => {
     } finally {
       await gateway.stop();
     }
-  });
+  }, 3 * processBoundMs); // a start, a wait and a stop, each bounded on its own
 });

@@ -146,7 +146,7 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
       await waitUntil(async () => (await getJson(instance.url, `/v1/submissions/${first.body.submissionId as string}`, token)).status === 404, processBoundMs, () => 'the new portal token is not accepted');
     }
     expect((await getJson(b.url, '/v1/submissions/none', 'not-a-token')).status).toBe(401);
-  });
+  }, 5 * processBoundMs); // two starts and three waits, each bounded on its own
 
   it('500 submissions over both, one killed halfway: every accepted one arrives, no delivery attempted by two workers at once, the survivor takes over the leases', async () => {
     // A receiver slower than intake, so that deliveries queue up and the instance killed holds leases.
@@ -224,5 +224,6 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
     expect(twice.filter((id) => !inHand.has(id))).toEqual([]);
     // Besides those: the first test's submission, and any the dead instance committed but could not answer.
     expect([...counts.keys()].filter((id) => !ids.has(id)).length).toBeLessThanOrEqual(1 + failedOnDead);
-  });
+    // 500 submissions and two waits bounded on their own: on a busy machine longer than the default bound
+  }, 5 * processBoundMs);
 });
