@@ -33,7 +33,7 @@ export async function listen(app: Express, address: { host: string; port: number
 const keepAliveMs = 65_000;
 /**
  * What the server tells clients in `Keep-Alive: timeout=…`: ten seconds less than it keeps the connection. Clients
- * that honour the hint (undici — Node's fetch —, curl) drop an idle connection a second or two before the time
+ * that honour the hint (undici, which is Node's fetch) drop an idle connection a second or two before the time
  * announced; with node's own announcement (the full keepAliveTimeout) that margin is all they have, and on a busy
  * machine a late timer loses the race — the request goes out on a connection the server is closing ("other side
  * closed"). Announcing less keeps the margin at ten seconds and more.
