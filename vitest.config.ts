@@ -2,8 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    testTimeout: 90_000,
-    hookTimeout: 60_000,
+    // Outer bounds only, above the helpers' own (test/helpers/wait.ts, 120 s per wait for another process), so that
+    // on a busy machine a slow start or delivery fails with the helper's message and output, not a bare timeout.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     projects: [
       {
         extends: true,

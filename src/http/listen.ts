@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
@@ -36,6 +36,7 @@ export async function listen(app: Express, address: { host: string; port: number
     app,
   );
   server.keepAliveTimeout = settings.keepAliveTimeoutSeconds * 1000;
+  announceShorterKeepAlive(server, settings.keepAliveTimeoutSeconds);
   server.maxConnections = settings.maxConnections;
   if (onDrop) server.on('drop', onDrop);
   server.listen(address.port, address.host);
@@ -53,4 +54,19 @@ export async function listen(app: Express, address: { host: string; port: number
         server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * What the server tells clients in `Keep-Alive: timeout=…`: ten seconds less than it keeps the connection (at least
+ * one second). Clients that honour the hint (undici, which is Node's fetch) drop an idle connection a second or two
+ * before the time announced; with node's own announcement (the full keepAliveTimeout) that margin is all they have,
+ * and on a busy machine a late timer loses the race — the request goes out on a connection the server is closing
+ * ("other side closed"). Announcing less keeps the margin at ten seconds and more.
+ */
+function announceShorterKeepAlive(server: Server, keepAliveSeconds: number): void {
+  const announced = Math.max(1, keepAliveSeconds - 10);
+  // first of the request listeners, so that the header is set before any handler can answer
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('keep-alive', `timeout=${announced}`);
+  });
 }

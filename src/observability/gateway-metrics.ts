@@ -37,6 +37,7 @@ export async function startMetricsServer(metrics: Metrics, settings: GatewayConf
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', metricsHandler(metrics));
+  // a scraper keeps its connection between scrapes: listen gives it the same keep-alive as the portal port
   const server = await listen(app, settings.listen);
   const url = server.url + '/metrics';
   logger.info({ metricsUrl: url }, 'metrics listening');

@@ -10,6 +10,7 @@ import { adminCall, adminTokens, postJson } from '../helpers/http.js';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { ownerOnlyKeyFile } from '../helpers/key-files.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { processBoundMs } from '../helpers/wait.js';
 
 const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
 
@@ -39,6 +40,7 @@ beforeAll(async () => {
   await eventually(
     () => adminCall(gateway.url, 'GET', '/dead-letters', adminTokens.viewer),
     (r) => (r.body.deliveries as { id: string }[]).some((d) => d.id === deadMessageId),
+    processBoundMs,
   );
   browser = await launchBrowser();
 });
@@ -89,7 +91,7 @@ describe('the admin page', () => {
     await routingLink.focus();
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Routing' }).waitFor();
-    await eventually(() => page.evaluate<string>('document.activeElement && document.activeElement.tagName'), (tag) => tag === 'H1');
+    await eventually(() => page.evaluate<string>('document.activeElement && document.activeElement.tagName'), (tag) => tag === 'H1', processBoundMs);
     await page.close();
   });
 
@@ -130,6 +132,7 @@ describe('the admin page', () => {
         return deliveredRow.count();
       },
       (n) => n === 1,
+      processBoundMs,
     );
     await deliveredRow.click();
     const details = page.locator('#delivery-details');

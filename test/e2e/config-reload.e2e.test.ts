@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
 import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { pollValue } from '../helpers/wait.js';
 
 // A service dropped in as three files — definition, data schema, mapping — into a running gateway that
 // has its own copy of config/ and mappings/. No build, no restart.
@@ -47,9 +48,10 @@ beforeAll(async () => {
   env = { AMTSBOTE_CONFIG: copy.configFile, AMTSBOTE_DATA_DIR: dataDir };
   gateway = await spawnGateway(env);
 });
+// (each may be missing when beforeAll failed: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
-  await gateway.stop();
-  copy.remove();
+  await (gateway as GatewayProcess | undefined)?.stop();
+  (copy as ConfigCopy | undefined)?.remove();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -119,12 +121,7 @@ describe('adding a service is configuration', () => {
     // SIGHUP reloads as well: a changed assertion message is in force once the hash has moved.
     writeFileSync(join(copy.dir, 'services', 'sperrmuell.yaml'), service.replace('muss in der Zukunft liegen', 'muss nach heute liegen'));
     gateway.child.kill('SIGHUP');
-    let hash = hashAfter;
-    for (let i = 0; i < 100 && hash === hashAfter; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      hash = await readyHash();
-    }
-    expect(hash).not.toBe(hashAfter);
+    expect(await pollValue(readyHash, (hash) => hash !== hashAfter)).not.toBe(hashAfter);
     const again = await postJson(gateway.url, '/v1/submissions', { ...submission, data: { ...submission.data, pickupDate: '2020-01-01' } });
     expect(again.body.errors).toEqual([{ pointer: '/data/pickupDate', detail: 'muss nach heute liegen' }]);
   });

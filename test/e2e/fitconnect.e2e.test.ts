@@ -12,6 +12,7 @@ import { startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
 import { runCliAsync, spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { fixtureJwk } from '../seal/fixtures.js';
+import { pollValue, processBoundMs } from '../helpers/wait.js';
 
 /**
  * The FIT-Connect chain between real processes: a gateway whose routing sends Leipzig's Gewerbeanmeldungen
@@ -72,25 +73,19 @@ beforeAll(async () => {
   routeToSimulator(config);
   gateway = await spawnGateway(env());
 });
+// (each may be missing when beforeAll failed: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
-  await gateway.stop();
-  await portal.close();
-  await sim.close();
-  config.remove();
+  await (gateway as GatewayProcess | undefined)?.stop();
+  await (portal as TestReceiver | undefined)?.close();
+  await (sim as FitConnectSimulator | undefined)?.close();
+  (config as ConfigCopy | undefined)?.remove();
   rmSync(workDir, { recursive: true, force: true });
 });
 
 const statusOf = async (submissionId: string) => (await getJson(gateway.url, `/v1/submissions/${submissionId}`)).body as { status: string; destinations: { destinationId: string; status: string; messageId: string }[] };
 
-/** Polls (bounded by count and time) until `check` holds. */
-async function until<T>(probe: () => Promise<T> | T, check: (value: T) => boolean, tries = 150): Promise<T> {
-  let value = await probe();
-  for (let i = 0; i < tries && !check(value); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-}
+/** Polls (bounded by count and, generously, by time) until `check` holds; returns the last value either way. */
+const until = <T>(probe: () => Promise<T> | T, check: (value: T) => boolean): Promise<T> => pollValue(probe, check);
 
 describe('FIT-Connect destination, end to end', () => {
   it('submits, uploads and submits at the delivery service; the subscriber\'s accept reaches the portal as status and callback', async () => {
@@ -159,16 +154,12 @@ describe('FIT-Connect destination, end to end', () => {
       await other.stop();
       rmSync(otherDataDir, { recursive: true, force: true });
     }
-  });
+  }, 3 * processBoundMs); // a start, a wait and a stop, each bounded on its own
 
   it('answers 422 problem+json at intake once the destination\'s published key is too short', async () => {
     sim.rotateEncryptionKey({ ...fixtureJwk('weak-2048'), key_ops: ['wrapKey'] });
     // The gateway serves requests from its key cache and refreshes it in the background (every second here).
-    let answer = await postJson(gateway.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-WEAK' });
-    for (let i = 0; i < 30 && answer.status === 202; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      answer = await postJson(gateway.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-WEAK' });
-    }
+    const answer = await pollValue(() => postJson(gateway.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-WEAK' }), (a) => a.status !== 202, undefined, 200);
     expect(answer.status).toBe(422);
     expect(answer.type).toContain('application/problem+json');
     expect(answer.body).toMatchObject({ type: 'https://amtsbote.dev/problems/invalid-recipient-key', reason: 'modulus-too-small', destinationId });

@@ -5,17 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExamples, personalStrings } from '../helpers/examples.js';
 import { getJson, multipartOf, postJson } from '../helpers/http.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { pollValue, processBoundMs } from '../helpers/wait.js';
 
 const examples = loadExamples();
-let dataDir: string;
+const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-e2e-'));
 let gateway: GatewayProcess;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-e2e-'));
   gateway = await spawnGateway({ AMTSBOTE_DATA_DIR: dataDir });
 });
+// (gateway is missing when beforeAll failed: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
-  await gateway.stop();
+  await (gateway as GatewayProcess | undefined)?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -27,13 +28,9 @@ function filesBelow(dir: string): string[] {
 }
 
 async function pollReady(url: string) {
-  const deadline = Date.now() + 30_000;
-  for (let i = 0; i < 300 && Date.now() < deadline; i++) {
-    const res = await fetch(url + '/health/ready').catch(() => undefined);
-    if (res?.status === 200) return (await res.json()) as { configHash: string };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('not ready within 30 s');
+  const ready = await pollValue(() => getJson(url, '/health/ready').catch((error: unknown) => ({ status: 0, body: { error: String(error) } })), (res) => res.status === 200);
+  expect(ready.status, JSON.stringify(ready.body)).toBe(200);
+  return ready.body as { configHash: string };
 }
 
 describe('the gateway as a real process', () => {
@@ -83,7 +80,7 @@ describe('the gateway as a real process', () => {
       expect(['pending', 'delivered']).toContain(status.body.status);
       expect((status.body.destinations as { messageId: string }[]).map((d) => d.messageId).sort()).toEqual(a.destinations.map((d) => d.messageId).sort());
     }
-  });
+  }, 3 * processBoundMs); // a stop, a start and a wait, each bounded on its own
 
   it('leaves none of the personal data of the examples in the data dir', () => {
     const needles = examples.filter((e) => !e.invalid).flatMap((e) => personalStrings(e.envelope.data));

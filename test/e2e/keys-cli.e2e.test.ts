@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSealedMessage } from '../../src/receiver/index.js';
 import { loadGatewayKeys } from '../../src/seal/index.js';
 import { loadExamples } from '../helpers/examples.js';
-import { postJson } from '../helpers/http.js';
+import { postJson, testFetch } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
 import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { pollValue, processBoundMs } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-keys-'));
 const configDir = join(dir, 'config');
@@ -32,8 +33,9 @@ beforeAll(async () => {
   );
   gateway = await spawnGateway(env);
 });
+// (gateway is missing when beforeAll failed: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
-  await gateway.stop();
+  await (gateway as GatewayProcess | undefined)?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -41,7 +43,7 @@ const dresden = loadExamples().find((e) => e.file === 'dresden-einzelunternehmen
 const recipientKey = JSON.parse(readFileSync(join(projectRoot, 'config/demo/dresden-gewerbeamt.encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8')) as Record<string, unknown>;
 
 async function jwksKids(): Promise<string[]> {
-  const jwks = (await (await fetch(gateway.url + '/.well-known/jwks.json')).json()) as { keys: { kid: string; alg: string; use: string; d?: string }[] };
+  const jwks = (await (await testFetch(gateway.url + '/.well-known/jwks.json')).json()) as { keys: { kid: string; alg: string; use: string; d?: string }[] };
   for (const key of jwks.keys) expect(key).toMatchObject({ alg: 'PS512', use: 'sig' });
   expect(jwks.keys.some((k) => k.d !== undefined)).toBe(false);
   return jwks.keys.map((k) => k.kid).sort();
@@ -54,18 +56,12 @@ async function signedWith(): Promise<string> {
   const messageId = (res.body.destinations as { destinationId: string; messageId: string }[]).find((d) => d.destinationId === 'dresden-gewerbeamt')!.messageId;
   const file = join(dir, `${messageId}.json`);
   expect(runCli(['store', 'show-message', messageId, '--out', file], env).status).toBe(0);
-  const jwks = (await (await fetch(gateway.url + '/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
+  const jwks = (await (await testFetch(gateway.url + '/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
   return (await openSealedMessage(readFileSync(file, 'utf8'), { recipientKeys: [recipientKey], gatewayJwks: jwks })).signingKid;
 }
 
-async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  let value = await probe();
-  for (let i = 0; i < 40 && !done(value); i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    value = await probe();
-  }
-  return value;
-}
+/** Every instance polls the key state in the store: probes until `done` holds, bounded generously. */
+const until = <T>(probe: () => Promise<T>, done: (v: T) => boolean): Promise<T> => pollValue(probe, done, undefined, 250);
 
 describe('gateway keys from files, state in the store', () => {
   it('publishes every configured signing key and signs with the active one', async () => {
@@ -81,7 +77,7 @@ describe('gateway keys from files, state in the store', () => {
     expect(await until(signedWith, (kid) => kid === 'test-gateway-sig-2')).toBe('test-gateway-sig-2');
     expect(await jwksKids()).toEqual(['test-gateway-sig-1', 'test-gateway-sig-2']);
     expect(runCli(['keys', 'rotate', 'not-a-key'], env).status).toBe(1);
-  });
+  }, 3 * processBoundMs); // two CLI runs and a wait, each bounded on its own
 
   it('refuses to retire the active key, or one that open messages need unless forced, and says how many', async () => {
     const active = runCli(['keys', 'retire', 'test-gateway-sig-2'], env);
@@ -93,7 +89,7 @@ describe('gateway keys from files, state in the store', () => {
     const forced = runCli(['keys', 'retire', 'test-gateway-sig-1', '--force'], env);
     expect(forced.status, forced.stderr).toBe(0);
     expect(await until(jwksKids, (kids) => !kids.includes('test-gateway-sig-1'))).toEqual(['test-gateway-sig-2']);
-  });
+  }, 4 * processBoundMs); // three CLI runs and a wait, each bounded on its own
 });
 
 describe('keys new', () => {
@@ -118,5 +114,5 @@ describe('keys new', () => {
     expect(again.stderr).toContain('exists already');
     expect((JSON.parse(readFileSync(signingFile, 'utf8')) as { kid: string }).kid).toBe(kid);
     expect(runCli(['keys', 'new', join(dir, 'x.json'), '--purpose', 'signature'], env).status).toBe(1);
-  });
+  }, 5 * processBoundMs); // five CLI runs (two make RSA-4096 keys), each bounded on its own
 });

@@ -10,7 +10,7 @@ import { getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
-import { waitUntil } from '../helpers/wait.js';
+import { processBoundMs, waitUntil } from '../helpers/wait.js';
 
 const destinationId = 'chemnitz-gewerbeamt';
 const chemnitzExamples = loadExamples().filter((e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'));
@@ -42,13 +42,14 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-pg-restart-'));
 });
 
+// (each may be missing when beforeAll failed half-way: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
   await gateway?.stop('SIGKILL');
-  await receiver.close();
-  cluster.remove();
-  config.remove();
-  fixtureKeys.remove();
-  rmSync(dataDir, { recursive: true, force: true });
+  await (receiver as TestReceiver | undefined)?.close();
+  (cluster as PrivatePostgres | undefined)?.remove();
+  (config as ConfigCopy | undefined)?.remove();
+  (fixtureKeys as FixtureKeys | undefined)?.remove();
+  if ((dataDir as string | undefined) !== undefined) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the gateway on PostgreSQL survives a database restart', { concurrent: false }, () => {
@@ -68,25 +69,27 @@ describe('the gateway on PostgreSQL survives a database restart', { concurrent: 
       expect(res.status).toBe(202);
       accepted.push(res.body.submissionId as string);
     }
-    await waitUntil(() => receiver.received.length >= 10, 15_000, () => `received ${receiver.received.length}`);
+    await waitUntil(() => receiver.received.length >= 10, processBoundMs, () => `received ${receiver.received.length}`);
 
+    const beforeStop = gateway.output().length;
     cluster.stop('fast');
-    await waitUntil(async () => (await getJson(gateway!.url, '/health/ready')).status === 503, 10_000, () => 'readiness still ok with the database down');
-    // the worker keeps trying to claim while the server is away, and the process stays up
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitUntil(async () => (await getJson(gateway!.url, '/health/ready')).status === 503, processBoundMs, () => 'readiness still ok with the database down');
+    // the worker keeps trying to claim while the server is away (it says so each time), and the process stays up
+    const claimFailures = () => gateway!.output().slice(beforeStop).split('claiming deliveries failed').length - 1;
+    await waitUntil(() => claimFailures() >= 3, processBoundMs, () => `claims failed ${claimFailures()} times\n${gateway!.output().slice(-3000)}`);
     expect(gateway.child.exitCode).toBeNull();
 
     cluster.start();
     open = true;
-    await waitUntil(async () => (await getJson(gateway!.url, '/health/ready')).status === 200, 15_000, () => 'readiness not back');
+    await waitUntil(async () => (await getJson(gateway!.url, '/health/ready')).status === 200, processBoundMs, () => 'readiness not back');
     let statuses: unknown[] = [];
     await waitUntil(
       async () => (statuses = await Promise.all(accepted.map(async (id) => (await getJson(gateway!.url, `/v1/submissions/${id}`)).body.status))).every((s) => s === 'delivered'),
-      30_000,
+      processBoundMs,
       () => `statuses ${JSON.stringify(statuses)}\n${gateway!.output().slice(-3000)}`,
     );
     // and the gateway takes new submissions again
     const after = await postJson(gateway.url, '/v1/submissions', { ...chemnitzExamples[0]!.envelope, reference: 'RESTART-after' });
     expect(after.status).toBe(202);
-  }, 120_000);
+  }, 7 * processBoundMs); // a start and six waits, each bounded on its own
 });

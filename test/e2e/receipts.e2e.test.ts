@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Routing } from '../../src/config/routing-schema.js';
 import { buildReceipt, openSealedMessage, sendReceipt } from '../../src/receiver/index.js';
 import { loadExamples } from '../helpers/examples.js';
-import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
+import { adminCall, adminTokens, getJson, postJson, testFetch } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
-import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { runCliAsync, spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { startReceiver } from '../helpers/outbox.js';
+import { pollValue } from '../helpers/wait.js';
 import { Webhook } from 'standardwebhooks';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-receipts-'));
@@ -35,10 +36,11 @@ beforeAll(async () => {
   }
   const saved = await adminCall(gateway.url, 'PUT', '/routing', adminTokens.editor, { note: 'Statistik erst nach Annahme', document }, { 'if-match': current.headers.get('etag')! });
   expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  writeFileSync(join(dir, 'jwks.json'), await (await fetch(gateway.url + '/.well-known/jwks.json')).text());
+  writeFileSync(join(dir, 'jwks.json'), await (await testFetch(gateway.url + '/.well-known/jwks.json')).text());
 });
+// (gateway is missing when beforeAll failed: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
-  await gateway.stop();
+  await (gateway as GatewayProcess | undefined)?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,11 +51,8 @@ async function submitAndFetch(reference: string, extra: Record<string, unknown> 
   expect(destinations.map((d) => [d.destinationId, d.status])).toEqual([['dresden-gewerbeamt', 'pending'], ['statistik-sachsen', 'deferred']]);
   const messageId = destinations[0]!.messageId;
   const headers = { authorization: 'Bearer dresden-mailbox-demo-token' };
-  let res = await fetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, { headers });
-  for (let i = 0; i < 100 && res.status === 404; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    res = await fetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, { headers });
-  }
+  // the mailbox adapter hands the message over within moments of the commit (longer on a busy machine)
+  const res = await pollValue(() => testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, { headers }), (r) => r.status !== 404);
   expect(res.status).toBe(200);
   const file = join(dir, `${messageId}.json`);
   writeFileSync(file, await res.text());
@@ -68,38 +67,41 @@ describe('receipts from the specialist software', () => {
     const { submissionId, file, statisticsId, messageId } = await submitAndFetch('RECEIPT-ACCEPT', { callbackUrl: `${portal.url}/status` });
     const enc = demoKey('dresden-gewerbeamt.encryption');
     const sig = demoKey('dresden-gewerbeamt.receipt-signing');
-    const accepted = runCli(['receiver', 'accept', file, '--gateway', gateway.url, '--gateway-jwks', join(dir, 'jwks.json'), '--signing-key', sig.file, '--key', enc.file]);
+    // without blocking this process: the portal's callback server here must answer meanwhile
+    const accepted = await runCliAsync(['receiver', 'accept', file, '--gateway', gateway.url, '--gateway-jwks', join(dir, 'jwks.json'), '--signing-key', sig.file, '--key', enc.file]);
     expect(accepted.status, accepted.stderr).toBe(0);
     expect(JSON.parse(accepted.stdout)).toMatchObject({ state: 'accepted', released: 1 });
     const status = await statusOf(submissionId);
     expect(status.destinations.find((d) => d.destinationId === 'dresden-gewerbeamt')?.status).toBe('accepted');
     expect(['pending', 'delivered']).toContain(status.destinations.find((d) => d.destinationId === 'statistik-sachsen')?.status);
-    const box = await fetch(`${gateway.url}/v1/mailbox/statistik-sachsen/messages/${statisticsId}`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } });
-    for (let i = 0; i < 100 && box.status === 404; i++) await new Promise((r) => setTimeout(r, 100));
-    const statisticsMessage = await (await fetch(`${gateway.url}/v1/mailbox/statistik-sachsen/messages/${statisticsId}`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } })).text();
+    const box = await pollValue(
+      () => testFetch(`${gateway.url}/v1/mailbox/statistik-sachsen/messages/${statisticsId}`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } }),
+      (r) => r.status !== 404,
+    );
+    expect(box.status).toBe(200);
+    const statisticsMessage = await box.text();
     const opened = await openSealedMessage(statisticsMessage, { recipientKeys: [demoKey('statistik-sachsen.encryption').jwk], gatewayJwks: JSON.parse(readFileSync(join(dir, 'jwks.json'), 'utf8')) as { keys: Record<string, unknown>[] } });
     expect(opened.data.toString()).toContain('<xga:sta.gewerbemeldung.0100');
     // the accepted message has left the mailbox
-    const listed = (await (await fetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, { headers: { authorization: 'Bearer dresden-mailbox-demo-token' } })).json()) as { messages: { messageId: string }[] };
+    const listed = (await (await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, { headers: { authorization: 'Bearer dresden-mailbox-demo-token' } })).json()) as { messages: { messageId: string }[] };
     expect(listed.messages.map((m) => m.messageId)).not.toContain(messageId);
     const events = await getJson(gateway.url, `/v1/submissions/${submissionId}/events`);
     const receipt = (events.body.events as { type: string; data: { receipt?: string; state?: string } }[]).find((e) => e.data.state === 'accepted');
     expect(receipt?.data.receipt).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
-    const verified = runCli(['events', 'verify', submissionId], env);
+    const verified = await runCliAsync(['events', 'verify', submissionId], env);
     expect(verified.status, verified.stderr).toBe(0);
     expect(verified.stdout).toContain('chain intact, 1 receipt signature(s) valid');
 
     // The portal's callbacks: through the outbox, signed with the portal's secret, carrying the log's seq.
     const secret = readFileSync(join(projectRoot, 'config/demo/amt24-callback.secret.DEVELOPMENT-ONLY'), 'utf8').trim();
-    let callbacks: { status: string; seq: number; submissionId: string }[] = [];
-    for (let i = 0; i < 100 && !callbacks.some((c) => c.status === 'accepted'); i++) {
-      callbacks = portal.received.map((r) => new Webhook(secret).verify(r.body, {
+    const callbacks = await pollValue(
+      () => portal.received.map((r) => new Webhook(secret).verify(r.body, {
         'webhook-id': String(r.headers['webhook-id']),
         'webhook-timestamp': String(r.headers['webhook-timestamp']),
         'webhook-signature': String(r.headers['webhook-signature']),
-      }) as { status: string; seq: number; submissionId: string });
-      if (!callbacks.some((c) => c.status === 'accepted')) await new Promise((r) => setTimeout(r, 100));
-    }
+      }) as { status: string; seq: number; submissionId: string }),
+      (seen) => seen.some((c) => c.status === 'accepted'),
+    );
     await portal.close();
     expect(callbacks.map((c) => c.status)).toContain('accepted');
     expect(callbacks.every((c) => c.submissionId === submissionId)).toBe(true);

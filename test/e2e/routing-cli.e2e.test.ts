@@ -3,14 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadExamples } from '../helpers/examples.js';
-import { adminCall, adminTokens, postJson } from '../helpers/http.js';
+import { adminCall, adminTokens, postJson, testFetch } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
-import { runCli, spawnGateway } from '../helpers/process.js';
+import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { pollValue, processBoundMs } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-routing-'));
 const dataDir = join(dir, 'data');
 const env = { AMTSBOTE_DATA_DIR: dataDir };
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+/** Every gateway a test started: a test that fails half-way leaves none running (it would hold the data dir). */
+const started: GatewayProcess[] = [];
+async function start(): Promise<GatewayProcess> {
+  const gateway = await spawnGateway(env);
+  started.push(gateway);
+  return gateway;
+}
+afterAll(async () => {
+  for (const gateway of started) await gateway.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const leipzig = loadExamples().find((e) => !e.invalid && e.envelope.serviceKey === '99050012104000' && e.envelope.regionKey === '147130000000')!;
 
@@ -22,7 +33,7 @@ async function destinationsOf(url: string) {
 
 describe('routing import versus restart', () => {
   it('seeds once, imports explicitly, and a restart never overrides the stored version', async () => {
-    let gateway = await spawnGateway(env);
+    let gateway = await start();
     expect(await destinationsOf(gateway.url)).toEqual(['leipzig-gewerbeamt']);
     await gateway.stop();
 
@@ -38,7 +49,7 @@ describe('routing import versus restart', () => {
     expect(imported.stdout).toContain('routing version 2');
     expect(runCli(['routing', 'import', file, '--note', 'again'], env).stderr).toContain('identical');
 
-    gateway = await spawnGateway(env);
+    gateway = await start();
     expect(await destinationsOf(gateway.url)).toEqual(['leipzig-gewerbeamt', 'statistik-sachsen']);
     const versions = await adminCall(gateway.url, 'GET', '/routing/versions', adminTokens.viewer);
     expect((versions.body.versions as { version: number; author: string; note: string }[])[0]).toMatchObject({ version: 2, author: 'test', note: 'Leipzig meldet an Statistik' });
@@ -52,10 +63,10 @@ describe('routing import versus restart', () => {
     await gateway.stop();
 
     // routing.yaml is unchanged on disk: a restart keeps version 2
-    gateway = await spawnGateway(env);
+    gateway = await start();
     expect(await destinationsOf(gateway.url)).toEqual(['leipzig-gewerbeamt', 'statistik-sachsen']);
     await gateway.stop();
-  });
+  }, 6 * processBoundMs); // three starts and three stops, each bounded on its own
 
   it('refuses an invalid file with file, pointer and reason', () => {
     const file = join(dir, 'routing-broken.yaml');
@@ -79,7 +90,7 @@ describe('routing import versus restart', () => {
 
 describe('portals from the command line', () => {
   it('adds a portal whose token works at once, and rotates it with overlap', async () => {
-    const gateway = await spawnGateway(env);
+    const gateway = await start();
     try {
       const added = runCli(['portal', 'add', 'landkreis-portal', '--services', '99050012104000', '--regions', '14713', '--name', 'Testportal'], env);
       expect(added.status, added.stderr).toBe(0);
@@ -87,35 +98,25 @@ describe('portals from the command line', () => {
       expect(token).toBeDefined();
       expect(readFileSync(join(dataDir, 'amtsbote.sqlite')).includes(token!)).toBe(false);
       const submitWith = async (t: string) => (await postJson(gateway.url, '/v1/submissions', leipzig.envelope, { authorization: `Bearer ${t}` })).status;
-      const deadline = Date.now() + 10_000;
-      let status = 0;
-      for (let i = 0; i < 50 && Date.now() < deadline && status !== 202; i++) {
-        status = await submitWith(token!);
-        if (status !== 202) await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(status).toBe(202);
+      // every instance learns of a new token from the store within moments
+      expect(await pollValue(() => submitWith(token!), (status) => status === 202, undefined, 200)).toBe(202);
 
       const rotated = runCli(['portal', 'rotate-token', 'landkreis-portal'], env);
       expect(rotated.status, rotated.stderr).toBe(0);
       const fresh = /\n(abt_[A-Za-z0-9_-]{43})/.exec(rotated.stdout)?.[1];
       expect(fresh).toBeDefined();
-      status = 0;
-      for (let i = 0; i < 50 && Date.now() < deadline + 10_000 && status !== 202; i++) {
-        status = await submitWith(fresh!);
-        if (status !== 202) await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(status).toBe(202);
+      expect(await pollValue(() => submitWith(fresh!), (status) => status === 202, undefined, 200)).toBe(202);
       expect(await submitWith(token!)).toBe(202);
       expect(runCli(['portal', 'add', 'landkreis-portal', '--services', '*', '--regions', '14'], env).status).toBe(1);
     } finally {
       await gateway.stop();
     }
-  });
+  }, 4 * processBoundMs); // a start, two waits and a stop, each bounded on its own
 });
 
 describe('routing changes while the gateway runs', () => {
   it('routes by a PUT at once, keeps earlier submissions as they were, and picks up an import within seconds', async () => {
-    const gateway = await spawnGateway(env);
+    const gateway = await start();
     try {
       const earlier = await postJson(gateway.url, '/v1/submissions', leipzig.envelope);
       const earlierDestinations = (earlier.body.destinations as { destinationId: string }[]).map((d) => d.destinationId);
@@ -126,7 +127,7 @@ describe('routing changes while the gateway runs', () => {
       const put = await adminCall(gateway.url, 'PUT', '/routing', adminTokens.editor, { note: 'nur noch das Gewerbeamt', document }, { 'if-match': current.headers.get('etag')! });
       expect(put.status, JSON.stringify(put.body)).toBe(200);
       expect(await destinationsOf(gateway.url)).toEqual(['leipzig-gewerbeamt']);
-      const again = await fetch(`${gateway.url}/v1/submissions/${earlier.body.submissionId as string}`, { headers: { authorization: 'Bearer amt24-demo-token' } });
+      const again = await testFetch(`${gateway.url}/v1/submissions/${earlier.body.submissionId as string}`, { headers: { authorization: 'Bearer amt24-demo-token' } });
       expect(((await again.json()) as { destinations: { destinationId: string }[] }).destinations.map((d) => d.destinationId)).toEqual(earlierDestinations);
 
       const file = join(dir, 'routing-while-running.yaml');
@@ -135,15 +136,10 @@ describe('routing changes while the gateway runs', () => {
         'region: "147130000000", destinations: [statistik-sachsen] }   # Gewerbeanmeldung',
       ));
       expect(runCli(['routing', 'import', file, '--note', 'während des Betriebs'], env).status).toBe(0);
-      let seen: string[] = [];
-      const deadline = Date.now() + 15_000;
-      for (let i = 0; i < 60 && Date.now() < deadline && seen[0] !== 'statistik-sachsen'; i++) {
-        seen = await destinationsOf(gateway.url);
-        if (seen[0] !== 'statistik-sachsen') await new Promise((r) => setTimeout(r, 250));
-      }
+      const seen = await pollValue(() => destinationsOf(gateway.url), (destinations) => destinations[0] === 'statistik-sachsen', undefined, 250);
       expect(seen).toEqual(['statistik-sachsen']);
     } finally {
       await gateway.stop();
     }
-  });
+  }, 3 * processBoundMs); // a start, a wait and a stop, each bounded on its own
 });

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExamples, personalStrings } from '../helpers/examples.js';
-import { postJson } from '../helpers/http.js';
+import { postJson, testFetch } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
 import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { pollValue } from '../helpers/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-roundtrip-'));
 const dataDir = join(dir, 'data');
@@ -13,8 +14,9 @@ let gateway: GatewayProcess;
 beforeAll(async () => {
   gateway = await spawnGateway({ AMTSBOTE_DATA_DIR: dataDir });
 });
+// (gateway is missing when beforeAll failed: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
-  await gateway.stop();
+  await (gateway as GatewayProcess | undefined)?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -34,29 +36,27 @@ describe('a sealed message from portal to specialist software', () => {
     expect(accepted.status).toBe(202);
     const messageId = (accepted.body.destinations as { destinationId: string; messageId: string }[]).find((d) => d.destinationId === 'dresden-gewerbeamt')!.messageId;
 
-    const jwks = await fetch(gateway.url + '/.well-known/jwks.json');
+    const jwks = await testFetch(gateway.url + '/.well-known/jwks.json');
     expect(jwks.headers.get('content-type')).toMatch(/jwk-set\+json/);
     const pinned = join(dir, 'gateway-jwks.json');
     writeFileSync(pinned, await jwks.text());
     expect(readFileSync(pinned, 'utf8')).not.toMatch(/"d"\s*:/);
 
-    // the mailbox adapter hands the message over within moments of the commit
-    let listed: { messageId: string }[] = [];
-    for (let i = 0; i < 100 && !listed.some((m) => m.messageId === messageId); i++) {
-      const res = await fetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, { headers: { authorization: `Bearer ${mailboxToken}` } });
-      listed = ((await res.json()) as { messages: { messageId: string }[] }).messages;
-      if (!listed.some((m) => m.messageId === messageId)) await new Promise((r) => setTimeout(r, 100));
-    }
+    // the mailbox adapter hands the message over within moments of the commit (longer on a busy machine)
+    const listed = await pollValue(
+      async () => ((await (await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, { headers: { authorization: `Bearer ${mailboxToken}` } })).json()) as { messages: { messageId: string }[] }).messages,
+      (messages) => messages.some((m) => m.messageId === messageId),
+    );
     expect(listed.map((m) => m.messageId)).toContain(messageId);
 
-    expect((await fetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } })).status).toBe(401);
-    expect((await fetch(`${gateway.url}/v1/mailbox/statistik-sachsen/messages/${messageId}`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } })).status).toBe(404);
+    expect((await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } })).status).toBe(401);
+    expect((await testFetch(`${gateway.url}/v1/mailbox/statistik-sachsen/messages/${messageId}`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } })).status).toBe(404);
 
-    const fetched = await fetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, { headers: { authorization: `Bearer ${mailboxToken}` } });
+    const fetched = await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, { headers: { authorization: `Bearer ${mailboxToken}` } });
     expect(fetched.status).toBe(200);
     const container = await fetched.text();
     expect(JSON.parse(container)).toMatchObject({ format: 'amtsbote-sealed/1', messageId, destinationId: 'dresden-gewerbeamt' });
-    const status = await fetch(accepted.body.statusUrl as string, { headers: { authorization: 'Bearer amt24-demo-token' } });
+    const status = await testFetch(accepted.body.statusUrl as string, { headers: { authorization: 'Bearer amt24-demo-token' } });
     const destinations = ((await status.json()) as { destinations: { destinationId: string; status: string }[] }).destinations;
     expect(destinations.find((d) => d.destinationId === 'dresden-gewerbeamt')?.status).toBe('delivered');
 

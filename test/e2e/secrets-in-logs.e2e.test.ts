@@ -40,10 +40,11 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-secrets-'));
   gateway = await spawnGateway({ AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir, AMTSBOTE_HMAC_SECRET: markers.hmacSecret, AMTSBOTE_LOG_LEVEL: 'debug' });
 });
+// (each may be missing when beforeAll failed: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
-  await gateway.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  config.remove();
+  await (gateway as GatewayProcess | undefined)?.stop();
+  if ((dataDir as string | undefined) !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  (config as ConfigCopy | undefined)?.remove();
 });
 
 function filesBelow(dir: string): string[] {

@@ -9,8 +9,8 @@ import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from '../helpers/outbox.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { runCli, spawnGateway, type GatewayProcess } from '../helpers/process.js';
-import { waitUntil } from '../helpers/wait.js';
+import { runCliAsync, spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { processBoundMs, waitUntil } from '../helpers/wait.js';
 
 const destinationId = 'chemnitz-gewerbeamt';
 const chemnitzExamples = loadExamples().filter((e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'));
@@ -40,8 +40,10 @@ beforeAll(async () => {
   config = copyConfig({
     urls: { [destinationId]: `${receiver.url}/gewerbe/eingang` },
     retry: { [destinationId]: { initialDelaySeconds: 0.05, maxDelaySeconds: 0.5, maxAttempts: 50 } },
-    // a short lease, so that the dead instance's claims expire within the test (renewed while attempts run)
-    delivery: { concurrency: 8, pollMs: 50, leaseSeconds: 2, shutdownGraceSeconds: 2 },
+    // a lease short enough that the dead instance's claims expire within the test, yet long enough that a live
+    // instance renews it in time on a busy machine: with 2 s, renewals (every third of it) came late at load 20+
+    // and the other instance took over live claims, so that messages nobody had killed arrived twice
+    delivery: { concurrency: 8, pollMs: 50, leaseSeconds: 10, shutdownGraceSeconds: 2 },
     keys: fixtureKeys.keys,
     settings: { hmacSecret: 'env:AMTSBOTE_HMAC_SECRET', routingPollSeconds: 0.5 },
     // 500 submissions in a burst from one portal: far above its default bucket; and the first test polls with
@@ -50,13 +52,14 @@ beforeAll(async () => {
   });
 });
 
+// (each may be missing when beforeAll failed half-way: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
-  await Promise.all(gateways.filter((g) => g.child.exitCode === null && g.child.signalCode === null).map((g) => g.stop('SIGKILL')));
-  await receiver.close();
-  await client.end();
-  await database.drop();
-  config.remove();
-  fixtureKeys.remove();
+  await Promise.all(gateways.map((g) => g.stop('SIGKILL')));
+  await (receiver as TestReceiver | undefined)?.close();
+  await (client as pg.Client | undefined)?.end();
+  await (database as TestDatabase | undefined)?.drop();
+  (config as ConfigCopy | undefined)?.remove();
+  (fixtureKeys as FixtureKeys | undefined)?.remove();
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -123,7 +126,7 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
     const current = await adminCall(a.url, 'GET', '/routing', adminTokens.viewer);
     const saved = await adminCall(a.url, 'PUT', '/routing', adminTokens.editor, { note: 'shared by both instances', document: current.body.document }, { 'if-match': current.headers.get('etag')! });
     expect(saved.status).toBe(200);
-    await waitUntil(async () => (await adminCall(b.url, 'GET', '/routing', adminTokens.viewer)).body.version === 2, 10_000, () => 'instance b did not take routing version 2');
+    await waitUntil(async () => (await adminCall(b.url, 'GET', '/routing', adminTokens.viewer)).body.version === 2, processBoundMs, () => 'instance b did not take routing version 2');
 
     // an idempotency key used on one instance is recognised on the other
     const example = chemnitzExamples[0]!;
@@ -135,14 +138,15 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
     expect(seen.status).toBe(200);
 
     // a portal added through the CLI on the shared database is known to both instances within seconds
-    const added = runCli(['portal', 'add', 'shared-portal', '--services', '*', '--regions', '14'], instanceEnv(dataDirs[0]!));
+    // without blocking this process: the receiver here must answer the instances' deliveries meanwhile
+    const added = await runCliAsync(['portal', 'add', 'shared-portal', '--services', '*', '--regions', '14'], instanceEnv(dataDirs[0]!));
     expect(added.stderr).toBe('');
     const token = added.stdout.trim().split('\n').pop()!;
     for (const instance of [a, b]) {
-      await waitUntil(async () => (await getJson(instance.url, `/v1/submissions/${first.body.submissionId as string}`, token)).status === 404, 10_000, () => 'the new portal token is not accepted');
+      await waitUntil(async () => (await getJson(instance.url, `/v1/submissions/${first.body.submissionId as string}`, token)).status === 404, processBoundMs, () => 'the new portal token is not accepted');
     }
     expect((await getJson(b.url, '/v1/submissions/none', 'not-a-token')).status).toBe(401);
-  }, 60_000);
+  }, 5 * processBoundMs); // two starts and three waits, each bounded on its own
 
   it('500 submissions over both, one killed halfway: every accepted one arrives, no delivery attempted by two workers at once, the survivor takes over the leases', async () => {
     // A receiver slower than intake, so that deliveries queue up and the instance killed holds leases.
@@ -191,7 +195,7 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
 
     const ids = new Set(accepted.map((x) => x.messageId));
     const arrived = () => new Set(receiver.received.map(messageIdOf));
-    await waitUntil(() => [...ids].every((id) => arrived().has(id)), 90_000, () => `arrived ${[...ids].filter((id) => arrived().has(id)).length} of ${ids.size}\n${b.output().slice(-3000)}`);
+    await waitUntil(() => [...ids].every((id) => arrived().has(id)), processBoundMs, () => `arrived ${[...ids].filter((id) => arrived().has(id)).length} of ${ids.size}\n${b.output().slice(-3000)}`);
     // (a message the dead instance had sent without recording it arrived already; it is delivered again by the
     // survivor once the lease has expired, and only then counts as delivered)
     let notDelivered: unknown[] = [];
@@ -199,7 +203,7 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
       const statuses = await Promise.all(accepted.map(async (x) => (await getJson(b.url, `/v1/submissions/${x.submissionId}`)).body.status));
       notDelivered = statuses.filter((st) => st !== 'delivered');
       return notDelivered.length === 0;
-    }, 30_000, () => `not delivered: ${JSON.stringify(notDelivered)}`);
+    }, processBoundMs, () => `not delivered: ${JSON.stringify(notDelivered)}`);
 
     // No delivery was attempted by two workers at once: the recorded attempts of one delivery never overlap.
     const attempts = await client.query<AttemptRow>('select delivery_id, worker, fence, started_at, duration_ms from delivery_attempts');
@@ -220,5 +224,6 @@ describe('two gateway instances on one PostgreSQL database', { concurrent: false
     expect(twice.filter((id) => !inHand.has(id))).toEqual([]);
     // Besides those: the first test's submission, and any the dead instance committed but could not answer.
     expect([...counts.keys()].filter((id) => !ids.has(id)).length).toBeLessThanOrEqual(1 + failedOnDead);
-  }, 150_000);
+    // 500 submissions and two waits bounded on their own: on a busy machine longer than the default bound
+  }, 5 * processBoundMs);
 });

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { processBoundMs } from './wait.js';
 
 /** Debian's Chromium (scripts/test-prerequisites.mjs installs it); no browser is ever downloaded. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -33,7 +34,11 @@ export async function launchBrowser(): Promise<TestBrowser> {
       '--disable-component-update',
       '--disable-sync',
     ],
+    // a launch on a busy machine takes longer than playwright's 30 s
+    timeout: processBoundMs,
   });
+  // every wait for the page (waitFor, click, goto) as generous as the other waits for a process
+  context.setDefaultTimeout(processBoundMs);
   return {
     context,
     newPage: () => context.newPage(),

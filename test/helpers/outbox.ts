@@ -10,6 +10,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import type { CurrentRouting } from '../../src/routing/routing-state.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
+import { processBoundMs } from './wait.js';
 
 export interface ReceivedRequest {
   headers: IncomingMessage['headers'];
@@ -117,11 +118,14 @@ export async function outboxFixture(): Promise<OutboxFixture> {
   };
 }
 
-/** Polls until `check` holds (bounded by count and time), for asynchronous outcomes. */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls until `check` holds (bounded by count and time), for asynchronous outcomes; returns the last value either
+ * way. The default bound is the generous one of every wait for a process (a busy machine slows them all).
+ */
+export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = processBoundMs): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
-  for (let i = 0; i < 1000 && !check(value) && Date.now() < deadline; i++) {
+  for (let i = 0; i < 10_000 && !check(value) && Date.now() < deadline; i++) {
     await new Promise((r) => setTimeout(r, 20));
     value = await probe();
   }

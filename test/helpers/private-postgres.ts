@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const bin = '/usr/lib/postgresql/15/bin';
+/** How long pg_ctl waits for a start or stop: generous, a busy machine makes both slow. */
+const ctlWaitSeconds = 120;
 
 /**
  * A PostgreSQL cluster of a test's own, for tests that stop and start the server: the shared server on
@@ -35,7 +37,7 @@ function freePort(): Promise<number> {
 
 function run(args: string[]): string {
   const asPostgres = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] as const : [args[0]!, args.slice(1)] as const;
-  return execFileSync(asPostgres[0], asPostgres[1], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(asPostgres[0], asPostgres[1], { encoding: 'utf8', timeout: (ctlWaitSeconds + 30) * 1000, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
@@ -46,19 +48,20 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     chownSync(root, uid, gid);
   }
   const data = join(root, 'data');
-  const port = await freePort();
+  let port = await freePort();
   run([`${bin}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
-  const ctl = (...args: string[]) => run([`${bin}/pg_ctl`, '-D', data, '-l', join(root, 'server.log'), ...args]);
+  const log = join(root, 'server.log');
+  const ctl = (...args: string[]) => run([`${bin}/pg_ctl`, '-D', data, '-l', log, ...args]);
   let running = false;
   const cluster: PrivatePostgres = {
-    port,
+    get port() { return port; },
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
     start: () => {
-      ctl('-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '30', 'start');
+      ctl('-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', String(ctlWaitSeconds), 'start');
       running = true;
     },
     stop: (mode = 'fast') => {
-      ctl('-m', mode, '-w', '-t', '30', 'stop');
+      ctl('-m', mode, '-w', '-t', String(ctlWaitSeconds), 'stop');
       running = false;
     },
     remove: () => {
@@ -66,6 +69,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       rmSync(root, { recursive: true, force: true });
     },
   };
-  cluster.start();
-  return cluster;
+  // The port was free when chosen, not necessarily when the server binds it (another process may take it in
+  // between): a taken port gets a fresh one, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      cluster.start();
+      return cluster;
+    } catch (error) {
+      const taken = existsSync(log) && /could not bind|already in use/i.test(readFileSync(log, 'utf8'));
+      if (!taken || attempt >= 3) throw error;
+      port = await freePort();
+    }
+  }
 }

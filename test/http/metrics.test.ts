@@ -40,6 +40,16 @@ describe('/metrics', () => {
     expect((await fetch(gw.url + '/metrics')).status).toBe(404);
   });
 
+  it('keeps a scraper\'s idle connection as the portal port does', async () => {
+    // not /metrics itself: a scrape would fill the one-second stats cache the next test must find empty
+    const scraped = await fetch(gw.metricsUrl!.replace(/\/metrics$/, '/keep-alive-probe'));
+    await scraped.text();
+    const portal = await fetch(gw.url + '/health/live');
+    await portal.text();
+    expect(scraped.headers.get('keep-alive')).toMatch(/^timeout=\d+$/);
+    expect(scraped.headers.get('keep-alive')).toBe(portal.headers.get('keep-alive'));
+  });
+
   it('counts intake by outcome and problem type, with latency, queues, dead letters, breakers and key expiry', async () => {
     expect((await postJson(gw.url, '/v1/submissions', valid.envelope)).status).toBe(202);
     expect((await postJson(gw.url, '/v1/submissions', { ...valid.envelope, serviceKey: '99999999999999' })).status).toBe(422);

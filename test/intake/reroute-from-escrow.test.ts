@@ -11,6 +11,7 @@ import { adminCall, adminTokens, postJson } from '../helpers/http.js';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
 import { breakDestination, editRouting } from '../helpers/routing-edit.js';
+import { processBoundMs } from '../helpers/wait.js';
 
 /**
  * Re-sealing from the escrow copy for a FIT-Connect destination: a dead letter replayed with reroute to
@@ -43,7 +44,8 @@ afterAll(async () => {
 
 /** The simulator's submission that carries `reference`, once submitted (bounded wait). */
 async function submittedWith(reference: string) {
-  for (let i = 0; i < 150; i++) {
+  const deadline = Date.now() + processBoundMs;
+  for (let i = 0; i < 5000 && Date.now() < deadline; i++) {
     for (const s of sim.submissions.values()) {
       if (s.state !== 'submitted') continue;
       const opened = await sim.subscriber.open(s.submissionId);

@@ -5,6 +5,7 @@ import { AmtsboteError } from '../../src/errors.js';
 import { checkDestinationKeys, keySetUnavailable } from '../../src/seal/recipient-keys/check-destination-keys.js';
 import { createKeyResolver } from '../../src/seal/recipient-keys/key-resolver.js';
 import { demoRecipientPublic, fixtureJwk, publicJwk } from './fixtures.js';
+import { processBoundMs } from '../helpers/wait.js';
 
 /** A real local HTTP server publishing a JWKS whose content, status and delay each test sets. */
 let server: Server;
@@ -41,7 +42,7 @@ beforeEach(() => {
   state = { body: { keys: [dresden(), receipt()] }, status: 200, delayMs: 0, requests: 0 };
 });
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(condition: () => boolean, timeoutMs = processBoundMs): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('timed out');
