@@ -37,8 +37,13 @@ export function lastErrorText(lastError) {
 /** Who did something: a person's id as it is, the gateway's own actors (`start-up`, `unknown`, …) in words. */
 export const actorText = (actor) => (has(`actor.${actor}`) ? t(`actor.${actor}`) : actor);
 
-/** A routing version's note: a rollback's note starts with the server's "rollback to version N: ". */
+/**
+ * A routing version's note as a person wrote it, except the two the gateway writes itself (in English, for
+ * the API): the seed's "seeded from routing.yaml" and a rollback's prefix "rollback to version N: ".
+ */
 export function noteText(note) {
+  const seeded = /^seeded from (\S+)$/.exec(note ?? '');
+  if (seeded) return t('routing.seededNote', { file: seeded[1] });
   const match = /^rollback to version (\d+): ([\s\S]*)$/.exec(note ?? '');
   return match ? t('routing.rollbackNote', { version: match[1], note: match[2] }) : (note ?? '');
 }
