@@ -13,6 +13,16 @@ export function fieldErrorText(error) {
   return h('span', { lang: 'en' }, error.detail);
 }
 
+/**
+ * An error of an API call in the page's language: a problem's type (`…/problems/precondition-failed`) names
+ * a text of the dictionaries; the server's English detail only for a type the page does not know yet.
+ */
+export function problemText(error) {
+  const code = /\/problems\/([\w-]+)$/.exec(error?.problem?.type ?? '')?.[1];
+  if (code && has(`problem.${code}`)) return t(`problem.${code}`);
+  return error?.problem ? h('span', { lang: 'en' }, error.message) : t('problem.network');
+}
+
 /** `/document/rules/3/deferred/after` → "Regel 4: deferred/after"; other pointers as they are. */
 export function pointerText(pointer) {
   const path = pointer.replace(/^\/document/, '');

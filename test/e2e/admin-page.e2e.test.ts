@@ -275,6 +275,8 @@ const expected = {
     rollbackNote: (to: number) => `Zurückgesetzt auf Version ${to}: Rückkehr zur Ausgangslage`,
     matched: /^Regel \d+ entscheidet \(Leistung 99050012104000 \(Gewerbeanmeldung\), Region 145110000000 \(Stadt Chemnitz\)\) → chemnitz-gewerbeamt/,
     otherRegion: ': andere Region',
+    dryKeyError: 'Leistung (LeiKa-Schlüssel): Ein LeiKa-Schlüssel hat 14 Ziffern.',
+    stale: 'Das Routing wurde inzwischen geändert. Bitte laden Sie die Seite neu und nehmen Sie Ihre Änderung erneut vor.',
     deadCaption: '1 unzustellbare Nachricht, neueste zuerst',
     lastError: 'http-503 (nach 1 Versuch)',
     summary: 'Zustand unzustellbar, 1 Versuch.',
@@ -296,6 +298,8 @@ const expected = {
     rollbackNote: (to: number) => `Rolled back to version ${to}: Rückkehr zur Ausgangslage`,
     matched: /^Rule \d+ decides \(service 99050012104000 \(Gewerbeanmeldung\), region 145110000000 \(Stadt Chemnitz\)\) → chemnitz-gewerbeamt/,
     otherRegion: ': other region',
+    dryKeyError: 'Service (LeiKa key): A LeiKa key has 14 digits.',
+    stale: 'Routing has changed in the meantime. Reload the page and make your change again.',
     deadCaption: '1 dead letter, newest first',
     lastError: 'http-503 (after 1 attempt)',
     summary: 'state dead-lettered, 1 attempt.',
@@ -373,6 +377,8 @@ describe('the admin page in one language at a time', () => {
    */
   async function signInIn(page: Page, language: 'de' | 'en') {
     await page.goto(gateway.url + '/admin/');
+    // once the form is there, the page has stored its language: ours is not overwritten
+    await page.locator('#token').waitFor();
     await page.evaluate(`localStorage.setItem('amtsbote.language', '${language}')`);
     await page.reload();
     await page.getByRole('heading', { level: 1, name: language === 'de' ? 'Anmelden' : 'Sign in' }).waitFor();
@@ -437,7 +443,8 @@ describe('the admin page in one language at a time', () => {
     await history.locator(`#version-${changed}-diff li`).getByText(words.changedRule).waitFor();
     await history.locator('#version-1-diff summary').click();
     await history.locator('#version-1-diff').getByText(words.firstVersion).waitFor();
-    expect(await history.locator('tbody tr').first().textContent()).toContain(words.rollbackNote(changed - 1));
+    const versions = await history.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(versions.find((cells) => cells[0] === String(rolledBack))?.[3]).toBe(words.rollbackNote(changed - 1));
 
     // the dry run explains in words, counting rules from 1 as the table does
     await page.locator('#dry-service').fill('99050012104000');
@@ -447,7 +454,29 @@ describe('the admin page in one language at a time', () => {
     expect(await page.locator('#dry-run-result li', { hasText: words.otherRegion }).count()).toBeGreaterThan(0);
     await checkLanguage(page, language, 'routing with diffs and a dry run');
     if (screenshots) await page.screenshot({ path: `${screenshots}/routing-${language}-1280.png`, fullPage: true });
-    expect(problems).toEqual([]);
+    // a key of the wrong length is named at its field before anything is sent
+    await page.locator('#dry-service').fill('9905');
+    await page.locator('#dry-run-form button[type="submit"]').click();
+    await page.locator('#dry-run-result li').getByText(words.dryKeyError, { exact: true }).waitFor();
+
+    expect(problems, 'console errors and failed requests').toEqual([]);
+
+    // someone else saves first: the refusal (412) in the page's language, not the server's English
+    await page.locator('#rule-0-validFrom').fill('');
+    await page.locator('#rule-0-validUntil').fill('2097-01-01');
+    await expect.poll(() => page.locator('#rule-0-validUntil-error').textContent()).toBe('');
+    const other = await adminCall(gateway.url, 'GET', '/routing', adminTokens.editor);
+    const otherDocument = other.body.document as { rules: { validUntil?: string }[] };
+    otherDocument.rules[1]!.validUntil = language === 'de' ? '2096-01-01' : '2095-01-01';
+    const otherSave = await adminCall(gateway.url, 'PUT', '/routing', adminTokens.editor, { note: 'Zwischendurch gespeichert', document: otherDocument }, { 'if-match': other.headers.get('etag')! });
+    expect(otherSave.status, JSON.stringify(otherSave.body)).toBe(200);
+    await page.locator('#routing-note').fill('Zuständigkeit endet 2097');
+    await page.locator('#routing-save').click();
+    await page.locator('#routing-errors li').getByText(words.stale, { exact: true }).waitFor();
+    await checkLanguage(page, language, 'routing refused as stale');
+    // the refusal is the one failed request, which Chromium also reports in the console
+    expect(problems.filter((p) => !p.includes('412')), 'console errors and failed requests').toEqual([]);
+    expect(problems).toHaveLength(2);
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { announce, confirmDialog, field, formatTime, h, replaceChildren, table } from '../dom.js';
 import { language, t, tn } from '../i18n.js';
-import { actorText } from '../texts.js';
+import { actorText, problemText } from '../texts.js';
 
 /** The gateway's keys: which is active; activate and retire with a confirmation (editors without a region limit). */
 export async function renderKeys(main, { me, title }) {
@@ -26,7 +26,7 @@ export async function renderKeys(main, { me, title }) {
       await renderKeys(main, { me, title });
       replaceChildren(document.getElementById('key-outcome'), h('p', {}, t(`keys.${action}Done`, { kid: key.kid })));
     } catch (error) {
-      replaceChildren(outcome, h('p', { class: 'error', role: 'alert' }, error.message));
+      replaceChildren(outcome, h('p', { class: 'error', role: 'alert' }, problemText(error)));
     }
   }
 

@@ -1,7 +1,7 @@
 import { api, ProblemError } from '../api.js';
 import { announce, confirmDialog, field, formatTime, h, replaceChildren, scrollBox, table } from '../dom.js';
 import { language, t } from '../i18n.js';
-import { actorText, consideredText, explanationText, fieldErrorText, noteText, pointerText } from '../texts.js';
+import { actorText, consideredText, explanationText, fieldErrorText, noteText, pointerText, problemText } from '../texts.js';
 
 const ruleFields = ['service', 'region', 'destinations', 'validFrom', 'validUntil'];
 
@@ -189,8 +189,8 @@ export async function renderRouting(main, { me, title }) {
           main.querySelector('#routing-history')?.focus();
         } catch (error) {
           if (error instanceof ProblemError && error.problem.errors) showErrors(error.problem.errors.map((e) => ({ ...e, pointer: e.pointer.startsWith('/document') ? e.pointer : `/document${e.pointer}` })));
-          generalErrors.prepend(h('li', {}, error.message));
-          announce(error.message);
+          generalErrors.prepend(h('li', {}, problemText(error)));
+          announce(generalErrors.firstChild.textContent);
         }
       },
     },
@@ -274,7 +274,7 @@ function versionDiff(version) {
       );
     } catch (error) {
       loaded = false;
-      replaceChildren(body, h('p', { class: 'error', role: 'alert' }, error.message));
+      replaceChildren(body, h('p', { class: 'error', role: 'alert' }, problemText(error)));
     }
   });
   return details;
@@ -300,6 +300,9 @@ function alertIn(container, message) {
 /** A dry-run pointer (`/serviceKey`) as the label of the field it names. */
 const dryRunFieldLabel = (pointer) => ({ '/serviceKey': t('dryRun.service'), '/regionKey': t('dryRun.region'), '/at': t('dryRun.date') })[pointer] ?? pointerText(pointer);
 
+/** Field errors of the dry run as an alert (a role of its own on the list would hide that it is a list). */
+const errorList = (errors) => h('div', { role: 'alert' }, h('ul', { class: 'error' }, errors.map((e) => h('li', {}, `${dryRunFieldLabel(e.pointer)}: `, fieldErrorText(e)))));
+
 function dryRunSection(names) {
   const service = h('input', { type: 'text', id: 'dry-service', inputmode: 'numeric', required: true, autocomplete: 'off' });
   const region = h('input', { type: 'text', id: 'dry-region', inputmode: 'numeric', required: true, autocomplete: 'off' });
@@ -311,6 +314,15 @@ function dryRunSection(names) {
       id: 'dry-run-form',
       onsubmit: async (event) => {
         event.preventDefault();
+        // the keys' form is checked here, where the page can point at the field; the server checks again
+        const local = [
+          ...(/^[0-9]{14}$/.test(service.value.trim()) ? [] : [{ pointer: '/serviceKey', code: 'leika-key' }]),
+          ...(/^[0-9]{12}$/.test(region.value.trim()) ? [] : [{ pointer: '/regionKey', code: 'ars' }]),
+        ];
+        if (local.length > 0) {
+          replaceChildren(result, errorList(local));
+          return;
+        }
         try {
           const { data } = await api('POST', '/routing/dry-run', { serviceKey: service.value.trim(), regionKey: region.value.trim(), ...(date.value ? { at: date.value } : {}) });
           replaceChildren(
@@ -325,7 +337,7 @@ function dryRunSection(names) {
           // the problem's own text is English; with field errors the page says what is wrong in its language
           replaceChildren(
             result,
-            errors.length > 0 ? h('ul', { class: 'error', role: 'alert' }, errors.map((e) => h('li', {}, `${dryRunFieldLabel(e.pointer)}: `, fieldErrorText(e)))) : h('p', { class: 'error', role: 'alert' }, error.message),
+            errors.length > 0 ? errorList(errors) : h('p', { class: 'error', role: 'alert' }, problemText(error)),
           );
         }
       },
