@@ -101,11 +101,10 @@ function diffCounts(diff) {
  */
 export function auditDetailText(action, detail = {}) {
   const parts = [];
-  const rest = { ...detail };
+  const taken = new Set();
   const take = (name) => {
-    const value = rest[name];
-    delete rest[name];
-    return value;
+    taken.add(name);
+    return detail[name];
   };
   if (action === 'routing.change') {
     const version = take('version');
@@ -149,7 +148,7 @@ export function auditDetailText(action, detail = {}) {
     if (regions) parts.push(t('audit.regions', { list: list(regions) }));
     if (until) parts.push(t('audit.previousValidUntil', { date: until }));
   }
-  for (const [name, value] of Object.entries(rest)) {
+  for (const [name, value] of Object.entries(detail).filter(([name]) => !taken.has(name))) {
     const label = has(`audit.field.${name}`) ? t(`audit.field.${name}`) : name;
     parts.push(`${label}: ${Array.isArray(value) ? list(value.map(String)) : typeof value === 'object' && value !== null ? list(Object.entries(value).map(([k, v]) => `${k} ${String(v)}`)) : String(value)}`);
   }

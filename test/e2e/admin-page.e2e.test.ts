@@ -388,6 +388,19 @@ describe('the admin page in one language at a time', () => {
     await page.getByRole('heading', { level: 1, name: expected[language].headings.overview }).waitFor();
   }
 
+  /** A new tab at 1280 px, signed in as the editor in `language`, with its problems watched from the start. */
+  async function signedInTab(language: 'de' | 'en') {
+    const page = await browser.newPage();
+    const problems = watch(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signInIn(page, language);
+    return { page, problems };
+  }
+
+  /** The text of each cell of the rows a selector names, row by row (a string: the tests have no DOM types). */
+  const cells = (page: Page, rows: string) =>
+    page.evaluate<string[][]>(`[...document.querySelectorAll(${JSON.stringify(rows)})].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''))`);
+
   /** Opens a page by its address and waits until it has loaded (its "loading" line is gone). */
   async function open(page: Page, path: string, heading: string) {
     await page.goto(`${gateway.url}/admin/#/${path}`);
@@ -403,10 +416,7 @@ describe('the admin page in one language at a time', () => {
 
   it.each(['de', 'en'] as const)('speaks %s only: field errors, names, wrapping lists, date pickers, diffs, dry run', async (language) => {
     const words = expected[language];
-    const page = await browser.newPage();
-    const problems = watch(page);
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await signInIn(page, language);
+    const { page, problems } = await signedInTab(language);
     await open(page, 'routing', words.headings.routing);
 
     // names beside the keys; the destination list is a text area that wraps; dates are date pickers
@@ -418,10 +428,12 @@ describe('the admin page in one language at a time', () => {
     expect(await page.locator('#rule-0-validFrom').getAttribute('type')).toBe('date');
     expect(await page.locator('#rule-0-validUntil').getAttribute('type')).toBe('date');
     const destinations = page.locator('#rule-0-destinations');
-    expect(await destinations.evaluate((e) => e.tagName)).toBe('TEXTAREA');
+    expect(await page.locator('textarea#rule-0-destinations').count()).toBe(1);
     const originalDestinations = await destinations.inputValue();
     await destinations.fill('leipzig-gewerbeamt, statistik-sachsen, dresden-gewerbeamt, chemnitz-gewerbeamt, chemnitz-meldebehoerde');
-    const overflow = await destinations.evaluate((e) => ({ wide: e.scrollWidth - e.clientWidth, tall: e.scrollHeight - e.clientHeight }));
+    const overflow = await page.evaluate<{ wide: number; tall: number }>(
+      `(() => { const e = document.getElementById('rule-0-destinations'); return { wide: e.scrollWidth - e.clientWidth, tall: e.scrollHeight - e.clientHeight }; })()`,
+    );
     expect(overflow.wide, 'the list wraps instead of running out sideways').toBeLessThanOrEqual(1);
     expect(overflow.tall, 'every line of the list is visible').toBeLessThanOrEqual(1);
 
@@ -443,7 +455,7 @@ describe('the admin page in one language at a time', () => {
     await history.locator(`#version-${changed}-diff li`).getByText(words.changedRule).waitFor();
     await history.locator('#version-1-diff summary').click();
     await history.locator('#version-1-diff').getByText(words.firstVersion).waitFor();
-    const versions = await history.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const versions = await cells(page, '#routing-versions tbody tr');
     expect(versions.find((cells) => cells[0] === String(rolledBack))?.[3]).toBe(words.rollbackNote(changed - 1));
 
     // the dry run explains in words, counting rules from 1 as the table does
@@ -482,16 +494,13 @@ describe('the admin page in one language at a time', () => {
 
   it.each(['de', 'en'] as const)('speaks %s only: deliveries newest first, plurals, audit text, keys, favicon, narrow screens', async (language) => {
     const words = expected[language];
-    const page = await browser.newPage();
-    const problems = watch(page);
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await signInIn(page, language);
+    const { page, problems } = await signedInTab(language);
 
     // deliveries: newest first, with submission id and the portal's reference
     await open(page, 'deliveries', words.headings.deliveries);
     const rows = page.locator('#deliveries-table tbody tr');
     await rows.first().waitFor();
-    const table = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const table = await cells(page, '#deliveries-table tbody tr');
     expect(table[0]![2], 'the newest submission comes first').toBe(leipzig.envelope.reference);
     const secondDead = table.findIndex((cells) => cells[0] === secondDeadId);
     const firstDead = table.findIndex((cells) => cells[0] === deadMessageId);
@@ -511,12 +520,13 @@ describe('the admin page in one language at a time', () => {
     await open(page, 'audit', words.headings.audit);
     const audit = page.locator('#audit-table tbody tr');
     await audit.first().waitFor();
-    const entries = await audit.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const entries = await cells(page, '#audit-table tbody tr');
     expect(entries.map((cells) => cells[3]).filter((detail) => /[{}"]/.test(detail!)), 'no JSON in the details').toEqual([]);
     expect(entries.find((cells) => cells[1] === words.unknownActor)?.[3]).toMatch(words.signInDetail);
     const rollbackDetail = words.routingDetail(rolledBack, changed - 1);
     expect(entries.filter((cells) => cells[3]!.startsWith(rollbackDetail)), rollbackDetail).toHaveLength(1);
     await checkLanguage(page, language, 'audit');
+    if (screenshots) await page.screenshot({ path: `${screenshots}/audit-${language}-1280.png`, fullPage: true });
 
     // keys: the empty action cell says why; the start-up registration in words
     await open(page, 'keys', words.headings.keys);
@@ -555,7 +565,7 @@ describe('the admin page in one language at a time', () => {
     const html = await (await fetch(gateway.url + '/admin/')).text();
     const href = /<link rel="icon" href="([^"]+)"/.exec(html)?.[1];
     expect(href).toBe('/admin/favicon.svg');
-    const icon = await fetch(gateway.url + href);
+    const icon = await fetch(`${gateway.url}${href ?? ''}`);
     expect(icon.status).toBe(200);
     expect(icon.headers.get('content-type')).toContain('image/svg+xml');
   });
