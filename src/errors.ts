@@ -6,6 +6,15 @@ export interface FieldError {
   /** JSON pointer (RFC 6901) into the request body, e.g. `/data/persons/0/familyName`. */
   pointer: string;
   detail: string;
+  /** What is wrong, as a stable code (`ars`, `required`, `unknown-destination`) for clients that say it in their own words. */
+  code?: string;
+  /** The values the code's text needs (`{ minimum: 3 }`, `{ id: "leipzig" }`). */
+  params?: Record<string, string | number>;
+}
+
+export interface FieldErrorCode {
+  code: string;
+  params?: Record<string, string | number>;
 }
 
 export type ProblemCode =

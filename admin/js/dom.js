@@ -39,18 +39,33 @@ export function announce(message) {
   }, 50);
 }
 
-/** A table with a caption, column headers with scope and one row per item. */
+let fieldCounter = 0;
+
+/**
+ * A table with a caption, column headers with scope and one row per item, in a box of its own that scrolls
+ * sideways when the table is wider than the screen (the page itself never does).
+ */
 export function table(caption, headers, rows, attributes = {}) {
-  return h(
-    'table',
-    attributes,
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, headers.map((text) => h('th', { scope: 'col' }, text)))),
-    h('tbody', {}, rows),
+  return scrollBox(
+    h(
+      'table',
+      attributes,
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, headers.map((text) => h('th', { scope: 'col' }, text)))),
+      h('tbody', {}, rows),
+    ),
   );
 }
 
-let fieldCounter = 0;
+/**
+ * Wraps a table in a scrolling region: named by the table's caption and reachable with the keyboard, so
+ * that someone without a mouse can scroll it too (WCAG 2.1.1).
+ */
+export function scrollBox(tableElement) {
+  const caption = tableElement.querySelector('caption');
+  if (caption) caption.id ||= `caption-${++fieldCounter}`;
+  return h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-labelledby': caption?.id }, tableElement);
+}
 
 /** A labelled form field; returns the wrapper and the control. `hint` is linked with aria-describedby. */
 export function field(label, control, hint) {

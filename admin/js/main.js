@@ -1,6 +1,7 @@
 import { api, ProblemError, session } from './api.js';
 import { announce, field, h, replaceChildren } from './dom.js';
 import { loadLanguage, preferredLanguage, t } from './i18n.js';
+import { problemText } from './texts.js';
 import { renderOverview } from './pages/overview.js';
 import { renderRouting } from './pages/routing.js';
 import { renderDeliveries } from './pages/deliveries.js';
@@ -63,7 +64,7 @@ async function show({ focus } = { focus: true }) {
       signOut();
       return;
     }
-    replaceChildren(view, h('h1', { tabindex: '-1' }, t(page.title)), h('p', { class: 'error', role: 'alert' }, error.message));
+    replaceChildren(view, h('h1', { tabindex: '-1' }, t(page.title)), h('p', { class: 'error', role: 'alert' }, problemText(error)));
   }
   if (focus && view.isConnected) view.querySelector('h1')?.focus();
 }

@@ -38,6 +38,15 @@ const dryRunSchema = z.union([
 
 const etag = (version: number) => `"${version}"`;
 
+/**
+ * Service and region names by key, from the configuration (read per call: a reload may add services), so
+ * a person reading a rule sees "Gewerbeanmeldung × Stadt Leipzig" beside the 14 and 12 digits.
+ */
+const routingNames = (config: LoadedConfig) => ({
+  services: Object.fromEntries([...config.services].map(([key, service]) => [key, service.definition.name])),
+  regions: Object.fromEntries([...config.regions].map(([ars, region]) => [ars, region.name])),
+});
+
 
 /** Routing under /admin/v1/routing: read, replace with optimistic concurrency, history, rollback, dry run. */
 export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
@@ -87,7 +96,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   router.get('/routing', (_req, res) => {
     const { version, routing } = deps.routing.current();
     res.setHeader('ETag', etag(version));
-    res.json({ version, document: routingFor(currentAdmin(res), routing) });
+    res.json({ version, document: routingFor(currentAdmin(res), routing), names: routingNames(deps.config) });
   });
 
   router.put('/routing', async (req: Request, res: Response) => {

@@ -15,7 +15,17 @@ export interface Resolution {
   /** Index of the rule that decided, if any. */
   rule?: number | undefined;
   /** Why these destinations: the rule that matched and why each other rule for the service lost. */
-  explanation: { summary: string; considered: ConsideredRule[]; skippedDisabled: string[] };
+  explanation: { summary: string; code: 'matched' | 'no-rule'; params: ExplanationParams; considered: ConsideredRule[]; skippedDisabled: string[] };
+}
+
+/** What the summary says, as values: a client renders `code` with these in its own language. */
+export interface ExplanationParams {
+  service: string;
+  region: string;
+  at: string;
+  /** The index of the deciding rule (0-based, as in `/rules/<index>`). */
+  rule?: number;
+  destinations?: string[];
 }
 
 /**
@@ -43,7 +53,13 @@ export function resolveRoute(routing: Routing, serviceKey: string, regionKey: st
   if (!winner) {
     return {
       destinations: [],
-      explanation: { summary: `no rule for service ${serviceKey} covers region ${regionKey} at ${at.toISOString()}`, considered, skippedDisabled: [] },
+      explanation: {
+        summary: `no rule for service ${serviceKey} covers region ${regionKey} at ${at.toISOString()}`,
+        code: 'no-rule',
+        params: { service: serviceKey, region: regionKey, at: at.toISOString() },
+        considered,
+        skippedDisabled: [],
+      },
     };
   }
   const byId = new Map(routing.destinations.map((d) => [d.id, d]));
@@ -56,6 +72,8 @@ export function resolveRoute(routing: Routing, serviceKey: string, regionKey: st
     rule: winner.index,
     explanation: {
       summary: `rule ${winner.index} (service ${winner.rule.service}, region ${winner.rule.region}) → ${winner.rule.destinations.join(', ')}`,
+      code: 'matched',
+      params: { service: winner.rule.service, region: winner.rule.region, at: at.toISOString(), rule: winner.index, destinations: winner.rule.destinations },
       considered,
       skippedDisabled,
     },

@@ -13,7 +13,7 @@ export function validateRouting(document: unknown, knownServices: ReadonlySet<st
   if (!parsed.success) return { errors: zodFieldErrors(parsed.error) };
   const errors: FieldError[] = [];
   parsed.data.rules.forEach((rule, i) => {
-    if (!knownServices.has(rule.service)) errors.push({ pointer: `/rules/${i}/service`, detail: `unknown service ${rule.service}` });
+    if (!knownServices.has(rule.service)) errors.push({ pointer: `/rules/${i}/service`, detail: `unknown service ${rule.service}`, code: 'unknown-service', params: { service: rule.service } });
   });
   parsed.data.destinations.forEach((destination, i) => {
     if (destination.adapter.kind !== 'file') return;

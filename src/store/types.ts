@@ -185,6 +185,8 @@ export interface DeliveryView extends DeliveryRecord {
   submissionId: string;
   serviceKey: string;
   regionKey: string;
+  /** The portal's own case reference, when it gave one. */
+  reference?: string | undefined;
   lastError?: string | undefined;
   deliveredAt?: string | undefined;
 }
@@ -197,7 +199,7 @@ export interface DeliveryFilter {
   regions?: readonly string[] | undefined;
   since?: string | undefined;
   ids?: readonly string[] | undefined;
-  /** Keyset paging: ids after this one (ordered by id). */
+  /** Keyset paging: deliveries after this one in the list's order (newest first). */
   after?: string | undefined;
   limit: number;
 }

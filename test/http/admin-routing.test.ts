@@ -37,6 +37,40 @@ describe('admin routing API', () => {
     expect(versions.body.versions).toEqual([expect.objectContaining({ version: 1, author: 'config', note: 'seeded from routing.yaml' })]);
   });
 
+  it('names the services and regions of the configuration beside their keys', async () => {
+    const res = await adminCall(gw.url, 'GET', '/routing', adminTokens.viewer);
+    const names = res.body.names as { services: Record<string, string>; regions: Record<string, string> };
+    expect(names.regions['147130000000']).toBe('Stadt Leipzig');
+    expect(names.services[anmeldung]).toMatch(/\S/);
+    // every service a rule names has a name
+    for (const rule of (res.body.document as Routing).rules) expect(names.services[rule.service], rule.service).toBeDefined();
+  });
+
+  it('gives each field error a code and values next to the English detail', async () => {
+    const { document } = await current();
+    const broken = structuredClone(document);
+    broken.rules[0]!.region = '1471x';
+    broken.rules[0]!.destinations = ['nirgendwo'];
+    (broken.rules[1] as Record<string, unknown>).validFrom = 'bald';
+    broken.rules[2]!.service = '99999999999999';
+    const res = await adminCall(gw.url, 'POST', '/routing/validate', adminTokens.viewer, { document: broken });
+    const errors = res.body.errors as { pointer: string; detail: string; code: string; params?: Record<string, unknown> }[];
+    expect(errors).toEqual(expect.arrayContaining([
+      expect.objectContaining({ pointer: '/document/rules/0/region', code: 'ars-prefix', detail: expect.stringContaining('ARS') as unknown }),
+      expect.objectContaining({ pointer: '/document/rules/1/validFrom', code: 'date' }),
+    ]));
+    // the unknown destination and service are found once the schema holds: fix the schema errors first
+    broken.rules[0]!.region = document.rules[0]!.region;
+    (broken.rules[1] as Record<string, unknown>).validFrom = '2027-01-01';
+    const next = (await adminCall(gw.url, 'POST', '/routing/validate', adminTokens.viewer, { document: broken })).body.errors as typeof errors;
+    expect(next).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: '/document/rules/0/destinations/0', code: 'unknown-destination', params: { id: 'nirgendwo' } })]));
+    broken.rules[0]!.destinations = document.rules[0]!.destinations;
+    const last = (await adminCall(gw.url, 'POST', '/routing/validate', adminTokens.viewer, { document: broken })).body.errors as typeof errors;
+    expect(last).toEqual([expect.objectContaining({ pointer: '/document/rules/2/service', code: 'unknown-service', params: { service: '99999999999999' } })]);
+    const missing = await adminCall(gw.url, 'POST', '/routing/dry-run', adminTokens.viewer, { regionKey: '147130000000' });
+    expect(missing.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: expect.stringMatching(/^(required|invalid)$/) as unknown })]));
+  });
+
   it('refuses a viewer, a missing If-Match, a stale one, a missing note and an invalid document — changing nothing', async () => {
     const { etag, document } = await current();
     const put = (token: string, body: unknown, headers: Record<string, string> = { 'if-match': etag }) => adminCall(gw.url, 'PUT', '/routing', token, body, headers);

@@ -26,6 +26,14 @@ describe('resolveRoute', () => {
     expect(result.explanation.considered.filter((c) => c.outcome === 'other region').length).toBeGreaterThan(0);
   });
 
+  it('gives the explanation as a code with its values, for a page that says it in its own language', () => {
+    const matched = resolveRoute(demo, anmeldung, '146120000000', now);
+    expect(matched.explanation).toMatchObject({ code: 'matched', params: { service: anmeldung, region: '146120000000', rule: matched.rule, destinations: ['dresden-gewerbeamt', 'statistik-sachsen'], at: now.toISOString() } });
+    const none = resolveRoute(demo, anmeldung, '091620000000', now);
+    expect(none.explanation).toMatchObject({ code: 'no-rule', params: { service: anmeldung, region: '091620000000', at: now.toISOString() } });
+    expect(none.explanation.params.rule).toBeUndefined();
+  });
+
   it('lets the most specific prefix win: municipality over district over state', () => {
     const routing = withRules([
       { service: anmeldung, region: '14', destinations: ['statistik-sachsen'] },
@@ -111,7 +119,7 @@ describe('validateRouting', () => {
       services,
       config.fileDropRoot,
     );
-    expect('errors' in result && result.errors).toEqual([{ pointer: '/rules/0/service', detail: 'unknown service 99999999999999' }]);
+    expect('errors' in result && result.errors).toEqual([{ pointer: '/rules/0/service', detail: 'unknown service 99999999999999', code: 'unknown-service', params: { service: '99999999999999' } }]);
     const shape = validateRouting(
       {
         destinations: demo.destinations,

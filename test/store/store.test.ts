@@ -188,6 +188,24 @@ describe.each(storeFactories)('$kind store', (factory) => {
     expect((await store.listAudit(10, page[1]!.id)).map((e) => e.detail)).toEqual([{ i: 1 }]);
   });
 
+  it('lists deliveries newest first with their submission and portal reference, and pages on in that order', async () => {
+    const { store } = await freshStore();
+    // ids in the order of time: sorted by id, the oldest would come first
+    const received = ['2026-11-25T08:00:00.000Z', '2026-11-25T09:00:00.000Z', '2026-11-25T10:00:00.000Z'];
+    for (const [i, receivedAt] of received.entries()) {
+      await store.acceptSubmission({
+        submission: testSubmission(`s${i}`, { receivedAt, reference: `AZ-${i}` }),
+        deliveries: [{ id: `m-${i}`, destinationId: 'd', state: 'pending' }],
+        event: { ...event, at: receivedAt },
+      });
+    }
+    const all = await store.listDeliveries({ limit: 10 });
+    expect(all.map((d) => [d.id, d.submissionId, d.reference])).toEqual([['m-2', 's2', 'AZ-2'], ['m-1', 's1', 'AZ-1'], ['m-0', 's0', 'AZ-0']]);
+    const first = await store.listDeliveries({ limit: 2 });
+    expect(first.map((d) => d.id)).toEqual(['m-2', 'm-1']);
+    expect((await store.listDeliveries({ limit: 2, after: first[1]!.id })).map((d) => d.id)).toEqual(['m-0']);
+  });
+
   it('hands each due delivery to one of two instances claiming at once', async () => {
     const { store, peer } = await freshStore();
     const other = await peer();

@@ -1,13 +1,7 @@
 import { api, query } from '../api.js';
 import { formatTime, h, replaceChildren, table } from '../dom.js';
 import { language, t } from '../i18n.js';
-
-/** Key facts of an entry's detail as text: notes, versions, kids, counts — never more than the API holds. */
-function describe(detail) {
-  return Object.entries(detail)
-    .map(([name, value]) => `${name}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
-    .join('; ');
-}
+import { actorText, auditDetailText } from '../texts.js';
 
 /** A known action in words; an action this page does not know yet as its code. */
 function actionLabel(action) {
@@ -24,7 +18,7 @@ export async function renderAudit(main, { title }) {
 
   async function load() {
     const { data } = await api('GET', `/audit${query({ limit: 50, before })}`);
-    rows.push(...data.entries.map((e) => h('tr', {}, h('td', {}, formatTime(e.at, language())), h('td', {}, e.actor), h('td', {}, actionLabel(e.action)), h('td', { class: 'detail' }, describe(e.detail)))));
+    rows.push(...data.entries.map((e) => h('tr', {}, h('td', {}, formatTime(e.at, language())), h('td', {}, actorText(e.actor)), h('td', {}, actionLabel(e.action)), h('td', { class: 'detail' }, auditDetailText(e.action, e.detail)))));
     before = data.entries.at(-1)?.id;
     more.hidden = data.entries.length < 50;
     replaceChildren(list, rows.length === 0 ? h('p', {}, t('audit.none')) : table(t('audit.caption'), [t('column.when'), t('column.who'), t('column.what'), t('column.detail')], rows, { id: 'audit-table' }));

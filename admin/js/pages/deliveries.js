@@ -1,6 +1,7 @@
 import { api, query } from '../api.js';
 import { announce, field, formatTime, h, replaceChildren, table } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { language, t, tn } from '../i18n.js';
+import { lastErrorText, outcomeText } from '../texts.js';
 
 const states = ['deferred', 'pending', 'delivered', 'accepted', 'rejected', 'dead-lettered', 'cancelled'];
 
@@ -31,13 +32,13 @@ export async function renderDeliveries(main, { me, title }) {
     replaceChildren(
       details,
       h('h3', {}, t('deliveries.attemptsOf', { id: data.id })),
-      h('p', {}, t('deliveries.summary', { destination: data.destinationId, state: t(`state.${data.state}`), attempts: data.attempts.length })),
+      h('p', {}, t('deliveries.summary', { destination: data.destinationId, state: t(`state.${data.state}`), attempts: tn('count.attempts', data.attempts.length) })),
       data.attempts.length === 0
         ? h('p', {}, t('deliveries.noAttempts'))
         : table(
             t('deliveries.attemptsCaption'),
             [t('column.when'), t('column.outcome'), t('column.httpStatus'), t('column.errorClass'), t('column.duration')],
-            data.attempts.map((a) => h('tr', {}, h('td', {}, formatTime(a.startedAt, language())), h('td', {}, a.outcome), h('td', {}, a.httpStatus ?? '–'), h('td', {}, a.errorClass ?? '–'), h('td', { class: 'number' }, `${a.durationMs} ms`))),
+            data.attempts.map((a) => h('tr', {}, h('td', {}, formatTime(a.startedAt, language())), h('td', {}, outcomeText(a.outcome)), h('td', {}, a.httpStatus ?? '–'), h('td', {}, a.errorClass ?? '–'), h('td', { class: 'number' }, `${a.durationMs} ms`))),
           ),
     );
     details.focus();
@@ -50,24 +51,26 @@ export async function renderDeliveries(main, { me, title }) {
         {},
         withSelection ? h('td', {}, h('input', { type: 'checkbox', id: `select-${d.id}`, value: d.id, 'aria-label': t('deadLetters.select', { id: d.id }) })) : null,
         h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => void showDetails(d.id) }, d.id)),
+        h('td', { class: 'kid' }, d.submissionId),
+        h('td', {}, d.reference ?? '–'),
         h('td', {}, d.destinationId),
         h('td', {}, d.serviceKey),
         h('td', {}, d.regionKey),
         h('td', { class: `state state-${d.state}` }, t(`state.${d.state}`)),
         h('td', { class: 'number' }, d.attempts),
         h('td', {}, formatTime(d.updatedAt, language())),
-        h('td', {}, d.lastError ?? '–'),
+        h('td', {}, lastErrorText(d.lastError)),
       ),
     );
-  const columns = [t('column.messageId'), t('column.destination'), t('column.service'), t('column.region'), t('column.state'), t('column.attempts'), t('column.updated'), t('column.lastError')];
+  const columns = [t('column.messageId'), t('column.submission'), t('column.reference'), t('column.destination'), t('column.service'), t('column.region'), t('column.state'), t('column.attempts'), t('column.updated'), t('column.lastError')];
 
   async function search() {
     const { data } = await api('GET', `/deliveries${query({ ...filter(), state: stateSelect.value })}`);
     replaceChildren(
       results,
-      data.deliveries.length === 0 ? h('p', {}, t('deliveries.none')) : table(t('deliveries.caption', { n: data.deliveries.length }), columns, deliveryRows(data.deliveries, false), { id: 'deliveries-table' }),
+      data.deliveries.length === 0 ? h('p', {}, t('deliveries.none')) : table(tn('deliveries.caption', data.deliveries.length), columns, deliveryRows(data.deliveries, false), { id: 'deliveries-table' }),
     );
-    announce(t('deliveries.found', { n: data.deliveries.length }));
+    announce(tn('deliveries.found', data.deliveries.length));
   }
 
   // Changing the filter changes what a plan made "for the filter" would replay.
@@ -132,9 +135,9 @@ export async function renderDeliveries(main, { me, title }) {
       runButton.disabled = true;
       try {
         const { data: result } = await api('POST', '/dead-letters/replay', { planId, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
-        announce(t('deadLetters.replayed', { n: result.replayed }));
+        announce(tn('deadLetters.replayed', result.replayed));
         await loadDeadLetters();
-        replaceChildren(document.getElementById('replay-outcome'), h('p', { role: 'alert' }, t('deadLetters.replayed', { n: result.replayed })));
+        replaceChildren(document.getElementById('replay-outcome'), h('p', { role: 'alert' }, tn('deadLetters.replayed', result.replayed)));
       } catch (error) {
         plan = undefined;
         const stale = error.problem?.type === 'https://amtsbote.dev/problems/replay-plan-stale';
@@ -146,7 +149,7 @@ export async function renderDeliveries(main, { me, title }) {
       deadLetters,
       data.deliveries.length === 0
         ? h('p', {}, t('deadLetters.none'))
-        : table(t('deadLetters.caption', { n: data.deliveries.length }), [...(editable ? [t('column.select')] : []), ...columns], deliveryRows(data.deliveries, editable), { id: 'dead-letters-table' }),
+        : table(tn('deadLetters.caption', data.deliveries.length), [...(editable ? [t('column.select')] : []), ...columns], deliveryRows(data.deliveries, editable), { id: 'dead-letters-table' }),
       editable && data.deliveries.length > 0
         ? h(
             'fieldset',

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { announce, confirmDialog, field, formatTime, h, replaceChildren, table } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { language, t, tn } from '../i18n.js';
+import { actorText, problemText } from '../texts.js';
 
 /** The gateway's keys: which is active; activate and retire with a confirmation (editors without a region limit). */
 export async function renderKeys(main, { me, title }) {
@@ -13,9 +14,9 @@ export async function renderKeys(main, { me, title }) {
     const body = h(
       'div',
       {},
-      h('p', {}, t(`keys.${action}Explain`, { kid: key.kid, open: key.openMessages })),
+      h('p', {}, t(`keys.${action}Explain`, { kid: key.kid, open: tn('keys.openSigned', key.openMessages) })),
       field(t('keys.note'), note, t('keys.noteHint')),
-      action === 'retire' && key.openMessages > 0 ? h('div', { class: 'check' }, force, h('label', { for: 'key-force' }, t('keys.force', { open: key.openMessages }))) : null,
+      action === 'retire' && key.openMessages > 0 ? h('div', { class: 'check' }, force, h('label', { for: 'key-force' }, tn('keys.force', key.openMessages))) : null,
     );
     const confirmed = await confirmDialog({ title: t(`keys.${action}Title`, { kid: key.kid }), body, confirmLabel: t(`keys.${action}`), cancelLabel: t('cancel'), danger: action === 'retire' });
     if (!confirmed) return;
@@ -25,12 +26,15 @@ export async function renderKeys(main, { me, title }) {
       await renderKeys(main, { me, title });
       replaceChildren(document.getElementById('key-outcome'), h('p', {}, t(`keys.${action}Done`, { kid: key.kid })));
     } catch (error) {
-      replaceChildren(outcome, h('p', { class: 'error', role: 'alert' }, error.message));
+      replaceChildren(outcome, h('p', { class: 'error', role: 'alert' }, problemText(error)));
     }
   }
 
+  /** A key without an action says why: no right to change keys, the active one, or retired for good. */
   const actions = (key) => {
-    if (!me.canManageKeys || key.state === 'retired') return '–';
+    if (!me.canManageKeys) return h('span', { class: 'no-action' }, t('keys.noAction.rights'));
+    if (key.state === 'retired') return h('span', { class: 'no-action' }, t('keys.noAction.retired'));
+    if (key.state === 'active') return h('span', { class: 'no-action' }, t('keys.noAction.active'));
     return h(
       'div',
       { class: 'actions' },
@@ -56,7 +60,7 @@ export async function renderKeys(main, { me, title }) {
           h('td', { class: `key-${k.state}` }, t(`keyState.${k.state}`)),
           h('td', {}, h('abbr', { title: k.fingerprint ?? '' }, k.fingerprint ? `${k.fingerprint.slice(0, 16)}…` : '–')),
           h('td', { class: 'number' }, k.openMessages),
-          h('td', {}, `${formatTime(k.changedAt, language())} (${k.changedBy})`),
+          h('td', {}, `${formatTime(k.changedAt, language())}, ${actorText(k.changedBy)}`),
           h('td', {}, actions(k)),
         ),
       ),

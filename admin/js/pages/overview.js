@@ -1,13 +1,13 @@
 import { api } from '../api.js';
 import { h, replaceChildren, table } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { language, t, tn } from '../i18n.js';
 
 export function formatAge(seconds) {
   if (seconds === undefined || seconds === null) return '–';
-  if (seconds < 120) return t('age.seconds', { n: seconds });
-  if (seconds < 7200) return t('age.minutes', { n: Math.round(seconds / 60) });
-  if (seconds < 172800) return t('age.hours', { n: Math.round(seconds / 3600) });
-  return t('age.days', { n: Math.round(seconds / 86400) });
+  if (seconds < 120) return tn('age.seconds', seconds);
+  if (seconds < 7200) return tn('age.minutes', Math.round(seconds / 60));
+  if (seconds < 172800) return tn('age.hours', Math.round(seconds / 3600));
+  return tn('age.days', Math.round(seconds / 86400));
 }
 
 /** Submissions per status today, what waits, dead letters, open circuit breakers. */

@@ -1,10 +1,17 @@
 import { api, ProblemError } from '../api.js';
-import { announce, confirmDialog, field, formatTime, h, replaceChildren, table } from '../dom.js';
+import { announce, confirmDialog, field, formatTime, h, replaceChildren, scrollBox, table } from '../dom.js';
 import { language, t } from '../i18n.js';
+import { actorText, consideredText, explanationText, fieldErrorText, noteText, pointerText, problemText } from '../texts.js';
 
 const ruleFields = ['service', 'region', 'destinations', 'validFrom', 'validUntil'];
 
 const fieldId = (index, name) => `rule-${index}-${name}`;
+
+/** A plain date fits a date picker; a date-time with offset (allowed in routing.yaml) stays a text field. */
+const isPlainDate = (value) => !value || /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/** The name below a key ("Stadt Leipzig" under 147130000000); empty while the key names nothing known. */
+const nameOf = (key, names) => names?.[key] ?? '';
 
 /** `/document/rules/3/destinations/0` → the input of rule 3's destinations; other pointers have no field. */
 function fieldForPointer(pointer) {
@@ -21,6 +28,7 @@ const describeRule = (rule) =>
 /** The rules as a table (editable for editors), the diff, saving with a note, history with rollback, dry run. */
 export async function renderRouting(main, { me, title }) {
   const [{ data: current, etag }, { data: history }] = await Promise.all([api('GET', '/routing'), api('GET', '/routing/versions')]);
+  const names = current.names ?? { services: {}, regions: {} };
   const editable = me.role === 'editor';
   const rules = structuredClone(current.document.rules);
   const document_ = () => ({
@@ -54,10 +62,11 @@ export async function renderRouting(main, { me, title }) {
       if (input) {
         input.setAttribute('aria-invalid', 'true');
         const message = document.getElementById(`${input.id}-error`);
-        message.textContent = message.textContent ? `${message.textContent}; ${error.detail}` : error.detail;
+        if (message.textContent) message.append('; ');
+        message.append(fieldErrorText(error));
         input.setAttribute('aria-describedby', `${input.id}-error`);
       } else {
-        generalErrors.append(h('li', {}, `${error.pointer.replace(/^\/document/, '') || '/'}: ${error.detail}`));
+        generalErrors.append(h('li', {}, `${pointerText(error.pointer)}: `, fieldErrorText(error)));
       }
     }
   }
@@ -90,27 +99,42 @@ export async function renderRouting(main, { me, title }) {
   };
 
   function ruleRow(rule, index) {
+    const named = (key, byKey) => [key, h('span', { class: 'name' }, nameOf(key, byKey))];
     if (!editable) {
-      return h('tr', {}, h('td', {}, rule.service), h('td', {}, rule.region), h('td', {}, rule.destinations.join(', ')), h('td', {}, rule.validFrom ?? '–'), h('td', {}, rule.validUntil ?? '–'));
+      return h('tr', {}, h('td', {}, named(rule.service, names.services)), h('td', {}, named(rule.region, names.regions)), h('td', { class: 'destinations' }, rule.destinations.join(', ')), h('td', {}, rule.validFrom ?? '–'), h('td', {}, rule.validUntil ?? '–'));
     }
-    const cell = (name, value, update, attributes = {}) => {
+    /** One input per field; `byKey` shows the key's name below it, kept up to date while typing. */
+    const cell = (name, value, update, { tag = 'input', type = 'text', byKey, ...attributes } = {}) => {
       const id = fieldId(index, name);
-      const input = h('input', { type: 'text', id, value: value ?? '', autocomplete: 'off', 'aria-describedby': `${id}-error`, ...attributes });
+      // the type before the value: a date input takes only a date
+      const input = h(tag, { ...(tag === 'input' ? { type } : {}), id, value: value ?? '', autocomplete: 'off', 'aria-describedby': `${id}-error`, ...attributes });
       input.dataset.hint = `${id}-error`;
+      const nameLine = byKey ? h('span', { class: 'name', id: `${id}-name` }, nameOf(value, byKey)) : null;
       input.addEventListener('input', () => {
         update(input.value.trim());
+        if (nameLine) nameLine.textContent = nameOf(input.value.trim(), byKey);
         validateSoon();
       });
-      return h('td', {}, h('label', { for: id, class: 'visually-hidden' }, t(`routing.field.${name}`, { n: index + 1 })), input, h('span', { id: `${id}-error`, class: 'field-error error' }));
+      return h('td', {}, h('label', { for: id, class: 'visually-hidden' }, t(`routing.field.${name}`, { n: index + 1 })), input, nameLine, h('span', { id: `${id}-error`, class: 'field-error error' }));
     };
+    // a date picker where the value is a plain date; its "change" fires when a date is picked or cleared
+    const dateCell = (name, value, update) =>
+      cell(name, value, update, isPlainDate(value) ? { type: 'date' } : { size: '25', placeholder: t('routing.datePlaceholder') });
     return h(
       'tr',
       {},
-      cell('service', rule.service, (v) => (rule.service = v), { inputmode: 'numeric', size: '15' }),
-      cell('region', rule.region, (v) => (rule.region = v), { inputmode: 'numeric', size: '13' }),
-      cell('destinations', rule.destinations.join(', '), (v) => (rule.destinations = v.split(',').map((s) => s.trim()).filter(Boolean))),
-      cell('validFrom', rule.validFrom, (v) => (rule.validFrom = v), { size: '11', placeholder: t('routing.datePlaceholder') }),
-      cell('validUntil', rule.validUntil, (v) => (rule.validUntil = v), { size: '11', placeholder: t('routing.datePlaceholder') }),
+      cell('service', rule.service, (v) => (rule.service = v), { inputmode: 'numeric', size: '15', byKey: names.services }),
+      cell('region', rule.region, (v) => (rule.region = v), { inputmode: 'numeric', size: '13', byKey: names.regions }),
+      // a text area wraps a long list instead of cutting it off; commas separate, line breaks are allowed too
+      cell('destinations', rule.destinations.join(', '), (v) => (rule.destinations = v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean)), {
+        tag: 'textarea',
+        rows: String(Math.max(1, Math.ceil(rule.destinations.join(', ').length / 28))),
+        cols: '28',
+        class: 'destinations',
+        title: t('routing.destinationsHint'),
+      }),
+      dateCell('validFrom', rule.validFrom, (v) => (rule.validFrom = v)),
+      dateCell('validUntil', rule.validUntil, (v) => (rule.validUntil = v)),
       h('td', {}, h('button', { type: 'button', onclick: () => removeRule(index) }, t('routing.removeRule', { n: index + 1 }))),
     );
   }
@@ -134,12 +158,14 @@ export async function renderRouting(main, { me, title }) {
   renderRules();
 
   const headers = [t('routing.field.serviceHeader'), t('routing.field.regionHeader'), t('routing.field.destinationsHeader'), t('routing.field.validFromHeader'), t('routing.field.validUntilHeader')];
-  const rulesTable = h(
-    'table',
-    { id: 'routing-rules' },
-    h('caption', {}, t('routing.rulesCaption', { version: current.version })),
-    h('thead', {}, h('tr', {}, [...headers, ...(editable ? [t('column.action')] : [])].map((text) => h('th', { scope: 'col' }, text)))),
-    rulesBody,
+  const rulesTable = scrollBox(
+    h(
+      'table',
+      { id: 'routing-rules' },
+      h('caption', {}, t('routing.rulesCaption', { version: current.version })),
+      h('thead', {}, h('tr', {}, [...headers, ...(editable ? [t('column.action')] : [])].map((text) => h('th', { scope: 'col' }, text)))),
+      rulesBody,
+    ),
   );
 
   const saveForm = h(
@@ -163,8 +189,8 @@ export async function renderRouting(main, { me, title }) {
           main.querySelector('#routing-history')?.focus();
         } catch (error) {
           if (error instanceof ProblemError && error.problem.errors) showErrors(error.problem.errors.map((e) => ({ ...e, pointer: e.pointer.startsWith('/document') ? e.pointer : `/document${e.pointer}` })));
-          generalErrors.prepend(h('li', {}, error.message));
-          announce(error.message);
+          generalErrors.prepend(h('li', {}, problemText(error)));
+          announce(generalErrors.firstChild.textContent);
         }
       },
     },
@@ -189,7 +215,7 @@ export async function renderRouting(main, { me, title }) {
     historySection(history.versions, current.version, editable, etag, async () => {
       await renderRouting(main, { me, title });
     }),
-    dryRunSection(),
+    dryRunSection(names),
   );
 }
 
@@ -212,8 +238,9 @@ function historySection(versions, currentVersion, editable, etag, rerender) {
       {},
       h('td', { class: 'number' }, v.version),
       h('td', {}, formatTime(v.createdAt, language())),
-      h('td', {}, v.author),
-      h('td', {}, v.note),
+      h('td', {}, actorText(v.author)),
+      h('td', {}, noteText(v.note)),
+      h('td', {}, versionDiff(v.version)),
       editable
         ? h('td', {}, v.version === currentVersion ? t('routing.current') : h('button', { type: 'button', onclick: () => rollback(v.version) }, t('routing.rollback', { version: v.version })))
         : null,
@@ -264,8 +291,44 @@ function historySection(versions, currentVersion, editable, etag, rerender) {
       alertIn(document.getElementById('routing-history'), message);
     }
   }
-  const headers = [t('column.version'), t('column.when'), t('column.who'), t('column.why'), ...(editable ? [t('column.action')] : [])];
+  const headers = [t('column.version'), t('column.when'), t('column.who'), t('column.why'), t('column.changes'), ...(editable ? [t('column.action')] : [])];
   return h('section', { 'aria-labelledby': 'history-heading', id: 'routing-history', tabindex: '-1' }, h('h2', { id: 'history-heading' }, t('routing.history')), table(t('routing.historyCaption'), headers, rows, { id: 'routing-versions' }));
+}
+
+/** What a version changed against the one before, fetched when opened (the API keeps each version's diff). */
+function versionDiff(version) {
+  const body = h('div', { class: 'version-diff' });
+  const details = h('details', { id: `version-${version}-diff` }, h('summary', {}, t('routing.showDiff', { version })), body);
+  let loaded = false;
+  details.addEventListener('toggle', async () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    replaceChildren(body, h('p', {}, t('loading')));
+    try {
+      const { data } = await api('GET', `/routing/versions/${version}`);
+      const items = data.diff ? diffItems(data.diff) : [];
+      replaceChildren(
+        body,
+        !data.diff ? h('p', {}, t('routing.firstVersion')) : items.length === 0 ? h('p', {}, t('routing.noChanges')) : h('ul', { class: 'diff', 'aria-label': t('routing.diffCaption', { version: version - 1 }) }, items.map((text) => h('li', {}, text))),
+      );
+    } catch (error) {
+      loaded = false;
+      replaceChildren(body, h('p', { class: 'error', role: 'alert' }, problemText(error)));
+    }
+  });
+  return details;
+}
+
+/** A routing diff as sentences, one per added, removed or changed rule or destination. */
+function diffItems(diff) {
+  return [
+    ...diff.rules.added.map((r) => t('diff.ruleAdded', { rule: describeRule(r) })),
+    ...diff.rules.removed.map((r) => t('diff.ruleRemoved', { rule: describeRule(r) })),
+    ...diff.rules.changed.map((c) => t('diff.ruleChanged', { before: describeRule(c.before), after: describeRule(c.after) })),
+    ...diff.destinations.added.map((id) => t('diff.destinationAdded', { id })),
+    ...diff.destinations.removed.map((id) => t('diff.destinationRemoved', { id })),
+    ...diff.destinations.changed.map((id) => t('diff.destinationChanged', { id })),
+  ];
 }
 
 function alertIn(container, message) {
@@ -273,7 +336,13 @@ function alertIn(container, message) {
   container.append(h('p', { class: 'error', role: 'alert' }, message));
 }
 
-function dryRunSection() {
+/** A dry-run pointer (`/serviceKey`) as the label of the field it names. */
+const dryRunFieldLabel = (pointer) => ({ '/serviceKey': t('dryRun.service'), '/regionKey': t('dryRun.region'), '/at': t('dryRun.date') })[pointer] ?? pointerText(pointer);
+
+/** Field errors of the dry run as an alert (a role of its own on the list would hide that it is a list). */
+const errorList = (errors) => h('div', { role: 'alert' }, h('ul', { class: 'error' }, errors.map((e) => h('li', {}, `${dryRunFieldLabel(e.pointer)}: `, fieldErrorText(e)))));
+
+function dryRunSection(names) {
   const service = h('input', { type: 'text', id: 'dry-service', inputmode: 'numeric', required: true, autocomplete: 'off' });
   const region = h('input', { type: 'text', id: 'dry-region', inputmode: 'numeric', required: true, autocomplete: 'off' });
   const date = h('input', { type: 'date', id: 'dry-date' });
@@ -284,18 +353,31 @@ function dryRunSection() {
       id: 'dry-run-form',
       onsubmit: async (event) => {
         event.preventDefault();
+        // the keys' form is checked here, where the page can point at the field; the server checks again
+        const local = [
+          ...(/^[0-9]{14}$/.test(service.value.trim()) ? [] : [{ pointer: '/serviceKey', code: 'leika-key' }]),
+          ...(/^[0-9]{12}$/.test(region.value.trim()) ? [] : [{ pointer: '/regionKey', code: 'ars' }]),
+        ];
+        if (local.length > 0) {
+          replaceChildren(result, errorList(local));
+          return;
+        }
         try {
           const { data } = await api('POST', '/routing/dry-run', { serviceKey: service.value.trim(), regionKey: region.value.trim(), ...(date.value ? { at: date.value } : {}) });
           replaceChildren(
             result,
             h('h3', {}, t('dryRun.result')),
             data.destinations.length === 0 ? h('p', {}, t('dryRun.none')) : h('ul', {}, data.destinations.map((d) => h('li', {}, `${d.name} (${d.id}, ${d.adapter})`))),
-            h('p', {}, data.explanation.summary),
-            h('ul', {}, data.explanation.considered.map((c) => h('li', {}, t('dryRun.considered', { index: c.index + 1, service: c.service, region: c.region, outcome: c.outcome })))),
+            h('p', { id: 'dry-run-explanation' }, explanationText(data.explanation, names)),
+            h('ul', {}, data.explanation.considered.map((c) => h('li', {}, consideredText(c, names)))),
           );
         } catch (error) {
-          const details = error instanceof ProblemError && error.problem.errors ? error.problem.errors.map((e) => `${e.pointer}: ${e.detail}`) : [];
-          replaceChildren(result, h('p', { class: 'error', role: 'alert' }, error.message), details.length ? h('ul', {}, details.map((d) => h('li', {}, d))) : null);
+          const errors = error instanceof ProblemError && error.problem.errors ? error.problem.errors : [];
+          // the problem's own text is English; with field errors the page says what is wrong in its language
+          replaceChildren(
+            result,
+            errors.length > 0 ? errorList(errors) : h('p', { class: 'error', role: 'alert' }, problemText(error)),
+          );
         }
       },
     },
