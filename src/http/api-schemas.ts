@@ -34,7 +34,18 @@ export const submissionStatusSchema = z
         updatedAt: z.iso.datetime(),
       }),
     ),
-    history: z.array(z.object({ seq: z.int().min(1), at: z.iso.datetime(), type: z.string(), status: status.optional() })),
+    history: z.array(
+      z.object({
+        seq: z.int().min(1),
+        at: z.iso.datetime(),
+        type: z.string().meta({ description: '`received`: accepted at intake; `delivery`: a destination\'s message changed status' }),
+        status: status.optional().meta({ description: "The submission's status, where this entry changed it" }),
+        destination: z
+          .object({ destinationId: z.string(), messageId: z.string(), status })
+          .optional()
+          .meta({ description: 'On `delivery` entries: the destination, its message and the status that message reached' }),
+      }),
+    ),
   })
   .meta({ id: 'SubmissionStatus' });
 
