@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../errors.js';
 import type { DeliveryWorker } from '../delivery/worker.js';
-import { zodFieldErrors } from '../intake/zod-errors.js';
+import { zodProblem } from '../intake/zod-errors.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import { deliveryStates, type DeliveryFilter } from '../store/types.js';
@@ -34,7 +34,7 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
 
   const parseFilter = (query: unknown, res: Response): DeliveryFilter => {
     const parsed = filterSchema.safeParse(query);
-    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The filter is invalid.', zodFieldErrors(parsed.error));
+    if (!parsed.success) throw zodProblem('invalid-query', 'The filter', parsed.error, { noun: 'parameter' });
     const f = parsed.data;
     return { state: f.state, destinationId: f.destination, serviceKey: f.service, since: f.since, after: f.after, limit: f.limit, regions: currentAdmin(res).regions };
   };
@@ -62,7 +62,7 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
   router.post('/dead-letters/replay', async (req: Request, res: Response) => {
     const admin = requireEditor(res);
     const parsed = replaySchema.safeParse(req.body);
-    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The replay request is invalid.', zodFieldErrors(parsed.error));
+    if (!parsed.success) throw zodProblem('invalid-request', 'The replay request', parsed.error);
     const body = parsed.data;
     if (body.reroute && !deps.reroute) throw new AmtsboteError('conflict', 'Replay with reroute needs the escrow copy, which this gateway does not keep.');
     const result = await replayDeadLetters({

@@ -31,9 +31,13 @@ beforeAll(async () => {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => server.close();
+  close = () => {
+    server.close();
+  };
 });
-afterAll(() => close());
+afterAll(() => {
+  close();
+});
 
 async function routeLogged(path: string): Promise<unknown> {
   const res = await fetch(base + path);
