@@ -74,8 +74,10 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
     res.type('application/jwk-set+json').send(JSON.stringify(intake.sealing.jwks()));
   });
 
-  const openapi = JSON.stringify(openApiDocument(version));
+  // Built at the first request: the public base URL (the document's server) is known once the server listens.
+  let openapi: string | undefined;
   app.get('/v1/openapi.json', (_req, res) => {
+    openapi ??= JSON.stringify(openApiDocument(version, intake.publicBaseUrl));
     res.type('application/json').send(openapi);
   });
   if (metrics && metricsToken) app.get('/metrics', metricsAuth(metricsToken), metricsHandler(metrics));
