@@ -135,7 +135,7 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
           security: portal,
           requestParams: {
             header: z.object({
-              'idempotency-key': z.string().max(255).optional().meta({ description: 'Same key and content within 24 h creates no second submission and answers with its current status' }),
+              'idempotency-key': z.string().max(255).optional().meta({ description: 'Same key and content within 24 h returns the first answer' }),
             }),
           },
           requestBody: {
