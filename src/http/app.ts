@@ -139,7 +139,7 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
     }
     // The message may quote input, so only the error class and stack frames are logged.
     logger.error({ requestId: res.locals.requestId as string, errorClass: (err as Error).name, stack: (err as Error).stack?.split('\n').slice(1, 8).join('\n'), route: req.path.slice(0, 100) }, 'internal error');
-    sendProblem(res, new AmtsboteError('internal', 'An internal error occurred; the request id identifies it in the log.'));
+    sendProblem(res, new AmtsboteError('internal', 'The gateway failed to answer this request; its X-Request-Id identifies it in the log.'));
   });
   return app;
 
