@@ -9,6 +9,7 @@ import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { projectRoot } from '../helpers/paths.js';
+import { expectWrittenForPeople } from '../helpers/problem-wording.js';
 import { waitUntil } from '../helpers/wait.js';
 
 interface Operation {
@@ -69,19 +70,9 @@ async function conforms(method: string, path: string, res: Response): Promise<un
   const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')) as object);
   expect(validate(body), `${method.toUpperCase()} ${path} ${status}: ${JSON.stringify(validate.errors)}`).toBe(true);
   for (const header of Object.keys(response?.headers ?? {})) expect(res.headers.get(header), `${header} on ${method.toUpperCase()} ${path} ${status}`).toBeTruthy();
-  if (media === 'application/problem+json') writtenForPeople(body as { title: string; detail: string; errors?: { detail: string }[] });
+  if (media === 'application/problem+json') expectWrittenForPeople(body as { title: string; detail: string; errors?: { detail: string }[] });
   seen.add(`${method} ${path} ${status}`);
   return body;
-}
-
-/** Validator wording that must never reach a person: zod's and ajv's defaults. */
-const validatorWording = /Invalid input|Invalid option|expected \w+, received|Too (small|big)|must have required property|must NOT|must match (pattern|format)/;
-
-/** A problem's detail adds to its title instead of repeating it, and no field error speaks like a validator. */
-function writtenForPeople(problem: { title: string; detail: string; errors?: { detail: string }[] }) {
-  expect(problem.detail.toLowerCase(), problem.detail).not.toContain(problem.title.toLowerCase());
-  expect(problem.detail).not.toMatch(validatorWording);
-  for (const e of problem.errors ?? []) expect(e.detail).not.toMatch(validatorWording);
 }
 
 const call = (path: string, init: RequestInit & { token?: string } = {}) => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
+import { expectWrittenForPeople } from '../helpers/problem-wording.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -13,16 +14,6 @@ afterAll(async () => {
 
 const problems = 'https://amtsbote.dev/problems/';
 type Problem = { type: string; title: string; detail: string; errors?: { pointer: string; detail: string }[] };
-/** Validator wording that must never reach a person: zod's and ajv's defaults. */
-const validatorWording = /Invalid input|Invalid option|expected \w+, received|Too (small|big)|must have required property|must NOT|must match (pattern|format)/;
-
-function expectWrittenForPeople(problem: Problem) {
-  expect(problem.detail).not.toBe(problem.title);
-  expect(problem.detail.toLowerCase()).not.toContain(problem.title.toLowerCase());
-  expect(problem.detail).not.toMatch(validatorWording);
-  for (const e of problem.errors ?? []) expect(e.detail).not.toMatch(validatorWording);
-}
-
 describe('problem details', () => {
   it('word a broken envelope for the person who fixes it, without repeating the title', async () => {
     const res = await postJson(gw.url, '/v1/submissions', { serviceKey: 99050012104000, extra: true });
