@@ -20,6 +20,8 @@ export interface FieldErrorCode {
 export type ProblemCode =
   | 'invalid-envelope'
   | 'invalid-json'
+  | 'invalid-request'
+  | 'invalid-query'
   | 'unauthenticated'
   | 'forbidden'
   | 'not-found'
@@ -50,6 +52,8 @@ export type ProblemCode =
 export const problemStatus: Record<ProblemCode, number> = {
   'invalid-envelope': 400,
   'invalid-json': 400,
+  'invalid-request': 400,
+  'invalid-query': 400,
   unauthenticated: 401,
   forbidden: 403,
   'not-found': 404,
@@ -81,6 +85,8 @@ export const problemStatus: Record<ProblemCode, number> = {
 export const problemTitle: Record<ProblemCode, string> = {
   'invalid-envelope': 'The submission envelope is invalid',
   'invalid-json': 'The request body is not valid JSON',
+  'invalid-request': 'The request body does not have the expected form',
+  'invalid-query': 'The query parameters are invalid',
   unauthenticated: 'Authentication required',
   forbidden: 'Not allowed for this caller',
   'not-found': 'Not found',
@@ -122,6 +128,19 @@ export class AmtsboteError extends Error {
     this.errors = errors;
     this.extensions = extensions;
   }
+}
+
+/**
+ * A problem's `detail` for field errors: what has to be fixed, the first few in a sentence, so that a
+ * person reading only `detail` (a log line, an alert) learns as much as from `errors`.
+ */
+export function fieldsToFix(subject: string, errors: readonly FieldError[], noun = 'field'): string {
+  const [only] = errors;
+  if (errors.length === 1 && only?.pointer === '') return `${subject} ${only.detail}.`;
+  const shown = errors.slice(0, 3).map((e) => `${e.pointer || 'the whole'} ${e.detail}`);
+  const more = errors.length > shown.length ? `; and ${errors.length - shown.length} more` : '';
+  const count = `${errors.length} ${noun}${errors.length === 1 ? '' : 's'}`;
+  return `${subject} has ${count} to fix: ${shown.join('; ')}${more}.`;
 }
 
 export function isAmtsboteError(value: unknown): value is AmtsboteError {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AmtsboteError, joinPointer } from '../errors.js';
+import { zodFieldErrors } from '../zod-field-errors.js';
 
 /** A config problem names the file, the path in it and what is wrong. */
 export function configError(file: string, path: (string | number | symbol)[], message: string): AmtsboteError {
@@ -8,10 +9,8 @@ export function configError(file: string, path: (string | number | symbol)[], me
 }
 
 export function zodConfigError(file: string, error: z.ZodError): AmtsboteError {
-  const errors = error.issues.map((issue) => ({
-    pointer: joinPointer(...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))),
-    detail: issue.message,
-  }));
-  const lines = errors.map((e) => `  ${e.pointer || '/'}: ${e.detail}`).join('\n');
+  // Worded like the API's field errors: an unknown key points at the key, not at its parent.
+  const errors = zodFieldErrors(error);
+  const lines = errors.map((e) => `  ${e.pointer || '(the whole file)'} ${e.detail}`).join('\n');
   return new AmtsboteError('invalid-config', `${file} is invalid:\n${lines}`, errors, { file });
 }

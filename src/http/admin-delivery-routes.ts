@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../errors.js';
 import type { DeliveryWorker } from '../delivery/worker.js';
-import { zodFieldErrors } from '../intake/zod-errors.js';
+import { zodProblem } from '../intake/zod-errors.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import { deliveryStates, type DeliveryFilter } from '../store/types.js';
@@ -44,7 +44,7 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
 
   const parseFilter = (query: unknown, res: Response): DeliveryFilter => {
     const parsed = filterSchema.safeParse(query);
-    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The filter is invalid.', zodFieldErrors(parsed.error));
+    if (!parsed.success) throw zodProblem('invalid-query', 'The filter', parsed.error, { noun: 'parameter' });
     const f = parsed.data;
     return { state: f.state, destinationId: f.destination, serviceKey: f.service, since: f.since, after: f.after, limit: f.limit, regions: currentAdmin(res).regions };
   };
@@ -74,7 +74,7 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
     const body: unknown = req.body;
     if (typeof body === 'object' && body !== null && 'planId' in body) {
       const parsed = executeSchema.safeParse(body);
-      if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The replay request is invalid.', zodFieldErrors(parsed.error));
+      if (!parsed.success) throw zodProblem('invalid-request', 'The replay request', parsed.error);
       const result = await executeReplayPlan({
         store: deps.store,
         routing: deps.routing.current(),
@@ -91,12 +91,12 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
     }
     if (typeof body === 'object' && body !== null && (body as { dryRun?: unknown }).dryRun !== true) {
       // What is replayed must be what a person has seen: a dry run first, then its plan.
-      throw new AmtsboteError('invalid-envelope', 'A replay executes a plan: send the request as a dry run first, check its entries, then send its planId.', [
+      throw new AmtsboteError('invalid-request', 'A replay executes a plan: send the request as a dry run first, check its entries, then send its planId.', [
         { pointer: '/planId', detail: 'required: the planId of a dry run (or set dryRun to true)' },
       ]);
     }
     const parsed = dryRunSchema.safeParse(body);
-    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The replay request is invalid.', zodFieldErrors(parsed.error));
+    if (!parsed.success) throw zodProblem('invalid-request', 'The replay request', parsed.error);
     const dry = parsed.data;
     if (dry.reroute && !deps.reroute) throw new AmtsboteError('conflict', 'Replay with reroute needs the escrow copy, which this gateway does not keep.');
     const result = await makeReplayPlan({

@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../errors.js';
 import type { SealingContext } from '../intake/sealing-context.js';
-import { zodFieldErrors } from '../intake/zod-errors.js';
+import { zodProblem } from '../intake/zod-errors.js';
 import { listGatewayKeys, retireGatewayKey, rotateGatewayKey } from '../key-operations.js';
 import type { Store } from '../store/store.js';
 import { requireEditor } from './admin-auth.js';
@@ -24,7 +24,7 @@ export function adminKeyRoutes(deps: { store: Store; sealing: SealingContext; cl
 
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
     const parsed = schema.safeParse(body ?? {});
-    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The request body is invalid.', zodFieldErrors(parsed.error));
+    if (!parsed.success) throw zodProblem('invalid-request', 'The request body', parsed.error);
     return parsed.data;
   };
 

@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { portalSchema } from '../config/gateway-schema.js';
 import { AmtsboteError } from '../errors.js';
-import { zodFieldErrors } from '../intake/zod-errors.js';
+import { zodProblem } from '../intake/zod-errors.js';
 import { addPortal, rotatePortalToken } from '../intake/portal-tokens.js';
 import type { Store } from '../store/store.js';
 import { currentAdmin, requireEditor } from './admin-auth.js';
@@ -31,7 +31,7 @@ export function adminPortalRoutes(deps: { store: Store; clock: () => Date; overl
   router.post('/portals', async (req: Request, res: Response) => {
     const admin = requireEditor(res);
     const parsed = newPortalSchema.safeParse(req.body);
-    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The portal is invalid.', zodFieldErrors(parsed.error));
+    if (!parsed.success) throw zodProblem('invalid-request', 'The portal', parsed.error);
     if (admin.regions && !parsed.data.regions.every((r) => ruleWithin(r, admin.regions ?? []))) {
       throw new AmtsboteError('forbidden', 'A portal may only be given regions within yours.', [{ pointer: '/regions', detail: `outside ${admin.regions.join(', ')}` }]);
     }

@@ -4,7 +4,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Routing } from '../config/routing-schema.js';
 import { AmtsboteError, type FieldError } from '../errors.js';
 import type { DataValidator } from '../intake/data-validator.js';
-import { zodFieldErrors } from '../intake/zod-errors.js';
+import { zodProblem } from '../intake/zod-errors.js';
 import { diffRouting, diffSummary } from '../routing/diff.js';
 import { changesOutsideScope } from '../routing/region-scope.js';
 import { restoreRedacted, routingFor } from '../routing/redact-routing.js';
@@ -68,7 +68,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
 
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The request body is invalid.', zodFieldErrors(parsed.error));
+    if (!parsed.success) throw zodProblem('invalid-request', 'The request body', parsed.error);
     return parsed.data;
   };
 
@@ -170,7 +170,7 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     let dataErrors: FieldError[] | undefined;
     if ('envelope' in body) {
       const envelope = envelopeSchema.safeParse(body.envelope);
-      if (!envelope.success) throw new AmtsboteError('invalid-envelope', 'The envelope is invalid.', zodFieldErrors(envelope.error, '/envelope'));
+      if (!envelope.success) throw zodProblem('invalid-envelope', 'The envelope', envelope.error, { prefix: '/envelope' });
       ({ serviceKey, regionKey } = envelope.data);
       const validator = deps.validators.get(serviceKey);
       if (!validator) throw new AmtsboteError('unknown-service', `No service with the key ${serviceKey}.`, [{ pointer: '/envelope/serviceKey', detail: 'unknown service' }]);

@@ -41,20 +41,36 @@ export const submissionStatusSchema = z
         updatedAt: z.iso.datetime(),
       }),
     ),
-    history: z.array(z.object({ seq: z.int().min(1), at: z.iso.datetime(), type: z.string(), status: status.optional() })),
+    history: z.array(
+      z.object({
+        seq: z.int().min(1),
+        at: z.iso.datetime(),
+        type: z.string().meta({ description: '`received`: accepted at intake; `delivery`: a destination\'s message changed status' }),
+        status: status.optional().meta({ description: "The submission's status, where this entry changed it" }),
+        destination: z
+          .object({ destinationId: z.string(), messageId: z.string(), status })
+          .optional()
+          .meta({ description: 'On `delivery` entries: the destination, its message and the status that message reached' }),
+      }),
+    ),
   })
   .meta({ id: 'SubmissionStatus' });
 
 export const problemSchema = z
-  .object({
+  .looseObject({
     type: z.url(),
     title: z.string(),
     status: z.int(),
     detail: z.string(),
     instance: z.string().optional(),
     errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+    retryAfter: z.int().min(0).optional().meta({ description: 'On 429: seconds to wait before the next request, as in the Retry-After header' }),
+    reason: z.string().optional().meta({ description: 'On a refused receipt: a stable code of the reason (e.g. `unknown-destination`, `replayed`)' }),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details; `errors` point into the request body with JSON pointers' });
+  .meta({
+    id: 'Problem',
+    description: 'RFC 9457 problem details. `type` is stable (https://amtsbote.dev/problems/<code>); `errors` point into the request with JSON pointers; further members may follow (RFC 9457 extension members)',
+  });
 
 export const serviceSchema = z
   .object({
@@ -102,3 +118,26 @@ export const eventLogSchema = z
 export const receiptResultSchema = z
   .object({ messageId: z.string(), submissionId: z.string(), state: z.enum(['accepted', 'rejected']), released: z.int(), cancelled: z.int() })
   .meta({ id: 'ReceiptResult' });
+
+export const mailboxListSchema = z
+  .object({
+    messages: z.array(
+      z.object({
+        messageId: z.string(),
+        submissionId: z.string(),
+        state: z.enum(['pending', 'delivered']).meta({ description: '`delivered` once fetched; listed until a receipt closes it' }),
+        createdAt: z.iso.datetime().meta({ description: 'When the gateway sealed the message; the list is sorted by it, oldest first, then by message id' }),
+        availableSince: z.iso.datetime().meta({ description: 'When the message last changed: put into the mailbox, or first fetched' }),
+      }),
+    ),
+    next: z.string().optional().meta({ description: 'pass as `after` for the next page' }),
+  })
+  .meta({ id: 'MailboxList' });
+
+export const jwksSchema = z
+  .object({
+    keys: z.array(
+      z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string().optional(), use: z.string().optional() }).meta({ description: 'A public JWK (RFC 7517); never private members' }),
+    ),
+  })
+  .meta({ id: 'JsonWebKeySet' });

@@ -76,8 +76,10 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
     res.type('application/jwk-set+json').send(JSON.stringify(intake.sealing.jwks()));
   });
 
-  const openapi = JSON.stringify(openApiDocument(version));
+  // Built at the first request: the public base URL (the document's server) is known once the server listens.
+  let openapi: string | undefined;
   app.get('/v1/openapi.json', (_req, res) => {
+    openapi ??= JSON.stringify(openApiDocument(version, intake.publicBaseUrl));
     res.type('application/json').send(openapi);
   });
   if (metrics && metricsToken) app.get('/metrics', metricsAuth(metricsToken), metricsHandler(metrics));
@@ -139,13 +141,13 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
     }
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      // express's own parsers: malformed input, never an internal fault
-      sendProblem(res, new AmtsboteError(status === 413 ? 'payload-too-large' : 'invalid-envelope', 'The request could not be read.'));
+      // express's own parsers (the admin API's JSON bodies): malformed input, never an internal fault
+      sendProblem(res, parserProblem(status, (err as { type?: unknown }).type));
       return;
     }
     // The message may quote input, so only the error class and stack frames are logged.
     logger.error({ requestId: res.locals.requestId as string, errorClass: (err as Error).name, stack: (err as Error).stack?.split('\n').slice(1, 8).join('\n'), route: req.path.slice(0, 100) }, 'internal error');
-    sendProblem(res, new AmtsboteError('internal', 'An internal error occurred; the request id identifies it in the log.'));
+    sendProblem(res, new AmtsboteError('internal', 'The gateway failed to answer this request; its X-Request-Id identifies it in the log.'));
   });
   return app;
 
@@ -168,6 +170,14 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
       return error;
     }
   }
+}
+
+/** An error of express's body parser as a problem a person can act on; the parser's own text may quote input. */
+function parserProblem(status: number, type: unknown): AmtsboteError {
+  if (status === 413) return new AmtsboteError('payload-too-large', 'The body is larger than this endpoint accepts.');
+  if (type === 'entity.parse.failed') return new AmtsboteError('invalid-json', 'The body is not valid JSON.', [{ pointer: '', detail: 'is not valid JSON' }]);
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new AmtsboteError('unsupported-media-type', 'Send the body as UTF-8 JSON without content encoding.');
+  return new AmtsboteError('invalid-request', 'The body could not be read.');
 }
 
 /** Which API a request went to, without ids from the path. */

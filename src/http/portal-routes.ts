@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../errors.js';
 import { deliveryStates } from '../store/types.js';
-import { zodFieldErrors } from '../intake/zod-errors.js';
+import { zodProblem } from '../intake/zod-errors.js';
 import { acceptSubmission, type IntakeContext, type IntakeRequest } from '../intake/accept-submission.js';
 import { statusView } from '../intake/submission-view.js';
 import type { BodyBudget } from './body-budget.js';
@@ -28,7 +28,7 @@ function decodeCursor(cursor: string): { updatedAt: string; id: string } {
   } catch {
     // fall through
   }
-  throw new AmtsboteError('invalid-envelope', 'The cursor is invalid.', [{ pointer: '', detail: 'query parameter after is not a cursor from this API' }]);
+  throw new AmtsboteError('invalid-query', 'The query parameter after is not a cursor from this API: pass the `next` of the previous page.', [{ pointer: '/after', detail: 'is not a cursor from this API' }]);
 }
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
@@ -94,10 +94,13 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
 
   router.get('/submissions', async (req: Request, res: Response) => {
     const parsed = listQuerySchema.safeParse(req.query);
-    if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The query is invalid.', zodFieldErrors(parsed.error));
+    if (!parsed.success) throw zodProblem('invalid-query', 'The query', parsed.error, { noun: 'parameter' });
     const q = parsed.data;
     const after = q.after ? decodeCursor(q.after) : undefined;
-    const submissions = await intake.store.listSubmissions({ portalId: currentPortal(res).id, since: q.since, status: q.status, after, limit: q.limit });
+    // Stored times are UTC with milliseconds and compared as text: `since` is brought to that form first, so
+    // that an offset (+01:00) or missing milliseconds compare as the instant they name.
+    const since = q.since === undefined ? undefined : new Date(q.since).toISOString();
+    const submissions = await intake.store.listSubmissions({ portalId: currentPortal(res).id, since, status: q.status, after, limit: q.limit });
     const last = submissions.at(-1);
     res.json({ submissions, next: submissions.length === q.limit && last ? encodeCursor(last.updatedAt, last.submissionId) : undefined });
   });

@@ -26,7 +26,7 @@ export function rateLimits(options: { store: Store; limits: GatewayConfig['limit
   const { store, limits } = options;
   const blockedUntil = new Map<string, number>();
   const clientOf = (req: Request) => options.hash(`client:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`).slice(12, 36);
-  const limited = (retryAfter: number) => new AmtsboteError('rate-limited', `Too many requests; try again in ${retryAfter} s.`, [], { retryAfter });
+  const limited = (retryAfter: number) => new AmtsboteError('rate-limited', `Wait ${retryAfter} second${retryAfter === 1 ? '' : 's'} before the next request.`, [], { retryAfter });
   const signInBucket = { ratePerSecond: limits.failedSignInsPerMinute / 60, burst: limits.failedSignInsPerMinute };
   // A bucket idle for longer than its refill time is full, as if absent: swept at most once an hour (after a
   // day at least), so that every address that ever failed a sign-in does not stay in the store. A failed

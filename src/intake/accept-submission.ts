@@ -17,7 +17,7 @@ import type { SealingContext } from './sealing-context.js';
 import { checkPortalAccess } from './portal-access.js';
 import { callbackAllowed } from '../adapters/callback.js';
 import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
-import { zodFieldErrors } from './zod-errors.js';
+import { zodProblem } from './zod-errors.js';
 
 export interface IntakeContext {
   config: LoadedConfig;
@@ -180,7 +180,7 @@ function checkCallbackUrl(portal: StoredPortal, url: string): void {
 
 function parseEnvelope(body: unknown): Envelope {
   const parsed = envelopeSchema.safeParse(body);
-  if (!parsed.success) throw new AmtsboteError('invalid-envelope', 'The submission envelope is invalid.', zodFieldErrors(parsed.error));
+  if (!parsed.success) throw zodProblem('invalid-envelope', 'The envelope', parsed.error);
   return parsed.data;
 }
 

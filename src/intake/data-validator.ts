@@ -1,10 +1,8 @@
-import { Ajv2020, type ErrorObject, type KeywordDefinition, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type KeywordDefinition, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { LoadedService } from '../config/load.js';
-import { AmtsboteError, type FieldError, joinPointer } from '../errors.js';
-
-/** At most this many field errors in one answer: enough to fix a form, bounded for hostile input. */
-const maxErrors = 50;
+import { AmtsboteError, type FieldError } from '../errors.js';
+import { ajvFieldErrors } from './ajv-errors.js';
 
 export type DataValidator = (data: unknown) => FieldError[];
 
@@ -27,21 +25,7 @@ export function compileDataValidators(
     } catch (e) {
       throw new AmtsboteError('invalid-config', `${service.definition.dataSchema} (service ${key}): ${(e as Error).message}`);
     }
-    validators.set(key, (data) => (validate(data) ? [] : toFieldErrors(validate.errors ?? [], '/data')));
+    validators.set(key, (data) => (validate(data) ? [] : ajvFieldErrors(validate.errors ?? [], '/data')));
   }
   return validators;
-}
-
-export function toFieldErrors(errors: ErrorObject[], prefix: string): FieldError[] {
-  return errors.slice(0, maxErrors).map((error) => {
-    let pointer = prefix + error.instancePath;
-    const params = error.params as Record<string, unknown>;
-    if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
-      pointer += joinPointer(params.missingProperty);
-    } else if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-      pointer += joinPointer(params.additionalProperty);
-      return { pointer, detail: 'is not a known field' };
-    }
-    return { pointer, detail: error.message ?? 'is invalid' };
-  });
 }

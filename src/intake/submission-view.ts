@@ -45,6 +45,20 @@ export function statusView(record: SubmissionRecord, events: StoredEvent[], publ
       lastError: lastErrors.get(d.id),
       updatedAt: d.updatedAt,
     })),
-    history: events.map((e) => ({ seq: e.seq, at: e.at, type: e.type, status: typeof e.data.status === 'string' ? e.data.status : undefined })),
+    history: events.map(historyEntry),
   };
+}
+
+/**
+ * One entry of the history: what happened, and the submission's status where it changed. A delivery entry
+ * also says which destination's message reached which status, so that a portal can tell its destinations
+ * apart without the raw event log.
+ */
+function historyEntry(event: StoredEvent) {
+  const { destinationId, messageId, state } = event.data;
+  const destination =
+    event.type === 'delivery' && typeof destinationId === 'string' && typeof messageId === 'string' && typeof state === 'string'
+      ? { destinationId, messageId, status: state }
+      : undefined;
+  return { seq: event.seq, at: event.at, type: event.type, status: typeof event.data.status === 'string' ? event.data.status : undefined, destination };
 }

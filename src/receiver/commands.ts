@@ -77,7 +77,7 @@ export async function runReceiverOpen(options: ReceiverOpenOptions): Promise<Com
     return { exitCode: 0, stdout: JSON.stringify(summary, null, 2) + '\n', stderr: '' };
   } catch (error) {
     if (isOpenSealedMessageError(error)) {
-      return { exitCode: 1, stdout: '', stderr: `refused: ${error.code} (${error.part}): ${error.message}\n` };
+      return { exitCode: 1, stdout: '', stderr: `refused: ${error.message}\n` };
     }
     return { exitCode: 2, stdout: '', stderr: `receiver open: ${(error as Error).message}\n` };
   }
@@ -103,7 +103,7 @@ export async function runReceiverReceipt(options: ReceiverReceiptOptions): Promi
       ...(options.destinationId === undefined ? {} : { expectedDestinationId: options.destinationId }),
     });
   } catch (error) {
-    if (isOpenSealedMessageError(error)) return { exitCode: 1, stdout: '', stderr: `refused: ${error.code} (${error.part}): ${error.message}\n` };
+    if (isOpenSealedMessageError(error)) return { exitCode: 1, stdout: '', stderr: `refused: ${error.message}\n` };
     return { exitCode: 2, stdout: '', stderr: `${name}: ${(error as Error).message}\n` };
   }
   try {

@@ -180,6 +180,32 @@ describe.each(storeFactories)('$kind store', (factory) => {
     expect(again?.adapterState ?? null).toBeNull();
   });
 
+  it('lists a mailbox oldest first, stably paged across fetches, whatever the message ids', async () => {
+    const { store } = await freshStore();
+    // Message ids against the time order: the oldest has the greatest id.
+    const cases = [
+      ['s-1', 'm-c', '2026-11-25T10:00:00.000Z'],
+      ['s-2', 'm-a', '2026-11-25T10:02:00.000Z'],
+      ['s-3', 'm-b', '2026-11-25T10:01:00.000Z'],
+      ['s-4', 'm-d', '2026-11-25T10:01:00.000Z'],
+    ] as const;
+    for (const [submissionId, messageId, receivedAt] of cases) {
+      await store.acceptSubmission({ submission: testSubmission(submissionId, { receivedAt }), deliveries: [{ id: messageId, destinationId: 'box', state: 'pending' }], event: { ...event, at: receivedAt } });
+    }
+    const at = '2026-11-25T10:05:00.000Z';
+    for (const claim of await store.claimDeliveries({ owner: 'w', now: at, leaseUntil: '2026-11-25T10:10:00.000Z', limit: 10, excludeDestinations: [] })) {
+      const transition = { state: 'pending' as const, attempts: 1, nextAttemptAt: '2026-12-09T10:05:00.000Z', adapterState: { pickupUntil: '2026-12-09T10:05:00.000Z' } };
+      await store.recordAttempt({ id: claim.id, fence: claim.fence, attempt: { worker: 'w', startedAt: at, durationMs: 1, outcome: 'awaiting-pickup' }, transition, now: at });
+    }
+    const first = await store.listMailbox('box', undefined, 2);
+    expect(first.map((m) => [m.messageId, m.createdAt])).toEqual([['m-c', '2026-11-25T10:00:00.000Z'], ['m-b', '2026-11-25T10:01:00.000Z']]);
+    // Fetching a listed message changes its state and update time, not its place in the list.
+    expect(await store.recordMailboxFetch('box', 'm-c', '2026-11-25T10:06:00.000Z')).toBe(true);
+    expect((await store.listMailbox('box', 'm-b', 2)).map((m) => m.messageId)).toEqual(['m-d', 'm-a']);
+    expect((await store.listMailbox('box', undefined, 10)).map((m) => [m.messageId, m.state])).toEqual([['m-c', 'delivered'], ['m-b', 'pending'], ['m-d', 'pending'], ['m-a', 'pending']]);
+    expect(await store.listMailbox('box', 'm-a', 10)).toEqual([]);
+  });
+
   it('numbers audit entries and pages through them newest first', async () => {
     const { store } = await freshStore();
     for (let i = 1; i <= 3; i++) await store.appendAudit({ at: event.at, actor: 'op', action: 'routing.change', detail: { i } });

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import type { FieldErrorCode } from '../errors.js';
+import type { FieldErrorCode } from './errors.js';
 
 /**
  * The identifier patterns of config/identifiers.ts by their regex source: a field that fails one of them
  * gets a code a page can say in its own language ("must be a 14-digit LeiKa key" → `leika-key`). Kept as
- * strings so that this floor imports no configuration; test/intake/field-error-code.test.ts ties each
+ * strings so that this floor imports no configuration; test/field-error-code.test.ts ties each
  * string to its schema, so a changed pattern fails there.
  */
 const patternCodes: Record<string, string> = {

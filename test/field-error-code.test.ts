@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { destinationIdSchema, regionKeySchema, regionPrefixSchema, serviceKeySchema } from '../../src/config/identifiers.js';
-import { instantSchema, routingRuleSchema } from '../../src/config/routing-schema.js';
-import { zodFieldErrors } from '../../src/intake/zod-errors.js';
+import { destinationIdSchema, regionKeySchema, regionPrefixSchema, serviceKeySchema } from '../src/config/identifiers.js';
+import { instantSchema, routingRuleSchema } from '../src/config/routing-schema.js';
+import { zodFieldErrors } from '../src/zod-field-errors.js';
 
 const errorsOf = (schema: z.ZodType, value: unknown) => {
   const parsed = schema.safeParse(value);
