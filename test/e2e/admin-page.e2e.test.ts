@@ -11,6 +11,7 @@ import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.
 import { ownerOnlyKeyFile } from '../helpers/key-files.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { processBoundMs } from '../helpers/wait.js';
+import { replayByPlan } from '../helpers/replay.js';
 
 const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
 
@@ -330,7 +331,7 @@ describe('the admin page in one language at a time', () => {
     receiver.respond = (_req, res) => res.writeHead(200).end('ok');
     const left = (await adminCall(gateway.url, 'GET', '/dead-letters', adminTokens.viewer)).body.deliveries as { id: string }[];
     if (left.length > 0) {
-      const replay = await adminCall(gateway.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ids: left.map((d) => d.id), note: 'Aufräumen vor dem Test' });
+      const replay = await replayByPlan(gateway.url, adminTokens.editor, { ids: left.map((d) => d.id), note: 'Aufräumen vor dem Test' });
       expect(replay.status, JSON.stringify(replay.body)).toBe(200);
       await eventually(() => adminCall(gateway.url, 'GET', '/dead-letters', adminTokens.viewer), (r) => (r.body.deliveries as unknown[]).length === 0);
     }

@@ -8,6 +8,7 @@ import { adminCall, adminTokens, postJson } from '../helpers/http.js';
 import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
 import { editRouting } from '../helpers/routing-edit.js';
+import { replayByPlan } from '../helpers/replay.js';
 
 /**
  * A Gewerbeanmeldung in Dresden goes to the trade office and to the statistics office. The statistics office
@@ -79,7 +80,7 @@ describe('attachments per destination', () => {
         d.adapter = { kind: 'http', url: `${receiver.url}/${d.id}`, timeoutMs: 5000, webhookSecret };
       }
     }, 'Dresden: Endpunkte wieder in Betrieb');
-    const replay = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ids, reroute: true, note: 'erneut aus der Treuhandkopie' });
+    const replay = await replayByPlan(gw.url, adminTokens.editor, { ids, reroute: true, note: 'erneut aus der Treuhandkopie' });
     expect(replay.status, JSON.stringify(replay.body)).toBe(200);
     const arrived = await eventually(() => Promise.resolve(receiver.received.filter((r) => ids.includes(String(r.headers['amtsbote-message-id'])))), (got) => got.length >= 2, 20_000);
     expect(arrived).toHaveLength(2);

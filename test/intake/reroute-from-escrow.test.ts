@@ -12,6 +12,7 @@ import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.
 import { projectRoot } from '../helpers/paths.js';
 import { breakDestination, editRouting } from '../helpers/routing-edit.js';
 import { processBoundMs } from '../helpers/wait.js';
+import { replayByPlan } from '../helpers/replay.js';
 
 /**
  * Re-sealing from the escrow copy for a FIT-Connect destination: a dead letter replayed with reroute to
@@ -70,7 +71,7 @@ describe('re-sealing from the escrow copy for a FIT-Connect destination', () => 
       r.destinations.push(fitDestination());
       r.rules.filter((rule) => rule.region === '145110000000' && rule.service === '99050012104000').forEach((rule) => { rule.destinations = ['chemnitz-fitconnect']; });
     }, 'Chemnitz: Gewerbeamt jetzt über FIT-Connect');
-    const replay = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ids: [messageId], reroute: true, note: 'Umstellung auf FIT-Connect' });
+    const replay = await replayByPlan(gw.url, adminTokens.editor, { ids: [messageId], reroute: true, note: 'Umstellung auf FIT-Connect' });
     expect(replay.status, JSON.stringify(replay.body)).toBe(200);
     expect(replay.body).toMatchObject({ replayed: 1, entries: [expect.objectContaining({ messageId, from: 'chemnitz-gewerbeamt', to: 'chemnitz-fitconnect' })] });
 
