@@ -43,7 +43,7 @@ describe('loadConfig', () => {
     expect(config.services.size).toBeGreaterThanOrEqual(3);
     expect(config.services.get('99050012104000')?.definition.name).toBe('Gewerbeanmeldung');
     expect(config.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(config.gateway.listen).toEqual({ host: '127.0.0.1', port: 8080, trustProxy: [] });
+    expect(config.gateway.listen).toEqual({ host: '127.0.0.1', port: 8080, trustProxy: [], maxConnections: 512, headersTimeoutSeconds: 10, requestTimeoutSeconds: 120, keepAliveTimeoutSeconds: 65 });
   });
 
   it('takes AMTSBOTE_PORT and AMTSBOTE_DATA_DIR from the environment', () => {
