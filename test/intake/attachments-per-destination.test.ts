@@ -79,7 +79,9 @@ describe('attachments per destination', () => {
         d.adapter = { kind: 'http', url: `${receiver.url}/${d.id}`, timeoutMs: 5000, webhookSecret };
       }
     }, 'Dresden: Endpunkte wieder in Betrieb');
-    const replay = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ids, reroute: true, note: 'erneut aus der Treuhandkopie' });
+    const plan = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ids, reroute: true, dryRun: true, note: 'erneut aus der Treuhandkopie' });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    const replay = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { planId: plan.body.planId });
     expect(replay.status, JSON.stringify(replay.body)).toBe(200);
     const arrived = await eventually(() => Promise.resolve(receiver.received.filter((r) => ids.includes(String(r.headers['amtsbote-message-id'])))), (got) => got.length >= 2, 20_000);
     expect(arrived).toHaveLength(2);
