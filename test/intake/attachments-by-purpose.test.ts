@@ -147,4 +147,13 @@ describe('attachments by purpose', () => {
     const accepted = await postJson(gw.url, '/v1/submissions', { ...hundesteuer, attachments: [{ ...report, purpose: 'form' }] });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
   });
+
+  it('describes the purpose in the OpenAPI document, from the same zod schema that checks the envelope', async () => {
+    const doc = (await (await fetch(gw.url + '/v1/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[]; description?: string }> }> } };
+    const purpose = doc.components.schemas.Attachment!.properties.purpose!;
+    expect(purpose.enum).toEqual(['form', 'attachment', 'report']);
+    expect(purpose.description).toMatch(/FIT-Connect/);
+    // GET /v1/services lists the purposes a service admits.
+    expect(JSON.stringify(doc.components.schemas.Service!.properties.attachments)).toContain('"purposes"');
+  });
 });
