@@ -5,10 +5,10 @@ import { openSealedMessage } from '../../src/receiver/index.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { adminCall, adminTokens, demoToken, getJson, multipartOf, postJson } from '../helpers/http.js';
-import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
+import { demoToken, getJson, multipartOf, postJson } from '../helpers/http.js';
+import { startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
-import { editRouting } from '../helpers/routing-edit.js';
+import { replayFromEscrow } from '../helpers/replay-from-escrow.js';
 
 /**
  * Attachments carry a purpose in FIT-Connect's words, and a mapping may pass a message only some purposes. In
@@ -80,38 +80,10 @@ describe('attachments by purpose', () => {
   });
 
   it('keeps the selection when a dead letter is sealed again from the escrow copy', async () => {
-    const webhookSecret = 'file:demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY';
-    const broken = { kind: 'http', url: 'http://127.0.0.1:9/nowhere', timeoutMs: 2000, webhookSecret };
-    await editRouting(gw.url, (r) => {
-      for (const d of r.destinations.filter((x) => x.id === 'dresden-gewerbeamt' || x.id === 'statistik-sachsen')) {
-        d.adapter = broken as typeof d.adapter;
-        d.retry = { initialDelaySeconds: 0.01, maxDelaySeconds: 0.01, maxAttempts: 1 };
-      }
-    }, 'Dresden: Endpunkte außer Betrieb');
-    const accepted = await postJson(gw.url, '/v1/submissions', { ...envelope, reference: 'PURPOSE-REPLAY' });
-    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
-    const ids = ['dresden-gewerbeamt', 'statistik-sachsen'].map((d) => messageIdFor(accepted.body, d));
-    for (const id of ids) {
-      const dead = await eventually(() => adminCall(gw.url, 'GET', `/deliveries/${id}`, adminTokens.viewer), (r) => r.body.state === 'dead-lettered', 20_000);
-      expect(dead.body.state, id).toBe('dead-lettered');
-    }
-
-    await editRouting(gw.url, (r) => {
-      for (const d of r.destinations.filter((x) => x.id === 'dresden-gewerbeamt' || x.id === 'statistik-sachsen')) {
-        d.adapter = { kind: 'http', url: `${receiver.url}/${d.id}`, timeoutMs: 5000, webhookSecret };
-      }
-    }, 'Dresden: Endpunkte wieder in Betrieb');
-    const plan = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ids, reroute: true, dryRun: true, note: 'erneut aus der Treuhandkopie' });
-    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
-    const replay = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { planId: plan.body.planId });
-    expect(replay.status, JSON.stringify(replay.body)).toBe(200);
-    const arrived = await eventually(() => Promise.resolve(receiver.received.filter((r) => ids.includes(String(r.headers['amtsbote-message-id'])))), (got) => got.length >= 2, 20_000);
-    expect(arrived).toHaveLength(2);
-
-    const bodyFor = (id: string) => arrived.find((r) => String(r.headers['amtsbote-message-id']) === id)!.body;
-    const trade = await open(bodyFor(ids[0]!), 'dresden-gewerbeamt');
+    const [tradeBody, statisticsBody] = await replayFromEscrow(gw.url, receiver, ['dresden-gewerbeamt', 'statistik-sachsen'], { ...envelope, reference: 'PURPOSE-REPLAY' });
+    const trade = await open(tradeBody!, 'dresden-gewerbeamt');
     expect(purposesOf(trade)).toEqual([['antrag', 'form'], ['handwerkskarte', 'attachment']]);
-    const statistics = await open(bodyFor(ids[1]!), 'statistik-sachsen');
+    const statistics = await open(statisticsBody!, 'statistik-sachsen');
     expect([...statistics.attachments.keys()]).toEqual(['antrag']);
     expect(purposesOf(statistics)).toEqual([['antrag', 'form']]);
   }, 60_000);
