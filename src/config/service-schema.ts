@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTACHMENT_PURPOSES } from '../receiver/format.js';
 import { serviceKeySchema } from './identifiers.js';
 
 /** Media type as `type/subtype`, lower case. */
@@ -30,6 +31,8 @@ export const serviceFileSchema = z.strictObject({
       maxCount: z.number().int().min(0).max(100),
       maxBytes: z.number().int().min(1),
       mediaTypes: z.array(mediaTypeSchema),
+      /** The purposes an attachment of this service may have (FIT-Connect's words); all when not given. */
+      purposes: z.array(z.enum(ATTACHMENT_PURPOSES)).min(1).optional(),
     })
     .default({ maxCount: 0, maxBytes: 1, mediaTypes: [] }),
   standard: z

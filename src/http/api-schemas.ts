@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTACHMENT_PURPOSES } from '../receiver/format.js';
 import { deliveryStates } from '../store/types.js';
 
 /** Response schemas of the portal API. They feed the OpenAPI document; a test checks real responses against it. */
@@ -78,7 +79,7 @@ export const serviceSchema = z
     name: z.string(),
     description: z.string().optional(),
     schemaUrl: z.url(),
-    attachments: z.object({ maxCount: z.int(), maxBytes: z.int(), mediaTypes: z.array(z.string()) }),
+    attachments: z.object({ maxCount: z.int(), maxBytes: z.int(), mediaTypes: z.array(z.string()), purposes: z.array(z.enum(ATTACHMENT_PURPOSES)).optional().meta({ description: 'The purposes an attachment may have; any when absent' }) }),
     standard: z.object({ name: z.string(), versions: z.array(z.string()) }).optional(),
     produces: z
       .array(

@@ -1,5 +1,6 @@
 import type { ServiceFile } from '../config/service-schema.js';
 import { AmtsboteError, type FieldError } from '../errors.js';
+import { DEFAULT_ATTACHMENT_PURPOSE } from '../receiver/format.js';
 import type { EnvelopeAttachment } from './envelope-schema.js';
 
 const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -21,7 +22,7 @@ export function decodeJsonAttachments(attachments: EnvelopeAttachment[]): Map<st
   return contents;
 }
 
-/** Checks attachments against the service: count, unique ids, media types, sizes, content present. */
+/** Checks attachments against the service: count, unique ids, media types, purposes, sizes, content present. */
 export function checkAttachments(service: ServiceFile, attachments: EnvelopeAttachment[], contents: ReadonlyMap<string, Buffer>, gatewayMaxCount: number): void {
   const rules = service.attachments;
   const errors: FieldError[] = [];
@@ -35,6 +36,9 @@ export function checkAttachments(service: ServiceFile, attachments: EnvelopeAtta
     ids.add(a.id);
     if (!rules.mediaTypes.includes(a.mediaType)) {
       errors.push({ pointer: `/attachments/${i}/mediaType`, detail: `must be one of: ${rules.mediaTypes.join(', ') || '(none allowed)'}` });
+    }
+    if (rules.purposes && !rules.purposes.includes(a.purpose ?? DEFAULT_ATTACHMENT_PURPOSE)) {
+      errors.push({ pointer: `/attachments/${i}/purpose`, detail: `${a.purpose === undefined ? `is not given, which means "${DEFAULT_ATTACHMENT_PURPOSE}"; this service` : 'this service'} accepts attachments with the purpose ${rules.purposes.join(', ')} only` });
     }
     const content = contents.get(a.id);
     if (!content || content.length === 0) {

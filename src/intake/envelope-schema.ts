@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { regionKeySchema, serviceKeySchema } from '../config/identifiers.js';
-import { ATTACHMENT_ID, ATTACHMENT_ID_RULE, isAttachmentId } from '../receiver/format.js';
+import { ATTACHMENT_ID, ATTACHMENT_ID_RULE, ATTACHMENT_PURPOSES, isAttachmentId } from '../receiver/format.js';
 
 /**
  * The portal's submission envelope. One zod schema validates requests and generates the OpenAPI
@@ -12,6 +12,9 @@ export const attachmentSchema = z
     id: z.string().regex(ATTACHMENT_ID, ATTACHMENT_ID_RULE).refine(isAttachmentId, ATTACHMENT_ID_RULE),
     filename: z.string().min(1).max(255),
     mediaType: z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf'),
+    purpose: z.enum(ATTACHMENT_PURPOSES).optional().meta({
+      description: "What the attachment is, in FIT-Connect's words: form (the portal's PDF of the whole application), attachment (uploaded by the applicant; the default), report (produced by the portal afterwards). A mapping may pass a destination only some purposes.",
+    }),
     /** Base64 content in a JSON request; omitted in multipart, where the part named by `id` carries it. */
     content: z.string().optional(),
   })

@@ -3,6 +3,7 @@ import type { Reroute } from '../delivery/replay.js';
 import { AmtsboteError } from '../errors.js';
 import { openEscrow, resealFromEscrow, serializeContainer, type EscrowSubmission } from '../seal/index.js';
 import type { DeliveryView } from '../store/types.js';
+import { selectAttachments } from '../xoev/index.js';
 import type { IntakeContext } from './accept-submission.js';
 import { envelopeSchema } from './envelope-schema.js';
 import { dataSchemaSetOf, messageFor } from './produce-messages.js';
@@ -71,7 +72,7 @@ function produceFor(ctx: RerouteContext, delivery: DeliveryView, destination: De
     const envelope = envelopeSchema.parse({
       ...Object.fromEntries(Object.entries(submission.envelope).filter(([, v]) => v !== undefined)),
       data: submission.data,
-      attachments: submission.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType })),
+      attachments: submission.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, ...(a.purpose === undefined ? {} : { purpose: a.purpose }) })),
     });
     const record = await ctx.store.getSubmission(delivery.submissionId);
     const portal = record ? await ctx.store.getPortal(record.portalId) : undefined;
@@ -82,7 +83,7 @@ function produceFor(ctx: RerouteContext, delivery: DeliveryView, destination: De
       delivery.id,
     );
     return produced
-      ? { body: produced.content, contentType: produced.mediaType, schemaSet: produced.schemaSet, ...(produced.attachments === 'none' ? { attachmentIds: [] } : {}) }
+      ? { body: produced.content, contentType: produced.mediaType, schemaSet: produced.schemaSet, ...(produced.attachments === 'all' ? {} : { attachmentIds: selectAttachments(produced.attachments, submission.attachments).map((a) => a.id) }) }
       : { body: JSON.stringify(submission.data), contentType: 'application/json', schemaSet: dataSchemaSetOf(ctx.config, envelope.serviceKey) };
   };
 }

@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
+import type { AttachmentPurpose } from '../receiver/format.js';
 import { sealFitConnect, type RecipientEncryptionKey } from '../seal/index.js';
 import { version } from '../version.js';
 
@@ -20,7 +21,7 @@ export async function sealForFitConnect(input: {
   reference: string | undefined;
   receivedAt: Date;
   content: { content: string; mediaType: 'application/xml' | 'application/json' };
-  attachments: { id: string; filename: string; mediaType: string; content: Buffer }[];
+  attachments: { id: string; filename: string; mediaType: string; purpose?: AttachmentPurpose | undefined; content: Buffer }[];
 }): Promise<{ deliveryId: string; body: string; authenticationTags: { metadata: string; data: string; attachments: Record<string, string> } }> {
   const product = input.config.gateway.product;
   const service = input.config.services.get(input.serviceKey);

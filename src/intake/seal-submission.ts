@@ -2,7 +2,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { AmtsboteError } from '../errors.js';
 import { isRecipientKeyError, sealEscrow, sealMessage, serializeContainer } from '../seal/index.js';
-import type { ProducedMessage } from '../xoev/index.js';
+import { selectAttachments, type ProducedMessage } from '../xoev/index.js';
 import type { Envelope } from './envelope-schema.js';
 import { dataSchemaSetOf } from './produce-messages.js';
 import { sealForFitConnect } from './seal-for-fitconnect.js';
@@ -33,7 +33,7 @@ export async function sealSubmission(input: {
   const { envelope, data, sealing } = input;
   const service = input.config.services.get(envelope.serviceKey);
   const region = input.config.regions.get(envelope.regionKey);
-  const attachments = (envelope.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, content: input.contents.get(a.id) ?? Buffer.alloc(0) }));
+  const attachments = (envelope.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, purpose: a.purpose, content: input.contents.get(a.id) ?? Buffer.alloc(0) }));
   const signing = sealing.signing();
   const clock = () => input.receivedAt;
   const messages = await Promise.all(
@@ -52,7 +52,7 @@ export async function sealSubmission(input: {
       }
       const content = produced ? { content: produced.content, mediaType: produced.mediaType } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
       // Only what the recipient class is entitled to (the mapping says); the escrow copy below keeps them all.
-      const carried = produced?.attachments === 'none' ? [] : attachments;
+      const carried = selectAttachments(produced?.attachments ?? 'all', attachments);
       if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') {
         return sealForFitConnect({ config: input.config, deliveryId, adapter: destination.adapter, recipient, serviceKey: envelope.serviceKey, reference: envelope.reference, receivedAt: input.receivedAt, content, attachments: carried });
       }

@@ -37,6 +37,21 @@ export function isAttachmentId(id: string): boolean {
   return ATTACHMENT_ID.test(id) && !RESERVED_IDS.has(id);
 }
 
+/**
+ * What an attachment is, in FIT-Connect's words (its metadata's `purpose`): `form` — the portal's PDF rendering
+ * of the whole application; `attachment` — a document the applicant uploaded (what an attachment without a
+ * purpose counts as); `report` — a document the portal produced afterwards (a payment receipt, a check
+ * result). FIT-Connect's fourth value, `data`, means the specialist data themselves sent out of band; the
+ * gateway always carries the data as the message, so a portal's attachment is never `data`.
+ */
+export const ATTACHMENT_PURPOSES = ['form', 'attachment', 'report'] as const;
+export type AttachmentPurpose = (typeof ATTACHMENT_PURPOSES)[number];
+export function isAttachmentPurpose(value: unknown): value is AttachmentPurpose {
+  return (ATTACHMENT_PURPOSES as readonly unknown[]).includes(value);
+}
+/** The purpose of an attachment that names none. */
+export const DEFAULT_ATTACHMENT_PURPOSE: AttachmentPurpose = 'attachment';
+
 export const ATTACHMENT_ID_RULE = 'must be 1–64 letters, digits, dots, hyphens or underscores, and not ".", ".." or a name of Object.prototype such as "__proto__" or "constructor"';
 
 /** What travels: JSON with the message's ids in the clear and every part as compact JWE. */
@@ -68,6 +83,8 @@ const attachmentEntrySchema = z.looseObject({
   attachmentId: z.string().refine(isAttachmentId, ATTACHMENT_ID_RULE),
   mediaType: z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type'),
   filename: z.string().min(1).max(255),
+  /** Written by the gateway since purposes exist; optional so that messages sealed before still open. */
+  purpose: z.enum(ATTACHMENT_PURPOSES).optional(),
   size: z.number().int().min(0),
   hash: sha512Schema,
 });

@@ -12,7 +12,7 @@ import { loadCodeLists } from './codelists/load-code-lists.js';
 import { buildJson } from './mapping/build-json.js';
 import { buildMessage, findMapping } from './mapping/build-message.js';
 import { loadMappings } from './mapping/load-mappings.js';
-import type { MappingContext, MappingNode, MappingSet, MessageTarget } from './mapping/types.js';
+import type { AttachmentSelection, MappingContext, MappingNode, MappingSet, MessageTarget } from './mapping/types.js';
 import { compileSchemaSet, disposeSchemaSet } from './xsd/compile-schema-set.js';
 import { findSchemaSet } from './xsd/find-schema-set.js';
 import type { SchemaSet, XsdIssue } from './xsd/schema-set.js';
@@ -29,7 +29,8 @@ export { loadMappings } from './mapping/load-mappings.js';
 export { buildMessage, findMapping, type BuiltMessage } from './mapping/build-message.js';
 export { agsInRegion } from './mapping/functions.js';
 export { buildJson, type BuiltJson } from './mapping/build-json.js';
-export type { Authority, Erreichbarkeit, JsonMapping, Mapping, MappingAttachment, MappingContext, MappingSet, MessageTarget, PostalAddress } from './mapping/types.js';
+export { selectAttachments } from './mapping/select-attachments.js';
+export type { AttachmentSelection, Authority, Erreichbarkeit, JsonMapping, Mapping, MappingAttachment, MappingContext, MappingSet, MessageTarget, PostalAddress } from './mapping/types.js';
 export { validateXml } from './xsd/validate-xml.js';
 export { installSchemaSet } from './install/install-schema-set.js';
 export { installCodeList } from './install/install-code-list.js';
@@ -66,8 +67,8 @@ export interface ProducedMessage {
   message: string;
   /** Which schema set validated the message (for JSON data: the URI of their JSON Schema), for the metadata. */
   schemaSet: string;
-  /** Whether the submission's attachments travel with this message: the mapping's `attachments` for the message. */
-  attachments: 'all' | 'none';
+  /** Which of the submission's attachments travel with this message: the mapping's `attachments` for the message. */
+  attachments: AttachmentSelection;
 }
 
 export function loadXoev(options: XoevOptions): Xoev {
@@ -107,7 +108,7 @@ export function loadXoev(options: XoevOptions): Xoev {
  */
 export async function produceMessage(xoev: Xoev, target: MessageTarget, context: MappingContext): Promise<ProducedMessage> {
   const mapping = findMapping(xoev.mappings, target, context.envelope.serviceKey);
-  const attachments = mapping.withoutAttachments.has(target.message) ? 'none' : 'all';
+  const attachments = mapping.attachments.get(target.message) ?? 'all';
   if (mapping.format === 'json') {
     const data = await buildJson(xoev.mappings, target, context, xoev.codeLists);
     return { content: data.json, mediaType: 'application/json', standard: data.standard, version: data.version, message: data.message, schemaSet: data.schemaUri, attachments };

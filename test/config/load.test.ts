@@ -95,6 +95,17 @@ describe('loadConfig', () => {
     expect(loadError(dir2).message).toContain('gewerbeanmeldung.schema.json');
   });
 
+  it('takes the purposes a service admits for attachments, and refuses one outside FIT-Connect\'s words with file and path', () => {
+    const dir = configCopy();
+    edit(join(dir, 'services/gewerbeanmeldung.yaml'), /^attachments:\n/m, 'attachments:\n  purposes: [form, attachment]\n');
+    const config = loadConfig({ configFile: join(dir, 'gateway.yaml'), env: {} });
+    expect(config.services.get('99050012104000')?.definition.attachments.purposes).toEqual(['form', 'attachment']);
+    edit(join(dir, 'services/gewerbeanmeldung.yaml'), 'purposes: [form, attachment]', 'purposes: [form, data]');
+    const error = loadError(dir);
+    expect(error.message).toContain('gewerbeanmeldung.yaml');
+    expect(error.errors[0]?.pointer).toBe('/attachments/purposes/1');
+  });
+
   it('says which file is not YAML', () => {
     const dir = configCopy();
     writeFileSync(join(dir, 'routing.yaml'), 'destinations: [\n  - broken');

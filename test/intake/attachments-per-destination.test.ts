@@ -4,11 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSealedMessage } from '../../src/receiver/index.js';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { adminCall, adminTokens, postJson } from '../helpers/http.js';
-import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.js';
+import { postJson } from '../helpers/http.js';
+import { startReceiver, type TestReceiver } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
-import { editRouting } from '../helpers/routing-edit.js';
-import { replayByPlan } from '../helpers/replay.js';
+import { replayFromEscrow } from '../helpers/replay-from-escrow.js';
 
 /**
  * A Gewerbeanmeldung in Dresden goes to the trade office and to the statistics office. The statistics office
@@ -57,38 +56,12 @@ describe('attachments per destination', () => {
   });
 
   it('re-seals from the escrow copy the same way: the trade office gets the PDF again, the statistics office none', async () => {
-    // Both destinations point at a closed port, so both messages are dead-lettered at once ...
-    const webhookSecret = 'file:demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY';
-    const broken = { kind: 'http', url: 'http://127.0.0.1:9/nowhere', timeoutMs: 2000, webhookSecret };
-    await editRouting(gw.url, (r) => {
-      for (const d of r.destinations.filter((x) => x.id === 'dresden-gewerbeamt' || x.id === 'statistik-sachsen')) {
-        d.adapter = broken as typeof d.adapter;
-        d.retry = { initialDelaySeconds: 0.01, maxDelaySeconds: 0.01, maxAttempts: 1 };
-      }
-    }, 'Dresden: Endpunkte außer Betrieb');
-    const accepted = await postJson(gw.url, '/v1/submissions', { ...envelope, reference: 'ATT-REPLAY' });
-    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
-    const ids = ['dresden-gewerbeamt', 'statistik-sachsen'].map((d) => messageIdFor(accepted.body, d));
-    for (const id of ids) {
-      const dead = await eventually(() => adminCall(gw.url, 'GET', `/deliveries/${id}`, adminTokens.viewer), (r) => r.body.state === 'dead-lettered', 20_000);
-      expect(dead.body.state, id).toBe('dead-lettered');
-    }
-
-    // ... then both go to a working receiver, and the replay with reroute seals each message again from escrow.
-    await editRouting(gw.url, (r) => {
-      for (const d of r.destinations.filter((x) => x.id === 'dresden-gewerbeamt' || x.id === 'statistik-sachsen')) {
-        d.adapter = { kind: 'http', url: `${receiver.url}/${d.id}`, timeoutMs: 5000, webhookSecret };
-      }
-    }, 'Dresden: Endpunkte wieder in Betrieb');
-    const replay = await replayByPlan(gw.url, adminTokens.editor, { ids, reroute: true, note: 'erneut aus der Treuhandkopie' });
-    expect(replay.status, JSON.stringify(replay.body)).toBe(200);
-    const arrived = await eventually(() => Promise.resolve(receiver.received.filter((r) => ids.includes(String(r.headers['amtsbote-message-id'])))), (got) => got.length >= 2, 20_000);
-    expect(arrived).toHaveLength(2);
-
-    const bodyFor = (id: string) => arrived.find((r) => String(r.headers['amtsbote-message-id']) === id)!.body;
-    const trade = await open(bodyFor(ids[0]!), 'dresden-gewerbeamt');
+    // Both destinations point at a closed port, so both messages are dead-lettered at once; then both go to a
+    // working receiver, and the replay with reroute seals each message again from escrow.
+    const [tradeBody, statisticsBody] = await replayFromEscrow(gw.url, receiver, ['dresden-gewerbeamt', 'statistik-sachsen'], { ...envelope, reference: 'ATT-REPLAY' });
+    const trade = await open(tradeBody!, 'dresden-gewerbeamt');
     expect(trade.attachments.get(attachment.id)!.content).toEqual(Buffer.from(attachment.content, 'base64'));
-    const statistics = await open(bodyFor(ids[1]!), 'statistik-sachsen');
+    const statistics = await open(statisticsBody!, 'statistik-sachsen');
     expect(statistics.metadata.standard.message).toBe('sta.gewerbemeldung.0100');
     expect(statistics.attachments.size).toBe(0);
     expect(statistics.metadata.contentStructure.attachments).toEqual([]);

@@ -12,7 +12,6 @@ import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.
 import { projectRoot } from '../helpers/paths.js';
 import { breakDestination, editRouting } from '../helpers/routing-edit.js';
 import { processBoundMs } from '../helpers/wait.js';
-import { replayByPlan } from '../helpers/replay.js';
 
 /**
  * Re-sealing from the escrow copy for a FIT-Connect destination: a dead letter replayed with reroute to
@@ -24,8 +23,8 @@ let gw: TestGateway;
 let receiver: TestReceiver;
 const examples = loadExamples();
 const withAttachment = examples.find((e) => e.file === 'leipzig-gmbh.json')!.envelope as unknown as { attachments: { content: string }[] };
-/** Chemnitz's example with the Leipzig example's attachment: attachments must survive the re-sealing too. */
-const chemnitz = { envelope: { ...examples.find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!.envelope, attachments: withAttachment.attachments } };
+/** Chemnitz's example with the Leipzig example's attachment, as a portal's report: attachments and their purpose must survive the re-sealing too. */
+const chemnitz = { envelope: { ...examples.find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!.envelope, attachments: withAttachment.attachments.map((a) => ({ ...a, purpose: 'report' })) } };
 const demoJwk = (name: string) => JSON.parse(readFileSync(join(projectRoot, `config/demo/${name}.private-jwk.DEVELOPMENT-ONLY.json`), 'utf8')) as Record<string, unknown>;
 
 beforeAll(async () => {
@@ -71,7 +70,9 @@ describe('re-sealing from the escrow copy for a FIT-Connect destination', () => 
       r.destinations.push(fitDestination());
       r.rules.filter((rule) => rule.region === '145110000000' && rule.service === '99050012104000').forEach((rule) => { rule.destinations = ['chemnitz-fitconnect']; });
     }, 'Chemnitz: Gewerbeamt jetzt über FIT-Connect');
-    const replay = await replayByPlan(gw.url, adminTokens.editor, { ids: [messageId], reroute: true, note: 'Umstellung auf FIT-Connect' });
+    const plan = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { ids: [messageId], reroute: true, dryRun: true, note: 'Umstellung auf FIT-Connect' });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    const replay = await adminCall(gw.url, 'POST', '/dead-letters/replay', adminTokens.editor, { planId: plan.body.planId });
     expect(replay.status, JSON.stringify(replay.body)).toBe(200);
     expect(replay.body).toMatchObject({ replayed: 1, entries: [expect.objectContaining({ messageId, from: 'chemnitz-gewerbeamt', to: 'chemnitz-fitconnect' })] });
 
@@ -81,6 +82,8 @@ describe('re-sealing from the escrow copy for a FIT-Connect destination', () => 
     expect(opened.data).toContain('<xga:alg.gewerbemeldung.0300');
     expect(opened.metadata).toMatchObject({ contentStructure: { data: { submissionSchema: { schemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2' } } } });
     expect([...opened.attachments.values()].map((a) => a.content)).toEqual([Buffer.from(withAttachment.attachments[0]!.content, 'base64')]);
+    // The purpose came back out of the escrow copy into FIT-Connect's metadata.
+    expect(opened.metadata).toMatchObject({ contentStructure: { attachments: [expect.objectContaining({ purpose: 'report' })] } });
     const status = await eventually(() => adminCall(gw.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer), (r) => r.body.state === 'delivered');
     expect(status.body).toMatchObject({ state: 'delivered', destinationId: 'chemnitz-fitconnect' });
   });

@@ -59,7 +59,7 @@ const baseInput: SealInput = {
   data: { content: xml, mediaType: 'application/xml' },
   attachments: [
     { id: 'eins', mediaType: 'application/pdf', filename: 'Erste Anlage.pdf', content: Buffer.from('%PDF-1.7\n% erste Anlage\n%%EOF\n') },
-    { id: 'zwei', mediaType: 'application/pdf', filename: 'Zweite Anlage.pdf', content: Buffer.from('%PDF-1.7\n% zweite Anlage\n%%EOF\n') },
+    { id: 'zwei', mediaType: 'application/pdf', filename: 'Zweite Anlage.pdf', purpose: 'form', content: Buffer.from('%PDF-1.7\n% zweite Anlage\n%%EOF\n') },
   ],
 };
 

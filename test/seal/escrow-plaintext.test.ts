@@ -12,7 +12,10 @@ const submission: fc.Arbitrary<EscrowSubmission> = fc.record({
   envelope: fc.record({ serviceKey: text, regionKey: text, reference: fc.option(text, { nil: undefined }), test: fc.boolean() }),
   data: fc.dictionary(text, fc.jsonValue({ maxDepth: 2 })),
   attachments: fc.array(
-    fc.record({ id: text, filename: text, mediaType: text, content: fc.uint8Array({ maxLength: 200_000 }).map((b) => Buffer.from(b)) }),
+    fc.record(
+      { id: text, filename: text, mediaType: text, purpose: fc.constantFrom('form', 'attachment', 'report'), content: fc.uint8Array({ maxLength: 200_000 }).map((b) => Buffer.from(b)) },
+      { requiredKeys: ['id', 'filename', 'mediaType', 'content'] },
+    ),
     { maxLength: 3 },
   ),
 });
@@ -27,7 +30,8 @@ describe('the escrow plaintext', () => {
           receivedAt: s.receivedAt,
           envelope: s.envelope,
           data: s.data,
-          attachments: s.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, content: a.content.toString('base64') })),
+          // The purpose, where there is one, before the content; a copy without purposes reads as before.
+          attachments: s.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, ...(a.purpose === undefined ? {} : { purpose: a.purpose }), content: a.content.toString('base64') })),
         });
         expect(escrowPlaintext(s).toString('utf8')).toBe(expected);
       }),

@@ -18,8 +18,10 @@ const submission: EscrowSubmission = {
   envelope: { serviceKey: '99050012104000', regionKey: '147130000000', reference: 'PORTAL-42', test: false, payment: { method: 'giropay', status: 'booked' } },
   data: { betrieb: { name: 'Marker-Bäckerei Müller' }, person: { familyName: 'Marker-Schmidt' } },
   attachments: [
-    { id: 'ausweis', filename: 'Ausweis.pdf', mediaType: 'application/pdf', content: Buffer.from('%PDF ausweis') },
-    { id: 'plan', filename: 'Plan.png', mediaType: 'image/png', content: Buffer.from([0, 1, 2, 255]) },
+    { id: 'ausweis', filename: 'Ausweis.pdf', mediaType: 'application/pdf', purpose: 'attachment', content: Buffer.from('%PDF ausweis') },
+    { id: 'plan', filename: 'Plan.png', mediaType: 'image/png', purpose: 'report', content: Buffer.from([0, 1, 2, 255]) },
+    // Without a purpose, as copies written before purposes existed: it opens without one.
+    { id: 'antrag', filename: 'Antrag.pdf', mediaType: 'application/pdf', content: Buffer.from('%PDF antrag') },
   ],
 };
 
@@ -38,7 +40,11 @@ describe('escrow copy', () => {
       sub: submission.submissionId,
     });
     expect(jwe).not.toContain('Marker');
-    expect(await openEscrow(jwe, keys.escrow, { expectedSubmissionId: submission.submissionId })).toEqual(submission);
+    const opened = await openEscrow(jwe, keys.escrow, { expectedSubmissionId: submission.submissionId });
+    expect(opened).toEqual(submission);
+    // The purposes survive, so a message sealed again selects attachments as at intake.
+    expect(opened.attachments.map((a) => a.purpose)).toEqual(['attachment', 'report', undefined]);
+    expect('purpose' in opened.attachments[2]!).toBe(false);
   });
 
   it('cannot be opened without its escrow key (shredded period)', async () => {
@@ -86,6 +92,7 @@ describe('escrow copy', () => {
     });
     expect(opened.data.toString()).toBe(`<nachricht version="2.3">${JSON.stringify(submission.data)}</nachricht>`);
     expect([...opened.attachments.keys()]).toEqual(['plan']);
+    expect(opened.metadata.contentStructure.attachments.map((a) => a.purpose)).toEqual(['report']);
     expect(opened.metadata).toMatchObject({
       messageId: target.messageId,
       submissionId: submission.submissionId,

@@ -34,6 +34,8 @@ const input = (overrides: Partial<FitConnectSealInput> = {}): FitConnectSealInpu
   attachments: [
     { id: 'handwerkskarte', filename: 'handwerkskarte.pdf', mediaType: 'application/pdf', content: Buffer.from('%PDF-1.4') },
     { id: 'foto', filename: 'ausweis.jpg', mediaType: 'image/jpeg', content: Buffer.alloc(0) },
+    { id: 'antrag', filename: 'antrag.pdf', mediaType: 'application/pdf', purpose: 'form', content: Buffer.from('%PDF-1.7 form') },
+    { id: 'quittung', filename: 'quittung.pdf', mediaType: 'application/pdf', purpose: 'report', content: Buffer.from('%PDF-1.7 report') },
   ],
   ...overrides,
 });
@@ -56,12 +58,22 @@ describe('FIT-Connect metadata the gateway emits', () => {
     const sealed = await sealFitConnect(input(), recipient);
     const ids = sealed.metadata.contentStructure.attachments.map((a) => a.attachmentId);
     expect(ids).toEqual(sealed.container.attachments.map((a) => a.attachmentId));
-    expect(new Set(ids).size).toBe(2);
+    expect(new Set(ids).size).toBe(4);
     expect(Object.keys(sealed.authenticationTags.attachments)).toEqual(ids);
     expect(sealed.container.publicService).toEqual({ name: 'Gewerbeanmeldung', identifier: 'urn:de:fim:leika:leistung:99050012104000' });
     // 23:30 UTC on New Year's Eve is already the 1st of January in Berlin.
     expect(sealed.metadata.additionalReferenceInfo.applicationDate).toBe('2027-01-01');
     for (const a of sealed.container.attachments) expect(decodeProtectedHeader(a.encrypted)).toMatchObject({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'test-recipient-enc-1' });
+  });
+
+  it("carries each attachment's purpose in FIT-Connect's words; one without a purpose is the applicant's attachment", async () => {
+    const sealed = await sealFitConnect(input(), recipient);
+    expect(sealed.metadata.contentStructure.attachments.map((a) => [a.filename, a.purpose])).toEqual([
+      ['handwerkskarte.pdf', 'attachment'],
+      ['ausweis.jpg', 'attachment'],
+      ['antrag.pdf', 'form'],
+      ['quittung.pdf', 'report'],
+    ]);
   });
 
   it('the published schema refuses what FIT-Connect refuses (the check is not vacuous)', async () => {

@@ -64,11 +64,25 @@ describe('sealMessage (amtsbote-sealed/1)', () => {
           attachmentId: a.id,
           mediaType: a.mediaType,
           filename: a.filename,
+          // An attachment the portal gave no purpose is the applicant's upload.
+          purpose: 'attachment',
           size: a.content.length,
           hash: { type: 'sha512', content: sha512(a.content) },
         })),
       },
     });
+  });
+
+  it("signs each attachment's purpose into the metadata, as the portal gave it", async () => {
+    const input = sampleInput();
+    const sealed = await seal({ attachments: [{ ...input.attachments[0]!, purpose: 'form' }, { ...input.attachments[1]!, purpose: 'report' }] });
+    const keys = await testGatewayKeys();
+    const opened = await openSealedMessage(serializeContainer(sealed.container), {
+      recipientKeys: demoJwk('dresden-gewerbeamt.encryption'),
+      gatewayJwks: gatewayJwks(keys),
+      expectedDestinationId: 'dresden-gewerbeamt',
+    });
+    expect(opened.metadata.contentStructure.attachments.map((a) => [a.attachmentId, a.purpose])).toEqual([['ausweis', 'form'], ['vollmacht', 'report']]);
   });
 
   it('uses exactly the protected headers of the format: no zip, cty per part', async () => {

@@ -1,6 +1,6 @@
 /**
  * A mapping says which of the submission's attachments travel with each of its messages (`attachments:
- * {<message>: all | none}`), checked when the mappings are loaded.
+ * {<message>: all | none | {purposes: [...]}}`), checked when the mappings are loaded.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,18 +33,31 @@ root:
 describe('attachments per message in a mapping', () => {
   it('names the messages that carry none; a message not named carries all', () => {
     const [mapping] = loadMappings(mappingDir('attachments:\n  sta.ext.0001: none\n  alg.ext.0001: all')).mappings;
-    expect([...mapping!.withoutAttachments]).toEqual(['sta.ext.0001']);
-    expect(loadMappings(mappingDir('')).mappings[0]!.withoutAttachments.size).toBe(0);
+    expect(Object.fromEntries(mapping!.attachments)).toEqual({ 'sta.ext.0001': 'none', 'alg.ext.0001': 'all' });
+    expect(loadMappings(mappingDir('')).mappings[0]!.attachments.size).toBe(0);
+  });
+
+  it('selects by purpose: {purposes: [...]} with FIT-Connect\'s words', () => {
+    const [mapping] = loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form, report] }')).mappings;
+    expect(mapping!.attachments.get('sta.ext.0001')).toEqual({ purposes: ['form', 'report'] });
+  });
+
+  it('refuses an unknown purpose, an empty list and other keys at load time, naming the file and the path', () => {
+    const unknown = () => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form, scan] }'));
+    expect(unknown).toThrow(/m\.yaml/);
+    expect(unknown).toThrow('/attachments/sta.ext.0001/purposes/1: must be one of form, attachment, report');
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [] }'))).toThrow('/attachments/sta.ext.0001/purposes: must name at least one purpose');
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form], media: [pdf] }'))).toThrow(/\/attachments\/sta\.ext\.0001: .*media/);
   });
 
   it('is refused at load time for a message the mapping does not produce, and for a value other than all or none', () => {
     expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0002: none'))).toThrow(/attachments.*does not produce/s);
-    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: some'))).toThrow(/attachments/);
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: some'))).toThrow('/attachments/sta.ext.0001: must be all, none or {purposes: [...]}');
   });
 
   it("the shipped Gewerbe mappings give the statistics office's message none and the others all", () => {
     const gewerbe = loadMappings(dirs.mappingsDir).mappings.filter((m) => m.standard === 'xgewerbeanzeige' && m.messages.includes('sta.gewerbemeldung.0100'));
     expect(gewerbe.length).toBeGreaterThanOrEqual(2);
-    for (const m of gewerbe) expect([...m.withoutAttachments], m.file).toEqual(['sta.gewerbemeldung.0100']);
+    for (const m of gewerbe) expect(Object.fromEntries(m.attachments), m.file).toEqual({ 'sta.gewerbemeldung.0100': 'none' });
   });
 });

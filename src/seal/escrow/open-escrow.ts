@@ -1,6 +1,6 @@
 import { compactDecrypt, decodeProtectedHeader } from 'jose';
 import { AmtsboteError } from '../../errors.js';
-import { JWE_ALG, JWE_ENC } from '../../receiver/format.js';
+import { isAttachmentPurpose, JWE_ALG, JWE_ENC } from '../../receiver/format.js';
 import type { GatewayEscrowKey } from '../gateway-keys/types.js';
 import { ESCROW_CTY, ESCROW_FORMAT, type EscrowSubmission } from './types.js';
 
@@ -50,7 +50,7 @@ export async function openEscrow(
     receivedAt?: unknown;
     envelope?: EscrowSubmission['envelope'];
     data?: Record<string, unknown>;
-    attachments?: { id: string; filename: string; mediaType: string; content: string }[];
+    attachments?: { id: string; filename: string; mediaType: string; purpose?: unknown; content: string }[];
   } | null;
   if (value === null || typeof value !== 'object' || value.format !== ESCROW_FORMAT || value.submissionId !== header.sub || typeof value.receivedAt !== 'string' || !value.envelope || !value.data || !Array.isArray(value.attachments)) {
     throw escrowError('the escrow copy does not have the amtsbote-escrow/1 shape or names another submission');
@@ -60,7 +60,14 @@ export async function openEscrow(
     receivedAt: value.receivedAt,
     envelope: value.envelope,
     data: value.data,
-    attachments: value.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, content: Buffer.from(a.content, 'base64') })),
+    attachments: value.attachments.map((a) => ({
+      id: a.id,
+      filename: a.filename,
+      mediaType: a.mediaType,
+      // Copies written before purposes existed have none: those attachments count as `attachment`.
+      ...(isAttachmentPurpose(a.purpose) ? { purpose: a.purpose } : {}),
+      content: Buffer.from(a.content, 'base64'),
+    })),
   };
 }
 

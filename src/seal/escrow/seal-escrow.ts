@@ -34,7 +34,7 @@ export function escrowPlaintext(submission: EscrowSubmission): Buffer {
   });
   // `attachments` is the last member: the text ends with `null}`, where the array goes.
   const before = head.slice(0, -'null}'.length);
-  const openings = submission.attachments.map((a) => JSON.stringify({ id: a.id, filename: a.filename, mediaType: a.mediaType }).slice(0, -1) + ',"content":"');
+  const openings = submission.attachments.map((a) => JSON.stringify({ id: a.id, filename: a.filename, mediaType: a.mediaType, ...(a.purpose === undefined ? {} : { purpose: a.purpose }) }).slice(0, -1) + ',"content":"');
   const size =
     Buffer.byteLength(before) + 1 +
     submission.attachments.reduce((sum, a, i) => sum + (i > 0 ? 1 : 0) + Buffer.byteLength(openings[i] ?? '') + base64Length(a) + 2, 0) +

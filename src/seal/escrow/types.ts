@@ -1,3 +1,5 @@
+import type { AttachmentPurpose } from '../../receiver/format.js';
+
 /** Format of the escrow copy's plaintext and its JWE `cty`. */
 export const ESCROW_FORMAT = 'amtsbote-escrow/1';
 export const ESCROW_CTY = 'application/vnd.amtsbote.escrow+json';
@@ -21,5 +23,7 @@ export interface EscrowAttachment {
   id: string;
   filename: string;
   mediaType: string;
+  /** As the portal gave it; kept so that a message sealed again selects by purpose as at intake. */
+  purpose?: AttachmentPurpose | undefined;
   content: Buffer;
 }

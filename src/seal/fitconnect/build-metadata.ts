@@ -1,4 +1,5 @@
 import { AmtsboteError } from '../../errors.js';
+import { DEFAULT_ATTACHMENT_PURPOSE } from '../../receiver/format.js';
 import { sha512 } from '../lib/sha512.js';
 import { FITCONNECT_METADATA_SCHEMA, fitConnectMetadataSchema, type FitConnectMetadata } from './metadata-schema.js';
 import type { FitConnectSealInput } from './types.js';
@@ -21,7 +22,7 @@ export function buildFitConnectMetadata(input: FitConnectSealInput, data: Uint8A
       attachments: input.attachments.map((a, i) => ({
         attachmentId: attachmentIds[i],
         hash: sha512(a.content),
-        purpose: 'attachment',
+        purpose: a.purpose ?? DEFAULT_ATTACHMENT_PURPOSE,
         mimeType: a.mediaType,
         filename: a.filename,
       })),

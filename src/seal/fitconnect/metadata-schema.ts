@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTACHMENT_PURPOSES } from '../../receiver/format.js';
 
 /**
  * The FIT-Connect metadata the gateway emits, as its own schema: the subset of FIT-Connect's metadata 2.x
@@ -27,8 +28,8 @@ export const fitConnectMetadataSchema = z.strictObject({
       z.strictObject({
         attachmentId: uuidV4,
         hash: hashSchema,
-        /** What a portal uploads is the applicant's attachment. */
-        purpose: z.literal('attachment'),
+        /** FIT-Connect's `form`, `attachment` or `report`; never `data`: the data travel as the data. */
+        purpose: z.enum(ATTACHMENT_PURPOSES),
         mimeType: z.string().regex(/^[-\w.]+\/[-\w.+]+$/, 'must be a media type'),
         filename: z.string().min(1).max(255),
       }),

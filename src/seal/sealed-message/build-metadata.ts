@@ -1,4 +1,4 @@
-import { isAttachmentId, SEALED_FORMAT, sealedMetadataSchema, type SealedMetadata } from '../../receiver/format.js';
+import { DEFAULT_ATTACHMENT_PURPOSE, isAttachmentId, SEALED_FORMAT, sealedMetadataSchema, type SealedMetadata } from '../../receiver/format.js';
 import { AmtsboteError } from '../../errors.js';
 import { sha512 } from '../lib/sha512.js';
 import type { SealInput } from './types.js';
@@ -37,6 +37,7 @@ export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: st
         attachmentId: a.id,
         mediaType: a.mediaType,
         filename: a.filename,
+        purpose: a.purpose ?? DEFAULT_ATTACHMENT_PURPOSE,
         size: a.content.byteLength,
         hash: sha512(a.content),
       })),

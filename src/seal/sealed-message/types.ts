@@ -1,10 +1,12 @@
-import type { DataMediaType, SealedContainer, SealedMetadata } from '../../receiver/format.js';
+import type { AttachmentPurpose, DataMediaType, SealedContainer, SealedMetadata } from '../../receiver/format.js';
 
 export interface SealAttachment {
   /** 1–64 letters, digits, dots, hyphens, underscores (as the portal API admits them). */
   id: string;
   mediaType: string;
   filename: string;
+  /** What the attachment is (FIT-Connect's `purpose`); `attachment` when the portal named none. */
+  purpose?: AttachmentPurpose | undefined;
   content: Uint8Array;
 }
 

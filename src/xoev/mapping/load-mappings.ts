@@ -63,7 +63,7 @@ function mappingHead(raw: MappingFile | JsonMappingFile, file: string): MappingH
     version: raw.version,
     services: raw.services,
     messages: raw.messages,
-    withoutAttachments: new Set(attachments.filter(([, which]) => which === 'none').map(([message]) => message)),
+    attachments: new Map(attachments),
   };
 }
 

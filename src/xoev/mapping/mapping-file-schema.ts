@@ -3,6 +3,7 @@
  * files; docs/mapping-format.md describes every key.
  */
 import { z } from 'zod';
+import { ATTACHMENT_PURPOSES } from '../../receiver/format.js';
 
 /** Constants may be written as YAML numbers or booleans (`const: 0`); they always become text. */
 const constant = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -10,10 +11,23 @@ const expression = z.string().min(1);
 
 /**
  * Which of the submission's attachments travel with each message, by message name: `all` (the default for a
- * message not named) or `none`. A recipient class is entitled to certain data only (the statistics office under
+ * message not named), `none`, or `{purposes: [...]}` — those whose purpose is listed (an attachment without
+ * one counts as `attachment`). A recipient class is entitled to certain data only (the statistics office under
  * the GewAnzV gets fields, not the applicant's documents); the escrow copy keeps every attachment regardless.
  */
-const attachmentsPerMessageSchema = z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/), z.enum(['all', 'none']));
+const purposesSchema = z.strictObject({
+  purposes: z.array(z.enum(ATTACHMENT_PURPOSES, { error: `must be one of ${ATTACHMENT_PURPOSES.join(', ')}` })).min(1, 'must name at least one purpose (or say none)'),
+});
+const wordSchema = z.enum(['all', 'none'], { error: 'must be all, none or {purposes: [...]}' });
+// Checked by the value's kind rather than as a union: a union reports only "invalid input" and loses the
+// path of the purpose in error, which the admin needs to find the typo.
+const selectionSchema = z.unknown().transform((value, ctx) => {
+  const result = (typeof value === 'object' && value !== null ? purposesSchema : wordSchema).safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+const attachmentsPerMessageSchema = z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/), selectionSchema);
 
 const attributeSchema = z.union([z.strictObject({ value: expression }), z.strictObject({ const: constant })]);
 

@@ -1,4 +1,5 @@
 /** What the mapping engine works with: the context of one message, and compiled mappings. */
+import type { AttachmentPurpose } from '../../receiver/format.js';
 import type { CompiledExpression } from './expression.js';
 
 export interface Authority {
@@ -121,6 +122,9 @@ export interface MappingNode {
   location: string;
 }
 
+/** Which of the submission's attachments a message carries: all, none, or those of the listed purposes. */
+export type AttachmentSelection = 'all' | 'none' | { readonly purposes: readonly AttachmentPurpose[] };
+
 /** What every mapping has, XML or JSON: where it lies, and which services and messages it serves. */
 export interface MappingHead {
   name: string;
@@ -131,8 +135,8 @@ export interface MappingHead {
   services: readonly string[];
   /** Root element names (recipient classes) this mapping can produce; for JSON, the data sets' names. */
   messages: readonly string[];
-  /** Messages that carry none of the submission's attachments (the file's `attachments: {<message>: none}`). */
-  withoutAttachments: ReadonlySet<string>;
+  /** Which attachments a message carries where the file's `attachments:` names it; a message not named carries all. */
+  attachments: ReadonlyMap<string, AttachmentSelection>;
 }
 
 export interface XmlMapping extends MappingHead {
