@@ -45,14 +45,14 @@ describe('attachments per message in a mapping', () => {
   it('refuses an unknown purpose, an empty list and other keys at load time, naming the file and the path', () => {
     const unknown = () => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form, scan] }'));
     expect(unknown).toThrow(/m\.yaml/);
-    expect(unknown).toThrow('/attachments/sta.ext.0001/purposes/1: must be one of form, attachment, report');
-    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [] }'))).toThrow('/attachments/sta.ext.0001/purposes: must name at least one purpose');
-    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form], media: [pdf] }'))).toThrow(/\/attachments\/sta\.ext\.0001: .*media/);
+    expect(unknown).toThrow('/attachments/sta.ext.0001/purposes/1 must be one of form, attachment, report');
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [] }'))).toThrow('/attachments/sta.ext.0001/purposes must name at least one purpose');
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form], media: [pdf] }'))).toThrow(/\/attachments\/sta\.ext\.0001 .*media/);
   });
 
   it('is refused at load time for a message the mapping does not produce, and for a value other than all or none', () => {
     expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0002: none'))).toThrow(/attachments.*does not produce/s);
-    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: some'))).toThrow('/attachments/sta.ext.0001: must be all, none or {purposes: [...]}');
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: some'))).toThrow('/attachments/sta.ext.0001 must be all, none or {purposes: [...]}');
   });
 
   it("the shipped Gewerbe mappings give the statistics office's message none and the others all", () => {
