@@ -98,16 +98,17 @@ describe('a large body refused by the memory budget', () => {
     const url = new URL(gw().url);
     const socket = connect(Number(url.port), url.hostname);
     let received = '';
-    let closed = false;
+    // an object: the handlers change it while the loop below runs
+    const connection = { closed: false };
     socket.on('data', (c: Buffer) => { received += c.toString('latin1'); });
-    socket.on('error', () => { closed = true; });
-    socket.on('close', () => { closed = true; });
+    socket.on('error', () => { connection.closed = true; });
+    socket.on('close', () => { connection.closed = true; });
     await new Promise<void>((resolve) => socket.once('connect', resolve));
     socket.write(`POST /v1/submissions HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${demoToken}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
     const chunk = Buffer.concat([Buffer.from(`${(1024 * 1024).toString(16)}\r\n`), Buffer.alloc(1024 * 1024, 0x20), Buffer.from('\r\n')]);
     // At most three times the limit; the server is expected to hang up after about one.
     let sent = 0;
-    for (; sent < 75 && !closed; sent++) {
+    for (; sent < 75 && !connection.closed; sent++) {
       if (!socket.write(chunk)) {
         await new Promise<void>((resolve) => {
           const done = () => {
@@ -124,7 +125,7 @@ describe('a large body refused by the memory budget', () => {
     }
     socket.destroy();
     expect(received).toMatch(/^HTTP\/1\.1 503 /);
-    expect(closed).toBe(true);
+    expect(connection.closed).toBe(true);
     expect(sent).toBeLessThan(75);
   }, 120_000);
 });
