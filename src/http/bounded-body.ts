@@ -86,7 +86,7 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
   const stopReading = (error: unknown) => {
     clearTimeout(idle);
     req.unpipe(gate);
-    refuseRestOfBody(req, res, error);
+    refuseRestOfBody(req, res, error, limits.maxBodyBytes);
   };
   gate.on('error', stopReading);
   gate.once('close', () => { clearTimeout(idle); });
@@ -105,16 +105,28 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
 /**
  * What happens to the unread rest of a refused body. Over the memory budget (503), the rest is read and
  * discarded — it costs bandwidth, not memory — so that the client, still sending, reads a clean 503 with
- * Retry-After instead of a broken pipe, and may retry on the same connection. Anything else (too large,
- * stalled, malformed) is not worth reading: the connection closes after the answer.
+ * Retry-After instead of a broken pipe (the server closing a socket the client still writes to resets it,
+ * and most clients then report the failed write, not the answer), and may retry on the same connection.
+ * The discarding is bounded: a body that goes on past `maxBodyBytes` (chunked, so no length was declared)
+ * loses its connection there. Anything else (too large, stalled, malformed) is not worth reading: the
+ * connection closes after the answer.
  */
-export function refuseRestOfBody(req: Request, res: Response, error: unknown): void {
+export function refuseRestOfBody(req: Request, res: Response, error: unknown, maxBodyBytes: number): void {
   if (req.complete || res.headersSent) return;
   if (isAmtsboteError(error) && error.code === 'unavailable') {
-    req.resume();
+    discardRest(req, maxBodyBytes);
     return;
   }
   res.setHeader('Connection', 'close');
+}
+
+function discardRest(req: Request, maxBodyBytes: number): void {
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > maxBodyBytes) req.socket.destroy();
+  });
+  req.resume();
 }
 
 /**

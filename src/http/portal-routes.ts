@@ -83,7 +83,7 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
       if (multipart) ({ body: request.body, parts: request.parts } = await readMultipartSubmission(req, stream, limits));
       else request.body = parseJsonBody(await readWholeBody(stream, declared > 0 ? declared : undefined), limits);
     } catch (error) {
-      refuseRestOfBody(req, res, error);
+      refuseRestOfBody(req, res, error, limits.maxBodyBytes);
       throw error;
     }
     const { answer, replayed } = await acceptSubmission(intake, request);

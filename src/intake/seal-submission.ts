@@ -36,47 +36,49 @@ export async function sealSubmission(input: {
   const attachments = (envelope.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, purpose: a.purpose, content: input.contents.get(a.id) ?? Buffer.alloc(0) }));
   const signing = sealing.signing();
   const clock = () => input.receivedAt;
-  const messages = await Promise.all(
-    input.targets.map(async ({ deliveryId, destination, produced }) => {
-      let recipient;
-      try {
-        recipient = await sealing.resolver.encryptionKey(destination.encryptionKey);
-      } catch (error) {
-        if (isRecipientKeyError(error)) {
-          throw new AmtsboteError('invalid-recipient-key', `The encryption key of destination ${destination.id} cannot be used (${error.extensions.reason}); the submission was not accepted.`, [], {
-            destinationId: destination.id,
-            reason: error.extensions.reason,
-          });
-        }
-        throw error;
-      }
-      const content = produced ? { content: produced.content, mediaType: produced.mediaType } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
-      // Only what the recipient class is entitled to (the mapping says); the escrow copy below keeps them all.
-      const carried = selectAttachments(produced?.attachments ?? 'all', attachments);
-      if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') {
-        return sealForFitConnect({ config: input.config, deliveryId, adapter: destination.adapter, recipient, serviceKey: envelope.serviceKey, reference: envelope.reference, receivedAt: input.receivedAt, content, attachments: carried });
-      }
-      const sealed = await sealMessage(
-        {
-          messageId: deliveryId,
-          submissionId: input.submissionId,
+  const sealOne = async ({ deliveryId, destination, produced }: (typeof input.targets)[number]): Promise<SealedForStore> => {
+    let recipient;
+    try {
+      recipient = await sealing.resolver.encryptionKey(destination.encryptionKey);
+    } catch (error) {
+      if (isRecipientKeyError(error)) {
+        throw new AmtsboteError('invalid-recipient-key', `The encryption key of destination ${destination.id} cannot be used (${error.extensions.reason}); the submission was not accepted.`, [], {
           destinationId: destination.id,
-          service: { key: envelope.serviceKey, ...(service ? { name: service.definition.name } : {}) },
-          region: { key: envelope.regionKey, ...(region ? { name: region.name } : {}) },
-          standard: produced
-            ? { name: produced.standard, version: produced.version, message: produced.message, schemaSet: produced.schemaSet }
-            : { name: 'json', version: '1', message: envelope.serviceKey, schemaSet: dataSchemaSetOf(input.config, envelope.serviceKey) },
-          test: envelope.test ?? false,
-          reference: envelope.reference,
-          data: { ...content, ...(produced ? { schemaUri: produced.schemaSet } : {}) },
-          attachments: carried,
-        },
-        { signing, recipient },
-        { clock },
-      );
-      return { deliveryId, body: serializeContainer(sealed.container), signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags };
-    }),
-  );
+          reason: error.extensions.reason,
+        });
+      }
+      throw error;
+    }
+    const content = produced ? { content: produced.content, mediaType: produced.mediaType } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
+    // Only what the recipient class is entitled to (the mapping says); the escrow copy below keeps them all.
+    const carried = selectAttachments(produced?.attachments ?? 'all', attachments);
+    if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') {
+      return sealForFitConnect({ config: input.config, deliveryId, adapter: destination.adapter, recipient, serviceKey: envelope.serviceKey, reference: envelope.reference, receivedAt: input.receivedAt, content, attachments: carried });
+    }
+    const sealed = await sealMessage(
+      {
+        messageId: deliveryId,
+        submissionId: input.submissionId,
+        destinationId: destination.id,
+        service: { key: envelope.serviceKey, ...(service ? { name: service.definition.name } : {}) },
+        region: { key: envelope.regionKey, ...(region ? { name: region.name } : {}) },
+        standard: produced
+          ? { name: produced.standard, version: produced.version, message: produced.message, schemaSet: produced.schemaSet }
+          : { name: 'json', version: '1', message: envelope.serviceKey, schemaSet: dataSchemaSetOf(input.config, envelope.serviceKey) },
+        test: envelope.test ?? false,
+        reference: envelope.reference,
+        data: { ...content, ...(produced ? { schemaUri: produced.schemaSet } : {}) },
+        attachments: carried,
+      },
+      { signing, recipient },
+      { clock },
+    );
+    return { deliveryId, body: serializeContainer(sealed.container), signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags };
+  };
+  // One destination after another (issue 19, F4): each message's part strings are garbage once its container
+  // text exists, instead of every destination's parts being held at once.
+  const messages: SealedForStore[] = [];
+  for (const target of input.targets) messages.push(await sealOne(target));
   const escrowKey = sealing.escrow();
   const escrowBody = await sealEscrow(
     {

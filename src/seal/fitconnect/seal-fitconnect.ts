@@ -12,20 +12,24 @@ import type { FitConnectSealed, FitConnectSealInput } from './types.js';
  * signature: the metadata's SHA-512 hashes bind the parts together. Attachments get the UUIDv4 ids
  * FIT-Connect requires; the portal's ids stay inside Amtsbote.
  */
-export async function sealFitConnect(
+export function sealFitConnect(
   input: FitConnectSealInput,
   recipient: RecipientEncryptionKey,
   options: { newAttachmentId?: () => string } = {},
 ): Promise<FitConnectSealed> {
+  // a promise as before, so that a refusal (invalid metadata) reaches callers as a rejection, not a throw
+  return Promise.resolve().then(() => sealNow(input, recipient, options));
+}
+
+function sealNow(input: FitConnectSealInput, recipient: RecipientEncryptionKey, options: { newAttachmentId?: () => string }): FitConnectSealed {
   const newId = options.newAttachmentId ?? randomUUID;
   const data = typeof input.data.content === 'string' ? Buffer.from(input.data.content, 'utf8') : input.data.content;
   const attachmentIds = input.attachments.map(() => newId());
   const metadata = buildFitConnectMetadata(input, data, attachmentIds);
-  const [encryptedMetadata, encryptedData, encryptedAttachments] = await Promise.all([
-    encryptPart(Buffer.from(JSON.stringify(metadata), 'utf8'), 'application/json', recipient),
-    encryptPart(data, input.data.mediaType, recipient),
-    Promise.all(input.attachments.map((a) => encryptPart(a.content, a.mediaType, recipient))),
-  ]);
+  // One part after another (issue 19, F4): concurrent encryption would hold every part's buffers at once.
+  const encryptedMetadata = encryptPart(Buffer.from(JSON.stringify(metadata), 'utf8'), 'application/json', recipient);
+  const encryptedData = encryptPart(data, input.data.mediaType, recipient);
+  const encryptedAttachments = input.attachments.map((a) => encryptPart(a.content, a.mediaType, recipient));
   const attachments = attachmentIds.map((attachmentId, i) => ({ attachmentId, encrypted: encryptedAttachments[i] ?? '' }));
   return {
     container: {

@@ -9,7 +9,7 @@ import type { SealedMessage, SealInput, SealOptions } from './types.js';
 /**
  * Seals one destination's message (`amtsbote-sealed/1`): the metadata is signed once by the gateway
  * (PS512), then the signed metadata, the data and every attachment are each encrypted for the
- * recipient (RSA-OAEP-256 + A256GCM). Signing and the encryptions run concurrently.
+ * recipient (RSA-OAEP-256 + A256GCM), one after another.
  */
 export async function sealMessage(
   input: SealInput,
@@ -18,11 +18,11 @@ export async function sealMessage(
 ): Promise<SealedMessage> {
   const data = typeof input.data.content === 'string' ? Buffer.from(input.data.content, 'utf8') : input.data.content;
   const metadata = buildMetadata(input, data, keys.signing.kid, (options.clock ?? (() => new Date()))());
-  const [encryptedMetadata, encryptedData, attachmentJwes] = await Promise.all([
-    signMetadata(metadata, keys.signing).then((jws) => encryptPart(Buffer.from(jws, 'ascii'), METADATA_CTY, keys.recipient)),
-    encryptPart(data, input.data.mediaType, keys.recipient),
-    Promise.all(input.attachments.map(async (a) => [a.id, await encryptPart(a.content, a.mediaType, keys.recipient)] as const)),
-  ]);
+  const jws = await signMetadata(metadata, keys.signing);
+  // One part after another, not concurrently: each part's ciphertext buffer is garbage before the next is made.
+  const encryptedMetadata = encryptPart(Buffer.from(jws, 'ascii'), METADATA_CTY, keys.recipient);
+  const encryptedData = encryptPart(data, input.data.mediaType, keys.recipient);
+  const attachmentJwes = input.attachments.map((a) => [a.id, encryptPart(a.content, a.mediaType, keys.recipient)] as const);
   // fromEntries defines own members, so an id such as "__proto__" stays an ordinary member.
   const encryptedAttachments = Object.fromEntries(attachmentJwes);
   const tags = Object.fromEntries(attachmentJwes.map(([id, jwe]) => [id, authenticationTag(jwe)]));
