@@ -319,18 +319,6 @@ function versionDiff(version) {
   return details;
 }
 
-/** A routing diff as sentences, one per added, removed or changed rule or destination. */
-function diffItems(diff) {
-  return [
-    ...diff.rules.added.map((r) => t('diff.ruleAdded', { rule: describeRule(r) })),
-    ...diff.rules.removed.map((r) => t('diff.ruleRemoved', { rule: describeRule(r) })),
-    ...diff.rules.changed.map((c) => t('diff.ruleChanged', { before: describeRule(c.before), after: describeRule(c.after) })),
-    ...diff.destinations.added.map((id) => t('diff.destinationAdded', { id })),
-    ...diff.destinations.removed.map((id) => t('diff.destinationRemoved', { id })),
-    ...diff.destinations.changed.map((id) => t('diff.destinationChanged', { id })),
-  ];
-}
-
 function alertIn(container, message) {
   container.querySelector('.error[role="alert"]')?.remove();
   container.append(h('p', { class: 'error', role: 'alert' }, message));
