@@ -1,4 +1,5 @@
 import { cliActor, type CliContext } from './context.js';
+import { AmtsboteError } from '../errors.js';
 import { executeReplayPlan, makeReplayPlan, type ReplayPlanEntry, type Reroute } from '../delivery/replay.js';
 import { replayPlanMinutes } from '../delivery/replay-plan.js';
 import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
@@ -40,9 +41,9 @@ export function registerDlqCommands({ program, print, withStore }: CliContext): 
     .option('--plan <id>', `execute the plan a dry run printed, exactly as printed (within ${replayPlanMinutes} minutes, by the same user)`)
     .action(async (options: { note?: string; ids?: string[]; destination?: string; service?: string; since?: string; reroute?: boolean; dryRun?: boolean; plan?: string }) => {
       const named = options.ids !== undefined || options.destination !== undefined || options.service !== undefined || options.since !== undefined;
-      if (options.plan !== undefined && (named || options.reroute)) throw new Error('--plan executes a plan as it was made: leave out --ids, the filter and --reroute');
-      if (options.plan === undefined && !named) throw new Error('name the dead letters (--ids or a filter: --destination, --service, --since) for a plan, or execute one with --plan <id>');
-      if (options.plan === undefined && (options.note === undefined || options.note.trim().length < 3)) throw new Error('--note is required: say why (kept in the audit log)');
+      if (options.plan !== undefined && (named || options.reroute)) throw new AmtsboteError('invalid-request', '--plan executes a plan as it was made: leave out --ids, the filter and --reroute');
+      if (options.plan === undefined && !named) throw new AmtsboteError('invalid-request', 'name the dead letters (--ids or a filter: --destination, --service, --since) for a plan, or execute one with --plan <id>');
+      if (options.plan === undefined && (options.note === undefined || options.note.trim().length < 3)) throw new AmtsboteError('invalid-request', '--note is required: say why (kept in the audit log)');
       await withStore(async (store, config) => {
         const current = await store.currentRouting();
         if (!current) throw new Error('the store holds no routing');
