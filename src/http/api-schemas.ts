@@ -64,7 +64,16 @@ export const problemSchema = z
     status: z.int(),
     detail: z.string(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+    errors: z
+      .array(
+        z.object({
+          pointer: z.string(),
+          detail: z.string(),
+          code: z.string().optional().meta({ description: 'what is wrong as a stable code (`required`, `too-short`, `ars`, `unknown-field` …), for clients that say it in their own words' }),
+          params: z.record(z.string(), z.union([z.string(), z.number()])).optional().meta({ description: "the values the code's text needs, e.g. `{\"minimum\": 3}`" }),
+        }),
+      )
+      .optional(),
     retryAfter: z.int().min(0).optional().meta({ description: 'On 429: seconds to wait before the next request, as in the Retry-After header' }),
     reason: z.string().optional().meta({ description: 'On a refused receipt: a stable code of the reason (e.g. `unknown-destination`, `replayed`)' }),
   })
