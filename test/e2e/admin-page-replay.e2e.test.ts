@@ -120,7 +120,7 @@ describe('the admin page replays exactly what its dry run showed', () => {
     const rest = await dryRunSelected(page);
     expect(rest.entries.map((e) => e.messageId)).toEqual([second]);
     await run.click();
-    await outcome.getByText('1 Nachrichten werden erneut zugestellt.').waitFor();
+    await outcome.getByText('1 Nachricht wird erneut zugestellt.').waitFor();
     const audit = await adminCall(gateway.url, 'GET', '/audit', adminTokens.viewer);
     expect((audit.body.entries as { action: string; detail: Record<string, unknown> }[]).filter((e) => e.action === 'dead-letters.replay').map((e) => e.detail)).toEqual([
       expect.objectContaining({ planId: rest.planId, messageIds: [second] }),
@@ -151,7 +151,7 @@ describe('the admin page replays exactly what its dry run showed', () => {
 
     await dialog.getByLabel('Begründung der Änderung').fill('Befristung war ein Versehen');
     await dialog.getByRole('button', { name: 'Zurücksetzen' }).click();
-    await page.locator('#routing-versions').getByRole('cell', { name: 'rollback to version 1: Befristung war ein Versehen' }).waitFor();
+    await page.locator('#routing-versions').getByRole('cell', { name: 'Zurückgesetzt auf Version 1: Befristung war ein Versehen' }).waitFor();
     const routing = await adminCall(gateway.url, 'GET', '/routing', adminTokens.viewer);
     expect(routing.body.version).toBe(3);
     await page.close();

@@ -121,7 +121,7 @@ describe('the admin page', () => {
     await page.locator('#replay-outcome').getByText(`${deadMessageId}: chemnitz-gewerbeamt → chemnitz-gewerbeamt`).waitFor();
     expect(receiver.received.filter((r) => r.headers['amtsbote-message-id'] === deadMessageId)).toHaveLength(1);
     await run.click();
-    await page.getByText('1 Nachrichten werden erneut zugestellt.').first().waitFor();
+    await page.getByText('1 Nachricht wird erneut zugestellt.').first().waitFor();
 
     // The filter shows it delivered once the worker has sent it again.
     await page.getByLabel('Zustand', { exact: true }).selectOption('delivered');
