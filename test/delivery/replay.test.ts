@@ -53,7 +53,8 @@ describe.each(storeFactories)('replay plans in the $kind store', (factory) => {
     const b = await deadLetter('d-exact');
     const dry = await plan('alice', { filter: { destinationId: 'd-exact' } });
     expect(dry).toMatchObject({ dryRun: true, replayed: 0, reroute: false, expiresAt: minutes(15).toISOString() });
-    expect(dry.entries.map((e) => e.messageId)).toEqual([a, b]);
+    // in the order the deliveries list shows them: newest first
+    expect(dry.entries.map((e) => e.messageId)).toEqual([b, a]);
     expect((await store.listDeliveries({ ids: [a, b], limit: 5 })).map((d) => d.state)).toEqual(['dead-lettered', 'dead-lettered']);
 
     const done = await execute('alice', dry.planId);
