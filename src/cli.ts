@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { isAmtsboteError } from './errors.js';
-import { version } from './version.js';
+import { isAmtsboteError } from './lib/errors.js';
+import { version } from './lib/version.js';
 import { cliContext } from './cli/context.js';
 import { registerServeCommands } from './cli/serve-commands.js';
 import { registerConfigCommands } from './cli/config-commands.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../config/secret-ref.js';
+import { secretRefSchema } from '../lib/secret-ref.js';
 
 /** Message queue (RabbitMQ, AMQP 0-9-1): the sealed message is published to an exchange. */
 export const amqpAdapterConfigSchema = z.strictObject({

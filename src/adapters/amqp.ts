@@ -1,6 +1,6 @@
 import type { ConfirmChannel } from 'amqplib';
 import type { Destination } from '../config/routing-schema.js';
-import { readSecret } from '../config/secret-ref.js';
+import { readSecret } from '../lib/secret-ref.js';
 import { type BrokerLease, closeWithin, leaseBroker } from './amqp-connections.js';
 import { type Adapter, type AdapterContext, delivered, retry } from './types.js';
 

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { guardedAgent } from './guarded-agent.js';
-import { readSecret } from '../config/secret-ref.js';
+import { readSecret } from '../lib/secret-ref.js';
 import type { PortalCallback } from '../store/types.js';
 import { postSigned } from './signed-post.js';
 import { type Adapter, type AdapterContext, failed, retry } from './types.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../config/secret-ref.js';
+import { secretRefSchema } from '../lib/secret-ref.js';
 
 /** Push: the sealed message is POSTed to the specialist software's endpoint. */
 export const httpAdapterConfigSchema = z.strictObject({

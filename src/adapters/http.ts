@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { guardedAgent } from './guarded-agent.js';
 import type { Destination } from '../config/routing-schema.js';
-import { readSecret } from '../config/secret-ref.js';
+import { readSecret } from '../lib/secret-ref.js';
 import { postSigned } from './signed-post.js';
 import { type Adapter, type AdapterContext, retry } from './types.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tokenHashSchema } from '../config/token-hash.js';
+import { tokenHashSchema } from '../lib/token-hash.js';
 
 /** Pull: the specialist software fetches its messages from the gateway with its own bearer token. */
 export const mailboxAdapterConfigSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import type { LoadedConfig } from '../config/load.js';
-import { AmtsboteError } from '../errors.js';
-import type { ReloadOutcome } from '../gateway-reload.js';
+import { AmtsboteError } from '../lib/errors.js';
+import type { ReloadOutcome } from '../gateway/reload.js';
 
 /**
  * `amtsbote config reload`: the admin API call, so that the operator sees the gateway's own verdict — the

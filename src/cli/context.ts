@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadHmacSecret } from '../config/gateway-secret.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { keyedHash } from '../intake/keyed-hash.js';
+import { keyedHash } from '../lib/keyed-hash.js';
 import type { MigrationContext } from '../store/migrations/context.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import getRawBody from 'raw-body';
 import { Webhook } from 'standardwebhooks';
 import type { LoadedConfig } from '../config/load.js';
-import { readSecret, type SecretRef } from '../config/secret-ref.js';
-import type { Logger } from '../observability/logger.js';
+import { readSecret, type SecretRef } from '../lib/secret-ref.js';
+import type { Logger } from '../lib/logger.js';
 
 export interface DemoReceivers {
   /** Where each started receiver listens, by destination id. */

@@ -1,12 +1,12 @@
 import { cliActor, type CliContext } from './context.js';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import { executeReplayPlan, makeReplayPlan, type ReplayPlanEntry, type Reroute } from '../delivery/replay.js';
 import { replayPlanMinutes } from '../delivery/replay-plan.js';
 import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
-import { createLogger } from '../observability/logger.js';
+import { createLogger } from '../lib/logger.js';
 import { routingSchema } from '../config/routing-schema.js';
-import { recipientKeyResolver, startSealing } from '../seal-setup.js';
-import { version } from '../version.js';
+import { recipientKeyResolver, startSealing } from '../gateway/seal-setup.js';
+import { version } from '../lib/version.js';
 import { loadXoev } from '../xoev/index.js';
 
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);

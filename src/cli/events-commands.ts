@@ -4,7 +4,7 @@ import { peekReceipt, verifySet } from '../seal/receipt/verify-set.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { KeySource } from '../seal/index.js';
 import { deliveryServiceJwksUrl } from '../adapters/fitconnect/config.js';
-import { recipientKeyResolver } from '../seal-setup.js';
+import { recipientKeyResolver } from '../gateway/seal-setup.js';
 import { verifyChain } from '../store/verify-chain.js';
 
 /** The event log of a submission: hash chain and the receipts' signatures. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Option } from 'commander';
 import { cliActor, type CliContext } from './context.js';
 import { loadGatewayKeys, writeNewGatewayKey, type GatewayKeyPurpose } from '../seal/index.js';
-import { listGatewayKeys, retireGatewayKey, rotateGatewayKey } from '../key-operations.js';
+import { listGatewayKeys, retireGatewayKey, rotateGatewayKey } from '../operations/gateway-keys.js';
 
 /** The gateway's keys: state in the store, files in gateway.yaml. */
 export function registerKeysCommands({ program, print, withStore }: CliContext): void {

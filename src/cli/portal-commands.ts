@@ -1,7 +1,7 @@
 import { cliActor, type CliContext } from './context.js';
 import { Option } from 'commander';
 import { portalSchema } from '../config/gateway-schema.js';
-import { addPortal, rotatePortalToken } from '../intake/portal-tokens.js';
+import { addPortal, rotatePortalToken } from '../operations/portal-tokens.js';
 
 /** Portals and their tokens. */
 export function registerPortalCommands({ program, print, withStore }: CliContext): void {

@@ -1,9 +1,9 @@
 import { cliActor, type CliContext } from './context.js';
 import { routingSchema } from '../config/routing-schema.js';
-import { importRouting } from '../routing/import-routing.js';
+import { importRouting } from '../operations/import-routing.js';
 import { resolveRoute } from '../routing/resolve.js';
-import { instantMs } from '../routing/validity.js';
-import { destinationKeyCheck, recipientKeyResolver } from '../seal-setup.js';
+import { instantMs } from '../config/rule-validity.js';
+import { destinationKeyCheck, recipientKeyResolver } from '../gateway/seal-setup.js';
 
 /** Routing versions in the store, and route explanations. */
 export function registerRoutingCommands({ program, print, withStore }: CliContext): void {

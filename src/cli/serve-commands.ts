@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { CliContext } from './context.js';
-import { startGateway } from '../gateway.js';
+import { startGateway } from '../gateway/start.js';
 import { defaultConfigFile, loadConfig } from '../config/load.js';
-import { createLogger } from '../observability/logger.js';
+import { createLogger } from '../lib/logger.js';
 import { installProcessGuard } from '../observability/process-guard.js';
-import { packageRoot } from '../version.js';
+import { packageRoot } from '../lib/version.js';
 import { startDemoReceivers, type DemoReceivers } from './demo-receiver.js';
 
 const environmentHelp = `

@@ -3,9 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { routingSchema } from '../config/routing-schema.js';
 import { compileDataValidators } from '../intake/data-validator.js';
-import { version } from '../version.js';
+import { version } from '../lib/version.js';
 import { din91379Keyword, installCodeList, installSchemaSet, loadXoev } from '../xoev/index.js';
-import { dryRunMapping } from '../xoev/dry-run-mapping.js';
+import { dryRunMapping } from '../intake/dry-run-mapping.js';
 import type { StoredPortal } from '../store/types.js';
 
 /** Mapping dry runs, official schema sets and code lists. */

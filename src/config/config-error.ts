@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { AmtsboteError, joinPointer } from '../errors.js';
-import { zodFieldErrors } from '../zod-field-errors.js';
+import { AmtsboteError, joinPointer } from '../lib/errors.js';
+import { zodFieldErrors } from '../lib/zod-field-errors.js';
 
 /** A config problem names the file, the path in it and what is wrong. */
 export function configError(file: string, path: (string | number | symbol)[], message: string): AmtsboteError {

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { gatewayKeysConfigSchema, recipientKeyPolicyConfigSchema } from '../seal/gateway-keys/config-schema.js';
 import { authorityIdentitySchema } from './routing-schema.js';
 import { regionKeySchema, serviceKeySchema } from './identifiers.js';
-import { secretRefSchema } from './secret-ref.js';
+import { secretRefSchema } from '../lib/secret-ref.js';
 import { trustedProxySchema } from './trusted-proxy.js';
-import { tokenHashSchema } from './token-hash.js';
+import { tokenHashSchema } from '../lib/token-hash.js';
 
 /**
  * Days each kind of data is kept after its submission is final (every delivery and callback done:

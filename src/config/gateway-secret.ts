@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AmtsboteError } from '../errors.js';
-import { readSecret, type SecretRef } from './secret-ref.js';
+import { AmtsboteError } from '../lib/errors.js';
+import { readSecret, type SecretRef } from '../lib/secret-ref.js';
 
 /**
  * The HMAC secret for keyed hashes. Configured by reference in production; for development on SQLite

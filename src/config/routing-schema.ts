@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { adapterConfigSchema } from '../adapters/config.js';
 import { destinationIdSchema, regionPrefixSchema, serviceKeySchema } from './identifiers.js';
-import { instantMs, windowsOverlap } from '../routing/validity.js';
+import { instantMs, windowsOverlap } from './rule-validity.js';
 
 /** A public RSA key as JWK; key-strength policy is checked where keys are loaded (seal/). */
 const publicJwkSchema = z.looseObject({

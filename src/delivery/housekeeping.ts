@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../config/gateway-schema.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
 import type { PurgeCounts } from '../store/types.js';
 import { retentionPlan } from './retention-plan.js';

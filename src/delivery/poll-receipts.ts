@@ -1,7 +1,7 @@
 import type { Adapter, PolledReceipt } from '../adapters/types.js';
 import type { Destination } from '../config/routing-schema.js';
-import { AmtsboteError } from '../errors.js';
-import type { Logger } from '../observability/logger.js';
+import { AmtsboteError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { PollableDelivery } from '../store/sql/adapter-state.js';
 import type { Store } from '../store/store.js';

@@ -1,7 +1,7 @@
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import type { Reroute } from './replay.js';
 import type { RoutingState } from '../routing/routing-state.js';
-import type { SealingContext } from '../intake/sealing-context.js';
+import type { SealingContext } from '../gateway/key-ring.js';
 import { peekReceipt, verifyReceipt, type VerifiedReceipt } from '../seal/receipt/verify-set.js';
 import type { Store } from '../store/store.js';
 

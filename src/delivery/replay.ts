@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Destination } from '../config/routing-schema.js';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { DeliveryView, SealedMessage } from '../store/types.js';

@@ -1,4 +1,4 @@
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 
 /**
  * Bytes of request bodies the process holds at once. A submission's body is read into memory and stays there

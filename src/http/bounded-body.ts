@@ -1,6 +1,6 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { Request, Response } from 'express';
-import { AmtsboteError, isAmtsboteError } from '../errors.js';
+import { AmtsboteError, isAmtsboteError } from '../lib/errors.js';
 import type { BodyBudget } from './body-budget.js';
 
 export interface BodyLimits {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import getRawBody from 'raw-body';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import { receiveReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
 
 /**

@@ -1,4 +1,4 @@
-import { AmtsboteError, pointerToken } from '../errors.js';
+import { AmtsboteError, pointerToken } from '../lib/errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

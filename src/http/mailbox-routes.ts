@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
-import { tokenMatches } from '../config/token-hash.js';
-import { AmtsboteError } from '../errors.js';
+import { tokenMatches } from '../lib/token-hash.js';
+import { AmtsboteError } from '../lib/errors.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import { bearerToken } from './portal-auth.js';

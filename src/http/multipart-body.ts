@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { ATTACHMENT_ID } from '../receiver/format.js';
-import { AmtsboteError, isAmtsboteError } from '../errors.js';
+import { AmtsboteError, isAmtsboteError } from '../lib/errors.js';
 import { type JsonLimits, parseJsonBody } from './json-body.js';
 
 export interface MultipartSubmission {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { activeTokenHashes, tokenMatches } from '../config/token-hash.js';
-import { AmtsboteError } from '../errors.js';
+import { activeTokenHashes, tokenMatches } from '../lib/token-hash.js';
+import { AmtsboteError } from '../lib/errors.js';
 import type { Store } from '../store/store.js';
 import type { StoredPortal } from '../store/types.js';
 import type { RateLimits } from './rate-limits.js';

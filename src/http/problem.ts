@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { type AmtsboteError, problemStatus, problemTitle } from '../errors.js';
+import { type AmtsboteError, problemStatus, problemTitle } from '../lib/errors.js';
 
 export const problemBase = 'https://amtsbote.dev/problems/';
 

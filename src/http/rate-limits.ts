@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { GatewayConfig } from '../config/gateway-schema.js';
-import { AmtsboteError } from '../errors.js';
-import type { KeyedHash } from '../intake/keyed-hash.js';
+import { AmtsboteError } from '../lib/errors.js';
+import type { KeyedHash } from '../lib/keyed-hash.js';
 import type { Store } from '../store/store.js';
 
 export interface RateLimits {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import type { Xoev } from '../xoev/index.js';
 
 /** One schema a delivered message can name: `standard.schemaSet` / `contentStructure.data.submissionSchema.schemaUri`. */

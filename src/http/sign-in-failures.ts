@@ -1,5 +1,5 @@
-import type { Logger } from '../observability/logger.js';
-import { adminPathPattern } from './admin-path-pattern.js';
+import type { Logger } from '../lib/logger.js';
+import { adminPathPattern } from './admin/path-pattern.js';
 import type { Store } from '../store/store.js';
 
 /** At most this many failed sign-ins per minute reach the audit log; the rest are counted in the next entry. */

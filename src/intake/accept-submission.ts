@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../config/load.js';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import { resolveRoute } from '../routing/resolve.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
@@ -9,15 +9,15 @@ import { checkAssertions } from './check-assertions.js';
 import { contentFingerprint } from './content-fingerprint.js';
 import type { DataValidator } from './data-validator.js';
 import { envelopeSchema, type Envelope } from './envelope-schema.js';
-import type { KeyedHash } from './keyed-hash.js';
+import type { KeyedHash } from '../lib/keyed-hash.js';
 import type { Xoev } from '../xoev/index.js';
 import { messageFor } from './produce-messages.js';
 import { sealSubmission } from './seal-submission.js';
-import type { SealingContext } from './sealing-context.js';
+import type { SealingContext } from '../gateway/key-ring.js';
 import { checkPortalAccess } from './portal-access.js';
 import { callbackAllowed } from '../adapters/callback.js';
 import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
-import { zodProblem } from './zod-errors.js';
+import { zodProblem } from '../lib/zod-errors.js';
 
 export interface IntakeContext {
   config: LoadedConfig;

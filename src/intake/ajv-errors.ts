@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { type FieldError, joinPointer } from '../errors.js';
+import { type FieldError, joinPointer } from '../lib/errors.js';
 
 /** At most this many field errors in one answer: enough to fix a form, bounded for hostile input. */
 const maxErrors = 50;

@@ -1,5 +1,5 @@
 import type { ServiceFile } from '../config/service-schema.js';
-import { AmtsboteError, type FieldError } from '../errors.js';
+import { AmtsboteError, type FieldError } from '../lib/errors.js';
 import { DEFAULT_ATTACHMENT_PURPOSE } from '../receiver/format.js';
 import type { EnvelopeAttachment } from './envelope-schema.js';
 

@@ -5,7 +5,7 @@
  * 14 days ahead" means the same in a test as in production.
  */
 import type { LoadedService } from '../config/load.js';
-import { AmtsboteError, type FieldError } from '../errors.js';
+import { AmtsboteError, type FieldError } from '../lib/errors.js';
 
 const berlinDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
 const dayMs = 86_400_000;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 import type { Envelope } from './envelope-schema.js';
-import type { KeyedHash } from './keyed-hash.js';
+import type { KeyedHash } from '../lib/keyed-hash.js';
 
 /**
  * The content an idempotency key is bound to: the RFC 8785 form of the envelope with each

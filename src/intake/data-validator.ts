@@ -1,7 +1,7 @@
 import { Ajv2020, type KeywordDefinition, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { LoadedService } from '../config/load.js';
-import { AmtsboteError, type FieldError } from '../errors.js';
+import { AmtsboteError, type FieldError } from '../lib/errors.js';
 import { ajvFieldErrors } from './ajv-errors.js';
 
 export type DataValidator = (data: unknown) => FieldError[];

@@ -1,4 +1,4 @@
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import type { StoredPortal } from '../store/types.js';
 
 /** A portal may submit only the services and regions (ARS prefixes) it is configured for. */

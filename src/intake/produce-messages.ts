@@ -2,7 +2,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { agsFromArs } from '../config/identifiers.js';
 import type { Envelope } from './envelope-schema.js';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import type { StoredPortal } from '../store/types.js';
 import { produceMessage, type Authority, type ProducedMessage, type Xoev } from '../xoev/index.js';
 

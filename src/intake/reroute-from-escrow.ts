@@ -1,6 +1,6 @@
 import type { Destination } from '../config/routing-schema.js';
 import type { Reroute } from '../delivery/replay.js';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import { openEscrow, resealFromEscrow, serializeContainer, type EscrowSubmission } from '../seal/index.js';
 import type { DeliveryView } from '../store/types.js';
 import { selectAttachments } from '../xoev/index.js';

@@ -2,7 +2,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { AttachmentPurpose } from '../receiver/format.js';
 import { sealFitConnect, type RecipientEncryptionKey } from '../seal/index.js';
-import { version } from '../version.js';
+import { version } from '../lib/version.js';
 
 export type FitConnectAdapter = Extract<Destination['adapter'], { kind: 'fitconnect' }>;
 

@@ -1,12 +1,12 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 import { isRecipientKeyError, sealEscrow, sealMessage, serializeContainer } from '../seal/index.js';
 import { selectAttachments, type ProducedMessage } from '../xoev/index.js';
 import type { Envelope } from './envelope-schema.js';
 import { dataSchemaSetOf } from './produce-messages.js';
 import { sealForFitConnect } from './seal-for-fitconnect.js';
-import type { SealingContext } from './sealing-context.js';
+import type { SealingContext } from '../gateway/key-ring.js';
 
 export interface SealedForStore {
   deliveryId: string;

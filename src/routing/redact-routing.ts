@@ -1,6 +1,6 @@
 import type { Admin } from '../config/gateway-schema.js';
 import type { Destination, Routing } from '../config/routing-schema.js';
-import { secretRefSchema } from '../config/secret-ref.js';
+import { secretRefSchema } from '../lib/secret-ref.js';
 import { destinationsOutsideScope } from './region-scope.js';
 
 /** What stands where a secret reference or a token hash was. Deliberately not a valid value of either. */

@@ -1,5 +1,5 @@
 import type { Routing, RoutingRule } from '../config/routing-schema.js';
-import type { FieldError } from '../errors.js';
+import type { FieldError } from '../lib/errors.js';
 import { diffRouting, ruleIdentity } from './diff.js';
 
 /** A rule lies within an admin's regions when its region is one of them or more specific. */

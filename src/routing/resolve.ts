@@ -1,5 +1,5 @@
 import type { Destination, Routing, RoutingRule } from '../config/routing-schema.js';
-import { inWindow } from './validity.js';
+import { inWindow } from '../config/rule-validity.js';
 
 export interface ConsideredRule {
   index: number;

@@ -1,8 +1,8 @@
 import type { Routing } from '../config/routing-schema.js';
-import type { FieldError } from '../errors.js';
-import type { Logger } from '../observability/logger.js';
+import type { FieldError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
-import { validateRouting } from './validate-routing.js';
+import { validateRouting } from '../config/validate-routing.js';
 
 export interface CurrentRouting {
   version: number;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
-import { readSecret } from '../config/secret-ref.js';
-import type { Logger } from '../observability/logger.js';
+import { readSecret } from '../lib/secret-ref.js';
+import type { Logger } from '../lib/logger.js';
 import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './store.js';

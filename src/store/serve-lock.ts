@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AmtsboteError } from '../errors.js';
+import { AmtsboteError } from '../lib/errors.js';
 
 /** Whether a process with this id runs (signal 0 checks without signalling; EPERM: it runs, as another user). */
 function isRunning(pid: number): boolean {

@@ -5,7 +5,7 @@
  * happens in `loadXoev`; a request only evaluates, writes and validates.
  */
 import { existsSync } from 'node:fs';
-import { AmtsboteError, type FieldError } from '../errors.js';
+import { AmtsboteError, type FieldError } from '../lib/errors.js';
 import type { CodeLists } from './codelists/code-list.js';
 import { findCodeList } from './codelists/lookup.js';
 import { loadCodeLists } from './codelists/load-code-lists.js';

@@ -8,7 +8,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoReceivers, type DemoReceivers } from '../../src/cli/demo-receiver.js';
 import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { projectRoot } from '../helpers/paths.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { AmtsboteError } from '../../src/errors.js';
+import { AmtsboteError } from '../../src/lib/errors.js';
 import { projectRoot } from '../helpers/paths.js';
 
 const dirs: string[] = [];

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { executeReplayPlan, makeReplayPlan } from '../../src/delivery/replay.js';
-import { isAmtsboteError } from '../../src/errors.js';
+import { isAmtsboteError } from '../../src/lib/errors.js';
 import type { Store } from '../../src/store/store.js';
 import { projectRoot } from '../helpers/paths.js';
 import { storeFactories, type StoreLocation } from '../helpers/stores.js';

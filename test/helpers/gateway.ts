@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/gateway/start.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { projectRoot } from './paths.js';
 
 export interface TestGateway extends RunningGateway {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { destinationSchema, type Destination } from '../../src/config/routing-schema.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 import type { CurrentRouting } from '../../src/routing/routing-state.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';

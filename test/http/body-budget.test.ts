@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAmtsboteError } from '../../src/errors.js';
+import { isAmtsboteError } from '../../src/lib/errors.js';
 import { createBodyBudget } from '../../src/http/body-budget.js';
 
 const settle = <T>(p: Promise<T>) => p.then(() => 'granted' as const, (e: unknown) => e);

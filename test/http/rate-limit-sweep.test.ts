@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gatewaySchema } from '../../src/config/gateway-schema.js';
 import { rateLimits } from '../../src/http/rate-limits.js';
-import { keyedHash } from '../../src/intake/keyed-hash.js';
+import { keyedHash } from '../../src/lib/keyed-hash.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-sweep-'));

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestLog } from '../../src/http/request-log.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 
 const lines: Record<string, unknown>[] = [];
 let base: string;

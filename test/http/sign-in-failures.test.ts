@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInFailureAudit } from '../../src/http/sign-in-failures.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { eventually } from '../helpers/outbox.js';

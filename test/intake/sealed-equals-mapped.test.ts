@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeSchema } from '../../src/intake/envelope-schema.js';
 import { messageFor } from '../../src/intake/produce-messages.js';
 import { openSealedMessage } from '../../src/receiver/index.js';
-import { version } from '../../src/version.js';
+import { version } from '../../src/lib/version.js';
 import { loadXoev, normalizeNfc } from '../../src/xoev/index.js';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';

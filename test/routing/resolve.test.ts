@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { routingSchema, type Routing } from '../../src/config/routing-schema.js';
 import { resolveRoute } from '../../src/routing/resolve.js';
-import { instantMs } from '../../src/routing/validity.js';
-import { validateRouting } from '../../src/routing/validate-routing.js';
+import { instantMs } from '../../src/config/rule-validity.js';
+import { validateRouting } from '../../src/config/validate-routing.js';
 import { projectRoot } from '../helpers/paths.js';
 
 const config = loadConfig({ configFile: join(projectRoot, 'config/gateway.yaml'), env: {} });

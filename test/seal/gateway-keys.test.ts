@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AmtsboteError } from '../../src/errors.js';
+import { AmtsboteError } from '../../src/lib/errors.js';
 import { gatewayKeysConfigSchema, recipientKeyPolicyConfigSchema } from '../../src/seal/gateway-keys/config-schema.js';
 import { createDevelopmentKeys, developmentKeyFiles } from '../../src/seal/gateway-keys/create-development-keys.js';
 import { loadGatewayKeys } from '../../src/seal/gateway-keys/load-gateway-keys.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AmtsboteError } from '../../src/errors.js';
+import { AmtsboteError } from '../../src/lib/errors.js';
 import { checkDestinationKeys, keySetUnavailable } from '../../src/seal/recipient-keys/check-destination-keys.js';
 import { createKeyResolver } from '../../src/seal/recipient-keys/key-resolver.js';
 import { demoRecipientPublic, fixtureJwk, publicJwk } from './fixtures.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { recipientKeyResolver } from '../../src/seal-setup.js';
+import { recipientKeyResolver } from '../../src/gateway/seal-setup.js';
 import { projectRoot } from '../helpers/paths.js';
 
 // Key endpoints are fetched under the same outbound address policy as deliveries.

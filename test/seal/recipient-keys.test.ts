@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AmtsboteError } from '../../src/errors.js';
+import { AmtsboteError } from '../../src/lib/errors.js';
 import { checkDestinationKeys } from '../../src/seal/recipient-keys/check-destination-keys.js';
 import { checkEncryptionJwk, checkReceiptJwk } from '../../src/seal/recipient-keys/check-recipient-jwk.js';
 import { createKeyResolver } from '../../src/seal/recipient-keys/key-resolver.js';

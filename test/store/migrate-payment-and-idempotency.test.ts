@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Migrator, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyedHash } from '../../src/intake/keyed-hash.js';
+import { keyedHash } from '../../src/lib/keyed-hash.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { openPostgresDatabase } from '../../src/store/postgres.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { gatewaySchema } from '../../src/config/gateway-schema.js';
 import { retentionPlan } from '../../src/delivery/retention-plan.js';
 import { startHousekeeping } from '../../src/delivery/housekeeping.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 import type { Store } from '../../src/store/store.js';
 import { verifyChain } from '../../src/store/verify-chain.js';
 import { storeFactories, type StoreLocation } from '../helpers/stores.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { XmlDocument } from 'libxml2-wasm';
 import { describe, it, expect } from 'vitest';
-import { AmtsboteError } from '../../src/errors.js';
+import { AmtsboteError } from '../../src/lib/errors.js';
 import { buildMessage, loadCodeLists, loadMappings, type MappingContext } from '../../src/xoev/index.js';
 import { compileExpression, evaluate } from '../../src/xoev/mapping/expression.js';
 import { mappingFunctions } from '../../src/xoev/mapping/functions.js';

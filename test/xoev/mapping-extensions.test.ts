@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AmtsboteError } from '../../src/errors.js';
+import { AmtsboteError } from '../../src/lib/errors.js';
 import { buildMessage, loadCodeLists, loadMappings, type MappingAttachment, type MappingContext } from '../../src/xoev/index.js';
 import { mappingFunctions } from '../../src/xoev/mapping/functions.js';
 

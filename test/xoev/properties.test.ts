@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { XmlDocument } from 'libxml2-wasm';
 import { afterAll, describe, it, expect } from 'vitest';
-import { AmtsboteError } from '../../src/errors.js';
+import { AmtsboteError } from '../../src/lib/errors.js';
 import { addDin91379Keyword, checkText, loadXoev, normalizeNfc, produceMessage } from '../../src/xoev/index.js';
 import { contextFor, dirs, examples, hasReference, needsReference, projectRoot, referenceDir, target } from './helpers.js';
 

@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import { XmlDocument } from 'libxml2-wasm';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AmtsboteError } from '../../src/errors.js';
+import { AmtsboteError } from '../../src/lib/errors.js';
 import { addDin91379Keyword, loadXoev, normalizeNfc, produceMessage } from '../../src/xoev/index.js';
 import { dirs, examples, projectRoot } from './helpers.js';
 import {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secret-ref.js';
+import { secretRefSchema } from '../../lib/secret-ref.js';
 
 /**
  * FIT-Connect sender (Onlinedienst) towards one destination (Zustellpunkt) of a delivery service.

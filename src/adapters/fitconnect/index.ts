@@ -1,6 +1,6 @@
 import { guardedAgent } from '../guarded-agent.js';
 import type { Destination } from '../../config/routing-schema.js';
-import { readSecret } from '../../config/secret-ref.js';
+import { readSecret } from '../../lib/secret-ref.js';
 import type { Dispatcher } from 'undici';
 import { createKeyResolver, type KeyResolver } from '../../seal/index.js';
 import { type Adapter, type AdapterContext, retry } from '../types.js';

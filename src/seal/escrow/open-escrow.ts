@@ -1,5 +1,5 @@
 import { compactDecrypt, decodeProtectedHeader } from 'jose';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import { isAttachmentPurpose, JWE_ALG, JWE_ENC } from '../../receiver/format.js';
 import type { GatewayEscrowKey } from '../gateway-keys/types.js';
 import { ESCROW_CTY, ESCROW_FORMAT, type EscrowSubmission } from './types.js';

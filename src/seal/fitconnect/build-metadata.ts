@@ -1,4 +1,4 @@
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import { DEFAULT_ATTACHMENT_PURPOSE } from '../../receiver/format.js';
 import { sha512 } from '../lib/sha512.js';
 import { FITCONNECT_METADATA_SCHEMA, fitConnectMetadataSchema, type FitConnectMetadata } from './metadata-schema.js';

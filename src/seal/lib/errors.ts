@@ -1,4 +1,4 @@
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 
 /**
  * Why a recipient key (a destination's encryption or receipt key) is refused. Stable, for operators and

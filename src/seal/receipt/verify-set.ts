@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import type { z } from 'zod';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import { acceptEvent, acceptPayloadSchema, rejectEvent, rejectPayloadSchema, setClaimsSchema, type AuthenticationTags, type ReceiptProblem } from './set-claims.js';
 
 export interface VerifiedReceipt {

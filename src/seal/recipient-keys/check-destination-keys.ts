@@ -1,4 +1,4 @@
-import type { FieldError } from '../../errors.js';
+import type { FieldError } from '../../lib/errors.js';
 import type { KeyResolver } from './key-resolver.js';
 import { isRemoteSource, type KeySource } from './key-source.js';
 

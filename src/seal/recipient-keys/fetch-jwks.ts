@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 
 export interface FetchJwksOptions {
   /** undici dispatcher (an Agent with TLS options, a ProxyAgent, or a MockAgent in tests). */

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import { recipientKeyError } from '../lib/errors.js';
 import { checkEncryptionJwk, checkReceiptJwk, type RecipientEncryptionKey, type RecipientReceiptKey } from './check-recipient-jwk.js';
 import { fetchJwks, type FetchedJwks } from './fetch-jwks.js';

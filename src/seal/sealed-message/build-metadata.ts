@@ -1,5 +1,5 @@
 import { DEFAULT_ATTACHMENT_PURPOSE, isAttachmentId, SEALED_FORMAT, sealedMetadataSchema, type SealedMetadata } from '../../receiver/format.js';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import { sha512 } from '../lib/sha512.js';
 import type { SealInput } from './types.js';
 

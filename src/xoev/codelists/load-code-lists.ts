@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import type { CodeList, CodeLists } from './code-list.js';
 import { parseGenericode } from './parse-genericode.js';
 

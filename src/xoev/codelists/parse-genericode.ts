@@ -4,7 +4,7 @@
  * the first other column whose id looks like a label, else the second column.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import type { CodeList } from './code-list.js';
 
 const invalid = (detail: string): AmtsboteError => new AmtsboteError('invalid-config', detail);

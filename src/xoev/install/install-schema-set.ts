@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSyn
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, normalize, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import { compileSchemaSet, disposeSchemaSet } from '../xsd/compile-schema-set.js';
 import { findSchemaSet } from '../xsd/find-schema-set.js';
 

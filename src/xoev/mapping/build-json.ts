@@ -3,7 +3,7 @@
  * submission, checked against the mapping's schema. A result that does not meet it is `invalid-message`
  * (the data passed the service's schema, so the mapping and the delivered format disagree).
  */
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import type { CodeLists } from '../codelists/code-list.js';
 import { findMapping, mappingBindings } from './build-message.js';
 import { evaluate } from './expression.js';

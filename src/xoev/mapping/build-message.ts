@@ -3,7 +3,7 @@
  * and writes the XML. Problems with the data are `invalid-data` (422, each with the field's pointer);
  * problems of the mapping or configuration are `invalid-config`.
  */
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import type { CodeLists } from '../codelists/code-list.js';
 import { findCodeList } from '../codelists/lookup.js';
 import type { BuiltElement } from './built-element.js';

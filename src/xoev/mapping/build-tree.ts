@@ -4,7 +4,7 @@
  * naming the input field; a mapped code must be in its code list; everything is collected, so a portal
  * learns about all problems at once. Each element remembers the JSON pointer of the field it came from.
  */
-import type { FieldError } from '../../errors.js';
+import type { FieldError } from '../../lib/errors.js';
 import type { CodeLists } from '../codelists/code-list.js';
 import { findCodeList } from '../codelists/lookup.js';
 import type { BuiltElement } from './built-element.js';

@@ -6,7 +6,7 @@
  * array, where JSONata's mapping semantics apply.
  */
 import jsonata from 'jsonata';
-import { joinPointer } from '../../errors.js';
+import { joinPointer } from '../../lib/errors.js';
 
 /** A path of property names from the context item (`root: ''`) or from a bound variable (`root: 'data'`). */
 export interface PathRef {

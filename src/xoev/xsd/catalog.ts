@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 
 /** Maps a URI or system id to an absolute local file path, or undefined when the catalog has no entry. */
 export type CatalogResolver = (uri: string) => string | undefined;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { XmlDocument, XmlLibError, XsdValidator, xmlCleanupInputProvider, xmlRegisterInputProvider } from 'libxml2-wasm';
-import { AmtsboteError } from '../../errors.js';
+import { AmtsboteError } from '../../lib/errors.js';
 import { loadCatalog } from './catalog.js';
 import { createSchemaInputProvider } from './schema-input-provider.js';
 import type { SchemaSet, SchemaSetKind } from './schema-set.js';

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { loadHmacSecret } from '../config/gateway-secret.js';
+import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/load.js';
+import { createApp } from '../http/app.js';
+import type { IntakeContext } from '../intake/accept-submission.js';
+import { compileDataValidators } from '../intake/data-validator.js';
+import { keyedHash } from '../lib/keyed-hash.js';
+import { din91379Keyword, loadXoev, normalizeNfc } from '../xoev/index.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { startRoutingState, type RoutingState } from '../routing/routing-state.js';
+import { openStore } from '../store/open-store.js';
+import { acquireServeLock } from '../store/serve-lock.js';
+import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
+import { startHousekeeping } from '../delivery/housekeeping.js';
+import type { Metrics } from '../observability/metrics.js';
+import { gatewayMetrics, startMetricsServer } from './metrics-server.js';
+import { listen } from '../http/listen.js';
+import type { Store } from '../store/store.js';
+import { version } from '../lib/version.js';
+import { installUint8ArrayToBase64 } from '../seal/lib/uint8array-to-base64.js';
+import { AmtsboteError } from '../lib/errors.js';
+import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
+import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
+import { readSecret } from '../lib/secret-ref.js';
+import type { KeyResolver } from '../seal/index.js';
+import type { SealingContext } from './key-ring.js';
+import type { Reroute } from '../delivery/replay.js';
+import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
+import { configReloader, type ReloadOutcome } from './reload.js';
+import { removeFileDropLeftovers } from '../adapters/file.js';
+
+export interface GatewayOptions extends LoadOptions {
+  logger?: Logger;
+  clock?: () => Date;
+  newId?: () => string;
+}
+
+export interface RunningGateway {
+  url: string;
+  /** The configuration in force (replaced by a reload). */
+  readonly config: LoadedConfig;
+  store: Store;
+  routing: RoutingState;
+  worker: DeliveryWorker | undefined;
+  metrics: Metrics;
+  /** Where /metrics is served when it has an address of its own (`metrics.listen`). */
+  metricsUrl?: string | undefined;
+  /** Reloads services, mappings, code lists and schema profiles (see reload.ts). */
+  reloadConfig(): Promise<ReloadOutcome>;
+  close(): Promise<void>;
+}
+
+/** Loads config, opens and migrates the store, seeds portals once and starts listening. */
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  installUint8ArrayToBase64();
+  const logger = options.logger ?? createLogger();
+  const config = loadConfig(options);
+  const storeSettings = config.gateway.store;
+  const releaseServeLock = storeSettings.kind === 'sqlite' ? acquireServeLock(resolve(config.dataDir, storeSettings.file), config.dataDir) : undefined;
+  try {
+    return await startWithConfig(config, options, logger, releaseServeLock);
+  } catch (error) {
+    releaseServeLock?.();
+    throw error;
+  }
+}
+
+async function startWithConfig(config: LoadedConfig, options: GatewayOptions, logger: Logger, releaseServeLock: (() => void) | undefined): Promise<RunningGateway> {
+  const validators = compileDataValidators(config.services, [din91379Keyword]);
+  const { secret, generated } = loadHmacSecret(config.gateway.hmacSecret, config.configDir, config.dataDir, config.gateway.store.kind);
+  if (generated) logger.warn({ dataDir: config.dataDir }, 'created a development HMAC secret in the data dir; configure hmacSecret for production');
+  const clock = options.clock ?? (() => new Date());
+  // What is started is stopped again, in reverse order, on shutdown — and when a later step fails, so a
+  // failed start (a port taken, a key refused) leaves no store open and no timer running.
+  const started: { name: string; stop: () => unknown }[] = [];
+  const stopAll = async () => {
+    for (const { name, stop } of started.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.warn({ part: name, errorClass: (error as Error).name }, 'stopping a part of the gateway failed');
+      }
+    }
+  };
+  try {
+    const xoev = loadXoev(config.paths);
+    // A reload replaces intake's XÖV validators (and closes the old ones): close the ones in force.
+    const inForce: { intake?: IntakeContext } = {};
+    started.push({ name: 'xoev', stop: () => { (inForce.intake?.xoev ?? xoev).close(); } });
+    const hash = keyedHash(secret);
+    const store = await openStore(config, logger, { keyedHash: () => hash });
+    started.push({ name: 'store', stop: () => store.close() });
+    if (releaseServeLock) {
+      // The serve lock proves the process that held these leases is gone: resume its deliveries now, not after leaseSeconds.
+      const released = await store.releaseAllLeases(clock().toISOString());
+      if (released > 0) logger.info({ deliveries: released }, 'released the leases of the previous gateway process');
+    }
+    const seeded = await store.seedPortals(
+      config.gateway.portals.map(({ tokenHashes, ...p }) => ({ ...p, tokens: tokenHashes.map((hash) => ({ hash })) })),
+      clock().toISOString(),
+    );
+    if (seeded > 0) logger.info({ portals: seeded }, 'seeded portals from gateway.yaml into the empty store');
+
+    const resolver = await recipientKeyResolver(config, logger);
+    const checkKeys = destinationKeyCheck(resolver, logger);
+    const seedKeyProblems = await checkKeys(config.routing);
+    if (seedKeyProblems.length > 0) {
+      throw new AmtsboteError('invalid-config', `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`, seedKeyProblems);
+    }
+    const sealing = await startSealing(config, store, resolver, logger, clock);
+    started.push({ name: 'sealing', stop: () => { sealing.stop(); } });
+    const intake: IntakeContext = {
+      config,
+      // `routing` is started below; intake calls this only once requests arrive.
+      routing: () => routing.current(),
+      validators,
+      normalize: normalizeNfc,
+      xoev,
+      sealing,
+      productVersion: version,
+      store,
+      hash,
+      clock,
+      newId: options.newId ?? randomUUID,
+      publicBaseUrl: config.gateway.publicBaseUrl ?? '',
+    };
+    inForce.intake = intake;
+    const routing = await startRoutingState({
+      store,
+      seed: config.routing,
+      knownServices: () => new Set(intake.config.services.keys()),
+      fileDropRoot: config.fileDropRoot,
+      checkKeys,
+      logger,
+      now: clock,
+      pollMs: config.gateway.routingPollSeconds * 1000,
+    });
+    started.push({ name: 'routing', stop: () => { routing.stop(); } });
+    for (const problem of await removeFileDropLeftovers(config.fileDropRoot, routing.current().routing.destinations)) {
+      logger.warn(problem, 'could not remove the temporary files a file destination left behind');
+    }
+    const metrics = gatewayMetrics({ store, routing, resolver, clock });
+    const reroute = rerouteFromEscrow(intake);
+    const worker = config.gateway.delivery.enabled ? startWorker({ config, store, routing, sealing, resolver, reroute, metrics, logger, clock }) : undefined;
+    if (worker) started.push({ name: 'delivery worker', stop: () => worker.stop(config.gateway.delivery.shutdownGraceSeconds * 1000) });
+    intake.onAccepted = () => worker?.kick();
+    const housekeeping = startHousekeeping({ store, logger, clock, retention: config.gateway.retention });
+    started.push({ name: 'housekeeping', stop: () => { housekeeping.stop(); } });
+    const reloader = configReloader({ intake, routing, load: () => loadConfig(options), logger });
+    started.push({ name: 'config reloader', stop: () => { reloader.close(); } });
+
+    const metricsConfig = config.gateway.metrics;
+    const metricsToken = metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
+    const app = createApp({ intake, routing, worker, reroute, reloader, logger, version, metrics, metricsToken });
+    const server = await listen(app, config.gateway.listen, () => { metrics.recordDroppedConnection(); });
+    // Closed first on shutdown: no new requests while the worker drains and the store closes.
+    started.push({ name: 'http server', stop: server.close });
+    const metricsServer = await startMetricsServer(metrics, metricsConfig, logger);
+    if (metricsServer) started.push({ name: 'metrics server', stop: metricsServer.close });
+    intake.publicBaseUrl = config.gateway.publicBaseUrl ?? server.url;
+    logger.info({ url: server.url, store: store.kind, configHash: config.hash, version }, 'gateway listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: server.url,
+      get config() {
+        return intake.config;
+      },
+      store,
+      routing,
+      worker,
+      metrics,
+      metricsUrl: metricsServer?.url,
+      reloadConfig: () => reloader.reload(),
+      close() {
+        closing ??= (async () => {
+          await stopAll();
+          releaseServeLock?.();
+          logger.info('gateway stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The outbox worker with the gateway's metrics and receipt handling. */
+function startWorker(deps: {
+  config: LoadedConfig;
+  store: Store;
+  routing: RoutingState;
+  sealing: SealingContext;
+  resolver: KeyResolver;
+  reroute: Reroute;
+  metrics: Metrics;
+  logger: Logger;
+  clock: () => Date;
+}): DeliveryWorker {
+  const { config, store, routing, metrics, clock } = deps;
+  // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API.
+  const receipts: ReceiptContext = { store, routing, sealing: deps.sealing, reroute: deps.reroute, clock, onReleased: () => { worker.kick(); } };
+  const worker = startDeliveryWorker({
+    store,
+    onAttempt: (destination, outcome, ms) => {
+      metrics.recordAttempt(destination, outcome, ms);
+    },
+    routing: () => routing.current(),
+    adapterContext: { dataDir: config.dataDir, fileDropRoot: config.fileDropRoot, configDir: config.configDir, outbound: config.gateway.outbound, now: clock, keys: deps.resolver },
+    recordReceipt: (input) => recordReceipt(receipts, input),
+    onIgnoredReceipt: (destination, reason) => {
+      metrics.recordIgnoredReceipt(destination, reason);
+    },
+    logger: deps.logger,
+    clock,
+    concurrency: config.gateway.delivery.concurrency,
+    pollMs: config.gateway.delivery.pollMs,
+    leaseMs: config.gateway.delivery.leaseSeconds * 1000,
+    attemptTimeoutMs: config.gateway.delivery.attemptTimeoutSeconds * 1000,
+  });
+  metrics.watchBreakers(() => worker.breakers.states());
+  return worker;
+}

@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import type { BreakerState } from '../../delivery/circuit-breakers.js';
+import type { DeliveryWorker } from '../../delivery/worker.js';
+import { destinationsInScope } from '../../routing/region-scope.js';
+import type { RoutingState } from '../../routing/routing-state.js';
+import { describeKeySource, type KeyResolver } from '../../seal/index.js';
+import type { Store } from '../../store/store.js';
+import type { DestinationStats } from '../../store/types.js';
+import { currentAdmin } from './auth.js';
+
+/** Messages waiting longer than this make a destination "degraded" even with a closed circuit. */
+const staleAfterMs = 15 * 60_000;
+
+export type DestinationHealth = 'disabled' | 'down' | 'degraded' | 'ok';
+
+/**
+ * One word for a destination's state: `down` while its circuit is open, `degraded` while half-open, with
+ * dead letters or with a message waiting longer than 15 minutes, otherwise `ok`.
+ */
+export function destinationHealth(enabled: boolean, breaker: BreakerState, stats: DestinationStats | undefined, now: Date): DestinationHealth {
+  if (!enabled) return 'disabled';
+  if (breaker === 'open') return 'down';
+  const stale = stats?.oldestWaitingSince !== undefined && now.getTime() - Date.parse(stats.oldestWaitingSince) > staleAfterMs;
+  if (breaker === 'half-open' || (stats?.deadLetters ?? 0) > 0 || stale) return 'degraded';
+  return 'ok';
+}
+
+/** Destinations with adapter, health, circuit state, queue and their keys' fingerprints and expiry. */
+export function adminDestinationRoutes(deps: { store: Store; routing: RoutingState; worker: DeliveryWorker | undefined; resolver: KeyResolver; clock: () => Date }): Router {
+  const router = Router();
+  router.get('/destinations', async (_req, res) => {
+    const { regions } = currentAdmin(res);
+    const routing = deps.routing.current().routing;
+    const visible = regions ? destinationsInScope(routing, regions) : undefined;
+    const breakers = deps.worker?.breakers.states() ?? {};
+    const stats = new Map((await deps.store.destinationStats(regions)).map((s) => [s.destinationId, s]));
+    const now = deps.clock();
+    const destinations = await Promise.all(
+      routing.destinations
+        .filter((d) => !visible || visible.has(d.id))
+        .map(async (d) => {
+          const breaker = breakers[d.id] ?? 'closed';
+          const s = stats.get(d.id);
+          return {
+            id: d.id,
+            name: d.name,
+            enabled: d.enabled,
+            adapter: d.adapter.kind,
+            sealing: d.sealing,
+            standard: d.standard,
+            breaker,
+            health: destinationHealth(d.enabled, breaker, s, now),
+            waiting: s?.waiting ?? 0,
+            oldestWaitingSince: s?.oldestWaitingSince,
+            deadLetters: s?.deadLetters ?? 0,
+            keys: {
+              encryption: await describeKeySource(d.encryptionKey, 'encryption', deps.resolver),
+              receipt: await describeKeySource(d.receiptKey, 'receipt', deps.resolver),
+            },
+          };
+        }),
+    );
+    res.json({ destinations });
+  });
+  return router;
+}
