@@ -1,8 +1,7 @@
 import type { ConfirmChannel } from 'amqplib';
-import type { Destination } from '../config/routing-schema.js';
 import { readSecret } from '../lib/secret-ref.js';
 import { type BrokerLease, closeWithin, leaseBroker } from './amqp-connections.js';
-import { type Adapter, type AdapterContext, delivered, retry } from './types.js';
+import { type AdapterDestination, type Adapter, type AdapterContext, delivered, retry } from './types.js';
 
 export const kind = 'amqp';
 
@@ -13,7 +12,7 @@ export const kind = 'amqp';
  * per broker (amqp-connections.ts) and opened again after the broker closed it (a restart); the confirm
  * channel is the destination's own.
  */
-export function createAmqpAdapter(destination: Destination, context: AdapterContext): Adapter {
+export function createAmqpAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
   const config = destination.adapter;
   if (config.kind !== 'amqp') throw new Error('not an amqp destination');
   // Leased on first use, so that a secret that cannot be read yet is a retry, not a failed start.

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { guardedAgent } from './guarded-agent.js';
 import { readSecret } from '../lib/secret-ref.js';
-import type { PortalCallback } from '../store/types.js';
+import type { CallbackConfig } from './callback-config.js';
 import { postSigned } from './signed-post.js';
 import { type Adapter, type AdapterContext, failed, retry } from './types.js';
 
@@ -11,7 +11,7 @@ import { type Adapter, type AdapterContext, failed, retry } from './types.js';
  * port would let a portal probe the host's other services (issue 19 F5); `host:*` allows any port, for
  * development set-ups whose portal listens on a port chosen at start.
  */
-export function callbackAllowed(url: string, settings: PortalCallback): boolean {
+export function callbackAllowed(url: string, settings: CallbackConfig): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -32,7 +32,7 @@ export function callbackAllowed(url: string, settings: PortalCallback): boolean 
  * the callback, signed per Standard Webhooks with the portal's secret. The allow-list is checked again at
  * send time (it may have changed since the submission).
  */
-export function createCallbackAdapter(settings: PortalCallback, context: AdapterContext): Adapter {
+export function createCallbackAdapter(settings: CallbackConfig, context: AdapterContext): Adapter {
   const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: 10_000, headersTimeoutMs: 15_000, bodyTimeoutMs: 15_000 });
   let signer: Webhook | undefined;
   return {

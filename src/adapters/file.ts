@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Destination } from '../config/routing-schema.js';
 import { fileDirectoryInRoot, fileDirectoryProblem } from './file-root.js';
-import { type Adapter, type AdapterContext, delivered, failed, retry } from './types.js';
+import { type AdapterDestination, type Adapter, type AdapterContext, delivered, failed, retry } from './types.js';
 
 export const kind = 'file';
 
@@ -57,7 +56,7 @@ async function syncDir(dir: string): Promise<void> {
  * write that another instance has in flight there at that moment loses its temp file and is retried, which
  * is harmless — the message is written once either way. Returns the folders it could not clean.
  */
-export async function removeFileDropLeftovers(root: string, destinations: readonly Destination[]): Promise<{ destinationId: string; code: string }[]> {
+export async function removeFileDropLeftovers(root: string, destinations: readonly AdapterDestination[]): Promise<{ destinationId: string; code: string }[]> {
   const problems: { destinationId: string; code: string }[] = [];
   for (const destination of destinations) {
     if (destination.adapter.kind !== 'file') continue;
@@ -82,7 +81,7 @@ export async function removeFileDropLeftovers(root: string, destinations: readon
  * message already written (a repeated attempt after a crash) is left as it is. The folder lies below the
  * operator's file-drop root, checked again before every write.
  */
-export function createFileAdapter(destination: Destination, context: AdapterContext): Adapter {
+export function createFileAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
   if (destination.adapter.kind !== 'file') throw new Error('not a file destination');
   const root = context.fileDropRoot ?? defaultFileDropRoot(context.dataDir);
   const directory = destination.adapter.directory;

@@ -1,9 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { guardedAgent } from './guarded-agent.js';
-import type { Destination } from '../config/routing-schema.js';
 import { readSecret } from '../lib/secret-ref.js';
 import { postSigned } from './signed-post.js';
-import { type Adapter, type AdapterContext, retry } from './types.js';
+import { type AdapterDestination, type Adapter, type AdapterContext, retry } from './types.js';
 
 export const kind = 'http';
 export { retryAfterMs } from './signed-post.js';
@@ -12,7 +11,7 @@ export { retryAfterMs } from './signed-post.js';
  * Push: POST the sealed message to the destination's endpoint, with the message id and Standard Webhooks
  * signature headers made with the destination's own secret, so the receiver can authenticate the gateway.
  */
-export function createHttpAdapter(destination: Destination, context: AdapterContext): Adapter {
+export function createHttpAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
   const config = destination.adapter;
   if (config.kind !== 'http') throw new Error('not an http destination');
   const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: Math.min(config.timeoutMs, 10_000), headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs });

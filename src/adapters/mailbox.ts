@@ -1,5 +1,4 @@
-import type { Destination } from '../config/routing-schema.js';
-import { type Adapter, type AdapterContext, awaitingPickup, failed } from './types.js';
+import { type AdapterDestination, type Adapter, type AdapterContext, awaitingPickup, failed } from './types.js';
 
 export const kind = 'mailbox';
 
@@ -12,7 +11,7 @@ interface MailboxState {
  * the first fetch records the delivery. The worker comes back at the pickup deadline: a message still
  * not fetched by then is dead-lettered.
  */
-export function createMailboxAdapter(destination: Destination, context: AdapterContext): Adapter {
+export function createMailboxAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
   if (destination.adapter.kind !== 'mailbox') throw new Error('not a mailbox destination');
   const days = destination.adapter.pickupDays;
   return {

@@ -1,7 +1,19 @@
-import type { Destination } from '../config/routing-schema.js';
+import type { AdapterConfig } from './config.js';
 import type { OutboundPolicy } from './guarded-agent.js';
-import type { KeyResolver } from '../seal/index.js';
+import type { KeyResolver, KeySource } from '../seal/index.js';
 import type { ReceiptProblem } from '../seal/receipt/set-claims.js';
+
+/**
+ * What an adapter knows of its destination: the id, its own settings, what the recipient accepts (for
+ * transports that name it in headers) and the key the recipient signs receipts with. Routing's
+ * `Destination` has these and more; adapters never see the rest.
+ */
+export interface AdapterDestination {
+  id: string;
+  adapter: AdapterConfig;
+  standard: { name: string; version: string; message: string };
+  receiptKey: KeySource;
+}
 
 /** What an adapter hands over: the sealed message, opaque to it, and what it may put into headers. */
 export interface OutboundMessage {
@@ -79,4 +91,4 @@ export interface Adapter {
   close?(): Promise<void>;
 }
 
-export type AdapterFactory = (destination: Destination, context: AdapterContext) => Adapter;
+export type AdapterFactory = (destination: AdapterDestination, context: AdapterContext) => Adapter;

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { gatewayKeysConfigSchema, recipientKeyPolicyConfigSchema } from '../seal/gateway-keys/config-schema.js';
 import { authorityIdentitySchema } from './routing-schema.js';
+import { portalSchema } from './portal.js';
 import { regionKeySchema, serviceKeySchema } from './identifiers.js';
 import { secretRefSchema } from '../lib/secret-ref.js';
 import { trustedProxySchema } from './trusted-proxy.js';
 import { tokenHashSchema } from '../lib/token-hash.js';
+
+export { portalSchema, type Portal } from './portal.js';
 
 /**
  * Days each kind of data is kept after its submission is final (every delivery and callback done:
@@ -35,43 +38,6 @@ const retentionSchema = retentionPeriodsSchema
   })
   .prefault({});
 
-export const portalSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and hyphens'),
-  name: z.string().min(1).max(200),
-  tokenHashes: z.array(tokenHashSchema).min(1),
-  /** LeiKa keys this portal may submit, or `*` for all. */
-  services: z.array(z.union([serviceKeySchema, z.literal('*')])).min(1),
-  /** ARS prefixes (`14` = Saxony, `146120000000` = Dresden) this portal may submit for. */
-  regions: z.array(z.string().regex(/^[0-9]{1,12}$/, 'must be an ARS or a prefix of one')).min(1),
-  /**
-   * The portal's own DVDV identity, for messages it writes itself (XMeld's online-service messages name
-   * the online service as `autor`, with ways to reach it and a postal address).
-   */
-  identity: authorityIdentitySchema
-    .extend({
-      erreichbarkeit: z.array(z.strictObject({ kanal: z.string().regex(/^[0-9]{2}$/), kennung: z.string().min(1).max(255), zusatz: z.string().max(255).optional() })).min(1),
-      anschrift: z.strictObject({
-        strasse: z.string().min(1).max(55).optional(),
-        hausnummer: z.string().regex(/^[0-9]{1,4}$/).optional(),
-        hausnummerZusatz: z.string().max(10).optional(),
-        postfach: z.string().max(20).optional(),
-        postleitzahl: z.string().regex(/^[0-9]{5}$/),
-        ort: z.string().min(1).max(44),
-      }),
-    })
-    .optional(),
-  /** Status callbacks: signed with `secret` (Standard Webhooks), only to `allowedHosts`. */
-  callback: z
-    .strictObject({
-      secret: secretRefSchema,
-      /** `host` (the scheme's default port only), `host:port`, or `host:*` (any port; development). */
-      allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:([0-9]{1,5}|\*))?$/, 'must be a host name, optionally with :port or :*')).min(1),
-      defaultUrl: z.url({ protocol: /^https?$/ }).optional(),
-    })
-    .optional(),
-});
-
-export type Portal = z.infer<typeof portalSchema>;
 
 /** Operators of the admin API: a viewer reads, an editor changes — each optionally limited to ARS prefixes. */
 export const adminSchema = z.strictObject({

@@ -1,14 +1,14 @@
 import { AmtsboteError } from '../lib/errors.js';
 import type { Reroute } from './replay.js';
 import type { RoutingState } from '../routing/routing-state.js';
-import type { SealingContext } from '../gateway/key-ring.js';
+import type { KeyRing } from '../seal/index.js';
 import { peekReceipt, verifyReceipt, type VerifiedReceipt } from '../seal/receipt/verify-set.js';
 import type { Store } from '../store/store.js';
 
 export interface ReceiptContext {
   store: Store;
   routing: RoutingState;
-  sealing: SealingContext;
+  sealing: KeyRing;
   reroute: Reroute;
   clock: () => Date;
   onReleased?: () => void;

@@ -1,20 +1,11 @@
 import type { Logger } from '../lib/logger.js';
-import { configuredKeys, escrowKeyFor, gatewayJwks, signingKeyFor, type GatewayEscrowKey, type GatewayKeys, type GatewaySigningKey, type KeyResolver } from '../seal/index.js';
+import { configuredKeys, escrowKeyFor, gatewayJwks, signingKeyFor, type GatewayKeys, type KeyResolver, type KeyRing } from '../seal/index.js';
 import type { Store } from '../store/store.js';
 import type { KeyState } from '../store/types.js';
 
-export interface SealingContext {
-  keys: GatewayKeys;
-  resolver: KeyResolver;
-  /** The signing key that signs new messages now. */
-  signing(): GatewaySigningKey;
-  /** The escrow key new escrow copies are sealed to. */
-  escrow(): GatewayEscrowKey;
-  /** The public JWKS: every configured signing key not retired. */
-  jwks(): ReturnType<typeof gatewayJwks>;
+/** The key ring with the store's key states behind it, and the timer that keeps them fresh. */
+export interface StoredKeyRing extends KeyRing {
   states(): KeyState[];
-  /** Re-reads the key states from the store (after a rotation here or on another instance). */
-  refresh(): Promise<void>;
   stop(): void;
 }
 
@@ -22,7 +13,7 @@ export interface SealingContext {
  * The gateway's keys with their state from the store: the files are the same on every instance, which of
  * them is active is the store's, so `keys rotate` on one instance is followed by all within `pollMs`.
  */
-export async function startSealingContext(options: { keys: GatewayKeys; resolver: KeyResolver; store: Store; logger: Logger; now: () => Date; pollMs?: number }): Promise<SealingContext> {
+export async function startKeyRing(options: { keys: GatewayKeys; resolver: KeyResolver; store: Store; logger: Logger; now: () => Date; pollMs?: number }): Promise<StoredKeyRing> {
   const { keys, store } = options;
   await store.registerKeys(configuredKeys(keys), options.now().toISOString());
   let states: KeyState[] = [];

@@ -14,17 +14,12 @@ import { compileDataValidators } from '../intake/data-validator.js';
 import type { Logger } from '../lib/logger.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import { validateRouting } from '../config/validate-routing.js';
+import type { Reload, ReloadOutcome } from '../http/admin/config-routes.js';
 import { din91379Keyword, findMapping, loadXoev, type Xoev } from '../xoev/index.js';
 
-export interface ReloadOutcome {
-  configHash: string;
-  previousConfigHash: string;
-  services: number;
-  mappings: number;
-}
+export type { ReloadOutcome };
 
-export interface ConfigReloader {
-  reload(): Promise<ReloadOutcome>;
+export interface ConfigReloader extends Reload {
   /** Frees the XÖV sets of earlier generations still waiting for their requests to finish. */
   close(): void;
 }

@@ -2,7 +2,7 @@ import { guardedAgent } from '../adapters/guarded-agent.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Routing } from '../config/routing-schema.js';
 import type { FieldError } from '../lib/errors.js';
-import { startSealingContext, type SealingContext } from './key-ring.js';
+import { startKeyRing, type StoredKeyRing } from './key-ring.js';
 import type { Logger } from '../lib/logger.js';
 import { checkDestinationKeys, createKeyResolver, loadGatewayKeys, loadTrustAnchors, type KeyResolver } from '../seal/index.js';
 import type { Store } from '../store/store.js';
@@ -33,8 +33,8 @@ export function destinationKeyCheck(resolver: KeyResolver, logger?: Logger): (ro
 }
 
 /** Loads the gateway's keys (files, or development keys on SQLite) and their state from the store. */
-export async function startSealing(config: LoadedConfig, store: Store, resolver: KeyResolver, logger: Logger, now: () => Date): Promise<SealingContext> {
+export async function startSealing(config: LoadedConfig, store: Store, resolver: KeyResolver, logger: Logger, now: () => Date): Promise<StoredKeyRing> {
   const keys = await loadGatewayKeys({ config: config.gateway.keys, configDir: config.configDir, dataDir: config.dataDir, storeKind: store.kind });
   if (keys.generated) logger.warn({ dataDir: config.dataDir }, 'created development signing and escrow keys in the data dir; configure keys: for production');
-  return startSealingContext({ keys, resolver, store, logger, now, pollMs: config.gateway.routingPollSeconds * 1000 });
+  return startKeyRing({ keys, resolver, store, logger, now, pollMs: config.gateway.routingPollSeconds * 1000 });
 }

@@ -24,7 +24,7 @@ import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-
 import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
 import { readSecret } from '../lib/secret-ref.js';
 import type { KeyResolver } from '../seal/index.js';
-import type { SealingContext } from './key-ring.js';
+import type { StoredKeyRing } from './key-ring.js';
 import type { Reroute } from '../delivery/replay.js';
 import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
 import { configReloader, type ReloadOutcome } from './reload.js';
@@ -193,7 +193,7 @@ function startWorker(deps: {
   config: LoadedConfig;
   store: Store;
   routing: RoutingState;
-  sealing: SealingContext;
+  sealing: StoredKeyRing;
   resolver: KeyResolver;
   reroute: Reroute;
   metrics: Metrics;

@@ -22,7 +22,7 @@ import { signInFailureAudit, type SignInSurface } from './sign-in-failures.js';
 import { metricsAuth, metricsHandler, observeIntake } from './metrics-routes.js';
 import type { Metrics } from '../observability/metrics.js';
 import { adminConfigRoutes } from './admin/config-routes.js';
-import type { ConfigReloader } from '../gateway/reload.js';
+import type { Reload } from './admin/config-routes.js';
 import { openApiDocument } from './openapi.js';
 import { bearerToken, portalDirectory } from './portal-auth.js';
 import { portalRoutes } from './portal-routes.js';
@@ -36,7 +36,7 @@ export interface AppDeps {
   worker?: DeliveryWorker | undefined;
   reroute?: Reroute | undefined;
   /** Reloads services and mappings (POST /admin/v1/config/reload). */
-  reloader?: ConfigReloader | undefined;
+  reloader?: Reload | undefined;
   logger: Logger;
   version: string;
   metrics?: Metrics | undefined;

@@ -13,7 +13,7 @@ import type { KeyedHash } from '../lib/keyed-hash.js';
 import type { Xoev } from '../xoev/index.js';
 import { messageFor } from './produce-messages.js';
 import { sealSubmission } from './seal-submission.js';
-import type { SealingContext } from '../gateway/key-ring.js';
+import type { KeyRing } from '../seal/index.js';
 import { checkPortalAccess } from './portal-access.js';
 import { callbackAllowed } from '../adapters/callback.js';
 import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
@@ -35,7 +35,7 @@ export interface IntakeContext {
   /** Mappings, code lists and compiled schemas. */
   xoev: Xoev;
   /** Gateway keys (with their state) and recipients' keys. */
-  sealing: SealingContext;
+  sealing: KeyRing;
   productVersion: string;
   /** Told after each commit, so the outbox worker starts at once rather than at its next poll. */
   onAccepted?: () => void;

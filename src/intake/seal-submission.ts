@@ -6,7 +6,7 @@ import { selectAttachments, type ProducedMessage } from '../xoev/index.js';
 import type { Envelope } from './envelope-schema.js';
 import { dataSchemaSetOf } from './produce-messages.js';
 import { sealForFitConnect } from './seal-for-fitconnect.js';
-import type { SealingContext } from '../gateway/key-ring.js';
+import type { KeyRing } from '../seal/index.js';
 
 export interface SealedForStore {
   deliveryId: string;
@@ -22,7 +22,7 @@ export interface SealedForStore {
  */
 export async function sealSubmission(input: {
   config: LoadedConfig;
-  sealing: SealingContext;
+  sealing: KeyRing;
   envelope: Envelope;
   data: Record<string, unknown>;
   contents: ReadonlyMap<string, Buffer>;

@@ -12,6 +12,7 @@ export { importEscrowKey } from './gateway-keys/import-escrow-key.js';
 export { parsePrivateKey } from './gateway-keys/read-private-key.js';
 export { signingKeyFor, escrowKeyFor, initialActiveKids, configuredKeys } from './gateway-keys/select-key.js';
 export { gatewayJwks } from './gateway-keys/public-jwks.js';
+export type { KeyRing } from './gateway-keys/key-ring.js';
 
 export { defaultRecipientKeyPolicy, type RecipientKeyPolicy, type KeyPurpose } from './recipient-keys/policy.js';
 export { checkEncryptionJwk, checkReceiptJwk, type RecipientEncryptionKey, type RecipientReceiptKey } from './recipient-keys/check-recipient-jwk.js';

@@ -1,3 +1,5 @@
+import type { PortalCallback, PortalIdentity } from '../config/portal.js';
+
 /** The status vocabulary of design.md (FIT-Connect's), per destination. */
 export const deliveryStates = ['deferred', 'pending', 'delivered', 'accepted', 'rejected', 'dead-lettered', 'cancelled'] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
@@ -95,15 +97,6 @@ export interface PortalToken {
   notAfter?: string | undefined;
 }
 
-export interface PortalCallback {
-  /** Standard Webhooks secret, as a reference (`env:` / `file:`). */
-  secret: string;
-  /** Hosts (`host` or `host:port`) callback URLs may point at. */
-  allowedHosts: string[];
-  /** Used when a submission names no callbackUrl. */
-  defaultUrl?: string | undefined;
-}
-
 export interface StoredPortal {
   id: string;
   name: string;
@@ -113,15 +106,6 @@ export interface StoredPortal {
   callback?: PortalCallback | undefined;
   /** The portal's DVDV identity, for messages written on its own behalf (see gateway-schema.ts). */
   identity?: PortalIdentity | undefined;
-}
-
-export interface PortalIdentity {
-  praefix: string;
-  kennung: string;
-  kennungListUri: string;
-  name: string;
-  erreichbarkeit: { kanal: string; kennung: string; zusatz?: string | undefined }[];
-  anschrift: { strasse?: string | undefined; hausnummer?: string | undefined; hausnummerZusatz?: string | undefined; postfach?: string | undefined; postleitzahl: string; ort: string };
 }
 
 export interface RoutingVersion {

@@ -1,9 +1,8 @@
 import { guardedAgent } from '../guarded-agent.js';
-import type { Destination } from '../../config/routing-schema.js';
 import { readSecret } from '../../lib/secret-ref.js';
 import type { Dispatcher } from 'undici';
 import { createKeyResolver, type KeyResolver } from '../../seal/index.js';
-import { type Adapter, type AdapterContext, retry } from '../types.js';
+import { type AdapterDestination, type Adapter, type AdapterContext, retry } from '../types.js';
 import { submissionApi } from './client.js';
 import { deliveryServiceJwksUrl } from './config.js';
 import { deliverSubmission } from './deliver.js';
@@ -17,7 +16,7 @@ export const kind = 'fitconnect';
  * submission at the delivery service, uploads the attachments, submits metadata and data (deliver.ts),
  * and the recipient's accept or reject is read from the case's event log (poll.ts).
  */
-export function createFitConnectAdapter(destination: Destination, context: AdapterContext): Adapter {
+export function createFitConnectAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
   const config = destination.adapter;
   if (config.kind !== 'fitconnect') throw new Error('not a fitconnect destination');
   const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: Math.min(config.timeoutMs, 10_000), headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs });

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { AmtsboteError } from '../../lib/errors.js';
-import type { ConfigReloader } from '../../gateway/reload.js';
 import { currentAdmin, requireEditor } from './auth.js';
 
 /**
@@ -8,7 +7,19 @@ import { currentAdmin, requireEditor } from './auth.js';
  * them in, or answers 422 `config-rejected` naming file and pointer while the running set stays. Each
  * instance reloads itself: call it on every instance (their /health/ready hashes then agree).
  */
-export function adminConfigRoutes(reloader: ConfigReloader): Router {
+export interface ReloadOutcome {
+  configHash: string;
+  previousConfigHash: string;
+  services: number;
+  mappings: number;
+}
+
+/** What the route needs of the gateway's reload: the reload itself, nothing of how it is wired. */
+export interface Reload {
+  reload(): Promise<ReloadOutcome>;
+}
+
+export function adminConfigRoutes(reloader: Reload): Router {
   const router = Router();
   router.post('/config/reload', async (_req, res) => {
     requireEditor(res);

@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../../lib/errors.js';
-import type { SealingContext } from '../../gateway/key-ring.js';
+import type { KeyRing } from '../../seal/index.js';
 import { zodProblem } from '../../lib/zod-errors.js';
 import { listGatewayKeys, retireGatewayKey, rotateGatewayKey } from '../../operations/gateway-keys.js';
 import type { Store } from '../../store/store.js';
@@ -12,7 +12,7 @@ const activateSchema = z.strictObject({ note: noteSchema });
 const retireSchema = z.strictObject({ note: noteSchema, force: z.boolean().default(false) });
 
 /** The gateway's keys under /admin/v1/keys: list, activate a configured key, retire one. */
-export function adminKeyRoutes(deps: { store: Store; sealing: SealingContext; clock: () => Date }): Router {
+export function adminKeyRoutes(deps: { store: Store; sealing: KeyRing; clock: () => Date }): Router {
   const router = Router();
 
   /** Keys serve every region: only editors without a region limit change them. */

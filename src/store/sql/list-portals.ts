@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, PortalTable } from '../schema.js';
-import type { PortalCallback, PortalIdentity, PortalToken, StoredPortal } from '../types.js';
+import type { PortalCallback, PortalIdentity } from '../../config/portal.js';
+import type { PortalToken, StoredPortal } from '../types.js';
 
 export function portalFromRow(r: PortalTable): StoredPortal {
   return {
