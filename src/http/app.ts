@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { AmtsboteError, isAmtsboteError, problemStatus } from '../lib/errors.js';
+import { AmtsboteError, isAmtsboteError } from '../lib/errors.js';
+import { problemStatus } from './problem-status.js';
 import type { IntakeContext } from '../intake/accept-submission.js';
 import type { Logger } from '../lib/logger.js';
 import type { RoutingState } from '../routing/routing-state.js';

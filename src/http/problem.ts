@@ -1,5 +1,6 @@
 import type { Response } from 'express';
-import { type AmtsboteError, problemStatus, problemTitle } from '../lib/errors.js';
+import type { AmtsboteError } from '../lib/errors.js';
+import { problemStatus, problemTitle } from './problem-status.js';
 
 export const problemBase = 'https://amtsbote.dev/problems/';
 

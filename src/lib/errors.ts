@@ -1,6 +1,7 @@
 /**
  * Errors with a stable code. Every layer throws these; only the HTTP layer turns them into
- * RFC 9457 problem+json (`type: https://amtsbote.dev/problems/<code>`), so the code is the contract.
+ * RFC 9457 problem+json (`type: https://amtsbote.dev/problems/<code>`, its status from
+ * http/problem-status.ts), so the code is the contract.
  */
 export interface FieldError {
   /** JSON pointer (RFC 6901) into the request body, e.g. `/data/persons/0/familyName`. */
@@ -49,84 +50,74 @@ export type ProblemCode =
   | 'unavailable'
   | 'internal';
 
-export const problemStatus: Record<ProblemCode, number> = {
-  'invalid-envelope': 400,
-  'invalid-json': 400,
-  'invalid-request': 400,
-  'invalid-query': 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  'not-found': 404,
-  'method-not-allowed': 405,
-  'payload-too-large': 413,
-  'request-timeout': 408,
-  'unsupported-media-type': 415,
-  'unknown-service': 422,
-  'unroutable-region': 422,
-  'invalid-data': 422,
-  'invalid-attachment': 422,
-  'invalid-message': 422,
-  'idempotency-conflict': 409,
-  conflict: 409,
-  'precondition-failed': 412,
-  'precondition-required': 428,
-  'replay-plan-stale': 409,
-  'note-required': 422,
-  'invalid-routing': 422,
-  'invalid-recipient-key': 422,
-  'invalid-receipt': 422,
-  'invalid-config': 500,
-  'rate-limited': 429,
-  'config-rejected': 422,
-  unavailable: 503,
-  internal: 500,
-};
-
-export const problemTitle: Record<ProblemCode, string> = {
-  'invalid-envelope': 'The submission envelope is invalid',
-  'invalid-json': 'The request body is not valid JSON',
-  'invalid-request': 'The request body does not have the expected form',
-  'invalid-query': 'The query parameters are invalid',
-  unauthenticated: 'Authentication required',
-  forbidden: 'Not allowed for this caller',
-  'not-found': 'Not found',
-  'method-not-allowed': 'Method not allowed',
-  'payload-too-large': 'Payload too large',
-  'request-timeout': 'The request body stopped arriving',
-  'unsupported-media-type': 'Unsupported media type',
-  'unknown-service': 'Unknown service',
-  'unroutable-region': 'No destination for this service and region',
-  'invalid-data': 'The submission data is invalid',
-  'invalid-attachment': 'An attachment is invalid',
-  'invalid-message': 'The generated message does not validate',
-  'idempotency-conflict': 'Idempotency key reused with other content',
-  conflict: 'Conflict with the current state',
-  'precondition-failed': 'The resource has changed since you read it',
-  'precondition-required': 'Send If-Match with the version you read',
-  'replay-plan-stale': 'The replay plan no longer matches the dead letters; make a new dry run',
-  'note-required': 'Say why: a note is required',
-  'invalid-routing': 'The routing document is invalid',
-  'invalid-recipient-key': "The recipient's key cannot be used",
-  'invalid-receipt': 'The receipt is not accepted',
-  'invalid-config': 'Invalid configuration',
-  'rate-limited': 'Too many requests',
-  'config-rejected': 'The new configuration was refused; the running one stays in force',
-  unavailable: 'Service unavailable',
-  internal: 'Internal error',
-};
-
+/**
+ * The error every layer throws, in the manner of panva/jose's errors: a stable `code` (the contract — what
+ * scripts, clients and tests branch on; the message is for people), and a few subclasses below for the kinds
+ * thrown outside a request too, each with its code on the class as well (`ConfigError.code`). Which HTTP status
+ * a code answers with is http/'s business (http/problem-status.ts): this floor knows nothing of HTTP.
+ */
 export class AmtsboteError extends Error {
   readonly code: ProblemCode;
   readonly errors: FieldError[];
   /** Extra members for the problem document (never personal data). */
   readonly extensions: Record<string, unknown>;
 
-  constructor(code: ProblemCode, detail: string, errors: FieldError[] = [], extensions: Record<string, unknown> = {}) {
-    super(detail);
-    this.name = 'AmtsboteError';
+  constructor(code: ProblemCode, detail: string, errors: FieldError[] = [], extensions: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(detail, options);
+    this.name = new.target.name;
     this.code = code;
     this.errors = errors;
     this.extensions = extensions;
+  }
+}
+
+/** The configuration (files, secrets, environment) or the installation cannot be used as it is. */
+export class ConfigError extends AmtsboteError {
+  static readonly code = 'invalid-config' satisfies ProblemCode;
+  declare readonly code: typeof ConfigError.code;
+
+  constructor(detail: string, errors: FieldError[] = [], extensions: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ConfigError.code, detail, errors, extensions, options);
+  }
+}
+
+/** A request or a command line that asks for something it cannot (an option's value, a store's address). */
+export class InvalidRequestError extends AmtsboteError {
+  static readonly code = 'invalid-request' satisfies ProblemCode;
+  declare readonly code: typeof InvalidRequestError.code;
+
+  constructor(detail: string, options?: ErrorOptions) {
+    super(InvalidRequestError.code, detail, [], {}, options);
+  }
+}
+
+/** What was asked for is not there (a message, a submission's events, the store's routing). */
+export class NotFoundError extends AmtsboteError {
+  static readonly code = 'not-found' satisfies ProblemCode;
+  declare readonly code: typeof NotFoundError.code;
+
+  constructor(detail: string, options?: ErrorOptions) {
+    super(NotFoundError.code, detail, [], {}, options);
+  }
+}
+
+/** The current state refuses the step (a file or a store that is not empty, a lease another worker holds). */
+export class ConflictError extends AmtsboteError {
+  static readonly code = 'conflict' satisfies ProblemCode;
+  declare readonly code: typeof ConflictError.code;
+
+  constructor(detail: string, options?: ErrorOptions) {
+    super(ConflictError.code, detail, [], {}, options);
+  }
+}
+
+/** Something the gateway depends on (the store, its schema) cannot serve now; trying again later may work. */
+export class UnavailableError extends AmtsboteError {
+  static readonly code = 'unavailable' satisfies ProblemCode;
+  declare readonly code: typeof UnavailableError.code;
+
+  constructor(detail: string, options?: ErrorOptions) {
+    super(UnavailableError.code, detail, [], {}, options);
   }
 }
 
