@@ -1,7 +1,7 @@
 import { fileDirectoryProblem } from '../adapters/file-root.js';
 import { routingSchema, type Routing } from './routing-schema.js';
 import type { FieldError } from '../lib/errors.js';
-import { zodFieldErrors } from '../lib/zod-errors.js';
+import { zodFieldErrors } from '../lib/zod-field-errors.js';
 
 /**
  * Validates a routing document as a whole: its schema, that every rule names a known service, and that

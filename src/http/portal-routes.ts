@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../lib/errors.js';
 import { deliveryStates } from '../store/types.js';
-import { zodProblem } from '../lib/zod-errors.js';
+import { zodProblem } from '../lib/zod-field-errors.js';
 import { acceptSubmission, type IntakeContext, type IntakeRequest } from '../intake/accept-submission.js';
 import { statusView } from '../intake/submission-view.js';
 import type { BodyBudget } from './body-budget.js';

@@ -17,7 +17,7 @@ import type { KeyRing } from '../seal/index.js';
 import { checkPortalAccess } from './portal-access.js';
 import { callbackAllowed } from '../adapters/callback.js';
 import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
-import { zodProblem } from '../lib/zod-errors.js';
+import { zodProblem } from '../lib/zod-field-errors.js';
 
 export interface IntakeContext {
   config: LoadedConfig;

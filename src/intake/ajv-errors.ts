@@ -5,7 +5,7 @@ import { type FieldError, joinPointer } from '../lib/errors.js';
 const maxErrors = 50;
 
 /**
- * ajv errors → field errors, in the same voice as the envelope's (zod-errors.ts): the pointer names the
+ * ajv errors → field errors, in the same voice as the envelope's (lib/zod-field-errors.ts): the pointer names the
  * field — for a missing or unknown member the member itself, not its parent — and `detail` completes a
  * sentence about it. Messages of the project's own keywords (DIN 91379) and of unknown keywords are kept.
  * `if` errors only repeat the `then` error beside them and are left out.

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { canonicalize } from 'json-canonicalize';
 import type { Envelope } from './envelope-schema.js';
 import type { KeyedHash } from '../lib/keyed-hash.js';
+import { sha512 } from '../lib/sha512.js';
 
 /**
  * The content an idempotency key is bound to: the RFC 8785 form of the envelope with each
@@ -11,7 +11,7 @@ import type { KeyedHash } from '../lib/keyed-hash.js';
 export function contentFingerprint(envelope: Envelope, contents: ReadonlyMap<string, Buffer>, hash: KeyedHash): string {
   const attachments = envelope.attachments?.map(({ content: _content, ...rest }) => ({
     ...rest,
-    sha512: createHash('sha512').update(contents.get(rest.id) ?? Buffer.alloc(0)).digest('base64url'),
+    sha512: sha512(contents.get(rest.id) ?? Buffer.alloc(0), 'base64url'),
   }));
   return hash(canonicalize({ ...envelope, attachments }));
 }

@@ -1,5 +1,6 @@
 import { type z, core } from 'zod';
 import { AmtsboteError, type FieldError, fieldsToFix, joinPointer, type ProblemCode } from './errors.js';
+import { issuePointer } from './zod-issue-pointer.js';
 import { fieldErrorCode } from './field-error-code.js';
 
 type Issue = z.core.$ZodIssue;
@@ -25,7 +26,7 @@ export function zodProblem(code: ProblemCode, subject: string, error: z.ZodError
 
 function issuesToFieldErrors(issues: readonly Issue[], prefix: string): FieldError[] {
   return issues.flatMap((issue) => {
-    const pointer = prefix + joinPointer(...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)));
+    const pointer = prefix + issuePointer(issue.path);
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ pointer: pointer + joinPointer(key), detail: 'is not a known field', code: 'unknown-field' }));
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // The branch with the fewest complaints is the one the sender most likely meant.

@@ -1,7 +1,7 @@
 import { OpenSealedMessageError } from './errors.js';
 import { METADATA_CTY, type DataMediaType, type SealedMetadata } from './format.js';
 import { decryptPart, type DecryptedPart } from './decrypt-part.js';
-import { sha512Hex } from './lib/sha512.js';
+import { sha512 } from '../lib/sha512.js';
 import { parseContainer } from './parse-container.js';
 import { preparePinnedJwks, type JsonWebKeySet } from './pinned-jwks.js';
 import { prepareRecipientKeys, type RecipientKeyRing, type RecipientPrivateKey } from './recipient-keys.js';
@@ -117,7 +117,7 @@ async function openPart(
   if (decrypted.plaintext.length !== expected.size) {
     throw new OpenSealedMessageError('hash-mismatch', part, `${decrypted.plaintext.length} bytes, the signed size is ${expected.size}`);
   }
-  if (sha512Hex(decrypted.plaintext) !== expected.hash.content) {
+  if (sha512(decrypted.plaintext) !== expected.hash.content) {
     throw new OpenSealedMessageError('hash-mismatch', part, 'the SHA-512 differs from the signed hash');
   }
   return { ...decrypted, id: expected.attachmentId ?? 'data', mediaType: expected.mediaType, filename: expected.filename ?? '' };

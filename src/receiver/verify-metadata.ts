@@ -1,4 +1,5 @@
 import { compactVerify } from 'jose';
+import { issuePointer } from '../lib/zod-issue-pointer.js';
 import { OpenSealedMessageError } from './errors.js';
 import { JWS_ALG, JWS_CTY, JWS_TYP, sealedMetadataSchema, type SealedMetadata } from './format.js';
 import { parseHeader, refuseForbiddenMembers, splitCompact } from './lib/compact.js';
@@ -40,7 +41,7 @@ export async function verifyMetadata(jws: string, pinned: PinnedKeyRing): Promis
   const parsed = sealedMetadataSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new OpenSealedMessageError('malformed-metadata', PART, issue ? `/${issue.path.join('/')}: ${issue.message}` : 'invalid');
+    throw new OpenSealedMessageError('malformed-metadata', PART, issue ? `${issuePointer(issue.path) || '/'}: ${issue.message}` : 'invalid');
   }
   const metadata = parsed.data;
   if (metadata.signingKid !== kid) {

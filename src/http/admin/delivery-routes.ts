@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../../lib/errors.js';
 import type { DeliveryWorker } from '../../delivery/worker.js';
-import { zodProblem } from '../../lib/zod-errors.js';
+import { zodProblem } from '../../lib/zod-field-errors.js';
 import type { RoutingState } from '../../routing/routing-state.js';
 import type { Store } from '../../store/store.js';
 import { deliveryStates, type DeliveryFilter } from '../../store/types.js';

@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../../lib/errors.js';
 import type { KeyRing } from '../../seal/index.js';
-import { zodProblem } from '../../lib/zod-errors.js';
+import { zodProblem } from '../../lib/zod-field-errors.js';
 import { listGatewayKeys, retireGatewayKey, rotateGatewayKey } from '../../operations/gateway-keys.js';
 import type { Store } from '../../store/store.js';
 import { requireEditor } from './auth.js';

@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { portalSchema } from '../../config/gateway-schema.js';
 import { AmtsboteError } from '../../lib/errors.js';
-import { zodProblem } from '../../lib/zod-errors.js';
+import { zodProblem } from '../../lib/zod-field-errors.js';
 import { addPortal, rotatePortalToken } from '../../operations/portal-tokens.js';
 import type { Store } from '../../store/store.js';
 import { currentAdmin, requireEditor } from './auth.js';

@@ -4,7 +4,7 @@ import type { LoadedConfig } from '../../config/load.js';
 import type { Routing } from '../../config/routing-schema.js';
 import { AmtsboteError, type FieldError } from '../../lib/errors.js';
 import type { DataValidator } from '../../intake/data-validator.js';
-import { zodProblem } from '../../lib/zod-errors.js';
+import { zodProblem } from '../../lib/zod-field-errors.js';
 import { diffRouting, diffSummary } from '../../routing/diff.js';
 import { changesOutsideScope } from '../../routing/region-scope.js';
 import { restoreRedacted, routingFor } from '../../routing/redact-routing.js';

@@ -1,6 +1,7 @@
 import { AmtsboteError } from '../../lib/errors.js';
+import { issuePointer } from '../../lib/zod-issue-pointer.js';
 import { DEFAULT_ATTACHMENT_PURPOSE } from '../../receiver/format.js';
-import { sha512 } from '../lib/sha512.js';
+import { sha512Hash } from '../lib/sha512.js';
 import { FITCONNECT_METADATA_SCHEMA, fitConnectMetadataSchema, type FitConnectMetadata } from './metadata-schema.js';
 import type { FitConnectSealInput } from './types.js';
 
@@ -18,10 +19,10 @@ export function buildFitConnectMetadata(input: FitConnectSealInput, data: Uint8A
   const metadata = {
     $schema: FITCONNECT_METADATA_SCHEMA,
     contentStructure: {
-      data: { hash: sha512(data), submissionSchema: { schemaUri: input.submissionSchemaUri, mimeType: input.data.mediaType } },
+      data: { hash: sha512Hash(data), submissionSchema: { schemaUri: input.submissionSchemaUri, mimeType: input.data.mediaType } },
       attachments: input.attachments.map((a, i) => ({
         attachmentId: attachmentIds[i],
-        hash: sha512(a.content),
+        hash: sha512Hash(a.content),
         purpose: a.purpose ?? DEFAULT_ATTACHMENT_PURPOSE,
         mimeType: a.mediaType,
         filename: a.filename,
@@ -36,7 +37,7 @@ export function buildFitConnectMetadata(input: FitConnectSealInput, data: Uint8A
   const checked = fitConnectMetadataSchema.safeParse(metadata);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new AmtsboteError('internal', `the FIT-Connect metadata would be invalid: /${issue?.path.join('/') ?? ''} ${issue?.message ?? ''}`);
+    throw new AmtsboteError('internal', `the FIT-Connect metadata would be invalid: ${issuePointer(issue?.path ?? []) || '/'} ${issue?.message ?? ''}`);
   }
   return checked.data;
 }

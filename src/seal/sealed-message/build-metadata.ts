@@ -1,6 +1,7 @@
 import { DEFAULT_ATTACHMENT_PURPOSE, isAttachmentId, SEALED_FORMAT, sealedMetadataSchema, type SealedMetadata } from '../../receiver/format.js';
 import { AmtsboteError } from '../../lib/errors.js';
-import { sha512 } from '../lib/sha512.js';
+import { issuePointer } from '../../lib/zod-issue-pointer.js';
+import { sha512Hash } from '../lib/sha512.js';
 import type { SealInput } from './types.js';
 
 /**
@@ -30,7 +31,7 @@ export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: st
       data: {
         mediaType: input.data.mediaType,
         size: data.byteLength,
-        hash: sha512(data),
+        hash: sha512Hash(data),
         ...(input.data.schemaUri === undefined ? {} : { submissionSchema: { schemaUri: input.data.schemaUri, mimeType: input.data.mediaType } }),
       },
       attachments: input.attachments.map((a) => ({
@@ -39,7 +40,7 @@ export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: st
         filename: a.filename,
         purpose: a.purpose ?? DEFAULT_ATTACHMENT_PURPOSE,
         size: a.content.byteLength,
-        hash: sha512(a.content),
+        hash: sha512Hash(a.content),
       })),
     },
   };
@@ -47,7 +48,7 @@ export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: st
   const checked = sealedMetadataSchema.safeParse(metadata);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new AmtsboteError('internal', `the sealed metadata would be invalid: /${issue?.path.join('/') ?? ''} ${issue?.message ?? ''}`);
+    throw new AmtsboteError('internal', `the sealed metadata would be invalid: ${issuePointer(issue?.path ?? []) || '/'} ${issue?.message ?? ''}`);
   }
   return checked.data;
 }

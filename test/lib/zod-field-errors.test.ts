@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { zodFieldErrors, zodProblem } from '../../src/lib/zod-errors.js';
+import { zodFieldErrors, zodProblem } from '../../src/lib/zod-field-errors.js';
 
 const errorsOf = (schema: z.ZodType, input: unknown) => {
   const parsed = schema.safeParse(input);
