@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompactSign, importJWK } from 'jose';
 import type { OpenedMessage } from './open-sealed-message.js';
+import { ReceiverError } from './errors.js';
 
 export interface ReceiptProblem {
   type: string;
@@ -24,7 +25,7 @@ export async function buildReceipt(
   options: { signingJwk: Record<string, unknown>; decision: { accept: true } | { accept: false; problems: ReceiptProblem[] }; now?: Date; jti?: string },
 ): Promise<string> {
   const kid = options.signingJwk.kid;
-  if (typeof kid !== 'string') throw new Error('the signing key has no kid');
+  if (typeof kid !== 'string') throw new ReceiverError('key-without-kid', 'the signing key has no kid');
   const key = await importJWK({ ...options.signingJwk, alg: 'PS512' }, 'PS512');
   const claims = {
     $schema: payloadSchema,

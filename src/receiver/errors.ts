@@ -48,3 +48,41 @@ export class OpenSealedMessageError extends Error {
 export function isOpenSealedMessageError(value: unknown): value is OpenSealedMessageError {
   return value instanceof OpenSealedMessageError;
 }
+
+/**
+ * Why a step of the kit other than opening failed: its keys, the pinned gateway JWKS, the output folder.
+ * Stable like OpenFailureCode; the message is for people and names the file or URL at fault.
+ */
+export type ReceiverFailureCode =
+  /** `receiver keys init` would overwrite key files that exist. */
+  | 'key-files-exist'
+  /** The kid prefix is not 1–40 letters, digits, dots, hyphens or underscores. */
+  | 'invalid-kid-prefix'
+  /** A private key file may be read by group or others. */
+  | 'key-file-exposed'
+  /** A key file does not hold a JWK object. */
+  | 'not-a-jwk'
+  /** The signing JWK for a receipt has no `kid`. */
+  | 'key-without-kid'
+  /** The gateway JWKS URL answered with an error status. */
+  | 'jwks-unreachable'
+  /** The gateway JWKS is not JSON, or has no `keys` array. */
+  | 'jwks-malformed'
+  /** The folder to write an opened message into is not empty. */
+  | 'output-not-empty'
+  /** An attachment id would not make a safe folder name. */
+  | 'unsafe-attachment-id';
+
+export class ReceiverError extends Error {
+  readonly code: ReceiverFailureCode;
+
+  constructor(code: ReceiverFailureCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReceiverError';
+    this.code = code;
+  }
+}
+
+export function isReceiverError(value: unknown): value is ReceiverError {
+  return value instanceof ReceiverError;
+}

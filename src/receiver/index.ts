@@ -3,7 +3,7 @@
  * messages, create the receiver's keys. No dependency on the gateway's HTTP server or store.
  */
 export { openSealedMessage, type OpenOptions, type OpenedMessage, type OpenedAttachment } from './open-sealed-message.js';
-export { OpenSealedMessageError, isOpenSealedMessageError, type OpenFailureCode } from './errors.js';
+export { OpenSealedMessageError, isOpenSealedMessageError, type OpenFailureCode, ReceiverError, isReceiverError, type ReceiverFailureCode } from './errors.js';
 export { parseContainer } from './parse-container.js';
 export { prepareRecipientKeys, type RecipientPrivateKey, type RecipientKeyRing } from './recipient-keys.js';
 export { preparePinnedJwks, type JsonWebKeySet, type PinnedKeyRing } from './pinned-jwks.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { JsonWebKeySet } from './pinned-jwks.js';
+import { ReceiverError } from './errors.js';
 
 const generate = promisify(generateKeyPair);
 
@@ -39,9 +40,9 @@ export async function receiverKeysInit(dir: string, options: ReceiverKeysInitOpt
     publicJwks: join(dir, RECEIVER_KEY_FILES.publicJwks),
   };
   const existing = Object.values(files).filter((f) => existsSync(f));
-  if (existing.length > 0) throw new Error(`refusing to overwrite existing key files: ${existing.join(', ')}`);
+  if (existing.length > 0) throw new ReceiverError('key-files-exist', `refusing to overwrite existing key files: ${existing.join(', ')}`);
   const prefix = options.kidPrefix ?? 'receiver';
-  if (!/^[A-Za-z0-9._-]{1,40}$/.test(prefix)) throw new Error('the kid prefix must be 1–40 letters, digits, dots, hyphens or underscores');
+  if (!/^[A-Za-z0-9._-]{1,40}$/.test(prefix)) throw new ReceiverError('invalid-kid-prefix', 'the kid prefix must be 1–40 letters, digits, dots, hyphens or underscores');
 
   const [enc, sig] = await Promise.all([newRsaKey(), newRsaKey()]);
   const encryptionKid = `${prefix}-enc-${(await calculateJwkThumbprint(publicJwk(enc))).slice(0, 16)}`;

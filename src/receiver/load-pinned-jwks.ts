@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { JsonWebKeySet } from './pinned-jwks.js';
+import { ReceiverError } from './errors.js';
 
 /**
  * Reads the gateway JWKS the receiver pinned: a file, or the gateway's `/.well-known/jwks.json` URL
@@ -9,7 +10,7 @@ export async function loadPinnedJwks(source: string, options: { timeoutMs?: numb
   let text: string;
   if (/^https?:\/\//i.test(source)) {
     const response = await fetch(source, { redirect: 'error', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000), headers: { accept: 'application/json' } });
-    if (!response.ok) throw new Error(`GET ${source} answered ${response.status}`);
+    if (!response.ok) throw new ReceiverError('jwks-unreachable', `GET ${source} answered ${response.status}`);
     text = await response.text();
   } else {
     text = readFileSync(source, 'utf8');
@@ -18,10 +19,10 @@ export async function loadPinnedJwks(source: string, options: { timeoutMs?: numb
   try {
     value = JSON.parse(text);
   } catch {
-    throw new Error(`the gateway JWKS from ${source} is not JSON`);
+    throw new ReceiverError('jwks-malformed', `the gateway JWKS from ${source} is not JSON`);
   }
   if (value === null || typeof value !== 'object' || !Array.isArray((value as { keys?: unknown }).keys)) {
-    throw new Error(`the gateway JWKS from ${source} has no "keys" array`);
+    throw new ReceiverError('jwks-malformed', `the gateway JWKS from ${source} has no "keys" array`);
   }
   return value as JsonWebKeySet;
 }

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAttachmentId } from './format.js';
 import type { OpenedMessage } from './open-sealed-message.js';
+import { ReceiverError } from './errors.js';
 
 export interface WrittenFiles {
   /** `data.xml` or `data.json`. */
@@ -24,7 +25,7 @@ export interface WrittenFiles {
  */
 export function writeOpened(opened: OpenedMessage, outDir: string): WrittenFiles {
   mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  if (readdirSync(outDir).length > 0) throw new Error(`the output folder ${outDir} is not empty`);
+  if (readdirSync(outDir).length > 0) throw new ReceiverError('output-not-empty', `the output folder ${outDir} is not empty`);
   const write = (file: string, content: string | Buffer) => {
     writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
     return file;
@@ -35,7 +36,7 @@ export function writeOpened(opened: OpenedMessage, outDir: string): WrittenFiles
   const authenticationTags = write(join(outDir, 'authentication-tags.json'), JSON.stringify(opened.authenticationTags, null, 2) + '\n');
   const attachments: Record<string, string> = {};
   for (const [id, attachment] of opened.attachments) {
-    if (!isAttachmentId(id)) throw new Error(`unsafe attachment id ${JSON.stringify(id)}`);
+    if (!isAttachmentId(id)) throw new ReceiverError('unsafe-attachment-id', `unsafe attachment id ${JSON.stringify(id)}`);
     const dir = join(outDir, 'attachments', id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     Object.defineProperty(attachments, id, { value: write(join(dir, safeFilename(attachment.filename)), attachment.content), enumerable: true });
