@@ -1,5 +1,5 @@
 import { cliActor, type CliContext } from './context.js';
-import { AmtsboteError } from '../lib/errors.js';
+import { AmtsboteError, NotFoundError } from '../lib/errors.js';
 import { executeReplayPlan, makeReplayPlan, type ReplayPlanEntry, type Reroute } from '../delivery/replay.js';
 import { replayPlanMinutes } from '../delivery/replay-plan.js';
 import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
@@ -46,7 +46,7 @@ export function registerDlqCommands({ program, print, withStore }: CliContext): 
       if (options.plan === undefined && (options.note === undefined || options.note.trim().length < 3)) throw new AmtsboteError('invalid-request', '--note is required: say why (kept in the audit log)');
       await withStore(async (store, config) => {
         const current = await store.currentRouting();
-        if (!current) throw new Error('the store holds no routing');
+        if (!current) throw new NotFoundError('the store holds no routing');
         const routing = { version: current.version, routing: routingSchema.parse(current.document) };
         // Sealing is set up only when a rerouted letter is re-sealed: a plain replay needs no keys.
         let xoev: ReturnType<typeof loadXoev> | undefined;

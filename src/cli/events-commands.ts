@@ -6,6 +6,7 @@ import type { KeySource } from '../seal/index.js';
 import { deliveryServiceJwksUrl } from '../adapters/fitconnect/config.js';
 import { recipientKeyResolver } from '../gateway/seal-setup.js';
 import { verifyChain } from '../store/verify-chain.js';
+import { NotFoundError, ConflictError } from '../lib/errors.js';
 
 /** The event log of a submission: hash chain and the receipts' signatures. */
 export function registerEventsCommands({ program, print, withStore }: CliContext): void {
@@ -17,9 +18,9 @@ export function registerEventsCommands({ program, print, withStore }: CliContext
     .action(async (submissionId: string) => {
       await withStore(async (store, config) => {
         const events = await store.listEvents(submissionId);
-        if (events.length === 0) throw new Error(`no events for submission ${submissionId}`);
+        if (events.length === 0) throw new NotFoundError(`no events for submission ${submissionId}`);
         const chain = verifyChain(submissionId, events);
-        if (!chain.ok) throw new Error(`event ${chain.seq} ${chain.problem}: the log was altered`);
+        if (!chain.ok) throw new ConflictError(`event ${chain.seq} ${chain.problem}: the log was altered`);
         const current = await store.currentRouting();
         const routing = routingSchema.parse(current?.document ?? config.routing);
         const resolver = await recipientKeyResolver(config);
@@ -29,7 +30,7 @@ export function registerEventsCommands({ program, print, withStore }: CliContext
           if (typeof compact !== 'string') continue;
           const { iss, kid } = peekReceipt(compact);
           const destination = routing.destinations.find((d) => d.id === e.data.destinationId);
-          if (!destination) throw new Error(`event ${e.seq}: receipt for ${String(e.data.destinationId)}, which is no destination any more`);
+          if (!destination) throw new NotFoundError(`event ${e.seq}: receipt for ${String(e.data.destinationId)}, which is no destination any more`);
           const key = await resolver.receiptKey(receiptKeySource(destination, iss), kid);
           // The signature is what is checked here; its time window was checked when it arrived.
           await verifySet(compact, key.key, { now: new Date(e.at), maxAgeSeconds: 90 * 86_400, futureSkewSeconds: 300 });

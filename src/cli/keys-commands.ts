@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { cliActor, type CliContext } from './context.js';
 import { loadGatewayKeys, writeNewGatewayKey, type GatewayKeyPurpose } from '../seal/index.js';
 import { listGatewayKeys, retireGatewayKey, rotateGatewayKey } from '../operations/gateway-keys.js';
+import { InvalidRequestError, ConflictError } from '../lib/errors.js';
 
 /** The gateway's keys: state in the store, files in gateway.yaml. */
 export function registerKeysCommands({ program, print, withStore }: CliContext): void {
@@ -21,8 +22,8 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
     .addOption(new Option('--purpose <purpose>', 'what the key is for').choices(['signing', 'escrow']).makeOptionMandatory())
     .option('--kid-prefix <prefix>', 'the kid is <prefix>-<thumbprint>', 'amtsbote')
     .action(async (file: string, options: { purpose: GatewayKeyPurpose; kidPrefix: string }) => {
-      if (!/^[A-Za-z0-9._-]{1,40}$/.test(options.kidPrefix)) throw new Error('--kid-prefix: 1–40 letters, digits, dots, hyphens or underscores');
-      if (existsSync(file)) throw new Error(`${file} exists already: a key file is never overwritten`);
+      if (!/^[A-Za-z0-9._-]{1,40}$/.test(options.kidPrefix)) throw new InvalidRequestError('--kid-prefix: 1–40 letters, digits, dots, hyphens or underscores');
+      if (existsSync(file)) throw new ConflictError(`${file} exists already: a key file is never overwritten`);
       const kid = await writeNewGatewayKey(file, options.purpose, { kidPrefix: `${options.kidPrefix}-${options.purpose === 'signing' ? 'sig' : 'escrow'}`, existing: 'refuse' });
       print(`${kid ?? ''} written to ${file}. Copy the file to every instance and name it in gateway.yaml:\n  keys:\n    ${options.purpose}:\n      - { kid: ${kid ?? ''}, file: ${file} }`);
       if (options.purpose === 'signing') print('Then "amtsbote keys rotate <kid>" makes it the active signing key.');

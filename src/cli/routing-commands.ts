@@ -4,6 +4,7 @@ import { importRouting } from '../operations/import-routing.js';
 import { resolveRoute } from '../routing/resolve.js';
 import { instantMs } from '../config/rule-validity.js';
 import { destinationKeyCheck, recipientKeyResolver } from '../gateway/seal-setup.js';
+import { NotFoundError, InvalidRequestError } from '../lib/errors.js';
 
 /** Routing versions in the store, and route explanations. */
 export function registerRoutingCommands({ program, print, withStore }: CliContext): void {
@@ -29,9 +30,9 @@ export function registerRoutingCommands({ program, print, withStore }: CliContex
     .action(async (serviceKey: string, regionKey: string, options: { at?: string }) => {
       await withStore(async (store) => {
         const current = await store.currentRouting();
-        if (!current) throw new Error('the store holds no routing yet: start the gateway once, or run "amtsbote routing import"');
+        if (!current) throw new NotFoundError('the store holds no routing yet: start the gateway once, or run "amtsbote routing import"');
         const at = options.at ? new Date(instantMs(options.at)) : new Date();
-        if (Number.isNaN(at.getTime())) throw new Error(`--at ${options.at ?? ''} is not a date`);
+        if (Number.isNaN(at.getTime())) throw new InvalidRequestError(`--at ${options.at ?? ''} is not a date`);
         const result = resolveRoute(routingSchema.parse(current.document), serviceKey, regionKey, at);
         print(`routing version ${current.version}, at ${at.toISOString()}: ${result.explanation.summary}`);
         for (const c of result.explanation.considered) print(`  rule ${c.index} (region ${c.region}): ${c.outcome}`);

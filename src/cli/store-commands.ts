@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { copyStore } from '../store/copy-store.js';
 import { migrationContext, type CliContext } from './context.js';
+import { NotFoundError } from '../lib/errors.js';
 
 /** Store operations: migrations, backup, moving to another store, retention, reading a stored message. */
 export function registerStoreCommands(context: CliContext): void {
@@ -44,7 +45,7 @@ export function registerStoreCommands(context: CliContext): void {
     .action(async (messageId: string, options: { out: string }) => {
       await withStore(async (store) => {
         const message = await store.getSealedMessage(messageId);
-        if (!message) throw new Error(`no sealed message ${messageId}`);
+        if (!message) throw new NotFoundError(`no sealed message ${messageId}`);
         writeFileSync(options.out, message.body, { mode: 0o600 });
         print(`wrote ${options.out} (${message.contentType}, ${message.body.length} bytes)`);
       });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AmtsboteError } from '../lib/errors.js';
+import { AmtsboteError, ConfigError } from '../lib/errors.js';
 import { readSecret, type SecretRef } from '../lib/secret-ref.js';
 
 /**
@@ -13,7 +13,7 @@ import { readSecret, type SecretRef } from '../lib/secret-ref.js';
 export function loadHmacSecret(ref: SecretRef | undefined, configDir: string, dataDir: string, storeKind = 'sqlite'): { secret: Buffer; generated: boolean } {
   if (ref) {
     const value = readSecret(ref, configDir);
-    if (value.length < 32) throw new Error('the HMAC secret must be at least 32 characters');
+    if (value.length < 32) throw new ConfigError('the HMAC secret must be at least 32 characters');
     return { secret: Buffer.from(value, 'utf8'), generated: false };
   }
   if (storeKind !== 'sqlite') {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { adapters } from '../adapters/index.js';
 import { createCallbackAdapter } from '../adapters/callback.js';
 import type { Adapter, AdapterContext, Outcome, PolledReceipt } from '../adapters/types.js';
-import { AmtsboteError } from '../lib/errors.js';
+import { AmtsboteError, ConflictError } from '../lib/errors.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { Logger } from '../lib/logger.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
@@ -188,7 +188,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     const saveProgress = async (state: unknown) => {
       if (!(await store.saveAdapterState(claim.id, claim.fence, state))) {
         abort.abort(new Error('lease lost'));
-        throw new Error('lease lost');
+        throw new ConflictError('lease lost');
       }
       claim.adapterState = state;
     };

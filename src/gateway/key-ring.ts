@@ -2,6 +2,7 @@ import type { Logger } from '../lib/logger.js';
 import { configuredKeys, escrowKeyFor, gatewayJwks, signingKeyFor, type GatewayKeys, type KeyResolver, type KeyRing } from '../seal/index.js';
 import type { Store } from '../store/store.js';
 import type { KeyState } from '../store/types.js';
+import { ConfigError } from '../lib/errors.js';
 
 /** The key ring with the store's key states behind it, and the timer that keeps them fresh. */
 export interface StoredKeyRing extends KeyRing {
@@ -23,7 +24,7 @@ export async function startKeyRing(options: { keys: GatewayKeys; resolver: KeyRe
   await refresh();
   const active = (purpose: KeyState['purpose']): string => {
     const kid = states.find((s) => s.purpose === purpose && s.state === 'active')?.kid;
-    if (!kid) throw new Error(`no active ${purpose} key in the store`);
+    if (!kid) throw new ConfigError(`no active ${purpose} key in the store`);
     return kid;
   };
   // Fail at start, not on the first request, when the store names a key this instance has no file for.

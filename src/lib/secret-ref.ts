@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 
 /**
  * Secrets are referenced, never inlined (design.md): `env:NAME` or `file:path`.
@@ -16,7 +17,7 @@ export function readSecret(ref: SecretRef, baseDir: string, env: NodeJS.ProcessE
   if (ref.startsWith('env:')) {
     const name = ref.slice(4);
     const value = env[name];
-    if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
+    if (value === undefined || value === '') throw new ConfigError(`environment variable ${name} is not set`);
     return value;
   }
   const path = resolve(baseDir, ref.slice(5));

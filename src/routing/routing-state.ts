@@ -3,6 +3,7 @@ import type { FieldError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
 import { validateRouting } from '../config/validate-routing.js';
+import { ConfigError } from '../lib/errors.js';
 
 export interface CurrentRouting {
   version: number;
@@ -58,7 +59,7 @@ export async function startRoutingState(options: {
     logger.info({ version: stored.version }, 'routing version in force');
   };
   await load();
-  if (!state) throw new Error('no valid routing version in the store');
+  if (!state) throw new ConfigError('no valid routing version in the store');
   const timer = setInterval(() => {
     load().catch((error: unknown) => { logger.warn({ errorClass: (error as Error).name }, 'routing refresh failed'); });
   }, options.pollMs ?? 2000);

@@ -5,6 +5,7 @@ import type { StoreDialect } from './migrations/dialect.js';
 import { openPostgresDatabase } from './postgres.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase } from './sqlite.js';
+import { InvalidRequestError, ConflictError } from '../lib/errors.js';
 
 /**
  * Every table in dependency order (referenced before referencing), with the key it is read in order of.
@@ -37,7 +38,7 @@ interface Location {
 function openLocation(spec: string, cwd: string): Location {
   if (spec.startsWith('sqlite:')) return { dialect: 'sqlite', db: openSqliteDatabase(resolve(cwd, spec.slice('sqlite:'.length))).db };
   if (/^postgres(ql)?:\/\//.test(spec)) return { dialect: 'postgres', db: openPostgresDatabase(spec, { poolSize: 2 }) };
-  throw new Error(`"${spec.replace(/\/\/[^@/]*@/, '//…@')}" is neither sqlite:<path> nor a postgres:// URL`);
+  throw new InvalidRequestError(`"${spec.replace(/\/\/[^@/]*@/, '//…@')}" is neither sqlite:<path> nor a postgres:// URL`);
 }
 
 /**
@@ -59,7 +60,7 @@ export async function copyStore(from: string, to: string, cwd = process.cwd()): 
     return await source.db.transaction().execute((snapshot) => into.db.transaction().execute(async (trx) => {
       for (const table of tables) {
         const row = await trx.selectFrom(table.name).select(sql<number>`1`.as('one')).limit(1).executeTakeFirst();
-        if (row) throw new Error(`the target store is not empty (table ${table.name} has rows): store copy only fills an empty store`);
+        if (row) throw new ConflictError(`the target store is not empty (table ${table.name} has rows): store copy only fills an empty store`);
       }
       const copied: Record<string, number> = {};
       for (const table of tables) {

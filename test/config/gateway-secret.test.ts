@@ -23,4 +23,16 @@ describe('the HMAC secret', () => {
     dirs.push(dataDir);
     expect(() => loadHmacSecret(undefined, dataDir, dataDir, 'postgres')).toThrow(/every instance needs the same secret — set hmacSecret/);
   });
+
+  it('is refused when shorter than 32 characters or when its environment variable is not set, as a configuration error', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-hmac-'));
+    dirs.push(dataDir);
+    process.env.AMTSBOTE_TEST_SHORT_SECRET = 'too short';
+    try {
+      expect(() => loadHmacSecret('env:AMTSBOTE_TEST_SHORT_SECRET', dataDir, dataDir)).toThrow(expect.objectContaining({ code: 'invalid-config', message: 'the HMAC secret must be at least 32 characters' }));
+    } finally {
+      delete process.env.AMTSBOTE_TEST_SHORT_SECRET;
+    }
+    expect(() => loadHmacSecret('env:AMTSBOTE_TEST_UNSET_SECRET', dataDir, dataDir)).toThrow(expect.objectContaining({ code: 'invalid-config', message: 'environment variable AMTSBOTE_TEST_UNSET_SECRET is not set' }));
+  });
 });

@@ -93,6 +93,8 @@ describe.each(['sqlite', 'postgres'] as const)('migration 0010 on %s', (kind) =>
     const { db, dialect, close } = open();
     try {
       await expect(migrateToLatest(db, dialect)).rejects.toThrow(/hmacSecret.*amtsbote store migrate/);
+      // the configuration's fault, typed as such: the CLI and the start name it, a script can branch on the code
+      await expect(migrateToLatest(db, dialect)).rejects.toMatchObject({ name: 'AmtsboteError', code: 'invalid-config' });
       // Nothing is half converted: the payment keeps its members until the migration can complete.
       const keys = await db.selectFrom('idempotency_keys').select('key').execute();
       expect(keys.map((k) => k.key)).toEqual(['order-2026-0001', 'order-2026-0001']);

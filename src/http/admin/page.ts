@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { ConfigError } from '../../lib/errors.js';
 
 /**
  * The admin page's folder (`admin/` at the package root): reached from src/http/ when run from source and
@@ -11,7 +12,7 @@ export function adminPageFolder(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, '../../admin'), join(here, '../../../admin')];
   const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
-  if (!found) throw new Error(`the admin page is missing (looked in ${candidates.join(', ')})`);
+  if (!found) throw new ConfigError(`the admin page is missing (looked in ${candidates.join(', ')})`);
   return found;
 }
 

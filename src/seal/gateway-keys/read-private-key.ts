@@ -8,7 +8,7 @@ export function parsePrivateKey(text: string, origin: string): { key: KeyObject;
   try {
     if (trimmed.startsWith('{')) {
       const jwk = JSON.parse(trimmed) as Record<string, unknown>;
-      if (jwk.kty !== 'RSA' || typeof jwk.d !== 'string') throw new Error('not a private RSA JWK');
+      if (jwk.kty !== 'RSA' || typeof jwk.d !== 'string') throw gatewayKeyError('not a private RSA JWK');
       const key = rsaPrivateKeyFromJwk(jwk);
       return typeof jwk.kid === 'string' && jwk.kid !== '' ? { key, kid: jwk.kid } : { key };
     }

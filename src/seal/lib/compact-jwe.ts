@@ -53,6 +53,9 @@ export function encryptCompactJwe(
       emit(cipher.update(part));
     }
   }
+  // An invariant, not a check of input: the gateway's own code counts the length from the same pieces
+  // (escrowPlaintextPieces, encrypt-part.ts). A mismatch is a bug there, answered as any unexpected error
+  // (500, detail withheld), so it stays an untyped Error (test/lib/untyped-throws.test.ts lists it).
   if (seen !== plaintext.length) throw new Error(`the plaintext had ${seen} bytes, not the ${plaintext.length} announced`);
   emit(cipher.final());
   at += out.write(carry.toString('base64url'), at, 'latin1');

@@ -1,4 +1,4 @@
-import { AmtsboteError } from '../../lib/errors.js';
+import { AmtsboteError, ConfigError } from '../../lib/errors.js';
 
 /**
  * Why a recipient key (a destination's encryption or receipt key) is refused. Stable, for operators and
@@ -32,6 +32,6 @@ export function isRecipientKeyError(error: unknown): error is AmtsboteError & { 
 }
 
 /** A gateway key file or setting that cannot be used. */
-export function gatewayKeyError(detail: string): AmtsboteError {
-  return new AmtsboteError('invalid-config', detail);
+export function gatewayKeyError(detail: string): ConfigError {
+  return new ConfigError(detail);
 }

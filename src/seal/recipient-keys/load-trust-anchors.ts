@@ -12,7 +12,7 @@ export async function loadTrustAnchors(files: readonly string[], baseDir: string
     const file = resolve(baseDir, f);
     try {
       const blocks = PemConverter.decodeWithHeaders(readFileSync(file, 'utf8')).filter((b) => b.type === PemConverter.CertificateTag);
-      if (blocks.length === 0) throw new Error('no PEM certificate found');
+      if (blocks.length === 0) throw gatewayKeyError('no PEM certificate found');
       return blocks.map((b) => new X509Certificate(b.rawData));
     } catch (error) {
       throw gatewayKeyError(`trust anchor file ${file}: ${(error as Error).message}`);

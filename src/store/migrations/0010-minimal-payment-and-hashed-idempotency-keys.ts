@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MigrationContext } from './context.js';
+import { ConfigError } from '../../lib/errors.js';
 
 /**
  * Keeps at rest only what the gateway needs (issue 19, F8). A submission's `payment` keeps its method and
@@ -59,7 +60,7 @@ async function hashIdempotencyKeys(db: Kysely<Tables>, context: MigrationContext
   const rows = await db.selectFrom('idempotency_keys').select(['portal_id', 'key']).execute();
   if (rows.length === 0) return;
   if (!context.keyedHash) {
-    throw new Error(`${rows.length} stored idempotency keys must be replaced by keyed hashes, which needs the gateway's hmacSecret: run "amtsbote store migrate" (or start the gateway) with its configuration`);
+    throw new ConfigError(`${rows.length} stored idempotency keys must be replaced by keyed hashes, which needs the gateway's hmacSecret: run "amtsbote store migrate" (or start the gateway) with its configuration`);
   }
   const hash = context.keyedHash();
   for (const row of rows) {
