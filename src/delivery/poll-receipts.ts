@@ -3,7 +3,7 @@ import type { Destination } from '../config/routing-schema.js';
 import { AmtsboteError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
-import type { PollableDelivery } from '../store/sql/adapter-state.js';
+import type { PollableDelivery } from '../store/sql/list-pollable.js';
 import type { Store } from '../store/store.js';
 
 export interface ReceiptPollingOptions {

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { adapters } from '../adapters/index.js';
-import { createCallbackAdapter } from '../adapters/callback.js';
-import type { Adapter, AdapterContext, Outcome, PolledReceipt } from '../adapters/types.js';
+import type { AdapterContext, Outcome, PolledReceipt } from '../adapters/types.js';
 import { AmtsboteError, ConflictError } from '../lib/errors.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { Logger } from '../lib/logger.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
-import type { AttemptRecord, ClaimedDelivery, DeliveryTransition } from '../store/types.js';
+import type { AttemptRecord, ClaimedDelivery } from '../store/types.js';
 import { BrokenCircuitError, type CircuitBreakers, CountedFailure, circuitBreakers } from './circuit-breakers.js';
+import { deliveryTargets } from './delivery-targets.js';
+import { transitionFor } from './outcome-transition.js';
 import { startReceiptPolling } from './poll-receipts.js';
-import { decideRetry, defaultRetry } from './retry-policy.js';
+import { defaultRetry } from './retry-policy.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -74,39 +74,10 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       logger.info({ destinationId }, 'circuit breaker closed: the destination answers again');
     },
   });
-  const adapterCache = new Map<string, { key: string; adapter: Adapter }>();
+  const targets = deliveryTargets({ store, routing: options.routing, adapterContext: options.adapterContext });
   const inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
   let running = true;
   let wake: (() => void) | undefined;
-
-  const adapterFor = (destination: Destination): Adapter => {
-    const key = JSON.stringify(destination);
-    const cached = adapterCache.get(destination.id);
-    if (cached?.key === key) return cached.adapter;
-    void cached?.adapter.close?.();
-    const adapter = adapters[destination.adapter.kind](destination, options.adapterContext);
-    adapterCache.set(destination.id, { key, adapter });
-    return adapter;
-  };
-
-  const transitionFor = (claim: ClaimedDelivery, retryPolicy: Destination['retry'], outcome: Outcome, now: Date): DeliveryTransition => {
-    const attempts = claim.attempts + 1;
-    switch (outcome.kind) {
-      case 'delivered':
-        return { state: 'delivered', attempts, nextAttemptAt: null, adapterState: outcome.state ?? claim.adapterState };
-      case 'awaiting-pickup':
-        return { state: 'pending', attempts, nextAttemptAt: outcome.until.toISOString(), adapterState: outcome.state ?? claim.adapterState };
-      case 'failed':
-        return { state: 'dead-lettered', attempts, nextAttemptAt: null, adapterState: claim.adapterState, lastError: outcome.reason };
-      case 'retry': {
-        const decision = decideRetry(retryPolicy, attempts, now, outcome.afterMs);
-        const adapterState = outcome.state ?? claim.adapterState;
-        return decision.deadLetter
-          ? { state: 'dead-lettered', attempts, nextAttemptAt: null, adapterState, lastError: `${outcome.reason} (after ${attempts} attempts)` }
-          : { state: 'pending', attempts, nextAttemptAt: decision.nextAttemptAt?.toISOString() ?? null, adapterState, lastError: outcome.reason };
-      }
-    }
-  };
 
   const attemptKind: Record<Outcome['kind'], AttemptRecord['outcome']> = {
     delivered: 'delivered',
@@ -136,33 +107,14 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     logger.info({ messageId: claim.id, destinationId: claim.destinationId, outcome: attempt.outcome, state: transition.state, httpStatus: attempt.httpStatus, errorClass: attempt.errorClass, ms: durationMs }, 'delivery attempt');
   };
 
-  /** A portal callback's target: the portal's settings stand in for a routing destination. */
-  const callbackTarget = async (claim: ClaimedDelivery): Promise<{ target: Destination; adapter: Adapter } | undefined> => {
-    const portal = await store.getPortal(claim.destinationId.slice('callback:'.length));
-    if (!portal?.callback) return undefined;
-    const key = `callback:${JSON.stringify(portal.callback)}`;
-    let cached = adapterCache.get(claim.destinationId);
-    if (cached?.key !== key) {
-      void cached?.adapter.close?.();
-      cached = { key, adapter: createCallbackAdapter(portal.callback, options.adapterContext) };
-      adapterCache.set(claim.destinationId, cached);
-    }
-    const target = { id: claim.destinationId, enabled: true, retry: defaultRetry, breaker: { consecutiveFailures: 5, halfOpenAfterSeconds: 30 } } as Destination;
-    return { target, adapter: cached.adapter };
-  };
-
   const attempt = async (claim: ClaimedDelivery, abort: AbortController): Promise<void> => {
     const started = clock();
-    const callback = claim.destinationId.startsWith('callback:') ? await callbackTarget(claim) : undefined;
-    if (claim.destinationId.startsWith('callback:') && !callback) {
-      await record(claim, undefined, { kind: 'failed', reason: 'portal-has-no-callback-settings' }, started);
+    const target = await targets.targetOf(claim);
+    if ('failed' in target) {
+      await record(claim, undefined, { kind: 'failed', reason: target.failed }, started);
       return;
     }
-    const destination = callback?.target ?? options.routing().routing.destinations.find((d) => d.id === claim.destinationId);
-    if (!destination) {
-      await record(claim, undefined, { kind: 'failed', reason: 'destination-not-in-routing' }, started);
-      return;
-    }
+    const { destination } = target;
     if (!destination.enabled) {
       // A disabled destination keeps its deliveries: they wait until it is enabled again (or are replayed elsewhere).
       await store.releaseLease(claim.id, claim.fence, new Date(started.getTime() + 60_000).toISOString());
@@ -193,7 +145,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       claim.adapterState = state;
     };
     try {
-      const adapter = callback?.adapter ?? adapterFor(destination);
+      const adapter = target.adapter();
       const outbound = { messageId: claim.id, submissionId: claim.submissionId, destinationId: claim.destinationId, serviceKey: claim.serviceKey, contentType: message.contentType, body: message.body };
       let outcome: Outcome;
       try {
@@ -271,7 +223,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   const polling = startReceiptPolling({
     store,
     routing: options.routing,
-    adapterFor,
+    adapterFor: targets.adapterFor,
     logger,
     clock,
     actor: `worker:${workerId}`,
@@ -297,7 +249,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       }, graceMs);
       await Promise.all(pending.map((p) => p.done));
       clearTimeout(grace);
-      await Promise.all([...adapterCache.values()].map(async (c) => { await c.adapter.close?.(); }));
+      await targets.close();
     },
   };
 }

@@ -1,6 +1,5 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { AmtsboteError, isAmtsboteError } from '../lib/errors.js';
-import { problemStatus } from './problem-status.js';
+import express, { type Request } from 'express';
+import { AmtsboteError } from '../lib/errors.js';
 import type { IntakeContext } from '../intake/accept-submission.js';
 import type { Logger } from '../lib/logger.js';
 import type { RoutingState } from '../routing/routing-state.js';
@@ -28,7 +27,7 @@ import { openApiDocument } from './openapi.js';
 import { bearerToken, portalDirectory } from './portal-auth.js';
 import { portalRoutes } from './portal-routes.js';
 import { createBodyBudget } from './body-budget.js';
-import { sendProblem } from './problem.js';
+import { errorHandler } from './error-handler.js';
 import { requestLog } from './request-log.js';
 
 export interface AppDeps {
@@ -128,28 +127,7 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
   app.use((req, _res, next) => {
     next(new AmtsboteError('not-found', `Nothing at ${req.method} ${req.path.slice(0, 200)}.`));
   });
-  app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) return;
-    if (isAmtsboteError(err) && err.code === 'unauthenticated') {
-      sendProblem(res, await failedSignIn(req, err));
-      return;
-    }
-    if (isAmtsboteError(err)) {
-      // A 500 is the gateway's fault whatever its cause: logged at error level, findable by the request id.
-      if (problemStatus[err.code] === 500) logger.error({ requestId: res.locals.requestId as string, problem: err.code, stack: err.stack?.split('\n').slice(1, 8).join('\n'), route: req.path.slice(0, 100) }, 'internal error');
-      sendProblem(res, err);
-      return;
-    }
-    const status = (err as { status?: number }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // express's own parsers (the admin API's JSON bodies): malformed input, never an internal fault
-      sendProblem(res, parserProblem(status, (err as { type?: unknown }).type));
-      return;
-    }
-    // The message may quote input, so only the error class and stack frames are logged.
-    logger.error({ requestId: res.locals.requestId as string, errorClass: (err as Error).name, stack: (err as Error).stack?.split('\n').slice(1, 8).join('\n'), route: req.path.slice(0, 100) }, 'internal error');
-    sendProblem(res, new AmtsboteError('internal', 'The gateway failed to answer this request; its X-Request-Id identifies it in the log.'));
-  });
+  app.use(errorHandler({ logger, unauthenticated: failedSignIn }));
   return app;
 
   /** Every refused token counts against the client's sign-in bucket and is audited until it is limited. */
@@ -171,14 +149,6 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
       return error;
     }
   }
-}
-
-/** An error of express's body parser as a problem a person can act on; the parser's own text may quote input. */
-function parserProblem(status: number, type: unknown): AmtsboteError {
-  if (status === 413) return new AmtsboteError('payload-too-large', 'The body is larger than this endpoint accepts.');
-  if (type === 'entity.parse.failed') return new AmtsboteError('invalid-json', 'The body is not valid JSON.', [{ pointer: '', detail: 'is not valid JSON' }]);
-  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new AmtsboteError('unsupported-media-type', 'Send the body as UTF-8 JSON without content encoding.');
-  return new AmtsboteError('invalid-request', 'The body could not be read.');
 }
 
 /** Which API a request went to, without ids from the path. */

@@ -18,6 +18,8 @@ import { checkPortalAccess } from './portal-access.js';
 import { callbackAllowed } from '../adapters/callback.js';
 import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
 import { zodProblem } from '../lib/zod-field-errors.js';
+import { submissionRow } from './submission-row.js';
+import { deliveryRows, plannedDeliveries } from './delivery-rows.js';
 
 export interface IntakeContext {
   config: LoadedConfig;
@@ -102,7 +104,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
 
   const receivedAt = now.toISOString();
   const submissionId = ctx.newId();
-  const deliveries = route.destinations.map((d) => ({ id: ctx.newId(), destinationId: d.id, state: 'pending' as const }));
+  const deliveries = plannedDeliveries(route, ctx.newId);
   const messageInput = { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data, submissionId, createdAt: now, portal, contents };
   // Every destination's message is produced, validated and sealed before anything is stored: all or nothing.
   const produced = await Promise.all(route.destinations.map((d, i) => messageFor(messageInput, d, deliveries[i]?.id ?? '')));
@@ -116,40 +118,11 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     receivedAt: now,
     targets: route.destinations.map((destination, i) => ({ deliveryId: deliveries[i]?.id ?? '', destination, produced: produced[i] })),
   });
-  const sealedById = new Map(sealed.messages.map((m) => [m.deliveryId, m]));
-  const storedDeliveries = deliveries.map((d) => ({
-    ...d,
-    signingKid: sealedById.get(d.id)?.signingKid,
-    authenticationTags: sealedById.get(d.id)?.authenticationTags,
-  }));
-  const submission = {
-    id: submissionId,
-    portalId: portal.id,
-    serviceKey: envelope.serviceKey,
-    regionKey: envelope.regionKey,
-    status: 'pending' as const,
-    reference: envelope.reference,
-    test: envelope.test ?? false,
-    callbackUrl: envelope.callbackUrl,
-    authentication: envelope.authentication,
-    // Method and status only: transaction ids and the amount stay in the sealed messages and the escrow copy.
-    payment: envelope.payment && { method: envelope.payment.method, status: envelope.payment.status },
-    dataHmac: ctx.hash(JSON.stringify(data)),
-    attachments: (envelope.attachments ?? []).map((a) => {
-      const content = contents.get(a.id) ?? Buffer.alloc(0);
-      return { id: a.id, mediaType: a.mediaType, size: content.length, hmac: ctx.hash(content) };
-    }),
-    receivedAt,
-    routingVersion: routing.version,
-  };
-  // Deferred destinations get a delivery now and their message only when `after` accepts (sealed from escrow).
-  const trigger = route.deferred ? deliveries.find((d) => d.destinationId === route.deferred?.after) : undefined;
-  const deferredDeliveries = trigger && route.deferred
-    ? route.deferred.destinations.map((d) => ({ id: ctx.newId(), destinationId: d.id, state: 'deferred' as const, triggerDeliveryId: trigger.id }))
-    : [];
+  const submission = submissionRow({ id: submissionId, portalId: portal.id, envelope, data, contents, receivedAt, routingVersion: routing.version, hash: ctx.hash });
+  const rows = deliveryRows(deliveries, sealed.messages, route, ctx.newId);
   const result = await ctx.store.acceptSubmission({
     submission,
-    deliveries: [...storedDeliveries, ...deferredDeliveries],
+    deliveries: [...rows.sealed, ...rows.deferred],
     messages: sealed.messages.map((m) => ({ deliveryId: m.deliveryId, contentType: 'application/json', body: m.body })),
     escrow: sealed.escrow,
     event: { at: receivedAt, type: 'received', data: { status: 'pending', destinations: deliveries.map((d) => d.destinationId), routingVersion: routing.version, rule: route.rule } },
@@ -163,7 +136,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const record: SubmissionRecord = {
     ...submission,
     updatedAt: receivedAt,
-    deliveries: [...deliveries, ...deferredDeliveries].map((d) => ({ ...d, attempts: 0, createdAt: receivedAt, updatedAt: receivedAt })),
+    deliveries: [...deliveries, ...rows.deferred].map((d) => ({ ...d, attempts: 0, createdAt: receivedAt, updatedAt: receivedAt })),
   };
   return { answer: acceptedAnswer(record, ctx.publicBaseUrl), replayed: false };
 }

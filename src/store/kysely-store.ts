@@ -8,36 +8,50 @@ import { listSubmissions } from './sql/list-submissions.js';
 import { listEvents } from './sql/list-events.js';
 import { listPortals } from './sql/list-portals.js';
 import { purgeExpired } from './sql/purge-expired.js';
-import { sweepRateBuckets, takeRateToken } from './sql/take-rate-token.js';
+import { takeRateToken } from './sql/take-rate-token.js';
+import { sweepRateBuckets } from './sql/sweep-rate-buckets.js';
 import { seedPortals } from './sql/seed-portals.js';
 import { getPortal } from './sql/get-portal.js';
-import { insertPortal, setPortalTokens } from './sql/save-portal.js';
-import {
-  appendRoutingVersion,
-  currentRoutingVersion,
-  currentRoutingVersionNumber,
-  getRoutingVersion,
-  listRoutingVersions,
-} from './sql/routing-versions.js';
+import { insertPortal } from './sql/insert-portal.js';
+import { setPortalTokens } from './sql/set-portal-tokens.js';
+import { currentRoutingVersion } from './sql/current-routing-version.js';
+import { currentRoutingVersionNumber } from './sql/current-routing-version-number.js';
+import { getRoutingVersion } from './sql/get-routing-version.js';
+import { listRoutingVersions } from './sql/list-routing-versions.js';
+import { appendRoutingVersion } from './sql/append-routing-version.js';
 import type { Store } from './store.js';
-import { appendAudit, listAudit } from './sql/audit.js';
+import { appendAudit } from './sql/append-audit.js';
+import { listAudit } from './sql/list-audit.js';
 import { claimDeliveries } from './sql/claim-deliveries.js';
-import { releaseLease, renewLease } from './sql/lease.js';
+import { renewLease } from './sql/renew-lease.js';
+import { releaseLease } from './sql/release-lease.js';
 import { releaseAllLeases } from './sql/release-all-leases.js';
-import { listAttempts, listDeliveries } from './sql/list-deliveries.js';
+import { listDeliveries } from './sql/list-deliveries.js';
+import { listAttempts } from './sql/list-attempts.js';
 import { lastAttemptErrors } from './sql/last-attempt-errors.js';
-import { listMailbox, recordMailboxFetch } from './sql/mailbox.js';
+import { listMailbox } from './sql/list-mailbox.js';
+import { recordMailboxFetch } from './sql/record-mailbox-fetch.js';
 import { recordAttempt } from './sql/record-attempt.js';
-import { listPollable, saveAdapterState, savePolledState } from './sql/adapter-state.js';
-import { moveDelivery, replayDeliveries } from './sql/replay-deliveries.js';
+import { saveAdapterState } from './sql/save-adapter-state.js';
+import { listPollable } from './sql/list-pollable.js';
+import { savePolledState } from './sql/save-polled-state.js';
+import { replayDeliveries } from './sql/replay-deliveries.js';
+import { moveDelivery } from './sql/move-delivery.js';
 import { saveReplayPlan } from './sql/save-replay-plan.js';
 import { getReplayPlan } from './sql/get-replay-plan.js';
 import { useReplayPlan } from './sql/use-replay-plan.js';
-import { getSealedMessage, replaceSealedMessage } from './sql/sealed-messages.js';
+import { getSealedMessage } from './sql/get-sealed-message.js';
+import { replaceSealedMessage } from './sql/replace-sealed-message.js';
 import { getEscrowCopy } from './sql/escrow.js';
-import { applyReceipt, releaseDeferred } from './sql/apply-receipt.js';
-import { countSubmissionsByStatus, destinationStats } from './sql/stats.js';
-import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, retireKey } from './sql/key-states.js';
+import { applyReceipt } from './sql/apply-receipt.js';
+import { releaseDeferred } from './sql/release-deferred.js';
+import { destinationStats } from './sql/destination-stats.js';
+import { countSubmissionsByStatus } from './sql/count-submissions-by-status.js';
+import { listKeyStates } from './sql/list-key-states.js';
+import { registerKeys } from './sql/register-keys.js';
+import { activateKey } from './sql/activate-key.js';
+import { retireKey } from './sql/retire-key.js';
+import { countOpenMessagesSignedWith } from './sql/count-open-messages-signed-with.js';
 
 /**
  * Binds the dialect-neutral operations of store/sql/ to one kysely instance. The dialects differ only where

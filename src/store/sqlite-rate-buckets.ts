@@ -2,7 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { up as createRateBuckets } from './migrations/0008-rate-buckets.js';
 import type { Database } from './schema.js';
-import { sweepRateBuckets, takeRateToken, type RateBucket } from './sql/take-rate-token.js';
+import { takeRateToken, type RateBucket } from './sql/take-rate-token.js';
+import { sweepRateBuckets } from './sql/sweep-rate-buckets.js';
 
 /**
  * Rate-limit buckets for the SQLite store, in a private in-memory SQLite database. SQLite serves one gateway

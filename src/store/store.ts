@@ -1,8 +1,8 @@
 import type { AuditAction } from './audit-actions.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { RateBucket, takeRateToken } from './sql/take-rate-token.js';
-import type { MailboxEntry } from './sql/mailbox.js';
-import type { listPollable, PollableDelivery } from './sql/adapter-state.js';
+import type { MailboxEntry } from './sql/list-mailbox.js';
+import type { listPollable, PollableDelivery } from './sql/list-pollable.js';
 import type { listSubmissions, SubmissionSummary } from './sql/list-submissions.js';
 import type {
   AcceptInput,
@@ -85,7 +85,7 @@ export interface Store {
   recordAttempt(input: { id: string; fence: number; attempt: AttemptRecord; transition: DeliveryTransition; now: string }): Promise<boolean>;
   /** An attempt's progress, saved mid-attempt under the claim's fence; false when the claim was lost. */
   saveAdapterState(id: string, fence: number, state: unknown): Promise<boolean>;
-  /** Delivered messages of destinations whose adapter fetches receipts (store/sql/adapter-state.ts). */
+  /** Delivered messages of destinations whose adapter fetches receipts (store/sql/list-pollable.ts). */
   listPollable(filter: Parameters<typeof listPollable>[1]): Promise<PollableDelivery[]>;
   savePolledState(id: string, state: unknown): Promise<void>;
   getSealedMessage(deliveryId: string): Promise<SealedMessage | undefined>;
@@ -104,7 +104,7 @@ export interface Store {
   /** Marks a plan executed; false when it already was, or has expired (store/sql/use-replay-plan.ts). */
   useReplayPlan(id: string, now: string): Promise<boolean>;
   appendAudit(entry: AuditEntry & { action: AuditAction }): Promise<void>;
-  /** Waiting messages and dead letters per destination, within the given regions (store/sql/stats.ts). */
+  /** Waiting messages and dead letters per destination, within the given regions (store/sql/destination-stats.ts). */
   destinationStats(regions?: readonly string[]): Promise<DestinationStats[]>;
   countSubmissionsByStatus(since: string, regions?: readonly string[]): Promise<Record<string, number>>;
   getEscrowCopy(submissionId: string): Promise<EscrowCopy | undefined>;
@@ -112,7 +112,7 @@ export interface Store {
   /** `signingKid` is absent for FIT-Connect's format, which carries no gateway signature. */
   releaseDeferred(input: { deliveryId: string; body: string; contentType: string; signingKid: string | undefined; authenticationTags: unknown; at: string }): Promise<boolean>;
 
-  // Gateway key states (store/sql/key-states.ts): the key files are the same on every instance.
+  // Gateway key states (store/sql/list-key-states.ts, activate-key.ts and their neighbours): the key files are the same on every instance.
   listKeyStates(): Promise<KeyState[]>;
   registerKeys(keys: { kid: string; purpose: KeyState['purpose'] }[], now: string): Promise<void>;
   activateKey(kid: string, actor: string, now: string): Promise<boolean>;

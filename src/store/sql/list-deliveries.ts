@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { deliveryFromRow } from './delivery-row.js';
-import type { AttemptView, DeliveryFilter, DeliveryView } from '../types.js';
+import type { DeliveryFilter, DeliveryView } from '../types.js';
 
 /**
  * Deliveries by state, destination, service, region scope and time, newest first (an operator looks for
@@ -40,18 +40,5 @@ export async function listDeliveries(db: Kysely<Database>, filter: DeliveryFilte
     serviceKey: r.service_key,
     regionKey: r.region_key,
     reference: r.reference ?? undefined,
-  }));
-}
-
-export async function listAttempts(db: Kysely<Database>, deliveryId: string): Promise<AttemptView[]> {
-  const rows = await db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('fence').execute();
-  return rows.map((r) => ({
-    fence: r.fence,
-    worker: r.worker,
-    startedAt: r.started_at,
-    durationMs: r.duration_ms,
-    outcome: r.outcome as AttemptView['outcome'],
-    httpStatus: r.http_status ?? undefined,
-    errorClass: r.error_class ?? undefined,
   }));
 }

@@ -4,7 +4,8 @@ import type { PurgeCounts, PurgePlan } from '../types.js';
 import { purgeAudit } from './purge-audit.js';
 import { purgeEscrowCopies } from './purge-escrow-copies.js';
 import { purgeEventLogs } from './purge-event-logs.js';
-import { purgeExpiredIdempotencyKeys, purgeIdempotencyKeysOfFinal } from './purge-idempotency-keys.js';
+import { purgeExpiredIdempotencyKeys } from './purge-expired-idempotency-keys.js';
+import { purgeIdempotencyKeysOfFinal } from './purge-idempotency-keys-of-final.js';
 import { purgeSealedMessages } from './purge-sealed-messages.js';
 
 /**

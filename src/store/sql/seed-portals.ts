@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { StoredPortal } from '../types.js';
-import { portalRow } from './save-portal.js';
+import { portalRow } from './portal-row.js';
 
 export async function seedPortals(db: Kysely<Database>, portals: StoredPortal[], now: string): Promise<number> {
   return db.transaction().execute(async (trx) => {

@@ -1,12 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
-/** Extends a lease while an attempt runs; false when the claim is no longer this worker's. */
-export async function renewLease(db: Kysely<Database>, id: string, fence: number, leaseUntil: string): Promise<boolean> {
-  const result = await db.updateTable('deliveries').set({ lease_until: leaseUntil }).where('id', '=', id).where('fence', '=', fence).where('state', '=', 'pending').executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 /** Gives a claimed delivery back unattempted (shutdown, open circuit), due again at `nextAttemptAt`. */
 export async function releaseLease(db: Kysely<Database>, id: string, fence: number, nextAttemptAt: string): Promise<boolean> {
   const result = await db

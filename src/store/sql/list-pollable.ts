@@ -1,21 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
-/**
- * Saves an adapter's progress in the middle of an attempt, fenced like the outcome: false when the claim
- * is no longer this worker's (then the attempt must stop, its progress belongs to the newer claim).
- */
-export async function saveAdapterState(db: Kysely<Database>, id: string, fence: number, state: unknown): Promise<boolean> {
-  const result = await db
-    .updateTable('deliveries')
-    .set({ adapter_state: JSON.stringify(state) })
-    .where('id', '=', id)
-    .where('fence', '=', fence)
-    .where('state', '=', 'pending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
 /** A delivered message whose receipt an adapter fetches (FIT-Connect's event log). */
 export interface PollableDelivery {
   id: string;
@@ -42,9 +27,4 @@ export async function listPollable(db: Kysely<Database>, filter: { destinationId
     destinationId: r.destination_id,
     adapterState: r.adapter_state ? (JSON.parse(r.adapter_state) as unknown) : undefined,
   }));
-}
-
-/** A poll's progress (the event-log position) for a delivery still awaiting its receipt. */
-export async function savePolledState(db: Kysely<Database>, id: string, state: unknown): Promise<void> {
-  await db.updateTable('deliveries').set({ adapter_state: JSON.stringify(state) }).where('id', '=', id).where('state', '=', 'delivered').execute();
 }

@@ -1,13 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { PurgeServices } from '../types.js';
 import { columnIn, deleteOrCount } from './delete-or-count.js';
 import { finalSubmissionsBefore } from './final-submissions.js';
-
-/** Idempotency keys past their own expiry (any service). */
-export function purgeExpiredIdempotencyKeys(db: Kysely<Database>, now: string, dryRun: boolean): Promise<number> {
-  return deleteOrCount(db, 'idempotency_keys', sql<boolean>`${sql.ref('expires_at')} <= ${now}`, dryRun);
-}
 
 /** Idempotency keys of final submissions older than `cutoff`, even if their own expiry is later. */
 export function purgeIdempotencyKeysOfFinal(db: Kysely<Database>, services: PurgeServices, cutoff: string, dryRun: boolean): Promise<number> {

@@ -1,10 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { DestinationStats } from '../types.js';
-
-/** ARS prefixes as one condition on the submission's region: the caller sees only these regions. */
-const regionScope = (regions: readonly string[] | undefined) =>
-  regions ? sql<boolean>`(${sql.join(regions.map((r) => sql`s.region_key like ${r + '%'}`), sql` or `)})` : sql<boolean>`1 = 1`;
+import { regionScope } from './region-scope.js';
 
 /**
  * Per destination: messages waiting for delivery (pending, not deferred), since when the oldest waits,
@@ -28,16 +25,4 @@ export async function destinationStats(db: Kysely<Database>, regions?: readonly 
     .execute();
   // PostgreSQL returns sums as strings
   return rows.map((r) => ({ destinationId: r.destination_id, waiting: Number(r.waiting), oldestWaitingSince: r.oldest ?? undefined, deadLetters: Number(r.dead) }));
-}
-
-/** Submissions received since `since`, counted by status. */
-export async function countSubmissionsByStatus(db: Kysely<Database>, since: string, regions?: readonly string[]): Promise<Record<string, number>> {
-  const rows = await db
-    .selectFrom('submissions as s')
-    .select(['s.status', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('s.received_at', '>=', since)
-    .where(regionScope(regions))
-    .groupBy('s.status')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

@@ -1,0 +1,69 @@
+import { adapters } from '../adapters/index.js';
+import { createCallbackAdapter } from '../adapters/callback.js';
+import type { Adapter, AdapterContext } from '../adapters/types.js';
+import type { Destination } from '../config/routing-schema.js';
+import type { CurrentRouting } from '../routing/routing-state.js';
+import type { Store } from '../store/store.js';
+import type { ClaimedDelivery } from '../store/types.js';
+import { defaultRetry } from './retry-policy.js';
+
+/**
+ * Where a claimed delivery goes: its destination, and the adapter that reaches it — built only when the
+ * attempt runs (a disabled destination, or one whose message is missing, never builds one). `failed` when
+ * there is nowhere to go.
+ */
+export type DeliveryTarget = { destination: Destination; adapter: () => Adapter } | { failed: 'portal-has-no-callback-settings' | 'destination-not-in-routing' };
+
+export interface DeliveryTargets {
+  /** A portal callback's target comes from the portal's settings, any other from the routing in force. */
+  targetOf: (claim: ClaimedDelivery) => Promise<DeliveryTarget>;
+  /** A routing destination's adapter, built once and rebuilt when the destination's settings change. */
+  adapterFor: (destination: Destination) => Adapter;
+  /** Closes every adapter built (at the worker's stop). */
+  close: () => Promise<void>;
+}
+
+export function deliveryTargets(options: { store: Pick<Store, 'getPortal'>; routing: () => CurrentRouting; adapterContext: AdapterContext }): DeliveryTargets {
+  const { store } = options;
+  const adapterCache = new Map<string, { key: string; adapter: Adapter }>();
+
+  const adapterFor = (destination: Destination): Adapter => {
+    const key = JSON.stringify(destination);
+    const cached = adapterCache.get(destination.id);
+    if (cached?.key === key) return cached.adapter;
+    void cached?.adapter.close?.();
+    const adapter = adapters[destination.adapter.kind](destination, options.adapterContext);
+    adapterCache.set(destination.id, { key, adapter });
+    return adapter;
+  };
+
+  /** A portal callback's target: the portal's settings stand in for a routing destination. */
+  const callbackTarget = async (claim: ClaimedDelivery): Promise<{ target: Destination; adapter: Adapter } | undefined> => {
+    const portal = await store.getPortal(claim.destinationId.slice('callback:'.length));
+    if (!portal?.callback) return undefined;
+    const key = `callback:${JSON.stringify(portal.callback)}`;
+    let cached = adapterCache.get(claim.destinationId);
+    if (cached?.key !== key) {
+      void cached?.adapter.close?.();
+      cached = { key, adapter: createCallbackAdapter(portal.callback, options.adapterContext) };
+      adapterCache.set(claim.destinationId, cached);
+    }
+    const target = { id: claim.destinationId, enabled: true, retry: defaultRetry, breaker: { consecutiveFailures: 5, halfOpenAfterSeconds: 30 } } as Destination;
+    return { target, adapter: cached.adapter };
+  };
+
+  return {
+    async targetOf(claim) {
+      if (claim.destinationId.startsWith('callback:')) {
+        const callback = await callbackTarget(claim);
+        return callback ? { destination: callback.target, adapter: () => callback.adapter } : { failed: 'portal-has-no-callback-settings' };
+      }
+      const destination = options.routing().routing.destinations.find((d) => d.id === claim.destinationId);
+      return destination ? { destination, adapter: () => adapterFor(destination) } : { failed: 'destination-not-in-routing' };
+    },
+    adapterFor,
+    async close() {
+      await Promise.all([...adapterCache.values()].map(async (c) => { await c.adapter.close?.(); }));
+    },
+  };
+}
