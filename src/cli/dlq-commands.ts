@@ -1,7 +1,8 @@
 import { cliActor, type CliContext } from './context.js';
 import { AmtsboteError } from '../lib/errors.js';
-import { executeReplayPlan, makeReplayPlan, type ReplayPlanEntry, type Reroute } from '../delivery/replay.js';
-import { replayPlanMinutes } from '../delivery/replay-plan.js';
+import type { Reroute } from '../delivery/reroute.js';
+import { executeReplayPlan, makeReplayPlan, type ReplayPlanEntry } from '../operations/replay-dead-letters.js';
+import { replayPlanMinutes } from '../operations/replay-plan.js';
 import { routingSchema } from '../config/routing-schema.js';
 import { standaloneReroute, type StandaloneReroute } from '../gateway/escrow-reroute.js';
 

@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../config/load.js';
-import type { Reroute } from '../delivery/replay.js';
+import type { Reroute } from '../delivery/reroute.js';
 import type { ConfigurationSet } from '../intake/configuration-set.js';
 import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
 import { createLogger } from '../lib/logger.js';

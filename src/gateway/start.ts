@@ -26,7 +26,7 @@ import { configurationInForce, type ConfigurationInForce } from './configuration
 import { readSecret } from '../lib/secret-ref.js';
 import type { KeyResolver, KeyRing } from '../seal/index.js';
 import type { StoredKeyRing } from './key-ring.js';
-import type { Reroute } from '../delivery/replay.js';
+import type { Reroute } from '../delivery/reroute.js';
 import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
 import { configReloader, type ReloadOutcome } from './reload.js';
 import { removeFileDropLeftovers } from '../adapters/file.js';

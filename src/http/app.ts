@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 import type { Logger } from '../lib/logger.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { DeliveryWorker } from '../delivery/worker.js';
-import type { Reroute } from '../delivery/replay.js';
+import type { Reroute } from '../delivery/reroute.js';
 import { adminAuth } from './admin/auth.js';
 import { rateLimits } from './rate-limits.js';
 import { securityHeaders } from './security-headers.js';

@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
-import type { Reroute } from '../delivery/replay.js';
+import type { Reroute } from '../delivery/reroute.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { openEscrow, resealFromEscrow, serializeContainer, type EscrowSubmission, type KeyRing } from '../seal/index.js';
 import type { Store } from '../store/store.js';
