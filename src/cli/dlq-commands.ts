@@ -1,13 +1,10 @@
 import { cliActor, type CliContext } from './context.js';
 import { AmtsboteError, NotFoundError } from '../lib/errors.js';
-import { executeReplayPlan, makeReplayPlan, type ReplayPlanEntry, type Reroute } from '../delivery/replay.js';
-import { replayPlanMinutes } from '../delivery/replay-plan.js';
-import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
-import { createLogger } from '../lib/logger.js';
+import type { Reroute } from '../delivery/reroute.js';
+import { executeReplayPlan, makeReplayPlan, type ReplayPlanEntry } from '../operations/replay-dead-letters.js';
+import { replayPlanMinutes } from '../operations/replay-plan.js';
 import { routingSchema } from '../config/routing-schema.js';
-import { recipientKeyResolver, startSealing } from '../gateway/seal-setup.js';
-import { version } from '../lib/version.js';
-import { loadXoev } from '../xoev/index.js';
+import { standaloneReroute, type StandaloneReroute } from '../gateway/escrow-reroute.js';
 
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -49,17 +46,10 @@ export function registerDlqCommands({ program, print, withStore }: CliContext): 
         if (!current) throw new NotFoundError('the store holds no routing');
         const routing = { version: current.version, routing: routingSchema.parse(current.document) };
         // Sealing is set up only when a rerouted letter is re-sealed: a plain replay needs no keys.
-        let xoev: ReturnType<typeof loadXoev> | undefined;
-        let reroute: Reroute | undefined;
+        let wiring: Promise<StandaloneReroute> | undefined;
         const lazyReroute: Reroute = async (delivery, destination) => {
-          if (!reroute) {
-            xoev = loadXoev(config.paths);
-            const logger = createLogger({ level: 'warn' });
-            const sealing = await startSealing(config, store, await recipientKeyResolver(config, logger), logger, () => new Date());
-            sealing.stop();
-            reroute = rerouteFromEscrow({ store, sealing, clock: () => new Date(), config, xoev, productVersion: version });
-          }
-          return reroute(delivery, destination);
+          wiring ??= standaloneReroute(config, store);
+          return (await wiring).reroute(delivery, destination);
         };
         const printEntries = (entries: ReplayPlanEntry[]) => {
           for (const e of entries) print(`${e.messageId}  ${e.from}${e.to && e.to !== e.from ? ` → ${e.to}` : ''}${e.skipped ? `  skipped: ${e.skipped}` : ''}`);
@@ -84,7 +74,8 @@ export function registerDlqCommands({ program, print, withStore }: CliContext): 
           print(`dry run: ${plan.entries.filter((e) => !e.skipped).length} would be replayed${plan.reroute ? ' (with reroute)' : ''}; nothing changed`);
           print(`plan ${plan.planId}, valid until ${plan.expiresAt}; to execute exactly this: amtsbote dlq replay --plan ${plan.planId}`);
         } finally {
-          xoev?.close();
+          // A wiring that failed to build has nothing to free (and its error reached the caller already).
+          await wiring?.then((w) => { w.close(); }, () => undefined);
         }
       });
     });

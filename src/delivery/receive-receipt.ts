@@ -1,5 +1,5 @@
 import { AmtsboteError } from '../lib/errors.js';
-import type { Reroute } from './replay.js';
+import type { Reroute } from './reroute.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { KeyRing } from '../seal/index.js';
 import { peekReceipt, verifyReceipt, type VerifiedReceipt } from '../seal/receipt/verify-set.js';

@@ -9,7 +9,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LoadedConfig } from '../config/load.js';
 import { AmtsboteError, type FieldError } from '../lib/errors.js';
-import type { IntakeContext } from '../intake/accept-submission.js';
+import type { ConfigurationSet } from '../intake/configuration-set.js';
+import type { ConfigurationInForce } from './configuration-in-force.js';
 import { compileDataValidators } from '../intake/data-validator.js';
 import type { Logger } from '../lib/logger.js';
 import type { RoutingState } from '../routing/routing-state.js';
@@ -28,19 +29,19 @@ export interface ConfigReloader extends Reload {
 const retireAfterMs = 150_000;
 
 export function configReloader(options: {
-  intake: IntakeContext;
+  configuration: ConfigurationInForce;
   routing: RoutingState;
   load: () => LoadedConfig;
   logger: Logger;
 }): ConfigReloader {
-  const { intake, routing, logger } = options;
+  const { configuration, routing, logger } = options;
   const retiring = new Map<NodeJS.Timeout, Xoev>();
   let queue: Promise<unknown> = Promise.resolve();
 
   const reloadNow = (): ReloadOutcome => {
-    const current = intake.config;
+    const current = configuration.current().config;
     let next: LoadedConfig;
-    let validators: IntakeContext['validators'];
+    let validators: ConfigurationSet['validators'];
     let xoev: Xoev;
     try {
       next = options.load();
@@ -61,10 +62,7 @@ export function configReloader(options: {
       throw new AmtsboteError('config-rejected', `The routing in force (version ${version}) would not be served by the new configuration:\n${problems.map((p) => `  ${p.pointer}: ${p.detail}`).join('\n')}`, problems, { routingVersion: version });
     }
     // One synchronous step: a request sees either the old set or the new one, never a mix.
-    const previous = intake.xoev;
-    intake.config = next;
-    intake.validators = validators;
-    intake.xoev = xoev;
+    const { xoev: previous } = configuration.replace({ config: next, validators, xoev });
     const timer = setTimeout(() => {
       retiring.delete(timer);
       previous.close();

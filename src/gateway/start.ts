@@ -5,7 +5,7 @@ import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/load.
 import { createApp } from '../http/app.js';
 import type { IntakeContext } from '../intake/accept-submission.js';
 import { compileDataValidators } from '../intake/data-validator.js';
-import { keyedHash } from '../lib/keyed-hash.js';
+import { keyedHash, type KeyedHash } from '../lib/keyed-hash.js';
 import { din91379Keyword, loadXoev, normalizeNfc } from '../xoev/index.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { startRoutingState, type RoutingState } from '../routing/routing-state.js';
@@ -15,17 +15,18 @@ import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js'
 import { startHousekeeping } from '../delivery/housekeeping.js';
 import type { Metrics } from '../observability/metrics.js';
 import { gatewayMetrics, startMetricsServer } from './metrics-server.js';
-import { listen } from '../http/listen.js';
+import { listenWith } from '../http/listen.js';
 import type { Store } from '../store/store.js';
 import { version } from '../lib/version.js';
 import { installUint8ArrayToBase64 } from '../seal/lib/uint8array-to-base64.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
-import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
+import { escrowReroute } from './escrow-reroute.js';
+import { configurationInForce, type ConfigurationInForce } from './configuration-in-force.js';
 import { readSecret } from '../lib/secret-ref.js';
-import type { KeyResolver } from '../seal/index.js';
+import type { KeyResolver, KeyRing } from '../seal/index.js';
 import type { StoredKeyRing } from './key-ring.js';
-import type { Reroute } from '../delivery/replay.js';
+import type { Reroute } from '../delivery/reroute.js';
 import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
 import { configReloader, type ReloadOutcome } from './reload.js';
 import { removeFileDropLeftovers } from '../adapters/file.js';
@@ -84,10 +85,9 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     }
   };
   try {
-    const xoev = loadXoev(config.paths);
-    // A reload replaces intake's XÖV validators (and closes the old ones): close the ones in force.
-    const inForce: { intake?: IntakeContext } = {};
-    started.push({ name: 'xoev', stop: () => { (inForce.intake?.xoev ?? xoev).close(); } });
+    const configuration = configurationInForce({ config, validators, xoev: loadXoev(config.paths) });
+    // A reload replaces the XÖV set (and frees the old one): close the one in force.
+    started.push({ name: 'xoev', stop: () => { configuration.current().xoev.close(); } });
     const hash = keyedHash(secret);
     const store = await openStore(config, logger, { keyedHash: () => hash });
     started.push({ name: 'store', stop: () => store.close() });
@@ -110,26 +110,10 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     }
     const sealing = await startSealing(config, store, resolver, logger, clock);
     started.push({ name: 'sealing', stop: () => { sealing.stop(); } });
-    const intake: IntakeContext = {
-      config,
-      // `routing` is started below; intake calls this only once requests arrive.
-      routing: () => routing.current(),
-      validators,
-      normalize: normalizeNfc,
-      xoev,
-      sealing,
-      productVersion: version,
-      store,
-      hash,
-      clock,
-      newId: options.newId ?? randomUUID,
-      publicBaseUrl: config.gateway.publicBaseUrl ?? '',
-    };
-    inForce.intake = intake;
     const routing = await startRoutingState({
       store,
       seed: config.routing,
-      knownServices: () => new Set(intake.config.services.keys()),
+      knownServices: () => new Set(configuration.current().config.services.keys()),
       fileDropRoot: config.fileDropRoot,
       checkKeys,
       logger,
@@ -141,31 +125,37 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
       logger.warn(problem, 'could not remove the temporary files a file destination left behind');
     }
     const metrics = gatewayMetrics({ store, routing, resolver, clock });
-    const reroute = rerouteFromEscrow(intake);
+    const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current() });
     const worker = config.gateway.delivery.enabled ? startWorker({ config, store, routing, sealing, resolver, reroute, metrics, logger, clock }) : undefined;
     if (worker) started.push({ name: 'delivery worker', stop: () => worker.stop(config.gateway.delivery.shutdownGraceSeconds * 1000) });
-    intake.onAccepted = () => worker?.kick();
     const housekeeping = startHousekeeping({ store, logger, clock, retention: config.gateway.retention });
     started.push({ name: 'housekeeping', stop: () => { housekeeping.stop(); } });
-    const reloader = configReloader({ intake, routing, load: () => loadConfig(options), logger });
+    const reloader = configReloader({ configuration, routing, load: () => loadConfig(options), logger });
     started.push({ name: 'config reloader', stop: () => { reloader.close(); } });
 
     const metricsConfig = config.gateway.metrics;
     const metricsToken = metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
-    const app = createApp({ intake, routing, worker, reroute, reloader, logger, version, metrics, metricsToken });
-    const server = await listen(app, config.gateway.listen, () => { metrics.recordDroppedConnection(); });
+    // The app is built once the port is bound: links name the bound address when no public URL is configured.
+    const server = await listenWith(
+      (url) => {
+        const publicBaseUrl = config.gateway.publicBaseUrl ?? url;
+        const intake = intakeContext({ configuration, routing, store, hash, clock, newId: options.newId ?? randomUUID, publicBaseUrl, sealing, onAccepted: () => worker?.kick() });
+        return createApp({ intake, configuration: () => configuration.current(), store, sealing, hash, clock, normalize: intake.normalize, publicBaseUrl, routing, worker, reroute, reloader, logger, version, metrics, metricsToken });
+      },
+      config.gateway.listen,
+      () => { metrics.recordDroppedConnection(); },
+    );
     // Closed first on shutdown: no new requests while the worker drains and the store closes.
     started.push({ name: 'http server', stop: server.close });
     const metricsServer = await startMetricsServer(metrics, metricsConfig, logger);
     if (metricsServer) started.push({ name: 'metrics server', stop: metricsServer.close });
-    intake.publicBaseUrl = config.gateway.publicBaseUrl ?? server.url;
     logger.info({ url: server.url, store: store.kind, configHash: config.hash, version }, 'gateway listening');
 
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
       get config() {
-        return intake.config;
+        return configuration.current().config;
       },
       store,
       routing,
@@ -186,6 +176,42 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     await stopAll();
     throw error;
   }
+}
+
+/** Intake's dependencies, reading the configuration in force per request. */
+function intakeContext(deps: {
+  configuration: ConfigurationInForce;
+  routing: RoutingState;
+  store: Store;
+  hash: KeyedHash;
+  clock: () => Date;
+  newId: () => string;
+  publicBaseUrl: string;
+  sealing: KeyRing;
+  onAccepted: () => void;
+}): IntakeContext {
+  const { configuration, routing } = deps;
+  return {
+    get config() {
+      return configuration.current().config;
+    },
+    get validators() {
+      return configuration.current().validators;
+    },
+    get xoev() {
+      return configuration.current().xoev;
+    },
+    routing: () => routing.current(),
+    normalize: normalizeNfc,
+    store: deps.store,
+    hash: deps.hash,
+    clock: deps.clock,
+    newId: deps.newId,
+    publicBaseUrl: deps.publicBaseUrl,
+    sealing: deps.sealing,
+    productVersion: version,
+    onAccepted: deps.onAccepted,
+  };
 }
 
 /** The outbox worker with the gateway's metrics and receipt handling. */

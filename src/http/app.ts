@@ -1,10 +1,14 @@
 import express, { type Request } from 'express';
 import { AmtsboteError } from '../lib/errors.js';
 import type { IntakeContext } from '../intake/accept-submission.js';
+import type { ConfigurationSet } from '../intake/configuration-set.js';
+import type { KeyedHash } from '../lib/keyed-hash.js';
+import type { KeyRing } from '../seal/index.js';
+import type { Store } from '../store/store.js';
 import type { Logger } from '../lib/logger.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { DeliveryWorker } from '../delivery/worker.js';
-import type { Reroute } from '../delivery/replay.js';
+import type { Reroute } from '../delivery/reroute.js';
 import { adminAuth } from './admin/auth.js';
 import { rateLimits } from './rate-limits.js';
 import { securityHeaders } from './security-headers.js';
@@ -31,7 +35,19 @@ import { errorHandler } from './error-handler.js';
 import { requestLog } from './request-log.js';
 
 export interface AppDeps {
+  /** The in-request pipeline behind POST /v1/submissions. */
   intake: IntakeContext;
+  /** The configuration, data validators and XÖV set in force: read per request, since a reload replaces them. */
+  configuration: () => ConfigurationSet;
+  store: Store;
+  /** Gateway keys (the JWKS, rotation) and recipients' keys. */
+  sealing: KeyRing;
+  hash: KeyedHash;
+  clock: () => Date;
+  /** Intake's normalisation of data text, which the routing dry run applies as intake does. */
+  normalize: IntakeContext['normalize'];
+  /** Base of the links the API hands out: the configured public URL, or the address the gateway listens on. */
+  publicBaseUrl: string;
   routing: RoutingState;
   worker?: DeliveryWorker | undefined;
   reroute?: Reroute | undefined;
@@ -44,12 +60,15 @@ export interface AppDeps {
   metricsToken?: string | undefined;
 }
 
-export function createApp({ intake, routing, worker, reroute, reloader, logger, version, metrics, metricsToken }: AppDeps): express.Express {
+export function createApp(deps: AppDeps): express.Express {
+  const { intake, configuration, store, sealing, clock, routing, worker, reroute, reloader, logger, version, metrics, metricsToken } = deps;
+  // Settings of gateway.yaml apply only on restart (a reload that changes them is refused): read once.
+  const { gateway } = configuration().config;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   // The client address (failed sign-in limits) comes from X-Forwarded-For only when a trusted proxy sent it.
-  const trustProxy = intake.config.gateway.listen.trustProxy;
+  const trustProxy = gateway.listen.trustProxy;
   app.set('trust proxy', trustProxy.length > 0 ? trustProxy : false);
   app.use(requestLog(logger));
   app.use(securityHeaders());
@@ -63,64 +82,63 @@ export function createApp({ intake, routing, worker, reroute, reloader, logger, 
   });
   app.get('/health/ready', async (_req, res) => {
     try {
-      await intake.store.ping();
-      res.json({ status: 'ok', store: intake.store.kind, configHash: intake.config.hash, version });
+      await store.ping();
+      res.json({ status: 'ok', store: store.kind, configHash: configuration().config.hash, version });
     } catch {
-      res.status(503).json({ status: 'unavailable', store: intake.store.kind, configHash: intake.config.hash, version });
+      res.status(503).json({ status: 'unavailable', store: store.kind, configHash: configuration().config.hash, version });
     }
   });
 
   // The gateway's public signing keys, which receivers pin to verify sealed messages.
   app.get('/.well-known/jwks.json', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
-    res.type('application/jwk-set+json').send(JSON.stringify(intake.sealing.jwks()));
+    res.type('application/jwk-set+json').send(JSON.stringify(sealing.jwks()));
   });
 
-  // Built at the first request: the public base URL (the document's server) is known once the server listens.
   let openapi: string | undefined;
   app.get('/v1/openapi.json', (_req, res) => {
-    openapi ??= JSON.stringify(openApiDocument(version, intake.publicBaseUrl));
+    openapi ??= JSON.stringify(openApiDocument(version, deps.publicBaseUrl));
     res.type('application/json').send(openapi);
   });
   if (metrics && metricsToken) app.get('/metrics', metricsAuth(metricsToken), metricsHandler(metrics));
   if (metrics) app.post('/v1/submissions', observeIntake(metrics));
 
   // Clients that failed to sign in too often are refused before any token is looked at.
-  const limits = rateLimits({ store: intake.store, limits: intake.config.gateway.limits, hash: intake.hash, now: Date.now });
-  const auditSignInFailure = signInFailureAudit(intake.store, intake.clock, logger);
+  const limits = rateLimits({ store, limits: gateway.limits, hash: deps.hash, now: Date.now });
+  const auditSignInFailure = signInFailureAudit(store, clock, logger);
   app.use(limits.refuseBlockedClients);
 
   // Receipts and the mailbox authenticate destinations, not portals: mounted before the portal routes.
   if (reroute) {
-    app.use('/v1', eventsRoutes({ store: intake.store, routing, sealing: intake.sealing, reroute, clock: intake.clock, onReleased: () => worker?.kick() }));
+    app.use('/v1', eventsRoutes({ store, routing, sealing, reroute, clock, onReleased: () => worker?.kick() }));
   }
   // The schemas behind delivered messages are public, like the JWKS: receivers fetch what a message names.
-  app.use('/v1', schemaRoutes({ xoev: () => intake.xoev }));
-  app.use('/v1', mailboxRoutes({ store: intake.store, routing, clock: intake.clock }));
-  const bodyLimits = intake.config.gateway.limits;
+  app.use('/v1', schemaRoutes({ xoev: () => configuration().xoev }));
+  app.use('/v1', mailboxRoutes({ store, routing, clock }));
+  const bodyLimits = gateway.limits;
   const budget = createBodyBudget({ maxBytes: bodyLimits.inFlightBodyBytes, maxWaitMs: bodyLimits.bodyWaitSeconds * 1000, retryAfterSeconds: 5 });
-  app.use('/v1', portalRoutes(intake, portalDirectory(intake.store), limits, budget));
+  app.use('/v1', portalRoutes({ intake, configuration, store, publicBaseUrl: deps.publicBaseUrl }, portalDirectory(store), limits, budget));
 
   const admin = express.Router();
-  admin.use(adminAuth(intake.config.gateway.admins));
+  admin.use(adminAuth(gateway.admins));
   admin.use(express.json({ limit: '2mb', strict: true }));
-  // Getters, not copies: a configuration reload replaces intake's config and validators.
+  // Getters, not copies: a configuration reload replaces the config and validators in force.
   admin.use(
     adminRoutingRoutes({
-      get config() { return intake.config; },
-      get validators() { return intake.validators; },
-      store: intake.store,
+      get config() { return configuration().config; },
+      get validators() { return configuration().validators; },
+      store,
       routing,
-      normalize: intake.normalize,
-      clock: intake.clock,
+      normalize: deps.normalize,
+      clock,
     }),
   );
   if (reloader) admin.use(adminConfigRoutes(reloader));
-  admin.use(adminDeliveryRoutes({ store: intake.store, routing, worker, clock: intake.clock, reroute }));
-  admin.use(adminPortalRoutes({ store: intake.store, clock: intake.clock, overlapHours: intake.config.gateway.tokenRotationOverlapHours }));
-  admin.use(adminOverviewRoutes({ store: intake.store, routing, worker, clock: intake.clock }));
-  admin.use(adminDestinationRoutes({ store: intake.store, routing, worker, resolver: intake.sealing.resolver, clock: intake.clock }));
-  admin.use(adminKeyRoutes({ store: intake.store, sealing: intake.sealing, clock: intake.clock }));
+  admin.use(adminDeliveryRoutes({ store, routing, worker, clock, reroute }));
+  admin.use(adminPortalRoutes({ store, clock, overlapHours: gateway.tokenRotationOverlapHours }));
+  admin.use(adminOverviewRoutes({ store, routing, worker, clock }));
+  admin.use(adminDestinationRoutes({ store, routing, worker, resolver: sealing.resolver, clock }));
+  admin.use(adminKeyRoutes({ store, sealing, clock }));
   app.use('/admin/v1', admin);
   app.use('/admin', adminPage());
 

@@ -29,12 +29,19 @@ const defaultConnectionSettings: ConnectionSettings = { maxConnections: 512, hea
  * balancers' idle timeouts, so the server is never the one to close a connection just as a client reuses
  * it (which fails that request).
  */
-export async function listen(app: Express, address: { host: string; port: number } & Partial<ConnectionSettings>, onDrop?: () => void): Promise<Listening> {
+export async function listen(app: Express, address: ListenAddress, onDrop?: () => void): Promise<Listening> {
+  return listenWith(() => app, address, onDrop);
+}
+
+type ListenAddress = { host: string; port: number } & Partial<ConnectionSettings>;
+
+/**
+ * As `listen`, for an app that names its own address in links (port 0, no public URL configured): `makeApp`
+ * is called with the bound URL once the port is bound, before the first request is read.
+ */
+export async function listenWith(makeApp: (url: string) => Express, address: ListenAddress, onDrop?: () => void): Promise<Listening> {
   const settings = { ...defaultConnectionSettings, ...address };
-  const server = createServer(
-    { headersTimeout: settings.headersTimeoutSeconds * 1000, requestTimeout: settings.requestTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
-    app,
-  );
+  const server = createServer({ headersTimeout: settings.headersTimeoutSeconds * 1000, requestTimeout: settings.requestTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 });
   server.keepAliveTimeout = settings.keepAliveTimeoutSeconds * 1000;
   announceShorterKeepAlive(server, settings.keepAliveTimeoutSeconds);
   server.maxConnections = settings.maxConnections;
@@ -45,9 +52,17 @@ export async function listen(app: Express, address: { host: string; port: number
     server.once('error', reject);
   });
   const bound = server.address() as AddressInfo;
+  const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  // No request is read between 'listening' and these lines: they run in the same turn of the event loop.
+  try {
+    server.on('request', makeApp(url));
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   return {
     server,
-    url: `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`,
+    url,
     close: () =>
       new Promise<void>((done) => {
         server.close(() => { done(); });

@@ -4,6 +4,8 @@ import { AmtsboteError } from '../lib/errors.js';
 import { deliveryStates } from '../store/types.js';
 import { zodProblem } from '../lib/zod-field-errors.js';
 import { acceptSubmission, type IntakeContext, type IntakeRequest } from '../intake/accept-submission.js';
+import type { ConfigurationSet } from '../intake/configuration-set.js';
+import type { Store } from '../store/store.js';
 import { statusView } from '../intake/submission-view.js';
 import type { BodyBudget } from './body-budget.js';
 import { boundedBody, readWholeBody, refuseRestOfBody } from './bounded-body.js';
@@ -33,25 +35,38 @@ function decodeCursor(cursor: string): { updatedAt: string; id: string } {
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 
+export interface PortalRoutesDeps {
+  /** The in-request pipeline a submission goes through. */
+  intake: IntakeContext;
+  /** Services and mappings, read per request: a configuration reload replaces them. */
+  configuration: () => Pick<ConfigurationSet, 'config' | 'xoev'>;
+  /** The portal's submissions, their events and last errors. */
+  store: Pick<Store, 'listSubmissions' | 'getSubmission' | 'listEvents' | 'lastAttemptErrors'>;
+  /** Base of the schema and status links. */
+  publicBaseUrl: string;
+}
+
 /** The portal API under /v1: services, submissions, status. */
-export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) => Promise<StoredPortal[]>, rates: RateLimits, budget: BodyBudget): Router {
+export function portalRoutes(deps: PortalRoutesDeps, portals: (fresh?: boolean) => Promise<StoredPortal[]>, rates: RateLimits, budget: BodyBudget): Router {
+  const { intake, configuration, store, publicBaseUrl } = deps;
   const router = Router();
-  // Services and mappings are read from `intake` per request: a configuration reload replaces them.
-  const limits = intake.config.gateway.limits;
+  // Settings of gateway.yaml apply only on restart: read once.
+  const limits = configuration().config.gateway.limits;
   router.use(portalAuth(portals, rates));
 
   router.get('/services', (_req, res) => {
     const portal = currentPortal(res);
-    const services = [...intake.config.services.values()]
+    const { config, xoev } = configuration();
+    const services = [...config.services.values()]
       .filter((s) => portal.services.includes('*') || portal.services.includes(s.definition.key))
       .map(({ definition: d }) => ({
         key: d.key,
         name: d.name,
         description: d.description,
-        schemaUrl: new URL(`v1/services/${d.key}/schema`, intake.publicBaseUrl.replace(/\/?$/, '/')).href,
+        schemaUrl: new URL(`v1/services/${d.key}/schema`, publicBaseUrl.replace(/\/?$/, '/')).href,
         attachments: d.attachments,
         standard: d.standard && { name: d.standard.name, versions: d.standard.versions },
-        produces: intake.xoev.mappings.mappings
+        produces: xoev.mappings.mappings
           .filter((m) => m.services.includes(d.key))
           .map((m) => ({ standard: m.standard, version: m.version, mediaType: m.format === 'json' ? 'application/json' : 'application/xml', messages: [...m.messages] })),
       }));
@@ -59,7 +74,7 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
   });
 
   router.get('/services/:serviceKey/schema', (req: Request<{ serviceKey: string }>, res) => {
-    const service = intake.config.services.get(req.params.serviceKey);
+    const service = configuration().config.services.get(req.params.serviceKey);
     if (!service) throw new AmtsboteError('not-found', `No service with the key ${req.params.serviceKey.slice(0, 20)}.`);
     res.type('application/schema+json').send(JSON.stringify(service.dataSchema));
   });
@@ -100,24 +115,24 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
     // Stored times are UTC with milliseconds and compared as text: `since` is brought to that form first, so
     // that an offset (+01:00) or missing milliseconds compare as the instant they name.
     const since = q.since === undefined ? undefined : new Date(q.since).toISOString();
-    const submissions = await intake.store.listSubmissions({ portalId: currentPortal(res).id, since, status: q.status, after, limit: q.limit });
+    const submissions = await store.listSubmissions({ portalId: currentPortal(res).id, since, status: q.status, after, limit: q.limit });
     const last = submissions.at(-1);
     res.json({ submissions, next: submissions.length === q.limit && last ? encodeCursor(last.updatedAt, last.submissionId) : undefined });
   });
 
   router.get('/submissions/:submissionId/events', async (req: Request<{ submissionId: string }>, res: Response) => {
-    const record = await intake.store.getSubmission(req.params.submissionId);
+    const record = await store.getSubmission(req.params.submissionId);
     if (!record || record.portalId !== currentPortal(res).id) throw new AmtsboteError('not-found', 'No such submission.');
-    res.json({ submissionId: record.id, events: await intake.store.listEvents(record.id) });
+    res.json({ submissionId: record.id, events: await store.listEvents(record.id) });
   });
 
   router.get('/submissions/:submissionId', async (req: Request<{ submissionId: string }>, res: Response) => {
-    const record = await intake.store.getSubmission(req.params.submissionId);
+    const record = await store.getSubmission(req.params.submissionId);
     // Another portal's submission is "not found", not "forbidden": its existence is not disclosed.
     if (!record || record.portalId !== currentPortal(res).id) throw new AmtsboteError('not-found', 'No such submission.');
-    const events = await intake.store.listEvents(record.id);
-    const lastErrors = await intake.store.lastAttemptErrors(record.deliveries.map((d) => d.id));
-    res.json(statusView(record, events, intake.publicBaseUrl, lastErrors));
+    const events = await store.listEvents(record.id);
+    const lastErrors = await store.lastAttemptErrors(record.deliveries.map((d) => d.id));
+    res.json(statusView(record, events, publicBaseUrl, lastErrors));
   });
 
   return router;

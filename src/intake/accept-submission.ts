@@ -7,7 +7,7 @@ import type { StoredPortal, SubmissionRecord } from '../store/types.js';
 import { checkAttachments, decodeJsonAttachments } from './attachments.js';
 import { checkAssertions } from './check-assertions.js';
 import { contentFingerprint } from './content-fingerprint.js';
-import type { DataValidator } from './data-validator.js';
+import type { ConfigurationSet } from './configuration-set.js';
 import { envelopeSchema, type Envelope } from './envelope-schema.js';
 import type { KeyedHash } from '../lib/keyed-hash.js';
 import type { Xoev } from '../xoev/index.js';
@@ -21,21 +21,27 @@ import { zodProblem } from '../lib/zod-field-errors.js';
 import { submissionRow } from './submission-row.js';
 import { deliveryRows, plannedDeliveries } from './delivery-rows.js';
 
+/**
+ * What the in-request pipeline uses, and nothing else: routes and the gateway's other parts get their own
+ * dependencies. `config`, `validators` and `xoev` are read per request, because a configuration reload
+ * replaces them (the gateway supplies getters onto the configuration in force).
+ */
 export interface IntakeContext {
-  config: LoadedConfig;
+  readonly config: LoadedConfig;
   /** The routing version in force (the store's newest). */
   routing: () => CurrentRouting;
-  validators: ReadonlyMap<string, DataValidator>;
+  readonly validators: ConfigurationSet['validators'];
   /** Normalises the data's text before it is validated (NFC, see xoev/din91379). */
   normalize: (data: Record<string, unknown>) => Record<string, unknown>;
-  store: Store;
+  /** Idempotency keys, the accepting transaction, and the record an earlier request made. */
+  store: Pick<Store, 'findIdempotencyKey' | 'acceptSubmission' | 'getSubmission'>;
   hash: KeyedHash;
   clock: () => Date;
   newId: () => string;
   /** Base of `statusUrl`: the configured public URL, or the address the gateway listens on. */
   publicBaseUrl: string;
   /** Mappings, code lists and compiled schemas. */
-  xoev: Xoev;
+  readonly xoev: Xoev;
   /** Gateway keys (with their state) and recipients' keys. */
   sealing: KeyRing;
   productVersion: string;

@@ -1,15 +1,25 @@
+import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
-import type { Reroute } from '../delivery/replay.js';
+import type { Reroute } from '../delivery/reroute.js';
 import { AmtsboteError } from '../lib/errors.js';
-import { openEscrow, resealFromEscrow, serializeContainer, type EscrowSubmission } from '../seal/index.js';
+import { openEscrow, resealFromEscrow, serializeContainer, type EscrowSubmission, type KeyRing } from '../seal/index.js';
+import type { Store } from '../store/store.js';
 import type { DeliveryView } from '../store/types.js';
-import { selectAttachments } from '../xoev/index.js';
-import type { IntakeContext } from './accept-submission.js';
+import { selectAttachments, type Xoev } from '../xoev/index.js';
 import { envelopeSchema } from './envelope-schema.js';
 import { dataSchemaSetOf, messageFor } from './produce-messages.js';
 import { sealForFitConnect } from './seal-for-fitconnect.js';
 
-type RerouteContext = Pick<IntakeContext, 'store' | 'sealing' | 'clock' | 'config' | 'xoev' | 'productVersion'>;
+/** What re-sealing from escrow uses; `config` and `xoev` are read per call, since a reload replaces them. */
+export interface RerouteContext {
+  /** The escrow copy, and the submission and portal its message is produced for. */
+  store: Pick<Store, 'getEscrowCopy' | 'getSubmission' | 'getPortal'>;
+  sealing: KeyRing;
+  clock: () => Date;
+  readonly config: LoadedConfig;
+  readonly xoev: Xoev;
+  productVersion: string;
+}
 
 /**
  * Re-seals a dead letter for a destination from the submission's escrow copy: mapped again for that

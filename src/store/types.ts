@@ -211,7 +211,7 @@ export interface KeyState {
   changedBy: string;
 }
 
-/** A stored replay plan; the store keeps `content` as given (delivery/replay-plan.ts reads it). */
+/** A stored replay plan; the store keeps `content` as given (operations/replay-plan.ts reads it). */
 export interface ReplayPlanRecord {
   id: string;
   actor: string;

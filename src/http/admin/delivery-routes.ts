@@ -7,7 +7,8 @@ import type { RoutingState } from '../../routing/routing-state.js';
 import type { Store } from '../../store/store.js';
 import { deliveryStates, type DeliveryFilter } from '../../store/types.js';
 import { currentAdmin, requireEditor } from './auth.js';
-import { executeReplayPlan, makeReplayPlan, type Reroute } from '../../delivery/replay.js';
+import type { Reroute } from '../../delivery/reroute.js';
+import { executeReplayPlan, makeReplayPlan } from '../../operations/replay-dead-letters.js';
 
 const filterSchema = z.strictObject({
   state: z.enum(deliveryStates).optional(),

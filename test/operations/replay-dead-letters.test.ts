@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { executeReplayPlan, makeReplayPlan } from '../../src/delivery/replay.js';
+import { executeReplayPlan, makeReplayPlan } from '../../src/operations/replay-dead-letters.js';
 import { isAmtsboteError } from '../../src/lib/errors.js';
 import type { Store } from '../../src/store/store.js';
 import { projectRoot } from '../helpers/paths.js';

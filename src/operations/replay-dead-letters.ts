@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Destination } from '../config/routing-schema.js';
+import type { Reroute } from '../delivery/reroute.js';
 import { AmtsboteError } from '../lib/errors.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
-import type { DeliveryView, SealedMessage } from '../store/types.js';
 import { planDifferences, planReplay, replayPlanContentSchema, replayPlanMinutes, type ReplayPlanContent, type ReplayPlanEntry, type ReplaySelection } from './replay-plan.js';
 
 export type { ReplayPlanEntry, ReplaySelection } from './replay-plan.js';
 
-/** Re-seals a delivery's message for a destination (from the escrow copy); supplied where escrow exists. */
-export type Reroute = (delivery: DeliveryView, destination: Destination) => Promise<SealedMessage>;
 
 export interface ReplayDryRun {
   dryRun: true;
