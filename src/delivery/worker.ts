@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { adapters } from '../adapters/index.js';
+import { createAdapter } from '../adapters/index.js';
 import { createCallbackAdapter } from '../adapters/callback.js';
 import type { Adapter, AdapterContext, Outcome, PolledReceipt } from '../adapters/types.js';
 import { AmtsboteError } from '../lib/errors.js';
@@ -84,7 +84,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     const cached = adapterCache.get(destination.id);
     if (cached?.key === key) return cached.adapter;
     void cached?.adapter.close?.();
-    const adapter = adapters[destination.adapter.kind](destination, options.adapterContext);
+    const adapter = createAdapter(destination, options.adapterContext);
     adapterCache.set(destination.id, { key, adapter });
     return adapter;
   };
