@@ -93,6 +93,16 @@ describe('fitconnect adapter against the simulated delivery service', () => {
     await adapter.close?.();
   });
 
+  it('reports an event log it cannot read as unavailable, with a typed reason, and reads it at the next poll', async () => {
+    const { outbound, destination } = await message();
+    const adapter = createAdapter(destination, context);
+    const state = (await adapter.deliver(outbound, undefined, signal()) as { state: { submissionId: string } }).state;
+    sim.failNext({ method: 'GET', path: /\/cases\/.*\/events/, status: 503 });
+    expect(await adapter.poll!(state, signal())).toEqual({ kind: 'unavailable', reason: 'fitconnect-events-http-503' });
+    expect((await pollOnce(adapter, state)).state).toMatchObject({ eventsRead: 2 });
+    await adapter.close?.();
+  });
+
   it('maps a reject with its problems', async () => {
     const { outbound, destination } = await message();
     const adapter = createAdapter(destination, context);
