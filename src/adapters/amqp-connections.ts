@@ -14,6 +14,15 @@ interface Broker {
 
 const brokers = new Map<string, Broker>();
 
+/** A lease asked for a connection after it was given back (the adapter was closed): no connection is opened. */
+export class BrokerLeaseReleased extends Error {
+  readonly code = 'amqp-lease-released';
+  constructor() {
+    super('amqp lease released');
+    this.name = 'BrokerLeaseReleased';
+  }
+}
+
 export interface BrokerLease {
   /** The broker's connection, opened again after it was lost. */
   connection(): Promise<ChannelModel>;
@@ -50,7 +59,7 @@ export function leaseBroker(url: string, connectTimeoutMs: number): BrokerLease 
 
   return {
     connection() {
-      if (released) return Promise.reject(new Error('amqp lease released'));
+      if (released) return Promise.reject(new BrokerLeaseReleased());
       shared.current ??= open();
       return shared.current;
     },

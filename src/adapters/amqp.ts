@@ -1,9 +1,29 @@
 import type { ConfirmChannel } from 'amqplib';
-import { readSecret } from '../lib/secret-ref.js';
+import { z } from 'zod';
+import { readSecret, secretRefSchema } from '../lib/secret-ref.js';
 import { type BrokerLease, closeWithin, leaseBroker } from './amqp-connections.js';
-import { type AdapterDestination, type Adapter, type AdapterContext, delivered, retry } from './types.js';
+import { type Adapter, type AdapterContext, type DestinationFacts, delivered, retry } from './types.js';
 
 export const kind = 'amqp';
+
+/** Message queue (RabbitMQ, AMQP 0-9-1): the sealed message is published to an exchange. */
+export const amqpAdapterConfigSchema = z.strictObject({
+  kind: z.literal(kind),
+  /** The broker URL (`amqp://user:password@host:5672/vhost`) holds credentials: a reference, never the URL itself. */
+  url: secretRefSchema,
+  exchange: z.string().max(255),
+  routingKey: z.string().max(255),
+  /** How long to wait for the broker's publisher confirm. */
+  timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+});
+
+export type AmqpAdapterConfig = z.output<typeof amqpAdapterConfigSchema>;
+
+/**
+ * Why a publish was not confirmed: no confirm in time, the attempt aborted, the broker's nack, or no
+ * channel (the broker unreachable, the connection or channel lost, the URL's secret unreadable).
+ */
+export type AmqpReason = 'amqp-confirm-timeout' | 'amqp-aborted' | 'amqp-nack' | 'amqp-connection';
 
 /**
  * Queue: publishes the sealed message persistently to the destination's exchange, with the message id as
@@ -12,9 +32,7 @@ export const kind = 'amqp';
  * per broker (amqp-connections.ts) and opened again after the broker closed it (a restart); the confirm
  * channel is the destination's own.
  */
-export function createAmqpAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
-  const config = destination.adapter;
-  if (config.kind !== 'amqp') throw new Error('not an amqp destination');
+export function createAmqpAdapter(config: AmqpAdapterConfig, context: AdapterContext, destination: Pick<DestinationFacts, 'standard'>): Adapter<AmqpReason> {
   // Leased on first use, so that a secret that cannot be read yet is a retry, not a failed start.
   let broker: BrokerLease | undefined;
   let channel: Promise<ConfirmChannel> | undefined;
@@ -36,16 +54,24 @@ export function createAmqpAdapter(destination: AdapterDestination, context: Adap
 
   return {
     async deliver(message, _state, signal) {
+      let confirmChannel: ConfirmChannel;
       try {
         channel ??= openChannel();
-        const confirmChannel = await channel;
-        await new Promise<void>((resolve, reject) => {
+        confirmChannel = await channel;
+      } catch {
+        channel = undefined;
+        return retry('amqp-connection');
+      }
+      // Settles with the reason the publish was not confirmed, or undefined on the broker's ack.
+      let unconfirmed: AmqpReason | undefined;
+      try {
+        unconfirmed = await new Promise<AmqpReason | undefined>((resolve) => {
           const timer = setTimeout(() => {
-            reject(new Error('amqp-confirm-timeout'));
+            resolve('amqp-confirm-timeout');
           }, config.timeoutMs);
           const abort = () => {
             clearTimeout(timer);
-            reject(new Error('amqp-aborted'));
+            resolve('amqp-aborted');
           };
           signal.addEventListener('abort', abort, { once: true });
           confirmChannel.publish(
@@ -66,17 +92,17 @@ export function createAmqpAdapter(destination: AdapterDestination, context: Adap
             (error: unknown) => {
               clearTimeout(timer);
               signal.removeEventListener('abort', abort);
-              if (error) reject(new Error('amqp-nack'));
-              else resolve();
+              resolve(error ? 'amqp-nack' : undefined);
             },
           );
         });
-        return delivered();
-      } catch (error) {
-        channel = undefined;
-        const reason = error instanceof Error && error.message.startsWith('amqp-') ? error.message : 'amqp-connection';
-        return retry(reason);
+      } catch {
+        // publish() throws when the channel closed under it.
+        unconfirmed = 'amqp-connection';
       }
+      if (unconfirmed === undefined) return delivered();
+      channel = undefined;
+      return retry(unconfirmed);
     },
     async close() {
       const current = channel;

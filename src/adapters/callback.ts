@@ -2,8 +2,11 @@ import { Webhook } from 'standardwebhooks';
 import { guardedAgent } from './guarded-agent.js';
 import { readSecret } from '../lib/secret-ref.js';
 import type { CallbackConfig } from './callback-config.js';
-import { postSigned } from './signed-post.js';
+import { type PostReason, postSigned } from './signed-post.js';
 import { type Adapter, type AdapterContext, failed, retry } from './types.js';
+
+/** Why a status callback did not arrive: the POST's reasons, a URL the portal does not allow, or its secret. */
+export type CallbackReason = PostReason | 'callback-url-not-allowed' | 'callback-secret-unavailable';
 
 /**
  * Whether a callback URL points at a host and port the portal allowed (https, or http for an allowed
@@ -32,7 +35,7 @@ export function callbackAllowed(url: string, settings: CallbackConfig): boolean 
  * the callback, signed per Standard Webhooks with the portal's secret. The allow-list is checked again at
  * send time (it may have changed since the submission).
  */
-export function createCallbackAdapter(settings: CallbackConfig, context: AdapterContext): Adapter {
+export function createCallbackAdapter(settings: CallbackConfig, context: AdapterContext): Adapter<CallbackReason> {
   const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: 10_000, headersTimeoutMs: 15_000, bodyTimeoutMs: 15_000 });
   let signer: Webhook | undefined;
   return {

@@ -2,10 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { fileDirectoryInRoot, fileDirectoryProblem } from './file-root.js';
-import { type AdapterDestination, type Adapter, type AdapterContext, delivered, failed, retry } from './types.js';
+import { type Adapter, type AdapterContext, type SystemErrorCode, delivered, failed, isSystemErrorCode, retry } from './types.js';
 
 export const kind = 'file';
+
+/** File drop: one file per message in a folder the specialist software watches. */
+export const fileAdapterConfigSchema = z.strictObject({
+  kind: z.literal(kind),
+  /** A folder below the file-drop root that gateway.yaml names (`fileDropRoot`), relative to it. */
+  directory: z.string().min(1),
+});
+
+export type FileAdapterConfig = z.output<typeof fileAdapterConfigSchema>;
+
+/** Why a file drop did not write: the folder left the root, or the file system's error code (`file-ENOSPC`). */
+export type FileReason = 'file-outside-root' | `file-${SystemErrorCode}`;
 
 /**
  * Where temporary files are written, inside each destination's folder (so that the final link stays on one
@@ -56,13 +69,17 @@ async function syncDir(dir: string): Promise<void> {
  * write that another instance has in flight there at that moment loses its temp file and is retried, which
  * is harmless — the message is written once either way. Returns the folders it could not clean.
  */
-export async function removeFileDropLeftovers(root: string, destinations: readonly AdapterDestination[]): Promise<{ destinationId: string; code: string }[]> {
+export async function removeFileDropLeftovers(
+  root: string,
+  destinations: readonly { id: string; adapter: { kind: string; directory?: string } }[],
+): Promise<{ destinationId: string; code: string }[]> {
   const problems: { destinationId: string; code: string }[] = [];
   for (const destination of destinations) {
-    if (destination.adapter.kind !== 'file') continue;
+    const directory = destination.adapter.kind === kind ? destination.adapter.directory : undefined;
+    if (directory === undefined) continue;
     try {
-      if (fileDirectoryProblem(root, destination.adapter.directory) !== undefined) continue;
-      const dir = resolve(root, destination.adapter.directory);
+      if (fileDirectoryProblem(root, directory) !== undefined) continue;
+      const dir = resolve(root, directory);
       // rm removes a symlink named like the temp folder, never what it points to
       await rm(join(dir, tempFolderName), { recursive: true, force: true });
       // earlier versions wrote their temp files into the folder itself (issue 19 F9: a SIGKILL left them there)
@@ -81,10 +98,9 @@ export async function removeFileDropLeftovers(root: string, destinations: readon
  * message already written (a repeated attempt after a crash) is left as it is. The folder lies below the
  * operator's file-drop root, checked again before every write.
  */
-export function createFileAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
-  if (destination.adapter.kind !== 'file') throw new Error('not a file destination');
+export function createFileAdapter(config: FileAdapterConfig, context: AdapterContext): Adapter<FileReason> {
   const root = context.fileDropRoot ?? defaultFileDropRoot(context.dataDir);
-  const directory = destination.adapter.directory;
+  const directory = config.directory;
   return {
     async deliver(message) {
       try {
@@ -104,9 +120,10 @@ export function createFileAdapter(destination: AdapterDestination, context: Adap
         await syncDir(dir);
         return delivered();
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+        const code: unknown = (error as NodeJS.ErrnoException).code;
+        const reason = `file-${isSystemErrorCode(code) ? code : 'EUNKNOWN'}` as const;
         // A full or read-only disk may be fixed by an operator; a path that is not a folder will not heal.
-        return code === 'ENOTDIR' ? failed(`file-${code}`) : retry(`file-${code}`);
+        return code === 'ENOTDIR' ? failed(reason) : retry(reason);
       }
     },
   };

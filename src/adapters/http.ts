@@ -1,19 +1,32 @@
 import { Webhook } from 'standardwebhooks';
+import { z } from 'zod';
 import { guardedAgent } from './guarded-agent.js';
-import { readSecret } from '../lib/secret-ref.js';
-import { postSigned } from './signed-post.js';
-import { type AdapterDestination, type Adapter, type AdapterContext, retry } from './types.js';
+import { readSecret, secretRefSchema } from '../lib/secret-ref.js';
+import { type PostReason, postSigned } from './signed-post.js';
+import { type Adapter, type AdapterContext, retry } from './types.js';
 
 export const kind = 'http';
 export { retryAfterMs } from './signed-post.js';
+
+/** Push: the sealed message is POSTed to the specialist software's endpoint. */
+export const httpAdapterConfigSchema = z.strictObject({
+  kind: z.literal(kind),
+  url: z.url({ protocol: /^https?$/ }),
+  timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+  /** Standard Webhooks secret (`whsec_…`) the receiver uses to authenticate the gateway. */
+  webhookSecret: secretRefSchema,
+});
+
+export type HttpAdapterConfig = z.output<typeof httpAdapterConfigSchema>;
+
+/** Why a push did not deliver: the POST's reasons, or a secret reference that does not resolve. */
+export type HttpReason = PostReason | 'webhook-secret-unavailable';
 
 /**
  * Push: POST the sealed message to the destination's endpoint, with the message id and Standard Webhooks
  * signature headers made with the destination's own secret, so the receiver can authenticate the gateway.
  */
-export function createHttpAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
-  const config = destination.adapter;
-  if (config.kind !== 'http') throw new Error('not an http destination');
+export function createHttpAdapter(config: HttpAdapterConfig, context: AdapterContext): Adapter<HttpReason> {
   const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: Math.min(config.timeoutMs, 10_000), headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs });
   let signer: Webhook | undefined;
   return {

@@ -1,16 +1,55 @@
-import type { AdapterKind } from './config.js';
-import { createAmqpAdapter } from './amqp.js';
-import { createFileAdapter } from './file.js';
-import { createFitConnectAdapter } from './fitconnect/index.js';
-import { createHttpAdapter } from './http.js';
-import { createMailboxAdapter } from './mailbox.js';
-import type { AdapterFactory } from './types.js';
+import { z } from 'zod';
+import * as amqp from './amqp.js';
+import * as file from './file.js';
+import * as fitconnect from './fitconnect/index.js';
+import * as http from './http.js';
+import * as mailbox from './mailbox.js';
+import { type Adapter, type AdapterContext, type DestinationFacts, adapterRow } from './types.js';
 
-/** The table of adapter kinds: adding a kind adds its file(s) and one entry here (and in config.ts). */
-export const adapters: Record<AdapterKind, AdapterFactory> = {
-  http: createHttpAdapter,
-  mailbox: createMailboxAdapter,
-  file: createFileAdapter,
-  amqp: createAmqpAdapter,
-  fitconnect: createFitConnectAdapter,
-};
+/**
+ * The adapter table: one row per kind, holding its config schema and its factory. The routing schema's
+ * `adapter` union is built from it (in this order: zod reports the kinds it expected in it), and the worker
+ * creates adapters through it. Adding a kind adds its file (or folder) and one row here, nothing else.
+ */
+export const adapterTable = [
+  adapterRow(http.kind, http.httpAdapterConfigSchema, http.createHttpAdapter),
+  adapterRow(mailbox.kind, mailbox.mailboxAdapterConfigSchema, mailbox.createMailboxAdapter),
+  adapterRow(file.kind, file.fileAdapterConfigSchema, file.createFileAdapter),
+  adapterRow(amqp.kind, amqp.amqpAdapterConfigSchema, amqp.createAmqpAdapter),
+  adapterRow(fitconnect.kind, fitconnect.fitconnectAdapterConfigSchema, fitconnect.createFitConnectAdapter),
+] as const;
+
+type Row = (typeof adapterTable)[number];
+type SchemasOf<Rows extends readonly { configSchema: unknown }[]> = { -readonly [I in keyof Rows]: Rows[I]['configSchema'] };
+
+export type AdapterKind = Row['kind'];
+/** The `adapter` member of a routing destination: one kind's config. */
+export type AdapterConfig = z.output<Row['configSchema']>;
+/** Every reason an adapter of the table may report (each row's own union). */
+export type AdapterReason = Row extends { create: (...args: never[]) => Adapter<infer Reason> } ? Reason : never;
+
+/** The `adapter` of a routing destination, validated against the row its `kind` names. */
+export const adapterConfigSchema = z.discriminatedUnion(
+  'kind',
+  // map() loses the tuple's element types, which discriminatedUnion needs; SchemasOf restates them.
+  adapterTable.map((row) => row.configSchema) as SchemasOf<typeof adapterTable>,
+);
+
+/** What the factory of a kind receives: its own config, typed as that kind's (never the union). */
+type ConfigOf<Kind extends AdapterKind> = Extract<AdapterConfig, { kind: Kind }>;
+type Factories = { [Kind in AdapterKind]: (config: ConfigOf<Kind>, context: AdapterContext, destination: DestinationFacts) => Adapter<AdapterReason> };
+
+// The rows as a lookup by kind; each row's factory takes exactly its kind's config (adapterRow ties them).
+const factories = Object.fromEntries(adapterTable.map((row) => [row.kind, row.create])) as Factories;
+
+/**
+ * The adapter for a destination: its kind's factory, given the destination's config for that kind and
+ * the facts of the destination an adapter may use (the rest of routing's `Destination` stays behind).
+ */
+export function createAdapter<Kind extends AdapterKind>(
+  destination: { adapter: ConfigOf<Kind> & { kind: Kind } } & DestinationFacts,
+  context: AdapterContext,
+): Adapter<AdapterReason> {
+  const create: Factories[Kind] = factories[destination.adapter.kind];
+  return create(destination.adapter, context, { standard: destination.standard, receiptKey: destination.receiptKey });
+}

@@ -1,6 +1,21 @@
-import { type AdapterDestination, type Adapter, type AdapterContext, awaitingPickup, failed } from './types.js';
+import { z } from 'zod';
+import { tokenHashSchema } from '../lib/token-hash.js';
+import { type Adapter, type AdapterContext, awaitingPickup, failed } from './types.js';
 
 export const kind = 'mailbox';
+
+/** Pull: the specialist software fetches its messages from the gateway with its own bearer token. */
+export const mailboxAdapterConfigSchema = z.strictObject({
+  kind: z.literal(kind),
+  tokenHashes: z.array(tokenHashSchema).min(1),
+  /** A message nobody fetches within this period is dead-lettered (FIT-Connect keeps 14 days). */
+  pickupDays: z.number().int().min(1).max(90).default(14),
+});
+
+export type MailboxAdapterConfig = z.output<typeof mailboxAdapterConfigSchema>;
+
+/** The one way a mailbox delivery fails; worded for the admin page, which shows it as the delivery's error. */
+export type MailboxReason = `not fetched from the mailbox within ${number} days`;
 
 interface MailboxState {
   pickupUntil: string;
@@ -11,14 +26,13 @@ interface MailboxState {
  * the first fetch records the delivery. The worker comes back at the pickup deadline: a message still
  * not fetched by then is dead-lettered.
  */
-export function createMailboxAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
-  if (destination.adapter.kind !== 'mailbox') throw new Error('not a mailbox destination');
-  const days = destination.adapter.pickupDays;
+export function createMailboxAdapter(config: MailboxAdapterConfig, context: AdapterContext): Adapter<MailboxReason> {
+  const days = config.pickupDays;
   return {
     deliver(_message, state) {
       const previous = state as MailboxState | undefined;
       if (previous?.pickupUntil) {
-        return Promise.resolve(failed(`not fetched from the mailbox within ${days} days`));
+        return Promise.resolve(failed(`not fetched from the mailbox within ${days} days` as const));
       }
       const until = new Date(context.now().getTime() + days * 86_400_000);
       return Promise.resolve(awaitingPickup(until, { pickupUntil: until.toISOString() } satisfies MailboxState));

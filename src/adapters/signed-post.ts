@@ -1,7 +1,13 @@
 import type { Webhook } from 'standardwebhooks';
 import { type Dispatcher, errors, request } from 'undici';
 import { OutboundAddressRefused } from './guarded-agent.js';
-import { type Outcome, delivered, failed, retry } from './types.js';
+import { type Outcome, type UndiciCode, delivered, failed, isUndiciCode, retry } from './types.js';
+
+/**
+ * Why a signed POST did not deliver: the receiver's status (`http-503`), undici's code for a connection
+ * that failed, a timeout, a network error without a code, or an address the outbound policy refuses.
+ */
+export type PostReason = `http-${number}` | UndiciCode | 'timeout' | 'network-error' | 'outbound-address-refused';
 
 /** How much of a receiver's answer is read: enough to be polite to the connection, never a flood. */
 const maxResponseBytes = 64 * 1024;
@@ -31,7 +37,7 @@ export async function postSigned(input: {
   signal: AbortSignal;
   now: () => Date;
   headers?: Record<string, string>;
-}): Promise<Outcome> {
+}): Promise<Outcome<PostReason>> {
   const timestamp = input.now();
   try {
     const response = await request(input.url, {
@@ -54,13 +60,13 @@ export async function postSigned(input: {
     if (status >= 200 && status < 300) return delivered({ httpStatus: status });
     if (status === 408 || status === 429 || status >= 500) {
       const afterMs = retryAfterMs(response.headers['retry-after'], input.now());
-      return retry(`http-${status}`, { httpStatus: status, ...(afterMs === undefined ? {} : { afterMs }) });
+      return retry(`http-${status}` as const, { httpStatus: status, ...(afterMs === undefined ? {} : { afterMs }) });
     }
-    return failed(`http-${status}`, status);
+    return failed(`http-${status}` as const, status);
   } catch (error) {
     // The outbound policy refused the address: no retry will change that, an operator must (then replay).
     if (error instanceof OutboundAddressRefused) return failed('outbound-address-refused');
-    if (error instanceof errors.UndiciError) return retry(error.code);
+    if (error instanceof errors.UndiciError && isUndiciCode(error.code)) return retry(error.code);
     return retry((error as Error).name === 'AbortError' ? 'timeout' : 'network-error');
   }
 }

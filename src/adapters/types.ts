@@ -1,16 +1,15 @@
-import type { AdapterConfig } from './config.js';
+import type { z } from 'zod';
 import type { OutboundPolicy } from './guarded-agent.js';
 import type { KeyResolver, KeySource } from '../seal/index.js';
 import type { ReceiptProblem } from '../seal/receipt/set-claims.js';
 
 /**
- * What an adapter knows of its destination: the id, its own settings, what the recipient accepts (for
+ * What an adapter may know of its destination besides its own config: what the recipient accepts (for
  * transports that name it in headers) and the key the recipient signs receipts with. Routing's
- * `Destination` has these and more; adapters never see the rest.
+ * `Destination` has these and more; adapters never see the rest, and each factory asks only for the part
+ * it uses.
  */
-export interface AdapterDestination {
-  id: string;
-  adapter: AdapterConfig;
+export interface DestinationFacts {
   standard: { name: string; version: string; message: string };
   receiptKey: KeySource;
 }
@@ -27,18 +26,28 @@ export interface OutboundMessage {
 
 /**
  * The result of one attempt (design.md's adapter contract). `state` is small per-delivery progress the
- * worker persists, so that a crash never repeats a step that must happen once.
+ * worker persists, so that a crash never repeats a step that must happen once. `Reason` is the adapter's
+ * own union of reason codes: the worker stores the code as the delivery's `lastError`, which the admin API
+ * and page show, so a code is a contract — each adapter declares the ones it reports.
  */
-export type Outcome =
+export type Outcome<Reason extends string = string> =
   | { kind: 'delivered'; state?: unknown; httpStatus?: number }
   | { kind: 'awaiting-pickup'; until: Date; state?: unknown }
-  | { kind: 'retry'; reason: string; afterMs?: number; state?: unknown; httpStatus?: number }
-  | { kind: 'failed'; reason: string; httpStatus?: number };
+  | { kind: 'retry'; reason: Reason; afterMs?: number; state?: unknown; httpStatus?: number }
+  | { kind: 'failed'; reason: Reason; httpStatus?: number };
 
-export const delivered = (extra: { state?: unknown; httpStatus?: number } = {}): Outcome => ({ kind: 'delivered', ...extra });
-export const awaitingPickup = (until: Date, state?: unknown): Outcome => ({ kind: 'awaiting-pickup', until, state });
-export const retry = (reason: string, extra: { afterMs?: number; state?: unknown; httpStatus?: number } = {}): Outcome => ({ kind: 'retry', reason, ...extra });
-export const failed = (reason: string, httpStatus?: number): Outcome => ({ kind: 'failed', reason, ...(httpStatus === undefined ? {} : { httpStatus }) });
+export const delivered = (extra: { state?: unknown; httpStatus?: number } = {}): Outcome<never> => ({ kind: 'delivered', ...extra });
+export const awaitingPickup = (until: Date, state?: unknown): Outcome<never> => ({ kind: 'awaiting-pickup', until, state });
+export const retry = <Reason extends string>(reason: Reason, extra: { afterMs?: number; state?: unknown; httpStatus?: number } = {}): Outcome<Reason> => ({ kind: 'retry', reason, ...extra });
+export const failed = <Reason extends string>(reason: Reason, httpStatus?: number): Outcome<Reason> => ({ kind: 'failed', reason, ...(httpStatus === undefined ? {} : { httpStatus }) });
+
+/** A code of undici's errors (`UND_ERR_CONNECT_TIMEOUT`, `UND_ERR_SOCKET`, …), passed on as a reason. */
+export type UndiciCode = `UND_ERR${string}`;
+/** A Node system error's code (`ECONNREFUSED`, `ENOSPC`, …), passed on as a reason. */
+export type SystemErrorCode = `E${string}`;
+
+export const isUndiciCode = (code: unknown): code is UndiciCode => typeof code === 'string' && code.startsWith('UND_ERR');
+export const isSystemErrorCode = (code: unknown): code is SystemErrorCode => typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code);
 
 export interface AdapterContext {
   /** The gateway's data dir. */
@@ -72,23 +81,48 @@ export interface PolledReceipt {
 
 /** What one poll found: at most one final receipt, events that failed verification, and the new progress. */
 export interface PollResult {
+  kind: 'polled';
   state?: unknown;
   receipt?: PolledReceipt | undefined;
   /** Events that were ignored because they failed verification: reasons only, never key material. */
   invalid: { reason: string; issuer?: string | undefined }[];
 }
 
-export interface Adapter {
+/** A poll that could not read the transport (it is tried again at the next interval); the reason is logged. */
+export interface PollUnavailable<Reason extends string = string> {
+  kind: 'unavailable';
+  reason: Reason;
+}
+
+export interface Adapter<Reason extends string = string> {
   /** One attempt; `signal` aborts it when the attempt's time is up or the gateway stops. */
-  deliver(message: OutboundMessage, state: unknown, signal: AbortSignal, saveProgress?: SaveProgress): Promise<Outcome>;
+  deliver(message: OutboundMessage, state: unknown, signal: AbortSignal, saveProgress?: SaveProgress): Promise<Outcome<Reason>>;
   /**
    * For transports whose receipts must be fetched (FIT-Connect's event log): called for deliveries in
    * state `delivered` every `pollIntervalMs`, with the state the delivery persisted.
    */
-  poll?(state: unknown, signal: AbortSignal): Promise<PollResult>;
+  poll?(state: unknown, signal: AbortSignal): Promise<PollResult | PollUnavailable<Reason>>;
   pollIntervalMs?: number;
   /** Releases connections and other resources. */
   close?(): Promise<void>;
 }
 
-export type AdapterFactory = (destination: AdapterDestination, context: AdapterContext) => Adapter;
+/**
+ * A row of the adapter table (adapters/index.ts): the kind, the zod schema of its config (one member of
+ * the routing schema's `adapter` union) and the factory, which receives that config already validated —
+ * typed as its own, never the union — and what it needs of the destination.
+ */
+export interface AdapterRow<Kind extends string, Schema extends z.ZodObject<{ kind: z.ZodLiteral<Kind> }>, Reason extends string> {
+  kind: Kind;
+  configSchema: Schema;
+  create: (config: z.output<Schema>, context: AdapterContext, destination: DestinationFacts) => Adapter<Reason>;
+}
+
+/** Builds a row; the types tie the kind to the schema's `kind` literal and the factory to the schema. */
+export function adapterRow<const Kind extends string, Schema extends z.ZodObject<{ kind: z.ZodLiteral<Kind> }>, Reason extends string>(
+  kind: Kind,
+  configSchema: Schema,
+  create: (config: z.output<Schema>, context: AdapterContext, destination: DestinationFacts) => Adapter<Reason>,
+): AdapterRow<Kind, Schema, Reason> {
+  return { kind, configSchema, create };
+}

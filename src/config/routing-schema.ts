@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adapterConfigSchema } from '../adapters/config.js';
+import { adapterConfigSchema } from '../adapters/index.js';
 import { destinationIdSchema, regionPrefixSchema, serviceKeySchema } from './identifiers.js';
 import { instantMs, windowsOverlap } from './rule-validity.js';
 

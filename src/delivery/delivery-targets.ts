@@ -1,4 +1,4 @@
-import { adapters } from '../adapters/index.js';
+import { createAdapter } from '../adapters/index.js';
 import { createCallbackAdapter } from '../adapters/callback.js';
 import type { Adapter, AdapterContext } from '../adapters/types.js';
 import type { Destination } from '../config/routing-schema.js';
@@ -32,7 +32,7 @@ export function deliveryTargets(options: { store: Pick<Store, 'getPortal'>; rout
     const cached = adapterCache.get(destination.id);
     if (cached?.key === key) return cached.adapter;
     void cached?.adapter.close?.();
-    const adapter = adapters[destination.adapter.kind](destination, options.adapterContext);
+    const adapter = createAdapter(destination, options.adapterContext);
     adapterCache.set(destination.id, { key, adapter });
     return adapter;
   };

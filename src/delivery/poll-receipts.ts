@@ -48,7 +48,12 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
     try {
       result = await poll(delivery.adapterState, AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stopping.signal]));
     } catch (error) {
-      logger.warn({ ...ids, errorClass: (error as Error).message.slice(0, 100) }, 'receipt poll failed');
+      // Adapters report an unreadable transport as `unavailable`; a throw is a bug, logged by its class.
+      logger.warn({ ...ids, errorClass: (error as Error).name }, 'receipt poll failed');
+      return;
+    }
+    if (result.kind === 'unavailable') {
+      logger.warn({ ...ids, errorClass: result.reason }, 'receipt poll failed');
       return;
     }
     const ignored = async (reason: string, issuer?: string) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAmqpAdapter } from '../../src/adapters/amqp.js';
+import { amqpAdapterConfigSchema, createAmqpAdapter } from '../../src/adapters/amqp.js';
 import type { Adapter } from '../../src/adapters/types.js';
 import { testDestination } from '../helpers/outbox.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
@@ -33,8 +33,9 @@ afterAll(async () => {
 
 function adapterFor(exchangeName: string, urlRef = 'env:AMTSBOTE_TEST_AMQP_URL', id = 'queue'): Adapter {
   const adapter = createAmqpAdapter(
-    testDestination(id, { kind: 'amqp', url: urlRef, exchange: exchangeName, routingKey: 'gewerbe', timeoutMs: 5000 }),
+    amqpAdapterConfigSchema.parse({ kind: 'amqp', url: urlRef, exchange: exchangeName, routingKey: 'gewerbe', timeoutMs: 5000 }),
     { dataDir: '/tmp', configDir: '/tmp', outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date('2026-11-25T10:00:00Z') },
+    testDestination(id, { kind: 'amqp', url: urlRef, exchange: exchangeName, routingKey: 'gewerbe' }),
   );
   adapters.push(adapter);
   return adapter;
@@ -83,8 +84,9 @@ describe('amqp adapter against the real RabbitMQ', () => {
   it('retries when the broker cannot be reached', async () => {
     process.env.AMTSBOTE_TEST_AMQP_DOWN = 'amqp://guest:guest@127.0.0.1:1';
     const adapter = createAmqpAdapter(
-      testDestination('queue', { kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_DOWN', exchange, routingKey: 'gewerbe', timeoutMs: 2000 }),
+      amqpAdapterConfigSchema.parse({ kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_DOWN', exchange, routingKey: 'gewerbe', timeoutMs: 2000 }),
       { dataDir: '/tmp', configDir: '/tmp', outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() },
+      testDestination('queue', { kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_DOWN', exchange, routingKey: 'gewerbe' }),
     );
     expect(await adapter.deliver(message(6), undefined, new AbortController().signal)).toEqual({ kind: 'retry', reason: 'amqp-connection' });
   });

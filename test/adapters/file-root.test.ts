@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFileAdapter } from '../../src/adapters/file.js';
+import { createFileAdapter, fileAdapterConfigSchema } from '../../src/adapters/file.js';
 import { fileDirectoryProblem } from '../../src/adapters/file-root.js';
-import { testDestination } from '../helpers/outbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-file-root-'));
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
@@ -36,7 +35,7 @@ describe('file destinations below the operator\'s root', () => {
 
   it('checks again at delivery: a symlink placed after the routing was saved writes nothing outside', async () => {
     mkdirSync(join(root, 'later'), { recursive: true });
-    const adapter = createFileAdapter(testDestination('drop', { kind: 'file', directory: 'later/inner' }), {
+    const adapter = createFileAdapter(fileAdapterConfigSchema.parse({ kind: 'file', directory: 'later/inner' }), {
       dataDir: dir, fileDropRoot: root, configDir: dir, outbound: { allowLoopback: false, allowLinkLocal: false }, now: () => new Date(),
     });
     symlinkSync(outside, join(root, 'later/inner'));

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFileAdapter, removeFileDropLeftovers } from '../../src/adapters/file.js';
+import { createFileAdapter, fileAdapterConfigSchema, removeFileDropLeftovers } from '../../src/adapters/file.js';
 import { testDestination } from '../helpers/outbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-file-'));
@@ -12,7 +12,7 @@ const message = { messageId: 'm-1', submissionId: 's-1', destinationId: 'drop', 
 
 describe('file adapter', () => {
   it('writes the message and then its manifest, atomically, with no temp files left', async () => {
-    const adapter = createFileAdapter(testDestination('drop', { kind: 'file', directory: 'outbox/drop' }), context);
+    const adapter = createFileAdapter(fileAdapterConfigSchema.parse({ kind: 'file', directory: 'outbox/drop' }), context);
     const outcome = await adapter.deliver(message, undefined, new AbortController().signal);
     expect(outcome).toEqual({ kind: 'delivered' });
     const folder = join(dir, 'outbox/drop');
@@ -24,7 +24,7 @@ describe('file adapter', () => {
   });
 
   it('never overwrites a message that is there already (a repeated attempt)', async () => {
-    const adapter = createFileAdapter(testDestination('drop', { kind: 'file', directory: 'outbox/drop' }), context);
+    const adapter = createFileAdapter(fileAdapterConfigSchema.parse({ kind: 'file', directory: 'outbox/drop' }), context);
     const outcome = await adapter.deliver({ ...message, body: 'something else' }, undefined, new AbortController().signal);
     expect(outcome.kind).toBe('delivered');
     expect(readFileSync(join(dir, 'outbox/drop/m-1.json'), 'utf8')).toBe(message.body);
@@ -46,7 +46,7 @@ describe('file adapter', () => {
   it('retries when the folder cannot be written and fails for a path that is a file', async () => {
     mkdirSync(join(dir, 'blocked'), { recursive: true });
     writeFileSync(join(dir, 'blocked/file'), 'x');
-    const adapter = createFileAdapter(testDestination('drop', { kind: 'file', directory: 'blocked/file/inner' }), context);
+    const adapter = createFileAdapter(fileAdapterConfigSchema.parse({ kind: 'file', directory: 'blocked/file/inner' }), context);
     const outcome = await adapter.deliver(message, undefined, new AbortController().signal);
     expect(outcome.kind === 'failed' || outcome.kind === 'retry').toBe(true);
     expect('reason' in outcome && outcome.reason).toMatch(/^file-E/);

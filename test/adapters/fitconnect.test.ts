@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFitConnectAdapter } from '../../src/adapters/fitconnect/index.js';
-import type { OutboundMessage } from '../../src/adapters/types.js';
+import { createAdapter } from '../../src/adapters/index.js';
+import type { Adapter, OutboundMessage, PollResult } from '../../src/adapters/types.js';
 import { createKeyResolver } from '../../src/seal/index.js';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { events } from '../fixtures/fitconnect-simulator/rules.js';
@@ -31,12 +31,19 @@ async function message(destination = fitConnectDestination(sim)) {
   return { sealed, outbound, destination };
 }
 
+/** One poll of the event log, which must have been readable. */
+async function pollOnce(adapter: Adapter, state: unknown): Promise<PollResult> {
+  const result = await adapter.poll!(state, signal());
+  if (result.kind !== 'polled') expect.fail(`the event log was unavailable: ${result.reason}`);
+  return result;
+}
+
 const requestsSince = (from: number) => sim.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, ':id')} ${r.status}`);
 
 describe('fitconnect adapter against the simulated delivery service', () => {
   it('creates the submission, uploads the attachment, submits metadata and data; the subscriber finds what was sealed', async () => {
     const { sealed, outbound, destination } = await message();
-    const adapter = createFitConnectAdapter(destination, context);
+    const adapter = createAdapter(destination, context);
     const saved: unknown[] = [];
     const from = sim.requests.length;
     const outcome = await adapter.deliver(outbound, undefined, signal(), (s) => {
@@ -71,53 +78,63 @@ describe('fitconnect adapter against the simulated delivery service', () => {
 
   it('reads the event log: nothing final after submit; the subscriber\'s accept becomes the receipt with the sealed tags', async () => {
     const { sealed, outbound, destination } = await message();
-    const adapter = createFitConnectAdapter(destination, context);
+    const adapter = createAdapter(destination, context);
     const delivered = await adapter.deliver(outbound, undefined, signal());
     const state = (delivered as { state: { submissionId: string } }).state;
-    const first = await adapter.poll!(state, signal());
+    const first = await pollOnce(adapter, state);
     expect(first.receipt).toBeUndefined();
     expect(first.invalid).toEqual([]);
     expect(first.state).toMatchObject({ eventsRead: 2 });
     expect(await sim.subscriber.accept(state.submissionId)).toBe(204);
-    const second = await adapter.poll!(first.state, signal());
+    const second = await pollOnce(adapter, first.state);
     expect(second.invalid).toEqual([]);
     expect(second.receipt).toMatchObject({ kind: 'accepted', authenticationTags: sealed.authenticationTags });
     expect(second.state).toMatchObject({ eventsRead: 3 });
     await adapter.close?.();
   });
 
+  it('reports an event log it cannot read as unavailable, with a typed reason, and reads it at the next poll', async () => {
+    const { outbound, destination } = await message();
+    const adapter = createAdapter(destination, context);
+    const state = (await adapter.deliver(outbound, undefined, signal()) as { state: { submissionId: string } }).state;
+    sim.failNext({ method: 'GET', path: /\/cases\/.*\/events/, status: 503 });
+    expect(await adapter.poll!(state, signal())).toEqual({ kind: 'unavailable', reason: 'fitconnect-events-http-503' });
+    expect((await pollOnce(adapter, state)).state).toMatchObject({ eventsRead: 2 });
+    await adapter.close?.();
+  });
+
   it('maps a reject with its problems', async () => {
     const { outbound, destination } = await message();
-    const adapter = createFitConnectAdapter(destination, context);
+    const adapter = createAdapter(destination, context);
     const state = (await adapter.deliver(outbound, undefined, signal()) as { state: { submissionId: string } }).state;
     const problems = [{ type: 'https://schema.fitko.de/fit-connect/events/problems/missing-attachment', title: 'Anlage fehlt', detail: 'Die Handwerkskarte fehlt.', instance: 'submission' }];
     expect(await sim.subscriber.reject(state.submissionId, problems)).toBe(204);
-    const polled = await adapter.poll!(state, signal());
+    const polled = await pollOnce(adapter, state);
     expect(polled.receipt).toMatchObject({ kind: 'rejected', problems });
     await adapter.close?.();
   });
 
   it('ignores and reports a SET with a bad signature, and still takes the genuine accept after it', async () => {
     const { outbound, destination } = await message();
-    const adapter = createFitConnectAdapter(destination, context);
+    const adapter = createAdapter(destination, context);
     const state = (await adapter.deliver(outbound, undefined, signal()) as { state: { submissionId: string } }).state;
     const submission = sim.submissions.get(state.submissionId)!;
     // Signed with another key under the subscriber's kid: a forged accept.
     const forged = await sim.subscriber.sign(state.submissionId, events.accept, { authenticationTags: { metadata: 'AAAAAAAAAAAAAAAAAAAAAA', data: 'AAAAAAAAAAAAAAAAAAAAAA', attachments: {} } }, { ...fixtureJwk('gateway-signing-1'), kid: 'test-recipient-sig-1' });
     sim.appendRawEvent(submission.caseId, forged);
     sim.appendRawEvent(submission.caseId, 'not-a-set');
-    const polled = await adapter.poll!(state, signal());
+    const polled = await pollOnce(adapter, state);
     expect(polled.receipt).toBeUndefined();
     expect(polled.invalid).toEqual([{ reason: 'signature', issuer: sim.destinationId }, { reason: 'malformed' }]);
     expect(JSON.stringify(polled)).not.toMatch(/"n":|"d":/);
     expect(await sim.subscriber.accept(state.submissionId)).toBe(204);
-    expect((await adapter.poll!(polled.state, signal())).receipt).toMatchObject({ kind: 'accepted' });
+    expect((await pollOnce(adapter, polled.state)).receipt).toMatchObject({ kind: 'accepted' });
     await adapter.close?.();
   });
 
   it('resumes a submission after a crash between steps instead of creating a second one', async () => {
     const { outbound, destination } = await message();
-    const adapter = createFitConnectAdapter(destination, context);
+    const adapter = createAdapter(destination, context);
     let persisted: unknown;
     // The process "dies" right after the submission was created and its ids were saved.
     const crashed = await adapter.deliver(outbound, undefined, signal(), (s) => {
@@ -141,7 +158,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
   it('retries when the token endpoint refuses the credentials, creating nothing', async () => {
     process.env[secretEnv] = 'a-wrong-secret';
     const { outbound, destination } = await message();
-    const adapter = createFitConnectAdapter(destination, context);
+    const adapter = createAdapter(destination, context);
     const before = sim.submissions.size;
     const outcome = await adapter.deliver(outbound, undefined, signal());
     expect(outcome).toEqual({ kind: 'retry', reason: 'fitconnect-token-refused', httpStatus: 401 });
@@ -152,7 +169,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
   it('retries while the destination is inactive', async () => {
     sim.setDestinationStatus('inactive');
     const { outbound, destination } = await message();
-    const adapter = createFitConnectAdapter(destination, context);
+    const adapter = createAdapter(destination, context);
     const before = sim.submissions.size;
     expect(await adapter.deliver(outbound, undefined, signal())).toMatchObject({ kind: 'retry', reason: 'fitconnect-destination-inactive' });
     expect(sim.submissions.size).toBe(before);
@@ -161,7 +178,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
 
   it('hands 429 with Retry-After on to the worker, and 422 from the service as a final failure', async () => {
     const { outbound, destination } = await message();
-    const adapter = createFitConnectAdapter(destination, context);
+    const adapter = createAdapter(destination, context);
     sim.failNext({ method: 'POST', path: /\/submissions$/, status: 429, retryAfter: '7' });
     expect(await adapter.deliver(outbound, undefined, signal())).toEqual({ kind: 'retry', reason: 'fitconnect-create-http-429', httpStatus: 429, afterMs: 7000 });
     sim.failNext({ method: 'PUT', path: /\/attachments\//, status: 422 });
@@ -173,7 +190,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
   it('gets a new token after a 401 and speaks the v1 paths with serviceType where configured', async () => {
     const destination = fitConnectDestination(sim, 'fit-v1', { apiVersion: 'v1' });
     const { outbound } = await message(destination);
-    const adapter = createFitConnectAdapter(destination, context);
+    const adapter = createAdapter(destination, context);
     sim.failNext({ method: 'GET', path: /\/v1\/destinations\//, status: 401 });
     const from = sim.requests.length;
     expect((await adapter.deliver(outbound, undefined, signal())).kind).toBe('retry');

@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpAdapter } from '../../src/adapters/http.js';
+import { createHttpAdapter, httpAdapterConfigSchema } from '../../src/adapters/http.js';
 import { refusedAddress } from '../../src/adapters/guarded-agent.js';
-import { testDestination } from '../helpers/outbox.js';
 
 const deny = { allowLoopback: false, allowLinkLocal: false };
 const allowLoopback = { allowLoopback: true, allowLinkLocal: false };
@@ -49,7 +48,7 @@ describe('push deliveries under the policy', () => {
 
   const message = { messageId: 'm-1', submissionId: 's-1', destinationId: 'push', serviceKey: '99050012104000', contentType: 'application/json', body: '{}' };
   const deliver = (host: string, outbound: typeof deny) =>
-    createHttpAdapter(testDestination('push', { kind: 'http', url: `http://${host}:${port}/in`, webhookSecret: 'env:AMTSBOTE_TEST_WEBHOOK_SECRET', timeoutMs: 2000 }), { dataDir: '/tmp', configDir: '/tmp', outbound, now: () => new Date() })
+    createHttpAdapter(httpAdapterConfigSchema.parse({ kind: 'http', url: `http://${host}:${port}/in`, webhookSecret: 'env:AMTSBOTE_TEST_WEBHOOK_SECRET', timeoutMs: 2000 }), { dataDir: '/tmp', configDir: '/tmp', outbound, now: () => new Date() })
       .deliver(message, undefined, new AbortController().signal);
 
   it('refuses loopback by address and by a name that resolves to it, without connecting, as a dead letter', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMailboxAdapter } from '../../src/adapters/mailbox.js';
+import { createMailboxAdapter, mailboxAdapterConfigSchema } from '../../src/adapters/mailbox.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../../src/delivery/worker.js';
 import { eventually, outboxFixture, routingOf, testDestination, type OutboxFixture } from '../helpers/outbox.js';
 
@@ -33,7 +33,7 @@ describe('mailbox', () => {
   });
 
   it('dead-letters a message nobody fetches within the pickup period', async () => {
-    const adapter = createMailboxAdapter(mailbox('box-a', 14), { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date('2026-11-25T10:00:00Z') });
+    const adapter = createMailboxAdapter(mailboxAdapterConfigSchema.parse({ kind: 'mailbox', tokenHashes: ['sha256:' + 'a'.repeat(64)], pickupDays: 14 }), { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date('2026-11-25T10:00:00Z') });
     const message = { messageId: 'm', submissionId: 's', destinationId: 'box-a', serviceKey: 'x', contentType: 'application/json', body: '{}' };
     const first = await adapter.deliver(message, undefined, new AbortController().signal);
     expect(first).toEqual({ kind: 'awaiting-pickup', until: new Date('2026-12-09T10:00:00Z'), state: { pickupUntil: '2026-12-09T10:00:00.000Z' } });

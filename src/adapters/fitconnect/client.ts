@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { Outcome } from '../types.js';
 import type { FitConnectAdapterConfig } from './config.js';
 import { type ApiResponse, send } from './http.js';
+import type { FitConnectReason } from './reasons.js';
 import type { TokenSource } from './token.js';
 
 export type Api = (
@@ -9,10 +10,10 @@ export type Api = (
   path: string,
   signal: AbortSignal,
   body?: { json: unknown } | { jose: string },
-) => Promise<ApiResponse | Outcome>;
+) => Promise<ApiResponse | Outcome<FitConnectReason>>;
 
 /** True for an Outcome (the request never got an answer worth reading). */
-export function isOutcome(value: ApiResponse | Outcome): value is Outcome {
+export function isOutcome(value: ApiResponse | Outcome<FitConnectReason>): value is Outcome<FitConnectReason> {
   return 'kind' in value;
 }
 

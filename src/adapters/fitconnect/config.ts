@@ -7,8 +7,10 @@ import { secretRefSchema } from '../../lib/secret-ref.js';
  * `https://auth-testing.fit-connect.fitko.dev/token`, submission API
  * `https://test.fit-connect.fitko.dev/submission-api`).
  */
+export const kind = 'fitconnect';
+
 export const fitconnectAdapterConfigSchema = z.strictObject({
-  kind: z.literal('fitconnect'),
+  kind: z.literal(kind),
   /** The OAuth 2.0 token endpoint (client credentials, sent as form fields). */
   tokenUrl: z.url({ protocol: /^https?$/ }),
   /** The Submission API's base, without the version segment. */
@@ -29,7 +31,7 @@ export const fitconnectAdapterConfigSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
 });
 
-export type FitConnectAdapterConfig = z.infer<typeof fitconnectAdapterConfigSchema>;
+export type FitConnectAdapterConfig = z.output<typeof fitconnectAdapterConfigSchema>;
 
 /** Where the delivery service publishes the keys of its own SETs. */
 export function deliveryServiceJwksUrl(config: FitConnectAdapterConfig): string {

@@ -3,6 +3,7 @@ import { type Outcome, type SaveProgress, delivered, failed, retry } from '../ty
 import { type Api, isOutcome } from './client.js';
 import type { FitConnectAdapterConfig } from './config.js';
 import { outcomeOf } from './http.js';
+import type { FitConnectReason } from './reasons.js';
 import { type FitConnectState, readState } from './state.js';
 
 /**
@@ -19,7 +20,7 @@ export async function deliverSubmission(input: {
   signal: AbortSignal;
   saveProgress: SaveProgress;
   now: () => Date;
-}): Promise<Outcome> {
+}): Promise<Outcome<FitConnectReason>> {
   const { config, api, signal, now } = input;
   let container: FitConnectContainer;
   try {

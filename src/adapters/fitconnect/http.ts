@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type Dispatcher, request } from 'undici';
 import { retryAfterMs } from '../signed-post.js';
 import { type Outcome, failed, retry } from '../types.js';
+import type { AttemptErrorReason, FitConnectReason, FitConnectStep } from './reasons.js';
 
 /** How much of an answer is read: FIT-Connect's answers are small JSON documents or event-log pages. */
 const maxResponseBytes = 4 * 1024 * 1024;
@@ -12,7 +13,19 @@ export interface ApiResponse {
   text: string;
 }
 
-/** One request, the answer read (size-limited) as text. Network errors throw (the caller makes them retries). */
+/** An answer longer than FIT-Connect's answers ever are: read no further, and retry. */
+export class AnswerTooLarge extends Error {
+  readonly code = 'fitconnect-answer-too-large' satisfies AttemptErrorReason;
+  constructor() {
+    super('response too large');
+    this.name = 'AnswerTooLarge';
+  }
+}
+
+/**
+ * One request, the answer read (size-limited) as text. Network errors and an oversized answer throw (the
+ * caller makes them retries, attemptErrorReason in reasons.ts names them).
+ */
 export async function send(
   url: string,
   init: { method: 'GET' | 'POST' | 'PUT'; headers: Record<string, string>; body?: string | undefined; dispatcher: Dispatcher; signal: AbortSignal },
@@ -24,7 +37,7 @@ export async function send(
     size += (chunk as Buffer).length;
     if (size > maxResponseBytes) {
       response.body.destroy();
-      throw new Error('response too large');
+      throw new AnswerTooLarge();
     }
     chunks.push(chunk as Buffer);
   }
@@ -47,13 +60,13 @@ export function problemType(response: ApiResponse): string | undefined {
  * fix, and the message must survive it); a destination that is not active may become active again; any
  * other 4xx means the service will never take this request.
  */
-export function outcomeOf(step: string, response: ApiResponse, now: Date): Outcome {
+export function outcomeOf(step: FitConnectStep, response: ApiResponse, now: Date): Outcome<FitConnectReason> {
   const status = response.status;
   if (status === 408 || status === 429 || status >= 500) {
     const afterMs = retryAfterMs(response.headers['retry-after'], now);
-    return retry(`fitconnect-${step}-http-${status}`, { httpStatus: status, ...(afterMs === undefined ? {} : { afterMs }) });
+    return retry(`fitconnect-${step}-http-${status}` as const, { httpStatus: status, ...(afterMs === undefined ? {} : { afterMs }) });
   }
   if (problemType(response)?.endsWith('/destination-state-invalid')) return retry('fitconnect-destination-inactive', { httpStatus: status });
-  if (status === 401 || status === 403) return retry(`fitconnect-${step}-http-${status}`, { httpStatus: status });
-  return failed(`fitconnect-${step}-http-${status}`, status);
+  if (status === 401 || status === 403) return retry(`fitconnect-${step}-http-${status}` as const, { httpStatus: status });
+  return failed(`fitconnect-${step}-http-${status}` as const, status);
 }

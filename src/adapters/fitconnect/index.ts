@@ -2,23 +2,23 @@ import { guardedAgent } from '../guarded-agent.js';
 import { readSecret } from '../../lib/secret-ref.js';
 import type { Dispatcher } from 'undici';
 import { createKeyResolver, type KeyResolver } from '../../seal/index.js';
-import { type AdapterDestination, type Adapter, type AdapterContext, retry } from '../types.js';
+import { type Adapter, type AdapterContext, type DestinationFacts, retry } from '../types.js';
 import { submissionApi } from './client.js';
-import { deliveryServiceJwksUrl } from './config.js';
+import { type FitConnectAdapterConfig, deliveryServiceJwksUrl } from './config.js';
 import { deliverSubmission } from './deliver.js';
 import { eventKeys, pollEventLog } from './poll.js';
+import { type FitConnectReason, attemptErrorReason } from './reasons.js';
 import { tokenSource } from './token.js';
 
-export const kind = 'fitconnect';
+export { kind, fitconnectAdapterConfigSchema, type FitConnectAdapterConfig } from './config.js';
+export type { FitConnectReason } from './reasons.js';
 
 /**
  * FIT-Connect sender: the message was sealed in FIT-Connect's format in the request; delivery creates the
  * submission at the delivery service, uploads the attachments, submits metadata and data (deliver.ts),
  * and the recipient's accept or reject is read from the case's event log (poll.ts).
  */
-export function createFitConnectAdapter(destination: AdapterDestination, context: AdapterContext): Adapter {
-  const config = destination.adapter;
-  if (config.kind !== 'fitconnect') throw new Error('not a fitconnect destination');
+export function createFitConnectAdapter(config: FitConnectAdapterConfig, context: AdapterContext, destination: Pick<DestinationFacts, 'receiptKey'>): Adapter<FitConnectReason> {
   const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: Math.min(config.timeoutMs, 10_000), headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs });
   const tokens = tokenSource({ tokenUrl: config.tokenUrl, clientId: config.clientId, secret: () => readSecret(config.clientSecret, context.configDir), dispatcher, now: context.now });
   const api = submissionApi(config, tokens, dispatcher);
@@ -48,11 +48,4 @@ export function createFitConnectAdapter(destination: AdapterDestination, context
  */
 export function eventKeyResolver(context: AdapterContext, dispatcher: Dispatcher): KeyResolver {
   return context.keys ?? createKeyResolver({ dispatcher });
-}
-
-function attemptErrorReason(error: unknown): string {
-  if ((error as Error).name === 'AbortError') return 'timeout';
-  if (error instanceof SyntaxError) return 'fitconnect-unreadable-answer';
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : 'fitconnect-attempt-error';
 }

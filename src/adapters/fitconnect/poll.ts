@@ -2,8 +2,9 @@ import type { KeyObject } from 'node:crypto';
 import type { KeySource } from '../../seal/index.js';
 import { acceptEvent, rejectEvent } from '../../seal/receipt/set-claims.js';
 import { peekReceipt, receiptDecision, verifySet } from '../../seal/receipt/verify-set.js';
-import type { PolledReceipt, PollResult } from '../types.js';
+import type { PolledReceipt, PollResult, PollUnavailable } from '../types.js';
 import { type Api, isOutcome } from './client.js';
+import { type FitConnectReason, attemptErrorReason } from './reasons.js';
 import { readState } from './state.js';
 
 /** FIT-Connect pages the event log by at most 500 entries. */
@@ -21,7 +22,8 @@ export interface EventKeys {
  * issuer's key, claims, the submission and case it names): the recipient's `accept-submission` or
  * `reject-submission` — or the delivery service's own reject (its 14-day rule) — becomes the receipt;
  * `submit-submission` and the service's other events confirm what the delivery already recorded. Entries
- * that fail verification are ignored and reported; the read position moves past them.
+ * that fail verification are ignored and reported; the read position moves past them. A log that cannot
+ * be read is `unavailable`, with the reason; the next poll tries again from the same position.
  */
 export async function pollEventLog(input: {
   api: Api;
@@ -30,52 +32,66 @@ export async function pollEventLog(input: {
   keys: EventKeys;
   signal: AbortSignal;
   now: () => Date;
-}): Promise<PollResult> {
+}): Promise<PollResult | PollUnavailable<FitConnectReason>> {
   const state = readState(input.state);
-  if (!state.submitted || !state.caseId || !state.submissionId) return { invalid: [] };
-  const page = await input.api('GET', `/cases/${state.caseId}/events?offset=${state.eventsRead}&limit=${pageSize}`, input.signal);
-  if (isOutcome(page)) throw new Error(page.kind === 'retry' || page.kind === 'failed' ? page.reason : 'fitconnect-events-unavailable');
-  if (page.status !== 200) throw new Error(`fitconnect-events-http-${page.status}`);
-  const log = (JSON.parse(page.text) as { eventLog?: unknown }).eventLog;
-  if (!Array.isArray(log)) throw new Error('fitconnect-events-unreadable');
+  if (!state.submitted || !state.caseId || !state.submissionId) return { kind: 'polled', invalid: [] };
+  const read = await readEventLog(input.api, state.caseId, state.eventsRead, input.signal);
+  if (!Array.isArray(read)) return read;
 
   const invalid: PollResult['invalid'] = [];
   let receipt: PolledReceipt | undefined;
-  for (const entry of log) {
+  for (const entry of read) {
     if (typeof entry !== 'string') {
       invalid.push({ reason: 'malformed' });
       continue;
     }
-    try {
-      const found = await verifyEntry(entry, { ...input, submissionId: state.submissionId, caseId: state.caseId });
-      receipt ??= found;
-    } catch (error) {
-      const reason = (error as { extensions?: { reason?: unknown } }).extensions?.reason;
-      invalid.push({ reason: typeof reason === 'string' ? reason : 'invalid', issuer: issuerOf(entry) });
-    }
+    const verified = await verifyEntry(entry, { ...input, submissionId: state.submissionId, caseId: state.caseId });
+    if (verified.kind === 'invalid') invalid.push({ reason: verified.reason, issuer: issuerOf(entry) });
+    else receipt ??= verified.receipt;
   }
-  return { state: { ...state, eventsRead: state.eventsRead + log.length }, receipt, invalid };
+  return { kind: 'polled', state: { ...state, eventsRead: state.eventsRead + read.length }, receipt, invalid };
 }
+
+/** One page of the case's event log from `offset`, or why it could not be read. */
+async function readEventLog(api: Api, caseId: string, offset: number, signal: AbortSignal): Promise<unknown[] | PollUnavailable<FitConnectReason>> {
+  try {
+    const page = await api('GET', `/cases/${caseId}/events?offset=${offset}&limit=${pageSize}`, signal);
+    // The API answers with an outcome only when it got no token; that outcome is always a retry.
+    if (isOutcome(page)) return { kind: 'unavailable', reason: page.kind === 'retry' || page.kind === 'failed' ? page.reason : 'fitconnect-events-unreadable' };
+    if (page.status !== 200) return { kind: 'unavailable', reason: `fitconnect-events-http-${page.status}` };
+    const log = (JSON.parse(page.text) as { eventLog?: unknown }).eventLog;
+    return Array.isArray(log) ? log : { kind: 'unavailable', reason: 'fitconnect-events-unreadable' };
+  } catch (error) {
+    const reason = attemptErrorReason(error);
+    return { kind: 'unavailable', reason: reason === 'fitconnect-unreadable-answer' ? 'fitconnect-events-unreadable' : reason };
+  }
+}
+
+/** A final receipt, a verified event that decides nothing (`receipt` undefined), or why the entry is ignored. */
+type VerifiedEntry = { kind: 'verified'; receipt: PolledReceipt | undefined } | { kind: 'invalid'; reason: string };
 
 async function verifyEntry(
   compact: string,
   ctx: { destinationId: string; keys: EventKeys; now: () => Date; submissionId: string; caseId: string },
-): Promise<PolledReceipt | undefined> {
-  const { iss, kid } = peekReceipt(compact);
-  const fromRecipient = iss === ctx.destinationId;
-  let key: KeyObject;
+): Promise<VerifiedEntry> {
   try {
-    key = await (fromRecipient ? ctx.keys.recipient(kid) : ctx.keys.deliveryService(kid));
-  } catch {
-    throw Object.assign(new Error('unknown key'), { extensions: { reason: 'unknown-key' } });
+    const { iss, kid } = peekReceipt(compact);
+    const fromRecipient = iss === ctx.destinationId;
+    let key: KeyObject;
+    try {
+      key = await (fromRecipient ? ctx.keys.recipient(kid) : ctx.keys.deliveryService(kid));
+    } catch {
+      return { kind: 'invalid', reason: 'unknown-key' };
+    }
+    const { claims, event, payload } = await verifySet(compact, key, { now: ctx.now(), maxAgeSeconds: 90 * 86_400, futureSkewSeconds: 300 });
+    if (claims.sub !== `submission:${ctx.submissionId}` || claims.txn !== `case:${ctx.caseId}`) return { kind: 'invalid', reason: 'wrong-submission' };
+    const final = event === rejectEvent || (fromRecipient && event === acceptEvent);
+    return { kind: 'verified', receipt: final ? { jti: claims.jti, set: compact, ...receiptDecision(event, payload) } : undefined };
+  } catch (error) {
+    // seal/receipt refuses an entry with an AmtsboteError whose `extensions.reason` names the check that failed.
+    const reason = (error as { extensions?: { reason?: unknown } }).extensions?.reason;
+    return { kind: 'invalid', reason: typeof reason === 'string' ? reason : 'invalid' };
   }
-  const { claims, event, payload } = await verifySet(compact, key, { now: ctx.now(), maxAgeSeconds: 90 * 86_400, futureSkewSeconds: 300 });
-  if (claims.sub !== `submission:${ctx.submissionId}` || claims.txn !== `case:${ctx.caseId}`) {
-    throw Object.assign(new Error('other submission'), { extensions: { reason: 'wrong-submission' } });
-  }
-  const final = event === rejectEvent || (fromRecipient && event === acceptEvent);
-  if (!final) return undefined;
-  return { jti: claims.jti, set: compact, ...receiptDecision(event, payload) };
 }
 
 /** Who claims to have issued an entry, for the report (an id or URL, never key material). */

@@ -2,13 +2,14 @@ import type { Dispatcher } from 'undici';
 import { retryAfterMs } from '../signed-post.js';
 import { type Outcome, retry } from '../types.js';
 import { send } from './http.js';
+import type { FitConnectReason } from './reasons.js';
 
 /** A token is renewed this long before it expires, so no request goes out with one about to lapse. */
 const renewBeforeMs = 60_000;
 
 export interface TokenSource {
   /** A bearer token, from the cache while it is fresh; an Outcome when the token endpoint refuses or fails. */
-  get(signal: AbortSignal): Promise<string | Outcome>;
+  get(signal: AbortSignal): Promise<string | Outcome<FitConnectReason>>;
   /** Drops the cached token (after a 401). */
   invalidate(): void;
 }
@@ -39,7 +40,7 @@ export function tokenSource(options: { tokenUrl: string; clientId: string; secre
       });
       if (response.status === 429 || response.status >= 500) {
         const afterMs = retryAfterMs(response.headers['retry-after'], options.now());
-        return retry(`fitconnect-token-http-${response.status}`, { httpStatus: response.status, ...(afterMs === undefined ? {} : { afterMs }) });
+        return retry(`fitconnect-token-http-${response.status}` as const, { httpStatus: response.status, ...(afterMs === undefined ? {} : { afterMs }) });
       }
       // 400/401 (invalid_client and friends): wrong credentials; an operator must fix them, the message waits.
       if (response.status !== 200) return retry('fitconnect-token-refused', { httpStatus: response.status });
