@@ -1,20 +1,11 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { AmtsboteError } from '../lib/errors.js';
-import { isRecipientKeyError, sealEscrow, sealMessage, serializeContainer } from '../seal/index.js';
-import { selectAttachments, type ProducedMessage } from '../xoev/index.js';
+import { isRecipientKeyError, sealEscrow } from '../seal/index.js';
+import type { ProducedMessage } from '../xoev/index.js';
 import type { Envelope } from './envelope-schema.js';
-import { dataSchemaSetOf } from './produce-messages.js';
-import { sealForFitConnect } from './seal-for-fitconnect.js';
+import { sealForDestination, type SealedForStore, type SubmissionToSeal } from './seal-for-destination.js';
 import type { KeyRing } from '../seal/index.js';
-
-export interface SealedForStore {
-  deliveryId: string;
-  body: string;
-  /** The gateway key that signed the message (FIT-Connect's format carries no sender signature). */
-  signingKid?: string | undefined;
-  authenticationTags: { metadata: string; data: string; attachments: Record<string, string> };
-}
 
 /**
  * Seals each destination's message to its recipient's key, and the submission once to the gateway's
@@ -31,15 +22,22 @@ export async function sealSubmission(input: {
   targets: { deliveryId: string; destination: Destination; produced: ProducedMessage | undefined }[];
 }): Promise<{ messages: SealedForStore[]; escrow: { escrowKid: string; body: string } }> {
   const { envelope, data, sealing } = input;
-  const service = input.config.services.get(envelope.serviceKey);
-  const region = input.config.regions.get(envelope.regionKey);
   const attachments = (envelope.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, purpose: a.purpose, content: input.contents.get(a.id) ?? Buffer.alloc(0) }));
-  const signing = sealing.signing();
+  const submission: SubmissionToSeal = {
+    submissionId: input.submissionId,
+    serviceKey: envelope.serviceKey,
+    regionKey: envelope.regionKey,
+    reference: envelope.reference,
+    test: envelope.test ?? false,
+    receivedAt: input.receivedAt,
+    data,
+    attachments,
+  };
   const clock = () => input.receivedAt;
   const sealOne = async ({ deliveryId, destination, produced }: (typeof input.targets)[number]): Promise<SealedForStore> => {
-    let recipient;
+    // At intake a key the resolver refuses is the portal's answer: this submission cannot be delivered.
     try {
-      recipient = await sealing.resolver.encryptionKey(destination.encryptionKey);
+      return await sealForDestination({ config: input.config, keyRing: sealing, submission, deliveryId, destination, produced, clock });
     } catch (error) {
       if (isRecipientKeyError(error)) {
         throw new AmtsboteError('invalid-recipient-key', `The encryption key of destination ${destination.id} cannot be used (${error.extensions.reason}); the submission was not accepted.`, [], {
@@ -49,31 +47,6 @@ export async function sealSubmission(input: {
       }
       throw error;
     }
-    const content = produced ? { content: produced.content, mediaType: produced.mediaType } : { content: JSON.stringify(data), mediaType: 'application/json' as const };
-    // Only what the recipient class is entitled to (the mapping says); the escrow copy below keeps them all.
-    const carried = selectAttachments(produced?.attachments ?? 'all', attachments);
-    if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') {
-      return sealForFitConnect({ config: input.config, deliveryId, adapter: destination.adapter, recipient, serviceKey: envelope.serviceKey, reference: envelope.reference, receivedAt: input.receivedAt, content, attachments: carried });
-    }
-    const sealed = await sealMessage(
-      {
-        messageId: deliveryId,
-        submissionId: input.submissionId,
-        destinationId: destination.id,
-        service: { key: envelope.serviceKey, ...(service ? { name: service.definition.name } : {}) },
-        region: { key: envelope.regionKey, ...(region ? { name: region.name } : {}) },
-        standard: produced
-          ? { name: produced.standard, version: produced.version, message: produced.message, schemaSet: produced.schemaSet }
-          : { name: 'json', version: '1', message: envelope.serviceKey, schemaSet: dataSchemaSetOf(input.config, envelope.serviceKey) },
-        test: envelope.test ?? false,
-        reference: envelope.reference,
-        data: { ...content, ...(produced ? { schemaUri: produced.schemaSet } : {}) },
-        attachments: carried,
-      },
-      { signing, recipient },
-      { clock },
-    );
-    return { deliveryId, body: serializeContainer(sealed.container), signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags };
   };
   // One destination after another (issue 19, F4): each message's part strings are garbage once its container
   // text exists, instead of every destination's parts being held at once.

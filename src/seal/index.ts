@@ -30,7 +30,6 @@ export type { SealInput, SealAttachment, SealOptions, SealedMessage } from './se
 
 export { sealEscrow } from './escrow/seal-escrow.js';
 export { openEscrow } from './escrow/open-escrow.js';
-export { resealFromEscrow, type ResealTarget, type Produced, type Produce } from './escrow/reseal-from-escrow.js';
 export { ESCROW_FORMAT, ESCROW_CTY, type EscrowSubmission, type EscrowAttachment } from './escrow/types.js';
 
 export { sealFitConnect } from './fitconnect/seal-fitconnect.js';

@@ -1,14 +1,11 @@
 import { decodeProtectedHeader } from 'jose';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { openSealedMessage } from '../../src/receiver/open-sealed-message.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openEscrow } from '../../src/seal/escrow/open-escrow.js';
-import { resealFromEscrow } from '../../src/seal/escrow/reseal-from-escrow.js';
 import { sealEscrow } from '../../src/seal/escrow/seal-escrow.js';
 import type { EscrowSubmission } from '../../src/seal/escrow/types.js';
-import { gatewayJwks } from '../../src/seal/gateway-keys/public-jwks.js';
-import { escrowKeyFor, signingKeyFor } from '../../src/seal/gateway-keys/select-key.js';
+import { escrowKeyFor } from '../../src/seal/gateway-keys/select-key.js';
 import type { GatewayKeys } from '../../src/seal/gateway-keys/types.js';
-import { demoJwk, ESCROW_1, ESCROW_2, FIXED_CLOCK, recipientKey, SIGNING_2, testGatewayKeys } from './fixtures.js';
+import { ESCROW_1, ESCROW_2, testGatewayKeys } from './fixtures.js';
 
 let keys: GatewayKeys;
 
@@ -64,46 +61,5 @@ describe('escrow copy', () => {
     const moved = [Buffer.from(JSON.stringify(header)).toString('base64url'), ...jwe.split('.').slice(1)].join('.');
     await expect(openEscrow(moved, keys.escrow)).rejects.toMatchObject({ extensions: { reason: 'escrow-invalid' } });
     await expect(openEscrow('garbage', keys.escrow)).rejects.toMatchObject({ extensions: { reason: 'escrow-invalid' } });
-  });
-
-  it('re-seals a message for a new destination, recipient key and standard version', async () => {
-    const jwe = await sealEscrow(submission, escrowKeyFor(keys, ESCROW_1));
-    const produce = vi.fn((s: EscrowSubmission) => ({
-      body: `<nachricht version="2.3">${JSON.stringify(s.data)}</nachricht>`,
-      contentType: 'application/xml' as const,
-      schemaSet: 'xrepository:xgewerbeanzeige:2.3',
-    }));
-    const target = {
-      messageId: 'c0ffee00-0000-4000-8000-000000000009',
-      destinationId: 'leipzig-gewerbeamt',
-      standard: { name: 'xgewerbeanzeige', version: '2.3', message: 'alg.gewerbemeldung.0300' },
-      recipient: await recipientKey('leipzig-gewerbeamt'),
-      signing: signingKeyFor(keys, SIGNING_2),
-      region: { name: 'Stadt Leipzig' },
-      attachmentIds: ['plan'],
-    };
-    const sealed = await resealFromEscrow(jwe, keys.escrow, target, produce, { clock: FIXED_CLOCK, expectedSubmissionId: submission.submissionId });
-    expect(produce).toHaveBeenCalledWith(submission, target);
-
-    const opened = await openSealedMessage(sealed.container, {
-      recipientKeys: demoJwk('leipzig-gewerbeamt.encryption'),
-      gatewayJwks: gatewayJwks(keys),
-      expectedDestinationId: 'leipzig-gewerbeamt',
-    });
-    expect(opened.data.toString()).toBe(`<nachricht version="2.3">${JSON.stringify(submission.data)}</nachricht>`);
-    expect([...opened.attachments.keys()]).toEqual(['plan']);
-    expect(opened.metadata.contentStructure.attachments.map((a) => a.purpose)).toEqual(['report']);
-    expect(opened.metadata).toMatchObject({
-      messageId: target.messageId,
-      submissionId: submission.submissionId,
-      destinationId: 'leipzig-gewerbeamt',
-      createdAt: '2026-11-25T10:15:00.000Z',
-      test: false,
-      reference: 'PORTAL-42',
-      service: { key: '99050012104000' },
-      region: { key: '147130000000', name: 'Stadt Leipzig' },
-      standard: { name: 'xgewerbeanzeige', version: '2.3', message: 'alg.gewerbemeldung.0300', schemaSet: 'xrepository:xgewerbeanzeige:2.3' },
-      signingKid: SIGNING_2,
-    });
   });
 });
