@@ -12,10 +12,14 @@ export function registerStoreCommands(context: CliContext): void {
   storeCommand
     .command('migrate')
     .description('apply the migrations the store lacks (the gateway does so on start as well)')
-    .action(async () => {
+    .option('--dead-letter-unsealed', 'record deliveries accepted by a release before sealing as dead letters (accepted-before-sealing): no release can deliver them')
+    .action(async (options: { deadLetterUnsealed?: boolean }) => {
       await withStore(async (store, loaded) => {
         const applied = await store.migrate(migrationContext(loaded));
         print(`the ${store.kind} store is at the latest schema${applied.length > 0 ? `; applied ${applied.join(', ')}` : ' (nothing to apply)'}`);
+        const unsealed = options.deadLetterUnsealed ? await store.deadLetterUnsealed(new Date().toISOString()) : await store.countUnsealedDeliveries();
+        if (options.deadLetterUnsealed) print(`recorded ${unsealed} deliveries accepted before sealing as dead letters (accepted-before-sealing); their portals must submit again`);
+        else if (unsealed > 0) print(`the store holds ${unsealed} deliveries accepted by a release before sealing, which no release can deliver; the gateway refuses to start until "amtsbote store migrate --dead-letter-unsealed" records them as dead letters`);
       }, { migrate: false });
     });
   storeCommand

@@ -10,6 +10,7 @@ import { din91379Keyword, loadXoev, normalizeNfc } from '../xoev/index.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { startRoutingState, type RoutingState } from '../routing/routing-state.js';
 import { openStore } from '../store/open-store.js';
+import { refuseUncarriedWork } from './upgrade-guard.js';
 import { acquireServeLock } from '../store/serve-lock.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
 import { startHousekeeping } from '../delivery/housekeeping.js';
@@ -91,6 +92,7 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     const hash = keyedHash(secret);
     const store = await openStore(config, logger, { keyedHash: () => hash });
     started.push({ name: 'store', stop: () => store.close() });
+    await refuseUncarriedWork(store);
     if (releaseServeLock) {
       // The serve lock proves the process that held these leases is gone: resume its deliveries now, not after leaseSeconds.
       const released = await store.releaseAllLeases(clock().toISOString());

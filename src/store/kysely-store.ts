@@ -37,6 +37,7 @@ import { getSealedMessage, replaceSealedMessage } from './sql/sealed-messages.js
 import { getEscrowCopy } from './sql/escrow.js';
 import { applyReceipt, releaseDeferred } from './sql/apply-receipt.js';
 import { countSubmissionsByStatus, destinationStats } from './sql/stats.js';
+import { countUnsealedDeliveries, deadLetterUnsealed } from './sql/unsealed-deliveries.js';
 import { activateKey, countOpenMessagesSignedWith, listKeyStates, registerKeys, retireKey } from './sql/key-states.js';
 
 /**
@@ -52,6 +53,8 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     async ping() {
       await sql`select 1`.execute(db);
     },
+    countUnsealedDeliveries: () => countUnsealedDeliveries(db),
+    deadLetterUnsealed: (now) => deadLetterUnsealed(db, now),
     seedPortals: (portals, now) => seedPortals(db, portals, now),
     listPortals: () => listPortals(db),
     getPortal: (id) => getPortal(db, id),
