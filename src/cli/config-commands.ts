@@ -1,5 +1,7 @@
 import type { CliContext } from './context.js';
+import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { assertSecretsReadable, gatewaySecretProblems, routingSecretProblems } from '../config/secret-references.js';
 import { compileDataValidators } from '../intake/data-validator.js';
 import { din91379Keyword, loadXoev } from '../xoev/index.js';
 import { requestConfigReload } from './config-reload.js';
@@ -12,6 +14,8 @@ export function registerConfigCommands({ program, print }: CliContext): void {
     .description('validate gateway.yaml with its routing and services; exits non-zero naming file, path and problem')
     .action((file?: string) => {
       const loaded = loadConfig({ configFile: file ?? program.opts<{ config?: string }>().config });
+      // the same check and wording as the start: every secret referenced, gateway.yaml's and the routing file's
+      assertSecretsReadable([...gatewaySecretProblems(loaded), ...routingSecretProblems(loaded, loaded.routing, resolve(loaded.configDir, loaded.gateway.routing))]);
       compileDataValidators(loaded.services, [din91379Keyword]);
       loadXoev(loaded.paths).close();
       print(
