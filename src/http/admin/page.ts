@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 
 /**
- * The admin page's folder (`admin/` at the package root): reached from src/http/ when run from source and
- * from dist/src/http/ when built, so both find the same files without a copy step.
+ * The admin page's folder (`admin/` at the package root): reached from src/http/admin/ when run from source and
+ * from dist/src/http/admin/ when built, so both find the same files without a copy step.
  */
 export function adminPageFolder(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '../../admin'), join(here, '../../../admin')];
+  const candidates = [join(here, '../../../admin'), join(here, '../../../../admin')];
   const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
   if (!found) throw new Error(`the admin page is missing (looked in ${candidates.join(', ')})`);
   return found;
