@@ -1,7 +1,12 @@
 import { registerStorePurgeCommand } from './store-purge-command.js';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import { AmtsboteError } from '../lib/errors.js';
+import { backupCompanions } from '../operations/backup-companions.js';
 import { copyStore } from '../store/copy-store.js';
+import { acquireServeLock } from '../store/serve-lock.js';
+import { restoreSqliteBackup } from '../store/sqlite-backup-file.js';
 import { migrationContext, type CliContext } from './context.js';
 
 /** Store operations: migrations, backup, moving to another store, retention, reading a stored message. */
@@ -24,12 +29,32 @@ export function registerStoreCommands(context: CliContext): void {
     });
   storeCommand
     .command('backup <file>')
-    .description('a consistent copy of a SQLite store while the gateway runs (PostgreSQL: use pg_dump)')
-    .action(async (file: string) => {
-      await withStore(async (store) => {
-        await store.backup(resolve(file));
-        print(`wrote a backup of the ${store.kind} store to ${resolve(file)}`);
+    .description('a consistent copy of a SQLite store while the gateway runs, owner-only (PostgreSQL: use pg_dump)')
+    .option('--force', 'overwrite the file if it exists')
+    .action(async (file: string, options: { force?: boolean }) => {
+      await withStore(async (store, loaded) => {
+        await store.backup(resolve(file), { force: options.force ?? false });
+        print(`wrote a backup of the ${store.kind} store to ${resolve(file)} (owner-only)\n${companionsNote(loaded)}`);
       });
+    });
+  storeCommand
+    .command('restore <file>')
+    .description('put a backup made by "store backup" in place as the SQLite store of the data dir (the gateway stopped)')
+    .option('--force', 'replace the store file the data dir holds')
+    .action((file: string, options: { force?: boolean }) => {
+      const loaded = context.config();
+      const settings = loaded.gateway.store;
+      if (settings.kind !== 'sqlite') throw new AmtsboteError('invalid-request', 'a PostgreSQL store is restored with pg_restore (see the README, "Backup")');
+      const target = resolve(loaded.dataDir, settings.file);
+      mkdirSync(loaded.dataDir, { recursive: true, mode: 0o700 });
+      // the serve lock: refused while a gateway serves this data dir
+      const release = acquireServeLock(target, loaded.dataDir);
+      try {
+        restoreSqliteBackup(resolve(file), target, options.force ?? false);
+      } finally {
+        release();
+      }
+      print(`restored ${resolve(file)} as ${target}\n${companionsNote(loaded).replace('Keep with it', 'Put back before starting')}`);
     });
   storeCommand
     .command('copy')
@@ -53,4 +78,9 @@ export function registerStoreCommands(context: CliContext): void {
         print(`wrote ${options.out} (${message.contentType}, ${message.body.length} bytes)`);
       });
     });
+}
+
+/** The files outside the store a restore needs (operations/backup-companions.ts), as the commands print them. */
+function companionsNote(loaded: LoadedConfig): string {
+  return `Keep with it (outside the store; a restore without them cannot answer retries or open escrow copies):\n${backupCompanions(loaded).map((l) => `  ${l}`).join('\n')}`;
 }
