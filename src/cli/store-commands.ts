@@ -1,6 +1,7 @@
 import { registerStorePurgeCommand } from './store-purge-command.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { developmentSecretFile } from '../config/gateway-secret.js';
 import type { LoadedConfig } from '../config/load.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { backupCompanions } from '../operations/backup-companions.js';
@@ -65,6 +66,7 @@ export function registerStoreCommands(context: CliContext): void {
       const copied = await copyStore(options.from, options.to);
       const total = Object.values(copied).reduce((a, b) => a + b, 0);
       print(`copied ${total} rows: ${Object.entries(copied).map(([table, n]) => `${table} ${n}`).join(', ')}`);
+      if (options.from.startsWith('sqlite:')) print(hmacSecretNote(dirname(resolve(options.from.slice('sqlite:'.length)))));
     });
   storeCommand
     .command('show-message <messageId>')
@@ -83,4 +85,15 @@ export function registerStoreCommands(context: CliContext): void {
 /** The files outside the store a restore needs (operations/backup-companions.ts), as the commands print them. */
 function companionsNote(loaded: LoadedConfig): string {
   return `Keep with it (outside the store; a restore without them cannot answer retries or open escrow copies):\n${backupCompanions(loaded).map((l) => `  ${l}`).join('\n')}`;
+}
+
+/**
+ * What the target of a copy needs to match the hashes the source stored: the same HMAC secret. A data dir's
+ * development secret is named (in the form every store reads alike, see config/gateway-secret.ts).
+ */
+function hmacSecretNote(sourceDataDir: string): string {
+  const file = developmentSecretFile(sourceDataDir);
+  return file
+    ? `the copied hashes were made with the development HMAC secret ${file}: configure it on every instance of the target (hmacSecret: file:${file}, or a copy of it, owner-only) or retries of earlier submissions are answered 409`
+    : 'the copied hashes were made with the source\'s hmacSecret: configure the same one on every instance of the target, or retries of earlier submissions are answered 409';
 }
