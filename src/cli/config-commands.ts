@@ -1,5 +1,9 @@
 import type { CliContext } from './context.js';
-import { loadConfig } from '../config/load.js';
+import { resolve } from 'node:path';
+import { defaultConfigFile, loadConfig } from '../config/load.js';
+import { gatewaySchema } from '../config/gateway-schema.js';
+import { readConfigFile } from '../config/read-yaml.js';
+import { assertSecretsReadable, gatewaySecretProblems, routingSecretProblems } from '../config/secret-references.js';
 import { compileDataValidators } from '../intake/data-validator.js';
 import { din91379Keyword, loadXoev } from '../xoev/index.js';
 import { requestConfigReload } from './config-reload.js';
@@ -12,6 +16,8 @@ export function registerConfigCommands({ program, print }: CliContext): void {
     .description('validate gateway.yaml with its routing and services; exits non-zero naming file, path and problem')
     .action((file?: string) => {
       const loaded = loadConfig({ configFile: file ?? program.opts<{ config?: string }>().config });
+      // the same check and wording as the start: every secret referenced, gateway.yaml's and the routing file's
+      assertSecretsReadable([...gatewaySecretProblems(loaded), ...routingSecretProblems(loaded, loaded.routing, resolve(loaded.configDir, loaded.gateway.routing))]);
       compileDataValidators(loaded.services, [din91379Keyword]);
       loadXoev(loaded.paths).close();
       print(
@@ -28,7 +34,15 @@ export function registerConfigCommands({ program, print }: CliContext): void {
     )
     .option('--url <url>', 'base URL of the gateway (default: publicBaseUrl, else the listen address of gateway.yaml)')
     .action(async (options: { url?: string }) => {
-      const result = await requestConfigReload({ url: options.url, config: loadConfig({ configFile: program.opts<{ config?: string }>().config }), env: process.env });
-      print(`configuration reloaded: ${result.services} services, ${result.mappings} mappings\n  hash: ${result.configHash} (was ${result.previousConfigHash})`);
+      const result = await requestConfigReload({ url: options.url, gateway: () => gatewayAddressSettings(program.opts<{ config?: string }>().config), env: process.env });
+      print(`${result.reached}: configuration reloaded: ${result.services} services, ${result.mappings} mappings\n  hash: ${result.configHash} (was ${result.previousConfigHash})`);
     });
+}
+
+/** gateway.yaml alone (not its services or routing, which the gateway itself reads on reload), for its address. */
+function gatewayAddressSettings(configFile: string | undefined) {
+  const file = resolve(configFile ?? process.env.AMTSBOTE_CONFIG ?? defaultConfigFile);
+  const { listen, publicBaseUrl } = readConfigFile(file, gatewaySchema).value;
+  const port = process.env.AMTSBOTE_PORT;
+  return { listen: port && Number.isInteger(Number(port)) ? { ...listen, port: Number(port) } : listen, publicBaseUrl };
 }

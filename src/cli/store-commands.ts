@@ -1,7 +1,13 @@
 import { registerStorePurgeCommand } from './store-purge-command.js';
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { developmentSecretFile } from '../config/gateway-secret.js';
+import type { LoadedConfig } from '../config/load.js';
+import { AmtsboteError } from '../lib/errors.js';
+import { backupCompanions } from '../operations/backup-companions.js';
 import { copyStore } from '../store/copy-store.js';
+import { acquireServeLock } from '../store/serve-lock.js';
+import { restoreSqliteBackup } from '../store/sqlite-backup-file.js';
 import { migrationContext, type CliContext } from './context.js';
 import { NotFoundError } from '../lib/errors.js';
 
@@ -13,20 +19,44 @@ export function registerStoreCommands(context: CliContext): void {
   storeCommand
     .command('migrate')
     .description('apply the migrations the store lacks (the gateway does so on start as well)')
-    .action(async () => {
+    .option('--dead-letter-unsealed', 'record deliveries accepted by a release before sealing as dead letters (accepted-before-sealing): no release can deliver them')
+    .action(async (options: { deadLetterUnsealed?: boolean }) => {
       await withStore(async (store, loaded) => {
         const applied = await store.migrate(migrationContext(loaded));
         print(`the ${store.kind} store is at the latest schema${applied.length > 0 ? `; applied ${applied.join(', ')}` : ' (nothing to apply)'}`);
+        const unsealed = options.deadLetterUnsealed ? await store.deadLetterUnsealed(new Date().toISOString()) : await store.countUnsealedDeliveries();
+        if (options.deadLetterUnsealed) print(`recorded ${unsealed} deliveries accepted before sealing as dead letters (accepted-before-sealing); their portals must submit again`);
+        else if (unsealed > 0) print(`the store holds ${unsealed} deliveries accepted by a release before sealing, which no release can deliver; the gateway refuses to start until "amtsbote store migrate --dead-letter-unsealed" records them as dead letters`);
       }, { migrate: false });
     });
   storeCommand
     .command('backup <file>')
-    .description('a consistent copy of a SQLite store while the gateway runs (PostgreSQL: use pg_dump)')
-    .action(async (file: string) => {
-      await withStore(async (store) => {
-        await store.backup(resolve(file));
-        print(`wrote a backup of the ${store.kind} store to ${resolve(file)}`);
+    .description('a consistent copy of a SQLite store while the gateway runs, owner-only (PostgreSQL: use pg_dump)')
+    .option('--force', 'overwrite the file if it exists')
+    .action(async (file: string, options: { force?: boolean }) => {
+      await withStore(async (store, loaded) => {
+        await store.backup(resolve(file), { force: options.force ?? false });
+        print(`wrote a backup of the ${store.kind} store to ${resolve(file)} (owner-only)\n${companionsNote(loaded)}`);
       });
+    });
+  storeCommand
+    .command('restore <file>')
+    .description('put a backup made by "store backup" in place as the SQLite store of the data dir (the gateway stopped)')
+    .option('--force', 'replace the store file the data dir holds')
+    .action((file: string, options: { force?: boolean }) => {
+      const loaded = context.config();
+      const settings = loaded.gateway.store;
+      if (settings.kind !== 'sqlite') throw new AmtsboteError('invalid-request', 'a PostgreSQL store is restored with pg_restore (see the README, "Backup")');
+      const target = resolve(loaded.dataDir, settings.file);
+      mkdirSync(loaded.dataDir, { recursive: true, mode: 0o700 });
+      // the serve lock: refused while a gateway serves this data dir
+      const release = acquireServeLock(target, loaded.dataDir);
+      try {
+        restoreSqliteBackup(resolve(file), target, options.force ?? false);
+      } finally {
+        release();
+      }
+      print(`restored ${resolve(file)} as ${target}\n${companionsNote(loaded).replace('Keep with it', 'Put back before starting')}`);
     });
   storeCommand
     .command('copy')
@@ -37,6 +67,7 @@ export function registerStoreCommands(context: CliContext): void {
       const copied = await copyStore(options.from, options.to);
       const total = Object.values(copied).reduce((a, b) => a + b, 0);
       print(`copied ${total} rows: ${Object.entries(copied).map(([table, n]) => `${table} ${n}`).join(', ')}`);
+      if (options.from.startsWith('sqlite:')) print(hmacSecretNote(dirname(resolve(options.from.slice('sqlite:'.length)))));
     });
   storeCommand
     .command('show-message <messageId>')
@@ -50,4 +81,20 @@ export function registerStoreCommands(context: CliContext): void {
         print(`wrote ${options.out} (${message.contentType}, ${message.body.length} bytes)`);
       });
     });
+}
+
+/** The files outside the store a restore needs (operations/backup-companions.ts), as the commands print them. */
+function companionsNote(loaded: LoadedConfig): string {
+  return `Keep with it (outside the store; a restore without them cannot answer retries or open escrow copies):\n${backupCompanions(loaded).map((l) => `  ${l}`).join('\n')}`;
+}
+
+/**
+ * What the target of a copy needs to match the hashes the source stored: the same HMAC secret. A data dir's
+ * development secret is named (in the form every store reads alike, see config/gateway-secret.ts).
+ */
+function hmacSecretNote(sourceDataDir: string): string {
+  const file = developmentSecretFile(sourceDataDir);
+  return file
+    ? `the copied hashes were made with the development HMAC secret ${file}: configure it on every instance of the target (hmacSecret: file:${file}, or a copy of it, owner-only) or retries of earlier submissions are answered 409`
+    : 'the copied hashes were made with the source\'s hmacSecret: configure the same one on every instance of the target, or retries of earlier submissions are answered 409';
 }

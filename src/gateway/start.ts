@@ -10,6 +10,8 @@ import { din91379Keyword, loadXoev, normalizeNfc } from '../xoev/index.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { startRoutingState, type RoutingState } from '../routing/routing-state.js';
 import { openStore } from '../store/open-store.js';
+import { refuseUncarriedWork } from './upgrade-guard.js';
+import { assertSecretsReadable, gatewaySecretProblems, routingSecretProblems } from '../config/secret-references.js';
 import { acquireServeLock } from '../store/serve-lock.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
 import { startHousekeeping } from '../delivery/housekeeping.js';
@@ -69,6 +71,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
 async function startWithConfig(config: LoadedConfig, options: GatewayOptions, logger: Logger, releaseServeLock: (() => void) | undefined): Promise<RunningGateway> {
   const validators = compileDataValidators(config.services, [din91379Keyword]);
+  assertSecretsReadable(gatewaySecretProblems(config));
   const { secret, generated } = loadHmacSecret(config.gateway.hmacSecret, config.configDir, config.dataDir, config.gateway.store.kind);
   if (generated) logger.warn({ dataDir: config.dataDir }, 'created a development HMAC secret in the data dir; configure hmacSecret for production');
   const clock = options.clock ?? (() => new Date());
@@ -91,6 +94,7 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     const hash = keyedHash(secret);
     const store = await openStore(config, logger, { keyedHash: () => hash });
     started.push({ name: 'store', stop: () => store.close() });
+    await refuseUncarriedWork(store);
     if (releaseServeLock) {
       // The serve lock proves the process that held these leases is gone: resume its deliveries now, not after leaseSeconds.
       const released = await store.releaseAllLeases(clock().toISOString());
@@ -121,6 +125,7 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
       pollMs: config.gateway.routingPollSeconds * 1000,
     });
     started.push({ name: 'routing', stop: () => { routing.stop(); } });
+    assertSecretsReadable(routingSecretProblems(config, routing.current().routing, `the routing in force (version ${routing.current().version} in the store)`));
     for (const problem of await removeFileDropLeftovers(config.fileDropRoot, routing.current().routing.destinations)) {
       logger.warn(problem, 'could not remove the temporary files a file destination left behind');
     }

@@ -52,6 +52,7 @@ import { registerKeys } from './sql/register-keys.js';
 import { activateKey } from './sql/activate-key.js';
 import { retireKey } from './sql/retire-key.js';
 import { countOpenMessagesSignedWith } from './sql/count-open-messages-signed-with.js';
+import { countUnsealedDeliveries, deadLetterUnsealed } from './sql/unsealed-deliveries.js';
 
 /**
  * Binds the dialect-neutral operations of store/sql/ to one kysely instance. The dialects differ only where
@@ -66,6 +67,8 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     async ping() {
       await sql`select 1`.execute(db);
     },
+    countUnsealedDeliveries: () => countUnsealedDeliveries(db),
+    deadLetterUnsealed: (now) => deadLetterUnsealed(db, now),
     seedPortals: (portals, now) => seedPortals(db, portals, now),
     listPortals: () => listPortals(db),
     getPortal: (id) => getPortal(db, id),

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { createBackupTarget } from './sqlite-backup-file.js';
 import { Kysely, SqliteDialect } from 'kysely';
 import { kyselyStore } from './kysely-store.js';
 import { groupAccepts } from './sqlite-grouped-accept.js';
@@ -32,7 +33,8 @@ export function openSqliteDatabase(file: string): { db: Kysely<Database>; databa
 export function openSqliteStore(file: string): Store {
   const { db, database } = openSqliteDatabase(file);
   const store = kyselyStore(db, 'sqlite', {
-    backup: async (target) => {
+    backup: async (target, options) => {
+      createBackupTarget(target, options?.force ?? false);
       await database.backup(target);
     },
   });

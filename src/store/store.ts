@@ -42,9 +42,16 @@ export interface Store {
    * `context` gives the keyed hash for migrations that convert stored values (migrations/context.ts).
    */
   migrate(context?: MigrationContext): Promise<string[]>;
-  /** A consistent copy of the store in `file` (SQLite's online backup); PostgreSQL refuses and names pg_dump. */
-  backup(file: string): Promise<void>;
+  /**
+   * A consistent copy of the store in `file` (SQLite's online backup), owner-only; an existing file only with
+   * `force`. PostgreSQL refuses and names pg_dump.
+   */
+  backup(file: string, options?: { force?: boolean }): Promise<void>;
   ping(): Promise<void>;
+  /** Deliveries to be made that no release can make: accepted before the gateway sealed (sql/unsealed-deliveries.ts). */
+  countUnsealedDeliveries(): Promise<number>;
+  /** Records those as dead letters (`accepted-before-sealing`), the operator's explicit step; returns how many. */
+  deadLetterUnsealed(now: string): Promise<number>;
   /** Inserts the configured portals only when the store holds none (the store is the source of truth after). */
   seedPortals(portals: StoredPortal[], now: string): Promise<number>;
   listPortals(): Promise<StoredPortal[]>;

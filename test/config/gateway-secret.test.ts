@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+process.env.TEST_HMAC = 'a-configured-hmac-secret-of-forty-characters';
+
 describe('the HMAC secret', () => {
   it('is created in the data dir for development on SQLite and reused', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-hmac-'));
@@ -16,6 +18,21 @@ describe('the HMAC secret', () => {
     const first = loadHmacSecret(undefined, dataDir, dataDir, 'sqlite');
     expect(first.generated).toBe(true);
     expect(loadHmacSecret(undefined, dataDir, dataDir, 'sqlite')).toEqual({ secret: first.secret, generated: false });
+  });
+
+  it('means the same bytes when the data dir\'s file is named as hmacSecret: file:, also a file an earlier release wrote', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-hmac-'));
+    dirs.push(dataDir);
+    mkdirSync(join(dataDir, 'keys'));
+    const bytes = Buffer.alloc(32, 9);
+    writeFileSync(join(dataDir, 'keys', 'hmac.secret'), bytes.toString('base64url') + '\n', { mode: 0o600 });
+    expect(loadHmacSecret(undefined, dataDir, dataDir, 'sqlite').secret).toEqual(bytes);
+    expect(readFileSync(join(dataDir, 'keys', 'hmac.secret'), 'utf8')).toBe(`base64url:${bytes.toString('base64url')}\n`);
+    expect(loadHmacSecret('file:keys/hmac.secret', dataDir, dataDir, 'postgres').secret).toEqual(bytes);
+  });
+
+  it('is the text\'s bytes when it carries no base64url: prefix', () => {
+    expect(loadHmacSecret('env:TEST_HMAC', '/', '/', 'postgres').secret.toString('utf8')).toBe(process.env.TEST_HMAC);
   });
 
   it('must be configured with PostgreSQL, where every instance needs the same one', () => {

@@ -25,6 +25,19 @@ describe('amtsbote config check', () => {
     expect(result.stderr).toMatch(/\/destinations\/1\/adapter\/kind/);
   });
 
+  it('exits non-zero naming each secret that cannot be read, by file and setting', () => {
+    const secrets = mkdtempSync(join(tmpdir(), 'amtsbote-secrets-'));
+    try {
+      cpSync(join(projectRoot, 'config'), secrets, { recursive: true });
+      rmSync(join(secrets, 'demo/amt24-callback.secret.DEVELOPMENT-ONLY'));
+      const result = runCli(['config', 'check', join(secrets, 'gateway.yaml')]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`${join(secrets, 'gateway.yaml')}: /portals/0/callback/secret: ${join(secrets, 'demo/amt24-callback.secret.DEVELOPMENT-ONLY')} does not exist`);
+    } finally {
+      rmSync(secrets, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to serve with an invalid configuration', () => {
     const result = runCli(['serve'], { AMTSBOTE_CONFIG: join(dir, 'gateway.yaml'), AMTSBOTE_DATA_DIR: join(dir, 'data') });
     expect(result.status).toBe(1);

@@ -74,6 +74,8 @@ describe('adding a service is configuration', () => {
     const hashAfter = await readyHash();
     expect(hashAfter).not.toBe(hashBefore);
     expect(reloaded.stdout).toContain(hashAfter);
+    // it names the gateway it reached
+    expect(reloaded.stdout).toContain(`${gateway.url}/admin/v1/config/reload: configuration reloaded`);
     expect(await serviceKeys()).toEqual([...keysBefore, key].sort());
 
     // Routed like any service: a destination naming the new message, added through the admin API.
@@ -95,6 +97,8 @@ describe('adding a service is configuration', () => {
     writeFileSync(brokenService, service.replace(`"${key}"`, '"99000000000043"').replace('pickupDate > $today()', 'pickupDate > $today('));
     let refused = reload();
     expect(refused.status).toBe(1);
+    // the gateway's verdict, not one of a load in the CLI process
+    expect(refused.stderr).toContain(`${gateway.url}/admin/v1/config/reload answered 422`);
     expect(refused.stderr).toContain('broken.yaml');
     expect(refused.stderr).toContain('/assertions/0/test');
     unlinkSync(brokenService);

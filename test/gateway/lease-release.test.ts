@@ -33,7 +33,7 @@ async function setUp(kind: 'sqlite' | 'postgres') {
     settings: { hmacSecret: 'file:test-hmac.secret', ...(database ? { store: { kind: 'postgres', url: database.url, poolSize: 4 } } : {}) },
   });
   cleanups.push(() => { config.remove(); });
-  writeFileSync(join(config.dir, 'test-hmac.secret'), 'lease-release-test-hmac-secret-of-at-least-32-characters');
+  writeFileSync(join(config.dir, 'test-hmac.secret'), 'lease-release-test-hmac-secret-of-at-least-32-characters', { mode: 0o600 });
   const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-lease-'));
   cleanups.push(() => { rmSync(dataDir, { recursive: true, force: true }); });
   const env = { AMTSBOTE_DATA_DIR: dataDir, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0' };

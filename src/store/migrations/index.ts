@@ -11,6 +11,7 @@ import * as m0007 from './0007-portal-identity.js';
 import * as m0008 from './0008-rate-buckets.js';
 import * as m0009 from './0009-replay-plans.js';
 import * as m0010 from './0010-minimal-payment-and-hashed-idempotency-keys.js';
+import * as m0011 from './0011-portal-token-objects.js';
 
 /** A migration module: `up` is told the dialect for the few column types that differ, and gets the context (context.ts). */
 type MigrationModule = { up: (db: Parameters<Migration['up']>[0], dialect: StoreDialect, context: MigrationContext) => Promise<void>; down?: Migration['down'] };
@@ -27,6 +28,7 @@ const modules: Record<string, MigrationModule> = {
   '0008-rate-buckets': m0008,
   '0009-replay-plans': m0009,
   '0010-minimal-payment-and-hashed-idempotency-keys': m0010,
+  '0011-portal-token-objects': m0011,
 };
 
 /** The migrations for one dialect (kysely applies them under its lock: an advisory lock on PostgreSQL). */
