@@ -1,4 +1,4 @@
-import { encryptCompactJwe } from '../lib/compact-jwe.js';
+import { encryptCompactJweToBuffer } from '../lib/compact-jwe.js';
 import type { GatewayEscrowKey } from '../gateway-keys/types.js';
 import { ESCROW_CTY, ESCROW_FORMAT, type EscrowAttachment, type EscrowSubmission } from './types.js';
 
@@ -9,7 +9,15 @@ import { ESCROW_CTY, ESCROW_FORMAT, type EscrowAttachment, type EscrowSubmission
  * goes to the cipher piece by piece and never exists whole (issue 19, F4).
  */
 export function sealEscrow(submission: EscrowSubmission, key: GatewayEscrowKey): Promise<string> {
-  return Promise.resolve().then(() => encryptCompactJwe(escrowPlaintextPieces(submission), { kid: key.kid, cty: ESCROW_CTY, sub: submission.submissionId }, key.publicKey));
+  return sealEscrowToBytes(submission, key).then((jwe) => jwe.toString('latin1'));
+}
+
+/**
+ * The escrow copy as the ASCII bytes of its compact JWE, written straight into one buffer: what intake
+ * stores, so the 31 MB copy of a submission with two 8.8 MB attachments is never also a string (issue 19, F4).
+ */
+export function sealEscrowToBytes(submission: EscrowSubmission, key: GatewayEscrowKey): Promise<Buffer> {
+  return Promise.resolve().then(() => encryptCompactJweToBuffer(escrowPlaintextPieces(submission), { kid: key.kid, cty: ESCROW_CTY, sub: submission.submissionId }, key.publicKey));
 }
 
 /** Multiple of 3, so that every piece but the last encodes to base64 without padding. */
