@@ -61,12 +61,7 @@ export interface IntakeOutcome {
  */
 export async function acceptSubmission(ctx: IntakeContext, request: IntakeRequest): Promise<IntakeOutcome> {
   const { portal } = request;
-  const parsed = parseEnvelope(request.body);
-  const contents = request.parts ? checkMultipartEntries(parsed, request.parts) : decodeJsonAttachments(parsed.attachments ?? []);
-  // Decoded, the base64 text is dead weight (4/3 of every attachment) for the rest of the request: both
-  // the raw body and the envelope let go of it.
-  request.body = undefined;
-  const envelope: Envelope = { ...parsed, attachments: parsed.attachments?.map(({ content: _content, ...meta }) => meta) };
+  const { envelope, contents } = takeEnvelope(request);
 
   const service = ctx.config.services.get(envelope.serviceKey);
   if (!service) {
@@ -103,6 +98,10 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const receivedAt = now.toISOString();
   const submissionId = ctx.newId();
   const deliveries = route.destinations.map((d) => ({ id: ctx.newId(), destinationId: d.id, state: 'pending' as const }));
+  const attachmentSummary = (envelope.attachments ?? []).map((a) => {
+    const content = contents.get(a.id) ?? Buffer.alloc(0);
+    return { id: a.id, mediaType: a.mediaType, size: content.length, hmac: ctx.hash(content) };
+  });
   const messageInput = { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data, submissionId, createdAt: now, portal, contents };
   // Every destination's message is produced, validated and sealed before anything is stored: all or nothing.
   const produced = await Promise.all(route.destinations.map((d, i) => messageFor(messageInput, d, deliveries[i]?.id ?? '')));
@@ -116,6 +115,9 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     receivedAt: now,
     targets: route.destinations.map((destination, i) => ({ deliveryId: deliveries[i]?.id ?? '', destination, produced: produced[i] })),
   });
+  // The plain attachments are sealed now: the store gets only ciphertext (and the summary above), so they
+  // need not stay alive while it writes (issue 19, F4). For multipart this is the request's map of parts.
+  contents.clear();
   const sealedById = new Map(sealed.messages.map((m) => [m.deliveryId, m]));
   const storedDeliveries = deliveries.map((d) => ({
     ...d,
@@ -135,10 +137,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     // Method and status only: transaction ids and the amount stay in the sealed messages and the escrow copy.
     payment: envelope.payment && { method: envelope.payment.method, status: envelope.payment.status },
     dataHmac: ctx.hash(JSON.stringify(data)),
-    attachments: (envelope.attachments ?? []).map((a) => {
-      const content = contents.get(a.id) ?? Buffer.alloc(0);
-      return { id: a.id, mediaType: a.mediaType, size: content.length, hmac: ctx.hash(content) };
-    }),
+    attachments: attachmentSummary,
     receivedAt,
     routingVersion: routing.version,
   };
@@ -176,6 +175,19 @@ function checkCallbackUrl(portal: StoredPortal, url: string): void {
   if (!callbackAllowed(url, portal.callback)) {
     throw new AmtsboteError('invalid-envelope', 'The callback URL points at a host this portal may not use.', [{ pointer: '/callbackUrl', detail: 'host not in the portal\'s allow-list' }]);
   }
+}
+
+/**
+ * The envelope without attachment content, and the attachments' bytes. Synchronous and apart from
+ * `acceptSubmission` on purpose: an async function keeps every local alive across its awaits, and the
+ * parsed envelope holds the base64 text (4/3 of every attachment), dead weight once decoded (issue 19, F4).
+ * The request lets go of it too.
+ */
+function takeEnvelope(request: IntakeRequest): { envelope: Envelope; contents: Map<string, Buffer> } {
+  const parsed = parseEnvelope(request.body);
+  request.body = undefined;
+  const contents = request.parts ? checkMultipartEntries(parsed, request.parts) : decodeJsonAttachments(parsed.attachments ?? []);
+  return { envelope: { ...parsed, attachments: parsed.attachments?.map(({ content: _content, ...meta }) => meta) }, contents };
 }
 
 function parseEnvelope(body: unknown): Envelope {

@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { AmtsboteError } from '../errors.js';
-import { isRecipientKeyError, sealEscrow, sealMessage, serializeContainer } from '../seal/index.js';
+import { isRecipientKeyError, sealEscrowToBytes, sealMessageToBytes } from '../seal/index.js';
 import { selectAttachments, type ProducedMessage } from '../xoev/index.js';
 import type { Envelope } from './envelope-schema.js';
 import { dataSchemaSetOf } from './produce-messages.js';
@@ -10,7 +10,8 @@ import type { SealingContext } from './sealing-context.js';
 
 export interface SealedForStore {
   deliveryId: string;
-  body: string;
+  /** The container's JSON text, as bytes for the amtsbote-sealed/1 format (the store binds them without a copy). */
+  body: string | Buffer;
   /** The gateway key that signed the message (FIT-Connect's format carries no sender signature). */
   signingKid?: string | undefined;
   authenticationTags: { metadata: string; data: string; attachments: Record<string, string> };
@@ -29,7 +30,7 @@ export async function sealSubmission(input: {
   submissionId: string;
   receivedAt: Date;
   targets: { deliveryId: string; destination: Destination; produced: ProducedMessage | undefined }[];
-}): Promise<{ messages: SealedForStore[]; escrow: { escrowKid: string; body: string } }> {
+}): Promise<{ messages: SealedForStore[]; escrow: { escrowKid: string; body: Buffer } }> {
   const { envelope, data, sealing } = input;
   const service = input.config.services.get(envelope.serviceKey);
   const region = input.config.regions.get(envelope.regionKey);
@@ -55,7 +56,7 @@ export async function sealSubmission(input: {
     if (destination.sealing === 'fitconnect' && destination.adapter.kind === 'fitconnect') {
       return sealForFitConnect({ config: input.config, deliveryId, adapter: destination.adapter, recipient, serviceKey: envelope.serviceKey, reference: envelope.reference, receivedAt: input.receivedAt, content, attachments: carried });
     }
-    const sealed = await sealMessage(
+    const sealed = await sealMessageToBytes(
       {
         messageId: deliveryId,
         submissionId: input.submissionId,
@@ -73,14 +74,14 @@ export async function sealSubmission(input: {
       { signing, recipient },
       { clock },
     );
-    return { deliveryId, body: serializeContainer(sealed.container), signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags };
+    return { deliveryId, body: sealed.body, signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags };
   };
-  // One destination after another (issue 19, F4): each message's part strings are garbage once its container
-  // text exists, instead of every destination's parts being held at once.
+  // One destination after another (issue 19, F4): each message is one buffer, written part by part, and
+  // no two destinations' parts are being encrypted at once.
   const messages: SealedForStore[] = [];
   for (const target of input.targets) messages.push(await sealOne(target));
   const escrowKey = sealing.escrow();
-  const escrowBody = await sealEscrow(
+  const escrowBody = await sealEscrowToBytes(
     {
       submissionId: input.submissionId,
       receivedAt: input.receivedAt.toISOString(),
