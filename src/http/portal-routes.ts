@@ -7,7 +7,7 @@ import { acceptSubmission, type IntakeContext, type IntakeRequest } from '../int
 import { statusView } from '../intake/submission-view.js';
 import type { BodyBudget } from './body-budget.js';
 import { boundedBody, readWholeBody, refuseRestOfBody } from './bounded-body.js';
-import { parseJsonBody } from './json-body.js';
+import { parseJsonSubmission } from './json-body.js';
 import { readMultipartSubmission } from './multipart-body.js';
 import { currentPortal, portalAuth } from './portal-auth.js';
 import type { RateLimits } from './rate-limits.js';
@@ -103,7 +103,9 @@ export function portalRoutes(intake: IntakeContext, portals: (fresh?: boolean) =
       request.body = read.body;
       request.parts = read.parts;
     } else {
-      request.body = parseJsonBody(await readWholeBody(stream, body.declared > 0 ? body.declared : undefined), limits);
+      const read = parseJsonSubmission(await readWholeBody(stream, body.declared > 0 ? body.declared : undefined), limits);
+      request.body = read.body;
+      request.decoded = read.decoded;
     }
   }
 

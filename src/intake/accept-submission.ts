@@ -15,6 +15,7 @@ import { messageFor } from './produce-messages.js';
 import { sealSubmission } from './seal-submission.js';
 import type { SealingContext } from './sealing-context.js';
 import { checkPortalAccess } from './portal-access.js';
+import { LARGE_SUBMISSION_BYTES, reclaimMemory } from './reclaim-memory.js';
 import { callbackAllowed } from '../adapters/callback.js';
 import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
 import { zodProblem } from './zod-errors.js';
@@ -46,6 +47,8 @@ export interface IntakeRequest {
   body: unknown;
   /** Attachment contents from multipart parts; undefined for a JSON request (content is inline base64). */
   parts?: Map<string, Buffer> | undefined;
+  /** JSON: attachment contents decoded while the body was read, by the placeholder that stands for their base64 text. */
+  decoded?: ReadonlyMap<string, Buffer> | undefined;
   idempotencyKey?: string | undefined;
 }
 
@@ -62,6 +65,8 @@ export interface IntakeOutcome {
 export async function acceptSubmission(ctx: IntakeContext, request: IntakeRequest): Promise<IntakeOutcome> {
   const { portal } = request;
   const { envelope, contents } = takeEnvelope(request);
+  // The raw body and its base64 text are garbage now, three times the attachments' size: gone before sealing.
+  if (sizeOf(contents) >= LARGE_SUBMISSION_BYTES) reclaimMemory();
 
   const service = ctx.config.services.get(envelope.serviceKey);
   if (!service) {
@@ -118,6 +123,8 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   // The plain attachments are sealed now: the store gets only ciphertext (and the summary above), so they
   // need not stay alive while it writes (issue 19, F4). For multipart this is the request's map of parts.
   contents.clear();
+  // …and with them any garbage of sealing, collected before the store makes its own copies of the sealed bytes.
+  if (attachmentSummary.reduce((sum, a) => sum + a.size, 0) >= LARGE_SUBMISSION_BYTES) reclaimMemory();
   const sealedById = new Map(sealed.messages.map((m) => [m.deliveryId, m]));
   const storedDeliveries = deliveries.map((d) => ({
     ...d,
@@ -177,6 +184,12 @@ function checkCallbackUrl(portal: StoredPortal, url: string): void {
   }
 }
 
+function sizeOf(contents: ReadonlyMap<string, Buffer>): number {
+  let bytes = 0;
+  for (const content of contents.values()) bytes += content.length;
+  return bytes;
+}
+
 /**
  * The envelope without attachment content, and the attachments' bytes. Synchronous and apart from
  * `acceptSubmission` on purpose: an async function keeps every local alive across its awaits, and the
@@ -186,7 +199,8 @@ function checkCallbackUrl(portal: StoredPortal, url: string): void {
 function takeEnvelope(request: IntakeRequest): { envelope: Envelope; contents: Map<string, Buffer> } {
   const parsed = parseEnvelope(request.body);
   request.body = undefined;
-  const contents = request.parts ? checkMultipartEntries(parsed, request.parts) : decodeJsonAttachments(parsed.attachments ?? []);
+  const contents = request.parts ? checkMultipartEntries(parsed, request.parts) : decodeJsonAttachments(parsed.attachments ?? [], request.decoded);
+  request.decoded = undefined;
   return { envelope: { ...parsed, attachments: parsed.attachments?.map(({ content: _content, ...meta }) => meta) }, contents };
 }
 
