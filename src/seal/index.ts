@@ -31,7 +31,7 @@ export type { SealInput, SealAttachment, SealOptions, SealedMessage } from './se
 export { sealEscrow, sealEscrowToBytes } from './escrow/seal-escrow.js';
 export { openEscrow } from './escrow/open-escrow.js';
 export { resealFromEscrow, type ResealTarget, type Produced, type Produce } from './escrow/reseal-from-escrow.js';
-export { ESCROW_FORMAT, ESCROW_CTY, type EscrowSubmission, type EscrowAttachment } from './escrow/types.js';
+export { ESCROW_FORMAT, ESCROW_CTY, ESCROW_FORMAT_1, ESCROW_CTY_1, type EscrowSubmission, type EscrowAttachment } from './escrow/types.js';
 
 export { sealFitConnect } from './fitconnect/seal-fitconnect.js';
 export { FITCONNECT_CONTAINER_FORMAT, fitConnectContainerSchema, type FitConnectContainer } from './fitconnect/container.js';
