@@ -7,9 +7,10 @@
 //   node bench/intake-memory.bench.mjs            (after npm run build)
 // Options (env): BENCH_MEMORY_CONCURRENCY=8, BENCH_MEMORY_ROUNDS=1, BENCH_MEMORY_ATTACHMENT_BYTES=8800000,
 // BENCH_MEMORY_MULTIPART=1 (send multipart instead of JSON), BENCH_MAX_SECONDS=300,
-// BENCH_CLI=<path to another checkout's dist/src/cli.js> (to measure that version with the same load).
+// BENCH_CLI=<path to another checkout's dist/src/cli.js> (to measure that version with the same load),
+// BENCH_NODE_OPTIONS (the gateway's NODE_OPTIONS, e.g. --trace-gc), BENCH_GATEWAY_OUTPUT=<file> (its log, appended).
 import { Buffer } from 'node:buffer';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { clearInterval, setInterval } from 'node:timers';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -71,7 +72,7 @@ async function startGateway() {
   const config = benchConfig('http://127.0.0.1:9/unused', cleanups, { delivery: { enabled: false } });
   const child = spawn(process.execPath, [cli, 'serve'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: config.dataDir, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH ?? '', AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: config.dataDir, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   cleanups.push(async () => {
@@ -82,7 +83,10 @@ async function startGateway() {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let out = '';
-  const collect = (c) => { out = (out + c.toString()).slice(-100_000); };
+  const collect = (c) => {
+    out = (out + c.toString()).slice(-100_000);
+    if (process.env.BENCH_GATEWAY_OUTPUT) appendFileSync(process.env.BENCH_GATEWAY_OUTPUT, c);
+  };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   for (let i = 0; i < 1200 && timeLeft() > 0; i++) {

@@ -1,4 +1,5 @@
 import { AmtsboteError } from '../lib/errors.js';
+import { LARGE_SUBMISSION_BYTES, reclaimMemory } from '../intake/reclaim-memory.js';
 
 /**
  * Bytes of request bodies the process holds at once. A submission's body is read into memory and stays there
@@ -68,6 +69,9 @@ export function createBodyBudget(settings: { maxBytes: number; maxWaitMs: number
     },
     release(bytes) {
       used = Math.max(0, used - bytes);
+      // A large body's request has ended: its sealed buffers are garbage. Collected now, before the next large
+      // body is let in (one waiting, or one sent again after a 503), they do not stack on its peak (issue 19, F4).
+      if (bytes >= LARGE_SUBMISSION_BYTES) reclaimMemory();
       grantWaiting();
     },
     inUse: () => used,

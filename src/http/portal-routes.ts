@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import { statusView } from '../intake/submission-view.js';
 import type { BodyBudget } from './body-budget.js';
 import { boundedBody, readWholeBody, refuseRestOfBody } from './bounded-body.js';
-import { parseJsonBody } from './json-body.js';
+import { parseJsonSubmission } from './json-body.js';
 import { readMultipartSubmission } from './multipart-body.js';
 import { currentPortal, portalAuth } from './portal-auth.js';
 import type { RateLimits } from './rate-limits.js';
@@ -94,9 +94,7 @@ export function portalRoutes(deps: PortalRoutesDeps, portals: (fresh?: boolean) 
     // The parsed body lives in `request` alone, so intake can let go of it (and its base64 strings) once decoded.
     const request: IntakeRequest = { portal: currentPortal(res), body: undefined, idempotencyKey };
     try {
-      const stream = await boundedBody(req, res, budget, { maxBodyBytes: limits.maxBodyBytes, bodyIdleMs: limits.bodyIdleSeconds * 1000 });
-      if (multipart) ({ body: request.body, parts: request.parts } = await readMultipartSubmission(req, stream, limits));
-      else request.body = parseJsonBody(await readWholeBody(stream, declared > 0 ? declared : undefined), limits);
+      await readSubmissionBody(req, res, request, { multipart, declared });
     } catch (error) {
       refuseRestOfBody(req, res, error, limits.maxBodyBytes);
       throw error;
@@ -106,6 +104,25 @@ export function portalRoutes(deps: PortalRoutesDeps, portals: (fresh?: boolean) 
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(answer.statusUrl).json(answer);
   });
+
+  /**
+   * Reads the body into `request`. A function of its own, and the result never held in a variable of the
+   * handler: an async function keeps the values of its locals and temporaries across every later await, so
+   * the raw 23 MB body (or the parsed object with its base64 strings) would stay alive until the answer
+   * (issue 19, F4). This frame is garbage once it returns.
+   */
+  async function readSubmissionBody(req: Request, res: Response, request: IntakeRequest, body: { multipart: boolean; declared: number }): Promise<void> {
+    const stream = await boundedBody(req, res, budget, { maxBodyBytes: limits.maxBodyBytes, bodyIdleMs: limits.bodyIdleSeconds * 1000 });
+    if (body.multipart) {
+      const read = await readMultipartSubmission(req, stream, limits);
+      request.body = read.body;
+      request.parts = read.parts;
+    } else {
+      const read = parseJsonSubmission(await readWholeBody(stream, body.declared > 0 ? body.declared : undefined), limits);
+      request.body = read.body;
+      request.decoded = read.decoded;
+    }
+  }
 
   router.get('/submissions', async (req: Request, res: Response) => {
     const parsed = listQuerySchema.safeParse(req.query);

@@ -15,6 +15,7 @@ import { messageFor } from './produce-messages.js';
 import { sealSubmission } from './seal-submission.js';
 import type { KeyRing } from '../seal/index.js';
 import { checkPortalAccess } from './portal-access.js';
+import { LARGE_SUBMISSION_BYTES, reclaimMemory } from './reclaim-memory.js';
 import { callbackAllowed } from '../adapters/callback.js';
 import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
 import { zodProblem } from '../lib/zod-field-errors.js';
@@ -54,6 +55,8 @@ export interface IntakeRequest {
   body: unknown;
   /** Attachment contents from multipart parts; undefined for a JSON request (content is inline base64). */
   parts?: Map<string, Buffer> | undefined;
+  /** JSON: attachment contents decoded while the body was read, by the placeholder that stands for their base64 text. */
+  decoded?: ReadonlyMap<string, Buffer> | undefined;
   idempotencyKey?: string | undefined;
 }
 
@@ -69,12 +72,9 @@ export interface IntakeOutcome {
  */
 export async function acceptSubmission(ctx: IntakeContext, request: IntakeRequest): Promise<IntakeOutcome> {
   const { portal } = request;
-  const parsed = parseEnvelope(request.body);
-  const contents = request.parts ? checkMultipartEntries(parsed, request.parts) : decodeJsonAttachments(parsed.attachments ?? []);
-  // Decoded, the base64 text is dead weight (4/3 of every attachment) for the rest of the request: both
-  // the raw body and the envelope let go of it.
-  request.body = undefined;
-  const envelope: Envelope = { ...parsed, attachments: parsed.attachments?.map(({ content: _content, ...meta }) => meta) };
+  const { envelope, contents } = takeEnvelope(request);
+  // The raw body and its base64 text are garbage now, three times the attachments' size: gone before sealing.
+  if (sizeOf(contents) >= LARGE_SUBMISSION_BYTES) reclaimMemory();
 
   const service = ctx.config.services.get(envelope.serviceKey);
   if (!service) {
@@ -126,6 +126,11 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   });
   const submission = submissionRow({ id: submissionId, portalId: portal.id, envelope, data, contents, receivedAt, routingVersion: routing.version, hash: ctx.hash });
   const rows = deliveryRows(deliveries, sealed.messages, route, ctx.newId);
+  // The plain attachments are sealed now (their summary is in the submission row): the store gets only
+  // ciphertext, so they need not stay alive while it writes (issue 19, F4). For multipart this is the
+  // request's map of parts; with them goes any garbage of sealing, collected before the store copies bytes.
+  contents.clear();
+  if (submission.attachments.reduce((sum, a) => sum + a.size, 0) >= LARGE_SUBMISSION_BYTES) reclaimMemory();
   const result = await ctx.store.acceptSubmission({
     submission,
     deliveries: [...rows.sealed, ...rows.deferred],
@@ -155,6 +160,26 @@ function checkCallbackUrl(portal: StoredPortal, url: string): void {
   if (!callbackAllowed(url, portal.callback)) {
     throw new AmtsboteError('invalid-envelope', 'The callback URL points at a host this portal may not use.', [{ pointer: '/callbackUrl', detail: 'host not in the portal\'s allow-list' }]);
   }
+}
+
+function sizeOf(contents: ReadonlyMap<string, Buffer>): number {
+  let bytes = 0;
+  for (const content of contents.values()) bytes += content.length;
+  return bytes;
+}
+
+/**
+ * The envelope without attachment content, and the attachments' bytes. Synchronous and apart from
+ * `acceptSubmission` on purpose: an async function keeps every local alive across its awaits, and the
+ * parsed envelope holds the base64 text (4/3 of every attachment), dead weight once decoded (issue 19, F4).
+ * The request lets go of it too.
+ */
+function takeEnvelope(request: IntakeRequest): { envelope: Envelope; contents: Map<string, Buffer> } {
+  const parsed = parseEnvelope(request.body);
+  request.body = undefined;
+  const contents = request.parts ? checkMultipartEntries(parsed, request.parts) : decodeJsonAttachments(parsed.attachments ?? [], request.decoded);
+  request.decoded = undefined;
+  return { envelope: { ...parsed, attachments: parsed.attachments?.map(({ content: _content, ...meta }) => meta) }, contents };
 }
 
 function parseEnvelope(body: unknown): Envelope {

@@ -5,12 +5,18 @@ import type { EnvelopeAttachment } from './envelope-schema.js';
 
 const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Decodes base64 `content` of a JSON submission strictly: no whitespace, no URL alphabet mixed in. */
-export function decodeJsonAttachments(attachments: EnvelopeAttachment[]): Map<string, Buffer> {
+/**
+ * Decodes base64 `content` of a JSON submission strictly: no whitespace, no URL alphabet mixed in. Content
+ * the body reader already decoded (long strict base64, see http/json-body.ts) is a placeholder in `decoded`.
+ */
+export function decodeJsonAttachments(attachments: EnvelopeAttachment[], decoded?: ReadonlyMap<string, Buffer>): Map<string, Buffer> {
   const contents = new Map<string, Buffer>();
   const errors: FieldError[] = [];
   attachments.forEach((a, i) => {
-    if (a.content === undefined) {
+    const bytes = a.content === undefined ? undefined : decoded?.get(a.content);
+    if (bytes) {
+      contents.set(a.id, bytes);
+    } else if (a.content === undefined) {
       errors.push({ pointer: `/attachments/${i}/content`, detail: 'is required in a JSON submission (base64)' });
     } else if (a.content.length % 4 !== 0 || !base64Pattern.test(a.content)) {
       errors.push({ pointer: `/attachments/${i}/content`, detail: 'is not valid base64' });

@@ -44,7 +44,8 @@ export function rerouteFromEscrow(deps: RerouteContext): Reroute {
       produced,
       clock: () => now,
     });
-    return { ...sealed, contentType: 'application/json' };
+    // One message at a time, outside the request: its text is what the store's replace takes.
+    return { ...sealed, body: typeof sealed.body === 'string' ? sealed.body : sealed.body.toString('utf8'), contentType: 'application/json' };
   };
 }
 

@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { version } from '../lib/version.js';
-import { sealFitConnect, sealMessage, serializeContainer, type KeyRing, type SealAttachment } from '../seal/index.js';
+import { sealFitConnect, sealMessageToBytes, type KeyRing, type SealAttachment } from '../seal/index.js';
 import { selectAttachments, type ProducedMessage } from '../xoev/index.js';
 import { dataSchemaSetOf } from './produce-messages.js';
 
@@ -22,7 +22,8 @@ export interface SubmissionToSeal {
 
 export interface SealedForStore {
   deliveryId: string;
-  body: string;
+  /** The container's JSON text, as bytes for the amtsbote-sealed/1 format (the store binds them without a copy). */
+  body: string | Buffer;
   /** The gateway key that signed the message (FIT-Connect's format carries no sender signature). */
   signingKid?: string | undefined;
   authenticationTags: { metadata: string; data: string; attachments: Record<string, string> };
@@ -72,7 +73,7 @@ export async function sealForDestination(input: {
   }
 
   const region = config.regions.get(submission.regionKey);
-  const sealed = await sealMessage(
+  const sealed = await sealMessageToBytes(
     {
       messageId: deliveryId,
       submissionId: submission.submissionId,
@@ -90,5 +91,5 @@ export async function sealForDestination(input: {
     { signing: input.keyRing.signing(), recipient },
     { clock: input.clock },
   );
-  return { deliveryId, body: serializeContainer(sealed.container), signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags };
+  return { deliveryId, body: sealed.body, signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags };
 }

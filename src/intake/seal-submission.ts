@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { AmtsboteError } from '../lib/errors.js';
-import { isRecipientKeyError, sealEscrow } from '../seal/index.js';
+import { isRecipientKeyError, sealEscrowToBytes } from '../seal/index.js';
 import type { ProducedMessage } from '../xoev/index.js';
 import type { Envelope } from './envelope-schema.js';
 import { sealForDestination, type SealedForStore, type SubmissionToSeal } from './seal-for-destination.js';
@@ -20,7 +20,7 @@ export async function sealSubmission(input: {
   submissionId: string;
   receivedAt: Date;
   targets: { deliveryId: string; destination: Destination; produced: ProducedMessage | undefined }[];
-}): Promise<{ messages: SealedForStore[]; escrow: { escrowKid: string; body: string } }> {
+}): Promise<{ messages: SealedForStore[]; escrow: { escrowKid: string; body: Buffer } }> {
   const { envelope, data, sealing } = input;
   const attachments = (envelope.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, purpose: a.purpose, content: input.contents.get(a.id) ?? Buffer.alloc(0) }));
   const submission: SubmissionToSeal = {
@@ -48,12 +48,12 @@ export async function sealSubmission(input: {
       throw error;
     }
   };
-  // One destination after another (issue 19, F4): each message's part strings are garbage once its container
-  // text exists, instead of every destination's parts being held at once.
+  // One destination after another (issue 19, F4): each message is one buffer, written part by part, and
+  // no two destinations' parts are being encrypted at once.
   const messages: SealedForStore[] = [];
   for (const target of input.targets) messages.push(await sealOne(target));
   const escrowKey = sealing.escrow();
-  const escrowBody = await sealEscrow(
+  const escrowBody = await sealEscrowToBytes(
     {
       submissionId: input.submissionId,
       receivedAt: input.receivedAt.toISOString(),

@@ -25,12 +25,13 @@ export type { KeySource } from './recipient-keys/key-source.js';
 export { recipientKeyError, isRecipientKeyError, type RecipientKeyReason } from './lib/errors.js';
 
 export { sealMessage } from './sealed-message/seal-message.js';
+export { sealMessageToBytes, type SealedMessageBytes } from './sealed-message/seal-message-bytes.js';
 export { serializeContainer } from './sealed-message/serialize-container.js';
 export type { SealInput, SealAttachment, SealOptions, SealedMessage } from './sealed-message/types.js';
 
-export { sealEscrow } from './escrow/seal-escrow.js';
+export { sealEscrow, sealEscrowToBytes } from './escrow/seal-escrow.js';
 export { openEscrow } from './escrow/open-escrow.js';
-export { ESCROW_FORMAT, ESCROW_CTY, type EscrowSubmission, type EscrowAttachment } from './escrow/types.js';
+export { ESCROW_FORMAT, ESCROW_CTY, ESCROW_FORMAT_1, ESCROW_CTY_1, type EscrowSubmission, type EscrowAttachment } from './escrow/types.js';
 
 export { sealFitConnect } from './fitconnect/seal-fitconnect.js';
 export { FITCONNECT_CONTAINER_FORMAT, fitConnectContainerSchema, type FitConnectContainer } from './fitconnect/container.js';

@@ -1,4 +1,11 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * A sealed body: written as text or as the bytes of UTF-8 text (intake's large ones, issue 19 F4: a Buffer
+ * is bound without the UTF-8 copy a string costs). SQLite keeps bytes as a BLOB, PostgreSQL's text column
+ * takes them as text (pg sends a Buffer in binary format); read back it may be either, see `bodyText`.
+ */
+export type SealedBody = ColumnType<string | Buffer, string | Buffer, string | Buffer>;
 
 /** Table types of the store, shared by every dialect. JSON columns are TEXT holding JSON. */
 export interface Database {
@@ -61,7 +68,7 @@ export interface EscrowCopyTable {
   submission_id: string;
   escrow_kid: string;
   /** JWE of the validated submission to the gateway's escrow key. */
-  body: string;
+  body: SealedBody;
   created_at: string;
 }
 
@@ -69,7 +76,7 @@ export interface SealedMessageTable {
   delivery_id: string;
   content_type: string;
   /** The sealed container (encrypted to the recipient): never plain data. */
-  body: string;
+  body: SealedBody;
   created_at: string;
 }
 

@@ -248,10 +248,13 @@ export type ReceiptOutcome =
 export interface AcceptInput {
   submission: NewSubmission;
   deliveries: NewDelivery[];
-  /** The sealed message of each delivery, committed with it. */
-  messages?: SealedMessage[] | undefined;
-  /** The submission sealed to the gateway's escrow key. */
-  escrow?: Omit<EscrowCopy, 'submissionId'> | undefined;
+  /**
+   * The sealed message of each delivery, committed with it; a large body comes as the bytes of its text
+   * (a Buffer), which the store binds without another copy (issue 19, F4). Read back, it is text.
+   */
+  messages?: (Omit<SealedMessage, 'body'> & { body: string | Buffer })[] | undefined;
+  /** The submission sealed to the gateway's escrow key (as text or as the bytes of its text). */
+  escrow?: { escrowKid: string; body: string | Buffer } | undefined;
   event: NewEvent;
   idempotency?: IdempotencyClaim | undefined;
 }

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { escrowPlaintext } from '../../src/seal/escrow/seal-escrow.js';
 import type { EscrowSubmission } from '../../src/seal/index.js';
 
-// The escrow plaintext is written into one buffer (issue 19, F4); it must stay the very text that
-// JSON.stringify gave, so that copies sealed before and after open alike.
+// The escrow plaintext (format 2, issue 19 F4): the copy's JSON with attachments described by their size, a
+// line feed, then the attachments' bytes in order.
 const text = fc.string({ unit: 'binary', maxLength: 30 });
 const submission: fc.Arbitrary<EscrowSubmission> = fc.record({
   submissionId: fc.uuid(),
@@ -21,28 +21,23 @@ const submission: fc.Arbitrary<EscrowSubmission> = fc.record({
 });
 
 describe('the escrow plaintext', () => {
-  it('is byte for byte JSON.stringify of the copy with base64 attachment content', () => {
+  it('is JSON.stringify of the copy with attachment sizes, a line feed, and the attachments\' bytes', () => {
     fc.assert(
       fc.property(submission, (s) => {
-        const expected = JSON.stringify({
-          format: 'amtsbote-escrow/1',
+        const head = JSON.stringify({
+          format: 'amtsbote-escrow/2',
           submissionId: s.submissionId,
           receivedAt: s.receivedAt,
           envelope: s.envelope,
           data: s.data,
-          // The purpose, where there is one, before the content; a copy without purposes reads as before.
-          attachments: s.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, ...(a.purpose === undefined ? {} : { purpose: a.purpose }), content: a.content.toString('base64') })),
+          // The purpose, where there is one, before the size; a copy without purposes reads as before.
+          attachments: s.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, ...(a.purpose === undefined ? {} : { purpose: a.purpose }), size: a.content.length })),
         });
-        expect(escrowPlaintext(s).toString('utf8')).toBe(expected);
+        const plaintext = escrowPlaintext(s);
+        expect(plaintext.indexOf(0x0a)).toBe(Buffer.byteLength(head));
+        expect(plaintext.equals(Buffer.concat([Buffer.from(`${head}\n`), ...s.attachments.map((a) => a.content)]))).toBe(true);
       }),
       { numRuns: 200, seed: 20261207 },
     );
-  });
-
-  it('encodes attachments across the piece boundary (49 152 bytes) without padding in between', () => {
-    const content = Buffer.from(Array.from({ length: 3 * 16 * 1024 * 2 + 1 }, (_, i) => (i * 31) % 256));
-    const s: EscrowSubmission = { submissionId: 's', receivedAt: 'r', envelope: { serviceKey: 'k', regionKey: 'r' }, data: {}, attachments: [{ id: 'a', filename: 'f', mediaType: 'm', content }] };
-    const parsed = JSON.parse(escrowPlaintext(s).toString('utf8')) as { attachments: { content: string }[] };
-    expect(Buffer.from(parsed.attachments[0]!.content, 'base64').equals(content)).toBe(true);
   });
 });

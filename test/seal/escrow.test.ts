@@ -1,7 +1,8 @@
 import { decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openEscrow } from '../../src/seal/escrow/open-escrow.js';
-import { sealEscrow } from '../../src/seal/escrow/seal-escrow.js';
+import { escrowPlaintextPieces, sealEscrow } from '../../src/seal/escrow/seal-escrow.js';
+import { encryptCompactJwe } from '../../src/seal/lib/compact-jwe.js';
 import type { EscrowSubmission } from '../../src/seal/escrow/types.js';
 import { escrowKeyFor } from '../../src/seal/gateway-keys/select-key.js';
 import type { GatewayKeys } from '../../src/seal/gateway-keys/types.js';
@@ -33,7 +34,7 @@ describe('escrow copy', () => {
       alg: 'RSA-OAEP-256',
       enc: 'A256GCM',
       kid: ESCROW_1,
-      cty: 'application/vnd.amtsbote.escrow+json',
+      cty: 'application/vnd.amtsbote.escrow-2',
       sub: submission.submissionId,
     });
     expect(jwe).not.toContain('Marker');
@@ -42,6 +43,30 @@ describe('escrow copy', () => {
     // The purposes survive, so a message sealed again selects attachments as at intake.
     expect(opened.attachments.map((a) => a.purpose)).toEqual(['attachment', 'report', undefined]);
     expect('purpose' in opened.attachments[2]!).toBe(false);
+  });
+
+  // Issue 19 F4: copies are written in format 2 (attachments as bytes after the JSON); those sealed before,
+  // in format 1 (base64 in the JSON), stay in the stores and must open to the same submission.
+  it('opens a copy sealed in format 1, with base64 attachments in the JSON', async () => {
+    const key = escrowKeyFor(keys, ESCROW_1);
+    const plaintext = Buffer.from(JSON.stringify({
+      format: 'amtsbote-escrow/1',
+      submissionId: submission.submissionId,
+      receivedAt: submission.receivedAt,
+      envelope: submission.envelope,
+      data: submission.data,
+      attachments: submission.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, ...(a.purpose === undefined ? {} : { purpose: a.purpose }), content: a.content.toString('base64') })),
+    }), 'utf8');
+    const jwe = encryptCompactJwe({ length: plaintext.length, pieces: [plaintext] }, { kid: key.kid, cty: 'application/vnd.amtsbote.escrow+json', sub: submission.submissionId }, key.publicKey);
+    expect(await openEscrow(jwe, keys.escrow, { expectedSubmissionId: submission.submissionId })).toEqual(submission);
+  });
+
+  it('refuses a format 2 copy whose attachment sizes do not add up', async () => {
+    const key = escrowKeyFor(keys, ESCROW_1);
+    const { pieces } = escrowPlaintextPieces(submission);
+    const short = Buffer.concat(pieces).subarray(0, -1);
+    const jwe = encryptCompactJwe({ length: short.length, pieces: [short] }, { kid: key.kid, cty: 'application/vnd.amtsbote.escrow-2', sub: submission.submissionId }, key.publicKey);
+    await expect(openEscrow(jwe, keys.escrow)).rejects.toMatchObject({ extensions: { reason: 'escrow-invalid' } });
   });
 
   it('cannot be opened without its escrow key (shredded period)', async () => {

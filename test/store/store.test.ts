@@ -52,6 +52,31 @@ describe.each(storeFactories)('$kind store', (factory) => {
     return { store, open, peer };
   }
 
+  // Issue 19 F4: intake hands the store its large sealed bodies as bytes (bound without a UTF-8 copy);
+  // whichever way a body was written, it reads back as the same text, also after a reopen.
+  it('takes sealed message and escrow bodies as bytes or text and gives both back as text', async () => {
+    const { store, open } = await freshStore();
+    const message = `{"format":"amtsbote-sealed/1","note":"Ölmühle ${'x'.repeat(70_000)}"}`;
+    await store.acceptSubmission({
+      submission: testSubmission('s-bytes'),
+      deliveries: [
+        { id: 'm-bytes', destinationId: 'dresden-gewerbeamt', state: 'pending' },
+        { id: 'm-text', destinationId: 'statistik-sachsen', state: 'pending' },
+      ],
+      messages: [
+        { deliveryId: 'm-bytes', contentType: 'application/json', body: Buffer.from(message, 'utf8') },
+        { deliveryId: 'm-text', contentType: 'application/json', body: message },
+      ],
+      escrow: { escrowKid: 'esc-1', body: Buffer.from('eyJhbGciOi.ek.iv.ct.tag', 'latin1') },
+      event,
+    });
+    await store.close();
+    const reopened = await open();
+    expect(await reopened.getSealedMessage('m-bytes')).toEqual({ deliveryId: 'm-bytes', contentType: 'application/json', body: message });
+    expect((await reopened.getSealedMessage('m-text'))?.body).toBe(message);
+    expect(await reopened.getEscrowCopy('s-bytes')).toEqual({ submissionId: 's-bytes', escrowKid: 'esc-1', body: 'eyJhbGciOi.ek.iv.ct.tag' });
+  });
+
   it('migrates idempotently, also when two instances migrate an empty store at once', async () => {
     const location = await factory.create();
     locations.push(location);

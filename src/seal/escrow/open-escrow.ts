@@ -2,7 +2,7 @@ import { compactDecrypt, decodeProtectedHeader } from 'jose';
 import { AmtsboteError } from '../../lib/errors.js';
 import { isAttachmentPurpose, JWE_ALG, JWE_ENC } from '../../receiver/format.js';
 import type { GatewayEscrowKey } from '../gateway-keys/types.js';
-import { ESCROW_CTY, ESCROW_FORMAT, type EscrowSubmission } from './types.js';
+import { ESCROW_CTY, ESCROW_CTY_1, ESCROW_FORMAT, ESCROW_FORMAT_1, type EscrowSubmission } from './types.js';
 
 /**
  * Opens an escrow copy with the escrow key its header names. Without that key (its period was
@@ -19,7 +19,7 @@ export async function openEscrow(
   } catch (error) {
     throw escrowError(`the escrow copy is not a compact JWE: ${(error as Error).message}`);
   }
-  if (header.cty !== ESCROW_CTY || typeof header.kid !== 'string' || typeof header.sub !== 'string') {
+  if ((header.cty !== ESCROW_CTY && header.cty !== ESCROW_CTY_1) || typeof header.kid !== 'string' || typeof header.sub !== 'string') {
     throw escrowError('the escrow copy lacks its cty, kid or sub');
   }
   if (options.expectedSubmissionId !== undefined && header.sub !== options.expectedSubmissionId) {
@@ -38,9 +38,14 @@ export async function openEscrow(
   } catch (error) {
     throw escrowError(`the escrow copy cannot be decrypted: ${(error as Error).message}`);
   }
+  const version2 = header.cty === ESCROW_CTY;
+  const bytes = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+  // Format 2: the JSON up to the first line feed, the attachments' bytes after it.
+  const end = version2 ? bytes.indexOf(0x0a) : bytes.length;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(plaintext).toString('utf8'));
+    if (end < 0) throw new Error('no line feed');
+    parsed = JSON.parse(bytes.toString('utf8', 0, end));
   } catch {
     throw escrowError('the escrow copy is not JSON');
   }
@@ -50,25 +55,30 @@ export async function openEscrow(
     receivedAt?: unknown;
     envelope?: EscrowSubmission['envelope'];
     data?: Record<string, unknown>;
-    attachments?: { id: string; filename: string; mediaType: string; purpose?: unknown; content: string }[];
+    attachments?: { id: string; filename: string; mediaType: string; purpose?: unknown; content?: string; size?: number }[];
   } | null;
-  if (value === null || typeof value !== 'object' || value.format !== ESCROW_FORMAT || value.submissionId !== header.sub || typeof value.receivedAt !== 'string' || !value.envelope || !value.data || !Array.isArray(value.attachments)) {
-    throw escrowError('the escrow copy does not have the amtsbote-escrow/1 shape or names another submission');
+  if (value === null || typeof value !== 'object' || value.format !== (version2 ? ESCROW_FORMAT : ESCROW_FORMAT_1) || value.submissionId !== header.sub || typeof value.receivedAt !== 'string' || !value.envelope || !value.data || !Array.isArray(value.attachments)) {
+    throw escrowError(`the escrow copy does not have the ${version2 ? ESCROW_FORMAT : ESCROW_FORMAT_1} shape or names another submission`);
   }
-  return {
-    submissionId: value.submissionId,
-    receivedAt: value.receivedAt,
-    envelope: value.envelope,
-    data: value.data,
-    attachments: value.attachments.map((a) => ({
-      id: a.id,
-      filename: a.filename,
-      mediaType: a.mediaType,
-      // Copies written before purposes existed have none: those attachments count as `attachment`.
-      ...(isAttachmentPurpose(a.purpose) ? { purpose: a.purpose } : {}),
-      content: Buffer.from(a.content, 'base64'),
-    })),
+  let at = end + 1;
+  const contentOf = (a: { content?: string; size?: number }): Buffer => {
+    if (!version2) return Buffer.from(a.content ?? '', 'base64');
+    const size = a.size;
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || at + size > bytes.length) throw escrowError('the escrow copy\'s attachments do not match their sizes');
+    const content = bytes.subarray(at, at + size);
+    at += size;
+    return content;
   };
+  const attachments = value.attachments.map((a) => ({
+    id: a.id,
+    filename: a.filename,
+    mediaType: a.mediaType,
+    // Copies written before purposes existed have none: those attachments count as `attachment`.
+    ...(isAttachmentPurpose(a.purpose) ? { purpose: a.purpose } : {}),
+    content: contentOf(a),
+  }));
+  if (version2 && at !== bytes.length) throw escrowError('the escrow copy\'s attachments do not match their sizes');
+  return { submissionId: value.submissionId, receivedAt: value.receivedAt, envelope: value.envelope, data: value.data, attachments };
 }
 
 function escrowError(detail: string): AmtsboteError {
