@@ -9,7 +9,23 @@
 // outbox; observability counts what delivery and the store hold; intake runs the in-request pipeline;
 // operations are the use cases the CLI and the admin API share (replay with reroute re-seals through intake's
 // step, so operations sit above intake); http serves; gateway wires everything; cli commands sit on top.
-const floors = ['lib', 'receiver', 'seal', 'adapters', 'config', 'xoev', 'store', 'routing', 'delivery', 'observability', 'intake', 'operations', 'http', 'gateway', 'cli'];
+const floors = [
+  'lib',
+  'receiver',
+  'seal',
+  'adapters',
+  'config',
+  'xoev',
+  'store',
+  'routing',
+  'delivery',
+  'observability',
+  'intake',
+  'operations',
+  'http',
+  'gateway',
+  'cli',
+];
 
 const above = (floor) => floors.slice(floors.indexOf(floor) + 1);
 

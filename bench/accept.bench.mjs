@@ -35,7 +35,17 @@ function input() {
   const deliveryId = randomUUID();
   const at = new Date().toISOString();
   return {
-    submission: { id, portalId: 'amt24', serviceKey: '99050012104000', regionKey: '145110000000', status: 'pending', test: false, dataHmac: 'hmac-sha512:x', attachments: [], receivedAt: at },
+    submission: {
+      id,
+      portalId: 'amt24',
+      serviceKey: '99050012104000',
+      regionKey: '145110000000',
+      status: 'pending',
+      test: false,
+      dataHmac: 'hmac-sha512:x',
+      attachments: [],
+      receivedAt: at,
+    },
     deliveries: [{ id: deliveryId, destinationId: 'chemnitz-gewerbeamt', state: 'pending', signingKid: 'bench' }],
     messages: [{ deliveryId, contentType: 'application/json', body: sealed }],
     escrow: { escrowKid: 'bench', body: sealed },
@@ -54,21 +64,33 @@ async function step(callers) {
   const started = performance.now();
   const end = started + seconds * 1000;
   const cpu = process.cpuUsage();
-  await Promise.all(Array.from({ length: callers }, async () => {
-    while (performance.now() < end && accepted < 1_000_000) {
-      await store.acceptSubmission(input());
-      accepted++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (performance.now() < end && accepted < 1_000_000) {
+        await store.acceptSubmission(input());
+        accepted++;
+      }
+    }),
+  );
   const wallSeconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  results.steps.push({ callers, accepted, perSecond: accepted / wallSeconds, cpuMsPerAccept: (used.user + used.system) / 1000 / accepted });
+  results.steps.push({
+    callers,
+    accepted,
+    perSecond: accepted / wallSeconds,
+    cpuMsPerAccept: (used.user + used.system) / 1000 / accepted,
+  });
 }
 
 function report() {
   results.loadAverage.end = loadavg();
-  console.log(`SQLite acceptSubmission, ${results.date}, commit ${results.commit ?? '?'}, load average ${results.loadAverage.start[0].toFixed(2)} at the start`);
-  for (const s of results.steps) console.log(`  ${String(s.callers).padStart(2)} caller(s): ${s.perSecond.toFixed(0)} accepts/s, ${s.cpuMsPerAccept.toFixed(2)} ms CPU per accept`);
+  console.log(
+    `SQLite acceptSubmission, ${results.date}, commit ${results.commit ?? '?'}, load average ${results.loadAverage.start[0].toFixed(2)} at the start`,
+  );
+  for (const s of results.steps)
+    console.log(
+      `  ${String(s.callers).padStart(2)} caller(s): ${s.perSecond.toFixed(0)} accepts/s, ${s.cpuMsPerAccept.toFixed(2)} ms CPU per accept`,
+    );
   console.log(`results: ${writeResults(results)}`);
 }
 

@@ -44,7 +44,11 @@ const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? 90);
 const amqpUrl = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 // Everything started here is torn down here, also when the time is up.
-const { cleanups, run, timeLeft, progress, header } = startHarness({ bench: 'delivery', maxSeconds, onTimeUp: () => report() });
+const { cleanups, run, timeLeft, progress, header } = startHarness({
+  bench: 'delivery',
+  maxSeconds,
+  onTimeUp: () => report(),
+});
 const results = {
   ...header,
   outbox: undefined,
@@ -81,7 +85,9 @@ function report() {
       rows.push(['arrived before the 202 was read', String(g.arrivedBeforeAccepted)]);
     }
   }
-  console.log(`Node ${results.node}, ${results.cores} cores, commit ${results.commit ?? '?'}, worker concurrency ${workerConcurrency}, submit concurrency ${submitConcurrency}`);
+  console.log(
+    `Node ${results.node}, ${results.cores} cores, commit ${results.commit ?? '?'}, worker concurrency ${workerConcurrency}, submit concurrency ${submitConcurrency}`,
+  );
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${String(v).padStart(12)}`);
   console.log(`results: ${writeResults(results)}`);
@@ -116,14 +122,18 @@ async function startChildReceiver() {
       waiting?.();
     }
   });
-  const next = () => new Promise((resolveLine, reject) => {
-    const take = () => {
-      if (lines.length > 0) { waiting = undefined; resolveLine(lines.shift()); }
-    };
-    waiting = take;
-    take();
-    child.once('exit', () => reject(new Error('receiver exited')));
-  });
+  const next = () =>
+    new Promise((resolveLine, reject) => {
+      const take = () => {
+        if (lines.length > 0) {
+          waiting = undefined;
+          resolveLine(lines.shift());
+        }
+      };
+      waiting = take;
+      take();
+      child.once('exit', () => reject(new Error('receiver exited')));
+    });
   const { port } = await next();
   let stopped = false;
   const stop = async () => {
@@ -140,10 +150,24 @@ async function startChildReceiver() {
 
 /** A sealed-looking container (~14 KB of base64url, like a sealed 10 KB XÖV message). */
 function sealedLooking(messageId, destinationId) {
-  const jwe = (bytes) => ['eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMjU2R0NNIn0', randomBytes(512), randomBytes(12), randomBytes(bytes), randomBytes(16)]
-    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-    .join('.');
-  return JSON.stringify({ format: 'amtsbote-sealed/1', messageId, destinationId, encryptedMetadata: jwe(1500), encryptedData: jwe(9000), encryptedAttachments: {} });
+  const jwe = (bytes) =>
+    [
+      'eyJhbGciOiJSU0EtT0FFUC0yNTYiLCJlbmMiOiJBMjU2R0NNIn0',
+      randomBytes(512),
+      randomBytes(12),
+      randomBytes(bytes),
+      randomBytes(16),
+    ]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+      .join('.');
+  return JSON.stringify({
+    format: 'amtsbote-sealed/1',
+    messageId,
+    destinationId,
+    encryptedMetadata: jwe(1500),
+    encryptedData: jwe(9000),
+    encryptedAttachments: {},
+  });
 }
 
 /** A temporary queue behind RabbitMQ's default exchange; reports how many messages it holds when deleted. */
@@ -172,20 +196,31 @@ async function outboxBench(kind, key) {
   const store = openSqliteStore(join(dir, 'amtsbote.sqlite'));
   let storeOpen = true;
   const closeStore = async () => {
-    if (storeOpen) { storeOpen = false; await store.close(); }
+    if (storeOpen) {
+      storeOpen = false;
+      await store.close();
+    }
   };
   cleanups.push(closeStore);
   await store.migrate();
   const receiver = kind === 'http' ? await startChildReceiver() : await startQueue();
   progress(`outbox (${kind}): seeding ${deliveries} deliveries`);
 
-  const publicKey = JSON.parse(readFileSync(join(root, 'test/fixtures/keys/recipient-encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8'));
+  const publicKey = JSON.parse(
+    readFileSync(join(root, 'test/fixtures/keys/recipient-encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8'),
+  );
   const destination = destinationSchema.parse({
     id: 'bench-receiver',
     name: 'Bench receiver',
-    adapter: kind === 'http'
-      ? { kind: 'http', url: receiver.url, timeoutMs: 10_000, webhookSecret: 'file:demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY' }
-      : { kind: 'amqp', url: 'env:BENCH_AMQP_URL', exchange: '', routingKey: receiver.queue, timeoutMs: 10_000 },
+    adapter:
+      kind === 'http'
+        ? {
+            kind: 'http',
+            url: receiver.url,
+            timeoutMs: 10_000,
+            webhookSecret: 'file:demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY',
+          }
+        : { kind: 'amqp', url: 'env:BENCH_AMQP_URL', exchange: '', routingKey: receiver.queue, timeoutMs: 10_000 },
     encryptionKey: { jwk: { kty: 'RSA', kid: 'bench-enc', n: publicKey.n, e: publicKey.e } },
     receiptKey: { jwk: { kty: 'RSA', kid: 'bench-sig', n: publicKey.n, e: publicKey.e } },
     standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
@@ -201,7 +236,17 @@ async function outboxBench(kind, key) {
     const deliveryId = randomUUID();
     const receivedAt = new Date().toISOString();
     await store.acceptSubmission({
-      submission: { id: submissionId, portalId: 'amt24', serviceKey: '99050012104000', regionKey: '145110000000', status: 'pending', test: true, dataHmac: 'bench', attachments: [], receivedAt },
+      submission: {
+        id: submissionId,
+        portalId: 'amt24',
+        serviceKey: '99050012104000',
+        regionKey: '145110000000',
+        status: 'pending',
+        test: true,
+        dataHmac: 'bench',
+        attachments: [],
+        receivedAt,
+      },
       deliveries: [{ id: deliveryId, destinationId: destination.id, state: 'pending' }],
       messages: [{ deliveryId, contentType: 'application/json', body: sealedLooking(deliveryId, destination.id) }],
       event: { at: receivedAt, type: 'received', data: { status: 'pending' } },
@@ -215,7 +260,15 @@ async function outboxBench(kind, key) {
   let failed = 0;
   let allDone;
   const done = new Promise((r) => (allDone = r));
-  const silent = createLogger({ level: 'warn', destination: new Writable({ write: (c, _e, cb) => { process.stderr.write(c); cb(); } }) });
+  const silent = createLogger({
+    level: 'warn',
+    destination: new Writable({
+      write: (c, _e, cb) => {
+        process.stderr.write(c);
+        cb();
+      },
+    }),
+  });
   // Counts the worker's claims and how many deliveries each took (the store is used as it is otherwise).
   const claims = { calls: 0, claimed: 0 };
   const countingStore = new Proxy(store, {
@@ -234,7 +287,12 @@ async function outboxBench(kind, key) {
     store: countingStore,
     routing: () => ({ version: 1, routing: { destinations: [destination], rules: [] } }),
     // the receiver listens on loopback, which the gateway's demo config allows too
-    adapterContext: { dataDir: dir, configDir: join(root, 'config'), outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() },
+    adapterContext: {
+      dataDir: dir,
+      configDir: join(root, 'config'),
+      outbound: { allowLoopback: true, allowLinkLocal: false },
+      now: () => new Date(),
+    },
     logger: silent,
     concurrency: workerConcurrency,
     pollMs: 50,
@@ -249,7 +307,10 @@ async function outboxBench(kind, key) {
   });
   let workerStopped = false;
   const stopWorker = async () => {
-    if (!workerStopped) { workerStopped = true; await worker.stop(2000); }
+    if (!workerStopped) {
+      workerStopped = true;
+      await worker.stop(2000);
+    }
   };
   cleanups.push(stopWorker);
   await Promise.race([done, limit(Math.max(1000, timeLeft() - 25_000))]);
@@ -296,7 +357,11 @@ async function startLocalReceiver() {
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  const close = () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   cleanups.push(close);
   return { url: `http://127.0.0.1:${server.address().port}/gewerbe/eingang`, firstArrival, requests: () => requests };
 }
@@ -305,15 +370,21 @@ async function gatewayBench() {
   const receiver = await startLocalReceiver();
   const { configFile, dataDir } = benchConfig(receiver.url, cleanups);
   progress('gateway: starting');
-  const { url } = await spawnBenchGateway({ AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir }, cleanups, timeLeft);
+  const { url } = await spawnBenchGateway(
+    { AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir },
+    cleanups,
+    timeLeft,
+  );
   progress(`gateway: submitting ${submissions}, ${submitConcurrency} at a time`);
 
   // The Gewerbe services go to chemnitz-gewerbeamt, the destination pointed at the local receiver.
-  const examples = readdirSync(join(root, 'examples')).filter((service) => service.startsWith('gewerbe')).flatMap((service) =>
-    readdirSync(join(root, 'examples', service))
-      .filter((f) => f.startsWith('chemnitz-') && !f.includes('invalid') && f.endsWith('.json'))
-      .map((f) => JSON.parse(readFileSync(join(root, 'examples', service, f), 'utf8'))),
-  );
+  const examples = readdirSync(join(root, 'examples'))
+    .filter((service) => service.startsWith('gewerbe'))
+    .flatMap((service) =>
+      readdirSync(join(root, 'examples', service))
+        .filter((f) => f.startsWith('chemnitz-') && !f.includes('invalid') && f.endsWith('.json'))
+        .map((f) => JSON.parse(readFileSync(join(root, 'examples', service, f), 'utf8'))),
+    );
   const acceptedAt = new Map();
   const refused = [];
   let next = 0;
@@ -328,7 +399,10 @@ async function gatewayBench() {
       });
       const body = await res.json();
       const at = performance.now();
-      if (res.status !== 202) { refused.push(res.status); continue; }
+      if (res.status !== 202) {
+        refused.push(res.status);
+        continue;
+      }
       const messageId = body.destinations.find((d) => d.destinationId === 'chemnitz-gewerbeamt')?.messageId;
       if (messageId) acceptedAt.set(messageId, at);
     }
@@ -341,7 +415,10 @@ async function gatewayBench() {
     if ([...acceptedAt.keys()].every((id) => receiver.firstArrival.has(id))) break;
     await sleep(20);
   }
-  const delays = [...acceptedAt].filter(([id]) => receiver.firstArrival.has(id)).map(([id, at]) => receiver.firstArrival.get(id) - at).sort((a, b) => a - b);
+  const delays = [...acceptedAt]
+    .filter(([id]) => receiver.firstArrival.has(id))
+    .map(([id, at]) => receiver.firstArrival.get(id) - at)
+    .sort((a, b) => a - b);
   results.gateway = {
     submissions,
     submitConcurrency,
@@ -351,23 +428,31 @@ async function gatewayBench() {
     receiverRequests: receiver.requests(),
     acceptedPerSecond: acceptedAt.size / submitSeconds,
     arrivedBeforeAccepted: delays.filter((d) => d < 0).length,
-    delayMs: delays.length === 0 ? undefined : {
-      p50: quantile(delays, 0.5),
-      p90: quantile(delays, 0.9),
-      p99: quantile(delays, 0.99),
-      max: delays[delays.length - 1],
-      min: delays[0],
-    },
+    delayMs:
+      delays.length === 0
+        ? undefined
+        : {
+            p50: quantile(delays, 0.5),
+            p90: quantile(delays, 0.9),
+            p99: quantile(delays, 0.99),
+            max: delays[delays.length - 1],
+            min: delays[0],
+          },
   };
 }
 
 await run(async () => {
   await outboxBench('http', 'outbox');
   process.env.BENCH_AMQP_URL = amqpUrl;
-  const brokerReachable = await amqp.connect(amqpUrl).then((c) => c.close().then(() => true), () => false);
+  const brokerReachable = await amqp.connect(amqpUrl).then(
+    (c) => c.close().then(() => true),
+    () => false,
+  );
   if (brokerReachable) await outboxBench('amqp', 'outboxAmqp');
   else progress(`outbox (amqp): ${amqpUrl.replace(/\/\/[^@]*@/, '//')} cannot be reached; skipped`);
   await gatewayBench();
-  results.complete = results.outbox.delivered === results.outbox.deliveries && results.gateway.arrived === results.gateway.accepted
-    && (results.outboxAmqp === undefined || results.outboxAmqp.delivered === results.outboxAmqp.deliveries);
+  results.complete =
+    results.outbox.delivered === results.outbox.deliveries &&
+    results.gateway.arrived === results.gateway.accepted &&
+    (results.outboxAmqp === undefined || results.outboxAmqp.delivered === results.outboxAmqp.deliveries);
 }, report);

@@ -33,8 +33,25 @@ const token = 'amt24-demo-token';
 const exampleFile = 'examples/gewerbeanmeldung/leipzig-gmbh.json';
 const example = JSON.parse(readFileSync(join(root, exampleFile), 'utf8'));
 
-const { cleanups, run, timeLeft, progress, header } = startHarness({ bench: 'intake-memory', maxSeconds, onTimeUp: () => report() });
-const results = { ...header, cli, request: exampleFile, concurrency, rounds, multipart, attachmentBytes, bodyBytes: undefined, startRssMb: undefined, peakRssMb: undefined, rounds_: [], complete: false };
+const { cleanups, run, timeLeft, progress, header } = startHarness({
+  bench: 'intake-memory',
+  maxSeconds,
+  onTimeUp: () => report(),
+});
+const results = {
+  ...header,
+  cli,
+  request: exampleFile,
+  concurrency,
+  rounds,
+  multipart,
+  attachmentBytes,
+  bodyBytes: undefined,
+  startRssMb: undefined,
+  peakRssMb: undefined,
+  rounds_: [],
+  complete: false,
+};
 // rounds_ holds each round's figures (rounds is the count asked for)
 
 const status = (pid) => readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -53,15 +70,37 @@ function bodies() {
     return b;
   };
   const files = [content(1), content(2)];
-  const attachments = files.map((_, i) => ({ id: `att-${i + 1}`, filename: `anlage-${i + 1}.pdf`, mediaType: 'application/pdf' }));
+  const attachments = files.map((_, i) => ({
+    id: `att-${i + 1}`,
+    filename: `anlage-${i + 1}.pdf`,
+    mediaType: 'application/pdf',
+  }));
   return (n) => {
     const envelope = { ...example, reference: `MEM-${n}-${Date.now()}` };
     if (!multipart) {
-      return { type: 'application/json', body: Buffer.from(JSON.stringify({ ...envelope, attachments: attachments.map((a, i) => ({ ...a, content: files[i].toString('base64') })) })) };
+      return {
+        type: 'application/json',
+        body: Buffer.from(
+          JSON.stringify({
+            ...envelope,
+            attachments: attachments.map((a, i) => ({ ...a, content: files[i].toString('base64') })),
+          }),
+        ),
+      };
     }
-    const parts = [Buffer.from(`--mem\r\nContent-Disposition: form-data; name="submission"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ ...envelope, attachments })}\r\n`)];
+    const parts = [
+      Buffer.from(
+        `--mem\r\nContent-Disposition: form-data; name="submission"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ ...envelope, attachments })}\r\n`,
+      ),
+    ];
     attachments.forEach((a, i) => {
-      parts.push(Buffer.from(`--mem\r\nContent-Disposition: form-data; name="${a.id}"; filename="${a.filename}"\r\nContent-Type: application/pdf\r\n\r\n`), files[i], Buffer.from('\r\n'));
+      parts.push(
+        Buffer.from(
+          `--mem\r\nContent-Disposition: form-data; name="${a.id}"; filename="${a.filename}"\r\nContent-Type: application/pdf\r\n\r\n`,
+        ),
+        files[i],
+        Buffer.from('\r\n'),
+      );
     });
     parts.push(Buffer.from('--mem--\r\n'));
     return { type: 'multipart/form-data; boundary=mem', body: Buffer.concat(parts) };
@@ -72,7 +111,15 @@ async function startGateway() {
   const config = benchConfig('http://127.0.0.1:9/unused', cleanups, { delivery: { enabled: false } });
   const child = spawn(process.execPath, [cli, 'serve'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: config.dataDir, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      AMTSBOTE_CONFIG: config.configFile,
+      AMTSBOTE_DATA_DIR: config.dataDir,
+      AMTSBOTE_PORT: '0',
+      AMTSBOTE_METRICS_PORT: '0',
+      AMTSBOTE_LOG_LEVEL: 'info',
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   cleanups.push(async () => {
@@ -99,10 +146,15 @@ async function startGateway() {
 }
 
 function report() {
-  console.log(`| concurrent submissions | ${concurrency} × ${results.bodyBytes ? (results.bodyBytes / 1e6).toFixed(1) : '?'} MB (${multipart ? 'multipart' : 'JSON'}) |`);
+  console.log(
+    `| concurrent submissions | ${concurrency} × ${results.bodyBytes ? (results.bodyBytes / 1e6).toFixed(1) : '?'} MB (${multipart ? 'multipart' : 'JSON'}) |`,
+  );
   console.log(`| RSS after start-up | ${results.startRssMb?.toFixed(0) ?? '?'} MB |`);
   console.log(`| peak RSS (VmHWM) | ${results.peakRssMb?.toFixed(0) ?? '?'} MB (target < 300 MB) |`);
-  for (const [i, r] of results.rounds_.entries()) console.log(`| round ${i + 1} | ${r.seconds.toFixed(1)} s; final statuses ${JSON.stringify(r.statuses)}; ${r.retriedAfter503} retries after 503 |`);
+  for (const [i, r] of results.rounds_.entries())
+    console.log(
+      `| round ${i + 1} | ${r.seconds.toFixed(1)} s; final statuses ${JSON.stringify(r.statuses)}; ${r.retriedAfter503} retries after 503 |`,
+    );
   console.log(`results: ${writeResults(results)}`);
 }
 
@@ -114,9 +166,15 @@ await run(async () => {
   results.startRssMb = kb(status(gateway.pid), 'VmRSS');
   // Sampled while it runs, so the figure survives a round that fails or runs out of time.
   const sampler = setInterval(() => {
-    try { results.peakRssMb = kb(status(gateway.pid), 'VmHWM'); } catch { /* the process has ended */ }
+    try {
+      results.peakRssMb = kb(status(gateway.pid), 'VmHWM');
+    } catch {
+      /* the process has ended */
+    }
   }, 250);
-  cleanups.push(async () => { clearInterval(sampler); });
+  cleanups.push(async () => {
+    clearInterval(sampler);
+  });
   // On a busy shared machine an answer may take minutes: no client-side timeouts but the bench's own bound.
   const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0, connections: concurrency * 2 });
   for (let round = 0; round < rounds && timeLeft() > 0; round++) {
@@ -131,23 +189,42 @@ await run(async () => {
         for (let attempt = 1; ; attempt++) {
           let res;
           try {
-            res = await fetch(`${gateway.url}/v1/submissions`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${token}` }, body, dispatcher });
+            res = await fetch(`${gateway.url}/v1/submissions`, {
+              method: 'POST',
+              headers: { 'content-type': type, authorization: `Bearer ${token}` },
+              body,
+              dispatcher,
+            });
           } catch (error) {
             // reported, not retried: a refusal must reach the portal as an answer, not a broken connection
-            return { status: `failed: ${error.cause?.code ?? error.name}`, attempts: attempt, ms: Math.round(performance.now() - t) };
+            return {
+              status: `failed: ${error.cause?.code ?? error.name}`,
+              attempts: attempt,
+              ms: Math.round(performance.now() - t),
+            };
           }
           const text = await res.text();
           if (res.status === 503 && attempt < 30 && timeLeft() > 0) {
             await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
             continue;
           }
-          return { status: res.status, attempts: attempt, ms: Math.round(performance.now() - t), detail: res.status === 202 ? undefined : text.slice(0, 200) };
+          return {
+            status: res.status,
+            attempts: attempt,
+            ms: Math.round(performance.now() - t),
+            detail: res.status === 202 ? undefined : text.slice(0, 200),
+          };
         }
       }),
     );
     const statuses = {};
     for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
-    results.rounds_.push({ seconds: (performance.now() - started) / 1000, statuses, retriedAfter503: answers.reduce((n, a) => n + a.attempts - 1, 0), answers });
+    results.rounds_.push({
+      seconds: (performance.now() - started) / 1000,
+      statuses,
+      retriedAfter503: answers.reduce((n, a) => n + a.attempts - 1, 0),
+      answers,
+    });
   }
   results.peakRssMb = kb(status(gateway.pid), 'VmHWM');
   results.complete = true;

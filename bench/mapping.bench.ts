@@ -7,7 +7,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, bench, describe } from 'vitest';
-import { buildMessage, loadXoev, normalizeNfc, produceMessage, validateXml, type MappingContext, type MessageTarget } from '../src/xoev/index.js';
+import {
+  buildMessage,
+  loadXoev,
+  normalizeNfc,
+  produceMessage,
+  validateXml,
+  type MappingContext,
+  type MessageTarget,
+} from '../src/xoev/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const xoev = loadXoev({
@@ -24,7 +32,12 @@ const envelope = JSON.parse(readFileSync(join(root, 'examples', 'gewerbeanmeldun
   regionKey: string;
   data: unknown;
 };
-const authority = { praefix: 'MELDID', kennung: '14713000', kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags', name: 'Stadt Leipzig, Gewerbeamt' };
+const authority = {
+  praefix: 'MELDID',
+  kennung: '14713000',
+  kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags',
+  name: 'Stadt Leipzig, Gewerbeamt',
+};
 const context: MappingContext = {
   data: normalizeNfc(envelope.data),
   envelope: { serviceKey: envelope.serviceKey, regionKey: envelope.regionKey, test: false },
@@ -45,16 +58,32 @@ for (let i = 0; i < 300; i++) await produceMessage(xoev, i % 2 === 0 ? alg : sta
 const options = { time: 2000, warmupIterations: 50 };
 
 describe('XGewerbeanzeige 2.2 Gewerbeanmeldung', () => {
-  bench('map + validate (alg.gewerbemeldung.0300)', async () => {
-    await produceMessage(xoev, alg, context);
-  }, options);
-  bench('map + validate (sta.gewerbemeldung.0100)', async () => {
-    await produceMessage(xoev, sta, context);
-  }, options);
-  bench('map only (alg)', async () => {
-    await buildMessage(xoev.mappings, alg, context, xoev.codeLists);
-  }, options);
-  bench('validate only (alg)', () => {
-    validateXml(set, xml);
-  }, options);
+  bench(
+    'map + validate (alg.gewerbemeldung.0300)',
+    async () => {
+      await produceMessage(xoev, alg, context);
+    },
+    options,
+  );
+  bench(
+    'map + validate (sta.gewerbemeldung.0100)',
+    async () => {
+      await produceMessage(xoev, sta, context);
+    },
+    options,
+  );
+  bench(
+    'map only (alg)',
+    async () => {
+      await buildMessage(xoev.mappings, alg, context, xoev.codeLists);
+    },
+    options,
+  );
+  bench(
+    'validate only (alg)',
+    () => {
+      validateXml(set, xml);
+    },
+    options,
+  );
 });

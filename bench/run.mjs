@@ -12,7 +12,8 @@
 //   Stores    bench/stores.bench.mjs: SQLite vs PostgreSQL, one vs two instances on PostgreSQL
 //
 // Options (env): BENCH_INTAKE_SECONDS=10, BENCH_SCALE_SECONDS=8, BENCH_SCALE_HISTORY=0,100000,1000000,
-// BENCH_MAX_SECONDS=480, BENCH_PARTS=limit,intake,delivery,scale,stores (intake needs limit). Needs a build (npm run bench builds first), PostgreSQL and RabbitMQ as for the tests.
+// BENCH_MAX_SECONDS=480, BENCH_PARTS=limit,intake,delivery,scale,stores (intake needs limit). Needs a build (npm run
+// bench builds first), PostgreSQL and RabbitMQ as for the tests.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -44,10 +45,20 @@ const token = 'amt24-demo-token';
 const exampleFile = 'examples/gewerbeanmeldung/chemnitz-eingetragener-kaufmann.json';
 const submission = JSON.parse(readFileSync(join(root, exampleFile), 'utf8'));
 
-const { cleanups, run, timeLeft, progress, header } = startHarness({ bench: 'bench', maxSeconds, onTimeUp: () => report() });
+const { cleanups, run, timeLeft, progress, header } = startHarness({
+  bench: 'bench',
+  maxSeconds,
+  onTimeUp: () => report(),
+});
 const results = {
   ...header,
-  machine: { cpu: cpus()[0]?.model, cores: header.cores, memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${process.platform} ${process.arch}` },
+  machine: {
+    cpu: cpus()[0]?.model,
+    cores: header.cores,
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  },
   loadAverage: { start: loadavg(), end: undefined },
   request: exampleFile,
   limit: undefined,
@@ -65,11 +76,20 @@ async function startReceiver() {
   let requests = 0;
   const server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => { requests++; res.writeHead(204).end(); });
+    req.on('end', () => {
+      requests++;
+      res.writeHead(204).end();
+    });
   });
   server.keepAliveTimeout = 65_000;
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  cleanups.push(
+    () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return { url: `http://127.0.0.1:${server.address().port}/gewerbe/eingang`, requests: () => requests };
 }
 
@@ -78,7 +98,10 @@ async function startGateway(env, nodeArgs = []) {
   const started = performance.now();
   const gateway = await spawnBenchGateway(env, cleanups, timeLeft, nodeArgs);
   for (let i = 0; i < 400 && timeLeft() > 0; i++) {
-    const ready = await fetch(`${gateway.url}/health/ready`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${gateway.url}/health/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) return { ...gateway, startupMs: Math.round(performance.now() - started) };
     await sleep(10);
   }
@@ -100,7 +123,8 @@ async function destinationsPerSubmission(url) {
   return body.destinations.length;
 }
 
-const load = (url, connections, seconds, overallRate = 0) => runLoad({ url, token, submission, connections, seconds, overallRate }, cleanups);
+const load = (url, connections, seconds, overallRate = 0) =>
+  runLoad({ url, token, submission, connections, seconds, overallRate }, cleanups);
 
 async function limitPart() {
   progress('limit: raw PS512 signatures on all cores');
@@ -114,7 +138,10 @@ async function intakePart() {
   const profileDir = join(work, 'profile');
   mkdirSync(profileDir);
   progress('intake: starting the gateway (with --cpu-prof)');
-  const gateway = await startGateway({ AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir }, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+  const gateway = await startGateway({ AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir }, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profileDir}`,
+  ]);
   const signatures = await destinationsPerSubmission(gateway.url);
   results.limit.signaturesPerSubmission = signatures;
   results.limit.submissionsPerSecond = results.limit.signaturesPerSecond / signatures;
@@ -148,9 +175,17 @@ async function intakePart() {
 /** Runs another bench script as a child, its results in this run's folder; returns its results. */
 async function runPart(script, bench, env) {
   const resultsDir = join(work, 'parts');
-  const child = spawn(process.execPath, [join(root, 'bench', script)], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BENCH_RESULTS_DIR: resultsDir, ...env } });
-  cleanups.push(async () => { if (child.exitCode === null) child.kill('SIGTERM'); });
-  const code = await Promise.race([new Promise((r) => child.once('exit', r)), limit(Math.max(1000, timeLeft() - 5000), 'time is up')]);
+  const child = spawn(process.execPath, [join(root, 'bench', script)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, BENCH_RESULTS_DIR: resultsDir, ...env },
+  });
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  });
+  const code = await Promise.race([
+    new Promise((r) => child.once('exit', r)),
+    limit(Math.max(1000, timeLeft() - 5000), 'time is up'),
+  ]);
   if (code !== 0) throw new Error(`${script} ended with ${code}`);
   const file = readdirSync(resultsDir).find((f) => f.startsWith(`${bench}-`));
   return JSON.parse(readFileSync(join(resultsDir, file), 'utf8'));
@@ -158,7 +193,11 @@ async function runPart(script, bench, env) {
 
 async function deliveryPart() {
   progress('delivery: bench/delivery.bench.mjs');
-  const d = await runPart('delivery.bench.mjs', 'delivery', { BENCH_DELIVERIES: '3000', BENCH_SUBMISSIONS: '300', BENCH_SUBMIT_CONCURRENCY: '4' });
+  const d = await runPart('delivery.bench.mjs', 'delivery', {
+    BENCH_DELIVERIES: '3000',
+    BENCH_SUBMISSIONS: '300',
+    BENCH_SUBMIT_CONCURRENCY: '4',
+  });
   results.delivery = { http: d.outbox, amqp: d.outboxAmqp, gateway: d.gateway, complete: d.complete };
 }
 
@@ -177,14 +216,22 @@ async function scalePart() {
       progress(`scale: seeding ${target - seeded} finished submissions (to ${target})`);
       const started = performance.now();
       const rowsPerSecond = seedHistory(file, target - seeded);
-      progress(`scale: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s (${Math.round(rowsPerSecond)} rows/s)`);
+      progress(
+        `scale: seeded in ${((performance.now() - started) / 1000).toFixed(1)} s (${Math.round(rowsPerSecond)} rows/s)`,
+      );
       seeded = target;
     }
     const gateway = await startGateway({ AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir });
     await load(gateway.url, 8, 2);
     progress(`scale: ${target} finished submissions, 8 clients, ${scaleSeconds} s`);
     const run = await load(gateway.url, 8, scaleSeconds);
-    steps.push({ history: target, startupMs: gateway.startupMs, peakRssMb: peakRssMb(gateway.pid), fileMb: Math.round(sizeMb(file)), ...run });
+    steps.push({
+      history: target,
+      startupMs: gateway.startupMs,
+      peakRssMb: peakRssMb(gateway.pid),
+      fileMb: Math.round(sizeMb(file)),
+      ...run,
+    });
     await gateway.stop();
   }
   const rates = steps.map((s) => s.acceptedPerSecond);
@@ -192,12 +239,19 @@ async function scalePart() {
 }
 
 /** The SQLite file with its write-ahead log, in MB. */
-const sizeMb = (file) => ['', '-wal'].reduce((sum, suffix) => sum + (existsSync(file + suffix) ? statSync(file + suffix).size : 0), 0) / 2 ** 20;
+const sizeMb = (file) =>
+  ['', '-wal'].reduce((sum, suffix) => sum + (existsSync(file + suffix) ? statSync(file + suffix).size : 0), 0) /
+  2 ** 20;
 
 async function storesPart() {
   progress('stores: bench/stores.bench.mjs');
   const s = await runPart('stores.bench.mjs', 'stores', { BENCH_SUBMISSIONS: '400', BENCH_SUBMIT_CONCURRENCY: '8' });
-  results.stores = { submissions: s.submissions, submitConcurrency: s.submitConcurrency, runs: s.runs, complete: s.complete };
+  results.stores = {
+    submissions: s.submissions,
+    submitConcurrency: s.submitConcurrency,
+    runs: s.runs,
+    complete: s.complete,
+  };
 }
 
 const f = (x, digits = 1) => (x === undefined || x === null || Number.isNaN(x) ? '—' : Number(x).toFixed(digits));
@@ -219,9 +273,15 @@ function report() {
   const i = results.intake;
   if (i) {
     for (const r of i.runs) {
-      row('Intake', `${r.connections} client(s): 202/s (ratio to limit)`, `${f(r.acceptedPerSecond)} (${pct(r.ratioToLimit)})`, r.connections === 64 ? '≥ 80 % of limit' : '');
+      row(
+        'Intake',
+        `${r.connections} client(s): 202/s (ratio to limit)`,
+        `${f(r.acceptedPerSecond)} (${pct(r.ratioToLimit)})`,
+        r.connections === 64 ? '≥ 80 % of limit' : '',
+      );
       row('Intake', `${r.connections} client(s): latency p50 / p95 / p99 ms`, ms(r.latencyMs));
-      if (r.responses !== r.accepted) row('Intake', `${r.connections} client(s): responses other than 202`, JSON.stringify(r.statuses));
+      if (r.responses !== r.accepted)
+        row('Intake', `${r.connections} client(s): responses other than 202`, JSON.stringify(r.statuses));
     }
     const h = i.halfRate;
     row('Intake', `at half the best rate (${h.targetRate}/s, 16 clients): 202/s`, f(h.acceptedPerSecond));
@@ -232,33 +292,66 @@ function report() {
   }
   const d = results.delivery;
   if (d) {
-    if (d.http) row('Delivery', `outbox → local HTTP receiver, msg/s (${d.http.delivered} msgs)`, f(d.http.perSecond), '≥ 1000 msg/s');
+    if (d.http)
+      row(
+        'Delivery',
+        `outbox → local HTTP receiver, msg/s (${d.http.delivered} msgs)`,
+        f(d.http.perSecond),
+        '≥ 1000 msg/s',
+      );
     if (d.amqp) row('Delivery', `outbox → RabbitMQ, msg/s (${d.amqp.delivered} msgs)`, f(d.amqp.perSecond));
-    if (d.gateway?.delayMs) row('Delivery', `202 → delivered p50 / p99 ms (${d.gateway.arrived} submissions)`, `${f(d.gateway.delayMs.p50)} / ${f(d.gateway.delayMs.p99)}`);
+    if (d.gateway?.delayMs)
+      row(
+        'Delivery',
+        `202 → delivered p50 / p99 ms (${d.gateway.arrived} submissions)`,
+        `${f(d.gateway.delayMs.p50)} / ${f(d.gateway.delayMs.p99)}`,
+      );
   }
   const s = results.scale;
   if (s) {
     for (const step of s.steps) {
-      row('Scale', `${step.history.toLocaleString('en')} finished (SQLite ${step.fileMb} MB): 202/s, p99 ms`, `${f(step.acceptedPerSecond)}, ${f(step.latencyMs.p99)}`);
-      row('Scale', `${step.history.toLocaleString('en')} finished: start-up ms, peak RSS MB`, `${step.startupMs}, ${f(step.peakRssMb, 0)}`, step.history === 0 ? '' : '< 300 MB');
+      row(
+        'Scale',
+        `${step.history.toLocaleString('en')} finished (SQLite ${step.fileMb} MB): 202/s, p99 ms`,
+        `${f(step.acceptedPerSecond)}, ${f(step.latencyMs.p99)}`,
+      );
+      row(
+        'Scale',
+        `${step.history.toLocaleString('en')} finished: start-up ms, peak RSS MB`,
+        `${step.startupMs}, ${f(step.peakRssMb, 0)}`,
+        step.history === 0 ? '' : '< 300 MB',
+      );
     }
     if (s.steps.length > 1) row('Scale', 'throughput spread, 0 → most history', pct(s.spread), '± 10 %');
   }
   const st = results.stores;
   if (st) {
-    for (const r of st.runs) row('Stores', `${r.name}: 202/s (${st.submitConcurrency} clients), all delivered after`, `${f(r.acceptedPerSecond)}, ${f(r.allDeliveredSeconds, 2)} s`);
+    for (const r of st.runs)
+      row(
+        'Stores',
+        `${r.name}: 202/s (${st.submitConcurrency} clients), all delivered after`,
+        `${f(r.acceptedPerSecond)}, ${f(r.allDeliveredSeconds, 2)} s`,
+      );
   }
-  console.log(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}; commit ${results.commit ?? '?'}; ${results.date}; load average ${f(results.loadAverage.start[0], 2)} at the start`);
+  console.log(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}; commit ${results.commit ?? '?'}; ${results.date}; load average ${f(results.loadAverage.start[0], 2)} at the start`,
+  );
   console.log('');
   console.log('| Part | Figure | Value | Target |');
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   if (i?.profile) {
     console.log('');
-    console.log(`Gateway CPU profile during intake (main thread, ${i.profile.sampledSeconds} s sampled, self time, idle left out):`);
+    console.log(
+      `Gateway CPU profile during intake (main thread, ${i.profile.sampledSeconds} s sampled, self time, idle left out):`,
+    );
     for (const t of i.profile.topModules.slice(0, 8)) console.log(`  module   ${pct(t.share).padStart(5)}  ${t.name}`);
-    for (const t of i.profile.topFunctions.slice(0, 10)) console.log(`  function ${pct(t.share).padStart(5)}  ${t.name}`);
-    for (const t of i.profile.costliestFunctionCallers) console.log(`  ${i.profile.topFunctions[0].name.split(' ')[0]} called from ${pct(t.share).padStart(5)}  ${t.name}`);
+    for (const t of i.profile.topFunctions.slice(0, 10))
+      console.log(`  function ${pct(t.share).padStart(5)}  ${t.name}`);
+    for (const t of i.profile.costliestFunctionCallers)
+      console.log(
+        `  ${i.profile.topFunctions[0].name.split(' ')[0]} called from ${pct(t.share).padStart(5)}  ${t.name}`,
+      );
   }
   console.log(`results: ${writeResults(results)}`);
 }

@@ -21,17 +21,25 @@ const seal = await import(join(root, 'dist/src/seal/index.js')).catch(() => {
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const cores = availableParallelism();
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? cores * 2);
-const fixture = (name) => readFileSync(join(root, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), 'utf8');
+const fixture = (name) =>
+  readFileSync(join(root, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), 'utf8');
 
 const parsed = seal.parsePrivateKey(fixture('gateway-signing-1'), 'gateway-signing-1');
 const signingKey = await seal.importSigningKey(parsed.key, parsed.kid, 'gateway-signing-1');
 const recipientJwk = JSON.parse(fixture('recipient-encryption'));
 const { kty, n, e, kid } = recipientJwk;
-const recipient = await seal.checkEncryptionJwk({ kty, n, e, kid, alg: 'RSA-OAEP-256', key_ops: ['wrapKey'] }, seal.defaultRecipientKeyPolicy);
+const recipient = await seal.checkEncryptionJwk(
+  { kty, n, e, kid, alg: 'RSA-OAEP-256', key_ops: ['wrapKey'] },
+  seal.defaultRecipientKeyPolicy,
+);
 
 // A 12 KB XÖV-like body.
 const row = '<person><familienname>Müller-Lüdenscheidt</familienname><vorname>Anna Maria</vorname></person>\n';
-const body = `<?xml version="1.0" encoding="UTF-8"?>\n<nachricht>\n${row.repeat(Math.ceil(12 * 1024 / Buffer.byteLength(row)))}</nachricht>\n`.slice(0, 12 * 1024);
+const body =
+  `<?xml version="1.0" encoding="UTF-8"?>\n<nachricht>\n${row.repeat(Math.ceil((12 * 1024) / Buffer.byteLength(row)))}</nachricht>\n`.slice(
+    0,
+    12 * 1024,
+  );
 let counter = 0;
 const input = () => ({
   messageId: `bench-${++counter}`,
@@ -68,7 +76,9 @@ const rawOneCore = (() => {
 })();
 
 const fmt = (x) => x.toFixed(1).padStart(8);
-console.log(`Node ${process.version}, ${cores} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4}, concurrency ${concurrency}, ${seconds} s per measurement, 12 KB body`);
+console.log(
+  `Node ${process.version}, ${cores} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4}, concurrency ${concurrency}, ${seconds} s per measurement, 12 KB body`,
+);
 console.log(`raw node:crypto PS512 sign, async, all cores   ${fmt(raw)} /s`);
 console.log(`raw node:crypto PS512 sign, sync, one core     ${fmt(rawOneCore)} /s`);
 console.log(`sealed messages (sign + 2 JWE), all cores      ${fmt(sealed)} /s`);

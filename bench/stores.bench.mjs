@@ -32,7 +32,11 @@ if (!existsSync(join(root, 'dist/src/cli.js'))) {
   process.exit(2);
 }
 
-const { cleanups, run, timeLeft, progress, header } = startHarness({ bench: 'stores', maxSeconds, onTimeUp: () => report() });
+const { cleanups, run, timeLeft, progress, header } = startHarness({
+  bench: 'stores',
+  maxSeconds,
+  onTimeUp: () => report(),
+});
 const results = {
   ...header,
   /** The machine is shared: its 1/5/15-minute load at the start and at the end, to read the figures by. */
@@ -45,9 +49,13 @@ const results = {
 
 function report() {
   results.loadAverage.end = loadavg();
-  console.log(`Node ${results.node}, ${results.cores} cores (load ${results.loadAverage.start[0].toFixed(1)} at the start), commit ${results.commit ?? '?'}, ${submissions} submissions, ${submitConcurrency} at a time`);
+  console.log(
+    `Node ${results.node}, ${results.cores} cores (load ${results.loadAverage.start[0].toFixed(1)} at the start), commit ${results.commit ?? '?'}, ${submissions} submissions, ${submitConcurrency} at a time`,
+  );
   for (const run of results.runs) {
-    console.log(`${run.name.padEnd(28)} ${String(run.accepted).padStart(4)} accepted, ${run.acceptedPerSecond.toFixed(1).padStart(6)}/s;  all delivered after ${run.allDeliveredSeconds?.toFixed(2) ?? '—'} s   refused ${run.refused}`);
+    console.log(
+      `${run.name.padEnd(28)} ${String(run.accepted).padStart(4)} accepted, ${run.acceptedPerSecond.toFixed(1).padStart(6)}/s;  all delivered after ${run.allDeliveredSeconds?.toFixed(2) ?? '—'} s   refused ${run.refused}`,
+    );
   }
   console.log(`results: ${writeResults(results)}`);
 }
@@ -64,17 +72,27 @@ async function startReceiver() {
   });
   server.keepAliveTimeout = 65_000;
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  cleanups.push(
+    () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return { url: `http://127.0.0.1:${server.address().port}/gewerbe/eingang`, arrived };
 }
 
-const examples = readdirSync(join(root, 'examples')).filter((service) => service.startsWith('gewerbe')).flatMap((service) =>
-  readdirSync(join(root, 'examples', service))
-    .filter((f) => f.startsWith('chemnitz-') && !f.includes('invalid') && f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(root, 'examples', service, f), 'utf8'))),
-);
+const examples = readdirSync(join(root, 'examples'))
+  .filter((service) => service.startsWith('gewerbe'))
+  .flatMap((service) =>
+    readdirSync(join(root, 'examples', service))
+      .filter((f) => f.startsWith('chemnitz-') && !f.includes('invalid') && f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(root, 'examples', service, f), 'utf8'))),
+  );
 
-/** Submits to the instances in turn, `submitConcurrency` at a time; the 202s per second and the time until all arrived. */
+/**
+ * Submits to the instances in turn, `submitConcurrency` at a time; the 202s per second and the time until all arrived.
+ */
 async function measure(name, urls, receiver) {
   // a short warm-up per instance (first requests compile schemas, open connections)
   for (const url of urls) await post(url, -1);
@@ -100,7 +118,15 @@ async function measure(name, urls, receiver) {
     }
     await sleep(20);
   }
-  const run = { name, instances: urls.length, accepted: accepted.length, refused, submitSeconds: Number(submitSeconds.toFixed(3)), acceptedPerSecond: accepted.length / submitSeconds, allDeliveredSeconds };
+  const run = {
+    name,
+    instances: urls.length,
+    accepted: accepted.length,
+    refused,
+    submitSeconds: Number(submitSeconds.toFixed(3)),
+    acceptedPerSecond: accepted.length / submitSeconds,
+    allDeliveredSeconds,
+  };
   results.runs.push(run);
   progress(`${name}: ${run.acceptedPerSecond.toFixed(1)} accepted/s`);
 }
@@ -112,7 +138,12 @@ async function post(url, i) {
     body: JSON.stringify({ ...examples[Math.abs(i) % examples.length], reference: `BENCH-${i}` }),
   });
   const body = await res.json();
-  return { messageId: res.status === 202 ? body.destinations.find((d) => d.destinationId === 'chemnitz-gewerbeamt')?.messageId : undefined };
+  return {
+    messageId:
+      res.status === 202
+        ? body.destinations.find((d) => d.destinationId === 'chemnitz-gewerbeamt')?.messageId
+        : undefined,
+  };
 }
 
 async function onServer(query) {

@@ -13,7 +13,9 @@ try {
 }
 if (!report || report.error || report.statusCode || !report.metadata) {
   const why = report?.message || report?.error?.summary || 'no answer';
-  console.log(`npm audit: NOT RUN — the advisory service could not be asked (${why.trim()}). Audit by hand where it can be reached.`);
+  console.log(
+    `npm audit: NOT RUN — the advisory service could not be asked (${why.trim()}). Audit by hand where it can be reached.`,
+  );
   process.exit(0);
 }
 const counts = report.metadata?.vulnerabilities ?? {};

@@ -37,7 +37,8 @@ for (const line of readFileSync(listPath, 'utf8').split('\n')) {
 if (chars.bll.length === 0 || sequences.length === 0) throw new Error(`no entries read from ${listPath}`);
 
 const hex = (cp) => '0x' + cp.toString(16).toUpperCase().padStart(4, '0');
-const chunk = (items, n) => Array.from({ length: Math.ceil(items.length / n) }, (_, i) => items.slice(i * n, i * n + n));
+const chunk = (items, n) =>
+  Array.from({ length: Math.ceil(items.length / n) }, (_, i) => items.slice(i * n, i * n + n));
 
 // --- TypeScript module -------------------------------------------------------------------------
 const ts = [
@@ -70,7 +71,7 @@ const special = (cp) => '\\[]-^'.includes(String.fromCodePoint(cp));
 function charClass(cps) {
   const sorted = [...new Set(cps)].sort((a, b) => a - b);
   const parts = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     if (special(sorted[i])) {
       parts.push('\\' + String.fromCodePoint(sorted[i]));
       i++;
@@ -101,10 +102,12 @@ const trieOf = (suffixes) => {
   return root;
 };
 const renderTrie = (node) => {
-  const branches = [...node.entries()].sort(([a], [b]) => a - b).map(([cp, child]) => {
-    if (child.next.size === 0) return ref(cp);
-    return `${ref(cp)}(${renderTrie(child.next)})${child.end ? '?' : ''}`;
-  });
+  const branches = [...node.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([cp, child]) => {
+      if (child.next.size === 0) return ref(cp);
+      return `${ref(cp)}(${renderTrie(child.next)})${child.end ? '?' : ''}`;
+    });
   return branches.join('|');
 };
 const bases = new Map();
@@ -115,9 +118,12 @@ for (const seq of sequences) {
 }
 const pattern = (cps) => {
   // Every sequence base is a letter, so it is in every datatype; the check keeps that assumption honest.
-  for (const base of bases.keys()) if (!cps.includes(base)) throw new Error(`sequence base ${hex(base)} is not in the datatype`);
+  for (const base of bases.keys())
+    if (!cps.includes(base)) throw new Error(`sequence base ${hex(base)} is not in the datatype`);
   const startsSequence = (cp) => bases.has(cp);
-  const branches = [...bases.keys()].sort((a, b) => a - b).map((base) => `${ref(base)}(${renderTrie(trieOf(bases.get(base)))})?`);
+  const branches = [...bases.keys()]
+    .sort((a, b) => a - b)
+    .map((base) => `${ref(base)}(${renderTrie(trieOf(bases.get(base)))})?`);
   return `(${[charClass(cps.filter((cp) => !startsSequence(cp))), ...branches].join('|')})*`;
 };
 const letters = chars.bll;

@@ -5,7 +5,8 @@
 //   git worktree add --detach /tmp/old <commit> && (cd /tmp/old && npm ci && npm run build)
 //   node scripts/make-upgrade-fixture.mjs /tmp/old test/fixtures/upgrade/<commit>
 //
-// The output folder holds the data dir in data-dir/ (the SQLite file and keys/hmac.secret) and manifest.json: what the old
+// The output folder holds the data dir in data-dir/ (the SQLite file and keys/hmac.secret) and manifest.json: what the
+// old
 // release answered (and the bodies it was sent), which the test compares with what the current code reads
 // from the upgraded store.
 import { spawn, execFileSync } from 'node:child_process';
@@ -22,7 +23,12 @@ const port = 18_000 + Math.floor(Math.random() * 2000);
 const base = `http://127.0.0.1:${port}`;
 const child = spawn(process.execPath, [join(oldRoot, 'dist/src/cli.js'), 'serve'], {
   cwd: oldRoot,
-  env: { ...process.env, AMTSBOTE_DATA_DIR: dataDir, AMTSBOTE_PORT: String(port), AMTSBOTE_CONFIG: join(oldRoot, 'config/gateway.yaml') },
+  env: {
+    ...process.env,
+    AMTSBOTE_DATA_DIR: dataDir,
+    AMTSBOTE_PORT: String(port),
+    AMTSBOTE_CONFIG: join(oldRoot, 'config/gateway.yaml'),
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 
@@ -32,16 +38,33 @@ async function waitForHealth() {
     try {
       const res = await fetch(`${base}/v1/submissions/none`, { headers: { authorization: 'Bearer amt24-demo-token' } });
       if (res.status === 404) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the old gateway did not answer within 30 s');
 }
 
 const sent = [
-  { token: 'amt24-demo-token', portal: 'amt24', example: 'gewerbeanmeldung/dresden-einzelunternehmen.json', idempotencyKey: 'upgrade-1' },
-  { token: 'amt24-demo-token', portal: 'amt24', example: 'gewerbeabmeldung/chemnitz-uebergabe.json', idempotencyKey: 'upgrade-2' },
-  { token: 'leipzig-portal-demo-token', portal: 'leipzig-portal', example: 'gewerbeanmeldung/leipzig-gmbh.json', idempotencyKey: 'upgrade-3' },
+  {
+    token: 'amt24-demo-token',
+    portal: 'amt24',
+    example: 'gewerbeanmeldung/dresden-einzelunternehmen.json',
+    idempotencyKey: 'upgrade-1',
+  },
+  {
+    token: 'amt24-demo-token',
+    portal: 'amt24',
+    example: 'gewerbeabmeldung/chemnitz-uebergabe.json',
+    idempotencyKey: 'upgrade-2',
+  },
+  {
+    token: 'leipzig-portal-demo-token',
+    portal: 'leipzig-portal',
+    example: 'gewerbeanmeldung/leipzig-gmbh.json',
+    idempotencyKey: 'upgrade-3',
+  },
 ];
 
 try {
@@ -51,12 +74,18 @@ try {
     const body = readFileSync(join(oldRoot, 'examples', s.example), 'utf8');
     const res = await fetch(`${base}/v1/submissions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json', 'idempotency-key': s.idempotencyKey },
+      headers: {
+        authorization: `Bearer ${s.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': s.idempotencyKey,
+      },
       body,
     });
     const answer = await res.json();
     if (res.status !== 202) throw new Error(`${s.example}: ${res.status} ${JSON.stringify(answer)}`);
-    const status = await (await fetch(`${base}/v1/submissions/${answer.submissionId}`, { headers: { authorization: `Bearer ${s.token}` } })).json();
+    const status = await (
+      await fetch(`${base}/v1/submissions/${answer.submissionId}`, { headers: { authorization: `Bearer ${s.token}` } })
+    ).json();
     submissions.push({ ...s, body: JSON.parse(body), submissionId: answer.submissionId, accepted: answer, status });
   }
   child.kill('SIGTERM');

@@ -8,16 +8,35 @@ import { connect } from 'node:net';
 
 /** Debian packages the tests use, with what for. */
 const debianPackages = [
-  { name: 'libxml2-utils', why: 'xmllint validates produced XÖV messages against the schemas independently of the gateway' },
-  { name: 'python3-jwcrypto', why: 'an independent JOSE implementation opens sealed messages in test/receiver/jwcrypto.test.ts' },
+  {
+    name: 'libxml2-utils',
+    why: 'xmllint validates produced XÖV messages against the schemas independently of the gateway',
+  },
+  {
+    name: 'python3-jwcrypto',
+    why: 'an independent JOSE implementation opens sealed messages in test/receiver/jwcrypto.test.ts',
+  },
   // playwright-core drives Debian's Chromium; a browser is never downloaded
-  { name: 'chromium', binary: '/usr/bin/chromium', why: 'the admin page browser tests (test/e2e/admin-page.e2e.test.ts) run in headless Chromium' },
-  { name: 'postgresql-15', why: 'the PostgreSQL store tests; tests that restart PostgreSQL run a private cluster with its initdb and pg_ctl' },
+  {
+    name: 'chromium',
+    binary: '/usr/bin/chromium',
+    why: 'the admin page browser tests (test/e2e/admin-page.e2e.test.ts) run in headless Chromium',
+  },
+  {
+    name: 'postgresql-15',
+    why: 'the PostgreSQL store tests; tests that restart PostgreSQL run a private cluster with its initdb and pg_ctl',
+  },
 ];
 
 /** Services the tests talk to over a real connection, with the start command of this kind of machine. */
 const services = [
-  { name: 'RabbitMQ', host: '127.0.0.1', port: 5672, start: 'rabbitmq-server -detached', why: 'the amqp adapter tests publish to the real broker' },
+  {
+    name: 'RabbitMQ',
+    host: '127.0.0.1',
+    port: 5672,
+    start: 'rabbitmq-server -detached',
+    why: 'the amqp adapter tests publish to the real broker',
+  },
   {
     name: 'PostgreSQL',
     host: '127.0.0.1',
@@ -33,7 +52,8 @@ const problems = [];
 
 function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) problems.push(`Node.js >= 20.19 is required (found ${process.versions.node})`);
+  if (major < 20 || (major === 20 && minor < 19))
+    problems.push(`Node.js >= 20.19 is required (found ${process.versions.node})`);
 }
 
 function installed(pkg) {
@@ -43,7 +63,9 @@ function installed(pkg) {
 
 function aptInstall(names) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...names], { env, stdio: 'inherit' }).status === 0;
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...names], { env, stdio: 'inherit' }).status ===
+    0;
   if (install()) return true;
   // A fresh machine may have no package lists yet.
   spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
@@ -65,7 +87,8 @@ function checkDebianPackages() {
     console.log(`test prerequisites: installing Debian packages ${names.join(', ')}`);
     if (aptInstall(names) && missing.every(present)) return;
   }
-  for (const p of missing) problems.push(`Debian package ${p.name} is missing (${p.why}): run "apt-get install -y ${p.name}" as root`);
+  for (const p of missing)
+    problems.push(`Debian package ${p.name} is missing (${p.why}): run "apt-get install -y ${p.name}" as root`);
 }
 
 function reachable(host, port, timeoutMs = 1500) {
@@ -100,7 +123,10 @@ async function checkServices() {
       up = await isUp(service);
       if (!up) await new Promise((r) => setTimeout(r, 1000));
     }
-    if (!up) problems.push(`${service.name} is not reachable on ${service.host}:${service.port} (start it with: ${service.start})`);
+    if (!up)
+      problems.push(
+        `${service.name} is not reachable on ${service.host}:${service.port} (start it with: ${service.start})`,
+      );
   }
 }
 

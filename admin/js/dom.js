@@ -51,7 +51,15 @@ export function table(caption, headers, rows, attributes = {}) {
       'table',
       attributes,
       h('caption', {}, caption),
-      h('thead', {}, h('tr', {}, headers.map((text) => h('th', { scope: 'col' }, text)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((text) => h('th', { scope: 'col' }, text)),
+        ),
+      ),
       h('tbody', {}, rows),
     ),
   );
@@ -64,7 +72,11 @@ export function table(caption, headers, rows, attributes = {}) {
 export function scrollBox(tableElement) {
   const caption = tableElement.querySelector('caption');
   if (caption) caption.id ||= `caption-${++fieldCounter}`;
-  return h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-labelledby': caption?.id }, tableElement);
+  return h(
+    'div',
+    { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-labelledby': caption?.id },
+    tableElement,
+  );
 }
 
 /** A labelled form field; returns the wrapper and the control. `hint` is linked with aria-describedby. */
@@ -72,7 +84,13 @@ export function field(label, control, hint) {
   control.id ||= `field-${++fieldCounter}`;
   const hintId = hint ? `${control.id}-hint` : undefined;
   if (hintId) control.setAttribute('aria-describedby', hintId);
-  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hint ? h('p', { class: 'hint', id: hintId }, hint) : null);
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: control.id }, label),
+    control,
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+  );
 }
 
 /**
@@ -90,7 +108,11 @@ export function confirmDialog({ title, body, confirmLabel, cancelLabel, danger =
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => validate() && close(true) }, confirmLabel),
+        h(
+          'button',
+          { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => validate() && close(true) },
+          confirmLabel,
+        ),
         h('button', { type: 'button', onclick: () => close(false) }, cancelLabel),
       ),
     );

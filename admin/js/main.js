@@ -35,12 +35,20 @@ function renderChrome() {
   const page = currentPage();
   replaceChildren(
     nav,
-    h('ul', {}, pages.map((p) => h('li', {}, h('a', { href: `#/${p.path}`, 'aria-current': p === page ? 'page' : false }, t(p.title))))),
+    h(
+      'ul',
+      {},
+      pages.map((p) =>
+        h('li', {}, h('a', { href: `#/${p.path}`, 'aria-current': p === page ? 'page' : false }, t(p.title))),
+      ),
+    ),
   );
   const signOut = document.getElementById('sign-out');
   signOut.textContent = t('signOut');
   signOut.hidden = !me;
-  document.getElementById('signed-in-as').textContent = me ? t('signedInAs', { name: me.name, role: t(`role.${me.role}`) }) : '';
+  document.getElementById('signed-in-as').textContent = me
+    ? t('signedInAs', { name: me.name, role: t(`role.${me.role}`) })
+    : '';
 }
 
 /** Renders the page the hash names and moves focus to its heading, as a page load would. */
@@ -64,7 +72,11 @@ async function show({ focus } = { focus: true }) {
       signOut();
       return;
     }
-    replaceChildren(view, h('h1', { tabindex: '-1' }, t(page.title)), h('p', { class: 'error', role: 'alert' }, problemText(error)));
+    replaceChildren(
+      view,
+      h('h1', { tabindex: '-1' }, t(page.title)),
+      h('p', { class: 'error', role: 'alert' }, problemText(error)),
+    );
   }
   if (focus && view.isConnected) view.querySelector('h1')?.focus();
 }

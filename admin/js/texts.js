@@ -5,11 +5,13 @@ import { h } from './dom.js';
 import { has, t, tn } from './i18n.js';
 
 /** Rule indexes in codes count from 0, as in pointers; people count from 1. */
-const countingFromOne = (params = {}) => (typeof params.rule === 'number' ? { ...params, rule: params.rule + 1 } : params);
+const countingFromOne = (params = {}) =>
+  typeof params.rule === 'number' ? { ...params, rule: params.rule + 1 } : params;
 
 /** A field error ({pointer, detail, code, params}) as a text node or an English span. */
 export function fieldErrorText(error) {
-  if (error.code && has(`fieldError.${error.code}`)) return t(`fieldError.${error.code}`, countingFromOne(error.params));
+  if (error.code && has(`fieldError.${error.code}`))
+    return t(`fieldError.${error.code}`, countingFromOne(error.params));
   return h('span', { lang: 'en' }, error.detail);
 }
 
@@ -27,7 +29,10 @@ export function problemText(error) {
 export function pointerText(pointer) {
   const path = pointer.replace(/^\/document/, '');
   const rule = /^\/rules\/(\d+)(?:\/(.*))?$/.exec(path);
-  if (rule) return rule[2] ? t('pointer.ruleField', { n: Number(rule[1]) + 1, field: rule[2] }) : t('pointer.rule', { n: Number(rule[1]) + 1 });
+  if (rule)
+    return rule[2]
+      ? t('pointer.ruleField', { n: Number(rule[1]) + 1, field: rule[2] })
+      : t('pointer.rule', { n: Number(rule[1]) + 1 });
   return path || '/';
 }
 
@@ -41,7 +46,9 @@ export const outcomeText = (outcome) => (has(`outcome.${outcome}`) ? t(`outcome.
 export function lastErrorText(lastError) {
   if (!lastError) return '–';
   const match = /^(.*) \(after (\d+) attempts\)$/.exec(lastError);
-  return match ? t('lastError.afterAttempts', { reason: match[1], attempts: tn('count.attempts', Number(match[2])) }) : lastError;
+  return match
+    ? t('lastError.afterAttempts', { reason: match[1], attempts: tn('count.attempts', Number(match[2])) })
+    : lastError;
 }
 
 /** Who did something: a person's id as it is, the gateway's own actors (`start-up`, `unknown`, …) in words. */
@@ -63,15 +70,28 @@ export function explanationText(explanation, names) {
   const params = explanation.params ?? {};
   const service = withName(params.service, names.services);
   const region = withName(params.region, names.regions);
-  if (explanation.code === 'matched') return t('dryRun.matched', { rule: params.rule + 1, service, region, destinations: (params.destinations ?? []).join(', ') });
+  if (explanation.code === 'matched')
+    return t('dryRun.matched', {
+      rule: params.rule + 1,
+      service,
+      region,
+      destinations: (params.destinations ?? []).join(', '),
+    });
   if (explanation.code === 'no-rule') return t('dryRun.noRule', { service, region });
   return h('span', { lang: 'en' }, explanation.summary);
 }
 
 /** One considered rule of a dry run: "Regel 2 (… × …): andere Region". */
 export function consideredText(considered, names) {
-  const outcome = has(`dryRun.outcome.${considered.outcome}`) ? t(`dryRun.outcome.${considered.outcome}`) : considered.outcome;
-  return t('dryRun.considered', { index: considered.index + 1, service: withName(considered.service, names.services), region: withName(considered.region, names.regions), outcome });
+  const outcome = has(`dryRun.outcome.${considered.outcome}`)
+    ? t(`dryRun.outcome.${considered.outcome}`)
+    : considered.outcome;
+  return t('dryRun.considered', {
+    index: considered.index + 1,
+    service: withName(considered.service, names.services),
+    region: withName(considered.region, names.regions),
+    outcome,
+  });
 }
 
 /** "99050012104000 (Gewerbeanmeldung)" when the key has a name, else the key alone. */
@@ -86,10 +106,27 @@ const ruleIdentityText = (identity) => {
 /** Counts of a routing diff summary (or a full diff) as "1 Regel geändert, 2 Ziele neu". */
 function diffCounts(diff) {
   const parts = [];
-  for (const [what, lists] of [['rules', diff.rules], ['destinations', diff.destinations]]) {
+  for (const [what, lists] of [
+    ['rules', diff.rules],
+    ['destinations', diff.destinations],
+  ]) {
     for (const kind of ['added', 'removed', 'changed']) {
       const items = lists?.[kind] ?? [];
-      if (items.length > 0) parts.push(tn(`audit.${what}.${kind}`, items.length, { list: what === 'rules' ? list(items.map((r) => (typeof r === 'string' ? ruleIdentityText(r) : ruleIdentityText(`${r.service}|${r.region}|${r.validFrom ?? ''}`)))) : list(items) }));
+      if (items.length > 0)
+        parts.push(
+          tn(`audit.${what}.${kind}`, items.length, {
+            list:
+              what === 'rules'
+                ? list(
+                    items.map((r) =>
+                      typeof r === 'string'
+                        ? ruleIdentityText(r)
+                        : ruleIdentityText(`${r.service}|${r.region}|${r.validFrom ?? ''}`),
+                    ),
+                  )
+                : list(items),
+          }),
+        );
     }
   }
   return parts.length === 0 ? t('audit.noChanges') : parts.join('; ');
@@ -150,7 +187,9 @@ export function auditDetailText(action, detail = {}) {
   }
   for (const [name, value] of Object.entries(detail).filter(([name]) => !taken.has(name))) {
     const label = has(`audit.field.${name}`) ? t(`audit.field.${name}`) : name;
-    parts.push(`${label}: ${Array.isArray(value) ? list(value.map(String)) : typeof value === 'object' && value !== null ? list(Object.entries(value).map(([k, v]) => `${k} ${String(v)}`)) : String(value)}`);
+    parts.push(
+      `${label}: ${Array.isArray(value) ? list(value.map(String)) : typeof value === 'object' && value !== null ? list(Object.entries(value).map(([k, v]) => `${k} ${String(v)}`)) : String(value)}`,
+    );
   }
   return parts.join('. ') + (parts.length > 0 ? '.' : '');
 }

@@ -15,7 +15,12 @@ const moduleOf = (url) => {
   if (!path) return '(native/V8)';
   if (path.startsWith('node:')) return 'node core';
   if (path.startsWith('dist/src/')) return path.split('/').slice(0, 3).join('/');
-  return url.includes('node_modules/') ? path.split('/').slice(0, path.startsWith('@') ? 2 : 1).join('/') : path;
+  return url.includes('node_modules/')
+    ? path
+        .split('/')
+        .slice(0, path.startsWith('@') ? 2 : 1)
+        .join('/')
+    : path;
 };
 
 /** Self time by function and by module, as shares of the sampled time (idle left out), top `top` of each. */
@@ -30,7 +35,10 @@ export function summariseCpuProfile(file, top = 12) {
   let busyUs = 0;
   for (const [id, us] of selfUs) {
     const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-    if (functionName === '(idle)') { idleUs += us; continue; }
+    if (functionName === '(idle)') {
+      idleUs += us;
+      continue;
+    }
     busyUs += us;
     const name = `${functionName || '(anonymous)'} ${place(url)}${url ? `:${lineNumber + 1}` : ''}`.trim();
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
@@ -44,14 +52,21 @@ export function summariseCpuProfile(file, top = 12) {
   const callers = new Map();
   for (const [id, us] of selfUs) {
     const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-    if (`${functionName || '(anonymous)'} ${place(url)}${url ? `:${lineNumber + 1}` : ''}`.trim() !== costliest) continue;
+    if (`${functionName || '(anonymous)'} ${place(url)}${url ? `:${lineNumber + 1}` : ''}`.trim() !== costliest)
+      continue;
     let up = parents.get(id);
     while (up !== undefined && !place(nodes.get(up).callFrame.url).startsWith('dist/src/')) up = parents.get(up);
     const frame = up === undefined ? undefined : nodes.get(up).callFrame;
-    const name = frame ? `${frame.functionName || '(anonymous)'} ${place(frame.url)}:${frame.lineNumber + 1}` : '(outside the project)';
+    const name = frame
+      ? `${frame.functionName || '(anonymous)'} ${place(frame.url)}:${frame.lineNumber + 1}`
+      : '(outside the project)';
     callers.set(name, (callers.get(name) ?? 0) + us);
   }
-  const ranked = (map) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), share: Number((us / busyUs).toFixed(3)) }));
+  const ranked = (map) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), share: Number((us / busyUs).toFixed(3)) }));
   return {
     sampledSeconds: Number(((busyUs + idleUs) / 1e6).toFixed(1)),
     mainThreadBusyShare: Number((busyUs / Math.max(1, busyUs + idleUs)).toFixed(3)),

@@ -25,7 +25,11 @@ export function benchConfig(url, cleanups, settings = {}) {
   };
   const gatewayFile = join(configDir, 'gateway.yaml');
   const gateway = parseDocument(readFileSync(gatewayFile, 'utf8'));
-  for (const [k, fallback] of [['mappings', '../mappings'], ['xsd', '../xsd']]) gateway.set(k, resolve(sourceDir, gateway.get(k) ?? fallback));
+  for (const [k, fallback] of [
+    ['mappings', '../mappings'],
+    ['xsd', '../xsd'],
+  ])
+    gateway.set(k, resolve(sourceDir, gateway.get(k) ?? fallback));
   gateway.set('keys', { signing: [{ file: key('gateway-signing-1') }], escrow: [{ file: key('gateway-escrow-1') }] });
   // a benchmark measures the pipeline, not the portal's rate limit
   gateway.setIn(['limits', 'portalRequestsPerSecond'], 100_000);
@@ -37,7 +41,10 @@ export function benchConfig(url, cleanups, settings = {}) {
   const chemnitz = routing.get('destinations').items.find((d) => d.get('id') === 'chemnitz-gewerbeamt');
   if (!chemnitz) throw new Error('routing.yaml has no chemnitz-gewerbeamt');
   chemnitz.setIn(['adapter', 'url'], url);
-  chemnitz.set('retry', routing.createNode({ initialDelaySeconds: 0.05, maxDelaySeconds: 0.5, maxAttempts: 50 }, { flow: true }));
+  chemnitz.set(
+    'retry',
+    routing.createNode({ initialDelaySeconds: 0.05, maxDelaySeconds: 0.5, maxAttempts: 50 }, { flow: true }),
+  );
   writeFileSync(routingFile, routing.toString());
   return { configFile: gatewayFile, dir, dataDir: join(dir, 'data') };
 }
@@ -49,7 +56,13 @@ export function benchConfig(url, cleanups, settings = {}) {
 export async function spawnBenchGateway(env, cleanups, timeLeft, nodeArgs = []) {
   const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/src/cli.js'), 'serve'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      AMTSBOTE_PORT: '0',
+      AMTSBOTE_METRICS_PORT: '0',
+      AMTSBOTE_LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stop = async () => {
@@ -61,7 +74,9 @@ export async function spawnBenchGateway(env, cleanups, timeLeft, nodeArgs = []) 
   };
   cleanups.push(stop);
   let out = '';
-  const collect = (c) => { out = (out + c.toString()).slice(-200_000); };
+  const collect = (c) => {
+    out = (out + c.toString()).slice(-200_000);
+  };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   for (let i = 0; i < 600 && timeLeft() > 0; i++) {

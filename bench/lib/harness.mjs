@@ -22,7 +22,10 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
   const deadline = started + maxSeconds * 1000;
   const cleanups = [];
   const cleanup = async () => {
-    while (cleanups.length > 0) await cleanups.pop()().catch(() => undefined);
+    while (cleanups.length > 0)
+      await cleanups
+        .pop()()
+        .catch(() => undefined);
   };
   const watchdog = setTimeout(() => {
     console.error(`time is up (${maxSeconds} s): stopping; figures so far follow`);
@@ -31,7 +34,8 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
       process.exit(3);
     });
   }, maxSeconds * 1000);
-  const progress = (what) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}\n`);
+  const progress = (what) =>
+    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}\n`);
   return {
     cleanups,
     cleanup,
@@ -55,13 +59,23 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
     },
     timeLeft: () => deadline - Date.now(),
     progress,
-    header: { bench, date: new Date().toISOString(), commit: gitCommit(), node: process.version, cores: availableParallelism() },
+    header: {
+      bench,
+      date: new Date().toISOString(),
+      commit: gitCommit(),
+      node: process.version,
+      cores: availableParallelism(),
+    },
   };
 }
 
 function gitCommit() {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }

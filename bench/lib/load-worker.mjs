@@ -18,11 +18,16 @@ const instance = autocannon({
   duration: seconds,
   ...(overallRate > 0 ? { overallRate } : {}),
   timeout: 30,
-  requests: [{
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    setupRequest: (request) => ({ ...request, body: JSON.stringify({ ...submission, reference: `BENCH-${run}-${++counter}` }) }),
-  }],
+  requests: [
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ ...submission, reference: `BENCH-${run}-${++counter}` }),
+      }),
+    },
+  ],
 });
 instance.on('response', (_client, statusCode, _bytes, responseTime) => {
   statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
@@ -32,16 +37,18 @@ instance.on('done', (result) => {
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(q * latencies.length) - 1))] ?? null;
   const seconds = result.duration;
-  process.stdout.write(JSON.stringify({
-    connections,
-    overallRate,
-    seconds,
-    responses: latencies.length,
-    accepted: statuses[202] ?? 0,
-    acceptedPerSecond: (statuses[202] ?? 0) / seconds,
-    statuses,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    latencyMs: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? null },
-  }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      connections,
+      overallRate,
+      seconds,
+      responses: latencies.length,
+      accepted: statuses[202] ?? 0,
+      acceptedPerSecond: (statuses[202] ?? 0) / seconds,
+      statuses,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      latencyMs: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? null },
+    }) + '\n',
+  );
 });

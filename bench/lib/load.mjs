@@ -5,12 +5,23 @@ import { limit, root } from './harness.mjs';
 
 /** POSTs `submission` to `url` with `connections` clients for `seconds` (at `overallRate`/s when set). */
 export async function runLoad({ url, token, submission, connections, seconds, overallRate = 0 }, cleanups) {
-  const child = spawn(process.execPath, [join(root, 'bench/lib/load-worker.mjs'), JSON.stringify({ url, token, submission, connections, seconds, overallRate })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'bench/lib/load-worker.mjs'),
+      JSON.stringify({ url, token, submission, connections, seconds, overallRate }),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
   });
-  cleanups.push(async () => { if (child.exitCode === null) child.kill('SIGKILL'); });
   let out = '';
-  child.stdout.on('data', (c) => { out += c.toString(); });
+  child.stdout.on('data', (c) => {
+    out += c.toString();
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const code = await Promise.race([exited, limit((seconds + 30) * 1000, 'time is up')]);
   if (code !== 0) throw new Error(`load generator ended with ${code}: ${out.slice(-2000)}`);

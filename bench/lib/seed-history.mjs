@@ -7,9 +7,13 @@
 import Database from 'better-sqlite3';
 
 const perTransaction = 50_000;
-const uuid = "lower(substr(hex(b), 1, 8) || '-' || substr(hex(b), 9, 4) || '-4' || substr(hex(b), 14, 3) || '-a' || substr(hex(b), 18, 3) || '-' || substr(hex(b), 21, 12))";
+const uuid =
+  "lower(substr(hex(b), 1, 8) || '-' || substr(hex(b), 9, 4) || '-4' || substr(hex(b), 14, 3) || '-a' || substr(hex(b), 18, 3) || '-' || substr(hex(b), 21, 12))";
 
-/** Adds `count` finished submissions (received over the past year) to the migrated SQLite file `file`; returns rows per second. */
+/**
+ * Adds `count` finished submissions (received over the past year) to the migrated SQLite file `file`; returns rows per
+ * second.
+ */
 export function seedHistory(file, count, { destinationId = 'chemnitz-gewerbeamt', portalId = 'amt24' } = {}) {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');

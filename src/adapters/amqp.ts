@@ -32,7 +32,11 @@ export type AmqpReason = 'amqp-confirm-timeout' | 'amqp-aborted' | 'amqp-nack' |
  * per broker (amqp-connections.ts) and opened again after the broker closed it (a restart); the confirm
  * channel is the destination's own.
  */
-export function createAmqpAdapter(config: AmqpAdapterConfig, context: AdapterContext, destination: Pick<DestinationFacts, 'standard'>): Adapter<AmqpReason> {
+export function createAmqpAdapter(
+  config: AmqpAdapterConfig,
+  context: AdapterContext,
+  destination: Pick<DestinationFacts, 'standard'>,
+): Adapter<AmqpReason> {
   // Leased on first use, so that a secret that cannot be read yet is a retry, not a failed start.
   let broker: BrokerLease | undefined;
   let channel: Promise<ConfirmChannel> | undefined;

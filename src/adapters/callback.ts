@@ -26,7 +26,10 @@ export function callbackAllowed(url: string, settings: CallbackConfig): boolean 
   const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
   return settings.allowedHosts.some((entry) => {
     const [host = '', allowedPort] = entry.toLowerCase().split(':');
-    return host === parsed.hostname && (allowedPort === '*' || (allowedPort ?? (parsed.protocol === 'https:' ? '443' : '80')) === port);
+    return (
+      host === parsed.hostname &&
+      (allowedPort === '*' || (allowedPort ?? (parsed.protocol === 'https:' ? '443' : '80')) === port)
+    );
   });
 }
 
@@ -36,7 +39,11 @@ export function callbackAllowed(url: string, settings: CallbackConfig): boolean 
  * send time (it may have changed since the submission).
  */
 export function createCallbackAdapter(settings: CallbackConfig, context: AdapterContext): Adapter<CallbackReason> {
-  const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: 10_000, headersTimeoutMs: 15_000, bodyTimeoutMs: 15_000 });
+  const dispatcher = guardedAgent(context.outbound, {
+    connectTimeoutMs: 10_000,
+    headersTimeoutMs: 15_000,
+    bodyTimeoutMs: 15_000,
+  });
   let signer: Webhook | undefined;
   return {
     async deliver(message, state, signal) {
@@ -47,7 +54,16 @@ export function createCallbackAdapter(settings: CallbackConfig, context: Adapter
       } catch {
         return retry('callback-secret-unavailable');
       }
-      return postSigned({ url, body: message.body, contentType: 'application/json', messageId: message.messageId, signer, dispatcher, signal, now: context.now });
+      return postSigned({
+        url,
+        body: message.body,
+        contentType: 'application/json',
+        messageId: message.messageId,
+        signer,
+        dispatcher,
+        signal,
+        now: context.now,
+      });
     },
     close: () => dispatcher.destroy(),
   };

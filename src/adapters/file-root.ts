@@ -17,7 +17,8 @@ function within(root: string, path: string): boolean {
 export function fileDirectoryProblem(root: string, directory: string): string | undefined {
   if (directory.split(/[\\/]/).includes('..')) return 'must not contain ".." (folders lie below the file-drop root)';
   const target = resolve(root, directory);
-  if (!within(resolve(root), target)) return 'must lie below the file-drop root (fileDropRoot in gateway.yaml); give a path relative to it';
+  if (!within(resolve(root), target))
+    return 'must lie below the file-drop root (fileDropRoot in gateway.yaml); give a path relative to it';
   if (!existsSync(root)) return undefined;
   const realRoot = realpathSync(root);
   let existing = target;

@@ -4,7 +4,15 @@ import { link, mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { fileDirectoryInRoot, fileDirectoryProblem } from './file-root.js';
-import { type Adapter, type AdapterContext, type SystemErrorCode, delivered, failed, isSystemErrorCode, retry } from './types.js';
+import {
+  type Adapter,
+  type AdapterContext,
+  type SystemErrorCode,
+  delivered,
+  failed,
+  isSystemErrorCode,
+  retry,
+} from './types.js';
 
 export const kind = 'file';
 
@@ -83,8 +91,12 @@ export async function removeFileDropLeftovers(
       // rm removes a symlink named like the temp folder, never what it points to
       await rm(join(dir, tempFolderName), { recursive: true, force: true });
       // earlier versions wrote their temp files into the folder itself (issue 19 F9: a SIGKILL left them there)
-      const names = await readdir(dir).catch((error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : Promise.reject(error as Error));
-      await Promise.all(names.filter((name) => legacyTempName.test(name)).map((name) => rm(join(dir, name), { force: true })));
+      const names = await readdir(dir).catch((error: unknown) =>
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : Promise.reject(error as Error),
+      );
+      await Promise.all(
+        names.filter((name) => legacyTempName.test(name)).map((name) => rm(join(dir, name), { force: true })),
+      );
     } catch (error) {
       problems.push({ destinationId: destination.id, code: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN' });
     }

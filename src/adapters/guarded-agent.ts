@@ -43,13 +43,26 @@ export class OutboundAddressRefused extends Error {
  * An undici Agent that checks every address it connects to — after DNS resolution, so a host name that
  * resolves to a loopback or metadata address (or is rebound to one) is refused like an IP literal.
  */
-export function guardedAgent(policy: OutboundPolicy, options: { connectTimeoutMs: number; headersTimeoutMs: number; bodyTimeoutMs: number }): Agent {
+export function guardedAgent(
+  policy: OutboundPolicy,
+  options: { connectTimeoutMs: number; headersTimeoutMs: number; bodyTimeoutMs: number },
+): Agent {
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) { callback(error, '', 0); return; }
+      if (error) {
+        callback(error, '', 0);
+        return;
+      }
       const allowed = addresses.filter((a) => refusedAddress(a.address, policy) === undefined);
       const first = allowed[0];
-      if (!first) { callback(new OutboundAddressRefused(refusedAddress(addresses[0]?.address ?? '', policy) ?? 'no address'), '', 0); return; }
+      if (!first) {
+        callback(
+          new OutboundAddressRefused(refusedAddress(addresses[0]?.address ?? '', policy) ?? 'no address'),
+          '',
+          0,
+        );
+        return;
+      }
       if (lookupOptions.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
       else callback(null, first.address, first.family);
     });
@@ -61,7 +74,10 @@ export function guardedAgent(policy: OutboundPolicy, options: { connectTimeoutMs
     connect: (connectOptions, callback) => {
       const host = connectOptions.hostname.replace(/^\[|\]$/g, '');
       const reason = isIP(host) ? refusedAddress(host, policy) : undefined;
-      if (reason) { callback(new OutboundAddressRefused(reason), null); return; }
+      if (reason) {
+        callback(new OutboundAddressRefused(reason), null);
+        return;
+      }
       connector(connectOptions, callback);
     },
   });

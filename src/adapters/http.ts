@@ -27,7 +27,11 @@ export type HttpReason = PostReason | 'webhook-secret-unavailable';
  * signature headers made with the destination's own secret, so the receiver can authenticate the gateway.
  */
 export function createHttpAdapter(config: HttpAdapterConfig, context: AdapterContext): Adapter<HttpReason> {
-  const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: Math.min(config.timeoutMs, 10_000), headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs });
+  const dispatcher = guardedAgent(context.outbound, {
+    connectTimeoutMs: Math.min(config.timeoutMs, 10_000),
+    headersTimeoutMs: config.timeoutMs,
+    bodyTimeoutMs: config.timeoutMs,
+  });
   let signer: Webhook | undefined;
   return {
     async deliver(message, _state, signal) {

@@ -20,7 +20,9 @@ export const adapterTable = [
 ] as const;
 
 type Row = (typeof adapterTable)[number];
-type SchemasOf<Rows extends readonly { configSchema: unknown }[]> = { -readonly [I in keyof Rows]: Rows[I]['configSchema'] };
+type SchemasOf<Rows extends readonly { configSchema: unknown }[]> = {
+  -readonly [I in keyof Rows]: Rows[I]['configSchema'];
+};
 
 export type AdapterKind = Row['kind'];
 /** The `adapter` member of a routing destination: one kind's config. */
@@ -37,7 +39,13 @@ export const adapterConfigSchema = z.discriminatedUnion(
 
 /** What the factory of a kind receives: its own config, typed as that kind's (never the union). */
 type ConfigOf<Kind extends AdapterKind> = Extract<AdapterConfig, { kind: Kind }>;
-type Factories = { [Kind in AdapterKind]: (config: ConfigOf<Kind>, context: AdapterContext, destination: DestinationFacts) => Adapter<AdapterReason> };
+type Factories = {
+  [Kind in AdapterKind]: (
+    config: ConfigOf<Kind>,
+    context: AdapterContext,
+    destination: DestinationFacts,
+  ) => Adapter<AdapterReason>;
+};
 
 // The rows as a lookup by kind; each row's factory takes exactly its kind's config (adapterRow ties them).
 const factories = Object.fromEntries(adapterTable.map((row) => [row.kind, row.create])) as Factories;

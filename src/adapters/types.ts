@@ -36,18 +36,34 @@ export type Outcome<Reason extends string = string> =
   | { kind: 'retry'; reason: Reason; afterMs?: number; state?: unknown; httpStatus?: number }
   | { kind: 'failed'; reason: Reason; httpStatus?: number };
 
-export const delivered = (extra: { state?: unknown; httpStatus?: number } = {}): Outcome<never> => ({ kind: 'delivered', ...extra });
-export const awaitingPickup = (until: Date, state?: unknown): Outcome<never> => ({ kind: 'awaiting-pickup', until, state });
-export const retry = <Reason extends string>(reason: Reason, extra: { afterMs?: number; state?: unknown; httpStatus?: number } = {}): Outcome<Reason> => ({ kind: 'retry', reason, ...extra });
-export const failed = <Reason extends string>(reason: Reason, httpStatus?: number): Outcome<Reason> => ({ kind: 'failed', reason, ...(httpStatus === undefined ? {} : { httpStatus }) });
+export const delivered = (extra: { state?: unknown; httpStatus?: number } = {}): Outcome<never> => ({
+  kind: 'delivered',
+  ...extra,
+});
+export const awaitingPickup = (until: Date, state?: unknown): Outcome<never> => ({
+  kind: 'awaiting-pickup',
+  until,
+  state,
+});
+export const retry = <Reason extends string>(
+  reason: Reason,
+  extra: { afterMs?: number; state?: unknown; httpStatus?: number } = {},
+): Outcome<Reason> => ({ kind: 'retry', reason, ...extra });
+export const failed = <Reason extends string>(reason: Reason, httpStatus?: number): Outcome<Reason> => ({
+  kind: 'failed',
+  reason,
+  ...(httpStatus === undefined ? {} : { httpStatus }),
+});
 
 /** A code of undici's errors (`UND_ERR_CONNECT_TIMEOUT`, `UND_ERR_SOCKET`, …), passed on as a reason. */
 export type UndiciCode = `UND_ERR${string}`;
 /** A Node system error's code (`ECONNREFUSED`, `ENOSPC`, …), passed on as a reason. */
 export type SystemErrorCode = `E${string}`;
 
-export const isUndiciCode = (code: unknown): code is UndiciCode => typeof code === 'string' && code.startsWith('UND_ERR');
-export const isSystemErrorCode = (code: unknown): code is SystemErrorCode => typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code);
+export const isUndiciCode = (code: unknown): code is UndiciCode =>
+  typeof code === 'string' && code.startsWith('UND_ERR');
+export const isSystemErrorCode = (code: unknown): code is SystemErrorCode =>
+  typeof code === 'string' && /^E[A-Z0-9_]+$/.test(code);
 
 export interface AdapterContext {
   /** The gateway's data dir. */
@@ -96,7 +112,12 @@ export interface PollUnavailable<Reason extends string = string> {
 
 export interface Adapter<Reason extends string = string> {
   /** One attempt; `signal` aborts it when the attempt's time is up or the gateway stops. */
-  deliver(message: OutboundMessage, state: unknown, signal: AbortSignal, saveProgress?: SaveProgress): Promise<Outcome<Reason>>;
+  deliver(
+    message: OutboundMessage,
+    state: unknown,
+    signal: AbortSignal,
+    saveProgress?: SaveProgress,
+  ): Promise<Outcome<Reason>>;
   /**
    * For transports whose receipts must be fetched (FIT-Connect's event log): called for deliveries in
    * state `delivered` every `pollIntervalMs`, with the state the delivery persisted.
@@ -112,14 +133,22 @@ export interface Adapter<Reason extends string = string> {
  * the routing schema's `adapter` union) and the factory, which receives that config already validated —
  * typed as its own, never the union — and what it needs of the destination.
  */
-export interface AdapterRow<Kind extends string, Schema extends z.ZodObject<{ kind: z.ZodLiteral<Kind> }>, Reason extends string> {
+export interface AdapterRow<
+  Kind extends string,
+  Schema extends z.ZodObject<{ kind: z.ZodLiteral<Kind> }>,
+  Reason extends string,
+> {
   kind: Kind;
   configSchema: Schema;
   create: (config: z.output<Schema>, context: AdapterContext, destination: DestinationFacts) => Adapter<Reason>;
 }
 
 /** Builds a row; the types tie the kind to the schema's `kind` literal and the factory to the schema. */
-export function adapterRow<const Kind extends string, Schema extends z.ZodObject<{ kind: z.ZodLiteral<Kind> }>, Reason extends string>(
+export function adapterRow<
+  const Kind extends string,
+  Schema extends z.ZodObject<{ kind: z.ZodLiteral<Kind> }>,
+  Reason extends string,
+>(
   kind: Kind,
   configSchema: Schema,
   create: (config: z.output<Schema>, context: AdapterContext, destination: DestinationFacts) => Adapter<Reason>,

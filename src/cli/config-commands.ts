@@ -17,7 +17,10 @@ export function registerConfigCommands({ program, print }: CliContext): void {
     .action((file?: string) => {
       const loaded = loadConfig({ configFile: file ?? program.opts<{ config?: string }>().config });
       // the same check and wording as the start: every secret referenced, gateway.yaml's and the routing file's
-      assertSecretsReadable([...gatewaySecretProblems(loaded), ...routingSecretProblems(loaded, loaded.routing, resolve(loaded.configDir, loaded.gateway.routing))]);
+      assertSecretsReadable([
+        ...gatewaySecretProblems(loaded),
+        ...routingSecretProblems(loaded, loaded.routing, resolve(loaded.configDir, loaded.gateway.routing)),
+      ]);
       compileDataValidators(loaded.services, [din91379Keyword]);
       loadXoev(loaded.paths).close();
       print(
@@ -34,8 +37,14 @@ export function registerConfigCommands({ program, print }: CliContext): void {
     )
     .option('--url <url>', 'base URL of the gateway (default: publicBaseUrl, else the listen address of gateway.yaml)')
     .action(async (options: { url?: string }) => {
-      const result = await requestConfigReload({ url: options.url, gateway: () => gatewayAddressSettings(program.opts<{ config?: string }>().config), env: process.env });
-      print(`${result.reached}: configuration reloaded: ${result.services} services, ${result.mappings} mappings\n  hash: ${result.configHash} (was ${result.previousConfigHash})`);
+      const result = await requestConfigReload({
+        url: options.url,
+        gateway: () => gatewayAddressSettings(program.opts<{ config?: string }>().config),
+        env: process.env,
+      });
+      print(
+        `${result.reached}: configuration reloaded: ${result.services} services, ${result.mappings} mappings\n  hash: ${result.configHash} (was ${result.previousConfigHash})`,
+      );
     });
 }
 

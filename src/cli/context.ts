@@ -39,6 +39,9 @@ export function cliContext(program: Command): CliContext {
 /** The gateway's keyed hash, for migrations that convert stored values; the secret is read only when one needs it. */
 export function migrationContext(loaded: LoadedConfig): MigrationContext {
   return {
-    keyedHash: () => keyedHash(loadHmacSecret(loaded.gateway.hmacSecret, loaded.configDir, loaded.dataDir, loaded.gateway.store.kind).secret),
+    keyedHash: () =>
+      keyedHash(
+        loadHmacSecret(loaded.gateway.hmacSecret, loaded.configDir, loaded.dataDir, loaded.gateway.store.kind).secret,
+      ),
   };
 }

@@ -37,7 +37,14 @@ export async function startDemoReceivers(config: LoadedConfig, logger: Logger): 
     if (url.protocol !== 'http:' || !loopbackHosts.has(url.hostname)) continue;
     const directory = join(config.dataDir, 'demo-receiver', destination.id);
     const server = createServer((req, res) => {
-      handle(req, res, { destinationId: destination.id, webhookSecret: adapter.webhookSecret, path: url.pathname, directory, config, logger }).catch(() => {
+      handle(req, res, {
+        destinationId: destination.id,
+        webhookSecret: adapter.webhookSecret,
+        path: url.pathname,
+        directory,
+        config,
+        logger,
+      }).catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
       });
     });
@@ -54,8 +61,12 @@ export async function startDemoReceivers(config: LoadedConfig, logger: Logger): 
     } catch (error) {
       // Something else answers there (a real receiver, a second demo): the gateway runs on without it.
       logger.warn(
-        { destinationId: destination.id, address: `${host}:${port}`, errorClass: (error as NodeJS.ErrnoException).code ?? (error as Error).name },
-        'demo receiver not started: its address is taken; the destination\'s deliveries are retried until something answers there',
+        {
+          destinationId: destination.id,
+          address: `${host}:${port}`,
+          errorClass: (error as NodeJS.ErrnoException).code ?? (error as Error).name,
+        },
+        "demo receiver not started: its address is taken; the destination's deliveries are retried until something answers there",
       );
       continue;
     }
@@ -64,7 +75,7 @@ export async function startDemoReceivers(config: LoadedConfig, logger: Logger): 
     servers.push(server);
     logger.warn(
       { destinationId: destination.id, receiverUrl: urls[destination.id], directory },
-      'demo receiver listening (embedded demo configuration only): it stands in for the destination\'s specialist software and keeps the sealed messages it receives',
+      "demo receiver listening (embedded demo configuration only): it stands in for the destination's specialist software and keeps the sealed messages it receives",
     );
   }
   return {
@@ -87,7 +98,14 @@ export async function startDemoReceivers(config: LoadedConfig, logger: Logger): 
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
-  deps: { destinationId: string; webhookSecret: SecretRef; path: string; directory: string; config: LoadedConfig; logger: Logger },
+  deps: {
+    destinationId: string;
+    webhookSecret: SecretRef;
+    path: string;
+    directory: string;
+    config: LoadedConfig;
+    logger: Logger;
+  },
 ): Promise<void> {
   const { config, logger } = deps;
   const answer = (status: number, body: Record<string, unknown>) => {
@@ -103,12 +121,19 @@ async function handle(
   }
   let body: string;
   try {
-    body = await getRawBody(req, { limit: Math.ceil(config.gateway.limits.maxBodyBytes * bodyLimitFactor), encoding: 'utf8' });
+    body = await getRawBody(req, {
+      limit: Math.ceil(config.gateway.limits.maxBodyBytes * bodyLimitFactor),
+      encoding: 'utf8',
+    });
   } catch {
     answer(413, { error: 'body-unreadable-or-too-large' });
     return;
   }
-  const headers = { 'webhook-id': header(req, 'webhook-id'), 'webhook-timestamp': header(req, 'webhook-timestamp'), 'webhook-signature': header(req, 'webhook-signature') };
+  const headers = {
+    'webhook-id': header(req, 'webhook-id'),
+    'webhook-timestamp': header(req, 'webhook-timestamp'),
+    'webhook-signature': header(req, 'webhook-signature'),
+  };
   try {
     new Webhook(readSecret(deps.webhookSecret, config.configDir)).verify(body, headers);
   } catch {

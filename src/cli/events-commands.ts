@@ -30,13 +30,22 @@ export function registerEventsCommands({ program, print, withStore }: CliContext
           if (typeof compact !== 'string') continue;
           const { iss, kid } = peekReceipt(compact);
           const destination = routing.destinations.find((d) => d.id === e.data.destinationId);
-          if (!destination) throw new NotFoundError(`event ${e.seq}: receipt for ${String(e.data.destinationId)}, which is no destination any more`);
+          if (!destination)
+            throw new NotFoundError(
+              `event ${e.seq}: receipt for ${String(e.data.destinationId)}, which is no destination any more`,
+            );
           const key = await resolver.receiptKey(receiptKeySource(destination, iss), kid);
           // The signature is what is checked here; its time window was checked when it arrived.
-          await verifySet(compact, key.key, { now: new Date(e.at), maxAgeSeconds: 90 * 86_400, futureSkewSeconds: 300 });
+          await verifySet(compact, key.key, {
+            now: new Date(e.at),
+            maxAgeSeconds: 90 * 86_400,
+            futureSkewSeconds: 300,
+          });
           receipts++;
         }
-        print(`event log of ${submissionId}: ${events.length} events, chain intact, ${receipts} receipt signature(s) valid`);
+        print(
+          `event log of ${submissionId}: ${events.length} events, chain intact, ${receipts} receipt signature(s) valid`,
+        );
       });
     });
 }

@@ -7,25 +7,40 @@ import { InvalidRequestError, ConflictError } from '../lib/errors.js';
 
 /** The gateway's keys: state in the store, files in gateway.yaml. */
 export function registerKeysCommands({ program, print, withStore }: CliContext): void {
-  const keysCommand = program.command('keys').description("the gateway's signing and escrow keys (files in gateway.yaml; their state in the store)");
+  const keysCommand = program
+    .command('keys')
+    .description("the gateway's signing and escrow keys (files in gateway.yaml; their state in the store)");
   keysCommand
     .command('list')
     .description('configured keys and their state')
     .action(async () => {
       await withStore(async (store) => {
-        for (const k of await listGatewayKeys(store)) print(`${k.purpose.padEnd(8)} ${k.state.padEnd(10)} ${k.kid}${k.purpose === 'signing' ? `  (${k.openMessages} open messages signed with it)` : ''}`);
+        for (const k of await listGatewayKeys(store))
+          print(
+            `${k.purpose.padEnd(8)} ${k.state.padEnd(10)} ${k.kid}${k.purpose === 'signing' ? `  (${k.openMessages} open messages signed with it)` : ''}`,
+          );
       });
     });
   keysCommand
     .command('new <file>')
-    .description('make a new RSA-4096 key pair and write its private JWK (owner-readable only) to <file>; never overwrites')
-    .addOption(new Option('--purpose <purpose>', 'what the key is for').choices(['signing', 'escrow']).makeOptionMandatory())
+    .description(
+      'make a new RSA-4096 key pair and write its private JWK (owner-readable only) to <file>; never overwrites',
+    )
+    .addOption(
+      new Option('--purpose <purpose>', 'what the key is for').choices(['signing', 'escrow']).makeOptionMandatory(),
+    )
     .option('--kid-prefix <prefix>', 'the kid is <prefix>-<thumbprint>', 'amtsbote')
     .action(async (file: string, options: { purpose: GatewayKeyPurpose; kidPrefix: string }) => {
-      if (!/^[A-Za-z0-9._-]{1,40}$/.test(options.kidPrefix)) throw new InvalidRequestError('--kid-prefix: 1–40 letters, digits, dots, hyphens or underscores');
+      if (!/^[A-Za-z0-9._-]{1,40}$/.test(options.kidPrefix))
+        throw new InvalidRequestError('--kid-prefix: 1–40 letters, digits, dots, hyphens or underscores');
       if (existsSync(file)) throw new ConflictError(`${file} exists already: a key file is never overwritten`);
-      const kid = await writeNewGatewayKey(file, options.purpose, { kidPrefix: `${options.kidPrefix}-${options.purpose === 'signing' ? 'sig' : 'escrow'}`, existing: 'refuse' });
-      print(`${kid ?? ''} written to ${file}. Copy the file to every instance and name it in gateway.yaml:\n  keys:\n    ${options.purpose}:\n      - { kid: ${kid ?? ''}, file: ${file} }`);
+      const kid = await writeNewGatewayKey(file, options.purpose, {
+        kidPrefix: `${options.kidPrefix}-${options.purpose === 'signing' ? 'sig' : 'escrow'}`,
+        existing: 'refuse',
+      });
+      print(
+        `${kid ?? ''} written to ${file}. Copy the file to every instance and name it in gateway.yaml:\n  keys:\n    ${options.purpose}:\n      - { kid: ${kid ?? ''}, file: ${file} }`,
+      );
       if (options.purpose === 'signing') print('Then "amtsbote keys rotate <kid>" makes it the active signing key.');
     });
   keysCommand
@@ -33,7 +48,12 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
     .description('make another configured key active; the previous one stays published for verification')
     .action(async (kid: string) => {
       await withStore(async (store, loaded) => {
-        const keys = await loadGatewayKeys({ config: loaded.gateway.keys, configDir: loaded.configDir, dataDir: loaded.dataDir, storeKind: store.kind });
+        const keys = await loadGatewayKeys({
+          config: loaded.gateway.keys,
+          configDir: loaded.configDir,
+          dataDir: loaded.dataDir,
+          storeKind: store.kind,
+        });
         await rotateGatewayKey({ store, keys, kid, actor: cliActor(), now: new Date() });
         print(`${kid} is active; every instance follows within seconds`);
       });
@@ -44,8 +64,16 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
     .option('--force', 'retire even though open messages were signed with it')
     .action(async (kid: string, options: { force?: boolean }) => {
       await withStore(async (store) => {
-        const { openMessages } = await retireGatewayKey({ store, kid, actor: cliActor(), now: new Date(), force: options.force === true });
-        print(`${kid} retired${openMessages > 0 ? ` (forced; ${openMessages} open messages were signed with it)` : ''}`);
+        const { openMessages } = await retireGatewayKey({
+          store,
+          kid,
+          actor: cliActor(),
+          now: new Date(),
+          force: options.force === true,
+        });
+        print(
+          `${kid} retired${openMessages > 0 ? ` (forced; ${openMessages} open messages were signed with it)` : ''}`,
+        );
       });
     });
 }

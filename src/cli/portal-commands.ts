@@ -6,7 +6,11 @@ import { addPortal, rotatePortalToken } from '../operations/portal-tokens.js';
 /** Portals and their tokens. */
 export function registerPortalCommands({ program, print, withStore }: CliContext): void {
   const portalCommand = program.command('portal').description('portals and their tokens (kept in the store)');
-  const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (value: string) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   portalCommand
     .command('add <id>')
     .description('add a portal; prints its token once (only the hash is stored)')
@@ -15,7 +19,9 @@ export function registerPortalCommands({ program, print, withStore }: CliContext
     .addOption(new Option('--name <name>', 'display name'))
     .action(async (id: string, options: { services: string[]; regions: string[]; name?: string }) => {
       await withStore(async (store) => {
-        const portal = portalSchema.omit({ tokenHashes: true }).parse({ id, name: options.name ?? id, services: options.services, regions: options.regions });
+        const portal = portalSchema
+          .omit({ tokenHashes: true })
+          .parse({ id, name: options.name ?? id, services: options.services, regions: options.regions });
         const result = await addPortal(store, portal, new Date(), cliActor());
         print(`portal ${id} added. Its token (shown only now):\n${result.token}`);
       });
@@ -25,8 +31,16 @@ export function registerPortalCommands({ program, print, withStore }: CliContext
     .description('issue a new token; the old one stays valid for tokenRotationOverlapHours')
     .action(async (id: string) => {
       await withStore(async (store, loaded) => {
-        const result = await rotatePortalToken(store, id, new Date(), loaded.gateway.tokenRotationOverlapHours, cliActor());
-        print(`new token for ${id} (shown only now):\n${result.token}\nprevious tokens valid until ${result.previousValidUntil}`);
+        const result = await rotatePortalToken(
+          store,
+          id,
+          new Date(),
+          loaded.gateway.tokenRotationOverlapHours,
+          cliActor(),
+        );
+        print(
+          `new token for ${id} (shown only now):\n${result.token}\nprevious tokens valid until ${result.previousValidUntil}`,
+        );
       });
     });
 }

@@ -1,9 +1,17 @@
 import type { CliContext } from './context.js';
-import { runReceiverKeysInit, runReceiverOpen, runReceiverReceipt, type CommandResult, type ReceiptProblem } from '../receiver/index.js';
+import {
+  runReceiverKeysInit,
+  runReceiverOpen,
+  runReceiverReceipt,
+  type CommandResult,
+  type ReceiptProblem,
+} from '../receiver/index.js';
 
 /** The receiver kit for specialist software. */
 export function registerReceiverCommands({ program }: CliContext): void {
-  const receiverCommand = program.command('receiver').description('receiver kit for specialist software: keys, open sealed messages');
+  const receiverCommand = program
+    .command('receiver')
+    .description('receiver kit for specialist software: keys, open sealed messages');
   const emit = (result: CommandResult) => {
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
@@ -21,24 +29,31 @@ export function registerReceiverCommands({ program }: CliContext): void {
     });
   receiverCommand
     .command('open <messageFile>')
-    .description('decrypt a sealed message, verify the gateway signature against the pinned JWKS and every hash; write XML, metadata and attachments')
+    .description(
+      'decrypt a sealed message, verify the gateway signature against the pinned JWKS and every hash; write XML, metadata and attachments',
+    )
     .requiredOption('--out <dir>', 'folder for the opened parts')
     .requiredOption('--gateway-jwks <fileOrUrl>', "the gateway's JWKS as pinned in your configuration")
     .option('--keys <dir>', 'folder with the private encryption key (from receiver keys init)')
     .option('--key <file...>', 'private encryption key file(s)')
     .option('--destination <id>', 'refuse messages for another destination')
-    .action(async (messageFile: string, options: { out: string; gatewayJwks: string; keys?: string; key?: string[]; destination?: string }) => {
-      emit(
-        await runReceiverOpen({
-          messageFile,
-          outDir: options.out,
-          gatewayJwks: options.gatewayJwks,
-          ...(options.keys ? { keysDir: options.keys } : {}),
-          ...(options.key ? { keyFiles: options.key } : {}),
-          ...(options.destination ? { destinationId: options.destination } : {}),
-        }),
-      );
-    });
+    .action(
+      async (
+        messageFile: string,
+        options: { out: string; gatewayJwks: string; keys?: string; key?: string[]; destination?: string },
+      ) => {
+        emit(
+          await runReceiverOpen({
+            messageFile,
+            outDir: options.out,
+            gatewayJwks: options.gatewayJwks,
+            ...(options.keys ? { keysDir: options.keys } : {}),
+            ...(options.key ? { keyFiles: options.key } : {}),
+            ...(options.destination ? { destinationId: options.destination } : {}),
+          }),
+        );
+      },
+    );
 
   const problem = (value: string, previous: ReceiptProblem[] = []): ReceiptProblem[] => {
     const [type = '', title = '', detail] = value.split('|');
@@ -47,27 +62,43 @@ export function registerReceiverCommands({ program }: CliContext): void {
   for (const decision of ['accept', 'reject'] as const) {
     const command = receiverCommand
       .command(`${decision} <messageFile>`)
-      .description(`${decision} a received message: open it, sign the receipt (SET) with your receipt key, send it to the gateway`)
+      .description(
+        `${decision} a received message: open it, sign the receipt (SET) with your receipt key, send it to the gateway`,
+      )
       .requiredOption('--gateway <url>', "the gateway's base URL")
       .requiredOption('--gateway-jwks <fileOrUrl>', "the gateway's JWKS as pinned in your configuration")
       .requiredOption('--signing-key <file>', 'your receipt signing key (private JWK, from receiver keys init)')
       .option('--keys <dir>', 'folder with the private encryption key')
       .option('--key <file...>', 'private encryption key file(s)')
       .option('--destination <id>', 'your destination id');
-    if (decision === 'reject') command.requiredOption('--problem <type|title|detail>', 'a reason (repeatable)', problem);
-    command.action(async (messageFile: string, options: { gateway: string; gatewayJwks: string; signingKey: string; keys?: string; key?: string[]; destination?: string; problem?: ReceiptProblem[] }) => {
-      emit(
-        await runReceiverReceipt({
-          messageFile,
-          gatewayUrl: options.gateway,
-          gatewayJwks: options.gatewayJwks,
-          signingKeyFile: options.signingKey,
-          ...(options.keys ? { keysDir: options.keys } : {}),
-          ...(options.key ? { keyFiles: options.key } : {}),
-          ...(options.destination ? { destinationId: options.destination } : {}),
-          ...(options.problem ? { problems: options.problem } : {}),
-        }),
-      );
-    });
+    if (decision === 'reject')
+      command.requiredOption('--problem <type|title|detail>', 'a reason (repeatable)', problem);
+    command.action(
+      async (
+        messageFile: string,
+        options: {
+          gateway: string;
+          gatewayJwks: string;
+          signingKey: string;
+          keys?: string;
+          key?: string[];
+          destination?: string;
+          problem?: ReceiptProblem[];
+        },
+      ) => {
+        emit(
+          await runReceiverReceipt({
+            messageFile,
+            gatewayUrl: options.gateway,
+            gatewayJwks: options.gatewayJwks,
+            signingKeyFile: options.signingKey,
+            ...(options.keys ? { keysDir: options.keys } : {}),
+            ...(options.key ? { keyFiles: options.key } : {}),
+            ...(options.destination ? { destinationId: options.destination } : {}),
+            ...(options.problem ? { problems: options.problem } : {}),
+          }),
+        );
+      },
+    );
   }
 }

@@ -11,13 +11,22 @@ export function registerRoutingCommands({ program, print, withStore }: CliContex
   const routingCommand = program.command('routing').description('routing versions in the store');
   routingCommand
     .command('import <file>')
-    .description('store a routing file as a new version (after validation); the only way a file replaces stored routing')
+    .description(
+      'store a routing file as a new version (after validation); the only way a file replaces stored routing',
+    )
     .requiredOption('--note <text>', 'why this change (kept in the history)')
     .option('--author <name>', 'who makes the change', cliActor())
     .action(async (file: string, options: { note: string; author: string }) => {
       await withStore(async (store, loaded) => {
         const checkKeys = destinationKeyCheck(await recipientKeyResolver(loaded));
-        const result = await importRouting(store, file, { knownServices: new Set(loaded.services.keys()), fileDropRoot: loaded.fileDropRoot, checkKeys, note: options.note, author: options.author, now: new Date() });
+        const result = await importRouting(store, file, {
+          knownServices: new Set(loaded.services.keys()),
+          fileDropRoot: loaded.fileDropRoot,
+          checkKeys,
+          note: options.note,
+          author: options.author,
+          now: new Date(),
+        });
         print(`imported ${file} as routing version ${result.version}`);
         if (result.diff) print(JSON.stringify(result.diff, null, 2));
       });
@@ -30,14 +39,19 @@ export function registerRoutingCommands({ program, print, withStore }: CliContex
     .action(async (serviceKey: string, regionKey: string, options: { at?: string }) => {
       await withStore(async (store) => {
         const current = await store.currentRouting();
-        if (!current) throw new NotFoundError('the store holds no routing yet: start the gateway once, or run "amtsbote routing import"');
+        if (!current)
+          throw new NotFoundError(
+            'the store holds no routing yet: start the gateway once, or run "amtsbote routing import"',
+          );
         const at = options.at ? new Date(instantMs(options.at)) : new Date();
         if (Number.isNaN(at.getTime())) throw new InvalidRequestError(`--at ${options.at ?? ''} is not a date`);
         const result = resolveRoute(routingSchema.parse(current.document), serviceKey, regionKey, at);
         print(`routing version ${current.version}, at ${at.toISOString()}: ${result.explanation.summary}`);
         for (const c of result.explanation.considered) print(`  rule ${c.index} (region ${c.region}): ${c.outcome}`);
-        if (result.explanation.skippedDisabled.length > 0) print(`  disabled, skipped: ${result.explanation.skippedDisabled.join(', ')}`);
-        for (const d of result.destinations) print(`→ ${d.id} (${d.adapter.kind}; ${d.standard.name} ${d.standard.version} ${d.standard.message})`);
+        if (result.explanation.skippedDisabled.length > 0)
+          print(`  disabled, skipped: ${result.explanation.skippedDisabled.join(', ')}`);
+        for (const d of result.destinations)
+          print(`→ ${d.id} (${d.adapter.kind}; ${d.standard.name} ${d.standard.version} ${d.standard.message})`);
         if (result.destinations.length === 0) process.exitCode = 2;
       });
     });

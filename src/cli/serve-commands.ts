@@ -32,7 +32,9 @@ Examples:
 export function registerServeCommands({ program }: CliContext): void {
   program
     .command('serve')
-    .description('run the gateway: portal API, admin API and page, delivery worker (stops on SIGTERM/SIGINT, reloads services and mappings on SIGHUP)')
+    .description(
+      'run the gateway: portal API, admin API and page, delivery worker (stops on SIGTERM/SIGINT, reloads services and mappings on SIGHUP)',
+    )
     .option('-p, --port <port>', 'port to listen on (as AMTSBOTE_PORT; overrides listen.port)')
     .option('--data-dir <dir>', 'data dir (as AMTSBOTE_DATA_DIR; overrides dataDir)')
     .option('--no-demo-receiver', 'do not start the demo receiver (see below)')
@@ -68,11 +70,19 @@ export function registerServeCommands({ program }: CliContext): void {
       // Errors that escape every handler are logged and counted; only a storm of them stops the process.
       installProcessGuard({
         logger,
-        record: (kind) => { gateway.metrics.recordProcessFault(kind); },
-        shutdown: () => { stop(1); },
+        record: (kind) => {
+          gateway.metrics.recordProcessFault(kind);
+        },
+        shutdown: () => {
+          stop(1);
+        },
       });
-      process.once('SIGTERM', () => { stop(0); });
-      process.once('SIGINT', () => { stop(0); });
+      process.once('SIGTERM', () => {
+        stop(0);
+      });
+      process.once('SIGINT', () => {
+        stop(0);
+      });
       // SIGHUP reloads services and mappings like POST /admin/v1/config/reload; the reloader logs the outcome.
       process.on('SIGHUP', () => {
         gateway.reloadConfig().catch(() => undefined);

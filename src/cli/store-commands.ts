@@ -19,15 +19,31 @@ export function registerStoreCommands(context: CliContext): void {
   storeCommand
     .command('migrate')
     .description('apply the migrations the store lacks (the gateway does so on start as well)')
-    .option('--dead-letter-unsealed', 'record deliveries accepted by a release before sealing as dead letters (accepted-before-sealing): no release can deliver them')
+    .option(
+      '--dead-letter-unsealed',
+      'record deliveries accepted by a release before sealing as dead letters (accepted-before-sealing): no release can deliver them',
+    )
     .action(async (options: { deadLetterUnsealed?: boolean }) => {
-      await withStore(async (store, loaded) => {
-        const applied = await store.migrate(migrationContext(loaded));
-        print(`the ${store.kind} store is at the latest schema${applied.length > 0 ? `; applied ${applied.join(', ')}` : ' (nothing to apply)'}`);
-        const unsealed = options.deadLetterUnsealed ? await store.deadLetterUnsealed(new Date().toISOString()) : await store.countUnsealedDeliveries();
-        if (options.deadLetterUnsealed) print(`recorded ${unsealed} deliveries accepted before sealing as dead letters (accepted-before-sealing); their portals must submit again`);
-        else if (unsealed > 0) print(`the store holds ${unsealed} deliveries accepted by a release before sealing, which no release can deliver; the gateway refuses to start until "amtsbote store migrate --dead-letter-unsealed" records them as dead letters`);
-      }, { migrate: false });
+      await withStore(
+        async (store, loaded) => {
+          const applied = await store.migrate(migrationContext(loaded));
+          print(
+            `the ${store.kind} store is at the latest schema${applied.length > 0 ? `; applied ${applied.join(', ')}` : ' (nothing to apply)'}`,
+          );
+          const unsealed = options.deadLetterUnsealed
+            ? await store.deadLetterUnsealed(new Date().toISOString())
+            : await store.countUnsealedDeliveries();
+          if (options.deadLetterUnsealed)
+            print(
+              `recorded ${unsealed} deliveries accepted before sealing as dead letters (accepted-before-sealing); their portals must submit again`,
+            );
+          else if (unsealed > 0)
+            print(
+              `the store holds ${unsealed} deliveries accepted by a release before sealing, which no release can deliver; the gateway refuses to start until "amtsbote store migrate --dead-letter-unsealed" records them as dead letters`,
+            );
+        },
+        { migrate: false },
+      );
     });
   storeCommand
     .command('backup <file>')
@@ -41,12 +57,18 @@ export function registerStoreCommands(context: CliContext): void {
     });
   storeCommand
     .command('restore <file>')
-    .description('put a backup made by "store backup" in place as the SQLite store of the data dir (the gateway stopped)')
+    .description(
+      'put a backup made by "store backup" in place as the SQLite store of the data dir (the gateway stopped)',
+    )
     .option('--force', 'replace the store file the data dir holds')
     .action((file: string, options: { force?: boolean }) => {
       const loaded = context.config();
       const settings = loaded.gateway.store;
-      if (settings.kind !== 'sqlite') throw new AmtsboteError('invalid-request', 'a PostgreSQL store is restored with pg_restore (see the README, "Backup")');
+      if (settings.kind !== 'sqlite')
+        throw new AmtsboteError(
+          'invalid-request',
+          'a PostgreSQL store is restored with pg_restore (see the README, "Backup")',
+        );
       const target = resolve(loaded.dataDir, settings.file);
       mkdirSync(loaded.dataDir, { recursive: true, mode: 0o700 });
       // the serve lock: refused while a gateway serves this data dir
@@ -56,7 +78,9 @@ export function registerStoreCommands(context: CliContext): void {
       } finally {
         release();
       }
-      print(`restored ${resolve(file)} as ${target}\n${companionsNote(loaded).replace('Keep with it', 'Put back before starting')}`);
+      print(
+        `restored ${resolve(file)} as ${target}\n${companionsNote(loaded).replace('Keep with it', 'Put back before starting')}`,
+      );
     });
   storeCommand
     .command('copy')
@@ -66,12 +90,17 @@ export function registerStoreCommands(context: CliContext): void {
     .action(async (options: { from: string; to: string }) => {
       const copied = await copyStore(options.from, options.to);
       const total = Object.values(copied).reduce((a, b) => a + b, 0);
-      print(`copied ${total} rows: ${Object.entries(copied).map(([table, n]) => `${table} ${n}`).join(', ')}`);
-      if (options.from.startsWith('sqlite:')) print(hmacSecretNote(dirname(resolve(options.from.slice('sqlite:'.length)))));
+      print(
+        `copied ${total} rows: ${Object.entries(copied)
+          .map(([table, n]) => `${table} ${n}`)
+          .join(', ')}`,
+      );
+      if (options.from.startsWith('sqlite:'))
+        print(hmacSecretNote(dirname(resolve(options.from.slice('sqlite:'.length)))));
     });
   storeCommand
     .command('show-message <messageId>')
-    .description('write a stored sealed message to a file (for operators and receivers\' tests)')
+    .description("write a stored sealed message to a file (for operators and receivers' tests)")
     .requiredOption('--out <file>', 'where to write it')
     .action(async (messageId: string, options: { out: string }) => {
       await withStore(async (store) => {
@@ -85,7 +114,11 @@ export function registerStoreCommands(context: CliContext): void {
 
 /** The files outside the store a restore needs (operations/backup-companions.ts), as the commands print them. */
 function companionsNote(loaded: LoadedConfig): string {
-  return `Keep with it (outside the store; a restore without them cannot answer retries or open escrow copies):\n${backupCompanions(loaded).map((l) => `  ${l}`).join('\n')}`;
+  return `Keep with it (outside the store; a restore without them cannot answer retries or open escrow copies):\n${backupCompanions(
+    loaded,
+  )
+    .map((l) => `  ${l}`)
+    .join('\n')}`;
 }
 
 /**
@@ -96,5 +129,5 @@ function hmacSecretNote(sourceDataDir: string): string {
   const file = developmentSecretFile(sourceDataDir);
   return file
     ? `the copied hashes were made with the development HMAC secret ${file}: configure it on every instance of the target (hmacSecret: file:${file}, or a copy of it, owner-only) or retries of earlier submissions are answered 409`
-    : 'the copied hashes were made with the source\'s hmacSecret: configure the same one on every instance of the target, or retries of earlier submissions are answered 409';
+    : "the copied hashes were made with the source's hmacSecret: configure the same one on every instance of the target, or retries of earlier submissions are answered 409";
 }

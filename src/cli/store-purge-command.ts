@@ -6,7 +6,9 @@ import { cliActor, type CliContext } from './context.js';
 export function registerStorePurgeCommand(storeCommand: Command, { print, withStore }: CliContext): void {
   storeCommand
     .command('purge')
-    .description('delete sealed messages, escrow copies, idempotency keys, event logs and audit records whose retention period is over')
+    .description(
+      'delete sealed messages, escrow copies, idempotency keys, event logs and audit records whose retention period is over',
+    )
     .option('--dry-run', 'only count what would be deleted')
     .action(async (options: { dryRun?: boolean }) => {
       await withStore(async (store, loaded) => {
@@ -14,7 +16,12 @@ export function registerStorePurgeCommand(storeCommand: Command, { print, withSt
         const dryRun = options.dryRun === true;
         const counts = await store.purgeExpired(retentionPlan(loaded.gateway.retention, now), dryRun);
         if (!dryRun && Object.values(counts).some((n) => n > 0)) {
-          await store.appendAudit({ at: now.toISOString(), actor: cliActor(), action: 'retention.purge', detail: { ...counts } });
+          await store.appendAudit({
+            at: now.toISOString(),
+            actor: cliActor(),
+            action: 'retention.purge',
+            detail: { ...counts },
+          });
         }
         print(dryRun ? 'would delete (dry run, nothing deleted):' : 'deleted:');
         for (const [what, n] of Object.entries(counts)) print(`  ${what.padEnd(16)} ${String(n)}`);

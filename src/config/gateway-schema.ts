@@ -38,7 +38,6 @@ const retentionSchema = retentionPeriodsSchema
   })
   .prefault({});
 
-
 /** Operators of the admin API: a viewer reads, an editor changes — each optionally limited to ARS prefixes. */
 export const adminSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and hyphens'),
@@ -46,7 +45,10 @@ export const adminSchema = z.strictObject({
   tokenHashes: z.array(tokenHashSchema).min(1),
   role: z.enum(['viewer', 'editor']),
   /** ARS prefixes this admin may see and change; absent: every region. */
-  regions: z.array(z.string().regex(/^[0-9]{2,12}$/, 'must be an ARS or a prefix of one')).min(1).optional(),
+  regions: z
+    .array(z.string().regex(/^[0-9]{2,12}$/, 'must be an ARS or a prefix of one'))
+    .min(1)
+    .optional(),
 });
 
 export type Admin = z.infer<typeof adminSchema>;
@@ -71,30 +73,37 @@ const databaseUrlSchema = z.string().superRefine((value, ctx) => {
   if (!/^postgres(ql)?:\/\//.test(value) || !URL.canParse(value)) {
     ctx.addIssue({ code: 'custom', message: 'must be "env:NAME", "file:path" or a postgres:// URL' });
   } else if (new URL(value).password !== '') {
-    ctx.addIssue({ code: 'custom', message: 'a URL with a password is a secret: reference it with "env:NAME" or "file:path"' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a URL with a password is a secret: reference it with "env:NAME" or "file:path"',
+    });
   }
 });
 
 export const gatewaySchema = z.strictObject({
-  listen: z.strictObject({
-    host: z.string().min(1).default('127.0.0.1'),
-    port: z.number().int().min(0).max(65_535).default(8080),
-    /**
-     * The reverse proxies in front of the gateway whose `X-Forwarded-For` is believed: addresses, subnets
-     * (`10.0.0.0/8`) or `loopback` / `linklocal` / `uniquelocal`. Without it, behind a proxy every client has
-     * the proxy's address, and one client's failed sign-ins would lock out all of them.
-     */
-    trustProxy: z.array(trustedProxySchema).max(100).default([]),
-    /**
-     * The portal port faces the internet: at most this many open connections (more are refused at once),
-     * request headers within `headersTimeoutSeconds`, a whole request within `requestTimeoutSeconds`.
-     */
-    maxConnections: z.number().int().min(1).max(100_000).default(512),
-    headersTimeoutSeconds: z.number().min(1).max(300).default(10),
-    requestTimeoutSeconds: z.number().min(5).max(3600).default(120),
-    /** Longer than clients' and load balancers' idle timeouts, so the server never closes a connection being reused. */
-    keepAliveTimeoutSeconds: z.number().min(1).max(600).default(65),
-  }).prefault({}),
+  listen: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8080),
+      /**
+       * The reverse proxies in front of the gateway whose `X-Forwarded-For` is believed: addresses, subnets
+       * (`10.0.0.0/8`) or `loopback` / `linklocal` / `uniquelocal`. Without it, behind a proxy every client has
+       * the proxy's address, and one client's failed sign-ins would lock out all of them.
+       */
+      trustProxy: z.array(trustedProxySchema).max(100).default([]),
+      /**
+       * The portal port faces the internet: at most this many open connections (more are refused at once),
+       * request headers within `headersTimeoutSeconds`, a whole request within `requestTimeoutSeconds`.
+       */
+      maxConnections: z.number().int().min(1).max(100_000).default(512),
+      headersTimeoutSeconds: z.number().min(1).max(300).default(10),
+      requestTimeoutSeconds: z.number().min(5).max(3600).default(120),
+      /**
+       * Longer than clients' and load balancers' idle timeouts, so the server never closes a connection being reused.
+       */
+      keepAliveTimeoutSeconds: z.number().min(1).max(600).default(65),
+    })
+    .prefault({}),
   /** Base URL portals reach the gateway at; `statusUrl` is built from it. Unset: the address it listens on. */
   publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Relative to the config file's folder. */
@@ -105,16 +114,18 @@ export const gatewaySchema = z.strictObject({
    * routing editor, decides where the gateway may write.
    */
   fileDropRoot: z.string().min(1).optional(),
-  store: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('sqlite'), file: z.string().min(1).default('amtsbote.sqlite') }),
-    z.strictObject({
-      kind: z.literal('postgres'),
-      /** `env:NAME` or `file:path` holding a postgres:// URL; inline only without a password. */
-      url: databaseUrlSchema,
-      /** Connections of this instance's pool (PostgreSQL's max_connections is shared by all instances). */
-      poolSize: z.number().int().min(1).max(100).default(10),
-    }),
-  ]).default({ kind: 'sqlite', file: 'amtsbote.sqlite' }),
+  store: z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('sqlite'), file: z.string().min(1).default('amtsbote.sqlite') }),
+      z.strictObject({
+        kind: z.literal('postgres'),
+        /** `env:NAME` or `file:path` holding a postgres:// URL; inline only without a password. */
+        url: databaseUrlSchema,
+        /** Connections of this instance's pool (PostgreSQL's max_connections is shared by all instances). */
+        poolSize: z.number().int().min(1).max(100).default(10),
+      }),
+    ])
+    .default({ kind: 'sqlite', file: 'amtsbote.sqlite' }),
   /** Key for HMACs of content (idempotency); created in the data dir on first start when not set. */
   hmacSecret: secretRefSchema.optional(),
   services: z.string().min(1).default('services'),
@@ -130,17 +141,23 @@ export const gatewaySchema = z.strictObject({
   portals: z.array(portalSchema).default([]),
   admins: z.array(adminSchema).default([]),
   /** How long a portal's previous token stays valid after a rotation. */
-  tokenRotationOverlapHours: z.number().min(0).max(24 * 90).default(24),
+  tokenRotationOverlapHours: z
+    .number()
+    .min(0)
+    .max(24 * 90)
+    .default(24),
   /** How often an instance looks for a new routing version in the store. */
   routingPollSeconds: z.number().min(0.1).max(300).default(2),
   /**
    * Where outbound HTTP (push deliveries, portal callbacks) may connect, checked after DNS resolution: never
    * to an unspecified address, and to loopback or link-local (cloud metadata) addresses only where allowed.
    */
-  outbound: z.strictObject({
-    allowLoopback: z.boolean().default(false),
-    allowLinkLocal: z.boolean().default(false),
-  }).prefault({}),
+  outbound: z
+    .strictObject({
+      allowLoopback: z.boolean().default(false),
+      allowLinkLocal: z.boolean().default(false),
+    })
+    .prefault({}),
   /** How long data is kept after it is no longer needed (docs/retention.md). */
   retention: retentionSchema,
   /** The outbox worker of this instance. */
@@ -153,31 +170,52 @@ export const gatewaySchema = z.strictObject({
       attemptTimeoutSeconds: z.number().min(1).max(600).default(60),
       shutdownGraceSeconds: z.number().min(0).max(600).default(10),
     })
-    .default({ enabled: true, concurrency: 16, pollMs: 250, leaseSeconds: 120, attemptTimeoutSeconds: 60, shutdownGraceSeconds: 10 }),
-  limits: z.strictObject({
-    /** The whole request body, checked from Content-Length and again while reading. */
-    maxBodyBytes: z.number().int().min(1024).default(25 * MiB),
-    maxJsonDepth: z.number().int().min(4).max(256).default(32),
-    /** The longest string (or object key) anywhere in a JSON body; attachments in JSON are base64 strings. */
-    maxStringLength: z.number().int().min(256).default(1_000_000),
-    /** Attachments per submission, before any service's own, smaller limit. */
-    maxAttachments: z.number().int().min(0).max(1000).default(100),
-    idempotencyHours: z.number().min(1).max(24 * 30).default(24),
-    /** Each portal's token bucket, shared by all instances through the store. */
-    portalRequestsPerSecond: z.number().min(0.01).max(100_000).default(50),
-    portalBurst: z.number().int().min(1).max(100_000).default(200),
-    /** Failed sign-ins (any token: portal, admin, mailbox, receipts) per client address, before 429. */
-    failedSignInsPerMinute: z.number().int().min(1).max(10_000).default(10),
-    /**
-     * Bytes of submission bodies held in memory at once, by all requests together (each costs a few times
-     * its size while it is decoded and sealed). A request that does not fit waits up to `bodyWaitSeconds`,
-     * then gets 503 with Retry-After.
-     */
-    inFlightBodyBytes: z.number().int().min(1024).default(32 * MiB),
-    bodyWaitSeconds: z.number().min(0).max(120).default(15),
-    /** A body that stops arriving for this long is answered 408 and its connection closed. */
-    bodyIdleSeconds: z.number().min(1).max(300).default(15),
-  }).prefault({}),
+    .default({
+      enabled: true,
+      concurrency: 16,
+      pollMs: 250,
+      leaseSeconds: 120,
+      attemptTimeoutSeconds: 60,
+      shutdownGraceSeconds: 10,
+    }),
+  limits: z
+    .strictObject({
+      /** The whole request body, checked from Content-Length and again while reading. */
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(25 * MiB),
+      maxJsonDepth: z.number().int().min(4).max(256).default(32),
+      /** The longest string (or object key) anywhere in a JSON body; attachments in JSON are base64 strings. */
+      maxStringLength: z.number().int().min(256).default(1_000_000),
+      /** Attachments per submission, before any service's own, smaller limit. */
+      maxAttachments: z.number().int().min(0).max(1000).default(100),
+      idempotencyHours: z
+        .number()
+        .min(1)
+        .max(24 * 30)
+        .default(24),
+      /** Each portal's token bucket, shared by all instances through the store. */
+      portalRequestsPerSecond: z.number().min(0.01).max(100_000).default(50),
+      portalBurst: z.number().int().min(1).max(100_000).default(200),
+      /** Failed sign-ins (any token: portal, admin, mailbox, receipts) per client address, before 429. */
+      failedSignInsPerMinute: z.number().int().min(1).max(10_000).default(10),
+      /**
+       * Bytes of submission bodies held in memory at once, by all requests together (each costs a few times
+       * its size while it is decoded and sealed). A request that does not fit waits up to `bodyWaitSeconds`,
+       * then gets 503 with Retry-After.
+       */
+      inFlightBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(32 * MiB),
+      bodyWaitSeconds: z.number().min(0).max(120).default(15),
+      /** A body that stops arriving for this long is answered 408 and its connection closed. */
+      bodyIdleSeconds: z.number().min(1).max(300).default(15),
+    })
+    .prefault({}),
   /** Gateway key files (signing, escrow); absent: development keys created in the data dir (SQLite only). */
   keys: gatewayKeysConfigSchema.optional(),
   /** Policy for destinations' keys: minimum modulus, trust anchors for `x5c` chains. */
@@ -189,15 +227,21 @@ export const gatewaySchema = z.strictObject({
    */
   metrics: z
     .strictObject({
-      listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }).optional(),
+      listen: z
+        .strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535) })
+        .optional(),
       token: secretRefSchema.optional(),
     })
-    .refine((m) => m.listen !== undefined || m.token !== undefined, { message: 'set listen (a separate admin address) or token (bearer token on the main port)' })
+    .refine((m) => m.listen !== undefined || m.token !== undefined, {
+      message: 'set listen (a separate admin address) or token (bearer token on the main port)',
+    })
     .optional(),
-  product: z.strictObject({
-    name: z.string().default('Amtsbote'),
-    vendor: z.string().default('Amtsbote contributors'),
-  }).default({ name: 'Amtsbote', vendor: 'Amtsbote contributors' }),
+  product: z
+    .strictObject({
+      name: z.string().default('Amtsbote'),
+      vendor: z.string().default('Amtsbote contributors'),
+    })
+    .default({ name: 'Amtsbote', vendor: 'Amtsbote contributors' }),
 });
 
 export type GatewayConfig = z.infer<typeof gatewaySchema>;

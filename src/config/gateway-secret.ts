@@ -13,7 +13,9 @@ import { readSecret, type SecretRef } from '../lib/secret-ref.js';
 const encodedPrefix = 'base64url:';
 
 function secretBytes(text: string): Buffer {
-  return text.startsWith(encodedPrefix) ? Buffer.from(text.slice(encodedPrefix.length), 'base64url') : Buffer.from(text, 'utf8');
+  return text.startsWith(encodedPrefix)
+    ? Buffer.from(text.slice(encodedPrefix.length), 'base64url')
+    : Buffer.from(text, 'utf8');
 }
 
 /**
@@ -22,11 +24,19 @@ function secretBytes(text: string): Buffer {
  * store shared by several instances every instance needs the same secret (an idempotency key must be
  * recognised whichever instance answers), so one made by a single instance is refused there.
  */
-export function loadHmacSecret(ref: SecretRef | undefined, configDir: string, dataDir: string, storeKind = 'sqlite'): { secret: Buffer; generated: boolean } {
+export function loadHmacSecret(
+  ref: SecretRef | undefined,
+  configDir: string,
+  dataDir: string,
+  storeKind = 'sqlite',
+): { secret: Buffer; generated: boolean } {
   if (ref) {
     const value = readSecret(ref, configDir);
     const secret = secretBytes(value);
-    if (secret.length < 32) throw new ConfigError(`hmacSecret (${ref}): the HMAC secret must be at least 32 bytes (characters, or decoded bytes after "${encodedPrefix}")`);
+    if (secret.length < 32)
+      throw new ConfigError(
+        `hmacSecret (${ref}): the HMAC secret must be at least 32 bytes (characters, or decoded bytes after "${encodedPrefix}")`,
+      );
     return { secret, generated: false };
   }
   if (storeKind !== 'sqlite') {
@@ -40,7 +50,10 @@ export function loadHmacSecret(ref: SecretRef | undefined, configDir: string, da
   const dir = join(dataDir, 'keys');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32);
-  writeFileSync(join(dir, 'hmac.secret'), encodedPrefix + secret.toString('base64url') + '\n', { mode: 0o600, flag: 'wx' });
+  writeFileSync(join(dir, 'hmac.secret'), encodedPrefix + secret.toString('base64url') + '\n', {
+    mode: 0o600,
+    flag: 'wx',
+  });
   return { secret, generated: true };
 }
 

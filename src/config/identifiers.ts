@@ -7,7 +7,9 @@ export const serviceKeySchema = z.string().regex(/^[0-9]{14}$/, 'must be a 14-di
 export const regionKeySchema = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit regional key (ARS)');
 
 /** An ARS or a prefix of one: `14` (Saxony), `14713` (Leipzig), `147130000000`. */
-export const regionPrefixSchema = z.string().regex(/^[0-9]{2,12}$/, 'must be an ARS (12 digits) or a prefix of one (at least the 2-digit state)');
+export const regionPrefixSchema = z
+  .string()
+  .regex(/^[0-9]{2,12}$/, 'must be an ARS (12 digits) or a prefix of one (at least the 2-digit state)');
 
 /**
  * The AGS (8 digits) of a municipality from its ARS (12 digits): state (2) + district (3) + municipality (3),

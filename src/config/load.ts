@@ -32,7 +32,13 @@ export interface LoadedConfig {
   services: Map<string, LoadedService>;
   regions: Map<string, Region>;
   /** Folders of the XÖV layer, resolved. */
-  paths: { mappingsDir: string; xsdDir: string; codelistsDir: string; installedCodelistsDir: string; officialSchemasDir: string };
+  paths: {
+    mappingsDir: string;
+    xsdDir: string;
+    codelistsDir: string;
+    installedCodelistsDir: string;
+    officialSchemasDir: string;
+  };
   /** SHA-256 over every file loaded, so an operator sees instances whose configuration differs. */
   hash: string;
 }
@@ -68,7 +74,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const checked = validateRouting(routing.value, new Set(services.keys()), fileDropRoot);
   if ('errors' in checked) {
     const lines = checked.errors.map((e) => `  ${e.pointer || '/'}: ${e.detail}`).join('\n');
-    throw new AmtsboteError('invalid-config', `${routingFile} is invalid:\n${lines}`, checked.errors, { file: routingFile });
+    throw new AmtsboteError('invalid-config', `${routingFile} is invalid:\n${lines}`, checked.errors, {
+      file: routingFile,
+    });
   }
 
   const regions = new Map<string, Region>();
@@ -82,21 +90,44 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     xsdDir: resolve(configDir, gateway.xsd),
     codelistsDir: resolve(configDir, gateway.codelists),
     installedCodelistsDir: resolve(dataDir, 'codelists'),
-    officialSchemasDir: gateway.officialSchemas ? resolve(configDir, gateway.officialSchemas) : resolve(dataDir, 'schemas'),
+    officialSchemasDir: gateway.officialSchemas
+      ? resolve(configDir, gateway.officialSchemas)
+      : resolve(dataDir, 'schemas'),
   };
-  return { configFile, configDir, dataDir, fileDropRoot, gateway, routing: checked.routing, services, regions, paths, hash: hash.digest('hex') };
+  return {
+    configFile,
+    configDir,
+    dataDir,
+    fileDropRoot,
+    gateway,
+    routing: checked.routing,
+    services,
+    regions,
+    paths,
+    hash: hash.digest('hex'),
+  };
 }
 
 function applyEnvironment(config: GatewayConfig, env: NodeJS.ProcessEnv, file: string): GatewayConfig {
   // The URL stays a reference: it is read when the store is opened, and never kept in the config.
   const gateway: GatewayConfig = env.AMTSBOTE_DATABASE_URL
-    ? { ...config, store: { kind: 'postgres', url: 'env:AMTSBOTE_DATABASE_URL', poolSize: config.store.kind === 'postgres' ? config.store.poolSize : 10 } }
+    ? {
+        ...config,
+        store: {
+          kind: 'postgres',
+          url: 'env:AMTSBOTE_DATABASE_URL',
+          poolSize: config.store.kind === 'postgres' ? config.store.poolSize : 10,
+        },
+      }
     : config;
   const port = envPort(env, 'AMTSBOTE_PORT', file, ['listen', 'port']);
   const metricsPort = envPort(env, 'AMTSBOTE_METRICS_PORT', file, ['metrics', 'listen', 'port']);
   let result = port === undefined ? gateway : { ...gateway, listen: { ...gateway.listen, port } };
   if (metricsPort !== undefined) {
-    result = { ...result, metrics: { ...result.metrics, listen: { host: result.metrics?.listen?.host ?? '127.0.0.1', port: metricsPort } } };
+    result = {
+      ...result,
+      metrics: { ...result.metrics, listen: { host: result.metrics?.listen?.host ?? '127.0.0.1', port: metricsPort } },
+    };
   }
   return result;
 }
@@ -114,7 +145,9 @@ function envPort(env: NodeJS.ProcessEnv, name: string, file: string, path: (stri
 function loadServices(dir: string, hash: ReturnType<typeof createHash>): Map<string, LoadedService> {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+      .sort();
   } catch {
     throw configError(dir, [], 'the services folder cannot be read');
   }

@@ -22,10 +22,21 @@ export const portalSchema = z.strictObject({
    */
   identity: authorityIdentitySchema
     .extend({
-      erreichbarkeit: z.array(z.strictObject({ kanal: z.string().regex(/^[0-9]{2}$/), kennung: z.string().min(1).max(255), zusatz: z.string().max(255).optional() })).min(1),
+      erreichbarkeit: z
+        .array(
+          z.strictObject({
+            kanal: z.string().regex(/^[0-9]{2}$/),
+            kennung: z.string().min(1).max(255),
+            zusatz: z.string().max(255).optional(),
+          }),
+        )
+        .min(1),
       anschrift: z.strictObject({
         strasse: z.string().min(1).max(55).optional(),
-        hausnummer: z.string().regex(/^[0-9]{1,4}$/).optional(),
+        hausnummer: z
+          .string()
+          .regex(/^[0-9]{1,4}$/)
+          .optional(),
         hausnummerZusatz: z.string().max(10).optional(),
         postfach: z.string().max(20).optional(),
         postleitzahl: z.string().regex(/^[0-9]{5}$/),

@@ -4,16 +4,21 @@ import { destinationIdSchema, regionPrefixSchema, serviceKeySchema } from './ide
 import { instantMs, windowsOverlap } from './rule-validity.js';
 
 /** A public RSA key as JWK; key-strength policy is checked where keys are loaded (seal/). */
-const publicJwkSchema = z.looseObject({
-  kty: z.string(),
-  kid: z.string().min(1),
-  n: z.string().optional(),
-  e: z.string().optional(),
-  alg: z.string().optional(),
-  use: z.string().optional(),
-  key_ops: z.array(z.string()).optional(),
-  x5c: z.array(z.string()).optional(),
-}).refine((jwk) => !('d' in jwk) && !('p' in jwk), { message: 'must be a public key (contains private members)', params: { code: 'private-key' } });
+const publicJwkSchema = z
+  .looseObject({
+    kty: z.string(),
+    kid: z.string().min(1),
+    n: z.string().optional(),
+    e: z.string().optional(),
+    alg: z.string().optional(),
+    use: z.string().optional(),
+    key_ops: z.array(z.string()).optional(),
+    x5c: z.array(z.string()).optional(),
+  })
+  .refine((jwk) => !('d' in jwk) && !('p' in jwk), {
+    message: 'must be a public key (contains private members)',
+    params: { code: 'private-key' },
+  });
 
 export const keySourceSchema = z.union([
   z.strictObject({ jwk: publicJwkSchema }),
@@ -87,10 +92,16 @@ export const routingRuleSchema = z
      * case — the GewAnzV distribution to the entitled recipients once the Gewerbeamt took it; a reject
      * cancels them.
      */
-    deferred: z.strictObject({ after: destinationIdSchema, destinations: z.array(destinationIdSchema).min(1) }).optional(),
+    deferred: z
+      .strictObject({ after: destinationIdSchema, destinations: z.array(destinationIdSchema).min(1) })
+      .optional(),
     note: z.string().max(500).optional(),
   })
-  .refine((r) => !r.deferred || r.destinations.includes(r.deferred.after), { message: 'must be one of the rule\'s destinations', path: ['deferred', 'after'], params: { code: 'deferred-after-not-a-destination' } })
+  .refine((r) => !r.deferred || r.destinations.includes(r.deferred.after), {
+    message: "must be one of the rule's destinations",
+    path: ['deferred', 'after'],
+    params: { code: 'deferred-after-not-a-destination' },
+  })
   .refine((r) => !r.validFrom || !r.validUntil || instantMs(r.validFrom) < instantMs(r.validUntil), {
     message: 'validUntil must be after validFrom',
     path: ['validUntil'],
@@ -105,19 +116,42 @@ export const routingSchema = z
   .superRefine((routing, ctx) => {
     const ids = new Set<string>();
     routing.destinations.forEach((d, i) => {
-      if (ids.has(d.id)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'id'], message: `duplicate destination id "${d.id}"`, params: { code: 'duplicate-destination', id: d.id } });
+      if (ids.has(d.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', i, 'id'],
+          message: `duplicate destination id "${d.id}"`,
+          params: { code: 'duplicate-destination', id: d.id },
+        });
       ids.add(d.id);
       // A FIT-Connect delivery service takes only its own format, and its format means nothing elsewhere.
       if ((d.sealing === 'fitconnect') !== (d.adapter.kind === 'fitconnect')) {
-        ctx.addIssue({ code: 'custom', path: ['destinations', i, 'sealing'], message: 'sealing "fitconnect" goes with adapter kind "fitconnect", and only with it', params: { code: 'fitconnect-sealing' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', i, 'sealing'],
+          message: 'sealing "fitconnect" goes with adapter kind "fitconnect", and only with it',
+          params: { code: 'fitconnect-sealing' },
+        });
       }
     });
     routing.rules.forEach((rule, i) => {
       rule.destinations.forEach((id, j) => {
-        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'destinations', j], message: `unknown destination "${id}"`, params: { code: 'unknown-destination', id } });
+        if (!ids.has(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', i, 'destinations', j],
+            message: `unknown destination "${id}"`,
+            params: { code: 'unknown-destination', id },
+          });
       });
       rule.deferred?.destinations.forEach((id, j) => {
-        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'deferred', 'destinations', j], message: `unknown destination "${id}"`, params: { code: 'unknown-destination', id } });
+        if (!ids.has(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', i, 'deferred', 'destinations', j],
+            message: `unknown destination "${id}"`,
+            params: { code: 'unknown-destination', id },
+          });
       });
       // Two equally specific rules for the same service whose validity overlaps would leave the winner to chance.
       for (let k = 0; k < i; k++) {

@@ -30,13 +30,23 @@ export function gatewaySecretProblems(config: LoadedConfig, env: NodeJS.ProcessE
   const g = config.gateway;
   const settings: SecretSetting[] = [];
   if (g.hmacSecret) settings.push({ file, path: ['hmacSecret'], reference: g.hmacSecret, keyMaterial: true });
-  if (g.store.kind === 'postgres' && isReference(g.store.url)) settings.push({ file, path: ['store', 'url'], reference: g.store.url, keyMaterial: false });
-  if (g.metrics?.token) settings.push({ file, path: ['metrics', 'token'], reference: g.metrics.token, keyMaterial: false });
+  if (g.store.kind === 'postgres' && isReference(g.store.url))
+    settings.push({ file, path: ['store', 'url'], reference: g.store.url, keyMaterial: false });
+  if (g.metrics?.token)
+    settings.push({ file, path: ['metrics', 'token'], reference: g.metrics.token, keyMaterial: false });
   g.portals.forEach((p, i) => {
-    if (p.callback) settings.push({ file, path: ['portals', i, 'callback', 'secret'], reference: p.callback.secret, keyMaterial: false });
+    if (p.callback)
+      settings.push({
+        file,
+        path: ['portals', i, 'callback', 'secret'],
+        reference: p.callback.secret,
+        keyMaterial: false,
+      });
   });
   for (const purpose of ['signing', 'escrow'] as const) {
-    g.keys?.[purpose].forEach((k, i) => settings.push({ file, path: ['keys', purpose, i, 'file'], reference: `file:${k.file}`, keyMaterial: true }));
+    g.keys?.[purpose].forEach((k, i) =>
+      settings.push({ file, path: ['keys', purpose, i, 'file'], reference: `file:${k.file}`, keyMaterial: true }),
+    );
   }
   return problemsOf(settings, config.configDir, env);
 }
@@ -45,9 +55,16 @@ export function gatewaySecretProblems(config: LoadedConfig, env: NodeJS.ProcessE
  * The destinations' secrets (webhook secrets, client secrets, broker URLs), which only a delivery would read.
  * `routing` is the routing in force: the store's at start, the file's in `config check`; `source` names it.
  */
-export function routingSecretProblems(config: LoadedConfig, routing: Routing, source: string, env: NodeJS.ProcessEnv = process.env): SecretProblem[] {
+export function routingSecretProblems(
+  config: LoadedConfig,
+  routing: Routing,
+  source: string,
+  env: NodeJS.ProcessEnv = process.env,
+): SecretProblem[] {
   const settings: SecretSetting[] = [];
-  routing.destinations.forEach((d, i) => { collectReferences(d, ['destinations', i], source, settings); });
+  routing.destinations.forEach((d, i) => {
+    collectReferences(d, ['destinations', i], source, settings);
+  });
   return problemsOf(settings, config.configDir, env);
 }
 
@@ -62,19 +79,29 @@ function problemsOf(settings: SecretSetting[], configDir: string, env: NodeJS.Pr
 export function assertSecretsReadable(problems: readonly SecretProblem[]): void {
   if (problems.length === 0) return;
   const lines = problems.map((p) => `  ${p.file}: ${p.pointer}: ${p.detail}`).join('\n');
-  throw new AmtsboteError('invalid-config', `${problems.length === 1 ? 'a secret' : `${problems.length} secrets`} cannot be read:\n${lines}`, [...problems], { file: problems[0]?.file });
+  throw new AmtsboteError(
+    'invalid-config',
+    `${problems.length === 1 ? 'a secret' : `${problems.length} secrets`} cannot be read:\n${lines}`,
+    [...problems],
+    { file: problems[0]?.file },
+  );
 }
 
 function isReference(value: string): boolean {
   return secretRefSchema.safeParse(value).success;
 }
 
-/** Secret references anywhere in a destination (adapters keep theirs under their own names: webhookSecret, clientSecret, url). */
+/**
+ * Secret references anywhere in a destination (adapters keep theirs under their own names: webhookSecret, clientSecret,
+ * url).
+ */
 function collectReferences(value: unknown, path: (string | number)[], file: string, into: SecretSetting[]): void {
   if (typeof value === 'string') {
     if (isReference(value)) into.push({ file, path, reference: value, keyMaterial: false });
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => { collectReferences(item, [...path, i], file, into); });
+    value.forEach((item, i) => {
+      collectReferences(item, [...path, i], file, into);
+    });
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) collectReferences(item, [...path, key], file, into);
   }

@@ -3,7 +3,9 @@ import { ATTACHMENT_PURPOSES } from '../receiver/format.js';
 import { serviceKeySchema } from './identifiers.js';
 
 /** Media type as `type/subtype`, lower case. */
-const mediaTypeSchema = z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf');
+const mediaTypeSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf');
 
 /**
  * A rule JSON Schema cannot say, as data: a JSONata expression over the submission's data that must not
@@ -13,7 +15,9 @@ const mediaTypeSchema = z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9
 export const serviceAssertionSchema = z.strictObject({
   test: z.string().min(1).max(2000),
   /** The field the portal is told about, e.g. `/data/newResidence/moveInDate`. */
-  pointer: z.string().regex(/^\/data(\/.*)?$/, 'must be a JSON pointer into the submission\'s data, e.g. /data/period/end'),
+  pointer: z
+    .string()
+    .regex(/^\/data(\/.*)?$/, "must be a JSON pointer into the submission's data, e.g. /data/period/end"),
   message: z.string().min(1).max(300),
 });
 

@@ -15,6 +15,6 @@ function isAddressOrSubnet(value: string): boolean {
 }
 
 /** One trusted reverse proxy: an address, a subnet in CIDR notation, or one of Express's named sets. */
-export const trustedProxySchema = z
-  .string()
-  .refine((v) => namedSets.has(v) || isAddressOrSubnet(v), { message: 'must be an IP address, a subnet such as 10.0.0.0/8, or loopback, linklocal or uniquelocal' });
+export const trustedProxySchema = z.string().refine((v) => namedSets.has(v) || isAddressOrSubnet(v), {
+  message: 'must be an IP address, a subnet such as 10.0.0.0/8, or loopback, linklocal or uniquelocal',
+});

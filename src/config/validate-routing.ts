@@ -8,12 +8,22 @@ import { zodFieldErrors } from '../lib/zod-field-errors.js';
  * every file destination's folder lies below the operator's `fileDropRoot`.
  * Returns the parsed document or field errors with JSON pointers into the document.
  */
-export function validateRouting(document: unknown, knownServices: ReadonlySet<string>, fileDropRoot: string): { routing: Routing } | { errors: FieldError[] } {
+export function validateRouting(
+  document: unknown,
+  knownServices: ReadonlySet<string>,
+  fileDropRoot: string,
+): { routing: Routing } | { errors: FieldError[] } {
   const parsed = routingSchema.safeParse(document);
   if (!parsed.success) return { errors: zodFieldErrors(parsed.error) };
   const errors: FieldError[] = [];
   parsed.data.rules.forEach((rule, i) => {
-    if (!knownServices.has(rule.service)) errors.push({ pointer: `/rules/${i}/service`, detail: `unknown service ${rule.service}`, code: 'unknown-service', params: { service: rule.service } });
+    if (!knownServices.has(rule.service))
+      errors.push({
+        pointer: `/rules/${i}/service`,
+        detail: `unknown service ${rule.service}`,
+        code: 'unknown-service',
+        params: { service: rule.service },
+      });
   });
   parsed.data.destinations.forEach((destination, i) => {
     if (destination.adapter.kind !== 'file') return;

@@ -1,4 +1,11 @@
-import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleAll,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import type { Destination } from '../config/routing-schema.js';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -43,7 +50,10 @@ export function circuitBreakers(now: () => number = Date.now, observer: BreakerO
     const existing = breakers.get(destination.id);
     if (existing?.key === key) return existing.policy;
     const halfOpenAfterMs = destination.breaker.halfOpenAfterSeconds * 1000;
-    const policy = circuitBreaker(handleAll, { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(destination.breaker.consecutiveFailures) });
+    const policy = circuitBreaker(handleAll, {
+      halfOpenAfter: halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(destination.breaker.consecutiveFailures),
+    });
     const entry: Entry = { key, policy, halfOpenAfterMs };
     // cockatiel moves to half-open only when a call is tried after the pause, so the pause is tracked
     // here: while it runs, the destination's deliveries are not even claimed.

@@ -12,7 +12,9 @@ import { defaultRetry } from './retry-policy.js';
  * attempt runs (a disabled destination, or one whose message is missing, never builds one). `failed` when
  * there is nowhere to go.
  */
-export type DeliveryTarget = { destination: Destination; adapter: () => Adapter } | { failed: 'portal-has-no-callback-settings' | 'destination-not-in-routing' };
+export type DeliveryTarget =
+  | { destination: Destination; adapter: () => Adapter }
+  | { failed: 'portal-has-no-callback-settings' | 'destination-not-in-routing' };
 
 export interface DeliveryTargets {
   /** A portal callback's target comes from the portal's settings, any other from the routing in force. */
@@ -23,7 +25,11 @@ export interface DeliveryTargets {
   close: () => Promise<void>;
 }
 
-export function deliveryTargets(options: { store: Pick<Store, 'getPortal'>; routing: () => CurrentRouting; adapterContext: AdapterContext }): DeliveryTargets {
+export function deliveryTargets(options: {
+  store: Pick<Store, 'getPortal'>;
+  routing: () => CurrentRouting;
+  adapterContext: AdapterContext;
+}): DeliveryTargets {
   const { store } = options;
   const adapterCache = new Map<string, { key: string; adapter: Adapter }>();
 
@@ -38,7 +44,9 @@ export function deliveryTargets(options: { store: Pick<Store, 'getPortal'>; rout
   };
 
   /** A portal callback's target: the portal's settings stand in for a routing destination. */
-  const callbackTarget = async (claim: ClaimedDelivery): Promise<{ target: Destination; adapter: Adapter } | undefined> => {
+  const callbackTarget = async (
+    claim: ClaimedDelivery,
+  ): Promise<{ target: Destination; adapter: Adapter } | undefined> => {
     const portal = await store.getPortal(claim.destinationId.slice('callback:'.length));
     if (!portal?.callback) return undefined;
     const key = `callback:${JSON.stringify(portal.callback)}`;
@@ -48,7 +56,12 @@ export function deliveryTargets(options: { store: Pick<Store, 'getPortal'>; rout
       cached = { key, adapter: createCallbackAdapter(portal.callback, options.adapterContext) };
       adapterCache.set(claim.destinationId, cached);
     }
-    const target = { id: claim.destinationId, enabled: true, retry: defaultRetry, breaker: { consecutiveFailures: 5, halfOpenAfterSeconds: 30 } } as Destination;
+    const target = {
+      id: claim.destinationId,
+      enabled: true,
+      retry: defaultRetry,
+      breaker: { consecutiveFailures: 5, halfOpenAfterSeconds: 30 },
+    } as Destination;
     return { target, adapter: cached.adapter };
   };
 
@@ -56,14 +69,22 @@ export function deliveryTargets(options: { store: Pick<Store, 'getPortal'>; rout
     async targetOf(claim) {
       if (claim.destinationId.startsWith('callback:')) {
         const callback = await callbackTarget(claim);
-        return callback ? { destination: callback.target, adapter: () => callback.adapter } : { failed: 'portal-has-no-callback-settings' };
+        return callback
+          ? { destination: callback.target, adapter: () => callback.adapter }
+          : { failed: 'portal-has-no-callback-settings' };
       }
       const destination = options.routing().routing.destinations.find((d) => d.id === claim.destinationId);
-      return destination ? { destination, adapter: () => adapterFor(destination) } : { failed: 'destination-not-in-routing' };
+      return destination
+        ? { destination, adapter: () => adapterFor(destination) }
+        : { failed: 'destination-not-in-routing' };
     },
     adapterFor,
     async close() {
-      await Promise.all([...adapterCache.values()].map(async (c) => { await c.adapter.close?.(); }));
+      await Promise.all(
+        [...adapterCache.values()].map(async (c) => {
+          await c.adapter.close?.();
+        }),
+      );
     },
   };
 }

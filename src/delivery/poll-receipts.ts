@@ -20,7 +20,13 @@ export interface ReceiptPollingOptions {
   /** How often to look for destinations whose polls are due (each has its own interval). */
   tickMs: number;
   /** Records a fetched receipt; throws an AmtsboteError (with `reason`) when it does not fit the delivery. */
-  recordReceipt: (input: { deliveryId: string; destinationId: string; submissionId: string; set: string; receipt: PolledReceipt }) => Promise<unknown>;
+  recordReceipt: (input: {
+    deliveryId: string;
+    destinationId: string;
+    submissionId: string;
+    set: string;
+    receipt: PolledReceipt;
+  }) => Promise<unknown>;
   onIgnoredReceipt?: ((destinationId: string, reason: string) => void) | undefined;
 }
 
@@ -46,7 +52,10 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
     const ids = { messageId: delivery.id, destinationId: destination.id };
     let result;
     try {
-      result = await poll(delivery.adapterState, AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stopping.signal]));
+      result = await poll(
+        delivery.adapterState,
+        AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stopping.signal]),
+      );
     } catch (error) {
       // Adapters report an unreadable transport as `unavailable`; a throw is a bug, logged by its class.
       logger.warn({ ...ids, errorClass: (error as Error).name }, 'receipt poll failed');
@@ -59,12 +68,23 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
     const ignored = async (reason: string, issuer?: string) => {
       logger.warn({ ...ids, reason, issuer }, 'ignored an event that failed verification');
       options.onIgnoredReceipt?.(destination.id, reason);
-      await store.appendAudit({ at: clock().toISOString(), actor: options.actor, action: 'receipt-ignored', detail: { ...ids, reason, ...(issuer ? { issuer } : {}) } });
+      await store.appendAudit({
+        at: clock().toISOString(),
+        actor: options.actor,
+        action: 'receipt-ignored',
+        detail: { ...ids, reason, ...(issuer ? { issuer } : {}) },
+      });
     };
     for (const entry of result.invalid) await ignored(entry.reason, entry.issuer);
     if (result.receipt) {
       try {
-        await options.recordReceipt({ deliveryId: delivery.id, destinationId: destination.id, submissionId: delivery.submissionId, set: result.receipt.set, receipt: result.receipt });
+        await options.recordReceipt({
+          deliveryId: delivery.id,
+          destinationId: destination.id,
+          submissionId: delivery.submissionId,
+          set: result.receipt.set,
+          receipt: result.receipt,
+        });
         logger.info({ ...ids, state: result.receipt.kind }, 'receipt fetched');
       } catch (error) {
         if (!(error instanceof AmtsboteError)) {
@@ -74,7 +94,8 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
         }
         const reason = typeof error.extensions.reason === 'string' ? error.extensions.reason : error.code;
         // Another instance (or an earlier round) recorded it first: nothing is wrong.
-        if (reason === 'already-final' || reason === 'replayed') logger.debug({ ...ids, reason }, 'fetched receipt already recorded');
+        if (reason === 'already-final' || reason === 'replayed')
+          logger.debug({ ...ids, reason }, 'fetched receipt already recorded');
         else await ignored(reason);
       }
     }
@@ -103,14 +124,21 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
         lastRound.set(destination.id, now);
         try {
           // Keyset paging across rounds: a long backlog is worked through a page per round, none starved.
-          const due = await store.listPollable({ destinationIds: [destination.id], after: cursors.get(destination.id), limit: pollPage });
+          const due = await store.listPollable({
+            destinationIds: [destination.id],
+            after: cursors.get(destination.id),
+            limit: pollPage,
+          });
           cursors.set(destination.id, due.length === pollPage ? due.at(-1)?.id : undefined);
           for (const delivery of due) {
             if (stopped()) break;
             await pollOne(delivery, destination, poll);
           }
         } catch (error) {
-          logger.error({ destinationId: destination.id, errorClass: (error as Error).name }, 'receipt poll round failed');
+          logger.error(
+            { destinationId: destination.id, errorClass: (error as Error).name },
+            'receipt poll round failed',
+          );
         }
       }
     }

@@ -28,18 +28,45 @@ const reasons = {
  * deferred behind it are sealed from the escrow copy and released into the outbox. A bad receipt changes
  * nothing.
  */
-export async function receiveReceipt(ctx: ReceiptContext, compact: string): Promise<{ messageId: string; submissionId: string; state: 'accepted' | 'rejected'; released: number; cancelled: number }> {
+export async function receiveReceipt(
+  ctx: ReceiptContext,
+  compact: string,
+): Promise<{
+  messageId: string;
+  submissionId: string;
+  state: 'accepted' | 'rejected';
+  released: number;
+  cancelled: number;
+}> {
   const { iss, kid } = peekReceipt(compact);
   const destination = ctx.routing.current().routing.destinations.find((d) => d.id === iss);
-  if (!destination) throw new AmtsboteError('invalid-receipt', `No destination ${iss.slice(0, 100)}.`, [], { reason: 'unknown-destination' });
+  if (!destination)
+    throw new AmtsboteError('invalid-receipt', `No destination ${iss.slice(0, 100)}.`, [], {
+      reason: 'unknown-destination',
+    });
   let key;
   try {
     key = await ctx.sealing.resolver.receiptKey(destination.receiptKey, kid);
   } catch {
-    throw new AmtsboteError('invalid-receipt', `Key ${kid.slice(0, 100)} is not a registered receipt key of ${destination.id}.`, [], { reason: 'unknown-key' });
+    throw new AmtsboteError(
+      'invalid-receipt',
+      `Key ${kid.slice(0, 100)} is not a registered receipt key of ${destination.id}.`,
+      [],
+      { reason: 'unknown-key' },
+    );
   }
-  const receipt = await verifyReceipt(compact, key.key, { now: ctx.clock(), maxAgeSeconds: 7 * 86_400, futureSkewSeconds: 300 });
-  const recorded = await recordReceipt(ctx, { deliveryId: receipt.messageId, destinationId: destination.id, submissionId: receipt.submissionId, receipt, set: compact });
+  const receipt = await verifyReceipt(compact, key.key, {
+    now: ctx.clock(),
+    maxAgeSeconds: 7 * 86_400,
+    futureSkewSeconds: 300,
+  });
+  const recorded = await recordReceipt(ctx, {
+    deliveryId: receipt.messageId,
+    destinationId: destination.id,
+    submissionId: receipt.submissionId,
+    receipt,
+    set: compact,
+  });
   return { messageId: receipt.messageId, submissionId: receipt.submissionId, state: receipt.kind, ...recorded };
 }
 
@@ -51,7 +78,13 @@ export async function receiveReceipt(ctx: ReceiptContext, compact: string): Prom
  */
 export async function recordReceipt(
   ctx: ReceiptContext,
-  input: { deliveryId: string; destinationId: string; submissionId: string; set: string; receipt: Pick<VerifiedReceipt, 'jti' | 'kind' | 'authenticationTags' | 'problems'> },
+  input: {
+    deliveryId: string;
+    destinationId: string;
+    submissionId: string;
+    set: string;
+    receipt: Pick<VerifiedReceipt, 'jti' | 'kind' | 'authenticationTags' | 'problems'>;
+  },
 ): Promise<{ released: number; cancelled: number }> {
   const now = ctx.clock();
   const { receipt } = input;
@@ -67,14 +100,26 @@ export async function recordReceipt(
     at: now.toISOString(),
   });
   if (!outcome.ok) {
-    throw new AmtsboteError(outcome.reason === 'replayed' ? 'conflict' : 'invalid-receipt', reasons[outcome.reason], [], { reason: outcome.reason });
+    throw new AmtsboteError(
+      outcome.reason === 'replayed' ? 'conflict' : 'invalid-receipt',
+      reasons[outcome.reason],
+      [],
+      { reason: outcome.reason },
+    );
   }
   for (const id of outcome.released) {
     const [delivery] = await ctx.store.listDeliveries({ ids: [id], limit: 1 });
     const target = ctx.routing.current().routing.destinations.find((d) => d.id === delivery?.destinationId);
     if (!delivery || !target) continue;
     const sealed = await ctx.reroute(delivery, target);
-    await ctx.store.releaseDeferred({ deliveryId: id, body: sealed.body, contentType: sealed.contentType, signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags, at: now.toISOString() });
+    await ctx.store.releaseDeferred({
+      deliveryId: id,
+      body: sealed.body,
+      contentType: sealed.contentType,
+      signingKid: sealed.signingKid,
+      authenticationTags: sealed.authenticationTags,
+      at: now.toISOString(),
+    });
   }
   if (outcome.released.length > 0) ctx.onReleased?.();
   return { released: outcome.released.length, cancelled: outcome.cancelled.length };

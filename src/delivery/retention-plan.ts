@@ -10,14 +10,19 @@ const dayMs = 86_400_000;
  */
 export function retentionPlan(retention: Retention, now: Date): PurgePlan {
   const before = (days: number) => new Date(now.getTime() - days * dayMs).toISOString();
-  const cutoffs = (periods: Partial<Pick<Retention, 'sealedMessageDays' | 'escrowDays' | 'idempotencyKeyDays' | 'eventLogDays'>>): PurgeGroup['cutoffs'] => ({
+  const cutoffs = (
+    periods: Partial<Pick<Retention, 'sealedMessageDays' | 'escrowDays' | 'idempotencyKeyDays' | 'eventLogDays'>>,
+  ): PurgeGroup['cutoffs'] => ({
     sealedMessages: before(periods.sealedMessageDays ?? retention.sealedMessageDays),
     escrowCopies: before(periods.escrowDays ?? retention.escrowDays),
     idempotencyKeys: before(periods.idempotencyKeyDays ?? retention.idempotencyKeyDays),
     eventLogs: before(periods.eventLogDays ?? retention.eventLogDays),
   });
   const overridden = Object.keys(retention.services);
-  const groups: PurgeGroup[] = Object.entries(retention.services).map(([service, periods]) => ({ services: { only: [service] }, cutoffs: cutoffs(periods) }));
+  const groups: PurgeGroup[] = Object.entries(retention.services).map(([service, periods]) => ({
+    services: { only: [service] },
+    cutoffs: cutoffs(periods),
+  }));
   groups.push({ services: { except: overridden }, cutoffs: cutoffs({}) });
   return { now: now.toISOString(), groups, auditCutoff: before(retention.auditDays) };
 }

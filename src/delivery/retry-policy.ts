@@ -8,7 +8,10 @@ import type { Destination } from '../config/routing-schema.js';
  * the next delay of any delivery.
  */
 export function backoffDelayMs(retry: Destination['retry'], attempt: number): number {
-  const factory = new ExponentialBackoff({ initialDelay: retry.initialDelaySeconds * 1000, maxDelay: retry.maxDelaySeconds * 1000 });
+  const factory = new ExponentialBackoff({
+    initialDelay: retry.initialDelaySeconds * 1000,
+    maxDelay: retry.maxDelaySeconds * 1000,
+  });
   let step: IBackoff<unknown> = factory.next();
   for (let i = 1; i < attempt; i++) step = step.next(undefined);
   return step.duration;
@@ -26,7 +29,12 @@ export interface RetryDecision {
  * After a failed attempt: dead-letter once the attempts are used up, else the next attempt time —
  * the back-off delay, or the receiver's Retry-After where that is later (capped at a day).
  */
-export function decideRetry(retry: Destination['retry'], attemptsSoFar: number, now: Date, retryAfterMs?: number): RetryDecision {
+export function decideRetry(
+  retry: Destination['retry'],
+  attemptsSoFar: number,
+  now: Date,
+  retryAfterMs?: number,
+): RetryDecision {
   if (attemptsSoFar >= retry.maxAttempts) return { deadLetter: true };
   const delay = Math.max(backoffDelayMs(retry, attemptsSoFar), Math.min(retryAfterMs ?? 0, 86_400_000));
   return { deadLetter: false, nextAttemptAt: new Date(now.getTime() + delay) };

@@ -36,7 +36,13 @@ export interface WorkerOptions {
    * Records a receipt an adapter fetched (default: the store alone; the gateway also releases deferred
    * deliveries, as for receipts posted to the events API). Throws an AmtsboteError when it does not fit.
    */
-  recordReceipt?: (input: { deliveryId: string; destinationId: string; submissionId: string; set: string; receipt: PolledReceipt }) => Promise<unknown>;
+  recordReceipt?: (input: {
+    deliveryId: string;
+    destinationId: string;
+    submissionId: string;
+    set: string;
+    receipt: PolledReceipt;
+  }) => Promise<unknown>;
   /** Observes every fetched event that was ignored (metrics). */
   onIgnoredReceipt?: (destinationId: string, reason: string) => void;
 }
@@ -68,7 +74,14 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   // (the attempts themselves are logged at info level, one line each).
   const breakers = circuitBreakers(Date.now, {
     onOpen: (destinationId, settings) => {
-      logger.warn({ destinationId, consecutiveFailures: settings.consecutiveFailures, pauseSeconds: settings.halfOpenAfterSeconds }, 'circuit breaker opened: the destination failed repeatedly; its deliveries wait and are retried after the pause');
+      logger.warn(
+        {
+          destinationId,
+          consecutiveFailures: settings.consecutiveFailures,
+          pauseSeconds: settings.halfOpenAfterSeconds,
+        },
+        'circuit breaker opened: the destination failed repeatedly; its deliveries wait and are retried after the pause',
+      );
     },
     onClose: (destinationId) => {
       logger.info({ destinationId }, 'circuit breaker closed: the destination answers again');
@@ -86,7 +99,12 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     failed: 'failed',
   };
 
-  const record = async (claim: ClaimedDelivery, destination: Destination | undefined, outcome: Outcome, started: Date) => {
+  const record = async (
+    claim: ClaimedDelivery,
+    destination: Destination | undefined,
+    outcome: Outcome,
+    started: Date,
+  ) => {
     const now = clock();
     const durationMs = now.getTime() - started.getTime();
     const transition = transitionFor(claim, destination?.retry ?? defaultRetry, outcome, now);
@@ -98,13 +116,33 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       httpStatus: 'httpStatus' in outcome ? outcome.httpStatus : undefined,
       errorClass: outcome.kind === 'retry' || outcome.kind === 'failed' ? outcome.reason.slice(0, 100) : undefined,
     };
-    const recorded = await store.recordAttempt({ id: claim.id, fence: claim.fence, attempt, transition, now: now.toISOString() });
+    const recorded = await store.recordAttempt({
+      id: claim.id,
+      fence: claim.fence,
+      attempt,
+      transition,
+      now: now.toISOString(),
+    });
     if (!recorded) {
-      logger.warn({ messageId: claim.id, destinationId: claim.destinationId, fence: claim.fence }, 'attempt outcome not recorded: the lease was lost to a newer claim');
+      logger.warn(
+        { messageId: claim.id, destinationId: claim.destinationId, fence: claim.fence },
+        'attempt outcome not recorded: the lease was lost to a newer claim',
+      );
       return;
     }
     options.onAttempt?.(claim.destinationId, attempt.outcome, durationMs);
-    logger.info({ messageId: claim.id, destinationId: claim.destinationId, outcome: attempt.outcome, state: transition.state, httpStatus: attempt.httpStatus, errorClass: attempt.errorClass, ms: durationMs }, 'delivery attempt');
+    logger.info(
+      {
+        messageId: claim.id,
+        destinationId: claim.destinationId,
+        outcome: attempt.outcome,
+        state: transition.state,
+        httpStatus: attempt.httpStatus,
+        errorClass: attempt.errorClass,
+        ms: durationMs,
+      },
+      'delivery attempt',
+    );
   };
 
   const attempt = async (claim: ClaimedDelivery, abort: AbortController): Promise<void> => {
@@ -125,14 +163,17 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       await record(claim, destination, { kind: 'failed', reason: 'sealed-message-missing' }, started);
       return;
     }
-    const renew = setInterval(() => {
-      store
-        .renewLease(claim.id, claim.fence, new Date(clock().getTime() + leaseMs).toISOString())
-        .then((held) => {
-          if (!held) abort.abort(new Error('lease lost'));
-        })
-        .catch(() => undefined);
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        store
+          .renewLease(claim.id, claim.fence, new Date(clock().getTime() + leaseMs).toISOString())
+          .then((held) => {
+            if (!held) abort.abort(new Error('lease lost'));
+          })
+          .catch(() => undefined);
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     const timeout = setTimeout(() => {
       abort.abort(new Error('attempt timeout'));
     }, attemptTimeoutMs);
@@ -146,7 +187,14 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     };
     try {
       const adapter = target.adapter();
-      const outbound = { messageId: claim.id, submissionId: claim.submissionId, destinationId: claim.destinationId, serviceKey: claim.serviceKey, contentType: message.contentType, body: message.body };
+      const outbound = {
+        messageId: claim.id,
+        submissionId: claim.submissionId,
+        destinationId: claim.destinationId,
+        serviceKey: claim.serviceKey,
+        contentType: message.contentType,
+        body: message.body,
+      };
       let outcome: Outcome;
       try {
         outcome = await breakers.forDestination(destination).execute(async () => {
@@ -158,7 +206,11 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         if (error instanceof CountedFailure) outcome = error.outcome as Outcome;
         else if (error instanceof BrokenCircuitError) {
           // The circuit opened (or a probe is under way) since the claim: give the delivery back unattempted.
-          await store.releaseLease(claim.id, claim.fence, new Date(clock().getTime() + destination.breaker.halfOpenAfterSeconds * 1000).toISOString());
+          await store.releaseLease(
+            claim.id,
+            claim.fence,
+            new Date(clock().getTime() + destination.breaker.halfOpenAfterSeconds * 1000).toISOString(),
+          );
           return;
         } else outcome = { kind: 'retry', reason: 'adapter-error' };
       }
@@ -196,7 +248,10 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         const abort = new AbortController();
         const done = attempt(claim, abort)
           .catch((error: unknown) => {
-            logger.error({ messageId: claim.id, errorClass: (error as Error).name }, 'delivery attempt failed unexpectedly');
+            logger.error(
+              { messageId: claim.id, errorClass: (error as Error).name },
+              'delivery attempt failed unexpectedly',
+            );
           })
           .finally(() => {
             inFlight.delete(claim.id);
@@ -229,10 +284,12 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     actor: `worker:${workerId}`,
     timeoutMs: attemptTimeoutMs,
     tickMs: options.receiptPollTickMs ?? 1000,
-    recordReceipt: options.recordReceipt ?? (async (input) => {
-      const outcome = await store.applyReceipt({ ...input, ...input.receipt, at: clock().toISOString() });
-      if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
-    }),
+    recordReceipt:
+      options.recordReceipt ??
+      (async (input) => {
+        const outcome = await store.applyReceipt({ ...input, ...input.receipt, at: clock().toISOString() });
+        if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
+      }),
     onIgnoredReceipt: options.onIgnoredReceipt,
   });
 

@@ -3,7 +3,9 @@ import type { ConfigurationSet } from '../intake/configuration-set.js';
 export interface ConfigurationInForce {
   /** The set in force now: read it when it is used, never keep a copy, or a reload passes it by. */
   current(): ConfigurationSet;
-  /** Puts `next` in force in one synchronous step and returns the set it replaces (its owner frees that one's XÖV set). */
+  /**
+   * Puts `next` in force in one synchronous step and returns the set it replaces (its owner frees that one's XÖV set).
+   */
   replace(next: ConfigurationSet): ConfigurationSet;
 }
 

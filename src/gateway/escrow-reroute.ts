@@ -14,7 +14,12 @@ import { recipientKeyResolver, startSealing } from './seal-setup.js';
  * reload reaches it) and re-sealed with the gateway's keys. The running gateway and `amtsbote dlq replay`
  * both build it here.
  */
-export function escrowReroute(deps: { store: Store; sealing: KeyRing; clock: () => Date; configuration: () => Pick<ConfigurationSet, 'config' | 'xoev'> }): Reroute {
+export function escrowReroute(deps: {
+  store: Store;
+  sealing: KeyRing;
+  clock: () => Date;
+  configuration: () => Pick<ConfigurationSet, 'config' | 'xoev'>;
+}): Reroute {
   const { configuration } = deps;
   return rerouteFromEscrow({
     store: deps.store,
@@ -40,13 +45,22 @@ export interface StandaloneReroute {
  * The same reroute for a CLI command, from the loaded configuration and the store: the XÖV set is loaded
  * from the files and the keys' states read once (no refresh timer: the command ends soon).
  */
-export async function standaloneReroute(config: LoadedConfig, store: Store, clock: () => Date = () => new Date()): Promise<StandaloneReroute> {
+export async function standaloneReroute(
+  config: LoadedConfig,
+  store: Store,
+  clock: () => Date = () => new Date(),
+): Promise<StandaloneReroute> {
   const logger = createLogger({ level: 'warn' });
   const xoev = loadXoev(config.paths);
   try {
     const sealing = await startSealing(config, store, await recipientKeyResolver(config, logger), logger, clock);
     sealing.stop();
-    return { reroute: escrowReroute({ store, sealing, clock, configuration: () => ({ config, xoev }) }), close: () => { xoev.close(); } };
+    return {
+      reroute: escrowReroute({ store, sealing, clock, configuration: () => ({ config, xoev }) }),
+      close: () => {
+        xoev.close();
+      },
+    };
   } catch (error) {
     xoev.close();
     throw error;

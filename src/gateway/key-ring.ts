@@ -1,5 +1,13 @@
 import type { Logger } from '../lib/logger.js';
-import { configuredKeys, escrowKeyFor, gatewayJwks, signingKeyFor, type GatewayKeys, type KeyResolver, type KeyRing } from '../seal/index.js';
+import {
+  configuredKeys,
+  escrowKeyFor,
+  gatewayJwks,
+  signingKeyFor,
+  type GatewayKeys,
+  type KeyResolver,
+  type KeyRing,
+} from '../seal/index.js';
 import type { Store } from '../store/store.js';
 import type { KeyState } from '../store/types.js';
 import { ConfigError } from '../lib/errors.js';
@@ -14,7 +22,14 @@ export interface StoredKeyRing extends KeyRing {
  * The gateway's keys with their state from the store: the files are the same on every instance, which of
  * them is active is the store's, so `keys rotate` on one instance is followed by all within `pollMs`.
  */
-export async function startKeyRing(options: { keys: GatewayKeys; resolver: KeyResolver; store: Store; logger: Logger; now: () => Date; pollMs?: number }): Promise<StoredKeyRing> {
+export async function startKeyRing(options: {
+  keys: GatewayKeys;
+  resolver: KeyResolver;
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+  pollMs?: number;
+}): Promise<StoredKeyRing> {
   const { keys, store } = options;
   await store.registerKeys(configuredKeys(keys), options.now().toISOString());
   let states: KeyState[] = [];
@@ -41,7 +56,11 @@ export async function startKeyRing(options: { keys: GatewayKeys; resolver: KeyRe
     resolver: options.resolver,
     signing: () => signingKeyFor(keys, active('signing')),
     escrow: () => escrowKeyFor(keys, active('escrow')),
-    jwks: () => gatewayJwks(keys, states.filter((s) => s.state === 'retired').map((s) => s.kid)),
+    jwks: () =>
+      gatewayJwks(
+        keys,
+        states.filter((s) => s.state === 'retired').map((s) => s.kid),
+      ),
     states: () => states,
     refresh,
     stop: () => {

@@ -9,7 +9,12 @@ import type { Logger } from '../lib/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 
 /** The gateway's metrics, watching the outbox queues and when the destinations' keys expire. */
-export function gatewayMetrics(input: { store: Store; routing: RoutingState; resolver: KeyResolver; clock: () => Date }): Metrics {
+export function gatewayMetrics(input: {
+  store: Store;
+  routing: RoutingState;
+  resolver: KeyResolver;
+  clock: () => Date;
+}): Metrics {
   const { store, routing, resolver } = input;
   const metrics = createMetrics(input.clock);
   metrics.watchQueues(() => store.destinationStats());
@@ -19,7 +24,9 @@ export function gatewayMetrics(input: { store: Store; routing: RoutingState; res
         (['encryption', 'receipt'] as const).map(async (purpose) => ({
           destination: d.id,
           purpose,
-          notAfter: (await describeKeySource(purpose === 'encryption' ? d.encryptionKey : d.receiptKey, purpose, resolver)).notAfter,
+          notAfter: (
+            await describeKeySource(purpose === 'encryption' ? d.encryptionKey : d.receiptKey, purpose, resolver)
+          ).notAfter,
         })),
       ),
     );
@@ -32,7 +39,11 @@ export function gatewayMetrics(input: { store: Store; routing: RoutingState; res
  * Metrics on an address of their own (the operator's network), never on the port portals reach; nothing
  * when `metrics.listen` is not set (then they are served on the main port behind a token, or not at all).
  */
-export async function startMetricsServer(metrics: Metrics, settings: GatewayConfig['metrics'], logger: Logger): Promise<{ url: string; close: () => Promise<void> } | undefined> {
+export async function startMetricsServer(
+  metrics: Metrics,
+  settings: GatewayConfig['metrics'],
+  logger: Logger,
+): Promise<{ url: string; close: () => Promise<void> } | undefined> {
   if (!settings?.listen) return undefined;
   const app = express();
   app.disable('x-powered-by');

@@ -46,9 +46,12 @@ export function configReloader(options: {
     try {
       next = options.load();
       if (!isDeepStrictEqual(next.gateway, current.gateway)) {
-        throw new AmtsboteError('invalid-config', `${next.configFile}: gateway.yaml differs from the running one; its settings apply only on restart`, [
-          { pointer: '', detail: 'restart the gateway to apply changes to gateway.yaml' },
-        ], { file: next.configFile });
+        throw new AmtsboteError(
+          'invalid-config',
+          `${next.configFile}: gateway.yaml differs from the running one; its settings apply only on restart`,
+          [{ pointer: '', detail: 'restart the gateway to apply changes to gateway.yaml' }],
+          { file: next.configFile },
+        );
       }
       validators = compileDataValidators(next.services, [din91379Keyword]);
       xoev = loadXoev(next.paths);
@@ -59,7 +62,12 @@ export function configReloader(options: {
     if (problems.length > 0) {
       xoev.close();
       const version = routing.current().version;
-      throw new AmtsboteError('config-rejected', `The routing in force (version ${version}) would not be served by the new configuration:\n${problems.map((p) => `  ${p.pointer}: ${p.detail}`).join('\n')}`, problems, { routingVersion: version });
+      throw new AmtsboteError(
+        'config-rejected',
+        `The routing in force (version ${version}) would not be served by the new configuration:\n${problems.map((p) => `  ${p.pointer}: ${p.detail}`).join('\n')}`,
+        problems,
+        { routingVersion: version },
+      );
     }
     // One synchronous step: a request sees either the old set or the new one, never a mix.
     const { xoev: previous } = configuration.replace({ config: next, validators, xoev });
@@ -69,7 +77,12 @@ export function configReloader(options: {
     }, retireAfterMs);
     timer.unref();
     retiring.set(timer, previous);
-    const outcome = { configHash: next.hash, previousConfigHash: current.hash, services: next.services.size, mappings: xoev.mappings.mappings.length };
+    const outcome = {
+      configHash: next.hash,
+      previousConfigHash: current.hash,
+      services: next.services.size,
+      mappings: xoev.mappings.mappings.length,
+    };
     logger.info(outcome, 'configuration reloaded');
     return outcome;
   };
@@ -80,7 +93,10 @@ export function configReloader(options: {
       const result = queue.then(reloadNow);
       queue = result.catch((error: unknown) => {
         // The problem names files and pointers of configuration, never submission data.
-        logger.error({ problem: (error as Error).message, errors: (error as AmtsboteError).errors }, 'configuration reload refused; the running configuration stays');
+        logger.error(
+          { problem: (error as Error).message, errors: (error as AmtsboteError).errors },
+          'configuration reload refused; the running configuration stays',
+        );
       });
       return result;
     },
@@ -108,12 +124,19 @@ function routingProblems(next: LoadedConfig, xoev: Xoev, routing: RoutingState):
   const problems: FieldError[] = [];
   document.rules.forEach((rule, i) => {
     if (next.services.get(rule.service)?.definition.standard === undefined) return;
-    const ids = [...rule.destinations.map((id, j) => [id, `/rules/${i}/destinations/${j}`] as const), ...(rule.deferred?.destinations ?? []).map((id, j) => [id, `/rules/${i}/deferred/destinations/${j}`] as const)];
+    const ids = [
+      ...rule.destinations.map((id, j) => [id, `/rules/${i}/destinations/${j}`] as const),
+      ...(rule.deferred?.destinations ?? []).map((id, j) => [id, `/rules/${i}/deferred/destinations/${j}`] as const),
+    ];
     for (const [id, pointer] of ids) {
       const standard = destinations.get(id)?.standard;
       if (!standard) continue;
       try {
-        findMapping(xoev.mappings, { standard: standard.name, version: standard.version, message: standard.message }, rule.service);
+        findMapping(
+          xoev.mappings,
+          { standard: standard.name, version: standard.version, message: standard.message },
+          rule.service,
+        );
       } catch (error) {
         if (!(error instanceof AmtsboteError)) throw error;
         problems.push({ pointer, detail: `destination ${id}: ${error.message}` });

@@ -4,7 +4,13 @@ import type { Routing } from '../config/routing-schema.js';
 import type { FieldError } from '../lib/errors.js';
 import { startKeyRing, type StoredKeyRing } from './key-ring.js';
 import type { Logger } from '../lib/logger.js';
-import { checkDestinationKeys, createKeyResolver, loadGatewayKeys, loadTrustAnchors, type KeyResolver } from '../seal/index.js';
+import {
+  checkDestinationKeys,
+  createKeyResolver,
+  loadGatewayKeys,
+  loadTrustAnchors,
+  type KeyResolver,
+} from '../seal/index.js';
 import type { Store } from '../store/store.js';
 
 /** The recipients' key resolver under the configured policy (minimum modulus, trust anchors). */
@@ -12,9 +18,17 @@ export async function recipientKeyResolver(config: LoadedConfig, logger?: Logger
   const policy = config.gateway.recipientKeys;
   return createKeyResolver({
     // key endpoints are outbound HTTP like deliveries: the same address policy (no metadata services)
-    dispatcher: guardedAgent(config.gateway.outbound, { connectTimeoutMs: 10_000, headersTimeoutMs: 15_000, bodyTimeoutMs: 15_000 }),
-    policy: { minModulusBits: policy.minModulusBits, trustAnchors: await loadTrustAnchors(policy.trustAnchors, config.configDir) },
-    onRefreshError: (url, error) => logger?.warn({ jwksUrl: url, errorClass: error.name }, 'JWKS refresh failed; cached keys stay in use'),
+    dispatcher: guardedAgent(config.gateway.outbound, {
+      connectTimeoutMs: 10_000,
+      headersTimeoutMs: 15_000,
+      bodyTimeoutMs: 15_000,
+    }),
+    policy: {
+      minModulusBits: policy.minModulusBits,
+      trustAnchors: await loadTrustAnchors(policy.trustAnchors, config.configDir),
+    },
+    onRefreshError: (url, error) =>
+      logger?.warn({ jwksUrl: url, errorClass: error.name }, 'JWKS refresh failed; cached keys stay in use'),
   });
 }
 
@@ -23,18 +37,39 @@ export async function recipientKeyResolver(config: LoadedConfig, logger?: Logger
  * document. With a logger (the running gateway, whose answers reach editors) a key URL's problem is one
  * generic reason and the cause goes to the log; without (the CLI, run by the operator) the cause is shown.
  */
-export function destinationKeyCheck(resolver: KeyResolver, logger?: Logger): (routing: Routing) => Promise<FieldError[]> {
+export function destinationKeyCheck(
+  resolver: KeyResolver,
+  logger?: Logger,
+): (routing: Routing) => Promise<FieldError[]> {
   return async (routing) =>
-    (await checkDestinationKeys(routing.destinations, resolver)).map(({ pointer, detail, cause, destinationId, reason }) => {
-      if (!logger) return { pointer, detail: cause };
-      if (detail !== cause) logger.warn({ destinationId, pointer, reason, cause }, 'a destination key from a key URL cannot be used');
-      return { pointer, detail };
-    });
+    (await checkDestinationKeys(routing.destinations, resolver)).map(
+      ({ pointer, detail, cause, destinationId, reason }) => {
+        if (!logger) return { pointer, detail: cause };
+        if (detail !== cause)
+          logger.warn({ destinationId, pointer, reason, cause }, 'a destination key from a key URL cannot be used');
+        return { pointer, detail };
+      },
+    );
 }
 
 /** Loads the gateway's keys (files, or development keys on SQLite) and their state from the store. */
-export async function startSealing(config: LoadedConfig, store: Store, resolver: KeyResolver, logger: Logger, now: () => Date): Promise<StoredKeyRing> {
-  const keys = await loadGatewayKeys({ config: config.gateway.keys, configDir: config.configDir, dataDir: config.dataDir, storeKind: store.kind });
-  if (keys.generated) logger.warn({ dataDir: config.dataDir }, 'created development signing and escrow keys in the data dir; configure keys: for production');
+export async function startSealing(
+  config: LoadedConfig,
+  store: Store,
+  resolver: KeyResolver,
+  logger: Logger,
+  now: () => Date,
+): Promise<StoredKeyRing> {
+  const keys = await loadGatewayKeys({
+    config: config.gateway.keys,
+    configDir: config.configDir,
+    dataDir: config.dataDir,
+    storeKind: store.kind,
+  });
+  if (keys.generated)
+    logger.warn(
+      { dataDir: config.dataDir },
+      'created development signing and escrow keys in the data dir; configure keys: for production',
+    );
   return startKeyRing({ keys, resolver, store, logger, now, pollMs: config.gateway.routingPollSeconds * 1000 });
 }

@@ -60,7 +60,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const logger = options.logger ?? createLogger();
   const config = loadConfig(options);
   const storeSettings = config.gateway.store;
-  const releaseServeLock = storeSettings.kind === 'sqlite' ? acquireServeLock(resolve(config.dataDir, storeSettings.file), config.dataDir) : undefined;
+  const releaseServeLock =
+    storeSettings.kind === 'sqlite'
+      ? acquireServeLock(resolve(config.dataDir, storeSettings.file), config.dataDir)
+      : undefined;
   try {
     return await startWithConfig(config, options, logger, releaseServeLock);
   } catch (error) {
@@ -69,11 +72,25 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   }
 }
 
-async function startWithConfig(config: LoadedConfig, options: GatewayOptions, logger: Logger, releaseServeLock: (() => void) | undefined): Promise<RunningGateway> {
+async function startWithConfig(
+  config: LoadedConfig,
+  options: GatewayOptions,
+  logger: Logger,
+  releaseServeLock: (() => void) | undefined,
+): Promise<RunningGateway> {
   const validators = compileDataValidators(config.services, [din91379Keyword]);
   assertSecretsReadable(gatewaySecretProblems(config));
-  const { secret, generated } = loadHmacSecret(config.gateway.hmacSecret, config.configDir, config.dataDir, config.gateway.store.kind);
-  if (generated) logger.warn({ dataDir: config.dataDir }, 'created a development HMAC secret in the data dir; configure hmacSecret for production');
+  const { secret, generated } = loadHmacSecret(
+    config.gateway.hmacSecret,
+    config.configDir,
+    config.dataDir,
+    config.gateway.store.kind,
+  );
+  if (generated)
+    logger.warn(
+      { dataDir: config.dataDir },
+      'created a development HMAC secret in the data dir; configure hmacSecret for production',
+    );
   const clock = options.clock ?? (() => new Date());
   // What is started is stopped again, in reverse order, on shutdown — and when a later step fails, so a
   // failed start (a port taken, a key refused) leaves no store open and no timer running.
@@ -90,13 +107,19 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
   try {
     const configuration = configurationInForce({ config, validators, xoev: loadXoev(config.paths) });
     // A reload replaces the XÖV set (and frees the old one): close the one in force.
-    started.push({ name: 'xoev', stop: () => { configuration.current().xoev.close(); } });
+    started.push({
+      name: 'xoev',
+      stop: () => {
+        configuration.current().xoev.close();
+      },
+    });
     const hash = keyedHash(secret);
     const store = await openStore(config, logger, { keyedHash: () => hash });
     started.push({ name: 'store', stop: () => store.close() });
     await refuseUncarriedWork(store);
     if (releaseServeLock) {
-      // The serve lock proves the process that held these leases is gone: resume its deliveries now, not after leaseSeconds.
+      // The serve lock proves the process that held these leases is gone: resume its deliveries now, not after
+      // leaseSeconds.
       const released = await store.releaseAllLeases(clock().toISOString());
       if (released > 0) logger.info({ deliveries: released }, 'released the leases of the previous gateway process');
     }
@@ -110,10 +133,19 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
     const checkKeys = destinationKeyCheck(resolver, logger);
     const seedKeyProblems = await checkKeys(config.routing);
     if (seedKeyProblems.length > 0) {
-      throw new AmtsboteError('invalid-config', `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`, seedKeyProblems);
+      throw new AmtsboteError(
+        'invalid-config',
+        `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`,
+        seedKeyProblems,
+      );
     }
     const sealing = await startSealing(config, store, resolver, logger, clock);
-    started.push({ name: 'sealing', stop: () => { sealing.stop(); } });
+    started.push({
+      name: 'sealing',
+      stop: () => {
+        sealing.stop();
+      },
+    });
     const routing = await startRoutingState({
       store,
       seed: config.routing,
@@ -124,31 +156,88 @@ async function startWithConfig(config: LoadedConfig, options: GatewayOptions, lo
       now: clock,
       pollMs: config.gateway.routingPollSeconds * 1000,
     });
-    started.push({ name: 'routing', stop: () => { routing.stop(); } });
-    assertSecretsReadable(routingSecretProblems(config, routing.current().routing, `the routing in force (version ${routing.current().version} in the store)`));
+    started.push({
+      name: 'routing',
+      stop: () => {
+        routing.stop();
+      },
+    });
+    assertSecretsReadable(
+      routingSecretProblems(
+        config,
+        routing.current().routing,
+        `the routing in force (version ${routing.current().version} in the store)`,
+      ),
+    );
     for (const problem of await removeFileDropLeftovers(config.fileDropRoot, routing.current().routing.destinations)) {
       logger.warn(problem, 'could not remove the temporary files a file destination left behind');
     }
     const metrics = gatewayMetrics({ store, routing, resolver, clock });
     const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current() });
-    const worker = config.gateway.delivery.enabled ? startWorker({ config, store, routing, sealing, resolver, reroute, metrics, logger, clock }) : undefined;
-    if (worker) started.push({ name: 'delivery worker', stop: () => worker.stop(config.gateway.delivery.shutdownGraceSeconds * 1000) });
+    const worker = config.gateway.delivery.enabled
+      ? startWorker({ config, store, routing, sealing, resolver, reroute, metrics, logger, clock })
+      : undefined;
+    if (worker)
+      started.push({
+        name: 'delivery worker',
+        stop: () => worker.stop(config.gateway.delivery.shutdownGraceSeconds * 1000),
+      });
     const housekeeping = startHousekeeping({ store, logger, clock, retention: config.gateway.retention });
-    started.push({ name: 'housekeeping', stop: () => { housekeeping.stop(); } });
+    started.push({
+      name: 'housekeeping',
+      stop: () => {
+        housekeeping.stop();
+      },
+    });
     const reloader = configReloader({ configuration, routing, load: () => loadConfig(options), logger });
-    started.push({ name: 'config reloader', stop: () => { reloader.close(); } });
+    started.push({
+      name: 'config reloader',
+      stop: () => {
+        reloader.close();
+      },
+    });
 
     const metricsConfig = config.gateway.metrics;
-    const metricsToken = metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
+    const metricsToken =
+      metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
     // The app is built once the port is bound: links name the bound address when no public URL is configured.
     const server = await listenWith(
       (url) => {
         const publicBaseUrl = config.gateway.publicBaseUrl ?? url;
-        const intake = intakeContext({ configuration, routing, store, hash, clock, newId: options.newId ?? randomUUID, publicBaseUrl, sealing, onAccepted: () => worker?.kick() });
-        return createApp({ intake, configuration: () => configuration.current(), store, sealing, hash, clock, normalize: intake.normalize, publicBaseUrl, routing, worker, reroute, reloader, logger, version, metrics, metricsToken });
+        const intake = intakeContext({
+          configuration,
+          routing,
+          store,
+          hash,
+          clock,
+          newId: options.newId ?? randomUUID,
+          publicBaseUrl,
+          sealing,
+          onAccepted: () => worker?.kick(),
+        });
+        return createApp({
+          intake,
+          configuration: () => configuration.current(),
+          store,
+          sealing,
+          hash,
+          clock,
+          normalize: intake.normalize,
+          publicBaseUrl,
+          routing,
+          worker,
+          reroute,
+          reloader,
+          logger,
+          version,
+          metrics,
+          metricsToken,
+        });
       },
       config.gateway.listen,
-      () => { metrics.recordDroppedConnection(); },
+      () => {
+        metrics.recordDroppedConnection();
+      },
     );
     // Closed first on shutdown: no new requests while the worker drains and the store closes.
     started.push({ name: 'http server', stop: server.close });
@@ -233,14 +322,30 @@ function startWorker(deps: {
 }): DeliveryWorker {
   const { config, store, routing, metrics, clock } = deps;
   // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API.
-  const receipts: ReceiptContext = { store, routing, sealing: deps.sealing, reroute: deps.reroute, clock, onReleased: () => { worker.kick(); } };
+  const receipts: ReceiptContext = {
+    store,
+    routing,
+    sealing: deps.sealing,
+    reroute: deps.reroute,
+    clock,
+    onReleased: () => {
+      worker.kick();
+    },
+  };
   const worker = startDeliveryWorker({
     store,
     onAttempt: (destination, outcome, ms) => {
       metrics.recordAttempt(destination, outcome, ms);
     },
     routing: () => routing.current(),
-    adapterContext: { dataDir: config.dataDir, fileDropRoot: config.fileDropRoot, configDir: config.configDir, outbound: config.gateway.outbound, now: clock, keys: deps.resolver },
+    adapterContext: {
+      dataDir: config.dataDir,
+      fileDropRoot: config.fileDropRoot,
+      configDir: config.configDir,
+      outbound: config.gateway.outbound,
+      now: clock,
+      keys: deps.resolver,
+    },
     recordReceipt: (input) => recordReceipt(receipts, input),
     onIgnoredReceipt: (destination, reason) => {
       metrics.recordIgnoredReceipt(destination, reason);

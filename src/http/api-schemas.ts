@@ -34,7 +34,10 @@ export const submissionStatusSchema = z
         nextAttemptAt: z.iso.datetime().optional(),
         lastError: z
           .object({
-            code: z.string().meta({ description: 'Stable error class of the attempt, e.g. `http-503`, `timeout`, `network-error` (never payload).' }),
+            code: z.string().meta({
+              description:
+                'Stable error class of the attempt, e.g. `http-503`, `timeout`, `network-error` (never payload).',
+            }),
             at: z.iso.datetime().meta({ description: 'When that attempt started.' }),
           })
           .optional()
@@ -46,12 +49,13 @@ export const submissionStatusSchema = z
       z.object({
         seq: z.int().min(1),
         at: z.iso.datetime(),
-        type: z.string().meta({ description: '`received`: accepted at intake; `delivery`: a destination\'s message changed status' }),
+        type: z
+          .string()
+          .meta({ description: "`received`: accepted at intake; `delivery`: a destination's message changed status" }),
         status: status.optional().meta({ description: "The submission's status, where this entry changed it" }),
-        destination: z
-          .object({ destinationId: z.string(), messageId: z.string(), status })
-          .optional()
-          .meta({ description: 'On `delivery` entries: the destination, its message and the status that message reached' }),
+        destination: z.object({ destinationId: z.string(), messageId: z.string(), status }).optional().meta({
+          description: 'On `delivery` entries: the destination, its message and the status that message reached',
+        }),
       }),
     ),
   })
@@ -69,17 +73,30 @@ export const problemSchema = z
         z.object({
           pointer: z.string(),
           detail: z.string(),
-          code: z.string().optional().meta({ description: 'what is wrong as a stable code (`required`, `too-short`, `ars`, `unknown-field` …), for clients that say it in their own words' }),
-          params: z.record(z.string(), z.union([z.string(), z.number()])).optional().meta({ description: "the values the code's text needs, e.g. `{\"minimum\": 3}`" }),
+          code: z.string().optional().meta({
+            description:
+              'what is wrong as a stable code (`required`, `too-short`, `ars`, `unknown-field` …), for clients that say it in their own words',
+          }),
+          params: z
+            .record(z.string(), z.union([z.string(), z.number()]))
+            .optional()
+            .meta({ description: 'the values the code\'s text needs, e.g. `{"minimum": 3}`' }),
         }),
       )
       .optional(),
-    retryAfter: z.int().min(0).optional().meta({ description: 'On 429: seconds to wait before the next request, as in the Retry-After header' }),
-    reason: z.string().optional().meta({ description: 'On a refused receipt: a stable code of the reason (e.g. `unknown-destination`, `replayed`)' }),
+    retryAfter: z
+      .int()
+      .min(0)
+      .optional()
+      .meta({ description: 'On 429: seconds to wait before the next request, as in the Retry-After header' }),
+    reason: z.string().optional().meta({
+      description: 'On a refused receipt: a stable code of the reason (e.g. `unknown-destination`, `replayed`)',
+    }),
   })
   .meta({
     id: 'Problem',
-    description: 'RFC 9457 problem details. `type` is stable (https://amtsbote.dev/problems/<code>); `errors` point into the request with JSON pointers; further members may follow (RFC 9457 extension members)',
+    description:
+      'RFC 9457 problem details. `type` is stable (https://amtsbote.dev/problems/<code>); `errors` point into the request with JSON pointers; further members may follow (RFC 9457 extension members)',
   });
 
 export const serviceSchema = z
@@ -88,7 +105,15 @@ export const serviceSchema = z
     name: z.string(),
     description: z.string().optional(),
     schemaUrl: z.url(),
-    attachments: z.object({ maxCount: z.int(), maxBytes: z.int(), mediaTypes: z.array(z.string()), purposes: z.array(z.enum(ATTACHMENT_PURPOSES)).optional().meta({ description: 'The purposes an attachment may have; any when absent' }) }),
+    attachments: z.object({
+      maxCount: z.int(),
+      maxBytes: z.int(),
+      mediaTypes: z.array(z.string()),
+      purposes: z
+        .array(z.enum(ATTACHMENT_PURPOSES))
+        .optional()
+        .meta({ description: 'The purposes an attachment may have; any when absent' }),
+    }),
     standard: z.object({ name: z.string(), versions: z.array(z.string()) }).optional(),
     produces: z
       .array(
@@ -99,20 +124,36 @@ export const serviceSchema = z
           messages: z.array(z.string()),
         }),
       )
-      .meta({ description: 'Every standard version the loaded mappings can produce for this service; a destination names the one it accepts' }),
+      .meta({
+        description:
+          'Every standard version the loaded mappings can produce for this service; a destination names the one it accepts',
+      }),
   })
   .meta({ id: 'Service' });
 
 export const serviceListSchema = z.object({ services: z.array(serviceSchema) }).meta({ id: 'ServiceList' });
 
 export const healthSchema = z
-  .object({ status: z.enum(['ok', 'unavailable']), store: z.string().optional(), configHash: z.string().optional(), version: z.string().optional() })
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    store: z.string().optional(),
+    configHash: z.string().optional(),
+    version: z.string().optional(),
+  })
   .meta({ id: 'Health' });
 
 export const submissionListSchema = z
   .object({
     submissions: z.array(
-      z.object({ submissionId: z.string(), serviceKey: z.string(), regionKey: z.string(), reference: z.string().optional(), status, receivedAt: z.iso.datetime(), updatedAt: z.iso.datetime() }),
+      z.object({
+        submissionId: z.string(),
+        serviceKey: z.string(),
+        regionKey: z.string(),
+        reference: z.string().optional(),
+        status,
+        receivedAt: z.iso.datetime(),
+        updatedAt: z.iso.datetime(),
+      }),
     ),
     next: z.string().optional().meta({ description: 'pass as `after` for the next page' }),
   })
@@ -121,12 +162,27 @@ export const submissionListSchema = z
 export const eventLogSchema = z
   .object({
     submissionId: z.string(),
-    events: z.array(z.object({ seq: z.int().min(1), at: z.iso.datetime(), type: z.string(), data: z.record(z.string(), z.unknown()), prevHash: z.string(), hash: z.string() })),
+    events: z.array(
+      z.object({
+        seq: z.int().min(1),
+        at: z.iso.datetime(),
+        type: z.string(),
+        data: z.record(z.string(), z.unknown()),
+        prevHash: z.string(),
+        hash: z.string(),
+      }),
+    ),
   })
   .meta({ id: 'EventLog' });
 
 export const receiptResultSchema = z
-  .object({ messageId: z.string(), submissionId: z.string(), state: z.enum(['accepted', 'rejected']), released: z.int(), cancelled: z.int() })
+  .object({
+    messageId: z.string(),
+    submissionId: z.string(),
+    state: z.enum(['accepted', 'rejected']),
+    released: z.int(),
+    cancelled: z.int(),
+  })
   .meta({ id: 'ReceiptResult' });
 
 export const mailboxListSchema = z
@@ -135,9 +191,16 @@ export const mailboxListSchema = z
       z.object({
         messageId: z.string(),
         submissionId: z.string(),
-        state: z.enum(['pending', 'delivered']).meta({ description: '`delivered` once fetched; listed until a receipt closes it' }),
-        createdAt: z.iso.datetime().meta({ description: 'When the gateway sealed the message; the list is sorted by it, oldest first, then by message id' }),
-        availableSince: z.iso.datetime().meta({ description: 'When the message last changed: put into the mailbox, or first fetched' }),
+        state: z
+          .enum(['pending', 'delivered'])
+          .meta({ description: '`delivered` once fetched; listed until a receipt closes it' }),
+        createdAt: z.iso.datetime().meta({
+          description:
+            'When the gateway sealed the message; the list is sorted by it, oldest first, then by message id',
+        }),
+        availableSince: z.iso
+          .datetime()
+          .meta({ description: 'When the message last changed: put into the mailbox, or first fetched' }),
       }),
     ),
     next: z.string().optional().meta({ description: 'pass as `after` for the next page' }),
@@ -147,7 +210,9 @@ export const mailboxListSchema = z
 export const jwksSchema = z
   .object({
     keys: z.array(
-      z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string().optional(), use: z.string().optional() }).meta({ description: 'A public JWK (RFC 7517); never private members' }),
+      z
+        .looseObject({ kty: z.string(), kid: z.string(), alg: z.string().optional(), use: z.string().optional() })
+        .meta({ description: 'A public JWK (RFC 7517); never private members' }),
     ),
   })
   .meta({ id: 'JsonWebKeySet' });

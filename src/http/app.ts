@@ -61,7 +61,21 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  const { intake, configuration, store, sealing, clock, routing, worker, reroute, reloader, logger, version, metrics, metricsToken } = deps;
+  const {
+    intake,
+    configuration,
+    store,
+    sealing,
+    clock,
+    routing,
+    worker,
+    reroute,
+    reloader,
+    logger,
+    version,
+    metrics,
+    metricsToken,
+  } = deps;
   // Settings of gateway.yaml apply only on restart (a reload that changes them is refused): read once.
   const { gateway } = configuration().config;
   const app = express();
@@ -85,7 +99,9 @@ export function createApp(deps: AppDeps): express.Express {
       await store.ping();
       res.json({ status: 'ok', store: store.kind, configHash: configuration().config.hash, version });
     } catch {
-      res.status(503).json({ status: 'unavailable', store: store.kind, configHash: configuration().config.hash, version });
+      res
+        .status(503)
+        .json({ status: 'unavailable', store: store.kind, configHash: configuration().config.hash, version });
     }
   });
 
@@ -116,8 +132,20 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1', schemaRoutes({ xoev: () => configuration().xoev }));
   app.use('/v1', mailboxRoutes({ store, routing, clock }));
   const bodyLimits = gateway.limits;
-  const budget = createBodyBudget({ maxBytes: bodyLimits.inFlightBodyBytes, maxWaitMs: bodyLimits.bodyWaitSeconds * 1000, retryAfterSeconds: 5 });
-  app.use('/v1', portalRoutes({ intake, configuration, store, publicBaseUrl: deps.publicBaseUrl }, portalDirectory(store), limits, budget));
+  const budget = createBodyBudget({
+    maxBytes: bodyLimits.inFlightBodyBytes,
+    maxWaitMs: bodyLimits.bodyWaitSeconds * 1000,
+    retryAfterSeconds: 5,
+  });
+  app.use(
+    '/v1',
+    portalRoutes(
+      { intake, configuration, store, publicBaseUrl: deps.publicBaseUrl },
+      portalDirectory(store),
+      limits,
+      budget,
+    ),
+  );
 
   const admin = express.Router();
   admin.use(adminAuth(gateway.admins));
@@ -125,8 +153,12 @@ export function createApp(deps: AppDeps): express.Express {
   // Getters, not copies: a configuration reload replaces the config and validators in force.
   admin.use(
     adminRoutingRoutes({
-      get config() { return configuration().config; },
-      get validators() { return configuration().validators; },
+      get config() {
+        return configuration().config;
+      },
+      get validators() {
+        return configuration().validators;
+      },
       store,
       routing,
       normalize: deps.normalize,

@@ -20,7 +20,11 @@ interface Waiter {
   grant: () => void;
 }
 
-export function createBodyBudget(settings: { maxBytes: number; maxWaitMs: number; retryAfterSeconds: number }): BodyBudget {
+export function createBodyBudget(settings: {
+  maxBytes: number;
+  maxWaitMs: number;
+  retryAfterSeconds: number;
+}): BodyBudget {
   let used = 0;
   const queue: Waiter[] = [];
 
@@ -37,9 +41,14 @@ export function createBodyBudget(settings: { maxBytes: number; maxWaitMs: number
   };
 
   const unavailable = () =>
-    new AmtsboteError('unavailable', 'The gateway is receiving as much data as it may hold at once; send the submission again shortly.', [], {
-      retryAfter: settings.retryAfterSeconds,
-    });
+    new AmtsboteError(
+      'unavailable',
+      'The gateway is receiving as much data as it may hold at once; send the submission again shortly.',
+      [],
+      {
+        retryAfter: settings.retryAfterSeconds,
+      },
+    );
 
   return {
     reserve(bytes) {

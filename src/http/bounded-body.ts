@@ -19,7 +19,12 @@ const chunkedStep = 1024 * 1024;
  * arriving, and turns every error of the socket into a problem: nothing thrown here ends the process.
  * Any failure closes the connection after the answer, because the rest of the body is not read.
  */
-export async function boundedBody(req: Request, res: Response, budget: BodyBudget, limits: BodyLimits): Promise<Readable> {
+export async function boundedBody(
+  req: Request,
+  res: Response,
+  budget: BodyBudget,
+  limits: BodyLimits,
+): Promise<Readable> {
   const declared = req.get('content-length') === undefined ? undefined : Number(req.get('content-length'));
   let reserved = 0;
   // An object, not a `let`: the close handler changes it while this function awaits.
@@ -63,7 +68,9 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
           armIdleTimer();
           done(null, chunk);
         },
-        (error: unknown) => { done(error as Error); },
+        (error: unknown) => {
+          done(error as Error);
+        },
       );
     },
     flush(done: TransformCallback) {
@@ -79,7 +86,13 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
       const seen = received;
       setImmediate(() => {
         if (received !== seen) armIdleTimer();
-        else gate.destroy(new AmtsboteError('request-timeout', `No part of the body arrived for ${Math.round(limits.bodyIdleMs / 1000)} s; the request was given up.`));
+        else
+          gate.destroy(
+            new AmtsboteError(
+              'request-timeout',
+              `No part of the body arrived for ${Math.round(limits.bodyIdleMs / 1000)} s; the request was given up.`,
+            ),
+          );
       });
     }, limits.bodyIdleMs);
   };
@@ -89,13 +102,23 @@ export async function boundedBody(req: Request, res: Response, budget: BodyBudge
     refuseRestOfBody(req, res, error, limits.maxBodyBytes);
   };
   gate.on('error', stopReading);
-  gate.once('close', () => { clearTimeout(idle); });
+  gate.once('close', () => {
+    clearTimeout(idle);
+  });
   // A socket error or a client that went away ends the body; the stream reports it instead of throwing.
   req.once('error', () => {
-    gate.destroy(new AmtsboteError('invalid-envelope', 'The body could not be read to its end.', [{ pointer: '', detail: 'the connection failed while the body was sent' }]));
+    gate.destroy(
+      new AmtsboteError('invalid-envelope', 'The body could not be read to its end.', [
+        { pointer: '', detail: 'the connection failed while the body was sent' },
+      ]),
+    );
   });
   req.once('aborted', () => {
-    gate.destroy(new AmtsboteError('invalid-envelope', 'The body could not be read to its end.', [{ pointer: '', detail: 'the client aborted the body' }]));
+    gate.destroy(
+      new AmtsboteError('invalid-envelope', 'The body could not be read to its end.', [
+        { pointer: '', detail: 'the client aborted the body' },
+      ]),
+    );
   });
   armIdleTimer();
   req.pipe(gate);
@@ -140,7 +163,10 @@ export async function readWholeBody(body: Readable, declaredLength?: number): Pr
     for await (const chunk of body) {
       const bytes = chunk as Buffer;
       // Node's parser ends a body at Content-Length; should more ever arrive, the limit still holds.
-      if (at + bytes.length > whole.length) throw new AmtsboteError('invalid-json', 'The body is longer than its Content-Length.', [{ pointer: '', detail: 'longer than Content-Length' }]);
+      if (at + bytes.length > whole.length)
+        throw new AmtsboteError('invalid-json', 'The body is longer than its Content-Length.', [
+          { pointer: '', detail: 'longer than Content-Length' },
+        ]);
       bytes.copy(whole, at);
       at += bytes.length;
     }

@@ -9,7 +9,10 @@ import { sendProblem } from './problem.js';
  * through `unauthenticated` first (failed sign-ins count against the client and may turn into a 429); a 500
  * is logged with the request id, so the answer's X-Request-Id finds it in the log.
  */
-export function errorHandler(deps: { logger: Logger; unauthenticated: (req: Request, error: AmtsboteError) => Promise<AmtsboteError> }) {
+export function errorHandler(deps: {
+  logger: Logger;
+  unauthenticated: (req: Request, error: AmtsboteError) => Promise<AmtsboteError>;
+}) {
   const { logger } = deps;
   return async (err: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
     if (res.headersSent) return;
@@ -19,7 +22,16 @@ export function errorHandler(deps: { logger: Logger; unauthenticated: (req: Requ
     }
     if (isAmtsboteError(err)) {
       // A 500 is the gateway's fault whatever its cause: logged at error level, findable by the request id.
-      if (problemStatus[err.code] === 500) logger.error({ requestId: res.locals.requestId as string, problem: err.code, stack: err.stack?.split('\n').slice(1, 8).join('\n'), route: req.path.slice(0, 100) }, 'internal error');
+      if (problemStatus[err.code] === 500)
+        logger.error(
+          {
+            requestId: res.locals.requestId as string,
+            problem: err.code,
+            stack: err.stack?.split('\n').slice(1, 8).join('\n'),
+            route: req.path.slice(0, 100),
+          },
+          'internal error',
+        );
       sendProblem(res, err);
       return;
     }
@@ -30,15 +42,33 @@ export function errorHandler(deps: { logger: Logger; unauthenticated: (req: Requ
       return;
     }
     // The message may quote input, so only the error class and stack frames are logged.
-    logger.error({ requestId: res.locals.requestId as string, errorClass: (err as Error).name, stack: (err as Error).stack?.split('\n').slice(1, 8).join('\n'), route: req.path.slice(0, 100) }, 'internal error');
-    sendProblem(res, new AmtsboteError('internal', 'The gateway failed to answer this request; its X-Request-Id identifies it in the log.'));
+    logger.error(
+      {
+        requestId: res.locals.requestId as string,
+        errorClass: (err as Error).name,
+        stack: (err as Error).stack?.split('\n').slice(1, 8).join('\n'),
+        route: req.path.slice(0, 100),
+      },
+      'internal error',
+    );
+    sendProblem(
+      res,
+      new AmtsboteError(
+        'internal',
+        'The gateway failed to answer this request; its X-Request-Id identifies it in the log.',
+      ),
+    );
   };
 }
 
 /** An error of express's body parser as a problem a person can act on; the parser's own text may quote input. */
 function parserProblem(status: number, type: unknown): AmtsboteError {
   if (status === 413) return new AmtsboteError('payload-too-large', 'The body is larger than this endpoint accepts.');
-  if (type === 'entity.parse.failed') return new AmtsboteError('invalid-json', 'The body is not valid JSON.', [{ pointer: '', detail: 'is not valid JSON' }]);
-  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new AmtsboteError('unsupported-media-type', 'Send the body as UTF-8 JSON without content encoding.');
+  if (type === 'entity.parse.failed')
+    return new AmtsboteError('invalid-json', 'The body is not valid JSON.', [
+      { pointer: '', detail: 'is not valid JSON' },
+    ]);
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+    return new AmtsboteError('unsupported-media-type', 'Send the body as UTF-8 JSON without content encoding.');
   return new AmtsboteError('invalid-request', 'The body could not be read.');
 }

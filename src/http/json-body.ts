@@ -17,13 +17,17 @@ export function parseJsonBody(raw: Buffer, limits: JsonLimits, placeholders?: Re
   try {
     text = utf8.decode(raw);
   } catch {
-    throw new AmtsboteError('invalid-json', 'The body is not valid UTF-8.', [{ pointer: '', detail: 'not valid UTF-8' }]);
+    throw new AmtsboteError('invalid-json', 'The body is not valid UTF-8.', [
+      { pointer: '', detail: 'not valid UTF-8' },
+    ]);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new AmtsboteError('invalid-json', `The body is not valid JSON: ${(e as Error).message}`, [{ pointer: '', detail: 'not valid JSON' }]);
+    throw new AmtsboteError('invalid-json', `The body is not valid JSON: ${(e as Error).message}`, [
+      { pointer: '', detail: 'not valid JSON' },
+    ]);
   }
   checkJsonShape(value, limits, placeholders);
   return value;
@@ -58,7 +62,7 @@ export function parseJsonSubmission(raw: Buffer, limits: JsonLimits): JsonSubmis
   const nonce = randomBytes(9).toString('base64url');
   const kept: Buffer[] = [];
   let from = 0;
-  for (let open = raw.indexOf(quote); open >= 0; ) {
+  for (let open = raw.indexOf(quote); open >= 0;) {
     // The closing quote is the next one not escaped by an odd number of backslashes.
     let close = raw.indexOf(quote, open + 1);
     while (close >= 0 && escaped(raw, close)) close = raw.indexOf(quote, close + 1);
@@ -99,7 +103,8 @@ function decodeBase64(raw: Buffer, start: number, end: number): Buffer {
   const padding = (raw[end - 1] === 0x3d ? 1 : 0) + (raw[end - 2] === 0x3d ? 1 : 0);
   const out = Buffer.allocUnsafe((length / 4) * 3 - padding);
   let at = 0;
-  for (let i = start; i < end; i += decodeStep) at += out.write(raw.toString('latin1', i, Math.min(i + decodeStep, end)), at, 'base64');
+  for (let i = start; i < end; i += decodeStep)
+    at += out.write(raw.toString('latin1', i, Math.min(i + decodeStep, end)), at, 'base64');
   return out.subarray(0, at);
 }
 
@@ -110,19 +115,28 @@ export function checkJsonShape(value: unknown, limits: JsonLimits, placeholders?
     const [node, depth, pointer] = stack.pop() as [unknown, number, string];
     if (typeof node === 'string') {
       // A placeholder stands for a string longer than the limit.
-      if ((node.length > limits.maxStringLength || placeholders?.has(node) === true) && !attachmentContent.test(pointer)) {
-        throw new AmtsboteError('invalid-json', `A string is longer than ${limits.maxStringLength} characters.`, [{ pointer, detail: `at most ${limits.maxStringLength} characters` }]);
+      if (
+        (node.length > limits.maxStringLength || placeholders?.has(node) === true) &&
+        !attachmentContent.test(pointer)
+      ) {
+        throw new AmtsboteError('invalid-json', `A string is longer than ${limits.maxStringLength} characters.`, [
+          { pointer, detail: `at most ${limits.maxStringLength} characters` },
+        ]);
       }
       continue;
     }
     if (node === null || typeof node !== 'object') continue;
     if (depth > limits.maxJsonDepth) {
-      throw new AmtsboteError('invalid-json', `The JSON is nested deeper than ${limits.maxJsonDepth} levels.`, [{ pointer, detail: `nested deeper than ${limits.maxJsonDepth} levels` }]);
+      throw new AmtsboteError('invalid-json', `The JSON is nested deeper than ${limits.maxJsonDepth} levels.`, [
+        { pointer, detail: `nested deeper than ${limits.maxJsonDepth} levels` },
+      ]);
     }
     for (const [key, child] of Object.entries(node)) {
       const childPointer = `${pointer}/${pointerToken(key)}`;
       if (key.length > limits.maxStringLength || placeholders?.has(key) === true) {
-        throw new AmtsboteError('invalid-json', `A key is longer than ${limits.maxStringLength} characters.`, [{ pointer, detail: 'a key is too long' }]);
+        throw new AmtsboteError('invalid-json', `A key is longer than ${limits.maxStringLength} characters.`, [
+          { pointer, detail: 'a key is too long' },
+        ]);
       }
       stack.push([child, depth + 1, childPointer]);
     }

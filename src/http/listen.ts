@@ -19,7 +19,12 @@ export interface ConnectionSettings {
 }
 
 /** The schema's defaults, for servers (the metrics address) that have no settings of their own. */
-const defaultConnectionSettings: ConnectionSettings = { maxConnections: 512, headersTimeoutSeconds: 10, requestTimeoutSeconds: 120, keepAliveTimeoutSeconds: 65 };
+const defaultConnectionSettings: ConnectionSettings = {
+  maxConnections: 512,
+  headersTimeoutSeconds: 10,
+  requestTimeoutSeconds: 120,
+  keepAliveTimeoutSeconds: 65,
+};
 
 /**
  * Starts `app` on host and port and resolves once it listens (rejects when the address is taken).
@@ -39,9 +44,17 @@ type ListenAddress = { host: string; port: number } & Partial<ConnectionSettings
  * As `listen`, for an app that names its own address in links (port 0, no public URL configured): `makeApp`
  * is called with the bound URL once the port is bound, before the first request is read.
  */
-export async function listenWith(makeApp: (url: string) => Express, address: ListenAddress, onDrop?: () => void): Promise<Listening> {
+export async function listenWith(
+  makeApp: (url: string) => Express,
+  address: ListenAddress,
+  onDrop?: () => void,
+): Promise<Listening> {
   const settings = { ...defaultConnectionSettings, ...address };
-  const server = createServer({ headersTimeout: settings.headersTimeoutSeconds * 1000, requestTimeout: settings.requestTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 });
+  const server = createServer({
+    headersTimeout: settings.headersTimeoutSeconds * 1000,
+    requestTimeout: settings.requestTimeoutSeconds * 1000,
+    connectionsCheckingInterval: 1000,
+  });
   server.keepAliveTimeout = settings.keepAliveTimeoutSeconds * 1000;
   announceShorterKeepAlive(server, settings.keepAliveTimeoutSeconds);
   server.maxConnections = settings.maxConnections;
@@ -65,7 +78,9 @@ export async function listenWith(makeApp: (url: string) => Express, address: Lis
     url,
     close: () =>
       new Promise<void>((done) => {
-        server.close(() => { done(); });
+        server.close(() => {
+          done();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -17,7 +17,8 @@ export function mailboxRoutes(deps: { store: Store; routing: RoutingState; clock
 
   const authorise = (req: Request<{ destinationId: string }>): string => {
     const token = bearerToken(req);
-    if (!token) throw new AmtsboteError('unauthenticated', 'Send the mailbox token as "Authorization: Bearer <token>".');
+    if (!token)
+      throw new AmtsboteError('unauthenticated', 'Send the mailbox token as "Authorization: Bearer <token>".');
     const destination = deps.routing.current().routing.destinations.find((d) => d.id === req.params.destinationId);
     if (destination?.adapter.kind !== 'mailbox' || !tokenMatches(token, destination.adapter.tokenHashes)) {
       throw new AmtsboteError('unauthenticated', 'The token does not open this mailbox.');
@@ -35,13 +36,20 @@ export function mailboxRoutes(deps: { store: Store; routing: RoutingState; clock
     res.json({ messages, next: messages.length === limit && last ? last.messageId : undefined });
   });
 
-  router.get('/mailbox/:destinationId/messages/:messageId', async (req: Request<{ destinationId: string; messageId: string }>, res: Response) => {
-    const destinationId = authorise(req);
-    const found = await deps.store.recordMailboxFetch(destinationId, req.params.messageId, deps.clock().toISOString());
-    const message = found ? await deps.store.getSealedMessage(req.params.messageId) : undefined;
-    if (!message) throw new AmtsboteError('not-found', 'No such message in this mailbox.');
-    res.type(message.contentType).send(message.body);
-  });
+  router.get(
+    '/mailbox/:destinationId/messages/:messageId',
+    async (req: Request<{ destinationId: string; messageId: string }>, res: Response) => {
+      const destinationId = authorise(req);
+      const found = await deps.store.recordMailboxFetch(
+        destinationId,
+        req.params.messageId,
+        deps.clock().toISOString(),
+      );
+      const message = found ? await deps.store.getSealedMessage(req.params.messageId) : undefined;
+      if (!message) throw new AmtsboteError('not-found', 'No such message in this mailbox.');
+      res.type(message.contentType).send(message.body);
+    },
+  );
 
   return router;
 }

@@ -17,7 +17,8 @@ export function metricsAuth(token: string) {
   const expected = Buffer.from(token, 'utf8');
   return (req: Request, _res: Response, next: NextFunction): void => {
     const sent = Buffer.from(bearerToken(req) ?? '', 'utf8');
-    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) throw new AmtsboteError('unauthenticated', 'Send the metrics token as "Authorization: Bearer <token>".');
+    if (sent.length !== expected.length || !timingSafeEqual(sent, expected))
+      throw new AmtsboteError('unauthenticated', 'Send the metrics token as "Authorization: Bearer <token>".');
     next();
   };
 }
@@ -30,7 +31,11 @@ export function observeIntake(metrics: Metrics) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const status = res.statusCode;
       const outcome = status < 400 ? 'accepted' : status < 500 ? 'rejected' : 'failed';
-      metrics.recordIntake(outcome, (res.locals.problemCode as string | undefined) ?? (status < 400 ? 'none' : 'unknown'), ms);
+      metrics.recordIntake(
+        outcome,
+        (res.locals.problemCode as string | undefined) ?? (status < 400 ? 'none' : 'unknown'),
+        ms,
+      );
     });
     next();
   };

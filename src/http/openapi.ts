@@ -15,7 +15,10 @@ import {
   submissionStatusSchema,
 } from './api-schemas.js';
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
 
 /**
@@ -50,8 +53,16 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
     servers: [{ url: publicBaseUrl.replace(/\/+$/, ''), description: 'this gateway' }],
     components: {
       securitySchemes: {
-        portalToken: { type: 'http', scheme: 'bearer', description: "The portal's token (one per portal; rotated through the admin API)" },
-        mailboxToken: { type: 'http', scheme: 'bearer', description: "The destination's mailbox token (hashes in its routing entry); it opens only that mailbox" },
+        portalToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The portal's token (one per portal; rotated through the admin API)",
+        },
+        mailboxToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The destination's mailbox token (hashes in its routing entry); it opens only that mailbox",
+        },
       },
     },
     paths: {
@@ -68,7 +79,10 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
           operationId: 'getReadiness',
           summary: 'Store reachable and configuration loaded; reports the configuration hash',
           security: open,
-          responses: { '200': json('ready', healthSchema), '503': json('not ready: the store does not answer', healthSchema) },
+          responses: {
+            '200': json('ready', healthSchema),
+            '503': json('not ready: the store does not answer', healthSchema),
+          },
         },
       },
       '/v1/openapi.json': {
@@ -84,7 +98,12 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
           operationId: 'getGatewayKeys',
           summary: "The gateway's public signing keys, which receivers pin to verify sealed messages",
           security: open,
-          responses: { '200': { description: 'JSON Web Key Set (RFC 7517)', content: { 'application/jwk-set+json': { schema: jwksSchema } } } },
+          responses: {
+            '200': {
+              description: 'JSON Web Key Set (RFC 7517)',
+              content: { 'application/jwk-set+json': { schema: jwksSchema } },
+            },
+          },
         },
       },
       '/v1/services': {
@@ -100,9 +119,14 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
           operationId: 'getServiceSchema',
           summary: "JSON Schema of a service's data",
           security: portal,
-          requestParams: { path: z.object({ serviceKey: z.string().meta({ description: 'LeiKa key, e.g. 99050012104000' }) }) },
+          requestParams: {
+            path: z.object({ serviceKey: z.string().meta({ description: 'LeiKa key, e.g. 99050012104000' }) }),
+          },
           responses: {
-            '200': { description: 'JSON Schema (draft 2020-12)', content: { 'application/schema+json': { schema: z.record(z.string(), z.unknown()) } } },
+            '200': {
+              description: 'JSON Schema (draft 2020-12)',
+              content: { 'application/schema+json': { schema: z.record(z.string(), z.unknown()) } },
+            },
             '401': unauthenticated,
             '404': problem('unknown service'),
             '429': rateLimited,
@@ -114,20 +138,25 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
           operationId: 'listSubmissions',
           summary: "The portal's submissions that changed since a time, for reconciliation (keyset-paged)",
           description:
-            'Sorted by the time of the last change (`updatedAt`: a new status of the submission or of one of its deliveries), then by id. Pass the answer\'s `next` as `after` for the next page.',
+            "Sorted by the time of the last change (`updatedAt`: a new status of the submission or of one of its deliveries), then by id. Pass the answer's `next` as `after` for the next page.",
           security: portal,
           requestParams: {
             query: z.object({
-              since: z.iso
-                .datetime({ offset: true })
-                .optional()
-                .meta({ description: 'Only submissions whose last change (`updatedAt`) is at or after this instant — not the time they were received. Any offset; compared as an instant.' }),
-              status: z.enum(deliveryStates).optional().meta({ description: "Only submissions in this status" }),
+              since: z.iso.datetime({ offset: true }).optional().meta({
+                description:
+                  'Only submissions whose last change (`updatedAt`) is at or after this instant — not the time they were received. Any offset; compared as an instant.',
+              }),
+              status: z.enum(deliveryStates).optional().meta({ description: 'Only submissions in this status' }),
               after: z.string().optional().meta({ description: 'The `next` of the previous page' }),
               limit: z.int().min(1).max(500).optional().meta({ description: 'Page size (default 100)' }),
             }),
           },
-          responses: { '200': json('submissions', submissionListSchema), '400': problem('invalid query'), '401': unauthenticated, '429': rateLimited },
+          responses: {
+            '200': json('submissions', submissionListSchema),
+            '400': problem('invalid query'),
+            '401': unauthenticated,
+            '429': rateLimited,
+          },
         },
         post: {
           operationId: 'submitCase',
@@ -135,7 +164,10 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
           security: portal,
           requestParams: {
             header: z.object({
-              'idempotency-key': z.string().max(255).optional().meta({ description: 'Same key and content within 24 h creates nothing and answers 202 with the same submission and message ids and their current status, marked by the response header `Idempotent-Replayed: true`; other content is 409' }),
+              'idempotency-key': z.string().max(255).optional().meta({
+                description:
+                  'Same key and content within 24 h creates nothing and answers 202 with the same submission and message ids and their current status, marked by the response header `Idempotent-Replayed: true`; other content is 409',
+              }),
             }),
           },
           requestBody: {
@@ -143,7 +175,8 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
               'application/json': { schema: envelopeSchema },
               'multipart/form-data': {
                 schema: z.object({ submission: envelopeSchema }).catchall(z.string()).meta({
-                  description: 'Part `submission` holds the envelope (attachment entries without `content`); one part per attachment, named by its id',
+                  description:
+                    'Part `submission` holds the envelope (attachment entries without `content`); one part per attachment, named by its id',
                 }),
               },
             },
@@ -170,7 +203,12 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
           summary: 'Status and history of a submission (only for the portal that sent it)',
           security: portal,
           requestParams: { path: z.object({ submissionId: z.string() }) },
-          responses: { '200': json('status', submissionStatusSchema), '401': unauthenticated, '404': problem('no such submission for this portal'), '429': rateLimited },
+          responses: {
+            '200': json('status', submissionStatusSchema),
+            '401': unauthenticated,
+            '404': problem('no such submission for this portal'),
+            '429': rateLimited,
+          },
         },
       },
       '/v1/submissions/{submissionId}/events': {
@@ -179,16 +217,26 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
           summary: "The submission's append-only, hash-chained event log (receipts kept verbatim as evidence)",
           security: portal,
           requestParams: { path: z.object({ submissionId: z.string() }) },
-          responses: { '200': json('event log', eventLogSchema), '401': unauthenticated, '404': problem('no such submission for this portal'), '429': rateLimited },
+          responses: {
+            '200': json('event log', eventLogSchema),
+            '401': unauthenticated,
+            '404': problem('no such submission for this portal'),
+            '429': rateLimited,
+          },
         },
       },
       '/v1/events': {
         post: {
           operationId: 'postReceipt',
-          summary: "A receipt from the specialist software: a FIT-Connect Security Event Token (accept-submission or reject-submission), signed PS512 with the destination's registered receipt key",
+          summary:
+            "A receipt from the specialist software: a FIT-Connect Security Event Token (accept-submission or reject-submission), signed PS512 with the destination's registered receipt key",
           description: 'The signature authenticates the sender: no bearer token.',
           security: open,
-          requestBody: { content: { 'application/jose': { schema: z.string().meta({ description: 'compact JWS, typ secevent+jwt' }) } } },
+          requestBody: {
+            content: {
+              'application/jose': { schema: z.string().meta({ description: 'compact JWS, typ secevent+jwt' }) },
+            },
+          },
           responses: {
             '202': json('receipt applied', receiptResultSchema),
             '409': problem('receipt replayed (jti seen before)'),
@@ -211,7 +259,11 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
               limit: z.int().min(1).max(100).optional().meta({ description: 'Page size (default and at most 100)' }),
             }),
           },
-          responses: { '200': json('messages', mailboxListSchema), '401': problem('no token, or not the token of this mailbox'), '429': rateLimited },
+          responses: {
+            '200': json('messages', mailboxListSchema),
+            '401': problem('no token, or not the token of this mailbox'),
+            '429': rateLimited,
+          },
         },
       },
       '/v1/mailbox/{destinationId}/messages/{messageId}': {
@@ -221,7 +273,10 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
           security: mailbox,
           requestParams: { path: z.object({ destinationId: z.string(), messageId: z.string() }) },
           responses: {
-            '200': json('the sealed container, as docs/sealed-message.md describes it', z.record(z.string(), z.unknown())),
+            '200': json(
+              'the sealed container, as docs/sealed-message.md describes it',
+              z.record(z.string(), z.unknown()),
+            ),
             '401': problem('no token, or not the token of this mailbox'),
             '404': problem('no such message in this mailbox'),
             '429': rateLimited,

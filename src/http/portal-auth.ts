@@ -28,7 +28,10 @@ export function bearerToken(req: Request): string | undefined {
  * Authenticates a portal by bearer token (every token hash is compared, in constant time each), then takes a
  * token from its rate-limit bucket.
  */
-export function portalAuth(portals: (fresh?: boolean) => Promise<StoredPortal[]>, limits: Pick<RateLimits, 'portalRequest'>) {
+export function portalAuth(
+  portals: (fresh?: boolean) => Promise<StoredPortal[]>,
+  limits: Pick<RateLimits, 'portalRequest'>,
+) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = bearerToken(req);
     if (!token) throw new AmtsboteError('unauthenticated', 'Send the portal token as "Authorization: Bearer <token>".');

@@ -22,7 +22,8 @@ const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const encodeCursor = (updatedAt: string, id: string) => Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
+const encodeCursor = (updatedAt: string, id: string) =>
+  Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
 function decodeCursor(cursor: string): { updatedAt: string; id: string } {
   try {
     const [updatedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
@@ -30,7 +31,11 @@ function decodeCursor(cursor: string): { updatedAt: string; id: string } {
   } catch {
     // fall through
   }
-  throw new AmtsboteError('invalid-query', 'The query parameter after is not a cursor from this API: pass the `next` of the previous page.', [{ pointer: '/after', detail: 'is not a cursor from this API' }]);
+  throw new AmtsboteError(
+    'invalid-query',
+    'The query parameter after is not a cursor from this API: pass the `next` of the previous page.',
+    [{ pointer: '/after', detail: 'is not a cursor from this API' }],
+  );
 }
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
@@ -47,7 +52,12 @@ export interface PortalRoutesDeps {
 }
 
 /** The portal API under /v1: services, submissions, status. */
-export function portalRoutes(deps: PortalRoutesDeps, portals: (fresh?: boolean) => Promise<StoredPortal[]>, rates: RateLimits, budget: BodyBudget): Router {
+export function portalRoutes(
+  deps: PortalRoutesDeps,
+  portals: (fresh?: boolean) => Promise<StoredPortal[]>,
+  rates: RateLimits,
+  budget: BodyBudget,
+): Router {
   const { intake, configuration, store, publicBaseUrl } = deps;
   const router = Router();
   // Settings of gateway.yaml apply only on restart: read once.
@@ -68,24 +78,33 @@ export function portalRoutes(deps: PortalRoutesDeps, portals: (fresh?: boolean) 
         standard: d.standard && { name: d.standard.name, versions: d.standard.versions },
         produces: xoev.mappings.mappings
           .filter((m) => m.services.includes(d.key))
-          .map((m) => ({ standard: m.standard, version: m.version, mediaType: m.format === 'json' ? 'application/json' : 'application/xml', messages: [...m.messages] })),
+          .map((m) => ({
+            standard: m.standard,
+            version: m.version,
+            mediaType: m.format === 'json' ? 'application/json' : 'application/xml',
+            messages: [...m.messages],
+          })),
       }));
     res.json({ services });
   });
 
   router.get('/services/:serviceKey/schema', (req: Request<{ serviceKey: string }>, res) => {
     const service = configuration().config.services.get(req.params.serviceKey);
-    if (!service) throw new AmtsboteError('not-found', `No service with the key ${req.params.serviceKey.slice(0, 20)}.`);
+    if (!service)
+      throw new AmtsboteError('not-found', `No service with the key ${req.params.serviceKey.slice(0, 20)}.`);
     res.type('application/schema+json').send(JSON.stringify(service.dataSchema));
   });
 
   router.post('/submissions', async (req, res) => {
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && !idempotencyKeyPattern.test(idempotencyKey)) {
-      throw new AmtsboteError('invalid-envelope', 'Idempotency-Key must be 1–255 printable ASCII characters.', [{ pointer: '', detail: 'header Idempotency-Key is invalid' }]);
+      throw new AmtsboteError('invalid-envelope', 'Idempotency-Key must be 1–255 printable ASCII characters.', [
+        { pointer: '', detail: 'header Idempotency-Key is invalid' },
+      ]);
     }
     const declared = Number(req.get('content-length') ?? '0');
-    if (declared > limits.maxBodyBytes) throw new AmtsboteError('payload-too-large', `The body exceeds ${limits.maxBodyBytes} bytes.`);
+    if (declared > limits.maxBodyBytes)
+      throw new AmtsboteError('payload-too-large', `The body exceeds ${limits.maxBodyBytes} bytes.`);
     const type = req.get('content-type') ?? '';
     const multipart = /^multipart\/form-data\s*;/i.test(type);
     if (!multipart && !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) {
@@ -111,14 +130,25 @@ export function portalRoutes(deps: PortalRoutesDeps, portals: (fresh?: boolean) 
    * the raw 23 MB body (or the parsed object with its base64 strings) would stay alive until the answer
    * (issue 19, F4). This frame is garbage once it returns.
    */
-  async function readSubmissionBody(req: Request, res: Response, request: IntakeRequest, body: { multipart: boolean; declared: number }): Promise<void> {
-    const stream = await boundedBody(req, res, budget, { maxBodyBytes: limits.maxBodyBytes, bodyIdleMs: limits.bodyIdleSeconds * 1000 });
+  async function readSubmissionBody(
+    req: Request,
+    res: Response,
+    request: IntakeRequest,
+    body: { multipart: boolean; declared: number },
+  ): Promise<void> {
+    const stream = await boundedBody(req, res, budget, {
+      maxBodyBytes: limits.maxBodyBytes,
+      bodyIdleMs: limits.bodyIdleSeconds * 1000,
+    });
     if (body.multipart) {
       const read = await readMultipartSubmission(req, stream, limits);
       request.body = read.body;
       request.parts = read.parts;
     } else {
-      const read = parseJsonSubmission(await readWholeBody(stream, body.declared > 0 ? body.declared : undefined), limits);
+      const read = parseJsonSubmission(
+        await readWholeBody(stream, body.declared > 0 ? body.declared : undefined),
+        limits,
+      );
       request.body = read.body;
       request.decoded = read.decoded;
     }
@@ -132,21 +162,32 @@ export function portalRoutes(deps: PortalRoutesDeps, portals: (fresh?: boolean) 
     // Stored times are UTC with milliseconds and compared as text: `since` is brought to that form first, so
     // that an offset (+01:00) or missing milliseconds compare as the instant they name.
     const since = q.since === undefined ? undefined : new Date(q.since).toISOString();
-    const submissions = await store.listSubmissions({ portalId: currentPortal(res).id, since, status: q.status, after, limit: q.limit });
+    const submissions = await store.listSubmissions({
+      portalId: currentPortal(res).id,
+      since,
+      status: q.status,
+      after,
+      limit: q.limit,
+    });
     const last = submissions.at(-1);
-    res.json({ submissions, next: submissions.length === q.limit && last ? encodeCursor(last.updatedAt, last.submissionId) : undefined });
+    res.json({
+      submissions,
+      next: submissions.length === q.limit && last ? encodeCursor(last.updatedAt, last.submissionId) : undefined,
+    });
   });
 
   router.get('/submissions/:submissionId/events', async (req: Request<{ submissionId: string }>, res: Response) => {
     const record = await store.getSubmission(req.params.submissionId);
-    if (!record || record.portalId !== currentPortal(res).id) throw new AmtsboteError('not-found', 'No such submission.');
+    if (!record || record.portalId !== currentPortal(res).id)
+      throw new AmtsboteError('not-found', 'No such submission.');
     res.json({ submissionId: record.id, events: await store.listEvents(record.id) });
   });
 
   router.get('/submissions/:submissionId', async (req: Request<{ submissionId: string }>, res: Response) => {
     const record = await store.getSubmission(req.params.submissionId);
     // Another portal's submission is "not found", not "forbidden": its existence is not disclosed.
-    if (!record || record.portalId !== currentPortal(res).id) throw new AmtsboteError('not-found', 'No such submission.');
+    if (!record || record.portalId !== currentPortal(res).id)
+      throw new AmtsboteError('not-found', 'No such submission.');
     const events = await store.listEvents(record.id);
     const lastErrors = await store.lastAttemptErrors(record.deliveries.map((d) => d.id));
     res.json(statusView(record, events, publicBaseUrl, lastErrors));

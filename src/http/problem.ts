@@ -23,6 +23,7 @@ export function sendProblem(res: Response, error: AmtsboteError, instance?: stri
   res.locals.problemCode = error.code;
   // The rest of an oversized upload is not worth reading: close the connection after answering.
   if (error.code === 'payload-too-large') res.setHeader('Connection', 'close');
-  if (typeof error.extensions.retryAfter === 'number') res.setHeader('Retry-After', String(error.extensions.retryAfter));
+  if (typeof error.extensions.retryAfter === 'number')
+    res.setHeader('Retry-After', String(error.extensions.retryAfter));
   res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 }

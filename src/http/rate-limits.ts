@@ -22,16 +22,30 @@ export interface RateLimits {
  * address for failed sign-ins. Client addresses are personal data: the bucket key and the audit record
  * carry a keyed hash of the address, never the address.
  */
-export function rateLimits(options: { store: Store; limits: GatewayConfig['limits']; hash: KeyedHash; now: () => number }): RateLimits {
+export function rateLimits(options: {
+  store: Store;
+  limits: GatewayConfig['limits'];
+  hash: KeyedHash;
+  now: () => number;
+}): RateLimits {
   const { store, limits } = options;
   const blockedUntil = new Map<string, number>();
-  const clientOf = (req: Request) => options.hash(`client:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`).slice(12, 36);
-  const limited = (retryAfter: number) => new AmtsboteError('rate-limited', `Wait ${retryAfter} second${retryAfter === 1 ? '' : 's'} before the next request.`, [], { retryAfter });
+  const clientOf = (req: Request) =>
+    options.hash(`client:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`).slice(12, 36);
+  const limited = (retryAfter: number) =>
+    new AmtsboteError(
+      'rate-limited',
+      `Wait ${retryAfter} second${retryAfter === 1 ? '' : 's'} before the next request.`,
+      [],
+      { retryAfter },
+    );
   const signInBucket = { ratePerSecond: limits.failedSignInsPerMinute / 60, burst: limits.failedSignInsPerMinute };
   // A bucket idle for longer than its refill time is full, as if absent: swept at most once an hour (after a
   // day at least), so that every address that ever failed a sign-in does not stay in the store. A failed
   // sweep changes nothing and is tried again an hour later.
-  const fullAfterMs = 1000 * Math.max(limits.portalBurst / limits.portalRequestsPerSecond, signInBucket.burst / signInBucket.ratePerSecond);
+  const fullAfterMs =
+    1000 *
+    Math.max(limits.portalBurst / limits.portalRequestsPerSecond, signInBucket.burst / signInBucket.ratePerSecond);
   let lastSweep = options.now();
   const sweepNow = () => {
     const now = options.now();
@@ -43,13 +57,19 @@ export function rateLimits(options: { store: Store; limits: GatewayConfig['limit
   return {
     async portalRequest(portalId) {
       sweepNow();
-      const taken = await store.takeRateToken(`portal:${portalId}`, options.now(), { ratePerSecond: limits.portalRequestsPerSecond, burst: limits.portalBurst });
+      const taken = await store.takeRateToken(`portal:${portalId}`, options.now(), {
+        ratePerSecond: limits.portalRequestsPerSecond,
+        burst: limits.portalBurst,
+      });
       if (!taken.ok) throw limited(taken.retryAfterSeconds);
     },
     refuseBlockedClients: (req, _res, next) => {
       const client = clientOf(req);
       const until = blockedUntil.get(client);
-      if (until === undefined) { next(); return; }
+      if (until === undefined) {
+        next();
+        return;
+      }
       const left = Math.ceil((until - options.now()) / 1000);
       if (left > 0) throw limited(left);
       blockedUntil.delete(client);

@@ -19,7 +19,13 @@ export function requestLog(logger: Logger) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.info(
-        { requestId: id, method: req.method, route: route() ?? '(unmatched)', status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        {
+          requestId: id,
+          method: req.method,
+          route: route() ?? '(unmatched)',
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        },
         'request',
       );
     });

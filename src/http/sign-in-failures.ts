@@ -13,7 +13,10 @@ export interface SignInFailure {
   reason: 'missing-token' | 'unknown-token';
   /** The keyed hash of the client address (rate-limits.ts), never the address. */
   client: string;
-  /** The admin API's path below /admin/v1; the audit keeps only its route pattern. Other surfaces have none worth keeping. */
+  /**
+   * The admin API's path below /admin/v1; the audit keeps only its route pattern. Other surfaces have none worth
+   * keeping.
+   */
   path?: string | undefined;
 }
 

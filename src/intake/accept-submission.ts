@@ -55,7 +55,9 @@ export interface IntakeRequest {
   body: unknown;
   /** Attachment contents from multipart parts; undefined for a JSON request (content is inline base64). */
   parts?: Map<string, Buffer> | undefined;
-  /** JSON: attachment contents decoded while the body was read, by the placeholder that stands for their base64 text. */
+  /**
+   * JSON: attachment contents decoded while the body was read, by the placeholder that stands for their base64 text.
+   */
   decoded?: ReadonlyMap<string, Buffer> | undefined;
   idempotencyKey?: string | undefined;
 }
@@ -78,7 +80,9 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
 
   const service = ctx.config.services.get(envelope.serviceKey);
   if (!service) {
-    throw new AmtsboteError('unknown-service', `No service with the key ${envelope.serviceKey}.`, [{ pointer: '/serviceKey', detail: 'unknown service' }]);
+    throw new AmtsboteError('unknown-service', `No service with the key ${envelope.serviceKey}.`, [
+      { pointer: '/serviceKey', detail: 'unknown service' },
+    ]);
   }
   checkPortalAccess(portal, envelope.serviceKey, envelope.regionKey);
   if (envelope.callbackUrl !== undefined) checkCallbackUrl(portal, envelope.callbackUrl);
@@ -95,25 +99,41 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const data = ctx.normalize(envelope.data);
   const validator = ctx.validators.get(envelope.serviceKey);
   const dataErrors = validator ? validator(data) : [];
-  if (dataErrors.length > 0) throw new AmtsboteError('invalid-data', 'The data does not match the service\'s schema.', dataErrors);
+  if (dataErrors.length > 0)
+    throw new AmtsboteError('invalid-data', "The data does not match the service's schema.", dataErrors);
   const ruleErrors = await checkAssertions(service, data, now);
-  if (ruleErrors.length > 0) throw new AmtsboteError('invalid-data', 'The data break a rule of the service.', ruleErrors);
+  if (ruleErrors.length > 0)
+    throw new AmtsboteError('invalid-data', 'The data break a rule of the service.', ruleErrors);
   checkAttachments(service.definition, envelope.attachments ?? [], contents, ctx.config.gateway.limits.maxAttachments);
 
   const routing = ctx.routing();
   const route = resolveRoute(routing.routing, envelope.serviceKey, envelope.regionKey, now);
   if (route.destinations.length === 0) {
-    throw new AmtsboteError('unroutable-region', `Service ${envelope.serviceKey} is not routed for region ${envelope.regionKey}.`, [
-      { pointer: '/regionKey', detail: 'no destination for this service and region' },
-    ]);
+    throw new AmtsboteError(
+      'unroutable-region',
+      `Service ${envelope.serviceKey} is not routed for region ${envelope.regionKey}.`,
+      [{ pointer: '/regionKey', detail: 'no destination for this service and region' }],
+    );
   }
 
   const receivedAt = now.toISOString();
   const submissionId = ctx.newId();
   const deliveries = plannedDeliveries(route, ctx.newId);
-  const messageInput = { config: ctx.config, xoev: ctx.xoev, productVersion: ctx.productVersion, envelope, data, submissionId, createdAt: now, portal, contents };
+  const messageInput = {
+    config: ctx.config,
+    xoev: ctx.xoev,
+    productVersion: ctx.productVersion,
+    envelope,
+    data,
+    submissionId,
+    createdAt: now,
+    portal,
+    contents,
+  };
   // Every destination's message is produced, validated and sealed before anything is stored: all or nothing.
-  const produced = await Promise.all(route.destinations.map((d, i) => messageFor(messageInput, d, deliveries[i]?.id ?? '')));
+  const produced = await Promise.all(
+    route.destinations.map((d, i) => messageFor(messageInput, d, deliveries[i]?.id ?? '')),
+  );
   const sealed = await sealSubmission({
     config: ctx.config,
     sealing: ctx.sealing,
@@ -122,9 +142,22 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     contents,
     submissionId,
     receivedAt: now,
-    targets: route.destinations.map((destination, i) => ({ deliveryId: deliveries[i]?.id ?? '', destination, produced: produced[i] })),
+    targets: route.destinations.map((destination, i) => ({
+      deliveryId: deliveries[i]?.id ?? '',
+      destination,
+      produced: produced[i],
+    })),
   });
-  const submission = submissionRow({ id: submissionId, portalId: portal.id, envelope, data, contents, receivedAt, routingVersion: routing.version, hash: ctx.hash });
+  const submission = submissionRow({
+    id: submissionId,
+    portalId: portal.id,
+    envelope,
+    data,
+    contents,
+    receivedAt,
+    routingVersion: routing.version,
+    hash: ctx.hash,
+  });
   const rows = deliveryRows(deliveries, sealed.messages, route, ctx.newId);
   // The plain attachments are sealed now (their summary is in the submission row): the store gets only
   // ciphertext, so they need not stay alive while it writes (issue 19, F4). For multipart this is the
@@ -136,18 +169,37 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     deliveries: [...rows.sealed, ...rows.deferred],
     messages: sealed.messages.map((m) => ({ deliveryId: m.deliveryId, contentType: 'application/json', body: m.body })),
     escrow: sealed.escrow,
-    event: { at: receivedAt, type: 'received', data: { status: 'pending', destinations: deliveries.map((d) => d.destinationId), routingVersion: routing.version, rule: route.rule } },
+    event: {
+      at: receivedAt,
+      type: 'received',
+      data: {
+        status: 'pending',
+        destinations: deliveries.map((d) => d.destinationId),
+        routingVersion: routing.version,
+        rule: route.rule,
+      },
+    },
     idempotency:
       idempotencyKeyHash && contentHmac
-        ? { key: idempotencyKeyHash, contentHmac, expiresAt: new Date(now.getTime() + ctx.config.gateway.limits.idempotencyHours * 3_600_000).toISOString() }
+        ? {
+            key: idempotencyKeyHash,
+            contentHmac,
+            expiresAt: new Date(now.getTime() + ctx.config.gateway.limits.idempotencyHours * 3_600_000).toISOString(),
+          }
         : undefined,
   });
-  if (result.kind === 'existing' && contentHmac) return { answer: await answerForEarlier(ctx, result, contentHmac), replayed: true };
+  if (result.kind === 'existing' && contentHmac)
+    return { answer: await answerForEarlier(ctx, result, contentHmac), replayed: true };
   ctx.onAccepted?.();
   const record: SubmissionRecord = {
     ...submission,
     updatedAt: receivedAt,
-    deliveries: [...deliveries, ...rows.deferred].map((d) => ({ ...d, attempts: 0, createdAt: receivedAt, updatedAt: receivedAt })),
+    deliveries: [...deliveries, ...rows.deferred].map((d) => ({
+      ...d,
+      attempts: 0,
+      createdAt: receivedAt,
+      updatedAt: receivedAt,
+    })),
   };
   return { answer: acceptedAnswer(record, ctx.publicBaseUrl), replayed: false };
 }
@@ -155,10 +207,14 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
 /** Callbacks go only where the portal allowed them: no SSRF to metadata services or internal hosts. */
 function checkCallbackUrl(portal: StoredPortal, url: string): void {
   if (!portal.callback) {
-    throw new AmtsboteError('invalid-envelope', 'This portal has no callback settings.', [{ pointer: '/callbackUrl', detail: 'callbacks are not configured for this portal' }]);
+    throw new AmtsboteError('invalid-envelope', 'This portal has no callback settings.', [
+      { pointer: '/callbackUrl', detail: 'callbacks are not configured for this portal' },
+    ]);
   }
   if (!callbackAllowed(url, portal.callback)) {
-    throw new AmtsboteError('invalid-envelope', 'The callback URL points at a host this portal may not use.', [{ pointer: '/callbackUrl', detail: 'host not in the portal\'s allow-list' }]);
+    throw new AmtsboteError('invalid-envelope', 'The callback URL points at a host this portal may not use.', [
+      { pointer: '/callbackUrl', detail: "host not in the portal's allow-list" },
+    ]);
   }
 }
 
@@ -177,9 +233,14 @@ function sizeOf(contents: ReadonlyMap<string, Buffer>): number {
 function takeEnvelope(request: IntakeRequest): { envelope: Envelope; contents: Map<string, Buffer> } {
   const parsed = parseEnvelope(request.body);
   request.body = undefined;
-  const contents = request.parts ? checkMultipartEntries(parsed, request.parts) : decodeJsonAttachments(parsed.attachments ?? [], request.decoded);
+  const contents = request.parts
+    ? checkMultipartEntries(parsed, request.parts)
+    : decodeJsonAttachments(parsed.attachments ?? [], request.decoded);
   request.decoded = undefined;
-  return { envelope: { ...parsed, attachments: parsed.attachments?.map(({ content: _content, ...meta }) => meta) }, contents };
+  return {
+    envelope: { ...parsed, attachments: parsed.attachments?.map(({ content: _content, ...meta }) => meta) },
+    contents,
+  };
 }
 
 function parseEnvelope(body: unknown): Envelope {
@@ -193,7 +254,10 @@ function checkMultipartEntries(envelope: Envelope, parts: Map<string, Buffer>): 
   const inline = (envelope.attachments ?? []).findIndex((a) => a.content !== undefined);
   if (inline >= 0) {
     throw new AmtsboteError('invalid-envelope', 'In a multipart submission attachments travel as parts.', [
-      { pointer: `/attachments/${inline}/content`, detail: 'must be omitted in multipart; send a part named by the attachment id' },
+      {
+        pointer: `/attachments/${inline}/content`,
+        detail: 'must be omitted in multipart; send a part named by the attachment id',
+      },
     ]);
   }
   return parts;
@@ -206,7 +270,11 @@ function checkMultipartEntries(envelope: Envelope, parts: Map<string, Buffer>): 
  * the answer is an acceptance whose only changing part is the status, and after a replay with reroute a
  * stored copy would name a destination that no longer holds the message). Nothing is stored for it either.
  */
-async function answerForEarlier(ctx: IntakeContext, earlier: { submissionId: string; contentHmac: string }, contentHmac: string): Promise<AcceptedAnswer> {
+async function answerForEarlier(
+  ctx: IntakeContext,
+  earlier: { submissionId: string; contentHmac: string },
+  contentHmac: string,
+): Promise<AcceptedAnswer> {
   if (earlier.contentHmac !== contentHmac) {
     throw new AmtsboteError('idempotency-conflict', 'This Idempotency-Key was already used with other content.');
   }

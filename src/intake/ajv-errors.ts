@@ -35,13 +35,18 @@ function wordingOf(error: ErrorObject, params: Record<string, unknown>): string 
     case 'unevaluatedProperties':
       return 'is not a known field';
     case 'type':
-      return `must be ${String(params.type).split(',').map((t) => typeNames[t] ?? t).join(' or ')}`;
+      return `must be ${String(params.type)
+        .split(',')
+        .map((t) => typeNames[t] ?? t)
+        .join(' or ')}`;
     case 'format':
       return `must be ${formats[String(params.format)] ?? `a valid ${String(params.format)}`}`;
     case 'pattern':
       return `does not have the expected form (${String(params.pattern)})`;
     case 'enum':
-      return Array.isArray(params.allowedValues) ? `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : 'is not one of the allowed values';
+      return Array.isArray(params.allowedValues)
+        ? `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+        : 'is not one of the allowed values';
     case 'const':
       return `must be ${JSON.stringify(params.allowedValue)}`;
     case 'minimum':

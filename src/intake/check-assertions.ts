@@ -7,7 +7,12 @@
 import type { LoadedService } from '../config/load.js';
 import { AmtsboteError, type FieldError } from '../lib/errors.js';
 
-const berlinDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
+const berlinDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Berlin',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 const dayMs = 86_400_000;
 const isDate = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
 
@@ -19,14 +24,22 @@ function helpers(now: Date): Record<string, (...args: unknown[]) => unknown> {
     /** The clock's date in Germany, `2026-11-26`. */
     today: () => berlinDate.format(now),
     /** Whole days from date `from` to date `to` (negative when `to` is earlier). */
-    daysBetween: (from, to) => (isDate(from) && isDate(to) ? Math.round((Date.parse(to) - Date.parse(from)) / dayMs) : undefined),
+    daysBetween: (from, to) =>
+      isDate(from) && isDate(to) ? Math.round((Date.parse(to) - Date.parse(from)) / dayMs) : undefined,
     /** The date `days` days after `date`. */
-    addDays: (date, days) => (isDate(date) && typeof days === 'number' ? new Date(Date.parse(date) + days * dayMs).toISOString().slice(0, 10) : undefined),
+    addDays: (date, days) =>
+      isDate(date) && typeof days === 'number'
+        ? new Date(Date.parse(date) + days * dayMs).toISOString().slice(0, 10)
+        : undefined,
   };
 }
 
 /** The assertions that do not hold, each as a field error with its pointer and message. */
-export async function checkAssertions(service: LoadedService, data: Record<string, unknown>, now: Date): Promise<FieldError[]> {
+export async function checkAssertions(
+  service: LoadedService,
+  data: Record<string, unknown>,
+  now: Date,
+): Promise<FieldError[]> {
   if (service.assertions.length === 0) return [];
   const bindings = { ...helpers(now), data };
   const errors: FieldError[] = [];
@@ -35,11 +48,17 @@ export async function checkAssertions(service: LoadedService, data: Record<strin
     try {
       result = await assertion.expression.evaluate(data, bindings);
     } catch (e) {
-      throw new AmtsboteError('invalid-config', `${service.file}: assertion for ${assertion.pointer} failed to evaluate: ${(e as Error).message}`);
+      throw new AmtsboteError(
+        'invalid-config',
+        `${service.file}: assertion for ${assertion.pointer} failed to evaluate: ${(e as Error).message}`,
+      );
     }
     if (result === false) errors.push({ pointer: assertion.pointer, detail: assertion.message });
     else if (result !== true && result !== undefined) {
-      throw new AmtsboteError('invalid-config', `${service.file}: assertion for ${assertion.pointer} gives ${typeof result}, not true or false`);
+      throw new AmtsboteError(
+        'invalid-config',
+        `${service.file}: assertion for ${assertion.pointer} gives ${typeof result}, not true or false`,
+      );
     }
   }
   return errors;

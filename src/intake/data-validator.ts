@@ -23,7 +23,10 @@ export function compileDataValidators(
     try {
       validate = ajv.compile(service.dataSchema);
     } catch (e) {
-      throw new AmtsboteError('invalid-config', `${service.definition.dataSchema} (service ${key}): ${(e as Error).message}`);
+      throw new AmtsboteError(
+        'invalid-config',
+        `${service.definition.dataSchema} (service ${key}): ${(e as Error).message}`,
+      );
     }
     validators.set(key, (data) => (validate(data) ? [] : ajvFieldErrors(validate.errors ?? [], '/data')));
   }

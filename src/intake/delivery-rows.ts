@@ -19,7 +19,11 @@ export function plannedDeliveries(route: Pick<Resolution, 'destinations'>, newId
  */
 export function deliveryRows(
   planned: readonly PlannedDelivery[],
-  sealed: readonly { deliveryId: string; signingKid?: string | undefined; authenticationTags?: NewDelivery['authenticationTags'] }[],
+  sealed: readonly {
+    deliveryId: string;
+    signingKid?: string | undefined;
+    authenticationTags?: NewDelivery['authenticationTags'];
+  }[],
   route: Pick<Resolution, 'deferred'>,
   newId: () => string,
 ): { sealed: NewDelivery[]; deferred: NewDelivery[] } {
@@ -31,8 +35,14 @@ export function deliveryRows(
   }));
   // Deferred destinations get a delivery now and their message only when `after` accepts (sealed from escrow).
   const trigger = route.deferred ? planned.find((d) => d.destinationId === route.deferred?.after) : undefined;
-  const deferred = trigger && route.deferred
-    ? route.deferred.destinations.map((d) => ({ id: newId(), destinationId: d.id, state: 'deferred' as const, triggerDeliveryId: trigger.id }))
-    : [];
+  const deferred =
+    trigger && route.deferred
+      ? route.deferred.destinations.map((d) => ({
+          id: newId(),
+          destinationId: d.id,
+          state: 'deferred' as const,
+          triggerDeliveryId: trigger.id,
+        }))
+      : [];
   return { sealed: withKeys, deferred };
 }

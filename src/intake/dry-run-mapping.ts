@@ -12,7 +12,15 @@ import type { StoredPortal } from '../store/types.js';
 export interface MappingDryRun {
   dataErrors: FieldError[];
   /** `xml` holds the produced message, XML or (for `mediaType` application/json) JSON. */
-  messages: { destinationId: string; target: string; xml?: string; mediaType?: string; schemaSet?: string; errors?: FieldError[]; problem?: string }[];
+  messages: {
+    destinationId: string;
+    target: string;
+    xml?: string;
+    mediaType?: string;
+    schemaSet?: string;
+    errors?: FieldError[];
+    problem?: string;
+  }[];
 }
 
 /**
@@ -37,16 +45,30 @@ export async function dryRunMapping(options: {
   const raw = options.input;
   const isEnvelope = typeof raw === 'object' && raw !== null && 'data' in raw && 'serviceKey' in raw;
   const candidate = isEnvelope ? (raw as Record<string, unknown>) : { data: raw };
-  const parsed = envelopeSchema.safeParse({ ...candidate, serviceKey: options.serviceKey, regionKey: options.regionKey });
-  if (!parsed.success) throw new AmtsboteError('invalid-envelope', `the input is neither an envelope nor data: ${parsed.error.issues[0]?.message ?? ''}`);
+  const parsed = envelopeSchema.safeParse({
+    ...candidate,
+    serviceKey: options.serviceKey,
+    regionKey: options.regionKey,
+  });
+  if (!parsed.success)
+    throw new AmtsboteError(
+      'invalid-envelope',
+      `the input is neither an envelope nor data: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
   const envelope: Envelope = parsed.data;
   const data = normalizeNfc(envelope.data);
   const validator = options.validators.get(options.serviceKey);
   if (!validator) throw new AmtsboteError('unknown-service', `no service ${options.serviceKey}`);
   const dataErrors = validator(data);
   const route = resolveRoute(options.routing, options.serviceKey, options.regionKey, options.now);
-  const destinations = route.destinations.filter((d) => options.destinationId === undefined || d.id === options.destinationId);
-  if (destinations.length === 0) throw new AmtsboteError('unroutable-region', `no destination${options.destinationId ? ` ${options.destinationId}` : ''} for this service and region`);
+  const destinations = route.destinations.filter(
+    (d) => options.destinationId === undefined || d.id === options.destinationId,
+  );
+  if (destinations.length === 0)
+    throw new AmtsboteError(
+      'unroutable-region',
+      `no destination${options.destinationId ? ` ${options.destinationId}` : ''} for this service and region`,
+    );
   const messages: MappingDryRun['messages'] = [];
   for (const destination of destinations) {
     const target = `${destination.standard.name} ${destination.standard.version} ${destination.standard.message}`;
@@ -66,7 +88,13 @@ export async function dryRunMapping(options: {
         destination,
         '00000000-0000-4000-8000-000000000002',
       );
-      messages.push({ destinationId: destination.id, target, ...(produced ? { xml: produced.content, mediaType: produced.mediaType, schemaSet: produced.schemaSet } : { problem: 'this service has no XÖV standard: its data travel as JSON' }) });
+      messages.push({
+        destinationId: destination.id,
+        target,
+        ...(produced
+          ? { xml: produced.content, mediaType: produced.mediaType, schemaSet: produced.schemaSet }
+          : { problem: 'this service has no XÖV standard: its data travel as JSON' }),
+      });
     } catch (error) {
       if (!(error instanceof AmtsboteError)) throw error;
       messages.push({ destinationId: destination.id, target, problem: error.message, errors: error.errors });

@@ -11,9 +11,12 @@ export const attachmentSchema = z
     // One rule for ids everywhere (receiver/format.ts); the pattern also goes into the OpenAPI document.
     id: z.string().regex(ATTACHMENT_ID, ATTACHMENT_ID_RULE).refine(isAttachmentId, ATTACHMENT_ID_RULE),
     filename: z.string().min(1).max(255),
-    mediaType: z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf'),
+    mediaType: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf'),
     purpose: z.enum(ATTACHMENT_PURPOSES).optional().meta({
-      description: "What the attachment is, in FIT-Connect's words: form (the portal's PDF of the whole application), attachment (uploaded by the applicant; the default), report (produced by the portal afterwards). A mapping may pass a destination only some purposes.",
+      description:
+        "What the attachment is, in FIT-Connect's words: form (the portal's PDF of the whole application), attachment (uploaded by the applicant; the default), report (produced by the portal afterwards). A mapping may pass a destination only some purposes.",
     }),
     /** Base64 content in a JSON request; omitted in multipart, where the part named by `id` carries it. */
     content: z.string().optional(),
@@ -41,11 +44,22 @@ export const paymentSchema = z
 export const envelopeSchema = z
   .strictObject({
     serviceKey: serviceKeySchema.meta({ description: 'LeiKa key of the service', example: '99050012104000' }),
-    regionKey: regionKeySchema.meta({ description: 'Regional key (ARS) of the responsible municipality', example: '146120000000' }),
-    data: z.record(z.string(), z.unknown()).meta({ description: "The service's form data; its JSON Schema is at /v1/services/{serviceKey}/schema" }),
+    regionKey: regionKeySchema.meta({
+      description: 'Regional key (ARS) of the responsible municipality',
+      example: '146120000000',
+    }),
+    data: z
+      .record(z.string(), z.unknown())
+      .meta({ description: "The service's form data; its JSON Schema is at /v1/services/{serviceKey}/schema" }),
     attachments: z.array(attachmentSchema).max(1000).optional(),
-    callbackUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
-    reference: z.string().regex(/^[\x21-\x7e]{1,100}$/, 'must be 1–100 printable ASCII characters').optional()
+    callbackUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
+    reference: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,100}$/, 'must be 1–100 printable ASCII characters')
+      .optional()
       .meta({ description: "The portal's own case reference" }),
     test: z.boolean().optional().meta({ description: 'Marks a test case end to end' }),
     authentication: authenticationSchema.optional(),

@@ -31,7 +31,12 @@ export function authorFor(config: LoadedConfig, role: string, regionKey: string)
   const known = region?.authorities[role];
   if (known) return known;
   const ags = agsFromArs(regionKey);
-  return { praefix: 'MELDID', kennung: ags, kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags', name: `${role} ${ags}` };
+  return {
+    praefix: 'MELDID',
+    kennung: ags,
+    kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags',
+    name: `${role} ${ags}`,
+  };
 }
 
 /**
@@ -39,7 +44,11 @@ export function authorFor(config: LoadedConfig, role: string, regionKey: string)
  * at once when its data cannot become a valid message. Undefined for a service with no standard (its
  * validated data travel as JSON).
  */
-export async function messageFor(input: MessageInput, destination: Destination, messageId: string): Promise<ProducedMessage | undefined> {
+export async function messageFor(
+  input: MessageInput,
+  destination: Destination,
+  messageId: string,
+): Promise<ProducedMessage | undefined> {
   const service = input.config.services.get(input.envelope.serviceKey);
   const standard = service?.definition.standard;
   if (!standard) return undefined;
@@ -47,31 +56,53 @@ export async function messageFor(input: MessageInput, destination: Destination, 
   let author: Authority;
   if (standard.author === 'portal') {
     if (!input.portal?.identity) {
-      throw new AmtsboteError('forbidden', `Service ${input.envelope.serviceKey} is written by the portal itself, and this portal has no DVDV identity configured.`);
+      throw new AmtsboteError(
+        'forbidden',
+        `Service ${input.envelope.serviceKey} is written by the portal itself, and this portal has no DVDV identity configured.`,
+      );
     }
     author = input.portal.identity;
   } else {
     author = authorFor(input.config, standard.author ?? 'gewerbeamt', input.envelope.regionKey);
   }
   const attachments = new Map(
-    (input.envelope.attachments ?? []).map((a) => [a.id, { mediaType: a.mediaType, filename: a.filename, content: input.contents?.get(a.id) ?? Buffer.alloc(0) }]),
+    (input.envelope.attachments ?? []).map((a) => [
+      a.id,
+      { mediaType: a.mediaType, filename: a.filename, content: input.contents?.get(a.id) ?? Buffer.alloc(0) },
+    ]),
   );
-  return produceMessage(input.xoev, { standard: destination.standard.name, version: destination.standard.version, message: destination.standard.message }, {
-    data: input.data,
-    envelope: {
-      serviceKey: input.envelope.serviceKey,
-      regionKey: input.envelope.regionKey,
-      ...(input.envelope.reference === undefined ? {} : { reference: input.envelope.reference }),
-      test: input.envelope.test ?? false,
+  return produceMessage(
+    input.xoev,
+    {
+      standard: destination.standard.name,
+      version: destination.standard.version,
+      message: destination.standard.message,
     },
-    message: { id: messageId, createdAt: input.createdAt.toISOString() },
-    region: { ars: input.envelope.regionKey, ags: agsFromArs(input.envelope.regionKey), name: region?.name ?? input.envelope.regionKey },
-    author,
-    attachments,
-    reader: destination.leser,
-    product: { name: input.config.gateway.product.name, vendor: input.config.gateway.product.vendor, version: input.productVersion },
-    submission: { id: input.submissionId },
-  });
+    {
+      data: input.data,
+      envelope: {
+        serviceKey: input.envelope.serviceKey,
+        regionKey: input.envelope.regionKey,
+        ...(input.envelope.reference === undefined ? {} : { reference: input.envelope.reference }),
+        test: input.envelope.test ?? false,
+      },
+      message: { id: messageId, createdAt: input.createdAt.toISOString() },
+      region: {
+        ars: input.envelope.regionKey,
+        ags: agsFromArs(input.envelope.regionKey),
+        name: region?.name ?? input.envelope.regionKey,
+      },
+      author,
+      attachments,
+      reader: destination.leser,
+      product: {
+        name: input.config.gateway.product.name,
+        vendor: input.config.gateway.product.vendor,
+        version: input.productVersion,
+      },
+      submission: { id: input.submissionId },
+    },
+  );
 }
 
 /** The schema a service's plain JSON data (no standard, no mapping) names: its data schema's `$id`. */

@@ -14,7 +14,9 @@ import { sealForDestination, type SubmissionToSeal } from './seal-for-destinatio
 export interface RerouteContext {
   /** The escrow copy, and the submission and portal its message is produced for. */
   store: Pick<Store, 'getEscrowCopy' | 'getSubmission' | 'getPortal'>;
-  /** Opens the escrow copy (any escrow key still configured), signs with the key active now, resolves the recipient's. */
+  /**
+   * Opens the escrow copy (any escrow key still configured), signs with the key active now, resolves the recipient's.
+   */
   sealing: Pick<KeyRing, 'keys' | 'signing' | 'resolver'>;
   clock: () => Date;
   readonly config: LoadedConfig;
@@ -31,8 +33,14 @@ export interface RerouteContext {
 export function rerouteFromEscrow(deps: RerouteContext): Reroute {
   return async (delivery, destination) => {
     const escrow = await deps.store.getEscrowCopy(delivery.submissionId);
-    if (!escrow) throw new AmtsboteError('conflict', `The escrow copy of submission ${delivery.submissionId} is gone (retention period over); it cannot be re-sealed.`);
-    const submission = await openEscrow(escrow.body, deps.sealing.keys.escrow, { expectedSubmissionId: delivery.submissionId });
+    if (!escrow)
+      throw new AmtsboteError(
+        'conflict',
+        `The escrow copy of submission ${delivery.submissionId} is gone (retention period over); it cannot be re-sealed.`,
+      );
+    const submission = await openEscrow(escrow.body, deps.sealing.keys.escrow, {
+      expectedSubmissionId: delivery.submissionId,
+    });
     const now = deps.clock();
     const produced = await produceFor(deps, delivery, destination, submission, now);
     const sealed = await sealForDestination({
@@ -45,7 +53,11 @@ export function rerouteFromEscrow(deps: RerouteContext): Reroute {
       clock: () => now,
     });
     // One message at a time, outside the request: its text is what the store's replace takes.
-    return { ...sealed, body: typeof sealed.body === 'string' ? sealed.body : sealed.body.toString('utf8'), contentType: 'application/json' };
+    return {
+      ...sealed,
+      body: typeof sealed.body === 'string' ? sealed.body : sealed.body.toString('utf8'),
+      contentType: 'application/json',
+    };
   };
 }
 
@@ -65,18 +77,42 @@ function toSeal(submission: EscrowSubmission): SubmissionToSeal {
   };
 }
 
-/** Maps the escrowed submission for the destination's standard version; undefined for a service without one (it travels as its JSON data). */
-async function produceFor(deps: RerouteContext, delivery: DeliveryView, destination: Destination, submission: EscrowSubmission, now: Date): Promise<ProducedMessage | undefined> {
+/**
+ * Maps the escrowed submission for the destination's standard version; undefined for a service without one (it travels
+ * as its JSON data).
+ */
+async function produceFor(
+  deps: RerouteContext,
+  delivery: DeliveryView,
+  destination: Destination,
+  submission: EscrowSubmission,
+  now: Date,
+): Promise<ProducedMessage | undefined> {
   const envelope = envelopeSchema.parse({
     ...Object.fromEntries(Object.entries(submission.envelope).filter(([, v]) => v !== undefined)),
     data: submission.data,
-    attachments: submission.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, ...(a.purpose === undefined ? {} : { purpose: a.purpose }) })),
+    attachments: submission.attachments.map((a) => ({
+      id: a.id,
+      filename: a.filename,
+      mediaType: a.mediaType,
+      ...(a.purpose === undefined ? {} : { purpose: a.purpose }),
+    })),
   });
   const record = await deps.store.getSubmission(delivery.submissionId);
   const portal = record ? await deps.store.getPortal(record.portalId) : undefined;
   const contents = new Map(submission.attachments.map((a) => [a.id, a.content]));
   return messageFor(
-    { config: deps.config, xoev: deps.xoev, productVersion: deps.productVersion, envelope, data: submission.data, submissionId: submission.submissionId, createdAt: now, portal, contents },
+    {
+      config: deps.config,
+      xoev: deps.xoev,
+      productVersion: deps.productVersion,
+      envelope,
+      data: submission.data,
+      submissionId: submission.submissionId,
+      createdAt: now,
+      portal,
+      contents,
+    },
     destination,
     delivery.id,
   );

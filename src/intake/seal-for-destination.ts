@@ -48,7 +48,9 @@ export async function sealForDestination(input: {
 }): Promise<SealedForStore> {
   const { config, submission, deliveryId, destination, produced } = input;
   const recipient = await input.keyRing.resolver.encryptionKey(destination.encryptionKey);
-  const content = produced ? { content: produced.content, mediaType: produced.mediaType } : { content: JSON.stringify(submission.data), mediaType: 'application/json' as const };
+  const content = produced
+    ? { content: produced.content, mediaType: produced.mediaType }
+    : { content: JSON.stringify(submission.data), mediaType: 'application/json' as const };
   // Only what the recipient class is entitled to (the mapping says); the escrow copy keeps them all.
   const carried = selectAttachments(produced?.attachments ?? 'all', submission.attachments);
   const service = config.services.get(submission.serviceKey);
@@ -81,8 +83,18 @@ export async function sealForDestination(input: {
       service: { key: submission.serviceKey, ...(service ? { name: service.definition.name } : {}) },
       region: { key: submission.regionKey, ...(region ? { name: region.name } : {}) },
       standard: produced
-        ? { name: produced.standard, version: produced.version, message: produced.message, schemaSet: produced.schemaSet }
-        : { name: 'json', version: '1', message: submission.serviceKey, schemaSet: dataSchemaSetOf(config, submission.serviceKey) },
+        ? {
+            name: produced.standard,
+            version: produced.version,
+            message: produced.message,
+            schemaSet: produced.schemaSet,
+          }
+        : {
+            name: 'json',
+            version: '1',
+            message: submission.serviceKey,
+            schemaSet: dataSchemaSetOf(config, submission.serviceKey),
+          },
       test: submission.test,
       reference: submission.reference,
       data: { ...content, ...(produced ? { schemaUri: produced.schemaSet } : {}) },
@@ -91,5 +103,10 @@ export async function sealForDestination(input: {
     { signing: input.keyRing.signing(), recipient },
     { clock: input.clock },
   );
-  return { deliveryId, body: sealed.body, signingKid: sealed.signingKid, authenticationTags: sealed.authenticationTags };
+  return {
+    deliveryId,
+    body: sealed.body,
+    signingKid: sealed.signingKid,
+    authenticationTags: sealed.authenticationTags,
+  };
 }

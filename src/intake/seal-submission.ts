@@ -22,7 +22,13 @@ export async function sealSubmission(input: {
   targets: { deliveryId: string; destination: Destination; produced: ProducedMessage | undefined }[];
 }): Promise<{ messages: SealedForStore[]; escrow: { escrowKid: string; body: Buffer } }> {
   const { envelope, data, sealing } = input;
-  const attachments = (envelope.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, purpose: a.purpose, content: input.contents.get(a.id) ?? Buffer.alloc(0) }));
+  const attachments = (envelope.attachments ?? []).map((a) => ({
+    id: a.id,
+    filename: a.filename,
+    mediaType: a.mediaType,
+    purpose: a.purpose,
+    content: input.contents.get(a.id) ?? Buffer.alloc(0),
+  }));
   const submission: SubmissionToSeal = {
     submissionId: input.submissionId,
     serviceKey: envelope.serviceKey,
@@ -34,16 +40,33 @@ export async function sealSubmission(input: {
     attachments,
   };
   const clock = () => input.receivedAt;
-  const sealOne = async ({ deliveryId, destination, produced }: (typeof input.targets)[number]): Promise<SealedForStore> => {
+  const sealOne = async ({
+    deliveryId,
+    destination,
+    produced,
+  }: (typeof input.targets)[number]): Promise<SealedForStore> => {
     // At intake a key the resolver refuses is the portal's answer: this submission cannot be delivered.
     try {
-      return await sealForDestination({ config: input.config, keyRing: sealing, submission, deliveryId, destination, produced, clock });
+      return await sealForDestination({
+        config: input.config,
+        keyRing: sealing,
+        submission,
+        deliveryId,
+        destination,
+        produced,
+        clock,
+      });
     } catch (error) {
       if (isRecipientKeyError(error)) {
-        throw new AmtsboteError('invalid-recipient-key', `The encryption key of destination ${destination.id} cannot be used (${error.extensions.reason}); the submission was not accepted.`, [], {
-          destinationId: destination.id,
-          reason: error.extensions.reason,
-        });
+        throw new AmtsboteError(
+          'invalid-recipient-key',
+          `The encryption key of destination ${destination.id} cannot be used (${error.extensions.reason}); the submission was not accepted.`,
+          [],
+          {
+            destinationId: destination.id,
+            reason: error.extensions.reason,
+          },
+        );
       }
       throw error;
     }

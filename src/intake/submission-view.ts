@@ -18,14 +18,22 @@ export function acceptedAnswer(record: SubmissionRecord, publicBaseUrl: string):
 }
 
 export function statusUrl(publicBaseUrl: string, submissionId: string): string {
-  return new URL(`v1/submissions/${encodeURIComponent(submissionId)}`, publicBaseUrl.endsWith('/') ? publicBaseUrl : publicBaseUrl + '/').href;
+  return new URL(
+    `v1/submissions/${encodeURIComponent(submissionId)}`,
+    publicBaseUrl.endsWith('/') ? publicBaseUrl : publicBaseUrl + '/',
+  ).href;
 }
 
 /**
  * The status a portal reads. `lastError` (a stable code and when) is shown for a delivery whose latest attempt
  * failed, so a portal sees why a message still waits — the code an adapter chose, never a payload.
  */
-export function statusView(record: SubmissionRecord, events: StoredEvent[], publicBaseUrl: string, lastErrors: ReadonlyMap<string, AttemptError> = new Map()) {
+export function statusView(
+  record: SubmissionRecord,
+  events: StoredEvent[],
+  publicBaseUrl: string,
+  lastErrors: ReadonlyMap<string, AttemptError> = new Map(),
+) {
   return {
     submissionId: record.id,
     serviceKey: record.serviceKey,
@@ -57,8 +65,17 @@ export function statusView(record: SubmissionRecord, events: StoredEvent[], publ
 function historyEntry(event: StoredEvent) {
   const { destinationId, messageId, state } = event.data;
   const destination =
-    event.type === 'delivery' && typeof destinationId === 'string' && typeof messageId === 'string' && typeof state === 'string'
+    event.type === 'delivery' &&
+    typeof destinationId === 'string' &&
+    typeof messageId === 'string' &&
+    typeof state === 'string'
       ? { destinationId, messageId, status: state }
       : undefined;
-  return { seq: event.seq, at: event.at, type: event.type, status: typeof event.data.status === 'string' ? event.data.status : undefined, destination };
+  return {
+    seq: event.seq,
+    at: event.at,
+    type: event.type,
+    status: typeof event.data.status === 'string' ? event.data.status : undefined,
+    destination,
+  };
 }

@@ -7,7 +7,10 @@ export interface FieldError {
   /** JSON pointer (RFC 6901) into the request body, e.g. `/data/persons/0/familyName`. */
   pointer: string;
   detail: string;
-  /** What is wrong, as a stable code (`ars`, `required`, `unknown-destination`) for clients that say it in their own words. */
+  /**
+   * What is wrong, as a stable code (`ars`, `required`, `unknown-destination`) for clients that say it in their own
+   * words.
+   */
   code?: string;
   /** The values the code's text needs (`{ minimum: 3 }`, `{ id: "leipzig" }`). */
   params?: Record<string, string | number>;
@@ -62,7 +65,13 @@ export class AmtsboteError extends Error {
   /** Extra members for the problem document (never personal data). */
   readonly extensions: Record<string, unknown>;
 
-  constructor(code: ProblemCode, detail: string, errors: FieldError[] = [], extensions: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(
+    code: ProblemCode,
+    detail: string,
+    errors: FieldError[] = [],
+    extensions: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
     super(detail, options);
     this.name = new.target.name;
     this.code = code;
@@ -76,7 +85,12 @@ export class ConfigError extends AmtsboteError {
   static readonly code = 'invalid-config' satisfies ProblemCode;
   declare readonly code: typeof ConfigError.code;
 
-  constructor(detail: string, errors: FieldError[] = [], extensions: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(
+    detail: string,
+    errors: FieldError[] = [],
+    extensions: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
     super(ConfigError.code, detail, errors, extensions, options);
   }
 }

@@ -17,13 +17,16 @@ const patternCodes: Record<string, string> = {
 type Issue = z.core.$ZodIssue;
 
 /** zod reports the input only when asked to; its own message names what it received. */
-const missing = (issue: Issue) => ('input' in issue && issue.input !== undefined ? false : / received undefined$/.test(issue.message));
+const missing = (issue: Issue) =>
+  'input' in issue && issue.input !== undefined ? false : / received undefined$/.test(issue.message);
 
 /** A union all of whose branches are date or date-time formats: the instant schema of routing rules. */
 const isDateUnion = (issue: Issue) =>
   issue.code === 'invalid_union' &&
   issue.errors.length > 0 &&
-  issue.errors.every((branch) => branch.some((inner) => inner.code === 'invalid_format' && (inner.format === 'date' || inner.format === 'datetime')));
+  issue.errors.every((branch) =>
+    branch.some((inner) => inner.code === 'invalid_format' && (inner.format === 'date' || inner.format === 'datetime')),
+  );
 
 /**
  * A zod issue → a stable code and the parameters its text needs, next to the English `detail`: API
@@ -40,15 +43,25 @@ export function fieldErrorCode(issue: Issue): FieldErrorCode {
     case 'invalid_union':
       return { code: isDateUnion(issue) ? 'date' : 'invalid' };
     case 'too_small':
-      return { code: issue.origin === 'array' ? 'too-few' : issue.origin === 'string' ? 'too-short' : 'too-small', params: { minimum: Number(issue.minimum) } };
+      return {
+        code: issue.origin === 'array' ? 'too-few' : issue.origin === 'string' ? 'too-short' : 'too-small',
+        params: { minimum: Number(issue.minimum) },
+      };
     case 'too_big':
-      return { code: issue.origin === 'array' ? 'too-many' : issue.origin === 'string' ? 'too-long' : 'too-big', params: { maximum: Number(issue.maximum) } };
+      return {
+        code: issue.origin === 'array' ? 'too-many' : issue.origin === 'string' ? 'too-long' : 'too-big',
+        params: { maximum: Number(issue.maximum) },
+      };
     case 'invalid_value':
       return { code: 'not-allowed', params: { allowed: issue.values.map(String).join(', ') } };
     case 'custom': {
       const { code, ...params } = (issue.params ?? {}) as Record<string, unknown>;
       if (typeof code !== 'string') return { code: 'invalid' };
-      const plain = Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number'));
+      const plain = Object.fromEntries(
+        Object.entries(params).filter(
+          (entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number',
+        ),
+      );
       return { code, params: plain };
     }
     default:

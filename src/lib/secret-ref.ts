@@ -9,7 +9,10 @@ import { ConfigError } from './errors.js';
  */
 export const secretRefSchema = z
   .string()
-  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/, 'must be a reference "env:NAME" or "file:path", never the secret itself');
+  .regex(
+    /^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/,
+    'must be a reference "env:NAME" or "file:path", never the secret itself',
+  );
 
 export type SecretRef = z.infer<typeof secretRefSchema>;
 

@@ -23,6 +23,9 @@ export function tokenMatches(token: string, hashes: readonly string[]): boolean 
 }
 
 /** The hashes of a portal's tokens that are valid at `now` (a rotated-out token until its notAfter). */
-export function activeTokenHashes(tokens: readonly { hash: string; notAfter?: string | undefined }[], now: Date): string[] {
+export function activeTokenHashes(
+  tokens: readonly { hash: string; notAfter?: string | undefined }[],
+  now: Date,
+): string[] {
   return tokens.filter((t) => t.notAfter === undefined || Date.parse(t.notAfter) > now.getTime()).map((t) => t.hash);
 }

@@ -13,4 +13,6 @@ export function packageRoot(): string {
   throw new ConfigError('package.json not found above ' + fileURLToPath(import.meta.url));
 }
 
-export const version: string = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+export const version: string = (
+  JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+).version;

@@ -19,7 +19,12 @@ export function zodFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
 }
 
 /** The problem for a failed parse: field errors, and a `detail` that names the first of them. */
-export function zodProblem(code: ProblemCode, subject: string, error: z.ZodError, options: { prefix?: string; noun?: string } = {}): AmtsboteError {
+export function zodProblem(
+  code: ProblemCode,
+  subject: string,
+  error: z.ZodError,
+  options: { prefix?: string; noun?: string } = {},
+): AmtsboteError {
   const errors = zodFieldErrors(error, options.prefix);
   return new AmtsboteError(code, fieldsToFix(subject, errors, options.noun), errors);
 }
@@ -27,7 +32,12 @@ export function zodProblem(code: ProblemCode, subject: string, error: z.ZodError
 function issuesToFieldErrors(issues: readonly Issue[], prefix: string): FieldError[] {
   return issues.flatMap((issue) => {
     const pointer = prefix + issuePointer(issue.path);
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ pointer: pointer + joinPointer(key), detail: 'is not a known field', code: 'unknown-field' }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({
+        pointer: pointer + joinPointer(key),
+        detail: 'is not a known field',
+        code: 'unknown-field',
+      }));
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // The branch with the fewest complaints is the one the sender most likely meant.
       const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
@@ -45,13 +55,20 @@ function wordingOf(issue: Issue): string {
       // JSON has no `undefined`: zod says "received undefined" only for a member that is absent.
       return issue.message.endsWith('received undefined') ? 'is required' : `must be ${typeName(issue.expected)}`;
     case 'too_small':
-      return boundWording(issue.origin, 'at least', issue.inclusive === false ? 'greater than' : undefined, issue.minimum);
+      return boundWording(
+        issue.origin,
+        'at least',
+        issue.inclusive === false ? 'greater than' : undefined,
+        issue.minimum,
+      );
     case 'too_big':
       return boundWording(issue.origin, 'at most', issue.inclusive === false ? 'less than' : undefined, issue.maximum);
     case 'invalid_format':
       return formatWording(issue.format, issue.pattern);
     case 'invalid_value':
-      return issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return issue.values.length === 1
+        ? `must be ${JSON.stringify(issue.values[0])}`
+        : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}`;
     case 'invalid_union':
@@ -89,7 +106,12 @@ const typeNames: Record<string, string> = {
 };
 const typeName = (expected: string) => typeNames[expected] ?? `of type ${expected}`;
 
-function boundWording(origin: string, inclusive: string, exclusive: string | undefined, limit: number | bigint): string {
+function boundWording(
+  origin: string,
+  inclusive: string,
+  exclusive: string | undefined,
+  limit: number | bigint,
+): string {
   const n = Number(limit);
   switch (origin) {
     case 'string':
@@ -117,6 +139,7 @@ const formats: Record<string, string> = {
 
 function formatWording(format: string, pattern: string | undefined): string {
   if (format === 'regex' && pattern) return `does not have the expected form (${pattern})`;
-  if (format === 'starts_with' || format === 'ends_with' || format === 'includes') return 'does not have the expected form';
+  if (format === 'starts_with' || format === 'ends_with' || format === 'includes')
+    return 'does not have the expected form';
   return `must be ${formats[format] ?? `a valid ${format}`}`;
 }

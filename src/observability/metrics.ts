@@ -69,7 +69,8 @@ export function createMetrics(now: () => Date = () => new Date()) {
     registers: [registry],
     collect() {
       this.reset();
-      for (const [destination, state] of Object.entries(breakerStates())) this.set({ destination }, breakerValue[state]);
+      for (const [destination, state] of Object.entries(breakerStates()))
+        this.set({ destination }, breakerValue[state]);
     },
   });
 
@@ -97,9 +98,16 @@ export function createMetrics(now: () => Date = () => new Date()) {
         }
       },
     });
-  queueGauge('amtsbote_delivery_queue_depth', 'Messages waiting for delivery (pending) per destination', (s) => s.waiting);
-  queueGauge('amtsbote_delivery_oldest_pending_age_seconds', 'Age of the oldest message waiting for delivery per destination', (s) =>
-    s.oldestWaitingSince === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(s.oldestWaitingSince)) / 1000),
+  queueGauge(
+    'amtsbote_delivery_queue_depth',
+    'Messages waiting for delivery (pending) per destination',
+    (s) => s.waiting,
+  );
+  queueGauge(
+    'amtsbote_delivery_oldest_pending_age_seconds',
+    'Age of the oldest message waiting for delivery per destination',
+    (s) =>
+      s.oldestWaitingSince === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(s.oldestWaitingSince)) / 1000),
   );
   queueGauge('amtsbote_dead_letters', 'Dead-lettered messages per destination', (s) => s.deadLetters);
 
@@ -112,7 +120,8 @@ export function createMetrics(now: () => Date = () => new Date()) {
     async collect() {
       const expiries = await keyExpiries();
       this.reset();
-      for (const e of expiries) this.set({ destination: e.destination, purpose: e.purpose }, Math.floor(Date.parse(e.notAfter) / 1000));
+      for (const e of expiries)
+        this.set({ destination: e.destination, purpose: e.purpose }, Math.floor(Date.parse(e.notAfter) / 1000));
     },
   });
 

@@ -33,7 +33,12 @@ export function installProcessGuard(options: ProcessGuardOptions): () => void {
       const e = error instanceof Error ? error : undefined;
       const code = (e as { code?: unknown } | undefined)?.code;
       options.logger.error(
-        { fault: kind, errorClass: e?.name ?? typeof error, code: typeof code === 'string' ? code.slice(0, 64) : undefined, stack: e?.stack?.split('\n').slice(1, 8).join('\n') },
+        {
+          fault: kind,
+          errorClass: e?.name ?? typeof error,
+          code: typeof code === 'string' ? code.slice(0, 64) : undefined,
+          stack: e?.stack?.split('\n').slice(1, 8).join('\n'),
+        },
         'an error escaped every handler; the gateway keeps running',
       );
       options.record(kind);
@@ -41,15 +46,22 @@ export function installProcessGuard(options: ProcessGuardOptions): () => void {
       recent = [...recent.filter((t) => at - t < windowMs), at];
       if (recent.length >= maxFaults && !stopping) {
         stopping = true;
-        options.logger.error({ faults: recent.length, windowSeconds: windowMs / 1000 }, 'too many escaped errors: shutting down for a restart');
+        options.logger.error(
+          { faults: recent.length, windowSeconds: windowMs / 1000 },
+          'too many escaped errors: shutting down for a restart',
+        );
         options.shutdown();
       }
     } catch {
       // The guard must not throw from inside the handler for uncaught exceptions: that would end the process.
     }
   };
-  const onException = (error: Error) => { handle('uncaughtException', error); };
-  const onRejection = (reason: unknown) => { handle('unhandledRejection', reason); };
+  const onException = (error: Error) => {
+    handle('uncaughtException', error);
+  };
+  const onRejection = (reason: unknown) => {
+    handle('unhandledRejection', reason);
+  };
   process.on('uncaughtException', onException);
   process.on('unhandledRejection', onRejection);
   return () => {

@@ -12,7 +12,8 @@ export function backupCompanions(config: LoadedConfig): string[] {
   const developmentKeys = join(config.dataDir, 'keys');
   const lines: string[] = [];
   if (!g.hmacSecret) lines.push(`${join(developmentKeys, 'hmac.secret')} — the development HMAC secret`);
-  else if (g.hmacSecret.startsWith('env:')) lines.push(`the value of the environment variable ${g.hmacSecret.slice(4)} — hmacSecret`);
+  else if (g.hmacSecret.startsWith('env:'))
+    lines.push(`the value of the environment variable ${g.hmacSecret.slice(4)} — hmacSecret`);
   else lines.push(`${resolve(config.configDir, g.hmacSecret.slice(5))} — hmacSecret`);
   if (!g.keys) lines.push(`${developmentKeys}/ — the development signing and escrow keys (the whole folder)`);
   else {

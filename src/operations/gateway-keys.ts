@@ -29,33 +29,67 @@ export async function listGatewayKeys(store: Store, keys?: GatewayKeys): Promise
 }
 
 /** Makes a configured key the active one of its purpose; the previous one stays published. */
-export async function rotateGatewayKey(input: { store: Store; keys: GatewayKeys; kid: string; actor: string; now: Date; note?: string | undefined }): Promise<void> {
+export async function rotateGatewayKey(input: {
+  store: Store;
+  keys: GatewayKeys;
+  kid: string;
+  actor: string;
+  now: Date;
+  note?: string | undefined;
+}): Promise<void> {
   const { store, keys, kid } = input;
   if (!keys.signing.has(kid) && !keys.escrow.has(kid)) {
-    throw new AmtsboteError('not-found', `${kid} is not a configured key of this gateway (add its file under keys: in gateway.yaml first)`);
+    throw new AmtsboteError(
+      'not-found',
+      `${kid} is not a configured key of this gateway (add its file under keys: in gateway.yaml first)`,
+    );
   }
   const at = input.now.toISOString();
   await store.registerKeys(configuredKeys(keys), at);
-  if (!(await store.activateKey(kid, input.actor, at))) throw new AmtsboteError('conflict', `${kid} is retired and cannot be activated again`);
-  await store.appendAudit({ at, actor: input.actor, action: 'keys.rotate', detail: { kid, ...(input.note ? { note: input.note } : {}) } });
+  if (!(await store.activateKey(kid, input.actor, at)))
+    throw new AmtsboteError('conflict', `${kid} is retired and cannot be activated again`);
+  await store.appendAudit({
+    at,
+    actor: input.actor,
+    action: 'keys.rotate',
+    detail: { kid, ...(input.note ? { note: input.note } : {}) },
+  });
 }
 
 /**
  * Stops publishing a key. Refused for the active key, and — unless forced — while messages signed with it
  * are not final, because their receivers still verify with it.
  */
-export async function retireGatewayKey(input: { store: Store; kid: string; actor: string; now: Date; force: boolean; note?: string | undefined }): Promise<{ openMessages: number }> {
+export async function retireGatewayKey(input: {
+  store: Store;
+  kid: string;
+  actor: string;
+  now: Date;
+  force: boolean;
+  note?: string | undefined;
+}): Promise<{ openMessages: number }> {
   const { store, kid } = input;
   const state = (await store.listKeyStates()).find((k) => k.kid === kid);
   if (!state) throw new AmtsboteError('not-found', `${kid} is not known to the store`);
-  if (state.state === 'active') throw new AmtsboteError('conflict', `${kid} is the active ${state.purpose} key: rotate to another first`);
+  if (state.state === 'active')
+    throw new AmtsboteError('conflict', `${kid} is the active ${state.purpose} key: rotate to another first`);
   const open = await store.countOpenMessagesSignedWith(kid);
   if (open > 0 && !input.force) {
-    throw new AmtsboteError('conflict', `${open} undelivered or unacknowledged messages were signed with ${kid}; their receivers still need it (force to retire anyway)`, [], { openMessages: open });
+    throw new AmtsboteError(
+      'conflict',
+      `${open} undelivered or unacknowledged messages were signed with ${kid}; their receivers still need it (force to retire anyway)`,
+      [],
+      { openMessages: open },
+    );
   }
   const at = input.now.toISOString();
   await store.retireKey(kid, input.actor, at);
-  await store.appendAudit({ at, actor: input.actor, action: 'keys.retire', detail: { kid, openMessages: open, forced: input.force, ...(input.note ? { note: input.note } : {}) } });
+  await store.appendAudit({
+    at,
+    actor: input.actor,
+    action: 'keys.retire',
+    detail: { kid, openMessages: open, forced: input.force, ...(input.note ? { note: input.note } : {}) },
+  });
   return { openMessages: open };
 }
 

@@ -14,21 +14,45 @@ import { validateRouting } from '../config/validate-routing.js';
 export async function importRouting(
   store: Store,
   file: string,
-  options: { knownServices: ReadonlySet<string>; fileDropRoot: string; checkKeys?: (routing: Routing) => Promise<FieldError[]>; note: string; author: string; now: Date },
+  options: {
+    knownServices: ReadonlySet<string>;
+    fileDropRoot: string;
+    checkKeys?: (routing: Routing) => Promise<FieldError[]>;
+    note: string;
+    author: string;
+    now: Date;
+  },
 ): Promise<{ version: number; diff: RoutingDiff | undefined }> {
   const { value } = readConfigFile(file, z.unknown());
   const checked = validateRouting(value, options.knownServices, options.fileDropRoot);
   if ('errors' in checked) {
-    throw new AmtsboteError('invalid-routing', `${file}: ${checked.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')}`, checked.errors);
+    throw new AmtsboteError(
+      'invalid-routing',
+      `${file}: ${checked.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')}`,
+      checked.errors,
+    );
   }
   const keyProblems = (await options.checkKeys?.(checked.routing)) ?? [];
   if (keyProblems.length > 0) {
-    throw new AmtsboteError('invalid-routing', `${file}: ${keyProblems.map((e) => `${e.pointer}: ${e.detail}`).join('; ')}`, keyProblems);
+    throw new AmtsboteError(
+      'invalid-routing',
+      `${file}: ${keyProblems.map((e) => `${e.pointer}: ${e.detail}`).join('; ')}`,
+      keyProblems,
+    );
   }
   const current = await store.currentRouting();
   const diff = current ? diffRouting(routingSchema.parse(current.document), checked.routing) : undefined;
-  if (diff && isEmptyDiff(diff)) throw new AmtsboteError('conflict', `${file} is identical to routing version ${current?.version ?? 0}; nothing imported.`);
-  const version = await store.appendRoutingVersion(current?.version ?? 0, { document: checked.routing, author: options.author, note: options.note, createdAt: options.now.toISOString() });
+  if (diff && isEmptyDiff(diff))
+    throw new AmtsboteError(
+      'conflict',
+      `${file} is identical to routing version ${current?.version ?? 0}; nothing imported.`,
+    );
+  const version = await store.appendRoutingVersion(current?.version ?? 0, {
+    document: checked.routing,
+    author: options.author,
+    note: options.note,
+    createdAt: options.now.toISOString(),
+  });
   if (version === undefined) throw new AmtsboteError('conflict', 'Routing changed during the import; run it again.');
   await store.appendAudit({
     at: options.now.toISOString(),

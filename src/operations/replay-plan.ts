@@ -11,7 +11,13 @@ export const replayPlanMinutes = 15;
 /** Which dead letters a replay names: ids, or a filter. */
 export const replaySelectionSchema = z.strictObject({
   ids: z.array(z.string()).optional(),
-  filter: z.strictObject({ destinationId: z.string().optional(), serviceKey: z.string().optional(), since: z.string().optional() }).optional(),
+  filter: z
+    .strictObject({
+      destinationId: z.string().optional(),
+      serviceKey: z.string().optional(),
+      since: z.string().optional(),
+    })
+    .optional(),
 });
 export type ReplaySelection = z.infer<typeof replaySelectionSchema>;
 
@@ -56,16 +62,31 @@ export async function planReplay(input: {
   reroute: boolean;
 }): Promise<PlannedReplay> {
   const { store, now, selection } = input;
-  const letters = await store.listDeliveries({ state: 'dead-lettered', ids: selection.ids, ...selection.filter, regions: input.regions, limit: 1000 });
+  const letters = await store.listDeliveries({
+    state: 'dead-lettered',
+    ids: selection.ids,
+    ...selection.filter,
+    regions: input.regions,
+    limit: 1000,
+  });
   const entries: ReplayPlanEntry[] = [];
   const moves: PlannedReplay['moves'] = [];
   for (const delivery of letters) {
-    const entry: ReplayPlanEntry = { messageId: delivery.id, submissionId: delivery.submissionId, from: delivery.destinationId, updatedAt: delivery.updatedAt };
+    const entry: ReplayPlanEntry = {
+      messageId: delivery.id,
+      submissionId: delivery.submissionId,
+      from: delivery.destinationId,
+      updatedAt: delivery.updatedAt,
+    };
     // A portal callback goes to its portal, never to a routing destination: replayed as it is.
     if (input.reroute && !delivery.destinationId.startsWith('callback:')) {
       const resolved = resolveRoute(input.routing.routing, delivery.serviceKey, delivery.regionKey, now).destinations;
       const siblings = await store.getSubmission(delivery.submissionId);
-      const taken = new Set(siblings?.deliveries.filter((d) => d.id !== delivery.id && d.state !== 'dead-lettered').map((d) => d.destinationId));
+      const taken = new Set(
+        siblings?.deliveries
+          .filter((d) => d.id !== delivery.id && d.state !== 'dead-lettered')
+          .map((d) => d.destinationId),
+      );
       const target = resolved.find((d) => d.id === delivery.destinationId) ?? resolved.find((d) => !taken.has(d.id));
       if (!target) {
         entries.push({ ...entry, skipped: 'the routing in force names no destination for it' });
@@ -80,7 +101,10 @@ export async function planReplay(input: {
 }
 
 /** The message ids that differ between a plan as shown and the same plan worked out again. */
-export function planDifferences(shown: readonly ReplayPlanEntry[], now: readonly ReplayPlanEntry[]): { added: string[]; removed: string[]; changed: string[] } {
+export function planDifferences(
+  shown: readonly ReplayPlanEntry[],
+  now: readonly ReplayPlanEntry[],
+): { added: string[]; removed: string[]; changed: string[] } {
   const key = (e: ReplayPlanEntry) => JSON.stringify([e.from, e.to ?? null, e.skipped ?? null, e.updatedAt]);
   const before = new Map(shown.map((e) => [e.messageId, key(e)]));
   const after = new Map(now.map((e) => [e.messageId, key(e)]));

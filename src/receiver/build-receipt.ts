@@ -22,7 +22,12 @@ const payloadSchema = 'https://schema.fitko.de/fit-connect/set-payload/1.2.2/set
  */
 export async function buildReceipt(
   opened: Pick<OpenedMessage, 'metadata' | 'authenticationTags'>,
-  options: { signingJwk: Record<string, unknown>; decision: { accept: true } | { accept: false; problems: ReceiptProblem[] }; now?: Date; jti?: string },
+  options: {
+    signingJwk: Record<string, unknown>;
+    decision: { accept: true } | { accept: false; problems: ReceiptProblem[] };
+    now?: Date;
+    jti?: string;
+  },
 ): Promise<string> {
   const kid = options.signingJwk.kid;
   if (typeof kid !== 'string') throw new ReceiverError('key-without-kid', 'the signing key has no kid');
@@ -38,7 +43,9 @@ export async function buildReceipt(
       ? { [acceptEvent]: { authenticationTags: opened.authenticationTags } }
       : { [rejectEvent]: { problems: options.decision.problems } },
   };
-  return new CompactSign(Buffer.from(JSON.stringify(claims), 'utf8')).setProtectedHeader({ alg: 'PS512', typ: 'secevent+jwt', kid }).sign(key);
+  return new CompactSign(Buffer.from(JSON.stringify(claims), 'utf8'))
+    .setProtectedHeader({ alg: 'PS512', typ: 'secevent+jwt', kid })
+    .sign(key);
 }
 
 /** Sends a receipt to the gateway (`POST /v1/events`); resolves with the gateway's answer. */

@@ -21,7 +21,10 @@ export interface CommandResult {
 /** `amtsbote receiver keys init [--dir <dir>] [--kid-prefix <prefix>]` */
 export async function runReceiverKeysInit(options: { dir: string; kidPrefix?: string }): Promise<CommandResult> {
   try {
-    const result = await receiverKeysInit(options.dir, options.kidPrefix === undefined ? {} : { kidPrefix: options.kidPrefix });
+    const result = await receiverKeysInit(
+      options.dir,
+      options.kidPrefix === undefined ? {} : { kidPrefix: options.kidPrefix },
+    );
     return {
       exitCode: 0,
       stdout: JSON.stringify(result.publicJwks, null, 2) + '\n',
@@ -47,13 +50,18 @@ export interface ReceiverOpenOptions {
   destinationId?: string;
 }
 
-/** `amtsbote receiver open <message-file> --out <dir> --gateway-jwks <file|url> [--keys <dir>] [--key <file>…] [--destination <id>]` */
+/**
+ * `amtsbote receiver open <message-file> --out <dir> --gateway-jwks <file|url> [--keys <dir>] [--key <file>…]
+ * [--destination <id>]`
+ */
 export async function runReceiverOpen(options: ReceiverOpenOptions): Promise<CommandResult> {
   let message: string;
   let recipientKeys: Record<string, unknown>[];
   let gatewayJwks: Awaited<ReturnType<typeof loadPinnedJwks>>;
   try {
-    const keyFiles = options.keyFiles?.length ? options.keyFiles : [join(options.keysDir ?? '.', RECEIVER_KEY_FILES.encryption)];
+    const keyFiles = options.keyFiles?.length
+      ? options.keyFiles
+      : [join(options.keysDir ?? '.', RECEIVER_KEY_FILES.encryption)];
     recipientKeys = keyFiles.map(readPrivateJwkFile);
     gatewayJwks = await loadPinnedJwks(options.gatewayJwks);
     message = readFileSync(options.messageFile, 'utf8');
@@ -96,7 +104,9 @@ export async function runReceiverReceipt(options: ReceiverReceiptOptions): Promi
   const name = options.problems ? 'receiver reject' : 'receiver accept';
   let opened;
   try {
-    const keyFiles = options.keyFiles?.length ? options.keyFiles : [join(options.keysDir ?? '.', RECEIVER_KEY_FILES.encryption)];
+    const keyFiles = options.keyFiles?.length
+      ? options.keyFiles
+      : [join(options.keysDir ?? '.', RECEIVER_KEY_FILES.encryption)];
     opened = await openSealedMessage(readFileSync(options.messageFile, 'utf8'), {
       recipientKeys: keyFiles.map(readPrivateJwkFile),
       gatewayJwks: await loadPinnedJwks(options.gatewayJwks),
@@ -113,7 +123,11 @@ export async function runReceiverReceipt(options: ReceiverReceiptOptions): Promi
     });
     const answer = await sendReceipt(options.gatewayUrl, receipt);
     if (answer.status >= 200 && answer.status < 300) return { exitCode: 0, stdout: answer.body + '\n', stderr: '' };
-    return { exitCode: 1, stdout: '', stderr: `${name}: the gateway refused the receipt (${answer.status}): ${answer.body}\n` };
+    return {
+      exitCode: 1,
+      stdout: '',
+      stderr: `${name}: the gateway refused the receipt (${answer.status}): ${answer.body}\n`,
+    };
   } catch (error) {
     return { exitCode: 2, stdout: '', stderr: `${name}: ${(error as Error).message}\n` };
   }

@@ -27,9 +27,21 @@ export const ATTACHMENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * container's `encryptedAttachments` invites. Listed, not computed, because this is the format's contract.
  */
 const RESERVED_IDS: ReadonlySet<string> = new Set([
-  '.', '..',
-  '__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
-  'toLocaleString', 'toString', 'valueOf', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+  '.',
+  '..',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
 ]);
 
 /** The one rule for attachment ids, wherever one arrives (JSON envelope, multipart part name, sealed container). */
@@ -52,7 +64,8 @@ export function isAttachmentPurpose(value: unknown): value is AttachmentPurpose 
 /** The purpose of an attachment that names none. */
 export const DEFAULT_ATTACHMENT_PURPOSE: AttachmentPurpose = 'attachment';
 
-export const ATTACHMENT_ID_RULE = 'must be 1–64 letters, digits, dots, hyphens or underscores, and not ".", ".." or a name of Object.prototype such as "__proto__" or "constructor"';
+export const ATTACHMENT_ID_RULE =
+  'must be 1–64 letters, digits, dots, hyphens or underscores, and not ".", ".." or a name of Object.prototype such as "__proto__" or "constructor"';
 
 /** What travels: JSON with the message's ids in the clear and every part as compact JWE. */
 export interface SealedContainer {

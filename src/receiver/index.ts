@@ -2,15 +2,39 @@
  * Receiver kit for specialist software (exported as `amtsbote/receiver`): open `amtsbote-sealed/1`
  * messages, create the receiver's keys. No dependency on the gateway's HTTP server or store.
  */
-export { openSealedMessage, type OpenOptions, type OpenedMessage, type OpenedAttachment } from './open-sealed-message.js';
-export { OpenSealedMessageError, isOpenSealedMessageError, type OpenFailureCode, ReceiverError, isReceiverError, type ReceiverFailureCode } from './errors.js';
+export {
+  openSealedMessage,
+  type OpenOptions,
+  type OpenedMessage,
+  type OpenedAttachment,
+} from './open-sealed-message.js';
+export {
+  OpenSealedMessageError,
+  isOpenSealedMessageError,
+  type OpenFailureCode,
+  ReceiverError,
+  isReceiverError,
+  type ReceiverFailureCode,
+} from './errors.js';
 export { parseContainer } from './parse-container.js';
 export { prepareRecipientKeys, type RecipientPrivateKey, type RecipientKeyRing } from './recipient-keys.js';
 export { preparePinnedJwks, type JsonWebKeySet, type PinnedKeyRing } from './pinned-jwks.js';
 export { loadPinnedJwks } from './load-pinned-jwks.js';
-export { receiverKeysInit, RECEIVER_KEY_FILES, type ReceiverKeysInitOptions, type ReceiverKeysInitResult } from './keys-init.js';
+export {
+  receiverKeysInit,
+  RECEIVER_KEY_FILES,
+  type ReceiverKeysInitOptions,
+  type ReceiverKeysInitResult,
+} from './keys-init.js';
 export { writeOpened, safeFilename, type WrittenFiles } from './write-opened.js';
-export { runReceiverKeysInit, runReceiverOpen, runReceiverReceipt, type CommandResult, type ReceiverOpenOptions, type ReceiverReceiptOptions } from './commands.js';
+export {
+  runReceiverKeysInit,
+  runReceiverOpen,
+  runReceiverReceipt,
+  type CommandResult,
+  type ReceiverOpenOptions,
+  type ReceiverReceiptOptions,
+} from './commands.js';
 export { buildReceipt, sendReceipt, type ReceiptProblem } from './build-receipt.js';
 export {
   SEALED_FORMAT,

@@ -33,16 +33,24 @@ export interface ReceiverKeysInitResult {
  * for PS512 (it signs the receiver's receipts). Private keys are written as JWK files readable by the
  * owner only (0600, folder 0700); existing files are never overwritten.
  */
-export async function receiverKeysInit(dir: string, options: ReceiverKeysInitOptions = {}): Promise<ReceiverKeysInitResult> {
+export async function receiverKeysInit(
+  dir: string,
+  options: ReceiverKeysInitOptions = {},
+): Promise<ReceiverKeysInitResult> {
   const files = {
     encryption: join(dir, RECEIVER_KEY_FILES.encryption),
     signing: join(dir, RECEIVER_KEY_FILES.signing),
     publicJwks: join(dir, RECEIVER_KEY_FILES.publicJwks),
   };
   const existing = Object.values(files).filter((f) => existsSync(f));
-  if (existing.length > 0) throw new ReceiverError('key-files-exist', `refusing to overwrite existing key files: ${existing.join(', ')}`);
+  if (existing.length > 0)
+    throw new ReceiverError('key-files-exist', `refusing to overwrite existing key files: ${existing.join(', ')}`);
   const prefix = options.kidPrefix ?? 'receiver';
-  if (!/^[A-Za-z0-9._-]{1,40}$/.test(prefix)) throw new ReceiverError('invalid-kid-prefix', 'the kid prefix must be 1–40 letters, digits, dots, hyphens or underscores');
+  if (!/^[A-Za-z0-9._-]{1,40}$/.test(prefix))
+    throw new ReceiverError(
+      'invalid-kid-prefix',
+      'the kid prefix must be 1–40 letters, digits, dots, hyphens or underscores',
+    );
 
   const [enc, sig] = await Promise.all([newRsaKey(), newRsaKey()]);
   const encryptionKid = `${prefix}-enc-${(await calculateJwkThumbprint(publicJwk(enc))).slice(0, 16)}`;
@@ -55,7 +63,11 @@ export async function receiverKeysInit(dir: string, options: ReceiverKeysInitOpt
   const write = (file: string, value: unknown, mode: number) => {
     writeFileSync(file, JSON.stringify(value, null, 2) + '\n', { mode, flag: 'wx' });
   };
-  write(files.encryption, { ...(enc.export({ format: 'jwk' }) as JWK), kid: encryptionKid, alg: 'RSA-OAEP-256', use: 'enc' }, 0o600);
+  write(
+    files.encryption,
+    { ...(enc.export({ format: 'jwk' }) as JWK), kid: encryptionKid, alg: 'RSA-OAEP-256', use: 'enc' },
+    0o600,
+  );
   write(files.signing, { ...(sig.export({ format: 'jwk' }) as JWK), kid: signingKid, alg: 'PS512', use: 'sig' }, 0o600);
   write(files.publicJwks, publicJwks, 0o644);
   return { publicJwks, encryptionKid, signingKid, files };

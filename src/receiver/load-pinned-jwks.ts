@@ -9,7 +9,11 @@ import { ReceiverError } from './errors.js';
 export async function loadPinnedJwks(source: string, options: { timeoutMs?: number } = {}): Promise<JsonWebKeySet> {
   let text: string;
   if (/^https?:\/\//i.test(source)) {
-    const response = await fetch(source, { redirect: 'error', signal: AbortSignal.timeout(options.timeoutMs ?? 10_000), headers: { accept: 'application/json' } });
+    const response = await fetch(source, {
+      redirect: 'error',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      headers: { accept: 'application/json' },
+    });
     if (!response.ok) throw new ReceiverError('jwks-unreachable', `GET ${source} answered ${response.status}`);
     text = await response.text();
   } else {

@@ -48,36 +48,62 @@ export async function openSealedMessage(input: unknown, options: OpenOptions): P
 
   const sealedMetadata = await decryptPart(container.encryptedMetadata, 'metadata', keys);
   if (sealedMetadata.cty !== METADATA_CTY) {
-    throw new OpenSealedMessageError('content-type-mismatch', 'metadata', `the metadata JWE must have cty ${METADATA_CTY}, found ${sealedMetadata.cty}`);
+    throw new OpenSealedMessageError(
+      'content-type-mismatch',
+      'metadata',
+      `the metadata JWE must have cty ${METADATA_CTY}, found ${sealedMetadata.cty}`,
+    );
   }
   const signedMetadata = sealedMetadata.plaintext.toString('utf8');
   const { metadata, kid } = await verifyMetadata(signedMetadata, pinned);
 
   if (container.messageId !== metadata.messageId) {
-    throw new OpenSealedMessageError('message-mismatch', 'container', `the container's messageId "${container.messageId}" is not the signed "${metadata.messageId}"`);
+    throw new OpenSealedMessageError(
+      'message-mismatch',
+      'container',
+      `the container's messageId "${container.messageId}" is not the signed "${metadata.messageId}"`,
+    );
   }
   if (container.destinationId !== metadata.destinationId) {
-    throw new OpenSealedMessageError('message-mismatch', 'container', `the container's destinationId "${container.destinationId}" is not the signed "${metadata.destinationId}"`);
+    throw new OpenSealedMessageError(
+      'message-mismatch',
+      'container',
+      `the container's destinationId "${container.destinationId}" is not the signed "${metadata.destinationId}"`,
+    );
   }
   if (options.expectedDestinationId !== undefined && metadata.destinationId !== options.expectedDestinationId) {
-    throw new OpenSealedMessageError('message-mismatch', 'container', `the message is for "${metadata.destinationId}", not for this receiver ("${options.expectedDestinationId}")`);
+    throw new OpenSealedMessageError(
+      'message-mismatch',
+      'container',
+      `the message is for "${metadata.destinationId}", not for this receiver ("${options.expectedDestinationId}")`,
+    );
   }
   const listed = metadata.contentStructure.attachments;
   const carried = Object.keys(container.encryptedAttachments);
-  const missing = listed.filter((a) => !Object.hasOwn(container.encryptedAttachments, a.attachmentId)).map((a) => a.attachmentId);
+  const missing = listed
+    .filter((a) => !Object.hasOwn(container.encryptedAttachments, a.attachmentId))
+    .map((a) => a.attachmentId);
   const extra = carried.filter((id) => !listed.some((a) => a.attachmentId === id));
   if (missing.length > 0 || extra.length > 0) {
-    throw new OpenSealedMessageError('attachment-set-mismatch', 'container', [
-      missing.length > 0 ? `missing ${missing.join(', ')}` : '',
-      extra.length > 0 ? `not signed ${extra.join(', ')}` : '',
-    ].filter(Boolean).join('; '));
+    throw new OpenSealedMessageError(
+      'attachment-set-mismatch',
+      'container',
+      [
+        missing.length > 0 ? `missing ${missing.join(', ')}` : '',
+        extra.length > 0 ? `not signed ${extra.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    );
   }
 
   // The parts decrypt in parallel (RSA runs on the thread pool); a failure is reported for the first
   // failing part in a fixed order (data, then attachments as listed), whatever finished first.
   const settled = await Promise.allSettled([
     openPart(container.encryptedData, 'data', metadata.contentStructure.data, keys),
-    ...listed.map((a) => openPart(container.encryptedAttachments[a.attachmentId], `attachment:${a.attachmentId}`, a, keys)),
+    ...listed.map((a) =>
+      openPart(container.encryptedAttachments[a.attachmentId], `attachment:${a.attachmentId}`, a, keys),
+    ),
   ]);
   const parts = settled.map((result) => {
     if (result.status === 'rejected') throw result.reason as Error;
@@ -87,7 +113,8 @@ export async function openSealedMessage(input: unknown, options: OpenOptions): P
   if (!data) throw new OpenSealedMessageError('malformed-container', 'data', 'the data part is missing');
 
   const attachments = new Map<string, OpenedAttachment>();
-  for (const part of attachmentParts) attachments.set(part.id, { content: part.plaintext, mediaType: part.mediaType, filename: part.filename });
+  for (const part of attachmentParts)
+    attachments.set(part.id, { content: part.plaintext, mediaType: part.mediaType, filename: part.filename });
   return {
     metadata,
     signedMetadata,
@@ -112,13 +139,26 @@ async function openPart(
 ): Promise<DecryptedPart & { id: string; mediaType: string; filename: string }> {
   const decrypted = await decryptPart(jwe, part, keys);
   if (decrypted.cty !== expected.mediaType) {
-    throw new OpenSealedMessageError('content-type-mismatch', part, `the JWE cty "${decrypted.cty}" is not the signed media type "${expected.mediaType}"`);
+    throw new OpenSealedMessageError(
+      'content-type-mismatch',
+      part,
+      `the JWE cty "${decrypted.cty}" is not the signed media type "${expected.mediaType}"`,
+    );
   }
   if (decrypted.plaintext.length !== expected.size) {
-    throw new OpenSealedMessageError('hash-mismatch', part, `${decrypted.plaintext.length} bytes, the signed size is ${expected.size}`);
+    throw new OpenSealedMessageError(
+      'hash-mismatch',
+      part,
+      `${decrypted.plaintext.length} bytes, the signed size is ${expected.size}`,
+    );
   }
   if (sha512(decrypted.plaintext) !== expected.hash.content) {
     throw new OpenSealedMessageError('hash-mismatch', part, 'the SHA-512 differs from the signed hash');
   }
-  return { ...decrypted, id: expected.attachmentId ?? 'data', mediaType: expected.mediaType, filename: expected.filename ?? '' };
+  return {
+    ...decrypted,
+    id: expected.attachmentId ?? 'data',
+    mediaType: expected.mediaType,
+    filename: expected.filename ?? '',
+  };
 }

@@ -15,18 +15,31 @@ export function parseContainer(input: unknown): SealedContainer {
   }
   if (!isRecord(value)) throw new OpenSealedMessageError('malformed-container', PART, 'not a JSON object');
   if (value.format !== SEALED_FORMAT) {
-    throw new OpenSealedMessageError('unsupported-format', PART, `format must be "${SEALED_FORMAT}", found ${JSON.stringify(value.format)}`);
+    throw new OpenSealedMessageError(
+      'unsupported-format',
+      PART,
+      `format must be "${SEALED_FORMAT}", found ${JSON.stringify(value.format)}`,
+    );
   }
   for (const name of ['messageId', 'destinationId', 'encryptedMetadata', 'encryptedData'] as const) {
-    if (typeof value[name] !== 'string' || value[name] === '') throw new OpenSealedMessageError('malformed-container', PART, `"${name}" must be a non-empty string`);
+    if (typeof value[name] !== 'string' || value[name] === '')
+      throw new OpenSealedMessageError('malformed-container', PART, `"${name}" must be a non-empty string`);
   }
   const attachments = value.encryptedAttachments;
-  if (!isRecord(attachments)) throw new OpenSealedMessageError('malformed-container', PART, '"encryptedAttachments" must be an object');
+  if (!isRecord(attachments))
+    throw new OpenSealedMessageError('malformed-container', PART, '"encryptedAttachments" must be an object');
   const encryptedAttachments: Record<string, string> = {};
   for (const [id, jwe] of Object.entries(attachments)) {
-    if (!isAttachmentId(id)) throw new OpenSealedMessageError('malformed-container', PART, `${JSON.stringify(id)} is not an attachment id`);
-    if (typeof jwe !== 'string') throw new OpenSealedMessageError('malformed-container', PART, `the attachment "${id}" is not a string`);
-    Object.defineProperty(encryptedAttachments, id, { value: jwe, enumerable: true, writable: true, configurable: true });
+    if (!isAttachmentId(id))
+      throw new OpenSealedMessageError('malformed-container', PART, `${JSON.stringify(id)} is not an attachment id`);
+    if (typeof jwe !== 'string')
+      throw new OpenSealedMessageError('malformed-container', PART, `the attachment "${id}" is not a string`);
+    Object.defineProperty(encryptedAttachments, id, {
+      value: jwe,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return {
     format: SEALED_FORMAT,

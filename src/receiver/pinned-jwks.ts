@@ -39,8 +39,10 @@ export function preparePinnedJwks(jwks: JsonWebKeySet): PinnedKeyRing {
 function checkGatewayJwk(jwk: Record<string, unknown>, kid: string): KeyObject | Error {
   if (hasPrivateMembers(jwk)) return new Error(`the pinned key "${kid}" contains private members`);
   if (jwk.kty !== 'RSA') return new Error(`the pinned key "${kid}" is not an RSA key`);
-  if (jwk.alg !== undefined && jwk.alg !== JWS_ALG) return new Error(`the pinned key "${kid}" is for ${JSON.stringify(jwk.alg)}, not ${JWS_ALG}`);
-  if (jwk.use !== undefined && jwk.use !== 'sig') return new Error(`the pinned key "${kid}" is not a signature key (use ${JSON.stringify(jwk.use)})`);
+  if (jwk.alg !== undefined && jwk.alg !== JWS_ALG)
+    return new Error(`the pinned key "${kid}" is for ${JSON.stringify(jwk.alg)}, not ${JWS_ALG}`);
+  if (jwk.use !== undefined && jwk.use !== 'sig')
+    return new Error(`the pinned key "${kid}" is not a signature key (use ${JSON.stringify(jwk.use)})`);
   if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) {
     return new Error(`the pinned key "${kid}" does not allow "verify"`);
   }
@@ -50,6 +52,7 @@ function checkGatewayJwk(jwk: Record<string, unknown>, kid: string): KeyObject |
   } catch (error) {
     return new Error(`the pinned key "${kid}" cannot be imported: ${(error as Error).message}`);
   }
-  if (modulusBits(key) < 4096) return new Error(`the pinned key "${kid}" has ${modulusBits(key)} bits, fewer than 4096`);
+  if (modulusBits(key) < 4096)
+    return new Error(`the pinned key "${kid}" has ${modulusBits(key)} bits, fewer than 4096`);
   return key;
 }

@@ -34,7 +34,8 @@ function toKey(entry: RecipientPrivateKey): { kid: string; key: KeyObject | webc
   }
   const jwk = entry as Record<string, unknown>;
   if (typeof jwk.kid !== 'string' || jwk.kid === '') throw new TypeError('a recipient private JWK needs its "kid"');
-  if (jwk.kty !== 'RSA' || typeof jwk.d !== 'string') throw new TypeError(`the recipient key "${jwk.kid}" is not a private RSA JWK`);
+  if (jwk.kty !== 'RSA' || typeof jwk.d !== 'string')
+    throw new TypeError(`the recipient key "${jwk.kid}" is not a private RSA JWK`);
   const key = rsaPrivateKeyFromJwk(jwk);
   if (modulusBits(key) < 2048) throw new TypeError(`the recipient key "${jwk.kid}" is shorter than 2048 bits`);
   return { kid: jwk.kid, key };

@@ -11,24 +11,53 @@ const PART = 'metadata';
  * Verifies the gateway's compact JWS over the metadata with a pinned key and returns the metadata.
  * Only PS512; the `kid` must be one of the pinned gateway keys.
  */
-export async function verifyMetadata(jws: string, pinned: PinnedKeyRing): Promise<{ metadata: SealedMetadata; kid: string }> {
+export async function verifyMetadata(
+  jws: string,
+  pinned: PinnedKeyRing,
+): Promise<{ metadata: SealedMetadata; kid: string }> {
   const { headerBytes } = splitCompact(jws, 3, PART);
   const header = parseHeader(headerBytes, PART);
-  if (header.alg !== JWS_ALG) throw new OpenSealedMessageError('algorithm-not-allowed', PART, `the signature algorithm must be ${JWS_ALG}, found ${JSON.stringify(header.alg)}`);
+  if (header.alg !== JWS_ALG)
+    throw new OpenSealedMessageError(
+      'algorithm-not-allowed',
+      PART,
+      `the signature algorithm must be ${JWS_ALG}, found ${JSON.stringify(header.alg)}`,
+    );
   refuseForbiddenMembers(header, PART);
-  if (header.typ !== JWS_TYP) throw new OpenSealedMessageError('unexpected-header', PART, `JWS typ must be ${JWS_TYP}, found ${JSON.stringify(header.typ)}`);
-  if (header.cty !== JWS_CTY) throw new OpenSealedMessageError('unexpected-header', PART, `JWS cty must be ${JWS_CTY}, found ${JSON.stringify(header.cty)}`);
+  if (header.typ !== JWS_TYP)
+    throw new OpenSealedMessageError(
+      'unexpected-header',
+      PART,
+      `JWS typ must be ${JWS_TYP}, found ${JSON.stringify(header.typ)}`,
+    );
+  if (header.cty !== JWS_CTY)
+    throw new OpenSealedMessageError(
+      'unexpected-header',
+      PART,
+      `JWS cty must be ${JWS_CTY}, found ${JSON.stringify(header.cty)}`,
+    );
   const kid = header.kid;
-  if (typeof kid !== 'string') throw new OpenSealedMessageError('unknown-signing-key', PART, 'the JWS header names no kid');
+  if (typeof kid !== 'string')
+    throw new OpenSealedMessageError('unknown-signing-key', PART, 'the JWS header names no kid');
   const key = pinned.get(kid);
-  if (!key) throw new OpenSealedMessageError('unknown-signing-key', PART, `signed with the key "${kid}", which is not among the pinned gateway keys (${[...pinned.keys()].join(', ') || 'none'})`);
+  if (!key)
+    throw new OpenSealedMessageError(
+      'unknown-signing-key',
+      PART,
+      `signed with the key "${kid}", which is not among the pinned gateway keys (${[...pinned.keys()].join(', ') || 'none'})`,
+    );
   if (key instanceof Error) throw new OpenSealedMessageError('unknown-signing-key', PART, key.message);
   let payload: Uint8Array;
   try {
     ({ payload } = await compactVerify(jws, key, { algorithms: [JWS_ALG] }));
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
-      throw new OpenSealedMessageError('signature-invalid', PART, `the signature does not verify with the gateway key "${kid}"`, { cause: error });
+      throw new OpenSealedMessageError(
+        'signature-invalid',
+        PART,
+        `the signature does not verify with the gateway key "${kid}"`,
+        { cause: error },
+      );
     }
     throw new OpenSealedMessageError('malformed-part', PART, (error as Error).message, { cause: error });
   }
@@ -41,15 +70,28 @@ export async function verifyMetadata(jws: string, pinned: PinnedKeyRing): Promis
   const parsed = sealedMetadataSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new OpenSealedMessageError('malformed-metadata', PART, issue ? `${issuePointer(issue.path) || '/'}: ${issue.message}` : 'invalid');
+    throw new OpenSealedMessageError(
+      'malformed-metadata',
+      PART,
+      issue ? `${issuePointer(issue.path) || '/'}: ${issue.message}` : 'invalid',
+    );
   }
   const metadata = parsed.data;
   if (metadata.signingKid !== kid) {
-    throw new OpenSealedMessageError('malformed-metadata', PART, `the metadata names the signing key "${metadata.signingKid}" but the JWS was signed with "${kid}"`);
+    throw new OpenSealedMessageError(
+      'malformed-metadata',
+      PART,
+      `the metadata names the signing key "${metadata.signingKid}" but the JWS was signed with "${kid}"`,
+    );
   }
   const ids = new Set<string>();
   for (const a of metadata.contentStructure.attachments) {
-    if (ids.has(a.attachmentId)) throw new OpenSealedMessageError('malformed-metadata', PART, `the attachment id "${a.attachmentId}" appears twice`);
+    if (ids.has(a.attachmentId))
+      throw new OpenSealedMessageError(
+        'malformed-metadata',
+        PART,
+        `the attachment id "${a.attachmentId}" appears twice`,
+      );
     ids.add(a.attachmentId);
   }
   return { metadata, kid };

@@ -25,7 +25,8 @@ export interface WrittenFiles {
  */
 export function writeOpened(opened: OpenedMessage, outDir: string): WrittenFiles {
   mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  if (readdirSync(outDir).length > 0) throw new ReceiverError('output-not-empty', `the output folder ${outDir} is not empty`);
+  if (readdirSync(outDir).length > 0)
+    throw new ReceiverError('output-not-empty', `the output folder ${outDir} is not empty`);
   const write = (file: string, content: string | Buffer) => {
     writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
     return file;
@@ -33,13 +34,20 @@ export function writeOpened(opened: OpenedMessage, outDir: string): WrittenFiles
   const data = write(join(outDir, opened.dataMediaType === 'application/json' ? 'data.json' : 'data.xml'), opened.data);
   const metadata = write(join(outDir, 'metadata.json'), JSON.stringify(opened.metadata, null, 2) + '\n');
   const signedMetadata = write(join(outDir, 'metadata.jws'), opened.signedMetadata + '\n');
-  const authenticationTags = write(join(outDir, 'authentication-tags.json'), JSON.stringify(opened.authenticationTags, null, 2) + '\n');
+  const authenticationTags = write(
+    join(outDir, 'authentication-tags.json'),
+    JSON.stringify(opened.authenticationTags, null, 2) + '\n',
+  );
   const attachments: Record<string, string> = {};
   for (const [id, attachment] of opened.attachments) {
-    if (!isAttachmentId(id)) throw new ReceiverError('unsafe-attachment-id', `unsafe attachment id ${JSON.stringify(id)}`);
+    if (!isAttachmentId(id))
+      throw new ReceiverError('unsafe-attachment-id', `unsafe attachment id ${JSON.stringify(id)}`);
     const dir = join(outDir, 'attachments', id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    Object.defineProperty(attachments, id, { value: write(join(dir, safeFilename(attachment.filename)), attachment.content), enumerable: true });
+    Object.defineProperty(attachments, id, {
+      value: write(join(dir, safeFilename(attachment.filename)), attachment.content),
+      enumerable: true,
+    });
   }
   return { data, metadata, signedMetadata, authenticationTags, attachments };
 }
@@ -47,7 +55,12 @@ export function writeOpened(opened: OpenedMessage, outDir: string): WrittenFiles
 /** A base name without path separators, control characters or a leading dot; `content` if nothing is left. */
 export function safeFilename(filename: string): string {
   const base = filename.split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^[.\s]+/, '').trim().slice(0, 200);
+  const cleaned = base
+    .normalize('NFC')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_')
+    .replace(/^[.\s]+/, '')
+    .trim()
+    .slice(0, 200);
   return cleaned === '' ? 'content' : cleaned;
 }

@@ -35,7 +35,10 @@ export function diffRouting(before: Routing, after: Routing): RoutingDiff {
 }
 
 export function isEmptyDiff(diff: RoutingDiff): boolean {
-  return Object.values(diff.destinations).every((l) => l.length === 0) && Object.values(diff.rules).every((l) => l.length === 0);
+  return (
+    Object.values(diff.destinations).every((l) => l.length === 0) &&
+    Object.values(diff.rules).every((l) => l.length === 0)
+  );
 }
 
 /** What the audit log keeps of a change: ids and rule identities; the full documents are in the version history. */

@@ -11,10 +11,16 @@ function sensitive(key: string, value: unknown): boolean {
   return key === 'tokenHashes' || (typeof value === 'string' && secretRefSchema.safeParse(value).success);
 }
 
-/** A destination without its adapter's secret references and token hashes (a mailbox's hashes can be guessed against offline). */
+/**
+ * A destination without its adapter's secret references and token hashes (a mailbox's hashes can be guessed against
+ * offline).
+ */
 export function redactDestination(destination: Destination): Destination {
   const adapter = Object.fromEntries(
-    Object.entries(destination.adapter).map(([key, value]) => [key, sensitive(key, value) ? (Array.isArray(value) ? [redacted] : redacted) : value]),
+    Object.entries(destination.adapter).map(([key, value]) => [
+      key,
+      sensitive(key, value) ? (Array.isArray(value) ? [redacted] : redacted) : value,
+    ]),
   );
   return { ...destination, adapter } as Destination;
 }
@@ -51,14 +57,18 @@ export function restoreRedacted(document: unknown, current: Routing): unknown {
     if (!known || !isRecord(sent) || !isRecord(sent.adapter)) return sent;
     const original = known.adapter as Record<string, unknown>;
     const adapter = Object.fromEntries(
-      Object.entries(sent.adapter).map(([key, value]) => [key, isPlaceholder(value) && original[key] !== undefined && sensitive(key, original[key]) ? original[key] : value]),
+      Object.entries(sent.adapter).map(([key, value]) => [
+        key,
+        isPlaceholder(value) && original[key] !== undefined && sensitive(key, original[key]) ? original[key] : value,
+      ]),
     );
     return { ...sent, adapter };
   });
   return { ...document, destinations };
 }
 
-const isPlaceholder = (value: unknown) => value === redacted || (Array.isArray(value) && value.length === 1 && value[0] === redacted);
+const isPlaceholder = (value: unknown) =>
+  value === redacted || (Array.isArray(value) && value.length === 1 && value[0] === redacted);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -21,7 +21,12 @@ export function destinationsOfRule(rule: RoutingRule): string[] {
  * cases of every rule naming it go and to whose key they are sealed.
  */
 export function destinationsOutsideScope(documents: readonly Routing[], scopes: readonly string[]): Set<string> {
-  return new Set(documents.flatMap((d) => d.rules).filter((r) => !ruleWithin(r.region, scopes)).flatMap(destinationsOfRule));
+  return new Set(
+    documents
+      .flatMap((d) => d.rules)
+      .filter((r) => !ruleWithin(r.region, scopes))
+      .flatMap(destinationsOfRule),
+  );
 }
 
 /**
@@ -36,19 +41,28 @@ export function changesOutsideScope(before: Routing, after: Routing, scopes: rea
   const afterIndex = new Map(after.rules.map((r, i) => [ruleIdentity(r), i]));
   for (const rule of [...diff.rules.added, ...diff.rules.changed.map((c) => c.after)]) {
     if (!ruleWithin(rule.region, scopes)) {
-      errors.push({ pointer: `/rules/${afterIndex.get(ruleIdentity(rule)) ?? 0}/region`, detail: `region ${rule.region} is outside your regions (${scopes.join(', ')})` });
+      errors.push({
+        pointer: `/rules/${afterIndex.get(ruleIdentity(rule)) ?? 0}/region`,
+        detail: `region ${rule.region} is outside your regions (${scopes.join(', ')})`,
+      });
     }
   }
   for (const rule of diff.rules.removed) {
     if (!ruleWithin(rule.region, scopes)) {
-      errors.push({ pointer: '/rules', detail: `the rule for service ${rule.service} in region ${rule.region} is outside your regions and may not be removed` });
+      errors.push({
+        pointer: '/rules',
+        detail: `the rule for service ${rule.service} in region ${rule.region} is outside your regions and may not be removed`,
+      });
     }
   }
   const usedOutside = destinationsOutsideScope([before, after], scopes);
   const destIndex = new Map(after.destinations.map((d, i) => [d.id, i]));
   for (const id of [...diff.destinations.changed, ...diff.destinations.removed]) {
     if (usedOutside.has(id)) {
-      errors.push({ pointer: destIndex.has(id) ? `/destinations/${destIndex.get(id) ?? 0}` : '/destinations', detail: `destination ${id} serves regions outside yours` });
+      errors.push({
+        pointer: destIndex.has(id) ? `/destinations/${destIndex.get(id) ?? 0}` : '/destinations',
+        detail: `destination ${id} serves regions outside yours`,
+      });
     }
   }
   return errors;

@@ -15,7 +15,13 @@ export interface Resolution {
   /** Index of the rule that decided, if any. */
   rule?: number | undefined;
   /** Why these destinations: the rule that matched and why each other rule for the service lost. */
-  explanation: { summary: string; code: 'matched' | 'no-rule'; params: ExplanationParams; considered: ConsideredRule[]; skippedDisabled: string[] };
+  explanation: {
+    summary: string;
+    code: 'matched' | 'no-rule';
+    params: ExplanationParams;
+    considered: ConsideredRule[];
+    skippedDisabled: string[];
+  };
 }
 
 /** What the summary says, as values: a client renders `code` with these in its own language. */
@@ -47,7 +53,12 @@ export function resolveRoute(routing: Routing, serviceKey: string, regionKey: st
   candidates.sort((a, b) => b.rule.region.length - a.rule.region.length);
   const winner = candidates[0];
   for (const c of candidates) {
-    considered.push({ index: c.index, service: c.rule.service, region: c.rule.region, outcome: c === winner ? 'matched' : 'less specific' });
+    considered.push({
+      index: c.index,
+      service: c.rule.service,
+      region: c.rule.region,
+      outcome: c === winner ? 'matched' : 'less specific',
+    });
   }
   considered.sort((a, b) => a.index - b.index);
   if (!winner) {
@@ -65,15 +76,26 @@ export function resolveRoute(routing: Routing, serviceKey: string, regionKey: st
   const byId = new Map(routing.destinations.map((d) => [d.id, d]));
   const named = winner.rule.destinations.map((id) => byId.get(id)).filter((d): d is Destination => d !== undefined);
   const skippedDisabled = named.filter((d) => !d.enabled).map((d) => d.id);
-  const deferredNamed = (winner.rule.deferred?.destinations ?? []).map((id) => byId.get(id)).filter((d): d is Destination => d !== undefined && d.enabled);
+  const deferredNamed = (winner.rule.deferred?.destinations ?? [])
+    .map((id) => byId.get(id))
+    .filter((d): d is Destination => d !== undefined && d.enabled);
   return {
     destinations: named.filter((d) => d.enabled),
-    deferred: winner.rule.deferred && deferredNamed.length > 0 ? { after: winner.rule.deferred.after, destinations: deferredNamed } : undefined,
+    deferred:
+      winner.rule.deferred && deferredNamed.length > 0
+        ? { after: winner.rule.deferred.after, destinations: deferredNamed }
+        : undefined,
     rule: winner.index,
     explanation: {
       summary: `rule ${winner.index} (service ${winner.rule.service}, region ${winner.rule.region}) → ${winner.rule.destinations.join(', ')}`,
       code: 'matched',
-      params: { service: winner.rule.service, region: winner.rule.region, at: at.toISOString(), rule: winner.index, destinations: winner.rule.destinations },
+      params: {
+        service: winner.rule.service,
+        region: winner.rule.region,
+        at: at.toISOString(),
+        rule: winner.index,
+        destinations: winner.rule.destinations,
+      },
       considered,
       skippedDisabled,
     },

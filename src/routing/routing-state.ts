@@ -40,7 +40,12 @@ export async function startRoutingState(options: {
 }): Promise<RoutingState> {
   const { store, logger } = options;
   if ((await store.currentRoutingVersionNumber()) === 0) {
-    await store.appendRoutingVersion(0, { document: options.seed, author: 'config', note: 'seeded from routing.yaml', createdAt: options.now().toISOString() });
+    await store.appendRoutingVersion(0, {
+      document: options.seed,
+      author: 'config',
+      note: 'seeded from routing.yaml',
+      createdAt: options.now().toISOString(),
+    });
     logger.info('seeded routing version 1 from routing.yaml into the empty store');
   }
   let state: CurrentRouting | undefined;
@@ -52,7 +57,10 @@ export async function startRoutingState(options: {
     const checked = validateRouting(stored.document, options.knownServices(), options.fileDropRoot);
     const errors = 'errors' in checked ? checked.errors : ((await options.checkKeys?.(checked.routing)) ?? []);
     if (errors.length > 0 || 'errors' in checked) {
-      logger.error({ version: stored.version, errors: errors.slice(0, 5) }, 'stored routing version does not validate against this configuration; keeping the previous one');
+      logger.error(
+        { version: stored.version, errors: errors.slice(0, 5) },
+        'stored routing version does not validate against this configuration; keeping the previous one',
+      );
       return;
     }
     state = { version: stored.version, routing: checked.routing };
@@ -61,13 +69,17 @@ export async function startRoutingState(options: {
   await load();
   if (!state) throw new ConfigError('no valid routing version in the store');
   const timer = setInterval(() => {
-    load().catch((error: unknown) => { logger.warn({ errorClass: (error as Error).name }, 'routing refresh failed'); });
+    load().catch((error: unknown) => {
+      logger.warn({ errorClass: (error as Error).name }, 'routing refresh failed');
+    });
   }, options.pollMs ?? 2000);
   timer.unref();
   return {
     current: () => state as CurrentRouting,
     refresh: load,
     checkKeys: async (routing) => (await options.checkKeys?.(routing)) ?? [],
-    stop: () => { clearInterval(timer); },
+    stop: () => {
+      clearInterval(timer);
+    },
   };
 }

@@ -3,7 +3,12 @@
  * Knows nothing of HTTP or storage: state such as the active signing kid comes in as arguments.
  */
 export type { GatewayKeys, GatewaySigningKey, GatewayEscrowKey, PublicSigningJwk } from './gateway-keys/types.js';
-export { gatewayKeysConfigSchema, recipientKeyPolicyConfigSchema, type GatewayKeysConfig, type RecipientKeyPolicyConfig } from './gateway-keys/config-schema.js';
+export {
+  gatewayKeysConfigSchema,
+  recipientKeyPolicyConfigSchema,
+  type GatewayKeysConfig,
+  type RecipientKeyPolicyConfig,
+} from './gateway-keys/config-schema.js';
 export { loadGatewayKeys, type LoadGatewayKeysOptions } from './gateway-keys/load-gateway-keys.js';
 export { createDevelopmentKeys, developmentKeyFiles } from './gateway-keys/create-development-keys.js';
 export { writeNewGatewayKey, type GatewayKeyPurpose } from './gateway-keys/write-new-key.js';
@@ -15,10 +20,20 @@ export { gatewayJwks } from './gateway-keys/public-jwks.js';
 export type { KeyRing } from './gateway-keys/key-ring.js';
 
 export { defaultRecipientKeyPolicy, type RecipientKeyPolicy, type KeyPurpose } from './recipient-keys/policy.js';
-export { checkEncryptionJwk, checkReceiptJwk, type RecipientEncryptionKey, type RecipientReceiptKey } from './recipient-keys/check-recipient-jwk.js';
+export {
+  checkEncryptionJwk,
+  checkReceiptJwk,
+  type RecipientEncryptionKey,
+  type RecipientReceiptKey,
+} from './recipient-keys/check-recipient-jwk.js';
 export { loadTrustAnchors } from './recipient-keys/load-trust-anchors.js';
 export { fetchJwks, type FetchJwksOptions, type FetchedJwks } from './recipient-keys/fetch-jwks.js';
-export { createKeyResolver, type KeyResolver, type KeyResolverOptions, type JwksStatus } from './recipient-keys/key-resolver.js';
+export {
+  createKeyResolver,
+  type KeyResolver,
+  type KeyResolverOptions,
+  type JwksStatus,
+} from './recipient-keys/key-resolver.js';
 export { checkDestinationKeys, keySetUnavailable, type KeyProblem } from './recipient-keys/check-destination-keys.js';
 export { describeKeySource, type KeyDescription } from './recipient-keys/describe-key-source.js';
 export type { KeySource } from './recipient-keys/key-source.js';
@@ -31,9 +46,24 @@ export type { SealInput, SealAttachment, SealOptions, SealedMessage } from './se
 
 export { sealEscrow, sealEscrowToBytes } from './escrow/seal-escrow.js';
 export { openEscrow } from './escrow/open-escrow.js';
-export { ESCROW_FORMAT, ESCROW_CTY, ESCROW_FORMAT_1, ESCROW_CTY_1, type EscrowSubmission, type EscrowAttachment } from './escrow/types.js';
+export {
+  ESCROW_FORMAT,
+  ESCROW_CTY,
+  ESCROW_FORMAT_1,
+  ESCROW_CTY_1,
+  type EscrowSubmission,
+  type EscrowAttachment,
+} from './escrow/types.js';
 
 export { sealFitConnect } from './fitconnect/seal-fitconnect.js';
-export { FITCONNECT_CONTAINER_FORMAT, fitConnectContainerSchema, type FitConnectContainer } from './fitconnect/container.js';
-export { FITCONNECT_METADATA_SCHEMA, fitConnectMetadataSchema, type FitConnectMetadata } from './fitconnect/metadata-schema.js';
+export {
+  FITCONNECT_CONTAINER_FORMAT,
+  fitConnectContainerSchema,
+  type FitConnectContainer,
+} from './fitconnect/container.js';
+export {
+  FITCONNECT_METADATA_SCHEMA,
+  fitConnectMetadataSchema,
+  type FitConnectMetadata,
+} from './fitconnect/metadata-schema.js';
 export type { FitConnectSealInput, FitConnectSealed } from './fitconnect/types.js';

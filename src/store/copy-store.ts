@@ -36,9 +36,12 @@ interface Location {
 
 /** `sqlite:<path>` (relative to `cwd`) or a postgres:// URL. */
 function openLocation(spec: string, cwd: string): Location {
-  if (spec.startsWith('sqlite:')) return { dialect: 'sqlite', db: openSqliteDatabase(resolve(cwd, spec.slice('sqlite:'.length))).db };
+  if (spec.startsWith('sqlite:'))
+    return { dialect: 'sqlite', db: openSqliteDatabase(resolve(cwd, spec.slice('sqlite:'.length))).db };
   if (/^postgres(ql)?:\/\//.test(spec)) return { dialect: 'postgres', db: openPostgresDatabase(spec, { poolSize: 2 }) };
-  throw new InvalidRequestError(`"${spec.replace(/\/\/[^@/]*@/, '//…@')}" is neither sqlite:<path> nor a postgres:// URL`);
+  throw new InvalidRequestError(
+    `"${spec.replace(/\/\/[^@/]*@/, '//…@')}" is neither sqlite:<path> nor a postgres:// URL`,
+  );
 }
 
 /**
@@ -46,7 +49,8 @@ function openLocation(spec: string, cwd: string): Location {
  * migrated to the latest schema, then every table is copied in dependency order inside one transaction on
  * the target, so the target holds all of it or nothing — pending deliveries included, with their leases,
  * fences and next attempt times. A target holding any row is refused. The source is read in one snapshot;
- * stop the gateway first all the same, or what it writes after the snapshot stays behind. Returns the rows copied per table.
+ * stop the gateway first all the same, or what it writes after the snapshot stays behind. Returns the rows copied per
+ * table.
  */
 export async function copyStore(from: string, to: string, cwd = process.cwd()): Promise<Record<string, number>> {
   const source = openLocation(from, cwd);
@@ -57,30 +61,41 @@ export async function copyStore(from: string, to: string, cwd = process.cwd()): 
     await migrateToLatest(target.db, target.dialect);
     const into = target;
     // A read transaction on the source too: one consistent snapshot, however the tables are paged through.
-    return await source.db.transaction().execute((snapshot) => into.db.transaction().execute(async (trx) => {
-      for (const table of tables) {
-        const row = await trx.selectFrom(table.name).select(sql<number>`1`.as('one')).limit(1).executeTakeFirst();
-        if (row) throw new ConflictError(`the target store is not empty (table ${table.name} has rows): store copy only fills an empty store`);
-      }
-      const copied: Record<string, number> = {};
-      for (const table of tables) {
-        copied[table.name] = 0;
-        for (let offset = 0; ; offset += batchRows) {
-          let query = snapshot.selectFrom(table.name).selectAll().limit(batchRows).offset(offset);
-          for (const column of table.key) query = query.orderBy(sql.ref(column));
-          const rows = (await query.execute()) as Record<string, unknown>[];
-          if (rows.length === 0) break;
-          await trx.insertInto(table.name).values(rows).execute();
-          copied[table.name] = (copied[table.name] ?? 0) + rows.length;
-          if (rows.length < batchRows) break;
+    return await source.db.transaction().execute((snapshot) =>
+      into.db.transaction().execute(async (trx) => {
+        for (const table of tables) {
+          const row = await trx
+            .selectFrom(table.name)
+            .select(sql<number>`1`.as('one'))
+            .limit(1)
+            .executeTakeFirst();
+          if (row)
+            throw new ConflictError(
+              `the target store is not empty (table ${table.name} has rows): store copy only fills an empty store`,
+            );
         }
-      }
-      // The copied audit ids were given explicitly: PostgreSQL's identity must continue after them.
-      if (into.dialect === 'postgres') {
-        await sql`select setval(pg_get_serial_sequence('audit_log', 'id'), coalesce((select max(id) from audit_log), 0) + 1, false)`.execute(trx);
-      }
-      return copied;
-    }));
+        const copied: Record<string, number> = {};
+        for (const table of tables) {
+          copied[table.name] = 0;
+          for (let offset = 0; ; offset += batchRows) {
+            let query = snapshot.selectFrom(table.name).selectAll().limit(batchRows).offset(offset);
+            for (const column of table.key) query = query.orderBy(sql.ref(column));
+            const rows = (await query.execute()) as Record<string, unknown>[];
+            if (rows.length === 0) break;
+            await trx.insertInto(table.name).values(rows).execute();
+            copied[table.name] = (copied[table.name] ?? 0) + rows.length;
+            if (rows.length < batchRows) break;
+          }
+        }
+        // The copied audit ids were given explicitly: PostgreSQL's identity must continue after them.
+        if (into.dialect === 'postgres') {
+          await sql`select setval(pg_get_serial_sequence('audit_log', 'id'), coalesce((select max(id) from audit_log), 0) + 1, false)`.execute(
+            trx,
+          );
+        }
+        return copied;
+      }),
+    );
   } finally {
     await source.db.destroy();
     await target?.db.destroy();

@@ -10,7 +10,9 @@ import type { Store } from './store.js';
  */
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: Parameters<typeof pg.types.getTypeParser>[0], format?: 'text' | 'binary'): unknown =>
-    oid === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === pg.types.builtins.INT8 && format !== 'binary'
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 export interface PostgresStoreOptions {
@@ -25,13 +27,23 @@ export interface PostgresStoreOptions {
  */
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
   return kyselyStore(openPostgresDatabase(url, options), 'postgres', {
-    backup: () => Promise.reject(new Error('a PostgreSQL store is backed up with PostgreSQL\'s own tools: pg_dump --format=custom (see the README, "Backup")')),
+    backup: () =>
+      Promise.reject(
+        new Error(
+          'a PostgreSQL store is backed up with PostgreSQL\'s own tools: pg_dump --format=custom (see the README, "Backup")',
+        ),
+      ),
   });
 }
 
 /** A kysely instance over a pg pool (also for `store copy`, which works on tables rather than the Store). */
 export function openPostgresDatabase(url: string, options: PostgresStoreOptions = {}): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types,
+    connectionTimeoutMillis: 10_000,
+  });
   // Without a listener, a connection that breaks while idle (a server restart) would crash the process.
   pool.on('error', (error) => options.onConnectionError?.(error));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

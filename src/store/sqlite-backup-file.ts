@@ -11,7 +11,8 @@ export function createBackupTarget(target: string, force: boolean): void {
   try {
     fd = openSync(target, force ? 'w' : 'wx', 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new AmtsboteError('conflict', `${target} exists: choose another file, or add --force to overwrite it`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new AmtsboteError('conflict', `${target} exists: choose another file, or add --force to overwrite it`);
     throw error;
   }
   closeSync(fd);
@@ -27,7 +28,11 @@ export function createBackupTarget(target: string, force: boolean): void {
  */
 export function restoreSqliteBackup(backup: string, target: string, force: boolean): void {
   if (!existsSync(backup)) throw new AmtsboteError('not-found', `${backup} does not exist`);
-  if (existsSync(target) && !force) throw new AmtsboteError('conflict', `${target} exists: restore into an empty data dir, or add --force to replace the store there`);
+  if (existsSync(target) && !force)
+    throw new AmtsboteError(
+      'conflict',
+      `${target} exists: restore into an empty data dir, or add --force to replace the store there`,
+    );
   checkBackup(backup);
   const partial = `${target}.restoring`;
   copyFileSync(backup, partial);
@@ -42,7 +47,9 @@ function checkBackup(backup: string): void {
     database = new BetterSqlite3(backup, { readonly: true, fileMustExist: true });
     const integrity = database.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') throw new Error(`its integrity check says: ${String(integrity)}`);
-    const migrations = database.prepare("select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'").get() as { n: number };
+    const migrations = database
+      .prepare("select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'")
+      .get() as { n: number };
     if (migrations.n === 0) throw new Error('it holds no store (no migration table)');
   } catch (error) {
     throw new AmtsboteError('invalid-request', `${backup} is not a backup of the store: ${(error as Error).message}`);

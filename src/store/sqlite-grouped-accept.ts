@@ -83,7 +83,10 @@ async function commitBatch(db: Kysely<Database>, batch: Waiting[]): Promise<void
     // A failed savepoint statement, COMMIT, or the write of an accept alone in its batch: nothing of the
     // batch is durable, so no caller may see success. If SQLite already rolled back (after an I/O error,
     // say), the ROLLBACK fails too; kysely frees the connection either way.
-    await trx.rollback().execute().catch(() => undefined);
+    await trx
+      .rollback()
+      .execute()
+      .catch(() => undefined);
     for (const waiting of batch) waiting.reject(error);
     return;
   }

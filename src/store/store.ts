@@ -48,7 +48,9 @@ export interface Store {
    */
   backup(file: string, options?: { force?: boolean }): Promise<void>;
   ping(): Promise<void>;
-  /** Deliveries to be made that no release can make: accepted before the gateway sealed (sql/unsealed-deliveries.ts). */
+  /**
+   * Deliveries to be made that no release can make: accepted before the gateway sealed (sql/unsealed-deliveries.ts).
+   */
   countUnsealedDeliveries(): Promise<number>;
   /** Records those as dead letters (`accepted-before-sealing`), the operator's explicit step; returns how many. */
   deadLetterUnsealed(now: string): Promise<number>;
@@ -59,19 +61,31 @@ export interface Store {
   /** False when the id is taken. */
   insertPortal(portal: StoredPortal, now: string): Promise<boolean>;
   /** False when there is no such portal, or (with `expected`) when its tokens are no longer those. */
-  setPortalTokens(id: string, tokens: StoredPortal['tokens'], now: string, expected?: StoredPortal['tokens']): Promise<boolean>;
+  setPortalTokens(
+    id: string,
+    tokens: StoredPortal['tokens'],
+    now: string,
+    expected?: StoredPortal['tokens'],
+  ): Promise<boolean>;
   currentRouting(): Promise<RoutingVersion | undefined>;
   currentRoutingVersionNumber(): Promise<number>;
   getRoutingVersion(version: number): Promise<RoutingVersion | undefined>;
   listRoutingVersions(): Promise<Omit<RoutingVersion, 'document'>[]>;
   /** Appends a version if the newest is still `expected`; undefined on conflict. */
-  appendRoutingVersion(expected: number, entry: { document: unknown; author: string; note: string; createdAt: string }): Promise<number | undefined>;
+  appendRoutingVersion(
+    expected: number,
+    entry: { document: unknown; author: string; note: string; createdAt: string },
+  ): Promise<number | undefined>;
   /**
    * Commits a submission, its deliveries and its first event in one transaction — or, when the portal's
    * idempotency key is already taken, commits nothing and returns what the key points to.
    */
   acceptSubmission(input: AcceptInput): Promise<AcceptResult>;
-  findIdempotencyKey(portalId: string, keyHash: string, now: string): Promise<{ submissionId: string; contentHmac: string } | undefined>;
+  findIdempotencyKey(
+    portalId: string,
+    keyHash: string,
+    now: string,
+  ): Promise<{ submissionId: string; contentHmac: string } | undefined>;
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
   listSubmissions(filter: Parameters<typeof listSubmissions>[1]): Promise<SubmissionSummary[]>;
   listEvents(submissionId: string): Promise<StoredEvent[]>;
@@ -83,13 +97,27 @@ export interface Store {
   sweepRateBuckets(beforeMs: number): Promise<number>;
 
   // The outbox (store/sql/claim-deliveries.ts and friends).
-  claimDeliveries(options: { owner: string; now: string; leaseUntil: string; limit: number; excludeDestinations: readonly string[] }): Promise<ClaimedDelivery[]>;
+  claimDeliveries(options: {
+    owner: string;
+    now: string;
+    leaseUntil: string;
+    limit: number;
+    excludeDestinations: readonly string[];
+  }): Promise<ClaimedDelivery[]>;
   renewLease(id: string, fence: number, leaseUntil: string): Promise<boolean>;
   releaseLease(id: string, fence: number, nextAttemptAt: string): Promise<boolean>;
-  /** SQLite at start-up, under the serve lock only: every lease is a dead process's (store/sql/release-all-leases.ts). */
+  /**
+   * SQLite at start-up, under the serve lock only: every lease is a dead process's (store/sql/release-all-leases.ts).
+   */
   releaseAllLeases(now: string): Promise<number>;
   /** False when the fence is stale: a newer claim exists and this outcome must not be recorded. */
-  recordAttempt(input: { id: string; fence: number; attempt: AttemptRecord; transition: DeliveryTransition; now: string }): Promise<boolean>;
+  recordAttempt(input: {
+    id: string;
+    fence: number;
+    attempt: AttemptRecord;
+    transition: DeliveryTransition;
+    now: string;
+  }): Promise<boolean>;
   /** An attempt's progress, saved mid-attempt under the claim's fence; false when the claim was lost. */
   saveAdapterState(id: string, fence: number, state: unknown): Promise<boolean>;
   /** Delivered messages of destinations whose adapter fetches receipts (store/sql/list-pollable.ts). */
@@ -117,9 +145,17 @@ export interface Store {
   getEscrowCopy(submissionId: string): Promise<EscrowCopy | undefined>;
   applyReceipt(input: ReceiptInput): Promise<ReceiptOutcome>;
   /** `signingKid` is absent for FIT-Connect's format, which carries no gateway signature. */
-  releaseDeferred(input: { deliveryId: string; body: string; contentType: string; signingKid: string | undefined; authenticationTags: unknown; at: string }): Promise<boolean>;
+  releaseDeferred(input: {
+    deliveryId: string;
+    body: string;
+    contentType: string;
+    signingKid: string | undefined;
+    authenticationTags: unknown;
+    at: string;
+  }): Promise<boolean>;
 
-  // Gateway key states (store/sql/list-key-states.ts, activate-key.ts and their neighbours): the key files are the same on every instance.
+  // Gateway key states (store/sql/list-key-states.ts, activate-key.ts and their neighbours): the key files are the same
+  // on every instance.
   listKeyStates(): Promise<KeyState[]>;
   registerKeys(keys: { kid: string; purpose: KeyState['purpose'] }[], now: string): Promise<void>;
   activateKey(kid: string, actor: string, now: string): Promise<boolean>;

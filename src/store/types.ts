@@ -1,7 +1,15 @@
 import type { PortalCallback, PortalIdentity } from '../config/portal.js';
 
 /** The status vocabulary of design.md (FIT-Connect's), per destination. */
-export const deliveryStates = ['deferred', 'pending', 'delivered', 'accepted', 'rejected', 'dead-lettered', 'cancelled'] as const;
+export const deliveryStates = [
+  'deferred',
+  'pending',
+  'delivered',
+  'accepted',
+  'rejected',
+  'dead-lettered',
+  'cancelled',
+] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
 
 export interface AttachmentMeta {

@@ -30,7 +30,18 @@ export { buildMessage, findMapping, type BuiltMessage } from './mapping/build-me
 export { agsInRegion } from './mapping/functions.js';
 export { buildJson, type BuiltJson } from './mapping/build-json.js';
 export { selectAttachments } from './mapping/select-attachments.js';
-export type { AttachmentSelection, Authority, Erreichbarkeit, JsonMapping, Mapping, MappingAttachment, MappingContext, MappingSet, MessageTarget, PostalAddress } from './mapping/types.js';
+export type {
+  AttachmentSelection,
+  Authority,
+  Erreichbarkeit,
+  JsonMapping,
+  Mapping,
+  MappingAttachment,
+  MappingContext,
+  MappingSet,
+  MessageTarget,
+  PostalAddress,
+} from './mapping/types.js';
 export { validateXml } from './xsd/validate-xml.js';
 export { installSchemaSet } from './install/install-schema-set.js';
 export { installCodeList } from './install/install-code-list.js';
@@ -73,7 +84,10 @@ export interface ProducedMessage {
 
 export function loadXoev(options: XoevOptions): Xoev {
   const installed = options.installedCodelistsDir;
-  const codeLists = loadCodeLists(options.codelistsDir, ...(installed !== undefined && existsSync(installed) ? [installed] : []));
+  const codeLists = loadCodeLists(
+    options.codelistsDir,
+    ...(installed !== undefined && existsSync(installed) ? [installed] : []),
+  );
   const mappings = loadMappings(options.mappingsDir);
   checkCodeListsLoaded(mappings, codeLists);
   const schemaSets = new Map<string, SchemaSet>();
@@ -82,7 +96,10 @@ export function loadXoev(options: XoevOptions): Xoev {
       if (m.format !== 'xml') continue;
       const key = `${m.standard}/${m.version}`;
       if (schemaSets.has(key)) continue;
-      const dirs = { xsdDir: options.xsdDir, ...(options.officialSchemasDir !== undefined ? { officialSchemasDir: options.officialSchemasDir } : {}) };
+      const dirs = {
+        xsdDir: options.xsdDir,
+        ...(options.officialSchemasDir !== undefined ? { officialSchemasDir: options.officialSchemasDir } : {}),
+      };
       schemaSets.set(key, compileSchemaSet(findSchemaSet(dirs, m.standard, m.version)));
     }
   } catch (e) {
@@ -106,16 +123,29 @@ export function loadXoev(options: XoevOptions): Xoev {
  * (the XML does not validate; with the XML path and, where the mapping knows it, the input's pointer),
  * `invalid-config` (no mapping for this target, a mapping bug).
  */
-export async function produceMessage(xoev: Xoev, target: MessageTarget, context: MappingContext): Promise<ProducedMessage> {
+export async function produceMessage(
+  xoev: Xoev,
+  target: MessageTarget,
+  context: MappingContext,
+): Promise<ProducedMessage> {
   const mapping = findMapping(xoev.mappings, target, context.envelope.serviceKey);
   const attachments = mapping.attachments.get(target.message) ?? 'all';
   if (mapping.format === 'json') {
     const data = await buildJson(xoev.mappings, target, context, xoev.codeLists);
-    return { content: data.json, mediaType: 'application/json', standard: data.standard, version: data.version, message: data.message, schemaSet: data.schemaUri, attachments };
+    return {
+      content: data.json,
+      mediaType: 'application/json',
+      standard: data.standard,
+      version: data.version,
+      message: data.message,
+      schemaSet: data.schemaUri,
+      attachments,
+    };
   }
   const built = await buildMessage(xoev.mappings, target, context, xoev.codeLists);
   const set = xoev.schemaSets.get(`${target.standard}/${target.version}`);
-  if (set === undefined) throw new AmtsboteError('invalid-config', `no schema set loaded for ${target.standard} ${target.version}`);
+  if (set === undefined)
+    throw new AmtsboteError('invalid-config', `no schema set loaded for ${target.standard} ${target.version}`);
   const result = validateXml(set, built.xml);
   if (!result.valid) {
     const located = result.errors.map((issue) => ({ ...issue, pointer: pointerFor(issue, built.pointers) }));
@@ -123,12 +153,25 @@ export async function produceMessage(xoev: Xoev, target: MessageTarget, context:
       pointer: e.pointer ?? '',
       detail: `the message element ${e.xmlPath ?? '(unknown)'} does not validate: ${e.message}`,
     }));
-    throw new AmtsboteError('invalid-message', `The generated ${target.message} does not validate against ${set.id}`, errors, {
-      schemaSet: set.id,
-      xmlErrors: located,
-    });
+    throw new AmtsboteError(
+      'invalid-message',
+      `The generated ${target.message} does not validate against ${set.id}`,
+      errors,
+      {
+        schemaSet: set.id,
+        xmlErrors: located,
+      },
+    );
   }
-  return { content: built.xml, mediaType: 'application/xml', standard: built.standard, version: built.version, message: built.message, schemaSet: set.id, attachments };
+  return {
+    content: built.xml,
+    mediaType: 'application/xml',
+    standard: built.standard,
+    version: built.version,
+    message: built.message,
+    schemaSet: set.id,
+    attachments,
+  };
 }
 
 /** The pointer of the element in error, or of its nearest ancestor that has one. */
@@ -145,10 +188,13 @@ function checkCodeListsLoaded(mappings: MappingSet, codeLists: CodeLists): void 
   const missing = new Set<string>();
   const visit = (node: MappingNode): void => {
     if (node.code?.check === true && findCodeList(codeLists, node.code.list, node.code.version) === undefined) {
-      missing.add(`${node.code.list}${node.code.version === undefined ? '' : ` version ${node.code.version}`} (${node.location})`);
+      missing.add(
+        `${node.code.list}${node.code.version === undefined ? '' : ` version ${node.code.version}`} (${node.location})`,
+      );
     }
     node.children.forEach(visit);
   };
   for (const m of mappings.mappings) if (m.format === 'xml') visit(m.root);
-  if (missing.size > 0) throw new AmtsboteError('invalid-config', `code lists used by mappings are not loaded: ${[...missing].join('; ')}`);
+  if (missing.size > 0)
+    throw new AmtsboteError('invalid-config', `code lists used by mappings are not loaded: ${[...missing].join('; ')}`);
 }

@@ -24,7 +24,11 @@ beforeAll(async () => {
   await channel.close();
 });
 afterAll(async () => {
-  await Promise.all(adapters.map(async (a) => { await a.close?.(); }));
+  await Promise.all(
+    adapters.map(async (a) => {
+      await a.close?.();
+    }),
+  );
   const channel = await broker.createChannel();
   await channel.deleteQueue(queue);
   await channel.deleteExchange(exchange);
@@ -33,15 +37,33 @@ afterAll(async () => {
 
 function adapterFor(exchangeName: string, urlRef = 'env:AMTSBOTE_TEST_AMQP_URL', id = 'queue'): Adapter {
   const adapter = createAmqpAdapter(
-    amqpAdapterConfigSchema.parse({ kind: 'amqp', url: urlRef, exchange: exchangeName, routingKey: 'gewerbe', timeoutMs: 5000 }),
-    { dataDir: '/tmp', configDir: '/tmp', outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date('2026-11-25T10:00:00Z') },
+    amqpAdapterConfigSchema.parse({
+      kind: 'amqp',
+      url: urlRef,
+      exchange: exchangeName,
+      routingKey: 'gewerbe',
+      timeoutMs: 5000,
+    }),
+    {
+      dataDir: '/tmp',
+      configDir: '/tmp',
+      outbound: { allowLoopback: true, allowLinkLocal: false },
+      now: () => new Date('2026-11-25T10:00:00Z'),
+    },
     testDestination(id, { kind: 'amqp', url: urlRef, exchange: exchangeName, routingKey: 'gewerbe' }),
   );
   adapters.push(adapter);
   return adapter;
 }
 
-const message = (i: number) => ({ messageId: `m-${suffix}-${i}`, submissionId: 's', destinationId: 'queue', serviceKey: '99050012104000', contentType: 'application/json', body: `{"format":"amtsbote-sealed/1","n":${i}}` });
+const message = (i: number) => ({
+  messageId: `m-${suffix}-${i}`,
+  submissionId: 's',
+  destinationId: 'queue',
+  serviceKey: '99050012104000',
+  contentType: 'application/json',
+  body: `{"format":"amtsbote-sealed/1","n":${i}}`,
+});
 
 async function drain(expected: number) {
   const channel = await broker.createChannel();
@@ -58,11 +80,20 @@ async function drain(expected: number) {
 describe('amqp adapter against the real RabbitMQ', () => {
   it('publishes persistently with the message id and headers, delivered on the publisher confirm', async () => {
     const adapter = adapterFor(exchange);
-    for (const i of [1, 2, 3]) expect(await adapter.deliver(message(i), undefined, new AbortController().signal)).toEqual({ kind: 'delivered' });
+    for (const i of [1, 2, 3])
+      expect(await adapter.deliver(message(i), undefined, new AbortController().signal)).toEqual({ kind: 'delivered' });
     const got = await drain(3);
     expect(got.map((m) => m.content.toString())).toEqual([1, 2, 3].map((i) => message(i).body));
-    expect(got[0]!.properties).toMatchObject({ messageId: `m-${suffix}-1`, contentType: 'application/json', deliveryMode: 2 });
-    expect(got[0]!.properties.headers).toMatchObject({ 'amtsbote-service': '99050012104000', 'amtsbote-destination': 'queue', 'amtsbote-standard': 'xgewerbeanzeige 2.2 alg.gewerbemeldung.0300' });
+    expect(got[0]!.properties).toMatchObject({
+      messageId: `m-${suffix}-1`,
+      contentType: 'application/json',
+      deliveryMode: 2,
+    });
+    expect(got[0]!.properties.headers).toMatchObject({
+      'amtsbote-service': '99050012104000',
+      'amtsbote-destination': 'queue',
+      'amtsbote-standard': 'xgewerbeanzeige 2.2 alg.gewerbemeldung.0300',
+    });
   });
 
   it('retries when the broker refuses (no such exchange) and reconnects for the next attempt', async () => {
@@ -84,11 +115,25 @@ describe('amqp adapter against the real RabbitMQ', () => {
   it('retries when the broker cannot be reached', async () => {
     process.env.AMTSBOTE_TEST_AMQP_DOWN = 'amqp://guest:guest@127.0.0.1:1';
     const adapter = createAmqpAdapter(
-      amqpAdapterConfigSchema.parse({ kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_DOWN', exchange, routingKey: 'gewerbe', timeoutMs: 2000 }),
-      { dataDir: '/tmp', configDir: '/tmp', outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() },
+      amqpAdapterConfigSchema.parse({
+        kind: 'amqp',
+        url: 'env:AMTSBOTE_TEST_AMQP_DOWN',
+        exchange,
+        routingKey: 'gewerbe',
+        timeoutMs: 2000,
+      }),
+      {
+        dataDir: '/tmp',
+        configDir: '/tmp',
+        outbound: { allowLoopback: true, allowLinkLocal: false },
+        now: () => new Date(),
+      },
       testDestination('queue', { kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_DOWN', exchange, routingKey: 'gewerbe' }),
     );
-    expect(await adapter.deliver(message(6), undefined, new AbortController().signal)).toEqual({ kind: 'retry', reason: 'amqp-connection' });
+    expect(await adapter.deliver(message(6), undefined, new AbortController().signal)).toEqual({
+      kind: 'retry',
+      reason: 'amqp-connection',
+    });
   });
 
   it('shares one connection per broker between destinations, and a refused exchange closes only its own channel', async () => {
@@ -103,7 +148,9 @@ describe('amqp adapter against the real RabbitMQ', () => {
     expect(await second.deliver(message(9), undefined, signal)).toEqual({ kind: 'delivered' });
     expect(await first.deliver(message(10), undefined, signal)).toEqual({ kind: 'delivered' });
     expect(proxy.accepted()).toBe(1);
-    expect((await drain(3)).map((m) => m.properties.messageId as string)).toEqual([7, 9, 10].map((i) => `m-${suffix}-${i}`));
+    expect((await drain(3)).map((m) => m.properties.messageId as string)).toEqual(
+      [7, 9, 10].map((i) => `m-${suffix}-${i}`),
+    );
     // the last destination to let go closes the connection; the next use opens a new one
     await first.close?.();
     await second.close?.();

@@ -4,7 +4,7 @@ import { callbackAllowed } from '../../src/adapters/callback.js';
 const allowing = (...allowedHosts: string[]) => ({ secret: 'env:CALLBACK_SECRET', allowedHosts });
 
 describe('portal callback allow-list: host and port', () => {
-  it('allows a bare host on its scheme\'s default port only (issue 19 F5)', () => {
+  it("allows a bare host on its scheme's default port only (issue 19 F5)", () => {
     const settings = allowing('portal.example');
     expect(callbackAllowed('https://portal.example/status', settings)).toBe(true);
     expect(callbackAllowed('https://portal.example:443/status', settings)).toBe(true);

@@ -18,7 +18,13 @@ const tokenRequests = () => sim.requests.filter((r) => r.path === '/token').leng
 describe('FIT-Connect OAuth token', () => {
   it('is fetched with the credentials as form fields, cached, and renewed a minute before it expires', async () => {
     let now = new Date('2026-11-26T00:00:00Z');
-    const tokens = tokenSource({ tokenUrl: sim.tokenUrl, clientId: sim.clientId, secret: () => sim.clientSecret, dispatcher, now: () => now });
+    const tokens = tokenSource({
+      tokenUrl: sim.tokenUrl,
+      clientId: sim.clientId,
+      secret: () => sim.clientSecret,
+      dispatcher,
+      now: () => now,
+    });
     const before = tokenRequests();
     const first = await tokens.get(AbortSignal.timeout(5000));
     expect(typeof first).toBe('string');
@@ -35,12 +41,44 @@ describe('FIT-Connect OAuth token', () => {
   });
 
   it('turns refused credentials and an overloaded endpoint into retries, the latter honouring Retry-After', async () => {
-    const refused = tokenSource({ tokenUrl: sim.tokenUrl, clientId: sim.clientId, secret: () => 'wrong', dispatcher, now: () => new Date() });
-    expect(await refused.get(AbortSignal.timeout(5000))).toEqual({ kind: 'retry', reason: 'fitconnect-token-refused', httpStatus: 401 });
-    const unreadable = tokenSource({ tokenUrl: sim.tokenUrl, clientId: sim.clientId, secret: () => { throw new Error('no such file'); }, dispatcher, now: () => new Date() });
-    expect(await unreadable.get(AbortSignal.timeout(5000))).toEqual({ kind: 'retry', reason: 'fitconnect-client-secret-unavailable' });
+    const refused = tokenSource({
+      tokenUrl: sim.tokenUrl,
+      clientId: sim.clientId,
+      secret: () => 'wrong',
+      dispatcher,
+      now: () => new Date(),
+    });
+    expect(await refused.get(AbortSignal.timeout(5000))).toEqual({
+      kind: 'retry',
+      reason: 'fitconnect-token-refused',
+      httpStatus: 401,
+    });
+    const unreadable = tokenSource({
+      tokenUrl: sim.tokenUrl,
+      clientId: sim.clientId,
+      secret: () => {
+        throw new Error('no such file');
+      },
+      dispatcher,
+      now: () => new Date(),
+    });
+    expect(await unreadable.get(AbortSignal.timeout(5000))).toEqual({
+      kind: 'retry',
+      reason: 'fitconnect-client-secret-unavailable',
+    });
     sim.failNext({ method: 'POST', path: /^\/token$/, status: 503, retryAfter: '12' });
-    const busy = tokenSource({ tokenUrl: sim.tokenUrl, clientId: sim.clientId, secret: () => sim.clientSecret, dispatcher, now: () => new Date() });
-    expect(await busy.get(AbortSignal.timeout(5000))).toEqual({ kind: 'retry', reason: 'fitconnect-token-http-503', httpStatus: 503, afterMs: 12_000 });
+    const busy = tokenSource({
+      tokenUrl: sim.tokenUrl,
+      clientId: sim.clientId,
+      secret: () => sim.clientSecret,
+      dispatcher,
+      now: () => new Date(),
+    });
+    expect(await busy.get(AbortSignal.timeout(5000))).toEqual({
+      kind: 'retry',
+      reason: 'fitconnect-token-http-503',
+      httpStatus: 503,
+      afterMs: 12_000,
+    });
   });
 });

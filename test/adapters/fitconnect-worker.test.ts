@@ -34,7 +34,13 @@ function start(destination: Destination) {
   worker = startDeliveryWorker({
     store: fx.store,
     routing: routingOf([destination]),
-    adapterContext: { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date(), keys: resolver },
+    adapterContext: {
+      dataDir: fx.dir,
+      configDir: fx.dir,
+      outbound: { allowLoopback: true, allowLinkLocal: false },
+      now: () => new Date(),
+      keys: resolver,
+    },
     logger: fx.logger,
     pollMs: 20,
     receiptPollTickMs: 20,
@@ -52,37 +58,77 @@ const deliveryOf = async (id: string) => (await fx.store.listDeliveries({ ids: [
 const submissionIdOf = () => [...sim.submissions.values()].at(-1)!.submissionId;
 
 describe('delivery worker with the fitconnect adapter', () => {
-  it('delivers, then polls the event log until the subscriber\'s accept makes the delivery accepted', async () => {
+  it("delivers, then polls the event log until the subscriber's accept makes the delivery accepted", async () => {
     const destination = fitConnectDestination(sim);
     const id = await submitSealed(destination);
     start(destination);
-    expect((await eventually(() => deliveryOf(id), (d) => d.state === 'delivered')).state).toBe('delivered');
+    expect(
+      (
+        await eventually(
+          () => deliveryOf(id),
+          (d) => d.state === 'delivered',
+        )
+      ).state,
+    ).toBe('delivered');
     expect(await sim.subscriber.accept(submissionIdOf())).toBe(204);
-    const done = await eventually(() => deliveryOf(id), (d) => d.state === 'accepted');
+    const done = await eventually(
+      () => deliveryOf(id),
+      (d) => d.state === 'accepted',
+    );
     expect(done.state).toBe('accepted');
     expect((await fx.store.getSubmission(done.submissionId))?.status).toBe('accepted');
     const events = await fx.store.listEvents(done.submissionId);
-    expect(events.at(-1)).toMatchObject({ type: 'delivery', data: { state: 'accepted', receipt: expect.stringMatching(/^ey[\w-]+\.[\w-]+\.[\w-]+$/) as unknown } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'delivery',
+      data: { state: 'accepted', receipt: expect.stringMatching(/^ey[\w-]+\.[\w-]+\.[\w-]+$/) as unknown },
+    });
   });
 
   it('ignores a SET with a bad signature — logged, audited and counted, without key material — and takes the genuine reject', async () => {
     const destination = fitConnectDestination(sim);
     const id = await submitSealed(destination);
     start(destination);
-    await eventually(() => deliveryOf(id), (d) => d.state === 'delivered');
+    await eventually(
+      () => deliveryOf(id),
+      (d) => d.state === 'delivered',
+    );
     const submission = sim.submissions.get(submissionIdOf())!;
-    const forged = await sim.subscriber.sign(submission.submissionId, events.accept, { authenticationTags: { metadata: 'AAAAAAAAAAAAAAAAAAAAAA', data: 'AAAAAAAAAAAAAAAAAAAAAA', attachments: {} } }, { ...fixtureJwk('gateway-signing-1'), kid: 'test-recipient-sig-1' });
+    const forged = await sim.subscriber.sign(
+      submission.submissionId,
+      events.accept,
+      { authenticationTags: { metadata: 'AAAAAAAAAAAAAAAAAAAAAA', data: 'AAAAAAAAAAAAAAAAAAAAAA', attachments: {} } },
+      { ...fixtureJwk('gateway-signing-1'), kid: 'test-recipient-sig-1' },
+    );
     sim.appendRawEvent(submission.caseId, forged);
-    const audit = await eventually(() => fx.store.listAudit(10), (entries) => entries.some((e) => e.action === 'receipt-ignored'));
-    expect(audit.find((e) => e.action === 'receipt-ignored')?.detail).toEqual({ messageId: id, destinationId: 'fit', reason: 'signature', issuer: sim.destinationId });
+    const audit = await eventually(
+      () => fx.store.listAudit(10),
+      (entries) => entries.some((e) => e.action === 'receipt-ignored'),
+    );
+    expect(audit.find((e) => e.action === 'receipt-ignored')?.detail).toEqual({
+      messageId: id,
+      destinationId: 'fit',
+      reason: 'signature',
+      issuer: sim.destinationId,
+    });
     expect(ignored).toContain('signature');
     expect(fx.logs()).toContain('ignored an event that failed verification');
     expect(fx.logs()).not.toContain(forged);
     expect(fx.logs()).not.toContain(String(fixtureJwk('recipient-receipt-signing').n).slice(0, 40));
     expect((await deliveryOf(id)).state).toBe('delivered');
 
-    expect(await sim.subscriber.reject(submission.submissionId, [{ type: 'https://schema.fitko.de/fit-connect/events/problems/x', title: 'Unvollständig' }])).toBe(204);
-    expect((await eventually(() => deliveryOf(id), (d) => d.state === 'rejected')).state).toBe('rejected');
+    expect(
+      await sim.subscriber.reject(submission.submissionId, [
+        { type: 'https://schema.fitko.de/fit-connect/events/problems/x', title: 'Unvollständig' },
+      ]),
+    ).toBe(204);
+    expect(
+      (
+        await eventually(
+          () => deliveryOf(id),
+          (d) => d.state === 'rejected',
+        )
+      ).state,
+    ).toBe('rejected');
     // Reported once: the read position moved past the forged entry.
     expect((await fx.store.listAudit(10)).filter((e) => e.action === 'receipt-ignored')).toHaveLength(1);
   });
@@ -92,7 +138,10 @@ describe('delivery worker with the fitconnect adapter', () => {
     sim.failNext({ method: 'POST', path: /\/submissions$/, status: 429, retryAfter: '30' });
     const id = await submitSealed(destination);
     start(destination);
-    const waiting = await eventually(() => deliveryOf(id), (d) => d.attempts === 1);
+    const waiting = await eventually(
+      () => deliveryOf(id),
+      (d) => d.attempts === 1,
+    );
     const [attempt] = await fx.store.listAttempts(id);
     expect(attempt).toMatchObject({ outcome: 'retry', httpStatus: 429, errorClass: 'fitconnect-create-http-429' });
     expect(waiting.state).toBe('pending');

@@ -10,7 +10,13 @@ import { fitConnectDestination, samplePdf, sampleXml, sealedForSimulator, secret
 
 let sim: FitConnectSimulator;
 const resolver = createKeyResolver();
-const context = { dataDir: '.', configDir: '.', outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date(), keys: resolver };
+const context = {
+  dataDir: '.',
+  configDir: '.',
+  outbound: { allowLoopback: true, allowLinkLocal: false },
+  now: () => new Date(),
+  keys: resolver,
+};
 const signal = () => AbortSignal.timeout(10_000);
 
 beforeAll(async () => {
@@ -27,7 +33,14 @@ afterEach(() => {
 
 async function message(destination = fitConnectDestination(sim)) {
   const sealed = await sealedForSimulator(sim, resolver, destination);
-  const outbound: OutboundMessage = { messageId: sealed.container.messageId, submissionId: 'case-1', destinationId: destination.id, serviceKey: '99050012104000', contentType: 'application/json', body: JSON.stringify(sealed.container) };
+  const outbound: OutboundMessage = {
+    messageId: sealed.container.messageId,
+    submissionId: 'case-1',
+    destinationId: destination.id,
+    serviceKey: '99050012104000',
+    contentType: 'application/json',
+    body: JSON.stringify(sealed.container),
+  };
   return { sealed, outbound, destination };
 }
 
@@ -38,7 +51,8 @@ async function pollOnce(adapter: Adapter, state: unknown): Promise<PollResult> {
   return result;
 }
 
-const requestsSince = (from: number) => sim.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, ':id')} ${r.status}`);
+const requestsSince = (from: number) =>
+  sim.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, ':id')} ${r.status}`);
 
 describe('fitconnect adapter against the simulated delivery service', () => {
   it('creates the submission, uploads the attachment, submits metadata and data; the subscriber finds what was sealed', async () => {
@@ -50,7 +64,10 @@ describe('fitconnect adapter against the simulated delivery service', () => {
       saved.push(s);
       return Promise.resolve();
     });
-    expect(outcome).toMatchObject({ kind: 'delivered', state: { submitted: true, uploaded: [sealed.container.attachments[0]!.attachmentId] } });
+    expect(outcome).toMatchObject({
+      kind: 'delivered',
+      state: { submitted: true, uploaded: [sealed.container.attachments[0]!.attachmentId] },
+    });
     expect(requestsSince(from)).toEqual([
       'POST /token 200',
       'GET /submission-api/v2/destinations/:id 200',
@@ -63,12 +80,18 @@ describe('fitconnect adapter against the simulated delivery service', () => {
     const submissionId = (outcome as { state: { submissionId: string } }).state.submissionId;
     const submission = sim.submissions.get(submissionId)!;
     expect(submission.state).toBe('submitted');
-    expect(submission.publicService).toEqual({ name: 'Gewerbeanmeldung', identifier: 'urn:de:fim:leika:leistung:99050012104000' });
+    expect(submission.publicService).toEqual({
+      name: 'Gewerbeanmeldung',
+      identifier: 'urn:de:fim:leika:leistung:99050012104000',
+    });
 
     const opened = await sim.subscriber.open(submissionId);
     expect(opened.data).toBe(sampleXml);
     expect(opened.dataCty).toBe('application/xml');
-    const structure = opened.metadata.contentStructure as { data: { hash: { content: string } }; attachments: { attachmentId: string; hash: { content: string }; mimeType: string }[] };
+    const structure = opened.metadata.contentStructure as {
+      data: { hash: { content: string } };
+      attachments: { attachmentId: string; hash: { content: string }; mimeType: string }[];
+    };
     expect(structure.data.hash.content).toBe(createHash('sha512').update(sampleXml).digest('hex'));
     const [attachment] = structure.attachments;
     expect(opened.attachments.get(attachment!.attachmentId)).toEqual({ content: samplePdf, cty: 'application/pdf' });
@@ -76,7 +99,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
     await adapter.close?.();
   });
 
-  it('reads the event log: nothing final after submit; the subscriber\'s accept becomes the receipt with the sealed tags', async () => {
+  it("reads the event log: nothing final after submit; the subscriber's accept becomes the receipt with the sealed tags", async () => {
     const { sealed, outbound, destination } = await message();
     const adapter = createAdapter(destination, context);
     const delivered = await adapter.deliver(outbound, undefined, signal());
@@ -96,7 +119,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
   it('reports an event log it cannot read as unavailable, with a typed reason, and reads it at the next poll', async () => {
     const { outbound, destination } = await message();
     const adapter = createAdapter(destination, context);
-    const state = (await adapter.deliver(outbound, undefined, signal()) as { state: { submissionId: string } }).state;
+    const state = ((await adapter.deliver(outbound, undefined, signal())) as { state: { submissionId: string } }).state;
     sim.failNext({ method: 'GET', path: /\/cases\/.*\/events/, status: 503 });
     expect(await adapter.poll!(state, signal())).toEqual({ kind: 'unavailable', reason: 'fitconnect-events-http-503' });
     expect((await pollOnce(adapter, state)).state).toMatchObject({ eventsRead: 2 });
@@ -106,8 +129,15 @@ describe('fitconnect adapter against the simulated delivery service', () => {
   it('maps a reject with its problems', async () => {
     const { outbound, destination } = await message();
     const adapter = createAdapter(destination, context);
-    const state = (await adapter.deliver(outbound, undefined, signal()) as { state: { submissionId: string } }).state;
-    const problems = [{ type: 'https://schema.fitko.de/fit-connect/events/problems/missing-attachment', title: 'Anlage fehlt', detail: 'Die Handwerkskarte fehlt.', instance: 'submission' }];
+    const state = ((await adapter.deliver(outbound, undefined, signal())) as { state: { submissionId: string } }).state;
+    const problems = [
+      {
+        type: 'https://schema.fitko.de/fit-connect/events/problems/missing-attachment',
+        title: 'Anlage fehlt',
+        detail: 'Die Handwerkskarte fehlt.',
+        instance: 'submission',
+      },
+    ];
     expect(await sim.subscriber.reject(state.submissionId, problems)).toBe(204);
     const polled = await pollOnce(adapter, state);
     expect(polled.receipt).toMatchObject({ kind: 'rejected', problems });
@@ -117,10 +147,15 @@ describe('fitconnect adapter against the simulated delivery service', () => {
   it('ignores and reports a SET with a bad signature, and still takes the genuine accept after it', async () => {
     const { outbound, destination } = await message();
     const adapter = createAdapter(destination, context);
-    const state = (await adapter.deliver(outbound, undefined, signal()) as { state: { submissionId: string } }).state;
+    const state = ((await adapter.deliver(outbound, undefined, signal())) as { state: { submissionId: string } }).state;
     const submission = sim.submissions.get(state.submissionId)!;
     // Signed with another key under the subscriber's kid: a forged accept.
-    const forged = await sim.subscriber.sign(state.submissionId, events.accept, { authenticationTags: { metadata: 'AAAAAAAAAAAAAAAAAAAAAA', data: 'AAAAAAAAAAAAAAAAAAAAAA', attachments: {} } }, { ...fixtureJwk('gateway-signing-1'), kid: 'test-recipient-sig-1' });
+    const forged = await sim.subscriber.sign(
+      state.submissionId,
+      events.accept,
+      { authenticationTags: { metadata: 'AAAAAAAAAAAAAAAAAAAAAA', data: 'AAAAAAAAAAAAAAAAAAAAAA', attachments: {} } },
+      { ...fixtureJwk('gateway-signing-1'), kid: 'test-recipient-sig-1' },
+    );
     sim.appendRawEvent(submission.caseId, forged);
     sim.appendRawEvent(submission.caseId, 'not-a-set');
     const polled = await pollOnce(adapter, state);
@@ -145,9 +180,15 @@ describe('fitconnect adapter against the simulated delivery service', () => {
     const before = sim.submissions.size;
     const from = sim.requests.length;
     const resumed = await adapter.deliver(outbound, persisted, signal());
-    expect(resumed).toMatchObject({ kind: 'delivered', state: { submissionId: (persisted as { submissionId: string }).submissionId } });
+    expect(resumed).toMatchObject({
+      kind: 'delivered',
+      state: { submissionId: (persisted as { submissionId: string }).submissionId },
+    });
     expect(sim.submissions.size).toBe(before);
-    expect(requestsSince(from)).toEqual(['PUT /submission-api/v2/submissions/:id/attachments/:id 204', 'PUT /submission-api/v2/submissions/:id 200']);
+    expect(requestsSince(from)).toEqual([
+      'PUT /submission-api/v2/submissions/:id/attachments/:id 204',
+      'PUT /submission-api/v2/submissions/:id 200',
+    ]);
     // Delivered already: a further attempt sends nothing.
     const again = await adapter.deliver(outbound, (resumed as { state: unknown }).state, signal());
     expect(again.kind).toBe('delivered');
@@ -171,7 +212,10 @@ describe('fitconnect adapter against the simulated delivery service', () => {
     const { outbound, destination } = await message();
     const adapter = createAdapter(destination, context);
     const before = sim.submissions.size;
-    expect(await adapter.deliver(outbound, undefined, signal())).toMatchObject({ kind: 'retry', reason: 'fitconnect-destination-inactive' });
+    expect(await adapter.deliver(outbound, undefined, signal())).toMatchObject({
+      kind: 'retry',
+      reason: 'fitconnect-destination-inactive',
+    });
     expect(sim.submissions.size).toBe(before);
     await adapter.close?.();
   });
@@ -180,7 +224,12 @@ describe('fitconnect adapter against the simulated delivery service', () => {
     const { outbound, destination } = await message();
     const adapter = createAdapter(destination, context);
     sim.failNext({ method: 'POST', path: /\/submissions$/, status: 429, retryAfter: '7' });
-    expect(await adapter.deliver(outbound, undefined, signal())).toEqual({ kind: 'retry', reason: 'fitconnect-create-http-429', httpStatus: 429, afterMs: 7000 });
+    expect(await adapter.deliver(outbound, undefined, signal())).toEqual({
+      kind: 'retry',
+      reason: 'fitconnect-create-http-429',
+      httpStatus: 429,
+      afterMs: 7000,
+    });
     sim.failNext({ method: 'PUT', path: /\/attachments\//, status: 422 });
     const failed = await adapter.deliver(outbound, undefined, signal());
     expect(failed).toEqual({ kind: 'failed', reason: 'fitconnect-attachment-http-422', httpStatus: 422 });

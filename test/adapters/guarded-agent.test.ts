@@ -42,14 +42,36 @@ describe('push deliveries under the policy', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
-    process.env.AMTSBOTE_TEST_WEBHOOK_SECRET = 'whsec_' + Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
+    process.env.AMTSBOTE_TEST_WEBHOOK_SECRET =
+      'whsec_' + Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => { resolve(); })));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  );
 
-  const message = { messageId: 'm-1', submissionId: 's-1', destinationId: 'push', serviceKey: '99050012104000', contentType: 'application/json', body: '{}' };
+  const message = {
+    messageId: 'm-1',
+    submissionId: 's-1',
+    destinationId: 'push',
+    serviceKey: '99050012104000',
+    contentType: 'application/json',
+    body: '{}',
+  };
   const deliver = (host: string, outbound: typeof deny) =>
-    createHttpAdapter(httpAdapterConfigSchema.parse({ kind: 'http', url: `http://${host}:${port}/in`, webhookSecret: 'env:AMTSBOTE_TEST_WEBHOOK_SECRET', timeoutMs: 2000 }), { dataDir: '/tmp', configDir: '/tmp', outbound, now: () => new Date() })
-      .deliver(message, undefined, new AbortController().signal);
+    createHttpAdapter(
+      httpAdapterConfigSchema.parse({
+        kind: 'http',
+        url: `http://${host}:${port}/in`,
+        webhookSecret: 'env:AMTSBOTE_TEST_WEBHOOK_SECRET',
+        timeoutMs: 2000,
+      }),
+      { dataDir: '/tmp', configDir: '/tmp', outbound, now: () => new Date() },
+    ).deliver(message, undefined, new AbortController().signal);
 
   it('refuses loopback by address and by a name that resolves to it, without connecting, as a dead letter', async () => {
     const before = requests;

@@ -11,7 +11,9 @@ const adaptersDir = join(projectRoot, 'src/adapters');
 
 describe('adapters report typed reasons', () => {
   it('throws no untyped Error anywhere in src/adapters: a reason is an outcome, or a class with a stable code', () => {
-    const files = readdirSync(adaptersDir, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.ts'));
+    const files = readdirSync(adaptersDir, { recursive: true, encoding: 'utf8' }).filter((path) =>
+      path.endsWith('.ts'),
+    );
     const untyped = files.flatMap((path) =>
       readFileSync(join(adaptersDir, path), 'utf8')
         .split('\n')
@@ -23,15 +25,25 @@ describe('adapters report typed reasons', () => {
   });
 
   it('names what a FIT-Connect attempt threw by a code, never by its message', () => {
-    expect(attemptErrorReason(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }))).toBe('timeout');
+    expect(attemptErrorReason(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }))).toBe(
+      'timeout',
+    );
     expect(attemptErrorReason(new SyntaxError('Unexpected token < in JSON'))).toBe('fitconnect-unreadable-answer');
     expect(attemptErrorReason(new AnswerTooLarge())).toBe('fitconnect-answer-too-large');
-    expect(attemptErrorReason(new OutboundAddressRefused('loopback address'))).toBe('AMTSBOTE_OUTBOUND_ADDRESS_REFUSED');
-    expect(attemptErrorReason(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
-    expect(attemptErrorReason(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))).toBe('UND_ERR_SOCKET');
+    expect(attemptErrorReason(new OutboundAddressRefused('loopback address'))).toBe(
+      'AMTSBOTE_OUTBOUND_ADDRESS_REFUSED',
+    );
+    expect(
+      attemptErrorReason(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })),
+    ).toBe('ECONNREFUSED');
+    expect(attemptErrorReason(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))).toBe(
+      'UND_ERR_SOCKET',
+    );
     // A message is never a reason, and neither is a code of a form no adapter declares.
     expect(attemptErrorReason(new Error('fitconnect-events-http-500'))).toBe('fitconnect-attempt-error');
-    expect(attemptErrorReason(Object.assign(new Error('odd'), { code: 'some free text' }))).toBe('fitconnect-attempt-error');
+    expect(attemptErrorReason(Object.assign(new Error('odd'), { code: 'some free text' }))).toBe(
+      'fitconnect-attempt-error',
+    );
   });
 
   it('refuses a released broker lease with a typed error', async () => {

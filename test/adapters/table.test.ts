@@ -10,9 +10,24 @@ import { projectRoot } from '../helpers/paths.js';
 
 const adaptersDir = join(projectRoot, 'src/adapters');
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-table-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
-const context = { dataDir: dir, fileDropRoot: dir, configDir: dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date('2026-11-25T10:00:00Z') };
-const message = { messageId: 'm-1', submissionId: 's-1', destinationId: 'd', serviceKey: '99050012104000', contentType: 'application/json', body: '{}' };
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+const context = {
+  dataDir: dir,
+  fileDropRoot: dir,
+  configDir: dir,
+  outbound: { allowLoopback: true, allowLinkLocal: false },
+  now: () => new Date('2026-11-25T10:00:00Z'),
+};
+const message = {
+  messageId: 'm-1',
+  submissionId: 's-1',
+  destinationId: 'd',
+  serviceKey: '99050012104000',
+  contentType: 'application/json',
+  body: '{}',
+};
 
 /** The adapter modules: each file of src/adapters/ and each folder's index.ts that exports a `kind`. */
 async function adapterModules(): Promise<{ path: string; exports: Record<string, unknown> }[]> {
@@ -20,12 +35,17 @@ async function adapterModules(): Promise<{ path: string; exports: Record<string,
     if (entry.isDirectory()) return [join(entry.name, 'index.ts')];
     return entry.name.endsWith('.ts') && entry.name !== 'index.ts' ? [entry.name] : [];
   });
-  const modules = await Promise.all(paths.map(async (path) => ({ path, exports: (await import(pathToFileURL(join(adaptersDir, path)).href)) as Record<string, unknown> })));
+  const modules = await Promise.all(
+    paths.map(async (path) => ({
+      path,
+      exports: (await import(pathToFileURL(join(adaptersDir, path)).href)) as Record<string, unknown>,
+    })),
+  );
   return modules.filter((m) => typeof m.exports.kind === 'string');
 }
 
 describe('the adapter table', () => {
-  it('has one row per kind, and the routing schema\'s adapter union is made of exactly its rows\' config schemas', () => {
+  it("has one row per kind, and the routing schema's adapter union is made of exactly its rows' config schemas", () => {
     const kinds = adapterTable.map((row) => row.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
     const union = destinationSchema.shape.adapter;
@@ -36,7 +56,7 @@ describe('the adapter table', () => {
     expect(union.options.map((schema) => schema.shape.kind.value)).toEqual(kinds);
   });
 
-  it('ties each row\'s kind to its config schema and gives it a factory', () => {
+  it("ties each row's kind to its config schema and gives it a factory", () => {
     for (const row of adapterTable) {
       expect(row.configSchema.shape.kind.value).toBe(row.kind);
       expect(typeof row.create).toBe('function');
@@ -46,7 +66,7 @@ describe('the adapter table', () => {
     }
   });
 
-  it('has a row for every adapter file or folder, made of that module\'s own kind, config schema and factory', async () => {
+  it("has a row for every adapter file or folder, made of that module's own kind, config schema and factory", async () => {
     const modules = await adapterModules();
     expect(modules.map((m) => m.exports.kind).sort()).toEqual(adapterTable.map((row) => row.kind).sort());
     for (const { path, exports } of modules) {
@@ -57,18 +77,31 @@ describe('the adapter table', () => {
     }
   });
 
-  it('reports an unknown kind as before: at /adapter/kind, naming the kinds in the table\'s order', () => {
+  it("reports an unknown kind as before: at /adapter/kind, naming the kinds in the table's order", () => {
     const result = destinationSchema.safeParse(testDestinationInput({ kind: 'ftp' }));
     const issue = result.error?.issues.find((i) => i.path.join('/') === 'adapter/kind');
-    expect(issue?.message).toBe("Invalid discriminator value. Expected 'http' | 'mailbox' | 'file' | 'amqp' | 'fitconnect'");
+    expect(issue?.message).toBe(
+      "Invalid discriminator value. Expected 'http' | 'mailbox' | 'file' | 'amqp' | 'fitconnect'",
+    );
   });
 
-  it('creates the adapter its destination\'s kind names, given that kind\'s config', async () => {
-    const box = createAdapter(testDestination('box', { kind: 'mailbox', tokenHashes: ['sha256:' + 'a'.repeat(64)], pickupDays: 2 }), context);
-    expect(await box.deliver(message, undefined, new AbortController().signal)).toEqual({ kind: 'awaiting-pickup', until: new Date('2026-11-27T10:00:00Z'), state: { pickupUntil: '2026-11-27T10:00:00.000Z' } });
+  it("creates the adapter its destination's kind names, given that kind's config", async () => {
+    const box = createAdapter(
+      testDestination('box', { kind: 'mailbox', tokenHashes: ['sha256:' + 'a'.repeat(64)], pickupDays: 2 }),
+      context,
+    );
+    expect(await box.deliver(message, undefined, new AbortController().signal)).toEqual({
+      kind: 'awaiting-pickup',
+      until: new Date('2026-11-27T10:00:00Z'),
+      state: { pickupUntil: '2026-11-27T10:00:00.000Z' },
+    });
     const drop = createAdapter(testDestination('drop', { kind: 'file', directory: 'drop' }), context);
     expect(await drop.deliver(message, undefined, new AbortController().signal)).toEqual({ kind: 'delivered' });
-    expect(readdirSync(join(dir, 'drop')).filter((name) => !name.startsWith('.')).sort()).toEqual(['m-1.json', 'm-1.manifest.json']);
+    expect(
+      readdirSync(join(dir, 'drop'))
+        .filter((name) => !name.startsWith('.'))
+        .sort(),
+    ).toEqual(['m-1.json', 'm-1.manifest.json']);
   });
 });
 

@@ -21,11 +21,27 @@ afterEach(async () => {
 function setUp(url: string) {
   const copy: ConfigCopy = copyConfig({ urls: { 'chemnitz-gewerbeamt': url } });
   const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-demo-receiver-'));
-  cleanups.push(() => { copy.remove(); rmSync(dataDir, { recursive: true, force: true }); });
+  cleanups.push(() => {
+    copy.remove();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   const lines: string[] = [];
-  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c: Buffer, _e, done) => { lines.push(c.toString()); done(); } }) });
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write: (c: Buffer, _e, done) => {
+        lines.push(c.toString());
+        done();
+      },
+    }),
+  });
   const config = loadConfig({ configFile: copy.configFile, env: { AMTSBOTE_DATA_DIR: dataDir } });
-  return { config, logger, dataDir, logs: () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; destinationId?: string }) };
+  return {
+    config,
+    logger,
+    dataDir,
+    logs: () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; destinationId?: string }),
+  };
 }
 
 async function started(url: string) {
@@ -41,7 +57,13 @@ function signedPost(url: string, body: string, messageId: string, signingSecret 
   const signature = new Webhook(signingSecret).sign(id, timestamp, body);
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'amtsbote-message-id': messageId, 'webhook-id': id, 'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)), 'webhook-signature': signature },
+    headers: {
+      'content-type': 'application/json',
+      'amtsbote-message-id': messageId,
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
     body,
   });
 }
@@ -51,7 +73,15 @@ describe('demo receiver', () => {
     const { receivers, dataDir, logs } = await started('http://127.0.0.1:0/gewerbe/eingang');
     const url = receivers.urls['chemnitz-gewerbeamt']!;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/gewerbe\/eingang$/);
-    expect(logs()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 40, destinationId: 'chemnitz-gewerbeamt', msg: expect.stringContaining('demo receiver listening') as string })]));
+    expect(logs()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 40,
+          destinationId: 'chemnitz-gewerbeamt',
+          msg: expect.stringContaining('demo receiver listening') as string,
+        }),
+      ]),
+    );
 
     const first = await signedPost(url, '{"format":"amtsbote-sealed/1","messageId":"m-1"}', 'm-1');
     expect(first.status).toBe(200);
@@ -80,11 +110,26 @@ describe('demo receiver', () => {
   it('warns and carries on when the address is taken', async () => {
     const blocker: Server = createServer((_q, s) => s.end());
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => { resolve(); })));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) =>
+          blocker.close(() => {
+            resolve();
+          }),
+        ),
+    );
     const port = (blocker.address() as AddressInfo).port;
     const { receivers, logs } = await started(`http://127.0.0.1:${port}/gewerbe/eingang`);
     expect(receivers.urls).toEqual({});
-    expect(logs()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 40, destinationId: 'chemnitz-gewerbeamt', msg: expect.stringContaining('demo receiver not started') as string })]));
+    expect(logs()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 40,
+          destinationId: 'chemnitz-gewerbeamt',
+          msg: expect.stringContaining('demo receiver not started') as string,
+        }),
+      ]),
+    );
   });
 
   it('serves no destination outside this machine', async () => {

@@ -43,14 +43,27 @@ describe('loadConfig', () => {
     expect(config.services.size).toBeGreaterThanOrEqual(3);
     expect(config.services.get('99050012104000')?.definition.name).toBe('Gewerbeanmeldung');
     expect(config.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(config.gateway.listen).toEqual({ host: '127.0.0.1', port: 8080, trustProxy: [], maxConnections: 512, headersTimeoutSeconds: 10, requestTimeoutSeconds: 120, keepAliveTimeoutSeconds: 65 });
+    expect(config.gateway.listen).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      trustProxy: [],
+      maxConnections: 512,
+      headersTimeoutSeconds: 10,
+      requestTimeoutSeconds: 120,
+      keepAliveTimeoutSeconds: 65,
+    });
   });
 
   it('takes AMTSBOTE_PORT and AMTSBOTE_DATA_DIR from the environment', () => {
-    const config = loadConfig({ configFile: join(projectRoot, 'config/gateway.yaml'), env: { AMTSBOTE_PORT: '9099', AMTSBOTE_DATA_DIR: '/tmp/x-data' } });
+    const config = loadConfig({
+      configFile: join(projectRoot, 'config/gateway.yaml'),
+      env: { AMTSBOTE_PORT: '9099', AMTSBOTE_DATA_DIR: '/tmp/x-data' },
+    });
     expect(config.gateway.listen.port).toBe(9099);
     expect(config.dataDir).toBe('/tmp/x-data');
-    expect(() => loadConfig({ configFile: join(projectRoot, 'config/gateway.yaml'), env: { AMTSBOTE_PORT: 'eighty' } })).toThrow(/AMTSBOTE_PORT/);
+    expect(() =>
+      loadConfig({ configFile: join(projectRoot, 'config/gateway.yaml'), env: { AMTSBOTE_PORT: 'eighty' } }),
+    ).toThrow(/AMTSBOTE_PORT/);
   });
 
   it('finds gateway.yaml through AMTSBOTE_CONFIG', () => {
@@ -95,9 +108,13 @@ describe('loadConfig', () => {
     expect(loadError(dir2).message).toContain('gewerbeanmeldung.schema.json');
   });
 
-  it('takes the purposes a service admits for attachments, and refuses one outside FIT-Connect\'s words with file and path', () => {
+  it("takes the purposes a service admits for attachments, and refuses one outside FIT-Connect's words with file and path", () => {
     const dir = configCopy();
-    edit(join(dir, 'services/gewerbeanmeldung.yaml'), /^attachments:\n/m, 'attachments:\n  purposes: [form, attachment]\n');
+    edit(
+      join(dir, 'services/gewerbeanmeldung.yaml'),
+      /^attachments:\n/m,
+      'attachments:\n  purposes: [form, attachment]\n',
+    );
     const config = loadConfig({ configFile: join(dir, 'gateway.yaml'), env: {} });
     expect(config.services.get('99050012104000')?.definition.attachments.purposes).toEqual(['form', 'attachment']);
     edit(join(dir, 'services/gewerbeanmeldung.yaml'), 'purposes: [form, attachment]', 'purposes: [form, data]');
@@ -115,13 +132,23 @@ describe('loadConfig', () => {
   it('selects PostgreSQL by a referenced URL or AMTSBOTE_DATABASE_URL, and refuses a password written into gateway.yaml', () => {
     const dir = configCopy();
     const file = join(dir, 'gateway.yaml');
-    expect(loadConfig({ configFile: file, env: { AMTSBOTE_DATABASE_URL: 'postgres://gw@db/amtsbote' } }).gateway.store).toEqual({
+    expect(
+      loadConfig({ configFile: file, env: { AMTSBOTE_DATABASE_URL: 'postgres://gw@db/amtsbote' } }).gateway.store,
+    ).toEqual({
       kind: 'postgres',
       url: 'env:AMTSBOTE_DATABASE_URL',
       poolSize: 10,
     });
-    edit(file, /store:\n {2}kind: sqlite\n {2}file: amtsbote.sqlite/, 'store:\n  kind: postgres\n  url: file:/etc/amtsbote/database-url\n  poolSize: 4');
-    expect(loadConfig({ configFile: file, env: {} }).gateway.store).toEqual({ kind: 'postgres', url: 'file:/etc/amtsbote/database-url', poolSize: 4 });
+    edit(
+      file,
+      /store:\n {2}kind: sqlite\n {2}file: amtsbote.sqlite/,
+      'store:\n  kind: postgres\n  url: file:/etc/amtsbote/database-url\n  poolSize: 4',
+    );
+    expect(loadConfig({ configFile: file, env: {} }).gateway.store).toEqual({
+      kind: 'postgres',
+      url: 'file:/etc/amtsbote/database-url',
+      poolSize: 4,
+    });
     edit(file, 'url: file:/etc/amtsbote/database-url', 'url: postgres://gw:geheim@db/amtsbote');
     const error = loadError(dir);
     expect(JSON.stringify(error.errors)).toContain('a URL with a password is a secret');

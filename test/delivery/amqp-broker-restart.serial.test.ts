@@ -14,10 +14,16 @@ const suffix = randomUUID().slice(0, 8);
 const exchange = `amtsbote-restart-${suffix}`;
 const queue = `amtsbote-restart-${suffix}`;
 
-const brokerAccepts = () => new Promise<boolean>((resolve) => {
-  const socket = tcpConnect(5672, '127.0.0.1', () => { socket.destroy(); resolve(true); });
-  socket.on('error', () => { resolve(false); });
-});
+const brokerAccepts = () =>
+  new Promise<boolean>((resolve) => {
+    const socket = tcpConnect(5672, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => {
+      resolve(false);
+    });
+  });
 
 /** A real restart: the whole broker node goes down (all connections with it) and comes back. */
 const run = promisify(execFile);
@@ -27,7 +33,18 @@ async function restartBroker(): Promise<void> {
   await run('rabbitmq-server', ['-detached'], { timeout: 30_000 });
   await eventually(brokerAccepts, (up) => up, 60_000);
   // the port opens a moment before the broker takes logins
-  await eventually(async () => connect(brokerUrl).then(async (c) => { await c.close(); return true; }, () => false), (ok) => ok, 30_000);
+  await eventually(
+    async () =>
+      connect(brokerUrl).then(
+        async (c) => {
+          await c.close();
+          return true;
+        },
+        () => false,
+      ),
+    (ok) => ok,
+    30_000,
+  );
 }
 
 async function declare(connection: ChannelModel) {
@@ -58,12 +75,28 @@ afterAll(async () => {
 describe('the outbox to RabbitMQ while the broker restarts', () => {
   it('loses nothing: deliveries retry over a new connection and every message id is in the durable queue', async () => {
     process.env.AMTSBOTE_TEST_AMQP_RESTART = brokerUrl;
-    const destination = testDestination('queue', { kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_RESTART', exchange, routingKey: 'gewerbe', timeoutMs: 2000 }, {
-      retry: { initialDelaySeconds: 0.2, maxDelaySeconds: 1, maxAttempts: 100 },
-      breaker: { consecutiveFailures: 1000, halfOpenAfterSeconds: 1 },
-    });
+    const destination = testDestination(
+      'queue',
+      { kind: 'amqp', url: 'env:AMTSBOTE_TEST_AMQP_RESTART', exchange, routingKey: 'gewerbe', timeoutMs: 2000 },
+      {
+        retry: { initialDelaySeconds: 0.2, maxDelaySeconds: 1, maxAttempts: 100 },
+        breaker: { consecutiveFailures: 1000, halfOpenAfterSeconds: 1 },
+      },
+    );
     const ids: string[] = [];
-    const worker = startDeliveryWorker({ store: fx.store, routing: routingOf([destination]), adapterContext: { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() }, logger: fx.logger, pollMs: 20, concurrency: 2 });
+    const worker = startDeliveryWorker({
+      store: fx.store,
+      routing: routingOf([destination]),
+      adapterContext: {
+        dataDir: fx.dir,
+        configDir: fx.dir,
+        outbound: { allowLoopback: true, allowLinkLocal: false },
+        now: () => new Date(),
+      },
+      logger: fx.logger,
+      pollMs: 20,
+      concurrency: 2,
+    });
     // submissions keep coming before, during and after the restart (bounded by count)
     const phase = { restarted: false };
     let afterRestart = 0;
@@ -74,7 +107,8 @@ describe('the outbox to RabbitMQ while the broker restarts', () => {
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
-    const delivered = async () => (await fx.store.listDeliveries({ ids, limit: ids.length })).filter((d) => d.state === 'delivered').length;
+    const delivered = async () =>
+      (await fx.store.listDeliveries({ ids, limit: ids.length })).filter((d) => d.state === 'delivered').length;
     await eventually(delivered, (n) => n >= 10, 20_000);
     await restartBroker();
     phase.restarted = true;

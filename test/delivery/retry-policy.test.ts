@@ -7,7 +7,8 @@ describe('retry policy', () => {
       const first = backoffDelayMs(defaultRetry, 1);
       expect(first).toBeGreaterThanOrEqual(0);
       expect(first).toBeLessThanOrEqual(5_000 * 4);
-      for (let attempt = 1; attempt <= 20; attempt++) expect(backoffDelayMs(defaultRetry, attempt)).toBeLessThanOrEqual(36_000_000);
+      for (let attempt = 1; attempt <= 20; attempt++)
+        expect(backoffDelayMs(defaultRetry, attempt)).toBeLessThanOrEqual(36_000_000);
     }
     const median = (attempt: number) => {
       const samples = Array.from({ length: 41 }, () => backoffDelayMs(defaultRetry, attempt)).sort((a, b) => a - b);
@@ -19,7 +20,8 @@ describe('retry policy', () => {
   it('spans about a day by default before dead-lettering', () => {
     const runs = Array.from({ length: 30 }, () => {
       let total = 0;
-      for (let attempt = 1; attempt < defaultRetry.maxAttempts; attempt++) total += backoffDelayMs(defaultRetry, attempt);
+      for (let attempt = 1; attempt < defaultRetry.maxAttempts; attempt++)
+        total += backoffDelayMs(defaultRetry, attempt);
       return total / 3_600_000;
     }).sort((a, b) => a - b);
     const median = runs[15]!;

@@ -2,7 +2,15 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Destination } from '../../src/config/routing-schema.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../../src/delivery/worker.js';
-import { eventually, outboxFixture, routingOf, startReceiver, testDestination, type OutboxFixture, type TestReceiver } from '../helpers/outbox.js';
+import {
+  eventually,
+  outboxFixture,
+  routingOf,
+  startReceiver,
+  testDestination,
+  type OutboxFixture,
+  type TestReceiver,
+} from '../helpers/outbox.js';
 
 const secret = 'whsec_' + Buffer.from('a test webhook secret of 32 bytes').toString('base64');
 process.env.AMTSBOTE_TEST_WEBHOOK_SECRET = secret;
@@ -23,14 +31,29 @@ afterEach(async () => {
 });
 
 function httpDestination(overrides: Record<string, unknown> = {}, adapter: Record<string, unknown> = {}): Destination {
-  return testDestination('push', { kind: 'http', url: receiver.url + '/eingang', timeoutMs: 2000, webhookSecret: 'env:AMTSBOTE_TEST_WEBHOOK_SECRET', ...adapter }, overrides);
+  return testDestination(
+    'push',
+    {
+      kind: 'http',
+      url: receiver.url + '/eingang',
+      timeoutMs: 2000,
+      webhookSecret: 'env:AMTSBOTE_TEST_WEBHOOK_SECRET',
+      ...adapter,
+    },
+    overrides,
+  );
 }
 
 function start(destinations: Destination[], extra: Partial<Parameters<typeof startDeliveryWorker>[0]> = {}) {
   worker = startDeliveryWorker({
     store: fx.store,
     routing: routingOf(destinations),
-    adapterContext: { dataDir: fx.dir, configDir: fx.dir, outbound: { allowLoopback: true, allowLinkLocal: false }, now: () => new Date() },
+    adapterContext: {
+      dataDir: fx.dir,
+      configDir: fx.dir,
+      outbound: { allowLoopback: true, allowLinkLocal: false },
+      now: () => new Date(),
+    },
     logger: fx.logger,
     pollMs: 20,
     ...extra,
@@ -44,20 +67,37 @@ describe('delivery worker with the http adapter', () => {
   it('POSTs the sealed message with its message id and a verifiable Standard Webhooks signature', async () => {
     const [id] = await fx.submit(['push'], '{"format":"amtsbote-sealed/1","messageId":"m"}');
     start([httpDestination()]);
-    const done = await eventually(() => deliveryOf(id!), (d) => d.state === 'delivered');
+    const done = await eventually(
+      () => deliveryOf(id!),
+      (d) => d.state === 'delivered',
+    );
     expect(done.state).toBe('delivered');
     expect(receiver.received).toHaveLength(1);
     const request = receiver.received[0]!;
     expect(request.body).toBe('{"format":"amtsbote-sealed/1","messageId":"m"}');
     expect(request.headers['amtsbote-message-id']).toBe(id);
-    const headers = { 'webhook-id': String(request.headers['webhook-id']), 'webhook-timestamp': String(request.headers['webhook-timestamp']), 'webhook-signature': String(request.headers['webhook-signature']) };
+    const headers = {
+      'webhook-id': String(request.headers['webhook-id']),
+      'webhook-timestamp': String(request.headers['webhook-timestamp']),
+      'webhook-signature': String(request.headers['webhook-signature']),
+    };
     expect(() => new Webhook(secret).verify(request.body, headers)).not.toThrow();
-    expect(() => new Webhook('whsec_' + Buffer.from('another secret entirely, 32 byte').toString('base64')).verify(request.body, headers)).toThrow();
+    expect(() =>
+      new Webhook('whsec_' + Buffer.from('another secret entirely, 32 byte').toString('base64')).verify(
+        request.body,
+        headers,
+      ),
+    ).toThrow();
     const submission = await fx.store.getSubmission(done.submissionId);
     expect(submission?.status).toBe('delivered');
     const events = await fx.store.listEvents(done.submissionId);
-    expect(events.at(-1)).toMatchObject({ type: 'delivery', data: { state: 'delivered', status: 'delivered', messageId: id } });
-    expect(await fx.store.listAttempts(id!)).toEqual([expect.objectContaining({ outcome: 'delivered', httpStatus: 200 })]);
+    expect(events.at(-1)).toMatchObject({
+      type: 'delivery',
+      data: { state: 'delivered', status: 'delivered', messageId: id },
+    });
+    expect(await fx.store.listAttempts(id!)).toEqual([
+      expect.objectContaining({ outcome: 'delivered', httpStatus: 200 }),
+    ]);
   });
 
   it('retries 500 and 503 and delivers once the receiver recovers', async () => {
@@ -68,7 +108,10 @@ describe('delivery worker with the http adapter', () => {
     };
     const [id] = await fx.submit(['push']);
     start([httpDestination()]);
-    const done = await eventually(() => deliveryOf(id!), (d) => d.state === 'delivered');
+    const done = await eventually(
+      () => deliveryOf(id!),
+      (d) => d.state === 'delivered',
+    );
     expect(done.state).toBe('delivered');
     expect((await fx.store.listAttempts(id!)).map((a) => [a.outcome, a.httpStatus])).toEqual([
       ['retry', 500],
@@ -86,7 +129,10 @@ describe('delivery worker with the http adapter', () => {
     };
     const [id] = await fx.submit(['push']);
     start([httpDestination()]);
-    const done = await eventually(() => deliveryOf(id!), (d) => d.state === 'delivered');
+    const done = await eventually(
+      () => deliveryOf(id!),
+      (d) => d.state === 'delivered',
+    );
     expect(done.state).toBe('delivered');
     expect(receiver.received[1]!.at - receiver.received[0]!.at).toBeGreaterThanOrEqual(950);
   });
@@ -96,9 +142,15 @@ describe('delivery worker with the http adapter', () => {
     const [gone] = await fx.submit(['push'], '{"gone":true}');
     const [failing] = await fx.submit(['push'], '{"failing":true}');
     start([httpDestination({ retry: { initialDelaySeconds: 0.01, maxDelaySeconds: 0.02, maxAttempts: 3 } })]);
-    const a = await eventually(() => deliveryOf(gone!), (d) => d.state === 'dead-lettered');
+    const a = await eventually(
+      () => deliveryOf(gone!),
+      (d) => d.state === 'dead-lettered',
+    );
     expect(a).toMatchObject({ state: 'dead-lettered', attempts: 1, lastError: 'http-410' });
-    const b = await eventually(() => deliveryOf(failing!), (d) => d.state === 'dead-lettered');
+    const b = await eventually(
+      () => deliveryOf(failing!),
+      (d) => d.state === 'dead-lettered',
+    );
     expect(b).toMatchObject({ state: 'dead-lettered', attempts: 3, lastError: 'http-502 (after 3 attempts)' });
     expect((await fx.store.getSubmission(b.submissionId))?.status).toBe('dead-lettered');
   });
@@ -112,7 +164,10 @@ describe('delivery worker with the http adapter', () => {
     };
     const [id] = await fx.submit(['push']);
     start([httpDestination({}, { timeoutMs: 300 })]);
-    const done = await eventually(() => deliveryOf(id!), (d) => d.state === 'delivered');
+    const done = await eventually(
+      () => deliveryOf(id!),
+      (d) => d.state === 'delivered',
+    );
     expect(done.state).toBe('delivered');
     const attempts = await fx.store.listAttempts(id!);
     expect(attempts[0]).toMatchObject({ outcome: 'retry' });
@@ -123,16 +178,30 @@ describe('delivery worker with the http adapter', () => {
     let healthy = false;
     receiver.respond = (_r, res) => res.writeHead(healthy ? 200 : 500).end();
     const ids = await Promise.all([1, 2, 3, 4].map(() => fx.submit(['push']).then((x) => x[0]!)));
-    const destination = httpDestination({ breaker: { consecutiveFailures: 3, halfOpenAfterSeconds: 0.6 }, retry: { initialDelaySeconds: 0.01, maxDelaySeconds: 0.02, maxAttempts: 100 } });
+    const destination = httpDestination({
+      breaker: { consecutiveFailures: 3, halfOpenAfterSeconds: 0.6 },
+      retry: { initialDelaySeconds: 0.01, maxDelaySeconds: 0.02, maxAttempts: 100 },
+    });
     const w = start([destination], { concurrency: 1 });
-    await eventually(() => Promise.resolve(w.breakers.states().push), (s) => s === 'open');
+    await eventually(
+      () => Promise.resolve(w.breakers.states().push),
+      (s) => s === 'open',
+    );
     expect(w.breakers.states().push).toBe('open');
     const whileOpen = receiver.received.length;
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.received.length).toBe(whileOpen);
     for (const id of ids) expect((await deliveryOf(id)).state).toBe('pending');
     healthy = true;
-    for (const id of ids) expect((await eventually(() => deliveryOf(id), (d) => d.state === 'delivered')).state).toBe('delivered');
+    for (const id of ids)
+      expect(
+        (
+          await eventually(
+            () => deliveryOf(id),
+            (d) => d.state === 'delivered',
+          )
+        ).state,
+      ).toBe('delivered');
     expect(w.breakers.states().push).toBe('closed');
   });
 
@@ -140,15 +209,33 @@ describe('delivery worker with the http adapter', () => {
     let healthy = false;
     receiver.respond = (_r, res) => res.writeHead(healthy ? 200 : 503).end();
     const [id] = await fx.submit(['push']);
-    const destination = httpDestination({ breaker: { consecutiveFailures: 2, halfOpenAfterSeconds: 0.3 }, retry: { initialDelaySeconds: 0.01, maxDelaySeconds: 0.02, maxAttempts: 100 } });
+    const destination = httpDestination({
+      breaker: { consecutiveFailures: 2, halfOpenAfterSeconds: 0.3 },
+      retry: { initialDelaySeconds: 0.01, maxDelaySeconds: 0.02, maxAttempts: 100 },
+    });
     const w = start([destination], { concurrency: 1 });
-    await eventually(() => Promise.resolve(w.breakers.states().push), (s) => s === 'open');
-    const lines = () => fx.logs().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; destinationId?: string; consecutiveFailures?: number });
+    await eventually(
+      () => Promise.resolve(w.breakers.states().push),
+      (s) => s === 'open',
+    );
+    const lines = () =>
+      fx
+        .logs()
+        .trim()
+        .split('\n')
+        .map(
+          (l) => JSON.parse(l) as { level: number; msg: string; destinationId?: string; consecutiveFailures?: number },
+        );
     const opened = lines().filter((l) => l.msg.startsWith('circuit breaker opened'));
     expect(opened).toEqual([expect.objectContaining({ level: 40, destinationId: 'push', consecutiveFailures: 2 })]);
     healthy = true;
-    await eventually(() => deliveryOf(id!), (d) => d.state === 'delivered');
-    expect(lines().filter((l) => l.msg.startsWith('circuit breaker closed'))).toEqual([expect.objectContaining({ level: 30, destinationId: 'push' })]);
+    await eventually(
+      () => deliveryOf(id!),
+      (d) => d.state === 'delivered',
+    );
+    expect(lines().filter((l) => l.msg.startsWith('circuit breaker closed'))).toEqual([
+      expect.objectContaining({ level: 30, destinationId: 'push' }),
+    ]);
   });
 });
 
@@ -156,20 +243,54 @@ describe('leases and fencing', () => {
   it('lets no stalled attempt record its outcome over a newer claim', async () => {
     const [id] = await fx.submit(['push']);
     const t0 = new Date();
-    const first = await fx.store.claimDeliveries({ owner: 'stalled', now: t0.toISOString(), leaseUntil: new Date(t0.getTime() + 1000).toISOString(), limit: 10, excludeDestinations: [] });
+    const first = await fx.store.claimDeliveries({
+      owner: 'stalled',
+      now: t0.toISOString(),
+      leaseUntil: new Date(t0.getTime() + 1000).toISOString(),
+      limit: 10,
+      excludeDestinations: [],
+    });
     expect(first.map((c) => c.id)).toEqual([id]);
     // while the lease holds, nobody else gets it
-    expect(await fx.store.claimDeliveries({ owner: 'other', now: t0.toISOString(), leaseUntil: t0.toISOString(), limit: 10, excludeDestinations: [] })).toEqual([]);
+    expect(
+      await fx.store.claimDeliveries({
+        owner: 'other',
+        now: t0.toISOString(),
+        leaseUntil: t0.toISOString(),
+        limit: 10,
+        excludeDestinations: [],
+      }),
+    ).toEqual([]);
     const later = new Date(t0.getTime() + 2000);
-    const second = await fx.store.claimDeliveries({ owner: 'fresh', now: later.toISOString(), leaseUntil: new Date(later.getTime() + 60_000).toISOString(), limit: 10, excludeDestinations: [] });
+    const second = await fx.store.claimDeliveries({
+      owner: 'fresh',
+      now: later.toISOString(),
+      leaseUntil: new Date(later.getTime() + 60_000).toISOString(),
+      limit: 10,
+      excludeDestinations: [],
+    });
     expect(second[0]!.fence).toBe(first[0]!.fence + 1);
     const attempt = { worker: 'x', startedAt: t0.toISOString(), durationMs: 5, outcome: 'delivered' as const };
-    const stale = await fx.store.recordAttempt({ id: id!, fence: first[0]!.fence, attempt, transition: { state: 'delivered', attempts: 1, nextAttemptAt: null }, now: later.toISOString() });
+    const stale = await fx.store.recordAttempt({
+      id: id!,
+      fence: first[0]!.fence,
+      attempt,
+      transition: { state: 'delivered', attempts: 1, nextAttemptAt: null },
+      now: later.toISOString(),
+    });
     expect(stale).toBe(false);
     expect((await deliveryOf(id!)).state).toBe('pending');
-    const fresh = await fx.store.recordAttempt({ id: id!, fence: second[0]!.fence, attempt: { ...attempt, outcome: 'retry' }, transition: { state: 'pending', attempts: 1, nextAttemptAt: later.toISOString(), lastError: 'http-500' }, now: later.toISOString() });
+    const fresh = await fx.store.recordAttempt({
+      id: id!,
+      fence: second[0]!.fence,
+      attempt: { ...attempt, outcome: 'retry' },
+      transition: { state: 'pending', attempts: 1, nextAttemptAt: later.toISOString(), lastError: 'http-500' },
+      now: later.toISOString(),
+    });
     expect(fresh).toBe(true);
-    expect(await fx.store.listAttempts(id!)).toEqual([expect.objectContaining({ fence: second[0]!.fence, outcome: 'retry' })]);
+    expect(await fx.store.listAttempts(id!)).toEqual([
+      expect.objectContaining({ fence: second[0]!.fence, outcome: 'retry' }),
+    ]);
     expect(await fx.store.renewLease(id!, first[0]!.fence, later.toISOString())).toBe(false);
   });
 
@@ -177,7 +298,13 @@ describe('leases and fencing', () => {
     const [a] = await fx.submit(['alpha']);
     const [b] = await fx.submit(['beta']);
     const now = new Date().toISOString();
-    const claimed = await fx.store.claimDeliveries({ owner: 'w', now, leaseUntil: now, limit: 10, excludeDestinations: ['alpha'] });
+    const claimed = await fx.store.claimDeliveries({
+      owner: 'w',
+      now,
+      leaseUntil: now,
+      limit: 10,
+      excludeDestinations: ['alpha'],
+    });
     expect(claimed.map((c) => c.id)).toEqual([b]);
     expect(a).toBeDefined();
   });

@@ -45,12 +45,21 @@ describe('the admin page for a region-limited editor', () => {
     await expect.poll(() => error.textContent(), { timeout: 30_000 }).toBe('');
     expect(await page.getByLabel('Region (ARS), Regel 4', { exact: true }).inputValue()).toBe('147130000000');
     await page.getByLabel('Gültig bis, Regel 4', { exact: true }).fill('2099-01-01');
-    await page.locator('#routing-diff').getByText(/^Geänderte Regel: .* bis 2099-01-01$/).waitFor({ timeout: 30_000 });
+    await page
+      .locator('#routing-diff')
+      .getByText(/^Geänderte Regel: .* bis 2099-01-01$/)
+      .waitFor({ timeout: 30_000 });
     await page.getByLabel('Begründung der Änderung').fill('Leipzig bis 2099');
     await page.getByRole('button', { name: 'Neue Version speichern' }).click();
-    await page.locator('#routing-versions').getByRole('cell', { name: 'Leipzig bis 2099' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('#routing-versions')
+      .getByRole('cell', { name: 'Leipzig bis 2099' })
+      .waitFor({ timeout: 30_000 });
 
-    const stored = (await adminCall(gateway.url, 'GET', '/routing', adminTokens.editor)).body as { version: number; document: Routing };
+    const stored = (await adminCall(gateway.url, 'GET', '/routing', adminTokens.editor)).body as {
+      version: number;
+      document: Routing;
+    };
     expect(stored.version).toBe(2);
     expect(JSON.stringify(stored.document)).not.toContain('(redacted)');
     await page.close();

@@ -13,7 +13,9 @@ import { eventually, startReceiver, type TestReceiver } from '../helpers/outbox.
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { editRouting } from '../helpers/routing-edit.js';
 
-const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
+const chemnitz = loadExamples().find(
+  (e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000',
+)!;
 
 let receiver: TestReceiver;
 let config: ConfigCopy;
@@ -31,7 +33,10 @@ beforeAll(async () => {
   config = copyConfig({
     urls: { 'chemnitz-gewerbeamt': receiver.url + '/eingang' },
     retry: { 'chemnitz-gewerbeamt': { initialDelaySeconds: 0.01, maxDelaySeconds: 0.01, maxAttempts: 1 } },
-    keys: { signing: ownerOnlyKeyFile(dataDir, 'gateway-signing-1'), escrow: ownerOnlyKeyFile(dataDir, 'gateway-escrow-1') },
+    keys: {
+      signing: ownerOnlyKeyFile(dataDir, 'gateway-signing-1'),
+      escrow: ownerOnlyKeyFile(dataDir, 'gateway-escrow-1'),
+    },
   });
   gateway = await spawnGateway({ AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir });
   const ids: string[] = [];
@@ -59,11 +64,14 @@ afterAll(async () => {
 
 const signedIn = (token: string) => signedInPage(browser, gateway.url, token);
 
-const state = async (id: string) => (await adminCall(gateway.url, 'GET', `/deliveries/${id}`, adminTokens.viewer)).body.state as string;
+const state = async (id: string) =>
+  (await adminCall(gateway.url, 'GET', `/deliveries/${id}`, adminTokens.viewer)).body.state as string;
 
 /** The admin page's dry run: clicks the button and returns the plan the API answered with. */
 async function dryRunSelected(page: Page): Promise<{ planId: string; entries: { messageId: string }[] }> {
-  const answer = page.waitForResponse((r) => r.url().endsWith('/admin/v1/dead-letters/replay') && r.request().method() === 'POST');
+  const answer = page.waitForResponse(
+    (r) => r.url().endsWith('/admin/v1/dead-letters/replay') && r.request().method() === 'POST',
+  );
   await page.getByRole('button', { name: 'Probelauf für Auswahl' }).click();
   const response = await answer;
   expect(response.status()).toBe(200);
@@ -100,18 +108,23 @@ describe('the admin page replays exactly what its dry run showed', () => {
     expect(await state(first)).toBe('dead-lettered');
     expect(await state(second)).toBe('dead-lettered');
 
-    // A new dry run of both; meanwhile the first is replayed (its own plan, through the API): the plan of both is stale.
+    // A new dry run of both; meanwhile the first is replayed (its own plan, through the API): the plan of both is
+    // stale.
     const both = await dryRunSelected(page);
     expect(both.entries.map((e) => e.messageId).sort()).toEqual([first, second].sort());
     expect(await run.isEnabled()).toBe(true);
     receiver.respond = (_req, res) => res.writeHead(200).end('ok');
-    const elsewhere = await adminCall(gateway.url, 'POST', '/dead-letters/replay', adminTokens.editor, { planId: onlyFirst.planId });
+    const elsewhere = await adminCall(gateway.url, 'POST', '/dead-letters/replay', adminTokens.editor, {
+      planId: onlyFirst.planId,
+    });
     expect(elsewhere.status, JSON.stringify(elsewhere.body)).toBe(200);
     await run.click();
     await outcome.getByText('Seit dem Probelauf haben sich die Nachrichten geändert', { exact: false }).waitFor();
     expect(await run.isDisabled()).toBe(true);
     expect(await state(second)).toBe('dead-lettered');
-    const stale = await adminCall(gateway.url, 'POST', '/dead-letters/replay', adminTokens.editor, { planId: both.planId });
+    const stale = await adminCall(gateway.url, 'POST', '/dead-letters/replay', adminTokens.editor, {
+      planId: both.planId,
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.type).toBe('https://amtsbote.dev/problems/replay-plan-stale');
     expect(await wcagViolations(page), 'deliveries page with a refused plan').toEqual([]);
@@ -122,25 +135,41 @@ describe('the admin page replays exactly what its dry run showed', () => {
     await run.click();
     await outcome.getByText('1 Nachricht wird erneut zugestellt.').waitFor();
     const audit = await adminCall(gateway.url, 'GET', '/audit', adminTokens.viewer);
-    expect((audit.body.entries as { action: string; detail: Record<string, unknown> }[]).filter((e) => e.action === 'dead-letters.replay').map((e) => e.detail)).toEqual([
+    expect(
+      (audit.body.entries as { action: string; detail: Record<string, unknown> }[])
+        .filter((e) => e.action === 'dead-letters.replay')
+        .map((e) => e.detail),
+    ).toEqual([
       expect.objectContaining({ planId: rest.planId, messageIds: [second] }),
       expect.objectContaining({ planId: onlyFirst.planId, messageIds: [first] }),
     ]);
-    await eventually(() => state(second), (s) => s === 'delivered', 30_000);
+    await eventually(
+      () => state(second),
+      (s) => s === 'delivered',
+      30_000,
+    );
     await page.close();
   });
 
   it('shows the diff before a rollback and refuses to roll back without a note', async () => {
-    await editRouting(gateway.url, (r) => {
-      r.rules.find((rule) => rule.region === '145110000000')!.validUntil = '2099-01-01';
-    }, 'Zuständigkeit Chemnitz endet 2099');
+    await editRouting(
+      gateway.url,
+      (r) => {
+        r.rules.find((rule) => rule.region === '145110000000')!.validUntil = '2099-01-01';
+      },
+      'Zuständigkeit Chemnitz endet 2099',
+    );
     const page = await signedIn(adminTokens.editor);
     await page.getByRole('link', { name: 'Routing' }).click();
     await page.getByRole('button', { name: 'Auf Version 1 zurücksetzen' }).click();
     const dialog = page.getByRole('dialog', { name: 'Auf Version 1 zurücksetzen?' });
     await dialog.waitFor();
     await dialog.getByText('Das Zurücksetzen auf Version 1 ändert gegenüber der geltenden Version 2:').waitFor();
-    expect(await dialog.locator('#rollback-diff li').allTextContents()).toEqual([expect.stringMatching(/^Geänderte Regel: 99050012104000 × 145110000000 → .* bis 2099-01-01 ⇒ 99050012104000 × 145110000000 → [^⇒]*$/)]);
+    expect(await dialog.locator('#rollback-diff li').allTextContents()).toEqual([
+      expect.stringMatching(
+        /^Geänderte Regel: 99050012104000 × 145110000000 → .* bis 2099-01-01 ⇒ 99050012104000 × 145110000000 → [^⇒]*$/,
+      ),
+    ]);
     expect(await wcagViolations(page), 'routing page with the rollback dialog').toEqual([]);
 
     // An empty note keeps the dialog open and sends nothing.
@@ -151,7 +180,10 @@ describe('the admin page replays exactly what its dry run showed', () => {
 
     await dialog.getByLabel('Begründung der Änderung').fill('Befristung war ein Versehen');
     await dialog.getByRole('button', { name: 'Zurücksetzen' }).click();
-    await page.locator('#routing-versions').getByRole('cell', { name: 'Zurückgesetzt auf Version 1: Befristung war ein Versehen' }).waitFor();
+    await page
+      .locator('#routing-versions')
+      .getByRole('cell', { name: 'Zurückgesetzt auf Version 1: Befristung war ein Versehen' })
+      .waitFor();
     const routing = await adminCall(gateway.url, 'GET', '/routing', adminTokens.viewer);
     expect(routing.body.version).toBe(3);
     await page.close();

@@ -17,7 +17,9 @@ afterEach(async () => {
 });
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'amtsbote-backup-'));
-  cleanups.push(() => { rmSync(dir, { recursive: true, force: true }); });
+  cleanups.push(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   return dir;
 }
 async function serve(dataDir: string): Promise<GatewayProcess> {

@@ -6,7 +6,9 @@ import { projectRoot } from '../helpers/paths.js';
 import { runCli } from '../helpers/process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-cli-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('amtsbote config check', () => {
   it('accepts the demo configuration', () => {
@@ -32,14 +34,19 @@ describe('amtsbote config check', () => {
       rmSync(join(secrets, 'demo/amt24-callback.secret.DEVELOPMENT-ONLY'));
       const result = runCli(['config', 'check', join(secrets, 'gateway.yaml')]);
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain(`${join(secrets, 'gateway.yaml')}: /portals/0/callback/secret: ${join(secrets, 'demo/amt24-callback.secret.DEVELOPMENT-ONLY')} does not exist`);
+      expect(result.stderr).toContain(
+        `${join(secrets, 'gateway.yaml')}: /portals/0/callback/secret: ${join(secrets, 'demo/amt24-callback.secret.DEVELOPMENT-ONLY')} does not exist`,
+      );
     } finally {
       rmSync(secrets, { recursive: true, force: true });
     }
   });
 
   it('refuses to serve with an invalid configuration', () => {
-    const result = runCli(['serve'], { AMTSBOTE_CONFIG: join(dir, 'gateway.yaml'), AMTSBOTE_DATA_DIR: join(dir, 'data') });
+    const result = runCli(['serve'], {
+      AMTSBOTE_CONFIG: join(dir, 'gateway.yaml'),
+      AMTSBOTE_DATA_DIR: join(dir, 'data'),
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('routing.yaml');
   });

@@ -56,9 +56,15 @@ afterAll(async () => {
 });
 
 const readyHash = async () => (await getJson(gateway.url, '/health/ready')).body.configHash as string;
-const serviceKeys = async () => ((await getJson(gateway.url, '/v1/services')).body.services as { key: string }[]).map((s) => s.key).sort();
-const reload = () => runCli(['config', 'reload', '--url', gateway.url], { ...env, AMTSBOTE_ADMIN_TOKEN: adminTokens.editor });
-const submission = { serviceKey: key, regionKey: '146120000000', data: { street: 'Bautzner Straße', pickupDate: '2099-03-02', volumeCubicMetres: 2.5 } };
+const serviceKeys = async () =>
+  ((await getJson(gateway.url, '/v1/services')).body.services as { key: string }[]).map((s) => s.key).sort();
+const reload = () =>
+  runCli(['config', 'reload', '--url', gateway.url], { ...env, AMTSBOTE_ADMIN_TOKEN: adminTokens.editor });
+const submission = {
+  serviceKey: key,
+  regionKey: '146120000000',
+  data: { street: 'Bautzner Straße', pickupDate: '2099-03-02', volumeCubicMetres: 2.5 },
+};
 
 describe('adding a service is configuration', () => {
   it('takes a valid drop-in on `amtsbote config reload`, refuses a broken one precisely and keeps the running set, and reloads on SIGHUP', async () => {
@@ -80,21 +86,42 @@ describe('adding a service is configuration', () => {
 
     // Routed like any service: a destination naming the new message, added through the admin API.
     const current = await adminCall(gateway.url, 'GET', '/routing', adminTokens.editor);
-    const document = current.body.document as { destinations: Record<string, unknown>[]; rules: Record<string, unknown>[] };
+    const document = current.body.document as {
+      destinations: Record<string, unknown>[];
+      rules: Record<string, unknown>[];
+    };
     const template = document.destinations.find((d) => d.id === 'dresden-bewohnerparkausweis')!;
-    document.destinations.push({ ...template, id: 'dresden-sperrmuell', name: 'Landeshauptstadt Dresden, Stadtreinigung (Sperrmüll)', standard: { name: 'json', version: '1', message: 'sperrmuell.anmeldung' } });
+    document.destinations.push({
+      ...template,
+      id: 'dresden-sperrmuell',
+      name: 'Landeshauptstadt Dresden, Stadtreinigung (Sperrmüll)',
+      standard: { name: 'json', version: '1', message: 'sperrmuell.anmeldung' },
+    });
     document.rules.push({ service: key, region: '146120000000', destinations: ['dresden-sperrmuell'] });
-    const put = await adminCall(gateway.url, 'PUT', '/routing', adminTokens.editor, { note: 'Sperrmüll-Anmeldung in Dresden', document }, { 'if-match': current.headers.get('etag')! });
+    const put = await adminCall(
+      gateway.url,
+      'PUT',
+      '/routing',
+      adminTokens.editor,
+      { note: 'Sperrmüll-Anmeldung in Dresden', document },
+      { 'if-match': current.headers.get('etag')! },
+    );
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const accepted = await postJson(gateway.url, '/v1/submissions', submission);
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
-    const past = await postJson(gateway.url, '/v1/submissions', { ...submission, data: { ...submission.data, pickupDate: '2020-01-01' } });
+    const past = await postJson(gateway.url, '/v1/submissions', {
+      ...submission,
+      data: { ...submission.data, pickupDate: '2020-01-01' },
+    });
     expect(past.status).toBe(422);
     expect(past.body.errors).toEqual([{ pointer: '/data/pickupDate', detail: 'muss in der Zukunft liegen' }]);
 
     // Broken drop-ins: each is refused with file and pointer, and nothing of the running set changes.
     const brokenService = join(copy.dir, 'services', 'broken.yaml');
-    writeFileSync(brokenService, service.replace(`"${key}"`, '"99000000000043"').replace('pickupDate > $today()', 'pickupDate > $today('));
+    writeFileSync(
+      brokenService,
+      service.replace(`"${key}"`, '"99000000000043"').replace('pickupDate > $today()', 'pickupDate > $today('),
+    );
     let refused = reload();
     expect(refused.status).toBe(1);
     // the gateway's verdict, not one of a load in the CLI process
@@ -104,7 +131,12 @@ describe('adding a service is configuration', () => {
     unlinkSync(brokenService);
 
     const brokenMapping = join(copy.mappingsDir, 'json', '1', 'broken.yaml');
-    writeFileSync(brokenMapping, mapping.replace(`["${key}"]`, '["99050012104000"]').replace('schema: ../../../config/services/sperrmuell.schema.json', 'schema: missing.schema.json'));
+    writeFileSync(
+      brokenMapping,
+      mapping
+        .replace(`["${key}"]`, '["99050012104000"]')
+        .replace('schema: ../../../config/services/sperrmuell.schema.json', 'schema: missing.schema.json'),
+    );
     refused = reload();
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('broken.yaml');
@@ -123,10 +155,16 @@ describe('adding a service is configuration', () => {
     writeFileSync(join(copy.dir, 'services', 'sperrmuell.yaml'), service);
 
     // SIGHUP reloads as well: a changed assertion message is in force once the hash has moved.
-    writeFileSync(join(copy.dir, 'services', 'sperrmuell.yaml'), service.replace('muss in der Zukunft liegen', 'muss nach heute liegen'));
+    writeFileSync(
+      join(copy.dir, 'services', 'sperrmuell.yaml'),
+      service.replace('muss in der Zukunft liegen', 'muss nach heute liegen'),
+    );
     gateway.child.kill('SIGHUP');
     expect(await pollValue(readyHash, (hash) => hash !== hashAfter)).not.toBe(hashAfter);
-    const again = await postJson(gateway.url, '/v1/submissions', { ...submission, data: { ...submission.data, pickupDate: '2020-01-01' } });
+    const again = await postJson(gateway.url, '/v1/submissions', {
+      ...submission,
+      data: { ...submission.data, pickupDate: '2020-01-01' },
+    });
     expect(again.body.errors).toEqual([{ pointer: '/data/pickupDate', detail: 'muss nach heute liegen' }]);
   });
 

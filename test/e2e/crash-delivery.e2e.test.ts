@@ -14,8 +14,13 @@ import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { processBoundMs, waitUntil } from '../helpers/wait.js';
 
 const destinationId = 'chemnitz-gewerbeamt';
-const webhookSecret = readFileSync(join(projectRoot, 'config/demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY'), 'utf8').trim();
-const chemnitzExamples = loadExamples().filter((e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'));
+const webhookSecret = readFileSync(
+  join(projectRoot, 'config/demo/chemnitz-webhook.secret.DEVELOPMENT-ONLY'),
+  'utf8',
+).trim();
+const chemnitzExamples = loadExamples().filter(
+  (e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'),
+);
 const shutdownGraceSeconds = 2;
 /** config/routing.yaml's timeout for chemnitz-gewerbeamt: how long a stop would wait without the grace. */
 const adapterTimeoutMs = 15_000;
@@ -58,7 +63,13 @@ async function prepare(): Promise<Setup> {
     keys,
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-crash-'));
-  setup = { receiver, config, dataDir, env: { AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir }, gateways: [] };
+  setup = {
+    receiver,
+    config,
+    dataDir,
+    env: { AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir },
+    gateways: [],
+  };
   return setup;
 }
 
@@ -67,7 +78,9 @@ afterEach(async () => {
   const { receiver, config, dataDir, gateways } = setup;
   setup = undefined;
   // (a process that ended by a signal has no exit code; stop() would wait for an exit already past)
-  await Promise.all(gateways.filter((g) => g.child.exitCode === null && g.child.signalCode === null).map((g) => g.stop('SIGKILL')));
+  await Promise.all(
+    gateways.filter((g) => g.child.exitCode === null && g.child.signalCode === null).map((g) => g.stop('SIGKILL')),
+  );
   await receiver.close();
   config.remove();
   rmSync(dataDir, { recursive: true, force: true });
@@ -102,10 +115,12 @@ async function submit(url: string, count: number, tag: string): Promise<Accepted
 }
 
 async function statuses(url: string, accepted: Accepted[]): Promise<string[]> {
-  return Promise.all(accepted.map(async (a) => {
-    const res = await getJson(url, `/v1/submissions/${a.submissionId}`);
-    return res.status === 200 ? String(res.body.status) : `http-${res.status}`;
-  }));
+  return Promise.all(
+    accepted.map(async (a) => {
+      const res = await getJson(url, `/v1/submissions/${a.submissionId}`);
+      return res.status === 200 ? String(res.body.status) : `http-${res.status}`;
+    }),
+  );
 }
 
 /** Every request the receiver got is signed with the destination's Standard Webhooks secret and names its message. */
@@ -119,97 +134,131 @@ function expectAllSigned(received: ReceivedRequest[]) {
     };
     expect(() => webhook.verify(req.body, headers), messageIdOf(req)).not.toThrow();
     expect(headers['webhook-id']).toBe(messageIdOf(req));
-    expect(JSON.parse(req.body)).toMatchObject({ format: 'amtsbote-sealed/1', messageId: messageIdOf(req), destinationId });
+    expect(JSON.parse(req.body)).toMatchObject({
+      format: 'amtsbote-sealed/1',
+      messageId: messageIdOf(req),
+      destinationId,
+    });
   }
   // and a tampered body is refused: the check above is not vacuous
   const first = received[0]!;
-  expect(() => webhook.verify(first.body + ' ', {
-    'webhook-id': String(first.headers['webhook-id']),
-    'webhook-timestamp': String(first.headers['webhook-timestamp']),
-    'webhook-signature': String(first.headers['webhook-signature']),
-  })).toThrow();
+  expect(() =>
+    webhook.verify(first.body + ' ', {
+      'webhook-id': String(first.headers['webhook-id']),
+      'webhook-timestamp': String(first.headers['webhook-timestamp']),
+      'webhook-signature': String(first.headers['webhook-signature']),
+    }),
+  ).toThrow();
 }
 
 describe('delivery survives the gateway process dying', () => {
-  it('SIGKILL with deliveries in flight: after a restart every accepted message arrives (duplicates allowed), none lost', async () => {
-    const s = await prepare();
-    // A slow receiver: it answers 300 ms after a request has arrived. Before the kill it answers only the first
-    // twelve and holds the rest, so that however fast intake and delivery run, some (not all) have arrived and
-    // attempts are under way when the process dies.
-    const unanswered = new Map<ServerResponse, string>();
-    let answering = 12;
-    s.receiver.respond = (req, res) => {
-      unanswered.set(res, messageIdOf(req));
-      if (answering-- <= 0) return;
-      setTimeout(() => {
-        unanswered.delete(res);
-        if (!res.destroyed) res.writeHead(204).end();
-      }, 300);
-    };
-    const arrived = () => new Set(s.receiver.received.map(messageIdOf));
+  it(
+    'SIGKILL with deliveries in flight: after a restart every accepted message arrives (duplicates allowed), none lost',
+    async () => {
+      const s = await prepare();
+      // A slow receiver: it answers 300 ms after a request has arrived. Before the kill it answers only the first
+      // twelve and holds the rest, so that however fast intake and delivery run, some (not all) have arrived and
+      // attempts are under way when the process dies.
+      const unanswered = new Map<ServerResponse, string>();
+      let answering = 12;
+      s.receiver.respond = (req, res) => {
+        unanswered.set(res, messageIdOf(req));
+        if (answering-- <= 0) return;
+        setTimeout(() => {
+          unanswered.delete(res);
+          if (!res.destroyed) res.writeHead(204).end();
+        }, 300);
+      };
+      const arrived = () => new Set(s.receiver.received.map(messageIdOf));
 
-    const first = await start(s);
-    const accepted = await submit(first.url, 40, 'KILL');
-    expect(accepted).toHaveLength(40);
-    const ids = new Set(accepted.map((a) => a.messageId));
-    expect(ids.size).toBe(40);
+      const first = await start(s);
+      const accepted = await submit(first.url, 40, 'KILL');
+      expect(accepted).toHaveLength(40);
+      const ids = new Set(accepted.map((a) => a.messageId));
+      expect(ids.size).toBe(40);
 
-    // Kill once some, but not all, have arrived and attempts are under way at the receiver.
-    await waitUntil(() => unanswered.size > 0 && arrived().size >= 4, processBoundMs, () => `arrived ${arrived().size}, in flight ${unanswered.size}\n${first.output()}`);
-    const cutOff = [...unanswered.values()];
-    const arrivedBeforeKill = arrived().size;
-    const received = s.receiver.received.length;
-    const killed = first.stop('SIGKILL');
-    unanswered.clear();
-    answering = Infinity;
-    expect(await killed).toBeNull();
-    expect(arrivedBeforeKill).toBeGreaterThan(0);
-    expect(arrivedBeforeKill).toBeLessThan(accepted.length);
-    expect(cutOff.length).toBeGreaterThan(0);
+      // Kill once some, but not all, have arrived and attempts are under way at the receiver.
+      await waitUntil(
+        () => unanswered.size > 0 && arrived().size >= 4,
+        processBoundMs,
+        () => `arrived ${arrived().size}, in flight ${unanswered.size}\n${first.output()}`,
+      );
+      const cutOff = [...unanswered.values()];
+      const arrivedBeforeKill = arrived().size;
+      const received = s.receiver.received.length;
+      const killed = first.stop('SIGKILL');
+      unanswered.clear();
+      answering = Infinity;
+      expect(await killed).toBeNull();
+      expect(arrivedBeforeKill).toBeGreaterThan(0);
+      expect(arrivedBeforeKill).toBeLessThan(accepted.length);
+      expect(cutOff.length).toBeGreaterThan(0);
 
-    const second = await start(s);
-    await waitUntil(() => [...ids].every((id) => arrived().has(id)), processBoundMs, () => `arrived ${[...ids].filter((id) => arrived().has(id)).length} of ${ids.size}\n${second.output()}`);
-    let last: string[] = [];
-    await waitUntil(async () => (last = await statuses(second.url, accepted)).every((st) => st === 'delivered'), processBoundMs, () => `statuses ${JSON.stringify(last)}`);
+      const second = await start(s);
+      await waitUntil(
+        () => [...ids].every((id) => arrived().has(id)),
+        processBoundMs,
+        () => `arrived ${[...ids].filter((id) => arrived().has(id)).length} of ${ids.size}\n${second.output()}`,
+      );
+      let last: string[] = [];
+      await waitUntil(
+        async () => (last = await statuses(second.url, accepted)).every((st) => st === 'delivered'),
+        processBoundMs,
+        () => `statuses ${JSON.stringify(last)}`,
+      );
 
-    // Nothing unknown arrived, every request was signed, and the attempts the kill cut off were made again.
-    expect(s.receiver.received.every((r) => ids.has(messageIdOf(r)))).toBe(true);
-    expectAllSigned(s.receiver.received);
-    const afterRestart = s.receiver.received.slice(received).map(messageIdOf);
-    for (const id of cutOff) expect(afterRestart, `${id} was in flight at the kill`).toContain(id);
-    // two starts and three waits, each bounded on its own: the test's bound is their sum, so that the one that
-    // runs out names itself (with the process output) instead of a bare test timeout
-  }, 6 * processBoundMs);
+      // Nothing unknown arrived, every request was signed, and the attempts the kill cut off were made again.
+      expect(s.receiver.received.every((r) => ids.has(messageIdOf(r)))).toBe(true);
+      expectAllSigned(s.receiver.received);
+      const afterRestart = s.receiver.received.slice(received).map(messageIdOf);
+      for (const id of cutOff) expect(afterRestart, `${id} was in flight at the kill`).toContain(id);
+      // two starts and three waits, each bounded on its own: the test's bound is their sum, so that the one that
+      // runs out names itself (with the process output) instead of a bare test timeout
+    },
+    6 * processBoundMs,
+  );
 
-  it('SIGTERM with a stalled receiver: exits within the shutdown grace; after a restart everything is delivered', async () => {
-    const s = await prepare();
-    // A receiver that takes requests and never answers.
-    let healthy = false;
-    s.receiver.respond = (_req, res) => {
-      if (healthy) res.writeHead(204).end();
-    };
+  it(
+    'SIGTERM with a stalled receiver: exits within the shutdown grace; after a restart everything is delivered',
+    async () => {
+      const s = await prepare();
+      // A receiver that takes requests and never answers.
+      let healthy = false;
+      s.receiver.respond = (_req, res) => {
+        if (healthy) res.writeHead(204).end();
+      };
 
-    const first = await start(s);
-    const accepted = await submit(first.url, 8, 'TERM');
-    await waitUntil(() => s.receiver.received.length >= 4, processBoundMs, () => `received ${s.receiver.received.length}\n${first.output()}`);
+      const first = await start(s);
+      const accepted = await submit(first.url, 8, 'TERM');
+      await waitUntil(
+        () => s.receiver.received.length >= 4,
+        processBoundMs,
+        () => `received ${s.receiver.received.length}\n${first.output()}`,
+      );
 
-    const stoppedAt = Date.now();
-    const code = await first.stop('SIGTERM');
-    const tookMs = Date.now() - stoppedAt;
-    expect(code, first.output()).toBe(0);
-    // It waits for the attempts in flight up to the grace, then aborts them and gives them back: it is gone before
-    // the attempts' own timeout would have ended them (compared with that, not with the grace plus a guess of how
-    // long the rest takes, which a busy machine stretches).
-    expect(tookMs).toBeLessThan(adapterTimeoutMs);
-    expect(first.output()).toContain('gateway stopped');
+      const stoppedAt = Date.now();
+      const code = await first.stop('SIGTERM');
+      const tookMs = Date.now() - stoppedAt;
+      expect(code, first.output()).toBe(0);
+      // It waits for the attempts in flight up to the grace, then aborts them and gives them back: it is gone before
+      // the attempts' own timeout would have ended them (compared with that, not with the grace plus a guess of how
+      // long the rest takes, which a busy machine stretches).
+      expect(tookMs).toBeLessThan(adapterTimeoutMs);
+      expect(first.output()).toContain('gateway stopped');
 
-    healthy = true;
-    const stalled = s.receiver.received.length;
-    const second = await start(s);
-    let last: string[] = [];
-    await waitUntil(async () => (last = await statuses(second.url, accepted)).every((st) => st === 'delivered'), processBoundMs, () => `statuses ${JSON.stringify(last)}\n${second.output()}`);
-    const afterRestart = new Set(s.receiver.received.slice(stalled).map(messageIdOf));
-    for (const a of accepted) expect(afterRestart.has(a.messageId), a.messageId).toBe(true);
-    expectAllSigned(s.receiver.received);
-  }, 5 * processBoundMs);
+      healthy = true;
+      const stalled = s.receiver.received.length;
+      const second = await start(s);
+      let last: string[] = [];
+      await waitUntil(
+        async () => (last = await statuses(second.url, accepted)).every((st) => st === 'delivered'),
+        processBoundMs,
+        () => `statuses ${JSON.stringify(last)}\n${second.output()}`,
+      );
+      const afterRestart = new Set(s.receiver.received.slice(stalled).map(messageIdOf));
+      for (const a of accepted) expect(afterRestart.has(a.messageId), a.messageId).toBe(true);
+      expectAllSigned(s.receiver.received);
+    },
+    5 * processBoundMs,
+  );
 });

@@ -14,7 +14,9 @@ import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 // request cut off by the kill is settled by the portal's retry with the same idempotency key, without a
 // second submission; the database file stays intact.
 const destinationId = 'chemnitz-gewerbeamt';
-const example = loadExamples().find((e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service === 'gewerbeanmeldung')!;
+const example = loadExamples().find(
+  (e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service === 'gewerbeanmeldung',
+)!;
 const rounds = 6;
 const loopBudgetMs = 90_000;
 
@@ -29,7 +31,10 @@ function seeded(seed: number): () => number {
   };
 }
 
-type Outcome = { key: string; kind: 'accepted'; submissionId: string; messageId: string } | { key: string; kind: 'refused'; status: number } | { key: string; kind: 'cut' };
+type Outcome =
+  | { key: string; kind: 'accepted'; submissionId: string; messageId: string }
+  | { key: string; kind: 'refused'; status: number }
+  | { key: string; kind: 'cut' };
 
 let receiver: TestReceiver;
 let config: ConfigCopy;
@@ -61,7 +66,10 @@ async function submit(gateway: GatewayProcess, key: string): Promise<Outcome> {
       body: JSON.stringify({ ...example.envelope, reference: key }),
       signal: AbortSignal.timeout(20_000),
     });
-    const body = (await res.json()) as { submissionId: string; destinations?: { destinationId: string; messageId: string }[] };
+    const body = (await res.json()) as {
+      submissionId: string;
+      destinations?: { destinationId: string; messageId: string }[];
+    };
     if (res.status !== 202) return { key, kind: 'refused', status: res.status };
     const messageId = body.destinations?.find((d) => d.destinationId === destinationId)?.messageId ?? '';
     return { key, kind: 'accepted', submissionId: body.submissionId, messageId };
@@ -99,7 +107,9 @@ describe('SIGKILL during a burst of submissions and deliveries', () => {
       const cut = outcomes.filter((o) => o.kind === 'cut');
       const retried = await Promise.all(cut.map((o) => submit(gateway, o.key)));
       for (const r of retried) expect(r.kind, `retry of ${r.key}`).toBe('accepted');
-      const accepted = [...outcomes, ...retried].filter((o): o is Extract<Outcome, { kind: 'accepted' }> => o.kind === 'accepted');
+      const accepted = [...outcomes, ...retried].filter(
+        (o): o is Extract<Outcome, { kind: 'accepted' }> => o.kind === 'accepted',
+      );
       const refused = outcomes.filter((o) => o.kind === 'refused');
       expect(refused).toEqual([]);
       expect(kills).toBeGreaterThanOrEqual(3);
@@ -113,17 +123,31 @@ describe('SIGKILL during a burst of submissions and deliveries', () => {
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
         // one submission per idempotency key: the cut-off requests did not create second ones
-        const keys = db.prepare("select reference, count(*) as n from submissions where reference like 'crash-%' group by reference having n > 1").all();
+        const keys = db
+          .prepare(
+            "select reference, count(*) as n from submissions where reference like 'crash-%' group by reference having n > 1",
+          )
+          .all();
         expect(keys).toEqual([]);
-        const stored = new Set((db.prepare("select id from submissions where reference like 'crash-%'").all() as { id: string }[]).map((r) => r.id));
+        const stored = new Set(
+          (db.prepare("select id from submissions where reference like 'crash-%'").all() as { id: string }[]).map(
+            (r) => r.id,
+          ),
+        );
         for (const a of accepted) expect(stored.has(a.submissionId), `202'd ${a.submissionId}`).toBe(true);
         expect(stored.size).toBe(new Set(accepted.map((a) => a.submissionId)).size);
-        const states = db.prepare('select d.state, count(*) as n from deliveries d join submissions s on s.id = d.submission_id where d.destination_id = ? group by d.state').all(destinationId) as { state: string; n: number }[];
+        const states = db
+          .prepare(
+            'select d.state, count(*) as n from deliveries d join submissions s on s.id = d.submission_id where d.destination_id = ? group by d.state',
+          )
+          .all(destinationId) as { state: string; n: number }[];
         expect(states.filter((s) => s.state !== 'delivered')).toEqual([]);
       } finally {
         db.close();
       }
-      console.log(`crash-intake: ${kills} kills, ${outcomes.length} requests, ${accepted.length} accepted, ${cut.length} cut off and settled by retry, 0 lost`);
+      console.log(
+        `crash-intake: ${kills} kills, ${outcomes.length} requests, ${accepted.length} accepted, ${cut.length} cut off and settled by retry, 0 lost`,
+      );
     } finally {
       await gateway.stop();
     }

@@ -6,14 +6,22 @@ import { eventually } from '../helpers/outbox.js';
 import { runCliAsync } from '../helpers/process.js';
 import { breakDestination, editRouting } from '../helpers/routing-edit.js';
 
-const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
+const chemnitz = loadExamples().find(
+  (e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000',
+)!;
 
 let gw: TestGateway;
 let first: string;
 let second: string;
 beforeAll(async () => {
   gw = await startTestGateway();
-  await editRouting(gw.url, (r) => { breakDestination(r, 'chemnitz-gewerbeamt'); }, 'Chemnitz: Endpunkt außer Betrieb');
+  await editRouting(
+    gw.url,
+    (r) => {
+      breakDestination(r, 'chemnitz-gewerbeamt');
+    },
+    'Chemnitz: Endpunkt außer Betrieb',
+  );
   const ids: string[] = [];
   for (let i = 0; i < 2; i++) {
     const accepted = await postJson(gw.url, '/v1/submissions', chemnitz.envelope);
@@ -21,16 +29,23 @@ beforeAll(async () => {
     ids.push((accepted.body.destinations as { messageId: string }[])[0]!.messageId);
   }
   [first, second] = ids as [string, string];
-  await eventually(() => adminCall(gw.url, 'GET', '/dead-letters', adminTokens.viewer), (r) => ids.every((id) => (r.body.deliveries as { id: string }[]).some((d) => d.id === id)), 30_000);
+  await eventually(
+    () => adminCall(gw.url, 'GET', '/dead-letters', adminTokens.viewer),
+    (r) => ids.every((id) => (r.body.deliveries as { id: string }[]).some((d) => d.id === id)),
+    30_000,
+  );
 }, 60_000);
 afterAll(async () => {
   await (gw as TestGateway | undefined)?.stop();
 });
 
 /** The CLI on the running gateway's SQLite file (WAL: both may open it). */
-const dlq = (...args: string[]) => runCliAsync(['dlq', 'replay', ...args], { AMTSBOTE_DATA_DIR: gw.dataDir, USER: 'operator' });
-const planIdIn = (stdout: string) => /^plan ([0-9a-f-]{36}), valid until .*; to execute exactly this: amtsbote dlq replay --plan \1$/m.exec(stdout)?.[1];
-const state = async (id: string) => (await adminCall(gw.url, 'GET', `/deliveries/${id}`, adminTokens.viewer)).body.state as string;
+const dlq = (...args: string[]) =>
+  runCliAsync(['dlq', 'replay', ...args], { AMTSBOTE_DATA_DIR: gw.dataDir, USER: 'operator' });
+const planIdIn = (stdout: string) =>
+  /^plan ([0-9a-f-]{36}), valid until .*; to execute exactly this: amtsbote dlq replay --plan \1$/m.exec(stdout)?.[1];
+const state = async (id: string) =>
+  (await adminCall(gw.url, 'GET', `/deliveries/${id}`, adminTokens.viewer)).body.state as string;
 
 describe('amtsbote dlq replay', () => {
   it('makes a plan when naming dead letters, executes only a plan id, and refuses a plan that has gone stale', async () => {
@@ -52,7 +67,9 @@ describe('amtsbote dlq replay', () => {
     expect(done.status, done.stderr).toBe(0);
     expect(done.stdout).toMatch(/^replayed 1$/m);
     const audit = await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer);
-    expect((audit.body.entries as { action: string; actor: string; detail: Record<string, unknown> }[])[0]).toMatchObject({
+    expect(
+      (audit.body.entries as { action: string; actor: string; detail: Record<string, unknown> }[])[0],
+    ).toMatchObject({
       action: 'dead-letters.replay',
       actor: 'operator',
       detail: { planId: onePlan, messageIds: [first], note: 'Fachverfahren wieder erreichbar' },

@@ -26,7 +26,11 @@ let gateway: GatewayProcess;
 let portal: TestReceiver;
 /** Holds the gateway key copies and the data dir. */
 const workDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-'));
-const env = () => ({ AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: join(workDir, 'data'), FITCONNECT_CLIENT_SECRET: sim.clientSecret });
+const env = () => ({
+  AMTSBOTE_CONFIG: config.configFile,
+  AMTSBOTE_DATA_DIR: join(workDir, 'data'),
+  FITCONNECT_CLIENT_SECRET: sim.clientSecret,
+});
 
 /** Adds the FIT-Connect destination to the copied routing and routes Leipzig's Gewerbeanmeldung to it. */
 function routeToSimulator(copy: ConfigCopy) {
@@ -49,7 +53,12 @@ function routeToSimulator(copy: ConfigCopy) {
     encryptionKey: { jwksUrl: sim.keysUrl, refreshSeconds: 1 },
     receiptKey: { jwksUrl: sim.keysUrl },
     standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
-    leser: { praefix: 'MELDID', kennung: '14713000', kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags', name: 'Stadt Leipzig, Ordnungsamt, Gewerbebehörde' },
+    leser: {
+      praefix: 'MELDID',
+      kennung: '14713000',
+      kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags',
+      name: 'Stadt Leipzig, Ordnungsamt, Gewerbebehörde',
+    },
     retry: { initialDelaySeconds: 0.2, maxDelaySeconds: 1, maxAttempts: 50 },
   };
   routing.addIn(['destinations'], routing.createNode(destination));
@@ -69,7 +78,10 @@ beforeAll(async () => {
     chmodSync(file, 0o600);
     return file;
   };
-  config = copyConfig({ delivery: { pollMs: 50 }, keys: { signing: keyFile('gateway-signing-1'), escrow: keyFile('gateway-escrow-1') } });
+  config = copyConfig({
+    delivery: { pollMs: 50 },
+    keys: { signing: keyFile('gateway-signing-1'), escrow: keyFile('gateway-escrow-1') },
+  });
   routeToSimulator(config);
   gateway = await spawnGateway(env());
 });
@@ -82,19 +94,32 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-const statusOf = async (submissionId: string) => (await getJson(gateway.url, `/v1/submissions/${submissionId}`)).body as { status: string; destinations: { destinationId: string; status: string; messageId: string }[] };
+const statusOf = async (submissionId: string) =>
+  (await getJson(gateway.url, `/v1/submissions/${submissionId}`)).body as {
+    status: string;
+    destinations: { destinationId: string; status: string; messageId: string }[];
+  };
 
 /** Polls (bounded by count and, generously, by time) until `check` holds; returns the last value either way. */
 const until = <T>(probe: () => Promise<T> | T, check: (value: T) => boolean): Promise<T> => pollValue(probe, check);
 
 describe('FIT-Connect destination, end to end', () => {
-  it('submits, uploads and submits at the delivery service; the subscriber\'s accept reaches the portal as status and callback', async () => {
-    const accepted = await postJson(gateway.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-1', callbackUrl: `${portal.url}/status` });
+  it("submits, uploads and submits at the delivery service; the subscriber's accept reaches the portal as status and callback", async () => {
+    const accepted = await postJson(gateway.url, '/v1/submissions', {
+      ...gmbh.envelope,
+      reference: 'FIT-E2E-1',
+      callbackUrl: `${portal.url}/status`,
+    });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
     const submissionId = accepted.body.submissionId as string;
-    expect((accepted.body.destinations as { destinationId: string }[]).map((d) => d.destinationId)).toEqual([destinationId]);
+    expect((accepted.body.destinations as { destinationId: string }[]).map((d) => d.destinationId)).toEqual([
+      destinationId,
+    ]);
 
-    const submitted = await until(() => [...sim.submissions.values()].find((s) => s.state === 'submitted'), (s) => s !== undefined);
+    const submitted = await until(
+      () => [...sim.submissions.values()].find((s) => s.state === 'submitted'),
+      (s) => s !== undefined,
+    );
     expect(submitted?.publicService.identifier).toBe('urn:de:fim:leika:leistung:99050012104000');
     expect(submitted?.announcedAttachments).toHaveLength(1);
     const opened = await sim.subscriber.open(submitted!.submissionId);
@@ -102,66 +127,124 @@ describe('FIT-Connect destination, end to end', () => {
     expect(opened.data).toContain('alg.gewerbemeldung.0300');
     const attachment = (gmbh.envelope as unknown as { attachments: { content: string }[] }).attachments[0]!;
     expect([...opened.attachments.values()][0]?.content).toEqual(Buffer.from(attachment.content, 'base64'));
-    expect(opened.metadata).toMatchObject({ $schema: 'https://schema.fitko.de/fit-connect/metadata/2.1.0/metadata.schema.json', additionalReferenceInfo: { senderReference: 'FIT-E2E-1' } });
-    expect((await until(() => statusOf(submissionId), (s) => s.status === 'delivered')).status).toBe('delivered');
+    expect(opened.metadata).toMatchObject({
+      $schema: 'https://schema.fitko.de/fit-connect/metadata/2.1.0/metadata.schema.json',
+      additionalReferenceInfo: { senderReference: 'FIT-E2E-1' },
+    });
+    expect(
+      (
+        await until(
+          () => statusOf(submissionId),
+          (s) => s.status === 'delivered',
+        )
+      ).status,
+    ).toBe('delivered');
 
     expect(await sim.subscriber.accept(submitted!.submissionId)).toBe(204);
-    expect((await until(() => statusOf(submissionId), (s) => s.status === 'accepted')).status).toBe('accepted');
+    expect(
+      (
+        await until(
+          () => statusOf(submissionId),
+          (s) => s.status === 'accepted',
+        )
+      ).status,
+    ).toBe('accepted');
     const events = await getJson(gateway.url, `/v1/submissions/${submissionId}/events`);
-    const receipt = (events.body.events as { data: { state?: string; receipt?: string } }[]).find((e) => e.data.state === 'accepted');
+    const receipt = (events.body.events as { data: { state?: string; receipt?: string } }[]).find(
+      (e) => e.data.state === 'accepted',
+    );
     expect(receipt?.data.receipt).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
     const verified = await runCliAsync(['events', 'verify', submissionId], env());
     expect(verified.status, verified.stderr).toBe(0);
     expect(verified.stdout).toContain('chain intact, 1 receipt signature(s) valid');
 
     const secret = readFileSync(join(projectRoot, 'config/demo/amt24-callback.secret.DEVELOPMENT-ONLY'), 'utf8').trim();
-    const statuses = () => portal.received.map((r) => (new Webhook(secret).verify(r.body, {
-      'webhook-id': String(r.headers['webhook-id']),
-      'webhook-timestamp': String(r.headers['webhook-timestamp']),
-      'webhook-signature': String(r.headers['webhook-signature']),
-    }) as { status: string; submissionId: string }));
+    const statuses = () =>
+      portal.received.map(
+        (r) =>
+          new Webhook(secret).verify(r.body, {
+            'webhook-id': String(r.headers['webhook-id']),
+            'webhook-timestamp': String(r.headers['webhook-timestamp']),
+            'webhook-signature': String(r.headers['webhook-signature']),
+          }) as { status: string; submissionId: string },
+      );
     const callbacks = await until(statuses, (c) => c.some((x) => x.status === 'accepted'));
     expect(callbacks.filter((c) => c.submissionId === submissionId).map((c) => c.status)).toContain('accepted');
   });
 
   it('keeps the delivery pending while the destination is inactive, and delivers once it is active again', async () => {
     sim.setDestinationStatus('inactive');
-    const accepted = await postJson(gateway.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-INACTIVE' });
+    const accepted = await postJson(gateway.url, '/v1/submissions', {
+      ...gmbh.envelope,
+      reference: 'FIT-E2E-INACTIVE',
+    });
     expect(accepted.status).toBe(202);
     const messageId = (accepted.body.destinations as { messageId: string }[])[0]!.messageId;
-    const waiting = await until(() => adminCall(gateway.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer), (r) => JSON.stringify(r.body).includes('fitconnect-destination-inactive'));
+    const waiting = await until(
+      () => adminCall(gateway.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer),
+      (r) => JSON.stringify(r.body).includes('fitconnect-destination-inactive'),
+    );
     expect(JSON.stringify(waiting.body)).toContain('fitconnect-destination-inactive');
     expect((await statusOf(accepted.body.submissionId as string)).status).toBe('pending');
     sim.setDestinationStatus('active');
-    expect((await until(() => statusOf(accepted.body.submissionId as string), (s) => s.status === 'delivered')).status).toBe('delivered');
+    expect(
+      (
+        await until(
+          () => statusOf(accepted.body.submissionId as string),
+          (s) => s.status === 'delivered',
+        )
+      ).status,
+    ).toBe('delivered');
   });
 
-  it('keeps the message pending when the token endpoint refuses the credentials, and never logs the secret', async () => {
-    const otherDataDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-token-'));
-    const wrongSecret = 'e2e-wrong-client-secret-4711';
-    const other = await spawnGateway({ ...env(), AMTSBOTE_DATA_DIR: otherDataDir, FITCONNECT_CLIENT_SECRET: wrongSecret });
-    try {
-      const before = sim.submissions.size;
-      const accepted = await postJson(other.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-TOKEN' });
-      expect(accepted.status).toBe(202);
-      const messageId = (accepted.body.destinations as { messageId: string }[])[0]!.messageId;
-      const waiting = await until(() => adminCall(other.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer), (r) => JSON.stringify(r.body).includes('fitconnect-token-refused'));
-      expect(JSON.stringify(waiting.body)).toContain('fitconnect-token-refused');
-      expect((await getJson(other.url, `/v1/submissions/${accepted.body.submissionId as string}`)).body.status).toBe('pending');
-      expect(sim.submissions.size).toBe(before);
-      expect(other.output()).not.toContain(wrongSecret);
-    } finally {
-      await other.stop();
-      rmSync(otherDataDir, { recursive: true, force: true });
-    }
-  }, 3 * processBoundMs); // a start, a wait and a stop, each bounded on its own
+  it(
+    'keeps the message pending when the token endpoint refuses the credentials, and never logs the secret',
+    async () => {
+      const otherDataDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-token-'));
+      const wrongSecret = 'e2e-wrong-client-secret-4711';
+      const other = await spawnGateway({
+        ...env(),
+        AMTSBOTE_DATA_DIR: otherDataDir,
+        FITCONNECT_CLIENT_SECRET: wrongSecret,
+      });
+      try {
+        const before = sim.submissions.size;
+        const accepted = await postJson(other.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-TOKEN' });
+        expect(accepted.status).toBe(202);
+        const messageId = (accepted.body.destinations as { messageId: string }[])[0]!.messageId;
+        const waiting = await until(
+          () => adminCall(other.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer),
+          (r) => JSON.stringify(r.body).includes('fitconnect-token-refused'),
+        );
+        expect(JSON.stringify(waiting.body)).toContain('fitconnect-token-refused');
+        expect((await getJson(other.url, `/v1/submissions/${accepted.body.submissionId as string}`)).body.status).toBe(
+          'pending',
+        );
+        expect(sim.submissions.size).toBe(before);
+        expect(other.output()).not.toContain(wrongSecret);
+      } finally {
+        await other.stop();
+        rmSync(otherDataDir, { recursive: true, force: true });
+      }
+    },
+    3 * processBoundMs,
+  ); // a start, a wait and a stop, each bounded on its own
 
-  it('answers 422 problem+json at intake once the destination\'s published key is too short', async () => {
+  it("answers 422 problem+json at intake once the destination's published key is too short", async () => {
     sim.rotateEncryptionKey({ ...fixtureJwk('weak-2048'), key_ops: ['wrapKey'] });
     // The gateway serves requests from its key cache and refreshes it in the background (every second here).
-    const answer = await pollValue(() => postJson(gateway.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-WEAK' }), (a) => a.status !== 202, undefined, 200);
+    const answer = await pollValue(
+      () => postJson(gateway.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-WEAK' }),
+      (a) => a.status !== 202,
+      undefined,
+      200,
+    );
     expect(answer.status).toBe(422);
     expect(answer.type).toContain('application/problem+json');
-    expect(answer.body).toMatchObject({ type: 'https://amtsbote.dev/problems/invalid-recipient-key', reason: 'modulus-too-small', destinationId });
+    expect(answer.body).toMatchObject({
+      type: 'https://amtsbote.dev/problems/invalid-recipient-key',
+      reason: 'modulus-too-small',
+      destinationId,
+    });
   });
 });

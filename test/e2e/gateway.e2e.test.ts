@@ -28,7 +28,10 @@ function filesBelow(dir: string): string[] {
 }
 
 async function pollReady(url: string) {
-  const ready = await pollValue(() => getJson(url, '/health/ready').catch((error: unknown) => ({ status: 0, body: { error: String(error) } })), (res) => res.status === 200);
+  const ready = await pollValue(
+    () => getJson(url, '/health/ready').catch((error: unknown) => ({ status: 0, body: { error: String(error) } })),
+    (res) => res.status === 200,
+  );
   expect(ready.status, JSON.stringify(ready.body)).toBe(200);
   return ready.body as { configHash: string };
 }
@@ -65,22 +68,30 @@ describe('the gateway as a real process', () => {
   });
 
   it('refuses a wrong token with 401', async () => {
-    const res = await postJson(gateway.url, '/v1/submissions', examples[0]!.envelope, { authorization: 'Bearer wrong' });
+    const res = await postJson(gateway.url, '/v1/submissions', examples[0]!.envelope, {
+      authorization: 'Bearer wrong',
+    });
     expect(res.status).toBe(401);
   });
 
-  it('keeps every status across a restart', async () => {
-    expect(await gateway.stop('SIGTERM')).toBe(0);
-    gateway = await spawnGateway({ AMTSBOTE_DATA_DIR: dataDir });
-    await pollReady(gateway.url);
-    for (const a of accepted) {
-      const status = await getJson(gateway.url, `/v1/submissions/${a.submissionId}`);
-      expect(status.status).toBe(200);
-      // mailbox: waiting for pickup; file drop: delivered; the demo's http receiver is not running: retrying
-      expect(['pending', 'delivered']).toContain(status.body.status);
-      expect((status.body.destinations as { messageId: string }[]).map((d) => d.messageId).sort()).toEqual(a.destinations.map((d) => d.messageId).sort());
-    }
-  }, 3 * processBoundMs); // a stop, a start and a wait, each bounded on its own
+  it(
+    'keeps every status across a restart',
+    async () => {
+      expect(await gateway.stop('SIGTERM')).toBe(0);
+      gateway = await spawnGateway({ AMTSBOTE_DATA_DIR: dataDir });
+      await pollReady(gateway.url);
+      for (const a of accepted) {
+        const status = await getJson(gateway.url, `/v1/submissions/${a.submissionId}`);
+        expect(status.status).toBe(200);
+        // mailbox: waiting for pickup; file drop: delivered; the demo's http receiver is not running: retrying
+        expect(['pending', 'delivered']).toContain(status.body.status);
+        expect((status.body.destinations as { messageId: string }[]).map((d) => d.messageId).sort()).toEqual(
+          a.destinations.map((d) => d.messageId).sort(),
+        );
+      }
+    },
+    3 * processBoundMs,
+  ); // a stop, a start and a wait, each bounded on its own
 
   it('leaves none of the personal data of the examples in the data dir', () => {
     const needles = examples.filter((e) => !e.invalid).flatMap((e) => personalStrings(e.envelope.data));

@@ -13,7 +13,9 @@ import { rawRequest } from '../helpers/raw-http.js';
 // Issue 19 F1/F4/F7 against the real process: bodies that are truncated, never finished, longer than allowed
 // or more than the memory budget holds, and more connections than the cap — each answered, none ending the
 // process, and a valid submission accepted afterwards by the same process.
-const example = loadExamples().find((e) => !e.invalid && e.file === 'leipzig-gaststaette.json') ?? loadExamples().find((e) => !e.invalid)!;
+const example =
+  loadExamples().find((e) => !e.invalid && e.file === 'leipzig-gaststaette.json') ??
+  loadExamples().find((e) => !e.invalid)!;
 const maxBodyBytes = 1024 * 1024;
 const maxConnections = 12;
 let config: ConfigCopy;
@@ -23,7 +25,10 @@ let gateway: GatewayProcess | undefined;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-e2e-hostile-'));
   config = copyConfig({
-    keys: { signing: ownerOnlyKeyFile(dataDir, 'gateway-signing-1'), escrow: ownerOnlyKeyFile(dataDir, 'gateway-escrow-1') },
+    keys: {
+      signing: ownerOnlyKeyFile(dataDir, 'gateway-signing-1'),
+      escrow: ownerOnlyKeyFile(dataDir, 'gateway-escrow-1'),
+    },
     delivery: { enabled: false },
     limits: { maxBodyBytes, inFlightBodyBytes: Math.round(1.5 * maxBodyBytes), bodyWaitSeconds: 1, bodyIdleSeconds: 5 },
     settings: { listen: { host: '127.0.0.1', port: 0, maxConnections } },
@@ -43,7 +48,11 @@ function gw(): GatewayProcess {
 }
 
 const auth = { Authorization: `Bearer ${demoToken}` };
-const multipartHeaders = (body: string) => ({ ...auth, 'Content-Type': 'multipart/form-data; boundary=B', 'Content-Length': String(Buffer.byteLength(body)) });
+const multipartHeaders = (body: string) => ({
+  ...auth,
+  'Content-Type': 'multipart/form-data; boundary=B',
+  'Content-Length': String(Buffer.byteLength(body)),
+});
 const envelopeJson = JSON.stringify(example.envelope);
 
 async function expectAlive() {
@@ -55,11 +64,23 @@ async function expectAlive() {
 
 describe('hostile request bodies against the real process', () => {
   const truncations: [string, string][] = [
-    ['a file part that is never closed', '--B\r\nContent-Disposition: form-data; name="att-1"; filename="x"\r\n\r\nAAAA'],
-    ['the submission sent as a file and cut off', `--B\r\nContent-Disposition: form-data; name="submission"; filename="s.json"\r\nContent-Type: application/json\r\n\r\n${envelopeJson.slice(0, 40)}`],
-    ['an unterminated second part', `--B\r\nContent-Disposition: form-data; name="submission"\r\n\r\n${envelopeJson}\r\n--B\r\nContent-Disposition: form-data; name="att-1"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4`],
+    [
+      'a file part that is never closed',
+      '--B\r\nContent-Disposition: form-data; name="att-1"; filename="x"\r\n\r\nAAAA',
+    ],
+    [
+      'the submission sent as a file and cut off',
+      `--B\r\nContent-Disposition: form-data; name="submission"; filename="s.json"\r\nContent-Type: application/json\r\n\r\n${envelopeJson.slice(0, 40)}`,
+    ],
+    [
+      'an unterminated second part',
+      `--B\r\nContent-Disposition: form-data; name="submission"\r\n\r\n${envelopeJson}\r\n--B\r\nContent-Disposition: form-data; name="att-1"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4`,
+    ],
     ['a part header cut off', '--B\r\nContent-Disposition: form-da'],
-    ['a form field cut off', `--B\r\nContent-Disposition: form-data; name="submission"\r\n\r\n${envelopeJson.slice(0, 60)}`],
+    [
+      'a form field cut off',
+      `--B\r\nContent-Disposition: form-data; name="submission"\r\n\r\n${envelopeJson.slice(0, 60)}`,
+    ],
   ];
 
   it.each(truncations)('answers %s with 400 and a pointer, and keeps running', async (_name, body) => {
@@ -154,9 +175,18 @@ describe('hostile request bodies against the real process', () => {
         const socket = connect(Number(new URL(gw().url).port), '127.0.0.1');
         const index = sockets.push(socket) - 1;
         closedByServer[index] = false;
-        socket.on('close', () => { closedByServer[index] = true; });
+        socket.on('close', () => {
+          closedByServer[index] = true;
+        });
         socket.on('error', () => undefined);
-        await new Promise<void>((resolve) => { socket.once('connect', () => { resolve(); }); socket.once('close', () => { resolve(); }); });
+        await new Promise<void>((resolve) => {
+          socket.once('connect', () => {
+            resolve();
+          });
+          socket.once('close', () => {
+            resolve();
+          });
+        });
       }
       // The last ones opened are beyond the cap: the server closes them without a byte.
       const deadline = Date.now() + 20_000;

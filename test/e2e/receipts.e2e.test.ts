@@ -34,7 +34,14 @@ beforeAll(async () => {
     rule.destinations = ['dresden-gewerbeamt'];
     rule.deferred = { after: 'dresden-gewerbeamt', destinations: ['statistik-sachsen'] };
   }
-  const saved = await adminCall(gateway.url, 'PUT', '/routing', adminTokens.editor, { note: 'Statistik erst nach Annahme', document }, { 'if-match': current.headers.get('etag')! });
+  const saved = await adminCall(
+    gateway.url,
+    'PUT',
+    '/routing',
+    adminTokens.editor,
+    { note: 'Statistik erst nach Annahme', document },
+    { 'if-match': current.headers.get('etag')! },
+  );
   expect(saved.status, JSON.stringify(saved.body)).toBe(200);
   writeFileSync(join(dir, 'jwks.json'), await (await testFetch(gateway.url + '/.well-known/jwks.json')).text());
 });
@@ -48,45 +55,88 @@ async function submitAndFetch(reference: string, extra: Record<string, unknown> 
   const accepted = await postJson(gateway.url, '/v1/submissions', { ...anmeldung.envelope, reference, ...extra });
   expect(accepted.status).toBe(202);
   const destinations = accepted.body.destinations as { destinationId: string; messageId: string; status: string }[];
-  expect(destinations.map((d) => [d.destinationId, d.status])).toEqual([['dresden-gewerbeamt', 'pending'], ['statistik-sachsen', 'deferred']]);
+  expect(destinations.map((d) => [d.destinationId, d.status])).toEqual([
+    ['dresden-gewerbeamt', 'pending'],
+    ['statistik-sachsen', 'deferred'],
+  ]);
   const messageId = destinations[0]!.messageId;
   const headers = { authorization: 'Bearer dresden-mailbox-demo-token' };
   // the mailbox adapter hands the message over within moments of the commit (longer on a busy machine)
-  const res = await pollValue(() => testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, { headers }), (r) => r.status !== 404);
+  const res = await pollValue(
+    () => testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, { headers }),
+    (r) => r.status !== 404,
+  );
   expect(res.status).toBe(200);
   const file = join(dir, `${messageId}.json`);
   writeFileSync(file, await res.text());
-  return { submissionId: accepted.body.submissionId as string, messageId, file, statisticsId: destinations[1]!.messageId };
+  return {
+    submissionId: accepted.body.submissionId as string,
+    messageId,
+    file,
+    statisticsId: destinations[1]!.messageId,
+  };
 }
 
-const statusOf = async (submissionId: string) => (await getJson(gateway.url, `/v1/submissions/${submissionId}`)).body as { status: string; destinations: { destinationId: string; status: string }[] };
+const statusOf = async (submissionId: string) =>
+  (await getJson(gateway.url, `/v1/submissions/${submissionId}`)).body as {
+    status: string;
+    destinations: { destinationId: string; status: string }[];
+  };
 
 describe('receipts from the specialist software', () => {
   it('accept with the kit: the case is accepted, the deferred statistics message is sealed and released, the log verifies', async () => {
     const portal = await startReceiver();
-    const { submissionId, file, statisticsId, messageId } = await submitAndFetch('RECEIPT-ACCEPT', { callbackUrl: `${portal.url}/status` });
+    const { submissionId, file, statisticsId, messageId } = await submitAndFetch('RECEIPT-ACCEPT', {
+      callbackUrl: `${portal.url}/status`,
+    });
     const enc = demoKey('dresden-gewerbeamt.encryption');
     const sig = demoKey('dresden-gewerbeamt.receipt-signing');
     // without blocking this process: the portal's callback server here must answer meanwhile
-    const accepted = await runCliAsync(['receiver', 'accept', file, '--gateway', gateway.url, '--gateway-jwks', join(dir, 'jwks.json'), '--signing-key', sig.file, '--key', enc.file]);
+    const accepted = await runCliAsync([
+      'receiver',
+      'accept',
+      file,
+      '--gateway',
+      gateway.url,
+      '--gateway-jwks',
+      join(dir, 'jwks.json'),
+      '--signing-key',
+      sig.file,
+      '--key',
+      enc.file,
+    ]);
     expect(accepted.status, accepted.stderr).toBe(0);
     expect(JSON.parse(accepted.stdout)).toMatchObject({ state: 'accepted', released: 1 });
     const status = await statusOf(submissionId);
     expect(status.destinations.find((d) => d.destinationId === 'dresden-gewerbeamt')?.status).toBe('accepted');
-    expect(['pending', 'delivered']).toContain(status.destinations.find((d) => d.destinationId === 'statistik-sachsen')?.status);
+    expect(['pending', 'delivered']).toContain(
+      status.destinations.find((d) => d.destinationId === 'statistik-sachsen')?.status,
+    );
     const box = await pollValue(
-      () => testFetch(`${gateway.url}/v1/mailbox/statistik-sachsen/messages/${statisticsId}`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } }),
+      () =>
+        testFetch(`${gateway.url}/v1/mailbox/statistik-sachsen/messages/${statisticsId}`, {
+          headers: { authorization: 'Bearer statistik-mailbox-demo-token' },
+        }),
       (r) => r.status !== 404,
     );
     expect(box.status).toBe(200);
     const statisticsMessage = await box.text();
-    const opened = await openSealedMessage(statisticsMessage, { recipientKeys: [demoKey('statistik-sachsen.encryption').jwk], gatewayJwks: JSON.parse(readFileSync(join(dir, 'jwks.json'), 'utf8')) as { keys: Record<string, unknown>[] } });
+    const opened = await openSealedMessage(statisticsMessage, {
+      recipientKeys: [demoKey('statistik-sachsen.encryption').jwk],
+      gatewayJwks: JSON.parse(readFileSync(join(dir, 'jwks.json'), 'utf8')) as { keys: Record<string, unknown>[] },
+    });
     expect(opened.data.toString()).toContain('<xga:sta.gewerbemeldung.0100');
     // the accepted message has left the mailbox
-    const listed = (await (await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, { headers: { authorization: 'Bearer dresden-mailbox-demo-token' } })).json()) as { messages: { messageId: string }[] };
+    const listed = (await (
+      await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, {
+        headers: { authorization: 'Bearer dresden-mailbox-demo-token' },
+      })
+    ).json()) as { messages: { messageId: string }[] };
     expect(listed.messages.map((m) => m.messageId)).not.toContain(messageId);
     const events = await getJson(gateway.url, `/v1/submissions/${submissionId}/events`);
-    const receipt = (events.body.events as { type: string; data: { receipt?: string; state?: string } }[]).find((e) => e.data.state === 'accepted');
+    const receipt = (events.body.events as { type: string; data: { receipt?: string; state?: string } }[]).find(
+      (e) => e.data.state === 'accepted',
+    );
     expect(receipt?.data.receipt).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
     const verified = await runCliAsync(['events', 'verify', submissionId], env);
     expect(verified.status, verified.stderr).toBe(0);
@@ -95,47 +145,89 @@ describe('receipts from the specialist software', () => {
     // The portal's callbacks: through the outbox, signed with the portal's secret, carrying the log's seq.
     const secret = readFileSync(join(projectRoot, 'config/demo/amt24-callback.secret.DEVELOPMENT-ONLY'), 'utf8').trim();
     const callbacks = await pollValue(
-      () => portal.received.map((r) => new Webhook(secret).verify(r.body, {
-        'webhook-id': String(r.headers['webhook-id']),
-        'webhook-timestamp': String(r.headers['webhook-timestamp']),
-        'webhook-signature': String(r.headers['webhook-signature']),
-      }) as { status: string; seq: number; submissionId: string }),
+      () =>
+        portal.received.map(
+          (r) =>
+            new Webhook(secret).verify(r.body, {
+              'webhook-id': String(r.headers['webhook-id']),
+              'webhook-timestamp': String(r.headers['webhook-timestamp']),
+              'webhook-signature': String(r.headers['webhook-signature']),
+            }) as { status: string; seq: number; submissionId: string },
+        ),
       (seen) => seen.some((c) => c.status === 'accepted'),
     );
     await portal.close();
     expect(callbacks.map((c) => c.status)).toContain('accepted');
     expect(callbacks.every((c) => c.submissionId === submissionId)).toBe(true);
     // seq orders callbacks that may arrive out of order: unique, and the accept's is later than the first's
-    expect(callbacks.find((c) => c.status === 'accepted')!.seq).toBeGreaterThan(Math.min(...callbacks.map((c) => c.seq)));
+    expect(callbacks.find((c) => c.status === 'accepted')!.seq).toBeGreaterThan(
+      Math.min(...callbacks.map((c) => c.seq)),
+    );
     expect(new Set(callbacks.map((c) => c.seq)).size).toBe(callbacks.length);
   });
 
-  it('refuses callback URLs outside the portal\'s allow-list', async () => {
-    const res = await postJson(gateway.url, '/v1/submissions', { ...anmeldung.envelope, callbackUrl: 'http://169.254.169.254/latest/meta-data' });
+  it("refuses callback URLs outside the portal's allow-list", async () => {
+    const res = await postJson(gateway.url, '/v1/submissions', {
+      ...anmeldung.envelope,
+      callbackUrl: 'http://169.254.169.254/latest/meta-data',
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ pointer: '/callbackUrl', detail: "host not in the portal's allow-list" }]);
-    const other = await postJson(gateway.url, '/v1/submissions', { ...loadExamples().find((e) => e.file === 'leipzig-gmbh.json')!.envelope, callbackUrl: 'http://127.0.0.1:1/cb' }, { authorization: 'Bearer leipzig-portal-demo-token' });
+    const other = await postJson(
+      gateway.url,
+      '/v1/submissions',
+      { ...loadExamples().find((e) => e.file === 'leipzig-gmbh.json')!.envelope, callbackUrl: 'http://127.0.0.1:1/cb' },
+      { authorization: 'Bearer leipzig-portal-demo-token' },
+    );
     expect(other.status).toBe(400);
   });
 
-  it('refuses a replayed jti, another destination\'s key, wrong tags and an unknown case — changing nothing', async () => {
+  it("refuses a replayed jti, another destination's key, wrong tags and an unknown case — changing nothing", async () => {
     const { submissionId, file } = await submitAndFetch('RECEIPT-NEGATIVE');
     const jwks = JSON.parse(readFileSync(join(dir, 'jwks.json'), 'utf8')) as { keys: Record<string, unknown>[] };
-    const opened = await openSealedMessage(readFileSync(file, 'utf8'), { recipientKeys: [demoKey('dresden-gewerbeamt.encryption').jwk], gatewayJwks: jwks });
+    const opened = await openSealedMessage(readFileSync(file, 'utf8'), {
+      recipientKeys: [demoKey('dresden-gewerbeamt.encryption').jwk],
+      gatewayJwks: jwks,
+    });
     const own = demoKey('dresden-gewerbeamt.receipt-signing').jwk;
     const foreign = { ...demoKey('leipzig-gewerbeamt.receipt-signing').jwk, kid: own.kid };
-    const foreignSigned = await sendReceipt(gateway.url, await buildReceipt(opened, { signingJwk: foreign, decision: { accept: true } }));
+    const foreignSigned = await sendReceipt(
+      gateway.url,
+      await buildReceipt(opened, { signingJwk: foreign, decision: { accept: true } }),
+    );
     expect(foreignSigned.status).toBe(422);
     expect(foreignSigned.body).toContain('signature');
-    const wrongTags = await sendReceipt(gateway.url, await buildReceipt({ ...opened, authenticationTags: { ...opened.authenticationTags, data: 'AAAAAAAAAAAAAAAAAAAAAA' } }, { signingJwk: own, decision: { accept: true } }));
+    const wrongTags = await sendReceipt(
+      gateway.url,
+      await buildReceipt(
+        { ...opened, authenticationTags: { ...opened.authenticationTags, data: 'AAAAAAAAAAAAAAAAAAAAAA' } },
+        { signingJwk: own, decision: { accept: true } },
+      ),
+    );
     expect(wrongTags.status).toBe(422);
     expect(wrongTags.body).toContain('tags-mismatch');
-    const unknownCase = await sendReceipt(gateway.url, await buildReceipt({ ...opened, metadata: { ...opened.metadata, submissionId: '00000000-0000-4000-8000-00000000dead' } }, { signingJwk: own, decision: { accept: true } }));
+    const unknownCase = await sendReceipt(
+      gateway.url,
+      await buildReceipt(
+        { ...opened, metadata: { ...opened.metadata, submissionId: '00000000-0000-4000-8000-00000000dead' } },
+        { signingJwk: own, decision: { accept: true } },
+      ),
+    );
     expect(unknownCase.status).toBe(422);
     expect((await statusOf(submissionId)).destinations[0]?.status).toBe('delivered');
 
-    const problems = [{ type: 'https://example.org/problems/unvollstaendig', title: 'Angaben unvollständig', detail: 'Die Handwerkskarte fehlt.' }];
-    const reject = await buildReceipt(opened, { signingJwk: own, decision: { accept: false, problems }, jti: '6f1c1d8e-2b1a-4c55-9d3e-0a1b2c3d4e5f' });
+    const problems = [
+      {
+        type: 'https://example.org/problems/unvollstaendig',
+        title: 'Angaben unvollständig',
+        detail: 'Die Handwerkskarte fehlt.',
+      },
+    ];
+    const reject = await buildReceipt(opened, {
+      signingJwk: own,
+      decision: { accept: false, problems },
+      jti: '6f1c1d8e-2b1a-4c55-9d3e-0a1b2c3d4e5f',
+    });
     expect((await sendReceipt(gateway.url, reject)).status).toBe(202);
     expect((await sendReceipt(gateway.url, reject)).status).toBe(409);
     const status = await statusOf(submissionId);
@@ -145,13 +237,19 @@ describe('receipts from the specialist software', () => {
     expect(JSON.stringify(events.body)).toContain('Die Handwerkskarte fehlt.');
   });
 
-  it('lists a portal\'s submissions for reconciliation, by status and time', async () => {
+  it("lists a portal's submissions for reconciliation, by status and time", async () => {
     const rejected = await getJson(gateway.url, '/v1/submissions?status=rejected');
-    expect((rejected.body.submissions as { reference: string }[]).map((s) => s.reference)).toEqual(['RECEIPT-NEGATIVE']);
+    expect((rejected.body.submissions as { reference: string }[]).map((s) => s.reference)).toEqual([
+      'RECEIPT-NEGATIVE',
+    ]);
     const page = await getJson(gateway.url, '/v1/submissions?limit=1');
     expect(page.body.next).toBeDefined();
     const next = await getJson(gateway.url, `/v1/submissions?limit=1&after=${page.body.next as string}`);
-    expect((next.body.submissions as { submissionId: string }[])[0]?.submissionId).not.toBe((page.body.submissions as { submissionId: string }[])[0]?.submissionId);
-    expect((await getJson(gateway.url, '/v1/submissions?status=rejected', 'leipzig-portal-demo-token')).body.submissions).toEqual([]);
+    expect((next.body.submissions as { submissionId: string }[])[0]?.submissionId).not.toBe(
+      (page.body.submissions as { submissionId: string }[])[0]?.submissionId,
+    );
+    expect(
+      (await getJson(gateway.url, '/v1/submissions?status=rejected', 'leipzig-portal-demo-token')).body.submissions,
+    ).toEqual([]);
   });
 });

@@ -1,4 +1,13 @@
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +43,9 @@ describe('a sealed message from portal to specialist software', () => {
   it('is fetched from the mailbox, opened with the receiver kit against the pinned JWKS, and carries the XML', async () => {
     const accepted = await postJson(gateway.url, '/v1/submissions', example.envelope);
     expect(accepted.status).toBe(202);
-    const messageId = (accepted.body.destinations as { destinationId: string; messageId: string }[]).find((d) => d.destinationId === 'dresden-gewerbeamt')!.messageId;
+    const messageId = (accepted.body.destinations as { destinationId: string; messageId: string }[]).find(
+      (d) => d.destinationId === 'dresden-gewerbeamt',
+    )!.messageId;
 
     const jwks = await testFetch(gateway.url + '/.well-known/jwks.json');
     expect(jwks.headers.get('content-type')).toMatch(/jwk-set\+json/);
@@ -44,20 +55,48 @@ describe('a sealed message from portal to specialist software', () => {
 
     // the mailbox adapter hands the message over within moments of the commit (longer on a busy machine)
     const listed = await pollValue(
-      async () => ((await (await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, { headers: { authorization: `Bearer ${mailboxToken}` } })).json()) as { messages: { messageId: string }[] }).messages,
+      async () =>
+        (
+          (await (
+            await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, {
+              headers: { authorization: `Bearer ${mailboxToken}` },
+            })
+          ).json()) as { messages: { messageId: string }[] }
+        ).messages,
       (messages) => messages.some((m) => m.messageId === messageId),
     );
     expect(listed.map((m) => m.messageId)).toContain(messageId);
 
-    expect((await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } })).status).toBe(401);
-    expect((await testFetch(`${gateway.url}/v1/mailbox/statistik-sachsen/messages/${messageId}`, { headers: { authorization: 'Bearer statistik-mailbox-demo-token' } })).status).toBe(404);
+    expect(
+      (
+        await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages`, {
+          headers: { authorization: 'Bearer statistik-mailbox-demo-token' },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await testFetch(`${gateway.url}/v1/mailbox/statistik-sachsen/messages/${messageId}`, {
+          headers: { authorization: 'Bearer statistik-mailbox-demo-token' },
+        })
+      ).status,
+    ).toBe(404);
 
-    const fetched = await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, { headers: { authorization: `Bearer ${mailboxToken}` } });
+    const fetched = await testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, {
+      headers: { authorization: `Bearer ${mailboxToken}` },
+    });
     expect(fetched.status).toBe(200);
     const container = await fetched.text();
-    expect(JSON.parse(container)).toMatchObject({ format: 'amtsbote-sealed/1', messageId, destinationId: 'dresden-gewerbeamt' });
-    const status = await testFetch(accepted.body.statusUrl as string, { headers: { authorization: 'Bearer amt24-demo-token' } });
-    const destinations = ((await status.json()) as { destinations: { destinationId: string; status: string }[] }).destinations;
+    expect(JSON.parse(container)).toMatchObject({
+      format: 'amtsbote-sealed/1',
+      messageId,
+      destinationId: 'dresden-gewerbeamt',
+    });
+    const status = await testFetch(accepted.body.statusUrl as string, {
+      headers: { authorization: 'Bearer amt24-demo-token' },
+    });
+    const destinations = ((await status.json()) as { destinations: { destinationId: string; status: string }[] })
+      .destinations;
     expect(destinations.find((d) => d.destinationId === 'dresden-gewerbeamt')?.status).toBe('delivered');
 
     // Key files must be owner-readable only; a clone gives the demo keys mode 644.
@@ -71,9 +110,17 @@ describe('a sealed message from portal to specialist software', () => {
     writeFileSync(messageFile, container);
     const out = join(dir, 'opened');
     const opened = runCli([
-      'receiver', 'open', messageFile, '--out', out, '--gateway-jwks', pinned,
-      '--key', demoKey('dresden-gewerbeamt'),
-      '--destination', 'dresden-gewerbeamt',
+      'receiver',
+      'open',
+      messageFile,
+      '--out',
+      out,
+      '--gateway-jwks',
+      pinned,
+      '--key',
+      demoKey('dresden-gewerbeamt'),
+      '--destination',
+      'dresden-gewerbeamt',
     ]);
     expect(opened.status, opened.stderr).toBe(0);
     const files = readdirSync(out);
@@ -84,8 +131,15 @@ describe('a sealed message from portal to specialist software', () => {
     expect(xml).toContain('Müller');
 
     const wrongKey = runCli([
-      'receiver', 'open', messageFile, '--out', join(dir, 'wrong'), '--gateway-jwks', pinned,
-      '--key', demoKey('leipzig-gewerbeamt'),
+      'receiver',
+      'open',
+      messageFile,
+      '--out',
+      join(dir, 'wrong'),
+      '--gateway-jwks',
+      pinned,
+      '--key',
+      demoKey('leipzig-gewerbeamt'),
     ]);
     expect(wrongKey.status).toBe(1);
 

@@ -11,7 +11,9 @@ import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const destinationId = 'chemnitz-gewerbeamt';
-const example = loadExamples().find((e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'))!;
+const example = loadExamples().find(
+  (e) => !e.invalid && e.file.startsWith('chemnitz-') && e.service.startsWith('gewerbe'),
+)!;
 // Far longer than the test may take: a delivery that arrives after the restart was not waiting for its lease to expire.
 const leaseSeconds = 3600;
 
@@ -42,7 +44,9 @@ describe('SQLite: a restart releases the leases of the killed process at once', 
     const env = { AMTSBOTE_CONFIG: config.configFile, AMTSBOTE_DATA_DIR: dataDir };
     const gateways: GatewayProcess[] = [];
     cleanup = async () => {
-      await Promise.all(gateways.filter((g) => g.child.exitCode === null && g.child.signalCode === null).map((g) => g.stop('SIGKILL')));
+      await Promise.all(
+        gateways.filter((g) => g.child.exitCode === null && g.child.signalCode === null).map((g) => g.stop('SIGKILL')),
+      );
       await receiver.close();
       config.remove();
       rmSync(dataDir, { recursive: true, force: true });
@@ -59,10 +63,16 @@ describe('SQLite: a restart releases the leases of the killed process at once', 
     for (let i = 0; i < 3; i++) {
       const res = await postJson(first.url, '/v1/submissions', { ...example.envelope, reference: `LEASE-${i}` });
       expect(res.status, JSON.stringify(res.body)).toBe(202);
-      const messageId = (res.body.destinations as { destinationId: string; messageId: string }[]).find((d) => d.destinationId === destinationId)!.messageId;
+      const messageId = (res.body.destinations as { destinationId: string; messageId: string }[]).find(
+        (d) => d.destinationId === destinationId,
+      )!.messageId;
       accepted.push({ submissionId: res.body.submissionId as string, messageId });
     }
-    await waitUntil(() => receiver.received.length >= 3, 20_000, () => `received ${receiver.received.length}\n${first.output()}`);
+    await waitUntil(
+      () => receiver.received.length >= 3,
+      20_000,
+      () => `received ${receiver.received.length}\n${first.output()}`,
+    );
     expect(await first.stop('SIGKILL')).toBeNull();
 
     answering = true;
@@ -70,10 +80,18 @@ describe('SQLite: a restart releases the leases of the killed process at once', 
     const second = await spawnGateway(env);
     gateways.push(second);
     let last: string[] = [];
-    await waitUntil(async () => {
-      last = await Promise.all(accepted.map(async (a) => String((await getJson(second.url, `/v1/submissions/${a.submissionId}`)).body.status)));
-      return last.every((st) => st === 'delivered');
-    }, 60_000, () => `statuses ${JSON.stringify(last)}\n${second.output()}`);
+    await waitUntil(
+      async () => {
+        last = await Promise.all(
+          accepted.map(async (a) =>
+            String((await getJson(second.url, `/v1/submissions/${a.submissionId}`)).body.status),
+          ),
+        );
+        return last.every((st) => st === 'delivered');
+      },
+      60_000,
+      () => `statuses ${JSON.stringify(last)}\n${second.output()}`,
+    );
     const again = new Set(receiver.received.slice(before).map((r) => String(r.headers['amtsbote-message-id'])));
     for (const a of accepted) expect(again.has(a.messageId), a.messageId).toBe(true);
     expect(second.output()).toContain('released the leases of the previous gateway process');

@@ -31,14 +31,25 @@ describe('routes wired before a reload (in-process gateway)', () => {
   });
 
   const key = '99108001001000';
-  const serviceName = async () => ((await getJson(gw.url, '/v1/services')).body.services as { key: string; name: string }[]).find((s) => s.key === key)?.name;
-  const adminName = async () => ((await getJson(gw.url, '/admin/v1/routing', adminTokens.viewer)).body.names as { services: Record<string, string> }).services[key];
+  const serviceName = async () =>
+    ((await getJson(gw.url, '/v1/services')).body.services as { key: string; name: string }[]).find(
+      (s) => s.key === key,
+    )?.name;
+  const adminName = async () =>
+    (
+      (await getJson(gw.url, '/admin/v1/routing', adminTokens.viewer)).body.names as {
+        services: Record<string, string>;
+      }
+    ).services[key];
 
   it('see the reloaded configuration: portal API, admin API and readiness', async () => {
     expect(await serviceName()).toBe('Bewohnerparkausweis');
     expect(await adminName()).toBe('Bewohnerparkausweis');
     const file = join(copy.dir, 'services', 'bewohnerparkausweis.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('name: Bewohnerparkausweis', 'name: Bewohnerparkausweis (neu)'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('name: Bewohnerparkausweis', 'name: Bewohnerparkausweis (neu)'),
+    );
 
     const outcome = await gw.reloadConfig();
 

@@ -33,7 +33,10 @@ describe('the reroute a CLI command builds beside the gateway (amtsbote dlq repl
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
     const [{ messageId, destinationId }] = accepted.body.destinations as [{ destinationId: string; messageId: string }];
 
-    const config = loadConfig({ configFile: copy.configFile, env: { AMTSBOTE_DATA_DIR: dataDir, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0' } });
+    const config = loadConfig({
+      configFile: copy.configFile,
+      env: { AMTSBOTE_DATA_DIR: dataDir, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0' },
+    });
     const store = await openStore(config);
     const wiring = await standaloneReroute(config, store);
     try {

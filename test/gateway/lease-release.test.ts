@@ -23,19 +23,30 @@ afterEach(async () => {
 
 async function setUp(kind: 'sqlite' | 'postgres') {
   const keys = copyFixtureKeys();
-  cleanups.push(() => { keys.remove(); });
+  cleanups.push(() => {
+    keys.remove();
+  });
   const database = kind === 'postgres' ? await createTestDatabase() : undefined;
   if (database) cleanups.push(() => database.drop());
   const config = copyConfig({
     keys: keys.keys,
     // no worker: what the start leaves in the row is what is read below, not a later claim
     delivery: { enabled: false },
-    settings: { hmacSecret: 'file:test-hmac.secret', ...(database ? { store: { kind: 'postgres', url: database.url, poolSize: 4 } } : {}) },
+    settings: {
+      hmacSecret: 'file:test-hmac.secret',
+      ...(database ? { store: { kind: 'postgres', url: database.url, poolSize: 4 } } : {}),
+    },
   });
-  cleanups.push(() => { config.remove(); });
-  writeFileSync(join(config.dir, 'test-hmac.secret'), 'lease-release-test-hmac-secret-of-at-least-32-characters', { mode: 0o600 });
+  cleanups.push(() => {
+    config.remove();
+  });
+  writeFileSync(join(config.dir, 'test-hmac.secret'), 'lease-release-test-hmac-secret-of-at-least-32-characters', {
+    mode: 0o600,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-lease-'));
-  cleanups.push(() => { rmSync(dataDir, { recursive: true, force: true }); });
+  cleanups.push(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   const env = { AMTSBOTE_DATA_DIR: dataDir, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0' };
 
   // A pending delivery leased for an hour by a worker that is not this gateway's.
@@ -47,7 +58,13 @@ async function setUp(kind: 'sqlite' | 'postgres') {
       messages: [{ deliveryId: 'lease-m1', contentType: 'application/json', body: '{}' }],
       event: { at: new Date().toISOString(), type: 'received', data: { status: 'pending' } },
     });
-    const claimed = await store.claimDeliveries({ owner: 'other-worker', now: new Date(Date.now() + 1000).toISOString(), leaseUntil: new Date(Date.now() + 3_600_000).toISOString(), limit: 10, excludeDestinations: [] });
+    const claimed = await store.claimDeliveries({
+      owner: 'other-worker',
+      now: new Date(Date.now() + 1000).toISOString(),
+      leaseUntil: new Date(Date.now() + 3_600_000).toISOString(),
+      limit: 10,
+      excludeDestinations: [],
+    });
     expect(claimed.map((c) => c.id)).toEqual(['lease-m1']);
   } finally {
     await store.close();
@@ -60,14 +77,22 @@ async function setUp(kind: 'sqlite' | 'postgres') {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
-        return (await client.query<{ lease_owner: string | null }>("select lease_owner from deliveries where id = 'lease-m1'")).rows[0]?.lease_owner ?? null;
+        return (
+          (
+            await client.query<{ lease_owner: string | null }>(
+              "select lease_owner from deliveries where id = 'lease-m1'",
+            )
+          ).rows[0]?.lease_owner ?? null
+        );
       } finally {
         await client.end();
       }
     }
     const db = new BetterSqlite3(join(dataDir, 'amtsbote.sqlite'), { readonly: true });
     try {
-      return (db.prepare("select lease_owner from deliveries where id = 'lease-m1'").get() as { lease_owner: string | null }).lease_owner;
+      return (
+        db.prepare("select lease_owner from deliveries where id = 'lease-m1'").get() as { lease_owner: string | null }
+      ).lease_owner;
     } finally {
       db.close();
     }
@@ -76,14 +101,17 @@ async function setUp(kind: 'sqlite' | 'postgres') {
 }
 
 describe('leases at start', () => {
-  it('SQLite: the previous process\'s lease is released at start (the serve lock proves it is gone)', async () => {
+  it("SQLite: the previous process's lease is released at start (the serve lock proves it is gone)", async () => {
     const { gw, leaseOwner } = await setUp('sqlite');
     expect(await leaseOwner()).toBeNull();
-    const line = gw.logs().split('\n').find((l) => l.includes('released the leases of the previous gateway process'));
+    const line = gw
+      .logs()
+      .split('\n')
+      .find((l) => l.includes('released the leases of the previous gateway process'));
     expect(line && (JSON.parse(line) as { deliveries?: number }).deliveries).toBe(1);
   });
 
-  it('PostgreSQL: another instance\'s lease stays until it expires', async () => {
+  it("PostgreSQL: another instance's lease stays until it expires", async () => {
     const { gw, leaseOwner } = await setUp('postgres');
     expect(await leaseOwner()).toBe('other-worker');
     expect(gw.logs()).not.toContain('released the leases');

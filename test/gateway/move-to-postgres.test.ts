@@ -26,15 +26,21 @@ afterEach(async () => {
 describe('a move from SQLite to PostgreSQL', () => {
   it('answers a retry of a submission from before the move with its first answer, not 409', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-move-'));
-    cleanups.push(() => { rmSync(dataDir, { recursive: true, force: true }); });
+    cleanups.push(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+    });
     mkdirSync(join(dataDir, 'keys'), { mode: 0o700 });
     writeFileSync(join(dataDir, 'keys', 'hmac.secret'), randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
     const keys = copyFixtureKeys();
-    cleanups.push(() => { keys.remove(); });
+    cleanups.push(() => {
+      keys.remove();
+    });
     const body = readFileSync(join(examplesDir, 'gewerbeanmeldung/leipzig-gmbh.json'), 'utf8');
 
     const sqliteConfig = copyConfig({ keys: keys.keys, delivery: { enabled: false } });
-    cleanups.push(() => { sqliteConfig.remove(); });
+    cleanups.push(() => {
+      sqliteConfig.remove();
+    });
     const before = await startTestGateway({ configFile: sqliteConfig.configFile, dataDir });
     let first: Awaited<ReturnType<typeof postJson>>;
     try {
@@ -48,10 +54,18 @@ describe('a move from SQLite to PostgreSQL', () => {
     cleanups.push(() => database.drop());
     await copyStore(`sqlite:${join(dataDir, 'amtsbote.sqlite')}`, database.url);
     const secretFile = developmentSecretFile(dataDir);
-    const postgresConfig = copyConfig({ keys: keys.keys, delivery: { enabled: false }, settings: { hmacSecret: `file:${secretFile}`, store: { kind: 'postgres', url: database.url, poolSize: 2 } } });
-    cleanups.push(() => { postgresConfig.remove(); });
+    const postgresConfig = copyConfig({
+      keys: keys.keys,
+      delivery: { enabled: false },
+      settings: { hmacSecret: `file:${secretFile}`, store: { kind: 'postgres', url: database.url, poolSize: 2 } },
+    });
+    cleanups.push(() => {
+      postgresConfig.remove();
+    });
     const postgresDataDir = mkdtempSync(join(tmpdir(), 'amtsbote-move-pg-'));
-    cleanups.push(() => { rmSync(postgresDataDir, { recursive: true, force: true }); });
+    cleanups.push(() => {
+      rmSync(postgresDataDir, { recursive: true, force: true });
+    });
     const after = await startTestGateway({ configFile: postgresConfig.configFile, dataDir: postgresDataDir });
     try {
       const retry = await postJson(after.url, '/v1/submissions', body, { 'idempotency-key': 'before-the-move' });

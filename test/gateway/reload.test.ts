@@ -21,7 +21,11 @@ const readyHash = async () => (await getJson(gw.url, '/health/ready')).body.conf
 describe('configuration reload (in-process)', () => {
   it('reloads unchanged files to the same hash', async () => {
     const before = await readyHash();
-    await expect(gw.reloadConfig()).resolves.toMatchObject({ configHash: before, previousConfigHash: before, services: 9 });
+    await expect(gw.reloadConfig()).resolves.toMatchObject({
+      configHash: before,
+      previousConfigHash: before,
+      services: 9,
+    });
   });
 
   it('refuses a changed gateway.yaml, whose settings need a restart, and keeps the hash', async () => {
@@ -30,7 +34,10 @@ describe('configuration reload (in-process)', () => {
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, original.replace('tokenRotationOverlapHours: 24', 'tokenRotationOverlapHours: 48'));
     try {
-      await expect(gw.reloadConfig()).rejects.toMatchObject({ code: 'config-rejected', message: expect.stringMatching(/gateway\.yaml differs from the running one/) as unknown });
+      await expect(gw.reloadConfig()).rejects.toMatchObject({
+        code: 'config-rejected',
+        message: expect.stringMatching(/gateway\.yaml differs from the running one/) as unknown,
+      });
       expect(await readyHash()).toBe(before);
     } finally {
       writeFileSync(file, original);
@@ -43,7 +50,10 @@ describe('configuration reload (in-process)', () => {
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, original.replace('messages: [hundesteuer.anmeldung]', 'messages: [hundesteuer.anmeldung.v2]'));
     try {
-      const error = (await gw.reloadConfig().catch((e: unknown) => e)) as { code: string; errors: { pointer: string; detail: string }[] };
+      const error = (await gw.reloadConfig().catch((e: unknown) => e)) as {
+        code: string;
+        errors: { pointer: string; detail: string }[];
+      };
       expect(error.code).toBe('config-rejected');
       expect(error.errors[0]?.pointer).toMatch(/^\/rules\/\d+\/destinations\/0$/);
       expect(error.errors[0]?.detail).toMatch(/hundesteuer-anmeldung: .*does not produce hundesteuer\.anmeldung/);

@@ -7,7 +7,9 @@ import { startTestGateway } from '../helpers/gateway.js';
 import { processBoundMs, waitUntil } from '../helpers/wait.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-gateway-'));
-afterAll(() => { rmSync(dataDir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
@@ -24,7 +26,11 @@ describe('starting the gateway', () => {
     }
     // routing poll, key refresh, housekeeping and the worker were started before listening: all stopped again
     // (as soon as their stops have run, which a busy machine delays)
-    await waitUntil(() => timers() <= before, processBoundMs, () => `${timers()} timers running, ${before} before the start`);
+    await waitUntil(
+      () => timers() <= before,
+      processBoundMs,
+      () => `${timers()} timers running, ${before} before the start`,
+    );
     const gateway = await startTestGateway({ dataDir });
     try {
       expect((await fetch(gateway.url + '/health/ready')).status).toBe(200);

@@ -49,7 +49,10 @@ export function copyConfig(options: ConfigCopyOptions = {}): ConfigCopy {
 
   const gatewayFile = join(dir, 'gateway.yaml');
   const gateway = parseDocument(readFileSync(gatewayFile, 'utf8'));
-  for (const [key, fallback] of [['mappings', '../mappings'], ['xsd', '../xsd']] as const) {
+  for (const [key, fallback] of [
+    ['mappings', '../mappings'],
+    ['xsd', '../xsd'],
+  ] as const) {
     const value = gateway.get(key);
     gateway.set(key, resolve(sourceDir, typeof value === 'string' ? value : fallback));
   }
@@ -106,6 +109,8 @@ export function copyConfig(options: ConfigCopyOptions = {}): ConfigCopy {
     dir,
     configFile: gatewayFile,
     mappingsDir: String(gateway.get('mappings')),
-    remove: () => { rmSync(root, { recursive: true, force: true }); },
+    remove: () => {
+      rmSync(root, { recursive: true, force: true });
+    },
   };
 }

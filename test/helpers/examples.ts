@@ -18,9 +18,13 @@ export function loadExamples(): Example[] {
   const examples: Example[] = [];
   // examples/multipart/ holds the README's multipart request (an envelope without content and its file part),
   // not a JSON submission: the newcomer's path test sends it as printed.
-  for (const service of readdirSync(examplesDir).filter((name) => name !== multipartExampleDir).sort()) {
+  for (const service of readdirSync(examplesDir)
+    .filter((name) => name !== multipartExampleDir)
+    .sort()) {
     const dir = join(examplesDir, service);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'expectations.json').sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && f !== 'expectations.json')
+      .sort();
     let expectations: Record<string, string> = {};
     try {
       expectations = JSON.parse(readFileSync(join(dir, 'expectations.json'), 'utf8')) as Record<string, string>;
@@ -39,14 +43,20 @@ export function loadExamples(): Example[] {
 /** The demo cities appear in configuration (authority names), so they prove nothing about data at rest. */
 const demoCities = new Set(['Dresden', 'Leipzig', 'Chemnitz']);
 
-/** Strings of the data that identify a person (names, birth dates and places, streets, contacts): never at rest in plain. */
+/**
+ * Strings of the data that identify a person (names, birth dates and places, streets, contacts): never at rest in
+ * plain.
+ */
 export function personalStrings(data: unknown, minLength = 5): string[] {
   const found = new Set<string>();
   const walk = (value: unknown, key: string) => {
     if (typeof value === 'string') {
-      if (value.length >= minLength && !demoCities.has(value) && /name|street|birth|email|phone|description/i.test(key)) found.add(value);
+      if (value.length >= minLength && !demoCities.has(value) && /name|street|birth|email|phone|description/i.test(key))
+        found.add(value);
     } else if (Array.isArray(value)) {
-      value.forEach((v) => { walk(v, key); });
+      value.forEach((v) => {
+        walk(v, key);
+      });
     } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) walk(v, k);
     }

@@ -8,7 +8,12 @@ import { testDestination } from './outbox.js';
 export const secretEnv = 'AMTSBOTE_TEST_FITCONNECT_SECRET';
 
 /** A fitconnect destination towards the simulator: keys from its key endpoint, secret from the environment. */
-export function fitConnectDestination(sim: FitConnectSimulator, id = 'fit', adapter: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}): Destination {
+export function fitConnectDestination(
+  sim: FitConnectSimulator,
+  id = 'fit',
+  adapter: Record<string, unknown> = {},
+  overrides: Record<string, unknown> = {},
+): Destination {
   return testDestination(
     id,
     {
@@ -23,7 +28,12 @@ export function fitConnectDestination(sim: FitConnectSimulator, id = 'fit', adap
       timeoutMs: 5000,
       ...adapter,
     },
-    { sealing: 'fitconnect', encryptionKey: { jwksUrl: sim.keysUrl }, receiptKey: { jwksUrl: sim.keysUrl }, ...overrides },
+    {
+      sealing: 'fitconnect',
+      encryptionKey: { jwksUrl: sim.keysUrl },
+      receiptKey: { jwksUrl: sim.keysUrl },
+      ...overrides,
+    },
   );
 }
 
@@ -41,9 +51,14 @@ export async function sealedForSimulator(sim: FitConnectSimulator, resolver: Key
       submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
       reference: 'AZ-2026-17',
       receivedAt: new Date('2026-11-25T23:30:00Z'),
-      author: { name: 'Amtsbote', product: { name: 'Amtsbote', version: '0.0.0-test', manufacturer: 'Amtsbote contributors' } },
+      author: {
+        name: 'Amtsbote',
+        product: { name: 'Amtsbote', version: '0.0.0-test', manufacturer: 'Amtsbote contributors' },
+      },
       data: { content: sampleXml, mediaType: 'application/xml' },
-      attachments: [{ id: 'handwerkskarte', filename: 'handwerkskarte.pdf', mediaType: 'application/pdf', content: samplePdf }],
+      attachments: [
+        { id: 'handwerkskarte', filename: 'handwerkskarte.pdf', mediaType: 'application/pdf', content: samplePdf },
+      ],
     },
     recipient,
   );

@@ -21,5 +21,10 @@ export function copyFixtureKeys(): FixtureKeys {
     chmodSync(file, 0o600);
     return file;
   };
-  return { keys: { signing: copy('gateway-signing-1'), escrow: copy('gateway-escrow-1') }, remove: () => { rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    keys: { signing: copy('gateway-signing-1'), escrow: copy('gateway-escrow-1') },
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

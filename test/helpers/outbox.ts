@@ -35,12 +35,13 @@ export async function startReceiver(): Promise<TestReceiver> {
     respond: (_req, res) => {
       res.writeHead(200).end('ok');
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => {
-        resolve();
-      });
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -59,7 +60,11 @@ export async function startReceiver(): Promise<TestReceiver> {
 const publicKey = { kty: 'RSA', kid: 'test-enc', n: 'AQAB', e: 'AQAB' };
 
 /** A destination for tests: fast retries and breaker unless told otherwise. */
-export function testDestination(id: string, adapter: Record<string, unknown>, overrides: Record<string, unknown> = {}): Destination {
+export function testDestination(
+  id: string,
+  adapter: Record<string, unknown>,
+  overrides: Record<string, unknown> = {},
+): Destination {
   return destinationSchema.parse({
     id,
     name: `Test ${id}`,
@@ -84,7 +89,11 @@ export interface OutboxFixture {
   logs: () => string;
   logger: ReturnType<typeof createLogger>;
   /** Accepts a submission with one delivery per destination and a sealed body each; returns the message ids. */
-  submit(destinationIds: string[], body?: string, authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> }): Promise<string[]>;
+  submit(
+    destinationIds: string[],
+    body?: string,
+    authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> },
+  ): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -93,7 +102,15 @@ export async function outboxFixture(): Promise<OutboxFixture> {
   const store = openSqliteStore(join(dir, 'amtsbote.sqlite'));
   await store.migrate();
   const lines: string[] = [];
-  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c: Buffer, _e, done) => { lines.push(c.toString()); done(); } }) });
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write: (c: Buffer, _e, done) => {
+        lines.push(c.toString());
+        done();
+      },
+    }),
+  });
   return {
     store,
     dir,
@@ -102,9 +119,24 @@ export async function outboxFixture(): Promise<OutboxFixture> {
     async submit(destinationIds, body = '{"format":"amtsbote-sealed/1"}', authenticationTags) {
       const submissionId = randomUUID();
       const receivedAt = new Date().toISOString();
-      const deliveries = destinationIds.map((destinationId) => ({ id: randomUUID(), destinationId, state: 'pending' as const, authenticationTags }));
+      const deliveries = destinationIds.map((destinationId) => ({
+        id: randomUUID(),
+        destinationId,
+        state: 'pending' as const,
+        authenticationTags,
+      }));
       await store.acceptSubmission({
-        submission: { id: submissionId, portalId: 'amt24', serviceKey: '99050012104000', regionKey: '146120000000', status: 'pending', test: false, dataHmac: 'x', attachments: [], receivedAt },
+        submission: {
+          id: submissionId,
+          portalId: 'amt24',
+          serviceKey: '99050012104000',
+          regionKey: '146120000000',
+          status: 'pending',
+          test: false,
+          dataHmac: 'x',
+          attachments: [],
+          receivedAt,
+        },
         deliveries,
         messages: deliveries.map((d) => ({ deliveryId: d.id, contentType: 'application/json', body })),
         event: { at: receivedAt, type: 'received', data: { status: 'pending' } },
@@ -122,7 +154,11 @@ export async function outboxFixture(): Promise<OutboxFixture> {
  * Polls until `check` holds (bounded by count and time), for asynchronous outcomes; returns the last value either
  * way. The default bound is the generous one of every wait for a process (a busy machine slows them all).
  */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = processBoundMs): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = processBoundMs,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
   for (let i = 0; i < 10_000 && !check(value) && Date.now() < deadline; i++) {

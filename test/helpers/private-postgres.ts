@@ -30,14 +30,23 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
 
 function run(args: string[]): string {
-  const asPostgres = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] as const : [args[0]!, args.slice(1)] as const;
-  return execFileSync(asPostgres[0], asPostgres[1], { encoding: 'utf8', timeout: (ctlWaitSeconds + 30) * 1000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const asPostgres =
+    process.getuid?.() === 0
+      ? (['runuser', ['-u', 'postgres', '--', ...args]] as const)
+      : ([args[0]!, args.slice(1)] as const);
+  return execFileSync(asPostgres[0], asPostgres[1], {
+    encoding: 'utf8',
+    timeout: (ctlWaitSeconds + 30) * 1000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
@@ -54,10 +63,19 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const ctl = (...args: string[]) => run([`${bin}/pg_ctl`, '-D', data, '-l', log, ...args]);
   let running = false;
   const cluster: PrivatePostgres = {
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
     start: () => {
-      ctl('-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', String(ctlWaitSeconds), 'start');
+      ctl(
+        '-o',
+        `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`,
+        '-w',
+        '-t',
+        String(ctlWaitSeconds),
+        'start',
+      );
       running = true;
     },
     stop: (mode = 'fast') => {

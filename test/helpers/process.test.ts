@@ -14,7 +14,9 @@ afterAll(async () => {
 
 describe('spawnGateway', () => {
   it('gives up after its bound with the output, and leaves no process behind; stop() kills what does not exit', async () => {
-    await expect(spawnGateway({ AMTSBOTE_DATA_DIR: dataDir }, { startupMs: 1 })).rejects.toThrow(/gateway did not say it listens within 0\.001 s/);
+    await expect(spawnGateway({ AMTSBOTE_DATA_DIR: dataDir }, { startupMs: 1 })).rejects.toThrow(
+      /gateway did not say it listens within 0\.001 s/,
+    );
     // the process given up on is gone: a new one on the same data dir gets SQLite's serve lock and answers
     gateway = await spawnGateway({ AMTSBOTE_DATA_DIR: dataDir }, { stopMs: 1000 });
     expect((await getJson(gateway.url, '/health/ready')).status).toBe(200);

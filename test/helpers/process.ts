@@ -77,7 +77,13 @@ export async function spawnGateway(env: Record<string, string>, options: SpawnOp
   const child = spawn(process.execPath, [cliPath, 'serve'], {
     cwd: projectRoot,
     // The demo receiver listens on the demo's fixed Chemnitz port: only a test that asks for it gets it.
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_DEMO_RECEIVER: 'off', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      AMTSBOTE_PORT: '0',
+      AMTSBOTE_METRICS_PORT: '0',
+      AMTSBOTE_DEMO_RECEIVER: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -105,7 +111,9 @@ export async function spawnGateway(env: Record<string, string>, options: SpawnOp
     const timer = setTimeout(() => {
       child.off('exit', onExit);
       // not left running: it would hold the data dir (SQLite's serve lock) and the port after the test
-      void kill(child).then(() => { reject(new Error(`gateway did not say it listens within ${startupMs / 1000} s:\n${tail()}`)); });
+      void kill(child).then(() => {
+        reject(new Error(`gateway did not say it listens within ${startupMs / 1000} s:\n${tail()}`));
+      });
     }, startupMs);
     announced = (url) => {
       clearTimeout(timer);
@@ -136,19 +144,34 @@ export async function spawnGateway(env: Record<string, string>, options: SpawnOp
 /** Runs the CLI to completion (bounded, generously: a CLI start is slow on a busy machine). */
 export function runCli(args: string[], env: Record<string, string> = {}) {
   requireBuild();
-  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: processBoundMs });
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: processBoundMs,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Runs the CLI to completion without blocking this process: for when a server in the test process must answer it. */
-export function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runCliAsync(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   requireBuild();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: processBoundMs });
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: processBoundMs,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('close', (status) => { resolve({ status, stdout, stderr }); });
+    child.once('close', (status) => {
+      resolve({ status, stdout, stderr });
+    });
   });
 }

@@ -45,17 +45,35 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawAns
       const end = text.indexOf('\r\n\r\n');
       const head = end >= 0 ? text.slice(0, end) : text;
       const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
-      resolve({ status: status ? Number(status) : 0, head, body: end >= 0 ? Buffer.from(text.slice(end + 4), 'latin1').toString('utf8') : '', bytesWritten, endedByServer: byServer });
+      resolve({
+        status: status ? Number(status) : 0,
+        head,
+        body: end >= 0 ? Buffer.from(text.slice(end + 4), 'latin1').toString('utf8') : '',
+        bytesWritten,
+        endedByServer: byServer,
+      });
     };
-    const timer = setTimeout(() => { finish(false); }, request.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      finish(false);
+    }, request.timeoutMs ?? 30_000);
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       answered = true;
     });
-    socket.on('error', () => { finish(true); });
-    socket.on('close', () => { finish(true); });
+    socket.on('error', () => {
+      finish(true);
+    });
+    socket.on('close', () => {
+      finish(true);
+    });
     socket.on('connect', () => {
-      const head = [`POST ${request.path} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close', ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n') + '\r\n\r\n';
+      const head =
+        [
+          `POST ${request.path} HTTP/1.1`,
+          `Host: ${url.host}`,
+          'Connection: close',
+          ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`),
+        ].join('\r\n') + '\r\n\r\n';
       socket.write(head);
       if (request.body !== undefined) {
         const body = Buffer.from(request.body);

@@ -6,7 +6,14 @@ export async function editRouting(base: string, change: (routing: Routing) => vo
   const current = await adminCall(base, 'GET', '/routing', adminTokens.editor);
   const document = structuredClone(current.body.document as Routing);
   change(document);
-  const saved = await adminCall(base, 'PUT', '/routing', adminTokens.editor, { note, document }, { 'if-match': current.headers.get('etag')! });
+  const saved = await adminCall(
+    base,
+    'PUT',
+    '/routing',
+    adminTokens.editor,
+    { note, document },
+    { 'if-match': current.headers.get('etag')! },
+  );
   if (saved.status !== 200) throw new Error(`routing change refused (${saved.status}): ${JSON.stringify(saved.body)}`);
 }
 

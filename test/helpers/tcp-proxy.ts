@@ -30,9 +30,12 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     cut: () => {
       for (const s of sockets) s.destroy();
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => { resolve(); });
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }

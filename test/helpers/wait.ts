@@ -9,7 +9,12 @@ export const processBoundMs = 120_000;
  * Polls until `done` holds, bounded by time and by count (e2e tests wait for other processes); throws with
  * `what()` — what was seen instead — when the time is up.
  */
-export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string, intervalMs = 50): Promise<void> {
+export async function waitUntil(
+  done: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: () => string,
+  intervalMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; i < 5000; i++) {
     if (await done()) return;
@@ -23,7 +28,12 @@ export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutM
  * Probes until `check` holds and returns the last value either way (bounded by time and by count), so that the
  * test's own assertion on it says what was seen instead.
  */
-export async function pollValue<T>(probe: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = processBoundMs, intervalMs = 100): Promise<T> {
+export async function pollValue<T>(
+  probe: () => T | Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = processBoundMs,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
   for (let i = 0; i < 5000 && !check(value) && Date.now() < deadline; i++) {

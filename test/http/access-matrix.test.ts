@@ -6,7 +6,9 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { adminCall, adminTokens, demoToken, getJson, postJson } from '../helpers/http.js';
 
 // Who may do what, as a matrix: every protected endpoint against every kind of wrong credential.
-const anmeldung = loadExamples().find((e) => !e.invalid && e.service === 'gewerbeanmeldung' && e.envelope.regionKey === '147130000000')!;
+const anmeldung = loadExamples().find(
+  (e) => !e.invalid && e.service === 'gewerbeanmeldung' && e.envelope.regionKey === '147130000000',
+)!;
 const leipzigPortal = 'leipzig-portal-demo-token';
 const mailboxToken = 'dresden-mailbox-demo-token';
 const expiredToken = 'amt24-rotated-out-token';
@@ -23,7 +25,11 @@ beforeAll(async () => {
   amt24Submission = accepted.body.submissionId as string;
   // amt24 also holds a rotated-out token whose overlap ended yesterday
   const portal = (await gw.store.getPortal('amt24'))!;
-  await gw.store.setPortalTokens('amt24', [...portal.tokens, { hash: hashToken(expiredToken), notAfter: new Date(Date.now() - 86_400_000).toISOString() }], new Date().toISOString());
+  await gw.store.setPortalTokens(
+    'amt24',
+    [...portal.tokens, { hash: hashToken(expiredToken), notAfter: new Date(Date.now() - 86_400_000).toISOString() }],
+    new Date().toISOString(),
+  );
 });
 afterAll(async () => {
   await gw.stop();
@@ -33,20 +39,24 @@ afterAll(async () => {
 async function call(method: string, path: string, authorization: string | undefined, body?: unknown) {
   const res = await fetch(gw.url + path, {
     method,
-    headers: { ...(authorization === undefined ? {} : { authorization }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(authorization === undefined ? {} : { authorization }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type') ?? '', text };
 }
 
-const badCredentials = (own: string[]) => [
-  ['no header', undefined],
-  ['a malformed header', 'Basic YWRtaW46YWRtaW4='],
-  ['an empty bearer', 'Bearer '],
-  ['a wrong token', 'Bearer not-a-token-at-all'],
-  ...own.map((t) => [`another role's token (${t.slice(0, 12)}…)`, `Bearer ${t}`]),
-] as [string, string | undefined][];
+const badCredentials = (own: string[]) =>
+  [
+    ['no header', undefined],
+    ['a malformed header', 'Basic YWRtaW46YWRtaW4='],
+    ['an empty bearer', 'Bearer '],
+    ['a wrong token', 'Bearer not-a-token-at-all'],
+    ...own.map((t) => [`another role's token (${t.slice(0, 12)}…)`, `Bearer ${t}`]),
+  ] as [string, string | undefined][];
 
 const adminEndpoints: [string, string, unknown?][] = [
   ['GET', '/admin/v1/routing'],
@@ -67,7 +77,11 @@ const adminEndpoints: [string, string, unknown?][] = [
 ];
 
 describe('the admin API refuses every credential that is not an admin token', () => {
-  const cases = adminEndpoints.flatMap(([method, path, body]) => badCredentials([demoToken, mailboxToken, expiredToken]).map(([what, auth]) => [`${method} ${path} with ${what}`, method, path, body, auth] as const));
+  const cases = adminEndpoints.flatMap(([method, path, body]) =>
+    badCredentials([demoToken, mailboxToken, expiredToken]).map(
+      ([what, auth]) => [`${method} ${path} with ${what}`, method, path, body, auth] as const,
+    ),
+  );
   it.each(cases)('%s → 401', async (_name, method, path, body, auth) => {
     const res = await call(method, path, auth, body);
     expect(res.status).toBe(401);
@@ -84,7 +98,9 @@ describe('the admin API refuses every credential that is not an admin token', ()
       expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(403);
     }
     for (const [method, path] of adminEndpoints.filter(([m]) => m === 'GET')) {
-      expect([200, 404], `${method} ${path}`).toContain((await adminCall(gw.url, method, path.replace('/admin/v1', ''), adminTokens.viewer)).status);
+      expect([200, 404], `${method} ${path}`).toContain(
+        (await adminCall(gw.url, method, path.replace('/admin/v1', ''), adminTokens.viewer)).status,
+      );
     }
     expect(await gw.store.currentRoutingVersionNumber()).toBe(versionBefore);
     expect((await gw.store.listPortals()).length).toBe(portalsBefore);
@@ -99,7 +115,11 @@ describe('the portal API', () => {
     ['GET', '/v1/submissions/x'],
     ['GET', '/v1/submissions/x/events'],
   ];
-  const cases = portalEndpoints.flatMap(([method, path]) => badCredentials([adminTokens.editor, mailboxToken, expiredToken]).map(([what, auth]) => [`${method} ${path} with ${what}`, method, path, auth] as const));
+  const cases = portalEndpoints.flatMap(([method, path]) =>
+    badCredentials([adminTokens.editor, mailboxToken, expiredToken]).map(
+      ([what, auth]) => [`${method} ${path} with ${what}`, method, path, auth] as const,
+    ),
+  );
   it.each(cases)('%s → 401', async (_name, method, path, auth) => {
     expect((await call(method, path, auth, method === 'POST' ? anmeldung.envelope : undefined)).status).toBe(401);
   });
@@ -113,7 +133,9 @@ describe('the portal API', () => {
     // the same answer as for an id that does not exist at all
     const unknown = await getJson(gw.url, '/v1/submissions/00000000-0000-4000-8000-000000000000', leipzigPortal);
     expect(unknown.status).toBe(404);
-    expect((await getJson(gw.url, `/v1/submissions/${amt24Submission}`, leipzigPortal)).body.detail).toBe(unknown.body.detail);
+    expect((await getJson(gw.url, `/v1/submissions/${amt24Submission}`, leipzigPortal)).body.detail).toBe(
+      unknown.body.detail,
+    );
   });
 
   it('keeps a portal to its services and regions', async () => {
@@ -121,14 +143,23 @@ describe('the portal API', () => {
     const outside = await postJson(gw.url, '/v1/submissions', dresden, { authorization: `Bearer ${leipzigPortal}` });
     expect(outside.status).toBe(403);
     expect((outside.body.errors as { pointer: string }[])[0]?.pointer).toBe('/regionKey');
-    const otherService = await postJson(gw.url, '/v1/submissions', { ...anmeldung.envelope, serviceKey: '99115005104000' }, { authorization: `Bearer ${leipzigPortal}` });
+    const otherService = await postJson(
+      gw.url,
+      '/v1/submissions',
+      { ...anmeldung.envelope, serviceKey: '99115005104000' },
+      { authorization: `Bearer ${leipzigPortal}` },
+    );
     expect(otherService.status).toBe(403);
   });
 });
 
 describe('mailboxes', () => {
   const paths = ['/v1/mailbox/dresden-gewerbeamt/messages', '/v1/mailbox/dresden-gewerbeamt/messages/x'];
-  const cases = paths.flatMap((path) => badCredentials([demoToken, adminTokens.editor, 'statistik-mailbox-demo-token', 'dresden-melde-demo-token']).map(([what, auth]) => [`GET ${path} with ${what}`, path, auth] as const));
+  const cases = paths.flatMap((path) =>
+    badCredentials([demoToken, adminTokens.editor, 'statistik-mailbox-demo-token', 'dresden-melde-demo-token']).map(
+      ([what, auth]) => [`GET ${path} with ${what}`, path, auth] as const,
+    ),
+  );
   it.each(cases)('%s → 401', async (_name, path, auth) => {
     expect((await call('GET', path, auth)).status).toBe(401);
   });

@@ -8,7 +8,17 @@ import { demoToken, multipartOf, postJson } from '../helpers/http.js';
 // behaviour as member names were sealed into a 500. One rule (receiver/format.ts) now refuses them wherever
 // an id arrives, with a 400 and a pointer.
 const example = loadExamples().find((e) => e.file === 'leipzig-gmbh.json')!;
-const reserved = ['.', '..', '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'];
+const reserved = [
+  '.',
+  '..',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+];
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -20,7 +30,11 @@ afterAll(async () => {
 
 function withAttachmentId(id: string): Record<string, unknown> {
   const [attachment] = example.envelope.attachments as Record<string, unknown>[];
-  return { ...example.envelope, reference: `ids-${Math.random().toString(36).slice(2)}`, attachments: [{ ...attachment, id }] };
+  return {
+    ...example.envelope,
+    reference: `ids-${Math.random().toString(36).slice(2)}`,
+    attachments: [{ ...attachment, id }],
+  };
 }
 
 describe('attachment ids', () => {
@@ -36,20 +50,31 @@ describe('attachment ids', () => {
   });
 
   it.each(reserved)('refuses the id %j in a multipart submission with 400 at /attachments/0/id', async (id) => {
-    const res = await fetch(gw.url + '/v1/submissions', { method: 'POST', headers: { authorization: `Bearer ${demoToken}` }, body: multipartOf(withAttachmentId(id)) });
+    const res = await fetch(gw.url + '/v1/submissions', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${demoToken}` },
+      body: multipartOf(withAttachmentId(id)),
+    });
     const body = (await res.json()) as { type: string; errors: { pointer: string }[] };
     expect(res.status, JSON.stringify(body)).toBe(400);
     expect(body.errors.map((e) => e.pointer)).toContain('/attachments/0/id');
   });
 
-  it.each(reserved)('refuses a multipart part named %j that the envelope does not list, as an invalid attachment', async (id) => {
-    const form = multipartOf(example.envelope);
-    form.append(id, new Blob([Buffer.from('%PDF-1.4')], { type: 'application/pdf' }), 'x.pdf');
-    const res = await fetch(gw.url + '/v1/submissions', { method: 'POST', headers: { authorization: `Bearer ${demoToken}` }, body: form });
-    const body = (await res.json()) as { type: string };
-    expect(res.status, JSON.stringify(body)).toBe(422);
-    expect(body.type).toBe('https://amtsbote.dev/problems/invalid-attachment');
-  });
+  it.each(reserved)(
+    'refuses a multipart part named %j that the envelope does not list, as an invalid attachment',
+    async (id) => {
+      const form = multipartOf(example.envelope);
+      form.append(id, new Blob([Buffer.from('%PDF-1.4')], { type: 'application/pdf' }), 'x.pdf');
+      const res = await fetch(gw.url + '/v1/submissions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${demoToken}` },
+        body: form,
+      });
+      const body = (await res.json()) as { type: string };
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(body.type).toBe('https://amtsbote.dev/problems/invalid-attachment');
+    },
+  );
 
   it('still accepts ordinary ids with dots, hyphens and underscores', async () => {
     for (const id of ['att-1', 'a.b', '_x', '...', 'proto', 'Constructor']) {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { isAmtsboteError } from '../../src/lib/errors.js';
 import { createBodyBudget } from '../../src/http/body-budget.js';
 
-const settle = <T>(p: Promise<T>) => p.then(() => 'granted' as const, (e: unknown) => e);
+const settle = <T>(p: Promise<T>) =>
+  p.then(
+    () => 'granted' as const,
+    (e: unknown) => e,
+  );
 
 describe('the memory budget for request bodies', () => {
   it('grants what fits at once and makes the rest wait until it is released, first come first served', async () => {

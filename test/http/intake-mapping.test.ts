@@ -25,28 +25,46 @@ function withData(change: (data: GewerbeData) => void) {
   return envelope;
 }
 
-describe('intake maps and validates every destination\'s message', () => {
-  it('refuses a person\'s name outside DIN 91379 datatype A with a pointer, and XML metacharacters there too', async () => {
+describe("intake maps and validates every destination's message", () => {
+  it("refuses a person's name outside DIN 91379 datatype A with a pointer, and XML metacharacters there too", async () => {
     for (const bad of ['Müller<b>', 'Müller & Söhne', 'O\u0027Brien\u0007', '王']) {
-      const res = await postJson(gw.url, '/v1/submissions', withData((d) => { d.persons[0]!.familyName = bad; }));
+      const res = await postJson(
+        gw.url,
+        '/v1/submissions',
+        withData((d) => {
+          d.persons[0]!.familyName = bad;
+        }),
+      );
       expect(res.status, bad).toBe(422);
       expect((res.body.errors as { pointer: string }[]).map((e) => e.pointer)).toContain('/data/persons/0/familyName');
     }
   });
 
   it('accepts XML metacharacters in free text (datatype C) and NFD input', async () => {
-    const res = await postJson(gw.url, '/v1/submissions', withData((d) => {
-      d.activity.description = 'Röstkaffee <Einzelhandel> & Café ]]> "Tee" \'Zubehör\'';
-      d.persons[0]!.familyName = 'Mu\u0308ller';
-    }));
+    const res = await postJson(
+      gw.url,
+      '/v1/submissions',
+      withData((d) => {
+        d.activity.description = 'Röstkaffee <Einzelhandel> & Café ]]> "Tee" \'Zubehör\'';
+        d.persons[0]!.familyName = 'Mu\u0308ller';
+      }),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(202);
   });
 
   it('names the field and the code list for a code that is not in its list', async () => {
-    const res = await postJson(gw.url, '/v1/submissions', withData((d) => { d.business.legalForm = '999'; }));
+    const res = await postJson(
+      gw.url,
+      '/v1/submissions',
+      withData((d) => {
+        d.business.legalForm = '999';
+      }),
+    );
     expect(res.status).toBe(422);
     expect(res.body.type).toBe('https://amtsbote.dev/problems/invalid-data');
-    const error = (res.body.errors as { pointer: string; detail: string }[]).find((e) => e.pointer === '/data/business/legalForm');
+    const error = (res.body.errors as { pointer: string; detail: string }[]).find(
+      (e) => e.pointer === '/data/business/legalForm',
+    );
     expect(error?.detail).toMatch(/rechtsform/i);
   });
 });

@@ -26,7 +26,14 @@ describe('parseJsonSubmission', () => {
   it('decodes long base64 content to the bytes the text would decode to, and leaves short content as text', () => {
     const big = randomBytes(5000);
     const small = Buffer.from('%PDF-1.7 klein');
-    const body = { serviceKey: 'x', note: 'say \\"hi\\" "quoted"', attachments: [{ id: 'a', content: big.toString('base64') }, { id: 'b', content: small.toString('base64') }] };
+    const body = {
+      serviceKey: 'x',
+      note: 'say \\"hi\\" "quoted"',
+      attachments: [
+        { id: 'a', content: big.toString('base64') },
+        { id: 'b', content: small.toString('base64') },
+      ],
+    };
     const { body: parsed, decoded } = parseJsonSubmission(Buffer.from(JSON.stringify(body)), limits);
     expect(decoded.size).toBe(1);
     const attachments = attachmentsOf(parsed);
@@ -50,7 +57,11 @@ describe('parseJsonSubmission', () => {
 
   it('refuses a long string outside attachment content, and a long key, as parsing the text does', () => {
     const long = randomBytes(3000).toString('base64');
-    for (const text of [`{"data":{"note":"${long}"}}`, `{"${long}":1}`, `{"attachments":[{"id":"a","content":"${long}"}],"other":"${long}"}`]) {
+    for (const text of [
+      `{"data":{"note":"${long}"}}`,
+      `{"${long}":1}`,
+      `{"attachments":[{"id":"a","content":"${long}"}],"other":"${long}"}`,
+    ]) {
       const expected = problem(() => parseJsonBody(Buffer.from(text), limits));
       expect(expected).toBeDefined();
       expect(problem(() => parseJsonSubmission(Buffer.from(text), limits))).toEqual(expected);
@@ -68,7 +79,10 @@ describe('parseJsonSubmission', () => {
 
   it('reports malformed JSON and invalid UTF-8 as parsing the text does', () => {
     const long = randomBytes(3000).toString('base64');
-    for (const raw of [Buffer.from(`{"attachments":[{"id":"a","content":"${long}"}]`), Buffer.concat([Buffer.from(`{"a":"\xff","c":"${long}"}`, 'latin1')])]) {
+    for (const raw of [
+      Buffer.from(`{"attachments":[{"id":"a","content":"${long}"}]`),
+      Buffer.concat([Buffer.from(`{"a":"\xff","c":"${long}"}`, 'latin1')]),
+    ]) {
       const expected = problem(() => parseJsonBody(raw, limits));
       expect(expected?.code).toBe('invalid-json');
       expect(problem(() => parseJsonSubmission(raw, limits))?.code).toBe('invalid-json');

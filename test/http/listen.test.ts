@@ -7,7 +7,9 @@ let server: Listening | undefined;
 beforeAll(async () => {
   const app = express();
   // answers at once, before any later listener could set a header
-  app.get('/at-once', (_req, res) => { res.status(204).end(); });
+  app.get('/at-once', (_req, res) => {
+    res.status(204).end();
+  });
   server = await listen(app, { host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {

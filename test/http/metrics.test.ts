@@ -9,7 +9,9 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
 
 const examples = loadExamples();
-const valid = examples.find((e) => !e.invalid && e.envelope.regionKey === '146120000000' && e.envelope.serviceKey === '99050012104000')!;
+const valid = examples.find(
+  (e) => !e.invalid && e.envelope.regionKey === '146120000000' && e.envelope.serviceKey === '99050012104000',
+)!;
 const invalidExample = examples.find((e) => e.invalid)!;
 
 let gw: TestGateway;
@@ -20,7 +22,10 @@ afterAll(async () => {
   await gw.stop();
 });
 
-async function scrape(url: string, headers: Record<string, string> = {}): Promise<Map<string, PrometheusFamily> & { text: string }> {
+async function scrape(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<Map<string, PrometheusFamily> & { text: string }> {
   const res = await fetch(url, { headers });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/plain');
@@ -40,7 +45,7 @@ describe('/metrics', () => {
     expect((await fetch(gw.url + '/metrics')).status).toBe(404);
   });
 
-  it('keeps a scraper\'s idle connection as the portal port does', async () => {
+  it("keeps a scraper's idle connection as the portal port does", async () => {
     // not /metrics itself: a scrape would fill the one-second stats cache the next test must find empty
     const scraped = await fetch(gw.metricsUrl!.replace(/\/metrics$/, '/keep-alive-probe'));
     await scraped.text();
@@ -52,7 +57,9 @@ describe('/metrics', () => {
 
   it('counts intake by outcome and problem type, with latency, queues, dead letters, breakers and key expiry', async () => {
     expect((await postJson(gw.url, '/v1/submissions', valid.envelope)).status).toBe(202);
-    expect((await postJson(gw.url, '/v1/submissions', { ...valid.envelope, serviceKey: '99999999999999' })).status).toBe(422);
+    expect(
+      (await postJson(gw.url, '/v1/submissions', { ...valid.envelope, serviceKey: '99999999999999' })).status,
+    ).toBe(422);
     expect((await postJson(gw.url, '/v1/submissions', '{"broken":')).status).toBe(400);
 
     const families = await scrape(gw.metricsUrl!);
@@ -72,9 +79,19 @@ describe('/metrics', () => {
     const depth = families.get('amtsbote_delivery_queue_depth');
     expect(depth?.type).toBe('GAUGE');
     expect(Number(sample(depth, { destination: 'dresden-gewerbeamt' })?.value)).toBeGreaterThanOrEqual(1);
-    expect(Number(sample(families.get('amtsbote_delivery_oldest_pending_age_seconds'), { destination: 'dresden-gewerbeamt' })?.value)).toBeGreaterThanOrEqual(0);
+    expect(
+      Number(
+        sample(families.get('amtsbote_delivery_oldest_pending_age_seconds'), { destination: 'dresden-gewerbeamt' })
+          ?.value,
+      ),
+    ).toBeGreaterThanOrEqual(0);
     expect(Number(sample(families.get('amtsbote_dead_letters'), { destination: 'dresden-gewerbeamt' })?.value)).toBe(0);
-    for (const name of ['amtsbote_circuit_breaker_state', 'amtsbote_delivery_attempts_total', 'amtsbote_delivery_attempt_duration_seconds', 'amtsbote_destination_key_expiry_timestamp_seconds']) {
+    for (const name of [
+      'amtsbote_circuit_breaker_state',
+      'amtsbote_delivery_attempts_total',
+      'amtsbote_delivery_attempt_duration_seconds',
+      'amtsbote_destination_key_expiry_timestamp_seconds',
+    ]) {
       expect(families.has(name), name).toBe(true);
     }
     for (const name of families.keys()) expect(name).toMatch(/^amtsbote_/);
@@ -85,7 +102,9 @@ describe('/metrics', () => {
     expect(answer.status).toBe(422);
     const code = String(answer.body.type).replace('https://amtsbote.dev/problems/', '');
     const families = await scrape(gw.metricsUrl!);
-    expect(Number(sample(families.get('amtsbote_intake_requests_total'), { outcome: 'rejected', problem: code })?.value)).toBe(1);
+    expect(
+      Number(sample(families.get('amtsbote_intake_requests_total'), { outcome: 'rejected', problem: code })?.value),
+    ).toBe(1);
   });
 });
 
@@ -110,7 +129,10 @@ describe('/metrics on the main port', () => {
     const refused = await fetch(behindToken.url + '/metrics');
     expect(refused.status).toBe(401);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
-    expect((await fetch(behindToken.url + '/metrics', { headers: { authorization: 'Bearer wrong-token-of-same-len' } })).status).toBe(401);
+    expect(
+      (await fetch(behindToken.url + '/metrics', { headers: { authorization: 'Bearer wrong-token-of-same-len' } }))
+        .status,
+    ).toBe(401);
     const families = await scrape(behindToken.url + '/metrics', { authorization: 'Bearer scrape-token-for-tests' });
     expect(families.has('amtsbote_intake_requests_total')).toBe(true);
   });

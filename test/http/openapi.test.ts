@@ -52,7 +52,9 @@ afterAll(async () => {
 });
 
 const operations = () =>
-  Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+  Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+  );
 
 /**
  * Checks a live answer against the document: its status is documented for the operation, its media type
@@ -62,37 +64,58 @@ async function conforms(method: string, path: string, res: Response): Promise<un
   const text = await res.text();
   const status = String(res.status);
   const response = doc.paths[path]?.[method]?.responses[status];
-  expect(response, `${method.toUpperCase()} ${path} ${status} is documented (body: ${text.slice(0, 300)})`).toBeDefined();
+  expect(
+    response,
+    `${method.toUpperCase()} ${path} ${status} is documented (body: ${text.slice(0, 300)})`,
+  ).toBeDefined();
   const media = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
   const schema = response?.content?.[media]?.schema;
   expect(schema, `${media} is documented for ${method.toUpperCase()} ${path} ${status}`).toBeDefined();
   const body: unknown = JSON.parse(text);
-  const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')) as object);
+  const validate = ajv.compile(
+    JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')) as object,
+  );
   expect(validate(body), `${method.toUpperCase()} ${path} ${status}: ${JSON.stringify(validate.errors)}`).toBe(true);
-  for (const header of Object.keys(response?.headers ?? {})) expect(res.headers.get(header), `${header} on ${method.toUpperCase()} ${path} ${status}`).toBeTruthy();
-  if (media === 'application/problem+json') expectWrittenForPeople(body as { title: string; detail: string; errors?: { detail: string }[] });
+  for (const header of Object.keys(response?.headers ?? {}))
+    expect(res.headers.get(header), `${header} on ${method.toUpperCase()} ${path} ${status}`).toBeTruthy();
+  if (media === 'application/problem+json')
+    expectWrittenForPeople(body as { title: string; detail: string; errors?: { detail: string }[] });
   seen.add(`${method} ${path} ${status}`);
   return body;
 }
 
 const call = (path: string, init: RequestInit & { token?: string } = {}) => {
   const { token, ...rest } = init;
-  return fetch(gw.url + path, { ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(rest.headers as Record<string, string> | undefined) } });
+  return fetch(gw.url + path, {
+    ...rest,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(rest.headers as Record<string, string> | undefined),
+    },
+  });
 };
 const postSubmission = (body: string, headers: Record<string, string> = {}, token = portalToken) =>
   call('/v1/submissions', { method: 'POST', token, body, headers: { 'content-type': 'application/json', ...headers } });
-const postReceipt = (body: string, contentType = 'application/jose') => call('/v1/events', { method: 'POST', body, headers: { 'content-type': contentType } });
+const postReceipt = (body: string, contentType = 'application/jose') =>
+  call('/v1/events', { method: 'POST', body, headers: { 'content-type': contentType } });
 
 describe('GET /v1/openapi.json', () => {
   it("is lint-clean under redocly's recommended rules", async () => {
-    const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: 'openapi.json', config: await createConfig({ extends: ['recommended'] }) });
+    const problems = await lintFromString({
+      source: JSON.stringify(doc),
+      absoluteRef: 'openapi.json',
+      config: await createConfig({ extends: ['recommended'] }),
+    });
     // Reasoned exceptions, each named: these four are served before authentication and the rate limiter
     // and take no input, so no client error can be their answer; documenting a 4XX they never send would
     // make the document lie for the linter's sake.
     const noClientError = ['/health/live', '/health/ready', '/v1/openapi.json', '/.well-known/jwks.json'];
     const excepted = (p: (typeof problems)[number]) =>
-      p.ruleId === 'operation-4xx-response' && noClientError.some((path) => p.location[0]?.pointer === `#/paths/${path.replaceAll('/', '~1')}/get/responses`);
-    expect(problems.filter((p) => !excepted(p)).map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? ''}`)).toEqual([]);
+      p.ruleId === 'operation-4xx-response' &&
+      noClientError.some((path) => p.location[0]?.pointer === `#/paths/${path.replaceAll('/', '~1')}/get/responses`);
+    expect(
+      problems.filter((p) => !excepted(p)).map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? ''}`),
+    ).toEqual([]);
     expect(problems.filter(excepted)).toHaveLength(noClientError.length);
   });
 
@@ -103,14 +126,24 @@ describe('GET /v1/openapi.json', () => {
     const ids = operations().map((o) => o.operation.operationId);
     expect(ids.every((id) => typeof id === 'string')).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const { path, method, operation } of operations()) expect(operation.security, `${method} ${path}`).toBeDefined();
-    const open = operations().filter((o) => o.operation.security?.length === 0).map((o) => `${o.method} ${o.path}`);
-    expect(open.sort()).toEqual(['get /.well-known/jwks.json', 'get /health/live', 'get /health/ready', 'get /v1/openapi.json', 'post /v1/events']);
+    for (const { path, method, operation } of operations())
+      expect(operation.security, `${method} ${path}`).toBeDefined();
+    const open = operations()
+      .filter((o) => o.operation.security?.length === 0)
+      .map((o) => `${o.method} ${o.path}`);
+    expect(open.sort()).toEqual([
+      'get /.well-known/jwks.json',
+      'get /health/live',
+      'get /health/ready',
+      'get /v1/openapi.json',
+      'post /v1/events',
+    ]);
   });
 
   it('publishes the request schema the gateway validates with', async () => {
     const validate = ajv.compile({ $ref: 'openapi#/components/schemas/SubmissionEnvelope' });
-    for (const example of loadExamples().filter((e) => !e.invalid)) expect(validate(example.envelope), example.file).toBe(true);
+    for (const example of loadExamples().filter((e) => !e.invalid))
+      expect(validate(example.envelope), example.file).toBe(true);
     const broken = { ...anmeldung.envelope, regionKey: '14612' };
     expect(validate(broken)).toBe(false);
     expect((await postSubmission(JSON.stringify(broken))).status).toBe(400);
@@ -124,28 +157,55 @@ describe('GET /v1/openapi.json', () => {
     await conforms('get', '/.well-known/jwks.json', await call('/.well-known/jwks.json'));
 
     // Services
-    const services = (await conforms('get', '/v1/services', await call('/v1/services', { token: portalToken }))) as { services: { key: string }[] };
+    const services = (await conforms('get', '/v1/services', await call('/v1/services', { token: portalToken }))) as {
+      services: { key: string }[];
+    };
     await conforms('get', '/v1/services', await call('/v1/services', { token: 'wrong' }));
     const key = services.services[0]!.key;
     const schemaRes = await call(`/v1/services/${key}/schema`, { token: portalToken });
     expect(schemaRes.headers.get('content-type')).toMatch(/^application\/schema\+json/);
     await conforms('get', '/v1/services/{serviceKey}/schema', schemaRes);
-    await conforms('get', '/v1/services/{serviceKey}/schema', await call(`/v1/services/${key}/schema`, { token: 'wrong' }));
-    await conforms('get', '/v1/services/{serviceKey}/schema', await call('/v1/services/00000000000000/schema', { token: portalToken }));
+    await conforms(
+      'get',
+      '/v1/services/{serviceKey}/schema',
+      await call(`/v1/services/${key}/schema`, { token: 'wrong' }),
+    );
+    await conforms(
+      'get',
+      '/v1/services/{serviceKey}/schema',
+      await call('/v1/services/00000000000000/schema', { token: portalToken }),
+    );
 
     // Submitting
     const envelope = JSON.stringify(anmeldung.envelope);
     const acceptedRes = await postSubmission(envelope, { 'idempotency-key': 'openapi-1' });
     const location = acceptedRes.headers.get('location');
-    const accepted = (await conforms('post', '/v1/submissions', acceptedRes)) as { submissionId: string; statusUrl: string; destinations: { destinationId: string; messageId: string }[] };
+    const accepted = (await conforms('post', '/v1/submissions', acceptedRes)) as {
+      submissionId: string;
+      statusUrl: string;
+      destinations: { destinationId: string; messageId: string }[];
+    };
     expect(location).toBe(accepted.statusUrl);
     await conforms('post', '/v1/submissions', await postSubmission('{"serviceKey": 1}'));
     await conforms('post', '/v1/submissions', await postSubmission(envelope, {}, 'wrong'));
     await conforms('post', '/v1/submissions', await postSubmission(envelope, {}, 'leipzig-portal-demo-token'));
     const other = loadExamples().find((e) => !e.invalid && e.file !== anmeldung.file)!;
-    await conforms('post', '/v1/submissions', await postSubmission(JSON.stringify(other.envelope), { 'idempotency-key': 'openapi-1' }));
+    await conforms(
+      'post',
+      '/v1/submissions',
+      await postSubmission(JSON.stringify(other.envelope), { 'idempotency-key': 'openapi-1' }),
+    );
     await conforms('post', '/v1/submissions', await postSubmission(JSON.stringify({ pad: 'x'.repeat(300 * 1024) })));
-    await conforms('post', '/v1/submissions', await call('/v1/submissions', { method: 'POST', token: portalToken, body: 'hello', headers: { 'content-type': 'text/plain' } }));
+    await conforms(
+      'post',
+      '/v1/submissions',
+      await call('/v1/submissions', {
+        method: 'POST',
+        token: portalToken,
+        body: 'hello',
+        headers: { 'content-type': 'text/plain' },
+      }),
+    );
     const invalid = loadExamples().find((e) => e.invalid)!;
     await conforms('post', '/v1/submissions', await postSubmission(JSON.stringify(invalid.envelope)));
 
@@ -154,15 +214,30 @@ describe('GET /v1/openapi.json', () => {
     await conforms('get', '/v1/submissions', await call('/v1/submissions?limit=2', { token: portalToken }));
     await conforms('get', '/v1/submissions', await call('/v1/submissions?since=yesterday', { token: portalToken }));
     await conforms('get', '/v1/submissions', await call('/v1/submissions', { token: 'wrong' }));
-    await conforms('get', '/v1/submissions/{submissionId}/events', await call(`/v1/submissions/${id}/events`, { token: portalToken }));
-    await conforms('get', '/v1/submissions/{submissionId}/events', await call(`/v1/submissions/${id}/events`, { token: 'wrong' }));
-    await conforms('get', '/v1/submissions/{submissionId}/events', await call('/v1/submissions/unknown/events', { token: portalToken }));
+    await conforms(
+      'get',
+      '/v1/submissions/{submissionId}/events',
+      await call(`/v1/submissions/${id}/events`, { token: portalToken }),
+    );
+    await conforms(
+      'get',
+      '/v1/submissions/{submissionId}/events',
+      await call(`/v1/submissions/${id}/events`, { token: 'wrong' }),
+    );
+    await conforms(
+      'get',
+      '/v1/submissions/{submissionId}/events',
+      await call('/v1/submissions/unknown/events', { token: portalToken }),
+    );
 
     // The mailbox: the delivery worker puts the message there
     const dresden = accepted.destinations.find((d) => d.destinationId === 'dresden-gewerbeamt')!;
     const listPath = '/v1/mailbox/dresden-gewerbeamt/messages';
     await waitUntil(
-      async () => ((await (await call(listPath, { token: mailboxToken })).json()) as { messages: { messageId: string }[] }).messages.some((m) => m.messageId === dresden.messageId),
+      async () =>
+        (
+          (await (await call(listPath, { token: mailboxToken })).json()) as { messages: { messageId: string }[] }
+        ).messages.some((m) => m.messageId === dresden.messageId),
       60_000,
       () => 'the message never reached the mailbox',
       100,
@@ -172,20 +247,47 @@ describe('GET /v1/openapi.json', () => {
     const messageRes = await call(`${listPath}/${dresden.messageId}`, { token: mailboxToken });
     const sealed = await messageRes.clone().text();
     await conforms('get', '/v1/mailbox/{destinationId}/messages/{messageId}', messageRes);
-    await conforms('get', '/v1/mailbox/{destinationId}/messages/{messageId}', await call(`${listPath}/${dresden.messageId}`, { token: 'wrong' }));
-    await conforms('get', '/v1/mailbox/{destinationId}/messages/{messageId}', await call(`${listPath}/unknown`, { token: mailboxToken }));
+    await conforms(
+      'get',
+      '/v1/mailbox/{destinationId}/messages/{messageId}',
+      await call(`${listPath}/${dresden.messageId}`, { token: 'wrong' }),
+    );
+    await conforms(
+      'get',
+      '/v1/mailbox/{destinationId}/messages/{messageId}',
+      await call(`${listPath}/unknown`, { token: mailboxToken }),
+    );
 
     // The status now has a delivery in its history
-    const status = (await conforms('get', '/v1/submissions/{submissionId}', await call(`/v1/submissions/${id}`, { token: portalToken }))) as { history: { type: string; destination?: { destinationId: string } }[] };
-    expect(status.history.some((h) => h.type === 'delivery' && h.destination?.destinationId === 'dresden-gewerbeamt')).toBe(true);
+    const status = (await conforms(
+      'get',
+      '/v1/submissions/{submissionId}',
+      await call(`/v1/submissions/${id}`, { token: portalToken }),
+    )) as { history: { type: string; destination?: { destinationId: string } }[] };
+    expect(
+      status.history.some((h) => h.type === 'delivery' && h.destination?.destinationId === 'dresden-gewerbeamt'),
+    ).toBe(true);
     await conforms('get', '/v1/submissions/{submissionId}', await call(`/v1/submissions/${id}`, { token: 'wrong' }));
-    await conforms('get', '/v1/submissions/{submissionId}', await call('/v1/submissions/unknown', { token: portalToken }));
+    await conforms(
+      'get',
+      '/v1/submissions/{submissionId}',
+      await call('/v1/submissions/unknown', { token: portalToken }),
+    );
 
     // Receipts
-    const demoKey = (name: string) => JSON.parse(readFileSync(join(projectRoot, `config/demo/${name}.private-jwk.DEVELOPMENT-ONLY.json`), 'utf8')) as Record<string, unknown>;
+    const demoKey = (name: string) =>
+      JSON.parse(
+        readFileSync(join(projectRoot, `config/demo/${name}.private-jwk.DEVELOPMENT-ONLY.json`), 'utf8'),
+      ) as Record<string, unknown>;
     const jwks = (await (await call('/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
-    const opened = await openSealedMessage(sealed, { recipientKeys: [demoKey('dresden-gewerbeamt.encryption')], gatewayJwks: jwks });
-    const receipt = await buildReceipt(opened, { signingJwk: demoKey('dresden-gewerbeamt.receipt-signing'), decision: { accept: true } });
+    const opened = await openSealedMessage(sealed, {
+      recipientKeys: [demoKey('dresden-gewerbeamt.encryption')],
+      gatewayJwks: jwks,
+    });
+    const receipt = await buildReceipt(opened, {
+      signingJwk: demoKey('dresden-gewerbeamt.receipt-signing'),
+      decision: { accept: true },
+    });
     await conforms('post', '/v1/events', await postReceipt(receipt));
     await conforms('post', '/v1/events', await postReceipt(receipt));
     await conforms('post', '/v1/events', await postReceipt('x'.repeat(300 * 1024)));
@@ -194,7 +296,12 @@ describe('GET /v1/openapi.json', () => {
 
     // 429: a client that failed to sign in too often is refused everywhere behind the limiter.
     const limited = operations().filter((o) => '429' in o.operation.responses);
-    const sample: Record<string, string> = { '{serviceKey}': key, '{submissionId}': id, '{destinationId}': 'dresden-gewerbeamt', '{messageId}': dresden.messageId };
+    const sample: Record<string, string> = {
+      '{serviceKey}': key,
+      '{submissionId}': id,
+      '{destinationId}': 'dresden-gewerbeamt',
+      '{messageId}': dresden.messageId,
+    };
     const block = async () => {
       for (let i = 0; i < 100; i++) if ((await call('/v1/services', { token: 'wrong' })).status === 429) return;
       throw new Error('no 429 after 100 failed sign-ins');
@@ -204,7 +311,11 @@ describe('GET /v1/openapi.json', () => {
       // The block lasts until one sign-in token is back (2 s here): on a busy machine it may lapse, so renew it.
       for (let attempt = 0; attempt < 5; attempt++) {
         await block();
-        const res = await call(concrete, { method: method.toUpperCase(), token: portalToken, ...(method === 'post' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}) });
+        const res = await call(concrete, {
+          method: method.toUpperCase(),
+          token: portalToken,
+          ...(method === 'post' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}),
+        });
         if (res.status === 429) {
           const body = (await conforms(method, path, res)) as { retryAfter?: number };
           expect(Number(res.headers.get('retry-after'))).toBe(body.retryAfter);
@@ -220,7 +331,9 @@ describe('GET /v1/openapi.json', () => {
     await conforms('get', '/health/ready', await call('/health/ready'));
 
     // Nothing documented went unchecked.
-    const documented = operations().flatMap(({ path, method, operation }) => Object.keys(operation.responses).map((status) => `${method} ${path} ${status}`));
+    const documented = operations().flatMap(({ path, method, operation }) =>
+      Object.keys(operation.responses).map((status) => `${method} ${path} ${status}`),
+    );
     expect(documented.filter((d) => !seen.has(d))).toEqual([]);
   }, 240_000);
 });

@@ -23,41 +23,57 @@ describe('POST /v1/submissions', () => {
     expect(withAttachment).toBeDefined();
   });
 
-  it.each(valid.map((e) => [`${e.service}/${e.file}`, e] as const))('accepts %s with 202 and a working status URL', async (_name, example) => {
-    const res = await postJson(gw.url, '/v1/submissions', example.envelope);
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    expect(res.body.status).toBe('pending');
-    expect(res.headers.get('location')).toBe(res.body.statusUrl);
-    const destinations = res.body.destinations as { destinationId: string; messageId: string; status: string }[];
-    expect(destinations.length).toBeGreaterThan(0);
-    const status = await getJson('', res.body.statusUrl as string);
-    expect(status.status).toBe(200);
-    expect(status.body.submissionId).toBe(res.body.submissionId);
-    expect((status.body.history as unknown[])[0]).toEqual(expect.objectContaining({ seq: 1, type: 'received', status: 'pending' }));
-  });
+  it.each(valid.map((e) => [`${e.service}/${e.file}`, e] as const))(
+    'accepts %s with 202 and a working status URL',
+    async (_name, example) => {
+      const res = await postJson(gw.url, '/v1/submissions', example.envelope);
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      expect(res.body.status).toBe('pending');
+      expect(res.headers.get('location')).toBe(res.body.statusUrl);
+      const destinations = res.body.destinations as { destinationId: string; messageId: string; status: string }[];
+      expect(destinations.length).toBeGreaterThan(0);
+      const status = await getJson('', res.body.statusUrl as string);
+      expect(status.status).toBe(200);
+      expect(status.body.submissionId).toBe(res.body.submissionId);
+      expect((status.body.history as unknown[])[0]).toEqual(
+        expect.objectContaining({ seq: 1, type: 'received', status: 'pending' }),
+      );
+    },
+  );
 
-  it.each(invalid.map((e) => [`${e.service}/${e.file}`, e] as const))('refuses %s with 422 and a pointer to the defect', async (_name, example) => {
-    const res = await postJson(gw.url, '/v1/submissions', example.envelope);
-    expect(res.status).toBe(422);
-    expect(res.type).toMatch(/^application\/problem\+json/);
-    expect(res.body.type).toBe('https://amtsbote.dev/problems/invalid-data');
-    const pointers = (res.body.errors as { pointer: string }[]).map((e) => e.pointer);
-    expect(example.expectedPointer, 'examples/<service>/expectations.json names the pointer').toBeDefined();
-    expect(pointers).toContain(example.expectedPointer);
-  });
+  it.each(invalid.map((e) => [`${e.service}/${e.file}`, e] as const))(
+    'refuses %s with 422 and a pointer to the defect',
+    async (_name, example) => {
+      const res = await postJson(gw.url, '/v1/submissions', example.envelope);
+      expect(res.status).toBe(422);
+      expect(res.type).toMatch(/^application\/problem\+json/);
+      expect(res.body.type).toBe('https://amtsbote.dev/problems/invalid-data');
+      const pointers = (res.body.errors as { pointer: string }[]).map((e) => e.pointer);
+      expect(example.expectedPointer, 'examples/<service>/expectations.json names the pointer').toBeDefined();
+      expect(pointers).toContain(example.expectedPointer);
+    },
+  );
 
   it('refuses a wrong token with 401 and a missing one too', async () => {
     const example = valid[0]!;
     const wrong = await postJson(gw.url, '/v1/submissions', example.envelope, { authorization: 'Bearer not-a-token' });
     expect(wrong.status).toBe(401);
     expect(wrong.body.type).toBe('https://amtsbote.dev/problems/unauthenticated');
-    const res = await fetch(gw.url + '/v1/submissions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(gw.url + '/v1/submissions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
   });
 
   it('forbids a portal to submit outside its services and regions', async () => {
-    const dresden = valid.find((e) => e.envelope.regionKey === '146120000000' && e.envelope.serviceKey === '99050012104000')!;
-    const res = await postJson(gw.url, '/v1/submissions', dresden.envelope, { authorization: 'Bearer leipzig-portal-demo-token' });
+    const dresden = valid.find(
+      (e) => e.envelope.regionKey === '146120000000' && e.envelope.serviceKey === '99050012104000',
+    )!;
+    const res = await postJson(gw.url, '/v1/submissions', dresden.envelope, {
+      authorization: 'Bearer leipzig-portal-demo-token',
+    });
     expect(res.status).toBe(403);
     expect(res.body.errors).toEqual([{ pointer: '/regionKey', detail: 'not allowed for this portal' }]);
   });
@@ -81,7 +97,10 @@ describe('POST /v1/submissions', () => {
       [{ ...base, regionKey: '1461' }, '/regionKey'],
       [{ ...base, surprise: true }, '/surprise'],
       [{ ...base, data: 'text' }, '/data'],
-      [{ ...base, attachments: [{ id: 'a b', filename: 'x.pdf', mediaType: 'application/pdf', content: 'AA==' }] }, '/attachments/0/id'],
+      [
+        { ...base, attachments: [{ id: 'a b', filename: 'x.pdf', mediaType: 'application/pdf', content: 'AA==' }] },
+        '/attachments/0/id',
+      ],
       [{ ...base, authentication: { method: 'passport' } }, '/authentication/method'],
       [{ ...base, payment: { method: 'giropay', status: 'maybe' } }, '/payment/status'],
       [{ ...base, callbackUrl: 'ftp://portal.example/cb' }, '/callbackUrl'],
@@ -124,18 +143,28 @@ describe('POST /v1/submissions', () => {
   it('checks attachments against the service', async () => {
     const example = withAttachment!;
     const attachments = example.envelope.attachments as Record<string, unknown>[];
-    const wrongType = await postJson(gw.url, '/v1/submissions', { ...example.envelope, attachments: [{ ...attachments[0], mediaType: 'application/x-msdownload' }] });
+    const wrongType = await postJson(gw.url, '/v1/submissions', {
+      ...example.envelope,
+      attachments: [{ ...attachments[0], mediaType: 'application/x-msdownload' }],
+    });
     expect(wrongType.status).toBe(422);
     expect(wrongType.body.type).toBe('https://amtsbote.dev/problems/invalid-attachment');
     expect((wrongType.body.errors as { pointer: string }[])[0]?.pointer).toBe('/attachments/0/mediaType');
-    const badBase64 = await postJson(gw.url, '/v1/submissions', { ...example.envelope, attachments: [{ ...attachments[0], content: 'no base64!' }] });
+    const badBase64 = await postJson(gw.url, '/v1/submissions', {
+      ...example.envelope,
+      attachments: [{ ...attachments[0], content: 'no base64!' }],
+    });
     expect(badBase64.status).toBe(400);
     expect((badBase64.body.errors as { pointer: string }[])[0]?.pointer).toBe('/attachments/0/content');
   });
 
   it('accepts multipart submissions with attachments as parts', async () => {
     const example = withAttachment!;
-    const res = await fetch(gw.url + '/v1/submissions', { method: 'POST', headers: { authorization: 'Bearer amt24-demo-token' }, body: multipartOf(example.envelope) });
+    const res = await fetch(gw.url + '/v1/submissions', {
+      method: 'POST',
+      headers: { authorization: 'Bearer amt24-demo-token' },
+      body: multipartOf(example.envelope),
+    });
     const body = (await res.json()) as { submissionId: string };
     expect(res.status, JSON.stringify(body)).toBe(202);
     const status = await getJson(gw.url, `/v1/submissions/${body.submissionId}`);
@@ -146,7 +175,11 @@ describe('POST /v1/submissions', () => {
     const example = withAttachment!;
     const form = multipartOf(example.envelope);
     form.append('stowaway', new Blob([Buffer.from('%PDF-1.4')], { type: 'application/pdf' }), 'x.pdf');
-    const res = await fetch(gw.url + '/v1/submissions', { method: 'POST', headers: { authorization: 'Bearer amt24-demo-token' }, body: form });
+    const res = await fetch(gw.url + '/v1/submissions', {
+      method: 'POST',
+      headers: { authorization: 'Bearer amt24-demo-token' },
+      body: form,
+    });
     expect(res.status).toBe(422);
   });
 });
@@ -167,7 +200,12 @@ describe('Idempotency-Key', () => {
     });
     expect(multipart.status).toBe(202);
     expect(((await multipart.json()) as { submissionId: string }).submissionId).toBe(first.body.submissionId);
-    const other = await postJson(gw.url, '/v1/submissions', { ...example.envelope, reference: 'OTHER-CONTENT-1' }, { 'idempotency-key': key });
+    const other = await postJson(
+      gw.url,
+      '/v1/submissions',
+      { ...example.envelope, reference: 'OTHER-CONTENT-1' },
+      { 'idempotency-key': key },
+    );
     expect(other.status).toBe(409);
     expect(other.body.type).toBe('https://amtsbote.dev/problems/idempotency-conflict');
   });
@@ -175,16 +213,25 @@ describe('Idempotency-Key', () => {
   it('creates one submission when the same key arrives several times at once', async () => {
     const example = valid[0]!;
     const key = `idem-race-${Date.now()}`;
-    const answers = await Promise.all(Array.from({ length: 8 }, () => postJson(gw.url, '/v1/submissions', example.envelope, { 'idempotency-key': key })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        postJson(gw.url, '/v1/submissions', example.envelope, { 'idempotency-key': key }),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(202));
     expect(new Set(answers.map((a) => a.body.submissionId)).size).toBe(1);
   });
 
   it('scopes keys per portal', async () => {
-    const leipzig = valid.find((e) => e.envelope.regionKey === '147130000000' && e.envelope.serviceKey === '99050012104000')!;
+    const leipzig = valid.find(
+      (e) => e.envelope.regionKey === '147130000000' && e.envelope.serviceKey === '99050012104000',
+    )!;
     const key = `idem-scope-${Date.now()}`;
     const a = await postJson(gw.url, '/v1/submissions', leipzig.envelope, { 'idempotency-key': key });
-    const b = await postJson(gw.url, '/v1/submissions', leipzig.envelope, { 'idempotency-key': key, authorization: 'Bearer leipzig-portal-demo-token' });
+    const b = await postJson(gw.url, '/v1/submissions', leipzig.envelope, {
+      'idempotency-key': key,
+      authorization: 'Bearer leipzig-portal-demo-token',
+    });
     expect(a.status).toBe(202);
     expect(b.status).toBe(202);
     expect(a.body.submissionId).not.toBe(b.body.submissionId);
@@ -193,9 +240,15 @@ describe('Idempotency-Key', () => {
 
 describe('GET /v1/submissions/{id}', () => {
   it("answers 404 for another portal's submission and for unknown ids", async () => {
-    const example = valid.find((e) => e.envelope.regionKey === '147130000000' && e.envelope.serviceKey === '99050012104000')!;
+    const example = valid.find(
+      (e) => e.envelope.regionKey === '147130000000' && e.envelope.serviceKey === '99050012104000',
+    )!;
     const created = await postJson(gw.url, '/v1/submissions', example.envelope);
-    const other = await getJson(gw.url, `/v1/submissions/${created.body.submissionId as string}`, 'leipzig-portal-demo-token');
+    const other = await getJson(
+      gw.url,
+      `/v1/submissions/${created.body.submissionId as string}`,
+      'leipzig-portal-demo-token',
+    );
     expect(other.status).toBe(404);
     expect(other.body.type).toBe('https://amtsbote.dev/problems/not-found');
     expect((await getJson(gw.url, '/v1/submissions/does-not-exist')).status).toBe(404);

@@ -14,8 +14,11 @@ afterAll(async () => {
 
 const problems = 'https://amtsbote.dev/problems/';
 type Problem = { type: string; title: string; detail: string; errors?: { pointer: string; detail: string }[] };
-/** Pointer and English detail of each field error: the wording is this file's subject (codes: field-error-code.test.ts). */
-const wording = (errors: unknown) => (errors as { pointer: string; detail: string }[] | undefined)?.map(({ pointer, detail }) => ({ pointer, detail }));
+/**
+ * Pointer and English detail of each field error: the wording is this file's subject (codes: field-error-code.test.ts).
+ */
+const wording = (errors: unknown) =>
+  (errors as { pointer: string; detail: string }[] | undefined)?.map(({ pointer, detail }) => ({ pointer, detail }));
 
 describe('problem details', () => {
   it('word a broken envelope for the person who fixes it, without repeating the title', async () => {
@@ -28,7 +31,9 @@ describe('problem details', () => {
       { pointer: '/data', detail: 'is required' },
       { pointer: '/extra', detail: 'is not a known field' },
     ]);
-    expect(body.detail).toBe('The envelope has 4 fields to fix: /serviceKey must be a string; /regionKey is required; /data is required; and 1 more.');
+    expect(body.detail).toBe(
+      'The envelope has 4 fields to fix: /serviceKey must be a string; /regionKey is required; /data is required; and 1 more.',
+    );
     expectWrittenForPeople(body);
   });
 
@@ -43,12 +48,25 @@ describe('problem details', () => {
   it("give the admin API's bodies and queries problem types of their own, not the portal's envelope", async () => {
     const portal = await adminCall(gw.url, 'POST', '/portals', adminTokens.editor, { id: 'p', bogus: 1 });
     expect(portal.status).toBe(400);
-    expect(portal.body).toMatchObject({ type: problems + 'invalid-request', title: 'The request body does not have the expected form' });
-    expect(wording(portal.body.errors)).toEqual(expect.arrayContaining([{ pointer: '/name', detail: 'is required' }, { pointer: '/bogus', detail: 'is not a known field' }]));
+    expect(portal.body).toMatchObject({
+      type: problems + 'invalid-request',
+      title: 'The request body does not have the expected form',
+    });
+    expect(wording(portal.body.errors)).toEqual(
+      expect.arrayContaining([
+        { pointer: '/name', detail: 'is required' },
+        { pointer: '/bogus', detail: 'is not a known field' },
+      ]),
+    );
     expectWrittenForPeople(portal.body as unknown as Problem);
 
     const filter = await adminCall(gw.url, 'GET', '/deliveries?state=lost', adminTokens.viewer);
-    expect(filter.body).toMatchObject({ type: problems + 'invalid-query', errors: [{ pointer: '/state', detail: expect.stringMatching(/^must be one of "deferred", "pending"/) as unknown }] });
+    expect(filter.body).toMatchObject({
+      type: problems + 'invalid-query',
+      errors: [
+        { pointer: '/state', detail: expect.stringMatching(/^must be one of "deferred", "pending"/) as unknown },
+      ],
+    });
     expectWrittenForPeople(filter.body as unknown as Problem);
 
     const res = await fetch(gw.url + '/admin/v1/routing/dry-run', {
@@ -61,7 +79,11 @@ describe('problem details', () => {
   });
 
   it('point at an unknown key of an admin body, even where the body may take several forms', async () => {
-    const dryRun = await adminCall(gw.url, 'POST', '/routing/dry-run', adminTokens.viewer, { serviceKey: '99050012104000', regionKey: '146120000000', bogus: 1 });
+    const dryRun = await adminCall(gw.url, 'POST', '/routing/dry-run', adminTokens.viewer, {
+      serviceKey: '99050012104000',
+      regionKey: '146120000000',
+      bogus: 1,
+    });
     expect(dryRun.body.type).toBe(problems + 'invalid-request');
     expect(wording(dryRun.body.errors)).toEqual([{ pointer: '/bogus', detail: 'is not a known field' }]);
     const neither = await adminCall(gw.url, 'POST', '/routing/dry-run', adminTokens.viewer, { bogus: 1 });
@@ -73,9 +95,15 @@ describe('problem details', () => {
 
   it("answer a portal's bad list query with invalid-query and a pointer at the parameter", async () => {
     const res = await getJson(gw.url, '/v1/submissions?since=yesterday&after=x');
-    expect(res.body).toMatchObject({ type: problems + 'invalid-query', errors: [{ pointer: '/since', detail: 'must be a date and time with a time zone, e.g. 2026-11-25T10:00:00Z' }] });
+    expect(res.body).toMatchObject({
+      type: problems + 'invalid-query',
+      errors: [{ pointer: '/since', detail: 'must be a date and time with a time zone, e.g. 2026-11-25T10:00:00Z' }],
+    });
     const cursor = await getJson(gw.url, '/v1/submissions?after=not-a-cursor');
-    expect(cursor.body).toMatchObject({ type: problems + 'invalid-query', errors: [{ pointer: '/after', detail: 'is not a cursor from this API' }] });
+    expect(cursor.body).toMatchObject({
+      type: problems + 'invalid-query',
+      errors: [{ pointer: '/after', detail: 'is not a cursor from this API' }],
+    });
   });
 });
 
@@ -96,6 +124,8 @@ describe('GET /v1/submissions?since=', () => {
     expect(await listed(east(updatedAt))).toContain(id);
     expect(await listed(east(new Date(updatedAt.getTime() + 1)))).not.toContain(id);
     // Whole seconds, no milliseconds: the start of the second the last change fell in.
-    expect(await listed(new Date(Math.floor(updatedAt.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z'))).toContain(id);
+    expect(
+      await listed(new Date(Math.floor(updatedAt.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z')),
+    ).toContain(id);
   });
 });

@@ -9,7 +9,9 @@ import { keyedHash } from '../../src/lib/keyed-hash.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-sweep-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** A request as far as the client address goes. */
 const from = (ip: string) => ({ ip, socket: {} }) as unknown as Request;
@@ -21,7 +23,12 @@ describe('rate-limit buckets', () => {
       await store.migrate();
       let now = Date.UTC(2026, 11, 4, 10);
       const limits = gatewaySchema.parse({}).limits;
-      const rl = rateLimits({ store, limits: { ...limits, failedSignInsPerMinute: 2 }, hash: keyedHash(Buffer.alloc(32, 1)), now: () => now });
+      const rl = rateLimits({
+        store,
+        limits: { ...limits, failedSignInsPerMinute: 2 },
+        hash: keyedHash(Buffer.alloc(32, 1)),
+        now: () => now,
+      });
       await rl.signInFailed(from('198.51.100.1'));
       await rl.signInFailed(from('198.51.100.1'));
       expect((await rl.signInFailed(from('198.51.100.1'))).limited).toBeDefined();

@@ -40,7 +40,10 @@ describe('rate limits', () => {
     const audit = await gw.store.listAudit(50);
     const failures = audit.filter((a) => a.action === 'sign-in.failed');
     expect(failures).toHaveLength(3);
-    expect(failures[0]?.detail).toMatchObject({ surface: 'portal', client: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) as unknown });
+    expect(failures[0]?.detail).toMatchObject({
+      surface: 'portal',
+      client: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) as unknown,
+    });
     expect(JSON.stringify(audit)).not.toContain(marker);
     expect(JSON.stringify(audit)).not.toContain('127.0.0.1');
     expect(gw.logs()).not.toContain(marker);

@@ -18,7 +18,11 @@ describe('security headers', () => {
     ['POST', '/v1/submissions', 'amt24-demo-token'],
     ['GET', '/no/such/path', undefined],
   ])('are on every response: %s %s', async (method, path, token) => {
-    const res = await fetch(gw.url + path, { method, headers: token ? { authorization: `Bearer ${token}`, 'content-type': 'text/plain' } : {}, body: method === 'POST' ? 'x' : undefined });
+    const res = await fetch(gw.url + path, {
+      method,
+      headers: token ? { authorization: `Bearer ${token}`, 'content-type': 'text/plain' } : {},
+      body: method === 'POST' ? 'x' : undefined,
+    });
     await res.arrayBuffer();
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");

@@ -24,13 +24,24 @@ describe('signInFailureAudit', () => {
     let now = new Date('2026-11-25T10:00:00.000Z');
     const record = signInFailureAudit(store, () => now, createLogger({ level: 'silent' }));
     // Many clients (one address each): only the global cap stops them.
-    for (let i = 0; i < 45; i++) record({ surface: i % 2 ? 'admin' : 'portal', reason: 'unknown-token', client: `client-${i}`, path: '/overview' });
-    const failures = async () => (await store.listAudit(100)).filter((e) => e.action === 'admin.sign-in-failed' || e.action === 'sign-in.failed');
+    for (let i = 0; i < 45; i++)
+      record({
+        surface: i % 2 ? 'admin' : 'portal',
+        reason: 'unknown-token',
+        client: `client-${i}`,
+        path: '/overview',
+      });
+    const failures = async () =>
+      (await store.listAudit(100)).filter((e) => e.action === 'admin.sign-in-failed' || e.action === 'sign-in.failed');
     await eventually(failures, (entries) => entries.length === 30);
     now = new Date('2026-11-25T10:01:00.000Z');
     record({ surface: 'admin', reason: 'missing-token', client: 'client-x', path: '/keys' });
     const [latest] = await eventually(failures, (entries) => entries.length === 31);
-    expect(latest).toMatchObject({ action: 'admin.sign-in-failed', actor: 'unknown', detail: { reason: 'missing-token', path: '/keys', client: 'client-x', notRecordedBefore: 15 } });
+    expect(latest).toMatchObject({
+      action: 'admin.sign-in-failed',
+      actor: 'unknown',
+      detail: { reason: 'missing-token', path: '/keys', client: 'client-x', notRecordedBefore: 15 },
+    });
     // the oldest portal entry (the audit lists newest first)
     const portal = (await failures()).filter((e) => e.action === 'sign-in.failed').at(-1);
     // other APIs' paths carry ids (mailbox, submission): not kept
@@ -40,7 +51,11 @@ describe('signInFailureAudit', () => {
 
 describe('the path a failed admin sign-in leaves in the audit log', () => {
   it('is the route pattern only: no text an unauthenticated client chose (issue 19)', async () => {
-    const record = signInFailureAudit(store, () => new Date('2026-11-25T11:00:00.000Z'), createLogger({ level: 'silent' }));
+    const record = signInFailureAudit(
+      store,
+      () => new Date('2026-11-25T11:00:00.000Z'),
+      createLogger({ level: 'silent' }),
+    );
     const sent = [
       '/keys/dresden-2026/activate',
       '/deliveries/3f0c8a52-7d1e-4b8e-9c1a-2f6d5e4b3a21',
@@ -48,12 +63,18 @@ describe('the path a failed admin sign-in leaves in the audit log', () => {
       '/overview/<script>alert(1)</script>',
       '/routing/versions/7/' + 'x/'.repeat(200),
     ];
-    for (const [i, path] of sent.entries()) record({ surface: 'admin', reason: 'unknown-token', client: `pattern-${i}`, path });
+    for (const [i, path] of sent.entries())
+      record({ surface: 'admin', reason: 'unknown-token', client: `pattern-${i}`, path });
     const entries = await eventually(
-      async () => (await store.listAudit(200)).filter((e) => String((e.detail as { client?: unknown }).client).startsWith('pattern-')),
+      async () =>
+        (await store.listAudit(200)).filter((e) =>
+          String((e.detail as { client?: unknown }).client).startsWith('pattern-'),
+        ),
       (found) => found.length === sent.length,
     );
-    const paths = Object.fromEntries(entries.map((e) => [(e.detail as { client: string }).client, (e.detail as { path: string }).path]));
+    const paths = Object.fromEntries(
+      entries.map((e) => [(e.detail as { client: string }).client, (e.detail as { path: string }).path]),
+    );
     expect(paths).toEqual({
       'pattern-0': '/keys/:id/activate',
       'pattern-1': '/deliveries/:id',

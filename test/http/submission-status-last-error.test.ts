@@ -25,16 +25,26 @@ afterAll(async () => {
   config.remove();
 });
 
-const chemnitz = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000')!;
+const chemnitz = loadExamples().find(
+  (e) => !e.invalid && e.envelope.regionKey === '145110000000' && e.envelope.serviceKey === '99050012104000',
+)!;
 
-interface DestinationStatus { destinationId: string; status: string; attempts: number; lastError?: { code: string; at: string } }
+interface DestinationStatus {
+  destinationId: string;
+  status: string;
+  attempts: number;
+  lastError?: { code: string; at: string };
+}
 
 describe('GET /v1/submissions/{id} for a delivery that fails', () => {
-  it('shows the latest attempt\'s error code and time while it fails, and none once delivered', async () => {
+  it("shows the latest attempt's error code and time while it fails, and none once delivered", async () => {
     const accepted = await postJson(gw!.url, '/v1/submissions', chemnitz.envelope);
     expect(accepted.status).toBe(202);
     const statusUrl = accepted.body.statusUrl as string;
-    const chemnitzOf = async () => ((await getJson('', statusUrl)).body.destinations as DestinationStatus[]).find((d) => d.destinationId === 'chemnitz-gewerbeamt')!;
+    const chemnitzOf = async () =>
+      ((await getJson('', statusUrl)).body.destinations as DestinationStatus[]).find(
+        (d) => d.destinationId === 'chemnitz-gewerbeamt',
+      )!;
 
     const failing = await eventually(chemnitzOf, (d) => d.lastError !== undefined, 30_000);
     expect(failing.status).toBe('pending');
@@ -52,7 +62,13 @@ describe('GET /v1/submissions/{id} for a delivery that fails', () => {
 
   it('is described in the OpenAPI document', async () => {
     const doc = await getJson(gw!.url, '/v1/openapi.json');
-    const schema = (doc.body as { components: { schemas: Record<string, { properties: Record<string, { items?: { properties?: Record<string, unknown> } }> }> } }).components.schemas.SubmissionStatus!;
+    const schema = (
+      doc.body as {
+        components: {
+          schemas: Record<string, { properties: Record<string, { items?: { properties?: Record<string, unknown> } }> }>;
+        };
+      }
+    ).components.schemas.SubmissionStatus!;
     const destination = schema.properties.destinations!.items!.properties!;
     const lastError = destination.lastError as { type?: string; properties?: Record<string, unknown> } | undefined;
     expect(lastError?.type).toBe('object');

@@ -7,7 +7,10 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 let behindProxy: { config: ConfigCopy; gw: TestGateway };
 let direct: { config: ConfigCopy; gw: TestGateway };
 const start = async (listen: Record<string, unknown>) => {
-  const config = copyConfig({ limits: { failedSignInsPerMinute: 3 }, settings: { listen: { host: '127.0.0.1', port: 8080, ...listen } } });
+  const config = copyConfig({
+    limits: { failedSignInsPerMinute: 3 },
+    settings: { listen: { host: '127.0.0.1', port: 8080, ...listen } },
+  });
   return { config, gw: await startTestGateway({ configFile: config.configFile }) };
 };
 beforeAll(async () => {
@@ -23,7 +26,11 @@ afterAll(async () => {
 
 /** A portal API call with a wrong token, as forwarded for `client`. */
 const failFrom = async (base: string, client: string) =>
-  (await fetch(base + '/v1/submissions', { headers: { authorization: 'Bearer not-a-token', 'x-forwarded-for': client } })).status;
+  (
+    await fetch(base + '/v1/submissions', {
+      headers: { authorization: 'Bearer not-a-token', 'x-forwarded-for': client },
+    })
+  ).status;
 
 describe('clients behind a reverse proxy', () => {
   it('limits failed sign-ins per forwarded client when the proxy is trusted: one client cannot lock out another', async () => {
@@ -40,7 +47,9 @@ describe('clients behind a reverse proxy', () => {
   });
 
   it('refuses a trusted proxy that is not an address, a subnet or a named set, with a pointer to it', () => {
-    const parsed = gatewaySchema.safeParse({ listen: { trustProxy: ['10.0.0.0/8', 'loopback', '2001:db8::/129', 'proxy.example'] } });
+    const parsed = gatewaySchema.safeParse({
+      listen: { trustProxy: ['10.0.0.0/8', 'loopback', '2001:db8::/129', 'proxy.example'] },
+    });
     expect(parsed.success).toBe(false);
     const issues = parsed.error!.issues.filter((i) => i.path[0] === 'listen').map((i) => i.path.join('/'));
     expect(issues).toEqual(['listen/trustProxy/2', 'listen/trustProxy/3']);

@@ -42,7 +42,20 @@ describe('ajvFieldErrors', () => {
   });
 
   it('keeps the message of a keyword it does not know (the project keywords word their own)', () => {
-    const errors = ajvFieldErrors([{ keyword: 'x-din91379', instancePath: '/name', schemaPath: '#', params: {}, message: 'character 6 is U+0435, which DIN 91379 datatype A does not allow' }], '/data');
-    expect(errors).toEqual([{ pointer: '/data/name', detail: 'character 6 is U+0435, which DIN 91379 datatype A does not allow' }]);
+    const errors = ajvFieldErrors(
+      [
+        {
+          keyword: 'x-din91379',
+          instancePath: '/name',
+          schemaPath: '#',
+          params: {},
+          message: 'character 6 is U+0435, which DIN 91379 datatype A does not allow',
+        },
+      ],
+      '/data',
+    );
+    expect(errors).toEqual([
+      { pointer: '/data/name', detail: 'character 6 is U+0435, which DIN 91379 datatype A does not allow' },
+    ]);
   });
 });

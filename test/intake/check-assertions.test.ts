@@ -5,7 +5,10 @@ import type { ServiceAssertion } from '../../src/config/service-schema.js';
 import { checkAssertions } from '../../src/intake/check-assertions.js';
 
 const serviceWith = (assertions: ServiceAssertion[]): LoadedService =>
-  ({ file: 'config/services/test.yaml', assertions: compileAssertions(assertions, 'config/services/test.yaml') }) as unknown as LoadedService;
+  ({
+    file: 'config/services/test.yaml',
+    assertions: compileAssertions(assertions, 'config/services/test.yaml'),
+  }) as unknown as LoadedService;
 const rule = (test: string): ServiceAssertion => ({ test, pointer: '/data/date', message: 'is wrong' });
 
 describe('service assertions', () => {
@@ -13,8 +16,16 @@ describe('service assertions', () => {
     const lateEvening = new Date('2026-11-25T23:30:00Z');
     const service = serviceWith([rule('date = $today()')]);
     expect(await checkAssertions(service, { date: '2026-11-26' }, lateEvening)).toEqual([]);
-    expect(await checkAssertions(service, { date: '2026-11-25' }, lateEvening)).toEqual([{ pointer: '/data/date', detail: 'is wrong' }]);
-    expect(await checkAssertions(serviceWith([rule('$now() = "2026-11-25T23:30:00.000Z" and $millis() = 1795649400000')]), {}, lateEvening)).toEqual([]);
+    expect(await checkAssertions(service, { date: '2026-11-25' }, lateEvening)).toEqual([
+      { pointer: '/data/date', detail: 'is wrong' },
+    ]);
+    expect(
+      await checkAssertions(
+        serviceWith([rule('$now() = "2026-11-25T23:30:00.000Z" and $millis() = 1795649400000')]),
+        {},
+        lateEvening,
+      ),
+    ).toEqual([]);
   });
 
   it('count days between dates and add them', async () => {
@@ -27,10 +38,14 @@ describe('service assertions', () => {
   it('leave a rule over an absent field alone, and treat a rule that gives no boolean as a configuration fault', async () => {
     const now = new Date('2026-11-25T09:00:00Z');
     expect(await checkAssertions(serviceWith([rule('$daysBetween($today(), missing) <= 30')]), {}, now)).toEqual([]);
-    await expect(checkAssertions(serviceWith([rule('"yes"')]), {}, now)).rejects.toMatchObject({ code: 'invalid-config' });
+    await expect(checkAssertions(serviceWith([rule('"yes"')]), {}, now)).rejects.toMatchObject({
+      code: 'invalid-config',
+    });
   });
 
   it('are refused at load when they do not compile, naming file and assertion', () => {
-    expect(() => compileAssertions([rule('date >')], 'config/services/test.yaml')).toThrow(/config\/services\/test\.yaml: \/assertions\/0\/test: does not compile/);
+    expect(() => compileAssertions([rule('date >')], 'config/services/test.yaml')).toThrow(
+      /config\/services\/test\.yaml: \/assertions\/0\/test: does not compile/,
+    );
   });
 });

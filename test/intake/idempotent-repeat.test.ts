@@ -14,7 +14,12 @@ afterAll(async () => {
 // Dresden's Gewerbeanmeldung goes to two mailboxes: fetching from one moves that destination on.
 const dresden = loadExamples().find((e) => e.file === 'dresden-einzelunternehmen.json')!;
 
-interface Answer { submissionId: string; status: string; statusUrl: string; destinations: { destinationId: string; messageId: string; status: string }[] }
+interface Answer {
+  submissionId: string;
+  status: string;
+  statusUrl: string;
+  destinations: { destinationId: string; messageId: string; status: string }[];
+}
 
 describe('a repeated Idempotency-Key', () => {
   it('answers 202 with the same ids and the current status, marked Idempotent-Replayed, and creates nothing', async () => {
@@ -28,7 +33,9 @@ describe('a repeated Idempotency-Key', () => {
 
     // The Gewerbeamt fetches its message: that destination is delivered now.
     const gewerbeamt = firstAnswer.destinations.find((d) => d.destinationId === 'dresden-gewerbeamt')!;
-    const fetched = await fetch(`${url}/v1/mailbox/dresden-gewerbeamt/messages/${gewerbeamt.messageId}`, { headers: { authorization: 'Bearer dresden-mailbox-demo-token' } });
+    const fetched = await fetch(`${url}/v1/mailbox/dresden-gewerbeamt/messages/${gewerbeamt.messageId}`, {
+      headers: { authorization: 'Bearer dresden-mailbox-demo-token' },
+    });
     expect(fetched.status).toBe(200);
 
     const again = await postJson(url, '/v1/submissions', dresden.envelope, { 'idempotency-key': key });
@@ -39,13 +46,19 @@ describe('a repeated Idempotency-Key', () => {
     expect(answer.submissionId).toBe(firstAnswer.submissionId);
     expect(answer.statusUrl).toBe(firstAnswer.statusUrl);
     const byDestination = Object.fromEntries(answer.destinations.map((d) => [d.destinationId, d]));
-    expect(byDestination['dresden-gewerbeamt']).toEqual({ destinationId: 'dresden-gewerbeamt', messageId: gewerbeamt.messageId, status: 'delivered' });
+    expect(byDestination['dresden-gewerbeamt']).toEqual({
+      destinationId: 'dresden-gewerbeamt',
+      messageId: gewerbeamt.messageId,
+      status: 'delivered',
+    });
     expect(byDestination['statistik-sachsen']?.status).toBe('pending');
     expect(answer.status).toBe('pending');
 
     // Nothing new was created: the portal's list holds the one submission of this reference.
     const list = await getJson(url, '/v1/submissions?limit=100');
-    const submissions = (list.body.submissions as { submissionId: string; reference?: string }[]).filter((s) => s.reference === dresden.envelope.reference);
+    const submissions = (list.body.submissions as { submissionId: string; reference?: string }[]).filter(
+      (s) => s.reference === dresden.envelope.reference,
+    );
     expect(submissions.map((s) => s.submissionId)).toEqual([firstAnswer.submissionId]);
   });
 });

@@ -21,10 +21,22 @@ const example = (file: string) => structuredClone(loadExamples().find((e) => e.f
 
 async function openFor(accepted: { body: Record<string, unknown> }) {
   const [delivery] = accepted.body.destinations as { destinationId: string; messageId: string }[];
-  const key = JSON.parse(readFileSync(join(projectRoot, `config/demo/${delivery!.destinationId.split('-')[0]!}-buergerdienste.encryption.private-jwk.DEVELOPMENT-ONLY.json`), 'utf8')) as Record<string, unknown>;
+  const key = JSON.parse(
+    readFileSync(
+      join(
+        projectRoot,
+        `config/demo/${delivery!.destinationId.split('-')[0]!}-buergerdienste.encryption.private-jwk.DEVELOPMENT-ONLY.json`,
+      ),
+      'utf8',
+    ),
+  ) as Record<string, unknown>;
   const jwks = (await (await fetch(gw.url + '/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
   const stored = await gw.store.getSealedMessage(delivery!.messageId);
-  return openSealedMessage(stored!.body, { recipientKeys: [key], gatewayJwks: jwks, expectedDestinationId: delivery!.destinationId });
+  return openSealedMessage(stored!.body, {
+    recipientKeys: [key],
+    gatewayJwks: jwks,
+    expectedDestinationId: delivery!.destinationId,
+  });
 }
 
 describe('services without an XÖV standard', () => {
@@ -35,9 +47,17 @@ describe('services without an XÖV standard', () => {
     const opened = await openFor(accepted);
     expect(opened.metadata.contentStructure.data).toMatchObject({
       mediaType: 'application/json',
-      submissionSchema: { schemaUri: 'https://amtsbote.dev/schemas/services/bewohnerparkausweis/1.json', mimeType: 'application/json' },
+      submissionSchema: {
+        schemaUri: 'https://amtsbote.dev/schemas/services/bewohnerparkausweis/1.json',
+        mimeType: 'application/json',
+      },
     });
-    expect(opened.metadata.standard).toEqual({ name: 'json', version: '1', message: 'bewohnerparkausweis.antrag', schemaSet: 'https://amtsbote.dev/schemas/services/bewohnerparkausweis/1.json' });
+    expect(opened.metadata.standard).toEqual({
+      name: 'json',
+      version: '1',
+      message: 'bewohnerparkausweis.antrag',
+      schemaSet: 'https://amtsbote.dev/schemas/services/bewohnerparkausweis/1.json',
+    });
     expect(JSON.parse(opened.data.toString('utf8'))).toEqual(envelope.data);
     expect([...opened.attachments.keys()]).toEqual(['zb1']);
   });
@@ -47,7 +67,9 @@ describe('services without an XÖV standard', () => {
     const accepted = await postJson(gw.url, '/v1/submissions', envelope);
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
     const opened = await openFor(accepted);
-    expect(opened.metadata.contentStructure.data).toMatchObject({ submissionSchema: { schemaUri: 'https://amtsbote.dev/schemas/delivered/maengelmelder-georeport/1.json' } });
+    expect(opened.metadata.contentStructure.data).toMatchObject({
+      submissionSchema: { schemaUri: 'https://amtsbote.dev/schemas/delivered/maengelmelder-georeport/1.json' },
+    });
     expect(JSON.parse(opened.data.toString('utf8'))).toEqual({
       service_code: 'road-damage',
       description: envelope.data.description,
@@ -76,7 +98,9 @@ describe('service assertions', () => {
     const refused = await postJson(gw.url, '/v1/submissions', envelope);
     expect(refused.status).toBe(422);
     expect(refused.body.type).toBe('https://amtsbote.dev/problems/invalid-data');
-    expect(refused.body.errors).toEqual([{ pointer: '/data/validFrom', detail: 'darf höchstens 30 Tage in der Zukunft liegen' }]);
+    expect(refused.body.errors).toEqual([
+      { pointer: '/data/validFrom', detail: 'darf höchstens 30 Tage in der Zukunft liegen' },
+    ]);
   });
 
   it('report every rule that fails, and leave a rule over an absent optional field alone', async () => {
@@ -85,7 +109,10 @@ describe('service assertions', () => {
     envelope.data.taxAmount = 1;
     const refused = await postJson(gw.url, '/v1/submissions', envelope);
     expect(refused.status).toBe(422);
-    expect((refused.body.errors as { pointer: string }[]).map((e) => e.pointer)).toEqual(['/data/period/end', '/data/taxAmount']);
+    expect((refused.body.errors as { pointer: string }[]).map((e) => e.pointer)).toEqual([
+      '/data/period/end',
+      '/data/taxAmount',
+    ]);
 
     const dog = example('dresden-welpe.json');
     delete (dog.data.dog as Record<string, unknown>).birthDate;
@@ -97,8 +124,14 @@ describe('service assertions', () => {
     const envelope = example('leipzig-ferienwohnung-september.json');
     Object.assign(envelope.data, { overnightStays: { total: 4, exempt: 1 }, taxableRevenue: 99.99 });
     const answer = async (taxAmount: number) => {
-      const res = await postJson(gw.url, '/v1/submissions', { ...envelope, reference: `GT-${taxAmount}`, data: { ...envelope.data, taxAmount } });
-      return res.status === 202 ? 'accepted' : (res.body.errors as { pointer: string; detail: string }[]).map((e) => `${e.pointer} ${e.detail}`).join('; ');
+      const res = await postJson(gw.url, '/v1/submissions', {
+        ...envelope,
+        reference: `GT-${taxAmount}`,
+        data: { ...envelope.data, taxAmount },
+      });
+      return res.status === 202
+        ? 'accepted'
+        : (res.body.errors as { pointer: string; detail: string }[]).map((e) => `${e.pointer} ${e.detail}`).join('; ');
     };
     expect(await answer(4.98)).toBe('accepted');
     expect(await answer(4.99)).toBe('accepted');

@@ -54,23 +54,44 @@ afterAll(async () => {
 });
 
 /** Posts the envelope and returns, per destination, the body intake stored and the body the re-seal path makes. */
-async function sealedTwice(envelope: Record<string, unknown>): Promise<{ destinationId: string; atIntake: string; fromEscrow: string }[]> {
+async function sealedTwice(
+  envelope: Record<string, unknown>,
+): Promise<{ destinationId: string; atIntake: string; fromEscrow: string }[]> {
   const accepted = await postJson(gw.url, '/v1/submissions', envelope);
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
   const stored = [];
-  for (const { destinationId, messageId } of accepted.body.destinations as { destinationId: string; messageId: string }[]) {
+  for (const { destinationId, messageId } of accepted.body.destinations as {
+    destinationId: string;
+    messageId: string;
+  }[]) {
     stored.push({ destinationId, messageId, atIntake: (await gw.store.getSealedMessage(messageId))!.body });
   }
   // The re-seal path as the CLI's `dlq replay --reroute` builds it: the gateway's keys, loaded from its data dir.
   const logger = createLogger({ level: 'warn' });
-  const sealing = await startSealing(gw.config, gw.store, await recipientKeyResolver(gw.config, logger), logger, () => fixedNow);
+  const sealing = await startSealing(
+    gw.config,
+    gw.store,
+    await recipientKeyResolver(gw.config, logger),
+    logger,
+    () => fixedNow,
+  );
   sealing.stop();
-  const reroute = rerouteFromEscrow({ store: gw.store, sealing, clock: () => fixedNow, config: gw.config, xoev, productVersion: version });
+  const reroute = rerouteFromEscrow({
+    store: gw.store,
+    sealing,
+    clock: () => fixedNow,
+    config: gw.config,
+    xoev,
+    productVersion: version,
+  });
   const destinations = gw.routing.current().routing.destinations;
   const twice = [];
   for (const { destinationId, messageId, atIntake } of stored) {
     const [delivery] = await gw.store.listDeliveries({ ids: [messageId], limit: 1 });
-    const resealed = await reroute(delivery!, destinations.find((d) => d.id === destinationId)!);
+    const resealed = await reroute(
+      delivery!,
+      destinations.find((d) => d.id === destinationId)!,
+    );
     twice.push({ destinationId, atIntake, fromEscrow: resealed.body });
   }
   return twice;
@@ -79,15 +100,30 @@ async function sealedTwice(envelope: Record<string, unknown>): Promise<{ destina
 /** The signed metadata of an `amtsbote-sealed/1` message, decrypted and verified with the receiver kit. */
 async function sealedMetadata(body: string, destinationId: string): Promise<Record<string, unknown>> {
   const jwks = (await (await fetch(gw.url + '/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
-  const opened = await openSealedMessage(body, { recipientKeys: [privateJwk(destinationId)], gatewayJwks: jwks, expectedDestinationId: destinationId });
+  const opened = await openSealedMessage(body, {
+    recipientKeys: [privateJwk(destinationId)],
+    gatewayJwks: jwks,
+    expectedDestinationId: destinationId,
+  });
   return opened.metadata;
 }
 
 /** A FIT-Connect message's metadata, decrypted with the destination's key, and the container's clear fields. */
 async function fitConnectMetadata(body: string, destinationId: string): Promise<Record<string, unknown>> {
-  const { encryptedMetadata, encryptedData: _data, attachments, ...clear } = fitConnectContainerSchema.parse(JSON.parse(body));
-  const { plaintext } = await compactDecrypt(encryptedMetadata, createPrivateKey({ key: privateJwk(destinationId), format: 'jwk' }));
-  return { container: { ...clear, attachmentCount: attachments.length }, metadata: JSON.parse(Buffer.from(plaintext).toString('utf8')) as Record<string, unknown> };
+  const {
+    encryptedMetadata,
+    encryptedData: _data,
+    attachments,
+    ...clear
+  } = fitConnectContainerSchema.parse(JSON.parse(body));
+  const { plaintext } = await compactDecrypt(
+    encryptedMetadata,
+    createPrivateKey({ key: privateJwk(destinationId), format: 'jwk' }),
+  );
+  return {
+    container: { ...clear, attachmentCount: attachments.length },
+    metadata: JSON.parse(Buffer.from(plaintext).toString('utf8')) as Record<string, unknown>,
+  };
 }
 
 /** Drops what may differ between two sealings of one submission: message and attachment ids, creation times. */
@@ -120,20 +156,24 @@ describe('one seal step for intake and the escrow copy', () => {
   });
 
   it('FIT-Connect: a GewAnzV message with an attachment carries the same metadata sealed again from escrow', async () => {
-    await editRouting(gw.url, (r) => {
-      const d = r.destinations.find((x) => x.id === 'leipzig-gewerbeamt')!;
-      d.sealing = 'fitconnect';
-      // Nothing listens there: this test reads the sealed messages, not what a delivery service receives.
-      d.adapter = {
-        kind: 'fitconnect',
-        tokenUrl: 'http://127.0.0.1:9/token',
-        submissionApiUrl: 'http://127.0.0.1:9/submission-api',
-        clientId: 'amtsbote-test',
-        clientSecret: `env:${secretEnv}`,
-        destinationId: '5a3e5b0e-6b1a-4c5e-9d9f-2f4e1c0b7a61',
-        submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
-      } as typeof d.adapter;
-    }, 'Leipzig: Gewerbeamt über FIT-Connect');
+    await editRouting(
+      gw.url,
+      (r) => {
+        const d = r.destinations.find((x) => x.id === 'leipzig-gewerbeamt')!;
+        d.sealing = 'fitconnect';
+        // Nothing listens there: this test reads the sealed messages, not what a delivery service receives.
+        d.adapter = {
+          kind: 'fitconnect',
+          tokenUrl: 'http://127.0.0.1:9/token',
+          submissionApiUrl: 'http://127.0.0.1:9/submission-api',
+          clientId: 'amtsbote-test',
+          clientSecret: `env:${secretEnv}`,
+          destinationId: '5a3e5b0e-6b1a-4c5e-9d9f-2f4e1c0b7a61',
+          submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
+        } as typeof d.adapter;
+      },
+      'Leipzig: Gewerbeamt über FIT-Connect',
+    );
     const twice = await sealedTwice(envelopeOf('leipzig-gmbh.json'));
     const fit = twice.find((t) => t.destinationId === 'leipzig-gewerbeamt')!;
     const intake = await fitConnectMetadata(fit.atIntake, fit.destinationId);

@@ -29,24 +29,47 @@ describe('what the store holds', () => {
     const accepted = await postJson(gw.url, '/v1/submissions', example.envelope);
     expect(accepted.status).toBe(202);
     const submissionId = accepted.body.submissionId as string;
-    const delivery = (accepted.body.destinations as { destinationId: string; messageId: string }[]).find((d) => d.destinationId === 'dresden-gewerbeamt')!;
+    const delivery = (accepted.body.destinations as { destinationId: string; messageId: string }[]).find(
+      (d) => d.destinationId === 'dresden-gewerbeamt',
+    )!;
 
     const stored = await gw.store.getSealedMessage(delivery.messageId);
-    const key = JSON.parse(readFileSync(join(projectRoot, 'config/demo/dresden-gewerbeamt.encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8')) as Record<string, unknown>;
+    const key = JSON.parse(
+      readFileSync(
+        join(projectRoot, 'config/demo/dresden-gewerbeamt.encryption.private-jwk.DEVELOPMENT-ONLY.json'),
+        'utf8',
+      ),
+    ) as Record<string, unknown>;
     const jwks = (await (await fetch(gw.url + '/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
-    const opened = await openSealedMessage(stored!.body, { recipientKeys: [key], gatewayJwks: jwks, expectedDestinationId: 'dresden-gewerbeamt' });
+    const opened = await openSealedMessage(stored!.body, {
+      recipientKeys: [key],
+      gatewayJwks: jwks,
+      expectedDestinationId: 'dresden-gewerbeamt',
+    });
 
     const xoev = loadXoev(gw.config.paths);
     try {
       const envelope = envelopeSchema.parse(example.envelope);
       const destination = gw.routing.current().routing.destinations.find((d) => d.id === 'dresden-gewerbeamt')!;
       const expected = await messageFor(
-        { config: gw.config, xoev, productVersion: version, envelope, data: normalizeNfc(envelope.data), submissionId, createdAt: fixedNow },
+        {
+          config: gw.config,
+          xoev,
+          productVersion: version,
+          envelope,
+          data: normalizeNfc(envelope.data),
+          submissionId,
+          createdAt: fixedNow,
+        },
         destination,
         delivery.messageId,
       );
       expect(opened.data.toString('utf8')).toBe(expected!.content);
-      expect(opened.metadata).toMatchObject({ messageId: delivery.messageId, submissionId, destinationId: 'dresden-gewerbeamt' });
+      expect(opened.metadata).toMatchObject({
+        messageId: delivery.messageId,
+        submissionId,
+        destinationId: 'dresden-gewerbeamt',
+      });
     } finally {
       xoev.close();
     }

@@ -12,10 +12,20 @@ import { postJson } from '../helpers/http.js';
  * idempotency still answers a repeated request.
  */
 const example = loadExamples().find((e) => e.file === 'dresden-einzelunternehmen.json')!;
-const markers = { transactionId: 'TX-MARKER-5f1c9e', transactionReference: 'KZ-MARKER-77a3d0', idempotencyKey: 'IDEM-MARKER-c04b2e' };
+const markers = {
+  transactionId: 'TX-MARKER-5f1c9e',
+  transactionReference: 'KZ-MARKER-77a3d0',
+  idempotencyKey: 'IDEM-MARKER-c04b2e',
+};
 const envelope = {
   ...example.envelope,
-  payment: { method: 'giropay', status: 'paid', transactionId: markers.transactionId, transactionReference: markers.transactionReference, amount: 731.59 },
+  payment: {
+    method: 'giropay',
+    status: 'paid',
+    transactionId: markers.transactionId,
+    transactionReference: markers.transactionReference,
+    amount: 731.59,
+  },
 };
 
 let gw: TestGateway;
@@ -27,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('what the store keeps of an envelope', () => {
-  it('keeps the payment\'s method and status and a keyed hash of the Idempotency-Key, nothing of them in clear', async () => {
+  it("keeps the payment's method and status and a keyed hash of the Idempotency-Key, nothing of them in clear", async () => {
     const headers = { 'idempotency-key': markers.idempotencyKey };
     const first = await postJson(gw.url, '/v1/submissions', envelope, headers);
     expect(first.status, JSON.stringify(first.body)).toBe(202);
@@ -43,11 +53,14 @@ describe('what the store keeps of an envelope', () => {
     expect(other.status).toBe(409);
 
     // Every file of the data dir (the SQLite file and its write-ahead log included), byte for byte.
-    const files = readdirSync(gw.dataDir, { recursive: true, encoding: 'utf8' }).map((name) => join(gw.dataDir, name)).filter((path) => statSync(path).isFile());
+    const files = readdirSync(gw.dataDir, { recursive: true, encoding: 'utf8' })
+      .map((name) => join(gw.dataDir, name))
+      .filter((path) => statSync(path).isFile());
     expect(files.some((f) => f.endsWith('.sqlite'))).toBe(true);
     for (const file of files) {
       const bytes = readFileSync(file);
-      for (const [what, marker] of Object.entries(markers)) expect(bytes.includes(marker), `${what} in ${file}`).toBe(false);
+      for (const [what, marker] of Object.entries(markers))
+        expect(bytes.includes(marker), `${what} in ${file}`).toBe(false);
       expect(bytes.includes('731.59'), `amount in ${file}`).toBe(false);
     }
     for (const marker of Object.values(markers)) expect(gw.logs()).not.toContain(marker);

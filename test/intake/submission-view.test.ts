@@ -14,28 +14,76 @@ const record: SubmissionRecord = {
   receivedAt: '2026-11-25T10:00:00.000Z',
   updatedAt: '2026-11-25T10:02:00.000Z',
   deliveries: [
-    { id: 'm-1', destinationId: 'dresden-gewerbeamt', state: 'delivered', attempts: 1, createdAt: '2026-11-25T10:00:00.000Z', updatedAt: '2026-11-25T10:01:00.000Z' },
-    { id: 'm-2', destinationId: 'statistik-sachsen', state: 'delivered', attempts: 1, createdAt: '2026-11-25T10:00:00.000Z', updatedAt: '2026-11-25T10:02:00.000Z' },
+    {
+      id: 'm-1',
+      destinationId: 'dresden-gewerbeamt',
+      state: 'delivered',
+      attempts: 1,
+      createdAt: '2026-11-25T10:00:00.000Z',
+      updatedAt: '2026-11-25T10:01:00.000Z',
+    },
+    {
+      id: 'm-2',
+      destinationId: 'statistik-sachsen',
+      state: 'delivered',
+      attempts: 1,
+      createdAt: '2026-11-25T10:00:00.000Z',
+      updatedAt: '2026-11-25T10:02:00.000Z',
+    },
   ],
 };
-const event = (seq: number, at: string, type: string, data: Record<string, unknown>): StoredEvent => ({ seq, at, type, data, prevHash: 'p', hash: 'h' });
+const event = (seq: number, at: string, type: string, data: Record<string, unknown>): StoredEvent => ({
+  seq,
+  at,
+  type,
+  data,
+  prevHash: 'p',
+  hash: 'h',
+});
 
 describe('statusView', () => {
-  it("names the destination, its message and the status it reached on every delivery entry of the history", () => {
+  it('names the destination, its message and the status it reached on every delivery entry of the history', () => {
     const view = statusView(
       record,
       [
-        event(1, '2026-11-25T10:00:00.000Z', 'received', { status: 'pending', destinations: ['dresden-gewerbeamt', 'statistik-sachsen'], routingVersion: 1, rule: 0 }),
+        event(1, '2026-11-25T10:00:00.000Z', 'received', {
+          status: 'pending',
+          destinations: ['dresden-gewerbeamt', 'statistik-sachsen'],
+          routingVersion: 1,
+          rule: 0,
+        }),
         // The first delivery leaves the submission pending (the other destination is not there yet): no status change.
-        event(2, '2026-11-25T10:01:00.000Z', 'delivery', { destinationId: 'dresden-gewerbeamt', messageId: 'm-1', state: 'delivered', via: 'mailbox' }),
-        event(3, '2026-11-25T10:02:00.000Z', 'delivery', { destinationId: 'statistik-sachsen', messageId: 'm-2', state: 'delivered', status: 'delivered' }),
+        event(2, '2026-11-25T10:01:00.000Z', 'delivery', {
+          destinationId: 'dresden-gewerbeamt',
+          messageId: 'm-1',
+          state: 'delivered',
+          via: 'mailbox',
+        }),
+        event(3, '2026-11-25T10:02:00.000Z', 'delivery', {
+          destinationId: 'statistik-sachsen',
+          messageId: 'm-2',
+          state: 'delivered',
+          status: 'delivered',
+        }),
       ],
       'https://gateway.example/',
     );
     expect(view.history).toEqual([
       { seq: 1, at: '2026-11-25T10:00:00.000Z', type: 'received', status: 'pending', destination: undefined },
-      { seq: 2, at: '2026-11-25T10:01:00.000Z', type: 'delivery', status: undefined, destination: { destinationId: 'dresden-gewerbeamt', messageId: 'm-1', status: 'delivered' } },
-      { seq: 3, at: '2026-11-25T10:02:00.000Z', type: 'delivery', status: 'delivered', destination: { destinationId: 'statistik-sachsen', messageId: 'm-2', status: 'delivered' } },
+      {
+        seq: 2,
+        at: '2026-11-25T10:01:00.000Z',
+        type: 'delivery',
+        status: undefined,
+        destination: { destinationId: 'dresden-gewerbeamt', messageId: 'm-1', status: 'delivered' },
+      },
+      {
+        seq: 3,
+        at: '2026-11-25T10:02:00.000Z',
+        type: 'delivery',
+        status: 'delivered',
+        destination: { destinationId: 'statistik-sachsen', messageId: 'm-2', status: 'delivered' },
+      },
     ]);
   });
 });

@@ -19,9 +19,11 @@ afterAll(async () => {
 
 /** Puts the marker into every name, street and place of the data, keeping each value valid for its field. */
 function markData(value: unknown, key = ''): unknown {
-  if (typeof value === 'string' && /name|street|place|city/i.test(key) && !/code|key/i.test(key)) return `${marker} ${value}`.slice(0, 40);
+  if (typeof value === 'string' && /name|street|place|city/i.test(key) && !/code|key/i.test(key))
+    return `${marker} ${value}`.slice(0, 40);
   if (Array.isArray(value)) return value.map((v) => markData(v, key));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, markData(v, k)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, markData(v, k)]));
   return value;
 }
 
@@ -39,7 +41,10 @@ describe('logs and data dir', () => {
     expect(JSON.stringify(data)).toContain(marker);
     const accepted = await postJson(gw.url, '/v1/submissions', { ...example.envelope, data });
     expect(accepted.status).toBe(202);
-    const refused = await postJson(gw.url, '/v1/submissions', { ...example.envelope, data: { ...data, unknownField: `${marker} refused` } });
+    const refused = await postJson(gw.url, '/v1/submissions', {
+      ...example.envelope,
+      data: { ...data, unknownField: `${marker} refused` },
+    });
     expect(refused.status).toBe(422);
     await postJson(gw.url, '/v1/submissions', example.envelope, { authorization: `Bearer ${marker}token` });
     await postJson(gw.url, '/v1/submissions', `{"broken": "${marker} json`);
@@ -55,8 +60,23 @@ describe('logs and data dir', () => {
 
   it('redacts data, tokens and keys that a caller passes to the logger by mistake', () => {
     const lines: string[] = [];
-    const logger = createLogger({ destination: new Writable({ write: (c: Buffer, _e, done) => { lines.push(c.toString()); done(); } }) });
-    logger.info({ data: { name: marker }, token: marker, headers: { authorization: marker }, nested: { privateKey: marker, content: marker } }, 'oops');
+    const logger = createLogger({
+      destination: new Writable({
+        write: (c: Buffer, _e, done) => {
+          lines.push(c.toString());
+          done();
+        },
+      }),
+    });
+    logger.info(
+      {
+        data: { name: marker },
+        token: marker,
+        headers: { authorization: marker },
+        nested: { privateKey: marker, content: marker },
+      },
+      'oops',
+    );
     expect(lines.join('')).not.toContain(marker);
   });
 });

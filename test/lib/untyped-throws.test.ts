@@ -13,13 +13,34 @@ const allowed: Record<string, { count: number; why: string }> = {
     count: 1,
     why: 'an invariant: the gateway counts the plaintext length from the same pieces it encrypts; no input reaches it',
   },
-  'src/adapters/amqp.ts': { count: 1, why: 'adapter table (issue 21, step 4): a factory given another kind of destination' },
-  'src/adapters/file.ts': { count: 1, why: 'adapter table (issue 21, step 4): a factory given another kind of destination' },
-  'src/adapters/http.ts': { count: 1, why: 'adapter table (issue 21, step 4): a factory given another kind of destination' },
-  'src/adapters/mailbox.ts': { count: 1, why: 'adapter table (issue 21, step 4): a factory given another kind of destination' },
-  'src/adapters/fitconnect/index.ts': { count: 1, why: 'adapter table (issue 21, step 4): a factory given another kind of destination' },
-  'src/adapters/fitconnect/http.ts': { count: 1, why: 'adapter table (issue 21, step 4): typed outcomes and reasons replace it' },
-  'src/adapters/fitconnect/poll.ts': { count: 3, why: 'adapter table (issue 21, step 4): codes hidden in messages become typed reasons' },
+  'src/adapters/amqp.ts': {
+    count: 1,
+    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
+  },
+  'src/adapters/file.ts': {
+    count: 1,
+    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
+  },
+  'src/adapters/http.ts': {
+    count: 1,
+    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
+  },
+  'src/adapters/mailbox.ts': {
+    count: 1,
+    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
+  },
+  'src/adapters/fitconnect/index.ts': {
+    count: 1,
+    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
+  },
+  'src/adapters/fitconnect/http.ts': {
+    count: 1,
+    why: 'adapter table (issue 21, step 4): typed outcomes and reasons replace it',
+  },
+  'src/adapters/fitconnect/poll.ts': {
+    count: 3,
+    why: 'adapter table (issue 21, step 4): codes hidden in messages become typed reasons',
+  },
 };
 
 const root = join(import.meta.dirname, '../..');
@@ -46,13 +67,19 @@ describe('untyped throws in src/', () => {
   it('are only the listed ones, each with its reason', () => {
     const found = untypedThrows();
     const unlisted = Object.entries(found).filter(([file, count]) => count > (allowed[file]?.count ?? 0));
-    expect(unlisted, 'type these errors (lib/errors.ts) or list them here with the reason no input reaches them').toEqual([]);
+    expect(
+      unlisted,
+      'type these errors (lib/errors.ts) or list them here with the reason no input reaches them',
+    ).toEqual([]);
   });
 
   it('has no entry for a throw that is gone', () => {
     const found = untypedThrows();
     const stale = Object.entries(allowed).filter(([file, { count }]) => (found[file] ?? 0) < count);
-    expect(stale.map(([file]) => file), 'lower or remove these entries').toEqual([]);
+    expect(
+      stale.map(([file]) => file),
+      'lower or remove these entries',
+    ).toEqual([]);
   });
 
   it('gives every entry a reason', () => {

@@ -15,7 +15,12 @@ describe('createMetrics', () => {
     metrics.watchQueues(() => {
       queries++;
       return Promise.resolve([
-        { destinationId: 'leipzig-gewerbeamt', waiting: 3, oldestWaitingSince: '2026-11-25T09:58:30.000Z', deadLetters: 2 },
+        {
+          destinationId: 'leipzig-gewerbeamt',
+          waiting: 3,
+          oldestWaitingSince: '2026-11-25T09:58:30.000Z',
+          deadLetters: 2,
+        },
         { destinationId: 'dresden-gewerbeamt', waiting: 0, deadLetters: 1 },
       ]);
     });
@@ -29,16 +34,26 @@ describe('createMetrics', () => {
       { labels: { destination: 'leipzig-gewerbeamt' }, value: '90' },
       { labels: { destination: 'dresden-gewerbeamt' }, value: '0' },
     ]);
-    expect(scraped.get('amtsbote_dead_letters')?.metrics[1]).toEqual({ labels: { destination: 'dresden-gewerbeamt' }, value: '1' });
+    expect(scraped.get('amtsbote_dead_letters')?.metrics[1]).toEqual({
+      labels: { destination: 'dresden-gewerbeamt' },
+      value: '1',
+    });
   });
 
   it('exposes key expiry as a Unix timestamp and breaker states as numbers', async () => {
     const metrics = createMetrics(() => now);
-    metrics.watchKeyExpiry(() => Promise.resolve([{ destination: 'leipzig-gewerbeamt', purpose: 'encryption', notAfter: '2027-01-01T00:00:00.000Z' }]));
+    metrics.watchKeyExpiry(() =>
+      Promise.resolve([
+        { destination: 'leipzig-gewerbeamt', purpose: 'encryption', notAfter: '2027-01-01T00:00:00.000Z' },
+      ]),
+    );
     metrics.watchBreakers(() => ({ 'leipzig-gewerbeamt': 'open', 'dresden-gewerbeamt': 'closed' }));
     const scraped = await families(metrics);
     expect(scraped.get('amtsbote_destination_key_expiry_timestamp_seconds')?.metrics).toEqual([
-      { labels: { destination: 'leipzig-gewerbeamt', purpose: 'encryption' }, value: String(Date.parse('2027-01-01T00:00:00Z') / 1000) },
+      {
+        labels: { destination: 'leipzig-gewerbeamt', purpose: 'encryption' },
+        value: String(Date.parse('2027-01-01T00:00:00Z') / 1000),
+      },
     ]);
     expect(scraped.get('amtsbote_circuit_breaker_state')?.metrics).toEqual([
       { labels: { destination: 'leipzig-gewerbeamt' }, value: '2' },

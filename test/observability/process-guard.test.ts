@@ -25,8 +25,14 @@ function runGuarded(body: string, options: { maxFaults: number }) {
     ${body}
     setTimeout(() => { console.log(JSON.stringify({ alive: true, counts })); process.exit(0); }, 1500);
   `;
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-  const lines = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const lines = result.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, lines };
 }
 
@@ -38,16 +44,25 @@ describe('the process guard of amtsbote serve', () => {
       { maxFaults: 20 },
     );
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    expect(run.lines.find((l) => l.alive)).toEqual({ alive: true, counts: { uncaughtException: 1, unhandledRejection: 1 } });
+    expect(run.lines.find((l) => l.alive)).toEqual({
+      alive: true,
+      counts: { uncaughtException: 1, unhandledRejection: 1 },
+    });
     const faults = run.lines.filter((l) => l.msg === 'an error escaped every handler; the gateway keeps running');
-    expect(faults.map((l) => [l.level, l.fault, l.errorClass])).toEqual([[50, 'uncaughtException', 'Error'], [50, 'unhandledRejection', 'TypeError']]);
+    expect(faults.map((l) => [l.level, l.fault, l.errorClass])).toEqual([
+      [50, 'uncaughtException', 'Error'],
+      [50, 'unhandledRejection', 'TypeError'],
+    ]);
     // The message may quote a request: only class, code and stack frames reach the log.
     expect(run.stdout).not.toContain('Mustermann');
     expect(run.stdout).not.toContain('abc123');
   });
 
   it('asks for a graceful shutdown when faults come faster than the limit', () => {
-    const run = runGuarded(`for (let i = 0; i < 5; i++) setTimeout(() => { throw new RangeError('again'); }, 10 + i);`, { maxFaults: 3 });
+    const run = runGuarded(
+      `for (let i = 0; i < 5; i++) setTimeout(() => { throw new RangeError('again'); }, 10 + i);`,
+      { maxFaults: 3 },
+    );
     expect(run.status, run.stdout + run.stderr).toBe(7);
     expect(run.lines.find((l) => l.shutdown)).toEqual({ shutdown: true, counts: { uncaughtException: 3 } });
     expect(run.stdout).toContain('too many escaped errors: shutting down for a restart');

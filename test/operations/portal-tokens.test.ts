@@ -8,14 +8,21 @@ import { openSqliteStore } from '../../src/store/sqlite.js';
 import { storeFactories } from '../helpers/stores.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-tokens-'));
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('portal tokens', () => {
   it('keeps a rotated-out token valid for the overlap only, and drops it afterwards', async () => {
     const store = openSqliteStore(join(dir, 'a.sqlite'));
     await store.migrate();
     const t0 = new Date('2026-11-25T10:00:00Z');
-    const { token: first } = await addPortal(store, { id: 'p', name: 'P', services: ['*'], regions: ['14'] }, t0, 'test');
+    const { token: first } = await addPortal(
+      store,
+      { id: 'p', name: 'P', services: ['*'], regions: ['14'] },
+      t0,
+      'test',
+    );
     const { token: second } = await rotatePortalToken(store, 'p', t0, 24, 'test');
     const tokens = (await store.getPortal('p'))!.tokens;
     const at = (iso: string) => activeTokenHashes(tokens, new Date(iso));
@@ -28,7 +35,11 @@ describe('portal tokens', () => {
     await expect(rotatePortalToken(store, 'nobody', t1, 24, 'test')).rejects.toThrow(/No such portal/);
     // audited whoever does it (admin API or CLI), without the tokens
     const audit = await store.listAudit(10);
-    expect(audit.map((a) => [a.action, a.actor])).toEqual([['portals.rotate-token', 'test'], ['portals.rotate-token', 'test'], ['portals.add', 'test']]);
+    expect(audit.map((a) => [a.action, a.actor])).toEqual([
+      ['portals.rotate-token', 'test'],
+      ['portals.rotate-token', 'test'],
+      ['portals.add', 'test'],
+    ]);
     expect(JSON.stringify(audit)).not.toContain(third);
     await store.close();
   });
@@ -42,8 +53,15 @@ describe.each(storeFactories)('token rotation on the $kind store', (factory) => 
     try {
       await stores[0]!.migrate();
       const t0 = new Date('2026-11-25T10:00:00Z');
-      const { token: first } = await addPortal(stores[0]!, { id: 'p', name: 'P', services: ['*'], regions: ['14'] }, t0, 'test');
-      const rotated = await Promise.all([0, 1, 2, 3].map((i) => rotatePortalToken(stores[i % stores.length]!, 'p', t0, 24, 'test')));
+      const { token: first } = await addPortal(
+        stores[0]!,
+        { id: 'p', name: 'P', services: ['*'], regions: ['14'] },
+        t0,
+        'test',
+      );
+      const rotated = await Promise.all(
+        [0, 1, 2, 3].map((i) => rotatePortalToken(stores[i % stores.length]!, 'p', t0, 24, 'test')),
+      );
       const valid = activeTokenHashes((await stores[0]!.getPortal('p'))!.tokens, t0);
       for (const token of [first, ...rotated.map((r) => r.token)]) expect(valid).toContain(hashToken(token));
     } finally {

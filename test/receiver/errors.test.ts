@@ -2,7 +2,15 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildReceipt, isReceiverError, loadPinnedJwks, ReceiverError, receiverKeysInit, writeOpened, type OpenedMessage } from '../../src/receiver/index.js';
+import {
+  buildReceipt,
+  isReceiverError,
+  loadPinnedJwks,
+  ReceiverError,
+  receiverKeysInit,
+  writeOpened,
+  type OpenedMessage,
+} from '../../src/receiver/index.js';
 import { readPrivateJwkFile } from '../../src/receiver/lib/read-private-jwk.js';
 
 const root = mkdtempSync(join(tmpdir(), 'amtsbote-receiver-errors-'));
@@ -28,7 +36,9 @@ describe("the receiver kit's failures carry stable codes", () => {
     const dir = join(root, 'keys');
     await receiverKeysInit(dir);
     expect(await codeOf(() => receiverKeysInit(dir))).toBe('key-files-exist');
-    expect(await codeOf(() => receiverKeysInit(join(root, 'other-keys'), { kidPrefix: 'a/b' }))).toBe('invalid-kid-prefix');
+    expect(await codeOf(() => receiverKeysInit(join(root, 'other-keys'), { kidPrefix: 'a/b' }))).toBe(
+      'invalid-kid-prefix',
+    );
   });
 
   it('refuses a private key file others may read, and a file that holds no JWK', async () => {
@@ -42,8 +52,13 @@ describe("the receiver kit's failures carry stable codes", () => {
   });
 
   it('refuses to sign a receipt with a key without kid', async () => {
-    const opened = { metadata: { destinationId: 'd', messageId: 'm', submissionId: 's' }, authenticationTags: {} } as unknown as OpenedMessage;
-    expect(await codeOf(() => buildReceipt(opened, { signingJwk: { kty: 'RSA' }, decision: { accept: true } }))).toBe('key-without-kid');
+    const opened = {
+      metadata: { destinationId: 'd', messageId: 'm', submissionId: 's' },
+      authenticationTags: {},
+    } as unknown as OpenedMessage;
+    expect(await codeOf(() => buildReceipt(opened, { signingJwk: { kty: 'RSA' }, decision: { accept: true } }))).toBe(
+      'key-without-kid',
+    );
   });
 
   it('refuses a pinned JWKS that is not JSON or has no keys', async () => {

@@ -36,7 +36,11 @@ beforeAll(async () => {
       { id: 'evil', mediaType: 'text/plain', filename: '../../../etc/passwd', content: Buffer.from('harmless') },
     ],
   });
-  const sealed = await sealMessage(input, { signing: signingKeyFor(keys, SIGNING_1), recipient }, { clock: FIXED_CLOCK });
+  const sealed = await sealMessage(
+    input,
+    { signing: signingKeyFor(keys, SIGNING_1), recipient },
+    { clock: FIXED_CLOCK },
+  );
   messageFile = join(root, 'message.json');
   writeFileSync(messageFile, serializeContainer(sealed.container));
   jwksFile = join(root, 'gateway-jwks.json');
@@ -54,7 +58,13 @@ describe('receiver keys init', () => {
     expect(statSync(init.files.signing).mode & 0o777).toBe(0o600);
     expect(init.encryptionKid).toMatch(/^dresden-gewerbeamt-enc-[A-Za-z0-9_-]{16}$/);
     const [enc, sig] = init.publicJwks.keys;
-    expect(enc).toMatchObject({ kty: 'RSA', kid: init.encryptionKid, alg: 'RSA-OAEP-256', use: 'enc', key_ops: ['wrapKey'] });
+    expect(enc).toMatchObject({
+      kty: 'RSA',
+      kid: init.encryptionKid,
+      alg: 'RSA-OAEP-256',
+      use: 'enc',
+      key_ops: ['wrapKey'],
+    });
     expect(sig).toMatchObject({ kty: 'RSA', kid: init.signingKid, alg: 'PS512', use: 'sig', key_ops: ['verify'] });
     expect(JSON.stringify(init.publicJwks)).not.toMatch(/"(d|p|q|dp|dq|qi)"/);
     await expect(checkEncryptionJwk(enc!, defaultRecipientKeyPolicy)).resolves.toMatchObject({ modulusBits: 4096 });
@@ -72,20 +82,33 @@ describe('receiver keys init', () => {
 describe('receiver open (the CLI command function)', () => {
   it('decrypts, verifies and writes the message into a folder', async () => {
     const out = join(root, 'opened');
-    const result = await runReceiverOpen({ messageFile, outDir: out, keysDir, gatewayJwks: jwksFile, destinationId: 'dresden-gewerbeamt' });
+    const result = await runReceiverOpen({
+      messageFile,
+      outDir: out,
+      keysDir,
+      gatewayJwks: jwksFile,
+      destinationId: 'dresden-gewerbeamt',
+    });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const summary = JSON.parse(result.stdout) as { messageId: string; files: { attachments: Record<string, string> } };
     expect(summary.messageId).toBe(sampleInput().messageId);
     expect(readFileSync(join(out, 'data.xml'), 'utf8')).toBe(sampleInput().data.content);
-    expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'))).toMatchObject({ messageId: sampleInput().messageId, signingKid: SIGNING_1 });
+    expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'))).toMatchObject({
+      messageId: sampleInput().messageId,
+      signingKid: SIGNING_1,
+    });
     expect(readFileSync(join(out, 'metadata.jws'), 'utf8')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    expect(readFileSync(join(out, 'attachments/ausweis/Personalausweis.pdf'))).toEqual(sampleInput().attachments[0]!.content);
+    expect(readFileSync(join(out, 'attachments/ausweis/Personalausweis.pdf'))).toEqual(
+      sampleInput().attachments[0]!.content,
+    );
     // A file name from the metadata never leaves the folder.
     expect(summary.files.attachments.evil).toBe(join(out, 'attachments/evil/passwd'));
     expect(existsSync(join(out, 'attachments/evil/passwd'))).toBe(true);
     expect(statSync(join(out, 'data.xml')).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(join(out, 'authentication-tags.json'), 'utf8'))).toHaveProperty('attachments.ausweis');
+    expect(JSON.parse(readFileSync(join(out, 'authentication-tags.json'), 'utf8'))).toHaveProperty(
+      'attachments.ausweis',
+    );
 
     // The output folder must be empty: nothing is mixed or overwritten.
     const again = await runReceiverOpen({ messageFile, outDir: out, keysDir, gatewayJwks: jwksFile });
@@ -103,14 +126,26 @@ describe('receiver open (the CLI command function)', () => {
     expect(result.stderr.match(/unknown-signing-key/g)).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
 
-    const other = await runReceiverOpen({ messageFile, outDir: out, keysDir, gatewayJwks: jwksFile, destinationId: 'leipzig-gewerbeamt' });
+    const other = await runReceiverOpen({
+      messageFile,
+      outDir: out,
+      keysDir,
+      gatewayJwks: jwksFile,
+      destinationId: 'leipzig-gewerbeamt',
+    });
     expect(other.stderr).toMatch(/^refused: message-mismatch \(container\)/);
   });
 
   it('exits 2 when it cannot run: missing files, a key file others can read', async () => {
     const out = join(root, 'never');
-    expect((await runReceiverOpen({ messageFile: join(root, 'missing.json'), outDir: out, keysDir, gatewayJwks: jwksFile })).exitCode).toBe(2);
-    expect((await runReceiverOpen({ messageFile, outDir: out, keysDir: join(root, 'nokeys'), gatewayJwks: jwksFile })).exitCode).toBe(2);
+    expect(
+      (await runReceiverOpen({ messageFile: join(root, 'missing.json'), outDir: out, keysDir, gatewayJwks: jwksFile }))
+        .exitCode,
+    ).toBe(2);
+    expect(
+      (await runReceiverOpen({ messageFile, outDir: out, keysDir: join(root, 'nokeys'), gatewayJwks: jwksFile }))
+        .exitCode,
+    ).toBe(2);
     const loose = join(root, 'loose.json');
     writeFileSync(loose, readFileSync(init.files.encryption));
     chmodSync(loose, 0o644);
@@ -128,7 +163,12 @@ describe('receiver open (the CLI command function)', () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
       expect(await loadPinnedJwks(url)).toEqual(JSON.parse(body));
-      const result = await runReceiverOpen({ messageFile, outDir: join(root, 'via-url'), keyFiles: [join(keysDir, RECEIVER_KEY_FILES.encryption)], gatewayJwks: url });
+      const result = await runReceiverOpen({
+        messageFile,
+        outDir: join(root, 'via-url'),
+        keyFiles: [join(keysDir, RECEIVER_KEY_FILES.encryption)],
+        gatewayJwks: url,
+      });
       expect(result.exitCode).toBe(0);
     } finally {
       server.closeAllConnections();

@@ -11,7 +11,17 @@ import { signingKeyFor } from '../../src/seal/gateway-keys/select-key.js';
 import type { GatewayKeys } from '../../src/seal/gateway-keys/types.js';
 import type { RecipientEncryptionKey } from '../../src/seal/recipient-keys/check-recipient-jwk.js';
 import { sealMessage } from '../../src/seal/sealed-message/seal-message.js';
-import { demoJwk, FIXED_CLOCK, fixtureJwk, recipientKey, sampleInput, SIGNING_1, SIGNING_2, testGatewayKeys, type Jwk } from '../seal/fixtures.js';
+import {
+  demoJwk,
+  FIXED_CLOCK,
+  fixtureJwk,
+  recipientKey,
+  sampleInput,
+  SIGNING_1,
+  SIGNING_2,
+  testGatewayKeys,
+  type Jwk,
+} from '../seal/fixtures.js';
 
 const DRESDEN_KID = 'dresden-gewerbeamt-enc-2026';
 let keys: GatewayKeys;
@@ -25,7 +35,10 @@ let b: SealedContainer;
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-function open(container: unknown, options: { recipientKeys?: Jwk | Jwk[]; gatewayJwks?: JsonWebKeySet; expectedDestinationId?: string } = {}) {
+function open(
+  container: unknown,
+  options: { recipientKeys?: Jwk | Jwk[]; gatewayJwks?: JsonWebKeySet; expectedDestinationId?: string } = {},
+) {
   return openSealedMessage(container, {
     recipientKeys: options.recipientKeys ?? dresdenPrivate,
     gatewayJwks: options.gatewayJwks ?? pinned,
@@ -55,7 +68,10 @@ function flip(token: string, segment: number, position: number): string {
 }
 
 /** What anyone holding the recipient's public key can do: decrypt is not needed to re-encrypt a changed JWS. */
-async function withMetadataJws(container: SealedContainer, change: (jws: string) => string | Promise<string>): Promise<SealedContainer> {
+async function withMetadataJws(
+  container: SealedContainer,
+  change: (jws: string) => string | Promise<string>,
+): Promise<SealedContainer> {
   const { plaintext } = await compactDecrypt(container.encryptedMetadata, dresdenKeyObject);
   const jws = await change(Buffer.from(plaintext).toString('ascii'));
   return { ...container, encryptedMetadata: await encrypt(jws, 'JOSE') };
@@ -87,7 +103,12 @@ beforeAll(async () => {
         submissionId: 'b0000000-0000-4000-8000-000000000001',
         data: { content: '<nachricht>B</nachricht>', mediaType: 'application/xml' },
         attachments: [
-          { id: 'ausweis', mediaType: 'application/pdf', filename: 'Ausweis-B.pdf', content: Buffer.from('%PDF-1.7 B') },
+          {
+            id: 'ausweis',
+            mediaType: 'application/pdf',
+            filename: 'Ausweis-B.pdf',
+            content: Buffer.from('%PDF-1.7 B'),
+          },
           { id: 'vollmacht', mediaType: 'image/png', filename: 'Vollmacht-B.png', content: Buffer.from('PNG B') },
         ],
       }),
@@ -107,8 +128,16 @@ describe('openSealedMessage', () => {
     const jwes: [string, (c: SealedContainer) => string, (c: SealedContainer, jwe: string) => SealedContainer][] = [
       ['metadata', (c) => c.encryptedMetadata, (c, jwe) => ({ ...c, encryptedMetadata: jwe })],
       ['data', (c) => c.encryptedData, (c, jwe) => ({ ...c, encryptedData: jwe })],
-      ['attachment:ausweis', (c) => c.encryptedAttachments.ausweis!, (c, jwe) => ({ ...c, encryptedAttachments: { ...c.encryptedAttachments, ausweis: jwe } })],
-      ['attachment:vollmacht', (c) => c.encryptedAttachments.vollmacht!, (c, jwe) => ({ ...c, encryptedAttachments: { ...c.encryptedAttachments, vollmacht: jwe } })],
+      [
+        'attachment:ausweis',
+        (c) => c.encryptedAttachments.ausweis!,
+        (c, jwe) => ({ ...c, encryptedAttachments: { ...c.encryptedAttachments, ausweis: jwe } }),
+      ],
+      [
+        'attachment:vollmacht',
+        (c) => c.encryptedAttachments.vollmacht!,
+        (c, jwe) => ({ ...c, encryptedAttachments: { ...c.encryptedAttachments, vollmacht: jwe } }),
+      ],
     ];
     const segments = ['protected header', 'encrypted key', 'IV', 'ciphertext', 'tag'];
     for (const [part, get, set] of jwes) {
@@ -117,11 +146,16 @@ describe('openSealedMessage', () => {
           for (const position of [0, Math.floor(get(a).split('.')[segment]!.length / 2), Number.MAX_SAFE_INTEGER]) {
             const r = await refusal(open(set(a, flip(get(a), segment, position))));
             expect(r.part).toBe(part);
-            if (segment === 0) expect(['malformed-part', 'unexpected-header', 'no-recipient-key', 'decryption-failed']).toContain(r.code);
+            if (segment === 0)
+              expect(['malformed-part', 'unexpected-header', 'no-recipient-key', 'decryption-failed']).toContain(
+                r.code,
+              );
             else expect(['decryption-failed', 'malformed-part']).toContain(r.code);
           }
           // In the middle of the segment the decoded bytes change for sure: the cipher itself detects it.
-          const middle = await refusal(open(set(a, flip(get(a), segment, Math.floor(get(a).split('.')[segment]!.length / 2)))));
+          const middle = await refusal(
+            open(set(a, flip(get(a), segment, Math.floor(get(a).split('.')[segment]!.length / 2)))),
+          );
           if (segment > 0) expect(middle.code).toBe('decryption-failed');
         });
       });
@@ -129,11 +163,16 @@ describe('openSealedMessage', () => {
 
     it('at any position (property)', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 4 }), fc.nat(), async (which, segment, position) => {
-          const [part, get, set] = jwes[which]!;
-          const r = await refusal(open(set(a, flip(get(a), segment, position % get(a).split('.')[segment]!.length))));
-          expect(r.part).toBe(part);
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 3 }),
+          fc.integer({ min: 0, max: 4 }),
+          fc.nat(),
+          async (which, segment, position) => {
+            const [part, get, set] = jwes[which]!;
+            const r = await refusal(open(set(a, flip(get(a), segment, position % get(a).split('.')[segment]!.length))));
+            expect(r.part).toBe(part);
+          },
+        ),
         { numRuns: 25 },
       );
     });
@@ -149,7 +188,14 @@ describe('openSealedMessage', () => {
           });
           const r = await refusal(open(tampered));
           expect(r.part).toBe('metadata');
-          if (segment === 0) expect(['malformed-part', 'algorithm-not-allowed', 'unexpected-header', 'unknown-signing-key', 'signature-invalid']).toContain(r.code);
+          if (segment === 0)
+            expect([
+              'malformed-part',
+              'algorithm-not-allowed',
+              'unexpected-header',
+              'unknown-signing-key',
+              'signature-invalid',
+            ]).toContain(r.code);
           else expect(['signature-invalid', 'malformed-part']).toContain(r.code);
         }
       });
@@ -157,19 +203,40 @@ describe('openSealedMessage', () => {
   });
 
   it('refuses swapped attachments (same media type: hash; different media types: cty)', async () => {
-    const swapped = { ...a, encryptedAttachments: { ausweis: a.encryptedAttachments.vollmacht!, vollmacht: a.encryptedAttachments.ausweis! } };
+    const swapped = {
+      ...a,
+      encryptedAttachments: { ausweis: a.encryptedAttachments.vollmacht!, vollmacht: a.encryptedAttachments.ausweis! },
+    };
     expect(await refusal(open(swapped))).toMatchObject({ code: 'content-type-mismatch', part: 'attachment:ausweis' });
 
     const signing = signingKeyFor(keys, SIGNING_1);
-    const pdf = (id: string, text: string) => ({ id, mediaType: 'application/pdf', filename: `${id}.pdf`, content: Buffer.from(text) });
-    const { container } = await sealMessage(sampleInput({ attachments: [pdf('eins', 'erste'), pdf('zwei', 'zweite')] }), { signing, recipient });
-    const swappedPdfs = { ...container, encryptedAttachments: { eins: container.encryptedAttachments.zwei!, zwei: container.encryptedAttachments.eins! } };
+    const pdf = (id: string, text: string) => ({
+      id,
+      mediaType: 'application/pdf',
+      filename: `${id}.pdf`,
+      content: Buffer.from(text),
+    });
+    const { container } = await sealMessage(
+      sampleInput({ attachments: [pdf('eins', 'erste'), pdf('zwei', 'zweite')] }),
+      { signing, recipient },
+    );
+    const swappedPdfs = {
+      ...container,
+      encryptedAttachments: { eins: container.encryptedAttachments.zwei!, zwei: container.encryptedAttachments.eins! },
+    };
     expect(await refusal(open(swappedPdfs))).toMatchObject({ code: 'hash-mismatch', part: 'attachment:eins' });
   });
 
   it('refuses a part moved from another message', async () => {
-    expect(await refusal(open({ ...a, encryptedData: b.encryptedData }))).toMatchObject({ code: 'hash-mismatch', part: 'data' });
-    expect(await refusal(open({ ...a, encryptedAttachments: { ...a.encryptedAttachments, ausweis: b.encryptedAttachments.ausweis! } }))).toMatchObject({
+    expect(await refusal(open({ ...a, encryptedData: b.encryptedData }))).toMatchObject({
+      code: 'hash-mismatch',
+      part: 'data',
+    });
+    expect(
+      await refusal(
+        open({ ...a, encryptedAttachments: { ...a.encryptedAttachments, ausweis: b.encryptedAttachments.ausweis! } }),
+      ),
+    ).toMatchObject({
       code: 'hash-mismatch',
       part: 'attachment:ausweis',
     });
@@ -186,7 +253,9 @@ describe('openSealedMessage', () => {
 
   it('refuses a missing or an added attachment', async () => {
     const { vollmacht: _dropped, ...rest } = a.encryptedAttachments;
-    expect(await refusal(open({ ...a, encryptedAttachments: rest }))).toMatchObject({ code: 'attachment-set-mismatch' });
+    expect(await refusal(open({ ...a, encryptedAttachments: rest }))).toMatchObject({
+      code: 'attachment-set-mismatch',
+    });
     const added = { ...a, encryptedAttachments: { ...a.encryptedAttachments, extra: a.encryptedAttachments.ausweis! } };
     const r = await refusal(open(added));
     expect(r.code).toBe('attachment-set-mismatch');
@@ -200,9 +269,15 @@ describe('openSealedMessage', () => {
 
   it('refuses the wrong recipient key', async () => {
     const leipzig = demoJwk('leipzig-gewerbeamt.encryption');
-    expect(await refusal(open(a, { recipientKeys: leipzig }))).toMatchObject({ code: 'no-recipient-key', part: 'metadata' });
+    expect(await refusal(open(a, { recipientKeys: leipzig }))).toMatchObject({
+      code: 'no-recipient-key',
+      part: 'metadata',
+    });
     // The right kid, another key's material.
-    expect(await refusal(open(a, { recipientKeys: { ...leipzig, kid: DRESDEN_KID } }))).toMatchObject({ code: 'decryption-failed', part: 'metadata' });
+    expect(await refusal(open(a, { recipientKeys: { ...leipzig, kid: DRESDEN_KID } }))).toMatchObject({
+      code: 'decryption-failed',
+      part: 'metadata',
+    });
     // Several keys (during the receiver's own rotation): the kid picks the right one.
     await expect(open(a, { recipientKeys: [leipzig, dresdenPrivate] })).resolves.toBeDefined();
   });
@@ -217,14 +292,19 @@ describe('openSealedMessage', () => {
   });
 
   it('refuses alg none and every other algorithm', async () => {
-    const none = await withMetadataJws(a, (jws) => `${b64({ alg: 'none', kid: SIGNING_1, typ: 'JOSE', cty: 'application/json' })}.${jws.split('.')[1]!}.`);
+    const none = await withMetadataJws(
+      a,
+      (jws) => `${b64({ alg: 'none', kid: SIGNING_1, typ: 'JOSE', cty: 'application/json' })}.${jws.split('.')[1]!}.`,
+    );
     expect(await refusal(open(none))).toMatchObject({ code: 'algorithm-not-allowed', part: 'metadata' });
 
     // HS512 with the published public key as HMAC secret (the classic key confusion).
     const hmac = await withMetadataJws(a, async (jws) => {
       const payload = Buffer.from(jws.split('.')[1]!, 'base64url');
       const secret = createSecretKey(Buffer.from(JSON.stringify(pinned.keys[0])));
-      return new CompactSign(payload).setProtectedHeader({ alg: 'HS512', kid: SIGNING_1, typ: 'JOSE', cty: 'application/json' }).sign(secret);
+      return new CompactSign(payload)
+        .setProtectedHeader({ alg: 'HS512', kid: SIGNING_1, typ: 'JOSE', cty: 'application/json' })
+        .sign(secret);
     });
     expect(await refusal(open(hmac))).toMatchObject({ code: 'algorithm-not-allowed' });
   });
@@ -235,7 +315,9 @@ describe('openSealedMessage', () => {
     const attackerKey = createPrivateKey({ key: { kty, n, e, d, p, q, dp, dq, qi }, format: 'jwk' });
     const signWith = (kid: string) =>
       withMetadataJws(a, (jws) =>
-        new CompactSign(Buffer.from(jws.split('.')[1]!, 'base64url')).setProtectedHeader({ alg: 'PS512', kid, typ: 'JOSE', cty: 'application/json' }).sign(attackerKey),
+        new CompactSign(Buffer.from(jws.split('.')[1]!, 'base64url'))
+          .setProtectedHeader({ alg: 'PS512', kid, typ: 'JOSE', cty: 'application/json' })
+          .sign(attackerKey),
       );
     expect(await refusal(open(await signWith('attacker-2026')))).toMatchObject({ code: 'unknown-signing-key' });
     expect(await refusal(open(await signWith(SIGNING_1)))).toMatchObject({ code: 'signature-invalid' });
@@ -264,18 +346,31 @@ describe('openSealedMessage', () => {
   });
 
   it('refuses JWE headers outside the format: zip, another enc, missing cty, wrong cty', async () => {
-    const withHeader = (jwe: string, header: Record<string, unknown>) => [b64({ ...decodeProtectedHeader(jwe), ...header }), ...jwe.split('.').slice(1)].join('.');
-    expect(await refusal(open({ ...a, encryptedData: withHeader(a.encryptedData, { zip: 'DEF' }) }))).toMatchObject({ code: 'unexpected-header', part: 'data' });
-    expect(await refusal(open({ ...a, encryptedData: withHeader(a.encryptedData, { enc: 'A128GCM' }) }))).toMatchObject({ code: 'unexpected-header' });
-    expect(await refusal(open({ ...a, encryptedData: withHeader(a.encryptedData, { alg: 'RSA1_5' }) }))).toMatchObject({ code: 'unexpected-header' });
-    expect(await refusal(open({ ...a, encryptedData: withHeader(a.encryptedData, { cty: undefined }) }))).toMatchObject({ code: 'unexpected-header' });
+    const withHeader = (jwe: string, header: Record<string, unknown>) =>
+      [b64({ ...decodeProtectedHeader(jwe), ...header }), ...jwe.split('.').slice(1)].join('.');
+    expect(await refusal(open({ ...a, encryptedData: withHeader(a.encryptedData, { zip: 'DEF' }) }))).toMatchObject({
+      code: 'unexpected-header',
+      part: 'data',
+    });
+    expect(await refusal(open({ ...a, encryptedData: withHeader(a.encryptedData, { enc: 'A128GCM' }) }))).toMatchObject(
+      { code: 'unexpected-header' },
+    );
+    expect(await refusal(open({ ...a, encryptedData: withHeader(a.encryptedData, { alg: 'RSA1_5' }) }))).toMatchObject({
+      code: 'unexpected-header',
+    });
+    expect(await refusal(open({ ...a, encryptedData: withHeader(a.encryptedData, { cty: undefined }) }))).toMatchObject(
+      { code: 'unexpected-header' },
+    );
     const wrongCty = { ...a, encryptedData: await encrypt(Buffer.from('x'), 'text/plain') };
     expect(await refusal(open(wrongCty))).toMatchObject({ code: 'content-type-mismatch', part: 'data' });
   });
 
   it('ignores header members outside the format that are not forbidden, in the JWEs and in the JWS, and extra container members', async () => {
     const { plaintext: data } = await compactDecrypt(a.encryptedData, dresdenKeyObject);
-    const withExtraJwe = { ...a, encryptedData: await encrypt(data, 'application/xml', { 'x-vendor': 'any', typ: 'JWE' }) };
+    const withExtraJwe = {
+      ...a,
+      encryptedData: await encrypt(data, 'application/xml', { 'x-vendor': 'any', typ: 'JWE' }),
+    };
     const signing = signingKeyFor(keys, SIGNING_1);
     const withExtras = await withMetadataJws(withExtraJwe, (jws) =>
       new CompactSign(Buffer.from(jws.split('.')[1]!, 'base64url'))
@@ -291,7 +386,9 @@ describe('openSealedMessage', () => {
     expect((await refusal(open('not json'))).code).toBe('malformed-container');
     expect((await refusal(open({ ...a, format: 'amtsbote-sealed/2' }))).code).toBe('unsupported-format');
     expect((await refusal(open({ ...a, encryptedData: 42 }))).code).toBe('malformed-container');
-    expect((await refusal(open({ ...a, encryptedAttachments: { '../etc': a.encryptedAttachments.ausweis } }))).code).toBe('malformed-container');
+    expect(
+      (await refusal(open({ ...a, encryptedAttachments: { '../etc': a.encryptedAttachments.ausweis } }))).code,
+    ).toBe('malformed-container');
     expect((await refusal(open({ ...a, encryptedData: 'a.b.c' }))).code).toBe('malformed-part');
     // The JSON text as bytes is a container too (what a file or an HTTP body holds).
     await expect(open(Buffer.from(JSON.stringify(a)))).resolves.toBeDefined();

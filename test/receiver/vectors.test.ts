@@ -20,7 +20,15 @@ import { defaultRecipientKeyPolicy } from '../../src/seal/recipient-keys/policy.
 import { sealMessage } from '../../src/seal/sealed-message/seal-message.js';
 import type { SealInput } from '../../src/seal/sealed-message/types.js';
 import { projectRoot } from '../helpers/paths.js';
-import { FIXED_CLOCK, fixtureJwk, publicJwk, SIGNING_1, SIGNING_2, testGatewayKeys, type Jwk } from '../seal/fixtures.js';
+import {
+  FIXED_CLOCK,
+  fixtureJwk,
+  publicJwk,
+  SIGNING_1,
+  SIGNING_2,
+  testGatewayKeys,
+  type Jwk,
+} from '../seal/fixtures.js';
 
 const vectorFile = join(projectRoot, 'docs/sealed-message-vectors.json');
 const docFile = join(projectRoot, 'docs/sealed-message.md');
@@ -45,7 +53,8 @@ interface VectorFile {
   vectors: Vector[];
 }
 
-const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<gewerbemeldung xmlns="urn:example:vektor"><betrieb>Bäckerei Grüße &amp; Söhne</betrieb></gewerbemeldung>\n';
+const xml =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<gewerbemeldung xmlns="urn:example:vektor"><betrieb>Bäckerei Grüße &amp; Söhne</betrieb></gewerbemeldung>\n';
 
 const baseInput: SealInput = {
   messageId: '00000000-0000-4000-8000-00000000a001',
@@ -53,13 +62,29 @@ const baseInput: SealInput = {
   destinationId: 'vector-destination',
   service: { key: '99050012104000', name: 'Gewerbeanmeldung' },
   region: { key: '146120000000', name: 'Landeshauptstadt Dresden' },
-  standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300', schemaSet: 'amtsbote-profile:xgewerbeanzeige/2.2' },
+  standard: {
+    name: 'xgewerbeanzeige',
+    version: '2.2',
+    message: 'alg.gewerbemeldung.0300',
+    schemaSet: 'amtsbote-profile:xgewerbeanzeige/2.2',
+  },
   test: true,
   reference: 'VECTOR-1',
   data: { content: xml, mediaType: 'application/xml' },
   attachments: [
-    { id: 'eins', mediaType: 'application/pdf', filename: 'Erste Anlage.pdf', content: Buffer.from('%PDF-1.7\n% erste Anlage\n%%EOF\n') },
-    { id: 'zwei', mediaType: 'application/pdf', filename: 'Zweite Anlage.pdf', purpose: 'form', content: Buffer.from('%PDF-1.7\n% zweite Anlage\n%%EOF\n') },
+    {
+      id: 'eins',
+      mediaType: 'application/pdf',
+      filename: 'Erste Anlage.pdf',
+      content: Buffer.from('%PDF-1.7\n% erste Anlage\n%%EOF\n'),
+    },
+    {
+      id: 'zwei',
+      mediaType: 'application/pdf',
+      filename: 'Zweite Anlage.pdf',
+      purpose: 'form',
+      content: Buffer.from('%PDF-1.7\n% zweite Anlage\n%%EOF\n'),
+    },
   ],
 };
 
@@ -68,16 +93,24 @@ async function generate(): Promise<VectorFile> {
   const recipientPrivateJwk = fixtureJwk('recipient-encryption');
   const recipientPublicJwk = publicJwk(recipientPrivateJwk, { key_ops: ['wrapKey'] });
   const recipient = await checkEncryptionJwk(recipientPublicJwk, defaultRecipientKeyPolicy);
-  const seal = (input: SealInput, kid = SIGNING_1) => sealMessage(input, { signing: signingKeyFor(keys, kid), recipient }, { clock: FIXED_CLOCK });
+  const seal = (input: SealInput, kid = SIGNING_1) =>
+    sealMessage(input, { signing: signingKeyFor(keys, kid), recipient }, { clock: FIXED_CLOCK });
   const { kty, n, e, d, p, q, dp, dq, qi } = recipientPrivateJwk as Record<string, string>;
   const privateKey = createPrivateKey({ key: { kty, n, e, d, p, q, dp, dq, qi }, format: 'jwk' });
   const reencrypt = (text: string) =>
-    new CompactEncrypt(Buffer.from(text)).setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: recipient.kid, cty: 'JOSE' }).encrypt(recipient.key);
+    new CompactEncrypt(Buffer.from(text))
+      .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: recipient.kid, cty: 'JOSE' })
+      .encrypt(recipient.key);
 
   const expected = (input: SealInput, metadata: unknown): Vector['expect'] => ({
     metadata,
     data: { mediaType: input.data.mediaType, utf8: Buffer.from(input.data.content).toString('utf8') },
-    attachments: Object.fromEntries(input.attachments.map((a) => [a.id, { mediaType: a.mediaType, filename: a.filename, base64: Buffer.from(a.content).toString('base64') }])),
+    attachments: Object.fromEntries(
+      input.attachments.map((a) => [
+        a.id,
+        { mediaType: a.mediaType, filename: a.filename, base64: Buffer.from(a.content).toString('base64') },
+      ]),
+    ),
   });
 
   const main = await seal(baseInput);
@@ -88,25 +121,45 @@ async function generate(): Promise<VectorFile> {
     attachments: [],
   };
   const json = await seal(jsonInput);
-  const other = await seal({ ...baseInput, messageId: '00000000-0000-4000-8000-00000000a003', data: { content: '<andere/>', mediaType: 'application/xml' } });
+  const other = await seal({
+    ...baseInput,
+    messageId: '00000000-0000-4000-8000-00000000a003',
+    data: { content: '<andere/>', mediaType: 'application/xml' },
+  });
   const retired = await seal(baseInput, SIGNING_2);
   const { plaintext } = await compactDecrypt(main.container.encryptedMetadata, privateKey);
   const payload = Buffer.from(plaintext).toString('ascii').split('.')[1]!;
-  const noneHeader = Buffer.from(JSON.stringify({ alg: 'none', kid: SIGNING_1, typ: 'JOSE', cty: 'application/json' })).toString('base64url');
+  const noneHeader = Buffer.from(
+    JSON.stringify({ alg: 'none', kid: SIGNING_1, typ: 'JOSE', cty: 'application/json' }),
+  ).toString('base64url');
   const c = main.container;
 
   return {
     format: 'amtsbote-sealed/1',
     warning: 'DEVELOPMENT-ONLY keys, published here: never use them for real messages.',
-    regenerate: 'AMTSBOTE_WRITE_VECTORS=1 npx vitest run test/receiver/vectors.test.ts (new IVs and key wraps; the expectations stay the same)',
+    regenerate:
+      'AMTSBOTE_WRITE_VECTORS=1 npx vitest run test/receiver/vectors.test.ts (new IVs and key wraps; the expectations stay the same)',
     keys: { recipientPrivateJwk, recipientPublicJwk, gatewayJwks: gatewayJwks(keys, [SIGNING_2]) },
     vectors: [
-      { name: 'xml-two-attachments', description: 'XML data and two PDF attachments.', container: c, expect: expected(baseInput, main.metadata) },
-      { name: 'json-no-attachments', description: 'JSON data, no attachments (encryptedAttachments is {}).', container: json.container, expect: expected(jsonInput, json.metadata) },
+      {
+        name: 'xml-two-attachments',
+        description: 'XML data and two PDF attachments.',
+        container: c,
+        expect: expected(baseInput, main.metadata),
+      },
+      {
+        name: 'json-no-attachments',
+        description: 'JSON data, no attachments (encryptedAttachments is {}).',
+        container: json.container,
+        expect: expected(jsonInput, json.metadata),
+      },
       {
         name: 'refused-swapped-attachments',
         description: 'The JWEs of the two attachments swapped.',
-        container: { ...c, encryptedAttachments: { eins: c.encryptedAttachments.zwei!, zwei: c.encryptedAttachments.eins! } },
+        container: {
+          ...c,
+          encryptedAttachments: { eins: c.encryptedAttachments.zwei!, zwei: c.encryptedAttachments.eins! },
+        },
         expectError: { code: 'hash-mismatch', part: 'attachment:eins' },
       },
       {
@@ -151,7 +204,8 @@ function changeCharacter(token: string, segment: number): string {
   return parts.join('.');
 }
 
-if (process.env.AMTSBOTE_WRITE_VECTORS === '1') writeFileSync(vectorFile, JSON.stringify(await generate(), null, 2) + '\n');
+if (process.env.AMTSBOTE_WRITE_VECTORS === '1')
+  writeFileSync(vectorFile, JSON.stringify(await generate(), null, 2) + '\n');
 if (!existsSync(vectorFile)) throw new Error(`${vectorFile} is missing: regenerate it with AMTSBOTE_WRITE_VECTORS=1`);
 const file = JSON.parse(readFileSync(vectorFile, 'utf8')) as VectorFile;
 
@@ -170,9 +224,14 @@ describe('test vectors of docs/sealed-message.md', () => {
       expect(opened.metadata).toEqual(want.metadata);
       expect(opened.dataMediaType).toBe(want.data.mediaType);
       expect(opened.data.toString('utf8')).toBe(want.data.utf8);
-      expect(Object.fromEntries([...opened.attachments].map(([id, a]) => [id, { mediaType: a.mediaType, filename: a.filename, base64: a.content.toString('base64') }]))).toEqual(
-        want.attachments,
-      );
+      expect(
+        Object.fromEntries(
+          [...opened.attachments].map(([id, a]) => [
+            id,
+            { mediaType: a.mediaType, filename: a.filename, base64: a.content.toString('base64') },
+          ]),
+        ),
+      ).toEqual(want.attachments);
     });
   }
 

@@ -28,9 +28,21 @@ describe('resolveRoute', () => {
 
   it('gives the explanation as a code with its values, for a page that says it in its own language', () => {
     const matched = resolveRoute(demo, anmeldung, '146120000000', now);
-    expect(matched.explanation).toMatchObject({ code: 'matched', params: { service: anmeldung, region: '146120000000', rule: matched.rule, destinations: ['dresden-gewerbeamt', 'statistik-sachsen'], at: now.toISOString() } });
+    expect(matched.explanation).toMatchObject({
+      code: 'matched',
+      params: {
+        service: anmeldung,
+        region: '146120000000',
+        rule: matched.rule,
+        destinations: ['dresden-gewerbeamt', 'statistik-sachsen'],
+        at: now.toISOString(),
+      },
+    });
     const none = resolveRoute(demo, anmeldung, '091620000000', now);
-    expect(none.explanation).toMatchObject({ code: 'no-rule', params: { service: anmeldung, region: '091620000000', at: now.toISOString() } });
+    expect(none.explanation).toMatchObject({
+      code: 'no-rule',
+      params: { service: anmeldung, region: '091620000000', at: now.toISOString() },
+    });
     expect(none.explanation.params.rule).toBeUndefined();
   });
 
@@ -40,8 +52,12 @@ describe('resolveRoute', () => {
       { service: anmeldung, region: '14713', destinations: ['leipzig-gewerbeamt'] },
       { service: anmeldung, region: '146120000000', destinations: ['dresden-gewerbeamt'] },
     ]);
-    expect(resolveRoute(routing, anmeldung, '147130000000', now).destinations.map((d) => d.id)).toEqual(['leipzig-gewerbeamt']);
-    expect(resolveRoute(routing, anmeldung, '146120000000', now).destinations.map((d) => d.id)).toEqual(['dresden-gewerbeamt']);
+    expect(resolveRoute(routing, anmeldung, '147130000000', now).destinations.map((d) => d.id)).toEqual([
+      'leipzig-gewerbeamt',
+    ]);
+    expect(resolveRoute(routing, anmeldung, '146120000000', now).destinations.map((d) => d.id)).toEqual([
+      'dresden-gewerbeamt',
+    ]);
     const chemnitz = resolveRoute(routing, anmeldung, '145110000000', now);
     expect(chemnitz.destinations.map((d) => d.id)).toEqual(['statistik-sachsen']);
     const leipzig = resolveRoute(routing, anmeldung, '147130000000', now);
@@ -70,7 +86,10 @@ describe('resolveRoute', () => {
     const none = resolveRoute(demo, anmeldung, '146270000000', now);
     expect(none.destinations).toEqual([]);
     expect(none.rule).toBeUndefined();
-    const disabled = { ...demo, destinations: demo.destinations.map((d) => (d.id === 'statistik-sachsen' ? { ...d, enabled: false } : d)) };
+    const disabled = {
+      ...demo,
+      destinations: demo.destinations.map((d) => (d.id === 'statistik-sachsen' ? { ...d, enabled: false } : d)),
+    };
     const result = resolveRoute(disabled, anmeldung, '146120000000', now);
     expect(result.destinations.map((d) => d.id)).toEqual(['dresden-gewerbeamt']);
     expect(result.explanation.skippedDisabled).toEqual(['statistik-sachsen']);
@@ -112,18 +131,31 @@ describe('validateRouting', () => {
     const result = validateRouting(
       {
         destinations: demo.destinations,
-        rules: [
-          { service: '99999999999999', region: '14', destinations: ['leipzig-gewerbeamt'] },
-        ],
+        rules: [{ service: '99999999999999', region: '14', destinations: ['leipzig-gewerbeamt'] }],
       },
       services,
       config.fileDropRoot,
     );
-    expect('errors' in result && result.errors).toEqual([{ pointer: '/rules/0/service', detail: 'unknown service 99999999999999', code: 'unknown-service', params: { service: '99999999999999' } }]);
+    expect('errors' in result && result.errors).toEqual([
+      {
+        pointer: '/rules/0/service',
+        detail: 'unknown service 99999999999999',
+        code: 'unknown-service',
+        params: { service: '99999999999999' },
+      },
+    ]);
     const shape = validateRouting(
       {
         destinations: demo.destinations,
-        rules: [{ service: anmeldung, region: '1471X', destinations: ['leipzig-gewerbeamt'], validFrom: '2027-02-01', validUntil: '2027-01-01' }],
+        rules: [
+          {
+            service: anmeldung,
+            region: '1471X',
+            destinations: ['leipzig-gewerbeamt'],
+            validFrom: '2027-02-01',
+            validUntil: '2027-01-01',
+          },
+        ],
       },
       services,
       config.fileDropRoot,

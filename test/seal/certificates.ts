@@ -39,7 +39,14 @@ export function x5cOf(...certs: X509Certificate[]): string[] {
 
 export async function createTestPki(): Promise<TestPki> {
   const x509 = await loadX509();
-  const { X509CertificateGenerator, BasicConstraintsExtension, KeyUsagesExtension, KeyUsageFlags, SubjectKeyIdentifierExtension, AuthorityKeyIdentifierExtension } = x509;
+  const {
+    X509CertificateGenerator,
+    BasicConstraintsExtension,
+    KeyUsagesExtension,
+    KeyUsageFlags,
+    SubjectKeyIdentifierExtension,
+    AuthorityKeyIdentifierExtension,
+  } = x509;
   const now = Date.now();
   const day = 86_400_000;
   const rootJwk = fixtureJwk('ca-root');
@@ -62,8 +69,11 @@ export async function createTestPki(): Promise<TestPki> {
       extensions: [
         new BasicConstraintsExtension(isCa, isCa ? 1 : undefined, true),
         // Key usages are bit flags: OR-ing two is how the library expects them.
-        // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
-        new KeyUsagesExtension(isCa ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign : KeyUsageFlags.digitalSignature, true),
+        new KeyUsagesExtension(
+          // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+          isCa ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign : KeyUsageFlags.digitalSignature,
+          true,
+        ),
         await SubjectKeyIdentifierExtension.create(pub),
         await AuthorityKeyIdentifierExtension.create(issuerPub),
       ],
@@ -83,7 +93,11 @@ export async function createTestPki(): Promise<TestPki> {
     async leaf(subjectJwk, options = {}) {
       const issuer = options.issuer ?? 'intermediate';
       const [issuerName, issuerJwk] =
-        issuer === 'foreign-root' ? ['CN=Foreign Root CA', foreignJwk] : issuer === 'non-ca' ? ['CN=Amtsbote Test Not A CA', interJwk] : ['CN=Amtsbote Test Issuing CA', interJwk];
+        issuer === 'foreign-root'
+          ? ['CN=Foreign Root CA', foreignJwk]
+          : issuer === 'non-ca'
+            ? ['CN=Amtsbote Test Not A CA', interJwk]
+            : ['CN=Amtsbote Test Issuing CA', interJwk];
       const pub = await publicKey(subjectJwk);
       return X509CertificateGenerator.create({
         serialNumber: (serial++).toString(16).padStart(2, '0'),

@@ -8,11 +8,13 @@ import { createTestPki, x5cOf } from './certificates.js';
 import { fixtureJwk, publicJwk } from './fixtures.js';
 
 const enc = () => publicJwk(fixtureJwk('recipient-encryption'), { key_ops: ['wrapKey'] });
-const thumbprintOf = (jwk: Record<string, unknown>) => calculateJwkThumbprint({ kty: 'RSA', n: jwk.n as string, e: jwk.e as string });
+const thumbprintOf = (jwk: Record<string, unknown>) =>
+  calculateJwkThumbprint({ kty: 'RSA', n: jwk.n as string, e: jwk.e as string });
 
 let jwksUrl = '';
 const server = createServer((req, res) => {
-  if (req.url === '/jwks.json') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [enc()] }));
+  if (req.url === '/jwks.json')
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [enc()] }));
   else res.writeHead(404).end();
 });
 beforeAll(async () => {
@@ -44,8 +46,17 @@ describe('describeKeySource', () => {
   it('describes a JWKS key through the resolver, and says why one cannot be used', async () => {
     const resolver = createKeyResolver();
     const described = await describeKeySource({ jwksUrl }, 'encryption', resolver);
-    expect(described).toMatchObject({ source: 'jwks', jwksUrl, kid: enc().kid, fingerprint: await thumbprintOf(enc()) });
-    const missing = await describeKeySource({ jwksUrl: jwksUrl.replace('jwks.json', 'gone.json') }, 'encryption', resolver);
+    expect(described).toMatchObject({
+      source: 'jwks',
+      jwksUrl,
+      kid: enc().kid,
+      fingerprint: await thumbprintOf(enc()),
+    });
+    const missing = await describeKeySource(
+      { jwksUrl: jwksUrl.replace('jwks.json', 'gone.json') },
+      'encryption',
+      resolver,
+    );
     expect(missing.fingerprint).toBeUndefined();
     expect(missing.problem).toMatch(/404|gone\.json|fetch/i);
   });

@@ -9,11 +9,22 @@ const text = fc.string({ unit: 'binary', maxLength: 30 });
 const submission: fc.Arbitrary<EscrowSubmission> = fc.record({
   submissionId: fc.uuid(),
   receivedAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
-  envelope: fc.record({ serviceKey: text, regionKey: text, reference: fc.option(text, { nil: undefined }), test: fc.boolean() }),
+  envelope: fc.record({
+    serviceKey: text,
+    regionKey: text,
+    reference: fc.option(text, { nil: undefined }),
+    test: fc.boolean(),
+  }),
   data: fc.dictionary(text, fc.jsonValue({ maxDepth: 2 })),
   attachments: fc.array(
     fc.record(
-      { id: text, filename: text, mediaType: text, purpose: fc.constantFrom('form', 'attachment', 'report'), content: fc.uint8Array({ maxLength: 200_000 }).map((b) => Buffer.from(b)) },
+      {
+        id: text,
+        filename: text,
+        mediaType: text,
+        purpose: fc.constantFrom('form', 'attachment', 'report'),
+        content: fc.uint8Array({ maxLength: 200_000 }).map((b) => Buffer.from(b)),
+      },
       { requiredKeys: ['id', 'filename', 'mediaType', 'content'] },
     ),
     { maxLength: 3 },
@@ -21,7 +32,7 @@ const submission: fc.Arbitrary<EscrowSubmission> = fc.record({
 });
 
 describe('the escrow plaintext', () => {
-  it('is JSON.stringify of the copy with attachment sizes, a line feed, and the attachments\' bytes', () => {
+  it("is JSON.stringify of the copy with attachment sizes, a line feed, and the attachments' bytes", () => {
     fc.assert(
       fc.property(submission, (s) => {
         const head = JSON.stringify({
@@ -31,11 +42,19 @@ describe('the escrow plaintext', () => {
           envelope: s.envelope,
           data: s.data,
           // The purpose, where there is one, before the size; a copy without purposes reads as before.
-          attachments: s.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, ...(a.purpose === undefined ? {} : { purpose: a.purpose }), size: a.content.length })),
+          attachments: s.attachments.map((a) => ({
+            id: a.id,
+            filename: a.filename,
+            mediaType: a.mediaType,
+            ...(a.purpose === undefined ? {} : { purpose: a.purpose }),
+            size: a.content.length,
+          })),
         });
         const plaintext = escrowPlaintext(s);
         expect(plaintext.indexOf(0x0a)).toBe(Buffer.byteLength(head));
-        expect(plaintext.equals(Buffer.concat([Buffer.from(`${head}\n`), ...s.attachments.map((a) => a.content)]))).toBe(true);
+        expect(
+          plaintext.equals(Buffer.concat([Buffer.from(`${head}\n`), ...s.attachments.map((a) => a.content)])),
+        ).toBe(true);
       }),
       { numRuns: 200, seed: 20261207 },
     );

@@ -39,8 +39,18 @@ let keysPromise: Promise<GatewayKeys> | undefined;
 export function testGatewayKeys(): Promise<GatewayKeys> {
   keysPromise ??= (async () => {
     const parse = (name: string) => parsePrivateKey(JSON.stringify(fixtureJwk(name)), name);
-    const signing = await Promise.all(['gateway-signing-1', 'gateway-signing-2'].map((n) => { const p = parse(n); return importSigningKey(p.key, p.kid, n); }));
-    const escrow = await Promise.all(['gateway-escrow-1', 'gateway-escrow-2'].map((n) => { const p = parse(n); return importEscrowKey(p.key, p.kid, n); }));
+    const signing = await Promise.all(
+      ['gateway-signing-1', 'gateway-signing-2'].map((n) => {
+        const p = parse(n);
+        return importSigningKey(p.key, p.kid, n);
+      }),
+    );
+    const escrow = await Promise.all(
+      ['gateway-escrow-1', 'gateway-escrow-2'].map((n) => {
+        const p = parse(n);
+        return importEscrowKey(p.key, p.kid, n);
+      }),
+    );
     return {
       signing: new Map(signing.map((k) => [k.kid, k])),
       escrow: new Map(escrow.map((k) => [k.kid, k])),
@@ -75,13 +85,31 @@ export function sampleInput(overrides: Partial<SealInput> = {}): SealInput {
     destinationId: 'dresden-gewerbeamt',
     service: { key: '99050012104000', name: 'Gewerbeanmeldung' },
     region: { key: '146120000000', name: 'Landeshauptstadt Dresden' },
-    standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300', schemaSet: 'amtsbote-profile:xgewerbeanzeige/2.2' },
+    standard: {
+      name: 'xgewerbeanzeige',
+      version: '2.2',
+      message: 'alg.gewerbemeldung.0300',
+      schemaSet: 'amtsbote-profile:xgewerbeanzeige/2.2',
+    },
     test: true,
     reference: 'AMT24-2026-000123',
-    data: { content: '<?xml version="1.0" encoding="UTF-8"?>\n<nachricht>Marker-Ölmühle Äpfel-Straße 12</nachricht>\n', mediaType: 'application/xml' },
+    data: {
+      content: '<?xml version="1.0" encoding="UTF-8"?>\n<nachricht>Marker-Ölmühle Äpfel-Straße 12</nachricht>\n',
+      mediaType: 'application/xml',
+    },
     attachments: [
-      { id: 'ausweis', mediaType: 'application/pdf', filename: 'Personalausweis.pdf', content: Buffer.from('%PDF-1.7\nausweis\n%%EOF\n') },
-      { id: 'vollmacht', mediaType: 'image/png', filename: 'Vollmacht.png', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]) },
+      {
+        id: 'ausweis',
+        mediaType: 'application/pdf',
+        filename: 'Personalausweis.pdf',
+        content: Buffer.from('%PDF-1.7\nausweis\n%%EOF\n'),
+      },
+      {
+        id: 'vollmacht',
+        mediaType: 'image/png',
+        filename: 'Vollmacht.png',
+        content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),
+      },
     ],
     ...overrides,
   };

@@ -26,7 +26,10 @@ afterAll(() => {
 function keyFile(dir: string, name: string, form: 'jwk' | 'pem', mode = 0o600): string {
   const jwk = fixtureJwk(name);
   const file = join(dir, `${name}.${form === 'jwk' ? 'json' : 'pem'}`);
-  const text = form === 'jwk' ? JSON.stringify(jwk) : (rsaPrivateKeyFromJwk(jwk).export({ format: 'pem', type: 'pkcs8' }) as string);
+  const text =
+    form === 'jwk'
+      ? JSON.stringify(jwk)
+      : (rsaPrivateKeyFromJwk(jwk).export({ format: 'pem', type: 'pkcs8' }) as string);
   writeFileSync(file, text, { mode });
   chmodSync(file, mode);
   return file;
@@ -62,7 +65,9 @@ describe('gateway keys from files', () => {
 
     // The published key verifies what the imported private key signs (a plain jose consumer).
     const { CompactSign } = await import('jose');
-    const jws = await new CompactSign(Buffer.from('x')).setProtectedHeader({ alg: 'PS512', kid: 'test-gateway-sig-2' }).sign(signingKeyFor(keys, 'test-gateway-sig-2').privateKey);
+    const jws = await new CompactSign(Buffer.from('x'))
+      .setProtectedHeader({ alg: 'PS512', kid: 'test-gateway-sig-2' })
+      .sign(signingKeyFor(keys, 'test-gateway-sig-2').privateKey);
     await expect(compactVerify(jws, createLocalJWKSet(jwks))).resolves.toBeDefined();
   });
 
@@ -85,10 +90,20 @@ describe('gateway keys from files', () => {
     keyFile(dir, 'weak-2048', 'jwk');
     keyFile(dir, 'gateway-signing-1', 'jwk');
     keyFile(dir, 'gateway-escrow-1', 'jwk');
-    const load = (signing: { kid?: string; file: string }[]) => loadGatewayKeys({ config: { signing, escrow: [{ file: 'gateway-escrow-1.json' }] }, configDir: dir, dataDir: dir, storeKind: 'sqlite' });
+    const load = (signing: { kid?: string; file: string }[]) =>
+      loadGatewayKeys({
+        config: { signing, escrow: [{ file: 'gateway-escrow-1.json' }] },
+        configDir: dir,
+        dataDir: dir,
+        storeKind: 'sqlite',
+      });
     await expect(load([{ file: 'weak-2048.json' }])).rejects.toThrow(/2048 bits, at least 4096/);
-    await expect(load([{ kid: 'other', file: 'gateway-signing-1.json' }])).rejects.toThrow(/configured kid "other" differs/);
-    await expect(load([{ file: 'gateway-signing-1.json' }, { file: 'gateway-signing-1.json' }])).rejects.toThrow(/two signing keys/);
+    await expect(load([{ kid: 'other', file: 'gateway-signing-1.json' }])).rejects.toThrow(
+      /configured kid "other" differs/,
+    );
+    await expect(load([{ file: 'gateway-signing-1.json' }, { file: 'gateway-signing-1.json' }])).rejects.toThrow(
+      /two signing keys/,
+    );
     writeFileSync(join(dir, 'garbage.pem'), 'not a key', { mode: 0o600 });
     await expect(load([{ file: 'garbage.pem' }])).rejects.toThrow(/not a private key/);
     const keys = await load([{ file: 'gateway-signing-1.json' }]);
@@ -99,12 +114,17 @@ describe('gateway keys from files', () => {
 describe('the keys section of gateway.yaml', () => {
   it('names key files; the recipient key policy has FIT-Connect defaults', () => {
     const config = gatewayKeysConfigSchema.parse({
-      signing: [{ kid: 'amtsbote-sig-2026', file: '/etc/amtsbote/keys/sig-2026.pem' }, { file: '/etc/amtsbote/keys/sig-2027.json' }],
+      signing: [
+        { kid: 'amtsbote-sig-2026', file: '/etc/amtsbote/keys/sig-2026.pem' },
+        { file: '/etc/amtsbote/keys/sig-2027.json' },
+      ],
       escrow: [{ kid: 'escrow-2026', file: '/etc/amtsbote/keys/escrow-2026.pem' }],
     });
     expect(config.signing).toHaveLength(2);
     expect(() => gatewayKeysConfigSchema.parse({ signing: [], escrow: [] })).toThrow();
-    expect(() => gatewayKeysConfigSchema.parse({ signing: [{ file: 'x', kid: 'a b' }], escrow: [{ file: 'y' }] })).toThrow();
+    expect(() =>
+      gatewayKeysConfigSchema.parse({ signing: [{ file: 'x', kid: 'a b' }], escrow: [{ file: 'y' }] }),
+    ).toThrow();
     expect(recipientKeyPolicyConfigSchema.parse({})).toEqual({ minModulusBits: 4096, trustAnchors: [] });
     expect(() => recipientKeyPolicyConfigSchema.parse({ minModulusBits: 1024 })).toThrow();
   });
@@ -113,7 +133,9 @@ describe('the keys section of gateway.yaml', () => {
 describe('development keys in the data dir', () => {
   it('are refused with PostgreSQL', async () => {
     const dataDir = tempDir();
-    await expect(loadGatewayKeys({ configDir: dataDir, dataDir, storeKind: 'postgres' })).rejects.toThrow(/every instance needs the same key files/);
+    await expect(loadGatewayKeys({ configDir: dataDir, dataDir, storeKind: 'postgres' })).rejects.toThrow(
+      /every instance needs the same key files/,
+    );
     await expect(createDevelopmentKeys(dataDir, 'postgres')).rejects.toBeInstanceOf(AmtsboteError);
   });
 
@@ -127,7 +149,11 @@ describe('development keys in the data dir', () => {
     expect(statSync(files.escrow).mode & 0o777).toBe(0o600);
     const signingKid = [...first.signing.keys()][0]!;
     expect(signingKid).toMatch(/^dev-sig-/);
-    expect(JSON.parse(readFileSync(files.signing, 'utf8'))).toMatchObject({ kid: signingKid, alg: 'PS512', use: 'sig' });
+    expect(JSON.parse(readFileSync(files.signing, 'utf8'))).toMatchObject({
+      kid: signingKid,
+      alg: 'PS512',
+      use: 'sig',
+    });
 
     const second = await loadGatewayKeys({ configDir: dataDir, dataDir, storeKind: 'sqlite' });
     expect(second.generated).toBe(false);

@@ -74,7 +74,10 @@ describe('recipient keys from a JWKS URL', () => {
   it('keeps the cached keys when a refresh fails, and reports the failure', async () => {
     let now = 0;
     const failures: string[] = [];
-    const resolver = createKeyResolver({ now: () => now, onRefreshError: (url, error) => failures.push(`${url}: ${error.message}`) });
+    const resolver = createKeyResolver({
+      now: () => now,
+      onRefreshError: (url, error) => failures.push(`${url}: ${error.message}`),
+    });
     const source = { jwksUrl: `${base}/jwks.json`, refreshSeconds: 60 };
     await resolver.encryptionKey(source);
     now += 120_000;
@@ -93,10 +96,14 @@ describe('recipient keys from a JWKS URL', () => {
     const resolver = createKeyResolver({ now: () => now, minRefetchMs: 30_000 });
     await resolver.encryptionKey({ jwksUrl: `${base}/jwks.json` });
     state.body = { keys: [dresden(), leipzig(), receipt()] };
-    await expect(resolver.encryptionKey({ jwksUrl: `${base}/jwks.json`, kid: 'leipzig-gewerbeamt-enc-2026' })).rejects.toMatchObject({ extensions: { reason: 'kid-not-found' } });
+    await expect(
+      resolver.encryptionKey({ jwksUrl: `${base}/jwks.json`, kid: 'leipzig-gewerbeamt-enc-2026' }),
+    ).rejects.toMatchObject({ extensions: { reason: 'kid-not-found' } });
     expect(state.requests).toBe(1);
     now += 30_000;
-    expect(await resolver.encryptionKey({ jwksUrl: `${base}/jwks.json`, kid: 'leipzig-gewerbeamt-enc-2026' })).toMatchObject({ kid: 'leipzig-gewerbeamt-enc-2026' });
+    expect(
+      await resolver.encryptionKey({ jwksUrl: `${base}/jwks.json`, kid: 'leipzig-gewerbeamt-enc-2026' }),
+    ).toMatchObject({ kid: 'leipzig-gewerbeamt-enc-2026' });
     expect(state.requests).toBe(2);
   });
 
@@ -109,7 +116,9 @@ describe('recipient keys from a JWKS URL', () => {
     expect(error).toMatchObject({ code: 'unavailable', extensions: { reason: 'jwks-unavailable' } });
     await expect(resolver.encryptionKey(source)).rejects.toMatchObject({ code: 'unavailable' });
     expect(state.requests).toBe(1);
-    await expect(createKeyResolver().encryptionKey({ jwksUrl: 'http://127.0.0.1:9/jwks.json' })).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(createKeyResolver().encryptionKey({ jwksUrl: 'http://127.0.0.1:9/jwks.json' })).rejects.toMatchObject({
+      code: 'unavailable',
+    });
     await expect(createKeyResolver().encryptionKey({ jwksUrl: `${base}/big.json` })).rejects.toThrow(/larger than/);
     state.status = 200;
     state.body = 'not json';
@@ -118,17 +127,28 @@ describe('recipient keys from a JWKS URL', () => {
 
   it('applies the key policy to fetched keys', async () => {
     state.body = { keys: [publicJwk(fixtureJwk('weak-2048'))] };
-    await expect(createKeyResolver().encryptionKey({ jwksUrl: `${base}/jwks.json` })).rejects.toMatchObject({ extensions: { reason: 'modulus-too-small' } });
+    await expect(createKeyResolver().encryptionKey({ jwksUrl: `${base}/jwks.json` })).rejects.toMatchObject({
+      extensions: { reason: 'modulus-too-small' },
+    });
     state.body = { keys: [dresden(), leipzig()] };
-    await expect(createKeyResolver().encryptionKey({ jwksUrl: `${base}/jwks.json` })).rejects.toMatchObject({ extensions: { reason: 'ambiguous-key' } });
+    await expect(createKeyResolver().encryptionKey({ jwksUrl: `${base}/jwks.json` })).rejects.toMatchObject({
+      extensions: { reason: 'ambiguous-key' },
+    });
   });
 
   it('resolves receipt keys by the kid of the receipt', async () => {
     const resolver = createKeyResolver();
     const source = { jwksUrl: `${base}/jwks.json` };
-    expect(await resolver.receiptKey(source, 'test-recipient-sig-1')).toMatchObject({ kid: 'test-recipient-sig-1', modulusBits: 4096 });
-    await expect(resolver.receiptKey(source, 'dresden-gewerbeamt-enc-2026')).rejects.toMatchObject({ extensions: { reason: 'wrong-alg' } });
-    await expect(resolver.receiptKey({ jwksUrl: `${base}/jwks.json`, kid: 'test-recipient-sig-1' }, 'other')).rejects.toMatchObject({ extensions: { reason: 'kid-not-found' } });
+    expect(await resolver.receiptKey(source, 'test-recipient-sig-1')).toMatchObject({
+      kid: 'test-recipient-sig-1',
+      modulusBits: 4096,
+    });
+    await expect(resolver.receiptKey(source, 'dresden-gewerbeamt-enc-2026')).rejects.toMatchObject({
+      extensions: { reason: 'wrong-alg' },
+    });
+    await expect(
+      resolver.receiptKey({ jwksUrl: `${base}/jwks.json`, kid: 'test-recipient-sig-1' }, 'other'),
+    ).rejects.toMatchObject({ extensions: { reason: 'kid-not-found' } });
     const inline = { jwk: receipt() };
     expect(await resolver.receiptKey(inline, 'test-recipient-sig-1')).toMatchObject({ kid: 'test-recipient-sig-1' });
   });
@@ -144,7 +164,13 @@ describe('recipient keys from a JWKS URL', () => {
     );
     expect(problems).toEqual([
       // a key URL's problem reaches editors as one reason; the cause is for the log (issue 19 F5)
-      { destinationId: 'weak', pointer: '/destinations/1/encryptionKey', reason: 'modulus-too-small', detail: keySetUnavailable, cause: expect.stringContaining('2048') as unknown },
+      {
+        destinationId: 'weak',
+        pointer: '/destinations/1/encryptionKey',
+        reason: 'modulus-too-small',
+        detail: keySetUnavailable,
+        cause: expect.stringContaining('2048') as unknown,
+      },
     ]);
   });
 });

@@ -18,13 +18,23 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://localhost:${(server.address() as AddressInfo).port}/keys`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => { resolve(); })));
+afterAll(
+  () =>
+    new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    ),
+);
 
-describe('fetching recipients\' key sets', () => {
+describe("fetching recipients' key sets", () => {
   const demo = loadConfig({ configFile: join(projectRoot, 'config/gateway.yaml'), env: {} });
 
   it('does not connect to a loopback key endpoint when the policy forbids it', async () => {
-    const resolver = await recipientKeyResolver({ ...demo, gateway: { ...demo.gateway, outbound: { allowLoopback: false, allowLinkLocal: false } } });
+    const resolver = await recipientKeyResolver({
+      ...demo,
+      gateway: { ...demo.gateway, outbound: { allowLoopback: false, allowLinkLocal: false } },
+    });
     await expect(resolver.encryptionKey({ jwksUrl: url })).rejects.toThrow();
     expect(requests).toBe(0);
   });

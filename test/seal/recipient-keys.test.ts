@@ -31,7 +31,9 @@ async function reason(promise: Promise<unknown>): Promise<string> {
 
 describe('recipient key policy', () => {
   it('accepts every key of the demo routing (RSA-4096, RSA-OAEP-256 / wrapKey, PS512 / verify)', async () => {
-    const routing = parse(readFileSync(join(projectRoot, 'config/routing.yaml'), 'utf8')) as { destinations: { id: string; encryptionKey: { jwk: Jwk }; receiptKey: { jwk: Jwk } }[] };
+    const routing = parse(readFileSync(join(projectRoot, 'config/routing.yaml'), 'utf8')) as {
+      destinations: { id: string; encryptionKey: { jwk: Jwk }; receiptKey: { jwk: Jwk } }[];
+    };
     expect(await checkDestinationKeys(routing.destinations, createKeyResolver())).toEqual([]);
   });
 
@@ -48,14 +50,18 @@ describe('recipient key policy', () => {
   });
 
   it('follows a configured minimum', async () => {
-    await expect(checkEncryptionJwk(publicJwk(fixtureJwk('weak-2048')), { ...policy, minModulusBits: 2048 })).resolves.toBeDefined();
+    await expect(
+      checkEncryptionJwk(publicJwk(fixtureJwk('weak-2048')), { ...policy, minModulusBits: 2048 }),
+    ).resolves.toBeDefined();
   });
 
   it('refuses a wrong alg, use or key_ops', async () => {
     expect(await reason(checkEncryptionJwk({ ...recipientEnc(), alg: 'RSA-OAEP' }, policy))).toBe('wrong-alg');
     expect(await reason(checkEncryptionJwk({ ...recipientEnc(), alg: 'PS512' }, policy))).toBe('wrong-alg');
     expect(await reason(checkEncryptionJwk({ ...recipientEnc(), use: 'sig' }, policy))).toBe('wrong-use');
-    expect(await reason(checkEncryptionJwk({ ...recipientEnc(), key_ops: ['encrypt'] }, policy))).toBe('missing-key-op');
+    expect(await reason(checkEncryptionJwk({ ...recipientEnc(), key_ops: ['encrypt'] }, policy))).toBe(
+      'missing-key-op',
+    );
     expect(await reason(checkEncryptionJwk({ ...recipientEnc(), key_ops: ['verify'] }, policy))).toBe('missing-key-op');
     expect(await reason(checkReceiptJwk({ ...recipientSig(), alg: 'RSA-OAEP-256' }, policy))).toBe('wrong-alg');
     expect(await reason(checkReceiptJwk({ ...recipientSig(), key_ops: ['wrapKey'] }, policy))).toBe('missing-key-op');
@@ -110,7 +116,9 @@ describe('x5c certificate chains', () => {
 
   it('refuses a chain that lacks its intermediate', async () => {
     const jwk = recipientEnc();
-    expect(await reason(checkEncryptionJwk({ ...jwk, x5c: x5cOf(await pki.leaf(jwk)) }, anchored))).toBe('x5c-untrusted');
+    expect(await reason(checkEncryptionJwk({ ...jwk, x5c: x5cOf(await pki.leaf(jwk)) }, anchored))).toBe(
+      'x5c-untrusted',
+    );
   });
 
   it('refuses a key without x5c when anchors are configured', async () => {
@@ -128,7 +136,10 @@ describe('x5c certificate chains', () => {
 
   it('refuses an expired certificate', async () => {
     const jwk = recipientEnc();
-    const x5c = x5cOf(await pki.leaf(jwk, { notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }), pki.intermediate);
+    const x5c = x5cOf(
+      await pki.leaf(jwk, { notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }),
+      pki.intermediate,
+    );
     expect(await reason(checkEncryptionJwk({ ...jwk, x5c }, anchored))).toBe('x5c-not-valid-now');
   });
 
@@ -161,7 +172,9 @@ describe('x5c certificate chains', () => {
   });
 
   it('refuses garbage in x5c', async () => {
-    expect(await reason(checkEncryptionJwk({ ...recipientEnc(), x5c: ['bm90IGEgY2VydGlmaWNhdGU='] }, anchored))).toBe('x5c-invalid');
+    expect(await reason(checkEncryptionJwk({ ...recipientEnc(), x5c: ['bm90IGEgY2VydGlmaWNhdGU='] }, anchored))).toBe(
+      'x5c-invalid',
+    );
     expect(await reason(checkEncryptionJwk({ ...recipientEnc(), x5c: [] }, anchored))).toBe('x5c-invalid');
   });
 });

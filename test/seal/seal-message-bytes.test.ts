@@ -12,7 +12,11 @@ import { demoJwk, FIXED_CLOCK, recipientKey, sampleInput, SIGNING_1, testGateway
 describe('sealMessageToBytes', () => {
   async function seal(overrides: Parameters<typeof sampleInput>[0] = {}) {
     const keys = await testGatewayKeys();
-    return sealMessageToBytes(sampleInput(overrides), { signing: signingKeyFor(keys, SIGNING_1), recipient: await recipientKey('dresden-gewerbeamt') }, { clock: FIXED_CLOCK });
+    return sealMessageToBytes(
+      sampleInput(overrides),
+      { signing: signingKeyFor(keys, SIGNING_1), recipient: await recipientKey('dresden-gewerbeamt') },
+      { clock: FIXED_CLOCK },
+    );
   }
 
   it('writes the JSON text serializeContainer writes, which the receiver kit opens to the same parts and tags', async () => {

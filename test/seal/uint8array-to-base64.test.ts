@@ -3,7 +3,9 @@ import { CompactEncrypt, compactDecrypt, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { installUint8ArrayToBase64 } from '../../src/seal/lib/uint8array-to-base64.js';
 
-type WithToBase64 = Uint8Array & { toBase64(options?: { alphabet?: 'base64' | 'base64url'; omitPadding?: boolean }): string };
+type WithToBase64 = Uint8Array & {
+  toBase64(options?: { alphabet?: 'base64' | 'base64url'; omitPadding?: boolean }): string;
+};
 
 describe('Uint8Array.prototype.toBase64 where the runtime lacks it', () => {
   installUint8ArrayToBase64();
@@ -15,7 +17,9 @@ describe('Uint8Array.prototype.toBase64 where the runtime lacks it', () => {
         const reference = Buffer.from(view).toString('base64');
         expect(view.toBase64()).toBe(reference);
         expect(view.toBase64({ omitPadding: true })).toBe(reference.replace(/=+$/, ''));
-        expect(view.toBase64({ alphabet: 'base64url', omitPadding: true })).toBe(reference.replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_'));
+        expect(view.toBase64({ alphabet: 'base64url', omitPadding: true })).toBe(
+          reference.replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_'),
+        );
         expect(view.toBase64({ alphabet: 'base64url' })).toBe(reference.replaceAll('+', '-').replaceAll('/', '_'));
       }),
       { numRuns: 300, seed: 20261207 },
@@ -31,7 +35,9 @@ describe('Uint8Array.prototype.toBase64 where the runtime lacks it', () => {
   it('leaves JWEs that jose writes with it openable', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RSA-OAEP-256', { modulusLength: 2048 });
     const plaintext = Buffer.from(Array.from({ length: 100_001 }, (_, i) => (i * 7) % 256));
-    const jwe = await new CompactEncrypt(plaintext).setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM' }).encrypt(publicKey);
+    const jwe = await new CompactEncrypt(plaintext)
+      .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM' })
+      .encrypt(publicKey);
     expect(jwe).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     const opened = await compactDecrypt(jwe, privateKey);
     expect(Buffer.from(opened.plaintext).equals(plaintext)).toBe(true);

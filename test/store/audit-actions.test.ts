@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { auditActions } from '../../src/store/audit-actions.js';
 import { projectRoot } from '../helpers/paths.js';
 
-const labels = (language: string) => JSON.parse(readFileSync(join(projectRoot, `admin/i18n/${language}.json`), 'utf8')) as Record<string, string>;
+const labels = (language: string) =>
+  JSON.parse(readFileSync(join(projectRoot, `admin/i18n/${language}.json`), 'utf8')) as Record<string, string>;
 
 describe('audit actions', () => {
   it('each has a label on the admin page, in German and in English', () => {

@@ -16,7 +16,13 @@ import { createTestDatabase } from '../helpers/postgres.js';
  * only method and status, and each Idempotency-Key becomes its keyed hash — on SQLite and PostgreSQL alike.
  */
 const hash = keyedHash(Buffer.alloc(32, 7));
-const fullPayment = { method: 'giropay', status: 'paid', transactionId: 'TX-4711-SECRET', transactionReference: 'KASSENZEICHEN-0815', amount: 26 };
+const fullPayment = {
+  method: 'giropay',
+  status: 'paid',
+  transactionId: 'TX-4711-SECRET',
+  transactionReference: 'KASSENZEICHEN-0815',
+  amount: 26,
+};
 
 interface Opened {
   db: Kysely<Database>;
@@ -31,7 +37,10 @@ afterEach(async () => {
 const locations = {
   sqlite: (): Promise<() => Opened> => {
     const dir = mkdtempSync(join(tmpdir(), 'amtsbote-m0010-'));
-    cleanups.push(() => { rmSync(dir, { recursive: true, force: true }); return Promise.resolve(); });
+    cleanups.push(() => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    });
     return Promise.resolve(() => {
       const { db } = openSqliteDatabase(join(dir, 'amtsbote.sqlite'));
       return { db, dialect: 'sqlite', close: () => db.destroy() };
@@ -47,22 +56,59 @@ const locations = {
   },
 };
 
-/** A store at migration 0008 (what the previous release left) holding one submission with a payment and two idempotency keys. */
+/**
+ * A store at migration 0008 (what the previous release left) holding one submission with a payment and two idempotency
+ * keys.
+ */
 async function previousRelease(open: () => Opened): Promise<void> {
   const { db, dialect, close } = open();
   try {
     const { error } = await new Migrator({ db, provider: migrationProvider(dialect) }).migrateTo('0008-rate-buckets');
     if (error) throw error as Error;
     const at = '2026-11-25T10:00:00.000Z';
-    const submission = { portal_id: 'amt24', service_key: '99050012104000', region_key: '146120000000', status: 'pending', reference: null, test: 0, callback_url: null, authentication: null, data_hmac: 'hmac-sha512:x', attachments: '[]', received_at: at, updated_at: at, routing_version: 1 };
-    await db.insertInto('submissions').values([
-      { ...submission, id: 's1', payment: JSON.stringify(fullPayment) },
-      { ...submission, id: 's2', payment: null },
-    ]).execute();
-    await db.insertInto('idempotency_keys').values([
-      { portal_id: 'amt24', key: 'order-2026-0001', content_hmac: 'c1', submission_id: 's1', created_at: at, expires_at: '2026-11-26T10:00:00.000Z' },
-      { portal_id: 'leipzig-portal', key: 'order-2026-0001', content_hmac: 'c2', submission_id: 's2', created_at: at, expires_at: '2026-11-26T10:00:00.000Z' },
-    ]).execute();
+    const submission = {
+      portal_id: 'amt24',
+      service_key: '99050012104000',
+      region_key: '146120000000',
+      status: 'pending',
+      reference: null,
+      test: 0,
+      callback_url: null,
+      authentication: null,
+      data_hmac: 'hmac-sha512:x',
+      attachments: '[]',
+      received_at: at,
+      updated_at: at,
+      routing_version: 1,
+    };
+    await db
+      .insertInto('submissions')
+      .values([
+        { ...submission, id: 's1', payment: JSON.stringify(fullPayment) },
+        { ...submission, id: 's2', payment: null },
+      ])
+      .execute();
+    await db
+      .insertInto('idempotency_keys')
+      .values([
+        {
+          portal_id: 'amt24',
+          key: 'order-2026-0001',
+          content_hmac: 'c1',
+          submission_id: 's1',
+          created_at: at,
+          expires_at: '2026-11-26T10:00:00.000Z',
+        },
+        {
+          portal_id: 'leipzig-portal',
+          key: 'order-2026-0001',
+          content_hmac: 'c2',
+          submission_id: 's2',
+          created_at: at,
+          expires_at: '2026-11-26T10:00:00.000Z',
+        },
+      ])
+      .execute();
   } finally {
     await close();
   }
@@ -74,10 +120,19 @@ describe.each(['sqlite', 'postgres'] as const)('migration 0010 on %s', (kind) =>
     await previousRelease(open);
     const { db, dialect, close } = open();
     try {
-      expect(await migrateToLatest(db, dialect, { keyedHash: () => hash })).toContain('0010-minimal-payment-and-hashed-idempotency-keys');
+      expect(await migrateToLatest(db, dialect, { keyedHash: () => hash })).toContain(
+        '0010-minimal-payment-and-hashed-idempotency-keys',
+      );
       const payments = await db.selectFrom('submissions').select(['id', 'payment']).orderBy('id').execute();
-      expect(payments.map((p) => [p.id, p.payment === null ? null : (JSON.parse(p.payment) as unknown)])).toEqual([['s1', { method: 'giropay', status: 'paid' }], ['s2', null]]);
-      const keys = await db.selectFrom('idempotency_keys').select(['portal_id', 'key', 'submission_id']).orderBy('portal_id').execute();
+      expect(payments.map((p) => [p.id, p.payment === null ? null : (JSON.parse(p.payment) as unknown)])).toEqual([
+        ['s1', { method: 'giropay', status: 'paid' }],
+        ['s2', null],
+      ]);
+      const keys = await db
+        .selectFrom('idempotency_keys')
+        .select(['portal_id', 'key', 'submission_id'])
+        .orderBy('portal_id')
+        .execute();
       expect(keys).toEqual([
         { portal_id: 'amt24', key: hash('order-2026-0001'), submission_id: 's1' },
         { portal_id: 'leipzig-portal', key: hash('order-2026-0001'), submission_id: 's2' },
@@ -94,15 +149,27 @@ describe.each(['sqlite', 'postgres'] as const)('migration 0010 on %s', (kind) =>
     try {
       await expect(migrateToLatest(db, dialect)).rejects.toThrow(/hmacSecret.*amtsbote store migrate/);
       // the configuration's fault, typed as such: the CLI and the start name it, a script can branch on the code
-      await expect(migrateToLatest(db, dialect)).rejects.toMatchObject({ name: 'AmtsboteError', code: 'invalid-config' });
+      await expect(migrateToLatest(db, dialect)).rejects.toMatchObject({
+        name: 'AmtsboteError',
+        code: 'invalid-config',
+      });
       // Nothing is half converted: the payment keeps its members until the migration can complete.
       const keys = await db.selectFrom('idempotency_keys').select('key').execute();
       expect(keys.map((k) => k.key)).toEqual(['order-2026-0001', 'order-2026-0001']);
-      const payment = await db.selectFrom('submissions').select('payment').where('id', '=', 's1').executeTakeFirstOrThrow();
+      const payment = await db
+        .selectFrom('submissions')
+        .select('payment')
+        .where('id', '=', 's1')
+        .executeTakeFirstOrThrow();
       expect(JSON.parse(payment.payment!)).toEqual(fullPayment);
       // With the secret the same migration then completes.
-      expect(await migrateToLatest(db, dialect, { keyedHash: () => hash })).toContain('0010-minimal-payment-and-hashed-idempotency-keys');
-      expect((await db.selectFrom('idempotency_keys').select('key').execute()).map((k) => k.key)).toEqual([hash('order-2026-0001'), hash('order-2026-0001')]);
+      expect(await migrateToLatest(db, dialect, { keyedHash: () => hash })).toContain(
+        '0010-minimal-payment-and-hashed-idempotency-keys',
+      );
+      expect((await db.selectFrom('idempotency_keys').select('key').execute()).map((k) => k.key)).toEqual([
+        hash('order-2026-0001'),
+        hash('order-2026-0001'),
+      ]);
     } finally {
       await close();
     }

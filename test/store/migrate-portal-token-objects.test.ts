@@ -29,32 +29,56 @@ async function open(kind: 'sqlite' | 'postgres'): Promise<Kysely<Database>> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'amtsbote-m0011-'));
     const { db } = openSqliteDatabase(join(dir, 'amtsbote.sqlite'));
-    cleanups.push(async () => { await db.destroy(); rmSync(dir, { recursive: true, force: true }); });
+    cleanups.push(async () => {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
     return db;
   }
   const database = await createTestDatabase();
   const db = openPostgresDatabase(database.url, { poolSize: 2 });
-  cleanups.push(async () => { await db.destroy(); await database.drop(); });
+  cleanups.push(async () => {
+    await db.destroy();
+    await database.drop();
+  });
   return db;
 }
 
 describe.each(['sqlite', 'postgres'] as const)('migration 0011 on %s', (kind) => {
   it('turns token hash strings into token objects the portal sign-in matches, and leaves rotated tokens as they are', async () => {
     const db = await open(kind);
-    const { error } = await new Migrator({ db, provider: migrationProvider(kind) }).migrateTo('0010-minimal-payment-and-hashed-idempotency-keys');
+    const { error } = await new Migrator({ db, provider: migrationProvider(kind) }).migrateTo(
+      '0010-minimal-payment-and-hashed-idempotency-keys',
+    );
     if (error) throw error as Error;
     const at = '2026-11-25T10:00:00.000Z';
-    const portal = { name: 'Amt24', services: '["*"]', regions: '["14"]', created_at: at, updated_at: at, callback: null, identity: null };
-    await db.insertInto('portals').values([
-      { ...portal, id: 'amt24', token_hashes: JSON.stringify([oldHash]) },
-      { ...portal, id: 'rotated', token_hashes: JSON.stringify(rotated) },
-    ]).execute();
+    const portal = {
+      name: 'Amt24',
+      services: '["*"]',
+      regions: '["14"]',
+      created_at: at,
+      updated_at: at,
+      callback: null,
+      identity: null,
+    };
+    await db
+      .insertInto('portals')
+      .values([
+        { ...portal, id: 'amt24', token_hashes: JSON.stringify([oldHash]) },
+        { ...portal, id: 'rotated', token_hashes: JSON.stringify(rotated) },
+      ])
+      .execute();
 
     expect(await migrateToLatest(db, kind)).toContain('0011-portal-token-objects');
     const rows = await db.selectFrom('portals').selectAll().orderBy('id').execute();
     const [amt24, kept] = rows.map(portalFromRow);
     expect(amt24?.tokens).toEqual([{ hash: oldHash }]);
-    expect(tokenMatches('amt24-demo-token', amt24!.tokens.map((t) => t.hash))).toBe(true);
+    expect(
+      tokenMatches(
+        'amt24-demo-token',
+        amt24!.tokens.map((t) => t.hash),
+      ),
+    ).toBe(true);
     expect(kept?.tokens).toEqual(rotated);
   });
 });

@@ -24,7 +24,9 @@ describe('SQLite: one gateway process per data dir', () => {
   it('refuses a second gateway on the same data dir, naming it, while the CLI may still open the file', async () => {
     const dataDir = tempDir();
     gateways.push(await startTestGateway({ dataDir }));
-    await expect(startTestGateway({ dataDir })).rejects.toThrow(new RegExp(`another gateway \\(process ${process.pid}\\) is serving the SQLite store in ${dataDir}`));
+    await expect(startTestGateway({ dataDir })).rejects.toThrow(
+      new RegExp(`another gateway \\(process ${process.pid}\\) is serving the SQLite store in ${dataDir}`),
+    );
     // what CLI commands do: open the same file alongside the serving gateway
     const cli = openSqliteStore(join(dataDir, 'amtsbote.sqlite'));
     await cli.migrate();

@@ -80,8 +80,16 @@ async function watchedDatabase() {
   });
   watch.commits = 0;
   /** Committed rows of `table` for a submission, as another connection sees them. */
-  const committed = (table: 'submissions' | 'deliveries' | 'sealed_messages' | 'events', submissionId: string): number => {
-    const where = table === 'submissions' ? 'id = ?' : table === 'sealed_messages' ? 'delivery_id in (select id from deliveries where submission_id = ?)' : 'submission_id = ?';
+  const committed = (
+    table: 'submissions' | 'deliveries' | 'sealed_messages' | 'events',
+    submissionId: string,
+  ): number => {
+    const where =
+      table === 'submissions'
+        ? 'id = ?'
+        : table === 'sealed_messages'
+          ? 'delivery_id in (select id from deliveries where submission_id = ?)'
+          : 'submission_id = ?';
     return (probe.prepare(`select count(*) as n from ${table} where ${where}`).get(submissionId) as { n: number }).n;
   };
   return { db, watch, committed };
@@ -94,12 +102,18 @@ describe('grouped accepts on SQLite', () => {
     const ids = ['s1', 's2', 's3', 's4', 's5'];
     // What each caller can see at the moment its promise resolves: the commit count and its committed rows.
     const seen = await Promise.all(
-      ids.map((id) => grouped.accept(input(id)).then((result) => ({ result, commits: watch.commits, rows: committed('submissions', id) }))),
+      ids.map((id) =>
+        grouped
+          .accept(input(id))
+          .then((result) => ({ result, commits: watch.commits, rows: committed('submissions', id) })),
+      ),
     );
     expect(seen).toEqual(ids.map(() => ({ result: { kind: 'created' }, commits: 1, rows: 1 })));
     expect(watch.commits).toBe(1);
     for (const id of ids) {
-      expect([committed('deliveries', id), committed('sealed_messages', id), committed('events', id)]).toEqual([1, 1, 1]);
+      expect([committed('deliveries', id), committed('sealed_messages', id), committed('events', id)]).toEqual([
+        1, 1, 1,
+      ]);
     }
   });
 
@@ -109,7 +123,12 @@ describe('grouped accepts on SQLite', () => {
     const settled = await Promise.allSettled([
       grouped.accept(input('s1')),
       // the same delivery (message) id as s1: the deliveries insert fails after the submission row was written
-      grouped.accept(input('s2', { deliveries: [{ id: 'm-s1', destinationId: 'dresden-gewerbeamt', state: 'pending' }], messages: [] })),
+      grouped.accept(
+        input('s2', {
+          deliveries: [{ id: 'm-s1', destinationId: 'dresden-gewerbeamt', state: 'pending' }],
+          messages: [],
+        }),
+      ),
       grouped.accept(input('s3')),
     ]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -124,7 +143,14 @@ describe('grouped accepts on SQLite', () => {
     const { db, watch, committed } = await watchedDatabase();
     const grouped = groupAccepts(db);
     expect(await grouped.accept(input('s1'))).toEqual({ kind: 'created' });
-    await expect(grouped.accept(input('s2', { deliveries: [{ id: 'm-s1', destinationId: 'dresden-gewerbeamt', state: 'pending' }], messages: [] }))).rejects.toMatchObject({
+    await expect(
+      grouped.accept(
+        input('s2', {
+          deliveries: [{ id: 'm-s1', destinationId: 'dresden-gewerbeamt', state: 'pending' }],
+          messages: [],
+        }),
+      ),
+    ).rejects.toMatchObject({
       code: 'SQLITE_CONSTRAINT_PRIMARYKEY',
     });
     expect(await grouped.accept(input('s3'))).toEqual({ kind: 'created' });
@@ -141,7 +167,10 @@ describe('grouped accepts on SQLite', () => {
       grouped.accept(input('s1', { idempotency })),
       grouped.accept(input('s2', { idempotency: { ...idempotency, contentHmac: 'c2' } })),
     ]);
-    expect(results).toEqual<AcceptResult[]>([{ kind: 'created' }, { kind: 'existing', submissionId: 's1', contentHmac: 'c1' }]);
+    expect(results).toEqual<AcceptResult[]>([
+      { kind: 'created' },
+      { kind: 'existing', submissionId: 's1', contentHmac: 'c1' },
+    ]);
     expect(watch.commits).toBe(1);
     expect([committed('submissions', 's1'), committed('submissions', 's2')]).toEqual([1, 0]);
   });
@@ -155,7 +184,10 @@ describe('grouped accepts on SQLite', () => {
     expect(settled[0]).toMatchObject({ reason: { message: 'disk I/O error (simulated)' } });
     expect(['s1', 's2', 's3'].map((id) => committed('submissions', id))).toEqual([0, 0, 0]);
     // the transaction was rolled back and the connection freed: the same ids are accepted afterwards
-    expect(await Promise.all(['s1', 's2'].map((id) => grouped.accept(input(id))))).toEqual([{ kind: 'created' }, { kind: 'created' }]);
+    expect(await Promise.all(['s1', 's2'].map((id) => grouped.accept(input(id))))).toEqual([
+      { kind: 'created' },
+      { kind: 'created' },
+    ]);
     expect(watch.commits).toBe(2);
     expect(committed('submissions', 's1')).toBe(1);
   });

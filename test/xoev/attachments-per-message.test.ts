@@ -13,7 +13,9 @@ function mappingDir(attachments: string): string {
   const root = mkdtempSync(join(tmpdir(), 'amtsbote-att-'));
   const dir = join(root, 'extstd', '1');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'm.yaml'), `
+  writeFileSync(
+    join(dir, 'm.yaml'),
+    `
 standard: extstd
 version: "1"
 services: ["99999999999998"]
@@ -26,7 +28,8 @@ root:
   children:
     - element: t:id
       const: x
-`);
+`,
+  );
   return root;
 }
 
@@ -37,7 +40,7 @@ describe('attachments per message in a mapping', () => {
     expect(loadMappings(mappingDir('')).mappings[0]!.attachments.size).toBe(0);
   });
 
-  it('selects by purpose: {purposes: [...]} with FIT-Connect\'s words', () => {
+  it("selects by purpose: {purposes: [...]} with FIT-Connect's words", () => {
     const [mapping] = loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form, report] }')).mappings;
     expect(mapping!.attachments.get('sta.ext.0001')).toEqual({ purposes: ['form', 'report'] });
   });
@@ -46,18 +49,29 @@ describe('attachments per message in a mapping', () => {
     const unknown = () => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form, scan] }'));
     expect(unknown).toThrow(/m\.yaml/);
     expect(unknown).toThrow('/attachments/sta.ext.0001/purposes/1 must be one of form, attachment, report');
-    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [] }'))).toThrow('/attachments/sta.ext.0001/purposes must name at least one purpose');
-    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form], media: [pdf] }'))).toThrow(/\/attachments\/sta\.ext\.0001 .*media/);
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [] }'))).toThrow(
+      '/attachments/sta.ext.0001/purposes must name at least one purpose',
+    );
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: { purposes: [form], media: [pdf] }'))).toThrow(
+      /\/attachments\/sta\.ext\.0001 .*media/,
+    );
   });
 
   it('is refused at load time for a message the mapping does not produce, and for a value other than all or none', () => {
-    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0002: none'))).toThrow(/attachments.*does not produce/s);
-    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: some'))).toThrow('/attachments/sta.ext.0001 must be all, none or {purposes: [...]}');
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0002: none'))).toThrow(
+      /attachments.*does not produce/s,
+    );
+    expect(() => loadMappings(mappingDir('attachments:\n  sta.ext.0001: some'))).toThrow(
+      '/attachments/sta.ext.0001 must be all, none or {purposes: [...]}',
+    );
   });
 
   it("the shipped Gewerbe mappings give the statistics office's message none and the others all", () => {
-    const gewerbe = loadMappings(dirs.mappingsDir).mappings.filter((m) => m.standard === 'xgewerbeanzeige' && m.messages.includes('sta.gewerbemeldung.0100'));
+    const gewerbe = loadMappings(dirs.mappingsDir).mappings.filter(
+      (m) => m.standard === 'xgewerbeanzeige' && m.messages.includes('sta.gewerbemeldung.0100'),
+    );
     expect(gewerbe.length).toBeGreaterThanOrEqual(2);
-    for (const m of gewerbe) expect(Object.fromEntries(m.attachments), m.file).toEqual({ 'sta.gewerbemeldung.0100': 'none' });
+    for (const m of gewerbe)
+      expect(Object.fromEntries(m.attachments), m.file).toEqual({ 'sta.gewerbemeldung.0100': 'none' });
   });
 });

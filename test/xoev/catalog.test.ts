@@ -45,7 +45,9 @@ describe('loadCatalog', () => {
 
   it.skipIf(!hasReference)(needsReference('resolves the XMeld 26.11 catalog chain into the XÖV base schemas'), () => {
     const xmeld = loadCatalog(join(referenceDir, 'xmeld', '26.11', 'catalog.xml'));
-    expect(xmeld('http://xoev.de/schemata/code/1_0/xoev-code.xsd')).toBe(join(referenceDir, 'xoev-base', 'xoev-code.xsd'));
+    expect(xmeld('http://xoev.de/schemata/code/1_0/xoev-code.xsd')).toBe(
+      join(referenceDir, 'xoev-base', 'xoev-code.xsd'),
+    );
     expect(xmeld('http://www.osci.de/xinneres/datum/2/xinneres-datum.xsd')).toBe(
       join(referenceDir, 'xmeld', '26.11', 'xinneres', 'datum', '2', 'xinneres-datum.xsd'),
     );

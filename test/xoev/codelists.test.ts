@@ -38,15 +38,33 @@ describe("Amtsbote's code lists in config/codelists", () => {
 
   it('cover every XGewerbeanzeige list the mappings need, with the versions seen in KoSIT messages', () => {
     const versions = Object.fromEntries(
-      ['janein', 'geschlecht', 'funktioneinerperson', 'rechtsformen', 'registergerichte', 'grundfueranmeldung', 'grundfuerummeldung',
-        'grundfuerabmeldung', 'ursachefuerabmeldung', 'artderniederlassung', 'artdereintragung', 'unfallversicherungstraeger'].map((n) => [
-        n,
-        findCodeList(lists, xga + n)?.version,
-      ]),
+      [
+        'janein',
+        'geschlecht',
+        'funktioneinerperson',
+        'rechtsformen',
+        'registergerichte',
+        'grundfueranmeldung',
+        'grundfuerummeldung',
+        'grundfuerabmeldung',
+        'ursachefuerabmeldung',
+        'artderniederlassung',
+        'artdereintragung',
+        'unfallversicherungstraeger',
+      ].map((n) => [n, findCodeList(lists, xga + n)?.version]),
     );
     expect(versions).toEqual({
-      janein: '1', geschlecht: '3', funktioneinerperson: '1', rechtsformen: '5', registergerichte: '5', grundfueranmeldung: '2',
-      grundfuerummeldung: '2', grundfuerabmeldung: '2', ursachefuerabmeldung: '2', artderniederlassung: '1', artdereintragung: '2',
+      janein: '1',
+      geschlecht: '3',
+      funktioneinerperson: '1',
+      rechtsformen: '5',
+      registergerichte: '5',
+      grundfueranmeldung: '2',
+      grundfuerummeldung: '2',
+      grundfuerabmeldung: '2',
+      ursachefuerabmeldung: '2',
+      artderniederlassung: '1',
+      artdereintragung: '2',
       unfallversicherungstraeger: '2',
     });
     expect(findCodeList(lists, 'urn:xoev-de:bund:bmi:bit:codeliste:dvdv.praefix')?.codes.has('MELDID')).toBe(true);
@@ -64,7 +82,18 @@ describe('loading code lists', () => {
   it('lets an official file replace our excerpt of the same list and version, and keeps other versions side by side', () => {
     const dir = mkdtempSync(join(tmpdir(), 'amtsbote-cl-'));
     writeFileSync(join(dir, 'a-ours.xml'), genericode('urn:t:list', '2', [['01', 'ours']], true));
-    writeFileSync(join(dir, 'b-official.xml'), genericode('urn:t:list', '2', [['01', 'official'], ['02', 'more']], false));
+    writeFileSync(
+      join(dir, 'b-official.xml'),
+      genericode(
+        'urn:t:list',
+        '2',
+        [
+          ['01', 'official'],
+          ['02', 'more'],
+        ],
+        false,
+      ),
+    );
     writeFileSync(join(dir, 'c-newer.xml'), genericode('urn:t:list', '11', [['03', 'newest']], false));
     const lists = loadCodeLists(dir);
     expect(codeName(lists, 'urn:t:list', '01', '2')).toBe('official');
@@ -88,11 +117,24 @@ describe('loading code lists', () => {
     expect(compareVersions('2019-05-31', '2026-04-30')).toBeLessThan(0);
   });
 
-  it.skipIf(!hasReference)(needsReference('reads official XRepository genericode files (key column from the Key element)'), () => {
-    const list = parseGenericode(readFileSync(join(referenceDir, 'codelists', 'dvdv.praefix_51.xml'), 'utf8'), 'dvdv.praefix_51.xml');
-    expect(list).toMatchObject({ uri: 'urn:xoev-de:bund:bmi:bit:codeliste:dvdv.praefix', version: '51', unofficial: false });
-    expect(list.codes.get('MELDID')).toBe('Statistische Landesämter / Statistisches Bundesamt');
-    const nat = parseGenericode(readFileSync(join(referenceDir, 'codelists', 'staatsangehoerigkeit_2024-08-01.xml'), 'utf8'), 'nat');
-    expect(nat.codes.get('332')).toBe('chilenisch');
-  });
+  it.skipIf(!hasReference)(
+    needsReference('reads official XRepository genericode files (key column from the Key element)'),
+    () => {
+      const list = parseGenericode(
+        readFileSync(join(referenceDir, 'codelists', 'dvdv.praefix_51.xml'), 'utf8'),
+        'dvdv.praefix_51.xml',
+      );
+      expect(list).toMatchObject({
+        uri: 'urn:xoev-de:bund:bmi:bit:codeliste:dvdv.praefix',
+        version: '51',
+        unofficial: false,
+      });
+      expect(list.codes.get('MELDID')).toBe('Statistische Landesämter / Statistisches Bundesamt');
+      const nat = parseGenericode(
+        readFileSync(join(referenceDir, 'codelists', 'staatsangehoerigkeit_2024-08-01.xml'), 'utf8'),
+        'nat',
+      );
+      expect(nat.codes.get('332')).toBe('chilenisch');
+    },
+  );
 });

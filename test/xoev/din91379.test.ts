@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, it, expect } from 'vitest';
-import { addDin91379Keyword, checkText, din91379Keyword, normalizeNfc, type Din91379Datatype } from '../../src/xoev/index.js';
+import {
+  addDin91379Keyword,
+  checkText,
+  din91379Keyword,
+  normalizeNfc,
+  type Din91379Datatype,
+} from '../../src/xoev/index.js';
 import { hasReference, needsReference, referenceDir } from './helpers.js';
 
 interface ListEntry {
@@ -67,7 +73,8 @@ describe('checkText', () => {
     for (const entry of list.entries) {
       for (const dt of datatypes) {
         const accepted = checkText(entry.string, dt) === null;
-        if (accepted !== entry.acceptedStandaloneBy[dt]) mismatches.push(`${entry.group} ${JSON.stringify(entry.string)} ${dt}`);
+        if (accepted !== entry.acceptedStandaloneBy[dt])
+          mismatches.push(`${entry.group} ${JSON.stringify(entry.string)} ${dt}`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -90,15 +97,27 @@ describe('the x-din91379 ajv keyword', () => {
       familyName: { type: 'string', 'x-din91379': 'A' },
       street: { type: 'string', 'x-din91379': 'B' },
       remarks: { type: 'string', 'x-din91379': 'C' },
-      persons: { type: 'array', items: { type: 'object', properties: { givenNames: { type: 'string', 'x-din91379': 'A' } } } },
+      persons: {
+        type: 'array',
+        items: { type: 'object', properties: { givenNames: { type: 'string', 'x-din91379': 'A' } } },
+      },
     },
   };
 
   it('reports every string outside its datatype with its instancePath', () => {
     const ajv = addDin91379Keyword(new Ajv2020({ allErrors: true, strict: true }));
     const validate = ajv.compile(schema);
-    expect(validate({ familyName: 'Müller', street: 'Hauptstraße 1', remarks: 'a < b & c', persons: [{ givenNames: 'Zoë' }] })).toBe(true);
-    expect(validate({ familyName: 'Müller2', street: 'Straße\t1', persons: [{ givenNames: 'Ok' }, { givenNames: 'Пётр' }] })).toBe(false);
+    expect(
+      validate({
+        familyName: 'Müller',
+        street: 'Hauptstraße 1',
+        remarks: 'a < b & c',
+        persons: [{ givenNames: 'Zoë' }],
+      }),
+    ).toBe(true);
+    expect(
+      validate({ familyName: 'Müller2', street: 'Straße\t1', persons: [{ givenNames: 'Ok' }, { givenNames: 'Пётр' }] }),
+    ).toBe(false);
     expect(validate.errors?.map((e) => [e.instancePath, e.keyword])).toEqual([
       ['/familyName', 'x-din91379'],
       ['/street', 'x-din91379'],

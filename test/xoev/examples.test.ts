@@ -20,14 +20,18 @@ const validators = new Map<string, ValidateFunction>();
 function dataValidator(service: string): ValidateFunction {
   let validate = validators.get(service);
   if (validate === undefined) {
-    validate = ajv.compile(JSON.parse(readFileSync(join(projectRoot, 'config', 'services', `${service}.schema.json`), 'utf8')) as object);
+    validate = ajv.compile(
+      JSON.parse(readFileSync(join(projectRoot, 'config', 'services', `${service}.schema.json`), 'utf8')) as object,
+    );
     validators.set(service, validate);
   }
   return validate;
 }
 
 function serviceKey(service: string): string {
-  return (parseYaml(readFileSync(join(projectRoot, 'config', 'services', `${service}.yaml`), 'utf8')) as { key: string }).key;
+  return (
+    parseYaml(readFileSync(join(projectRoot, 'config', 'services', `${service}.yaml`), 'utf8')) as { key: string }
+  ).key;
 }
 
 const mappingOf = (key: string) => xoev.mappings.mappings.find((m) => m.services.includes(key));
@@ -75,7 +79,14 @@ describe.each(services)('%s examples', (service) => {
       expect(elements(out.content, 'familienname')).toEqual(persons.map((p) => p.familyName));
       if (message.startsWith('sta.')) {
         // the statistics office gets no birth data, private addresses or contact details
-        for (const local of ['geburtsdatum', 'geburtsort', 'geburtsname', 'geburtsland', 'erreichbarkeit', 'kuenftigesGewerbe']) {
+        for (const local of [
+          'geburtsdatum',
+          'geburtsort',
+          'geburtsname',
+          'geburtsland',
+          'erreichbarkeit',
+          'kuenftigesGewerbe',
+        ]) {
           expect(elements(out.content, local), local).toEqual([]);
         }
         expect(elements(out.content, 'beteiligtePerson').length).toBe(persons.length);
@@ -94,7 +105,11 @@ describe.each(services)('%s examples', (service) => {
       expect(validate(normalizeNfc(example.envelope.data)), example.name).toBe(false);
       const pointers = (validate.errors ?? []).map((e) => {
         const params = e.params as { missingProperty?: string };
-        return '/data' + e.instancePath + (e.keyword === 'required' && params.missingProperty !== undefined ? `/${params.missingProperty}` : '');
+        return (
+          '/data' +
+          e.instancePath +
+          (e.keyword === 'required' && params.missingProperty !== undefined ? `/${params.missingProperty}` : '')
+        );
       });
       const want = expected[example.name];
       if (want !== undefined) expect(pointers, example.name).toContain(want);
@@ -106,11 +121,20 @@ describe('the mappings and the rest of the configuration', () => {
   it('serve exactly the services configured for XGewerbeanzeige, with the keys of their service files', () => {
     const configured = readdirSync(join(projectRoot, 'config', 'services'))
       .filter((n) => n.endsWith('.yaml'))
-      .map((n) => parseYaml(readFileSync(join(projectRoot, 'config', 'services', n), 'utf8')) as { key: string; standard?: { name: string; versions: string[] } })
+      .map(
+        (n) =>
+          parseYaml(readFileSync(join(projectRoot, 'config', 'services', n), 'utf8')) as {
+            key: string;
+            standard?: { name: string; versions: string[] };
+          },
+      )
       .filter((s) => s.standard?.name === 'xgewerbeanzeige');
     for (const s of configured) {
       for (const version of s.standard?.versions ?? []) {
-        expect(xoev.mappings.mappings.some((m) => m.version === version && m.services.includes(s.key)), `${s.key} ${version}`).toBe(true);
+        expect(
+          xoev.mappings.mappings.some((m) => m.version === version && m.services.includes(s.key)),
+          `${s.key} ${version}`,
+        ).toBe(true);
       }
     }
   });
@@ -129,9 +153,11 @@ describe('the mappings and the rest of the configuration', () => {
     if (example === undefined) throw new Error('no example');
     const data = structuredClone(example.envelope.data) as { startDate: string };
     data.startDate = '2026-02-30'; // passes the mapping, fails xs:date
-    const error = (await produceMessage(xoev, target('alg.gewerbemeldung.0300'), contextFor(example.envelope, target('alg.gewerbemeldung.0300'), data)).catch(
-      (e: unknown) => e,
-    )) as AmtsboteError;
+    const error = (await produceMessage(
+      xoev,
+      target('alg.gewerbemeldung.0300'),
+      contextFor(example.envelope, target('alg.gewerbemeldung.0300'), data),
+    ).catch((e: unknown) => e)) as AmtsboteError;
     expect(error).toBeInstanceOf(AmtsboteError);
     expect(error.code).toBe('invalid-message');
     expect(error.errors[0]?.pointer).toBe('/data/startDate');

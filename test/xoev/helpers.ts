@@ -29,9 +29,19 @@ const regionNames: Record<string, string> = {
 export function readerFor(recipient: string, ags: string): Authority {
   switch (recipient) {
     case 'sta':
-      return { praefix: 'xga', kennung: '140000000000', kennungListUri: 'urn:xoev-de:xgewerbeanzeige:codeliste:weiterekommunikationspartner', name: 'Statistisches Landesamt des Freistaates Sachsen' };
+      return {
+        praefix: 'xga',
+        kennung: '140000000000',
+        kennungListUri: 'urn:xoev-de:xgewerbeanzeige:codeliste:weiterekommunikationspartner',
+        name: 'Statistisches Landesamt des Freistaates Sachsen',
+      };
     case 'abh':
-      return { praefix: 'azr', kennung: '000100', kennungListUri: 'urn:de:xauslaender:codelist:abhkennung', name: 'Ausländerbehörde' };
+      return {
+        praefix: 'azr',
+        kennung: '000100',
+        kennungListUri: 'urn:de:xauslaender:codelist:abhkennung',
+        name: 'Ausländerbehörde',
+      };
     default:
       return { praefix: 'MELDID', kennung: ags, kennungListUri: agsUri, name: 'Gewerbeamt' };
   }
@@ -59,7 +69,12 @@ export function contextFor(envelope: Envelope, target: MessageTarget, data: unkn
     },
     message: { id: '6f1c2a8e-0c57-4d7a-9a43-2f6f7d0d8b11', createdAt: '2026-03-02T10:15:00+01:00' },
     region: { ars, ags, name: regionNames[ars] ?? 'Gemeinde' },
-    author: { praefix: 'MELDID', kennung: ags, kennungListUri: agsUri, name: `${regionNames[ars] ?? 'Gemeinde'}, Gewerbeamt` },
+    author: {
+      praefix: 'MELDID',
+      kennung: ags,
+      kennungListUri: agsUri,
+      name: `${regionNames[ars] ?? 'Gemeinde'}, Gewerbeamt`,
+    },
     reader: readerFor(recipient, ags),
     product: { name: 'Amtsbote', vendor: 'Amtsbote contributors', version: '0.1.0' },
     submission: { id: '0b7f3c55-2b1e-4a8e-8a3e-9d2a1f6c4e77' },
@@ -75,7 +90,11 @@ export function examples(service: string): { name: string; envelope: Envelope; v
   return readdirSync(dir)
     .filter((n) => n.endsWith('.json') && n !== 'expectations.json')
     .sort()
-    .map((name) => ({ name, envelope: JSON.parse(readFileSync(join(dir, name), 'utf8')) as Envelope, valid: !name.includes('invalid') }));
+    .map((name) => ({
+      name,
+      envelope: JSON.parse(readFileSync(join(dir, name), 'utf8')) as Envelope,
+      valid: !name.includes('invalid'),
+    }));
 }
 
 export const target = (message: string): MessageTarget => ({ standard: 'xgewerbeanzeige', version: '2.2', message });

@@ -97,8 +97,20 @@ function setup(files: Record<string, string> = { 'm.yaml': mappingYaml, '_f.yaml
 }
 
 const clDir = mkdtempSync(join(tmpdir(), 'amtsbote-map-cl-'));
-writeFileSync(join(clDir, 'list.xml'), genericode('urn:t:list', [['01', 'eins'], ['02', 'zwei']]));
-writeFileSync(join(clDir, 'janein.xml'), genericode('urn:t:janein', [['0', 'nein'], ['1', 'ja']]));
+writeFileSync(
+  join(clDir, 'list.xml'),
+  genericode('urn:t:list', [
+    ['01', 'eins'],
+    ['02', 'zwei'],
+  ]),
+);
+writeFileSync(
+  join(clDir, 'janein.xml'),
+  genericode('urn:t:janein', [
+    ['0', 'nein'],
+    ['1', 'ja'],
+  ]),
+);
 const codeLists = loadCodeLists(clDir);
 const set = loadMappings(setup());
 
@@ -162,7 +174,12 @@ describe('buildMessage', () => {
   });
 
   it('leaves out optional elements whose value is empty, and containers left empty', async () => {
-    const out = await buildMessage(set, target(), context({ needed: 'n', person: { name: 'A', nickname: '  ' }, items: [{}] }), codeLists);
+    const out = await buildMessage(
+      set,
+      target(),
+      context({ needed: 'n', person: { name: 'A', nickname: '  ' }, items: [{}] }),
+      codeLists,
+    );
     expect(out.xml).not.toContain('t:optional');
     expect(out.xml).not.toContain('t:item');
     expect(out.xml).not.toContain('t:free');
@@ -184,7 +201,12 @@ describe('buildMessage', () => {
 
   it('escapes text that already looks like an entity reference (xmlbuilder2 alone would keep it)', async () => {
     const text = 'T&amp; &nbsp; &#13; &#x41; &';
-    const out = await buildMessage(set, target(), context({ ...sample, text, person: { ...sample.person, kind: 'a&amp;b\tc' } }), codeLists);
+    const out = await buildMessage(
+      set,
+      target(),
+      context({ ...sample, text, person: { ...sample.person, kind: 'a&amp;b\tc' } }),
+      codeLists,
+    );
     expect(textOf(out.xml, 'free')).toBe(text);
     const doc = XmlDocument.fromString(out.xml);
     try {
@@ -232,9 +254,14 @@ describe('buildMessage', () => {
     const error = await mapError(sample, 'sta.test.0100');
     expect(error.code).toBe('invalid-config');
     expect(error.message).toContain('does not produce sta.test.0100');
-    await expect(buildMessage(set, target(), { ...context(sample), envelope: { ...context(sample).envelope, serviceKey: '11111111111111' } }, codeLists)).rejects.toThrow(
-      /no mapping for service 11111111111111/,
-    );
+    await expect(
+      buildMessage(
+        set,
+        target(),
+        { ...context(sample), envelope: { ...context(sample).envelope, serviceKey: '11111111111111' } },
+        codeLists,
+      ),
+    ).rejects.toThrow(/no mapping for service 11111111111111/);
   });
 
   it('treats a value that is a list or object as a mapping bug, not a data error', async () => {
@@ -245,10 +272,15 @@ describe('buildMessage', () => {
 });
 
 describe('loadMappings', () => {
-  const bad = (yaml: string, extra: Record<string, string> = {}) => () => loadMappings(setup({ 'm.yaml': yaml, '_f.yaml': fragmentsYaml, ...extra }));
+  const bad =
+    (yaml: string, extra: Record<string, string> = {}) =>
+    () =>
+      loadMappings(setup({ 'm.yaml': yaml, '_f.yaml': fragmentsYaml, ...extra }));
 
   it('stops at a JSONata syntax error with the file and element', () => {
-    expect(bad(mappingYaml.replace('value: person.nickname', 'value: "person.("'))).toThrow(/m\.yaml.*\/t:optional \(value\).*does not compile/s);
+    expect(bad(mappingYaml.replace('value: person.nickname', 'value: "person.("'))).toThrow(
+      /m\.yaml.*\/t:optional \(value\).*does not compile/s,
+    );
   });
 
   it('stops at unknown fragments, self-including fragments, undeclared prefixes and misplaced files', () => {
@@ -263,7 +295,9 @@ describe('loadMappings', () => {
 describe('expressions', () => {
   it('read plain paths directly, with the same result as JSONata', async () => {
     const values = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null));
-    const data = fc.record({ a: fc.option(fc.record({ b: fc.option(values, { nil: undefined }) }), { nil: undefined }) });
+    const data = fc.record({
+      a: fc.option(fc.record({ b: fc.option(values, { nil: undefined }) }), { nil: undefined }),
+    });
     const expr = compileExpression('a.b');
     expect(expr.path).toEqual({ root: '', steps: ['a', 'b'] });
     await fc.assert(
@@ -276,7 +310,13 @@ describe('expressions', () => {
 
   it('call our helper functions directly on a plain path, with the same result as JSONata', async () => {
     const bindings = { ...mappingFunctions };
-    const input = fc.record({ x: fc.oneof(fc.boolean(), fc.constant(undefined), fc.constantFrom('2026-03-01', '2026-03-01T23:30:00+01:00', 'kein Datum')) });
+    const input = fc.record({
+      x: fc.oneof(
+        fc.boolean(),
+        fc.constant(undefined),
+        fc.constantFrom('2026-03-01', '2026-03-01T23:30:00+01:00', 'kein Datum'),
+      ),
+    });
     for (const source of ['$janein(x)', '$ddmmyyyy(x)', '$date(x)']) {
       const expr = compileExpression(source);
       expect(expr.call?.name).toBe(source.slice(1, source.indexOf('(')));

@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AmtsboteError } from '../../src/lib/errors.js';
-import { buildMessage, loadCodeLists, loadMappings, type MappingAttachment, type MappingContext } from '../../src/xoev/index.js';
+import {
+  buildMessage,
+  loadCodeLists,
+  loadMappings,
+  type MappingAttachment,
+  type MappingContext,
+} from '../../src/xoev/index.js';
 import { mappingFunctions } from '../../src/xoev/mapping/functions.js';
 
 const service = '99999999999998';
@@ -59,7 +65,13 @@ const set = loadMappings(setup(mapping));
 const codeLists = loadCodeLists(mkdtempSync(join(tmpdir(), 'amtsbote-ext-cl-')));
 
 function context(data: unknown, attachments: Map<string, MappingAttachment> = new Map()): MappingContext {
-  const author = { praefix: 'mbp', kennung: 'k1', kennungListUri: 'urn:k', name: 'Portal', erreichbarkeit: [{ kanal: '01', kennung: 'a@b.example' }] };
+  const author = {
+    praefix: 'mbp',
+    kennung: 'k1',
+    kennungListUri: 'urn:k',
+    name: 'Portal',
+    erreichbarkeit: [{ kanal: '01', kennung: 'a@b.example' }],
+  };
   return {
     data,
     envelope: { serviceKey: service, regionKey: '146120000000', test: false },
@@ -82,7 +94,12 @@ async function mapError(ctx: MappingContext): Promise<AmtsboteError> {
 
 describe('attachment nodes', () => {
   it("write the attachment's bytes as base64", async () => {
-    const out = await buildMessage(set, target, context({ place: { ags: '14612000' }, document: { attachmentId: 'a1' } }, new Map([['a1', pdf]])), codeLists);
+    const out = await buildMessage(
+      set,
+      target,
+      context({ place: { ags: '14612000' }, document: { attachmentId: 'a1' } }, new Map([['a1', pdf]])),
+      codeLists,
+    );
     expect(out.xml).toContain(`<t:doc>${pdf.content.toString('base64')}</t:doc>`);
     expect(out.xml).not.toContain('<t:anyDoc');
     expect(out.pointers.get('/t:ext.0001/t:doc')).toBe('/data/document/attachmentId');
@@ -91,24 +108,65 @@ describe('attachment nodes', () => {
   it('refuse an id the submission has no attachment for, and a media type the element cannot carry, at the id', async () => {
     const missing = await mapError(context({ place: { ags: '14612000' }, document: { attachmentId: 'nope' } }));
     expect(missing.code).toBe('invalid-data');
-    expect(missing.errors).toEqual([{ pointer: '/data/document/attachmentId', detail: expect.stringContaining('names no attachment') as unknown }]);
-    const png = await mapError(context({ place: { ags: '14612000' }, document: { attachmentId: 'a1' } }, new Map([['a1', { ...pdf, mediaType: 'image/png' }]])));
-    expect(png.errors).toEqual([{ pointer: '/data/document/attachmentId', detail: 'names an attachment of type image/png; it must be application/pdf' }]);
-    const empty = await mapError(context({ place: { ags: '14612000' }, document: { attachmentId: 'a1' } }, new Map([['a1', { ...pdf, content: new Uint8Array() }]])));
+    expect(missing.errors).toEqual([
+      { pointer: '/data/document/attachmentId', detail: expect.stringContaining('names no attachment') as unknown },
+    ]);
+    const png = await mapError(
+      context(
+        { place: { ags: '14612000' }, document: { attachmentId: 'a1' } },
+        new Map([['a1', { ...pdf, mediaType: 'image/png' }]]),
+      ),
+    );
+    expect(png.errors).toEqual([
+      {
+        pointer: '/data/document/attachmentId',
+        detail: 'names an attachment of type image/png; it must be application/pdf',
+      },
+    ]);
+    const empty = await mapError(
+      context(
+        { place: { ags: '14612000' }, document: { attachmentId: 'a1' } },
+        new Map([['a1', { ...pdf, content: new Uint8Array() }]]),
+      ),
+    );
     expect(empty.errors[0]?.detail).toBe('names an empty attachment');
   });
 
   it('take any media type when the node names none', async () => {
-    const out = await buildMessage(set, target, context({ place: { ags: '14612000' }, otherId: 'x' }, new Map([['x', { mediaType: 'image/png', content: Buffer.from([1, 2, 3]) }]])), codeLists);
+    const out = await buildMessage(
+      set,
+      target,
+      context(
+        { place: { ags: '14612000' }, otherId: 'x' },
+        new Map([['x', { mediaType: 'image/png', content: Buffer.from([1, 2, 3]) }]]),
+      ),
+      codeLists,
+    );
     expect(out.xml).toContain('<t:anyDoc>AQID</t:anyDoc>');
   });
 
   it('are refused with value, const, code or children beside them, and in a use', () => {
     const bad = (node: string) => () =>
-      loadMappings(setup(mapping.replace('      attachment: { id: attachmentId, mediaTypes: [application/pdf] }', `      attachment: { id: attachmentId }\n${node}`)));
+      loadMappings(
+        setup(
+          mapping.replace(
+            '      attachment: { id: attachmentId, mediaTypes: [application/pdf] }',
+            `      attachment: { id: attachmentId }\n${node}`,
+          ),
+        ),
+      );
     expect(bad('      value: x')).toThrow(/give at most one of value, attachment/);
     expect(bad('      const: x')).toThrow(/give at most one of const, attachment/);
-    expect(() => loadMappings(setup(mapping.replace('      attachment: { id: otherId }', '      attachment: { id: otherId, mediaTypes: ["pdf"] }')))).toThrow(/media type/);
+    expect(() =>
+      loadMappings(
+        setup(
+          mapping.replace(
+            '      attachment: { id: otherId }',
+            '      attachment: { id: otherId, mediaTypes: ["pdf"] }',
+          ),
+        ),
+      ),
+    ).toThrow(/media type/);
   });
 });
 

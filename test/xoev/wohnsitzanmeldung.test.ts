@@ -42,18 +42,26 @@ const serviceFile = parseYaml(readFileSync(join(projectRoot, 'config', 'services
 
 const ajv = addDin91379Keyword(new Ajv2020({ allErrors: true, strict: true, strictRequired: false }));
 addFormats.default(ajv);
-const validate: ValidateFunction = ajv.compile(JSON.parse(readFileSync(join(projectRoot, 'config', 'services', serviceFile.dataSchema), 'utf8')) as object);
+const validate: ValidateFunction = ajv.compile(
+  JSON.parse(readFileSync(join(projectRoot, 'config', 'services', serviceFile.dataSchema), 'utf8')) as object,
+);
 
 const all: { name: string; envelope: XmeldEnvelope; valid: boolean }[] = examples(service);
 const valid = all.filter((e) => e.valid);
 const invalid = all.filter((e) => !e.valid);
-const expectations = JSON.parse(readFileSync(join(projectRoot, 'examples', service, 'expectations.json'), 'utf8')) as Record<string, string>;
+const expectations = JSON.parse(
+  readFileSync(join(projectRoot, 'examples', service, 'expectations.json'), 'utf8'),
+) as Record<string, string>;
 
 function schemaPointers(data: unknown): string[] {
   if (validate(data)) return [];
   return (validate.errors ?? []).map((e) => {
     const params = e.params as { missingProperty?: string };
-    return '/data' + e.instancePath + (e.keyword === 'required' && params.missingProperty !== undefined ? `/${params.missingProperty}` : '');
+    return (
+      '/data' +
+      e.instancePath +
+      (e.keyword === 'required' && params.missingProperty !== undefined ? `/${params.missingProperty}` : '')
+    );
   });
 }
 
@@ -84,7 +92,9 @@ describe('the Wohnsitzanmeldung service', () => {
     expect(serviceFile.leikaSource).toMatch(/99115005104000/);
     expect(serviceFile.standard).toEqual({ name: 'xmeld', versions: ['26.11'], author: 'portal' });
     expect(serviceFile.attachments.mediaTypes).toEqual(['application/pdf']);
-    const mapping = xoev.mappings.mappings.find((m) => m.standard === 'xmeld' && m.version === '26.11' && m.services.includes(serviceFile.key));
+    const mapping = xoev.mappings.mappings.find(
+      (m) => m.standard === 'xmeld' && m.version === '26.11' && m.services.includes(serviceFile.key),
+    );
     expect(mapping?.name).toBe(service);
     expect(mapping?.messages).toEqual([xmeldTarget.message]);
   });
@@ -92,7 +102,10 @@ describe('the Wohnsitzanmeldung service', () => {
   it('has the three cases for each demo municipality, and invalid examples with expectations', () => {
     for (const city of ['dresden', 'leipzig', 'chemnitz']) {
       for (const kind of ['einzelperson', 'familie', 'nebenwohnung-beibehalten']) {
-        expect(valid.map((e) => e.name), `${city}-${kind}`).toContain(`${city}-${kind}.json`);
+        expect(
+          valid.map((e) => e.name),
+          `${city}-${kind}`,
+        ).toContain(`${city}-${kind}.json`);
       }
     }
     expect(invalid.length).toBeGreaterThanOrEqual(3);
@@ -119,16 +132,22 @@ describe.each(valid.map((e) => [e.name, e] as const))('example %s', (name, examp
     const head = `${root}/nachrichtenkopf.g2g`;
     expect(texts(out.content, `${head}/identifikation.nachricht/nachrichtenUUID`)).toEqual([context.message.id]);
     expect(texts(out.content, `${head}/identifikation.nachricht/nachrichtentyp/code`)).toEqual(['1704']);
-    expect(texts(out.content, `${head}/identifikation.nachricht/erstellungszeitpunkt`)).toEqual(['2026-12-01T08:41:07.250Z']);
+    expect(texts(out.content, `${head}/identifikation.nachricht/erstellungszeitpunkt`)).toEqual([
+      '2026-12-01T08:41:07.250Z',
+    ]);
     const reader = meldebehoerden[example.envelope.regionKey];
     expect(texts(out.content, `${head}/leser/verzeichnisdienst/code`)).toEqual(['DVDV']);
     expect(texts(out.content, `${head}/leser/kennung`)).toEqual([`ags:${reader?.kennung ?? ''}`]);
     expect(texts(out.content, `${head}/autor/kennung`)).toEqual(['mbp:14000000']);
-    expect(texts(out.content, `${head}/autor/erreichbarkeit/kennung`)).toEqual(portalAuthor.erreichbarkeit?.map((e) => e.kennung));
+    expect(texts(out.content, `${head}/autor/erreichbarkeit/kennung`)).toEqual(
+      portalAuthor.erreichbarkeit?.map((e) => e.kennung),
+    );
     expect(texts(out.content, `${root}/anschrift.autor/gebaeude/strasse`)).toEqual(['Archivstraße']);
 
     // identifikation is the registering person as identified for 1702
-    expect(texts(out.content, `${root}/xmeld:identifikation/xmeld:familienname.unstrukturiert/name`)).toEqual([data.applicant.identification.familyName]);
+    expect(texts(out.content, `${root}/xmeld:identifikation/xmeld:familienname.unstrukturiert/name`)).toEqual([
+      data.applicant.identification.familyName,
+    ]);
 
     // every person moving in, with the family name the register holds
     const persons = [data.applicant, ...(data.partner ? [data.partner] : []), ...(data.children ?? [])];
@@ -137,14 +156,21 @@ describe.each(valid.map((e) => [e.name, e] as const))('example %s', (name, examp
       `${root}/xmeld:weitereMitzuziehendePerson/xmeld:partner/xmeld:personendaten`,
       `${root}/xmeld:weitereMitzuziehendePerson/xmeld:kind`,
     ]
-      .map((p) => `${p}/xmeld:bestaetigteMeldedaten/xmeld:personendaten/xmeld:name/xmeld:familienname.unstrukturiert/xmeld:nachname/name`)
+      .map(
+        (p) =>
+          `${p}/xmeld:bestaetigteMeldedaten/xmeld:personendaten/xmeld:name/xmeld:familienname.unstrukturiert/xmeld:nachname/name`,
+      )
       .join(' | ');
     expect(texts(out.content, moving)).toEqual(persons.map((p) => p.registeredData.name.familyName));
 
     // the new residence lies in the region, the previous one is given up or kept
     const ergaenzend = `${root}/xmeld:ergaenzendeMeldedaten`;
-    expect(texts(out.content, `${ergaenzend}/xmeld:neueWohnung/xmeld:anschrift/gemeindeschluessel/code`)).toEqual([context.region.ags]);
-    expect(texts(out.content, `${ergaenzend}/xmeld:bisherigeWohnung/xmeld:aufgebenOderBeibehalten/code`)).toEqual([data.previousResidence.disposition]);
+    expect(texts(out.content, `${ergaenzend}/xmeld:neueWohnung/xmeld:anschrift/gemeindeschluessel/code`)).toEqual([
+      context.region.ags,
+    ]);
+    expect(texts(out.content, `${ergaenzend}/xmeld:bisherigeWohnung/xmeld:aufgebenOderBeibehalten/code`)).toEqual([
+      data.previousResidence.disposition,
+    ]);
 
     // the Wohnungsgeberbestätigung travels inside the message, byte for byte
     const embedded = texts(out.content, `${ergaenzend}/xmeld:wohnungsgeberbestaetigung`);
@@ -153,12 +179,19 @@ describe.each(valid.map((e) => [e.name, e] as const))('example %s', (name, examp
     } else {
       const attachment = example.envelope.attachments?.find((a) => a.id === data.landlordConfirmation?.attachmentId);
       expect(embedded).toEqual([attachment?.content]);
-      expect(Buffer.from(embedded[0] ?? '', 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(
+        Buffer.from(embedded[0] ?? '', 'base64')
+          .subarray(0, 5)
+          .toString('latin1'),
+      ).toBe('%PDF-');
     }
   });
 
   it.skipIf(officialSkipReason !== undefined)(
-    withSkipReason('maps to a 1704 that xmllint validates against the official XMeld 26.11 schema set and the profile', officialSkipReason),
+    withSkipReason(
+      'maps to a 1704 that xmllint validates against the official XMeld 26.11 schema set and the profile',
+      officialSkipReason,
+    ),
     async () => {
       const out = await produceMessage(xoev, xmeldTarget, context);
       const official = lintOfficial(out.content, name.replace(/\.json$/, '.xml'));
@@ -176,58 +209,98 @@ describe('the cases', () => {
     return e;
   };
 
-  it.each(['dresden-familie.json', 'leipzig-familie.json', 'chemnitz-familie.json'])('%s carries all four persons', async (n) => {
-    const example = byName(n);
-    const data = normalizeNfc(example.envelope.data) as Data;
-    const out = await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope, data));
-    const root = '/xmeld:onlinedienste.anmeldung.meldeschein.1704';
-    expect(texts(out.content, `${root}/xmeld:berechtigtePerson`)).toHaveLength(1);
-    expect(texts(out.content, `${root}/xmeld:weitereMitzuziehendePerson/xmeld:partner`)).toHaveLength(1);
-    expect(texts(out.content, `${root}/xmeld:weitereMitzuziehendePerson/xmeld:kind`)).toHaveLength(2);
-    const givenNames = texts(out.content, '//xmeld:bestaetigteMeldedaten/xmeld:personendaten/xmeld:name/xmeld:vornamen/xmeld:vornamen/name');
-    const expected = [data.applicant, data.partner, ...(data.children ?? [])].map((p) => p?.registeredData.name.givenNames);
-    expect(givenNames).toEqual(expected);
-    expect(new Set(givenNames).size).toBe(4);
-  });
-
-  it.each(['dresden-nebenwohnung-beibehalten.json', 'leipzig-nebenwohnung-beibehalten.json', 'chemnitz-nebenwohnung-beibehalten.json'])(
-    '%s keeps the previous residence and makes the new one the main residence',
+  it.each(['dresden-familie.json', 'leipzig-familie.json', 'chemnitz-familie.json'])(
+    '%s carries all four persons',
     async (n) => {
       const example = byName(n);
-      const out = await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope, normalizeNfc(example.envelope.data)));
-      expect(texts(out.content, '//xmeld:bisherigeWohnung/xmeld:aufgebenOderBeibehalten/code')).toEqual(['2']);
-      expect(texts(out.content, '//xmeld:bisherigeWohnung/xmeld:datumDesAuszugs')).toEqual([]);
-      expect(texts(out.content, '/*/xmeld:berechtigtePerson/xmeld:statusDerNeuenWohnung/code')).toEqual(['1']);
+      const data = normalizeNfc(example.envelope.data) as Data;
+      const out = await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope, data));
+      const root = '/xmeld:onlinedienste.anmeldung.meldeschein.1704';
+      expect(texts(out.content, `${root}/xmeld:berechtigtePerson`)).toHaveLength(1);
+      expect(texts(out.content, `${root}/xmeld:weitereMitzuziehendePerson/xmeld:partner`)).toHaveLength(1);
+      expect(texts(out.content, `${root}/xmeld:weitereMitzuziehendePerson/xmeld:kind`)).toHaveLength(2);
+      const givenNames = texts(
+        out.content,
+        '//xmeld:bestaetigteMeldedaten/xmeld:personendaten/xmeld:name/xmeld:vornamen/xmeld:vornamen/name',
+      );
+      const expected = [data.applicant, data.partner, ...(data.children ?? [])].map(
+        (p) => p?.registeredData.name.givenNames,
+      );
+      expect(givenNames).toEqual(expected);
+      expect(new Set(givenNames).size).toBe(4);
     },
   );
 
+  it.each([
+    'dresden-nebenwohnung-beibehalten.json',
+    'leipzig-nebenwohnung-beibehalten.json',
+    'chemnitz-nebenwohnung-beibehalten.json',
+  ])('%s keeps the previous residence and makes the new one the main residence', async (n) => {
+    const example = byName(n);
+    const out = await produceMessage(
+      xoev,
+      xmeldTarget,
+      xmeldContextFor(example.envelope, normalizeNfc(example.envelope.data)),
+    );
+    expect(texts(out.content, '//xmeld:bisherigeWohnung/xmeld:aufgebenOderBeibehalten/code')).toEqual(['2']);
+    expect(texts(out.content, '//xmeld:bisherigeWohnung/xmeld:datumDesAuszugs')).toEqual([]);
+    expect(texts(out.content, '/*/xmeld:berechtigtePerson/xmeld:statusDerNeuenWohnung/code')).toEqual(['1']);
+  });
+
   it('writes a child assigned to the partner only, and the eID address line where the portal has it', async () => {
-    const chemnitz = await produceMessage(xoev, xmeldTarget, xmeldContextFor(byName('chemnitz-familie.json').envelope, normalizeNfc(byName('chemnitz-familie.json').envelope.data)));
-    expect(texts(chemnitz.content, '//xmeld:weitereMitzuziehendePerson/xmeld:kind/xmeld:nurPartnerZugeordnet')).toEqual(['true']);
-    const dresden = await produceMessage(xoev, xmeldTarget, xmeldContextFor(byName('dresden-einzelperson.json').envelope, normalizeNfc(byName('dresden-einzelperson.json').envelope.data)));
-    expect(texts(dresden.content, '//xmeld:identifikation/xmeld:anschrift/xmeld:strasseUndHausnummer/xmeld:konkateniert')).toEqual(['Berliner Str. 41']);
+    const chemnitz = await produceMessage(
+      xoev,
+      xmeldTarget,
+      xmeldContextFor(
+        byName('chemnitz-familie.json').envelope,
+        normalizeNfc(byName('chemnitz-familie.json').envelope.data),
+      ),
+    );
+    expect(texts(chemnitz.content, '//xmeld:weitereMitzuziehendePerson/xmeld:kind/xmeld:nurPartnerZugeordnet')).toEqual(
+      ['true'],
+    );
+    const dresden = await produceMessage(
+      xoev,
+      xmeldTarget,
+      xmeldContextFor(
+        byName('dresden-einzelperson.json').envelope,
+        normalizeNfc(byName('dresden-einzelperson.json').envelope.data),
+      ),
+    );
+    expect(
+      texts(dresden.content, '//xmeld:identifikation/xmeld:anschrift/xmeld:strasseUndHausnummer/xmeld:konkateniert'),
+    ).toEqual(['Berliner Str. 41']);
   });
 });
 
 describe('invalid examples', () => {
-  it.each(invalid.map((e) => [e.name, e] as const))('%s is refused at the pointer its expectation names', async (name, example) => {
-    const data = normalizeNfc(example.envelope.data);
-    let pointers = schemaPointers(data);
-    if (pointers.length === 0) {
-      // Passes the service schema: intake's region check refuses it first; the mapping refuses it too.
-      const error = (await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope, data)).catch((e: unknown) => e)) as AmtsboteError;
-      expect(error).toBeInstanceOf(AmtsboteError);
-      expect(error.code).toBe('invalid-data');
-      pointers = error.errors.map((e) => e.pointer);
-    }
-    expect(pointers).toContain(expectations[name]);
-  });
+  it.each(invalid.map((e) => [e.name, e] as const))(
+    '%s is refused at the pointer its expectation names',
+    async (name, example) => {
+      const data = normalizeNfc(example.envelope.data);
+      let pointers = schemaPointers(data);
+      if (pointers.length === 0) {
+        // Passes the service schema: intake's region check refuses it first; the mapping refuses it too.
+        const error = (await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope, data)).catch(
+          (e: unknown) => e,
+        )) as AmtsboteError;
+        expect(error).toBeInstanceOf(AmtsboteError);
+        expect(error.code).toBe('invalid-data');
+        pointers = error.errors.map((e) => e.pointer);
+      }
+      expect(pointers).toContain(expectations[name]);
+    },
+  );
 
   it('a Gemeindeschlüssel outside the region is refused by the mapping with the field, not an XSD error', async () => {
     const example = invalid.find((e) => e.name === 'leipzig-invalid-ags-outside-region.json');
     if (example === undefined) throw new Error('example missing');
-    const error = (await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope)).catch((e: unknown) => e)) as AmtsboteError;
-    expect(error.errors).toEqual([{ pointer: '/data/newResidence/address/ags', detail: 'lies outside the region of the submission (regionKey)' }]);
+    const error = (await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope)).catch(
+      (e: unknown) => e,
+    )) as AmtsboteError;
+    expect(error.errors).toEqual([
+      { pointer: '/data/newResidence/address/ags', detail: 'lies outside the region of the submission (regionKey)' },
+    ]);
   });
 });
 
@@ -240,14 +313,26 @@ describe('the Wohnungsgeberbestätigung attachment', () => {
     const context = { ...xmeldContextFor(example.envelope, data), attachments: new Map() };
     const error = (await produceMessage(xoev, xmeldTarget, context).catch((e: unknown) => e)) as AmtsboteError;
     expect(error.code).toBe('invalid-data');
-    expect(error.errors).toEqual([{ pointer: '/data/landlordConfirmation/attachmentId', detail: expect.stringMatching(/names no attachment/) as unknown }]);
+    expect(error.errors).toEqual([
+      {
+        pointer: '/data/landlordConfirmation/attachmentId',
+        detail: expect.stringMatching(/names no attachment/) as unknown,
+      },
+    ]);
   });
 
   it('refuses an attachment of another media type than PDF', async () => {
     const context = xmeldContextFor(example.envelope, data);
-    const attachments = new Map([...(context.attachments ?? new Map())].map(([id, a]) => [id, { ...a, mediaType: 'image/png' }]));
-    const error = (await produceMessage(xoev, xmeldTarget, { ...context, attachments }).catch((e: unknown) => e)) as AmtsboteError;
-    expect(error.errors[0]).toMatchObject({ pointer: '/data/landlordConfirmation/attachmentId', detail: expect.stringMatching(/application\/pdf/) as unknown });
+    const attachments = new Map(
+      [...(context.attachments ?? new Map())].map(([id, a]) => [id, { ...a, mediaType: 'image/png' }]),
+    );
+    const error = (await produceMessage(xoev, xmeldTarget, { ...context, attachments }).catch(
+      (e: unknown) => e,
+    )) as AmtsboteError;
+    expect(error.errors[0]).toMatchObject({
+      pointer: '/data/landlordConfirmation/attachmentId',
+      detail: expect.stringMatching(/application\/pdf/) as unknown,
+    });
   });
 });
 
@@ -256,21 +341,31 @@ describe('the header', () => {
   if (example === undefined) throw new Error('no example');
 
   it('writes the creation time with milliseconds and its zone, also when the clock gives none', async () => {
-    const out = await produceMessage(xoev, xmeldTarget, xmeldContextFor(example.envelope, normalizeNfc(example.envelope.data), '2026-12-01T09:41:07+01:00'));
+    const out = await produceMessage(
+      xoev,
+      xmeldTarget,
+      xmeldContextFor(example.envelope, normalizeNfc(example.envelope.data), '2026-12-01T09:41:07+01:00'),
+    );
     expect(texts(out.content, '//erstellungszeitpunkt')).toEqual(['2026-12-01T09:41:07.000+01:00']);
   });
 
   it('is a configuration error, not the portal’s, when the author lacks an address or a way to reach it', async () => {
     const context = xmeldContextFor(example.envelope, normalizeNfc(example.envelope.data));
     const { anschrift: _anschrift, erreichbarkeit: _erreichbarkeit, ...bare } = portalAuthor;
-    const error = (await produceMessage(xoev, xmeldTarget, { ...context, author: bare }).catch((e: unknown) => e)) as AmtsboteError;
+    const error = (await produceMessage(xoev, xmeldTarget, { ...context, author: bare }).catch(
+      (e: unknown) => e,
+    )) as AmtsboteError;
     expect(error.code).toBe('invalid-config');
     expect(error.message).toMatch(/anschrift\.autor/);
     expect(error.message).toMatch(/erreichbarkeit/);
   });
 
   it('marks test submissions', async () => {
-    const out = await produceMessage(xoev, xmeldTarget, xmeldContextFor({ ...example.envelope, test: true }, normalizeNfc(example.envelope.data)));
+    const out = await produceMessage(
+      xoev,
+      xmeldTarget,
+      xmeldContextFor({ ...example.envelope, test: true }, normalizeNfc(example.envelope.data)),
+    );
     expect(out.content).toMatch(/<xmeld:onlinedienste\.anmeldung\.meldeschein\.1704 [^>]*test="1"/);
   });
 });
@@ -306,12 +401,17 @@ describe('code lists for XMeld', () => {
       const block = xsd.slice(start, xsd.indexOf('</xs:complexType>', start));
       return [...block.matchAll(/<xs:enumeration value="([^"]*)"/g)].map((m) => m[1] ?? '').sort();
     };
-    const codes = (uri: string, version: string): string[] => [...(xoev.codeLists.byUri.get(uri)?.get(version)?.codes.keys() ?? [])].sort();
+    const codes = (uri: string, version: string): string[] =>
+      [...(xoev.codeLists.byUri.get(uri)?.get(version)?.codes.keys() ?? [])].sort();
     expect(codes('urn:de:dsmeld:schluesseltabelle:wohnungsstatus', '2')).toEqual(enumeration('Code.Wohnungsstatus'));
     expect(codes('urn:de:dsmeld:schluesseltabelle:familienstand', '2')).toEqual(enumeration('Code.Familienstand'));
     expect(codes('urn:de:dsmeld:schluesseltabelle:auskunftssperre', '8')).toEqual(enumeration('Code.Auskunftssperre'));
-    expect(codes('urn:de:dsmeld:schluesseltabelle:pass.und.ausweisdokumente', '5')).toEqual(enumeration('Code.Pass.und.Ausweisdokumente'));
-    expect(codes('urn:de:xmeld:schluesseltabelle:ehegatte.oder.lebenspartner', '2')).toEqual(enumeration('Code.Ehegatte.oder.Lebenspartner'));
+    expect(codes('urn:de:dsmeld:schluesseltabelle:pass.und.ausweisdokumente', '5')).toEqual(
+      enumeration('Code.Pass.und.Ausweisdokumente'),
+    );
+    expect(codes('urn:de:xmeld:schluesseltabelle:ehegatte.oder.lebenspartner', '2')).toEqual(
+      enumeration('Code.Ehegatte.oder.Lebenspartner'),
+    );
     expect(codes('urn:xoev-de:xmeld:codeliste:onlinedienste.aufgeben-oder-beibehalten-wohnung', '1')).toEqual(
       enumeration('Code.Onlinedienste.AufgebenOderBeibehaltenWohnung'),
     );
@@ -324,16 +424,26 @@ describe('code lists for XMeld', () => {
 
 describe('with the official XMeld 26.11 set installed (amtsbote schemas add)', () => {
   it.skipIf(!hasOfficialXmeld)(
-    withSkipReason('every valid example is validated in-process against it and records it as the schema set', hasOfficialXmeld ? undefined : `not found at ${officialXmeldDir}`),
+    withSkipReason(
+      'every valid example is validated in-process against it and records it as the schema set',
+      hasOfficialXmeld ? undefined : `not found at ${officialXmeldDir}`,
+    ),
     async () => {
       const officialSchemasDir = mkdtempSync(join(tmpdir(), 'amtsbote-official-xmeld-'));
       const setDir = join(officialSchemasDir, 'xmeld', '26.11', '2026-11-25-xrepository');
       mkdirSync(setDir, { recursive: true });
-      writeFileSync(join(setDir, 'schema-set.json'), JSON.stringify({ root: relative(setDir, officialXmeldRoot), catalog: relative(setDir, officialXmeldCatalog) }));
+      writeFileSync(
+        join(setDir, 'schema-set.json'),
+        JSON.stringify({ root: relative(setDir, officialXmeldRoot), catalog: relative(setDir, officialXmeldCatalog) }),
+      );
       const withOfficial = loadXoev({ ...dirs, officialSchemasDir });
       try {
         for (const example of valid) {
-          const out = await produceMessage(withOfficial, xmeldTarget, xmeldContextFor(example.envelope, normalizeNfc(example.envelope.data)));
+          const out = await produceMessage(
+            withOfficial,
+            xmeldTarget,
+            xmeldContextFor(example.envelope, normalizeNfc(example.envelope.data)),
+          );
           expect(out.schemaSet, example.name).toBe('official:2026-11-25-xrepository');
         }
       } finally {

@@ -10,14 +10,33 @@ import { join } from 'node:path';
 import type { Authority, MappingAttachment, MappingContext, MessageTarget } from '../../src/xoev/index.js';
 import { agsUri, projectRoot, referenceDir, type Envelope } from './helpers.js';
 
-export const xmeldTarget: MessageTarget = { standard: 'xmeld', version: '26.11', message: 'onlinedienste.anmeldung.meldeschein.1704' };
+export const xmeldTarget: MessageTarget = {
+  standard: 'xmeld',
+  version: '26.11',
+  message: 'onlinedienste.anmeldung.meldeschein.1704',
+};
 export const xmeldNamespace = 'http://www.osci.de/xmeld2611';
 
 /** The Meldebehörde of each demo municipality, as its routing destination's `leser` (DVDV praefix `ags`). */
 export const meldebehoerden: Readonly<Record<string, Authority>> = {
-  '146120000000': { praefix: 'ags', kennung: '14612000', kennungListUri: agsUri, name: 'Landeshauptstadt Dresden, Bürgeramt, Meldebehörde' },
-  '147130000000': { praefix: 'ags', kennung: '14713000', kennungListUri: agsUri, name: 'Stadt Leipzig, Ordnungsamt, Meldebehörde' },
-  '145110000000': { praefix: 'ags', kennung: '14511000', kennungListUri: agsUri, name: 'Stadt Chemnitz, Bürgerservice, Meldebehörde' },
+  '146120000000': {
+    praefix: 'ags',
+    kennung: '14612000',
+    kennungListUri: agsUri,
+    name: 'Landeshauptstadt Dresden, Bürgeramt, Meldebehörde',
+  },
+  '147130000000': {
+    praefix: 'ags',
+    kennung: '14713000',
+    kennungListUri: agsUri,
+    name: 'Stadt Leipzig, Ordnungsamt, Meldebehörde',
+  },
+  '145110000000': {
+    praefix: 'ags',
+    kennung: '14511000',
+    kennungListUri: agsUri,
+    name: 'Stadt Chemnitz, Bürgerservice, Meldebehörde',
+  },
 };
 
 /**
@@ -49,18 +68,30 @@ export interface XmeldEnvelope extends Envelope {
 /** The attachments of an envelope as intake hands them over: decoded, by id. */
 export function attachmentsOf(envelope: XmeldEnvelope): Map<string, MappingAttachment> {
   return new Map(
-    (envelope.attachments ?? []).map((a) => [a.id, { mediaType: a.mediaType, filename: a.filename, content: Buffer.from(a.content ?? '', 'base64') }]),
+    (envelope.attachments ?? []).map((a) => [
+      a.id,
+      { mediaType: a.mediaType, filename: a.filename, content: Buffer.from(a.content ?? '', 'base64') },
+    ]),
   );
 }
 
 /** A MappingContext as src/intake/produce-messages.ts builds it, with the portal as author and the attachments. */
-export function xmeldContextFor(envelope: XmeldEnvelope, data: unknown = envelope.data, createdAt = '2026-12-01T08:41:07.250Z'): MappingContext {
+export function xmeldContextFor(
+  envelope: XmeldEnvelope,
+  data: unknown = envelope.data,
+  createdAt = '2026-12-01T08:41:07.250Z',
+): MappingContext {
   const ars = envelope.regionKey;
   const reader = meldebehoerden[ars];
   if (reader === undefined) throw new Error(`no Meldebehörde for region ${ars}`);
   return {
     data,
-    envelope: { serviceKey: envelope.serviceKey, regionKey: ars, test: envelope.test ?? false, ...(envelope.reference !== undefined ? { reference: envelope.reference } : {}) },
+    envelope: {
+      serviceKey: envelope.serviceKey,
+      regionKey: ars,
+      test: envelope.test ?? false,
+      ...(envelope.reference !== undefined ? { reference: envelope.reference } : {}),
+    },
     message: { id: '3b0f5a9e-8c1d-4f2a-b6e7-0a1b2c3d4e5f', createdAt },
     region: { ars, ags: ars.slice(0, 5) + ars.slice(9), name: regionNames[ars] ?? 'Gemeinde' },
     author: portalAuthor,
@@ -87,7 +118,8 @@ export const officialSkipReason: string | undefined = !hasXmllint
     ? `official XMeld 26.11 schema set not found at ${officialXmeldDir}`
     : undefined;
 
-export const withSkipReason = (title: string, reason: string | undefined): string => (reason === undefined ? title : `${title} — skipped: ${reason}`);
+export const withSkipReason = (title: string, reason: string | undefined): string =>
+  reason === undefined ? title : `${title} — skipped: ${reason}`;
 
 let scratch: string | undefined;
 function scratchFile(name: string, xml: string): string {
@@ -110,7 +142,13 @@ export function lintOfficial(xml: string, name = 'message.xml'): LintResult {
     env: { ...process.env, XML_CATALOG_FILES: officialXmeldCatalog },
   });
   // Two "Skipping import" parser warnings of the XÖV base files are expected; only the result counts.
-  return { valid: run.status === 0 && run.stderr.includes(`${file} validates`), output: run.stderr.split('\n').filter((l) => !l.includes('Skipping import')).join('\n') };
+  return {
+    valid: run.status === 0 && run.stderr.includes(`${file} validates`),
+    output: run.stderr
+      .split('\n')
+      .filter((l) => !l.includes('Skipping import'))
+      .join('\n'),
+  };
 }
 
 /** xmllint --nonet --noout --schema against Amtsbote's own profile (relative schemaLocations only). */

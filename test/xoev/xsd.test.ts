@@ -35,25 +35,34 @@ describe('the XGewerbeanzeige 2.2 profile schema', () => {
     expect(result).toEqual({ valid: true, schemaSet: 'amtsbote-profile:xgewerbeanzeige/2.2', errors: [] });
   });
 
-  it.skipIf(!hasReference)(needsReference(`rejects KoSIT's invalid 2.2 message, which lacks betriebArt and familienname`), () => {
-    const result = validateXml(profile, readFileSync(kosit('xgwa2.2-invalid.xml'), 'utf8'));
-    expect(result.valid).toBe(false);
-    expect(result.errors[0]?.message).toContain('betriebArt');
-    expect(result.errors[0]?.line).toBe(137);
-    expect(result.errors[0]?.xmlPath).toBe('/xga:abh.gewerbemeldung.0500/xga:satz/xga:anmeldung/xga:gewerbe/xga:niederlassungArt');
-    // familienname: the same message with betriebArt restored still fails, on the person
-    const onlyNameMissing = readFileSync(kosit('xgwa2.2-valid.xml'), 'utf8').replace(/<xga:familienname>Pick<\/xga:familienname>/, '');
-    const second = validateXml(profile, onlyNameMissing);
-    expect(second.valid).toBe(false);
-    expect(second.errors[0]?.message).toContain('familienname');
-  });
+  it.skipIf(!hasReference)(
+    needsReference(`rejects KoSIT's invalid 2.2 message, which lacks betriebArt and familienname`),
+    () => {
+      const result = validateXml(profile, readFileSync(kosit('xgwa2.2-invalid.xml'), 'utf8'));
+      expect(result.valid).toBe(false);
+      expect(result.errors[0]?.message).toContain('betriebArt');
+      expect(result.errors[0]?.line).toBe(137);
+      expect(result.errors[0]?.xmlPath).toBe(
+        '/xga:abh.gewerbemeldung.0500/xga:satz/xga:anmeldung/xga:gewerbe/xga:niederlassungArt',
+      );
+      // familienname: the same message with betriebArt restored still fails, on the person
+      const onlyNameMissing = readFileSync(kosit('xgwa2.2-valid.xml'), 'utf8').replace(
+        /<xga:familienname>Pick<\/xga:familienname>/,
+        '',
+      );
+      const second = validateXml(profile, onlyNameMissing);
+      expect(second.valid).toBe(false);
+      expect(second.errors[0]?.message).toContain('familienname');
+    },
+  );
 
   it.skipIf(!hasReference || !hasXmllint)(
     hasXmllint
       ? needsReference('gives the same answers with xmllint --nonet')
       : 'gives the same answers with xmllint --nonet — skipped: xmllint not installed (Debian: apt-get install libxml2-utils)',
     () => {
-      const lint = (file: string) => spawnSync('xmllint', ['--nonet', '--noout', '--schema', profileRoot, file], { encoding: 'utf8' });
+      const lint = (file: string) =>
+        spawnSync('xmllint', ['--nonet', '--noout', '--schema', profileRoot, file], { encoding: 'utf8' });
       expect(lint(kosit('xgwa2.2-valid.xml')).status).toBe(0);
       const invalid = lint(kosit('xgwa2.2-invalid.xml'));
       expect(invalid.status).not.toBe(0);
@@ -62,7 +71,10 @@ describe('the XGewerbeanzeige 2.2 profile schema', () => {
   );
 
   it('refuses a document that is not even well-formed, with its line', () => {
-    const result = validateXml(profile, '<xga:alg.gewerbemeldung.0300 xmlns:xga="http://www.xgewerbeanzeige.de/spezifikation/2.2">\n<oops>');
+    const result = validateXml(
+      profile,
+      '<xga:alg.gewerbemeldung.0300 xmlns:xga="http://www.xgewerbeanzeige.de/spezifikation/2.2">\n<oops>',
+    );
     expect(result.valid).toBe(false);
     expect(result.errors[0]?.line).toBeGreaterThan(0);
   });
@@ -89,12 +101,16 @@ describe('the XGewerbeanzeige 2.2 profile schema', () => {
 describe('XSD message sanitising', () => {
   it('drops the offending value and the (long) pattern from libxml2 messages', () => {
     expect(
-      sanitizeXsdMessage("Element 'xga:familienname': [facet 'pattern'] The value 'Müller1' is not accepted by the pattern '(A|B)*'.\n"),
+      sanitizeXsdMessage(
+        "Element 'xga:familienname': [facet 'pattern'] The value 'Müller1' is not accepted by the pattern '(A|B)*'.\n",
+      ),
     ).toBe("Element 'xga:familienname': [facet 'pattern'] The value is not accepted by the pattern.");
-    expect(sanitizeXsdMessage("Element 'xga:gueltigAb': '2026-13-01' is not a valid value of the atomic type 'xs:date'.")).toBe(
-      "Element 'xga:gueltigAb': The value is not a valid value of the atomic type 'xs:date'.",
+    expect(
+      sanitizeXsdMessage("Element 'xga:gueltigAb': '2026-13-01' is not a valid value of the atomic type 'xs:date'."),
+    ).toBe("Element 'xga:gueltigAb': The value is not a valid value of the atomic type 'xs:date'.");
+    expect(sanitizeXsdMessage("Element 'xga:x': This element is not expected.")).toBe(
+      "Element 'xga:x': This element is not expected.",
     );
-    expect(sanitizeXsdMessage("Element 'xga:x': This element is not expected.")).toBe("Element 'xga:x': This element is not expected.");
   });
 });
 
@@ -106,12 +122,17 @@ describe('official schema sets', () => {
     // A stand-in for the official set: the manifest points at a root schema (here: the profile).
     writeFileSync(join(setDir, 'schema-set.json'), JSON.stringify({ root: relative(setDir, profileRoot) }));
     const source = findSchemaSet({ xsdDir: dirs.xsdDir, officialSchemasDir: official }, 'xgewerbeanzeige', '2.2');
-    expect(source).toMatchObject({ id: 'official:2026-01-15-xrepository', kind: 'official', rootFile: join(setDir, relative(setDir, profileRoot)) });
+    expect(source).toMatchObject({
+      id: 'official:2026-01-15-xrepository',
+      kind: 'official',
+      rootFile: join(setDir, relative(setDir, profileRoot)),
+    });
     const set = compileSchemaSet(source);
     try {
-      expect(validateXml(set, '<xga:sta.gewerbemeldung.0100 xmlns:xga="http://www.xgewerbeanzeige.de/spezifikation/2.2"/>').schemaSet).toBe(
-        'official:2026-01-15-xrepository',
-      );
+      expect(
+        validateXml(set, '<xga:sta.gewerbemeldung.0100 xmlns:xga="http://www.xgewerbeanzeige.de/spezifikation/2.2"/>')
+          .schemaSet,
+      ).toBe('official:2026-01-15-xrepository');
     } finally {
       disposeSchemaSet(set);
     }
@@ -130,7 +151,14 @@ describe('official schema sets', () => {
       join(dir, 'catalog.xml'),
       '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog"><rewriteURI uriStartString="https://example.invalid/schemas/" rewritePrefix="./"/></catalog>',
     );
-    const set = compileSchemaSet({ id: 'official:t', kind: 'official', standard: 't', version: '1', rootFile: join(dir, 'root.xsd'), catalogFile: join(dir, 'catalog.xml') });
+    const set = compileSchemaSet({
+      id: 'official:t',
+      kind: 'official',
+      standard: 't',
+      version: '1',
+      rootFile: join(dir, 'root.xsd'),
+      catalogFile: join(dir, 'catalog.xml'),
+    });
     try {
       expect(validateXml(set, '<x>abc</x>').valid).toBe(true);
       expect(validateXml(set, '<x>abcd</x>').valid).toBe(false);
@@ -139,7 +167,14 @@ describe('official schema sets', () => {
     }
     writeFileSync(join(dir, 'root2.xsd'), root('https://elsewhere.invalid/types.xsd'));
     expect(() =>
-      compileSchemaSet({ id: 'official:t2', kind: 'official', standard: 't', version: '1', rootFile: join(dir, 'root2.xsd'), catalogFile: join(dir, 'catalog.xml') }),
+      compileSchemaSet({
+        id: 'official:t2',
+        kind: 'official',
+        standard: 't',
+        version: '1',
+        rootFile: join(dir, 'root2.xsd'),
+        catalogFile: join(dir, 'catalog.xml'),
+      }),
     ).toThrow(/Not in the catalog \(never fetched\): https:\/\/elsewhere\.invalid\/types\.xsd/);
   });
 
@@ -154,7 +189,10 @@ describe('official schema sets', () => {
       catalogFile: join(base, 'catalog.xml'),
     });
     try {
-      const result = validateXml(set, '<xmeld:onlinedienste.anmeldung.meldeschein.1704 xmlns:xmeld="http://www.osci.de/xmeld2611"/>');
+      const result = validateXml(
+        set,
+        '<xmeld:onlinedienste.anmeldung.meldeschein.1704 xmlns:xmeld="http://www.osci.de/xmeld2611"/>',
+      );
       expect(result.valid).toBe(false); // compiled: it knows the element and misses its content
       expect(result.errors[0]?.message).not.toContain('No matching global declaration');
     } finally {
@@ -174,12 +212,21 @@ describe('the generated DIN 91379 XSD types', () => {
         <xs:element name="A" type="d:datatypeA"/><xs:element name="B" type="d:datatypeB"/><xs:element name="C" type="d:datatypeC"/>
       </xs:schema>`,
     );
-    const set = compileSchemaSet({ id: 'test:din', kind: 'amtsbote-profile', standard: 'din', version: '1', rootFile: join(dir, 'din-test.xsd') });
+    const set = compileSchemaSet({
+      id: 'test:din',
+      kind: 'amtsbote-profile',
+      standard: 'din',
+      version: '1',
+      rootFile: join(dir, 'din-test.xsd'),
+    });
     try {
-      const list = JSON.parse(readFileSync(join(referenceDir, 'din91379', 'din91379_2022-08_list_1.3.json'), 'utf8')) as {
+      const list = JSON.parse(
+        readFileSync(join(referenceDir, 'din91379', 'din91379_2022-08_list_1.3.json'), 'utf8'),
+      ) as {
         entries: { string: string; acceptedStandaloneBy: Record<string, boolean> }[];
       };
-      const escape = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('\r', '&#13;');
+      const escape = (s: string) =>
+        s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('\r', '&#13;');
       const mismatches: string[] = [];
       for (const entry of list.entries) {
         for (const dt of ['A', 'B', 'C']) {

@@ -18,10 +18,28 @@ export async function renderAudit(main, { title }) {
 
   async function load() {
     const { data } = await api('GET', `/audit${query({ limit: 50, before })}`);
-    rows.push(...data.entries.map((e) => h('tr', {}, h('td', {}, formatTime(e.at, language())), h('td', {}, actorText(e.actor)), h('td', {}, actionLabel(e.action)), h('td', { class: 'detail' }, auditDetailText(e.action, e.detail)))));
+    rows.push(
+      ...data.entries.map((e) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, formatTime(e.at, language())),
+          h('td', {}, actorText(e.actor)),
+          h('td', {}, actionLabel(e.action)),
+          h('td', { class: 'detail' }, auditDetailText(e.action, e.detail)),
+        ),
+      ),
+    );
     before = data.entries.at(-1)?.id;
     more.hidden = data.entries.length < 50;
-    replaceChildren(list, rows.length === 0 ? h('p', {}, t('audit.none')) : table(t('audit.caption'), [t('column.when'), t('column.who'), t('column.what'), t('column.detail')], rows, { id: 'audit-table' }));
+    replaceChildren(
+      list,
+      rows.length === 0
+        ? h('p', {}, t('audit.none'))
+        : table(t('audit.caption'), [t('column.when'), t('column.who'), t('column.what'), t('column.detail')], rows, {
+            id: 'audit-table',
+          }),
+    );
   }
   more.addEventListener('click', () => void load());
   replaceChildren(main, h('h1', { tabindex: '-1' }, title), list, more);

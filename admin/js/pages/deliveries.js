@@ -12,10 +12,29 @@ export async function renderDeliveries(main, { me, title }) {
   const editable = me.role === 'editor';
 
   const select = (id, options, allLabel) =>
-    h('select', { id }, h('option', { value: '' }, allLabel), options.map(([value, label]) => h('option', { value }, label)));
-  const stateSelect = select('filter-state', states.map((s) => [s, t(`state.${s}`)]), t('filter.all'));
-  const destinationSelect = select('filter-destination', destinationIds.map((id) => [id, id]), t('filter.all'));
-  const service = h('input', { type: 'text', id: 'filter-service', inputmode: 'numeric', autocomplete: 'off', pattern: '[0-9]{14}' });
+    h(
+      'select',
+      { id },
+      h('option', { value: '' }, allLabel),
+      options.map(([value, label]) => h('option', { value }, label)),
+    );
+  const stateSelect = select(
+    'filter-state',
+    states.map((s) => [s, t(`state.${s}`)]),
+    t('filter.all'),
+  );
+  const destinationSelect = select(
+    'filter-destination',
+    destinationIds.map((id) => [id, id]),
+    t('filter.all'),
+  );
+  const service = h('input', {
+    type: 'text',
+    id: 'filter-service',
+    inputmode: 'numeric',
+    autocomplete: 'off',
+    pattern: '[0-9]{14}',
+  });
   const since = h('input', { type: 'date', id: 'filter-since' });
   const results = h('div', { id: 'delivery-results' });
   const details = h('div', { id: 'delivery-details', tabindex: '-1' });
@@ -32,13 +51,37 @@ export async function renderDeliveries(main, { me, title }) {
     replaceChildren(
       details,
       h('h3', {}, t('deliveries.attemptsOf', { id: data.id })),
-      h('p', {}, t('deliveries.summary', { destination: data.destinationId, state: t(`state.${data.state}`), attempts: tn('count.attempts', data.attempts.length) })),
+      h(
+        'p',
+        {},
+        t('deliveries.summary', {
+          destination: data.destinationId,
+          state: t(`state.${data.state}`),
+          attempts: tn('count.attempts', data.attempts.length),
+        }),
+      ),
       data.attempts.length === 0
         ? h('p', {}, t('deliveries.noAttempts'))
         : table(
             t('deliveries.attemptsCaption'),
-            [t('column.when'), t('column.outcome'), t('column.httpStatus'), t('column.errorClass'), t('column.duration')],
-            data.attempts.map((a) => h('tr', {}, h('td', {}, formatTime(a.startedAt, language())), h('td', {}, outcomeText(a.outcome)), h('td', {}, a.httpStatus ?? '–'), h('td', {}, a.errorClass ?? '–'), h('td', { class: 'number' }, `${a.durationMs} ms`))),
+            [
+              t('column.when'),
+              t('column.outcome'),
+              t('column.httpStatus'),
+              t('column.errorClass'),
+              t('column.duration'),
+            ],
+            data.attempts.map((a) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, formatTime(a.startedAt, language())),
+                h('td', {}, outcomeText(a.outcome)),
+                h('td', {}, a.httpStatus ?? '–'),
+                h('td', {}, a.errorClass ?? '–'),
+                h('td', { class: 'number' }, `${a.durationMs} ms`),
+              ),
+            ),
           ),
     );
     details.focus();
@@ -49,7 +92,18 @@ export async function renderDeliveries(main, { me, title }) {
       h(
         'tr',
         {},
-        withSelection ? h('td', {}, h('input', { type: 'checkbox', id: `select-${d.id}`, value: d.id, 'aria-label': t('deadLetters.select', { id: d.id }) })) : null,
+        withSelection
+          ? h(
+              'td',
+              {},
+              h('input', {
+                type: 'checkbox',
+                id: `select-${d.id}`,
+                value: d.id,
+                'aria-label': t('deadLetters.select', { id: d.id }),
+              }),
+            )
+          : null,
         h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => void showDetails(d.id) }, d.id)),
         h('td', { class: 'kid' }, d.submissionId),
         h('td', {}, d.reference ?? '–'),
@@ -62,13 +116,28 @@ export async function renderDeliveries(main, { me, title }) {
         h('td', {}, lastErrorText(d.lastError)),
       ),
     );
-  const columns = [t('column.messageId'), t('column.submission'), t('column.reference'), t('column.destination'), t('column.service'), t('column.region'), t('column.state'), t('column.attempts'), t('column.updated'), t('column.lastError')];
+  const columns = [
+    t('column.messageId'),
+    t('column.submission'),
+    t('column.reference'),
+    t('column.destination'),
+    t('column.service'),
+    t('column.region'),
+    t('column.state'),
+    t('column.attempts'),
+    t('column.updated'),
+    t('column.lastError'),
+  ];
 
   async function search() {
     const { data } = await api('GET', `/deliveries${query({ ...filter(), state: stateSelect.value })}`);
     replaceChildren(
       results,
-      data.deliveries.length === 0 ? h('p', {}, t('deliveries.none')) : table(tn('deliveries.caption', data.deliveries.length), columns, deliveryRows(data.deliveries, false), { id: 'deliveries-table' }),
+      data.deliveries.length === 0
+        ? h('p', {}, t('deliveries.none'))
+        : table(tn('deliveries.caption', data.deliveries.length), columns, deliveryRows(data.deliveries, false), {
+            id: 'deliveries-table',
+          }),
     );
     announce(tn('deliveries.found', data.deliveries.length));
   }
@@ -82,16 +151,25 @@ export async function renderDeliveries(main, { me, title }) {
     const note = h('input', { type: 'text', id: 'replay-note', autocomplete: 'off', required: true });
     const reroute = h('input', { type: 'checkbox', id: 'replay-reroute' });
     const outcome = h('div', { id: 'replay-outcome', 'aria-live': 'polite' });
-    const runButton = h('button', { type: 'button', id: 'replay-run', class: 'primary', disabled: true }, t('deadLetters.run'));
+    const runButton = h(
+      'button',
+      { type: 'button', id: 'replay-run', class: 'primary', disabled: true },
+      t('deadLetters.run'),
+    );
     // The plan of the last dry run: "Jetzt erneut zustellen" executes exactly it, by id. Whatever changes
     // what a dry run would show (the selection, the filter, the reroute switch) drops it.
     let plan;
     // Counts changes, so that a dry run answered after the selection changed is not taken for the new one.
     let round = 0;
 
-    const selection = () => [...deadLetters.querySelectorAll('tbody input[type="checkbox"]:checked')].map((c) => c.value);
+    const selection = () =>
+      [...deadLetters.querySelectorAll('tbody input[type="checkbox"]:checked')].map((c) => c.value);
     const request = (scope) => ({
-      ...(scope === 'selected' ? { ids: selection() } : scope === 'all' ? { ids: data.deliveries.map((d) => d.id) } : { filter: Object.fromEntries(Object.entries(filter()).filter(([, v]) => v)) }),
+      ...(scope === 'selected'
+        ? { ids: selection() }
+        : scope === 'all'
+          ? { ids: data.deliveries.map((d) => d.id) }
+          : { filter: Object.fromEntries(Object.entries(filter()).filter(([, v]) => v)) }),
       reroute: reroute.checked,
       note: note.value.trim(),
       dryRun: true,
@@ -120,12 +198,40 @@ export async function renderDeliveries(main, { me, title }) {
         replaceChildren(
           outcome,
           h('h3', {}, result.reroute ? t('deadLetters.dryRunTitleReroute') : t('deadLetters.dryRunTitle')),
-          h('ul', {}, result.entries.map((e) => h('li', {}, e.skipped ? t('deadLetters.entrySkipped', { id: e.messageId, reason: e.skipped }) : t('deadLetters.entry', { id: e.messageId, from: e.from, to: e.to ?? e.from })))),
-          h('p', {}, t('deadLetters.confirmHint'), ' ', t('deadLetters.planValidUntil', { time: formatTime(result.expiresAt, language()) })),
+          h(
+            'ul',
+            {},
+            result.entries.map((e) =>
+              h(
+                'li',
+                {},
+                e.skipped
+                  ? t('deadLetters.entrySkipped', { id: e.messageId, reason: e.skipped })
+                  : t('deadLetters.entry', { id: e.messageId, from: e.from, to: e.to ?? e.from }),
+              ),
+            ),
+          ),
+          h(
+            'p',
+            {},
+            t('deadLetters.confirmHint'),
+            ' ',
+            t('deadLetters.planValidUntil', { time: formatTime(result.expiresAt, language()) }),
+          ),
         );
         runButton.disabled = result.entries.every((e) => e.skipped);
       } catch (error) {
-        replaceChildren(outcome, h('p', { class: 'error', role: 'alert' }, error.message), error.problem?.errors ? h('ul', {}, error.problem.errors.map((e) => h('li', {}, `${e.pointer}: ${e.detail}`))) : null);
+        replaceChildren(
+          outcome,
+          h('p', { class: 'error', role: 'alert' }, error.message),
+          error.problem?.errors
+            ? h(
+                'ul',
+                {},
+                error.problem.errors.map((e) => h('li', {}, `${e.pointer}: ${e.detail}`)),
+              )
+            : null,
+        );
       }
     }
 
@@ -134,14 +240,23 @@ export async function renderDeliveries(main, { me, title }) {
       const planId = plan.planId;
       runButton.disabled = true;
       try {
-        const { data: result } = await api('POST', '/dead-letters/replay', { planId, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
+        const { data: result } = await api('POST', '/dead-letters/replay', {
+          planId,
+          ...(note.value.trim() ? { note: note.value.trim() } : {}),
+        });
         announce(tn('deadLetters.replayed', result.replayed));
         await loadDeadLetters();
-        replaceChildren(document.getElementById('replay-outcome'), h('p', { role: 'alert' }, tn('deadLetters.replayed', result.replayed)));
+        replaceChildren(
+          document.getElementById('replay-outcome'),
+          h('p', { role: 'alert' }, tn('deadLetters.replayed', result.replayed)),
+        );
       } catch (error) {
         plan = undefined;
         const stale = error.problem?.type === 'https://amtsbote.dev/problems/replay-plan-stale';
-        replaceChildren(outcome, h('p', { class: 'error', role: 'alert' }, stale ? t('deadLetters.planStale') : error.message));
+        replaceChildren(
+          outcome,
+          h('p', { class: 'error', role: 'alert' }, stale ? t('deadLetters.planStale') : error.message),
+        );
       }
     });
 
@@ -149,7 +264,12 @@ export async function renderDeliveries(main, { me, title }) {
       deadLetters,
       data.deliveries.length === 0
         ? h('p', {}, t('deadLetters.none'))
-        : table(tn('deadLetters.caption', data.deliveries.length), [...(editable ? [t('column.select')] : []), ...columns], deliveryRows(data.deliveries, editable), { id: 'dead-letters-table' }),
+        : table(
+            tn('deadLetters.caption', data.deliveries.length),
+            [...(editable ? [t('column.select')] : []), ...columns],
+            deliveryRows(data.deliveries, editable),
+            { id: 'dead-letters-table' },
+          ),
       editable && data.deliveries.length > 0
         ? h(
             'fieldset',
@@ -160,8 +280,16 @@ export async function renderDeliveries(main, { me, title }) {
             h(
               'div',
               { class: 'actions' },
-              h('button', { type: 'button', id: 'dry-run-selected', onclick: () => void dryRun('selected') }, t('deadLetters.dryRunSelected')),
-              h('button', { type: 'button', id: 'dry-run-filter', onclick: () => void dryRun('filter') }, t('deadLetters.dryRunFilter')),
+              h(
+                'button',
+                { type: 'button', id: 'dry-run-selected', onclick: () => void dryRun('selected') },
+                t('deadLetters.dryRunSelected'),
+              ),
+              h(
+                'button',
+                { type: 'button', id: 'dry-run-filter', onclick: () => void dryRun('filter') },
+                t('deadLetters.dryRunFilter'),
+              ),
               runButton,
             ),
             outcome,
@@ -198,8 +326,19 @@ export async function renderDeliveries(main, { me, title }) {
     main,
     h('h1', { tabindex: '-1' }, title),
     form,
-    h('section', { 'aria-labelledby': 'deliveries-heading' }, h('h2', { id: 'deliveries-heading' }, t('deliveries.title')), results, details),
-    h('section', { 'aria-labelledby': 'dead-letters-heading' }, h('h2', { id: 'dead-letters-heading' }, t('deadLetters.title')), deadLetters),
+    h(
+      'section',
+      { 'aria-labelledby': 'deliveries-heading' },
+      h('h2', { id: 'deliveries-heading' }, t('deliveries.title')),
+      results,
+      details,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'dead-letters-heading' },
+      h('h2', { id: 'dead-letters-heading' }, t('deadLetters.title')),
+      deadLetters,
+    ),
   );
   await Promise.all([search(), loadDeadLetters()]);
 }

@@ -13,7 +13,9 @@ function keyCell(key) {
     h('br'),
     h('abbr', { title: key.fingerprint ?? '' }, shortFingerprint(key.fingerprint)),
     h('br'),
-    key.notAfter ? t('destinations.expires', { date: formatTime(key.notAfter, language()) }) : t('destinations.noExpiry'),
+    key.notAfter
+      ? t('destinations.expires', { date: formatTime(key.notAfter, language()) })
+      : t('destinations.noExpiry'),
     key.problem ? h('p', { class: 'error' }, key.problem) : null,
   );
 }
@@ -26,7 +28,16 @@ export async function renderDestinations(main, { title }) {
     h('h1', { tabindex: '-1' }, title),
     table(
       t('destinations.caption'),
-      [t('column.destination'), t('column.adapter'), t('column.health'), t('column.breaker'), t('column.waiting'), t('column.deadLetters'), t('column.encryptionKey'), t('column.receiptKey')],
+      [
+        t('column.destination'),
+        t('column.adapter'),
+        t('column.health'),
+        t('column.breaker'),
+        t('column.waiting'),
+        t('column.deadLetters'),
+        t('column.encryptionKey'),
+        t('column.receiptKey'),
+      ],
       data.destinations.map((d) =>
         h(
           'tr',

@@ -16,12 +16,23 @@ export async function renderKeys(main, { me, title }) {
       {},
       h('p', {}, t(`keys.${action}Explain`, { kid: key.kid, open: tn('keys.openSigned', key.openMessages) })),
       field(t('keys.note'), note, t('keys.noteHint')),
-      action === 'retire' && key.openMessages > 0 ? h('div', { class: 'check' }, force, h('label', { for: 'key-force' }, tn('keys.force', key.openMessages))) : null,
+      action === 'retire' && key.openMessages > 0
+        ? h('div', { class: 'check' }, force, h('label', { for: 'key-force' }, tn('keys.force', key.openMessages)))
+        : null,
     );
-    const confirmed = await confirmDialog({ title: t(`keys.${action}Title`, { kid: key.kid }), body, confirmLabel: t(`keys.${action}`), cancelLabel: t('cancel'), danger: action === 'retire' });
+    const confirmed = await confirmDialog({
+      title: t(`keys.${action}Title`, { kid: key.kid }),
+      body,
+      confirmLabel: t(`keys.${action}`),
+      cancelLabel: t('cancel'),
+      danger: action === 'retire',
+    });
     if (!confirmed) return;
     try {
-      await api('POST', `/keys/${encodeURIComponent(key.kid)}/${action}`, { note: note.value.trim(), ...(action === 'retire' ? { force: force.checked } : {}) });
+      await api('POST', `/keys/${encodeURIComponent(key.kid)}/${action}`, {
+        note: note.value.trim(),
+        ...(action === 'retire' ? { force: force.checked } : {}),
+      });
       announce(t(`keys.${action}Done`, { kid: key.kid }));
       await renderKeys(main, { me, title });
       replaceChildren(document.getElementById('key-outcome'), h('p', {}, t(`keys.${action}Done`, { kid: key.kid })));
@@ -38,8 +49,20 @@ export async function renderKeys(main, { me, title }) {
     return h(
       'div',
       { class: 'actions' },
-      key.state === 'published' ? h('button', { type: 'button', onclick: () => void act(key, 'activate') }, t('keys.activateLabel', { kid: key.kid })) : null,
-      key.state !== 'active' ? h('button', { type: 'button', class: 'danger', onclick: () => void act(key, 'retire') }, t('keys.retireLabel', { kid: key.kid })) : null,
+      key.state === 'published'
+        ? h(
+            'button',
+            { type: 'button', onclick: () => void act(key, 'activate') },
+            t('keys.activateLabel', { kid: key.kid }),
+          )
+        : null,
+      key.state !== 'active'
+        ? h(
+            'button',
+            { type: 'button', class: 'danger', onclick: () => void act(key, 'retire') },
+            t('keys.retireLabel', { kid: key.kid }),
+          )
+        : null,
     );
   };
 
@@ -50,7 +73,15 @@ export async function renderKeys(main, { me, title }) {
     h('p', {}, h('a', { href: '/.well-known/jwks.json' }, t('keys.jwks'))),
     table(
       t('keys.caption'),
-      [t('column.kid'), t('column.purpose'), t('column.keyState'), t('column.fingerprint'), t('column.openMessages'), t('column.changed'), t('column.action')],
+      [
+        t('column.kid'),
+        t('column.purpose'),
+        t('column.keyState'),
+        t('column.fingerprint'),
+        t('column.openMessages'),
+        t('column.changed'),
+        t('column.action'),
+      ],
       data.keys.map((k) =>
         h(
           'tr',
@@ -58,7 +89,11 @@ export async function renderKeys(main, { me, title }) {
           h('td', { class: 'kid' }, k.kid),
           h('td', {}, t(`purpose.${k.purpose}`)),
           h('td', { class: `key-${k.state}` }, t(`keyState.${k.state}`)),
-          h('td', {}, h('abbr', { title: k.fingerprint ?? '' }, k.fingerprint ? `${k.fingerprint.slice(0, 16)}…` : '–')),
+          h(
+            'td',
+            {},
+            h('abbr', { title: k.fingerprint ?? '' }, k.fingerprint ? `${k.fingerprint.slice(0, 16)}…` : '–'),
+          ),
           h('td', { class: 'number' }, k.openMessages),
           h('td', {}, `${formatTime(k.changedAt, language())}, ${actorText(k.changedBy)}`),
           h('td', {}, actions(k)),

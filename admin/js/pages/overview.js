@@ -21,21 +21,46 @@ export async function renderOverview(main, { title }) {
       'dl',
       { class: 'figures' },
       h('div', {}, h('dt', {}, t('overview.waiting')), h('dd', { id: 'figure-waiting' }, data.deliveriesWaiting)),
-      h('div', {}, h('dt', {}, t('overview.oldest')), h('dd', { id: 'figure-oldest' }, formatAge(data.oldestWaitingSeconds))),
-      h('div', {}, h('dt', {}, t('overview.deadLetters')), h('dd', { id: 'figure-dead-letters' }, h('a', { href: '#/deliveries' }, data.deadLetters))),
-      h('div', {}, h('dt', {}, t('overview.openBreakers')), h('dd', { id: 'figure-breakers' }, data.openBreakers.length)),
+      h(
+        'div',
+        {},
+        h('dt', {}, t('overview.oldest')),
+        h('dd', { id: 'figure-oldest' }, formatAge(data.oldestWaitingSeconds)),
+      ),
+      h(
+        'div',
+        {},
+        h('dt', {}, t('overview.deadLetters')),
+        h('dd', { id: 'figure-dead-letters' }, h('a', { href: '#/deliveries' }, data.deadLetters)),
+      ),
+      h(
+        'div',
+        {},
+        h('dt', {}, t('overview.openBreakers')),
+        h('dd', { id: 'figure-breakers' }, data.openBreakers.length),
+      ),
     ),
     h('h2', {}, t('overview.today')),
     statuses.length === 0
       ? h('p', {}, t('overview.noSubmissions'))
       : table(
-          t('overview.todayCaption', { since: new Date(data.today.since).toLocaleDateString(language() === 'en' ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' }) }),
+          t('overview.todayCaption', {
+            since: new Date(data.today.since).toLocaleDateString(language() === 'en' ? 'en-GB' : 'de-DE', {
+              timeZone: 'Europe/Berlin',
+            }),
+          }),
           [t('column.status'), t('column.count')],
-          statuses.map(([status, count]) => h('tr', {}, h('td', {}, t(`state.${status}`)), h('td', { class: 'number' }, count))),
+          statuses.map(([status, count]) =>
+            h('tr', {}, h('td', {}, t(`state.${status}`)), h('td', { class: 'number' }, count)),
+          ),
         ),
     h('h2', {}, t('overview.breakers')),
     data.openBreakers.length === 0
       ? h('p', {}, t('overview.noBreakers'))
-      : h('ul', {}, data.openBreakers.map((b) => h('li', {}, `${b.destinationId}: ${t(`breaker.${b.state}`)}`))),
+      : h(
+          'ul',
+          {},
+          data.openBreakers.map((b) => h('li', {}, `${b.destinationId}: ${t(`breaker.${b.state}`)}`)),
+        ),
   );
 }

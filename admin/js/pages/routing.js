@@ -1,7 +1,15 @@
 import { api, ProblemError } from '../api.js';
 import { announce, confirmDialog, field, formatTime, h, replaceChildren, scrollBox, table } from '../dom.js';
 import { language, t } from '../i18n.js';
-import { actorText, consideredText, explanationText, fieldErrorText, noteText, pointerText, problemText } from '../texts.js';
+import {
+  actorText,
+  consideredText,
+  explanationText,
+  fieldErrorText,
+  noteText,
+  pointerText,
+  problemText,
+} from '../texts.js';
 
 const ruleFields = ['service', 'region', 'destinations', 'validFrom', 'validUntil'];
 
@@ -27,22 +35,40 @@ const describeRule = (rule) =>
 
 /** The rules as a table (editable for editors), the diff, saving with a note, history with rollback, dry run. */
 export async function renderRouting(main, { me, title }) {
-  const [{ data: current, etag }, { data: history }] = await Promise.all([api('GET', '/routing'), api('GET', '/routing/versions')]);
+  const [{ data: current, etag }, { data: history }] = await Promise.all([
+    api('GET', '/routing'),
+    api('GET', '/routing/versions'),
+  ]);
   const names = current.names ?? { services: {}, regions: {} };
   const editable = me.role === 'editor';
   const rules = structuredClone(current.document.rules);
   const document_ = () => ({
     destinations: current.document.destinations,
     // an emptied date field means no limit: the member is left out
-    rules: rules.map(({ validFrom, validUntil, ...rule }) => ({ ...rule, ...(validFrom ? { validFrom } : {}), ...(validUntil ? { validUntil } : {}) })),
+    rules: rules.map(({ validFrom, validUntil, ...rule }) => ({
+      ...rule,
+      ...(validFrom ? { validFrom } : {}),
+      ...(validUntil ? { validUntil } : {}),
+    })),
   });
 
   const rulesBody = h('tbody');
   const generalErrors = h('ul', { id: 'routing-errors', class: 'error' });
   const diffArea = h('div', { id: 'routing-diff', 'aria-live': 'polite' });
-  const note = h('input', { type: 'text', id: 'routing-note', name: 'note', required: true, maxlength: '500', autocomplete: 'off' });
+  const note = h('input', {
+    type: 'text',
+    id: 'routing-note',
+    name: 'note',
+    required: true,
+    maxlength: '500',
+    autocomplete: 'off',
+  });
   const noteError = h('p', { id: 'routing-note-error', class: 'error' });
-  const saveButton = h('button', { type: 'submit', class: 'primary', id: 'routing-save', disabled: true }, t('routing.save'));
+  const saveButton = h(
+    'button',
+    { type: 'submit', class: 'primary', id: 'routing-save', disabled: true },
+    t('routing.save'),
+  );
   let state = { valid: true, changed: false };
 
   function clearErrors() {
@@ -76,7 +102,13 @@ export async function renderRouting(main, { me, title }) {
     replaceChildren(
       diffArea,
       h('h3', {}, t('routing.diffTitle', { version })),
-      items.length === 0 ? h('p', {}, t('routing.noChanges')) : h('ul', { class: 'diff' }, items.map((text) => h('li', {}, text))),
+      items.length === 0
+        ? h('p', {}, t('routing.noChanges'))
+        : h(
+            'ul',
+            { class: 'diff' },
+            items.map((text) => h('li', {}, text)),
+          ),
     );
     return items.length > 0;
   }
@@ -101,13 +133,28 @@ export async function renderRouting(main, { me, title }) {
   function ruleRow(rule, index) {
     const named = (key, byKey) => [key, h('span', { class: 'name' }, nameOf(key, byKey))];
     if (!editable) {
-      return h('tr', {}, h('td', {}, named(rule.service, names.services)), h('td', {}, named(rule.region, names.regions)), h('td', { class: 'destinations' }, rule.destinations.join(', ')), h('td', {}, rule.validFrom ?? '–'), h('td', {}, rule.validUntil ?? '–'));
+      return h(
+        'tr',
+        {},
+        h('td', {}, named(rule.service, names.services)),
+        h('td', {}, named(rule.region, names.regions)),
+        h('td', { class: 'destinations' }, rule.destinations.join(', ')),
+        h('td', {}, rule.validFrom ?? '–'),
+        h('td', {}, rule.validUntil ?? '–'),
+      );
     }
     /** One input per field; `byKey` shows the key's name below it, kept up to date while typing. */
     const cell = (name, value, update, { tag = 'input', type = 'text', byKey, ...attributes } = {}) => {
       const id = fieldId(index, name);
       // the type before the value: a date input takes only a date
-      const input = h(tag, { ...(tag === 'input' ? { type } : {}), id, value: value ?? '', autocomplete: 'off', 'aria-describedby': `${id}-error`, ...attributes });
+      const input = h(tag, {
+        ...(tag === 'input' ? { type } : {}),
+        id,
+        value: value ?? '',
+        autocomplete: 'off',
+        'aria-describedby': `${id}-error`,
+        ...attributes,
+      });
       input.dataset.hint = `${id}-error`;
       const nameLine = byKey ? h('span', { class: 'name', id: `${id}-name` }, nameOf(value, byKey)) : null;
       input.addEventListener('input', () => {
@@ -115,27 +162,56 @@ export async function renderRouting(main, { me, title }) {
         if (nameLine) nameLine.textContent = nameOf(input.value.trim(), byKey);
         validateSoon();
       });
-      return h('td', {}, h('label', { for: id, class: 'visually-hidden' }, t(`routing.field.${name}`, { n: index + 1 })), input, nameLine, h('span', { id: `${id}-error`, class: 'field-error error' }));
+      return h(
+        'td',
+        {},
+        h('label', { for: id, class: 'visually-hidden' }, t(`routing.field.${name}`, { n: index + 1 })),
+        input,
+        nameLine,
+        h('span', { id: `${id}-error`, class: 'field-error error' }),
+      );
     };
     // a date picker where the value is a plain date; its "change" fires when a date is picked or cleared
     const dateCell = (name, value, update) =>
-      cell(name, value, update, isPlainDate(value) ? { type: 'date' } : { size: '25', placeholder: t('routing.datePlaceholder') });
+      cell(
+        name,
+        value,
+        update,
+        isPlainDate(value) ? { type: 'date' } : { size: '25', placeholder: t('routing.datePlaceholder') },
+      );
     return h(
       'tr',
       {},
-      cell('service', rule.service, (v) => (rule.service = v), { inputmode: 'numeric', size: '15', byKey: names.services }),
+      cell('service', rule.service, (v) => (rule.service = v), {
+        inputmode: 'numeric',
+        size: '15',
+        byKey: names.services,
+      }),
       cell('region', rule.region, (v) => (rule.region = v), { inputmode: 'numeric', size: '13', byKey: names.regions }),
       // a text area wraps a long list instead of cutting it off; commas separate, line breaks are allowed too
-      cell('destinations', rule.destinations.join(', '), (v) => (rule.destinations = v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean)), {
-        tag: 'textarea',
-        rows: String(Math.max(1, Math.ceil(rule.destinations.join(', ').length / 28))),
-        cols: '28',
-        class: 'destinations',
-        title: t('routing.destinationsHint'),
-      }),
+      cell(
+        'destinations',
+        rule.destinations.join(', '),
+        (v) =>
+          (rule.destinations = v
+            .split(/[,\n]/)
+            .map((s) => s.trim())
+            .filter(Boolean)),
+        {
+          tag: 'textarea',
+          rows: String(Math.max(1, Math.ceil(rule.destinations.join(', ').length / 28))),
+          cols: '28',
+          class: 'destinations',
+          title: t('routing.destinationsHint'),
+        },
+      ),
       dateCell('validFrom', rule.validFrom, (v) => (rule.validFrom = v)),
       dateCell('validUntil', rule.validUntil, (v) => (rule.validUntil = v)),
-      h('td', {}, h('button', { type: 'button', onclick: () => removeRule(index) }, t('routing.removeRule', { n: index + 1 }))),
+      h(
+        'td',
+        {},
+        h('button', { type: 'button', onclick: () => removeRule(index) }, t('routing.removeRule', { n: index + 1 })),
+      ),
     );
   }
 
@@ -157,13 +233,27 @@ export async function renderRouting(main, { me, title }) {
   }
   renderRules();
 
-  const headers = [t('routing.field.serviceHeader'), t('routing.field.regionHeader'), t('routing.field.destinationsHeader'), t('routing.field.validFromHeader'), t('routing.field.validUntilHeader')];
+  const headers = [
+    t('routing.field.serviceHeader'),
+    t('routing.field.regionHeader'),
+    t('routing.field.destinationsHeader'),
+    t('routing.field.validFromHeader'),
+    t('routing.field.validUntilHeader'),
+  ];
   const rulesTable = scrollBox(
     h(
       'table',
       { id: 'routing-rules' },
       h('caption', {}, t('routing.rulesCaption', { version: current.version })),
-      h('thead', {}, h('tr', {}, [...headers, ...(editable ? [t('column.action')] : [])].map((text) => h('th', { scope: 'col' }, text)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          [...headers, ...(editable ? [t('column.action')] : [])].map((text) => h('th', { scope: 'col' }, text)),
+        ),
+      ),
       rulesBody,
     ),
   );
@@ -183,19 +273,37 @@ export async function renderRouting(main, { me, title }) {
           return;
         }
         try {
-          const { data } = await api('PUT', '/routing', { note: note.value.trim(), document: document_() }, { 'if-match': etag });
+          const { data } = await api(
+            'PUT',
+            '/routing',
+            { note: note.value.trim(), document: document_() },
+            { 'if-match': etag },
+          );
           announce(t('routing.saved', { version: data.version }));
           await renderRouting(main, { me, title });
           main.querySelector('#routing-history')?.focus();
         } catch (error) {
-          if (error instanceof ProblemError && error.problem.errors) showErrors(error.problem.errors.map((e) => ({ ...e, pointer: e.pointer.startsWith('/document') ? e.pointer : `/document${e.pointer}` })));
+          if (error instanceof ProblemError && error.problem.errors)
+            showErrors(
+              error.problem.errors.map((e) => ({
+                ...e,
+                pointer: e.pointer.startsWith('/document') ? e.pointer : `/document${e.pointer}`,
+              })),
+            );
           generalErrors.prepend(h('li', {}, problemText(error)));
           announce(generalErrors.firstChild.textContent);
         }
       },
     },
     h('h3', {}, t('routing.saveTitle')),
-    h('div', { class: 'field' }, h('label', { for: 'routing-note' }, t('routing.note')), note, h('p', { class: 'hint', id: 'routing-note-hint' }, t('routing.noteHint')), noteError),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'routing-note' }, t('routing.note')),
+      note,
+      h('p', { class: 'hint', id: 'routing-note-hint' }, t('routing.noteHint')),
+      noteError,
+    ),
     saveButton,
   );
   note.setAttribute('aria-describedby', 'routing-note-hint routing-note-error');
@@ -203,7 +311,9 @@ export async function renderRouting(main, { me, title }) {
   replaceChildren(
     main,
     h('h1', { tabindex: '-1' }, title),
-    h('section', { 'aria-labelledby': 'rules-heading' },
+    h(
+      'section',
+      { 'aria-labelledby': 'rules-heading' },
       h('h2', { id: 'rules-heading' }, t('routing.rules')),
       editable ? h('p', {}, t('routing.editHint')) : h('p', { id: 'read-only-hint' }, t('routing.readOnly')),
       generalErrors,
@@ -224,7 +334,9 @@ function diffItems(diff) {
   return [
     ...diff.rules.added.map((r) => t('diff.ruleAdded', { rule: describeRule(r) })),
     ...diff.rules.removed.map((r) => t('diff.ruleRemoved', { rule: describeRule(r) })),
-    ...diff.rules.changed.map((c) => t('diff.ruleChanged', { before: describeRule(c.before), after: describeRule(c.after) })),
+    ...diff.rules.changed.map((c) =>
+      t('diff.ruleChanged', { before: describeRule(c.before), after: describeRule(c.after) }),
+    ),
     ...diff.destinations.added.map((id) => t('diff.destinationAdded', { id })),
     ...diff.destinations.removed.map((id) => t('diff.destinationRemoved', { id })),
     ...diff.destinations.changed.map((id) => t('diff.destinationChanged', { id })),
@@ -232,20 +344,32 @@ function diffItems(diff) {
 }
 
 function historySection(versions, currentVersion, editable, etag, rerender) {
-  const rows = [...versions].sort((a, b) => b.version - a.version).map((v) =>
-    h(
-      'tr',
-      {},
-      h('td', { class: 'number' }, v.version),
-      h('td', {}, formatTime(v.createdAt, language())),
-      h('td', {}, actorText(v.author)),
-      h('td', {}, noteText(v.note)),
-      h('td', {}, versionDiff(v.version)),
-      editable
-        ? h('td', {}, v.version === currentVersion ? t('routing.current') : h('button', { type: 'button', onclick: () => rollback(v.version) }, t('routing.rollback', { version: v.version })))
-        : null,
-    ),
-  );
+  const rows = [...versions]
+    .sort((a, b) => b.version - a.version)
+    .map((v) =>
+      h(
+        'tr',
+        {},
+        h('td', { class: 'number' }, v.version),
+        h('td', {}, formatTime(v.createdAt, language())),
+        h('td', {}, actorText(v.author)),
+        h('td', {}, noteText(v.note)),
+        h('td', {}, versionDiff(v.version)),
+        editable
+          ? h(
+              'td',
+              {},
+              v.version === currentVersion
+                ? t('routing.current')
+                : h(
+                    'button',
+                    { type: 'button', onclick: () => rollback(v.version) },
+                    t('routing.rollback', { version: v.version }),
+                  ),
+            )
+          : null,
+      ),
+    );
   /** Shows what rolling back would change against the version in force, then asks for the note. */
   async function rollback(version) {
     let preview;
@@ -257,15 +381,49 @@ function historySection(versions, currentVersion, editable, etag, rerender) {
       return;
     }
     const items = preview.valid ? diffItems(preview.diff) : [];
-    const note = h('input', { type: 'text', id: 'rollback-note', required: true, maxlength: '500', autocomplete: 'off', 'aria-describedby': 'rollback-note-hint rollback-note-error' });
+    const note = h('input', {
+      type: 'text',
+      id: 'rollback-note',
+      required: true,
+      maxlength: '500',
+      autocomplete: 'off',
+      'aria-describedby': 'rollback-note-hint rollback-note-error',
+    });
     const noteError = h('p', { id: 'rollback-note-error', class: 'error' });
     const body = h(
       'div',
       {},
       preview.valid
-        ? h('div', { id: 'rollback-diff' }, h('p', {}, t('routing.rollbackDiff', { version, current: currentVersion })), items.length === 0 ? h('p', {}, t('routing.noChanges')) : h('ul', { class: 'diff' }, items.map((text) => h('li', {}, text))))
-        : h('div', { id: 'rollback-diff' }, h('p', { class: 'error' }, t('routing.rollbackInvalid', { version })), h('ul', {}, preview.errors.map((e) => h('li', {}, `${e.pointer.replace(/^\/document/, '') || '/'}: ${e.detail}`)))),
-      h('div', { class: 'field' }, h('label', { for: 'rollback-note' }, t('routing.note')), note, h('p', { class: 'hint', id: 'rollback-note-hint' }, t('routing.noteHint')), noteError),
+        ? h(
+            'div',
+            { id: 'rollback-diff' },
+            h('p', {}, t('routing.rollbackDiff', { version, current: currentVersion })),
+            items.length === 0
+              ? h('p', {}, t('routing.noChanges'))
+              : h(
+                  'ul',
+                  { class: 'diff' },
+                  items.map((text) => h('li', {}, text)),
+                ),
+          )
+        : h(
+            'div',
+            { id: 'rollback-diff' },
+            h('p', { class: 'error' }, t('routing.rollbackInvalid', { version })),
+            h(
+              'ul',
+              {},
+              preview.errors.map((e) => h('li', {}, `${e.pointer.replace(/^\/document/, '') || '/'}: ${e.detail}`)),
+            ),
+          ),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'rollback-note' }, t('routing.note')),
+        note,
+        h('p', { class: 'hint', id: 'rollback-note-hint' }, t('routing.noteHint')),
+        noteError,
+      ),
     );
     const confirmed = await confirmDialog({
       title: t('routing.rollbackTitle', { version }),
@@ -282,23 +440,46 @@ function historySection(versions, currentVersion, editable, etag, rerender) {
     });
     if (!confirmed) return;
     try {
-      const { data } = await api('POST', `/routing/rollback/${version}`, { note: note.value.trim() }, { 'if-match': etag });
+      const { data } = await api(
+        'POST',
+        `/routing/rollback/${version}`,
+        { note: note.value.trim() },
+        { 'if-match': etag },
+      );
       announce(t('routing.saved', { version: data.version }));
       await rerender();
     } catch (error) {
-      const message = error instanceof ProblemError && error.status === 412 ? t('routing.rollbackStale') : error.message;
+      const message =
+        error instanceof ProblemError && error.status === 412 ? t('routing.rollbackStale') : error.message;
       announce(message);
       alertIn(document.getElementById('routing-history'), message);
     }
   }
-  const headers = [t('column.version'), t('column.when'), t('column.who'), t('column.why'), t('column.changes'), ...(editable ? [t('column.action')] : [])];
-  return h('section', { 'aria-labelledby': 'history-heading', id: 'routing-history', tabindex: '-1' }, h('h2', { id: 'history-heading' }, t('routing.history')), table(t('routing.historyCaption'), headers, rows, { id: 'routing-versions' }));
+  const headers = [
+    t('column.version'),
+    t('column.when'),
+    t('column.who'),
+    t('column.why'),
+    t('column.changes'),
+    ...(editable ? [t('column.action')] : []),
+  ];
+  return h(
+    'section',
+    { 'aria-labelledby': 'history-heading', id: 'routing-history', tabindex: '-1' },
+    h('h2', { id: 'history-heading' }, t('routing.history')),
+    table(t('routing.historyCaption'), headers, rows, { id: 'routing-versions' }),
+  );
 }
 
 /** What a version changed against the one before, fetched when opened (the API keeps each version's diff). */
 function versionDiff(version) {
   const body = h('div', { class: 'version-diff' });
-  const details = h('details', { id: `version-${version}-diff` }, h('summary', {}, t('routing.showDiff', { version })), body);
+  const details = h(
+    'details',
+    { id: `version-${version}-diff` },
+    h('summary', {}, t('routing.showDiff', { version })),
+    body,
+  );
   let loaded = false;
   details.addEventListener('toggle', async () => {
     if (!details.open || loaded) return;
@@ -309,7 +490,15 @@ function versionDiff(version) {
       const items = data.diff ? diffItems(data.diff) : [];
       replaceChildren(
         body,
-        !data.diff ? h('p', {}, t('routing.firstVersion')) : items.length === 0 ? h('p', {}, t('routing.noChanges')) : h('ul', { class: 'diff', 'aria-label': t('routing.diffCaption', { version: version - 1 }) }, items.map((text) => h('li', {}, text))),
+        !data.diff
+          ? h('p', {}, t('routing.firstVersion'))
+          : items.length === 0
+            ? h('p', {}, t('routing.noChanges'))
+            : h(
+                'ul',
+                { class: 'diff', 'aria-label': t('routing.diffCaption', { version: version - 1 }) },
+                items.map((text) => h('li', {}, text)),
+              ),
       );
     } catch (error) {
       loaded = false;
@@ -325,14 +514,37 @@ function alertIn(container, message) {
 }
 
 /** A dry-run pointer (`/serviceKey`) as the label of the field it names. */
-const dryRunFieldLabel = (pointer) => ({ '/serviceKey': t('dryRun.service'), '/regionKey': t('dryRun.region'), '/at': t('dryRun.date') })[pointer] ?? pointerText(pointer);
+const dryRunFieldLabel = (pointer) =>
+  ({ '/serviceKey': t('dryRun.service'), '/regionKey': t('dryRun.region'), '/at': t('dryRun.date') })[pointer] ??
+  pointerText(pointer);
 
 /** Field errors of the dry run as an alert (a role of its own on the list would hide that it is a list). */
-const errorList = (errors) => h('div', { role: 'alert' }, h('ul', { class: 'error' }, errors.map((e) => h('li', {}, `${dryRunFieldLabel(e.pointer)}: `, fieldErrorText(e)))));
+const errorList = (errors) =>
+  h(
+    'div',
+    { role: 'alert' },
+    h(
+      'ul',
+      { class: 'error' },
+      errors.map((e) => h('li', {}, `${dryRunFieldLabel(e.pointer)}: `, fieldErrorText(e))),
+    ),
+  );
 
 function dryRunSection(names) {
-  const service = h('input', { type: 'text', id: 'dry-service', inputmode: 'numeric', required: true, autocomplete: 'off' });
-  const region = h('input', { type: 'text', id: 'dry-region', inputmode: 'numeric', required: true, autocomplete: 'off' });
+  const service = h('input', {
+    type: 'text',
+    id: 'dry-service',
+    inputmode: 'numeric',
+    required: true,
+    autocomplete: 'off',
+  });
+  const region = h('input', {
+    type: 'text',
+    id: 'dry-region',
+    inputmode: 'numeric',
+    required: true,
+    autocomplete: 'off',
+  });
   const date = h('input', { type: 'date', id: 'dry-date' });
   const result = h('div', { id: 'dry-run-result', 'aria-live': 'polite' });
   const form = h(
@@ -351,13 +563,27 @@ function dryRunSection(names) {
           return;
         }
         try {
-          const { data } = await api('POST', '/routing/dry-run', { serviceKey: service.value.trim(), regionKey: region.value.trim(), ...(date.value ? { at: date.value } : {}) });
+          const { data } = await api('POST', '/routing/dry-run', {
+            serviceKey: service.value.trim(),
+            regionKey: region.value.trim(),
+            ...(date.value ? { at: date.value } : {}),
+          });
           replaceChildren(
             result,
             h('h3', {}, t('dryRun.result')),
-            data.destinations.length === 0 ? h('p', {}, t('dryRun.none')) : h('ul', {}, data.destinations.map((d) => h('li', {}, `${d.name} (${d.id}, ${d.adapter})`))),
+            data.destinations.length === 0
+              ? h('p', {}, t('dryRun.none'))
+              : h(
+                  'ul',
+                  {},
+                  data.destinations.map((d) => h('li', {}, `${d.name} (${d.id}, ${d.adapter})`)),
+                ),
             h('p', { id: 'dry-run-explanation' }, explanationText(data.explanation, names)),
-            h('ul', {}, data.explanation.considered.map((c) => h('li', {}, consideredText(c, names)))),
+            h(
+              'ul',
+              {},
+              data.explanation.considered.map((c) => h('li', {}, consideredText(c, names))),
+            ),
           );
         } catch (error) {
           const errors = error instanceof ProblemError && error.problem.errors ? error.problem.errors : [];
@@ -374,5 +600,11 @@ function dryRunSection(names) {
     field(t('dryRun.date'), date, t('dryRun.dateHint')),
     h('button', { type: 'submit' }, t('dryRun.submit')),
   );
-  return h('section', { 'aria-labelledby': 'dry-run-heading' }, h('h2', { id: 'dry-run-heading' }, t('dryRun.title')), form, result);
+  return h(
+    'section',
+    { 'aria-labelledby': 'dry-run-heading' },
+    h('h2', { id: 'dry-run-heading' }, t('dryRun.title')),
+    form,
+    result,
+  );
 }

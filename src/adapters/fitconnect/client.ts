@@ -26,7 +26,10 @@ export function submissionApi(config: FitConnectAdapterConfig, tokens: TokenSour
   return async (method, path, signal, body) => {
     const token = await tokens.get(signal);
     if (typeof token !== 'string') return token;
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      accept: 'application/json, application/problem+json',
+    };
     let payload: string | undefined;
     if (body && 'json' in body) {
       headers['content-type'] = 'application/json';

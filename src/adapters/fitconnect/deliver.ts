@@ -41,21 +41,31 @@ export async function deliverSubmission(input: {
     if (info.status !== 200) return outcomeOf('destination', info, now());
     const status = (JSON.parse(info.text) as { status?: unknown }).status;
     if (status !== 'active') return retry('fitconnect-destination-inactive', { httpStatus: info.status });
-    const service = config.apiVersion === 'v1' ? { serviceType: container.publicService } : { publicService: container.publicService };
+    const service =
+      config.apiVersion === 'v1'
+        ? { serviceType: container.publicService }
+        : { publicService: container.publicService };
     const created = await api('POST', '/submissions', signal, {
-      json: { destinationId: container.destinationId, announcedAttachments: container.attachments.map((a) => a.attachmentId), ...service },
+      json: {
+        destinationId: container.destinationId,
+        announcedAttachments: container.attachments.map((a) => a.attachmentId),
+        ...service,
+      },
     });
     if (isOutcome(created)) return created;
     if (created.status !== 201) return outcomeOf('create', created, now());
     const ids = JSON.parse(created.text) as { submissionId?: unknown; caseId?: unknown };
-    if (typeof ids.submissionId !== 'string' || typeof ids.caseId !== 'string') return retry('fitconnect-create-unreadable', { httpStatus: created.status });
+    if (typeof ids.submissionId !== 'string' || typeof ids.caseId !== 'string')
+      return retry('fitconnect-create-unreadable', { httpStatus: created.status });
     await save({ ...state, submissionId: ids.submissionId, caseId: ids.caseId, uploaded: [] });
   }
   const submissionId = state.submissionId ?? '';
 
   for (const attachment of container.attachments) {
     if (state.uploaded.includes(attachment.attachmentId)) continue;
-    const uploaded = await api('PUT', `/submissions/${submissionId}/attachments/${attachment.attachmentId}`, signal, { jose: attachment.encrypted });
+    const uploaded = await api('PUT', `/submissions/${submissionId}/attachments/${attachment.attachmentId}`, signal, {
+      jose: attachment.encrypted,
+    });
     if (isOutcome(uploaded)) return uploaded;
     // The service dropped the incomplete submission (expired): start over with a new one.
     if (uploaded.status === 404) return retry('fitconnect-submission-gone', { httpStatus: 404, state: {} });
@@ -63,7 +73,9 @@ export async function deliverSubmission(input: {
     await save({ ...state, uploaded: [...state.uploaded, attachment.attachmentId] });
   }
 
-  const submitted = await api('PUT', `/submissions/${submissionId}`, signal, { json: { encryptedMetadata: container.encryptedMetadata, encryptedData: container.encryptedData } });
+  const submitted = await api('PUT', `/submissions/${submissionId}`, signal, {
+    json: { encryptedMetadata: container.encryptedMetadata, encryptedData: container.encryptedData },
+  });
   if (isOutcome(submitted)) return submitted;
   if (submitted.status === 404) return retry('fitconnect-submission-gone', { httpStatus: 404, state: {} });
   // 409: the submission is no longer incomplete — only this delivery knows its id, so an earlier attempt

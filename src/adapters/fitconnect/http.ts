@@ -28,9 +28,21 @@ export class AnswerTooLarge extends Error {
  */
 export async function send(
   url: string,
-  init: { method: 'GET' | 'POST' | 'PUT'; headers: Record<string, string>; body?: string | undefined; dispatcher: Dispatcher; signal: AbortSignal },
+  init: {
+    method: 'GET' | 'POST' | 'PUT';
+    headers: Record<string, string>;
+    body?: string | undefined;
+    dispatcher: Dispatcher;
+    signal: AbortSignal;
+  },
 ): Promise<ApiResponse> {
-  const response = await request(url, { method: init.method, headers: { 'user-agent': 'Amtsbote', ...init.headers }, body: init.body, dispatcher: init.dispatcher, signal: init.signal });
+  const response = await request(url, {
+    method: init.method,
+    headers: { 'user-agent': 'Amtsbote', ...init.headers },
+    body: init.body,
+    dispatcher: init.dispatcher,
+    signal: init.signal,
+  });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body) {
@@ -64,9 +76,14 @@ export function outcomeOf(step: FitConnectStep, response: ApiResponse, now: Date
   const status = response.status;
   if (status === 408 || status === 429 || status >= 500) {
     const afterMs = retryAfterMs(response.headers['retry-after'], now);
-    return retry(`fitconnect-${step}-http-${status}` as const, { httpStatus: status, ...(afterMs === undefined ? {} : { afterMs }) });
+    return retry(`fitconnect-${step}-http-${status}` as const, {
+      httpStatus: status,
+      ...(afterMs === undefined ? {} : { afterMs }),
+    });
   }
-  if (problemType(response)?.endsWith('/destination-state-invalid')) return retry('fitconnect-destination-inactive', { httpStatus: status });
-  if (status === 401 || status === 403) return retry(`fitconnect-${step}-http-${status}` as const, { httpStatus: status });
+  if (problemType(response)?.endsWith('/destination-state-invalid'))
+    return retry('fitconnect-destination-inactive', { httpStatus: status });
+  if (status === 401 || status === 403)
+    return retry(`fitconnect-${step}-http-${status}` as const, { httpStatus: status });
   return failed(`fitconnect-${step}-http-${status}` as const, status);
 }

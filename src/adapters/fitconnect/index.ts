@@ -18,9 +18,23 @@ export type { FitConnectReason } from './reasons.js';
  * submission at the delivery service, uploads the attachments, submits metadata and data (deliver.ts),
  * and the recipient's accept or reject is read from the case's event log (poll.ts).
  */
-export function createFitConnectAdapter(config: FitConnectAdapterConfig, context: AdapterContext, destination: Pick<DestinationFacts, 'receiptKey'>): Adapter<FitConnectReason> {
-  const dispatcher = guardedAgent(context.outbound, { connectTimeoutMs: Math.min(config.timeoutMs, 10_000), headersTimeoutMs: config.timeoutMs, bodyTimeoutMs: config.timeoutMs });
-  const tokens = tokenSource({ tokenUrl: config.tokenUrl, clientId: config.clientId, secret: () => readSecret(config.clientSecret, context.configDir), dispatcher, now: context.now });
+export function createFitConnectAdapter(
+  config: FitConnectAdapterConfig,
+  context: AdapterContext,
+  destination: Pick<DestinationFacts, 'receiptKey'>,
+): Adapter<FitConnectReason> {
+  const dispatcher = guardedAgent(context.outbound, {
+    connectTimeoutMs: Math.min(config.timeoutMs, 10_000),
+    headersTimeoutMs: config.timeoutMs,
+    bodyTimeoutMs: config.timeoutMs,
+  });
+  const tokens = tokenSource({
+    tokenUrl: config.tokenUrl,
+    clientId: config.clientId,
+    secret: () => readSecret(config.clientSecret, context.configDir),
+    dispatcher,
+    now: context.now,
+  });
   const api = submissionApi(config, tokens, dispatcher);
   const keys = eventKeys(eventKeyResolver(context, dispatcher), {
     recipient: destination.receiptKey,
@@ -29,13 +43,23 @@ export function createFitConnectAdapter(config: FitConnectAdapterConfig, context
   return {
     async deliver(message, state, signal, saveProgress) {
       try {
-        return await deliverSubmission({ config, api, body: message.body, state, signal, saveProgress: saveProgress ?? (() => Promise.resolve()), now: context.now });
+        return await deliverSubmission({
+          config,
+          api,
+          body: message.body,
+          state,
+          signal,
+          saveProgress: saveProgress ?? (() => Promise.resolve()),
+          now: context.now,
+        });
       } catch (error) {
-        // Network errors, timeouts, unreadable answers, a lost lease: the persisted progress lets the next attempt resume.
+        // Network errors, timeouts, unreadable answers, a lost lease: the persisted progress lets the next attempt
+        // resume.
         return retry(attemptErrorReason(error));
       }
     },
-    poll: (state, signal) => pollEventLog({ api, state, destinationId: config.destinationId, keys, signal, now: context.now }),
+    poll: (state, signal) =>
+      pollEventLog({ api, state, destinationId: config.destinationId, keys, signal, now: context.now }),
     pollIntervalMs: config.pollSeconds * 1000,
     close: () => dispatcher.destroy(),
   };

@@ -53,17 +53,29 @@ export async function pollEventLog(input: {
 }
 
 /** One page of the case's event log from `offset`, or why it could not be read. */
-async function readEventLog(api: Api, caseId: string, offset: number, signal: AbortSignal): Promise<unknown[] | PollUnavailable<FitConnectReason>> {
+async function readEventLog(
+  api: Api,
+  caseId: string,
+  offset: number,
+  signal: AbortSignal,
+): Promise<unknown[] | PollUnavailable<FitConnectReason>> {
   try {
     const page = await api('GET', `/cases/${caseId}/events?offset=${offset}&limit=${pageSize}`, signal);
     // The API answers with an outcome only when it got no token; that outcome is always a retry.
-    if (isOutcome(page)) return { kind: 'unavailable', reason: page.kind === 'retry' || page.kind === 'failed' ? page.reason : 'fitconnect-events-unreadable' };
+    if (isOutcome(page))
+      return {
+        kind: 'unavailable',
+        reason: page.kind === 'retry' || page.kind === 'failed' ? page.reason : 'fitconnect-events-unreadable',
+      };
     if (page.status !== 200) return { kind: 'unavailable', reason: `fitconnect-events-http-${page.status}` };
     const log = (JSON.parse(page.text) as { eventLog?: unknown }).eventLog;
     return Array.isArray(log) ? log : { kind: 'unavailable', reason: 'fitconnect-events-unreadable' };
   } catch (error) {
     const reason = attemptErrorReason(error);
-    return { kind: 'unavailable', reason: reason === 'fitconnect-unreadable-answer' ? 'fitconnect-events-unreadable' : reason };
+    return {
+      kind: 'unavailable',
+      reason: reason === 'fitconnect-unreadable-answer' ? 'fitconnect-events-unreadable' : reason,
+    };
   }
 }
 
@@ -83,10 +95,18 @@ async function verifyEntry(
     } catch {
       return { kind: 'invalid', reason: 'unknown-key' };
     }
-    const { claims, event, payload } = await verifySet(compact, key, { now: ctx.now(), maxAgeSeconds: 90 * 86_400, futureSkewSeconds: 300 });
-    if (claims.sub !== `submission:${ctx.submissionId}` || claims.txn !== `case:${ctx.caseId}`) return { kind: 'invalid', reason: 'wrong-submission' };
+    const { claims, event, payload } = await verifySet(compact, key, {
+      now: ctx.now(),
+      maxAgeSeconds: 90 * 86_400,
+      futureSkewSeconds: 300,
+    });
+    if (claims.sub !== `submission:${ctx.submissionId}` || claims.txn !== `case:${ctx.caseId}`)
+      return { kind: 'invalid', reason: 'wrong-submission' };
     const final = event === rejectEvent || (fromRecipient && event === acceptEvent);
-    return { kind: 'verified', receipt: final ? { jti: claims.jti, set: compact, ...receiptDecision(event, payload) } : undefined };
+    return {
+      kind: 'verified',
+      receipt: final ? { jti: claims.jti, set: compact, ...receiptDecision(event, payload) } : undefined,
+    };
   } catch (error) {
     // seal/receipt refuses an entry with an AmtsboteError whose `extensions.reason` names the check that failed.
     const reason = (error as { extensions?: { reason?: unknown } }).extensions?.reason;
@@ -104,7 +124,10 @@ function issuerOf(compact: string): string | undefined {
 }
 
 /** Key lookups for the event log: the destination's receipt key source and the delivery service's JWKS. */
-export function eventKeys(resolver: { receiptKey(source: KeySource, kid?: string): Promise<{ key: KeyObject }> }, sources: { recipient: KeySource; deliveryServiceJwksUrl: string }): EventKeys {
+export function eventKeys(
+  resolver: { receiptKey(source: KeySource, kid?: string): Promise<{ key: KeyObject }> },
+  sources: { recipient: KeySource; deliveryServiceJwksUrl: string },
+): EventKeys {
   return {
     recipient: async (kid) => (await resolver.receiptKey(sources.recipient, kid)).key,
     deliveryService: async (kid) => (await resolver.receiptKey({ jwksUrl: sources.deliveryServiceJwksUrl }, kid)).key,

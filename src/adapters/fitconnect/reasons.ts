@@ -36,6 +36,12 @@ export function attemptErrorReason(error: unknown): AttemptErrorReason {
   if ((error as Error | undefined)?.name === 'AbortError') return 'timeout';
   if (error instanceof SyntaxError) return 'fitconnect-unreadable-answer';
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === 'fitconnect-answer-too-large' || code === 'AMTSBOTE_OUTBOUND_ADDRESS_REFUSED' || isUndiciCode(code) || isSystemErrorCode(code)) return code;
+  if (
+    code === 'fitconnect-answer-too-large' ||
+    code === 'AMTSBOTE_OUTBOUND_ADDRESS_REFUSED' ||
+    isUndiciCode(code) ||
+    isSystemErrorCode(code)
+  )
+    return code;
   return 'fitconnect-attempt-error';
 }

@@ -19,7 +19,13 @@ export interface TokenSource {
  * (`client_secret_post`; HTTP Basic is refused there), no scope (the client gets the scopes assigned to it).
  * The secret is read when a token is needed and never logged.
  */
-export function tokenSource(options: { tokenUrl: string; clientId: string; secret: () => string; dispatcher: Dispatcher; now: () => Date }): TokenSource {
+export function tokenSource(options: {
+  tokenUrl: string;
+  clientId: string;
+  secret: () => string;
+  dispatcher: Dispatcher;
+  now: () => Date;
+}): TokenSource {
   let cached: { token: string; renewAt: number } | undefined;
   return {
     async get(signal) {
@@ -34,13 +40,20 @@ export function tokenSource(options: { tokenUrl: string; clientId: string; secre
       const response = await send(options.tokenUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: secret }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: options.clientId,
+          client_secret: secret,
+        }).toString(),
         dispatcher: options.dispatcher,
         signal,
       });
       if (response.status === 429 || response.status >= 500) {
         const afterMs = retryAfterMs(response.headers['retry-after'], options.now());
-        return retry(`fitconnect-token-http-${response.status}` as const, { httpStatus: response.status, ...(afterMs === undefined ? {} : { afterMs }) });
+        return retry(`fitconnect-token-http-${response.status}` as const, {
+          httpStatus: response.status,
+          ...(afterMs === undefined ? {} : { afterMs }),
+        });
       }
       // 400/401 (invalid_client and friends): wrong credentials; an operator must fix them, the message waits.
       if (response.status !== 200) return retry('fitconnect-token-refused', { httpStatus: response.status });
@@ -50,7 +63,8 @@ export function tokenSource(options: { tokenUrl: string; clientId: string; secre
       } catch {
         return retry('fitconnect-token-unreadable', { httpStatus: response.status });
       }
-      if (typeof body.access_token !== 'string' || body.access_token === '') return retry('fitconnect-token-unreadable', { httpStatus: response.status });
+      if (typeof body.access_token !== 'string' || body.access_token === '')
+        return retry('fitconnect-token-unreadable', { httpStatus: response.status });
       // FIT-Connect tokens live at most 30 minutes; without expires_in assume the least useful lifetime.
       const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
       cached = { token: body.access_token, renewAt: now + Math.max(0, lifetimeMs - renewBeforeMs) };

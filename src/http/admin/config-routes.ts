@@ -24,7 +24,8 @@ export function adminConfigRoutes(reloader: Reload): Router {
   router.post('/config/reload', async (_req, res) => {
     requireEditor(res);
     // The configuration serves every region: an editor limited to some regions may not replace it.
-    if (currentAdmin(res).regions) throw new AmtsboteError('forbidden', 'Reloading the configuration needs an editor for all regions.');
+    if (currentAdmin(res).regions)
+      throw new AmtsboteError('forbidden', 'Reloading the configuration needs an editor for all regions.');
     res.json(await reloader.reload());
   });
   return router;

@@ -13,7 +13,10 @@ import { executeReplayPlan, makeReplayPlan } from '../../operations/replay-dead-
 const filterSchema = z.strictObject({
   state: z.enum(deliveryStates).optional(),
   destination: z.string().max(63).optional(),
-  service: z.string().regex(/^[0-9]{14}$/).optional(),
+  service: z
+    .string()
+    .regex(/^[0-9]{14}$/)
+    .optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   after: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -30,7 +33,10 @@ const dryRunSchema = z
     reroute: z.boolean().default(false),
     note: noteSchema,
   })
-  .refine((b) => b.ids !== undefined || b.filter !== undefined, { message: 'name the dead letters: ids or a filter', path: ['ids'] });
+  .refine((b) => b.ids !== undefined || b.filter !== undefined, {
+    message: 'name the dead letters: ids or a filter',
+    path: ['ids'],
+  });
 
 /** The replay: executes a dry run's plan, nothing else. */
 const executeSchema = z.strictObject({
@@ -40,14 +46,28 @@ const executeSchema = z.strictObject({
 });
 
 /** Deliveries, dead letters and replay under /admin/v1, scoped to the admin's regions. */
-export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState; worker: DeliveryWorker | undefined; clock: () => Date; reroute?: Reroute | undefined }): Router {
+export function adminDeliveryRoutes(deps: {
+  store: Store;
+  routing: RoutingState;
+  worker: DeliveryWorker | undefined;
+  clock: () => Date;
+  reroute?: Reroute | undefined;
+}): Router {
   const router = Router();
 
   const parseFilter = (query: unknown, res: Response): DeliveryFilter => {
     const parsed = filterSchema.safeParse(query);
     if (!parsed.success) throw zodProblem('invalid-query', 'The filter', parsed.error, { noun: 'parameter' });
     const f = parsed.data;
-    return { state: f.state, destinationId: f.destination, serviceKey: f.service, since: f.since, after: f.after, limit: f.limit, regions: currentAdmin(res).regions };
+    return {
+      state: f.state,
+      destinationId: f.destination,
+      serviceKey: f.service,
+      since: f.since,
+      after: f.after,
+      limit: f.limit,
+      regions: currentAdmin(res).regions,
+    };
   };
 
   const page = async (res: Response, filter: DeliveryFilter) => {
@@ -61,7 +81,11 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
   });
 
   router.get('/deliveries/:id', async (req: Request<{ id: string }>, res: Response) => {
-    const [delivery] = await deps.store.listDeliveries({ ids: [req.params.id], limit: 1, regions: currentAdmin(res).regions });
+    const [delivery] = await deps.store.listDeliveries({
+      ids: [req.params.id],
+      limit: 1,
+      regions: currentAdmin(res).regions,
+    });
     if (!delivery) throw new AmtsboteError('not-found', 'No such delivery.');
     res.json({ ...delivery, attempts: await deps.store.listAttempts(delivery.id) });
   });
@@ -92,14 +116,20 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
     }
     if (typeof body === 'object' && body !== null && (body as { dryRun?: unknown }).dryRun !== true) {
       // What is replayed must be what a person has seen: a dry run first, then its plan.
-      throw new AmtsboteError('invalid-request', 'A replay executes a plan: send the request as a dry run first, check its entries, then send its planId.', [
-        { pointer: '/planId', detail: 'required: the planId of a dry run (or set dryRun to true)' },
-      ]);
+      throw new AmtsboteError(
+        'invalid-request',
+        'A replay executes a plan: send the request as a dry run first, check its entries, then send its planId.',
+        [{ pointer: '/planId', detail: 'required: the planId of a dry run (or set dryRun to true)' }],
+      );
     }
     const parsed = dryRunSchema.safeParse(body);
     if (!parsed.success) throw zodProblem('invalid-request', 'The replay request', parsed.error);
     const dry = parsed.data;
-    if (dry.reroute && !deps.reroute) throw new AmtsboteError('conflict', 'Replay with reroute needs the escrow copy, which this gateway does not keep.');
+    if (dry.reroute && !deps.reroute)
+      throw new AmtsboteError(
+        'conflict',
+        'Replay with reroute needs the escrow copy, which this gateway does not keep.',
+      );
     const result = await makeReplayPlan({
       store: deps.store,
       routing: deps.routing.current(),
@@ -107,7 +137,9 @@ export function adminDeliveryRoutes(deps: { store: Store; routing: RoutingState;
       actor: admin.id,
       selection: {
         ids: dry.ids,
-        filter: dry.filter ? { destinationId: dry.filter.destination, serviceKey: dry.filter.service, since: dry.filter.since } : undefined,
+        filter: dry.filter
+          ? { destinationId: dry.filter.destination, serviceKey: dry.filter.service, since: dry.filter.since }
+          : undefined,
       },
       regions: admin.regions,
       reroute: dry.reroute,

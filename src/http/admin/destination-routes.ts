@@ -17,16 +17,28 @@ export type DestinationHealth = 'disabled' | 'down' | 'degraded' | 'ok';
  * One word for a destination's state: `down` while its circuit is open, `degraded` while half-open, with
  * dead letters or with a message waiting longer than 15 minutes, otherwise `ok`.
  */
-export function destinationHealth(enabled: boolean, breaker: BreakerState, stats: DestinationStats | undefined, now: Date): DestinationHealth {
+export function destinationHealth(
+  enabled: boolean,
+  breaker: BreakerState,
+  stats: DestinationStats | undefined,
+  now: Date,
+): DestinationHealth {
   if (!enabled) return 'disabled';
   if (breaker === 'open') return 'down';
-  const stale = stats?.oldestWaitingSince !== undefined && now.getTime() - Date.parse(stats.oldestWaitingSince) > staleAfterMs;
+  const stale =
+    stats?.oldestWaitingSince !== undefined && now.getTime() - Date.parse(stats.oldestWaitingSince) > staleAfterMs;
   if (breaker === 'half-open' || (stats?.deadLetters ?? 0) > 0 || stale) return 'degraded';
   return 'ok';
 }
 
 /** Destinations with adapter, health, circuit state, queue and their keys' fingerprints and expiry. */
-export function adminDestinationRoutes(deps: { store: Store; routing: RoutingState; worker: DeliveryWorker | undefined; resolver: KeyResolver; clock: () => Date }): Router {
+export function adminDestinationRoutes(deps: {
+  store: Store;
+  routing: RoutingState;
+  worker: DeliveryWorker | undefined;
+  resolver: KeyResolver;
+  clock: () => Date;
+}): Router {
   const router = Router();
   router.get('/destinations', async (_req, res) => {
     const { regions } = currentAdmin(res);

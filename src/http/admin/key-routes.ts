@@ -18,7 +18,11 @@ export function adminKeyRoutes(deps: { store: Store; sealing: KeyRing; clock: ()
   /** Keys serve every region: only editors without a region limit change them. */
   const requireKeyManager = (res: Response) => {
     const admin = requireEditor(res);
-    if (admin.regions) throw new AmtsboteError('forbidden', 'Gateway keys serve every region: this needs an editor without a region limit.');
+    if (admin.regions)
+      throw new AmtsboteError(
+        'forbidden',
+        'Gateway keys serve every region: this needs an editor without a region limit.',
+      );
     return admin;
   };
 
@@ -40,7 +44,14 @@ export function adminKeyRoutes(deps: { store: Store; sealing: KeyRing; clock: ()
   router.post('/keys/:kid/activate', async (req: Request<{ kid: string }>, res: Response) => {
     const admin = requireKeyManager(res);
     const { note } = parse(activateSchema, req.body);
-    await rotateGatewayKey({ store: deps.store, keys: deps.sealing.keys, kid: req.params.kid, actor: admin.id, now: deps.clock(), note });
+    await rotateGatewayKey({
+      store: deps.store,
+      keys: deps.sealing.keys,
+      kid: req.params.kid,
+      actor: admin.id,
+      now: deps.clock(),
+      note,
+    });
     await answer(res);
   });
 

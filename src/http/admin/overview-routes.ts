@@ -6,7 +6,12 @@ import { instantMs } from '../../config/rule-validity.js';
 import type { Store } from '../../store/store.js';
 import { currentAdmin } from './auth.js';
 
-const berlinDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
+const berlinDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Berlin',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** Midnight of `now`'s day in Germany: "today" for operators, whatever the server's zone. */
 export function startOfDayInGermany(now: Date): Date {
@@ -14,21 +19,38 @@ export function startOfDayInGermany(now: Date): Date {
 }
 
 /** Who is signed in, and the state of the gateway at a glance, within the admin's regions. */
-export function adminOverviewRoutes(deps: { store: Store; routing: RoutingState; worker: DeliveryWorker | undefined; clock: () => Date }): Router {
+export function adminOverviewRoutes(deps: {
+  store: Store;
+  routing: RoutingState;
+  worker: DeliveryWorker | undefined;
+  clock: () => Date;
+}): Router {
   const router = Router();
 
   router.get('/me', (_req, res) => {
     const admin = currentAdmin(res);
-    res.json({ id: admin.id, name: admin.name, role: admin.role, regions: admin.regions, canManageKeys: admin.role === 'editor' && !admin.regions });
+    res.json({
+      id: admin.id,
+      name: admin.name,
+      role: admin.role,
+      regions: admin.regions,
+      canManageKeys: admin.role === 'editor' && !admin.regions,
+    });
   });
 
   router.get('/overview', async (_req, res) => {
     const { regions } = currentAdmin(res);
     const now = deps.clock();
     const since = startOfDayInGermany(now);
-    const [submissions, stats] = await Promise.all([deps.store.countSubmissionsByStatus(since.toISOString(), regions), deps.store.destinationStats(regions)]);
+    const [submissions, stats] = await Promise.all([
+      deps.store.countSubmissionsByStatus(since.toISOString(), regions),
+      deps.store.destinationStats(regions),
+    ]);
     const visible = regions ? destinationsInScope(deps.routing.current().routing, regions) : undefined;
-    const oldest = stats.map((s) => s.oldestWaitingSince).filter((t): t is string => t !== undefined).sort()[0];
+    const oldest = stats
+      .map((s) => s.oldestWaitingSince)
+      .filter((t): t is string => t !== undefined)
+      .sort()[0];
     const breakers = deps.worker?.breakers.states() ?? {};
     res.json({
       at: now.toISOString(),

@@ -3,12 +3,26 @@
  * client typed — is an id as far as the audit log is concerned.
  */
 const knownSegments = new Set([
-  'routing', 'validate', 'versions', 'rollback', 'dry-run',
-  'config', 'reload',
-  'deliveries', 'dead-letters', 'replay', 'plans', 'audit',
-  'destinations', 'keys', 'activate', 'retire',
-  'me', 'overview',
-  'portals', 'rotate-token',
+  'routing',
+  'validate',
+  'versions',
+  'rollback',
+  'dry-run',
+  'config',
+  'reload',
+  'deliveries',
+  'dead-letters',
+  'replay',
+  'plans',
+  'audit',
+  'destinations',
+  'keys',
+  'activate',
+  'retire',
+  'me',
+  'overview',
+  'portals',
+  'rotate-token',
 ]);
 
 /** At most this many segments are kept; the admin API has no deeper route. */

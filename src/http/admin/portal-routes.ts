@@ -15,7 +15,9 @@ export function adminPortalRoutes(deps: { store: Store; clock: () => Date; overl
 
   router.get('/portals', async (_req, res) => {
     const admin = currentAdmin(res);
-    const portals = (await deps.store.listPortals()).filter((p) => !admin.regions || p.regions.every((r) => ruleWithin(r, admin.regions ?? [])));
+    const portals = (await deps.store.listPortals()).filter(
+      (p) => !admin.regions || p.regions.every((r) => ruleWithin(r, admin.regions ?? [])),
+    );
     const now = deps.clock().getTime();
     res.json({
       portals: portals.map((p) => ({
@@ -33,7 +35,9 @@ export function adminPortalRoutes(deps: { store: Store; clock: () => Date; overl
     const parsed = newPortalSchema.safeParse(req.body);
     if (!parsed.success) throw zodProblem('invalid-request', 'The portal', parsed.error);
     if (admin.regions && !parsed.data.regions.every((r) => ruleWithin(r, admin.regions ?? []))) {
-      throw new AmtsboteError('forbidden', 'A portal may only be given regions within yours.', [{ pointer: '/regions', detail: `outside ${admin.regions.join(', ')}` }]);
+      throw new AmtsboteError('forbidden', 'A portal may only be given regions within yours.', [
+        { pointer: '/regions', detail: `outside ${admin.regions.join(', ')}` },
+      ]);
     }
     const result = await addPortal(deps.store, parsed.data, deps.clock(), admin.id);
     res.status(201).json(result);
@@ -51,4 +55,3 @@ export function adminPortalRoutes(deps: { store: Store; clock: () => Date; overl
 
   return router;
 }
-

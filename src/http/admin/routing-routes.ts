@@ -32,7 +32,12 @@ const putSchema = z.strictObject({ note: noteSchema, document: z.unknown() });
 const validateSchema = z.strictObject({ document: z.unknown() });
 const rollbackSchema = z.strictObject({ note: z.unknown().optional() });
 const dryRunSchema = z.union([
-  z.strictObject({ serviceKey: serviceKeySchema, regionKey: regionKeySchema, at: instantSchema.optional(), document: z.unknown().optional() }),
+  z.strictObject({
+    serviceKey: serviceKeySchema,
+    regionKey: regionKeySchema,
+    at: instantSchema.optional(),
+    document: z.unknown().optional(),
+  }),
   z.strictObject({ envelope: z.unknown(), at: instantSchema.optional(), document: z.unknown().optional() }),
 ]);
 
@@ -47,7 +52,6 @@ const routingNames = (config: LoadedConfig) => ({
   regions: Object.fromEntries([...config.regions].map(([ars, region]) => [ars, region.name])),
 });
 
-
 /** Routing under /admin/v1/routing: read, replace with optimistic concurrency, history, rollback, dry run. */
 export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   const router = Router();
@@ -55,7 +59,11 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     // Read per call: a configuration reload may have added services.
     const checked = validateRouting(document, new Set(deps.config.services.keys()), deps.config.fileDropRoot);
     if ('errors' in checked) {
-      throw new AmtsboteError('invalid-routing', 'The routing document is invalid; nothing was changed.', checked.errors.map((e) => ({ ...e, pointer: prefix + e.pointer })));
+      throw new AmtsboteError(
+        'invalid-routing',
+        'The routing document is invalid; nothing was changed.',
+        checked.errors.map((e) => ({ ...e, pointer: prefix + e.pointer })),
+      );
     }
     return checked.routing;
   };
@@ -63,7 +71,12 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
   /** A destination whose key the policy refuses never reaches the store. */
   const checkKeys = async (routing: Routing) => {
     const problems = await deps.routing.checkKeys(routing);
-    if (problems.length > 0) throw new AmtsboteError('invalid-routing', 'A destination key cannot be used; nothing was changed.', problems.map((e) => ({ ...e, pointer: '/document' + e.pointer })));
+    if (problems.length > 0)
+      throw new AmtsboteError(
+        'invalid-routing',
+        'A destination key cannot be used; nothing was changed.',
+        problems.map((e) => ({ ...e, pointer: '/document' + e.pointer })),
+      );
   };
 
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
@@ -78,17 +91,39 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     if (expected !== deps.routing.current().version) await deps.routing.refresh();
     const before = deps.routing.current();
     if (expected !== before.version) {
-      throw new AmtsboteError('precondition-failed', `Routing is at version ${before.version}; you edited version ${expected}. Reload and apply your change again.`);
+      throw new AmtsboteError(
+        'precondition-failed',
+        `Routing is at version ${before.version}; you edited version ${expected}. Reload and apply your change again.`,
+      );
     }
     if (admin.regions) {
       const outside = changesOutsideScope(before.routing, next, admin.regions);
-      if (outside.length > 0) throw new AmtsboteError('forbidden', 'The change touches regions outside yours.', outside.map((e) => ({ ...e, pointer: '/document' + e.pointer })));
+      if (outside.length > 0)
+        throw new AmtsboteError(
+          'forbidden',
+          'The change touches regions outside yours.',
+          outside.map((e) => ({ ...e, pointer: '/document' + e.pointer })),
+        );
     }
-    const version = await deps.store.appendRoutingVersion(expected, { document: next, author: admin.id, note, createdAt: deps.clock().toISOString() });
-    if (version === undefined) throw new AmtsboteError('precondition-failed', 'Routing changed while you saved. Reload and apply your change again.');
+    const version = await deps.store.appendRoutingVersion(expected, {
+      document: next,
+      author: admin.id,
+      note,
+      createdAt: deps.clock().toISOString(),
+    });
+    if (version === undefined)
+      throw new AmtsboteError(
+        'precondition-failed',
+        'Routing changed while you saved. Reload and apply your change again.',
+      );
     await deps.routing.refresh();
     const diff = diffRouting(before.routing, next);
-    await deps.store.appendAudit({ at: deps.clock().toISOString(), actor: admin.id, action: 'routing.change', detail: { version, note, diff: diffSummary(diff) } });
+    await deps.store.appendAudit({
+      at: deps.clock().toISOString(),
+      actor: admin.id,
+      action: 'routing.change',
+      detail: { version, note, diff: diffSummary(diff) },
+    });
     res.status(200).setHeader('ETag', etag(version));
     res.json({ version, diff });
   };
@@ -110,11 +145,17 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     await save(res, expected, next, body.note);
   });
 
-  /** Checks a proposed document without saving it: field errors with pointers, and the diff against the current version. */
+  /**
+   * Checks a proposed document without saving it: field errors with pointers, and the diff against the current version.
+   */
   router.post('/routing/validate', (req: Request, res: Response) => {
     const body = parse(validateSchema, req.body);
     const current = deps.routing.current();
-    const checked = validateRouting(restoreRedacted(body.document, current.routing), new Set(deps.config.services.keys()), deps.config.fileDropRoot);
+    const checked = validateRouting(
+      restoreRedacted(body.document, current.routing),
+      new Set(deps.config.services.keys()),
+      deps.config.fileDropRoot,
+    );
     if ('errors' in checked) {
       res.json({ valid: false, errors: checked.errors.map((e) => ({ ...e, pointer: '/document' + e.pointer })) });
       return;
@@ -123,7 +164,12 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     const { regions } = currentAdmin(res);
     const outside = regions ? changesOutsideScope(current.routing, checked.routing, regions) : [];
     const errors = outside.map((e) => ({ ...e, pointer: '/document' + e.pointer }));
-    res.json({ valid: errors.length === 0, errors, version: current.version, diff: diffRouting(current.routing, checked.routing) });
+    res.json({
+      valid: errors.length === 0,
+      errors,
+      version: current.version,
+      diff: diffRouting(current.routing, checked.routing),
+    });
   });
 
   router.get('/routing/versions', async (_req, res) => {
@@ -151,7 +197,12 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     const expected = ifMatchVersion(req);
     const body = parse(rollbackSchema, req.body ?? {});
     const note = noteSchema.safeParse(body.note);
-    if (!note.success) throw new AmtsboteError('note-required', 'Say why you roll back: the note is kept in the version history and the audit log.', [{ pointer: '/note', detail: 'a note of at least 3 characters is required' }]);
+    if (!note.success)
+      throw new AmtsboteError(
+        'note-required',
+        'Say why you roll back: the note is kept in the version history and the audit log.',
+        [{ pointer: '/note', detail: 'a note of at least 3 characters is required' }],
+      );
     const n = Number(req.params.n);
     const entry = Number.isInteger(n) && n > 0 ? await deps.store.getRoutingVersion(n) : undefined;
     if (!entry) throw new AmtsboteError('not-found', `No routing version ${req.params.n.slice(0, 12)}.`);
@@ -163,18 +214,28 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
 
   router.post('/routing/dry-run', (req: Request, res: Response) => {
     const body = parse(dryRunSchema, req.body);
-    const routing = body.document === undefined ? deps.routing.current().routing : checkDocument(restoreRedacted(body.document, deps.routing.current().routing), '/document');
+    const routing =
+      body.document === undefined
+        ? deps.routing.current().routing
+        : checkDocument(restoreRedacted(body.document, deps.routing.current().routing), '/document');
     const at = body.at ? new Date(instantMs(body.at)) : deps.clock();
     let serviceKey: string;
     let regionKey: string;
     let dataErrors: FieldError[] | undefined;
     if ('envelope' in body) {
       const envelope = envelopeSchema.safeParse(body.envelope);
-      if (!envelope.success) throw zodProblem('invalid-envelope', 'The envelope', envelope.error, { prefix: '/envelope' });
+      if (!envelope.success)
+        throw zodProblem('invalid-envelope', 'The envelope', envelope.error, { prefix: '/envelope' });
       ({ serviceKey, regionKey } = envelope.data);
       const validator = deps.validators.get(serviceKey);
-      if (!validator) throw new AmtsboteError('unknown-service', `No service with the key ${serviceKey}.`, [{ pointer: '/envelope/serviceKey', detail: 'unknown service' }]);
-      dataErrors = validator(deps.normalize(envelope.data.data)).map((e) => ({ ...e, pointer: '/envelope' + e.pointer }));
+      if (!validator)
+        throw new AmtsboteError('unknown-service', `No service with the key ${serviceKey}.`, [
+          { pointer: '/envelope/serviceKey', detail: 'unknown service' },
+        ]);
+      dataErrors = validator(deps.normalize(envelope.data.data)).map((e) => ({
+        ...e,
+        pointer: '/envelope' + e.pointer,
+      }));
     } else {
       ({ serviceKey, regionKey } = body);
     }
@@ -182,7 +243,12 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
     res.json({
       routingVersion: body.document === undefined ? deps.routing.current().version : 'proposed',
       at: at.toISOString(),
-      destinations: resolution.destinations.map((d) => ({ id: d.id, name: d.name, adapter: d.adapter.kind, standard: d.standard })),
+      destinations: resolution.destinations.map((d) => ({
+        id: d.id,
+        name: d.name,
+        adapter: d.adapter.kind,
+        standard: d.standard,
+      })),
       explanation: resolution.explanation,
       ...(dataErrors ? { data: { valid: dataErrors.length === 0, errors: dataErrors } } : {}),
     });
@@ -190,4 +256,3 @@ export function adminRoutingRoutes(deps: AdminRoutingDeps): Router {
 
   return router;
 }
-

@@ -7,14 +7,23 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
  * no padding, and the canonical encoding (a changed unused bit in the last character is refused, so
  * any changed character of any segment is detected even where the decoded bytes would be the same).
  */
-export function splitCompact(token: unknown, segments: 3 | 5, part: string): { headerBytes: Buffer; lastSegment: string } {
+export function splitCompact(
+  token: unknown,
+  segments: 3 | 5,
+  part: string,
+): { headerBytes: Buffer; lastSegment: string } {
   if (typeof token !== 'string') throw new OpenSealedMessageError('malformed-part', part, 'not a string');
   const raw = token.split('.');
   if (raw.length !== segments) {
-    throw new OpenSealedMessageError('malformed-part', part, `a compact ${segments === 3 ? 'JWS' : 'JWE'} has ${segments} segments, found ${raw.length}`);
+    throw new OpenSealedMessageError(
+      'malformed-part',
+      part,
+      `a compact ${segments === 3 ? 'JWS' : 'JWE'} has ${segments} segments, found ${raw.length}`,
+    );
   }
   const [first] = raw.map((segment, i) => {
-    if (!BASE64URL.test(segment)) throw new OpenSealedMessageError('malformed-part', part, `segment ${i + 1} is not base64url`);
+    if (!BASE64URL.test(segment))
+      throw new OpenSealedMessageError('malformed-part', part, `segment ${i + 1} is not base64url`);
     const decoded = Buffer.from(segment, 'base64url');
     if (decoded.toString('base64url') !== segment) {
       throw new OpenSealedMessageError('malformed-part', part, `segment ${i + 1} is not canonical base64url`);
@@ -43,6 +52,7 @@ const FORBIDDEN_MEMBERS = ['jwk', 'jku', 'x5c', 'x5u', 'x5t', 'x5t#S256', 'crit'
 
 export function refuseForbiddenMembers(header: Record<string, unknown>, part: string): void {
   for (const name of FORBIDDEN_MEMBERS) {
-    if (Object.hasOwn(header, name)) throw new OpenSealedMessageError('unexpected-header', part, `the header member "${name}" is not allowed`);
+    if (Object.hasOwn(header, name))
+      throw new OpenSealedMessageError('unexpected-header', part, `the header member "${name}" is not allowed`);
   }
 }

@@ -6,10 +6,14 @@ export function readPrivateJwkFile(file: string): Record<string, unknown> {
   if (process.platform !== 'win32') {
     const mode = statSync(file).mode & 0o777;
     if ((mode & 0o077) !== 0) {
-      throw new ReceiverError('key-file-exposed', `${file} is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}): run "chmod 600 ${file}"`);
+      throw new ReceiverError(
+        'key-file-exposed',
+        `${file} is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}): run "chmod 600 ${file}"`,
+      );
     }
   }
   const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ReceiverError('not-a-jwk', `${file} is not a JWK`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ReceiverError('not-a-jwk', `${file} is not a JWK`);
   return value as Record<string, unknown>;
 }

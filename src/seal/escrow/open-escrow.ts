@@ -19,22 +19,36 @@ export async function openEscrow(
   } catch (error) {
     throw escrowError(`the escrow copy is not a compact JWE: ${(error as Error).message}`);
   }
-  if ((header.cty !== ESCROW_CTY && header.cty !== ESCROW_CTY_1) || typeof header.kid !== 'string' || typeof header.sub !== 'string') {
+  if (
+    (header.cty !== ESCROW_CTY && header.cty !== ESCROW_CTY_1) ||
+    typeof header.kid !== 'string' ||
+    typeof header.sub !== 'string'
+  ) {
     throw escrowError('the escrow copy lacks its cty, kid or sub');
   }
   if (options.expectedSubmissionId !== undefined && header.sub !== options.expectedSubmissionId) {
-    throw escrowError(`the escrow copy belongs to the submission "${header.sub}", not "${options.expectedSubmissionId}"`);
+    throw escrowError(
+      `the escrow copy belongs to the submission "${header.sub}", not "${options.expectedSubmissionId}"`,
+    );
   }
   const key = keys.get(header.kid);
   if (!key) {
-    throw new AmtsboteError('invalid-config', `the escrow key "${header.kid}" is not configured on this instance (shredded, or its file is missing)`, [], {
-      reason: 'escrow-key-missing',
-      kid: header.kid,
-    });
+    throw new AmtsboteError(
+      'invalid-config',
+      `the escrow key "${header.kid}" is not configured on this instance (shredded, or its file is missing)`,
+      [],
+      {
+        reason: 'escrow-key-missing',
+        kid: header.kid,
+      },
+    );
   }
   let plaintext: Uint8Array;
   try {
-    ({ plaintext } = await compactDecrypt(jwe, key.privateKey, { keyManagementAlgorithms: [JWE_ALG], contentEncryptionAlgorithms: [JWE_ENC] }));
+    ({ plaintext } = await compactDecrypt(jwe, key.privateKey, {
+      keyManagementAlgorithms: [JWE_ALG],
+      contentEncryptionAlgorithms: [JWE_ENC],
+    }));
   } catch (error) {
     throw escrowError(`the escrow copy cannot be decrypted: ${(error as Error).message}`);
   }
@@ -55,16 +69,35 @@ export async function openEscrow(
     receivedAt?: unknown;
     envelope?: EscrowSubmission['envelope'];
     data?: Record<string, unknown>;
-    attachments?: { id: string; filename: string; mediaType: string; purpose?: unknown; content?: string; size?: number }[];
+    attachments?: {
+      id: string;
+      filename: string;
+      mediaType: string;
+      purpose?: unknown;
+      content?: string;
+      size?: number;
+    }[];
   } | null;
-  if (value === null || typeof value !== 'object' || value.format !== (version2 ? ESCROW_FORMAT : ESCROW_FORMAT_1) || value.submissionId !== header.sub || typeof value.receivedAt !== 'string' || !value.envelope || !value.data || !Array.isArray(value.attachments)) {
-    throw escrowError(`the escrow copy does not have the ${version2 ? ESCROW_FORMAT : ESCROW_FORMAT_1} shape or names another submission`);
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    value.format !== (version2 ? ESCROW_FORMAT : ESCROW_FORMAT_1) ||
+    value.submissionId !== header.sub ||
+    typeof value.receivedAt !== 'string' ||
+    !value.envelope ||
+    !value.data ||
+    !Array.isArray(value.attachments)
+  ) {
+    throw escrowError(
+      `the escrow copy does not have the ${version2 ? ESCROW_FORMAT : ESCROW_FORMAT_1} shape or names another submission`,
+    );
   }
   let at = end + 1;
   const contentOf = (a: { content?: string; size?: number }): Buffer => {
     if (!version2) return Buffer.from(a.content ?? '', 'base64');
     const size = a.size;
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || at + size > bytes.length) throw escrowError('the escrow copy\'s attachments do not match their sizes');
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || at + size > bytes.length)
+      throw escrowError("the escrow copy's attachments do not match their sizes");
     const content = bytes.subarray(at, at + size);
     at += size;
     return content;
@@ -77,8 +110,14 @@ export async function openEscrow(
     ...(isAttachmentPurpose(a.purpose) ? { purpose: a.purpose } : {}),
     content: contentOf(a),
   }));
-  if (version2 && at !== bytes.length) throw escrowError('the escrow copy\'s attachments do not match their sizes');
-  return { submissionId: value.submissionId, receivedAt: value.receivedAt, envelope: value.envelope, data: value.data, attachments };
+  if (version2 && at !== bytes.length) throw escrowError("the escrow copy's attachments do not match their sizes");
+  return {
+    submissionId: value.submissionId,
+    receivedAt: value.receivedAt,
+    envelope: value.envelope,
+    data: value.data,
+    attachments,
+  };
 }
 
 function escrowError(detail: string): AmtsboteError {

@@ -17,7 +17,13 @@ export function sealEscrow(submission: EscrowSubmission, key: GatewayEscrowKey):
  * stores, so the 23 MB copy of a submission with two 8.8 MB attachments is never also a string (issue 19, F4).
  */
 export function sealEscrowToBytes(submission: EscrowSubmission, key: GatewayEscrowKey): Promise<Buffer> {
-  return Promise.resolve().then(() => encryptCompactJweToBuffer(escrowPlaintextPieces(submission), { kid: key.kid, cty: ESCROW_CTY, sub: submission.submissionId }, key.publicKey));
+  return Promise.resolve().then(() =>
+    encryptCompactJweToBuffer(
+      escrowPlaintextPieces(submission),
+      { kid: key.kid, cty: ESCROW_CTY, sub: submission.submissionId },
+      key.publicKey,
+    ),
+  );
 }
 
 /** The plaintext as bytes, whole (what `sealEscrow` encrypts piece by piece). */
@@ -41,7 +47,13 @@ export function escrowPlaintextPieces(submission: EscrowSubmission): { length: n
     receivedAt: submission.receivedAt,
     envelope: submission.envelope,
     data: submission.data,
-    attachments: submission.attachments.map((a) => ({ id: a.id, filename: a.filename, mediaType: a.mediaType, ...(a.purpose === undefined ? {} : { purpose: a.purpose }), size: a.content.length })),
+    attachments: submission.attachments.map((a) => ({
+      id: a.id,
+      filename: a.filename,
+      mediaType: a.mediaType,
+      ...(a.purpose === undefined ? {} : { purpose: a.purpose }),
+      size: a.content.length,
+    })),
   });
   const pieces = [Buffer.from(`${head}\n`, 'utf8'), ...submission.attachments.map((a) => a.content)];
   return { length: pieces.reduce((sum, p) => sum + p.length, 0), pieces };

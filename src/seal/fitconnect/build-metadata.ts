@@ -7,7 +7,12 @@ import type { FitConnectSealInput } from './types.js';
 
 /** The applicant's date as a German authority counts it (Europe/Berlin), `YYYY-MM-DD`. */
 function berlinDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Berlin',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
 }
 
 /**
@@ -15,11 +20,18 @@ function berlinDate(at: Date): string {
  * announced UUID), the schema the destination offers for the data, the portal's reference and the sending
  * product. Checked against the gateway's own schema of what it emits before anything is encrypted.
  */
-export function buildFitConnectMetadata(input: FitConnectSealInput, data: Uint8Array, attachmentIds: readonly string[]): FitConnectMetadata {
+export function buildFitConnectMetadata(
+  input: FitConnectSealInput,
+  data: Uint8Array,
+  attachmentIds: readonly string[],
+): FitConnectMetadata {
   const metadata = {
     $schema: FITCONNECT_METADATA_SCHEMA,
     contentStructure: {
-      data: { hash: sha512Hash(data), submissionSchema: { schemaUri: input.submissionSchemaUri, mimeType: input.data.mediaType } },
+      data: {
+        hash: sha512Hash(data),
+        submissionSchema: { schemaUri: input.submissionSchemaUri, mimeType: input.data.mediaType },
+      },
       attachments: input.attachments.map((a, i) => ({
         attachmentId: attachmentIds[i],
         hash: sha512Hash(a.content),
@@ -37,7 +49,10 @@ export function buildFitConnectMetadata(input: FitConnectSealInput, data: Uint8A
   const checked = fitConnectMetadataSchema.safeParse(metadata);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new AmtsboteError('internal', `the FIT-Connect metadata would be invalid: ${issuePointer(issue?.path ?? []) || '/'} ${issue?.message ?? ''}`);
+    throw new AmtsboteError(
+      'internal',
+      `the FIT-Connect metadata would be invalid: ${issuePointer(issue?.path ?? []) || '/'} ${issue?.message ?? ''}`,
+    );
   }
   return checked.data;
 }

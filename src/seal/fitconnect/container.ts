@@ -15,7 +15,10 @@ export const fitConnectContainerSchema = z.strictObject({
   messageId: z.string().min(1),
   /** The FIT-Connect destination id (UUID). */
   destinationId: z.uuid(),
-  publicService: z.strictObject({ name: z.string().min(1), identifier: z.string().regex(/^urn:de:fim:leika:leistung:[0-9]+$/) }),
+  publicService: z.strictObject({
+    name: z.string().min(1),
+    identifier: z.string().regex(/^urn:de:fim:leika:leistung:[0-9]+$/),
+  }),
   encryptedMetadata: compactJwe,
   encryptedData: compactJwe,
   /** In the order of the metadata's `contentStructure.attachments`; ids are the announced UUIDs. */

@@ -15,14 +15,19 @@ const hashSchema = z.strictObject({
 });
 
 /** FIT-Connect wants UUIDv4 for attachment ids. */
-const uuidV4 = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a lower-case UUIDv4');
+const uuidV4 = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a lower-case UUIDv4');
 
 export const fitConnectMetadataSchema = z.strictObject({
   $schema: z.literal(FITCONNECT_METADATA_SCHEMA),
   contentStructure: z.strictObject({
     data: z.strictObject({
       hash: hashSchema,
-      submissionSchema: z.strictObject({ schemaUri: z.url(), mimeType: z.enum(['application/xml', 'application/json']) }),
+      submissionSchema: z.strictObject({
+        schemaUri: z.url(),
+        mimeType: z.enum(['application/xml', 'application/json']),
+      }),
     }),
     attachments: z.array(
       z.strictObject({
@@ -35,11 +40,10 @@ export const fitConnectMetadataSchema = z.strictObject({
       }),
     ),
   }),
-  additionalReferenceInfo: z
-    .strictObject({
-      senderReference: z.string().min(1).max(200).optional(),
-      applicationDate: z.iso.date(),
-    }),
+  additionalReferenceInfo: z.strictObject({
+    senderReference: z.string().min(1).max(200).optional(),
+    applicationDate: z.iso.date(),
+  }),
   author: z.strictObject({
     name: z.string().min(1),
     product: z.strictObject({ name: z.string().min(1), version: z.string().min(1), manufacturer: z.string().min(1) }),

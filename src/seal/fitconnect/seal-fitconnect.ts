@@ -21,7 +21,11 @@ export function sealFitConnect(
   return Promise.resolve().then(() => sealNow(input, recipient, options));
 }
 
-function sealNow(input: FitConnectSealInput, recipient: RecipientEncryptionKey, options: { newAttachmentId?: () => string }): FitConnectSealed {
+function sealNow(
+  input: FitConnectSealInput,
+  recipient: RecipientEncryptionKey,
+  options: { newAttachmentId?: () => string },
+): FitConnectSealed {
   const newId = options.newAttachmentId ?? randomUUID;
   const data = typeof input.data.content === 'string' ? Buffer.from(input.data.content, 'utf8') : input.data.content;
   const attachmentIds = input.attachments.map(() => newId());
@@ -30,7 +34,10 @@ function sealNow(input: FitConnectSealInput, recipient: RecipientEncryptionKey, 
   const encryptedMetadata = encryptPart(Buffer.from(JSON.stringify(metadata), 'utf8'), 'application/json', recipient);
   const encryptedData = encryptPart(data, input.data.mediaType, recipient);
   const encryptedAttachments = input.attachments.map((a) => encryptPart(a.content, a.mediaType, recipient));
-  const attachments = attachmentIds.map((attachmentId, i) => ({ attachmentId, encrypted: encryptedAttachments[i] ?? '' }));
+  const attachments = attachmentIds.map((attachmentId, i) => ({
+    attachmentId,
+    encrypted: encryptedAttachments[i] ?? '',
+  }));
   return {
     container: {
       format: FITCONNECT_CONTAINER_FORMAT,

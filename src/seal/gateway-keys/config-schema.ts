@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 const keyFileSchema = z.strictObject({
   /** Key id; default: the JWK's `kid`, else its RFC 7638 thumbprint. */
-  kid: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1–64 letters, digits, dots, colons, hyphens or underscores').optional(),
+  kid: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1–64 letters, digits, dots, colons, hyphens or underscores')
+    .optional(),
   /** Private key: PEM (PKCS#8 or PKCS#1) or JWK; owner-readable only. Relative to the config file's folder. */
   file: z.string().min(1),
 });
@@ -23,7 +26,9 @@ export type GatewayKeysConfig = z.infer<typeof gatewayKeysConfigSchema>;
 /** `recipientKeys:` in gateway.yaml: the policy for destinations' keys. */
 export const recipientKeyPolicyConfigSchema = z.strictObject({
   minModulusBits: z.number().int().min(2048).max(16_384).default(4096),
-  /** PEM files of trust anchors (root or intermediate CA certificates); when set, every key needs an `x5c` chain to one. */
+  /**
+   * PEM files of trust anchors (root or intermediate CA certificates); when set, every key needs an `x5c` chain to one.
+   */
   trustAnchors: z.array(z.string().min(1)).default([]),
 });
 

@@ -6,7 +6,11 @@ import { writeNewGatewayKey } from './write-new-key.js';
 /** Where development keys live: `<dataDir>/keys/`, beside the HMAC secret. */
 export function developmentKeyFiles(dataDir: string): { dir: string; signing: string; escrow: string } {
   const dir = join(dataDir, 'keys');
-  return { dir, signing: join(dir, 'gateway-signing.private-jwk.json'), escrow: join(dir, 'gateway-escrow.private-jwk.json') };
+  return {
+    dir,
+    signing: join(dir, 'gateway-signing.private-jwk.json'),
+    escrow: join(dir, 'gateway-escrow.private-jwk.json'),
+  };
 }
 
 /**
@@ -15,7 +19,10 @@ export function developmentKeyFiles(dataDir: string): { dir: string; signing: st
  * store, and keys made by one instance would be missing on the others — there keys are files named in
  * gateway.yaml.
  */
-export async function createDevelopmentKeys(dataDir: string, storeKind: string): Promise<{ created: boolean; signing: string; escrow: string }> {
+export async function createDevelopmentKeys(
+  dataDir: string,
+  storeKind: string,
+): Promise<{ created: boolean; signing: string; escrow: string }> {
   if (storeKind !== 'sqlite') {
     throw gatewayKeyError(
       `no gateway keys configured: with the ${storeKind} store every instance needs the same key files — name them under "keys:" in gateway.yaml ` +
@@ -27,6 +34,13 @@ export async function createDevelopmentKeys(dataDir: string, storeKind: string):
   if (missing.length === 0) return { created: false, signing: files.signing, escrow: files.escrow };
   mkdirSync(files.dir, { recursive: true, mode: 0o700 });
   // Another process of the same data dir may be faster: its key is then the one to use.
-  await Promise.all(missing.map((file) => writeNewGatewayKey(file, file === files.signing ? 'signing' : 'escrow', { kidPrefix: file === files.signing ? 'dev-sig' : 'dev-escrow', existing: 'keep' })));
+  await Promise.all(
+    missing.map((file) =>
+      writeNewGatewayKey(file, file === files.signing ? 'signing' : 'escrow', {
+        kidPrefix: file === files.signing ? 'dev-sig' : 'dev-escrow',
+        existing: 'keep',
+      }),
+    ),
+  );
   return { created: true, signing: files.signing, escrow: files.escrow };
 }

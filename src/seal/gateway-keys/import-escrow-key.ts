@@ -6,7 +6,11 @@ import { checkRsa } from './import-signing-key.js';
 import type { GatewayEscrowKey } from './types.js';
 
 /** Checks a private key for RSA-OAEP-256 (RSA ≥ 4096) and imports both halves once. */
-export async function importEscrowKey(privateKey: KeyObject, kid: string | undefined, origin: string): Promise<GatewayEscrowKey> {
+export async function importEscrowKey(
+  privateKey: KeyObject,
+  kid: string | undefined,
+  origin: string,
+): Promise<GatewayEscrowKey> {
   checkRsa(privateKey, origin);
   const publicKey = createPublicKey(privateKey);
   const { n, e } = publicKey.export({ format: 'jwk' });

@@ -25,9 +25,16 @@ export interface LoadGatewayKeysOptions {
  */
 export async function loadGatewayKeys(options: LoadGatewayKeysOptions): Promise<GatewayKeys> {
   if (options.config) {
-    const signing = await Promise.all(options.config.signing.map((entry) => loadOne(entry, options.configDir, 'signing')));
+    const signing = await Promise.all(
+      options.config.signing.map((entry) => loadOne(entry, options.configDir, 'signing')),
+    );
     const escrow = await Promise.all(options.config.escrow.map((entry) => loadOne(entry, options.configDir, 'escrow')));
-    return { signing: byKid(signing as GatewaySigningKey[], 'signing'), escrow: byKid(escrow as GatewayEscrowKey[], 'escrow'), generated: false, source: 'files' };
+    return {
+      signing: byKid(signing as GatewaySigningKey[], 'signing'),
+      escrow: byKid(escrow as GatewayEscrowKey[], 'escrow'),
+      generated: false,
+      source: 'files',
+    };
   }
   const dev = await createDevelopmentKeys(options.dataDir, options.storeKind);
   const signing = await loadOne({ file: dev.signing }, options.dataDir, 'signing');
@@ -40,7 +47,11 @@ export async function loadGatewayKeys(options: LoadGatewayKeysOptions): Promise<
   };
 }
 
-async function loadOne(entry: { kid?: string | undefined; file: string }, baseDir: string, use: 'signing' | 'escrow'): Promise<GatewaySigningKey | GatewayEscrowKey> {
+async function loadOne(
+  entry: { kid?: string | undefined; file: string },
+  baseDir: string,
+  use: 'signing' | 'escrow',
+): Promise<GatewaySigningKey | GatewayEscrowKey> {
   const file = resolve(baseDir, entry.file);
   const parsed = parsePrivateKey(readOwnerOnlyFile(file), file);
   if (entry.kid !== undefined && parsed.kid !== undefined && entry.kid !== parsed.kid) {

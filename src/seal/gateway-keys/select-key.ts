@@ -7,14 +7,20 @@ import type { GatewayEscrowKey, GatewayKeys, GatewaySigningKey } from './types.j
  */
 export function signingKeyFor(keys: GatewayKeys, activeKid: string): GatewaySigningKey {
   const key = keys.signing.get(activeKid);
-  if (!key) throw gatewayKeyError(`the active signing key "${activeKid}" is not configured on this instance (configured: ${[...keys.signing.keys()].join(', ')})`);
+  if (!key)
+    throw gatewayKeyError(
+      `the active signing key "${activeKid}" is not configured on this instance (configured: ${[...keys.signing.keys()].join(', ')})`,
+    );
   return key;
 }
 
 /** The escrow key new escrow copies are sealed to, or the one an escrow copy names in its header. */
 export function escrowKeyFor(keys: GatewayKeys, kid: string): GatewayEscrowKey {
   const key = keys.escrow.get(kid);
-  if (!key) throw gatewayKeyError(`the escrow key "${kid}" is not configured on this instance (configured: ${[...keys.escrow.keys()].join(', ')})`);
+  if (!key)
+    throw gatewayKeyError(
+      `the escrow key "${kid}" is not configured on this instance (configured: ${[...keys.escrow.keys()].join(', ')})`,
+    );
   return key;
 }
 
@@ -28,5 +34,8 @@ export function initialActiveKids(keys: GatewayKeys): { signing: string; escrow:
 
 /** Every configured key with its purpose: what the store keeps a state for. */
 export function configuredKeys(keys: GatewayKeys): { kid: string; purpose: 'signing' | 'escrow' }[] {
-  return [...[...keys.signing.keys()].map((kid) => ({ kid, purpose: 'signing' as const })), ...[...keys.escrow.keys()].map((kid) => ({ kid, purpose: 'escrow' as const }))];
+  return [
+    ...[...keys.signing.keys()].map((kid) => ({ kid, purpose: 'signing' as const })),
+    ...[...keys.escrow.keys()].map((kid) => ({ kid, purpose: 'escrow' as const })),
+  ];
 }

@@ -13,7 +13,11 @@ export type GatewayKeyPurpose = 'signing' | 'escrow';
  * `alg`/`use` say what the key is for (PS512 signing, RSA-OAEP-256 escrow). Returns the kid, or undefined
  * when the file exists already (`existing: 'keep'`: another process was faster, and its key is the one).
  */
-export async function writeNewGatewayKey(file: string, purpose: GatewayKeyPurpose, options: { kidPrefix: string; existing: 'keep' | 'refuse' }): Promise<string | undefined> {
+export async function writeNewGatewayKey(
+  file: string,
+  purpose: GatewayKeyPurpose,
+  options: { kidPrefix: string; existing: 'keep' | 'refuse' },
+): Promise<string | undefined> {
   const { privateKey } = await generate('rsa', { modulusLength: 4096, publicExponent: 0x10001 });
   const jwk = privateKey.export({ format: 'jwk' });
   const thumbprint = await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n ?? '', e: jwk.e ?? '' });

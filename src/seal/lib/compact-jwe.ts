@@ -1,7 +1,10 @@
 import { constants, createCipheriv, KeyObject, publicEncrypt, randomBytes, type webcrypto } from 'node:crypto';
 import { JWE_ALG, JWE_ENC } from '../../receiver/format.js';
 
-/** Plaintext fed to the cipher in pieces of this size (a multiple of 3: each piece's ciphertext encodes to base64url on its own). */
+/**
+ * Plaintext fed to the cipher in pieces of this size (a multiple of 3: each piece's ciphertext encodes to base64url on
+ * its own).
+ */
 const piece = 3 * 16 * 1024;
 
 /** Unpadded base64url length of `n` bytes. */
@@ -37,10 +40,15 @@ export function prepareCompactJwe(
   key: webcrypto.CryptoKey | KeyObject,
 ): PreparedCompactJwe {
   const publicKey = key instanceof KeyObject ? key : KeyObject.from(key);
-  const protectedHeader = Buffer.from(JSON.stringify({ alg: JWE_ALG, enc: JWE_ENC, ...header }), 'utf8').toString('base64url');
+  const protectedHeader = Buffer.from(JSON.stringify({ alg: JWE_ALG, enc: JWE_ENC, ...header }), 'utf8').toString(
+    'base64url',
+  );
   const cek = randomBytes(32);
   const iv = randomBytes(12);
-  const encryptedKey = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, cek);
+  const encryptedKey = publicEncrypt(
+    { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+    cek,
+  );
   const cipher = createCipheriv('aes-256-gcm', cek, iv);
   cipher.setAAD(Buffer.from(protectedHeader, 'ascii'));
   cek.fill(0);
@@ -54,10 +62,12 @@ export function prepareCompactJwe(
       // (escrow and sealed-message writers). A mismatch is a bug there, answered as any unexpected error (500,
       // detail withheld), so these stay untyped Errors (test/lib/untyped-throws.test.ts lists them).
       const end = start + size;
-      if (out.length < end) throw new Error(`the buffer has room for ${out.length - start} bytes, not the ${size} of the JWE`);
+      if (out.length < end)
+        throw new Error(`the buffer has room for ${out.length - start} bytes, not the ${size} of the JWE`);
       let at = start + out.write(head, start, 'latin1');
       let seen = 0;
-      // Ciphertext bytes that did not fill a group of 3 yet: base64url of pieces joins without seams only at multiples of 3.
+      // Ciphertext bytes that did not fill a group of 3 yet: base64url of pieces joins without seams only at multiples
+      // of 3.
       let carry: Buffer = Buffer.alloc(0);
       const emit = (ciphertext: Buffer) => {
         const joined = carry.length > 0 ? Buffer.concat([carry, ciphertext]) : ciphertext;
@@ -72,7 +82,8 @@ export function prepareCompactJwe(
           emit(cipher.update(part));
         }
       }
-      if (seen !== plaintext.length) throw new Error(`the plaintext had ${seen} bytes, not the ${plaintext.length} announced`);
+      if (seen !== plaintext.length)
+        throw new Error(`the plaintext had ${seen} bytes, not the ${plaintext.length} announced`);
       emit(cipher.final());
       at += out.write(carry.toString('base64url'), at, 'latin1');
       const tag = cipher.getAuthTag().toString('base64url');

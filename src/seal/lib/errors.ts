@@ -27,7 +27,9 @@ export function recipientKeyError(reason: RecipientKeyReason, detail: string, ki
   return new AmtsboteError('invalid-recipient-key', detail, [], { reason, ...(kid === undefined ? {} : { kid }) });
 }
 
-export function isRecipientKeyError(error: unknown): error is AmtsboteError & { extensions: { reason: RecipientKeyReason } } {
+export function isRecipientKeyError(
+  error: unknown,
+): error is AmtsboteError & { extensions: { reason: RecipientKeyReason } } {
   return error instanceof AmtsboteError && typeof error.extensions.reason === 'string';
 }
 

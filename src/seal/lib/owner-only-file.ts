@@ -10,7 +10,9 @@ export function readOwnerOnlyFile(file: string): string {
     throw gatewayKeyError(`cannot read the key file ${file}: ${(error as Error).message}`);
   }
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    throw gatewayKeyError(`the key file ${file} is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}): run "chmod 600 ${file}"`);
+    throw gatewayKeyError(
+      `the key file ${file} is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}): run "chmod 600 ${file}"`,
+    );
   }
   return readFileSync(file, 'utf8');
 }

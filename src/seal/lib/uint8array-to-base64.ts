@@ -18,10 +18,12 @@ export function installUint8ArrayToBase64(): void {
       if (!(this instanceof Uint8Array)) throw new TypeError('toBase64 called on a value that is not a Uint8Array');
       // Options come from any caller at run time, whatever their declared type.
       const alphabet: string = options.alphabet ?? 'base64';
-      if (alphabet !== 'base64' && alphabet !== 'base64url') throw new TypeError('alphabet must be "base64" or "base64url"');
+      if (alphabet !== 'base64' && alphabet !== 'base64url')
+        throw new TypeError('alphabet must be "base64" or "base64url"');
       const bytes = Buffer.from(this.buffer, this.byteOffset, this.byteLength);
       // Buffer's base64url never pads; its base64 always does.
-      if (alphabet === 'base64url') return options.omitPadding ? bytes.toString('base64url') : padded(bytes.toString('base64url'));
+      if (alphabet === 'base64url')
+        return options.omitPadding ? bytes.toString('base64url') : padded(bytes.toString('base64url'));
       const text = bytes.toString('base64');
       return options.omitPadding ? text.replace(/=+$/, '') : text;
     },

@@ -10,11 +10,17 @@ export async function rsaPssSigningKey(privateKey: KeyObject): Promise<webcrypto
 }
 
 export async function rsaOaepEncryptionKey(publicKey: KeyObject): Promise<webcrypto.CryptoKey> {
-  return webcrypto.subtle.importKey('jwk', rsaJwk(publicKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['encrypt', 'wrapKey']);
+  return webcrypto.subtle.importKey('jwk', rsaJwk(publicKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, false, [
+    'encrypt',
+    'wrapKey',
+  ]);
 }
 
 export async function rsaOaepDecryptionKey(privateKey: KeyObject): Promise<webcrypto.CryptoKey> {
-  return webcrypto.subtle.importKey('jwk', rsaJwk(privateKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['decrypt', 'unwrapKey']);
+  return webcrypto.subtle.importKey('jwk', rsaJwk(privateKey), { name: 'RSA-OAEP', hash: 'SHA-256' }, false, [
+    'decrypt',
+    'unwrapKey',
+  ]);
 }
 
 /** Only the key material: `alg`, `use`, `key_ops` would constrain the WebCrypto import. */

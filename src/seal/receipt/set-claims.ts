@@ -4,7 +4,8 @@ import { z } from 'zod';
 export const acceptEvent = 'https://schema.fitko.de/fit-connect/events/accept-submission';
 export const rejectEvent = 'https://schema.fitko.de/fit-connect/events/reject-submission';
 /** The SET payload schema a receipt names (1.2.2; 1.0.x accepted, design.md). */
-export const setPayloadSchemaPattern = /^https:\/\/schema\.fitko\.de\/fit-connect\/set-payload\/1\.(0\.[0-9]+|2\.2)\/set-payload\.schema\.json$/;
+export const setPayloadSchemaPattern =
+  /^https:\/\/schema\.fitko\.de\/fit-connect\/set-payload\/1\.(0\.[0-9]+|2\.2)\/set-payload\.schema\.json$/;
 export const currentSetPayloadSchema = 'https://schema.fitko.de/fit-connect/set-payload/1.2.2/set-payload.schema.json';
 
 export const authenticationTagsSchema = z.strictObject({
@@ -15,7 +16,12 @@ export const authenticationTagsSchema = z.strictObject({
 
 export type AuthenticationTags = z.infer<typeof authenticationTagsSchema>;
 
-const problemSchema = z.looseObject({ type: z.string().max(500), title: z.string().max(500), detail: z.string().max(2000).optional(), instance: z.string().max(500).optional() });
+const problemSchema = z.looseObject({
+  type: z.string().max(500),
+  title: z.string().max(500),
+  detail: z.string().max(2000).optional(),
+  instance: z.string().max(500).optional(),
+});
 
 /** The claims of a receipt (RFC 8417 SET) as design.md maps them onto Amtsbote. */
 export const setClaimsSchema = z.strictObject({

@@ -2,7 +2,15 @@ import type { KeyObject } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import type { z } from 'zod';
 import { AmtsboteError } from '../../lib/errors.js';
-import { acceptEvent, acceptPayloadSchema, rejectEvent, rejectPayloadSchema, setClaimsSchema, type AuthenticationTags, type ReceiptProblem } from './set-claims.js';
+import {
+  acceptEvent,
+  acceptPayloadSchema,
+  rejectEvent,
+  rejectPayloadSchema,
+  setClaimsSchema,
+  type AuthenticationTags,
+  type ReceiptProblem,
+} from './set-claims.js';
 
 export interface VerifiedReceipt {
   destinationId: string;
@@ -53,13 +61,18 @@ export interface VerifiedSet {
  * the claims (exactly one event) and `iat` within the window. Both the cryptography and the claims are
  * always checked, never one without the other.
  */
-export async function verifySet(compact: string, key: KeyObject, options: { now: Date; maxAgeSeconds: number; futureSkewSeconds: number }): Promise<VerifiedSet> {
+export async function verifySet(
+  compact: string,
+  key: KeyObject,
+  options: { now: Date; maxAgeSeconds: number; futureSkewSeconds: number },
+): Promise<VerifiedSet> {
   peekReceipt(compact);
   let payload: Uint8Array;
   try {
     ({ payload } = await compactVerify(compact, key, { algorithms: ['PS512'] }));
   } catch (error) {
-    if (error instanceof errors.JWSSignatureVerificationFailed) throw refuse('The receipt signature does not verify with the destination\'s receipt key.', 'signature');
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      throw refuse("The receipt signature does not verify with the destination's receipt key.", 'signature');
     throw refuse('The receipt cannot be verified.', 'signature');
   }
   let json: unknown;
@@ -69,10 +82,15 @@ export async function verifySet(compact: string, key: KeyObject, options: { now:
     throw refuse('The receipt payload is not JSON.', 'malformed');
   }
   const parsed = setClaimsSchema.safeParse(json);
-  if (!parsed.success) throw refuse(`The receipt claims are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '/'} ${i.message}`).join('; ')}`, 'claims');
+  if (!parsed.success)
+    throw refuse(
+      `The receipt claims are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '/'} ${i.message}`).join('; ')}`,
+      'claims',
+    );
   const claims = parsed.data;
   const nowSeconds = Math.floor(options.now.getTime() / 1000);
-  if (claims.iat > nowSeconds + options.futureSkewSeconds) throw refuse('The receipt is issued in the future (iat).', 'iat');
+  if (claims.iat > nowSeconds + options.futureSkewSeconds)
+    throw refuse('The receipt is issued in the future (iat).', 'iat');
   if (claims.iat < nowSeconds - options.maxAgeSeconds) throw refuse('The receipt is too old (iat).', 'iat');
   const [event, body] = Object.entries(claims.events)[0] ?? ['', undefined];
   return { claims, event, payload: body };
@@ -83,23 +101,38 @@ export async function verifySet(compact: string, key: KeyObject, options: { now:
  * tags, or reject with problems. What the receipt refers to (the delivery, its tags, the jti) is checked
  * against the store by the caller.
  */
-export async function verifyReceipt(compact: string, key: KeyObject, options: { now: Date; maxAgeSeconds: number; futureSkewSeconds: number }): Promise<VerifiedReceipt> {
+export async function verifyReceipt(
+  compact: string,
+  key: KeyObject,
+  options: { now: Date; maxAgeSeconds: number; futureSkewSeconds: number },
+): Promise<VerifiedReceipt> {
   const { claims, event: type, payload: body } = await verifySet(compact, key, options);
-  const base = { destinationId: claims.iss, messageId: claims.sub.slice('submission:'.length), submissionId: claims.txn.slice('case:'.length), jti: claims.jti, iat: claims.iat };
+  const base = {
+    destinationId: claims.iss,
+    messageId: claims.sub.slice('submission:'.length),
+    submissionId: claims.txn.slice('case:'.length),
+    jti: claims.jti,
+    iat: claims.iat,
+  };
   const decision = receiptDecision(type, body);
   return { ...base, ...decision };
 }
 
 /** An accept-submission or reject-submission event's meaning; any other event is refused. */
-export function receiptDecision(type: string, body: unknown): Pick<VerifiedReceipt, 'kind' | 'authenticationTags' | 'problems'> {
+export function receiptDecision(
+  type: string,
+  body: unknown,
+): Pick<VerifiedReceipt, 'kind' | 'authenticationTags' | 'problems'> {
   if (type === acceptEvent) {
     const accept = acceptPayloadSchema.safeParse(body);
-    if (!accept.success) throw refuse('An accept-submission event must carry authenticationTags {metadata, data, attachments}.', 'event');
+    if (!accept.success)
+      throw refuse('An accept-submission event must carry authenticationTags {metadata, data, attachments}.', 'event');
     return { kind: 'accepted', authenticationTags: accept.data.authenticationTags };
   }
   if (type === rejectEvent) {
     const reject = rejectPayloadSchema.safeParse(body);
-    if (!reject.success) throw refuse('A reject-submission event must carry problems [{type, title, detail?, instance?}].', 'event');
+    if (!reject.success)
+      throw refuse('A reject-submission event must carry problems [{type, title, detail?, instance?}].', 'event');
     return { kind: 'rejected', problems: reject.data.problems };
   }
   throw refuse(`Unknown event ${type.slice(0, 100)}: only accept-submission and reject-submission are taken.`, 'event');

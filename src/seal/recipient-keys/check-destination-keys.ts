@@ -39,8 +39,12 @@ export async function checkDestinationKeys(
           cause,
         });
       };
-      await resolver.encryptionKey(d.encryptionKey).catch((error: unknown) => { record('encryptionKey', error); });
-      await resolver.checkReceiptSource(d.receiptKey).catch((error: unknown) => { record('receiptKey', error); });
+      await resolver.encryptionKey(d.encryptionKey).catch((error: unknown) => {
+        record('encryptionKey', error);
+      });
+      await resolver.checkReceiptSource(d.receiptKey).catch((error: unknown) => {
+        record('receiptKey', error);
+      });
       return found;
     }),
   );

@@ -19,13 +19,19 @@ export interface RecipientReceiptKey {
   modulusBits: number;
 }
 
-export async function checkEncryptionJwk(jwk: Record<string, unknown>, policy: RecipientKeyPolicy): Promise<RecipientEncryptionKey> {
+export async function checkEncryptionJwk(
+  jwk: Record<string, unknown>,
+  policy: RecipientKeyPolicy,
+): Promise<RecipientEncryptionKey> {
   const { kid, key } = checkRsaJwk(jwk, 'encryption', policy);
   await checkX5c(jwk, kid, key, 'encryption', policy);
   return { kid, key: await rsaOaepEncryptionKey(key), modulusBits: key.asymmetricKeyDetails?.modulusLength ?? 0 };
 }
 
-export async function checkReceiptJwk(jwk: Record<string, unknown>, policy: RecipientKeyPolicy): Promise<RecipientReceiptKey> {
+export async function checkReceiptJwk(
+  jwk: Record<string, unknown>,
+  policy: RecipientKeyPolicy,
+): Promise<RecipientReceiptKey> {
   const { kid, key } = checkRsaJwk(jwk, 'receipt', policy);
   await checkX5c(jwk, kid, key, 'receipt', policy);
   return { kid, key, modulusBits: key.asymmetricKeyDetails?.modulusLength ?? 0 };

@@ -11,17 +11,26 @@ import { KEY_PURPOSES, type KeyPurpose, type RecipientKeyPolicy } from './policy
  * path length) and the leaf's key usage, when present, must fit the purpose.
  * Revocation (CRL, OCSP) is not checked.
  */
-export async function checkX5c(jwk: Record<string, unknown>, kid: string, key: KeyObject, purpose: KeyPurpose, policy: RecipientKeyPolicy): Promise<void> {
-  const fail = (reason: Parameters<typeof recipientKeyError>[0], detail: string) => recipientKeyError(reason, `the ${purpose} key "${kid}" ${detail}`, kid);
+export async function checkX5c(
+  jwk: Record<string, unknown>,
+  kid: string,
+  key: KeyObject,
+  purpose: KeyPurpose,
+  policy: RecipientKeyPolicy,
+): Promise<void> {
+  const fail = (reason: Parameters<typeof recipientKeyError>[0], detail: string) =>
+    recipientKeyError(reason, `the ${purpose} key "${kid}" ${detail}`, kid);
   const anchors = policy.trustAnchors;
   if (jwk.x5c === undefined) {
-    if (anchors.length > 0) throw fail('x5c-missing', 'has no x5c certificate chain, which trust anchors are configured to require');
+    if (anchors.length > 0)
+      throw fail('x5c-missing', 'has no x5c certificate chain, which trust anchors are configured to require');
     return;
   }
   if (!Array.isArray(jwk.x5c) || jwk.x5c.length === 0 || !jwk.x5c.every((c) => typeof c === 'string')) {
     throw fail('x5c-invalid', 'has an x5c that is not a non-empty array of base64 certificates');
   }
-  const { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, X509Certificate, X509ChainBuilder } = await loadX509();
+  const { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, X509Certificate, X509ChainBuilder } =
+    await loadX509();
   let certs: X509Certificate[];
   try {
     certs = jwk.x5c.map((c) => new X509Certificate(Buffer.from(c, 'base64')));
@@ -40,16 +49,24 @@ export async function checkX5c(jwk: Record<string, unknown>, kid: string, key: K
   if (anchors.length === 0) return;
 
   const chain = [...(await new X509ChainBuilder({ certificates: [...certs.slice(1), ...anchors] }).build(leaf))];
-  const anchorPrints = new Set(await Promise.all(anchors.map(async (a) => Buffer.from(await a.getThumbprint()).toString('hex'))));
+  const anchorPrints = new Set(
+    await Promise.all(anchors.map(async (a) => Buffer.from(await a.getThumbprint()).toString('hex'))),
+  );
   const chainPrints = await Promise.all(chain.map(async (c) => Buffer.from(await c.getThumbprint()).toString('hex')));
   const anchorAt = chainPrints.findIndex((p) => anchorPrints.has(p));
   if (anchorAt < 0) {
-    throw fail('x5c-untrusted', `has a certificate chain (${chain.map((c) => c.subject).join(' ← ')}) that reaches none of the configured trust anchors`);
+    throw fail(
+      'x5c-untrusted',
+      `has a certificate chain (${chain.map((c) => c.subject).join(' ← ')}) that reaches none of the configured trust anchors`,
+    );
   }
   const now = (policy.clock ?? (() => new Date()))();
   for (const cert of chain.slice(0, anchorAt + 1)) {
     if (now < cert.notBefore || now > cert.notAfter) {
-      throw fail('x5c-not-valid-now', `has a certificate that is not valid now: ${cert.subject} (${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`);
+      throw fail(
+        'x5c-not-valid-now',
+        `has a certificate that is not valid now: ${cert.subject} (${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`,
+      );
     }
   }
   for (const [below, issuer] of chain.slice(1, anchorAt + 1).entries()) {
@@ -59,7 +76,8 @@ export async function checkX5c(jwk: Record<string, unknown>, kid: string, key: K
       throw fail('x5c-not-a-ca', `exceeds the path length of ${issuer.subject}`);
     }
     const usage = issuer.getExtension(KeyUsagesExtension);
-    if (usage && (usage.usages & KeyUsageFlags.keyCertSign) === 0) throw fail('x5c-not-a-ca', `has an issuer without keyCertSign: ${issuer.subject}`);
+    if (usage && (usage.usages & KeyUsageFlags.keyCertSign) === 0)
+      throw fail('x5c-not-a-ca', `has an issuer without keyCertSign: ${issuer.subject}`);
   }
   const leafUsage = leaf.getExtension(KeyUsagesExtension);
   const needed = KeyUsageFlags[KEY_PURPOSES[purpose].certUsage];

@@ -18,15 +18,30 @@ export interface KeyDescription {
 }
 
 /** Describes a configured key source; a remote one through the resolver's cache (fetching it if needed). */
-export async function describeKeySource(source: KeySource, purpose: KeyPurpose, resolver: KeyResolver): Promise<KeyDescription> {
+export async function describeKeySource(
+  source: KeySource,
+  purpose: KeyPurpose,
+  resolver: KeyResolver,
+): Promise<KeyDescription> {
   if (!isRemoteSource(source)) {
     const jwk = source.jwk;
-    return { source: 'jwk', kid: typeof jwk.kid === 'string' ? jwk.kid : undefined, fingerprint: await rsaThumbprint(jwk), notAfter: certificateNotAfter(jwk) };
+    return {
+      source: 'jwk',
+      kid: typeof jwk.kid === 'string' ? jwk.kid : undefined,
+      fingerprint: await rsaThumbprint(jwk),
+      notAfter: certificateNotAfter(jwk),
+    };
   }
   try {
-    const resolved = purpose === 'encryption' ? await resolver.encryptionKey(source) : await resolver.receiptKey(source, source.kid);
+    const resolved =
+      purpose === 'encryption' ? await resolver.encryptionKey(source) : await resolver.receiptKey(source, source.kid);
     const keyObject = resolved.key instanceof KeyObject ? resolved.key : KeyObject.from(resolved.key);
-    return { source: 'jwks', jwksUrl: source.jwksUrl, kid: resolved.kid, fingerprint: await rsaThumbprint(keyObject.export({ format: 'jwk' })) };
+    return {
+      source: 'jwks',
+      jwksUrl: source.jwksUrl,
+      kid: resolved.kid,
+      fingerprint: await rsaThumbprint(keyObject.export({ format: 'jwk' })),
+    };
   } catch (error) {
     return { source: 'jwks', jwksUrl: source.jwksUrl, kid: source.kid, problem: (error as Error).message };
   }

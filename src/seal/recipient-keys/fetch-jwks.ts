@@ -16,7 +16,8 @@ export interface FetchedJwks {
 export async function fetchJwks(url: string, options: FetchJwksOptions = {}): Promise<FetchedJwks> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBytes = options.maxBytes ?? 1024 * 1024;
-  const fail = (detail: string) => new AmtsboteError('unavailable', `the JWKS at ${url} ${detail}`, [], { reason: 'jwks-unavailable', url });
+  const fail = (detail: string) =>
+    new AmtsboteError('unavailable', `the JWKS at ${url} ${detail}`, [], { reason: 'jwks-unavailable', url });
   let response: Dispatcher.ResponseData;
   try {
     response = await request(url, {
@@ -56,7 +57,10 @@ export async function fetchJwks(url: string, options: FetchJwksOptions = {}): Pr
   } catch {
     throw fail('is not JSON');
   }
-  if (value === null || typeof value !== 'object' || !Array.isArray((value as { keys?: unknown }).keys)) throw fail('has no "keys" array');
-  const keys = (value as { keys: unknown[] }).keys.filter((k): k is Record<string, unknown> => k !== null && typeof k === 'object' && !Array.isArray(k));
+  if (value === null || typeof value !== 'object' || !Array.isArray((value as { keys?: unknown }).keys))
+    throw fail('has no "keys" array');
+  const keys = (value as { keys: unknown[] }).keys.filter(
+    (k): k is Record<string, unknown> => k !== null && typeof k === 'object' && !Array.isArray(k),
+  );
   return { keys };
 }

@@ -1,7 +1,12 @@
 import type { Dispatcher } from 'undici';
 import { AmtsboteError } from '../../lib/errors.js';
 import { recipientKeyError } from '../lib/errors.js';
-import { checkEncryptionJwk, checkReceiptJwk, type RecipientEncryptionKey, type RecipientReceiptKey } from './check-recipient-jwk.js';
+import {
+  checkEncryptionJwk,
+  checkReceiptJwk,
+  type RecipientEncryptionKey,
+  type RecipientReceiptKey,
+} from './check-recipient-jwk.js';
 import { fetchJwks, type FetchedJwks } from './fetch-jwks.js';
 import { isRemoteSource, type KeySource } from './key-source.js';
 import { defaultRecipientKeyPolicy, type KeyPurpose, type RecipientKeyPolicy } from './policy.js';
@@ -65,7 +70,8 @@ export function createKeyResolver(options: KeyResolverOptions = {}): KeyResolver
   const inline = new Map<string, Promise<RecipientEncryptionKey | RecipientReceiptKey>>();
   const remote = new Map<string, Entry>();
 
-  const check = (jwk: Record<string, unknown>, purpose: KeyPurpose) => (purpose === 'encryption' ? checkEncryptionJwk(jwk, policy) : checkReceiptJwk(jwk, policy));
+  const check = (jwk: Record<string, unknown>, purpose: KeyPurpose) =>
+    purpose === 'encryption' ? checkEncryptionJwk(jwk, policy) : checkReceiptJwk(jwk, policy);
 
   function entryFor(url: string, refreshSeconds: number | undefined): Entry {
     const refreshMs = (refreshSeconds ?? 3600) * 1000;
@@ -106,14 +112,19 @@ export function createKeyResolver(options: KeyResolverOptions = {}): KeyResolver
       return entry.jwks;
     }
     if (entry.inflight) await entry.inflight;
-    else if (entry.lastAttemptAt !== undefined && entry.lastError && now() - entry.lastAttemptAt < retryAfterFailureMs) throw entry.lastError;
+    else if (entry.lastAttemptAt !== undefined && entry.lastError && now() - entry.lastAttemptAt < retryAfterFailureMs)
+      throw entry.lastError;
     else await startFetch(entry);
     const loaded = loadedJwks(entry);
     if (!loaded) throw entry.lastError ?? new AmtsboteError('unavailable', `the JWKS at ${entry.url} is not available`);
     return loaded;
   }
 
-  async function remoteKey(source: Extract<KeySource, { jwksUrl: string }>, purpose: KeyPurpose, kid: string | undefined) {
+  async function remoteKey(
+    source: Extract<KeySource, { jwksUrl: string }>,
+    purpose: KeyPurpose,
+    kid: string | undefined,
+  ) {
     const entry = entryFor(source.jwksUrl, source.refreshSeconds);
     let jwks = await jwksOf(entry);
     let jwk: Record<string, unknown>;
@@ -121,7 +132,8 @@ export function createKeyResolver(options: KeyResolverOptions = {}): KeyResolver
       jwk = selectJwk(jwks.keys, purpose, kid, entry.url);
     } catch (error) {
       // A kid the cached set lacks may be a key the recipient has just added: refetch (rate-limited) once.
-      if (kid === undefined || entry.lastAttemptAt === undefined || now() - entry.lastAttemptAt < minRefetchMs) throw error;
+      if (kid === undefined || entry.lastAttemptAt === undefined || now() - entry.lastAttemptAt < minRefetchMs)
+        throw error;
       await startFetch(entry);
       jwks = await jwksOf(entry);
       jwk = selectJwk(jwks.keys, purpose, kid, entry.url);
@@ -150,12 +162,16 @@ export function createKeyResolver(options: KeyResolverOptions = {}): KeyResolver
   function resolve(source: KeySource, purpose: KeyPurpose, kid?: string) {
     if (isRemoteSource(source)) {
       if (kid !== undefined && source.kid !== undefined && kid !== source.kid) {
-        return Promise.reject(recipientKeyError('kid-not-found', `the key "${kid}" is not the configured "${source.kid}"`, kid));
+        return Promise.reject(
+          recipientKeyError('kid-not-found', `the key "${kid}" is not the configured "${source.kid}"`, kid),
+        );
       }
       return remoteKey(source, purpose, kid ?? source.kid);
     }
     if (kid !== undefined && source.jwk.kid !== kid) {
-      return Promise.reject(recipientKeyError('kid-not-found', `the key "${kid}" is not the configured "${String(source.jwk.kid)}"`, kid));
+      return Promise.reject(
+        recipientKeyError('kid-not-found', `the key "${kid}" is not the configured "${String(source.jwk.kid)}"`, kid),
+      );
     }
     return inlineKey(source.jwk, purpose);
   }
@@ -170,8 +186,11 @@ export function createKeyResolver(options: KeyResolverOptions = {}): KeyResolver
       }
       const jwks = await jwksOf(entryFor(source.jwksUrl, source.refreshSeconds));
       const candidates = purposeCandidates(jwks.keys, 'receipt');
-      if (candidates.length === 0) throw recipientKeyError('kid-not-found', `the JWKS at ${source.jwksUrl} has no RSA receipt (signature) key`);
-      await Promise.all(candidates.map((jwk) => remoteKey(source, 'receipt', typeof jwk.kid === 'string' ? jwk.kid : undefined)));
+      if (candidates.length === 0)
+        throw recipientKeyError('kid-not-found', `the JWKS at ${source.jwksUrl} has no RSA receipt (signature) key`);
+      await Promise.all(
+        candidates.map((jwk) => remoteKey(source, 'receipt', typeof jwk.kid === 'string' ? jwk.kid : undefined)),
+      );
     },
     async refresh(url) {
       const entry = entryFor(url, undefined);

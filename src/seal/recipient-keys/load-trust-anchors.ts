@@ -11,7 +11,9 @@ export async function loadTrustAnchors(files: readonly string[], baseDir: string
   return files.flatMap((f) => {
     const file = resolve(baseDir, f);
     try {
-      const blocks = PemConverter.decodeWithHeaders(readFileSync(file, 'utf8')).filter((b) => b.type === PemConverter.CertificateTag);
+      const blocks = PemConverter.decodeWithHeaders(readFileSync(file, 'utf8')).filter(
+        (b) => b.type === PemConverter.CertificateTag,
+      );
       if (blocks.length === 0) throw gatewayKeyError('no PEM certificate found');
       return blocks.map((b) => new X509Certificate(b.rawData));
     } catch (error) {

@@ -1,4 +1,10 @@
-import { DEFAULT_ATTACHMENT_PURPOSE, isAttachmentId, SEALED_FORMAT, sealedMetadataSchema, type SealedMetadata } from '../../receiver/format.js';
+import {
+  DEFAULT_ATTACHMENT_PURPOSE,
+  isAttachmentId,
+  SEALED_FORMAT,
+  sealedMetadataSchema,
+  type SealedMetadata,
+} from '../../receiver/format.js';
 import { AmtsboteError } from '../../lib/errors.js';
 import { issuePointer } from '../../lib/zod-issue-pointer.js';
 import { sha512Hash } from '../lib/sha512.js';
@@ -11,7 +17,8 @@ import type { SealInput } from './types.js';
 export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: string, createdAt: Date): SealedMetadata {
   const ids = new Set<string>();
   for (const a of input.attachments) {
-    if (!isAttachmentId(a.id)) throw new AmtsboteError('internal', `cannot seal an attachment with the id ${JSON.stringify(a.id)}`);
+    if (!isAttachmentId(a.id))
+      throw new AmtsboteError('internal', `cannot seal an attachment with the id ${JSON.stringify(a.id)}`);
     if (ids.has(a.id)) throw new AmtsboteError('internal', `cannot seal two attachments with the id "${a.id}"`);
     ids.add(a.id);
   }
@@ -32,7 +39,9 @@ export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: st
         mediaType: input.data.mediaType,
         size: data.byteLength,
         hash: sha512Hash(data),
-        ...(input.data.schemaUri === undefined ? {} : { submissionSchema: { schemaUri: input.data.schemaUri, mimeType: input.data.mediaType } }),
+        ...(input.data.schemaUri === undefined
+          ? {}
+          : { submissionSchema: { schemaUri: input.data.schemaUri, mimeType: input.data.mediaType } }),
       },
       attachments: input.attachments.map((a) => ({
         attachmentId: a.id,
@@ -48,7 +57,10 @@ export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: st
   const checked = sealedMetadataSchema.safeParse(metadata);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new AmtsboteError('internal', `the sealed metadata would be invalid: ${issuePointer(issue?.path ?? []) || '/'} ${issue?.message ?? ''}`);
+    throw new AmtsboteError(
+      'internal',
+      `the sealed metadata would be invalid: ${issuePointer(issue?.path ?? []) || '/'} ${issue?.message ?? ''}`,
+    );
   }
   return checked.data;
 }

@@ -30,7 +30,12 @@ export async function sealMessageToBytes(
   const data = typeof input.data.content === 'string' ? Buffer.from(input.data.content, 'utf8') : input.data.content;
   const metadata = buildMetadata(input, data, keys.signing.kid, (options.clock ?? (() => new Date()))());
   const jws = await signMetadata(metadata, keys.signing);
-  const part = (plaintext: Uint8Array, cty: string) => prepareCompactJwe({ length: plaintext.length, pieces: [plaintext] }, { kid: keys.recipient.kid, cty }, keys.recipient.key);
+  const part = (plaintext: Uint8Array, cty: string) =>
+    prepareCompactJwe(
+      { length: plaintext.length, pieces: [plaintext] },
+      { kid: keys.recipient.kid, cty },
+      keys.recipient.key,
+    );
   // Members in the order JSON.stringify writes an object's own keys (integer-like ids first), as
   // serializeContainer does; fromEntries defines own members, so an id such as "__proto__" stays one.
   const byId = new Map(input.attachments.map((a) => [a.id, a]));
@@ -41,15 +46,27 @@ export async function sealMessageToBytes(
   const tags = { metadata: '', data: '' };
   const attachmentTags = new Map<string, string>();
   const head = `{"format":${JSON.stringify(SEALED_FORMAT)},"messageId":${JSON.stringify(input.messageId)},"destinationId":${JSON.stringify(input.destinationId)},"encryptedMetadata":"`;
-  segments.push(text(head), { jwe: part(Buffer.from(jws, 'ascii'), METADATA_CTY), tag: (t) => { tags.metadata = t; } });
-  segments.push(text('","encryptedData":"'), { jwe: part(data, input.data.mediaType), tag: (t) => { tags.data = t; } });
+  segments.push(text(head), {
+    jwe: part(Buffer.from(jws, 'ascii'), METADATA_CTY),
+    tag: (t) => {
+      tags.metadata = t;
+    },
+  });
+  segments.push(text('","encryptedData":"'), {
+    jwe: part(data, input.data.mediaType),
+    tag: (t) => {
+      tags.data = t;
+    },
+  });
   segments.push(text('","encryptedAttachments":{'));
   order.forEach((id, i) => {
     const attachment = byId.get(id);
     if (!attachment) return;
     segments.push(text(`${i > 0 ? ',' : ''}${JSON.stringify(id)}:"`), {
       jwe: part(attachment.content, attachment.mediaType),
-      tag: (t) => { attachmentTags.set(id, t); },
+      tag: (t) => {
+        attachmentTags.set(id, t);
+      },
     });
     segments.push(text('"'));
   });
@@ -73,6 +90,10 @@ export async function sealMessageToBytes(
     signingKid: keys.signing.kid,
     recipientKid: keys.recipient.kid,
     // Tags as sealMessage gives them: an own member per attachment id, whatever the id.
-    authenticationTags: { metadata: tags.metadata, data: tags.data, attachments: Object.fromEntries(order.map((id) => [id, attachmentTags.get(id) ?? ''])) },
+    authenticationTags: {
+      metadata: tags.metadata,
+      data: tags.data,
+      attachments: Object.fromEntries(order.map((id) => [id, attachmentTags.get(id) ?? ''])),
+    },
   };
 }

@@ -22,7 +22,9 @@ export async function sealMessage(
   // One part after another, not concurrently: each part's ciphertext buffer is garbage before the next is made.
   const encryptedMetadata = encryptPart(Buffer.from(jws, 'ascii'), METADATA_CTY, keys.recipient);
   const encryptedData = encryptPart(data, input.data.mediaType, keys.recipient);
-  const attachmentJwes = input.attachments.map((a) => [a.id, encryptPart(a.content, a.mediaType, keys.recipient)] as const);
+  const attachmentJwes = input.attachments.map(
+    (a) => [a.id, encryptPart(a.content, a.mediaType, keys.recipient)] as const,
+  );
   // fromEntries defines own members, so an id such as "__proto__" stays an ordinary member.
   const encryptedAttachments = Object.fromEntries(attachmentJwes);
   const tags = Object.fromEntries(attachmentJwes.map(([id, jwe]) => [id, authenticationTag(jwe)]));
@@ -39,6 +41,10 @@ export async function sealMessage(
     metadata,
     signingKid: keys.signing.kid,
     recipientKid: keys.recipient.kid,
-    authenticationTags: { metadata: authenticationTag(encryptedMetadata), data: authenticationTag(encryptedData), attachments: tags },
+    authenticationTags: {
+      metadata: authenticationTag(encryptedMetadata),
+      data: authenticationTag(encryptedData),
+      attachments: tags,
+    },
   };
 }

@@ -30,7 +30,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('received_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('submissions_portal_received').on('submissions').columns(['portal_id', 'received_at']).execute();
+  await db.schema
+    .createIndex('submissions_portal_received')
+    .on('submissions')
+    .columns(['portal_id', 'received_at'])
+    .execute();
 
   await db.schema
     .createTable('deliveries')

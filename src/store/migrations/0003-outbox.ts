@@ -18,7 +18,10 @@ export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<vo
   ] as const) {
     await db.schema.alterTable('deliveries').addColumn(name, type).execute();
   }
-  await db.schema.alterTable('deliveries').addColumn('fence', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('deliveries')
+    .addColumn('fence', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 
   await db.schema
     .createTable('sealed_messages')
@@ -49,7 +52,11 @@ export async function up(db: Kysely<unknown>, dialect: StoreDialect): Promise<vo
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('detail', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('deliveries_destination_state').on('deliveries').columns(['destination_id', 'state']).execute();
+  await db.schema
+    .createIndex('deliveries_destination_state')
+    .on('deliveries')
+    .columns(['destination_id', 'state'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -5,7 +5,10 @@ import type { Kysely } from 'kysely';
  * retries, back-off and dead letters are the same machinery. Portals gain their callback settings.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('deliveries').addColumn('kind', 'text', (c) => c.notNull().defaultTo('message')).execute();
+  await db.schema
+    .alterTable('deliveries')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('message'))
+    .execute();
   await db.schema.alterTable('portals').addColumn('callback', 'text').execute();
 }
 

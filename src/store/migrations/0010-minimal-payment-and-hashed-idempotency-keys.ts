@@ -31,9 +31,20 @@ const pageSize = 500;
 async function keepPaymentStatus(db: Kysely<Tables>): Promise<void> {
   // Paged by id, so a large store is converted in bounded memory.
   for (let after = '', page = 0; page < Number.MAX_SAFE_INTEGER; page++) {
-    const rows = await db.selectFrom('submissions').select(['id', 'payment']).where('id', '>', after).where('payment', 'is not', null).orderBy('id').limit(pageSize).execute();
+    const rows = await db
+      .selectFrom('submissions')
+      .select(['id', 'payment'])
+      .where('id', '>', after)
+      .where('payment', 'is not', null)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute();
     for (const row of rows) {
-      await db.updateTable('submissions').set({ payment: minimalPayment(row.payment) }).where('id', '=', row.id).execute();
+      await db
+        .updateTable('submissions')
+        .set({ payment: minimalPayment(row.payment) })
+        .where('id', '=', row.id)
+        .execute();
     }
     const last = rows.at(-1);
     if (!last || rows.length < pageSize) return;
@@ -51,7 +62,10 @@ function minimalPayment(stored: string | null): string | null {
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
   const { method, status } = parsed as { method?: unknown; status?: unknown };
-  return JSON.stringify({ ...(typeof method === 'string' ? { method } : {}), ...(typeof status === 'string' ? { status } : {}) });
+  return JSON.stringify({
+    ...(typeof method === 'string' ? { method } : {}),
+    ...(typeof status === 'string' ? { status } : {}),
+  });
 }
 
 async function hashIdempotencyKeys(db: Kysely<Tables>, context: MigrationContext): Promise<void> {
@@ -60,10 +74,17 @@ async function hashIdempotencyKeys(db: Kysely<Tables>, context: MigrationContext
   const rows = await db.selectFrom('idempotency_keys').select(['portal_id', 'key']).execute();
   if (rows.length === 0) return;
   if (!context.keyedHash) {
-    throw new ConfigError(`${rows.length} stored idempotency keys must be replaced by keyed hashes, which needs the gateway's hmacSecret: run "amtsbote store migrate" (or start the gateway) with its configuration`);
+    throw new ConfigError(
+      `${rows.length} stored idempotency keys must be replaced by keyed hashes, which needs the gateway's hmacSecret: run "amtsbote store migrate" (or start the gateway) with its configuration`,
+    );
   }
   const hash = context.keyedHash();
   for (const row of rows) {
-    await db.updateTable('idempotency_keys').set({ key: hash(row.key) }).where('portal_id', '=', row.portal_id).where('key', '=', row.key).execute();
+    await db
+      .updateTable('idempotency_keys')
+      .set({ key: hash(row.key) })
+      .where('portal_id', '=', row.portal_id)
+      .where('key', '=', row.key)
+      .execute();
   }
 }

@@ -13,7 +13,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     const rows = await trx.selectFrom('portals').select(['id', 'token_hashes']).execute();
     for (const row of rows) {
       const converted = tokenObjects(row.id, row.token_hashes);
-      if (converted !== undefined) await trx.updateTable('portals').set({ token_hashes: converted }).where('id', '=', row.id).execute();
+      if (converted !== undefined)
+        await trx.updateTable('portals').set({ token_hashes: converted }).where('id', '=', row.id).execute();
     }
   };
   if (tables.isTransaction) await convert(tables);
@@ -27,11 +28,13 @@ interface Tables {
 /** The new form of a stored token list, or undefined when it is in the new form already. */
 function tokenObjects(portalId: string, stored: string): string | undefined {
   const parsed = JSON.parse(stored) as unknown;
-  if (!Array.isArray(parsed)) throw new Error(`portal ${portalId}: stored tokens are not a list; the store cannot be upgraded`);
+  if (!Array.isArray(parsed))
+    throw new Error(`portal ${portalId}: stored tokens are not a list; the store cannot be upgraded`);
   if (!parsed.some((entry) => typeof entry === 'string')) return undefined;
   const tokens = parsed.map((entry: unknown) => {
     if (typeof entry === 'string') return { hash: entry };
-    if (typeof entry === 'object' && entry !== null && typeof (entry as { hash?: unknown }).hash === 'string') return entry;
+    if (typeof entry === 'object' && entry !== null && typeof (entry as { hash?: unknown }).hash === 'string')
+      return entry;
     throw new Error(`portal ${portalId}: a stored token is neither a hash nor {hash}; the store cannot be upgraded`);
   });
   return JSON.stringify(tokens);

@@ -13,8 +13,13 @@ import * as m0009 from './0009-replay-plans.js';
 import * as m0010 from './0010-minimal-payment-and-hashed-idempotency-keys.js';
 import * as m0011 from './0011-portal-token-objects.js';
 
-/** A migration module: `up` is told the dialect for the few column types that differ, and gets the context (context.ts). */
-type MigrationModule = { up: (db: Parameters<Migration['up']>[0], dialect: StoreDialect, context: MigrationContext) => Promise<void>; down?: Migration['down'] };
+/**
+ * A migration module: `up` is told the dialect for the few column types that differ, and gets the context (context.ts).
+ */
+type MigrationModule = {
+  up: (db: Parameters<Migration['up']>[0], dialect: StoreDialect, context: MigrationContext) => Promise<void>;
+  down?: Migration['down'];
+};
 
 /** Every migration, in order; the names are what the migration table records. */
 const modules: Record<string, MigrationModule> = {
@@ -34,6 +39,7 @@ const modules: Record<string, MigrationModule> = {
 /** The migrations for one dialect (kysely applies them under its lock: an advisory lock on PostgreSQL). */
 export function migrationProvider(dialect: StoreDialect, context: MigrationContext = {}): MigrationProvider {
   const migrations: Record<string, Migration> = {};
-  for (const [name, m] of Object.entries(modules)) migrations[name] = { up: (db) => m.up(db, dialect, context), ...(m.down ? { down: m.down } : {}) };
+  for (const [name, m] of Object.entries(modules))
+    migrations[name] = { up: (db) => m.up(db, dialect, context), ...(m.down ? { down: m.down } : {}) };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

@@ -20,7 +20,12 @@ export async function writeSubmission(trx: Transaction<Database>, input: AcceptI
     // submission: on PostgreSQL the second insert waits for the first transaction and then does nothing,
     // and the second request reads what the first committed (SQLite's single writer orders them anyway, and
     // within one grouped commit a later savepoint sees the key an earlier one claimed).
-    await trx.deleteFrom('idempotency_keys').where('portal_id', '=', s.portalId).where('key', '=', idempotency.key).where('expires_at', '<=', s.receivedAt).execute();
+    await trx
+      .deleteFrom('idempotency_keys')
+      .where('portal_id', '=', s.portalId)
+      .where('key', '=', idempotency.key)
+      .where('expires_at', '<=', s.receivedAt)
+      .execute();
     const claimed = await trx
       .insertInto('idempotency_keys')
       .values({
@@ -85,14 +90,26 @@ export async function writeSubmission(trx: Transaction<Database>, input: AcceptI
   if (input.escrow) {
     await trx
       .insertInto('escrow_copies')
-      .values({ submission_id: s.id, escrow_kid: input.escrow.escrowKid, body: input.escrow.body, created_at: s.receivedAt })
+      .values({
+        submission_id: s.id,
+        escrow_kid: input.escrow.escrowKid,
+        body: input.escrow.body,
+        created_at: s.receivedAt,
+      })
       .execute();
   }
   const messages = input.messages ?? [];
   if (messages.length > 0) {
     await trx
       .insertInto('sealed_messages')
-      .values(messages.map((m) => ({ delivery_id: m.deliveryId, content_type: m.contentType, body: m.body, created_at: s.receivedAt })))
+      .values(
+        messages.map((m) => ({
+          delivery_id: m.deliveryId,
+          content_type: m.contentType,
+          body: m.body,
+          created_at: s.receivedAt,
+        })),
+      )
       .execute();
   }
   await appendFirstEvent(trx, s.id, event);

@@ -7,7 +7,11 @@ import type { NewEvent } from '../types.js';
  * Appends an event to a submission's chain. Must run inside a transaction: the unique
  * (submission_id, seq) key makes a concurrent append fail rather than fork the chain.
  */
-export async function appendEvent(trx: Transaction<Database> | Kysely<Database>, submissionId: string, event: NewEvent): Promise<number> {
+export async function appendEvent(
+  trx: Transaction<Database> | Kysely<Database>,
+  submissionId: string,
+  event: NewEvent,
+): Promise<number> {
   const last = await trx
     .selectFrom('events')
     .select(['seq', 'hash'])
@@ -25,11 +29,21 @@ export async function appendEvent(trx: Transaction<Database> | Kysely<Database>,
  * (a foreign key), so none can precede it and the read of the previous hash is skipped. Should one exist all
  * the same, the unique (submission_id, seq) key fails the insert rather than fork the chain.
  */
-export async function appendFirstEvent(trx: Transaction<Database>, submissionId: string, event: NewEvent): Promise<void> {
+export async function appendFirstEvent(
+  trx: Transaction<Database>,
+  submissionId: string,
+  event: NewEvent,
+): Promise<void> {
   await insertEvent(trx, submissionId, 1, genesisHash, event);
 }
 
-async function insertEvent(trx: Transaction<Database> | Kysely<Database>, submissionId: string, seq: number, prevHash: string, event: NewEvent): Promise<void> {
+async function insertEvent(
+  trx: Transaction<Database> | Kysely<Database>,
+  submissionId: string,
+  seq: number,
+  prevHash: string,
+  event: NewEvent,
+): Promise<void> {
   await trx
     .insertInto('events')
     .values({

@@ -19,7 +19,13 @@ export async function appendRoutingVersion(
       const version = current + 1;
       await trx
         .insertInto('routing_versions')
-        .values({ version, document: JSON.stringify(entry.document), author: entry.author, note: entry.note, created_at: entry.createdAt })
+        .values({
+          version,
+          document: JSON.stringify(entry.document),
+          author: entry.author,
+          note: entry.note,
+          created_at: entry.createdAt,
+        })
         .execute();
       return version;
     });

@@ -23,12 +23,14 @@ export async function applyReceipt(db: Kysely<Database>, input: ReceiptInput): P
     if (!delivery) return { ok: false, reason: 'unknown-message' } as const;
     const seen = await trx.selectFrom('receipts').select('jti').where('jti', '=', input.jti).executeTakeFirst();
     if (seen) return { ok: false, reason: 'replayed' } as const;
-    if (delivery.state === 'accepted' || delivery.state === 'rejected') return { ok: false, reason: 'already-final' } as const;
+    if (delivery.state === 'accepted' || delivery.state === 'rejected')
+      return { ok: false, reason: 'already-final' } as const;
     if (delivery.state !== 'delivered') return { ok: false, reason: 'not-delivered' } as const;
     if (input.kind === 'accepted') {
       const stored = delivery.authentication_tags ? (JSON.parse(delivery.authentication_tags) as unknown) : undefined;
       const given = { attachments: {}, ...input.authenticationTags };
-      if (!stored || canonicalize(stored) !== canonicalize(given)) return { ok: false, reason: 'tags-mismatch' } as const;
+      if (!stored || canonicalize(stored) !== canonicalize(given))
+        return { ok: false, reason: 'tags-mismatch' } as const;
     }
     // Conditional: of two receipts applied at once (two instances), the second finds the delivery final.
     const changed = await trx
@@ -38,7 +40,16 @@ export async function applyReceipt(db: Kysely<Database>, input: ReceiptInput): P
       .where('state', '=', 'delivered')
       .executeTakeFirst();
     if (Number(changed.numUpdatedRows) === 0) return { ok: false, reason: 'already-final' } as const;
-    await trx.insertInto('receipts').values({ jti: input.jti, delivery_id: input.deliveryId, destination_id: input.destinationId, kind: input.kind, received_at: input.at }).execute();
+    await trx
+      .insertInto('receipts')
+      .values({
+        jti: input.jti,
+        delivery_id: input.deliveryId,
+        destination_id: input.destinationId,
+        kind: input.kind,
+        received_at: input.at,
+      })
+      .execute();
     await recordDeliveryChange(trx, {
       submissionId: input.submissionId,
       deliveryId: input.deliveryId,
@@ -47,11 +58,27 @@ export async function applyReceipt(db: Kysely<Database>, input: ReceiptInput): P
       at: input.at,
       detail: { receipt: input.set, ...(input.problems ? { problems: input.problems } : {}) },
     });
-    const deferred = await trx.selectFrom('deliveries').select(['id', 'destination_id']).where('trigger_delivery_id', '=', input.deliveryId).where('state', '=', 'deferred').execute();
+    const deferred = await trx
+      .selectFrom('deliveries')
+      .select(['id', 'destination_id'])
+      .where('trigger_delivery_id', '=', input.deliveryId)
+      .where('state', '=', 'deferred')
+      .execute();
     if (input.kind === 'accepted') return { ok: true, released: deferred.map((d) => d.id), cancelled: [] } as const;
     for (const d of deferred) {
-      await trx.updateTable('deliveries').set({ state: 'cancelled', final_at: input.at, updated_at: input.at }).where('id', '=', d.id).execute();
-      await recordDeliveryChange(trx, { submissionId: input.submissionId, deliveryId: d.id, destinationId: d.destination_id, state: 'cancelled', at: input.at, detail: { reason: `${input.destinationId} rejected the case` } });
+      await trx
+        .updateTable('deliveries')
+        .set({ state: 'cancelled', final_at: input.at, updated_at: input.at })
+        .where('id', '=', d.id)
+        .execute();
+      await recordDeliveryChange(trx, {
+        submissionId: input.submissionId,
+        deliveryId: d.id,
+        destinationId: d.destination_id,
+        state: 'cancelled',
+        at: input.at,
+        detail: { reason: `${input.destinationId} rejected the case` },
+      });
     }
     return { ok: true, released: [], cancelled: deferred.map((d) => d.id) } as const;
   });

@@ -10,7 +10,14 @@ import type { ClaimedDelivery } from '../types.js';
  */
 export async function claimDeliveries(
   db: Kysely<Database>,
-  options: { owner: string; now: string; leaseUntil: string; limit: number; excludeDestinations: readonly string[]; skipLocked?: boolean },
+  options: {
+    owner: string;
+    now: string;
+    leaseUntil: string;
+    limit: number;
+    excludeDestinations: readonly string[];
+    skipLocked?: boolean;
+  },
 ): Promise<ClaimedDelivery[]> {
   let due = db
     .selectFrom('deliveries')
@@ -24,7 +31,12 @@ export async function claimDeliveries(
   if (options.skipLocked) due = due.forUpdate().skipLocked();
   const claimed = await db
     .updateTable('deliveries')
-    .set({ lease_owner: options.owner, lease_until: options.leaseUntil, fence: sql`fence + 1`, updated_at: options.now })
+    .set({
+      lease_owner: options.owner,
+      lease_until: options.leaseUntil,
+      fence: sql`fence + 1`,
+      updated_at: options.now,
+    })
     .where('id', 'in', due)
     .returning(['id', 'submission_id', 'destination_id', 'attempts', 'fence', 'adapter_state', 'created_at'])
     .execute();

@@ -13,9 +13,16 @@ interface PurgeableTables {
  * Deletes the rows matching `condition` — or, for a dry run, only counts them — so that
  * `store purge --dry-run` counts exactly what the purge would delete.
  */
-export async function deleteOrCount(db: Kysely<Database>, table: keyof PurgeableTables, condition: Expression<boolean>, dryRun: boolean): Promise<number> {
+export async function deleteOrCount(
+  db: Kysely<Database>,
+  table: keyof PurgeableTables,
+  condition: Expression<boolean>,
+  dryRun: boolean,
+): Promise<number> {
   if (dryRun) {
-    const row = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)} where ${condition}`.execute(db);
+    const row = await sql<{
+      n: number | string;
+    }>`select count(*) as n from ${sql.table(table)} where ${condition}`.execute(db);
     return Number(row.rows[0]?.n ?? 0);
   }
   const result = await sql`delete from ${sql.table(table)} where ${condition}`.execute(db);
@@ -23,6 +30,9 @@ export async function deleteOrCount(db: Kysely<Database>, table: keyof Purgeable
 }
 
 /** `column in (subquery)`, for `deleteOrCount`. */
-export function columnIn(column: PurgeableTables[keyof PurgeableTables], subquery: Expression<unknown>): Expression<boolean> {
+export function columnIn(
+  column: PurgeableTables[keyof PurgeableTables],
+  subquery: Expression<unknown>,
+): Expression<boolean> {
   return sql<boolean>`${sql.ref(column)} in (${subquery})`;
 }

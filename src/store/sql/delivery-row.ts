@@ -3,7 +3,12 @@ import type { DeliveryTable } from '../schema.js';
 import type { DeliveryRecord, DeliveryState } from '../types.js';
 
 /** A delivery row as the record every read returns (no payload, no lease). */
-export function deliveryFromRow(d: Pick<Selectable<DeliveryTable>, 'id' | 'destination_id' | 'state' | 'attempts' | 'next_attempt_at' | 'created_at' | 'updated_at'>): DeliveryRecord {
+export function deliveryFromRow(
+  d: Pick<
+    Selectable<DeliveryTable>,
+    'id' | 'destination_id' | 'state' | 'attempts' | 'next_attempt_at' | 'created_at' | 'updated_at'
+  >,
+): DeliveryRecord {
   return {
     id: d.id,
     destinationId: d.destination_id,

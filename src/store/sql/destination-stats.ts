@@ -24,5 +24,10 @@ export async function destinationStats(db: Kysely<Database>, regions?: readonly 
     .orderBy('d.destination_id')
     .execute();
   // PostgreSQL returns sums as strings
-  return rows.map((r) => ({ destinationId: r.destination_id, waiting: Number(r.waiting), oldestWaitingSince: r.oldest ?? undefined, deadLetters: Number(r.dead) }));
+  return rows.map((r) => ({
+    destinationId: r.destination_id,
+    waiting: Number(r.waiting),
+    oldestWaitingSince: r.oldest ?? undefined,
+    deadLetters: Number(r.dead),
+  }));
 }

@@ -9,7 +9,13 @@ import type { Database } from '../schema.js';
  */
 export async function enqueueCallback(
   trx: Transaction<Database>,
-  input: { submissionId: string; portalId: string; callbackUrl: string | null; payload: Record<string, unknown>; at: string },
+  input: {
+    submissionId: string;
+    portalId: string;
+    callbackUrl: string | null;
+    payload: Record<string, unknown>;
+    at: string;
+  },
 ): Promise<void> {
   const portal = await trx.selectFrom('portals').select('callback').where('id', '=', input.portalId).executeTakeFirst();
   const settings = portal?.callback ? (JSON.parse(portal.callback) as { defaultUrl?: string }) : undefined;
@@ -30,5 +36,13 @@ export async function enqueueCallback(
       updated_at: input.at,
     })
     .execute();
-  await trx.insertInto('sealed_messages').values({ delivery_id: id, content_type: 'application/json', body: JSON.stringify(input.payload), created_at: input.at }).execute();
+  await trx
+    .insertInto('sealed_messages')
+    .values({
+      delivery_id: id,
+      content_type: 'application/json',
+      body: JSON.stringify(input.payload),
+      created_at: input.at,
+    })
+    .execute();
 }

@@ -14,7 +14,17 @@ export function finalSubmissionsBefore(db: Kysely<Database>, services: PurgeServ
     .selectFrom('submissions as s')
     .select('s.id')
     .where('s.received_at', '<', cutoff)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.submission_id', '=', 's.id').where((inner) => inner.or([inner('d.state', 'not in', doneStates), inner('d.updated_at', '>=', cutoff)])))));
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('deliveries as d')
+            .select('d.id')
+            .whereRef('d.submission_id', '=', 's.id')
+            .where((inner) => inner.or([inner('d.state', 'not in', doneStates), inner('d.updated_at', '>=', cutoff)])),
+        ),
+      ),
+    );
   if ('only' in services) query = query.where('s.service_key', 'in', services.only);
   else if (services.except.length > 0) query = query.where('s.service_key', 'not in', services.except);
   return query;

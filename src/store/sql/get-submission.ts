@@ -6,7 +6,13 @@ import type { AttachmentMeta, AuthenticationInfo, DeliveryState, PaymentStatus, 
 export async function getSubmission(db: Kysely<Database>, id: string): Promise<SubmissionRecord | undefined> {
   const row = await db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const deliveries = await db.selectFrom('deliveries').selectAll().where('submission_id', '=', id).where('kind', '=', 'message').orderBy('destination_id').execute();
+  const deliveries = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('submission_id', '=', id)
+    .where('kind', '=', 'message')
+    .orderBy('destination_id')
+    .execute();
   return {
     id: row.id,
     portalId: row.portal_id,

@@ -7,7 +7,10 @@ import type { AttemptError } from '../types.js';
  * and start time. The error class is a stable code an adapter chose (`http-503`, `timeout`, …), never payload,
  * so a portal may see it. A delivery whose latest attempt succeeded, or that has none, is absent.
  */
-export async function lastAttemptErrors(db: Kysely<Database>, deliveryIds: readonly string[]): Promise<Map<string, AttemptError>> {
+export async function lastAttemptErrors(
+  db: Kysely<Database>,
+  deliveryIds: readonly string[],
+): Promise<Map<string, AttemptError>> {
   const errors = new Map<string, AttemptError>();
   if (deliveryIds.length === 0) return errors;
   const rows = await db
@@ -22,7 +25,8 @@ export async function lastAttemptErrors(db: Kysely<Database>, deliveryIds: reado
     // Rows come newest first per delivery (the fence grows with every claim): only the first one counts.
     if (seen.has(row.delivery_id)) continue;
     seen.add(row.delivery_id);
-    if ((row.outcome === 'retry' || row.outcome === 'failed') && row.error_class) errors.set(row.delivery_id, { code: row.error_class, at: row.started_at });
+    if ((row.outcome === 'retry' || row.outcome === 'failed') && row.error_class)
+      errors.set(row.delivery_id, { code: row.error_class, at: row.started_at });
   }
   return errors;
 }

@@ -3,7 +3,12 @@ import type { Database } from '../schema.js';
 import type { AttemptView } from '../types.js';
 
 export async function listAttempts(db: Kysely<Database>, deliveryId: string): Promise<AttemptView[]> {
-  const rows = await db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('fence').execute();
+  const rows = await db
+    .selectFrom('delivery_attempts')
+    .selectAll()
+    .where('delivery_id', '=', deliveryId)
+    .orderBy('fence')
+    .execute();
   return rows.map((r) => ({
     fence: r.fence,
     worker: r.worker,

@@ -13,8 +13,19 @@ export async function listDeliveries(db: Kysely<Database>, filter: DeliveryFilte
     .selectFrom('deliveries as d')
     .innerJoin('submissions as s', 's.id', 'd.submission_id')
     .select([
-      'd.id', 'd.submission_id', 'd.destination_id', 'd.state', 'd.attempts', 'd.next_attempt_at', 'd.created_at', 'd.updated_at',
-      'd.last_error', 'd.delivered_at', 's.service_key', 's.region_key', 's.reference',
+      'd.id',
+      'd.submission_id',
+      'd.destination_id',
+      'd.state',
+      'd.attempts',
+      'd.next_attempt_at',
+      'd.created_at',
+      'd.updated_at',
+      'd.last_error',
+      'd.delivered_at',
+      's.service_key',
+      's.region_key',
+      's.reference',
     ])
     .orderBy('d.created_at', 'desc')
     .orderBy('d.id', 'desc')
@@ -26,7 +37,9 @@ export async function listDeliveries(db: Kysely<Database>, filter: DeliveryFilte
   const after = filter.after;
   if (after !== undefined) {
     const createdAt = db.selectFrom('deliveries').select('created_at').where('id', '=', after);
-    query = query.where((eb) => eb.or([eb('d.created_at', '<', createdAt), eb.and([eb('d.created_at', '=', createdAt), eb('d.id', '<', after)])]));
+    query = query.where((eb) =>
+      eb.or([eb('d.created_at', '<', createdAt), eb.and([eb('d.created_at', '=', createdAt), eb('d.id', '<', after)])]),
+    );
   }
   if (filter.ids) query = query.where('d.id', 'in', filter.ids.length > 0 ? [...filter.ids] : ['']);
   const regions = filter.regions;

@@ -19,7 +19,12 @@ export interface MailboxEntry {
  * id), which never change, so a page boundary stays put while messages are fetched. `after` is the last
  * message id of the previous page, whatever its state is by now.
  */
-export async function listMailbox(db: Kysely<Database>, destinationId: string, after: string | undefined, limit: number): Promise<MailboxEntry[]> {
+export async function listMailbox(
+  db: Kysely<Database>,
+  destinationId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<MailboxEntry[]> {
   let query = db
     .selectFrom('deliveries')
     .select(['id', 'submission_id', 'state', 'created_at', 'updated_at'])
@@ -30,12 +35,25 @@ export async function listMailbox(db: Kysely<Database>, destinationId: string, a
     .orderBy('id')
     .limit(limit);
   if (after) {
-    const boundary = await db.selectFrom('deliveries').select(['created_at']).where('id', '=', after).where('destination_id', '=', destinationId).executeTakeFirst();
+    const boundary = await db
+      .selectFrom('deliveries')
+      .select(['created_at'])
+      .where('id', '=', after)
+      .where('destination_id', '=', destinationId)
+      .executeTakeFirst();
     // An id this mailbox never had (or one purged since) restarts the list at its start: reading a message
     // twice is harmless (its id is stable), skipping one is not.
     const since = boundary?.created_at ?? '';
-    query = query.where((eb) => eb.or([eb('created_at', '>', since), eb.and([eb('created_at', '=', since), eb('id', '>', after)])]));
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '>', since), eb.and([eb('created_at', '=', since), eb('id', '>', after)])]),
+    );
   }
   const rows = await query.execute();
-  return rows.map((r) => ({ messageId: r.id, submissionId: r.submission_id, state: r.state as DeliveryState, createdAt: r.created_at, availableSince: r.updated_at }));
+  return rows.map((r) => ({
+    messageId: r.id,
+    submissionId: r.submission_id,
+    state: r.state as DeliveryState,
+    createdAt: r.created_at,
+    availableSince: r.updated_at,
+  }));
 }

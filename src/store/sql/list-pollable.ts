@@ -10,7 +10,10 @@ export interface PollableDelivery {
 }
 
 /** Delivered messages of the given destinations, keyset-paged by id: what a poll round reads. */
-export async function listPollable(db: Kysely<Database>, filter: { destinationIds: readonly string[]; after?: string | undefined; limit: number }): Promise<PollableDelivery[]> {
+export async function listPollable(
+  db: Kysely<Database>,
+  filter: { destinationIds: readonly string[]; after?: string | undefined; limit: number },
+): Promise<PollableDelivery[]> {
   if (filter.destinationIds.length === 0) return [];
   let query = db
     .selectFrom('deliveries')

@@ -15,7 +15,13 @@ export interface SubmissionSummary {
 /** A portal's submissions changed since a time, for reconciliation; keyset-paged by (updated_at, id). */
 export async function listSubmissions(
   db: Kysely<Database>,
-  filter: { portalId: string; since?: string | undefined; status?: DeliveryState | undefined; after?: { updatedAt: string; id: string } | undefined; limit: number },
+  filter: {
+    portalId: string;
+    since?: string | undefined;
+    status?: DeliveryState | undefined;
+    after?: { updatedAt: string; id: string } | undefined;
+    limit: number;
+  },
 ): Promise<SubmissionSummary[]> {
   let query = db
     .selectFrom('submissions')
@@ -27,7 +33,13 @@ export async function listSubmissions(
   if (filter.since) query = query.where('updated_at', '>=', filter.since);
   if (filter.status) query = query.where('status', '=', filter.status);
   const after = filter.after;
-  if (after) query = query.where((eb) => eb.or([eb('updated_at', '>', after.updatedAt), eb.and([eb('updated_at', '=', after.updatedAt), eb('id', '>', after.id)])]));
+  if (after)
+    query = query.where((eb) =>
+      eb.or([
+        eb('updated_at', '>', after.updatedAt),
+        eb.and([eb('updated_at', '=', after.updatedAt), eb('id', '>', after.id)]),
+      ]),
+    );
   const rows = await query.execute();
   return rows.map((r) => ({
     submissionId: r.id,

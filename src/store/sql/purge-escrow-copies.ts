@@ -8,6 +8,16 @@ import { finalSubmissionsBefore } from './final-submissions.js';
  * Escrow copies of final submissions older than `cutoff`. A dead-lettered or deferred delivery keeps its
  * copy: replay with reroute and deferred fan-out re-seal from it.
  */
-export function purgeEscrowCopies(db: Kysely<Database>, services: PurgeServices, cutoff: string, dryRun: boolean): Promise<number> {
-  return deleteOrCount(db, 'escrow_copies', columnIn('submission_id', finalSubmissionsBefore(db, services, cutoff)), dryRun);
+export function purgeEscrowCopies(
+  db: Kysely<Database>,
+  services: PurgeServices,
+  cutoff: string,
+  dryRun: boolean,
+): Promise<number> {
+  return deleteOrCount(
+    db,
+    'escrow_copies',
+    columnIn('submission_id', finalSubmissionsBefore(db, services, cutoff)),
+    dryRun,
+  );
 }

@@ -15,7 +15,13 @@ const maxBatches = 50;
  * to the last deleted event's hash: what remains still verifies, and says how much was deleted and when.
  * Bounded per run (batches of 200, at most 50); the next run goes on.
  */
-export async function purgeEventLogs(db: Kysely<Database>, services: PurgeServices, cutoff: string, now: string, dryRun: boolean): Promise<number> {
+export async function purgeEventLogs(
+  db: Kysely<Database>,
+  services: PurgeServices,
+  cutoff: string,
+  now: string,
+  dryRun: boolean,
+): Promise<number> {
   const candidates = () =>
     db
       .selectFrom('events as e')
@@ -24,7 +30,10 @@ export async function purgeEventLogs(db: Kysely<Database>, services: PurgeServic
       .where('e.type', '!=', purgedEventType)
       .where('e.submission_id', 'in', finalSubmissionsBefore(db, services, cutoff));
   if (dryRun) {
-    const row = await db.selectFrom(candidates().as('c')).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(candidates().as('c'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
   let purged = 0;
@@ -39,15 +48,32 @@ export async function purgeEventLogs(db: Kysely<Database>, services: PurgeServic
 async function replaceLog(db: Kysely<Database>, submissionId: string, now: string): Promise<boolean> {
   try {
     return await db.transaction().execute(async (trx) => {
-      const events = await trx.selectFrom('events').select(['seq', 'hash', 'type']).where('submission_id', '=', submissionId).orderBy('seq').execute();
+      const events = await trx
+        .selectFrom('events')
+        .select(['seq', 'hash', 'type'])
+        .where('submission_id', '=', submissionId)
+        .orderBy('seq')
+        .execute();
       const last = events.at(-1);
       if (!last || events.every((e) => e.type === purgedEventType)) return false;
-      const event = { at: now, type: purgedEventType, data: { deletedEvents: events.length, firstSeq: events[0]?.seq ?? last.seq, lastSeq: last.seq } };
+      const event = {
+        at: now,
+        type: purgedEventType,
+        data: { deletedEvents: events.length, firstSeq: events[0]?.seq ?? last.seq, lastSeq: last.seq },
+      };
       await trx.deleteFrom('events').where('submission_id', '=', submissionId).execute();
       const seq = last.seq + 1;
       await trx
         .insertInto('events')
-        .values({ submission_id: submissionId, seq, at: event.at, type: event.type, data: JSON.stringify(event.data), prev_hash: last.hash, hash: eventHash(last.hash, submissionId, seq, event) })
+        .values({
+          submission_id: submissionId,
+          seq,
+          at: event.at,
+          type: event.type,
+          data: JSON.stringify(event.data),
+          prev_hash: last.hash,
+          hash: eventHash(last.hash, submissionId, seq, event),
+        })
         .execute();
       return true;
     });

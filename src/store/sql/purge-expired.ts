@@ -18,7 +18,12 @@ export async function purgeExpired(db: Kysely<Database>, plan: PurgePlan, dryRun
   for (const group of plan.groups) {
     counts.sealedMessages += await purgeSealedMessages(db, group.services, group.cutoffs.sealedMessages, dryRun);
     counts.escrowCopies += await purgeEscrowCopies(db, group.services, group.cutoffs.escrowCopies, dryRun);
-    counts.idempotencyKeys += await purgeIdempotencyKeysOfFinal(db, group.services, group.cutoffs.idempotencyKeys, dryRun);
+    counts.idempotencyKeys += await purgeIdempotencyKeysOfFinal(
+      db,
+      group.services,
+      group.cutoffs.idempotencyKeys,
+      dryRun,
+    );
     counts.eventLogs += await purgeEventLogs(db, group.services, group.cutoffs.eventLogs, plan.now, dryRun);
   }
   counts.auditRecords = await purgeAudit(db, plan.auditCutoff, dryRun);

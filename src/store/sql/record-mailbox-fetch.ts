@@ -6,7 +6,12 @@ import { recordDeliveryChange } from './update-submission-status.js';
  * The first fetch of a message from the mailbox is its delivery. Only the destination's own messages;
  * a later fetch changes nothing. Returns whether the message is in this mailbox.
  */
-export async function recordMailboxFetch(db: Kysely<Database>, destinationId: string, messageId: string, now: string): Promise<boolean> {
+export async function recordMailboxFetch(
+  db: Kysely<Database>,
+  destinationId: string,
+  messageId: string,
+  now: string,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('deliveries')
@@ -19,12 +24,26 @@ export async function recordMailboxFetch(db: Kysely<Database>, destinationId: st
     // Conditional, so that of two instances answering concurrent fetches only one records the delivery.
     const changed = await trx
       .updateTable('deliveries')
-      .set({ state: 'delivered', delivered_at: now, updated_at: now, next_attempt_at: null, lease_owner: null, lease_until: null })
+      .set({
+        state: 'delivered',
+        delivered_at: now,
+        updated_at: now,
+        next_attempt_at: null,
+        lease_owner: null,
+        lease_until: null,
+      })
       .where('id', '=', messageId)
       .where('state', '=', 'pending')
       .executeTakeFirst();
     if (Number(changed.numUpdatedRows) === 1) {
-      await recordDeliveryChange(trx, { submissionId: row.submission_id, deliveryId: messageId, destinationId, state: 'delivered', at: now, detail: { via: 'mailbox' } });
+      await recordDeliveryChange(trx, {
+        submissionId: row.submission_id,
+        deliveryId: messageId,
+        destinationId,
+        state: 'delivered',
+        at: now,
+        detail: { via: 'mailbox' },
+      });
     }
     return true;
   });

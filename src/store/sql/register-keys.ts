@@ -6,7 +6,11 @@ import type { KeyState } from '../types.js';
  * Records configured keys the store does not know yet: the first of each purpose becomes active when no key
  * of that purpose is, the others are published. Existing states are never changed here.
  */
-export async function registerKeys(db: Kysely<Database>, keys: { kid: string; purpose: KeyState['purpose'] }[], now: string): Promise<void> {
+export async function registerKeys(
+  db: Kysely<Database>,
+  keys: { kid: string; purpose: KeyState['purpose'] }[],
+  now: string,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const known = await trx.selectFrom('gateway_key_states').select(['kid', 'purpose', 'state']).execute();
     const activePurposes = new Set(known.filter((k) => k.state === 'active').map((k) => k.purpose));

@@ -5,20 +5,48 @@ import { recordDeliveryChange } from './update-submission-status.js';
 /** A deferred delivery whose trigger was accepted: its message is sealed now and it joins the outbox. */
 export async function releaseDeferred(
   db: Kysely<Database>,
-  input: { deliveryId: string; body: string; contentType: string; signingKid: string | undefined; authenticationTags: unknown; at: string },
+  input: {
+    deliveryId: string;
+    body: string;
+    contentType: string;
+    signingKid: string | undefined;
+    authenticationTags: unknown;
+    at: string;
+  },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     // Conditional UPDATE first: a release racing with another (two instances) finds the delivery no longer deferred.
     const row = await trx
       .updateTable('deliveries')
-      .set({ state: 'pending', next_attempt_at: input.at, signing_kid: input.signingKid ?? null, authentication_tags: JSON.stringify(input.authenticationTags), updated_at: input.at })
+      .set({
+        state: 'pending',
+        next_attempt_at: input.at,
+        signing_kid: input.signingKid ?? null,
+        authentication_tags: JSON.stringify(input.authenticationTags),
+        updated_at: input.at,
+      })
       .where('id', '=', input.deliveryId)
       .where('state', '=', 'deferred')
       .returning(['submission_id', 'destination_id'])
       .executeTakeFirst();
     if (!row) return false;
-    await trx.insertInto('sealed_messages').values({ delivery_id: input.deliveryId, content_type: input.contentType, body: input.body, created_at: input.at }).execute();
-    await recordDeliveryChange(trx, { submissionId: row.submission_id, deliveryId: input.deliveryId, destinationId: row.destination_id, state: 'pending', at: input.at, detail: { released: 'its trigger was accepted' } });
+    await trx
+      .insertInto('sealed_messages')
+      .values({
+        delivery_id: input.deliveryId,
+        content_type: input.contentType,
+        body: input.body,
+        created_at: input.at,
+      })
+      .execute();
+    await recordDeliveryChange(trx, {
+      submissionId: row.submission_id,
+      deliveryId: input.deliveryId,
+      destinationId: row.destination_id,
+      state: 'pending',
+      at: input.at,
+      detail: { released: 'its trigger was accepted' },
+    });
     return true;
   });
 }

@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
 /** Gives a claimed delivery back unattempted (shutdown, open circuit), due again at `nextAttemptAt`. */
-export async function releaseLease(db: Kysely<Database>, id: string, fence: number, nextAttemptAt: string): Promise<boolean> {
+export async function releaseLease(
+  db: Kysely<Database>,
+  id: string,
+  fence: number,
+  nextAttemptAt: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('deliveries')
     .set({ lease_owner: null, lease_until: null, next_attempt_at: nextAttemptAt })

@@ -11,7 +11,14 @@ export async function saveReplayPlan(db: Kysely<Database>, plan: ReplayPlanRecor
     await trx.deleteFrom('replay_plans').where('expires_at', '<', now).execute();
     await trx
       .insertInto('replay_plans')
-      .values({ id: plan.id, actor: plan.actor, created_at: plan.createdAt, expires_at: plan.expiresAt, used_at: null, content: JSON.stringify(plan.content) })
+      .values({
+        id: plan.id,
+        actor: plan.actor,
+        created_at: plan.createdAt,
+        expires_at: plan.expiresAt,
+        used_at: null,
+        content: JSON.stringify(plan.content),
+      })
       .execute();
   });
 }

@@ -7,7 +7,13 @@ import type { StoredPortal } from '../types.js';
  * tokens are no longer those (another instance rotated in between: read again and retry). Tokens are
  * always written as `JSON.stringify` of the list, so the stored text of what was read compares exactly.
  */
-export async function setPortalTokens(db: Kysely<Database>, id: string, tokens: StoredPortal['tokens'], now: string, expected?: StoredPortal['tokens']): Promise<boolean> {
+export async function setPortalTokens(
+  db: Kysely<Database>,
+  id: string,
+  tokens: StoredPortal['tokens'],
+  now: string,
+  expected?: StoredPortal['tokens'],
+): Promise<boolean> {
   let update = db
     .updateTable('portals')
     .set({ token_hashes: JSON.stringify(tokens), updated_at: now })

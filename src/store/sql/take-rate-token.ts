@@ -13,16 +13,32 @@ export interface RateBucket {
  * concurrent requests on several instances cannot both take the last token. Returns the tokens left, or
  * the seconds until the next token when the bucket is empty.
  */
-export async function takeRateToken(db: Kysely<Database>, key: string, nowMs: number, bucket: RateBucket): Promise<{ ok: true; left: number } | { ok: false; retryAfterSeconds: number }> {
+export async function takeRateToken(
+  db: Kysely<Database>,
+  key: string,
+  nowMs: number,
+  bucket: RateBucket,
+): Promise<{ ok: true; left: number } | { ok: false; retryAfterSeconds: number }> {
   const refilled = sql<number>`(CASE WHEN rate_buckets.tokens + (${nowMs} - rate_buckets.updated_ms) * ${bucket.ratePerSecond / 1000} > ${bucket.burst} THEN ${bucket.burst} ELSE rate_buckets.tokens + (${nowMs} - rate_buckets.updated_ms) * ${bucket.ratePerSecond / 1000} END)`;
   const taken = await db
     .insertInto('rate_buckets')
     .values({ key, tokens: bucket.burst - 1, updated_ms: nowMs })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ tokens: sql<number>`${refilled} - 1`, updated_ms: nowMs }).where(refilled, '>=', 1))
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({ tokens: sql<number>`${refilled} - 1`, updated_ms: nowMs })
+        .where(refilled, '>=', 1),
+    )
     .returning('tokens')
     .executeTakeFirst();
   if (taken) return { ok: true, left: taken.tokens };
-  const row = await db.selectFrom('rate_buckets').select(['tokens', 'updated_ms']).where('key', '=', key).executeTakeFirst();
-  const tokens = row ? Math.min(bucket.burst, row.tokens + (nowMs - row.updated_ms) * (bucket.ratePerSecond / 1000)) : 0;
+  const row = await db
+    .selectFrom('rate_buckets')
+    .select(['tokens', 'updated_ms'])
+    .where('key', '=', key)
+    .executeTakeFirst();
+  const tokens = row
+    ? Math.min(bucket.burst, row.tokens + (nowMs - row.updated_ms) * (bucket.ratePerSecond / 1000))
+    : 0;
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / bucket.ratePerSecond)) };
 }

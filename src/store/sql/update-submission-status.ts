@@ -16,7 +16,14 @@ import { enqueueCallback } from './enqueue-callback.js';
  */
 export async function recordDeliveryChange(
   trx: Transaction<Database>,
-  change: { submissionId: string; deliveryId: string; destinationId: string; state: DeliveryState; at: string; detail?: Record<string, unknown> },
+  change: {
+    submissionId: string;
+    deliveryId: string;
+    destinationId: string;
+    state: DeliveryState;
+    at: string;
+    detail?: Record<string, unknown>;
+  },
 ): Promise<void> {
   const current = await trx
     .updateTable('submissions')
@@ -32,7 +39,8 @@ export async function recordDeliveryChange(
     .orderBy('destination_id')
     .execute();
   const status = deriveSubmissionStatus(messages.map((r) => r.state as DeliveryState));
-  if (current.status !== status) await trx.updateTable('submissions').set({ status }).where('id', '=', change.submissionId).execute();
+  if (current.status !== status)
+    await trx.updateTable('submissions').set({ status }).where('id', '=', change.submissionId).execute();
   const seq = await appendEvent(trx, change.submissionId, {
     at: change.at,
     type: 'delivery',
@@ -52,7 +60,11 @@ export async function recordDeliveryChange(
       payload: {
         submissionId: change.submissionId,
         status,
-        destinations: messages.map((m) => ({ destinationId: m.destination_id, messageId: m.id, status: m.id === change.deliveryId ? change.state : m.state })),
+        destinations: messages.map((m) => ({
+          destinationId: m.destination_id,
+          messageId: m.id,
+          status: m.id === change.deliveryId ? change.state : m.state,
+        })),
         seq,
         at: change.at,
       },

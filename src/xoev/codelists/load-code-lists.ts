@@ -15,7 +15,9 @@ export function loadCodeLists(...dirs: string[]): CodeLists {
   for (const dir of dirs) {
     let names: string[];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.xml')).sort();
+      names = readdirSync(dir)
+        .filter((n) => n.endsWith('.xml'))
+        .sort();
     } catch {
       throw new AmtsboteError('invalid-config', `${dir}: the code list folder cannot be read`);
     }

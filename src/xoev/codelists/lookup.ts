@@ -10,7 +10,8 @@ export function findCodeList(lists: CodeLists, uri: string, version?: string): C
   if (versions === undefined) return undefined;
   if (version !== undefined) return versions.get(version);
   let newest: CodeList | undefined;
-  for (const list of versions.values()) if (newest === undefined || compareVersions(list.version, newest.version) > 0) newest = list;
+  for (const list of versions.values())
+    if (newest === undefined || compareVersions(list.version, newest.version) > 0) newest = list;
   return newest;
 }
 

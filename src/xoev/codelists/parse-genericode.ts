@@ -30,7 +30,8 @@ const parser = new XMLParser({
 type Node = Record<string, unknown>;
 
 const asNode = (value: unknown): Node => (value !== null && typeof value === 'object' ? (value as Node) : {});
-const asArray = (value: unknown): Node[] => (Array.isArray(value) ? value.map(asNode) : value === undefined ? [] : [asNode(value)]);
+const asArray = (value: unknown): Node[] =>
+  Array.isArray(value) ? value.map(asNode) : value === undefined ? [] : [asNode(value)];
 const text = (value: unknown): string | undefined => {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
@@ -57,7 +58,8 @@ export function parseGenericode(xml: string, file: string): CodeList {
   const keyColumn = typeof keyRef === 'string' ? keyRef : columns[0];
   if (keyColumn === undefined) throw invalid(`${file}: the list has no columns`);
   const others = columns.filter((c) => c !== keyColumn);
-  const nameColumn = others.find((c) => /beschreibung|bezeichnung|name|wert|staatsangehoerigkeit/i.test(c)) ?? others[0];
+  const nameColumn =
+    others.find((c) => /beschreibung|bezeichnung|name|wert|staatsangehoerigkeit/i.test(c)) ?? others[0];
 
   const codes = new Map<string, string | undefined>();
   for (const row of asArray(asNode(list.SimpleCodeList).Row)) {

@@ -14,7 +14,12 @@ function normalizeValue(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       // defineProperty: a key "__proto__" from JSON stays plain data instead of changing the prototype
-      Object.defineProperty(out, key.normalize('NFC'), { value: normalizeValue(item), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key.normalize('NFC'), {
+        value: normalizeValue(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

@@ -13,7 +13,8 @@ export function installCodeList(file: string, installedDir: string): { target: s
   const safe = `${list.uri.replace(/[^A-Za-z0-9._-]+/g, '_')}_${list.version.replace(/[^A-Za-z0-9._-]+/g, '_')}.xml`;
   mkdirSync(installedDir, { recursive: true });
   const target = join(installedDir, safe);
-  if (existsSync(target)) throw new AmtsboteError('conflict', `${list.uri} version ${list.version} is installed already (${target})`);
+  if (existsSync(target))
+    throw new AmtsboteError('conflict', `${list.uri} version ${list.version} is installed already (${target})`);
   copyFileSync(file, target);
   return { target, uri: list.uri, version: list.version };
 }

@@ -14,7 +14,8 @@ function unzipInto(zip: Uint8Array, dir: string): void {
   for (const [name, content] of Object.entries(entries)) {
     if (name.endsWith('/')) continue;
     const target = resolve(dir, normalize(name));
-    if (!target.startsWith(resolve(dir) + sep)) throw new AmtsboteError('invalid-config', `zip entry ${name} points outside the schema set`);
+    if (!target.startsWith(resolve(dir) + sep))
+      throw new AmtsboteError('invalid-config', `zip entry ${name} points outside the schema set`);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
@@ -26,11 +27,19 @@ function unzipInto(zip: Uint8Array, dir: string): void {
  * the network — before it is moved into place; from the next start it takes precedence over the
  * project's own profile.
  */
-export async function installSchemaSet(source: string, options: { officialSchemasDir: string; xsdDir: string; standard: string; version: string; name?: string | undefined }): Promise<{ dir: string; id: string }> {
+export async function installSchemaSet(
+  source: string,
+  options: { officialSchemasDir: string; xsdDir: string; standard: string; version: string; name?: string | undefined },
+): Promise<{ dir: string; id: string }> {
   const name = options.name ?? basename(source).replace(/\.zip$/i, '');
-  if (!setNamePattern.test(name)) throw new AmtsboteError('invalid-config', `schema set name "${name}" must be letters, digits, dots, hyphens or underscores`);
+  if (!setNamePattern.test(name))
+    throw new AmtsboteError(
+      'invalid-config',
+      `schema set name "${name}" must be letters, digits, dots, hyphens or underscores`,
+    );
   for (const part of [options.standard, options.version]) {
-    if (!setNamePattern.test(part)) throw new AmtsboteError('invalid-config', `"${part}" is not a valid standard or version name`);
+    if (!setNamePattern.test(part))
+      throw new AmtsboteError('invalid-config', `"${part}" is not a valid standard or version name`);
   }
   const versionDir = join(options.officialSchemasDir, options.standard, options.version);
   const target = join(versionDir, name);
@@ -42,7 +51,11 @@ export async function installSchemaSet(source: string, options: { officialSchema
     mkdirSync(stagedSet, { recursive: true });
     if (statSync(source).isDirectory()) cpSync(source, stagedSet, { recursive: true });
     else unzipInto(new Uint8Array(await readFile(source)), stagedSet);
-    const found = findSchemaSet({ xsdDir: options.xsdDir, officialSchemasDir: staging }, options.standard, options.version);
+    const found = findSchemaSet(
+      { xsdDir: options.xsdDir, officialSchemasDir: staging },
+      options.standard,
+      options.version,
+    );
     disposeSchemaSet(compileSchemaSet(found));
     renameSync(stagedSet, target);
     return { dir: target, id: `official:${name}` };

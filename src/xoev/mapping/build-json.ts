@@ -18,9 +18,15 @@ export interface BuiltJson {
   schemaUri: string;
 }
 
-export async function buildJson(set: MappingSet, target: MessageTarget, context: MappingContext, codeLists: CodeLists): Promise<BuiltJson> {
+export async function buildJson(
+  set: MappingSet,
+  target: MessageTarget,
+  context: MappingContext,
+  codeLists: CodeLists,
+): Promise<BuiltJson> {
   const mapping = findMapping(set, target, context.envelope.serviceKey);
-  if (mapping.format !== 'json') throw new AmtsboteError('invalid-config', `${mapping.file} produces an XML message, not JSON`);
+  if (mapping.format !== 'json')
+    throw new AmtsboteError('invalid-config', `${mapping.file} produces an XML message, not JSON`);
   let value: unknown;
   try {
     value = await evaluate(mapping.body, context.data, mappingBindings(target, context, codeLists));
@@ -41,5 +47,11 @@ export async function buildJson(set: MappingSet, target: MessageTarget, context:
       { schemaSet: mapping.schemaUri },
     );
   }
-  return { json, standard: target.standard, version: target.version, message: target.message, schemaUri: mapping.schemaUri };
+  return {
+    json,
+    standard: target.standard,
+    version: target.version,
+    message: target.message,
+    schemaUri: mapping.schemaUri,
+  };
 }

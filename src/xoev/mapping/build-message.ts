@@ -30,7 +30,10 @@ export function findMapping(set: MappingSet, target: MessageTarget, serviceKey: 
     (m) => m.standard === target.standard && m.version === target.version && m.services.includes(serviceKey),
   );
   if (mapping === undefined) {
-    throw new AmtsboteError('invalid-config', `no mapping for service ${serviceKey} to ${target.standard} ${target.version}`);
+    throw new AmtsboteError(
+      'invalid-config',
+      `no mapping for service ${serviceKey} to ${target.standard} ${target.version}`,
+    );
   }
   if (!mapping.messages.includes(target.message)) {
     throw new AmtsboteError(
@@ -68,10 +71,18 @@ export async function buildMessage(
   codeLists: CodeLists,
 ): Promise<BuiltMessage> {
   const mapping = findMapping(set, target, context.envelope.serviceKey);
-  if (mapping.format !== 'xml') throw new AmtsboteError('invalid-config', `${mapping.file} produces JSON, not an XML message`);
+  if (mapping.format !== 'xml')
+    throw new AmtsboteError('invalid-config', `${mapping.file} produces JSON, not an XML message`);
   const [recipient = ''] = target.message.split('.');
   const bindings = mappingBindings(target, context, codeLists);
-  const state: BuildState = { bindings, recipient, codeLists, attachments: context.attachments ?? new Map(), dataErrors: [], configErrors: [] };
+  const state: BuildState = {
+    bindings,
+    recipient,
+    codeLists,
+    attachments: context.attachments ?? new Map(),
+    dataErrors: [],
+    configErrors: [],
+  };
   const scope = { item: context.data, pointer: '/data' };
 
   const root: BuiltElement = {
@@ -81,9 +92,13 @@ export async function buildMessage(
     children: await buildNodes(mapping.root.children, scope, state),
   };
   for (const attribute of mapping.root.attributes) {
-    const value = attribute.constant ?? (attribute.value === undefined ? undefined : await evaluate(attribute.value, context.data, bindings));
-    if ((typeof value === 'string' && value !== '') || typeof value === 'number') root.attributes.push([attribute.name, String(value)]);
-    else if (value !== undefined) throw new AmtsboteError('invalid-config', `${mapping.file}: root attribute ${attribute.name} is not a text`);
+    const value =
+      attribute.constant ??
+      (attribute.value === undefined ? undefined : await evaluate(attribute.value, context.data, bindings));
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number')
+      root.attributes.push([attribute.name, String(value)]);
+    else if (value !== undefined)
+      throw new AmtsboteError('invalid-config', `${mapping.file}: root attribute ${attribute.name} is not a text`);
   }
 
   if (state.configErrors.length > 0) {

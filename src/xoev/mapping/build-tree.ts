@@ -30,7 +30,11 @@ export interface Scope {
   pointer: string | undefined;
 }
 
-export async function buildNodes(nodes: readonly MappingNode[], scope: Scope, state: BuildState): Promise<BuiltElement[]> {
+export async function buildNodes(
+  nodes: readonly MappingNode[],
+  scope: Scope,
+  state: BuildState,
+): Promise<BuiltElement[]> {
   const out: BuiltElement[] = [];
   for (const node of nodes) out.push(...(await buildNode(node, scope, state)));
   return out;
@@ -60,7 +64,8 @@ async function buildNode(node: MappingNode, scope: Scope, state: BuildState): Pr
   if (node.required && out.length === 0 && (scopes.length === 0 || considered > 0)) {
     // With no scope at all, the `each`/`with` path is the missing field.
     const scopeExpr = node.each ?? node.with;
-    const missing = scopes.length === 0 && scopeExpr !== undefined ? sourcePointer(scopeExpr, scope.pointer) : undefined;
+    const missing =
+      scopes.length === 0 && scopeExpr !== undefined ? sourcePointer(scopeExpr, scope.pointer) : undefined;
     const pointer = missing === null ? undefined : (missing ?? fieldPointer(node, scopes[0] ?? scope));
     const name = node.element?.qname ?? 'a required part';
     if (pointer === undefined) state.configErrors.push(`${node.location}: required ${name} is empty`);
@@ -78,7 +83,10 @@ async function expandScopes(node: MappingNode, scope: Scope, state: BuildState):
   const base = sourcePointer(expr, scope.pointer);
   const pointer = base === null ? undefined : (base ?? scope.pointer);
   if (node.each !== undefined && Array.isArray(value)) {
-    return (value as unknown[]).map((item, i) => ({ item, pointer: base === undefined || pointer === undefined ? pointer : `${pointer}/${i}` }));
+    return (value as unknown[]).map((item, i) => ({
+      item,
+      pointer: base === undefined || pointer === undefined ? pointer : `${pointer}/${i}`,
+    }));
   }
   return [{ item: value, pointer }];
 }
@@ -112,13 +120,16 @@ async function buildElement(node: MappingNode, scope: Scope, state: BuildState):
     if (built.children.length === 0) return undefined;
     // A container stands for its context item only if some child came from it; a container of
     // configuration values (the message header) blames no input field.
-    if (pointer !== undefined && !built.children.some((c) => c.pointer?.startsWith(pointer) === true)) delete built.pointer;
+    if (pointer !== undefined && !built.children.some((c) => c.pointer?.startsWith(pointer) === true))
+      delete built.pointer;
   }
 
   for (const attribute of node.attributes) {
     const value =
       attribute.constant ??
-      (attribute.value === undefined ? undefined : toText(await evaluate(attribute.value, scope.item, state.bindings), node, pointer, state));
+      (attribute.value === undefined
+        ? undefined
+        : toText(await evaluate(attribute.value, scope.item, state.bindings), node, pointer, state));
     if (value !== undefined) built.attributes.push([attribute.name, value]);
   }
   return built;
@@ -129,12 +140,17 @@ async function buildCode(node: MappingNode, scope: Scope, built: BuiltElement, s
   const code = node.code;
   if (code === undefined) return false;
   const value =
-    code.constant ?? (code.value === undefined ? undefined : toText(await evaluate(code.value, scope.item, state.bindings), node, built.pointer, state));
+    code.constant ??
+    (code.value === undefined
+      ? undefined
+      : toText(await evaluate(code.value, scope.item, state.bindings), node, built.pointer, state));
   if (value === undefined) return false;
   const list = findCodeList(state.codeLists, code.list, code.version);
   if (code.check) {
     if (list === undefined) {
-      state.configErrors.push(`${node.location}: code list ${code.list}${code.version === undefined ? '' : ` version ${code.version}`} is not loaded`);
+      state.configErrors.push(
+        `${node.location}: code list ${code.list}${code.version === undefined ? '' : ` version ${code.version}`} is not loaded`,
+      );
       return false;
     }
     if (!list.codes.has(value)) {
@@ -153,7 +169,15 @@ async function buildCode(node: MappingNode, scope: Scope, built: BuiltElement, s
     built.text = name;
     return true;
   }
-  built.children = [{ qname: 'code', attributes: [], children: [], text: value, ...(built.pointer !== undefined ? { pointer: built.pointer } : {}) }];
+  built.children = [
+    {
+      qname: 'code',
+      attributes: [],
+      children: [],
+      text: value,
+      ...(built.pointer !== undefined ? { pointer: built.pointer } : {}),
+    },
+  ];
   built.attributes.push(['listURI', code.list]);
   const version = code.version ?? list?.version;
   if (version !== undefined) built.attributes.push(['listVersionID', version]);
@@ -164,7 +188,12 @@ async function buildCode(node: MappingNode, scope: Scope, built: BuiltElement, s
  * The base64 content of the attachment whose id the node's expression gives. An id that names no attachment
  * of the submission, or one of a media type the element cannot carry, is refused at the id's field.
  */
-async function attachmentText(node: MappingNode, scope: Scope, pointer: string | undefined, state: BuildState): Promise<string | undefined> {
+async function attachmentText(
+  node: MappingNode,
+  scope: Scope,
+  pointer: string | undefined,
+  state: BuildState,
+): Promise<string | undefined> {
   const spec = node.attachment;
   if (spec === undefined) return undefined;
   const id = toText(await evaluate(spec.id, scope.item, state.bindings), node, pointer, state);
@@ -175,12 +204,21 @@ async function attachmentText(node: MappingNode, scope: Scope, pointer: string |
     return undefined;
   };
   const attachment = state.attachments.get(id);
-  if (attachment === undefined) { refuse(`names no attachment of the submission (no attachment has the id "${id}")`); return; }
-  if (spec.mediaTypes !== undefined && !spec.mediaTypes.has(attachment.mediaType)) {
-    refuse(`names an attachment of type ${attachment.mediaType}; it must be ${[...spec.mediaTypes].join(' or ')}`); return;
+  if (attachment === undefined) {
+    refuse(`names no attachment of the submission (no attachment has the id "${id}")`);
+    return;
   }
-  if (attachment.content.byteLength === 0) { refuse('names an empty attachment'); return; }
-  return Buffer.from(attachment.content.buffer, attachment.content.byteOffset, attachment.content.byteLength).toString('base64');
+  if (spec.mediaTypes !== undefined && !spec.mediaTypes.has(attachment.mediaType)) {
+    refuse(`names an attachment of type ${attachment.mediaType}; it must be ${[...spec.mediaTypes].join(' or ')}`);
+    return;
+  }
+  if (attachment.content.byteLength === 0) {
+    refuse('names an empty attachment');
+    return;
+  }
+  return Buffer.from(attachment.content.buffer, attachment.content.byteOffset, attachment.content.byteLength).toString(
+    'base64',
+  );
 }
 
 /**
@@ -206,8 +244,9 @@ function sourcePointer(expr: CompiledExpression, itemPointer: string | undefined
 }
 
 // Characters XML 1.0 cannot carry at all; DIN 91379 already keeps them out of checked fields.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const notXmlChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const notXmlChar =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function toText(value: unknown, node: MappingNode, pointer: string | undefined, state: BuildState): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -216,7 +255,9 @@ function toText(value: unknown, node: MappingNode, pointer: string | undefined, 
   else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
   else if (typeof value === 'boolean') text = String(value);
   else {
-    state.configErrors.push(`${node.location}: the expression gives ${Array.isArray(value) ? 'a list' : typeof value}, not a text (use each, or $join)`);
+    state.configErrors.push(
+      `${node.location}: the expression gives ${Array.isArray(value) ? 'a list' : typeof value}, not a text (use each, or $join)`,
+    );
     return undefined;
   }
   if (text.trim() === '') return undefined;

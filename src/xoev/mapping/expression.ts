@@ -58,7 +58,12 @@ interface Ast {
 }
 
 function asPath(node: Ast): PathRef | undefined {
-  if (node.type === 'variable' && typeof node.value === 'string' && node.predicate === undefined && node.stages === undefined) {
+  if (
+    node.type === 'variable' &&
+    typeof node.value === 'string' &&
+    node.predicate === undefined &&
+    node.stages === undefined
+  ) {
     // `$` is the context item; a bare bound variable (`$author`, `$data`) is a path with no steps, so its
     // pointer is the variable's (none for configuration such as `$author`, `/data` for `$data`).
     return { root: node.value, steps: [] };
@@ -77,7 +82,8 @@ function asPath(node: Ast): PathRef | undefined {
 }
 
 function asCall(node: Ast): { name: string; argument: PathRef } | undefined {
-  if (node.type !== 'function' || node.procedure?.type !== 'variable' || typeof node.procedure.value !== 'string') return undefined;
+  if (node.type !== 'function' || node.procedure?.type !== 'variable' || typeof node.procedure.value !== 'string')
+    return undefined;
   const [only, ...more] = node.arguments ?? [];
   const argument = only === undefined || more.length > 0 ? undefined : asPath(only);
   return argument === undefined ? undefined : { name: node.procedure.value, argument };
@@ -107,7 +113,8 @@ export function evaluate(expr: CompiledExpression, item: unknown, bindings: Bind
     // Our own helper functions on a plain path (`$janein(x)`): called directly, as JSONata would call them.
     const fn = bindings[expr.call.name];
     const argument = typeof fn === 'function' ? readPath(expr.call.argument, item, bindings) : notDirect;
-    if (typeof fn === 'function' && argument !== notDirect && !Array.isArray(argument)) return (fn as (a: unknown) => unknown)(argument);
+    if (typeof fn === 'function' && argument !== notDirect && !Array.isArray(argument))
+      return (fn as (a: unknown) => unknown)(argument);
   }
   return expr.jsonata.evaluate(item, bindings);
 }

@@ -23,12 +23,24 @@ export function compileJsonOutputSchema(schemaFile: string, mappingFile: string)
   try {
     schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
   } catch (e) {
-    throw configError(mappingFile, ['schema'], `the schema ${schemaFile} cannot be read as JSON (${(e as Error).message})`);
+    throw configError(
+      mappingFile,
+      ['schema'],
+      `the schema ${schemaFile} cannot be read as JSON (${(e as Error).message})`,
+    );
   }
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw configError(mappingFile, ['schema'], `${schemaFile} is not a JSON Schema object`);
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    throw configError(mappingFile, ['schema'], `${schemaFile} is not a JSON Schema object`);
   const id = (schema as Record<string, unknown>).$id;
-  if (typeof id !== 'string' || id === '') throw configError(mappingFile, ['schema'], `${schemaFile} has no $id: the delivered data must name their schema URI`);
-  const ajv = addDin91379Keyword(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true }));
+  if (typeof id !== 'string' || id === '')
+    throw configError(
+      mappingFile,
+      ['schema'],
+      `${schemaFile} has no $id: the delivered data must name their schema URI`,
+    );
+  const ajv = addDin91379Keyword(
+    new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true }),
+  );
   addFormats.default(ajv);
   let check;
   try {
@@ -42,6 +54,8 @@ export function compileJsonOutputSchema(schemaFile: string, mappingFile: string)
     validate: (value) =>
       check(value)
         ? []
-        : (check.errors ?? []).slice(0, maxErrors).map((error) => ({ pointer: error.instancePath, detail: error.message ?? 'is invalid' })),
+        : (check.errors ?? [])
+            .slice(0, maxErrors)
+            .map((error) => ({ pointer: error.instancePath, detail: error.message ?? 'is invalid' })),
   };
 }

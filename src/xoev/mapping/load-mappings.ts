@@ -10,8 +10,24 @@ import { configError } from '../../config/config-error.js';
 import { readConfigFile } from '../../config/read-yaml.js';
 import { compileExpression, type CompiledExpression } from './expression.js';
 import { compileJsonOutputSchema } from './json-output-schema.js';
-import { fragmentFileSchema, jsonMappingFileSchema, mappingFileSchema, mappingFormatSchema, type JsonMappingFile, type MappingFile, type RawNode } from './mapping-file-schema.js';
-import type { CompiledAttribute, JsonMapping, Mapping, MappingHead, MappingNode, MappingSet, XmlMapping } from './types.js';
+import {
+  fragmentFileSchema,
+  jsonMappingFileSchema,
+  mappingFileSchema,
+  mappingFormatSchema,
+  type JsonMappingFile,
+  type MappingFile,
+  type RawNode,
+} from './mapping-file-schema.js';
+import type {
+  CompiledAttribute,
+  JsonMapping,
+  Mapping,
+  MappingHead,
+  MappingNode,
+  MappingSet,
+  XmlMapping,
+} from './types.js';
 
 interface LoadState {
   file: string;
@@ -26,24 +42,38 @@ export function loadMappings(dir: string): MappingSet {
   for (const standard of subdirs(dir)) {
     for (const version of subdirs(join(dir, standard))) {
       const versionDir = join(dir, standard, version);
-      const files = readdirSync(versionDir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+      const files = readdirSync(versionDir)
+        .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+        .sort();
       const fragments = new Map<string, RawNode[]>();
       for (const name of files.filter((n) => n.startsWith('_'))) {
         const file = join(versionDir, name);
         for (const [key, nodes] of Object.entries(readConfigFile(file, fragmentFileSchema).value.fragments)) {
-          if (fragments.has(key)) throw configError(file, ['fragments', key], 'a fragment of this name is defined twice');
+          if (fragments.has(key))
+            throw configError(file, ['fragments', key], 'a fragment of this name is defined twice');
           fragments.set(key, nodes);
         }
       }
       for (const name of files.filter((n) => !n.startsWith('_'))) {
         const file = join(versionDir, name);
         const format = readConfigFile(file, mappingFormatSchema).value.format;
-        const raw = format === 'json' ? readConfigFile(file, jsonMappingFileSchema).value : readConfigFile(file, mappingFileSchema).value;
+        const raw =
+          format === 'json'
+            ? readConfigFile(file, jsonMappingFileSchema).value
+            : readConfigFile(file, mappingFileSchema).value;
         if (raw.standard !== standard || raw.version !== version) {
-          throw configError(file, ['standard'], `says ${raw.standard} ${raw.version} but lies in ${standard}/${version}`);
+          throw configError(
+            file,
+            ['standard'],
+            `says ${raw.standard} ${raw.version} but lies in ${standard}/${version}`,
+          );
         }
         const state = { file, namespaces: {}, fragments, expressions };
-        mappings.push(raw.format === 'json' ? compileJsonMapping(raw, state) : compileMapping(raw, { ...state, namespaces: raw.namespaces }));
+        mappings.push(
+          raw.format === 'json'
+            ? compileJsonMapping(raw, state)
+            : compileMapping(raw, { ...state, namespaces: raw.namespaces }),
+        );
       }
     }
   }
@@ -55,7 +85,12 @@ function mappingHead(raw: MappingFile | JsonMappingFile, file: string): MappingH
   const attachments = Object.entries(raw.attachments ?? {});
   // A message the mapping does not produce is a typo that would otherwise leave its recipient every attachment.
   const unknown = attachments.find(([message]) => !raw.messages.includes(message));
-  if (unknown) throw configError(file, ['attachments', unknown[0]], `names a message the mapping does not produce (it produces ${raw.messages.join(', ')})`);
+  if (unknown)
+    throw configError(
+      file,
+      ['attachments', unknown[0]],
+      `names a message the mapping does not produce (it produces ${raw.messages.join(', ')})`,
+    );
   return {
     name: basename(file).replace(/\.ya?ml$/, ''),
     file,
@@ -80,7 +115,8 @@ function compileJsonMapping(raw: JsonMappingFile, state: LoadState): JsonMapping
 }
 
 function compileMapping(raw: MappingFile, state: LoadState): XmlMapping {
-  if (!(raw.root.prefix in raw.namespaces)) throw configError(state.file, ['root', 'prefix'], `prefix ${raw.root.prefix} is not in namespaces`);
+  if (!(raw.root.prefix in raw.namespaces))
+    throw configError(state.file, ['root', 'prefix'], `prefix ${raw.root.prefix} is not in namespaces`);
   // The root's local name is the target message, known only per request; here it carries the namespace.
   const root: MappingNode = {
     element: { qname: raw.root.prefix + ':', namespace: raw.namespaces[raw.root.prefix] },
@@ -123,16 +159,27 @@ function compileNode(raw: RawNode, state: LoadState, parentPath: string, using: 
   }
   const qname = raw.element ?? '';
   const prefix = qname.includes(':') ? qname.slice(0, qname.indexOf(':')) : undefined;
-  if (prefix !== undefined && !(prefix in state.namespaces)) throw configError(state.file, [], `${path}: prefix ${prefix} is not in namespaces`);
+  if (prefix !== undefined && !(prefix in state.namespaces))
+    throw configError(state.file, [], `${path}: prefix ${prefix} is not in namespaces`);
   node.element = { qname, ...opt('namespace', prefix === undefined ? undefined : state.namespaces[prefix]) };
   Object.assign(node, opt('value', expr(raw.value, 'value')), opt('constant', raw.const));
   if (raw.code !== undefined) {
     const { list, version, value, const: constant, as, check } = raw.code;
-    node.code = { list, as, check, ...opt('version', version), ...opt('value', expr(value, 'code')), ...opt('constant', constant) };
+    node.code = {
+      list,
+      as,
+      check,
+      ...opt('version', version),
+      ...opt('value', expr(value, 'code')),
+      ...opt('constant', constant),
+    };
   }
   if (raw.attachment !== undefined) {
     const { id, mediaTypes } = raw.attachment;
-    node.attachment = { id: compile(id, state, `${location} (attachment)`), ...opt('mediaTypes', mediaTypes === undefined ? undefined : new Set(mediaTypes)) };
+    node.attachment = {
+      id: compile(id, state, `${location} (attachment)`),
+      ...opt('mediaTypes', mediaTypes === undefined ? undefined : new Set(mediaTypes)),
+    };
   }
   if (raw.assert !== undefined) {
     node.assert = { test: compile(raw.assert.test, state, `${location} (assert)`), detail: raw.assert.detail };
@@ -157,7 +204,11 @@ function compile(source: string, state: LoadState, where: string): CompiledExpre
     state.expressions.set(source, compiled);
     return compiled;
   } catch (e) {
-    throw configError(state.file, [], `${where}: the expression ${JSON.stringify(source)} does not compile (${(e as Error).message})`);
+    throw configError(
+      state.file,
+      [],
+      `${where}: the expression ${JSON.stringify(source)} does not compile (${(e as Error).message})`,
+    );
   }
 }
 
@@ -168,7 +219,8 @@ function checkOverlaps(mappings: Mapping[]): void {
     for (const service of m.services) {
       const key = `${m.standard}/${m.version}/${service}`;
       const other = seen.get(key);
-      if (other !== undefined) throw configError(m.file, ['services'], `service ${service} is already mapped by ${other}`);
+      if (other !== undefined)
+        throw configError(m.file, ['services'], `service ${service} is already mapped by ${other}`);
       seen.set(key, m.file);
     }
   }

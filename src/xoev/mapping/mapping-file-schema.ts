@@ -16,7 +16,9 @@ const expression = z.string().min(1);
  * the GewAnzV gets fields, not the applicant's documents); the escrow copy keeps every attachment regardless.
  */
 const purposesSchema = z.strictObject({
-  purposes: z.array(z.enum(ATTACHMENT_PURPOSES, { error: `must be one of ${ATTACHMENT_PURPOSES.join(', ')}` })).min(1, 'must name at least one purpose (or say none)'),
+  purposes: z
+    .array(z.enum(ATTACHMENT_PURPOSES, { error: `must be one of ${ATTACHMENT_PURPOSES.join(', ')}` }))
+    .min(1, 'must name at least one purpose (or say none)'),
 });
 const wordSchema = z.enum(['all', 'none'], { error: 'must be all, none or {purposes: [...]}' });
 // Checked by the value's kind rather than as a union: a union reports only "invalid input" and loses the
@@ -40,9 +42,13 @@ const codeSchema = z
     as: z.enum(['code', 'name']).default('code'),
     check: z.boolean().default(true),
   })
-  .refine((c) => (c.value === undefined) !== (c.const === undefined), { message: 'give exactly one of value or const' });
+  .refine((c) => (c.value === undefined) !== (c.const === undefined), {
+    message: 'give exactly one of value or const',
+  });
 
-const mediaType = z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf');
+const mediaType = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/, 'must be a media type such as application/pdf');
 
 /** Embeds an attachment of the submission, base64-encoded, as the element's text. */
 const attachmentSchema = z.strictObject({
@@ -79,7 +85,10 @@ export interface RawNode {
 export const nodeSchema: z.ZodType<RawNode> = z.lazy(() =>
   z
     .strictObject({
-      element: z.string().regex(/^([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*$/, 'must be an element name, e.g. xga:satz').optional(),
+      element: z
+        .string()
+        .regex(/^([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*$/, 'must be an element name, e.g. xga:satz')
+        .optional(),
       use: z.string().min(1).optional(),
       value: expression.optional(),
       const: constant.optional(),
@@ -93,18 +102,30 @@ export const nodeSchema: z.ZodType<RawNode> = z.lazy(() =>
       with: expression.optional(),
       required: z.boolean().optional(),
       only: z.array(z.string().min(1)).min(1).optional(),
-      pointer: z.string().regex(/^(\/.*)?$/, 'must be a JSON pointer such as /data/business/name').optional(),
+      pointer: z
+        .string()
+        .regex(/^(\/.*)?$/, 'must be a JSON pointer such as /data/business/name')
+        .optional(),
     })
     .superRefine((node, ctx) => {
       if ((node.element === undefined) === (node.use === undefined)) {
         ctx.addIssue({ code: 'custom', message: 'give exactly one of element or use' });
       }
-      const contents = ['value', 'const', 'code', 'attachment', 'children'].filter((k) => node[k as keyof typeof node] !== undefined);
+      const contents = ['value', 'const', 'code', 'attachment', 'children'].filter(
+        (k) => node[k as keyof typeof node] !== undefined,
+      );
       if (contents.length > 1) ctx.addIssue({ code: 'custom', message: `give at most one of ${contents.join(', ')}` });
-      if (node.use !== undefined && (contents.length > 0 || node.attributes !== undefined || node.required !== undefined || node.assert !== undefined)) {
+      if (
+        node.use !== undefined &&
+        (contents.length > 0 ||
+          node.attributes !== undefined ||
+          node.required !== undefined ||
+          node.assert !== undefined)
+      ) {
         ctx.addIssue({ code: 'custom', message: 'use takes only if, each, with, only and pointer' });
       }
-      if (node.each !== undefined && node.with !== undefined) ctx.addIssue({ code: 'custom', message: 'give at most one of each or with' });
+      if (node.each !== undefined && node.with !== undefined)
+        ctx.addIssue({ code: 'custom', message: 'give at most one of each or with' });
     }),
 );
 

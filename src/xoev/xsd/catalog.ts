@@ -70,7 +70,8 @@ function collect(node: Node, base: string, into: ParsedCatalog): void {
   for (const entry of list('uri')) addExact(attr(entry, 'name'), attr(entry, 'uri'));
   for (const entry of list('system')) addExact(attr(entry, 'systemId'), attr(entry, 'uri'));
   for (const entry of list('rewriteURI')) addRewrite(attr(entry, 'uriStartString'), attr(entry, 'rewritePrefix'));
-  for (const entry of list('rewriteSystem')) addRewrite(attr(entry, 'systemIdStartString'), attr(entry, 'rewritePrefix'));
+  for (const entry of list('rewriteSystem'))
+    addRewrite(attr(entry, 'systemIdStartString'), attr(entry, 'rewritePrefix'));
   for (const entry of list('nextCatalog')) {
     const catalog = attr(entry, 'catalog');
     if (catalog !== undefined) into.next.push(resolvePath(base, catalog));
@@ -78,7 +79,8 @@ function collect(node: Node, base: string, into: ParsedCatalog): void {
   for (const group of list('group')) collect(group, base, into);
 
   function addExact(key: string | undefined, target: string | undefined): void {
-    if (key !== undefined && target !== undefined && !into.exact.has(key)) into.exact.set(key, resolvePath(base, target));
+    if (key !== undefined && target !== undefined && !into.exact.has(key))
+      into.exact.set(key, resolvePath(base, target));
   }
   function addRewrite(prefix: string | undefined, target: string | undefined): void {
     if (prefix !== undefined && target !== undefined) into.rewrites.push({ prefix, target, base });

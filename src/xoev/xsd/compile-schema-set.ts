@@ -6,7 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { XmlDocument, XmlLibError, XsdValidator, xmlCleanupInputProvider, xmlRegisterInputProvider } from 'libxml2-wasm';
+import {
+  XmlDocument,
+  XmlLibError,
+  XsdValidator,
+  xmlCleanupInputProvider,
+  xmlRegisterInputProvider,
+} from 'libxml2-wasm';
 import { AmtsboteError } from '../../lib/errors.js';
 import { loadCatalog } from './catalog.js';
 import { createSchemaInputProvider } from './schema-input-provider.js';
@@ -26,7 +32,8 @@ export function compileSchemaSet(source: SchemaSetSource): SchemaSet {
   const rootFile = resolve(source.rootFile);
   const catalog = source.catalogFile === undefined ? undefined : loadCatalog(source.catalogFile);
   const provider = createSchemaInputProvider(catalog);
-  if (!xmlRegisterInputProvider(provider)) throw new AmtsboteError('internal', 'libxml2 refused the schema input provider');
+  if (!xmlRegisterInputProvider(provider))
+    throw new AmtsboteError('internal', 'libxml2 refused the schema input provider');
   let schemaDocument: XmlDocument | undefined;
   try {
     schemaDocument = XmlDocument.fromBuffer(readFileSync(rootFile), { url: rootFile });
@@ -35,7 +42,10 @@ export function compileSchemaSet(source: SchemaSetSource): SchemaSet {
   } catch (e) {
     schemaDocument?.dispose();
     // The first few errors name the cause; the rest are usually consequences of a missing import.
-    const details = e instanceof XmlLibError ? e.details.slice(0, 5).map((d) => `${d.file ?? rootFile}:${d.line}: ${d.message.trim()}`) : [];
+    const details =
+      e instanceof XmlLibError
+        ? e.details.slice(0, 5).map((d) => `${d.file ?? rootFile}:${d.line}: ${d.message.trim()}`)
+        : [];
     const refusedOnce = [...new Set(provider.refused)];
     const refused = refusedOnce.length > 0 ? ` Not in the catalog (never fetched): ${refusedOnce.join(', ')}.` : '';
     throw new AmtsboteError(

@@ -20,20 +20,38 @@ export interface SchemaDirs {
 export function findSchemaSet(dirs: SchemaDirs, standard: string, version: string): SchemaSetSource {
   if (dirs.officialSchemasDir !== undefined) {
     const versionDir = join(dirs.officialSchemasDir, standard, version);
-    const sets = existsSync(versionDir) ? readdirSync(versionDir).filter((n) => isDir(join(versionDir, n))).sort() : [];
+    const sets = existsSync(versionDir)
+      ? readdirSync(versionDir)
+          .filter((n) => isDir(join(versionDir, n)))
+          .sort()
+      : [];
     const newest = sets.at(-1);
-    if (newest !== undefined) return describe(join(versionDir, newest), `official:${newest}`, 'official', standard, version);
+    if (newest !== undefined)
+      return describe(join(versionDir, newest), `official:${newest}`, 'official', standard, version);
   }
   const profileDir = join(dirs.xsdDir, standard, version);
-  if (isDir(profileDir)) return describe(profileDir, `amtsbote-profile:${standard}/${version}`, 'amtsbote-profile', standard, version);
-  throw new AmtsboteError('invalid-config', `no schema set for ${standard} ${version}: neither an official set nor ${profileDir}`);
+  if (isDir(profileDir))
+    return describe(profileDir, `amtsbote-profile:${standard}/${version}`, 'amtsbote-profile', standard, version);
+  throw new AmtsboteError(
+    'invalid-config',
+    `no schema set for ${standard} ${version}: neither an official set nor ${profileDir}`,
+  );
 }
 
-function describe(dir: string, id: string, kind: SchemaSetSource['kind'], standard: string, version: string): SchemaSetSource {
+function describe(
+  dir: string,
+  id: string,
+  kind: SchemaSetSource['kind'],
+  standard: string,
+  version: string,
+): SchemaSetSource {
   const manifest = readManifest(dir);
   const rootFile = manifest.root !== undefined ? join(dir, manifest.root) : findFile(dir, `${standard}.xsd`);
   if (rootFile === undefined || !existsSync(rootFile)) {
-    throw new AmtsboteError('invalid-config', `schema set ${id} (${dir}): root schema ${manifest.root ?? `${standard}.xsd`} not found`);
+    throw new AmtsboteError(
+      'invalid-config',
+      `schema set ${id} (${dir}): root schema ${manifest.root ?? `${standard}.xsd`} not found`,
+    );
   }
   const catalog = join(dir, manifest.catalog ?? 'catalog.xml');
   return { id, kind, standard, version, rootFile, ...(existsSync(catalog) ? { catalogFile: catalog } : {}) };
@@ -71,4 +89,3 @@ function isDir(path: string): boolean {
     return false;
   }
 }
-

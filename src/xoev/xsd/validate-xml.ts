@@ -19,7 +19,11 @@ export function validateXml(set: SchemaSet, xml: string): XsdValidationResult {
   } catch (e) {
     if (!(e instanceof XmlLibError)) throw e;
     const issues = toIssues(e.details);
-    return { valid: false, schemaSet: set.id, errors: issues.length > 0 ? issues : [{ message: sanitizeXsdMessage(e.message) }] };
+    return {
+      valid: false,
+      schemaSet: set.id,
+      errors: issues.length > 0 ? issues : [{ message: sanitizeXsdMessage(e.message) }],
+    };
   } finally {
     doc?.dispose();
   }

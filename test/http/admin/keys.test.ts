@@ -12,9 +12,13 @@ const keyDir = mkdtempSync(join(tmpdir(), 'amtsbote-admin-keys-'));
 let config: ConfigCopy;
 let gw: TestGateway;
 
-
 beforeAll(async () => {
-  config = copyConfig({ keys: { signing: [ownerOnlyKeyFile(keyDir, 'gateway-signing-1'), ownerOnlyKeyFile(keyDir, 'gateway-signing-2')], escrow: ownerOnlyKeyFile(keyDir, 'gateway-escrow-1') } });
+  config = copyConfig({
+    keys: {
+      signing: [ownerOnlyKeyFile(keyDir, 'gateway-signing-1'), ownerOnlyKeyFile(keyDir, 'gateway-signing-2')],
+      escrow: ownerOnlyKeyFile(keyDir, 'gateway-escrow-1'),
+    },
+  });
   gw = await startTestGateway({ configFile: config.configFile });
 });
 afterAll(async () => {
@@ -34,11 +38,16 @@ interface KeyView {
 
 const keys = async () => (await adminCall(gw.url, 'GET', '/keys', adminTokens.viewer)).body.keys as KeyView[];
 const key = async (kid: string) => (await keys()).find((k) => k.kid === kid)!;
-const jwksKids = async () => ((await (await fetch(gw.url + '/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort();
+const jwksKids = async () =>
+  ((await (await fetch(gw.url + '/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }).keys
+    .map((k) => k.kid)
+    .sort();
 
 describe('/admin/v1/keys', () => {
   it('lists the configured keys with state, fingerprint and open messages', async () => {
-    const dresden = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '146120000000' && e.envelope.serviceKey === '99050012104000')!;
+    const dresden = loadExamples().find(
+      (e) => !e.invalid && e.envelope.regionKey === '146120000000' && e.envelope.serviceKey === '99050012104000',
+    )!;
     expect((await postJson(gw.url, '/v1/submissions', dresden.envelope)).status).toBe(202);
     const listed = await keys();
     expect(listed.map((k) => [k.kid, k.purpose, k.state])).toEqual([
@@ -52,8 +61,12 @@ describe('/admin/v1/keys', () => {
 
   it('lets only editors without a region limit change keys, and wants a note', async () => {
     const note = { note: 'planmäßiger Wechsel' };
-    expect((await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-2/activate', adminTokens.viewer, note)).status).toBe(403);
-    expect((await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-2/activate', adminTokens.leipzigEditor, note)).status).toBe(403);
+    expect(
+      (await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-2/activate', adminTokens.viewer, note)).status,
+    ).toBe(403);
+    expect(
+      (await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-2/activate', adminTokens.leipzigEditor, note)).status,
+    ).toBe(403);
     const noNote = await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-2/activate', adminTokens.editor, {});
     expect(noNote.status).toBe(400);
     expect(noNote.body.errors).toEqual([expect.objectContaining({ pointer: '/note' })]);
@@ -62,32 +75,66 @@ describe('/admin/v1/keys', () => {
   });
 
   it('activates a configured key: new messages are signed with it, the previous one stays published', async () => {
-    const res = await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-2/activate', adminTokens.editor, { note: 'planmäßiger Wechsel' });
+    const res = await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-2/activate', adminTokens.editor, {
+      note: 'planmäßiger Wechsel',
+    });
     expect(res.status).toBe(200);
-    expect((res.body.keys as KeyView[]).find((k) => k.kid === 'test-gateway-sig-2')).toMatchObject({ state: 'active', changedBy: 'landesbetreiber' });
+    expect((res.body.keys as KeyView[]).find((k) => k.kid === 'test-gateway-sig-2')).toMatchObject({
+      state: 'active',
+      changedBy: 'landesbetreiber',
+    });
     expect((await key('test-gateway-sig-1')).state).toBe('published');
     expect(await jwksKids()).toEqual(['test-gateway-sig-1', 'test-gateway-sig-2']);
   });
 
   it('refuses to retire the active key, and one that open messages need unless forced', async () => {
-    const active = await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-2/retire', adminTokens.editor, { note: 'versehentlich' });
+    const active = await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-2/retire', adminTokens.editor, {
+      note: 'versehentlich',
+    });
     expect(active.status).toBe(409);
     expect(active.body.detail).toContain('active');
-    const needed = await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-1/retire', adminTokens.editor, { note: 'alter Schlüssel' });
+    const needed = await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-1/retire', adminTokens.editor, {
+      note: 'alter Schlüssel',
+    });
     expect(needed.status).toBe(409);
     expect(needed.body.openMessages).toBeGreaterThanOrEqual(1);
-    const forced = await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-1/retire', adminTokens.editor, { note: 'alter Schlüssel', force: true });
+    const forced = await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-1/retire', adminTokens.editor, {
+      note: 'alter Schlüssel',
+      force: true,
+    });
     expect(forced.status).toBe(200);
     expect((await key('test-gateway-sig-1')).state).toBe('retired');
     expect(await jwksKids()).toEqual(['test-gateway-sig-2']);
-    expect((await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-1/activate', adminTokens.editor, { note: 'doch wieder' })).status).toBe(409);
+    expect(
+      (
+        await adminCall(gw.url, 'POST', '/keys/test-gateway-sig-1/activate', adminTokens.editor, {
+          note: 'doch wieder',
+        })
+      ).status,
+    ).toBe(409);
   });
 
   it('records every key operation in the audit log', async () => {
-    const entries = (await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer)).body.entries as { action: string; actor: string; detail: Record<string, unknown> }[];
+    const entries = (await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer)).body.entries as {
+      action: string;
+      actor: string;
+      detail: Record<string, unknown>;
+    }[];
     expect(entries.filter((e) => e.action.startsWith('keys.'))).toEqual([
-      expect.objectContaining({ action: 'keys.retire', actor: 'landesbetreiber', detail: expect.objectContaining({ kid: 'test-gateway-sig-1', forced: true, note: 'alter Schlüssel' }) as unknown }),
-      expect.objectContaining({ action: 'keys.rotate', actor: 'landesbetreiber', detail: { kid: 'test-gateway-sig-2', note: 'planmäßiger Wechsel' } }),
+      expect.objectContaining({
+        action: 'keys.retire',
+        actor: 'landesbetreiber',
+        detail: expect.objectContaining({
+          kid: 'test-gateway-sig-1',
+          forced: true,
+          note: 'alter Schlüssel',
+        }) as unknown,
+      }),
+      expect.objectContaining({
+        action: 'keys.rotate',
+        actor: 'landesbetreiber',
+        detail: { kid: 'test-gateway-sig-2', note: 'planmäßiger Wechsel' },
+      }),
     ]);
   });
 });

@@ -14,7 +14,9 @@ afterAll(async () => {
   await gw.stop();
 });
 
-const dresden = loadExamples().find((e) => !e.invalid && e.envelope.regionKey === '146120000000' && e.envelope.serviceKey === '99050012104000')!;
+const dresden = loadExamples().find(
+  (e) => !e.invalid && e.envelope.regionKey === '146120000000' && e.envelope.serviceKey === '99050012104000',
+)!;
 
 interface DestinationView {
   id: string;
@@ -27,14 +29,16 @@ interface DestinationView {
 }
 
 describe('GET /admin/v1/overview and /me', () => {
-  it('counts today\'s submissions by status and what waits, within the admin\'s regions', async () => {
+  it("counts today's submissions by status and what waits, within the admin's regions", async () => {
     expect((await postJson(gw.url, '/v1/submissions', dresden.envelope)).status).toBe(202);
     // Dresden's Gewerbeamt is a mailbox: the message waits there for pickup.
     const all = await adminCall(gw.url, 'GET', '/overview', adminTokens.viewer);
     expect(all.status).toBe(200);
     expect(all.body).toMatchObject({ deadLetters: 0, openBreakers: [] });
     expect(all.body.deliveriesWaiting).toBeGreaterThanOrEqual(1);
-    expect((all.body.today as { submissionsByStatus: Record<string, number> }).submissionsByStatus.pending).toBeGreaterThanOrEqual(1);
+    expect(
+      (all.body.today as { submissionsByStatus: Record<string, number> }).submissionsByStatus.pending,
+    ).toBeGreaterThanOrEqual(1);
     expect(all.body.oldestWaitingSeconds).toEqual(expect.any(Number));
 
     const leipzig = await adminCall(gw.url, 'GET', '/overview', adminTokens.leipzigEditor);
@@ -48,9 +52,21 @@ describe('GET /admin/v1/overview and /me', () => {
   });
 
   it('tells the page who is signed in and what they may do', async () => {
-    expect((await adminCall(gw.url, 'GET', '/me', adminTokens.editor)).body).toEqual({ id: 'landesbetreiber', name: 'Landesweiter IT-Betrieb (demo)', role: 'editor', canManageKeys: true });
-    expect((await adminCall(gw.url, 'GET', '/me', adminTokens.leipzigEditor)).body).toMatchObject({ role: 'editor', regions: ['14713'], canManageKeys: false });
-    expect((await adminCall(gw.url, 'GET', '/me', adminTokens.viewer)).body).toMatchObject({ role: 'viewer', canManageKeys: false });
+    expect((await adminCall(gw.url, 'GET', '/me', adminTokens.editor)).body).toEqual({
+      id: 'landesbetreiber',
+      name: 'Landesweiter IT-Betrieb (demo)',
+      role: 'editor',
+      canManageKeys: true,
+    });
+    expect((await adminCall(gw.url, 'GET', '/me', adminTokens.leipzigEditor)).body).toMatchObject({
+      role: 'editor',
+      regions: ['14713'],
+      canManageKeys: false,
+    });
+    expect((await adminCall(gw.url, 'GET', '/me', adminTokens.viewer)).body).toMatchObject({
+      role: 'viewer',
+      canManageKeys: false,
+    });
   });
 });
 
@@ -63,12 +79,19 @@ describe('GET /admin/v1/destinations', () => {
     expect(dresdenGewerbe.waiting).toBeGreaterThanOrEqual(1);
     const configured = gw.routing.current().routing.destinations.find((d) => d.id === 'dresden-gewerbeamt')!;
     const jwk = (configured.encryptionKey as { jwk: { kid: string; n: string; e: string } }).jwk;
-    expect(dresdenGewerbe.keys.encryption).toEqual({ source: 'jwk', kid: jwk.kid, fingerprint: await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e }) });
+    expect(dresdenGewerbe.keys.encryption).toEqual({
+      source: 'jwk',
+      kid: jwk.kid,
+      fingerprint: await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e }),
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/"(n|d|p|q)":/);
   });
 
-  it("shows a region-limited admin only the destinations that serve its regions", async () => {
-    const ids = ((await adminCall(gw.url, 'GET', '/destinations', adminTokens.leipzigEditor)).body.destinations as DestinationView[]).map((d) => d.id);
+  it('shows a region-limited admin only the destinations that serve its regions', async () => {
+    const ids = (
+      (await adminCall(gw.url, 'GET', '/destinations', adminTokens.leipzigEditor)).body
+        .destinations as DestinationView[]
+    ).map((d) => d.id);
     expect(ids).toContain('leipzig-gewerbeamt');
     expect(ids).not.toContain('dresden-gewerbeamt');
     expect(ids).not.toContain('chemnitz-gewerbeamt');
@@ -83,7 +106,12 @@ describe('POST /admin/v1/routing/validate and the audit log', () => {
     const invalid = await adminCall(gw.url, 'POST', '/routing/validate', adminTokens.viewer, { document });
     expect(invalid.status).toBe(200);
     expect(invalid.body.valid).toBe(false);
-    expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: '/document/rules/0/region', detail: expect.stringContaining('ARS') as unknown })]);
+    expect(invalid.body.errors).toEqual([
+      expect.objectContaining({
+        pointer: '/document/rules/0/region',
+        detail: expect.stringContaining('ARS') as unknown,
+      }),
+    ]);
 
     document.rules[0]!.region = '146120000000';
     document.rules[0]!.validUntil = '2099-01-01';
@@ -97,19 +125,46 @@ describe('POST /admin/v1/routing/validate and the audit log', () => {
     const current = await adminCall(gw.url, 'GET', '/routing', adminTokens.editor);
     const document = structuredClone(current.body.document as Routing);
     document.rules[0]!.validUntil = '2098-01-01';
-    const saved = await adminCall(gw.url, 'PUT', '/routing', adminTokens.editor, { note: 'Zuständigkeit befristet', document }, { 'if-match': current.headers.get('etag')! });
+    const saved = await adminCall(
+      gw.url,
+      'PUT',
+      '/routing',
+      adminTokens.editor,
+      { note: 'Zuständigkeit befristet', document },
+      { 'if-match': current.headers.get('etag')! },
+    );
     expect(saved.status).toBe(200);
-    const [entry] = (await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer)).body.entries as { action: string; actor: string; detail: Record<string, unknown> }[];
-    expect(entry).toMatchObject({ action: 'routing.change', actor: 'landesbetreiber', detail: { version: saved.body.version, note: 'Zuständigkeit befristet' } });
-    expect(entry!.detail.diff).toMatchObject({ rules: { changed: [`${document.rules[0]!.service}|${document.rules[0]!.region}|`] } });
+    const [entry] = (await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer)).body.entries as {
+      action: string;
+      actor: string;
+      detail: Record<string, unknown>;
+    }[];
+    expect(entry).toMatchObject({
+      action: 'routing.change',
+      actor: 'landesbetreiber',
+      detail: { version: saved.body.version, note: 'Zuständigkeit befristet' },
+    });
+    expect(entry!.detail.diff).toMatchObject({
+      rules: { changed: [`${document.rules[0]!.service}|${document.rules[0]!.region}|`] },
+    });
   });
 
   it('records a failed sign-in without the token, and shows a region-limited admin only its own entries', async () => {
     expect((await adminCall(gw.url, 'GET', '/overview', 'guessed-token-123')).status).toBe(401);
-    const entries = (await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer)).body.entries as { action: string; actor: string; detail: Record<string, unknown> }[];
-    expect(entries[0]).toMatchObject({ action: 'admin.sign-in-failed', actor: 'unknown', detail: { reason: 'unknown-token', path: '/overview' } });
+    const entries = (await adminCall(gw.url, 'GET', '/audit', adminTokens.viewer)).body.entries as {
+      action: string;
+      actor: string;
+      detail: Record<string, unknown>;
+    }[];
+    expect(entries[0]).toMatchObject({
+      action: 'admin.sign-in-failed',
+      actor: 'unknown',
+      detail: { reason: 'unknown-token', path: '/overview' },
+    });
     expect(JSON.stringify(entries)).not.toContain('guessed-token-123');
-    const limited = (await adminCall(gw.url, 'GET', '/audit', adminTokens.leipzigEditor)).body.entries as { actor: string }[];
+    const limited = (await adminCall(gw.url, 'GET', '/audit', adminTokens.leipzigEditor)).body.entries as {
+      actor: string;
+    }[];
     expect(limited.every((e) => e.actor === 'leipzig-redaktion')).toBe(true);
   });
 });

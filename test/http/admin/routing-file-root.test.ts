@@ -13,7 +13,8 @@ const elsewhere = mkdtempSync(join(tmpdir(), 'amtsbote-elsewhere-'));
 let gw: TestGateway;
 
 beforeAll(async () => {
-  // What a SIGKILL during a file delivery leaves: a temp file in the temp folder, and one of an earlier version beside the messages.
+  // What a SIGKILL during a file delivery leaves: a temp file in the temp folder, and one of an earlier version beside
+  // the messages.
   mkdirSync(join(leipzig, '.amtsbote-tmp'), { recursive: true });
   writeFileSync(join(leipzig, '.amtsbote-tmp', 'a.json.6f1c2a9e-3b7d-4c1e-9a55-0d2e8f7b1c34.tmp'), 'half');
   writeFileSync(join(leipzig, '.b.json.0b8e4d2f-7a1c-4e9b-8d3a-5c6f2e1a9b07.tmp'), 'half');
@@ -26,7 +27,7 @@ afterAll(async () => {
   rmSync(elsewhere, { recursive: true, force: true });
 });
 
-describe('file destinations and the operator\'s file-drop root', () => {
+describe("file destinations and the operator's file-drop root", () => {
   it('removes the temp files a killed process left, on the next start', () => {
     expect(existsSync(join(leipzig, '.amtsbote-tmp'))).toBe(false);
     expect(readdirSync(leipzig)).toEqual([]);
@@ -42,11 +43,23 @@ describe('file destinations and the operator\'s file-drop root', () => {
       const pointer = `/document/destinations/${index}/adapter/directory`;
 
       const validated = await adminCall(gw.url, 'POST', '/routing/validate', adminTokens.editor, { document });
-      expect(validated.body).toMatchObject({ valid: false, errors: [{ pointer, detail: expect.any(String) as unknown }] });
-      const saved = await adminCall(gw.url, 'PUT', '/routing', adminTokens.editor, { note: 'anderswo schreiben', document }, { 'if-match': current.headers.get('etag')! });
+      expect(validated.body).toMatchObject({
+        valid: false,
+        errors: [{ pointer, detail: expect.any(String) as unknown }],
+      });
+      const saved = await adminCall(
+        gw.url,
+        'PUT',
+        '/routing',
+        adminTokens.editor,
+        { note: 'anderswo schreiben', document },
+        { 'if-match': current.headers.get('etag')! },
+      );
       expect(saved.status).toBe(422);
       expect(saved.body.errors).toEqual([{ pointer, detail: expect.any(String) as unknown }]);
-      expect((await adminCall(gw.url, 'GET', '/routing', adminTokens.editor)).headers.get('etag')).toBe(current.headers.get('etag'));
+      expect((await adminCall(gw.url, 'GET', '/routing', adminTokens.editor)).headers.get('etag')).toBe(
+        current.headers.get('etag'),
+      );
       expect(readdirSync(elsewhere)).toEqual([]);
     },
   );
@@ -54,7 +67,12 @@ describe('file destinations and the operator\'s file-drop root', () => {
   it('accepts a folder below the root', async () => {
     const current = await adminCall(gw.url, 'GET', '/routing', adminTokens.editor);
     const document = structuredClone(current.body.document as Routing);
-    document.destinations.find((d) => d.id === 'leipzig-gewerbeamt')!.adapter = { kind: 'file', directory: 'leipzig/gewerbe' };
-    expect((await adminCall(gw.url, 'POST', '/routing/validate', adminTokens.editor, { document })).body).toMatchObject({ valid: true, errors: [] });
+    document.destinations.find((d) => d.id === 'leipzig-gewerbeamt')!.adapter = {
+      kind: 'file',
+      directory: 'leipzig/gewerbe',
+    };
+    expect((await adminCall(gw.url, 'POST', '/routing/validate', adminTokens.editor, { document })).body).toMatchObject(
+      { valid: true, errors: [] },
+    );
   });
 });

@@ -23,26 +23,51 @@ function split(bytes: Buffer, cuts: number[]): Buffer[] {
 describe('encryptCompactJwe', () => {
   it('gives a compact JWE {RSA-OAEP-256, A256GCM} that jose opens to the plaintext, however the plaintext is cut into pieces', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 200_000 }), fc.array(fc.nat(), { maxLength: 6 }), async (raw, cuts) => {
-        const plaintext = Buffer.from(raw);
-        const jwe = encryptCompactJwe({ length: plaintext.length, pieces: split(plaintext, cuts) }, { kid: 'k1', cty: 'application/pdf' }, publicKey);
-        expect(jwe).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\.[\w-]*\.[\w-]+$/);
-        expect(decodeProtectedHeader(jwe)).toEqual({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'k1', cty: 'application/pdf' });
-        const opened = await compactDecrypt(jwe, privateKey, { keyManagementAlgorithms: ['RSA-OAEP-256'], contentEncryptionAlgorithms: ['A256GCM'] });
-        expect(Buffer.from(opened.plaintext).equals(plaintext)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 200_000 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (raw, cuts) => {
+          const plaintext = Buffer.from(raw);
+          const jwe = encryptCompactJwe(
+            { length: plaintext.length, pieces: split(plaintext, cuts) },
+            { kid: 'k1', cty: 'application/pdf' },
+            publicKey,
+          );
+          expect(jwe).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\.[\w-]*\.[\w-]+$/);
+          expect(decodeProtectedHeader(jwe)).toEqual({
+            alg: 'RSA-OAEP-256',
+            enc: 'A256GCM',
+            kid: 'k1',
+            cty: 'application/pdf',
+          });
+          const opened = await compactDecrypt(jwe, privateKey, {
+            keyManagementAlgorithms: ['RSA-OAEP-256'],
+            contentEncryptionAlgorithms: ['A256GCM'],
+          });
+          expect(Buffer.from(opened.plaintext).equals(plaintext)).toBe(true);
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   it('authenticates the protected header: a changed header is refused', async () => {
-    const jwe = encryptCompactJwe({ length: 3, pieces: [Buffer.from('abc')] }, { kid: 'k1', sub: 'submission-1' }, publicKey);
-    const forged = Buffer.from(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'k1', sub: 'submission-2' })).toString('base64url') + jwe.slice(jwe.indexOf('.'));
+    const jwe = encryptCompactJwe(
+      { length: 3, pieces: [Buffer.from('abc')] },
+      { kid: 'k1', sub: 'submission-1' },
+      publicKey,
+    );
+    const forged =
+      Buffer.from(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'k1', sub: 'submission-2' })).toString(
+        'base64url',
+      ) + jwe.slice(jwe.indexOf('.'));
     await expect(compactDecrypt(forged, privateKey)).rejects.toThrow();
   });
 
   it('refuses pieces that do not add up to the announced length', () => {
-    expect(() => encryptCompactJwe({ length: 4, pieces: [Buffer.from('abc')] }, { kid: 'k1' }, publicKey)).toThrow(/3 bytes, not the 4/);
+    expect(() => encryptCompactJwe({ length: 4, pieces: [Buffer.from('abc')] }, { kid: 'k1' }, publicKey)).toThrow(
+      /3 bytes, not the 4/,
+    );
   });
 
   it('knows the unpadded base64url length of any size', () => {
