@@ -55,7 +55,7 @@ describe('the HMAC secret', () => {
           code: 'invalid-config',
           message: expect.stringMatching(
             /^hmacSecret \(env:AMTSBOTE_TEST_SHORT_SECRET\): the HMAC secret must be at least 32 bytes/,
-          ),
+          ) as string,
         }),
       );
     } finally {
