@@ -344,6 +344,8 @@ function startWorker(deps: {
       now: clock,
       keys: deps.resolver,
     },
+    // gateway.yaml applies only on restart (a reload refuses a changed one), so the start's copy is the one in force.
+    callbackSecret: (portalId) => config.gateway.portals.find((p) => p.id === portalId)?.callback?.secret,
     recordReceipt: (input) => recordReceipt(receipts, input),
     onIgnoredReceipt: (destination, reason) => {
       metrics.recordIgnoredReceipt(destination, reason);
