@@ -6,6 +6,15 @@ import type { CurrentRouting } from '../routing/routing-state.js';
 import type { PollableDelivery } from '../store/sql/list-pollable.js';
 import type { Store } from '../store/store.js';
 
+/** Records a receipt a poll fetched from its transport, for one delivery. */
+export type RecordPolledReceipt = (input: {
+  deliveryId: string;
+  destinationId: string;
+  submissionId: string;
+  set: string;
+  receipt: PolledReceipt;
+}) => Promise<unknown>;
+
 export interface ReceiptPollingOptions {
   store: Store;
   routing: () => CurrentRouting;
@@ -20,13 +29,7 @@ export interface ReceiptPollingOptions {
   /** How often to look for destinations whose polls are due (each has its own interval). */
   tickMs: number;
   /** Records a fetched receipt; throws an AmtsboteError (with `reason`) when it does not fit the delivery. */
-  recordReceipt: (input: {
-    deliveryId: string;
-    destinationId: string;
-    submissionId: string;
-    set: string;
-    receipt: PolledReceipt;
-  }) => Promise<unknown>;
+  recordReceipt: RecordPolledReceipt;
   onIgnoredReceipt?: ((destinationId: string, reason: string) => void) | undefined;
 }
 

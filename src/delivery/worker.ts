@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { AdapterContext, Outcome, PolledReceipt } from '../adapters/types.js';
+import type { AdapterContext, Outcome } from '../adapters/types.js';
 import { AmtsboteError, ConflictError } from '../lib/errors.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { Logger } from '../lib/logger.js';
@@ -11,7 +11,7 @@ import { BrokenCircuitError, type CircuitBreakers, CountedFailure, circuitBreake
 import { deliveryTargets } from './delivery-targets.js';
 import type { SecretRef } from '../lib/secret-ref.js';
 import { transitionFor } from './outcome-transition.js';
-import { startReceiptPolling } from './poll-receipts.js';
+import { startReceiptPolling, type RecordPolledReceipt } from './poll-receipts.js';
 import { defaultRetry } from './retry-policy.js';
 
 export interface WorkerOptions {
@@ -39,13 +39,7 @@ export interface WorkerOptions {
    * Records a receipt an adapter fetched (default: the store alone; the gateway also releases deferred
    * deliveries, as for receipts posted to the events API). Throws an AmtsboteError when it does not fit.
    */
-  recordReceipt?: (input: {
-    deliveryId: string;
-    destinationId: string;
-    submissionId: string;
-    set: string;
-    receipt: PolledReceipt;
-  }) => Promise<unknown>;
+  recordReceipt?: RecordPolledReceipt;
   /** Observes every fetched event that was ignored (metrics). */
   onIgnoredReceipt?: (destinationId: string, reason: string) => void;
 }

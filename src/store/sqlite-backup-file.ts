@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, copyFileSync, existsSync, openSync, renameSync, rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { AmtsboteError } from '../lib/errors.js';
+import { AmtsboteError, InvalidRequestError } from '../lib/errors.js';
 
 /**
  * Creates the file a backup is written into: owner-only from its first byte (a backup holds everything the
@@ -46,11 +46,11 @@ function checkBackup(backup: string): void {
   try {
     database = new BetterSqlite3(backup, { readonly: true, fileMustExist: true });
     const integrity = database.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') throw new Error(`its integrity check says: ${String(integrity)}`);
+    if (integrity !== 'ok') throw new InvalidRequestError(`its integrity check says: ${String(integrity)}`);
     const migrations = database
       .prepare("select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'")
       .get() as { n: number };
-    if (migrations.n === 0) throw new Error('it holds no store (no migration table)');
+    if (migrations.n === 0) throw new InvalidRequestError('it holds no store (no migration table)');
   } catch (error) {
     throw new AmtsboteError('invalid-request', `${backup} is not a backup of the store: ${(error as Error).message}`);
   } finally {

@@ -51,7 +51,12 @@ describe('the HMAC secret', () => {
     process.env.AMTSBOTE_TEST_SHORT_SECRET = 'too short';
     try {
       expect(() => loadHmacSecret('env:AMTSBOTE_TEST_SHORT_SECRET', dataDir, dataDir)).toThrow(
-        expect.objectContaining({ code: 'invalid-config', message: 'the HMAC secret must be at least 32 characters' }),
+        expect.objectContaining({
+          code: 'invalid-config',
+          message: expect.stringMatching(
+            /^hmacSecret \(env:AMTSBOTE_TEST_SHORT_SECRET\): the HMAC secret must be at least 32 bytes/,
+          ),
+        }),
       );
     } finally {
       delete process.env.AMTSBOTE_TEST_SHORT_SECRET;

@@ -10,36 +10,8 @@ import { describe, expect, it } from 'vitest';
  */
 const allowed: Record<string, { count: number; why: string }> = {
   'src/seal/lib/compact-jwe.ts': {
-    count: 1,
-    why: 'an invariant: the gateway counts the plaintext length from the same pieces it encrypts; no input reaches it',
-  },
-  'src/adapters/amqp.ts': {
-    count: 1,
-    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
-  },
-  'src/adapters/file.ts': {
-    count: 1,
-    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
-  },
-  'src/adapters/http.ts': {
-    count: 1,
-    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
-  },
-  'src/adapters/mailbox.ts': {
-    count: 1,
-    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
-  },
-  'src/adapters/fitconnect/index.ts': {
-    count: 1,
-    why: 'adapter table (issue 21, step 4): a factory given another kind of destination',
-  },
-  'src/adapters/fitconnect/http.ts': {
-    count: 1,
-    why: 'adapter table (issue 21, step 4): typed outcomes and reasons replace it',
-  },
-  'src/adapters/fitconnect/poll.ts': {
     count: 3,
-    why: 'adapter table (issue 21, step 4): codes hidden in messages become typed reasons',
+    why: 'invariants: the gateway counts the plaintext length and the buffer size from the same pieces it encrypts; no input reaches them',
   },
 };
 

@@ -56,9 +56,9 @@ export async function openEscrow(
   const bytes = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
   // Format 2: the JSON up to the first line feed, the attachments' bytes after it.
   const end = version2 ? bytes.indexOf(0x0a) : bytes.length;
+  if (end < 0) throw escrowError('the escrow copy is not JSON');
   let parsed: unknown;
   try {
-    if (end < 0) throw new Error('no line feed');
     parsed = JSON.parse(bytes.toString('utf8', 0, end));
   } catch {
     throw escrowError('the escrow copy is not JSON');

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { ConfigError } from '../../lib/errors.js';
 
 /**
  * The first store kept a portal's tokens as a JSON list of hash strings (`["sha256:…"]`); since portal tokens
@@ -29,13 +30,15 @@ interface Tables {
 function tokenObjects(portalId: string, stored: string): string | undefined {
   const parsed = JSON.parse(stored) as unknown;
   if (!Array.isArray(parsed))
-    throw new Error(`portal ${portalId}: stored tokens are not a list; the store cannot be upgraded`);
+    throw new ConfigError(`portal ${portalId}: stored tokens are not a list; the store cannot be upgraded`);
   if (!parsed.some((entry) => typeof entry === 'string')) return undefined;
   const tokens = parsed.map((entry: unknown) => {
     if (typeof entry === 'string') return { hash: entry };
     if (typeof entry === 'object' && entry !== null && typeof (entry as { hash?: unknown }).hash === 'string')
       return entry;
-    throw new Error(`portal ${portalId}: a stored token is neither a hash nor {hash}; the store cannot be upgraded`);
+    throw new ConfigError(
+      `portal ${portalId}: a stored token is neither a hash nor {hash}; the store cannot be upgraded`,
+    );
   });
   return JSON.stringify(tokens);
 }
