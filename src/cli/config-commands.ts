@@ -1,11 +1,9 @@
 import type { CliContext } from './context.js';
 import { resolve } from 'node:path';
-import { defaultConfigFile, loadConfig } from '../config/load.js';
+import { defaultConfigFile } from '../config/load.js';
 import { gatewaySchema } from '../config/gateway-schema.js';
 import { readConfigFile } from '../config/read-yaml.js';
-import { assertSecretsReadable, gatewaySecretProblems, routingSecretProblems } from '../config/secret-references.js';
-import { compileDataValidators } from '../intake/data-validator.js';
-import { din91379Keyword, loadXoev } from '../xoev/index.js';
+import { checkConfiguration } from './config-check.js';
 import { requestConfigReload } from './config-reload.js';
 
 /** Checks the configuration, and asks a running gateway to reload it. */
@@ -13,21 +11,11 @@ export function registerConfigCommands({ program, print }: CliContext): void {
   const configCommand = program.command('config').description('configuration tools');
   configCommand
     .command('check [file]')
-    .description('validate gateway.yaml with its routing and services; exits non-zero naming file, path and problem')
-    .action((file?: string) => {
-      const loaded = loadConfig({ configFile: file ?? program.opts<{ config?: string }>().config });
-      // the same check and wording as the start: every secret referenced, gateway.yaml's and the routing file's
-      assertSecretsReadable([
-        ...gatewaySecretProblems(loaded),
-        ...routingSecretProblems(loaded, loaded.routing, resolve(loaded.configDir, loaded.gateway.routing)),
-      ]);
-      compileDataValidators(loaded.services, [din91379Keyword]);
-      loadXoev(loaded.paths).close();
-      print(
-        `configuration ok: ${loaded.configFile}\n` +
-          `  services: ${loaded.services.size}, destinations: ${loaded.routing.destinations.length}, rules: ${loaded.routing.rules.length}, ` +
-          `portals (seed): ${loaded.gateway.portals.length}\n  hash: ${loaded.hash}`,
-      );
+    .description(
+      "validate gateway.yaml, its services and the routing in force (the store's when it holds one, else routing.yaml); exits non-zero naming file, path and problem",
+    )
+    .action(async (file?: string) => {
+      print(await checkConfiguration({ configFile: file ?? program.opts<{ config?: string }>().config }));
     });
   configCommand
     .command('reload')

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CliContext } from './context.js';
 import { startGateway } from '../gateway/start.js';
-import { defaultConfigFile, loadConfig } from '../config/load.js';
+import { defaultConfigFile, loadConfigWithRoutingSeed } from '../config/load.js';
 import { createLogger } from '../lib/logger.js';
 import { installProcessGuard } from '../observability/process-guard.js';
 import { packageRoot } from '../lib/version.js';
@@ -48,12 +48,16 @@ export function registerServeCommands({ program }: CliContext): void {
       };
       const configFile = program.opts<{ config?: string }>().config;
       const logger = createLogger();
-      const config = loadConfig({ configFile, env });
+      // routing.yaml's problems are the gateway's to judge: over a store that holds routing they are a warning.
+      const { routingSeed, ...config } = loadConfigWithRoutingSeed({ configFile, env });
       // Demo mode is the embedded configuration itself, never a copy or an operator's file.
       const embedded = config.configFile === resolve(packageRoot(), defaultConfigFile);
       const wanted = options.demoReceiver && env.AMTSBOTE_DEMO_RECEIVER !== 'off';
       // Started before the gateway, so that deliveries left over from a previous run find it at once.
-      const demo: DemoReceivers | undefined = embedded && wanted ? await startDemoReceivers(config, logger) : undefined;
+      const demo: DemoReceivers | undefined =
+        embedded && wanted && 'routing' in routingSeed
+          ? await startDemoReceivers({ ...config, routing: routingSeed.routing }, logger)
+          : undefined;
       let gateway: Awaited<ReturnType<typeof startGateway>>;
       try {
         gateway = await startGateway({ configFile, env, logger });

@@ -21,14 +21,14 @@ export interface LoadedService {
   assertions: CompiledAssertion[];
 }
 
-export interface LoadedConfig {
+/** The configuration files as the gateway keeps them: routing is not among them, the store holds it (design.md). */
+export interface ConfigFiles {
   configFile: string;
   configDir: string;
   dataDir: string;
   /** Where `file` destinations write below, resolved (gateway.yaml `fileDropRoot`). */
   fileDropRoot: string;
   gateway: GatewayConfig;
-  routing: Routing;
   services: Map<string, LoadedService>;
   regions: Map<string, Region>;
   /** Folders of the XÖV layer, resolved. */
@@ -43,6 +43,21 @@ export interface LoadedConfig {
   hash: string;
 }
 
+/**
+ * `routing.yaml`, read and checked: the routing an empty store is seeded with, or why it cannot be. Only the
+ * gateway's start decides whether a problem matters — over a store that already holds routing it does not.
+ */
+export type RoutingSeed = { routing: Routing } | { problem: AmtsboteError };
+
+export interface ConfigWithRoutingSeed extends ConfigFiles {
+  routingSeed: RoutingSeed;
+}
+
+/** The configuration files with `routing.yaml` checked and in force: what commands without a store work from. */
+export interface LoadedConfig extends ConfigFiles {
+  routing: Routing;
+}
+
 export const defaultConfigFile = 'config/gateway.yaml';
 
 export interface LoadOptions {
@@ -53,6 +68,16 @@ export interface LoadOptions {
 
 /** Loads and validates the whole configuration; throws an `invalid-config` error naming file and path. */
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const { routingSeed, ...files } = loadConfigWithRoutingSeed(options);
+  if ('problem' in routingSeed) throw routingSeed.problem;
+  return { ...files, routing: routingSeed.routing };
+}
+
+/**
+ * Loads and validates the whole configuration; throws an `invalid-config` error naming file and path for
+ * every file but `routing.yaml`, whose problems are returned in `routingSeed`.
+ */
+export function loadConfigWithRoutingSeed(options: LoadOptions = {}): ConfigWithRoutingSeed {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const configFile = resolve(cwd, options.configFile ?? env.AMTSBOTE_CONFIG ?? defaultConfigFile);
@@ -64,20 +89,13 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const gateway = applyEnvironment(gatewayFile.value, env, configFile);
 
   const routingFile = resolve(configDir, gateway.routing);
-  // Read as YAML only: validateRouting below checks schema and services in one pass.
-  const routing = readConfigFile(routingFile, z.unknown());
-  hash.update(routing.raw);
+  const routing = readRoutingFile(routingFile);
+  if ('raw' in routing) hash.update(routing.raw);
 
   const dataDir = env.AMTSBOTE_DATA_DIR ? resolve(cwd, env.AMTSBOTE_DATA_DIR) : resolve(configDir, gateway.dataDir);
   const fileDropRoot = gateway.fileDropRoot ? resolve(configDir, gateway.fileDropRoot) : defaultFileDropRoot(dataDir);
   const services = loadServices(resolve(configDir, gateway.services), hash);
-  const checked = validateRouting(routing.value, new Set(services.keys()), fileDropRoot);
-  if ('errors' in checked) {
-    const lines = checked.errors.map((e) => `  ${e.pointer || '/'}: ${e.detail}`).join('\n');
-    throw new AmtsboteError('invalid-config', `${routingFile} is invalid:\n${lines}`, checked.errors, {
-      file: routingFile,
-    });
-  }
+  const routingSeed = checkRoutingSeed(routing, routingFile, new Set(services.keys()), fileDropRoot);
 
   const regions = new Map<string, Region>();
   gateway.regions.forEach((region, i) => {
@@ -100,11 +118,36 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     dataDir,
     fileDropRoot,
     gateway,
-    routing: checked.routing,
+    routingSeed,
     services,
     regions,
     paths,
     hash: hash.digest('hex'),
+  };
+}
+
+function readRoutingFile(file: string): { value: unknown; raw: string } | { problem: AmtsboteError } {
+  try {
+    // Read as YAML only: validateRouting checks schema and services in one pass.
+    return readConfigFile(file, z.unknown());
+  } catch (error) {
+    if (error instanceof AmtsboteError) return { problem: error };
+    throw error;
+  }
+}
+
+function checkRoutingSeed(
+  read: { value: unknown } | { problem: AmtsboteError },
+  file: string,
+  services: ReadonlySet<string>,
+  fileDropRoot: string,
+): RoutingSeed {
+  if ('problem' in read) return read;
+  const checked = validateRouting(read.value, services, fileDropRoot);
+  if (!('errors' in checked)) return { routing: checked.routing };
+  const lines = checked.errors.map((e) => `  ${e.pointer || '/'}: ${e.detail}`).join('\n');
+  return {
+    problem: new AmtsboteError('invalid-config', `${file} is invalid:\n${lines}`, checked.errors, { file }),
   };
 }
 

@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AmtsboteError, joinPointer, type FieldError } from '../lib/errors.js';
 import { secretRefSchema } from '../lib/secret-ref.js';
-import type { LoadedConfig } from './load.js';
+import type { ConfigFiles } from './load.js';
 import type { Routing } from './routing-schema.js';
 
 /** A setting that names a secret: where it is written, and what it references. */
@@ -25,7 +25,7 @@ export interface SecretProblem extends FieldError {
  * only when a callback is sent (portals' callback secrets) — resolved now, so that `config check` and the start
  * catch a missing one, not the first callback.
  */
-export function gatewaySecretProblems(config: LoadedConfig, env: NodeJS.ProcessEnv = process.env): SecretProblem[] {
+export function gatewaySecretProblems(config: ConfigFiles, env: NodeJS.ProcessEnv = process.env): SecretProblem[] {
   const file = config.configFile;
   const g = config.gateway;
   const settings: SecretSetting[] = [];
@@ -56,7 +56,7 @@ export function gatewaySecretProblems(config: LoadedConfig, env: NodeJS.ProcessE
  * `routing` is the routing in force: the store's at start, the file's in `config check`; `source` names it.
  */
 export function routingSecretProblems(
-  config: LoadedConfig,
+  config: ConfigFiles,
   routing: Routing,
   source: string,
   env: NodeJS.ProcessEnv = process.env,

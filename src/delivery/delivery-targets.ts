@@ -5,6 +5,7 @@ import type { Destination } from '../config/routing-schema.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { ClaimedDelivery } from '../store/types.js';
+import type { SecretRef } from '../lib/secret-ref.js';
 import { defaultRetry } from './retry-policy.js';
 
 /**
@@ -29,6 +30,13 @@ export function deliveryTargets(options: {
   store: Pick<Store, 'getPortal'>;
   routing: () => CurrentRouting;
   adapterContext: AdapterContext;
+  /**
+   * The callback secret reference gateway.yaml gives for a portal it names. It wins over the one stored when
+   * the store was seeded: a reference says where the secret lives on this machine — deployment configuration
+   * like the key files, checked by `config check` and the start — so fixing gateway.yaml (and restarting)
+   * fixes it, and the store keeps only the portal's own settings.
+   */
+  callbackSecret?: (portalId: string) => SecretRef | undefined;
 }): DeliveryTargets {
   const { store } = options;
   const adapterCache = new Map<string, { key: string; adapter: Adapter }>();
@@ -47,13 +55,15 @@ export function deliveryTargets(options: {
   const callbackTarget = async (
     claim: ClaimedDelivery,
   ): Promise<{ target: Destination; adapter: Adapter } | undefined> => {
-    const portal = await store.getPortal(claim.destinationId.slice('callback:'.length));
+    const portalId = claim.destinationId.slice('callback:'.length);
+    const portal = await store.getPortal(portalId);
     if (!portal?.callback) return undefined;
-    const key = `callback:${JSON.stringify(portal.callback)}`;
+    const settings = { ...portal.callback, secret: options.callbackSecret?.(portalId) ?? portal.callback.secret };
+    const key = `callback:${JSON.stringify(settings)}`;
     let cached = adapterCache.get(claim.destinationId);
     if (cached?.key !== key) {
       void cached?.adapter.close?.();
-      cached = { key, adapter: createCallbackAdapter(portal.callback, options.adapterContext) };
+      cached = { key, adapter: createCallbackAdapter(settings, options.adapterContext) };
       adapterCache.set(claim.destinationId, cached);
     }
     const target = {

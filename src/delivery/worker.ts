@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import type { AttemptRecord, ClaimedDelivery } from '../store/types.js';
 import { BrokenCircuitError, type CircuitBreakers, CountedFailure, circuitBreakers } from './circuit-breakers.js';
 import { deliveryTargets } from './delivery-targets.js';
+import type { SecretRef } from '../lib/secret-ref.js';
 import { transitionFor } from './outcome-transition.js';
 import { startReceiptPolling, type RecordPolledReceipt } from './poll-receipts.js';
 import { defaultRetry } from './retry-policy.js';
@@ -17,6 +18,8 @@ export interface WorkerOptions {
   store: Store;
   routing: () => CurrentRouting;
   adapterContext: AdapterContext;
+  /** The callback secret reference gateway.yaml gives for a portal it names (delivery-targets.ts). */
+  callbackSecret?: (portalId: string) => SecretRef | undefined;
   logger: Logger;
   clock?: () => Date;
   /** Attempts in flight at once on this instance. */
@@ -81,7 +84,12 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       logger.info({ destinationId }, 'circuit breaker closed: the destination answers again');
     },
   });
-  const targets = deliveryTargets({ store, routing: options.routing, adapterContext: options.adapterContext });
+  const targets = deliveryTargets({
+    store,
+    routing: options.routing,
+    adapterContext: options.adapterContext,
+    callbackSecret: options.callbackSecret,
+  });
   const inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
   let running = true;
   let wake: (() => void) | undefined;

@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { Reroute } from '../delivery/reroute.js';
 import type { ConfigurationSet } from '../intake/configuration-set.js';
 import { rerouteFromEscrow } from '../intake/reroute-from-escrow.js';
@@ -46,7 +46,7 @@ export interface StandaloneReroute {
  * from the files and the keys' states read once (no refresh timer: the command ends soon).
  */
 export async function standaloneReroute(
-  config: LoadedConfig,
+  config: ConfigFiles,
   store: Store,
   clock: () => Date = () => new Date(),
 ): Promise<StandaloneReroute> {

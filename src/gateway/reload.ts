@@ -6,8 +6,9 @@
  * Settings of gateway.yaml itself (listen address, store, keys, portals, admins) apply only on restart: a
  * reload whose gateway.yaml differs is refused, so /health/ready's hash never claims what is not in force.
  */
+import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles, ConfigWithRoutingSeed } from '../config/load.js';
 import { AmtsboteError, type FieldError } from '../lib/errors.js';
 import type { ConfigurationSet } from '../intake/configuration-set.js';
 import type { ConfigurationInForce } from './configuration-in-force.js';
@@ -31,7 +32,7 @@ const retireAfterMs = 150_000;
 export function configReloader(options: {
   configuration: ConfigurationInForce;
   routing: RoutingState;
-  load: () => LoadedConfig;
+  load: () => ConfigWithRoutingSeed;
   logger: Logger;
 }): ConfigReloader {
   const { configuration, routing, logger } = options;
@@ -40,7 +41,7 @@ export function configReloader(options: {
 
   const reloadNow = (): ReloadOutcome => {
     const current = configuration.current().config;
-    let next: LoadedConfig;
+    let next: ConfigWithRoutingSeed;
     let validators: ConfigurationSet['validators'];
     let xoev: Xoev;
     try {
@@ -67,6 +68,13 @@ export function configReloader(options: {
         `The routing in force (version ${version}) would not be served by the new configuration:\n${problems.map((p) => `  ${p.pointer}: ${p.detail}`).join('\n')}`,
         problems,
         { routingVersion: version },
+      );
+    }
+    if ('problem' in next.routingSeed) {
+      // routing.yaml only seeds an empty store; the routing in force is the store's and was checked above.
+      logger.warn(
+        { file: resolve(next.configDir, next.gateway.routing), errors: next.routingSeed.problem.errors },
+        'routing.yaml is invalid and ignored: the routing in the store stays in force',
       );
     }
     // One synchronous step: a request sees either the old set or the new one, never a mix.
@@ -116,7 +124,7 @@ function refused(error: unknown): unknown {
 }
 
 /** Every rule of the routing in force must name known services, and each destination must have a mapping. */
-function routingProblems(next: LoadedConfig, xoev: Xoev, routing: RoutingState): FieldError[] {
+function routingProblems(next: ConfigFiles, xoev: Xoev, routing: RoutingState): FieldError[] {
   const { routing: document } = routing.current();
   const checked = validateRouting(document, new Set(next.services.keys()), next.fileDropRoot);
   if ('errors' in checked) return checked.errors;

@@ -1,5 +1,5 @@
 import { guardedAgent } from '../adapters/guarded-agent.js';
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { Routing } from '../config/routing-schema.js';
 import type { FieldError } from '../lib/errors.js';
 import { startKeyRing, type StoredKeyRing } from './key-ring.js';
@@ -14,7 +14,7 @@ import {
 import type { Store } from '../store/store.js';
 
 /** The recipients' key resolver under the configured policy (minimum modulus, trust anchors). */
-export async function recipientKeyResolver(config: LoadedConfig, logger?: Logger): Promise<KeyResolver> {
+export async function recipientKeyResolver(config: ConfigFiles, logger?: Logger): Promise<KeyResolver> {
   const policy = config.gateway.recipientKeys;
   return createKeyResolver({
     // key endpoints are outbound HTTP like deliveries: the same address policy (no metadata services)
@@ -54,7 +54,7 @@ export function destinationKeyCheck(
 
 /** Loads the gateway's keys (files, or development keys on SQLite) and their state from the store. */
 export async function startSealing(
-  config: LoadedConfig,
+  config: ConfigFiles,
   store: Store,
   resolver: KeyResolver,
   logger: Logger,

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { loadHmacSecret } from '../config/gateway-secret.js';
-import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/load.js';
+import {
+  loadConfigWithRoutingSeed,
+  type ConfigFiles,
+  type ConfigWithRoutingSeed,
+  type LoadOptions,
+} from '../config/load.js';
 import { createApp } from '../http/app.js';
 import type { IntakeContext } from '../intake/accept-submission.js';
 import { compileDataValidators } from '../intake/data-validator.js';
@@ -11,6 +16,7 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { startRoutingState, type RoutingState } from '../routing/routing-state.js';
 import { openStore } from '../store/open-store.js';
 import { refuseUncarriedWork } from './upgrade-guard.js';
+import { routingSeedToUse } from './routing-seed.js';
 import { assertSecretsReadable, gatewaySecretProblems, routingSecretProblems } from '../config/secret-references.js';
 import { acquireServeLock } from '../store/serve-lock.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
@@ -21,7 +27,6 @@ import { listenWith } from '../http/listen.js';
 import type { Store } from '../store/store.js';
 import { version } from '../lib/version.js';
 import { installUint8ArrayToBase64 } from '../seal/lib/uint8array-to-base64.js';
-import { AmtsboteError } from '../lib/errors.js';
 import { destinationKeyCheck, recipientKeyResolver, startSealing } from './seal-setup.js';
 import { escrowReroute } from './escrow-reroute.js';
 import { configurationInForce, type ConfigurationInForce } from './configuration-in-force.js';
@@ -42,7 +47,7 @@ export interface GatewayOptions extends LoadOptions {
 export interface RunningGateway {
   url: string;
   /** The configuration in force (replaced by a reload). */
-  readonly config: LoadedConfig;
+  readonly config: ConfigFiles;
   store: Store;
   routing: RoutingState;
   worker: DeliveryWorker | undefined;
@@ -58,7 +63,7 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   installUint8ArrayToBase64();
   const logger = options.logger ?? createLogger();
-  const config = loadConfig(options);
+  const config = loadConfigWithRoutingSeed(options);
   const storeSettings = config.gateway.store;
   const releaseServeLock =
     storeSettings.kind === 'sqlite'
@@ -73,7 +78,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 }
 
 async function startWithConfig(
-  config: LoadedConfig,
+  config: ConfigWithRoutingSeed,
   options: GatewayOptions,
   logger: Logger,
   releaseServeLock: (() => void) | undefined,
@@ -131,14 +136,7 @@ async function startWithConfig(
 
     const resolver = await recipientKeyResolver(config, logger);
     const checkKeys = destinationKeyCheck(resolver, logger);
-    const seedKeyProblems = await checkKeys(config.routing);
-    if (seedKeyProblems.length > 0) {
-      throw new AmtsboteError(
-        'invalid-config',
-        `${config.gateway.routing}: ${seedKeyProblems.map((p) => `${p.pointer}: ${p.detail}`).join('; ')}`,
-        seedKeyProblems,
-      );
-    }
+    const seed = await routingSeedToUse(config, store, checkKeys, logger);
     const sealing = await startSealing(config, store, resolver, logger, clock);
     started.push({
       name: 'sealing',
@@ -148,7 +146,7 @@ async function startWithConfig(
     });
     const routing = await startRoutingState({
       store,
-      seed: config.routing,
+      seed,
       knownServices: () => new Set(configuration.current().config.services.keys()),
       fileDropRoot: config.fileDropRoot,
       checkKeys,
@@ -189,7 +187,7 @@ async function startWithConfig(
         housekeeping.stop();
       },
     });
-    const reloader = configReloader({ configuration, routing, load: () => loadConfig(options), logger });
+    const reloader = configReloader({ configuration, routing, load: () => loadConfigWithRoutingSeed(options), logger });
     started.push({
       name: 'config reloader',
       stop: () => {
@@ -310,7 +308,7 @@ function intakeContext(deps: {
 
 /** The outbox worker with the gateway's metrics and receipt handling. */
 function startWorker(deps: {
-  config: LoadedConfig;
+  config: ConfigFiles;
   store: Store;
   routing: RoutingState;
   sealing: StoredKeyRing;
@@ -346,6 +344,8 @@ function startWorker(deps: {
       now: clock,
       keys: deps.resolver,
     },
+    // gateway.yaml applies only on restart (a reload refuses a changed one), so the start's copy is the one in force.
+    callbackSecret: (portalId) => config.gateway.portals.find((p) => p.id === portalId)?.callback?.secret,
     recordReceipt: (input) => recordReceipt(receipts, input),
     onIgnoredReceipt: (destination, reason) => {
       metrics.recordIgnoredReceipt(destination, reason);

@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { resolveRoute } from '../routing/resolve.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
@@ -28,7 +28,7 @@ import { deliveryRows, plannedDeliveries } from './delivery-rows.js';
  * replaces them (the gateway supplies getters onto the configuration in force).
  */
 export interface IntakeContext {
-  readonly config: LoadedConfig;
+  readonly config: ConfigFiles;
   /** The routing version in force (the store's newest). */
   routing: () => CurrentRouting;
   readonly validators: ConfigurationSet['validators'];

@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { Xoev } from '../xoev/index.js';
 import type { DataValidator } from './data-validator.js';
 
@@ -8,7 +8,7 @@ import type { DataValidator } from './data-validator.js';
  * all three; gateway/configuration-in-force.ts holds the set in force.
  */
 export interface ConfigurationSet {
-  readonly config: LoadedConfig;
+  readonly config: ConfigFiles;
   readonly validators: ReadonlyMap<string, DataValidator>;
   readonly xoev: Xoev;
 }

@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { Routing } from '../config/routing-schema.js';
 import { AmtsboteError, type FieldError } from '../lib/errors.js';
 import type { DataValidator } from './data-validator.js';
@@ -29,7 +29,7 @@ export interface MappingDryRun {
  * examples/ or just its `data`.
  */
 export async function dryRunMapping(options: {
-  config: LoadedConfig;
+  config: ConfigFiles;
   xoev: Xoev;
   validators: ReadonlyMap<string, DataValidator>;
   routing: Routing;

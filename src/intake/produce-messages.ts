@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { agsFromArs } from '../config/identifiers.js';
 import type { Envelope } from './envelope-schema.js';
@@ -7,7 +7,7 @@ import type { StoredPortal } from '../store/types.js';
 import { produceMessage, type Authority, type ProducedMessage, type Xoev } from '../xoev/index.js';
 
 export interface MessageInput {
-  config: LoadedConfig;
+  config: ConfigFiles;
   xoev: Xoev;
   productVersion: string;
   envelope: Envelope;
@@ -26,7 +26,7 @@ export interface MessageInput {
  * submission's region. A region routed by prefix but not described in gateway.yaml still has an AGS,
  * derived from its ARS, so the message stays addressable.
  */
-export function authorFor(config: LoadedConfig, role: string, regionKey: string): Authority {
+export function authorFor(config: ConfigFiles, role: string, regionKey: string): Authority {
   const region = config.regions.get(regionKey);
   const known = region?.authorities[role];
   if (known) return known;
@@ -106,7 +106,7 @@ export async function messageFor(
 }
 
 /** The schema a service's plain JSON data (no standard, no mapping) names: its data schema's `$id`. */
-export function dataSchemaSetOf(config: LoadedConfig, serviceKey: string): string {
+export function dataSchemaSetOf(config: ConfigFiles, serviceKey: string): string {
   const id = config.services.get(serviceKey)?.dataSchema.$id;
   return typeof id === 'string' ? id : `amtsbote:service:${serviceKey}`;
 }

@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { Reroute } from '../delivery/reroute.js';
 import { AmtsboteError } from '../lib/errors.js';
@@ -19,7 +19,7 @@ export interface RerouteContext {
    */
   sealing: Pick<KeyRing, 'keys' | 'signing' | 'resolver'>;
   clock: () => Date;
-  readonly config: LoadedConfig;
+  readonly config: ConfigFiles;
   readonly xoev: Xoev;
   productVersion: string;
 }

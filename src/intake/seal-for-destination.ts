@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { version } from '../lib/version.js';
 import { sealFitConnect, sealMessageToBytes, type KeyRing, type SealAttachment } from '../seal/index.js';
@@ -36,7 +36,7 @@ export interface SealedForStore {
  * intake: only its ids and times differ.
  */
 export async function sealForDestination(input: {
-  config: LoadedConfig;
+  config: ConfigFiles;
   keyRing: Pick<KeyRing, 'signing' | 'resolver'>;
   submission: SubmissionToSeal;
   deliveryId: string;

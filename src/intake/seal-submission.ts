@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { Destination } from '../config/routing-schema.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { isRecipientKeyError, sealEscrowToBytes } from '../seal/index.js';
@@ -12,7 +12,7 @@ import type { KeyRing } from '../seal/index.js';
  * escrow key. After this, the request holds the plain data only in memory; the store gets only these.
  */
 export async function sealSubmission(input: {
-  config: LoadedConfig;
+  config: ConfigFiles;
   sealing: KeyRing;
   envelope: Envelope;
   data: Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 
 /**
  * What a backup of the store cannot be restored without, though it lives outside the store: the HMAC secret
@@ -7,7 +7,7 @@ import type { LoadedConfig } from '../config/load.js';
  * the gateway's keys (the escrow key opens the escrow copies; the signing keys are what receivers pinned).
  * One line each, for `store backup` and `store restore` to print.
  */
-export function backupCompanions(config: LoadedConfig): string[] {
+export function backupCompanions(config: ConfigFiles): string[] {
   const g = config.gateway;
   const developmentKeys = join(config.dataDir, 'keys');
   const lines: string[] = [];

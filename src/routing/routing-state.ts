@@ -27,7 +27,8 @@ export interface RoutingState {
  */
 export async function startRoutingState(options: {
   store: Store;
-  seed: Routing;
+  /** `routing.yaml`, checked; absent when it is broken, and then the store must already hold routing. */
+  seed: Routing | undefined;
   /** The services configured now (a configuration reload may add some). */
   knownServices: () => ReadonlySet<string>;
   /** The operator's folder for file destinations (gateway.yaml `fileDropRoot`, resolved). */
@@ -40,6 +41,7 @@ export async function startRoutingState(options: {
 }): Promise<RoutingState> {
   const { store, logger } = options;
   if ((await store.currentRoutingVersionNumber()) === 0) {
+    if (!options.seed) throw new ConfigError('the store holds no routing and routing.yaml gives none to seed it with');
     await store.appendRoutingVersion(0, {
       document: options.seed,
       author: 'config',

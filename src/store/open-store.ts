@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { LoadedConfig } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import { readSecret } from '../lib/secret-ref.js';
 import type { Logger } from '../lib/logger.js';
 import { openPostgresStore } from './postgres.js';
@@ -11,7 +11,7 @@ import type { MigrationContext } from './migrations/context.js';
  * Opens (and, unless told not to, migrates) the store the configuration names: for the gateway and CLI commands alike.
  */
 export async function openStore(
-  config: LoadedConfig,
+  config: ConfigFiles,
   logger?: Logger,
   options: { migrate?: boolean } & MigrationContext = {},
 ): Promise<Store> {

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { copyConfig } from '../helpers/config-copy.js';
 import { projectRoot } from '../helpers/paths.js';
 import { runCli } from '../helpers/process.js';
 
@@ -42,13 +43,18 @@ describe('amtsbote config check', () => {
     }
   });
 
-  it('refuses to serve with an invalid configuration', () => {
-    const result = runCli(['serve'], {
-      AMTSBOTE_CONFIG: join(dir, 'gateway.yaml'),
-      AMTSBOTE_DATA_DIR: join(dir, 'data'),
-    });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('routing.yaml');
+  it('refuses to serve an empty store with an invalid routing.yaml', () => {
+    const copy = copyConfig();
+    try {
+      const routing = join(copy.dir, 'routing.yaml');
+      writeFileSync(routing, readFileSync(routing, 'utf8').replace('kind: file', 'kind: carrier-pigeon'));
+      const result = runCli(['serve'], { AMTSBOTE_CONFIG: copy.configFile, AMTSBOTE_DATA_DIR: join(dir, 'data') });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(routing);
+      expect(result.stderr).toMatch(/\/destinations\/1\/adapter\/kind/);
+    } finally {
+      copy.remove();
+    }
   });
 });
 

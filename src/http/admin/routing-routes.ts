@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { LoadedConfig } from '../../config/load.js';
+import type { ConfigFiles } from '../../config/load.js';
 import type { Routing } from '../../config/routing-schema.js';
 import { AmtsboteError, type FieldError } from '../../lib/errors.js';
 import type { DataValidator } from '../../intake/data-validator.js';
@@ -19,7 +19,7 @@ import { instantMs } from '../../config/rule-validity.js';
 import { envelopeSchema } from '../../intake/envelope-schema.js';
 
 export interface AdminRoutingDeps {
-  config: LoadedConfig;
+  config: ConfigFiles;
   store: Store;
   routing: RoutingState;
   validators: ReadonlyMap<string, DataValidator>;
@@ -47,7 +47,7 @@ const etag = (version: number) => `"${version}"`;
  * Service and region names by key, from the configuration (read per call: a reload may add services), so
  * a person reading a rule sees "Gewerbeanmeldung × Stadt Leipzig" beside the 14 and 12 digits.
  */
-const routingNames = (config: LoadedConfig) => ({
+const routingNames = (config: ConfigFiles) => ({
   services: Object.fromEntries([...config.services].map(([key, service]) => [key, service.definition.name])),
   regions: Object.fromEntries([...config.regions].map(([ars, region]) => [ars, region.name])),
 });
