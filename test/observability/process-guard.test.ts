@@ -13,7 +13,7 @@ function runGuarded(body: string, options: { maxFaults: number }) {
   if (!existsSync(join(dist, 'process-guard.js'))) throw new Error('dist/ is missing: run "npm run build" first');
   const script = `
     import { installProcessGuard } from ${JSON.stringify(pathToFileURL(join(dist, 'process-guard.js')).href)};
-    import { createLogger } from ${JSON.stringify(pathToFileURL(join(dist, 'logger.js')).href)};
+    import { createLogger } from ${JSON.stringify(pathToFileURL(join(dist, '../lib/logger.js')).href)};
     const counts = {};
     installProcessGuard({
       logger: createLogger({ level: 'info' }),
