@@ -24,7 +24,7 @@ const debianPackages = [
   },
   {
     name: 'postgresql-15',
-    why: 'the PostgreSQL store tests; tests that restart PostgreSQL run a private cluster with its initdb and pg_ctl',
+    why: "the PostgreSQL store tests; tests that restart PostgreSQL run a private cluster with its initdb and pg_ctl; psql restores the upgrade fixture's dump",
   },
 ];
 

@@ -1,13 +1,16 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tokenMatches } from '../../src/lib/token-hash.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { verifyChain } from '../../src/store/verify-chain.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { getJson, postJson } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
+import {
+  expectCarried,
+  expectServedAfterUpgrade,
+  pendingDeliveryCount,
+  readUpgradeManifest,
+} from '../helpers/upgrade-checks.js';
 
 /**
  * A data dir made by the first release of the store (c42e8f0: portal tokens stored as plain hash strings,
@@ -15,19 +18,7 @@ import { projectRoot } from '../helpers/paths.js';
  * with scripts/make-upgrade-fixture.mjs, is opened by the current code.
  */
 const fixture = join(projectRoot, 'test/fixtures/upgrade/c42e8f0');
-interface Sent {
-  token: string;
-  portal: string;
-  idempotencyKey: string;
-  body: unknown;
-  submissionId: string;
-  accepted: { destinations: { destinationId: string; messageId: string; status: string }[] };
-  status: { serviceKey: string; regionKey: string; reference?: string; status: string; receivedAt: string };
-}
-const manifest = JSON.parse(readFileSync(join(fixture, 'manifest.json'), 'utf8')) as {
-  commit: string;
-  submissions: Sent[];
-};
+const manifest = readUpgradeManifest(fixture);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-upgrade-'));
 cpSync(join(fixture, 'data-dir'), dataDir, { recursive: true });
@@ -35,7 +26,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 const storeFile = join(dataDir, 'amtsbote.sqlite');
-const pendingDeliveries = manifest.submissions.reduce((n, s) => n + s.accepted.destinations.length, 0);
+const pendingDeliveries = pendingDeliveryCount(manifest);
 
 describe(`upgrading a SQLite data dir made by release ${manifest.commit.slice(0, 7)}`, () => {
   it('refuses to start while deliveries it cannot make are pending, and names the step that resolves them', async () => {
@@ -50,31 +41,8 @@ describe(`upgrading a SQLite data dir made by release ${manifest.commit.slice(0,
   it('carried every submission, status, event log, portal token and pending delivery', async () => {
     const store = openSqliteStore(storeFile);
     try {
-      for (const sent of manifest.submissions) {
-        const record = await store.getSubmission(sent.submissionId);
-        expect(record, sent.submissionId).toMatchObject({
-          portalId: sent.portal,
-          serviceKey: sent.status.serviceKey,
-          regionKey: sent.status.regionKey,
-          status: 'pending',
-          receivedAt: sent.status.receivedAt,
-        });
-        expect(record!.deliveries.map((d) => [d.destinationId, d.id, d.state]).sort()).toEqual(
-          sent.accepted.destinations.map((d) => [d.destinationId, d.messageId, 'pending']).sort(),
-        );
-        const events = await store.listEvents(sent.submissionId);
-        expect(events.length).toBeGreaterThan(0);
-        expect(verifyChain(sent.submissionId, events)).toEqual({ ok: true });
-      }
-      const portals = await store.listPortals();
-      expect(portals.map((p) => p.id)).toEqual(['amt24', 'leipzig-portal']);
-      expect(
-        tokenMatches(
-          'amt24-demo-token',
-          portals[0]!.tokens.map((t) => t.hash),
-        ),
-      ).toBe(true);
-      expect(await store.countUnsealedDeliveries()).toBe(pendingDeliveries);
+      // the Idempotency-Keys stored in clear by the old release are hashed by migration 0010 with the data dir's secret
+      await expectCarried(store, manifest, pendingDeliveries);
     } finally {
       await store.close();
     }
@@ -90,23 +58,7 @@ describe(`upgrading a SQLite data dir made by release ${manifest.commit.slice(0,
     }
     const gateway = await startTestGateway({ dataDir });
     try {
-      for (const sent of manifest.submissions) {
-        const status = await getJson(gateway.url, `/v1/submissions/${sent.submissionId}`, sent.token);
-        expect(status.status, JSON.stringify(status.body)).toBe(200);
-        expect(status.body).toMatchObject({ submissionId: sent.submissionId, status: 'dead-lettered' });
-        // the Idempotency-Key stored in clear by the old release, hashed by migration 0010 with the data dir's secret
-        const retry = await postJson(gateway.url, '/v1/submissions', sent.body, {
-          authorization: `Bearer ${sent.token}`,
-          'idempotency-key': sent.idempotencyKey,
-        });
-        expect(retry.status, JSON.stringify(retry.body)).toBeLessThan(300);
-        expect(retry.body).toMatchObject({ submissionId: sent.submissionId });
-      }
-      const fresh = await postJson(gateway.url, '/v1/submissions', manifest.submissions[0]!.body, {
-        'idempotency-key': 'after-the-upgrade',
-      });
-      expect(fresh.status, JSON.stringify(fresh.body)).toBe(202);
-      expect(manifest.submissions.map((s) => s.submissionId)).not.toContain(fresh.body.submissionId);
+      await expectServedAfterUpgrade(gateway.url, manifest, 'dead-lettered');
     } finally {
       await gateway.stop();
     }
