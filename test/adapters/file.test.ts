@@ -1,21 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFileAdapter, fileAdapterConfigSchema, removeFileDropLeftovers } from '../../src/adapters/file.js';
-import { testDestination } from '../helpers/outbox.js';
+import { scratchAdapterContext, testDestination } from '../helpers/outbox.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'amtsbote-file-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-const context = {
-  dataDir: dir,
-  fileDropRoot: dir,
-  configDir: dir,
-  outbound: { allowLoopback: true, allowLinkLocal: false },
-  now: () => new Date('2026-11-25T10:00:00Z'),
-};
+const { dir, context } = scratchAdapterContext('amtsbote-file-');
 const message = {
   messageId: 'm-1',
   submissionId: 's-1',

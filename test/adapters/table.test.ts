@@ -1,25 +1,14 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adapterTable, createAdapter } from '../../src/adapters/index.js';
 import { destinationSchema } from '../../src/config/routing-schema.js';
-import { testDestination } from '../helpers/outbox.js';
+import { scratchAdapterContext, testDestination } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
 
 const adaptersDir = join(projectRoot, 'src/adapters');
-const dir = mkdtempSync(join(tmpdir(), 'amtsbote-table-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-const context = {
-  dataDir: dir,
-  fileDropRoot: dir,
-  configDir: dir,
-  outbound: { allowLoopback: true, allowLinkLocal: false },
-  now: () => new Date('2026-11-25T10:00:00Z'),
-};
+const { dir, context } = scratchAdapterContext('amtsbote-table-');
 const message = {
   messageId: 'm-1',
   submissionId: 's-1',

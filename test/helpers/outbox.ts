@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -166,4 +167,23 @@ export async function eventually<T>(
     value = await probe();
   }
   return value;
+}
+
+/**
+ * A scratch folder (removed after the file's tests) and an adapter context whose data dir, file-drop root
+ * and config dir are that folder, at a fixed time: what adapter unit tests build on.
+ */
+export function scratchAdapterContext(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const context = {
+    dataDir: dir,
+    fileDropRoot: dir,
+    configDir: dir,
+    outbound: { allowLoopback: true, allowLinkLocal: false },
+    now: () => new Date('2026-11-25T10:00:00Z'),
+  };
+  return { dir, context };
 }
