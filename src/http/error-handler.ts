@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AmtsboteError, isAmtsboteError } from '../lib/errors.js';
+import { AmtsboteError, InternalError, isAmtsboteError } from '../lib/errors.js';
 import { problemStatus } from './problem-status.js';
 import type { Logger } from '../lib/logger.js';
 import { sendProblem } from './problem.js';
@@ -51,13 +51,7 @@ export function errorHandler(deps: {
       },
       'internal error',
     );
-    sendProblem(
-      res,
-      new AmtsboteError(
-        'internal',
-        'The gateway failed to answer this request; its X-Request-Id identifies it in the log.',
-      ),
-    );
+    sendProblem(res, new InternalError());
   };
 }
 

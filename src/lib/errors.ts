@@ -136,6 +136,19 @@ export class UnavailableError extends AmtsboteError {
 }
 
 /**
+ * A fault of the gateway itself: a broken invariant of its own code, which no input reaches, or anything
+ * unexpected. Its detail never quotes input (byte counts at most); the X-Request-Id finds the log line.
+ */
+export class InternalError extends AmtsboteError {
+  static readonly code = 'internal' satisfies ProblemCode;
+  declare readonly code: typeof InternalError.code;
+
+  constructor(detail = 'The gateway failed to answer this request; its X-Request-Id identifies it in the log.') {
+    super(InternalError.code, detail);
+  }
+}
+
+/**
  * A problem's `detail` for field errors: what has to be fixed, the first few in a sentence, so that a
  * person reading only `detail` (a log line, an alert) learns as much as from `errors`.
  */

@@ -1,4 +1,5 @@
 import { constants, createCipheriv, KeyObject, publicEncrypt, randomBytes, type webcrypto } from 'node:crypto';
+import { InternalError } from '../../lib/errors.js';
 import { JWE_ALG, JWE_ENC } from '../../receiver/format.js';
 
 /**
@@ -59,11 +60,10 @@ export function prepareCompactJwe(
     size,
     writeTo(out, start) {
       // Invariants, not checks of input: the gateway's own code counts lengths and sizes from the same pieces
-      // (escrow and sealed-message writers). A mismatch is a bug there, answered as any unexpected error (500,
-      // detail withheld), so these stay untyped Errors (test/lib/untyped-throws.test.ts lists them).
+      // (escrow and sealed-message writers). A mismatch is a bug there: a 500 whose detail is withheld.
       const end = start + size;
       if (out.length < end)
-        throw new Error(`the buffer has room for ${out.length - start} bytes, not the ${size} of the JWE`);
+        throw new InternalError(`the buffer has room for ${out.length - start} bytes, not the ${size} of the JWE`);
       let at = start + out.write(head, start, 'latin1');
       let seen = 0;
       // Ciphertext bytes that did not fill a group of 3 yet: base64url of pieces joins without seams only at multiples
@@ -83,12 +83,12 @@ export function prepareCompactJwe(
         }
       }
       if (seen !== plaintext.length)
-        throw new Error(`the plaintext had ${seen} bytes, not the ${plaintext.length} announced`);
+        throw new InternalError(`the plaintext had ${seen} bytes, not the ${plaintext.length} announced`);
       emit(cipher.final());
       at += out.write(carry.toString('base64url'), at, 'latin1');
       const tag = cipher.getAuthTag().toString('base64url');
       at += out.write(`.${tag}`, at, 'latin1');
-      if (at !== end) throw new Error(`the JWE took ${at - start} bytes, not the ${size} computed`);
+      if (at !== end) throw new InternalError(`the JWE took ${at - start} bytes, not the ${size} computed`);
       return tag;
     },
   };
