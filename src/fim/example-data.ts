@@ -27,11 +27,23 @@ const asSchema = (value: unknown): JsonSchema =>
 function objectValue(schema: JsonSchema, pointer: string, out: ExampleData): Record<string, unknown> {
   const properties = asSchema(schema.properties);
   const names = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
-  const firstChoice = Array.isArray(schema.oneOf) ? asSchema(schema.oneOf[0]).required : undefined;
-  if (Array.isArray(firstChoice)) for (const n of firstChoice as string[]) names.add(n);
   const value: Record<string, unknown> = {};
   for (const name of Object.keys(properties))
     if (names.has(name)) value[name] = valueFor(asSchema(properties[name]), `${pointer}/${name}`, out);
+  if (Array.isArray(schema.oneOf)) {
+    // A choice: the first member the generator can fill completely, else the first.
+    const members = schema.oneOf.flatMap((branch) => (asSchema(branch).required as string[] | undefined) ?? []);
+    const tries = members.map((name) => {
+      const scratch: ExampleData = { data: {}, attachmentIds: [...out.attachmentIds], unfilled: [] };
+      return { name, value: valueFor(asSchema(properties[name]), `${pointer}/${name}`, scratch), scratch };
+    });
+    const chosen = tries.find((t) => t.scratch.unfilled.length === 0) ?? tries[0];
+    if (chosen) {
+      value[chosen.name] = chosen.value;
+      out.attachmentIds = chosen.scratch.attachmentIds;
+      out.unfilled.push(...chosen.scratch.unfilled);
+    }
+  }
   return value;
 }
 

@@ -14,6 +14,8 @@ export function propertyName(fimName: string): string {
     .replace(/[\u0300-\u036f]/g, '');
   const words = ascii.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
   const camel = words
+    // An acronym (IBAN, KFZ) reads as one word: iban, Kfz.
+    .map((w) => (w.length > 1 && w === w.toUpperCase() ? w.charAt(0) + w.slice(1).toLowerCase() : w))
     .map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1)))
     .join('')
     .slice(0, maxLength);

@@ -154,7 +154,7 @@ function readRule(node: Node, context: Context): FimRule {
     id,
     version,
     name: text(node.name) ?? id,
-    definition: text(node.definition) ?? text(node.beschreibung) ?? '',
+    definition: text(node.freitextRegel) ?? text(node.definition) ?? text(node.beschreibung) ?? '',
     script: text(node.script) ?? text(node.skript) ?? '',
   };
 }
@@ -210,8 +210,8 @@ function readField(node: Node, context: Context): FimField {
     values: node.werte === undefined ? undefined : readValues(asNode(node.werte)),
     codeList: readCodeListReference(node.codelisteReferenz),
     maxSize: maxSize === undefined ? undefined : Number(maxSize),
-    mediaTypes: asArray(node.mediaType)
-      .map(text)
+    mediaTypes: (Array.isArray(node.mediaType) ? (node.mediaType as unknown[]) : [])
+      .map((m) => text(m))
       .filter((m): m is string => m !== undefined),
   };
 }
