@@ -7,6 +7,7 @@ import { acceptSubmission, type IntakeContext, type IntakeRequest } from '../int
 import type { ConfigurationSet } from '../intake/configuration-set.js';
 import type { Store } from '../store/store.js';
 import { statusView } from '../intake/submission-view.js';
+import { serviceCatalogue } from '../routing/service-catalogue.js';
 import type { BodyBudget } from './body-budget.js';
 import { boundedBody, readWholeBody, refuseRestOfBody } from './bounded-body.js';
 import { parseJsonSubmission } from './json-body.js';
@@ -67,8 +68,13 @@ export function portalRoutes(
   router.get('/services', (_req, res) => {
     const portal = currentPortal(res);
     const { config, xoev } = configuration();
-    const services = [...config.services.values()]
-      .filter((s) => portal.services.includes('*') || portal.services.includes(s.definition.key))
+    const offered = [...config.services.values()].filter(
+      (s) => portal.services.includes('*') || portal.services.includes(s.definition.key),
+    );
+    const catalogue = new Map(
+      serviceCatalogue(offered, intake.routing().routing, intake.clock()).map((e) => [e.key, e]),
+    );
+    const services = offered
       .map(({ definition: d }) => ({
         key: d.key,
         name: d.name,
@@ -84,6 +90,8 @@ export function portalRoutes(
             mediaType: m.format === 'json' ? 'application/json' : 'application/xml',
             messages: [...m.messages],
           })),
+        source: catalogue.get(d.key)!.source,
+        regions: catalogue.get(d.key)!.regions,
       }));
     res.json({ services });
   });
