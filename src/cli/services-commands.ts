@@ -15,7 +15,7 @@ export function registerServicesCommands({ program, print }: CliContext): void {
     .option('--name <name>', "the service's name (default: the schema's name)")
     .option('--file-name <stem>', 'file name stem (default: from the name)')
     .option('--codelists <dir>', 'folder of genericode files the schema refers to (XRepository downloads)')
-    .option('--xsd <dir>', 'folder of the XDatenfelder XSDs of the schema\'s version (holding xdatenfelder.xsd)')
+    .option('--xsd <dir>', "folder of the XDatenfelder XSDs of the schema's version (holding xdatenfelder.xsd)")
     .option('--out <dir>', 'where service files go', 'config/services')
     .option('--mappings <dir>', 'where the JSON mapping goes', 'mappings/json/1')
     .option('--examples <dir>', 'where the example submission goes (a folder per service)', 'examples')
@@ -39,7 +39,8 @@ export function registerServicesCommands({ program, print }: CliContext): void {
           force?: boolean;
         },
       ) => {
-        if (!/^\d{14}$/.test(options.key)) throw new AmtsboteError('invalid-request', '--key must be a 14-digit LeiKa key');
+        if (!/^\d{14}$/.test(options.key))
+          throw new AmtsboteError('invalid-request', '--key must be a 14-digit LeiKa key');
         const result = importFimService({
           schemaFile,
           key: options.key,
@@ -55,7 +56,9 @@ export function registerServicesCommands({ program, print }: CliContext): void {
           force: options.force === true,
         });
         const { report } = result;
-        print(`imported ${report.source.id} version ${report.source.version ?? '(none)'} (XDatenfelder ${report.source.xdatenfelder})`);
+        print(
+          `imported ${report.source.id} version ${report.source.version ?? '(none)'} (XDatenfelder ${report.source.xdatenfelder})`,
+        );
         for (const [what, n] of Object.entries(report.became).sort()) print(`  ${what}: ${n}`);
         print(`not expressible (see the report): ${report.notExpressible.length}`);
         print(`warnings: ${report.warnings.length}; code lists missing: ${report.missingCodeLists.length}`);

@@ -17,12 +17,7 @@ const otherName =
   /\b(strasse|strassenname|ort|wohnort|geburtsort|gemeinde|ortsteil|stadt|firma|firmenname|betriebsname|unternehmensname|bezeichnung der (firma|behoerde|einrichtung)|behoerde|hausnummer|hausnummerzusatz|postleitzahl|plz|land|staat|kennzeichen|amtliches kennzeichen|hersteller|marke)\b/;
 
 const fold = (name: string): string =>
-  name
-    .toLowerCase()
-    .replace(/ä/g, 'ae')
-    .replace(/ö/g, 'oe')
-    .replace(/ü/g, 'ue')
-    .replace(/ß/g, 'ss');
+  name.toLowerCase().replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
 
 export function din91379Class(field: Pick<FimField, 'name' | 'dataType'>): { datatype: Din91379Datatype; why: string } {
   if (field.dataType === 'text_latin') return { datatype: 'C', why: 'text_latin is String.Latin+ datatype C' };

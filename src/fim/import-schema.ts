@@ -36,7 +36,7 @@ export interface FimImport {
   unfilled: string[];
 }
 
-/** `Antrag auf Erteilung / Verlängerung Bewohnerparkausweis` → `antrag-auf-erteilung-verlaengerung-bewohnerparkausweis`. */
+/** `Antrag auf … Bewohnerparkausweis` → `antrag-auf-bewohnerparkausweis`: lower case, ASCII, hyphens. */
 export function fileStemOf(name: string): string {
   const stem = name
     .toLowerCase()

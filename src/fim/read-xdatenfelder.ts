@@ -12,7 +12,6 @@ import type {
   Cardinality,
   CodeListReference,
   CodeValue,
-  FimDataType,
   FimField,
   FimFieldKind,
   FimGroup,
@@ -66,7 +65,7 @@ const code = (value: unknown): string | undefined => text(asNode(value).code);
 export function detectXdfVersion(xml: string, file: string): XdfVersion {
   let doc: Node;
   try {
-    doc = asNode(rootParser.parse(xml, true));
+    doc = asNode(rootParser.parse(xml));
   } catch (e) {
     throw refuse(`${file}: not well-formed XML (${(e as Error).message.split('\n')[0] ?? ''})`);
   }
@@ -164,11 +163,12 @@ function readMember(struktur: Node, context: Context, parentId: string): FimMemb
   const cardinalityText = text(struktur.anzahl);
   const cardinality = parseCardinality(cardinalityText);
   if (cardinality === undefined)
-    throw refuse(`${context.file}: a member of ${parentId} has the cardinality "${cardinalityText ?? ''}", not min:max`);
+    throw refuse(
+      `${context.file}: a member of ${parentId} has the cardinality "${cardinalityText ?? ''}", not min:max`,
+    );
   if (contains.datenfeldgruppe !== undefined)
     return { element: readGroup(asNode(contains.datenfeldgruppe), context), cardinality };
-  if (contains.datenfeld !== undefined)
-    return { element: readField(asNode(contains.datenfeld), context), cardinality };
+  if (contains.datenfeld !== undefined) return { element: readField(asNode(contains.datenfeld), context), cardinality };
   throw refuse(`${context.file}: a member of ${parentId} contains neither datenfeld nor datenfeldgruppe`);
 }
 
@@ -197,7 +197,7 @@ function readField(node: Node, context: Context): FimField {
   const fieldKind = fieldKinds.find((k) => k === kindCode);
   if (fieldKind === undefined) throw refuse(`${context.file}: ${base.id} has the feldart "${kindCode ?? ''}"`);
   const typeCode = code(node.datentyp);
-  const dataType = fimDataTypes.find((t) => t === typeCode) as FimDataType | undefined;
+  const dataType = fimDataTypes.find((t) => t === typeCode);
   if (dataType === undefined) throw refuse(`${context.file}: ${base.id} has the datentyp "${typeCode ?? ''}"`);
   const maxSize = text(node.maxSize);
   return {
@@ -241,7 +241,11 @@ const numberOrUndefined = (value: unknown): number | undefined => {
   return /^\d+$/.test(s) ? Number(s) : undefined;
 };
 const stringOrUndefined = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+  typeof value === 'string' && value.trim() !== ''
+    ? value.trim()
+    : typeof value === 'number'
+      ? String(value)
+      : undefined;
 
 /** 3.0.0: attributes; 2.0: a JSON object as text, e.g. `{"minLength":"1","maxLength":"55"}`. */
 export function readPrecision(value: unknown): Precision {

@@ -65,7 +65,8 @@ export function diffSchemas(before: JsonSchema, after: JsonSchema): SchemaDiff {
     const what: string[] = [];
     if (old.required !== now.required) what.push(now.required ? 'now required' : 'no longer required');
     for (const key of compared)
-      if (old.facts[key] !== now.facts[key]) what.push(`${key} ${old.facts[key] ?? '(none)'} → ${now.facts[key] ?? '(none)'}`);
+      if (old.facts[key] !== now.facts[key])
+        what.push(`${key} ${old.facts[key] ?? '(none)'} → ${now.facts[key] ?? '(none)'}`);
     if (what.length > 0) diff.changed.push({ pointer, what });
   }
   return diff;

@@ -58,10 +58,11 @@ export function serviceDefinition(
   return {
     key: names.key,
     name: names.name,
-    description: `Imported from the FIM Stammdatenschema ${fim.id} version ${fim.version ?? '(none given)'} (XDatenfelder ${fim.xdfVersion}): ${fim.name}`.slice(
-      0,
-      1000,
-    ),
+    description:
+      `Imported from the FIM Stammdatenschema ${fim.id} version ${fim.version ?? '(none given)'} (XDatenfelder ${fim.xdfVersion}): ${fim.name}`.slice(
+        0,
+        1000,
+      ),
     leikaSource: `Given by the operator on import (amtsbote services import-fim --key ${names.key}); check it against the LeiKa ids the FIM schema ${fim.id} names in its description before production use.`,
     dataSchema: schemaFile,
     ...(attachments ? { attachments } : {}),

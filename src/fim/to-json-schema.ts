@@ -83,7 +83,7 @@ class Converter {
     const properties: Record<string, JsonSchema> = {};
     const required: string[] = [];
     kept.forEach((member, i) => {
-      const name = names[i]!;
+      const name = names[i] ?? member.element.id;
       properties[name] = this.member(member, `${pointer}/${name}`);
       if (!choice && member.cardinality.min >= 1) required.push(name);
     });
@@ -124,9 +124,17 @@ class Converter {
   private field(field: FimField, pointer: string): JsonSchema {
     reportRules(this.report, field.id, pointer, field.rules);
     if (field.fieldKind === 'hidden' || field.fieldKind === 'locked')
-      this.notExpressible(field, pointer, `${field.fieldKind} field: kept as a property, but a form fills it, not the applicant`);
+      this.notExpressible(
+        field,
+        pointer,
+        `${field.fieldKind} field: kept as a property, but a form fills it, not the applicant`,
+      );
     if (field.precision.unreadable !== undefined)
-      this.notExpressible(field, pointer, `precision "${field.precision.unreadable}" is not min/max length, range or pattern`);
+      this.notExpressible(
+        field,
+        pointer,
+        `precision "${field.precision.unreadable}" is not min/max length, range or pattern`,
+      );
     const selection = field.fieldKind === 'select' || field.values !== undefined || field.codeList !== undefined;
     const body = selection ? this.selection(field, pointer) : this.typed(field, pointer);
     return { ...annotations(field), ...body };
@@ -219,7 +227,11 @@ class Converter {
           else this.notExpressible(field, pointer, `the bound "${bound}" is not a number`);
         }
         if (field.dataType === 'num_currency')
-          this.notExpressible(field, pointer, 'a currency amount: at most two decimal places (not checked by the schema)');
+          this.notExpressible(
+            field,
+            pointer,
+            'a currency amount: at most two decimal places (not checked by the schema)',
+          );
         return schema;
       }
       case 'file':

@@ -153,7 +153,8 @@ export const serviceSchema = z
       }),
     source: serviceSourceSchema,
     regions: z.array(catalogueRegionSchema).meta({
-      description: 'The regions (ARS prefixes of the routing rules) that offer the service now, with their destinations',
+      description:
+        'The regions (ARS prefixes of the routing rules) that offer the service now, with their destinations',
     }),
   })
   .meta({ id: 'Service' });

@@ -111,12 +111,14 @@ function compareWithEarlier(
   const earlierSchema = JSON.parse(
     readFileSync(join(dirname(serviceFile), String(earlier.dataSchema)), 'utf8'),
   ) as JsonSchema;
-  if (earlierSchema['x-fim-id'] !== fimId)
+  const earlierId = earlierSchema['x-fim-id'];
+  const earlierVersion = earlierSchema['x-fim-version'];
+  if (earlierId !== fimId)
     throw new AmtsboteError(
       'conflict',
-      `${serviceFile} is not an import of ${fimId} (its schema is ${String(earlierSchema['x-fim-id'] ?? 'hand-made')}); nothing was written.`,
+      `${serviceFile} is not an import of ${fimId} (its schema is ${typeof earlierId === 'string' ? earlierId : 'hand-made'}); nothing was written.`,
     );
-  const fromVersion = String(earlierSchema['x-fim-version'] ?? 'unversioned');
+  const fromVersion = typeof earlierVersion === 'string' ? earlierVersion : 'unversioned';
   if (fromVersion === (fimVersion ?? 'unversioned') && options.force !== true)
     throw new AmtsboteError(
       'conflict',

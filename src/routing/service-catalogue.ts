@@ -31,11 +31,7 @@ export function serviceSource(service: Pick<LoadedService, 'dataSchema'>): Servi
 }
 
 /** Regions as the rules name them (a prefix of an ARS covers the regions below it), sorted. */
-export function serviceCatalogue(
-  services: Iterable<LoadedService>,
-  routing: Routing,
-  at: Date,
-): CatalogueEntry[] {
+export function serviceCatalogue(services: Iterable<LoadedService>, routing: Routing, at: Date): CatalogueEntry[] {
   return [...services]
     .map(({ definition, dataSchema }) => {
       const regions = [...new Set(routing.rules.filter((r) => r.service === definition.key).map((r) => r.region))]

@@ -66,15 +66,20 @@ describe.skipIf(!hasFimReference)(
       )!.messageId;
 
       // Invalid data are refused with a pointer, as for any service.
-      const invalid = await postJson(gateway.url, '/v1/submissions', { ...example, data: { ...example.data, extra: 1 } });
+      const invalid = await postJson(gateway.url, '/v1/submissions', {
+        ...example,
+        data: { ...example.data, extra: 1 },
+      });
       expect(invalid.status).toBe(422);
 
       const auth = { headers: { authorization: `Bearer ${mailboxToken}` } };
       await pollValue(
         async () =>
-          ((await (await testFetch(`${gateway!.url}/v1/mailbox/${destination}/messages`, auth)).json()) as {
-            messages: { messageId: string }[];
-          }).messages,
+          (
+            (await (await testFetch(`${gateway!.url}/v1/mailbox/${destination}/messages`, auth)).json()) as {
+              messages: { messageId: string }[];
+            }
+          ).messages,
         (messages) => messages.some((m) => m.messageId === messageId),
       );
       const fetched = await testFetch(`${gateway.url}/v1/mailbox/${destination}/messages/${messageId}`, auth);

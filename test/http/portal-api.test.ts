@@ -268,7 +268,7 @@ describe('services and health', () => {
     expect((await getJson(gw.url, '/v1/services/00000000000000/schema')).status).toBe(404);
   });
 
-  it('names each service\'s source and the destinations per region (the catalogue)', async () => {
+  it("names each service's source and the destinations per region (the catalogue)", async () => {
     const services = (await getJson(gw.url, '/v1/services')).body.services as {
       key: string;
       source: unknown;
@@ -276,10 +276,8 @@ describe('services and health', () => {
     }[];
     const parking = services.find((s) => s.key === '99108001001000')!;
     expect(parking.source).toEqual({ kind: 'hand-made' });
-    expect(parking.regions).toContainEqual({
-      region: '146120000000',
-      destinations: [{ id: 'dresden-bewohnerparkausweis', name: expect.any(String), deferred: false }],
-    });
+    const dresden = parking.regions.find((r) => r.region === '146120000000');
+    expect(dresden?.destinations.map((d) => [d.id, d.deferred])).toEqual([['dresden-bewohnerparkausweis', false]]);
   });
 
   it('reports readiness with the configuration hash', async () => {

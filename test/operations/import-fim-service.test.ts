@@ -10,7 +10,9 @@ import { importFimService } from '../../src/operations/import-fim-service.js';
 import { fixture, fixturesDir } from '../fim/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'amtsbote-fim-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
 const dirs = {
   servicesDir: join(root, 'config/services'),
   mappingsDir: join(root, 'mappings/json/1'),
@@ -49,9 +51,11 @@ describe('amtsbote services import-fim (the operation)', () => {
     const output = compileJsonOutputSchema(join(dirs.mappingsDir, mapping.schema), mappingFile);
     // The mapping names the FIM schema as the delivered data's schema URI.
     expect(output.schemaUri).toBe('https://amtsbote.dev/schemas/fim/S99000001/1.0.0.json');
-    const example = JSON.parse(
-      readFileSync(join(dirs.examplesDir, 'hundeanmeldung/fim-example.json'), 'utf8'),
-    ) as { data: unknown; serviceKey: string; attachments?: unknown[] };
+    const example = JSON.parse(readFileSync(join(dirs.examplesDir, 'hundeanmeldung/fim-example.json'), 'utf8')) as {
+      data: unknown;
+      serviceKey: string;
+      attachments?: unknown[];
+    };
     expect(example.serviceKey).toBe('99000000000001');
     expect(output.validate(example.data)).toEqual([]);
     const report = readFileSync(join(dirs.servicesDir, 'hundeanmeldung.fim-1.0.0.report.md'), 'utf8');
@@ -76,7 +80,9 @@ describe('amtsbote services import-fim (the operation)', () => {
     ]);
     // The old schema stays (its $id is what earlier messages name); the service moves to the new one.
     expect(existsSync(join(dirs.servicesDir, 'hundeanmeldung.fim-1.0.0.schema.json'))).toBe(true);
-    const service = parse(readFileSync(join(dirs.servicesDir, 'hundeanmeldung.yaml'), 'utf8')) as { dataSchema: string };
+    const service = parse(readFileSync(join(dirs.servicesDir, 'hundeanmeldung.yaml'), 'utf8')) as {
+      dataSchema: string;
+    };
     expect(service.dataSchema).toBe('hundeanmeldung.fim-1.1.0.schema.json');
     expect(readFileSync(join(dirs.servicesDir, 'hundeanmeldung.fim-1.1.0.report.md'), 'utf8')).toContain(
       '## Changes since version 1.0.0\n\n+ /data/halterinOderHalter/telefon\n- /data/chipnummer',
@@ -90,7 +96,9 @@ describe('amtsbote services import-fim (the operation)', () => {
       fileStem: 'ohne-codeliste',
       ...dirs,
     };
-    expect(() => importFimService(options)).toThrow(/code lists not found.*urn:amtsbote:test:codeliste:staat.*Nothing was written/);
+    expect(() => importFimService(options)).toThrow(
+      /code lists not found.*urn:amtsbote:test:codeliste:staat.*Nothing was written/,
+    );
     expect(existsSync(join(dirs.servicesDir, 'ohne-codeliste.yaml'))).toBe(false);
     importFimService({ ...options, allowMissingCodeLists: true });
     expect(existsSync(join(dirs.servicesDir, 'ohne-codeliste.yaml'))).toBe(true);
@@ -98,7 +106,13 @@ describe('amtsbote services import-fim (the operation)', () => {
 
   it('never replaces a service of another key or a hand-made one of the same name', () => {
     expect(() =>
-      importFimService({ schemaFile: fixture('hundeanmeldung-xdf3-1.1.0.xml'), key: '99000000000009', fileStem: 'hundeanmeldung', codelistsDir: fixturesDir, ...dirs }),
+      importFimService({
+        schemaFile: fixture('hundeanmeldung-xdf3-1.1.0.xml'),
+        key: '99000000000009',
+        fileStem: 'hundeanmeldung',
+        codelistsDir: fixturesDir,
+        ...dirs,
+      }),
     ).toThrow(/already defines the service 99000000000001/);
   });
 });

@@ -7,7 +7,7 @@ import { serviceCatalogue, serviceSource } from '../../src/routing/service-catal
 import { projectRoot } from '../helpers/paths.js';
 
 const config = loadConfig({ configFile: join(projectRoot, 'config/gateway.yaml'), env: {} });
-const routing = config.routing as Routing;
+const routing = config.routing;
 const now = new Date('2026-12-01T10:00:00Z');
 
 describe('the service catalogue', () => {
@@ -15,7 +15,9 @@ describe('the service catalogue', () => {
 
   it('lists every configured service once, by name', () => {
     expect(catalogue.map((s) => s.key).sort()).toEqual([...config.services.keys()].sort());
-    expect(catalogue.map((s) => s.name)).toEqual([...catalogue.map((s) => s.name)].sort((a, b) => a.localeCompare(b, 'de')));
+    expect(catalogue.map((s) => s.name)).toEqual(
+      [...catalogue.map((s) => s.name)].sort((a, b) => a.localeCompare(b, 'de')),
+    );
   });
 
   it("names each region's destinations in force, from the routing rules", () => {
