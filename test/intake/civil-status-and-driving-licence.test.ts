@@ -118,7 +118,7 @@ describe('civil-status certificates and driving licences: configuration', () => 
 
 describe('civil-status certificates and driving licences: through the real intake', () => {
   it.each(valid.map((e) => [`${e.service}/${e.file}`, e] as const))(
-    'accepts %s and delivers the data and attachments sealed to the city’s office',
+    'accepts %s and delivers the data and attachments sealed to the city’s office mailbox',
     async (_name, example) => {
       const envelope = envelopeOf(example.file);
       const accepted = await postJson(gw.url, '/v1/submissions', envelope);
@@ -130,8 +130,12 @@ describe('civil-status certificates and driving licences: through the real intak
       const jwks = (await (await fetch(gw.url + '/.well-known/jwks.json')).json()) as {
         keys: Record<string, unknown>[];
       };
-      const stored = await gw.store.getSealedMessage(delivery!.messageId);
-      const opened = await openSealedMessage(stored!.body, {
+      // Served by the gateway's own mailbox, with the city's demo token (README, demo credentials).
+      const fetched = await fetch(`${gw.url}/v1/mailbox/${delivery!.destinationId}/messages/${delivery!.messageId}`, {
+        headers: { authorization: `Bearer ${city}-buergerdienste-demo-token` },
+      });
+      expect(fetched.status).toBe(200);
+      const opened = await openSealedMessage(await fetched.text(), {
         recipientKeys: [cityKey(delivery!.destinationId)],
         gatewayJwks: jwks,
         expectedDestinationId: delivery!.destinationId,
