@@ -34,10 +34,7 @@ const problemSchema = z.looseObject({
  * when present; whether it may be missing is the caller's decision (see `verifySet`'s `schemaOptional`).
  */
 export const setClaimsSchema = z.looseObject({
-  $schema: z
-    .string()
-    .regex(setPayloadSchemaPattern, 'must be a FIT-Connect set-payload schema URI (1.x.y)')
-    .optional(),
+  $schema: z.string().regex(setPayloadSchemaPattern, 'must be a FIT-Connect set-payload schema URI (1.x.y)').optional(),
   jti: z.uuid(),
   iss: z.string().min(1).max(100),
   iat: z.int().min(1_577_833_200),

@@ -99,7 +99,10 @@ export async function verifySet(compact: string, key: KeyObject, options: Verify
     );
   const claims = parsed.data;
   if (claims.$schema === undefined && options.schemaOptional !== true)
-    throw refuse('The receipt claims are invalid: $schema is required (a FIT-Connect set-payload 1.x.y URI).', 'claims');
+    throw refuse(
+      'The receipt claims are invalid: $schema is required (a FIT-Connect set-payload 1.x.y URI).',
+      'claims',
+    );
   const nowSeconds = Math.floor(options.now.getTime() / 1000);
   if (claims.iat > nowSeconds + options.futureSkewSeconds)
     throw refuse('The receipt is issued in the future (iat).', 'iat');
