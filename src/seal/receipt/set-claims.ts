@@ -10,7 +10,7 @@ export const rejectEvent = 'https://schema.fitko.de/fit-connect/events/reject-su
  */
 export const setPayloadSchemaPattern =
   /^https:\/\/schema\.fitko\.de\/fit-connect\/set-payload\/1\.\d+\.\d+\/set-payload\.schema\.json$/;
-/** What Amtsbote's own receipts (the receiver kit) name: the version the delivery service itself uses. */
+/** The version the delivery service itself writes (PROTOCOL.md §3.1); the receiver kit's receipts name it too. */
 export const currentSetPayloadSchema = 'https://schema.fitko.de/fit-connect/set-payload/1.2.2/set-payload.schema.json';
 
 export const authenticationTagsSchema = z.strictObject({
