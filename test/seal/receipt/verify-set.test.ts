@@ -14,7 +14,7 @@ const tags = { metadata: 'A'.repeat(22), data: 'B'.repeat(22), attachments: {} }
 
 async function set(claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) {
   const body = Object.fromEntries(
-    Object.entries({
+    Object.entries<unknown>({
       $schema: schema('1.2.2'),
       jti: randomUUID(),
       iss: 'dresden-gewerbeamt',
@@ -32,7 +32,7 @@ async function set(claims: Record<string, unknown> = {}, header: Record<string, 
 const reasonOf = (promise: Promise<unknown>) =>
   promise.then(
     () => 'accepted',
-    (error: { extensions?: { reason?: string } }) => error.extensions?.reason,
+    (error: unknown) => (error as { extensions?: { reason?: string } }).extensions?.reason,
   );
 
 describe('verifySet: tolerant where FIT-Connect is', () => {
