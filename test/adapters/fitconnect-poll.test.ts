@@ -183,7 +183,11 @@ describe('fitconnect event log: tolerant where FIT-Connect is', () => {
 describe('fitconnect event log: an entry that cannot be verified yet is never skipped', () => {
   it('holds the read position at an entry whose key is unknown, keeps what came before, and takes it once the key is published', async () => {
     const destination = destinationFor();
-    const adapter = createAdapter(destination, context);
+    // its own resolver: whether the key is known must depend on this test alone
+    const adapter = createAdapter(destination, {
+      ...context,
+      keys: createKeyResolver({ minRefetchMs: 0, retryAfterFailureMs: 0 }),
+    });
     const { state, submission } = await delivered(destination, adapter);
     // a final failure before it is skipped and reported; the held entry stops the read; the accept after it waits
     const genuine = await sim.subscriber.sign(submission.submissionId, events.accept, acceptPayload(submission));
@@ -274,7 +278,8 @@ describe('delivery worker: held and final failures are counted, audited and show
     worker = startDeliveryWorker({
       store: fx.store,
       routing: routingOf([destination]),
-      adapterContext: { ...context, dataDir: fx.dir, configDir: fx.dir },
+      // a resolver of its own: one that has cached the second key in an earlier test would find it at once
+      adapterContext: { ...context, dataDir: fx.dir, configDir: fx.dir, keys: createKeyResolver({ minRefetchMs: 0 }) },
       logger: fx.logger,
       pollMs: 20,
       receiptPollTickMs: 20,
