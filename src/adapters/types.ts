@@ -95,13 +95,27 @@ export interface PolledReceipt {
   problems?: ReceiptProblem[] | undefined;
 }
 
-/** What one poll found: at most one final receipt, events that failed verification, and the new progress. */
+/** An event that failed verification: a reason code and who claims to have issued it, never key material. */
+export interface PollFailure {
+  reason: string;
+  issuer?: string | undefined;
+}
+
+/**
+ * What one poll found: at most one final receipt, events that failed verification, and the new progress.
+ * An event that failed for good (a bad signature with a known key, another submission, malformed) is skipped
+ * and listed in `invalid`. The first event that failed for a reason a key refresh or a restart could cure
+ * (its key is unknown yet, the key set is unavailable) is `held`: the progress in `state` stops before it, so
+ * the next poll tries it again; what came before it is kept.
+ */
 export interface PollResult {
   kind: 'polled';
   state?: unknown;
   receipt?: PolledReceipt | undefined;
-  /** Events that were ignored because they failed verification: reasons only, never key material. */
-  invalid: { reason: string; issuer?: string | undefined }[];
+  /** Events that were skipped because they failed verification for good. */
+  invalid: PollFailure[];
+  /** The event the read position stopped at, to be tried again at the next poll. */
+  held?: PollFailure | undefined;
 }
 
 /** A poll that could not read the transport (it is tried again at the next interval); the reason is logged. */

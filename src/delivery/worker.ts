@@ -42,6 +42,8 @@ export interface WorkerOptions {
   recordReceipt?: RecordPolledReceipt;
   /** Observes every fetched event that was ignored (metrics). */
   onIgnoredReceipt?: (destinationId: string, reason: string) => void;
+  /** Observes every fetched event a poll could not verify yet and will try again (metrics). */
+  onHeldReceipt?: (destinationId: string, reason: string) => void;
 }
 
 export interface DeliveryWorker {
@@ -293,6 +295,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
       }),
     onIgnoredReceipt: options.onIgnoredReceipt,
+    onHeldReceipt: options.onHeldReceipt,
   });
 
   return {

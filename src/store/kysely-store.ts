@@ -94,7 +94,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     recordAttempt: (input) => recordAttempt(db, input),
     saveAdapterState: (id, fence, state) => saveAdapterState(db, id, fence, state),
     listPollable: (filter) => listPollable(db, filter),
-    savePolledState: (id, state) => savePolledState(db, id, state),
+    savePolledState: (id, state, lastError) => savePolledState(db, id, state, lastError),
     getSealedMessage: (id) => getSealedMessage(db, id),
     replaceSealedMessage: (message, now) => replaceSealedMessage(db, message, now),
     listMailbox: (destinationId, after, limit) => listMailbox(db, destinationId, after, limit),

@@ -122,7 +122,8 @@ export interface Store {
   saveAdapterState(id: string, fence: number, state: unknown): Promise<boolean>;
   /** Delivered messages of destinations whose adapter fetches receipts (store/sql/list-pollable.ts). */
   listPollable(filter: Parameters<typeof listPollable>[1]): Promise<PollableDelivery[]>;
-  savePolledState(id: string, state: unknown): Promise<void>;
+  /** A poll's progress (undefined: unchanged) and what it found wrong (store/sql/save-polled-state.ts). */
+  savePolledState(id: string, state: unknown, lastError?: string | null): Promise<void>;
   getSealedMessage(deliveryId: string): Promise<SealedMessage | undefined>;
   replaceSealedMessage(message: SealedMessage, now: string): Promise<void>;
   listMailbox(destinationId: string, after: string | undefined, limit: number): Promise<MailboxEntry[]>;
