@@ -1,6 +1,8 @@
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
@@ -97,7 +99,12 @@ afterAll(async () => {
 const statusOf = async (submissionId: string) =>
   (await getJson(gateway.url, `/v1/submissions/${submissionId}`)).body as {
     status: string;
-    destinations: { destinationId: string; status: string; messageId: string }[];
+    destinations: {
+      destinationId: string;
+      status: string;
+      messageId: string;
+      fitConnect?: { submissionId: string; caseId: string };
+    }[];
   };
 
 /** Polls (bounded by count and, generously, by time) until `check` holds; returns the last value either way. */
@@ -131,14 +138,34 @@ describe('FIT-Connect destination, end to end', () => {
       $schema: 'https://schema.fitko.de/fit-connect/metadata/2.1.0/metadata.schema.json',
       additionalReferenceInfo: { senderReference: 'FIT-E2E-1' },
     });
-    expect(
-      (
-        await until(
-          () => statusOf(submissionId),
-          (s) => s.status === 'delivered',
-        )
-      ).status,
-    ).toBe('delivered');
+    const delivered = await until(
+      () => statusOf(submissionId),
+      (s) => s.status === 'delivered',
+    );
+    expect(delivered.status).toBe('delivered');
+
+    // Issue 22 item 6: the ids the delivery service assigned, as the simulator knows them, are what the portal's
+    // status, the admin API and the event log show, so that an operator can quote them to FITKO's support.
+    const atFitConnect = { submissionId: submitted!.submissionId, caseId: submitted!.caseId };
+    expect(delivered.destinations[0]!.fitConnect).toEqual(atFitConnect);
+    // …and the OpenAPI document describes them: the live status validates against it (a second validator).
+    const openapi = (await getJson(gateway.url, '/v1/openapi.json')).body as { components: object };
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: 'openapi', components: openapi.components });
+    const validateStatus = ajv.getSchema('openapi#/components/schemas/SubmissionStatus')!;
+    expect(validateStatus(delivered), JSON.stringify(validateStatus.errors)).toBe(true);
+    const messageId = delivered.destinations[0]!.messageId;
+    const adminView = await adminCall(gateway.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer);
+    expect(adminView.status).toBe(200);
+    expect(adminView.body.fitConnect).toEqual(atFitConnect);
+    const deliveredEvent = (
+      (await getJson(gateway.url, `/v1/submissions/${submissionId}/events`)).body.events as {
+        type: string;
+        data: { state?: string; fitConnect?: unknown };
+      }[]
+    ).find((e) => e.type === 'delivery' && e.data.state === 'delivered');
+    expect(deliveredEvent?.data.fitConnect).toEqual(atFitConnect);
 
     expect(await sim.subscriber.accept(submitted!.submissionId)).toBe(204);
     expect(

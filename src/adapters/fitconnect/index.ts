@@ -12,6 +12,7 @@ import { tokenSource } from './token.js';
 
 export { kind, fitconnectAdapterConfigSchema, type FitConnectAdapterConfig } from './config.js';
 export type { FitConnectReason } from './reasons.js';
+export { fitConnectReferences, type FitConnectReferences } from './references.js';
 
 /**
  * FIT-Connect sender: the message was sealed in FIT-Connect's format in the request; delivery creates the
