@@ -1,13 +1,13 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
+import { routeLeipzigToSimulator } from '../helpers/fitconnect.js';
 import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type TestReceiver } from '../helpers/outbox.js';
@@ -34,42 +34,6 @@ const env = () => ({
   FITCONNECT_CLIENT_SECRET: sim.clientSecret,
 });
 
-/** Adds the FIT-Connect destination to the copied routing and routes Leipzig's Gewerbeanmeldung to it. */
-function routeToSimulator(copy: ConfigCopy) {
-  const file = join(copy.dir, 'routing.yaml');
-  const routing = parseDocument(readFileSync(file, 'utf8'));
-  const destination = {
-    id: destinationId,
-    name: 'Stadt Leipzig, Gewerbebehörde über FIT-Connect (simuliert)',
-    adapter: {
-      kind: 'fitconnect',
-      tokenUrl: sim.tokenUrl,
-      submissionApiUrl: sim.submissionApiUrl,
-      clientId: sim.clientId,
-      clientSecret: 'env:FITCONNECT_CLIENT_SECRET',
-      destinationId: sim.destinationId,
-      submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
-      pollSeconds: 1,
-    },
-    sealing: 'fitconnect',
-    encryptionKey: { jwksUrl: sim.keysUrl, refreshSeconds: 1 },
-    receiptKey: { jwksUrl: sim.keysUrl },
-    standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
-    leser: {
-      praefix: 'MELDID',
-      kennung: '14713000',
-      kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags',
-      name: 'Stadt Leipzig, Ordnungsamt, Gewerbebehörde',
-    },
-    retry: { initialDelaySeconds: 0.2, maxDelaySeconds: 1, maxAttempts: 50 },
-  };
-  routing.addIn(['destinations'], routing.createNode(destination));
-  const rules = routing.toJS() as { rules: { service: string; region: string }[] };
-  const index = rules.rules.findIndex((r) => r.service === '99050012104000' && r.region === '147130000000');
-  routing.setIn(['rules', index, 'destinations'], routing.createNode([destinationId], { flow: true }));
-  writeFileSync(file, routing.toString());
-}
-
 beforeAll(async () => {
   sim = await startFitConnectSimulator();
   portal = await startReceiver();
@@ -84,7 +48,7 @@ beforeAll(async () => {
     delivery: { pollMs: 50 },
     keys: { signing: keyFile('gateway-signing-1'), escrow: keyFile('gateway-escrow-1') },
   });
-  routeToSimulator(config);
+  routeLeipzigToSimulator(config, sim, destinationId);
   gateway = await spawnGateway(env());
 });
 // (each may be missing when beforeAll failed: that failure is the one to see, not a TypeError here)
