@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { OutboundPolicy } from './guarded-agent.js';
 import type { KeyResolver, KeySource } from '../seal/index.js';
 import type { ReceiptProblem } from '../seal/receipt/set-claims.js';
+import type { ReadReferences } from './transport-references.js';
 
 /**
  * What an adapter may know of its destination besides its own config: what the recipient accepts (for
@@ -155,6 +156,12 @@ export interface AdapterRow<
   kind: Kind;
   configSchema: Schema;
   create: (config: z.output<Schema>, context: AdapterContext, destination: DestinationFacts) => Adapter<Reason>;
+  /**
+   * For transports that assign their own ids to a delivery (FIT-Connect's submission and case): reads them
+   * from the state the adapter persisted, so that the status views and the event log can show them without
+   * knowing that state's shape (transport-references.ts).
+   */
+  references?: ReadReferences | undefined;
 }
 
 /** Builds a row; the types tie the kind to the schema's `kind` literal and the factory to the schema. */
@@ -166,6 +173,7 @@ export function adapterRow<
   kind: Kind,
   configSchema: Schema,
   create: (config: z.output<Schema>, context: AdapterContext, destination: DestinationFacts) => Adapter<Reason>,
+  extras: { references?: ReadReferences } = {},
 ): AdapterRow<Kind, Schema, Reason> {
-  return { kind, configSchema, create };
+  return { kind, configSchema, create, references: extras.references };
 }

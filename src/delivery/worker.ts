@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { transportReferences } from '../adapters/index.js';
 import type { AdapterContext, Outcome } from '../adapters/types.js';
 import { AmtsboteError, ConflictError } from '../lib/errors.js';
 import type { Destination } from '../config/routing-schema.js';
@@ -111,7 +112,14 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   ) => {
     const now = clock();
     const durationMs = now.getTime() - started.getTime();
-    const transition = transitionFor(claim, destination?.retry ?? defaultRetry, outcome, now);
+    const moved = transitionFor(claim, destination?.retry ?? defaultRetry, outcome, now);
+    // The ids the transport assigned go into the event of the state change, so the log keeps them for support
+    // (a portal callback's stand-in destination has no adapter config, and no such ids).
+    const references =
+      destination && 'adapter' in destination
+        ? transportReferences(destination.adapter.kind, moved.adapterState)
+        : undefined;
+    const transition = { ...moved, references };
     const attempt: AttemptRecord = {
       worker: workerId,
       startedAt: started.toISOString(),

@@ -132,6 +132,8 @@ export interface Store {
   listAttempts(deliveryId: string): Promise<AttemptView[]>;
   /** Error class and time of each delivery's latest attempt, where it failed (store/sql/last-attempt-errors.ts). */
   lastAttemptErrors(deliveryIds: readonly string[]): Promise<Map<string, AttemptError>>;
+  /** The state each delivery's adapter persisted, opaque, for reading transport ids (store/sql/adapter-states.ts). */
+  adapterStates(deliveryIds: readonly string[]): Promise<Map<string, unknown>>;
   replayDeliveries(ids: readonly string[], now: string, reason: string): Promise<string[]>;
   moveDelivery(id: string, destinationId: string, now: string): Promise<void>;
   /** Stores a dead-letter replay plan (and deletes expired ones): store/sql/save-replay-plan.ts. */
