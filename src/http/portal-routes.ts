@@ -8,6 +8,8 @@ import type { ConfigurationSet } from '../intake/configuration-set.js';
 import type { Store } from '../store/store.js';
 import { statusView } from '../intake/submission-view.js';
 import { serviceCatalogue, serviceSource } from '../routing/service-catalogue.js';
+import { readTransportReferences } from '../delivery/read-transport-references.js';
+import type { CurrentRouting } from '../routing/routing-state.js';
 import type { BodyBudget } from './body-budget.js';
 import { boundedBody, readWholeBody, refuseRestOfBody } from './bounded-body.js';
 import { parseJsonSubmission } from './json-body.js';
@@ -46,8 +48,10 @@ export interface PortalRoutesDeps {
   intake: IntakeContext;
   /** Services and mappings, read per request: a configuration reload replaces them. */
   configuration: () => Pick<ConfigurationSet, 'config' | 'xoev'>;
-  /** The portal's submissions, their events and last errors. */
-  store: Pick<Store, 'listSubmissions' | 'getSubmission' | 'listEvents' | 'lastAttemptErrors'>;
+  /** The portal's submissions, their events, last errors and the ids their transports assigned. */
+  store: Pick<Store, 'listSubmissions' | 'getSubmission' | 'listEvents' | 'lastAttemptErrors' | 'adapterStates'>;
+  /** The routing in force: which adapter kind each destination has, to read its transport's ids. */
+  routing: () => CurrentRouting;
   /** Base of the schema and status links. */
   publicBaseUrl: string;
 }
@@ -59,7 +63,7 @@ export function portalRoutes(
   rates: RateLimits,
   budget: BodyBudget,
 ): Router {
-  const { intake, configuration, store, publicBaseUrl } = deps;
+  const { intake, configuration, store, routing, publicBaseUrl } = deps;
   const router = Router();
   // Settings of gateway.yaml apply only on restart: read once.
   const limits = configuration().config.gateway.limits;
@@ -197,7 +201,8 @@ export function portalRoutes(
       throw new AmtsboteError('not-found', 'No such submission.');
     const events = await store.listEvents(record.id);
     const lastErrors = await store.lastAttemptErrors(record.deliveries.map((d) => d.id));
-    res.json(statusView(record, events, publicBaseUrl, lastErrors));
+    const references = await readTransportReferences({ store, routing }, record.deliveries);
+    res.json(statusView(record, events, publicBaseUrl, { lastErrors, references }));
   });
 
   return router;
