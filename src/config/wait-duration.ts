@@ -11,7 +11,7 @@ const pattern = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 export function waitDurationMs(duration: string): number {
   const match = pattern.exec(duration);
   if (!match) return Number.NaN;
-  const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0)) as [
+  const [days, hours, minutes, seconds] = match.slice(1).map((part: string | undefined) => Number(part ?? 0)) as [
     number,
     number,
     number,

@@ -116,7 +116,7 @@ export function startDeferredDeadlines(options: {
   timer.unref();
   return {
     runOnce,
-    stop: () => {
+    stop() {
       clearInterval(timer);
     },
   };

@@ -42,6 +42,11 @@ export interface WorkerOptions {
   recordReceipt?: RecordPolledReceipt;
   /** Observes every fetched event that was ignored (metrics). */
   onIgnoredReceipt?: (destinationId: string, reason: string) => void;
+  /** Observes every case whose receipts this instance polled, and taking or losing a destination's poll lease. */
+  onPoll?: (destinationId: string) => void;
+  onPollLease?: (destinationId: string, held: boolean) => void;
+  /** A destination's poll lease from its poll interval (poll-receipts.ts; default three intervals, at least 15 s). */
+  pollLeaseMs?: (pollIntervalMs: number) => number;
 }
 
 export interface DeliveryWorker {
@@ -293,6 +298,10 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
       }),
     onIgnoredReceipt: options.onIgnoredReceipt,
+    owner: workerId,
+    leaseMs: options.pollLeaseMs,
+    onPoll: options.onPoll,
+    onLease: options.onPollLease,
   });
 
   return {

@@ -182,7 +182,7 @@ export interface DeliveryTable {
   authentication_tags: string | null;
   /** A deferred delivery: the delivery whose acceptance releases it. */
   trigger_delivery_id: string | null;
-  /** A deferred delivery: until when it waits for that acceptance (fixed at receipt), and `release` or `dead-letter` then. */
+  /** A deferred delivery: until when it waits for that acceptance (fixed at receipt); then `on_timeout` decides. */
   deferred_until: string | null;
   on_timeout: string | null;
   /** `message` (to a destination) or `callback` (a status callback to the portal). */

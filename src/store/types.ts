@@ -187,6 +187,9 @@ export interface DeliveryView extends DeliveryRecord {
   reference?: string | undefined;
   lastError?: string | undefined;
   deliveredAt?: string | undefined;
+  /** While deferred: until when it waits for its trigger's accept, and what then happens (routing's `onTimeout`). */
+  deferredUntil?: string | undefined;
+  onTimeout?: DeferredTimeout | undefined;
 }
 
 export interface DeliveryFilter {
