@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { transportReferences } from '../adapters/index.js';
 import type { AdapterContext, Outcome } from '../adapters/types.js';
 import { AmtsboteError, ConflictError } from '../lib/errors.js';
 import type { Destination } from '../config/routing-schema.js';
@@ -47,6 +48,8 @@ export interface WorkerOptions {
   onPollLease?: (destinationId: string, held: boolean) => void;
   /** A destination's poll lease from its poll interval (poll-receipts.ts; default three intervals, at least 15 s). */
   pollLeaseMs?: (pollIntervalMs: number) => number;
+  /** Observes every fetched event a poll could not verify yet and will try again (metrics). */
+  onHeldReceipt?: (destinationId: string, reason: string) => void;
 }
 
 export interface DeliveryWorker {
@@ -114,7 +117,14 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   ) => {
     const now = clock();
     const durationMs = now.getTime() - started.getTime();
-    const transition = transitionFor(claim, destination?.retry ?? defaultRetry, outcome, now);
+    const moved = transitionFor(claim, destination?.retry ?? defaultRetry, outcome, now);
+    // The ids the transport assigned go into the event of the state change, so the log keeps them for support
+    // (a portal callback's stand-in destination has no adapter config, and no such ids).
+    const references =
+      destination && 'adapter' in destination
+        ? transportReferences(destination.adapter.kind, moved.adapterState)
+        : undefined;
+    const transition = { ...moved, references };
     const attempt: AttemptRecord = {
       worker: workerId,
       startedAt: started.toISOString(),
@@ -302,6 +312,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     leaseMs: options.pollLeaseMs,
     onPoll: options.onPoll,
     onLease: options.onPollLease,
+    onHeldReceipt: options.onHeldReceipt,
   });
 
   return {

@@ -382,6 +382,9 @@ function startWorker(deps: {
     onPollLease: (destination, held) => {
       metrics.recordPollLease(destination, held);
     },
+    onHeldReceipt: (destination, reason) => {
+      metrics.recordHeldReceipt(destination, reason);
+    },
     logger: deps.logger,
     clock,
     concurrency: config.gateway.delivery.concurrency,
