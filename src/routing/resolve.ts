@@ -16,8 +16,7 @@ export interface Resolution {
    * `onTimeout` decides.
    */
   deferred?:
-    | { after: string; destinations: Destination[]; maxWaitMs: number; onTimeout: 'release' | 'dead-letter' }
-    | undefined;
+    { after: string; destinations: Destination[]; maxWaitMs: number; onTimeout: 'release' | 'dead-letter' } | undefined;
   /** Index of the rule that decided, if any. */
   rule?: number | undefined;
   /** Why these destinations: the rule that matched and why each other rule for the service lost. */

@@ -1,5 +1,11 @@
 import pg from 'pg';
-import { changeTopics, channelOf, type ChangeListener, type ChangeListenerOptions, type ChangeTopic } from './change-topics.js';
+import {
+  changeTopics,
+  channelOf,
+  type ChangeListener,
+  type ChangeListenerOptions,
+  type ChangeTopic,
+} from './change-topics.js';
 
 const topicOfChannel = new Map<string, ChangeTopic>(changeTopics.map((t) => [channelOf(t), t]));
 

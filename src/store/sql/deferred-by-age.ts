@@ -24,12 +24,12 @@ export async function deferredByAge(db: Kysely<Database>, now: Date): Promise<De
     .select([
       'destination_id',
       sql<number | string>`sum(case when created_at > ${before(1)} then 1 else 0 end)`.as('h1'),
-      sql<number | string>`sum(case when created_at <= ${before(1)} and created_at > ${before(24)} then 1 else 0 end)`.as(
-        'd1',
-      ),
-      sql<number | string>`sum(case when created_at <= ${before(24)} and created_at > ${before(168)} then 1 else 0 end)`.as(
-        'd7',
-      ),
+      sql<
+        number | string
+      >`sum(case when created_at <= ${before(1)} and created_at > ${before(24)} then 1 else 0 end)`.as('d1'),
+      sql<
+        number | string
+      >`sum(case when created_at <= ${before(24)} and created_at > ${before(168)} then 1 else 0 end)`.as('d7'),
       sql<number | string>`sum(case when created_at <= ${before(168)} then 1 else 0 end)`.as('older'),
       sql<number | string>`sum(case when deferred_until <= ${now.toISOString()} then 1 else 0 end)`.as('overdue'),
     ])

@@ -26,7 +26,14 @@ export async function listOverdueDeferred(
   const rows = await db
     .selectFrom('deliveries as d')
     .leftJoin('deliveries as t', 't.id', 'd.trigger_delivery_id')
-    .select(['d.id', 'd.submission_id', 'd.destination_id', 'd.deferred_until', 'd.on_timeout', 't.state as trigger_state'])
+    .select([
+      'd.id',
+      'd.submission_id',
+      'd.destination_id',
+      'd.deferred_until',
+      'd.on_timeout',
+      't.state as trigger_state',
+    ])
     .where('d.state', '=', 'deferred')
     .where('d.deferred_until', '<=', now)
     .where((eb) =>
