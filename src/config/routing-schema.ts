@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { adapterConfigSchema } from '../adapters/index.js';
 import { destinationIdSchema, regionPrefixSchema, serviceKeySchema } from './identifiers.js';
 import { instantMs, windowsOverlap } from './rule-validity.js';
+import { waitDurationSchema } from './wait-duration.js';
 
 /** A public RSA key as JWK; key-strength policy is checked where keys are loaded (seal/). */
 const publicJwkSchema = z
@@ -78,6 +79,13 @@ export const instantSchema = z.union([z.iso.datetime({ offset: true }), z.iso.da
   error: 'must be a date (2027-01-01) or a date-time with offset (2027-01-01T00:00:00+01:00)',
 });
 
+/**
+ * What a deferred rule waits for when it says nothing (README, "Deferred destinations"): GewO § 15 (1) gives
+ * the authority three days for its receipt of a Gewerbeanzeige, so a procedure that has not confirmed within a
+ * week does not confirm at all, and the entitled bodies are owed their copy.
+ */
+export const deferredDefaults = { maxWait: 'P7D', onTimeout: 'release' } as const;
+
 export const routingRuleSchema = z
   .strictObject({
     service: serviceKeySchema,
@@ -90,10 +98,17 @@ export const routingRuleSchema = z
     /**
      * Destinations that receive their message only once `after` (one of `destinations`) has accepted the
      * case — the GewAnzV distribution to the entitled recipients once the Gewerbeamt took it; a reject
-     * cancels them.
+     * cancels them. Many procedures never confirm: after `maxWait` (from receipt) `release` sends them
+     * anyway, provided `after` has at least been delivered; `dead-letter` makes them dead letters with the
+     * reason, for an operator to decide.
      */
     deferred: z
-      .strictObject({ after: destinationIdSchema, destinations: z.array(destinationIdSchema).min(1) })
+      .strictObject({
+        after: destinationIdSchema,
+        destinations: z.array(destinationIdSchema).min(1),
+        maxWait: waitDurationSchema.default(deferredDefaults.maxWait),
+        onTimeout: z.enum(['release', 'dead-letter']).default(deferredDefaults.onTimeout),
+      })
       .optional(),
     note: z.string().max(500).optional(),
   })

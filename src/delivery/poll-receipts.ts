@@ -31,6 +31,17 @@ export interface ReceiptPollingOptions {
   /** Records a fetched receipt; throws an AmtsboteError (with `reason`) when it does not fit the delivery. */
   recordReceipt: RecordPolledReceipt;
   onIgnoredReceipt?: ((destinationId: string, reason: string) => void) | undefined;
+  /** Who polls: the holder of a destination's poll lease (the worker's id). */
+  owner: string;
+  /**
+   * How long a destination's poll lease lasts without renewal: when its holder dies, another instance takes over
+   * after this long. Default: three poll intervals, at least 15 s.
+   */
+  leaseMs?: ((pollIntervalMs: number) => number) | undefined;
+  /** Observes every case polled on this instance (metrics: polls per destination and instance). */
+  onPoll?: ((destinationId: string) => void) | undefined;
+  /** Observes taking and losing a destination's poll lease (metrics: which instance polls). */
+  onLease?: ((destinationId: string, held: boolean) => void) | undefined;
   /** An event a poll could not verify yet and will try again (`PollResult.held`): for the metric. */
   onHeldReceipt?: ((destinationId: string, reason: string) => void) | undefined;
 }
@@ -52,6 +63,8 @@ const ignoredPrefix = 'receipt-ignored:';
 /** Delivered messages polled per destination and round. */
 const pollPage = 200;
 
+const defaultLeaseMs = (pollIntervalMs: number) => Math.max(3 * pollIntervalMs, 15_000);
+
 /**
  * Receipts that must be fetched (adapters with `poll`, such as FIT-Connect's event log): every
  * `pollIntervalMs`, each such destination's delivered messages are polled one after the other, a page per
@@ -59,6 +72,11 @@ const pollPage = 200;
  * ignored, logged, audited and counted — reasons only, never key material. An event the adapter could not
  * verify yet (`held`: its key is unknown yet) is counted at every poll, audited once, and shown as the
  * delivery's `lastError` until it verifies; the adapter keeps its read position before it.
+ *
+ * One instance polls a destination (issue 27): a round needs the destination's poll lease in the store, which
+ * its holder renews each round (and within a long one); the other instances find it held and skip the round,
+ * so the delivery service sees each case polled once per interval however many instances run. A holder that
+ * dies hands over when its lease runs out; one that stops hands over at once.
  */
 export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): Promise<void> } {
   const { store, logger, clock } = options;
@@ -69,8 +87,34 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
   /** Read through a function: `stop()` changes `running` while a round awaits, which flow analysis cannot see. */
   const stopped = () => !running;
 
+  const leaseMsFor = options.leaseMs ?? defaultLeaseMs;
+  /** The destinations whose poll lease this instance holds, with when it was last taken or renewed. */
+  const held = new Map<string, number>();
+
+  /** Takes or renews the destination's lease; false when another instance holds it. */
+  const lease = async (destinationId: string, pollIntervalMs: number): Promise<boolean> => {
+    const now = clock().getTime();
+    const granted = await store.takePollLease({
+      destinationId,
+      owner: options.owner,
+      now: new Date(now).toISOString(),
+      leaseUntil: new Date(now + leaseMsFor(pollIntervalMs)).toISOString(),
+    });
+    if (granted !== held.has(destinationId)) {
+      options.onLease?.(destinationId, granted);
+      logger.info(
+        { destinationId, owner: options.owner },
+        granted ? 'polling receipts here' : 'receipts polled elsewhere',
+      );
+    }
+    if (granted) held.set(destinationId, now);
+    else held.delete(destinationId);
+    return granted;
+  };
+
   const pollOne = async (delivery: PollableDelivery, destination: Destination, poll: NonNullable<Adapter['poll']>) => {
     const ids = { messageId: delivery.id, destinationId: destination.id };
+    options.onPoll?.(destination.id);
     let result;
     try {
       result = await poll(
@@ -164,9 +208,11 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
         const poll = adapter.poll?.bind(adapter);
         if (!poll) continue;
         const now = clock().getTime();
-        if (now - (lastRound.get(destination.id) ?? 0) < (adapter.pollIntervalMs ?? 60_000)) continue;
+        const interval = adapter.pollIntervalMs ?? 60_000;
+        if (now - (lastRound.get(destination.id) ?? 0) < interval) continue;
         lastRound.set(destination.id, now);
         try {
+          if (!(await lease(destination.id, interval))) continue;
           // Keyset paging across rounds: a long backlog is worked through a page per round, none starved.
           const due = await store.listPollable({
             destinationIds: [destination.id],
@@ -176,6 +222,10 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
           cursors.set(destination.id, due.length === pollPage ? due.at(-1)?.id : undefined);
           for (const delivery of due) {
             if (stopped()) break;
+            // a long round renews the lease in time; lost meanwhile (this instance stalled), it leaves the rest
+            const renewedAt = held.get(destination.id) ?? 0;
+            if (clock().getTime() - renewedAt > leaseMsFor(interval) / 3 && !(await lease(destination.id, interval)))
+              break;
             await pollOne(delivery, destination, poll);
           }
         } catch (error) {
@@ -195,6 +245,13 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
       wake?.();
       stopping.abort(new Error('shutdown'));
       await looping;
+      // hand over at once: the other instances need not wait for the leases to run out
+      for (const destinationId of held.keys()) {
+        await store.releasePollLease(destinationId, options.owner).catch((error: unknown) => {
+          logger.warn({ destinationId, errorClass: (error as Error).name }, 'handing over a poll lease failed');
+        });
+      }
+      held.clear();
     },
   };
 }

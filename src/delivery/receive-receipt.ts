@@ -1,4 +1,5 @@
 import { AmtsboteError } from '../lib/errors.js';
+import { releaseFromEscrow } from './release-from-escrow.js';
 import type { Reroute } from './reroute.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { KeyRing } from '../seal/index.js';
@@ -107,20 +108,8 @@ export async function recordReceipt(
       { reason: outcome.reason },
     );
   }
-  for (const id of outcome.released) {
-    const [delivery] = await ctx.store.listDeliveries({ ids: [id], limit: 1 });
-    const target = ctx.routing.current().routing.destinations.find((d) => d.id === delivery?.destinationId);
-    if (!delivery || !target) continue;
-    const sealed = await ctx.reroute(delivery, target);
-    await ctx.store.releaseDeferred({
-      deliveryId: id,
-      body: sealed.body,
-      contentType: sealed.contentType,
-      signingKid: sealed.signingKid,
-      authenticationTags: sealed.authenticationTags,
-      at: now.toISOString(),
-    });
-  }
+  const releasing = { store: ctx.store, routing: () => ctx.routing.current(), reroute: ctx.reroute };
+  for (const id of outcome.released) await releaseFromEscrow(releasing, id, now);
   if (outcome.released.length > 0) ctx.onReleased?.();
   return { released: outcome.released.length, cancelled: outcome.cancelled.length };
 }

@@ -43,6 +43,11 @@ export interface WorkerOptions {
   recordReceipt?: RecordPolledReceipt;
   /** Observes every fetched event that was ignored (metrics). */
   onIgnoredReceipt?: (destinationId: string, reason: string) => void;
+  /** Observes every case whose receipts this instance polled, and taking or losing a destination's poll lease. */
+  onPoll?: (destinationId: string) => void;
+  onPollLease?: (destinationId: string, held: boolean) => void;
+  /** A destination's poll lease from its poll interval (poll-receipts.ts; default three intervals, at least 15 s). */
+  pollLeaseMs?: (pollIntervalMs: number) => number;
   /** Observes every fetched event a poll could not verify yet and will try again (metrics). */
   onHeldReceipt?: (destinationId: string, reason: string) => void;
 }
@@ -303,6 +308,10 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
       }),
     onIgnoredReceipt: options.onIgnoredReceipt,
+    owner: workerId,
+    leaseMs: options.pollLeaseMs,
+    onPoll: options.onPoll,
+    onLease: options.onPollLease,
     onHeldReceipt: options.onHeldReceipt,
   });
 

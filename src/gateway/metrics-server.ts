@@ -18,6 +18,7 @@ export function gatewayMetrics(input: {
   const { store, routing, resolver } = input;
   const metrics = createMetrics(input.clock);
   metrics.watchQueues(() => store.destinationStats());
+  metrics.watchDeferred(() => store.deferredByAge(input.clock()));
   metrics.watchKeyExpiry(async () => {
     const described = await Promise.all(
       routing.current().routing.destinations.flatMap((d) =>

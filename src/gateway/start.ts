@@ -37,6 +37,8 @@ import type { Reroute } from '../delivery/reroute.js';
 import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
 import { configReloader, type ReloadOutcome } from './reload.js';
 import { removeFileDropLeftovers } from '../adapters/file.js';
+import { startDeferredDeadlines, type DeadlineRound } from '../delivery/deferred-deadlines.js';
+import type { ChangeTopic } from '../store/change-topics.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -51,6 +53,8 @@ export interface RunningGateway {
   store: Store;
   routing: RoutingState;
   worker: DeliveryWorker | undefined;
+  /** The deadlines of deferred deliveries (with the worker): `runOnce` decides the overdue ones now. */
+  deferredDeadlines: { runOnce(): Promise<DeadlineRound> } | undefined;
   metrics: Metrics;
   /** Where /metrics is served when it has an address of its own (`metrics.listen`). */
   metricsUrl?: string | undefined;
@@ -180,6 +184,27 @@ async function startWithConfig(
         name: 'delivery worker',
         stop: () => worker.stop(config.gateway.delivery.shutdownGraceSeconds * 1000),
       });
+    const deadlines = worker
+      ? startDeferredDeadlines({
+          store,
+          routing: () => routing.current(),
+          reroute,
+          clock,
+          logger,
+          onReleased: () => {
+            worker.kick();
+          },
+        })
+      : undefined;
+    if (deadlines)
+      started.push({
+        name: 'deferred deadlines',
+        stop: () => {
+          deadlines.stop();
+        },
+      });
+    const listener = listenForOtherInstances({ store, routing, sealing, worker, logger });
+    if (listener) started.push({ name: 'change listener', stop: () => listener.stop() });
     const housekeeping = startHousekeeping({ store, logger, clock, retention: config.gateway.retention });
     started.push({
       name: 'housekeeping',
@@ -252,6 +277,7 @@ async function startWithConfig(
       store,
       routing,
       worker,
+      deferredDeadlines: deadlines,
       metrics,
       metricsUrl: metricsServer?.url,
       reloadConfig: () => reloader.reload(),
@@ -350,6 +376,12 @@ function startWorker(deps: {
     onIgnoredReceipt: (destination, reason) => {
       metrics.recordIgnoredReceipt(destination, reason);
     },
+    onPoll: (destination) => {
+      metrics.recordReceiptPoll(destination);
+    },
+    onPollLease: (destination, held) => {
+      metrics.recordPollLease(destination, held);
+    },
     onHeldReceipt: (destination, reason) => {
       metrics.recordHeldReceipt(destination, reason);
     },
@@ -362,4 +394,45 @@ function startWorker(deps: {
   });
   metrics.watchBreakers(() => worker.breakers.states());
   return worker;
+}
+
+/**
+ * On PostgreSQL, what another instance changed is read at once instead of at the next poll (issue 27): a new
+ * routing version, deliveries due now (accepted or released elsewhere), key states. Polling stays as it was,
+ * and covers whatever a lost connection misses. SQLite: nothing to listen for.
+ */
+function listenForOtherInstances(deps: {
+  store: Store;
+  routing: RoutingState;
+  sealing: StoredKeyRing;
+  worker: DeliveryWorker | undefined;
+  logger: Logger;
+}) {
+  const { logger } = deps;
+  const refreshed = (what: string) => (error: unknown) => {
+    logger.warn({ errorClass: (error as Error).name }, `${what} refresh after a notice failed`);
+  };
+  const handlers: Record<ChangeTopic, () => void> = {
+    routing: () => {
+      deps.routing.refresh().catch(refreshed('routing'));
+    },
+    deliveries: () => deps.worker?.kick(),
+    keys: () => {
+      deps.sealing.refresh().catch(refreshed('key state'));
+    },
+  };
+  return deps.store.listenForChanges({
+    onChange: (topic) => {
+      handlers[topic]();
+    },
+    onListening: () => {
+      logger.info("listening for the other instances' changes");
+    },
+    onLost: (error) => {
+      logger.warn(
+        { errorClass: error.name },
+        "not listening for the other instances' changes; polling meanwhile, reconnecting",
+      );
+    },
+  });
 }

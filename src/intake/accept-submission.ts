@@ -162,7 +162,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     routingVersion: routing.version,
     hash: ctx.hash,
   });
-  const rows = deliveryRows(deliveries, sealed.messages, route, ctx.newId);
+  const rows = deliveryRows(deliveries, sealed.messages, route, ctx.newId, now);
   // The plain attachments are sealed now (their summary is in the submission row): the store gets only
   // ciphertext, so they need not stay alive while it writes (issue 19, F4). For multipart this is the
   // request's map of parts; with them goes any garbage of sealing, collected before the store copies bytes.

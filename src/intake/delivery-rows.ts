@@ -15,7 +15,8 @@ export function plannedDeliveries(route: Pick<Resolution, 'destinations'>, newId
 
 /**
  * The delivery rows stored with the submission: each planned delivery with the key that signed its message
- * and the message's authentication tags (what an accept receipt must repeat), and the deferred deliveries.
+ * and the message's authentication tags (what an accept receipt must repeat), and the deferred deliveries with
+ * their deadline.
  */
 export function deliveryRows(
   planned: readonly PlannedDelivery[],
@@ -26,6 +27,7 @@ export function deliveryRows(
   }[],
   route: Pick<Resolution, 'deferred'>,
   newId: () => string,
+  receivedAt: Date,
 ): { sealed: NewDelivery[]; deferred: NewDelivery[] } {
   const sealedById = new Map(sealed.map((m) => [m.deliveryId, m]));
   const withKeys = planned.map((d) => ({
@@ -34,6 +36,7 @@ export function deliveryRows(
     authenticationTags: sealedById.get(d.id)?.authenticationTags,
   }));
   // Deferred destinations get a delivery now and their message only when `after` accepts (sealed from escrow).
+  // The deadline is fixed at receipt: a later routing change does not move the deadlines of cases received.
   const trigger = route.deferred ? planned.find((d) => d.destinationId === route.deferred?.after) : undefined;
   const deferred =
     trigger && route.deferred
@@ -42,6 +45,8 @@ export function deliveryRows(
           destinationId: d.id,
           state: 'deferred' as const,
           triggerDeliveryId: trigger.id,
+          deferredUntil: new Date(receivedAt.getTime() + (route.deferred?.maxWaitMs ?? 0)).toISOString(),
+          onTimeout: route.deferred?.onTimeout,
         }))
       : [];
   return { sealed: withKeys, deferred };

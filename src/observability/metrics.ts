@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BreakerState } from '../delivery/circuit-breakers.js';
 import type { DestinationStats } from '../store/types.js';
+import type { DeferredAges } from '../store/sql/deferred-by-age.js';
 
 const breakerValue: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -117,6 +118,52 @@ export function createMetrics(now: () => Date = () => new Date()) {
   );
   queueGauge('amtsbote_dead_letters', 'Dead-lettered messages per destination', (s) => s.deadLetters);
 
+  const receiptPolls = new Counter({
+    name: 'amtsbote_receipt_polls_total',
+    help: 'Cases whose receipts this instance polled (FIT-Connect event logs), by destination: one instance polls each destination',
+    labelNames: ['destination'] as const,
+    registers: [registry],
+  });
+  const receiptPoller = new Gauge({
+    name: 'amtsbote_receipt_poller',
+    help: "1 while this instance holds the destination's poll lease (it polls the receipts), else 0",
+    labelNames: ['destination'] as const,
+    registers: [registry],
+  });
+
+  // Deferred deliveries from one store query per scrape, shared by the two gauges.
+  let readDeferred: (() => Promise<DeferredAges[]>) | undefined;
+  let deferredScrape: { at: number; ages: Promise<DeferredAges[]> } | undefined;
+  const deferred = (): Promise<DeferredAges[]> => {
+    if (!readDeferred) return Promise.resolve([]);
+    const at = Date.now();
+    if (!deferredScrape || at - deferredScrape.at > 1000) deferredScrape = { at, ages: readDeferred() };
+    return deferredScrape.ages;
+  };
+  new Gauge({
+    name: 'amtsbote_deferred_deliveries',
+    help: "Deferred deliveries (waiting for another destination's accept) by destination and age since receipt",
+    labelNames: ['destination', 'age'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await deferred();
+      this.reset();
+      for (const row of rows)
+        for (const [age, n] of Object.entries(row.byAge)) this.set({ destination: row.destinationId, age }, n);
+    },
+  });
+  new Gauge({
+    name: 'amtsbote_deferred_overdue',
+    help: 'Deferred deliveries past their deadline, by destination: they wait for a trigger not yet delivered',
+    labelNames: ['destination'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await deferred();
+      this.reset();
+      for (const row of rows) this.set({ destination: row.destinationId }, row.overdue);
+    },
+  });
+
   let keyExpiries: () => Promise<KeyExpiry[]> = () => Promise.resolve([]);
   new Gauge({
     name: 'amtsbote_destination_key_expiry_timestamp_seconds',
@@ -149,6 +196,16 @@ export function createMetrics(now: () => Date = () => new Date()) {
     },
     recordIgnoredReceipt(destination: string, reason: string) {
       ignoredReceipts.inc({ destination, reason });
+    },
+    recordReceiptPoll(destination: string) {
+      receiptPolls.inc({ destination });
+    },
+    recordPollLease(destination: string, held: boolean) {
+      receiptPoller.set({ destination }, held ? 1 : 0);
+    },
+    /** Where the deferred deliveries by age come from (the store), read at each scrape. */
+    watchDeferred(read: () => Promise<DeferredAges[]>) {
+      readDeferred = read;
     },
     recordHeldReceipt(destination: string, reason: string) {
       heldReceipts.inc({ destination, reason });

@@ -1,5 +1,6 @@
 import type { Destination, Routing, RoutingRule } from '../config/routing-schema.js';
 import { inWindow } from '../config/rule-validity.js';
+import { waitDurationMs } from '../config/wait-duration.js';
 
 export interface ConsideredRule {
   index: number;
@@ -10,8 +11,12 @@ export interface ConsideredRule {
 
 export interface Resolution {
   destinations: Destination[];
-  /** Destinations that wait for `after` to accept (enabled ones only). */
-  deferred?: { after: string; destinations: Destination[] } | undefined;
+  /**
+   * Destinations that wait for `after` to accept (enabled ones only), at most `maxWaitMs` from receipt; then
+   * `onTimeout` decides.
+   */
+  deferred?:
+    { after: string; destinations: Destination[]; maxWaitMs: number; onTimeout: 'release' | 'dead-letter' } | undefined;
   /** Index of the rule that decided, if any. */
   rule?: number | undefined;
   /** Why these destinations: the rule that matched and why each other rule for the service lost. */
@@ -83,7 +88,12 @@ export function resolveRoute(routing: Routing, serviceKey: string, regionKey: st
     destinations: named.filter((d) => d.enabled),
     deferred:
       winner.rule.deferred && deferredNamed.length > 0
-        ? { after: winner.rule.deferred.after, destinations: deferredNamed }
+        ? {
+            after: winner.rule.deferred.after,
+            destinations: deferredNamed,
+            maxWaitMs: waitDurationMs(winner.rule.deferred.maxWait),
+            onTimeout: winner.rule.deferred.onTimeout,
+          }
         : undefined,
     rule: winner.index,
     explanation: {

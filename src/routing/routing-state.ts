@@ -22,8 +22,9 @@ export interface RoutingState {
 /**
  * The store is routing's source of truth (design.md): `routing.yaml` seeds version 1 into an empty store,
  * and every instance polls the version number, so a change made anywhere is in force everywhere within
- * `pollMs`. A stored version that no longer validates (a service was removed from the config) is not
- * taken: the instance keeps the version it has and says so in the log.
+ * `pollMs` — on PostgreSQL at once, when another instance's notice calls `refresh` (gateway/start.ts). A
+ * stored version that no longer validates (a service was removed from the config) is not taken: the instance
+ * keeps the version it has and says so in the log.
  */
 export async function startRoutingState(options: {
   store: Store;
@@ -65,6 +66,9 @@ export async function startRoutingState(options: {
       );
       return;
     }
+    // Loads overlap (the timer, a local change, another instance's notice): an older one finishing last must
+    // not put its version back in force.
+    if (state && stored.version <= state.version) return;
     state = { version: stored.version, routing: checked.routing };
     logger.info({ version: stored.version }, 'routing version in force');
   };

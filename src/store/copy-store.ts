@@ -10,7 +10,7 @@ import { InvalidRequestError, ConflictError } from '../lib/errors.js';
 /**
  * Every table in dependency order (referenced before referencing), with the key it is read in order of.
  * A table added by a migration must be added here, or `store copy` would leave it behind. Left behind on
- * purpose: rate buckets and replay plans, which hold for minutes and start empty without harm.
+ * purpose: rate buckets, replay plans and poll leases, which hold for minutes and start empty without harm.
  */
 const tables: readonly { name: keyof Database; key: readonly string[] }[] = [
   { name: 'portals', key: ['id'] },

@@ -54,13 +54,39 @@ import { activateKey } from './sql/activate-key.js';
 import { retireKey } from './sql/retire-key.js';
 import { countOpenMessagesSignedWith } from './sql/count-open-messages-signed-with.js';
 import { countUnsealedDeliveries, deadLetterUnsealed } from './sql/unsealed-deliveries.js';
+import { listOverdueDeferred } from './sql/list-overdue-deferred.js';
+import { deadLetterDeferred } from './sql/dead-letter-deferred.js';
+import { deferredByAge } from './sql/deferred-by-age.js';
+import { takePollLease } from './sql/take-poll-lease.js';
+import { releasePollLease } from './sql/release-poll-lease.js';
+import type { ChangeTopic } from './change-topics.js';
 
 /**
  * Binds the dialect-neutral operations of store/sql/ to one kysely instance. The dialects differ only where
  * the databases do: PostgreSQL's concurrent claimers skip rows another instance is claiming (SQLite has one
  * writer), and the migrations' few type differences (migrations/dialect.ts).
  */
-export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific: Pick<Store, 'backup'>): Store {
+export function kyselyStore(
+  db: Kysely<Database>,
+  kind: Store['kind'],
+  specific: Pick<Store, 'backup' | 'listenForChanges'> & { notify?: (topic: ChangeTopic) => Promise<void> },
+): Store {
+  // A notice is sent after the commit it tells of, never inside: the others then read what was committed.
+  const announce = async (topic: ChangeTopic) => {
+    // a lost notice only delays the others until their next poll; the change itself is committed
+    await specific.notify?.(topic).catch(() => undefined);
+  };
+  const announcing =
+    <Args extends unknown[], Result>(
+      operation: (...args: Args) => Promise<Result>,
+      topic: ChangeTopic,
+      changed: (result: Result) => boolean,
+    ) =>
+    async (...args: Args): Promise<Result> => {
+      const result = await operation(...args);
+      if (changed(result)) await announce(topic);
+      return result;
+    };
   return {
     kind,
     migrate: (context) => migrateToLatest(db, kind, context),
@@ -79,8 +105,17 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     currentRoutingVersionNumber: () => currentRoutingVersionNumber(db),
     getRoutingVersion: (version) => getRoutingVersion(db, version),
     listRoutingVersions: () => listRoutingVersions(db),
-    appendRoutingVersion: (expected, entry) => appendRoutingVersion(db, expected, entry),
-    acceptSubmission: (input) => acceptSubmission(db, input),
+    appendRoutingVersion: announcing(
+      (expected: number, entry: Parameters<Store['appendRoutingVersion']>[1]) =>
+        appendRoutingVersion(db, expected, entry),
+      'routing',
+      (version) => version !== undefined,
+    ),
+    acceptSubmission: announcing(
+      (input: Parameters<Store['acceptSubmission']>[0]) => acceptSubmission(db, input),
+      'deliveries',
+      (result) => result.kind === 'created',
+    ),
     findIdempotencyKey: (portalId, key, now) => findIdempotencyKey(db, portalId, key, now),
     getSubmission: (id) => getSubmission(db, id),
     listSubmissions: (filter) => listSubmissions(db, filter),
@@ -104,7 +139,11 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     listAttempts: (id) => listAttempts(db, id),
     lastAttemptErrors: (ids) => lastAttemptErrors(db, ids),
     adapterStates: (ids) => adapterStates(db, ids),
-    replayDeliveries: (ids, now, reason) => replayDeliveries(db, ids, now, reason),
+    replayDeliveries: announcing(
+      (ids: readonly string[], now: string, reason: string) => replayDeliveries(db, ids, now, reason),
+      'deliveries',
+      (replayed) => replayed.length > 0,
+    ),
     moveDelivery: (id, destinationId, now) => moveDelivery(db, id, destinationId, now),
     saveReplayPlan: (plan, now) => saveReplayPlan(db, plan, now),
     getReplayPlan: (id) => getReplayPlan(db, id),
@@ -115,11 +154,30 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     countSubmissionsByStatus: (since, regions) => countSubmissionsByStatus(db, since, regions),
     getEscrowCopy: (id) => getEscrowCopy(db, id),
     applyReceipt: (input) => applyReceipt(db, input),
-    releaseDeferred: (input) => releaseDeferred(db, input),
+    releaseDeferred: announcing(
+      (input: Parameters<Store['releaseDeferred']>[0]) => releaseDeferred(db, input),
+      'deliveries',
+      (released) => released,
+    ),
+    listOverdueDeferred: (now, limit) => listOverdueDeferred(db, now, limit),
+    deadLetterDeferred: (input) => deadLetterDeferred(db, input),
+    deferredByAge: (now) => deferredByAge(db, now),
+    takePollLease: (input) => takePollLease(db, input),
+    releasePollLease: (destinationId, owner) => releasePollLease(db, destinationId, owner),
+    announce,
+    listenForChanges: specific.listenForChanges,
     listKeyStates: () => listKeyStates(db),
     registerKeys: (keys, now) => registerKeys(db, keys, now),
-    activateKey: (kid, actor, now) => activateKey(db, kid, actor, now),
-    retireKey: (kid, actor, now) => retireKey(db, kid, actor, now),
+    activateKey: announcing(
+      (kid: string, actor: string, now: string) => activateKey(db, kid, actor, now),
+      'keys',
+      (activated) => activated,
+    ),
+    retireKey: announcing(
+      (kid: string, actor: string, now: string) => retireKey(db, kid, actor, now),
+      'keys',
+      () => true,
+    ),
     countOpenMessagesSignedWith: (kid) => countOpenMessagesSignedWith(db, kid),
     close: () => db.destroy(),
   };

@@ -1,6 +1,8 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { channelOf } from './change-topics.js';
 import { kyselyStore } from './kysely-store.js';
+import { listenForChanges } from './postgres-listener.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -23,10 +25,16 @@ export interface PostgresStoreOptions {
 
 /**
  * The shared store of several gateway instances. Claiming takes rows with FOR UPDATE SKIP LOCKED, so
- * instances never wait on each other's claims; everything else is the same query layer as SQLite.
+ * instances never wait on each other's claims; changes are announced to the other instances with NOTIFY
+ * (postgres-listener.ts); everything else is the same query layer as SQLite.
  */
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
-  return kyselyStore(openPostgresDatabase(url, options), 'postgres', {
+  const db = openPostgresDatabase(url, options);
+  return kyselyStore(db, 'postgres', {
+    notify: async (topic) => {
+      await sql`select pg_notify(${channelOf(topic)}, '')`.execute(db);
+    },
+    listenForChanges: (listener) => listenForChanges(url, listener),
     backup: () =>
       Promise.reject(
         new Error(

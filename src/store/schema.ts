@@ -23,6 +23,14 @@ export interface Database {
   receipts: ReceiptTable;
   rate_buckets: RateBucketTable;
   replay_plans: ReplayPlanTable;
+  poll_leases: PollLeaseTable;
+}
+
+/** Who fetches a destination's receipts (FIT-Connect's event logs), until when: one poller across instances. */
+export interface PollLeaseTable {
+  destination_id: string;
+  owner: string;
+  lease_until: string;
 }
 
 export interface ReplayPlanTable {
@@ -174,6 +182,9 @@ export interface DeliveryTable {
   authentication_tags: string | null;
   /** A deferred delivery: the delivery whose acceptance releases it. */
   trigger_delivery_id: string | null;
+  /** A deferred delivery: until when it waits for that acceptance (fixed at receipt); then `on_timeout` decides. */
+  deferred_until: string | null;
+  on_timeout: string | null;
   /** `message` (to a destination) or `callback` (a status callback to the portal). */
   kind: Generated<string>;
 }

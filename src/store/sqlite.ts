@@ -36,6 +36,8 @@ export function openSqliteDatabase(file: string): { db: Kysely<Database>; databa
 export function openSqliteStore(file: string): Store {
   const { db, database } = openSqliteDatabase(file);
   const store = kyselyStore(db, 'sqlite', {
+    // one gateway process per data dir: nobody to tell of a change
+    listenForChanges: () => undefined,
     backup: async (target, options) => {
       createBackupTarget(target, options?.force ?? false);
       await database.backup(target);

@@ -1,4 +1,7 @@
 import type { AuditAction } from './audit-actions.js';
+import type { ChangeListener, ChangeListenerOptions, ChangeTopic } from './change-topics.js';
+import type { DeferredAges } from './sql/deferred-by-age.js';
+import type { OverdueDeferred } from './sql/list-overdue-deferred.js';
 import type { MigrationContext } from './migrations/context.js';
 import type { RateBucket, takeRateToken } from './sql/take-rate-token.js';
 import type { MailboxEntry } from './sql/list-mailbox.js';
@@ -155,7 +158,30 @@ export interface Store {
     signingKid: string | undefined;
     authenticationTags: unknown;
     at: string;
+    reason?: string | undefined;
   }): Promise<boolean>;
+  /** Deferred deliveries whose deadline has come, with their trigger's state (store/sql/list-overdue-deferred.ts). */
+  listOverdueDeferred(now: string, limit: number): Promise<OverdueDeferred[]>;
+  /** A deferred delivery made a dead letter with the reason; false when it is no longer deferred. */
+  deadLetterDeferred(input: { deliveryId: string; reason: string; at: string }): Promise<boolean>;
+  /** Deferred deliveries per destination by age, and past their deadline (for the metrics). */
+  deferredByAge(now: Date): Promise<DeferredAges[]>;
+  /**
+   * The lease on fetching one destination's receipts, so that one instance polls it (store/sql/take-poll-lease.ts);
+   * true when `owner` holds it until `leaseUntil`.
+   */
+  takePollLease(input: { destinationId: string; owner: string; now: string; leaseUntil: string }): Promise<boolean>;
+  releasePollLease(destinationId: string, owner: string): Promise<void>;
+
+  // Notices between instances (change-topics.ts): PostgreSQL's LISTEN/NOTIFY; polling stays the fallback.
+  /**
+   * Tells the other instances of a change at once. The store announces its own changes (a routing version,
+   * deliveries due now, key states); this is for changes it cannot see. Never fails: a lost notice only means
+   * the others learn of it by polling.
+   */
+  announce(topic: ChangeTopic): Promise<void>;
+  /** Listens for the other instances' notices on a connection of its own; undefined on SQLite (one instance). */
+  listenForChanges(options: ChangeListenerOptions): ChangeListener | undefined;
 
   // Gateway key states (store/sql/list-key-states.ts, activate-key.ts and their neighbours): the key files are the same
   // on every instance.

@@ -62,7 +62,13 @@ export interface NewDelivery {
   authenticationTags?: { metadata: string; data: string; attachments: Record<string, string> } | undefined;
   /** For a deferred delivery: the delivery whose acceptance releases it. */
   triggerDeliveryId?: string | undefined;
+  /** For a deferred delivery: until when it waits for that acceptance, and what happens then. */
+  deferredUntil?: string | undefined;
+  onTimeout?: DeferredTimeout | undefined;
 }
+
+/** What becomes of a deferred delivery whose trigger did not accept in time (routing-schema.ts `onTimeout`). */
+export type DeferredTimeout = 'release' | 'dead-letter';
 
 export interface DeliveryRecord extends NewDelivery {
   attempts: number;
@@ -187,6 +193,9 @@ export interface DeliveryView extends DeliveryRecord {
   reference?: string | undefined;
   lastError?: string | undefined;
   deliveredAt?: string | undefined;
+  /** While deferred: until when it waits for its trigger's accept, and what then happens (routing's `onTimeout`). */
+  deferredUntil?: string | undefined;
+  onTimeout?: DeferredTimeout | undefined;
 }
 
 export interface DeliveryFilter {

@@ -32,7 +32,12 @@ beforeAll(async () => {
   const document = current.body.document as Routing;
   for (const rule of document.rules.filter((r) => r.region === '146120000000' && r.service === '99050012104000')) {
     rule.destinations = ['dresden-gewerbeamt'];
-    rule.deferred = { after: 'dresden-gewerbeamt', destinations: ['statistik-sachsen'] };
+    rule.deferred = {
+      after: 'dresden-gewerbeamt',
+      destinations: ['statistik-sachsen'],
+      maxWait: 'P7D',
+      onTimeout: 'release',
+    };
   }
   const saved = await adminCall(
     gateway.url,

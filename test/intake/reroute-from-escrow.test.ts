@@ -163,7 +163,12 @@ describe('re-sealing from the escrow copy for a FIT-Connect destination', () => 
           .filter((rule) => rule.region === '145110000000' && rule.service === '99050012104000')
           .forEach((rule) => {
             rule.destinations = ['chemnitz-gewerbeamt'];
-            rule.deferred = { after: 'chemnitz-gewerbeamt', destinations: ['chemnitz-fitconnect'] };
+            rule.deferred = {
+              after: 'chemnitz-gewerbeamt',
+              destinations: ['chemnitz-fitconnect'],
+              maxWait: 'P7D',
+              onTimeout: 'release',
+            };
           });
       },
       'Chemnitz: FIT-Connect-Kopie erst nach Annahme',

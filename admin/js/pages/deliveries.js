@@ -5,6 +5,16 @@ import { lastErrorText, outcomeText } from '../texts.js';
 
 const states = ['deferred', 'pending', 'delivered', 'accepted', 'rejected', 'dead-lettered', 'cancelled'];
 
+/** A delivery's state; a deferred one with its deadline and what happens then (issue 27: nothing waits forever). */
+const stateText = (d) =>
+  d.state === 'deferred' && d.deferredUntil
+    ? t('deliveries.deferredUntil', {
+        state: t('state.deferred'),
+        until: formatTime(d.deferredUntil, language()),
+        then: t(`onTimeout.${d.onTimeout}`),
+      })
+    : t(`state.${d.state}`);
+
 /** Deliveries by filter with their attempts; dead letters with replay (dry run first, optional reroute). */
 export async function renderDeliveries(main, { me, title }) {
   const { data: destinations } = await api('GET', '/destinations');
@@ -133,7 +143,7 @@ export async function renderDeliveries(main, { me, title }) {
         h('td', {}, d.destinationId),
         h('td', {}, d.serviceKey),
         h('td', {}, d.regionKey),
-        h('td', { class: `state state-${d.state}` }, t(`state.${d.state}`)),
+        h('td', { class: `state state-${d.state}` }, stateText(d)),
         h('td', { class: 'number' }, d.attempts),
         h('td', {}, formatTime(d.updatedAt, language())),
         h('td', {}, lastErrorText(d.lastError)),

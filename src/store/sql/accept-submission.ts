@@ -83,6 +83,8 @@ export async function writeSubmission(trx: Transaction<Database>, input: AcceptI
           signing_kid: d.signingKid ?? null,
           authentication_tags: d.authenticationTags ? JSON.stringify(d.authenticationTags) : null,
           trigger_delivery_id: d.triggerDeliveryId ?? null,
+          deferred_until: d.deferredUntil ?? null,
+          on_timeout: d.onTimeout ?? null,
         })),
       )
       .execute();

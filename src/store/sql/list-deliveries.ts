@@ -23,6 +23,8 @@ export async function listDeliveries(db: Kysely<Database>, filter: DeliveryFilte
       'd.updated_at',
       'd.last_error',
       'd.delivered_at',
+      'd.deferred_until',
+      'd.on_timeout',
       's.service_key',
       's.region_key',
       's.reference',
@@ -50,6 +52,9 @@ export async function listDeliveries(db: Kysely<Database>, filter: DeliveryFilte
     submissionId: r.submission_id,
     lastError: r.last_error ?? undefined,
     deliveredAt: r.delivered_at ?? undefined,
+    ...(r.state === 'deferred' && r.deferred_until
+      ? { deferredUntil: r.deferred_until, onTimeout: r.on_timeout === 'dead-letter' ? 'dead-letter' : 'release' }
+      : {}),
     serviceKey: r.service_key,
     regionKey: r.region_key,
     reference: r.reference ?? undefined,

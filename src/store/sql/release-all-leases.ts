@@ -8,6 +8,8 @@ import type { Database } from '../schema.js';
  * expire. PostgreSQL never calls this: another live instance may hold those leases, so there they expire.
  */
 export async function releaseAllLeases(db: Kysely<Database>, now: string): Promise<number> {
+  // The leases on fetching receipts are the dead process's too: the next poll round takes them at once.
+  await db.deleteFrom('poll_leases').execute();
   const result = await db
     .updateTable('deliveries')
     .set({ lease_owner: null, lease_until: null, updated_at: now })

@@ -2,7 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { recordDeliveryChange } from './update-submission-status.js';
 
-/** A deferred delivery whose trigger was accepted: its message is sealed now and it joins the outbox. */
+/**
+ * A deferred delivery whose trigger was accepted — or whose deadline passed with its trigger delivered and its
+ * rule saying `release` (`reason`) — is sealed now and joins the outbox.
+ */
 export async function releaseDeferred(
   db: Kysely<Database>,
   input: {
@@ -12,6 +15,8 @@ export async function releaseDeferred(
     signingKid: string | undefined;
     authenticationTags: unknown;
     at: string;
+    /** Why it is released, for the event log; by default its trigger's accept. */
+    reason?: string | undefined;
   },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
@@ -45,7 +50,7 @@ export async function releaseDeferred(
       destinationId: row.destination_id,
       state: 'pending',
       at: input.at,
-      detail: { released: 'its trigger was accepted' },
+      detail: { released: input.reason ?? 'its trigger was accepted' },
     });
     return true;
   });

@@ -37,7 +37,7 @@ describe("a region-limited editor's scope", () => {
       name: 'Statistik, nach Annahme durch Dresden',
     });
     const rule = next.rules.find((r) => r.service === anmeldung && r.region === dresden)!;
-    rule.deferred = { after: 'dresden-gewerbeamt', destinations: [deferredOnly] };
+    rule.deferred = { after: 'dresden-gewerbeamt', destinations: [deferredOnly], maxWait: 'P7D', onTimeout: 'release' };
     const saved = await adminCall(
       gw.url,
       'PUT',
