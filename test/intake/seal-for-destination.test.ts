@@ -37,7 +37,7 @@ let gw: TestGateway;
 /** The demo private key of a destination's (inline) public encryption key: several destinations share one. */
 function privateJwk(destinationId: string): Record<string, unknown> {
   const source = gw.routing.current().routing.destinations.find((d) => d.id === destinationId)!.encryptionKey;
-  const key = 'jwk' in source ? demoEncryptionKeys.find((k) => k.n === source.jwk.n) : undefined;
+  const key = source && 'jwk' in source ? demoEncryptionKeys.find((k) => k.n === source.jwk.n) : undefined;
   if (!key) throw new Error(`no demo private key for ${destinationId}`);
   return key;
 }
