@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { projectRoot } from '../helpers/paths.js';
 import { destinationKeySources } from '../../src/config/destination-key-sources.js';
-import { routingSchema } from '../../src/config/routing-schema.js';
+import { destinationSchema, routingSchema } from '../../src/config/routing-schema.js';
 import { testDestination } from '../helpers/outbox.js';
 
 const fitConnectAdapter = {
@@ -54,5 +58,19 @@ describe("a destination's key sources", () => {
     const parsed = routingSchema.safeParse({ destinations: [withoutKey], rules: [] });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((i) => i.path.join('/'))).toEqual(['destinations/0/encryptionKey']);
+  });
+});
+
+describe('the example FIT-Connect destination (examples/fitconnect/destination.yaml)', () => {
+  const text = readFileSync(join(projectRoot, 'examples/fitconnect/destination.yaml'), 'utf8');
+
+  it('is a valid destination with derived keys, whose chain check is off and says why', () => {
+    const destination = destinationSchema.parse(parse(text));
+    expect(destination.encryptionKey).toBeUndefined();
+    expect(destinationKeySources(destination).encryption).toMatchObject({
+      provided: { kind: 'fitconnect' },
+      certificateChain: 'off',
+    });
+    expect(text).toMatch(/OFF ONLY FOR THE TEST ENVIRONMENT[\s\S]*Verwaltungs-PKI[\s\S]*keyCertificateChain: 'off'/);
   });
 });
