@@ -43,12 +43,15 @@ export function registerEventsCommands({ program, print, withStore }: CliContext
               throw new NotFoundError(
                 `event ${e.seq}: receipt for ${String(e.data.destinationId)}, which is no destination any more`,
               );
-            const key = await resolver.receiptKey(receiptKeySource(destination, iss), kid);
+            const signer = receiptSigner(destination, iss);
+            const key = await resolver.receiptKey(signer.source, kid);
             // The signature is what is checked here; its time window was checked when it arrived.
             await verifySet(compact, key.key, {
               now: new Date(e.at),
               maxAgeSeconds: 90 * 86_400,
               futureSkewSeconds: 300,
+              // as when it arrived: only the delivery service's own entries may omit `$schema`
+              schemaOptional: signer.deliveryService,
             });
             receipts++;
           }
@@ -62,14 +65,15 @@ export function registerEventsCommands({ program, print, withStore }: CliContext
     });
 }
 
+const now = () => new Date();
+
 /**
  * Who signed a receipt: the destination (its receipt key) — or, for a FIT-Connect destination, the
  * delivery service itself when `iss` is not the destination's FIT-Connect id (its own reject).
  */
-const now = () => new Date();
-
-function receiptKeySource(destination: Destination, iss: string): KeySource {
+function receiptSigner(destination: Destination, iss: string): { source: KeySource; deliveryService: boolean } {
   const adapter = destination.adapter;
-  if (adapter.kind !== 'fitconnect' || iss === adapter.destinationId) return destinationKeySources(destination).receipt;
-  return { jwksUrl: deliveryServiceJwksUrl(adapter) };
+  if (adapter.kind !== 'fitconnect' || iss === adapter.destinationId)
+    return { source: destinationKeySources(destination).receipt, deliveryService: false };
+  return { source: { jwksUrl: deliveryServiceJwksUrl(adapter) }, deliveryService: true };
 }

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { fitConnectDirectories, fitConnectKeyProviders } from '../../src/adapters/fitconnect/index.js';
 import { destinationKeySources } from '../../src/config/destination-key-sources.js';
+import type { ConfigCopy } from './config-copy.js';
 import type { Destination } from '../../src/config/routing-schema.js';
 import { createKeyResolver, sealFitConnect, type KeyResolver } from '../../src/seal/index.js';
 import type { FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
@@ -77,4 +81,50 @@ export function fitConnectKeyResolver(now: () => Date = () => new Date()) {
     resolver: createKeyResolver({ keyProvider: fitConnectKeyProviders(directories, now) }),
     close: () => directories.close(),
   };
+}
+
+/**
+ * Adds a FIT-Connect destination towards the simulator to a copied routing, and routes Leipzig's
+ * Gewerbeanmeldung to it — after the destinations named in `alongside`, which keep receiving it too.
+ */
+export function routeLeipzigToSimulator(
+  copy: ConfigCopy,
+  sim: FitConnectSimulator,
+  destinationId: string,
+  alongside: string[] = [],
+): void {
+  const file = join(copy.dir, 'routing.yaml');
+  const routing = parseDocument(readFileSync(file, 'utf8'));
+  const destination = {
+    id: destinationId,
+    name: 'Stadt Leipzig, Gewerbebehörde über FIT-Connect (simuliert)',
+    adapter: {
+      kind: 'fitconnect',
+      tokenUrl: sim.tokenUrl,
+      submissionApiUrl: sim.submissionApiUrl,
+      clientId: sim.clientId,
+      clientSecret: 'env:FITCONNECT_CLIENT_SECRET',
+      destinationId: sim.destinationId,
+      submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
+      pollSeconds: 1,
+      destinationRefreshSeconds: 1,
+      // the simulator's keys are self-made, without a chain to the administration PKI
+      keyCertificateChain: 'off',
+    },
+    sealing: 'fitconnect',
+    // no encryptionKey / receiptKey: the keys are the ones the delivery service hands out for the destination
+    standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
+    leser: {
+      praefix: 'MELDID',
+      kennung: '14713000',
+      kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags',
+      name: 'Stadt Leipzig, Ordnungsamt, Gewerbebehörde',
+    },
+    retry: { initialDelaySeconds: 0.2, maxDelaySeconds: 1, maxAttempts: 50 },
+  };
+  routing.addIn(['destinations'], routing.createNode(destination));
+  const rules = routing.toJS() as { rules: { service: string; region: string }[] };
+  const index = rules.rules.findIndex((r) => r.service === '99050012104000' && r.region === '147130000000');
+  routing.setIn(['rules', index, 'destinations'], routing.createNode([...alongside, destinationId], { flow: true }));
+  writeFileSync(file, routing.toString());
 }

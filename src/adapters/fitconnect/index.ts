@@ -11,6 +11,7 @@ import { type FitConnectReason, attemptErrorReason } from './reasons.js';
 
 export { kind, fitconnectAdapterConfigSchema, type FitConnectAdapterConfig } from './config.js';
 export type { FitConnectReason } from './reasons.js';
+export { fitConnectReferences, type FitConnectReferences } from './references.js';
 export {
   type DestinationDirectory,
   type FitConnectDirectories,
