@@ -13,6 +13,7 @@ import { registerStoreCommands } from './cli/store-commands.js';
 import { registerReceiverCommands } from './cli/receiver-commands.js';
 import { registerDlqCommands } from './cli/dlq-commands.js';
 import { registerEventsCommands } from './cli/events-commands.js';
+import { registerServicesCommands } from './cli/services-commands.js';
 
 const program = new Command('amtsbote')
   .description('Interoperability gateway for municipal e-government: portal submissions in, sealed XÖV messages out.')
@@ -30,6 +31,7 @@ registerStoreCommands(context);
 registerReceiverCommands(context);
 registerDlqCommands(context);
 registerEventsCommands(context);
+registerServicesCommands(context);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (isAmtsboteError(error)) {

@@ -6,6 +6,7 @@ import { renderOverview } from './pages/overview.js';
 import { renderRouting } from './pages/routing.js';
 import { renderDeliveries } from './pages/deliveries.js';
 import { renderDestinations } from './pages/destinations.js';
+import { renderServices } from './pages/services.js';
 import { renderKeys } from './pages/keys.js';
 import { renderAudit } from './pages/audit.js';
 
@@ -14,6 +15,7 @@ const pages = [
   { path: 'routing', title: 'nav.routing', render: renderRouting },
   { path: 'deliveries', title: 'nav.deliveries', render: renderDeliveries },
   { path: 'destinations', title: 'nav.destinations', render: renderDestinations },
+  { path: 'services', title: 'nav.services', render: renderServices },
   { path: 'keys', title: 'nav.keys', render: renderKeys },
   { path: 'audit', title: 'nav.audit', render: renderAudit },
 ];

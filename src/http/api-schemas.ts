@@ -102,6 +102,29 @@ export const problemSchema = z
       'RFC 9457 problem details. `type` is stable (https://amtsbote.dev/problems/<code>); `errors` point into the request with JSON pointers; further members may follow (RFC 9457 extension members)',
   });
 
+export const serviceSourceSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('fim'), id: z.string(), version: z.string().optional() }),
+    z.object({ kind: z.literal('hand-made') }),
+  ])
+  .meta({
+    id: 'ServiceSource',
+    description: 'Imported from a FIM Stammdatenschema (its id and version) or modelled by hand',
+  });
+
+export const catalogueRegionSchema = z
+  .object({
+    region: z.string(),
+    destinations: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        deferred: z.boolean().meta({ description: "Waits for another destination's acceptance" }),
+      }),
+    ),
+  })
+  .meta({ id: 'CatalogueRegion' });
+
 export const serviceSchema = z
   .object({
     key: z.string(),
@@ -131,6 +154,11 @@ export const serviceSchema = z
         description:
           'Every standard version the loaded mappings can produce for this service; a destination names the one it accepts',
       }),
+    source: serviceSourceSchema,
+    regions: z.array(catalogueRegionSchema).meta({
+      description:
+        'The regions (ARS prefixes of the routing rules) that offer the service now, with their destinations',
+    }),
   })
   .meta({ id: 'Service' });
 

@@ -19,6 +19,7 @@ import { eventsRoutes } from './events-routes.js';
 import { adminPortalRoutes } from './admin/portal-routes.js';
 import { adminRoutingRoutes } from './admin/routing-routes.js';
 import { adminOverviewRoutes } from './admin/overview-routes.js';
+import { adminServiceRoutes } from './admin/service-routes.js';
 import { adminDestinationRoutes } from './admin/destination-routes.js';
 import { adminKeyRoutes } from './admin/key-routes.js';
 import { adminPage } from './admin/page.js';
@@ -169,6 +170,7 @@ export function createApp(deps: AppDeps): express.Express {
   admin.use(adminDeliveryRoutes({ store, routing, worker, clock, reroute }));
   admin.use(adminPortalRoutes({ store, clock, overlapHours: gateway.tokenRotationOverlapHours }));
   admin.use(adminOverviewRoutes({ store, routing, worker, clock }));
+  admin.use(adminServiceRoutes({ services: () => configuration().config.services.values(), routing, clock }));
   admin.use(adminDestinationRoutes({ store, routing, worker, resolver: sealing.resolver, clock }));
   admin.use(adminKeyRoutes({ store, sealing, clock }));
   app.use('/admin/v1', admin);

@@ -7,6 +7,7 @@ import { acceptSubmission, type IntakeContext, type IntakeRequest } from '../int
 import type { ConfigurationSet } from '../intake/configuration-set.js';
 import type { Store } from '../store/store.js';
 import { statusView } from '../intake/submission-view.js';
+import { serviceCatalogue, serviceSource } from '../routing/service-catalogue.js';
 import { readTransportReferences } from '../delivery/read-transport-references.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { BodyBudget } from './body-budget.js';
@@ -71,24 +72,30 @@ export function portalRoutes(
   router.get('/services', (_req, res) => {
     const portal = currentPortal(res);
     const { config, xoev } = configuration();
-    const services = [...config.services.values()]
-      .filter((s) => portal.services.includes('*') || portal.services.includes(s.definition.key))
-      .map(({ definition: d }) => ({
-        key: d.key,
-        name: d.name,
-        description: d.description,
-        schemaUrl: new URL(`v1/services/${d.key}/schema`, publicBaseUrl.replace(/\/?$/, '/')).href,
-        attachments: d.attachments,
-        standard: d.standard && { name: d.standard.name, versions: d.standard.versions },
-        produces: xoev.mappings.mappings
-          .filter((m) => m.services.includes(d.key))
-          .map((m) => ({
-            standard: m.standard,
-            version: m.version,
-            mediaType: m.format === 'json' ? 'application/json' : 'application/xml',
-            messages: [...m.messages],
-          })),
-      }));
+    const offered = [...config.services.values()].filter(
+      (s) => portal.services.includes('*') || portal.services.includes(s.definition.key),
+    );
+    const catalogue = new Map(
+      serviceCatalogue(offered, intake.routing().routing, intake.clock()).map((e) => [e.key, e]),
+    );
+    const services = offered.map(({ definition: d, dataSchema }) => ({
+      key: d.key,
+      name: d.name,
+      description: d.description,
+      schemaUrl: new URL(`v1/services/${d.key}/schema`, publicBaseUrl.replace(/\/?$/, '/')).href,
+      attachments: d.attachments,
+      standard: d.standard && { name: d.standard.name, versions: d.standard.versions },
+      produces: xoev.mappings.mappings
+        .filter((m) => m.services.includes(d.key))
+        .map((m) => ({
+          standard: m.standard,
+          version: m.version,
+          mediaType: m.format === 'json' ? 'application/json' : 'application/xml',
+          messages: [...m.messages],
+        })),
+      source: serviceSource({ dataSchema }),
+      regions: catalogue.get(d.key)?.regions ?? [],
+    }));
     res.json({ services });
   });
 

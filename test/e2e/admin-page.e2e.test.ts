@@ -73,6 +73,7 @@ const pages = [
   ['deliveries', 'Zustellungen'],
   ['destinations', 'Ziele'],
   ['keys', 'Schlüssel'],
+  ['services', 'Dienste'],
   ['audit', 'Protokoll'],
 ] as const;
 

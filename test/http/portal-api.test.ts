@@ -268,6 +268,18 @@ describe('services and health', () => {
     expect((await getJson(gw.url, '/v1/services/00000000000000/schema')).status).toBe(404);
   });
 
+  it("names each service's source and the destinations per region (the catalogue)", async () => {
+    const services = (await getJson(gw.url, '/v1/services')).body.services as {
+      key: string;
+      source: unknown;
+      regions: { region: string; destinations: { id: string; deferred: boolean }[] }[];
+    }[];
+    const parking = services.find((s) => s.key === '99108001001000')!;
+    expect(parking.source).toEqual({ kind: 'hand-made' });
+    const dresden = parking.regions.find((r) => r.region === '146120000000');
+    expect(dresden?.destinations.map((d) => [d.id, d.deferred])).toEqual([['dresden-bewohnerparkausweis', false]]);
+  });
+
   it('reports readiness with the configuration hash', async () => {
     const ready = await getJson(gw.url, '/health/ready');
     expect(ready.status).toBe(200);

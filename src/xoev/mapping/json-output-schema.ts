@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { configError } from '../../config/config-error.js';
+import { addSchemaAnnotations } from '../../config/schema-annotations.js';
 import { addDin91379Keyword } from '../din91379/ajv-keyword.js';
 
 /** Bounded: enough to see what a mapping gets wrong, bounded for hostile input. */
@@ -38,8 +39,8 @@ export function compileJsonOutputSchema(schemaFile: string, mappingFile: string)
       ['schema'],
       `${schemaFile} has no $id: the delivered data must name their schema URI`,
     );
-  const ajv = addDin91379Keyword(
-    new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true }),
+  const ajv = addSchemaAnnotations(
+    addDin91379Keyword(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true })),
   );
   addFormats.default(ajv);
   let check;
