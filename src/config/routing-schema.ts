@@ -45,10 +45,13 @@ export const destinationSchema = z.strictObject({
   enabled: z.boolean().default(true),
   adapter: adapterConfigSchema,
   sealing: z.enum(['amtsbote-sealed/1', 'fitconnect']).default('amtsbote-sealed/1'),
-  /** The recipient's encryption key: messages are sealed to it. */
-  encryptionKey: keySourceSchema,
-  /** The key that signs the recipient's receipts (SETs). */
-  receiptKey: keySourceSchema,
+  /**
+   * The recipient's encryption key: messages are sealed to it. Optional for FIT-Connect destinations only:
+   * without it their keys are the ones the delivery service hands out (destination-key-sources.ts).
+   */
+  encryptionKey: keySourceSchema.optional(),
+  /** The key that signs the recipient's receipts (SETs); optional as `encryptionKey` is. */
+  receiptKey: keySourceSchema.optional(),
   /** What the recipient accepts: the destination alone chooses standard, version and message. */
   standard: z.strictObject({
     name: z.string().min(1),
@@ -139,6 +142,18 @@ export const routingSchema = z
           params: { code: 'duplicate-destination', id: d.id },
         });
       ids.add(d.id);
+      // Only a FIT-Connect destination's service hands out its keys; every other destination names its own.
+      if (d.adapter.kind !== 'fitconnect') {
+        for (const member of ['encryptionKey', 'receiptKey'] as const) {
+          if (d[member] === undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['destinations', i, member],
+              message: `is required (only a fitconnect destination's keys are read from its delivery service)`,
+              params: { code: 'key-required' },
+            });
+        }
+      }
       // A FIT-Connect delivery service takes only its own format, and its format means nothing elsewhere.
       if ((d.sealing === 'fitconnect') !== (d.adapter.kind === 'fitconnect')) {
         ctx.addIssue({

@@ -1,4 +1,5 @@
 import { createAdapter } from '../adapters/index.js';
+import { destinationKeySources } from '../config/destination-key-sources.js';
 import { createCallbackAdapter } from '../adapters/callback.js';
 import type { Adapter, AdapterContext } from '../adapters/types.js';
 import type { Destination } from '../config/routing-schema.js';
@@ -46,7 +47,10 @@ export function deliveryTargets(options: {
     const cached = adapterCache.get(destination.id);
     if (cached?.key === key) return cached.adapter;
     void cached?.adapter.close?.();
-    const adapter = createAdapter(destination, options.adapterContext);
+    const adapter = createAdapter(
+      { ...destination, receiptKey: destinationKeySources(destination).receipt },
+      options.adapterContext,
+    );
     adapterCache.set(destination.id, { key, adapter });
     return adapter;
   };

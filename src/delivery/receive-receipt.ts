@@ -1,3 +1,4 @@
+import { destinationKeySources } from '../config/destination-key-sources.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { releaseFromEscrow } from './release-from-escrow.js';
 import type { Reroute } from './reroute.js';
@@ -47,7 +48,7 @@ export async function receiveReceipt(
     });
   let key;
   try {
-    key = await ctx.sealing.resolver.receiptKey(destination.receiptKey, kid);
+    key = await ctx.sealing.resolver.receiptKey(destinationKeySources(destination).receipt, kid);
   } catch {
     throw new AmtsboteError(
       'invalid-receipt',

@@ -1,4 +1,5 @@
 import express from 'express';
+import { destinationKeySources } from '../config/destination-key-sources.js';
 import type { GatewayConfig } from '../config/gateway-schema.js';
 import { metricsHandler } from '../http/metrics-routes.js';
 import { listen } from '../http/listen.js';
@@ -25,9 +26,7 @@ export function gatewayMetrics(input: {
         (['encryption', 'receipt'] as const).map(async (purpose) => ({
           destination: d.id,
           purpose,
-          notAfter: (
-            await describeKeySource(purpose === 'encryption' ? d.encryptionKey : d.receiptKey, purpose, resolver)
-          ).notAfter,
+          notAfter: (await describeKeySource(destinationKeySources(d)[purpose], purpose, resolver)).notAfter,
         })),
       ),
     );

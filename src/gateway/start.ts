@@ -39,6 +39,8 @@ import { configReloader, type ReloadOutcome } from './reload.js';
 import { removeFileDropLeftovers } from '../adapters/file.js';
 import { startDeferredDeadlines, type DeadlineRound } from '../delivery/deferred-deadlines.js';
 import type { ChangeTopic } from '../store/change-topics.js';
+import { fitConnectDirectories, type FitConnectDirectories } from '../adapters/fitconnect/index.js';
+import type { AdapterContext } from '../adapters/types.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -138,7 +140,14 @@ async function startWithConfig(
     );
     if (seeded > 0) logger.info({ portals: seeded }, 'seeded portals from gateway.yaml into the empty store');
 
-    const resolver = await recipientKeyResolver(config, logger);
+    // One directory per FIT-Connect destination, shared by sealing (its keys) and delivery (its info).
+    const fitConnect = fitConnectDirectories({
+      outbound: config.gateway.outbound,
+      configDir: config.configDir,
+      now: clock,
+    });
+    started.push({ name: 'FIT-Connect directories', stop: () => fitConnect.close() });
+    const resolver = await recipientKeyResolver(config, logger, { directories: fitConnect, now: clock });
     const checkKeys = destinationKeyCheck(resolver, logger);
     const seed = await routingSeedToUse(config, store, checkKeys, logger);
     const sealing = await startSealing(config, store, resolver, logger, clock);
@@ -177,7 +186,7 @@ async function startWithConfig(
     const metrics = gatewayMetrics({ store, routing, resolver, clock });
     const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current() });
     const worker = config.gateway.delivery.enabled
-      ? startWorker({ config, store, routing, sealing, resolver, reroute, metrics, logger, clock })
+      ? startWorker({ config, store, routing, sealing, resolver, fitConnect, reroute, metrics, logger, clock })
       : undefined;
     if (worker)
       started.push({
@@ -339,12 +348,23 @@ function startWorker(deps: {
   routing: RoutingState;
   sealing: StoredKeyRing;
   resolver: KeyResolver;
+  fitConnect: FitConnectDirectories;
   reroute: Reroute;
   metrics: Metrics;
   logger: Logger;
   clock: () => Date;
 }): DeliveryWorker {
   const { config, store, routing, metrics, clock } = deps;
+  // The FIT-Connect adapter takes the shared directories from its context (the other adapters ignore them).
+  const adapterContext: AdapterContext & { fitConnect: FitConnectDirectories } = {
+    dataDir: config.dataDir,
+    fileDropRoot: config.fileDropRoot,
+    configDir: config.configDir,
+    outbound: config.gateway.outbound,
+    now: clock,
+    keys: deps.resolver,
+    fitConnect: deps.fitConnect,
+  };
   // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API.
   const receipts: ReceiptContext = {
     store,
@@ -362,14 +382,7 @@ function startWorker(deps: {
       metrics.recordAttempt(destination, outcome, ms);
     },
     routing: () => routing.current(),
-    adapterContext: {
-      dataDir: config.dataDir,
-      fileDropRoot: config.fileDropRoot,
-      configDir: config.configDir,
-      outbound: config.gateway.outbound,
-      now: clock,
-      keys: deps.resolver,
-    },
+    adapterContext,
     // gateway.yaml applies only on restart (a reload refuses a changed one), so the start's copy is the one in force.
     callbackSecret: (portalId) => config.gateway.portals.find((p) => p.id === portalId)?.callback?.secret,
     recordReceipt: (input) => recordReceipt(receipts, input),

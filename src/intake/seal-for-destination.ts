@@ -1,4 +1,5 @@
 import type { ConfigFiles } from '../config/load.js';
+import { destinationKeySources } from '../config/destination-key-sources.js';
 import type { Destination } from '../config/routing-schema.js';
 import { version } from '../lib/version.js';
 import { sealFitConnect, sealMessageToBytes, type KeyRing, type SealAttachment } from '../seal/index.js';
@@ -47,7 +48,7 @@ export async function sealForDestination(input: {
   clock: () => Date;
 }): Promise<SealedForStore> {
   const { config, submission, deliveryId, destination, produced } = input;
-  const recipient = await input.keyRing.resolver.encryptionKey(destination.encryptionKey);
+  const recipient = await input.keyRing.resolver.encryptionKey(destinationKeySources(destination).encryption);
   const content = produced
     ? { content: produced.content, mediaType: produced.mediaType }
     : { content: JSON.stringify(submission.data), mediaType: 'application/json' as const };

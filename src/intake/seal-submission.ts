@@ -68,6 +68,16 @@ export async function sealSubmission(input: {
           },
         );
       }
+      // A key that cannot be had now (its service down, a key URL unreachable): this destination, not the portal,
+      // is the problem, and a later try may succeed.
+      if (error instanceof AmtsboteError && error.code === 'unavailable') {
+        throw new AmtsboteError(
+          'unavailable',
+          `The encryption key of destination ${destination.id} cannot be had now; the submission was not accepted. Try again later.`,
+          [],
+          { destinationId: destination.id },
+        );
+      }
       throw error;
     }
   };

@@ -1,6 +1,7 @@
 import type { Routing } from '../config/routing-schema.js';
 import type { FieldError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import type { KeyOrigin } from '../seal/index.js';
 import type { Store } from '../store/store.js';
 import { validateRouting } from '../config/validate-routing.js';
 import { ConfigError } from '../lib/errors.js';
@@ -14,7 +15,7 @@ export interface RoutingState {
   current(): CurrentRouting;
   /** Reads the newest version from the store if it changed; called on a timer and after a local change. */
   refresh(): Promise<void>;
-  /** Checks the destinations' keys of a routing document (before it is stored). */
+  /** Checks the keys a routing document names itself (inline, key URLs) before it is stored. */
   checkKeys(routing: Routing): Promise<FieldError[]>;
   stop(): void;
 }
@@ -34,8 +35,13 @@ export async function startRoutingState(options: {
   knownServices: () => ReadonlySet<string>;
   /** The operator's folder for file destinations (gateway.yaml `fileDropRoot`, resolved). */
   fileDropRoot: string;
-  /** Checks the destinations' keys (seal/); a version whose keys fail is not taken. */
-  checkKeys?: (routing: Routing) => Promise<FieldError[]>;
+  /**
+   * Checks the destinations' keys (seal/) of the given origins (default: the keys a document names itself). A
+   * version is taken whatever its keys' state now: a key that cannot be had is the destination's problem (its
+   * health; intake refuses its submissions), never the other destinations'. The check of an adopted version
+   * runs in the background, warms the key caches and logs what cannot be had.
+   */
+  checkKeys?: (routing: Routing, origins?: readonly KeyOrigin[]) => Promise<FieldError[]>;
   logger: Logger;
   now: () => Date;
   pollMs?: number;
@@ -58,10 +64,9 @@ export async function startRoutingState(options: {
     const stored = await store.currentRouting();
     if (!stored) return;
     const checked = validateRouting(stored.document, options.knownServices(), options.fileDropRoot);
-    const errors = 'errors' in checked ? checked.errors : ((await options.checkKeys?.(checked.routing)) ?? []);
-    if (errors.length > 0 || 'errors' in checked) {
+    if ('errors' in checked) {
       logger.error(
-        { version: stored.version, errors: errors.slice(0, 5) },
+        { version: stored.version, errors: checked.errors.slice(0, 5) },
         'stored routing version does not validate against this configuration; keeping the previous one',
       );
       return;
@@ -71,6 +76,21 @@ export async function startRoutingState(options: {
     if (state && stored.version <= state.version) return;
     state = { version: stored.version, routing: checked.routing };
     logger.info({ version: stored.version }, 'routing version in force');
+    warmKeys(stored.version, checked.routing);
+  };
+  const warmKeys = (version: number, routing: Routing) => {
+    options
+      .checkKeys?.(routing, ['inline', 'remote', 'provided'])
+      .then((problems) => {
+        if (problems.length > 0)
+          logger.warn(
+            { version, destinations: [...new Set(problems.map((p) => destinationAt(routing, p.pointer)))] },
+            'destinations whose keys cannot be had now: their submissions are refused until the keys can be had',
+          );
+      })
+      .catch((error: unknown) => {
+        logger.warn({ errorClass: (error as Error).name }, "checking the destinations' keys failed");
+      });
   };
   await load();
   if (!state) throw new ConfigError('no valid routing version in the store');
@@ -83,9 +103,15 @@ export async function startRoutingState(options: {
   return {
     current: () => state as CurrentRouting,
     refresh: load,
-    checkKeys: async (routing) => (await options.checkKeys?.(routing)) ?? [],
+    checkKeys: async (routing) => (await options.checkKeys?.(routing, ['inline', 'remote'])) ?? [],
     stop: () => {
       clearInterval(timer);
     },
   };
+}
+
+/** The id of the destination a key problem's pointer (`/destinations/<i>/…`) names. */
+function destinationAt(routing: Routing, pointer: string): string | undefined {
+  const index = /^\/destinations\/(\d+)\//.exec(pointer)?.[1];
+  return index === undefined ? undefined : routing.destinations[Number(index)]?.id;
 }

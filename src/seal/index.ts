@@ -34,9 +34,23 @@ export {
   type KeyResolverOptions,
   type JwksStatus,
 } from './recipient-keys/key-resolver.js';
-export { checkDestinationKeys, keySetUnavailable, type KeyProblem } from './recipient-keys/check-destination-keys.js';
+export {
+  checkDestinationKeys,
+  keyOrigin,
+  keySetUnavailable,
+  type KeyOrigin,
+  type KeyProblem,
+} from './recipient-keys/check-destination-keys.js';
 export { describeKeySource, type KeyDescription } from './recipient-keys/describe-key-source.js';
-export type { KeySource } from './recipient-keys/key-source.js';
+export {
+  isInlineSource,
+  isProvidedSource,
+  isRemoteSource,
+  type CertificateChainCheck,
+  type KeySource,
+  type ProvidedKeySource,
+  type RecipientKeyProvider,
+} from './recipient-keys/key-source.js';
 export { recipientKeyError, isRecipientKeyError, type RecipientKeyReason } from './lib/errors.js';
 
 export { sealMessage } from './sealed-message/seal-message.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventKeyResolver } from '../../src/adapters/fitconnect/index.js';
+import { eventKeyResolver, fitConnectDirectories } from '../../src/adapters/fitconnect/index.js';
 import { guardedAgent } from '../../src/adapters/guarded-agent.js';
 
 let server: Server;
@@ -28,7 +28,8 @@ describe("the FIT-Connect adapter's key fetches", () => {
     const outbound = { allowLoopback: false, allowLinkLocal: false };
     const dispatcher = guardedAgent(outbound, { connectTimeoutMs: 2000, headersTimeoutMs: 2000, bodyTimeoutMs: 2000 });
     try {
-      const resolver = eventKeyResolver({ dataDir: '.', configDir: '.', outbound, now: () => new Date() }, dispatcher);
+      const context = { dataDir: '.', configDir: '.', outbound, now: () => new Date() };
+      const resolver = eventKeyResolver(context, dispatcher, fitConnectDirectories(context));
       await expect(resolver.receiptKey({ jwksUrl: url })).rejects.toThrow(
         /outbound connection refused: loopback address/,
       );

@@ -5,6 +5,8 @@ import { createAdapter } from '../../src/adapters/index.js';
 import type { Adapter, OutboundMessage, PollResult } from '../../src/adapters/types.js';
 import type { Destination } from '../../src/config/routing-schema.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../../src/delivery/worker.js';
+import { fitConnectDirectories, fitConnectKeyProviders } from '../../src/adapters/fitconnect/index.js';
+import { destinationKeySources } from '../../src/config/destination-key-sources.js';
 import { createKeyResolver } from '../../src/seal/index.js';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { events, tagOf } from '../fixtures/fitconnect-simulator/rules.js';
@@ -19,7 +21,19 @@ import { fixtureJwk, publicJwk } from '../seal/fixtures.js';
 
 let sim: FitConnectSimulator;
 // Every poll may refetch: a key published a moment ago is found at the next poll, not 30 s later.
-const resolver = createKeyResolver({ minRefetchMs: 0, retryAfterFailureMs: 0 });
+// The destination's keys as the simulated service hands them out (no key setting of its own).
+const directories = fitConnectDirectories({
+  outbound: { allowLoopback: true, allowLinkLocal: false },
+  configDir: '.',
+  now: () => new Date(),
+});
+const keyProvider = fitConnectKeyProviders(directories, () => new Date());
+/** What the delivery worker hands the adapter: the destination with its derived receipt key source. */
+const withKeys = (destination: Destination) => ({
+  ...destination,
+  receiptKey: destinationKeySources(destination).receipt,
+});
+const resolver = createKeyResolver({ keyProvider, minRefetchMs: 0, retryAfterFailureMs: 0 });
 const context = {
   dataDir: '.',
   configDir: '.',
@@ -63,6 +77,7 @@ beforeAll(async () => {
   jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
 });
 afterAll(async () => {
+  await directories.close();
   await sim.close();
   jwks.closeAllConnections();
   await new Promise((resolve) => jwks.close(resolve));
@@ -107,7 +122,7 @@ const acceptPayload = (submission: FitConnectSimulator['submissions'] extends Ma
 describe('fitconnect event log: tolerant where FIT-Connect is', () => {
   it("takes the delivery service's own reject with set-payload 1.1.0 and claims more (toe, aud)", async () => {
     const destination = destinationFor();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const { state } = await delivered(destination, adapter);
     await sim.deliveryService.reject(state.submissionId, problems, {
       schema: 'https://schema.fitko.de/fit-connect/set-payload/1.1.0/set-payload.schema.json',
@@ -123,7 +138,7 @@ describe('fitconnect event log: tolerant where FIT-Connect is', () => {
 
   it("takes the service's own entries without $schema, but not a subscriber's; a subscriber's 1.x.y with extra claims is taken", async () => {
     const destination = destinationFor();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const { state, submission } = await delivered(destination, adapter);
     const noSchema = await sim.subscriber.sign(
       submission.submissionId,
@@ -160,7 +175,7 @@ describe('fitconnect event log: tolerant where FIT-Connect is', () => {
 
   it('refuses a set-payload 2.x.y and a $schema outside schema.fitko.de as final failures', async () => {
     const destination = destinationFor();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const { state, submission } = await delivered(destination, adapter);
     for (const schema of [
       'https://schema.fitko.de/fit-connect/set-payload/2.0.0/set-payload.schema.json',
@@ -184,9 +199,9 @@ describe('fitconnect event log: an entry that cannot be verified yet is never sk
   it('holds the read position at an entry whose key is unknown, keeps what came before, and takes it once the key is published', async () => {
     const destination = destinationFor();
     // its own resolver: whether the key is known must depend on this test alone
-    const adapter = createAdapter(destination, {
+    const adapter = createAdapter(withKeys(destination), {
       ...context,
-      keys: createKeyResolver({ minRefetchMs: 0, retryAfterFailureMs: 0 }),
+      keys: createKeyResolver({ keyProvider, minRefetchMs: 0, retryAfterFailureMs: 0 }),
     });
     const { state, submission } = await delivered(destination, adapter);
     // a final failure before it is skipped and reported; the held entry stops the read; the accept after it waits
@@ -215,7 +230,10 @@ describe('fitconnect event log: an entry that cannot be verified yet is never sk
 
     // A gateway that has never read the key set (a fresh start) while it cannot be read: held for that reason.
     published.down = true;
-    const restarted = createAdapter(destination, { ...context, keys: createKeyResolver({ retryAfterFailureMs: 0 }) });
+    const restarted = createAdapter(withKeys(destination), {
+      ...context,
+      keys: createKeyResolver({ keyProvider, retryAfterFailureMs: 0 }),
+    });
     expect(await pollOnce(restarted, first.state)).toMatchObject({
       held: { reason: 'keys-unavailable', issuer: sim.destinationId },
       state: { eventsRead: 3 },
@@ -234,7 +252,7 @@ describe('fitconnect event log: an entry that cannot be verified yet is never sk
 
   it('skips and reports final failures (a known key with a bad signature, another submission); reads past an event that decides nothing', async () => {
     const destination = destinationFor();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const { state, submission } = await delivered(destination, adapter);
     const other = await delivered(destination, adapter);
     const forged = await sim.subscriber.sign(submission.submissionId, events.accept, acceptPayload(submission), {
@@ -279,7 +297,12 @@ describe('delivery worker: held and final failures are counted, audited and show
       store: fx.store,
       routing: routingOf([destination]),
       // a resolver of its own: one that has cached the second key in an earlier test would find it at once
-      adapterContext: { ...context, dataDir: fx.dir, configDir: fx.dir, keys: createKeyResolver({ minRefetchMs: 0 }) },
+      adapterContext: {
+        ...context,
+        dataDir: fx.dir,
+        configDir: fx.dir,
+        keys: createKeyResolver({ keyProvider, minRefetchMs: 0 }),
+      },
       logger: fx.logger,
       pollMs: 20,
       receiptPollTickMs: 20,

@@ -2,17 +2,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Destination } from '../../src/config/routing-schema.js';
 import { readTransportReferences } from '../../src/delivery/read-transport-references.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../../src/delivery/worker.js';
-import { createKeyResolver } from '../../src/seal/index.js';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { events } from '../fixtures/fitconnect-simulator/rules.js';
-import { fitConnectDestination, sealedForSimulator, secretEnv } from '../helpers/fitconnect.js';
+import { fitConnectDestination, fitConnectKeyResolver, sealedForSimulator, secretEnv } from '../helpers/fitconnect.js';
 import { eventually, outboxFixture, routingOf, type OutboxFixture } from '../helpers/outbox.js';
 import { fixtureJwk } from '../seal/fixtures.js';
 
 let sim: FitConnectSimulator;
 let fx: OutboxFixture;
 let worker: DeliveryWorker | undefined;
-const resolver = createKeyResolver();
+const keyResolver = fitConnectKeyResolver();
+const resolver = keyResolver.resolver;
 const ignored: string[] = [];
 
 beforeAll(async () => {
@@ -20,6 +20,7 @@ beforeAll(async () => {
   process.env[secretEnv] = sim.clientSecret;
 });
 afterAll(async () => {
+  await keyResolver.close();
   await sim.close();
 });
 beforeEach(async () => {

@@ -1,15 +1,24 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/adapters/index.js';
+import { destinationKeySources } from '../../src/config/destination-key-sources.js';
+import type { Destination } from '../../src/config/routing-schema.js';
 import type { Adapter, OutboundMessage, PollResult } from '../../src/adapters/types.js';
-import { createKeyResolver } from '../../src/seal/index.js';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { events } from '../fixtures/fitconnect-simulator/rules.js';
 import { fixtureJwk } from '../seal/fixtures.js';
-import { fitConnectDestination, samplePdf, sampleXml, sealedForSimulator, secretEnv } from '../helpers/fitconnect.js';
+import {
+  fitConnectDestination,
+  fitConnectKeyResolver,
+  samplePdf,
+  sampleXml,
+  sealedForSimulator,
+  secretEnv,
+} from '../helpers/fitconnect.js';
 
 let sim: FitConnectSimulator;
-const resolver = createKeyResolver();
+const keyResolver = fitConnectKeyResolver();
+const resolver = keyResolver.resolver;
 const context = {
   dataDir: '.',
   configDir: '.',
@@ -17,6 +26,11 @@ const context = {
   now: () => new Date(),
   keys: resolver,
 };
+/** What the delivery worker hands the adapter: the destination with its derived receipt key source. */
+const withKeys = (destination: Destination) => ({
+  ...destination,
+  receiptKey: destinationKeySources(destination).receipt,
+});
 const signal = () => AbortSignal.timeout(10_000);
 
 beforeAll(async () => {
@@ -24,6 +38,7 @@ beforeAll(async () => {
   process.env[secretEnv] = sim.clientSecret;
 });
 afterAll(async () => {
+  await keyResolver.close();
   await sim.close();
 });
 afterEach(() => {
@@ -57,7 +72,7 @@ const requestsSince = (from: number) =>
 describe('fitconnect adapter against the simulated delivery service', () => {
   it('creates the submission, uploads the attachment, submits metadata and data; the subscriber finds what was sealed', async () => {
     const { sealed, outbound, destination } = await message();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const saved: unknown[] = [];
     const from = sim.requests.length;
     const outcome = await adapter.deliver(outbound, undefined, signal(), (s) => {
@@ -101,7 +116,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
 
   it("reads the event log: nothing final after submit; the subscriber's accept becomes the receipt with the sealed tags", async () => {
     const { sealed, outbound, destination } = await message();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const delivered = await adapter.deliver(outbound, undefined, signal());
     const state = (delivered as { state: { submissionId: string } }).state;
     const first = await pollOnce(adapter, state);
@@ -118,7 +133,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
 
   it('reports an event log it cannot read as unavailable, with a typed reason, and reads it at the next poll', async () => {
     const { outbound, destination } = await message();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const state = ((await adapter.deliver(outbound, undefined, signal())) as { state: { submissionId: string } }).state;
     sim.failNext({ method: 'GET', path: /\/cases\/.*\/events/, status: 503 });
     expect(await adapter.poll!(state, signal())).toEqual({ kind: 'unavailable', reason: 'fitconnect-events-http-503' });
@@ -128,7 +143,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
 
   it('maps a reject with its problems', async () => {
     const { outbound, destination } = await message();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const state = ((await adapter.deliver(outbound, undefined, signal())) as { state: { submissionId: string } }).state;
     const problems = [
       {
@@ -146,7 +161,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
 
   it('ignores and reports a SET with a bad signature, and still takes the genuine accept after it', async () => {
     const { outbound, destination } = await message();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const state = ((await adapter.deliver(outbound, undefined, signal())) as { state: { submissionId: string } }).state;
     const submission = sim.submissions.get(state.submissionId)!;
     // Signed with another key under the subscriber's kid: a forged accept.
@@ -169,7 +184,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
 
   it('resumes a submission after a crash between steps instead of creating a second one', async () => {
     const { outbound, destination } = await message();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     let persisted: unknown;
     // The process "dies" right after the submission was created and its ids were saved.
     const crashed = await adapter.deliver(outbound, undefined, signal(), (s) => {
@@ -199,7 +214,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
   it('retries when the token endpoint refuses the credentials, creating nothing', async () => {
     process.env[secretEnv] = 'a-wrong-secret';
     const { outbound, destination } = await message();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const before = sim.submissions.size;
     const outcome = await adapter.deliver(outbound, undefined, signal());
     expect(outcome).toEqual({ kind: 'retry', reason: 'fitconnect-token-refused', httpStatus: 401 });
@@ -210,7 +225,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
   it('retries while the destination is inactive', async () => {
     sim.setDestinationStatus('inactive');
     const { outbound, destination } = await message();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     const before = sim.submissions.size;
     expect(await adapter.deliver(outbound, undefined, signal())).toMatchObject({
       kind: 'retry',
@@ -222,7 +237,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
 
   it('hands 429 with Retry-After on to the worker, and 422 from the service as a final failure', async () => {
     const { outbound, destination } = await message();
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     sim.failNext({ method: 'POST', path: /\/submissions$/, status: 429, retryAfter: '7' });
     expect(await adapter.deliver(outbound, undefined, signal())).toEqual({
       kind: 'retry',
@@ -239,7 +254,7 @@ describe('fitconnect adapter against the simulated delivery service', () => {
   it('gets a new token after a 401 and speaks the v1 paths with serviceType where configured', async () => {
     const destination = fitConnectDestination(sim, 'fit-v1', { apiVersion: 'v1' });
     const { outbound } = await message(destination);
-    const adapter = createAdapter(destination, context);
+    const adapter = createAdapter(withKeys(destination), context);
     sim.failNext({ method: 'GET', path: /\/v1\/destinations\//, status: 401 });
     const from = sim.requests.length;
     expect((await adapter.deliver(outbound, undefined, signal())).kind).toBe('retry');

@@ -6,6 +6,14 @@ import { adapterTable, createAdapter } from '../../src/adapters/index.js';
 import { destinationSchema } from '../../src/config/routing-schema.js';
 import { scratchAdapterContext, testDestination } from '../helpers/outbox.js';
 import { projectRoot } from '../helpers/paths.js';
+import { destinationKeySources } from '../../src/config/destination-key-sources.js';
+import type { Destination } from '../../src/config/routing-schema.js';
+
+/** What the delivery worker hands an adapter: the destination with its receipt key source. */
+const withKeys = (destination: Destination) => ({
+  ...destination,
+  receiptKey: destinationKeySources(destination).receipt,
+});
 
 const adaptersDir = join(projectRoot, 'src/adapters');
 const { dir, context } = scratchAdapterContext('amtsbote-table-');
@@ -76,7 +84,7 @@ describe('the adapter table', () => {
 
   it("creates the adapter its destination's kind names, given that kind's config", async () => {
     const box = createAdapter(
-      testDestination('box', { kind: 'mailbox', tokenHashes: ['sha256:' + 'a'.repeat(64)], pickupDays: 2 }),
+      withKeys(testDestination('box', { kind: 'mailbox', tokenHashes: ['sha256:' + 'a'.repeat(64)], pickupDays: 2 })),
       context,
     );
     expect(await box.deliver(message, undefined, new AbortController().signal)).toEqual({
@@ -84,7 +92,7 @@ describe('the adapter table', () => {
       until: new Date('2026-11-27T10:00:00Z'),
       state: { pickupUntil: '2026-11-27T10:00:00.000Z' },
     });
-    const drop = createAdapter(testDestination('drop', { kind: 'file', directory: 'drop' }), context);
+    const drop = createAdapter(withKeys(testDestination('drop', { kind: 'file', directory: 'drop' })), context);
     expect(await drop.deliver(message, undefined, new AbortController().signal)).toEqual({ kind: 'delivered' });
     expect(
       readdirSync(join(dir, 'drop'))

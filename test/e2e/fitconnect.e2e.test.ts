@@ -21,6 +21,9 @@ import { pollValue, processBoundMs } from '../helpers/wait.js';
  * to a FIT-Connect destination of the simulated delivery service (started in this process).
  */
 const gmbh = loadExamples().find((e) => e.file === 'leipzig-gmbh.json')!;
+const dresden = loadExamples().find((e) => e.file === 'dresden-einzelunternehmen.json')!;
+/** The key the simulated destination publishes beside its first one, as in every rotation. */
+const secondKey = { ...fixtureJwk('gateway-escrow-2'), kid: 'simulated-destination-enc-2' };
 const destinationId = 'leipzig-fitconnect';
 let sim: FitConnectSimulator;
 let config: ConfigCopy;
@@ -49,6 +52,8 @@ beforeAll(async () => {
     keys: { signing: keyFile('gateway-signing-1'), escrow: keyFile('gateway-escrow-1') },
   });
   routeLeipzigToSimulator(config, sim, destinationId);
+  // Two encryption keys in the destination's set and no kid pinned anywhere: the destination's encryptionKid decides.
+  sim.addEncryptionKey(secondKey);
   gateway = await spawnGateway(env());
 });
 // (each may be missing when beforeAll failed: that failure is the one to see, not a TypeError here)
@@ -70,6 +75,25 @@ const statusOf = async (submissionId: string) =>
       fitConnect?: { submissionId: string; caseId: string };
     }[];
   };
+
+/** Reference → the `kid` in the JWE header of every part the simulator received for it (one kid, or a mix). */
+const opened = new Map<string, { reference: string; kid: string }>();
+async function sealedKids(): Promise<Map<string, string>> {
+  for (const s of sim.submissions.values()) {
+    if (s.state === 'incomplete' || opened.has(s.submissionId) || !s.encryptedMetadata || !s.encryptedData) continue;
+    const kidsOf = [s.encryptedMetadata, s.encryptedData, ...s.attachments.values()].map(
+      (jwe) => (JSON.parse(Buffer.from(jwe.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid,
+    );
+    const metadata = (await sim.subscriber.open(s.submissionId)).metadata as {
+      additionalReferenceInfo?: { senderReference?: string };
+    };
+    opened.set(s.submissionId, {
+      reference: metadata.additionalReferenceInfo?.senderReference ?? '',
+      kid: new Set(kidsOf).size === 1 ? kidsOf[0]! : `mixed: ${kidsOf.join(',')}`,
+    });
+  }
+  return new Map([...opened.values()].map((o) => [o.reference, o.kid]));
+}
 
 /** Polls (bounded by count and, generously, by time) until `check` holds; returns the last value either way. */
 const until = <T>(probe: () => Promise<T> | T, check: (value: T) => boolean): Promise<T> => pollValue(probe, check);
@@ -189,7 +213,7 @@ describe('FIT-Connect destination, end to end', () => {
   });
 
   it(
-    'keeps the message pending when the token endpoint refuses the credentials, and never logs the secret',
+    "starts although a FIT-Connect destination's keys cannot be had (credentials refused): its submissions get 503, the others are taken, the secret is never logged",
     async () => {
       const otherDataDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-token-'));
       const wrongSecret = 'e2e-wrong-client-secret-4711';
@@ -200,17 +224,21 @@ describe('FIT-Connect destination, end to end', () => {
       });
       try {
         const before = sim.submissions.size;
-        const accepted = await postJson(other.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-TOKEN' });
-        expect(accepted.status).toBe(202);
-        const messageId = (accepted.body.destinations as { messageId: string }[])[0]!.messageId;
-        const waiting = await until(
-          () => adminCall(other.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer),
-          (r) => JSON.stringify(r.body).includes('fitconnect-token-refused'),
-        );
-        expect(JSON.stringify(waiting.body)).toContain('fitconnect-token-refused');
-        expect((await getJson(other.url, `/v1/submissions/${accepted.body.submissionId as string}`)).body.status).toBe(
-          'pending',
-        );
+        const refused = await postJson(other.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-TOKEN' });
+        expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+        expect(refused.type).toContain('application/problem+json');
+        expect(refused.body).toMatchObject({ type: 'https://amtsbote.dev/problems/unavailable', destinationId });
+        const others = await postJson(other.url, '/v1/submissions', {
+          ...dresden.envelope,
+          reference: 'FIT-E2E-OTHER',
+        });
+        expect(others.status, JSON.stringify(others.body)).toBe(202);
+        const view = await adminCall(other.url, 'GET', '/destinations', adminTokens.viewer);
+        const shown = (
+          view.body.destinations as { id: string; health: string; keys: { encryption: { problem?: string } } }[]
+        ).find((d) => d.id === destinationId);
+        expect(shown?.health).toBe('key-unavailable');
+        expect(shown?.keys.encryption.problem).toContain('fitconnect-token-refused');
         expect(sim.submissions.size).toBe(before);
         expect(other.output()).not.toContain(wrongSecret);
       } finally {
@@ -220,6 +248,34 @@ describe('FIT-Connect destination, end to end', () => {
     },
     3 * processBoundMs,
   ); // a start, a wait and a stop, each bounded on its own
+
+  it('follows a key rotation: submissions before, during and after the switch of encryptionKid are all taken, each sealed to the key the destination named', async () => {
+    const firstKid = sim.encryptionKid();
+    const post = async (reference: string) => {
+      const answer = await postJson(gateway.url, '/v1/submissions', { ...gmbh.envelope, reference });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    };
+    const shownKid = async () => {
+      const view = await adminCall(gateway.url, 'GET', '/destinations', adminTokens.viewer);
+      return (view.body.destinations as { id: string; keys: { encryption: { kid?: string } } }[]).find(
+        (d) => d.id === destinationId,
+      )?.keys.encryption.kid;
+    };
+    for (const n of [1, 2]) await post(`FIT-ROT-BEFORE-${n}`);
+    sim.setEncryptionKid(secondKey.kid);
+    for (const n of [1, 2]) await post(`FIT-ROT-DURING-${n}`);
+    // the gateway reads the destination again within destinationRefreshSeconds (1 s here)
+    expect(await pollValue(shownKid, (kid) => kid === secondKey.kid)).toBe(secondKey.kid);
+    for (const n of [1, 2]) await post(`FIT-ROT-AFTER-${n}`);
+
+    const kids = await until(sealedKids, (k) => [...k.keys()].filter((r) => r.startsWith('FIT-ROT-')).length === 6);
+    const kidOf = (reference: string) => kids.get(reference);
+    expect([kidOf('FIT-ROT-BEFORE-1'), kidOf('FIT-ROT-BEFORE-2')]).toEqual([firstKid, firstKid]);
+    // sent while the gateway's cached info may still name the first key: either key of the set, never a refusal
+    for (const reference of ['FIT-ROT-DURING-1', 'FIT-ROT-DURING-2'])
+      expect([firstKid, secondKey.kid]).toContain(kidOf(reference));
+    expect([kidOf('FIT-ROT-AFTER-1'), kidOf('FIT-ROT-AFTER-2')]).toEqual([secondKey.kid, secondKey.kid]);
+  });
 
   it("answers 422 problem+json at intake once the destination's published key is too short", async () => {
     sim.rotateEncryptionKey({ ...fixtureJwk('weak-2048'), key_ops: ['wrapKey'] });

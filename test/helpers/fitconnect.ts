@@ -2,16 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { fitConnectDirectories, fitConnectKeyProviders } from '../../src/adapters/fitconnect/index.js';
+import { destinationKeySources } from '../../src/config/destination-key-sources.js';
 import type { ConfigCopy } from './config-copy.js';
 import type { Destination } from '../../src/config/routing-schema.js';
-import { sealFitConnect, type KeyResolver } from '../../src/seal/index.js';
+import { createKeyResolver, sealFitConnect, type KeyResolver } from '../../src/seal/index.js';
 import type { FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { testDestination } from './outbox.js';
 
 /** The environment variable the test destinations' client secret reference names. */
 export const secretEnv = 'AMTSBOTE_TEST_FITCONNECT_SECRET';
 
-/** A fitconnect destination towards the simulator: keys from its key endpoint, secret from the environment. */
+/**
+ * A fitconnect destination towards the simulator: its keys are the ones the simulated service hands out (no
+ * key setting of its own), secret from the environment. The simulator's keys are self-made, without an x5c
+ * chain, so the chain check is off unless a test turns it on.
+ */
 export function fitConnectDestination(
   sim: FitConnectSimulator,
   id = 'fit',
@@ -30,14 +36,10 @@ export function fitConnectDestination(
       submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
       pollSeconds: 1,
       timeoutMs: 5000,
+      keyCertificateChain: 'off',
       ...adapter,
     },
-    {
-      sealing: 'fitconnect',
-      encryptionKey: { jwksUrl: sim.keysUrl },
-      receiptKey: { jwksUrl: sim.keysUrl },
-      ...overrides,
-    },
+    { sealing: 'fitconnect', encryptionKey: undefined, receiptKey: undefined, ...overrides },
   );
 }
 
@@ -46,7 +48,7 @@ export const samplePdf = Buffer.from('%PDF-1.4 a small attachment');
 
 /** A sealed FIT-Connect container for the simulator's destination, as the gateway stores it. */
 export async function sealedForSimulator(sim: FitConnectSimulator, resolver: KeyResolver, destination: Destination) {
-  const recipient = await resolver.encryptionKey(destination.encryptionKey);
+  const recipient = await resolver.encryptionKey(destinationKeySources(destination).encryption);
   return sealFitConnect(
     {
       messageId: randomUUID(),
@@ -66,6 +68,19 @@ export async function sealedForSimulator(sim: FitConnectSimulator, resolver: Key
     },
     recipient,
   );
+}
+
+/** A key resolver that also resolves the keys FIT-Connect destinations hand out; close its directories after. */
+export function fitConnectKeyResolver(now: () => Date = () => new Date()) {
+  const directories = fitConnectDirectories({
+    outbound: { allowLoopback: true, allowLinkLocal: false },
+    configDir: '.',
+    now,
+  });
+  return {
+    resolver: createKeyResolver({ keyProvider: fitConnectKeyProviders(directories, now) }),
+    close: () => directories.close(),
+  };
 }
 
 /**
@@ -92,10 +107,12 @@ export function routeLeipzigToSimulator(
       destinationId: sim.destinationId,
       submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
       pollSeconds: 1,
+      destinationRefreshSeconds: 1,
+      // the simulator's keys are self-made, without a chain to the administration PKI
+      keyCertificateChain: 'off',
     },
     sealing: 'fitconnect',
-    encryptionKey: { jwksUrl: sim.keysUrl, refreshSeconds: 1 },
-    receiptKey: { jwksUrl: sim.keysUrl },
+    // no encryptionKey / receiptKey: the keys are the ones the delivery service hands out for the destination
     standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
     leser: {
       praefix: 'MELDID',

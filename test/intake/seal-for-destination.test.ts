@@ -37,7 +37,7 @@ let gw: TestGateway;
 /** The demo private key of a destination's (inline) public encryption key: several destinations share one. */
 function privateJwk(destinationId: string): Record<string, unknown> {
   const source = gw.routing.current().routing.destinations.find((d) => d.id === destinationId)!.encryptionKey;
-  const key = 'jwk' in source ? demoEncryptionKeys.find((k) => k.n === source.jwk.n) : undefined;
+  const key = source && 'jwk' in source ? demoEncryptionKeys.find((k) => k.n === source.jwk.n) : undefined;
   if (!key) throw new Error(`no demo private key for ${destinationId}`);
   return key;
 }
@@ -170,6 +170,8 @@ describe('one seal step for intake and the escrow copy', () => {
           clientSecret: `env:${secretEnv}`,
           destinationId: '5a3e5b0e-6b1a-4c5e-9d9f-2f4e1c0b7a61',
           submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
+          // the demo's inline keys are self-made, without a chain to the administration PKI
+          keyCertificateChain: 'off',
         } as typeof d.adapter;
       },
       'Leipzig: Gewerbeamt über FIT-Connect',

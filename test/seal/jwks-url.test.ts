@@ -170,6 +170,7 @@ describe('recipient keys from a JWKS URL', () => {
         reason: 'modulus-too-small',
         detail: keySetUnavailable,
         cause: expect.stringContaining('2048') as unknown,
+        source: 'remote',
       },
     ]);
   });

@@ -102,6 +102,22 @@ describe('x5c certificate chains', () => {
     await expect(checkEncryptionJwk({ ...jwk, x5c: [...x5c, ...x5cOf(pki.root)] }, anchored)).resolves.toBeDefined();
   });
 
+  it("holds a key to the destination's chain rule: required (as for FIT-Connect) or off", async () => {
+    const jwk = recipientEnc();
+    const x5c = x5cOf(await pki.leaf(jwk), pki.intermediate);
+    // required: a chain to a configured anchor, and with none configured nothing can be trusted
+    await expect(checkEncryptionJwk({ ...jwk, x5c }, anchored, 'required')).resolves.toBeDefined();
+    expect(await reason(checkEncryptionJwk({ ...jwk, x5c }, policy, 'required'))).toBe('x5c-untrusted');
+    expect(await reason(checkEncryptionJwk(jwk, policy, 'required'))).toBe('x5c-missing');
+    const foreign = x5cOf(await pki.leaf(jwk, { issuer: 'foreign-root' }), pki.foreignRoot);
+    expect(await reason(checkEncryptionJwk({ ...jwk, x5c: foreign }, anchored, 'required'))).toBe('x5c-untrusted');
+    // off: taken without a chain even where anchors are configured; an x5c present must still carry the key
+    await expect(checkEncryptionJwk(jwk, anchored, 'off')).resolves.toBeDefined();
+    await expect(checkEncryptionJwk({ ...jwk, x5c: foreign }, anchored, 'off')).resolves.toBeDefined();
+    const otherKeys = x5cOf(await pki.leaf(recipientSig()), pki.intermediate);
+    expect(await reason(checkEncryptionJwk({ ...jwk, x5c: otherKeys }, anchored, 'off'))).toBe('x5c-key-mismatch');
+  });
+
   it('accepts a receipt key with a chain and digitalSignature usage', async () => {
     const jwk = recipientSig();
     const x5c = x5cOf(await pki.leaf(jwk, { keyUsage: 'digitalSignature' }), pki.intermediate);

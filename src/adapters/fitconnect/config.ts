@@ -13,14 +13,17 @@ export const fitconnectAdapterConfigSchema = z.strictObject({
   kind: z.literal(kind),
   /** The OAuth 2.0 token endpoint (client credentials, sent as form fields). */
   tokenUrl: z.url({ protocol: /^https?$/ }),
-  /** The Submission API's base, without the version segment. */
+  /** The Submission API's base, without the version segment; the destination's keys are read there too. */
   submissionApiUrl: z.url({ protocol: /^https?$/ }),
   /** `v2` as current clients call it; `v1` for delivery services that still serve the documented v1 paths. */
   apiVersion: z.enum(['v1', 'v2']).default('v2'),
   clientId: z.string().min(1).max(200),
   /** The sender client's secret, as a reference (`env:` / `file:`), never inline. */
   clientSecret: secretRefSchema,
-  /** The FIT-Connect destination id (UUID), as the Self-Service-Portal shows it. */
+  /**
+   * The FIT-Connect destination id (UUID), as the Self-Service-Portal shows it. Unless routing names the keys
+   * itself, the destination's keys are read from the Submission API under this id (destination-keys.ts).
+   */
   destinationId: z.uuid(),
   /** The schema the destination offers for the data (`contentStructure.data.submissionSchema.schemaUri`). */
   submissionSchemaUri: z.url(),
@@ -34,6 +37,12 @@ export const fitconnectAdapterConfigSchema = z.strictObject({
    */
   destinationRefreshSeconds: z.number().int().min(1).max(86_400).default(300),
   timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+  /**
+   * FIT-Connect requires senders to check each destination key's `x5c` chain up to the administration PKI
+   * (gateway.yaml `recipientKeys.trustAnchors`): `required`, the default, refuses a key without such a chain.
+   * `off` takes keys without a chain — only for test environments whose keys are self-generated; say why.
+   */
+  keyCertificateChain: z.enum(['required', 'off']).default('required'),
 });
 
 export type FitConnectAdapterConfig = z.output<typeof fitconnectAdapterConfigSchema>;

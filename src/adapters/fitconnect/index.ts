@@ -5,6 +5,7 @@ import { type Adapter, type AdapterContext, type DestinationFacts, retry } from 
 import { type FitConnectDirectories, fitConnectDirectories } from './destination-directory.js';
 import { type FitConnectAdapterConfig, deliveryServiceJwksUrl } from './config.js';
 import { deliverSubmission } from './deliver.js';
+import { fitConnectKeyProviders } from './destination-keys.js';
 import { eventKeys, pollEventLog } from './poll.js';
 import { type FitConnectReason, attemptErrorReason } from './reasons.js';
 
@@ -18,6 +19,7 @@ export {
   fitConnectDirectories,
 } from './destination-directory.js';
 export type { DestinationInfo } from './destination-info.js';
+export { destinationKeyProvider, fitConnectKeyProviders, fitConnectKeySource } from './destination-keys.js';
 
 /**
  * FIT-Connect sender: the message was sealed in FIT-Connect's format in the request; delivery creates the
@@ -39,7 +41,7 @@ export function createFitConnectAdapter(
     headersTimeoutMs: config.timeoutMs,
     bodyTimeoutMs: config.timeoutMs,
   });
-  const keys = eventKeys(eventKeyResolver(context, dispatcher), {
+  const keys = eventKeys(eventKeyResolver(context, dispatcher, directories), {
     recipient: destination.receiptKey,
     deliveryServiceJwksUrl: deliveryServiceJwksUrl(config),
   });
@@ -75,8 +77,14 @@ export function createFitConnectAdapter(
 /**
  * The resolver that verifies the event log's SETs: the gateway's own, or — where a caller gives none — one
  * that fetches key sets through the adapter's guarded dispatcher, so that key fetches obey the outbound
- * policy as deliveries do.
+ * policy as deliveries do, and the destination's own keys through the adapter's directories.
  */
-export function eventKeyResolver(context: AdapterContext, dispatcher: Dispatcher): KeyResolver {
-  return context.keys ?? createKeyResolver({ dispatcher });
+export function eventKeyResolver(
+  context: AdapterContext,
+  dispatcher: Dispatcher,
+  directories: FitConnectDirectories,
+): KeyResolver {
+  return (
+    context.keys ?? createKeyResolver({ dispatcher, keyProvider: fitConnectKeyProviders(directories, context.now) })
+  );
 }

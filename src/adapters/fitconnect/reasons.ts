@@ -2,7 +2,7 @@ import type { OutboundAddressRefused } from '../guarded-agent.js';
 import { type SystemErrorCode, type UndiciCode, isSystemErrorCode, isUndiciCode } from '../types.js';
 
 /** The requests of a FIT-Connect delivery and its event-log poll, as they appear in reasons. */
-export type FitConnectStep = 'token' | 'destination' | 'create' | 'attachment' | 'submit' | 'events';
+export type FitConnectStep = 'token' | 'destination' | 'key' | 'create' | 'attachment' | 'submit' | 'events';
 
 /** Why an attempt ended without an answer to read: what was thrown, as a code. */
 export type AttemptErrorReason =
@@ -22,6 +22,8 @@ export type FitConnectReason =
   | 'fitconnect-token-unreadable'
   | 'fitconnect-destination-inactive'
   | 'fitconnect-destination-unreadable'
+  | 'fitconnect-key-unreadable'
+  | 'fitconnect-key-refetch-limited'
   | 'fitconnect-container-invalid'
   | 'fitconnect-create-unreadable'
   | 'fitconnect-submission-gone'

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { destinationKeySources } from '../../config/destination-key-sources.js';
 import type { BreakerState } from '../../delivery/circuit-breakers.js';
 import type { DeliveryWorker } from '../../delivery/worker.js';
 import { destinationsInScope } from '../../routing/region-scope.js';
@@ -11,19 +12,23 @@ import { currentAdmin } from './auth.js';
 /** Messages waiting longer than this make a destination "degraded" even with a closed circuit. */
 const staleAfterMs = 15 * 60_000;
 
-export type DestinationHealth = 'disabled' | 'down' | 'degraded' | 'ok';
+export type DestinationHealth = 'disabled' | 'key-unavailable' | 'down' | 'degraded' | 'ok';
 
 /**
- * One word for a destination's state: `down` while its circuit is open, `degraded` while half-open, with
- * dead letters or with a message waiting longer than 15 minutes, otherwise `ok`.
+ * One word for a destination's state: `key-unavailable` while the key its messages are sealed to cannot be had
+ * (intake refuses its submissions meanwhile; `keys.encryption.problem` says why), `down` while its circuit is
+ * open, `degraded` while half-open, with dead letters or with a message waiting longer than 15 minutes,
+ * otherwise `ok`.
  */
 export function destinationHealth(
   enabled: boolean,
   breaker: BreakerState,
   stats: DestinationStats | undefined,
   now: Date,
+  encryptionKeyProblem?: string,
 ): DestinationHealth {
   if (!enabled) return 'disabled';
+  if (encryptionKeyProblem !== undefined) return 'key-unavailable';
   if (breaker === 'open') return 'down';
   const stale =
     stats?.oldestWaitingSince !== undefined && now.getTime() - Date.parse(stats.oldestWaitingSince) > staleAfterMs;
@@ -53,6 +58,11 @@ export function adminDestinationRoutes(deps: {
         .map(async (d) => {
           const breaker = breakers[d.id] ?? 'closed';
           const s = stats.get(d.id);
+          const sources = destinationKeySources(d);
+          const keys = {
+            encryption: await describeKeySource(sources.encryption, 'encryption', deps.resolver),
+            receipt: await describeKeySource(sources.receipt, 'receipt', deps.resolver),
+          };
           return {
             id: d.id,
             name: d.name,
@@ -61,14 +71,11 @@ export function adminDestinationRoutes(deps: {
             sealing: d.sealing,
             standard: d.standard,
             breaker,
-            health: destinationHealth(d.enabled, breaker, s, now),
+            health: destinationHealth(d.enabled, breaker, s, now, keys.encryption.problem),
             waiting: s?.waiting ?? 0,
             oldestWaitingSince: s?.oldestWaitingSince,
             deadLetters: s?.deadLetters ?? 0,
-            keys: {
-              encryption: await describeKeySource(d.encryptionKey, 'encryption', deps.resolver),
-              receipt: await describeKeySource(d.receiptKey, 'receipt', deps.resolver),
-            },
+            keys,
           };
         }),
     );

@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { X509Certificate } from '@peculiar/x509';
 import { recipientKeyError } from '../lib/errors.js';
 import { loadX509 } from '../lib/x509.js';
+import type { CertificateChainCheck } from './key-source.js';
 import { KEY_PURPOSES, type KeyPurpose, type RecipientKeyPolicy } from './policy.js';
 
 /**
@@ -9,7 +10,8 @@ import { KEY_PURPOSES, type KeyPurpose, type RecipientKeyPolicy } from './policy
  * the chain (x5c plus anchors, built and signature-checked by @peculiar/x509) must reach an anchor,
  * every certificate up to it must be valid now, issuers must be CAs (basicConstraints, keyCertSign,
  * path length) and the leaf's key usage, when present, must fit the purpose.
- * Revocation (CRL, OCSP) is not checked.
+ * `chainCheck` (see CertificateChainCheck) says whether the chain is required even without anchors (`required`:
+ * then the key is refused) or not checked at all (`off`). Revocation (CRL, OCSP) is not checked.
  */
 export async function checkX5c(
   jwk: Record<string, unknown>,
@@ -17,11 +19,14 @@ export async function checkX5c(
   key: KeyObject,
   purpose: KeyPurpose,
   policy: RecipientKeyPolicy,
+  chainCheck: CertificateChainCheck = 'policy',
 ): Promise<void> {
   const fail = (reason: Parameters<typeof recipientKeyError>[0], detail: string) =>
     recipientKeyError(reason, `the ${purpose} key "${kid}" ${detail}`, kid);
-  const anchors = policy.trustAnchors;
+  const anchors = chainCheck === 'off' ? [] : policy.trustAnchors;
   if (jwk.x5c === undefined) {
+    if (chainCheck === 'required')
+      throw fail('x5c-missing', 'has no x5c certificate chain, which this destination requires');
     if (anchors.length > 0)
       throw fail('x5c-missing', 'has no x5c certificate chain, which trust anchors are configured to require');
     return;
@@ -46,7 +51,14 @@ export async function checkX5c(
     throw fail('x5c-invalid', `has an x5c certificate with an unreadable public key: ${(error as Error).message}`);
   }
   if (!leafKey.equals(key)) throw fail('x5c-key-mismatch', 'differs from the public key of its x5c certificate');
-  if (anchors.length === 0) return;
+  if (anchors.length === 0) {
+    if (chainCheck === 'required')
+      throw fail(
+        'x5c-untrusted',
+        'cannot be checked: its destination requires a certificate chain to a trust anchor and none is configured (gateway.yaml recipientKeys.trustAnchors)',
+      );
+    return;
+  }
 
   const chain = [...(await new X509ChainBuilder({ certificates: [...certs.slice(1), ...anchors] }).build(leaf))];
   const anchorPrints = new Set(

@@ -1,12 +1,13 @@
 import { KeyObject, X509Certificate } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import type { KeyResolver } from './key-resolver.js';
-import { isRemoteSource, type KeySource } from './key-source.js';
+import { isInlineSource, isProvidedSource, type KeySource } from './key-source.js';
 import type { KeyPurpose } from './policy.js';
 
 /** What an operator sees of a destination's key: public facts only. */
 export interface KeyDescription {
-  source: 'jwk' | 'jwks';
+  /** `provided`: handed out by the destination's delivery service (FIT-Connect), not configured. */
+  source: 'jwk' | 'jwks' | 'provided';
   jwksUrl?: string | undefined;
   kid?: string | undefined;
   /** RFC 7638 thumbprint (SHA-256, base64url) of the public key. */
@@ -23,7 +24,21 @@ export async function describeKeySource(
   purpose: KeyPurpose,
   resolver: KeyResolver,
 ): Promise<KeyDescription> {
-  if (!isRemoteSource(source)) {
+  if (isProvidedSource(source)) {
+    // A provided receipt key is chosen by each receipt's kid: there is no one key to show ahead of a receipt.
+    if (purpose === 'receipt') return { source: 'provided' };
+    try {
+      const resolved = await resolver.encryptionKey(source);
+      return {
+        source: 'provided',
+        kid: resolved.kid,
+        fingerprint: await rsaThumbprint(KeyObject.from(resolved.key).export({ format: 'jwk' })),
+      };
+    } catch (error) {
+      return { source: 'provided', problem: (error as Error).message };
+    }
+  }
+  if (isInlineSource(source)) {
     const jwk = source.jwk;
     return {
       source: 'jwk',

@@ -8,7 +8,14 @@ import {
   type RecipientReceiptKey,
 } from './check-recipient-jwk.js';
 import { fetchJwks, type FetchedJwks } from './fetch-jwks.js';
-import { isRemoteSource, type KeySource } from './key-source.js';
+import {
+  type CertificateChainCheck,
+  isProvidedSource,
+  isRemoteSource,
+  type KeySource,
+  type ProvidedKeySource,
+  type RecipientKeyProvider,
+} from './key-source.js';
 import { defaultRecipientKeyPolicy, type KeyPurpose, type RecipientKeyPolicy } from './policy.js';
 import { purposeCandidates, selectJwk } from './select-jwk.js';
 
@@ -24,6 +31,11 @@ export interface KeyResolverOptions {
   timeoutMs?: number;
   /** Called when a background refresh fails (the cached keys stay in use): for the log. */
   onRefreshError?: (url: string, error: Error) => void;
+  /**
+   * Turns a provided key source (FIT-Connect's per-destination keys) into its provider; the gateway wires the
+   * adapters' providers here. Without it, provided sources cannot be resolved.
+   */
+  keyProvider?: (provided: ProvidedKeySource['provided']) => RecipientKeyProvider;
 }
 
 export interface JwksStatus {
@@ -53,7 +65,7 @@ interface Entry {
   lastAttemptAt?: number;
   lastError?: Error;
   inflight?: Promise<void>;
-  /** `${purpose}:${kid}` → the checked key of this JWKS version. */
+  /** `${purpose}:${chain}:${kid}` → the checked key of this JWKS version. */
   checked: Map<string, Promise<RecipientEncryptionKey | RecipientReceiptKey>>;
 }
 
@@ -69,9 +81,27 @@ export function createKeyResolver(options: KeyResolverOptions = {}): KeyResolver
   const minRefetchMs = options.minRefetchMs ?? 30_000;
   const inline = new Map<string, Promise<RecipientEncryptionKey | RecipientReceiptKey>>();
   const remote = new Map<string, Entry>();
+  const provided = new Map<string, Promise<RecipientEncryptionKey | RecipientReceiptKey>>();
 
-  const check = (jwk: Record<string, unknown>, purpose: KeyPurpose) =>
-    purpose === 'encryption' ? checkEncryptionJwk(jwk, policy) : checkReceiptJwk(jwk, policy);
+  const check = (jwk: Record<string, unknown>, purpose: KeyPurpose, chain: CertificateChainCheck) =>
+    purpose === 'encryption' ? checkEncryptionJwk(jwk, policy, chain) : checkReceiptJwk(jwk, policy, chain);
+
+  /** Checks a JWK once per purpose and chain rule; a refused one is checked again next time (a clock may cure it). */
+  function checkedOnce(
+    cache: Map<string, Promise<RecipientEncryptionKey | RecipientReceiptKey>>,
+    cacheKey: string,
+    jwk: Record<string, unknown>,
+    purpose: KeyPurpose,
+    chain: CertificateChainCheck,
+  ) {
+    let checked = cache.get(cacheKey);
+    if (!checked) {
+      checked = check(jwk, purpose, chain);
+      cache.set(cacheKey, checked);
+      checked.catch(() => cache.delete(cacheKey));
+    }
+    return checked;
+  }
 
   function entryFor(url: string, refreshSeconds: number | undefined): Entry {
     const refreshMs = (refreshSeconds ?? 3600) * 1000;
@@ -125,6 +155,7 @@ export function createKeyResolver(options: KeyResolverOptions = {}): KeyResolver
     purpose: KeyPurpose,
     kid: string | undefined,
   ) {
+    const chain = source.certificateChain ?? 'policy';
     const entry = entryFor(source.jwksUrl, source.refreshSeconds);
     let jwks = await jwksOf(entry);
     let jwk: Record<string, unknown>;
@@ -138,28 +169,36 @@ export function createKeyResolver(options: KeyResolverOptions = {}): KeyResolver
       jwks = await jwksOf(entry);
       jwk = selectJwk(jwks.keys, purpose, kid, entry.url);
     }
-    const cacheKey = `${purpose}:${String(jwk.kid)}`;
-    let checked = entry.checked.get(cacheKey);
-    if (!checked) {
-      checked = check(jwk, purpose);
-      entry.checked.set(cacheKey, checked);
-      checked.catch(() => entry.checked.delete(cacheKey));
-    }
-    return checked;
+    return checkedOnce(entry.checked, `${purpose}:${chain}:${String(jwk.kid)}`, jwk, purpose, chain);
   }
 
-  function inlineKey(jwk: Record<string, unknown>, purpose: KeyPurpose) {
-    const cacheKey = `${purpose}:${JSON.stringify(jwk)}`;
-    let checked = inline.get(cacheKey);
-    if (!checked) {
-      checked = check(jwk, purpose);
-      inline.set(cacheKey, checked);
-      checked.catch(() => inline.delete(cacheKey));
-    }
-    return checked;
+  function inlineKey(jwk: Record<string, unknown>, purpose: KeyPurpose, chain: CertificateChainCheck) {
+    return checkedOnce(inline, `${purpose}:${chain}:${JSON.stringify(jwk)}`, jwk, purpose, chain);
+  }
+
+  /**
+   * A key the destination's service hands out: the provider caches and refreshes the JWKs (and decides which
+   * encryption key is current); each distinct JWK is checked here once, like the other sources' keys.
+   */
+  async function providedKey(source: ProvidedKeySource, purpose: KeyPurpose, kid: string | undefined) {
+    if (!options.keyProvider)
+      throw new AmtsboteError('unavailable', `keys of kind "${source.provided.kind}" cannot be fetched here`);
+    const provider = options.keyProvider(source.provided);
+    let jwk: Record<string, unknown>;
+    if (purpose === 'encryption') jwk = await provider.encryptionJwk();
+    else if (kid === undefined)
+      throw recipientKeyError('kid-not-found', `a receipt key from ${provider.origin} is chosen by the receipt's kid`);
+    else jwk = await provider.receiptJwk(kid);
+    if (kid !== undefined && jwk.kid !== kid)
+      throw recipientKeyError('kid-not-found', `${provider.origin} answered for "${kid}" with another key`, kid);
+    const chain = source.certificateChain ?? 'policy';
+    // Keys rotate rarely; a bound keeps a misbehaving service from growing the cache without end.
+    if (provided.size > 256) provided.clear();
+    return checkedOnce(provided, `${purpose}:${chain}:${JSON.stringify(jwk)}`, jwk, purpose, chain);
   }
 
   function resolve(source: KeySource, purpose: KeyPurpose, kid?: string) {
+    if (isProvidedSource(source)) return providedKey(source, purpose, kid);
     if (isRemoteSource(source)) {
       if (kid !== undefined && source.kid !== undefined && kid !== source.kid) {
         return Promise.reject(
@@ -173,13 +212,15 @@ export function createKeyResolver(options: KeyResolverOptions = {}): KeyResolver
         recipientKeyError('kid-not-found', `the key "${kid}" is not the configured "${String(source.jwk.kid)}"`, kid),
       );
     }
-    return inlineKey(source.jwk, purpose);
+    return inlineKey(source.jwk, purpose, source.certificateChain ?? 'policy');
   }
 
   return {
     encryptionKey: (source) => resolve(source, 'encryption') as Promise<RecipientEncryptionKey>,
     receiptKey: (source, kid) => resolve(source, 'receipt', kid) as Promise<RecipientReceiptKey>,
     async checkReceiptSource(source) {
+      // A provided receipt key is chosen by each receipt's kid; there is no set to check ahead.
+      if (isProvidedSource(source)) return;
       if (!isRemoteSource(source) || source.kid !== undefined) {
         await resolve(source, 'receipt');
         return;
