@@ -109,7 +109,9 @@ describe('FIT-Connect metadata the gateway emits', () => {
 
   it("carries each attachment's purpose in FIT-Connect's words; one without a purpose is the applicant's attachment", async () => {
     const sealed = await sealFitConnect(input(), recipient);
-    expect(sealed.metadata.contentStructure.attachments.map((a) => [a.filename, a.purpose])).toEqual([
+    expect(
+      sealed.metadata.contentStructure.attachments.map((a) => ['filename' in a ? a.filename : undefined, a.purpose]),
+    ).toEqual([
       ['handwerkskarte.pdf', 'attachment'],
       ['ausweis.jpg', 'attachment'],
       ['antrag.pdf', 'form'],

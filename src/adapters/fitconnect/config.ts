@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretRefSchema } from '../../lib/secret-ref.js';
+import { DEFAULT_DATA_ATTACHMENT_ABOVE_BYTES } from '../../seal/fitconnect/types.js';
 
 /**
  * FIT-Connect sender (Onlinedienst) towards one destination (Zustellpunkt) of a delivery service.
@@ -29,6 +30,12 @@ export const fitconnectAdapterConfigSchema = z.strictObject({
   /** How often the event log of delivered submissions is read for the recipient's accept or reject. */
   pollSeconds: z.number().min(1).max(86_400).default(60),
   timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+  /**
+   * Data larger than this many bytes go as an attachment with `purpose: data` (FIT-Connect's rule for data over
+   * its recommended 10 MB); default 10 000 000 (see DEFAULT_DATA_ATTACHMENT_ABOVE_BYTES for why not 10 MiB).
+   * Read when the message is sealed, at intake (or re-sealed from the escrow copy).
+   */
+  dataAttachmentAboveBytes: z.number().int().min(0).default(DEFAULT_DATA_ATTACHMENT_ABOVE_BYTES),
 });
 
 export type FitConnectAdapterConfig = z.output<typeof fitconnectAdapterConfigSchema>;
