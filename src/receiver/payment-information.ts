@@ -22,6 +22,12 @@ const TOKEN_RULE = 'must be letters, digits, underscores or hyphens';
  */
 const isUri = fullFormats.uri as (value: string) => boolean;
 
+/** Whether an amount is whole cents, compared in cents (tolerating the binary representation of decimals). */
+function isWholeCents(amount: number): boolean {
+  const cents = amount * 100;
+  return Math.abs(cents - Math.round(cents)) < 1e-6;
+}
+
 export const paymentInformationSchema = z
   .strictObject({
     transactionUrl: z
@@ -53,8 +59,15 @@ export const paymentInformationSchema = z
       description:
         'INITIAL: a payment transaction exists, the applicant did nothing yet; BOOKED: the applicant authorised the payment; FAILED: the payment service aborted it; CANCELED: the applicant cancelled it',
     }),
-    // zod's multipleOf is float-safe (19.99 passes); see docs/sealed-message.md for validators that are not.
-    grossAmount: z.number().min(0.01).multipleOf(0.01).optional().meta({ description: 'Gross amount in euros' }),
+    // FIT-Connect's `multipleOf: 0.01`, checked in cents instead: validators that divide binary floats refuse
+    // 15.7 % of valid amounts (9370.63 / 0.01 = 937062.9999999999; docs/sealed-message.md, "Payment amounts"),
+    // and the OpenAPI document generated from this schema must not make portals' validators do that.
+    grossAmount: z
+      .number()
+      .min(0.01)
+      .refine(isWholeCents, 'must be whole cents (a multiple of 0.01)')
+      .optional()
+      .meta({ description: 'Gross amount in euros, whole cents (FIT-Connect: multipleOf 0.01)' }),
   })
   .meta({ id: 'PaymentInformation' });
 
