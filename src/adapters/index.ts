@@ -4,6 +4,7 @@ import * as file from './file.js';
 import * as fitconnect from './fitconnect/index.js';
 import * as http from './http.js';
 import * as mailbox from './mailbox.js';
+import type { TransportReferences } from './transport-references.js';
 import { type Adapter, type AdapterContext, type DestinationFacts, adapterRow } from './types.js';
 
 /**
@@ -16,7 +17,9 @@ export const adapterTable = [
   adapterRow(mailbox.kind, mailbox.mailboxAdapterConfigSchema, mailbox.createMailboxAdapter),
   adapterRow(file.kind, file.fileAdapterConfigSchema, file.createFileAdapter),
   adapterRow(amqp.kind, amqp.amqpAdapterConfigSchema, amqp.createAmqpAdapter),
-  adapterRow(fitconnect.kind, fitconnect.fitconnectAdapterConfigSchema, fitconnect.createFitConnectAdapter),
+  adapterRow(fitconnect.kind, fitconnect.fitconnectAdapterConfigSchema, fitconnect.createFitConnectAdapter, {
+    references: fitconnect.fitConnectReferences,
+  }),
 ] as const;
 
 type Row = (typeof adapterTable)[number];
@@ -61,3 +64,18 @@ export function createAdapter<Kind extends AdapterKind>(
   const create: Factories[Kind] = factories[destination.adapter.kind];
   return create(destination.adapter, context, { standard: destination.standard, receiptKey: destination.receiptKey });
 }
+
+/**
+ * The ids a destination's transport assigned to one of its deliveries, read by the row of the destination's
+ * adapter kind from the state the delivery persisted; undefined for kinds without such ids, and while there
+ * are none yet.
+ */
+export function transportReferences(kind: string, state: unknown): TransportReferences | undefined {
+  if (state === undefined || state === null) return undefined;
+  return adapterTable.find((row) => row.kind === kind)?.references?.(state);
+}
+
+/** The kinds whose transport assigns ids of its own (rows with `references`): only their states are read. */
+export const kindsWithReferences: ReadonlySet<string> = new Set(
+  adapterTable.filter((row) => row.references !== undefined).map((row) => row.kind),
+);

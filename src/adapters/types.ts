@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { OutboundPolicy } from './guarded-agent.js';
 import type { KeyResolver, KeySource } from '../seal/index.js';
 import type { ReceiptProblem } from '../seal/receipt/set-claims.js';
+import type { ReadReferences } from './transport-references.js';
 
 /**
  * What an adapter may know of its destination besides its own config: what the recipient accepts (for
@@ -95,13 +96,27 @@ export interface PolledReceipt {
   problems?: ReceiptProblem[] | undefined;
 }
 
-/** What one poll found: at most one final receipt, events that failed verification, and the new progress. */
+/** An event that failed verification: a reason code and who claims to have issued it, never key material. */
+export interface PollFailure {
+  reason: string;
+  issuer?: string | undefined;
+}
+
+/**
+ * What one poll found: at most one final receipt, events that failed verification, and the new progress.
+ * An event that failed for good (a bad signature with a known key, another submission, malformed) is skipped
+ * and listed in `invalid`. The first event that failed for a reason a key refresh or a restart could cure
+ * (its key is unknown yet, the key set is unavailable) is `held`: the progress in `state` stops before it, so
+ * the next poll tries it again; what came before it is kept.
+ */
 export interface PollResult {
   kind: 'polled';
   state?: unknown;
   receipt?: PolledReceipt | undefined;
-  /** Events that were ignored because they failed verification: reasons only, never key material. */
-  invalid: { reason: string; issuer?: string | undefined }[];
+  /** Events that were skipped because they failed verification for good. */
+  invalid: PollFailure[];
+  /** The event the read position stopped at, to be tried again at the next poll. */
+  held?: PollFailure | undefined;
 }
 
 /** A poll that could not read the transport (it is tried again at the next interval); the reason is logged. */
@@ -141,6 +156,12 @@ export interface AdapterRow<
   kind: Kind;
   configSchema: Schema;
   create: (config: z.output<Schema>, context: AdapterContext, destination: DestinationFacts) => Adapter<Reason>;
+  /**
+   * For transports that assign their own ids to a delivery (FIT-Connect's submission and case): reads them
+   * from the state the adapter persisted, so that the status views and the event log can show them without
+   * knowing that state's shape (transport-references.ts).
+   */
+  references?: ReadReferences | undefined;
 }
 
 /** Builds a row; the types tie the kind to the schema's `kind` literal and the factory to the schema. */
@@ -152,6 +173,7 @@ export function adapterRow<
   kind: Kind,
   configSchema: Schema,
   create: (config: z.output<Schema>, context: AdapterContext, destination: DestinationFacts) => Adapter<Reason>,
+  extras: { references?: ReadReferences } = {},
 ): AdapterRow<Kind, Schema, Reason> {
-  return { kind, configSchema, create };
+  return { kind, configSchema, create, references: extras.references };
 }

@@ -1,4 +1,4 @@
-import type { Adapter, PolledReceipt } from '../adapters/types.js';
+import type { Adapter, PolledReceipt, PollResult } from '../adapters/types.js';
 import type { Destination } from '../config/routing-schema.js';
 import { AmtsboteError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -31,7 +31,23 @@ export interface ReceiptPollingOptions {
   /** Records a fetched receipt; throws an AmtsboteError (with `reason`) when it does not fit the delivery. */
   recordReceipt: RecordPolledReceipt;
   onIgnoredReceipt?: ((destinationId: string, reason: string) => void) | undefined;
+  /** An event a poll could not verify yet and will try again (`PollResult.held`): for the metric. */
+  onHeldReceipt?: ((destinationId: string, reason: string) => void) | undefined;
 }
+
+/**
+ * What a delivery's `lastError` says about its receipt polling, where the admin API and page show it: an event
+ * held at the read position (shown while it is held), else an event skipped for good (shown until another
+ * replaces it: evidence that something broken or forged arrived), else nothing new to say.
+ */
+export function pollNote(result: PollResult, current: string | undefined): string | null | undefined {
+  if (result.held) return `${heldPrefix}${result.held.reason}`;
+  const last = result.invalid.at(-1);
+  if (last) return `${ignoredPrefix}${last.reason}`;
+  return current?.startsWith(heldPrefix) ? null : undefined;
+}
+const heldPrefix = 'receipt-held:';
+const ignoredPrefix = 'receipt-ignored:';
 
 /** Delivered messages polled per destination and round. */
 const pollPage = 200;
@@ -40,7 +56,9 @@ const pollPage = 200;
  * Receipts that must be fetched (adapters with `poll`, such as FIT-Connect's event log): every
  * `pollIntervalMs`, each such destination's delivered messages are polled one after the other, a page per
  * round. A verified receipt is recorded like one posted to the events API; events that fail verification are
- * ignored, logged, audited and counted — reasons only, never key material.
+ * ignored, logged, audited and counted — reasons only, never key material. An event the adapter could not
+ * verify yet (`held`: its key is unknown yet) is counted at every poll, audited once, and shown as the
+ * delivery's `lastError` until it verifies; the adapter keeps its read position before it.
  */
 export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): Promise<void> } {
   const { store, logger, clock } = options;
@@ -79,6 +97,25 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
       });
     };
     for (const entry of result.invalid) await ignored(entry.reason, entry.issuer);
+    const note = pollNote(result, delivery.lastError);
+    if (result.held) {
+      const { reason, issuer } = result.held;
+      options.onHeldReceipt?.(destination.id, reason);
+      // Tried again at every poll: logged and audited when it starts (or its reason changes), counted each time.
+      if (note !== delivery.lastError) {
+        logger.warn({ ...ids, reason, issuer }, 'an event cannot be verified yet; the poll will try it again');
+        await store.appendAudit({
+          at: clock().toISOString(),
+          actor: options.actor,
+          action: 'receipt-held',
+          detail: { ...ids, reason, ...(issuer ? { issuer } : {}) },
+        });
+      } else logger.debug({ ...ids, reason }, 'an event still cannot be verified');
+    }
+    // Before the receipt is recorded: afterwards the delivery is final and keeps what it says then.
+    if (note !== undefined && note !== (delivery.lastError ?? null))
+      await store.savePolledState(delivery.id, undefined, note);
+    let mismatch: string | undefined;
     if (result.receipt) {
       try {
         await options.recordReceipt({
@@ -99,10 +136,14 @@ export function startReceiptPolling(options: ReceiptPollingOptions): { stop(): P
         // Another instance (or an earlier round) recorded it first: nothing is wrong.
         if (reason === 'already-final' || reason === 'replayed')
           logger.debug({ ...ids, reason }, 'fetched receipt already recorded');
-        else await ignored(reason);
+        else {
+          await ignored(reason);
+          mismatch = `${ignoredPrefix}${reason}`;
+        }
       }
     }
-    if (result.state !== undefined) await store.savePolledState(delivery.id, result.state);
+    if (result.state !== undefined || mismatch !== undefined)
+      await store.savePolledState(delivery.id, result.state, mismatch);
   };
 
   const loop = async () => {

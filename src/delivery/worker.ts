@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { transportReferences } from '../adapters/index.js';
 import type { AdapterContext, Outcome } from '../adapters/types.js';
 import { AmtsboteError, ConflictError } from '../lib/errors.js';
 import type { Destination } from '../config/routing-schema.js';
@@ -42,6 +43,8 @@ export interface WorkerOptions {
   recordReceipt?: RecordPolledReceipt;
   /** Observes every fetched event that was ignored (metrics). */
   onIgnoredReceipt?: (destinationId: string, reason: string) => void;
+  /** Observes every fetched event a poll could not verify yet and will try again (metrics). */
+  onHeldReceipt?: (destinationId: string, reason: string) => void;
 }
 
 export interface DeliveryWorker {
@@ -109,7 +112,14 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   ) => {
     const now = clock();
     const durationMs = now.getTime() - started.getTime();
-    const transition = transitionFor(claim, destination?.retry ?? defaultRetry, outcome, now);
+    const moved = transitionFor(claim, destination?.retry ?? defaultRetry, outcome, now);
+    // The ids the transport assigned go into the event of the state change, so the log keeps them for support
+    // (a portal callback's stand-in destination has no adapter config, and no such ids).
+    const references =
+      destination && 'adapter' in destination
+        ? transportReferences(destination.adapter.kind, moved.adapterState)
+        : undefined;
+    const transition = { ...moved, references };
     const attempt: AttemptRecord = {
       worker: workerId,
       startedAt: started.toISOString(),
@@ -293,6 +303,7 @@ export function startDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         if (!outcome.ok) throw new AmtsboteError('invalid-receipt', outcome.reason, [], { reason: outcome.reason });
       }),
     onIgnoredReceipt: options.onIgnoredReceipt,
+    onHeldReceipt: options.onHeldReceipt,
   });
 
   return {

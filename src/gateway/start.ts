@@ -350,6 +350,9 @@ function startWorker(deps: {
     onIgnoredReceipt: (destination, reason) => {
       metrics.recordIgnoredReceipt(destination, reason);
     },
+    onHeldReceipt: (destination, reason) => {
+      metrics.recordHeldReceipt(destination, reason);
+    },
     logger: deps.logger,
     clock,
     concurrency: config.gateway.delivery.concurrency,

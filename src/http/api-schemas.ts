@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { transportReferencesSchema } from '../adapters/transport-references.js';
 import { ATTACHMENT_PURPOSES } from '../receiver/format.js';
 import { deliveryStates } from '../store/types.js';
 
@@ -43,6 +44,8 @@ export const submissionStatusSchema = z
           .optional()
           .meta({ description: 'Present while the latest delivery attempt to this destination failed.' }),
         updatedAt: z.iso.datetime(),
+        // One member per transport that assigns ids of its own (adapters/transport-references.ts).
+        ...transportReferencesSchema.shape,
       }),
     ),
     history: z.array(

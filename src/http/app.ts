@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     '/v1',
     portalRoutes(
-      { intake, configuration, store, publicBaseUrl: deps.publicBaseUrl },
+      { intake, configuration, store, routing: () => routing.current(), publicBaseUrl: deps.publicBaseUrl },
       portalDirectory(store),
       limits,
       budget,

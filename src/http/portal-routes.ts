@@ -7,6 +7,8 @@ import { acceptSubmission, type IntakeContext, type IntakeRequest } from '../int
 import type { ConfigurationSet } from '../intake/configuration-set.js';
 import type { Store } from '../store/store.js';
 import { statusView } from '../intake/submission-view.js';
+import { readTransportReferences } from '../delivery/read-transport-references.js';
+import type { CurrentRouting } from '../routing/routing-state.js';
 import type { BodyBudget } from './body-budget.js';
 import { boundedBody, readWholeBody, refuseRestOfBody } from './bounded-body.js';
 import { parseJsonSubmission } from './json-body.js';
@@ -45,8 +47,10 @@ export interface PortalRoutesDeps {
   intake: IntakeContext;
   /** Services and mappings, read per request: a configuration reload replaces them. */
   configuration: () => Pick<ConfigurationSet, 'config' | 'xoev'>;
-  /** The portal's submissions, their events and last errors. */
-  store: Pick<Store, 'listSubmissions' | 'getSubmission' | 'listEvents' | 'lastAttemptErrors'>;
+  /** The portal's submissions, their events, last errors and the ids their transports assigned. */
+  store: Pick<Store, 'listSubmissions' | 'getSubmission' | 'listEvents' | 'lastAttemptErrors' | 'adapterStates'>;
+  /** The routing in force: which adapter kind each destination has, to read its transport's ids. */
+  routing: () => CurrentRouting;
   /** Base of the schema and status links. */
   publicBaseUrl: string;
 }
@@ -58,7 +62,7 @@ export function portalRoutes(
   rates: RateLimits,
   budget: BodyBudget,
 ): Router {
-  const { intake, configuration, store, publicBaseUrl } = deps;
+  const { intake, configuration, store, routing, publicBaseUrl } = deps;
   const router = Router();
   // Settings of gateway.yaml apply only on restart: read once.
   const limits = configuration().config.gateway.limits;
@@ -190,7 +194,8 @@ export function portalRoutes(
       throw new AmtsboteError('not-found', 'No such submission.');
     const events = await store.listEvents(record.id);
     const lastErrors = await store.lastAttemptErrors(record.deliveries.map((d) => d.id));
-    res.json(statusView(record, events, publicBaseUrl, lastErrors));
+    const references = await readTransportReferences({ store, routing }, record.deliveries);
+    res.json(statusView(record, events, publicBaseUrl, { lastErrors, references }));
   });
 
   return router;

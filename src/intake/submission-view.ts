@@ -1,3 +1,4 @@
+import type { TransportReferences } from '../adapters/transport-references.js';
 import type { AttemptError, StoredEvent, SubmissionRecord } from '../store/types.js';
 
 /** What a portal sees of its submission: status and metadata, never data. */
@@ -26,14 +27,21 @@ export function statusUrl(publicBaseUrl: string, submissionId: string): string {
 
 /**
  * The status a portal reads. `lastError` (a stable code and when) is shown for a delivery whose latest attempt
- * failed, so a portal sees why a message still waits — the code an adapter chose, never a payload.
+ * failed, so a portal sees why a message still waits — the code an adapter chose, never a payload. A
+ * destination whose transport assigned ids of its own carries them (`fitConnect: {submissionId, caseId}`), so
+ * that the portal's support can quote them to the transport's.
  */
 export function statusView(
   record: SubmissionRecord,
   events: StoredEvent[],
   publicBaseUrl: string,
-  lastErrors: ReadonlyMap<string, AttemptError> = new Map(),
+  perDelivery: {
+    lastErrors?: ReadonlyMap<string, AttemptError>;
+    references?: ReadonlyMap<string, TransportReferences>;
+  } = {},
 ) {
+  const { lastErrors = new Map<string, AttemptError>(), references = new Map<string, TransportReferences>() } =
+    perDelivery;
   return {
     submissionId: record.id,
     serviceKey: record.serviceKey,
@@ -52,6 +60,7 @@ export function statusView(
       nextAttemptAt: d.nextAttemptAt,
       lastError: lastErrors.get(d.id),
       updatedAt: d.updatedAt,
+      ...references.get(d.id),
     })),
     history: events.map(historyEntry),
   };

@@ -50,6 +50,12 @@ export function createMetrics(now: () => Date = () => new Date()) {
     labelNames: ['destination', 'reason'] as const,
     registers: [registry],
   });
+  const heldReceipts = new Counter({
+    name: 'amtsbote_receipts_held_total',
+    help: 'Polls that stopped at a fetched event (SET) they could not verify yet — its key unknown or unavailable — and will try again, by destination and reason',
+    labelNames: ['destination', 'reason'] as const,
+    registers: [registry],
+  });
   const processFaults = new Counter({
     name: 'amtsbote_process_faults_total',
     help: 'Errors no handler caught (uncaughtException, unhandledRejection) that the process guard logged and survived',
@@ -143,6 +149,9 @@ export function createMetrics(now: () => Date = () => new Date()) {
     },
     recordIgnoredReceipt(destination: string, reason: string) {
       ignoredReceipts.inc({ destination, reason });
+    },
+    recordHeldReceipt(destination: string, reason: string) {
+      heldReceipts.inc({ destination, reason });
     },
     /** Where breaker states come from (the delivery worker), read at each scrape. */
     watchBreakers(states: () => Record<string, BreakerState>) {

@@ -12,6 +12,8 @@ export interface ReceiptProblem {
 
 const acceptEvent = 'https://schema.fitko.de/fit-connect/events/accept-submission';
 const rejectEvent = 'https://schema.fitko.de/fit-connect/events/reject-submission';
+// What the delivery service itself writes: it refused a subscriber's 1.0.0 in a live test (PROTOCOL.md §3.1),
+// although the gateway takes any 1.x.y.
 const payloadSchema = 'https://schema.fitko.de/fit-connect/set-payload/1.2.2/set-payload.schema.json';
 
 /**

@@ -13,6 +13,7 @@ export const auditActions = [
   'admin.sign-in-failed',
   'sign-in.failed',
   'receipt-ignored',
+  'receipt-held',
   'retention.purge',
 ] as const;
 

@@ -29,6 +29,7 @@ import { releaseAllLeases } from './sql/release-all-leases.js';
 import { listDeliveries } from './sql/list-deliveries.js';
 import { listAttempts } from './sql/list-attempts.js';
 import { lastAttemptErrors } from './sql/last-attempt-errors.js';
+import { adapterStates } from './sql/adapter-states.js';
 import { listMailbox } from './sql/list-mailbox.js';
 import { recordMailboxFetch } from './sql/record-mailbox-fetch.js';
 import { recordAttempt } from './sql/record-attempt.js';
@@ -94,7 +95,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     recordAttempt: (input) => recordAttempt(db, input),
     saveAdapterState: (id, fence, state) => saveAdapterState(db, id, fence, state),
     listPollable: (filter) => listPollable(db, filter),
-    savePolledState: (id, state) => savePolledState(db, id, state),
+    savePolledState: (id, state, lastError) => savePolledState(db, id, state, lastError),
     getSealedMessage: (id) => getSealedMessage(db, id),
     replaceSealedMessage: (message, now) => replaceSealedMessage(db, message, now),
     listMailbox: (destinationId, after, limit) => listMailbox(db, destinationId, after, limit),
@@ -102,6 +103,7 @@ export function kyselyStore(db: Kysely<Database>, kind: Store['kind'], specific:
     listDeliveries: (filter) => listDeliveries(db, filter),
     listAttempts: (id) => listAttempts(db, id),
     lastAttemptErrors: (ids) => lastAttemptErrors(db, ids),
+    adapterStates: (ids) => adapterStates(db, ids),
     replayDeliveries: (ids, now, reason) => replayDeliveries(db, ids, now, reason),
     moveDelivery: (id, destinationId, now) => moveDelivery(db, id, destinationId, now),
     saveReplayPlan: (plan, now) => saveReplayPlan(db, plan, now),

@@ -122,7 +122,8 @@ export interface Store {
   saveAdapterState(id: string, fence: number, state: unknown): Promise<boolean>;
   /** Delivered messages of destinations whose adapter fetches receipts (store/sql/list-pollable.ts). */
   listPollable(filter: Parameters<typeof listPollable>[1]): Promise<PollableDelivery[]>;
-  savePolledState(id: string, state: unknown): Promise<void>;
+  /** A poll's progress (undefined: unchanged) and what it found wrong (store/sql/save-polled-state.ts). */
+  savePolledState(id: string, state: unknown, lastError?: string | null): Promise<void>;
   getSealedMessage(deliveryId: string): Promise<SealedMessage | undefined>;
   replaceSealedMessage(message: SealedMessage, now: string): Promise<void>;
   listMailbox(destinationId: string, after: string | undefined, limit: number): Promise<MailboxEntry[]>;
@@ -131,6 +132,8 @@ export interface Store {
   listAttempts(deliveryId: string): Promise<AttemptView[]>;
   /** Error class and time of each delivery's latest attempt, where it failed (store/sql/last-attempt-errors.ts). */
   lastAttemptErrors(deliveryIds: readonly string[]): Promise<Map<string, AttemptError>>;
+  /** The state each delivery's adapter persisted, opaque, for reading transport ids (store/sql/adapter-states.ts). */
+  adapterStates(deliveryIds: readonly string[]): Promise<Map<string, unknown>>;
   replayDeliveries(ids: readonly string[], now: string, reason: string): Promise<string[]>;
   moveDelivery(id: string, destinationId: string, now: string): Promise<void>;
   /** Stores a dead-letter replay plan (and deletes expired ones): store/sql/save-replay-plan.ts. */

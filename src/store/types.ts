@@ -1,3 +1,4 @@
+import type { TransportReferences } from '../adapters/transport-references.js';
 import type { PortalCallback, PortalIdentity } from '../config/portal.js';
 
 /** The status vocabulary of design.md (FIT-Connect's), per destination. */
@@ -156,6 +157,11 @@ export interface DeliveryTransition {
   nextAttemptAt: string | null;
   adapterState?: unknown;
   lastError?: string | null | undefined;
+  /**
+   * The ids the transport assigned (read by the adapter from its state): kept in the event that records a
+   * change of state, so they stay in the log after a replay starts the delivery afresh.
+   */
+  references?: TransportReferences | undefined;
 }
 
 export interface SealedMessage {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Destination } from '../../src/config/routing-schema.js';
+import { readTransportReferences } from '../../src/delivery/read-transport-references.js';
 import { startDeliveryWorker, type DeliveryWorker } from '../../src/delivery/worker.js';
 import { createKeyResolver } from '../../src/seal/index.js';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
@@ -70,6 +71,17 @@ describe('delivery worker with the fitconnect adapter', () => {
         )
       ).state,
     ).toBe('delivered');
+    // The ids the delivery service assigned are in the event of the delivery, and what the views read.
+    const atSimulator = [...sim.submissions.values()].at(-1)!;
+    const ids = { submissionId: atSimulator.submissionId, caseId: atSimulator.caseId };
+    const delivered = (await fx.store.listEvents((await deliveryOf(id)).submissionId)).find(
+      (e) => e.type === 'delivery' && e.data.state === 'delivered',
+    );
+    expect(delivered?.data.fitConnect).toEqual(ids);
+    const references = await readTransportReferences({ store: fx.store, routing: routingOf([destination]) }, [
+      { id, destinationId: destination.id },
+    ]);
+    expect(references.get(id)).toEqual({ fitConnect: ids });
     expect(await sim.subscriber.accept(submissionIdOf())).toBe(204);
     const done = await eventually(
       () => deliveryOf(id),
@@ -131,6 +143,36 @@ describe('delivery worker with the fitconnect adapter', () => {
     ).toBe('rejected');
     // Reported once: the read position moved past the forged entry.
     expect((await fx.store.listAudit(10)).filter((e) => e.action === 'receipt-ignored')).toHaveLength(1);
+  });
+
+  it('keeps the ids of a submission the delivery service refused to take in the dead letter and its event', async () => {
+    const destination = fitConnectDestination(sim);
+    // Created and uploaded, then the final submit is refused for good: the case to take to FITKO's support.
+    sim.failNext({ method: 'PUT', path: /\/submissions\/[0-9a-f-]+$/, status: 400 });
+    const id = await submitSealed(destination);
+    start(destination);
+    const dead = await eventually(
+      () => deliveryOf(id),
+      (d) => d.state === 'dead-lettered',
+    );
+    expect(dead.state).toBe('dead-lettered');
+    const atSimulator = [...sim.submissions.values()].at(-1)!;
+    const ids = { submissionId: atSimulator.submissionId, caseId: atSimulator.caseId };
+    const event = (await fx.store.listEvents(dead.submissionId)).at(-1);
+    expect(event).toMatchObject({
+      type: 'delivery',
+      data: { state: 'dead-lettered', reason: 'fitconnect-submit-http-400', fitConnect: ids },
+    });
+    const references = await readTransportReferences({ store: fx.store, routing: routingOf([destination]) }, [
+      { id, destinationId: destination.id },
+    ]);
+    expect(references.get(id)).toEqual({ fitConnect: ids });
+    // Routed elsewhere since (another kind under the same id): the state is not FIT-Connect's to read any more.
+    const elsewhere = { ...destination, adapter: { kind: 'mailbox' } } as unknown as Destination;
+    const none = await readTransportReferences({ store: fx.store, routing: routingOf([elsewhere]) }, [
+      { id, destinationId: destination.id },
+    ]);
+    expect(none.size).toBe(0);
   });
 
   it('honours Retry-After of a 429: the next attempt is scheduled no earlier', async () => {

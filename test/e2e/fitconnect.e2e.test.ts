@@ -1,12 +1,14 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { ajvErrors, hasPythonJsonschema, pythonErrors } from '../helpers/fitconnect-metadata-validators.js';
+import { routeLeipzigToSimulator } from '../helpers/fitconnect.js';
 import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
 import { startReceiver, type TestReceiver } from '../helpers/outbox.js';
@@ -33,42 +35,6 @@ const env = () => ({
   FITCONNECT_CLIENT_SECRET: sim.clientSecret,
 });
 
-/** Adds the FIT-Connect destination to the copied routing and routes Leipzig's Gewerbeanmeldung to it. */
-function routeToSimulator(copy: ConfigCopy) {
-  const file = join(copy.dir, 'routing.yaml');
-  const routing = parseDocument(readFileSync(file, 'utf8'));
-  const destination = {
-    id: destinationId,
-    name: 'Stadt Leipzig, Gewerbebehörde über FIT-Connect (simuliert)',
-    adapter: {
-      kind: 'fitconnect',
-      tokenUrl: sim.tokenUrl,
-      submissionApiUrl: sim.submissionApiUrl,
-      clientId: sim.clientId,
-      clientSecret: 'env:FITCONNECT_CLIENT_SECRET',
-      destinationId: sim.destinationId,
-      submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
-      pollSeconds: 1,
-    },
-    sealing: 'fitconnect',
-    encryptionKey: { jwksUrl: sim.keysUrl, refreshSeconds: 1 },
-    receiptKey: { jwksUrl: sim.keysUrl },
-    standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
-    leser: {
-      praefix: 'MELDID',
-      kennung: '14713000',
-      kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags',
-      name: 'Stadt Leipzig, Ordnungsamt, Gewerbebehörde',
-    },
-    retry: { initialDelaySeconds: 0.2, maxDelaySeconds: 1, maxAttempts: 50 },
-  };
-  routing.addIn(['destinations'], routing.createNode(destination));
-  const rules = routing.toJS() as { rules: { service: string; region: string }[] };
-  const index = rules.rules.findIndex((r) => r.service === '99050012104000' && r.region === '147130000000');
-  routing.setIn(['rules', index, 'destinations'], routing.createNode([destinationId], { flow: true }));
-  writeFileSync(file, routing.toString());
-}
-
 beforeAll(async () => {
   sim = await startFitConnectSimulator();
   portal = await startReceiver();
@@ -83,7 +49,7 @@ beforeAll(async () => {
     delivery: { pollMs: 50 },
     keys: { signing: keyFile('gateway-signing-1'), escrow: keyFile('gateway-escrow-1') },
   });
-  routeToSimulator(config);
+  routeLeipzigToSimulator(config, sim, destinationId);
   gateway = await spawnGateway(env());
 });
 // (each may be missing when beforeAll failed: that failure is the one to see, not a TypeError here)
@@ -98,7 +64,12 @@ afterAll(async () => {
 const statusOf = async (submissionId: string) =>
   (await getJson(gateway.url, `/v1/submissions/${submissionId}`)).body as {
     status: string;
-    destinations: { destinationId: string; status: string; messageId: string }[];
+    destinations: {
+      destinationId: string;
+      status: string;
+      messageId: string;
+      fitConnect?: { submissionId: string; caseId: string };
+    }[];
   };
 
 /** Polls (bounded by count and, generously, by time) until `check` holds; returns the last value either way. */
@@ -132,14 +103,34 @@ describe('FIT-Connect destination, end to end', () => {
       $schema: 'https://schema.fitko.de/fit-connect/metadata/2.1.0/metadata.schema.json',
       additionalReferenceInfo: { senderReference: 'FIT-E2E-1' },
     });
-    expect(
-      (
-        await until(
-          () => statusOf(submissionId),
-          (s) => s.status === 'delivered',
-        )
-      ).status,
-    ).toBe('delivered');
+    const delivered = await until(
+      () => statusOf(submissionId),
+      (s) => s.status === 'delivered',
+    );
+    expect(delivered.status).toBe('delivered');
+
+    // Issue 22 item 6: the ids the delivery service assigned, as the simulator knows them, are what the portal's
+    // status, the admin API and the event log show, so that an operator can quote them to FITKO's support.
+    const atFitConnect = { submissionId: submitted!.submissionId, caseId: submitted!.caseId };
+    expect(delivered.destinations[0]!.fitConnect).toEqual(atFitConnect);
+    // …and the OpenAPI document describes them: the live status validates against it (a second validator).
+    const openapi = (await getJson(gateway.url, '/v1/openapi.json')).body as { components: object };
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: 'openapi', components: openapi.components });
+    const validateStatus = ajv.getSchema('openapi#/components/schemas/SubmissionStatus')!;
+    expect(validateStatus(delivered), JSON.stringify(validateStatus.errors)).toBe(true);
+    const messageId = delivered.destinations[0]!.messageId;
+    const adminView = await adminCall(gateway.url, 'GET', `/deliveries/${messageId}`, adminTokens.viewer);
+    expect(adminView.status).toBe(200);
+    expect(adminView.body.fitConnect).toEqual(atFitConnect);
+    const deliveredEvent = (
+      (await getJson(gateway.url, `/v1/submissions/${submissionId}/events`)).body.events as {
+        type: string;
+        data: { state?: string; fitConnect?: unknown };
+      }[]
+    ).find((e) => e.type === 'delivery' && e.data.state === 'delivered');
+    expect(deliveredEvent?.data.fitConnect).toEqual(atFitConnect);
 
     expect(await sim.subscriber.accept(submitted!.submissionId)).toBe(204);
     expect(

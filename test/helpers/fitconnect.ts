@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { ConfigCopy } from './config-copy.js';
 import type { Destination } from '../../src/config/routing-schema.js';
 import { sealFitConnect, type FitConnectSealInput, type KeyResolver } from '../../src/seal/index.js';
 import type { FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
@@ -68,4 +72,48 @@ export async function sealedForSimulator(
     },
     recipient,
   );
+}
+
+/**
+ * Adds a FIT-Connect destination towards the simulator to a copied routing, and routes Leipzig's
+ * Gewerbeanmeldung to it — after the destinations named in `alongside`, which keep receiving it too.
+ */
+export function routeLeipzigToSimulator(
+  copy: ConfigCopy,
+  sim: FitConnectSimulator,
+  destinationId: string,
+  alongside: string[] = [],
+): void {
+  const file = join(copy.dir, 'routing.yaml');
+  const routing = parseDocument(readFileSync(file, 'utf8'));
+  const destination = {
+    id: destinationId,
+    name: 'Stadt Leipzig, Gewerbebehörde über FIT-Connect (simuliert)',
+    adapter: {
+      kind: 'fitconnect',
+      tokenUrl: sim.tokenUrl,
+      submissionApiUrl: sim.submissionApiUrl,
+      clientId: sim.clientId,
+      clientSecret: 'env:FITCONNECT_CLIENT_SECRET',
+      destinationId: sim.destinationId,
+      submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
+      pollSeconds: 1,
+    },
+    sealing: 'fitconnect',
+    encryptionKey: { jwksUrl: sim.keysUrl, refreshSeconds: 1 },
+    receiptKey: { jwksUrl: sim.keysUrl },
+    standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
+    leser: {
+      praefix: 'MELDID',
+      kennung: '14713000',
+      kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags',
+      name: 'Stadt Leipzig, Ordnungsamt, Gewerbebehörde',
+    },
+    retry: { initialDelaySeconds: 0.2, maxDelaySeconds: 1, maxAttempts: 50 },
+  };
+  routing.addIn(['destinations'], routing.createNode(destination));
+  const rules = routing.toJS() as { rules: { service: string; region: string }[] };
+  const index = rules.rules.findIndex((r) => r.service === '99050012104000' && r.region === '147130000000');
+  routing.setIn(['rules', index, 'destinations'], routing.createNode([...alongside, destinationId], { flow: true }));
+  writeFileSync(file, routing.toString());
 }

@@ -140,6 +140,22 @@ describe('GET /v1/openapi.json', () => {
     ]);
   });
 
+  it("describes the ids a destination's transport assigned (FIT-Connect's submission and case) in the status", () => {
+    const status = doc.components.schemas.SubmissionStatus as {
+      properties: { destinations: { items: { properties: Record<string, unknown>; required?: string[] } } };
+    };
+    const destination = status.properties.destinations.items;
+    const fitConnect = destination.properties.fitConnect as {
+      properties: Record<string, { format?: string }>;
+      required: string[];
+    };
+    expect(fitConnect.required.sort()).toEqual(['caseId', 'submissionId']);
+    expect(fitConnect.properties.submissionId?.format).toBe('uuid');
+    expect(fitConnect.properties.caseId?.format).toBe('uuid');
+    // Optional: only FIT-Connect destinations have it, and only once the delivery service assigned the ids.
+    expect(destination.required ?? []).not.toContain('fitConnect');
+  });
+
   it('publishes the request schema the gateway validates with', async () => {
     const validate = ajv.compile({ $ref: 'openapi#/components/schemas/SubmissionEnvelope' });
     for (const example of loadExamples().filter((e) => !e.invalid))

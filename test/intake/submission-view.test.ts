@@ -86,4 +86,17 @@ describe('statusView', () => {
       },
     ]);
   });
+
+  it("carries the ids a destination's transport assigned on that destination only", () => {
+    const fitConnect = {
+      submissionId: '7f4c1a52-3f0e-4b8e-9d38-0c3f2a1b6e01',
+      caseId: 'c2d9e6b4-1a7f-4e3c-8b52-9f0d4a6e3b12',
+    };
+    const view = statusView(record, [], 'https://gateway.example/', {
+      references: new Map([['m-1', { fitConnect }]]),
+    });
+    expect(view.destinations[0]).toMatchObject({ destinationId: 'dresden-gewerbeamt', fitConnect });
+    expect(view.destinations[1]).not.toHaveProperty('fitConnect');
+    expect(statusView(record, [], 'https://gateway.example/').destinations[0]).not.toHaveProperty('fitConnect');
+  });
 });

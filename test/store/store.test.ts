@@ -511,6 +511,31 @@ describe.each(storeFactories)('$kind store', (factory) => {
     expect((await store.lastAttemptErrors([])).size).toBe(0);
   });
 
+  it("gives each delivery's persisted adapter state back as it was saved, for the adapter to read its ids from", async () => {
+    const { store } = await freshStore();
+    await store.acceptSubmission({
+      submission: testSubmission('s-states'),
+      deliveries: [
+        { id: 'st-1', destinationId: 'fit', state: 'pending' },
+        { id: 'st-2', destinationId: 'file', state: 'pending' },
+      ],
+      event,
+    });
+    const claims = await store.claimDeliveries({
+      owner: 'w',
+      now: '2026-11-25T10:00:01.000Z',
+      leaseUntil: '2026-11-25T12:00:00.000Z',
+      limit: 2,
+      excludeDestinations: [],
+    });
+    const claim = claims.find((c) => c.id === 'st-1')!;
+    const state = { submissionId: '7f4c1a52-3f0e-4b8e-9d38-0c3f2a1b6e01', uploaded: ['a'], submitted: false };
+    expect(await store.saveAdapterState('st-1', claim.fence, state)).toBe(true);
+    const states = await store.adapterStates(['st-1', 'st-2', 'unknown']);
+    expect(Object.fromEntries(states)).toEqual({ 'st-1': state });
+    expect((await store.adapterStates([])).size).toBe(0);
+  });
+
   it('keeps one unforked event chain when two instances record outcomes of one submission at once', async () => {
     const { store, peer } = await freshStore();
     const other = await peer();

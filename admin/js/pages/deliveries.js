@@ -60,6 +60,7 @@ export async function renderDeliveries(main, { me, title }) {
           attempts: tn('count.attempts', data.attempts.length),
         }),
       ),
+      transportIds(data),
       data.attempts.length === 0
         ? h('p', {}, t('deliveries.noAttempts'))
         : table(
@@ -85,6 +86,28 @@ export async function renderDeliveries(main, { me, title }) {
           ),
     );
     details.focus();
+  }
+
+  /**
+   * The ids FIT-Connect's delivery service assigned, as the admin API gives them: what an operator quotes to
+   * FITKO's support. Nothing for other transports, nor before the delivery service assigned them.
+   */
+  function transportIds(data) {
+    if (!data.fitConnect) return null;
+    const id = (label, value, key) =>
+      h('div', {}, h('dt', {}, label), h('dd', { class: 'kid', id: `fitconnect-${key}` }, value));
+    return h(
+      'section',
+      { 'aria-labelledby': 'fitconnect-ids-heading' },
+      h('h4', { id: 'fitconnect-ids-heading' }, t('deliveries.fitConnect')),
+      h('p', {}, t('deliveries.fitConnectHint')),
+      h(
+        'dl',
+        { class: 'ids', id: 'fitconnect-ids' },
+        id(t('deliveries.fitConnectSubmission'), data.fitConnect.submissionId, 'submission'),
+        id(t('deliveries.fitConnectCase'), data.fitConnect.caseId, 'case'),
+      ),
+    );
   }
 
   const deliveryRows = (deliveries, withSelection) =>

@@ -29,6 +29,11 @@ export const fitconnectAdapterConfigSchema = z.strictObject({
   deliveryServiceJwksUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** How often the event log of delivered submissions is read for the recipient's accept or reject. */
   pollSeconds: z.number().min(1).max(86_400).default(60),
+  /**
+   * How long the destination's info (status, encryptionKid, offered services and schemas) is used before it is
+   * read again, in the background; a `kid` the cache lacks is read at once.
+   */
+  destinationRefreshSeconds: z.number().int().min(1).max(86_400).default(300),
   timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
   /**
    * Data larger than this many bytes go as an attachment with `purpose: data` (FIT-Connect's rule for data over

@@ -2,6 +2,8 @@ import { fitConnectContainerSchema, type FitConnectContainer } from '../../seal/
 import { type Outcome, type SaveProgress, delivered, failed, retry } from '../types.js';
 import { type Api, isOutcome } from './client.js';
 import type { FitConnectAdapterConfig } from './config.js';
+import { type DestinationDirectory, DestinationUnavailable } from './destination-directory.js';
+import type { DestinationInfo } from './destination-info.js';
 import { outcomeOf } from './http.js';
 import type { FitConnectReason } from './reasons.js';
 import { type FitConnectState, readState } from './state.js';
@@ -15,6 +17,7 @@ import { type FitConnectState, readState } from './state.js';
 export async function deliverSubmission(input: {
   config: FitConnectAdapterConfig;
   api: Api;
+  directory: Pick<DestinationDirectory, 'info' | 'refresh' | 'status'>;
   body: string;
   state: unknown;
   signal: AbortSignal;
@@ -36,11 +39,19 @@ export async function deliverSubmission(input: {
   };
 
   if (!state.submissionId) {
-    const info = await api('GET', `/destinations/${container.destinationId}`, signal);
-    if (isOutcome(info)) return info;
-    if (info.status !== 200) return outcomeOf('destination', info, now());
-    const status = (JSON.parse(info.text) as { status?: unknown }).status;
-    if (status !== 'active') return retry('fitconnect-destination-inactive', { httpStatus: info.status });
+    // The cached info: a destination set inactive since is refused by the create below (destination-state-invalid).
+    // Without a cached info, or with one that says inactive, the destination is asked now: attempts are spaced by
+    // the retry schedule already, and a destination made active again is served at the next attempt.
+    let info: DestinationInfo;
+    try {
+      info = input.directory.status().fetchedAt ? await input.directory.info() : await input.directory.refresh();
+      if (info.status !== 'active') info = await input.directory.refresh();
+    } catch (error) {
+      if (error instanceof DestinationUnavailable)
+        return retry(error.reason, error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus });
+      throw error;
+    }
+    if (info.status !== 'active') return retry('fitconnect-destination-inactive');
     const service =
       config.apiVersion === 'v1'
         ? { serviceType: container.publicService }

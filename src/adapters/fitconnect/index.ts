@@ -1,17 +1,23 @@
 import { guardedAgent } from '../guarded-agent.js';
-import { readSecret } from '../../lib/secret-ref.js';
 import type { Dispatcher } from 'undici';
 import { createKeyResolver, type KeyResolver } from '../../seal/index.js';
 import { type Adapter, type AdapterContext, type DestinationFacts, retry } from '../types.js';
-import { submissionApi } from './client.js';
+import { type FitConnectDirectories, fitConnectDirectories } from './destination-directory.js';
 import { type FitConnectAdapterConfig, deliveryServiceJwksUrl } from './config.js';
 import { deliverSubmission } from './deliver.js';
 import { eventKeys, pollEventLog } from './poll.js';
 import { type FitConnectReason, attemptErrorReason } from './reasons.js';
-import { tokenSource } from './token.js';
 
 export { kind, fitconnectAdapterConfigSchema, type FitConnectAdapterConfig } from './config.js';
 export type { FitConnectReason } from './reasons.js';
+export { fitConnectReferences, type FitConnectReferences } from './references.js';
+export {
+  type DestinationDirectory,
+  type FitConnectDirectories,
+  DestinationUnavailable,
+  fitConnectDirectories,
+} from './destination-directory.js';
+export type { DestinationInfo } from './destination-info.js';
 
 /**
  * FIT-Connect sender: the message was sealed in FIT-Connect's format in the request; delivery creates the
@@ -20,22 +26,19 @@ export type { FitConnectReason } from './reasons.js';
  */
 export function createFitConnectAdapter(
   config: FitConnectAdapterConfig,
-  context: AdapterContext,
+  context: AdapterContext & { fitConnect?: FitConnectDirectories | undefined },
   destination: Pick<DestinationFacts, 'receiptKey'>,
 ): Adapter<FitConnectReason> {
+  // The gateway shares one directory per destination between sealing (keys) and delivery; alone (tests, the
+  // CLI), the adapter keeps its own and releases it on close.
+  const directories = context.fitConnect ?? fitConnectDirectories(context);
+  const directory = directories.directoryFor(config);
+  const api = directory.api;
   const dispatcher = guardedAgent(context.outbound, {
     connectTimeoutMs: Math.min(config.timeoutMs, 10_000),
     headersTimeoutMs: config.timeoutMs,
     bodyTimeoutMs: config.timeoutMs,
   });
-  const tokens = tokenSource({
-    tokenUrl: config.tokenUrl,
-    clientId: config.clientId,
-    secret: () => readSecret(config.clientSecret, context.configDir),
-    dispatcher,
-    now: context.now,
-  });
-  const api = submissionApi(config, tokens, dispatcher);
   const keys = eventKeys(eventKeyResolver(context, dispatcher), {
     recipient: destination.receiptKey,
     deliveryServiceJwksUrl: deliveryServiceJwksUrl(config),
@@ -46,6 +49,7 @@ export function createFitConnectAdapter(
         return await deliverSubmission({
           config,
           api,
+          directory,
           body: message.body,
           state,
           signal,
@@ -61,7 +65,10 @@ export function createFitConnectAdapter(
     poll: (state, signal) =>
       pollEventLog({ api, state, destinationId: config.destinationId, keys, signal, now: context.now }),
     pollIntervalMs: config.pollSeconds * 1000,
-    close: () => dispatcher.destroy(),
+    close: async () => {
+      await dispatcher.destroy();
+      if (directories !== context.fitConnect) await directories.close();
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { AmtsboteError } from '../../lib/errors.js';
 import type { KeySource } from '../../seal/index.js';
 import { acceptEvent, rejectEvent } from '../../seal/receipt/set-claims.js';
 import { peekReceipt, receiptDecision, verifySet } from '../../seal/receipt/verify-set.js';
@@ -21,9 +22,11 @@ export interface EventKeys {
  * Reads the new entries of the case's event log and verifies each SET (header, PS512 signature with the
  * issuer's key, claims, the submission and case it names): the recipient's `accept-submission` or
  * `reject-submission` — or the delivery service's own reject (its 14-day rule) — becomes the receipt;
- * `submit-submission` and the service's other events confirm what the delivery already recorded. Entries
- * that fail verification are ignored and reported; the read position moves past them. A log that cannot
- * be read is `unavailable`, with the reason; the next poll tries again from the same position.
+ * `submit-submission` and the service's other events confirm what the delivery already recorded.
+ * An entry that fails verification for good is skipped and reported (`invalid`). An entry that fails for a
+ * reason a key refresh or a restart could cure — its key cannot be had yet — is never skipped: the read
+ * position stops before it, it is reported (`held`) and tried again at the next poll. A log that cannot be
+ * read is `unavailable`, with the reason; the next poll tries again from the same position.
  */
 export async function pollEventLog(input: {
   api: Api;
@@ -40,16 +43,28 @@ export async function pollEventLog(input: {
 
   const invalid: PollResult['invalid'] = [];
   let receipt: PolledReceipt | undefined;
+  let held: PollResult['held'];
+  let passed = 0;
   for (const entry of read) {
-    if (typeof entry !== 'string') {
-      invalid.push({ reason: 'malformed' });
-      continue;
+    if (typeof entry !== 'string') invalid.push({ reason: 'malformed' });
+    else {
+      const verified = await verifyEntry(entry, { ...input, submissionId: state.submissionId, caseId: state.caseId });
+      if (verified.kind === 'held') {
+        held = { reason: verified.reason, issuer: issuerOf(entry) };
+        break;
+      }
+      if (verified.kind === 'invalid') invalid.push({ reason: verified.reason, issuer: issuerOf(entry) });
+      else receipt ??= verified.receipt;
     }
-    const verified = await verifyEntry(entry, { ...input, submissionId: state.submissionId, caseId: state.caseId });
-    if (verified.kind === 'invalid') invalid.push({ reason: verified.reason, issuer: issuerOf(entry) });
-    else receipt ??= verified.receipt;
+    passed++;
   }
-  return { kind: 'polled', state: { ...state, eventsRead: state.eventsRead + read.length }, receipt, invalid };
+  return {
+    kind: 'polled',
+    state: { ...state, eventsRead: state.eventsRead + passed },
+    receipt,
+    invalid,
+    ...(held ? { held } : {}),
+  };
 }
 
 /** One page of the case's event log from `offset`, or why it could not be read. */
@@ -79,8 +94,21 @@ async function readEventLog(
   }
 }
 
-/** A final receipt, a verified event that decides nothing (`receipt` undefined), or why the entry is ignored. */
-type VerifiedEntry = { kind: 'verified'; receipt: PolledReceipt | undefined } | { kind: 'invalid'; reason: string };
+/**
+ * A final receipt, a verified event that decides nothing (`receipt` undefined), why the entry is skipped for
+ * good (`invalid`), or why it cannot be verified yet (`held`).
+ */
+type VerifiedEntry =
+  | { kind: 'verified'; receipt: PolledReceipt | undefined }
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'held'; reason: HeldReason };
+
+/**
+ * Why an entry cannot be verified yet. Each is cured without the entry changing: a key the destination or the
+ * delivery service publishes later (a JWKS refresh), a key set that answers again, an operator's key
+ * configuration and a reload or restart, or the fault behind an unexpected error.
+ */
+export type HeldReason = 'unknown-key' | 'key-refused' | 'keys-unavailable' | 'verification-error';
 
 async function verifyEntry(
   compact: string,
@@ -92,13 +120,16 @@ async function verifyEntry(
     let key: KeyObject;
     try {
       key = await (fromRecipient ? ctx.keys.recipient(kid) : ctx.keys.deliveryService(kid));
-    } catch {
-      return { kind: 'invalid', reason: 'unknown-key' };
+    } catch (error) {
+      return { kind: 'held', reason: keyLookupFailure(error) };
     }
+    // From here the key is known: whatever fails now fails with it, and no refresh changes that.
     const { claims, event, payload } = await verifySet(compact, key, {
       now: ctx.now(),
       maxAgeSeconds: 90 * 86_400,
       futureSkewSeconds: 300,
+      // The delivery service's own entries may predate `$schema` (PROTOCOL.md §3.1: "checked when present").
+      schemaOptional: !fromRecipient,
     });
     if (claims.sub !== `submission:${ctx.submissionId}` || claims.txn !== `case:${ctx.caseId}`)
       return { kind: 'invalid', reason: 'wrong-submission' };
@@ -109,9 +140,18 @@ async function verifyEntry(
     };
   } catch (error) {
     // seal/receipt refuses an entry with an AmtsboteError whose `extensions.reason` names the check that failed.
-    const reason = (error as { extensions?: { reason?: unknown } }).extensions?.reason;
+    if (!(error instanceof AmtsboteError)) return { kind: 'held', reason: 'verification-error' };
+    const reason = error.extensions.reason;
     return { kind: 'invalid', reason: typeof reason === 'string' ? reason : 'invalid' };
   }
+}
+
+/** Why the issuer's key could not be had; every one of these a refresh, a reload or a restart may cure. */
+function keyLookupFailure(error: unknown): HeldReason {
+  // A JWKS that cannot be fetched is `unavailable`; a key the policy refuses or a kid not in the set is
+  // `invalid-recipient-key` (seal/lib/errors.ts).
+  if (!(error instanceof AmtsboteError) || error.code !== 'invalid-recipient-key') return 'keys-unavailable';
+  return error.extensions.reason === 'kid-not-found' ? 'unknown-key' : 'key-refused';
 }
 
 /** Who claims to have issued an entry, for the report (an id or URL, never key material). */

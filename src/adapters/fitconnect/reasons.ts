@@ -21,6 +21,7 @@ export type FitConnectReason =
   | 'fitconnect-token-refused'
   | 'fitconnect-token-unreadable'
   | 'fitconnect-destination-inactive'
+  | 'fitconnect-destination-unreadable'
   | 'fitconnect-container-invalid'
   | 'fitconnect-create-unreadable'
   | 'fitconnect-submission-gone'

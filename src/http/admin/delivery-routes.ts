@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../../lib/errors.js';
 import type { DeliveryWorker } from '../../delivery/worker.js';
+import { readTransportReferences } from '../../delivery/read-transport-references.js';
 import { zodProblem } from '../../lib/zod-field-errors.js';
 import type { RoutingState } from '../../routing/routing-state.js';
 import type { Store } from '../../store/store.js';
@@ -87,7 +88,11 @@ export function adminDeliveryRoutes(deps: {
       regions: currentAdmin(res).regions,
     });
     if (!delivery) throw new AmtsboteError('not-found', 'No such delivery.');
-    res.json({ ...delivery, attempts: await deps.store.listAttempts(delivery.id) });
+    // The ids the transport assigned (FIT-Connect's submission and case), for the operator to quote to its support.
+    const references = await readTransportReferences({ store: deps.store, routing: () => deps.routing.current() }, [
+      delivery,
+    ]);
+    res.json({ ...delivery, ...references.get(delivery.id), attempts: await deps.store.listAttempts(delivery.id) });
   });
 
   router.get('/dead-letters', async (req, res) => {

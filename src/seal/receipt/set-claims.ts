@@ -3,9 +3,14 @@ import { z } from 'zod';
 /** FIT-Connect's event URIs, used for every adapter kind. */
 export const acceptEvent = 'https://schema.fitko.de/fit-connect/events/accept-submission';
 export const rejectEvent = 'https://schema.fitko.de/fit-connect/events/reject-submission';
-/** The SET payload schema a receipt names (1.2.2; 1.0.x accepted, design.md). */
+/**
+ * The SET payload schema a receipt names: every `1.x.y`, as FIT-Connect's own set-payload 1.2.2 schema allows
+ * (its `$schema` pattern). A minor or patch release of the payload schema adds optional members, which are
+ * ignored here; a major version `2.x.y` would be a new contract and is refused.
+ */
 export const setPayloadSchemaPattern =
-  /^https:\/\/schema\.fitko\.de\/fit-connect\/set-payload\/1\.(0\.[0-9]+|2\.2)\/set-payload\.schema\.json$/;
+  /^https:\/\/schema\.fitko\.de\/fit-connect\/set-payload\/1\.\d+\.\d+\/set-payload\.schema\.json$/;
+/** The version the delivery service itself writes (PROTOCOL.md §3.1); the receiver kit's receipts name it too. */
 export const currentSetPayloadSchema = 'https://schema.fitko.de/fit-connect/set-payload/1.2.2/set-payload.schema.json';
 
 export const authenticationTagsSchema = z.strictObject({
@@ -25,9 +30,13 @@ const problemSchema = z.looseObject({
   instance: z.string().max(500).optional(),
 });
 
-/** The claims of a receipt (RFC 8417 SET) as design.md maps them onto Amtsbote. */
-export const setClaimsSchema = z.strictObject({
-  $schema: z.string().regex(setPayloadSchemaPattern, 'must be a FIT-Connect set-payload schema URI (1.0.x or 1.2.2)'),
+/**
+ * The claims of a receipt (RFC 8417 SET) as design.md maps them onto Amtsbote. Claims not named here (`toe`,
+ * `aud`, …: RFC 8417 and the set-payload schema allow them) are ignored, never refused. `$schema` is checked
+ * when present; whether it may be missing is the caller's decision (see `verifySet`'s `schemaOptional`).
+ */
+export const setClaimsSchema = z.looseObject({
+  $schema: z.string().regex(setPayloadSchemaPattern, 'must be a FIT-Connect set-payload schema URI (1.x.y)').optional(),
   jti: z.uuid(),
   iss: z.string().min(1).max(100),
   iat: z.int().min(1_577_833_200),

@@ -11,6 +11,7 @@ import {
   type AuthenticationTags,
   type ReceiptProblem,
 } from './set-claims.js';
+import { isSeceventTyp } from './set-typ.js';
 
 export interface VerifiedReceipt {
   destinationId: string;
@@ -33,7 +34,8 @@ export function peekReceipt(compact: string): { iss: string; kid: string } {
   } catch {
     throw refuse('The receipt is not a compact JWS.', 'malformed');
   }
-  if (header.typ !== 'secevent+jwt') throw refuse('The receipt header must have typ "secevent+jwt".', 'header');
+  if (!isSeceventTyp(header.typ))
+    throw refuse('The receipt header must have typ "secevent+jwt" (or "application/secevent+jwt").', 'header');
   if (header.alg !== 'PS512') throw refuse('The receipt must be signed with PS512.', 'header');
   if (typeof header.kid !== 'string' || header.kid === '') throw refuse('The receipt header names no kid.', 'header');
   const [, payload] = compact.split('.');
@@ -56,16 +58,24 @@ export interface VerifiedSet {
   payload: unknown;
 }
 
+export interface VerifySetOptions {
+  now: Date;
+  maxAgeSeconds: number;
+  futureSkewSeconds: number;
+  /**
+   * Whether the SET may omit `$schema`. Only for the delivery service's own event-log entries: the claim was
+   * optional before set-payload 1.0.x, and PROTOCOL.md §3.1 records that the service checks it only "when
+   * present". A receipt from specialist software (`POST /v1/events`, a subscriber's entry) must name it.
+   */
+  schemaOptional?: boolean | undefined;
+}
+
 /**
- * Verifies a FIT-Connect SET: header (`secevent+jwt`, PS512, kid), the PS512 signature by the given key,
- * the claims (exactly one event) and `iat` within the window. Both the cryptography and the claims are
- * always checked, never one without the other.
+ * Verifies a FIT-Connect SET: header (`typ` secevent+jwt per RFC 7515, PS512, kid), the PS512 signature by
+ * the given key, the claims (exactly one event; unknown extra claims are ignored) and `iat` within the
+ * window. Both the cryptography and the claims are always checked, never one without the other.
  */
-export async function verifySet(
-  compact: string,
-  key: KeyObject,
-  options: { now: Date; maxAgeSeconds: number; futureSkewSeconds: number },
-): Promise<VerifiedSet> {
+export async function verifySet(compact: string, key: KeyObject, options: VerifySetOptions): Promise<VerifiedSet> {
   peekReceipt(compact);
   let payload: Uint8Array;
   try {
@@ -88,6 +98,11 @@ export async function verifySet(
       'claims',
     );
   const claims = parsed.data;
+  if (claims.$schema === undefined && options.schemaOptional !== true)
+    throw refuse(
+      'The receipt claims are invalid: $schema is required (a FIT-Connect set-payload 1.x.y URI).',
+      'claims',
+    );
   const nowSeconds = Math.floor(options.now.getTime() / 1000);
   if (claims.iat > nowSeconds + options.futureSkewSeconds)
     throw refuse('The receipt is issued in the future (iat).', 'iat');
@@ -104,7 +119,7 @@ export async function verifySet(
 export async function verifyReceipt(
   compact: string,
   key: KeyObject,
-  options: { now: Date; maxAgeSeconds: number; futureSkewSeconds: number },
+  options: Omit<VerifySetOptions, 'schemaOptional'>,
 ): Promise<VerifiedReceipt> {
   const { claims, event: type, payload: body } = await verifySet(compact, key, options);
   const base = {

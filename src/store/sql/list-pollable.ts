@@ -7,6 +7,8 @@ export interface PollableDelivery {
   submissionId: string;
   destinationId: string;
   adapterState?: unknown;
+  /** What the last poll found wrong (`receipt-held:…`, `receipt-ignored:…`), when anything. */
+  lastError?: string | undefined;
 }
 
 /** Delivered messages of the given destinations, keyset-paged by id: what a poll round reads. */
@@ -17,7 +19,7 @@ export async function listPollable(
   if (filter.destinationIds.length === 0) return [];
   let query = db
     .selectFrom('deliveries')
-    .select(['id', 'submission_id', 'destination_id', 'adapter_state'])
+    .select(['id', 'submission_id', 'destination_id', 'adapter_state', 'last_error'])
     .where('state', '=', 'delivered')
     .where('destination_id', 'in', [...filter.destinationIds])
     .orderBy('id')
@@ -29,5 +31,6 @@ export async function listPollable(
     submissionId: r.submission_id,
     destinationId: r.destination_id,
     adapterState: r.adapter_state ? (JSON.parse(r.adapter_state) as unknown) : undefined,
+    ...(r.last_error ? { lastError: r.last_error } : {}),
   }));
 }

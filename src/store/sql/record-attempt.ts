@@ -56,7 +56,10 @@ export async function recordAttempt(
         destinationId: row.destination_id,
         state: transition.state,
         at: now,
-        detail: transition.lastError ? { reason: transition.lastError } : undefined,
+        detail: {
+          ...(transition.lastError ? { reason: transition.lastError } : {}),
+          ...transition.references,
+        },
       });
     }
     return true;
