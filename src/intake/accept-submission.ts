@@ -1,5 +1,5 @@
 import type { ConfigFiles } from '../config/load.js';
-import { AmtsboteError } from '../lib/errors.js';
+import { AmtsboteError, fieldsToFix } from '../lib/errors.js';
 import { resolveRoute } from '../routing/resolve.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
@@ -21,6 +21,7 @@ import { acceptedAnswer, type AcceptedAnswer } from './submission-view.js';
 import { zodProblem } from '../lib/zod-field-errors.js';
 import { submissionRow } from './submission-row.js';
 import { deliveryRows, plannedDeliveries } from './delivery-rows.js';
+import { explainedByLegacy, legacyPaymentErrors } from './legacy-payment.js';
 
 /**
  * What the in-request pipeline uses, and nothing else: routes and the gateway's other parts get their own
@@ -249,7 +250,14 @@ function takeEnvelope(request: IntakeRequest): { envelope: Envelope; contents: M
 
 function parseEnvelope(body: unknown): Envelope {
   const parsed = envelopeSchema.safeParse(body);
-  if (!parsed.success) throw zodProblem('invalid-envelope', 'The envelope', parsed.error);
+  if (!parsed.success) {
+    const problem = zodProblem('invalid-envelope', 'The envelope', parsed.error);
+    const legacy = legacyPaymentErrors((body as { payment?: unknown } | null)?.payment);
+    if (legacy.length === 0) throw problem;
+    // The earlier payment shape: one error per changed field saying what replaced it, then whatever else is wrong.
+    const errors = [...legacy, ...problem.errors.filter((e) => !explainedByLegacy(e, legacy))];
+    throw new AmtsboteError('invalid-envelope', fieldsToFix('The envelope', errors), errors);
+  }
   return parsed.data;
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { regionKeySchema, serviceKeySchema } from '../config/identifiers.js';
+import { authenticationInfoSchema } from '../receiver/authentication-info.js';
 import { ATTACHMENT_ID, ATTACHMENT_ID_RULE, ATTACHMENT_PURPOSES, isAttachmentId } from '../receiver/format.js';
+import { paymentInformationSchema } from '../receiver/payment-information.js';
 
 /**
  * The portal's submission envelope. One zod schema validates requests and generates the OpenAPI
@@ -23,23 +25,15 @@ export const attachmentSchema = z
   })
   .meta({ id: 'Attachment' });
 
-export const authenticationSchema = z
-  .strictObject({
-    method: z.enum(['bundid', 'eid', 'elster', 'none']).meta({ description: 'How the applicant was identified' }),
-    levelOfAssurance: z.enum(['low', 'substantial', 'high']).optional(),
-  })
-  .meta({ id: 'Authentication' });
+/** How the applicant was identified; the metadata of every format carries it (receiver/authentication-info.ts). */
+export const authenticationSchema = authenticationInfoSchema;
 
-/** Modelled on FIT-Connect's `paymentInformation`. */
-export const paymentSchema = z
-  .strictObject({
-    method: z.string().min(1).max(50),
-    status: z.enum(['initial', 'booked', 'paid', 'failed', 'canceled']),
-    transactionId: z.string().min(1).max(100).optional(),
-    transactionReference: z.string().min(1).max(100).optional(),
-    amount: z.number().min(0).max(1_000_000).optional(),
-  })
-  .meta({ id: 'Payment' });
+/**
+ * FIT-Connect's `paymentInformation`, field for field (receiver/payment-information.ts): it goes unchanged into
+ * the metadata of every format. The earlier shape (`method`, `amount`, lower-case statuses, `paid`) is refused
+ * with a pointer to each changed field (legacy-payment.ts).
+ */
+export const paymentSchema = paymentInformationSchema;
 
 export const envelopeSchema = z
   .strictObject({

@@ -6,7 +6,9 @@ import { openEscrow, type EscrowSubmission, type KeyRing } from '../seal/index.j
 import type { Store } from '../store/store.js';
 import type { DeliveryView } from '../store/types.js';
 import type { ProducedMessage, Xoev } from '../xoev/index.js';
+import { authenticationInfoSchema } from '../receiver/authentication-info.js';
 import { envelopeSchema } from './envelope-schema.js';
+import { paymentFromEscrow } from './legacy-payment.js';
 import { messageFor } from './produce-messages.js';
 import { sealForDestination, type SubmissionToSeal } from './seal-for-destination.js';
 
@@ -74,6 +76,20 @@ function toSeal(submission: EscrowSubmission): SubmissionToSeal {
     receivedAt: new Date(submission.receivedAt),
     data: submission.data,
     attachments: submission.attachments,
+    ...escrowedFacts(submission),
+  };
+}
+
+/**
+ * How the applicant was identified and the payment, from the copy's envelope. A copy sealed before the
+ * envelope's `payment` became FIT-Connect's `paymentInformation` holds the earlier shape: converted where it
+ * can be (legacy-payment.ts), left out where it cannot, never a reason to refuse re-sealing.
+ */
+function escrowedFacts(submission: EscrowSubmission): Pick<SubmissionToSeal, 'authentication' | 'payment'> {
+  const authentication = authenticationInfoSchema.safeParse(submission.envelope.authentication);
+  return {
+    authentication: authentication.success ? authentication.data : undefined,
+    payment: paymentFromEscrow(submission.envelope.payment),
   };
 }
 
@@ -88,8 +104,11 @@ async function produceFor(
   submission: EscrowSubmission,
   now: Date,
 ): Promise<ProducedMessage | undefined> {
+  const { authentication, payment } = escrowedFacts(submission);
   const envelope = envelopeSchema.parse({
     ...Object.fromEntries(Object.entries(submission.envelope).filter(([, v]) => v !== undefined)),
+    authentication,
+    payment,
     data: submission.data,
     attachments: submission.attachments.map((a) => ({
       id: a.id,

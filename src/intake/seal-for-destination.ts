@@ -2,6 +2,8 @@ import type { ConfigFiles } from '../config/load.js';
 import { destinationKeySources } from '../config/destination-key-sources.js';
 import type { Destination } from '../config/routing-schema.js';
 import { version } from '../lib/version.js';
+import type { AuthenticationInfo } from '../receiver/authentication-info.js';
+import type { PaymentInformation } from '../receiver/payment-information.js';
 import { sealFitConnect, sealMessageToBytes, type KeyRing, type SealAttachment } from '../seal/index.js';
 import { selectAttachments, type ProducedMessage } from '../xoev/index.js';
 import { dataSchemaSetOf } from './produce-messages.js';
@@ -19,6 +21,10 @@ export interface SubmissionToSeal {
   data: Record<string, unknown>;
   /** Every attachment; the mapping decides which of them a destination receives. */
   attachments: readonly SealAttachment[];
+  /** How the applicant was identified, as the portal reported it: into the metadata of every format. */
+  authentication: AuthenticationInfo | undefined;
+  /** FIT-Connect's `paymentInformation`, as the portal sent it: into the metadata of every format. */
+  payment: PaymentInformation | undefined;
 }
 
 export interface SealedForStore {
@@ -69,6 +75,9 @@ export async function sealForDestination(input: {
         author: { name: product.name, product: { name: product.name, version, manufacturer: product.vendor } },
         data: content,
         attachments: carried,
+        authentication: submission.authentication,
+        paymentInformation: submission.payment,
+        dataAttachmentAboveBytes: destination.adapter.dataAttachmentAboveBytes,
       },
       recipient,
     );
@@ -98,6 +107,8 @@ export async function sealForDestination(input: {
           },
       test: submission.test,
       reference: submission.reference,
+      authentication: submission.authentication,
+      paymentInformation: submission.payment,
       data: { ...content, ...(produced ? { schemaUri: produced.schemaSet } : {}) },
       attachments: carried,
     },

@@ -38,6 +38,8 @@ export async function sealSubmission(input: {
     receivedAt: input.receivedAt,
     data,
     attachments,
+    authentication: envelope.authentication,
+    payment: envelope.payment,
   };
   const clock = () => input.receivedAt;
   const sealOne = async ({

@@ -29,7 +29,7 @@ export function submissionRow(input: {
     callbackUrl: envelope.callbackUrl,
     authentication: envelope.authentication,
     // Method and status only: transaction ids and the amount stay in the sealed messages and the escrow copy.
-    payment: envelope.payment && { method: envelope.payment.method, status: envelope.payment.status },
+    payment: envelope.payment && { method: envelope.payment.paymentMethod, status: envelope.payment.status },
     dataHmac: hash(JSON.stringify(input.data)),
     attachments: (envelope.attachments ?? []).map((a) => {
       const content = contents.get(a.id) ?? Buffer.alloc(0);

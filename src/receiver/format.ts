@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { authenticationInfoSchema } from './authentication-info.js';
+import { paymentInformationSchema } from './payment-information.js';
 
 /**
  * The `amtsbote-sealed/1` format in code: the contract between the gateway (which seals) and the
@@ -123,6 +125,13 @@ export const sealedMetadataSchema = z.looseObject({
     schemaSet: z.string().min(1),
   }),
   reference: z.string().optional(),
+  /**
+   * How the applicant was identified, as the portal reported it (since 0.x: absent in messages sealed before,
+   * and when the portal reported nothing). Loose, like the metadata: a later `/1` revision may add members.
+   */
+  authentication: authenticationInfoSchema.loose().optional(),
+  /** FIT-Connect's `paymentInformation`, as the portal reported it; absent when there was no payment. */
+  paymentInformation: paymentInformationSchema.loose().optional(),
   signingKid: z.string().min(1),
   contentStructure: z.looseObject({
     data: dataEntrySchema,

@@ -80,4 +80,12 @@ export {
   fitConnectMetadataSchema,
   type FitConnectMetadata,
 } from './fitconnect/metadata-schema.js';
-export type { FitConnectSealInput, FitConnectSealed } from './fitconnect/types.js';
+export {
+  DEFAULT_DATA_ATTACHMENT_ABOVE_BYTES,
+  type FitConnectSealInput,
+  type FitConnectSealed,
+} from './fitconnect/types.js';
+export {
+  AUTHENTICATION_DATA_SET_SCHEMA,
+  authenticationDataSetJsonSchema,
+} from './fitconnect/authentication-data-set.js';

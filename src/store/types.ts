@@ -28,7 +28,11 @@ export interface AuthenticationInfo {
 
 /**
  * What the store keeps of a submission's payment: its method and status. Transaction ids, references and the
- * amount travel only in the sealed messages and the escrow copy (issue 19, F8).
+ * amount travel only in the sealed messages and the escrow copy (issue 19, F8). Since the envelope's `payment`
+ * is FIT-Connect's `paymentInformation`, new rows hold its values (`method` = `paymentMethod` such as
+ * `GIROPAY`, `status` such as `BOOKED`); rows stored before keep the portal's earlier free-text method and
+ * lower-case status (`giropay`, `paid`). Both are plain strings, so both read; no migration rewrites them,
+ * since a free-text method cannot be mapped onto the enum without guessing.
  */
 export interface PaymentStatus {
   method: string;

@@ -44,7 +44,18 @@ describe('fitconnect adapter config (validated when routing is loaded)', () => {
       apiVersion: 'v2',
       pollSeconds: 60,
       timeoutMs: 15_000,
+      dataAttachmentAboveBytes: 10_000_000,
     });
+  });
+
+  it('takes a threshold for data as a purpose data attachment, a whole number of bytes from 0', () => {
+    const { routing, index } = routingWith({ dataAttachmentAboveBytes: 0 });
+    expect(routingSchema.parse(routing).destinations[index]?.adapter).toMatchObject({ dataAttachmentAboveBytes: 0 });
+    for (const wrong of [-1, 1.5, '10MB']) {
+      expect(issues(routingWith({ dataAttachmentAboveBytes: wrong }).routing)).toEqual([
+        expect.stringMatching(new RegExp(`^/destinations/${index}/adapter/dataAttachmentAboveBytes: `)),
+      ]);
+    }
   });
 
   it('refuses an inlined client secret, a destination id that is no UUID and an unknown API version', () => {

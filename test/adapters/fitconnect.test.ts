@@ -4,6 +4,7 @@ import { createAdapter } from '../../src/adapters/index.js';
 import { destinationKeySources } from '../../src/config/destination-key-sources.js';
 import type { Destination } from '../../src/config/routing-schema.js';
 import type { Adapter, OutboundMessage, PollResult } from '../../src/adapters/types.js';
+import { createKeyResolver, type FitConnectSealInput } from '../../src/seal/index.js';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { events } from '../fixtures/fitconnect-simulator/rules.js';
 import { fixtureJwk } from '../seal/fixtures.js';
@@ -46,8 +47,8 @@ afterEach(() => {
   process.env[secretEnv] = sim.clientSecret;
 });
 
-async function message(destination = fitConnectDestination(sim)) {
-  const sealed = await sealedForSimulator(sim, resolver, destination);
+async function message(destination = fitConnectDestination(sim), overrides: Partial<FitConnectSealInput> = {}) {
+  const sealed = await sealedForSimulator(sim, resolver, destination, overrides);
   const outbound: OutboundMessage = {
     messageId: sealed.container.messageId,
     submissionId: 'case-1',
@@ -111,6 +112,31 @@ describe('fitconnect adapter against the simulated delivery service', () => {
     const [attachment] = structure.attachments;
     expect(opened.attachments.get(attachment!.attachmentId)).toEqual({ content: samplePdf, cty: 'application/pdf' });
     expect(attachment!.hash.content).toBe(createHash('sha512').update(samplePdf).digest('hex'));
+    await adapter.close?.();
+  });
+
+  it('sends data above the threshold as a purpose data attachment with the empty placeholder; the subscriber reassembles them and its accept matches', async () => {
+    const { sealed, outbound, destination } = await message(fitConnectDestination(sim), {
+      dataAttachmentAboveBytes: Buffer.byteLength(sampleXml) - 1,
+    });
+    expect(sealed.container.encryptedData).toBe('');
+    const adapter = createAdapter(withKeys(destination), context);
+    const outcome = await adapter.deliver(outbound, undefined, signal());
+    const state = (outcome as { state: { submissionId: string; uploaded: string[] } }).state;
+    expect(outcome.kind).toBe('delivered');
+    // Both attachments announced and uploaded: the portal's and the data.
+    expect(state.uploaded).toEqual(sealed.container.attachments.map((a) => a.attachmentId));
+    expect(sim.submissions.get(state.submissionId)?.encryptedData).toBe('');
+
+    const opened = await sim.subscriber.open(state.submissionId);
+    expect(opened.data).toBe(sampleXml);
+    expect(opened.dataCty).toBe('application/xml');
+    expect(opened.metadata).toEqual(sealed.metadata);
+
+    expect(await sim.subscriber.accept(state.submissionId)).toBe(204);
+    const polled = await pollOnce(adapter, state);
+    expect(polled.invalid).toEqual([]);
+    expect(polled.receipt).toMatchObject({ kind: 'accepted', authenticationTags: sealed.authenticationTags });
     await adapter.close?.();
   });
 

@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
+import { ajvErrors, hasPythonJsonschema, pythonErrors } from '../helpers/fitconnect-metadata-validators.js';
 import { routeLeipzigToSimulator } from '../helpers/fitconnect.js';
 import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
@@ -185,6 +186,58 @@ describe('FIT-Connect destination, end to end', () => {
       );
     const callbacks = await until(statuses, (c) => c.some((x) => x.status === 'accepted'));
     expect(callbacks.filter((c) => c.submissionId === submissionId).map((c) => c.status)).toContain('accepted');
+  });
+
+  it("carries FIT-Connect's paymentInformation and the authentication into the metadata, valid for ajv and python-jsonschema", async () => {
+    const payment = {
+      transactionId: 'TX-2026-1125-0042',
+      transactionReference: 'Kassenzeichen 5.0147.000042.3',
+      transactionUrl: 'https://payment.sachsen.example/api/v1/paymenttransaction/TX-2026-1125-0042',
+      transactionTimestamp: '2026-11-25T10:41:07+01:00',
+      paymentMethod: 'PAYDIRECT',
+      paymentMethodDetail: 'Sparkasse',
+      status: 'BOOKED',
+      grossAmount: 26.5,
+    };
+    const authentication = { method: 'elster', levelOfAssurance: 'substantial' };
+    const accepted = await postJson(gateway.url, '/v1/submissions', {
+      ...gmbh.envelope,
+      reference: 'FIT-E2E-PAYMENT',
+      authentication,
+      payment,
+    });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    const opened = await until(
+      async () => {
+        for (const s of sim.submissions.values()) {
+          if (s.state !== 'submitted' && s.state !== 'accepted') continue;
+          const o = await sim.subscriber.open(s.submissionId);
+          if (
+            (o.metadata.additionalReferenceInfo as { senderReference?: string }).senderReference === 'FIT-E2E-PAYMENT'
+          )
+            return o;
+        }
+        return undefined;
+      },
+      (o) => o !== undefined,
+    );
+    const metadata = opened!.metadata;
+    expect(metadata.paymentInformation).toEqual(payment);
+    expect(metadata.dataSets).toEqual([
+      expect.objectContaining({
+        schema: {
+          schemaUri: 'https://amtsbote.dev/schemas/fit-connect/authentication/1.json',
+          mimeType: 'application/json',
+        },
+        content: authentication,
+      }),
+    ]);
+    expect(ajvErrors(metadata)).toBeUndefined();
+    if (hasPythonJsonschema) expect(pythonErrors([metadata])).toEqual([[]]);
+    // Both validators see the published schema's rules: a payment FIT-Connect refuses fails with each.
+    const refused = { ...metadata, paymentInformation: { ...payment, paymentMethod: 'giropay' } };
+    expect(ajvErrors(refused)).toContain('paymentMethod');
+    if (hasPythonJsonschema) expect(pythonErrors([refused])[0]).toEqual([expect.stringContaining('paymentMethod')]);
   });
 
   it('keeps the delivery pending while the destination is inactive, and delivers once it is active again', async () => {

@@ -6,7 +6,7 @@ import { fitConnectDirectories, fitConnectKeyProviders } from '../../src/adapter
 import { destinationKeySources } from '../../src/config/destination-key-sources.js';
 import type { ConfigCopy } from './config-copy.js';
 import type { Destination } from '../../src/config/routing-schema.js';
-import { createKeyResolver, sealFitConnect, type KeyResolver } from '../../src/seal/index.js';
+import { createKeyResolver, sealFitConnect, type FitConnectSealInput, type KeyResolver } from '../../src/seal/index.js';
 import type { FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { testDestination } from './outbox.js';
 
@@ -47,7 +47,12 @@ export const sampleXml = '<?xml version="1.0" encoding="UTF-8"?><nachricht>Gewer
 export const samplePdf = Buffer.from('%PDF-1.4 a small attachment');
 
 /** A sealed FIT-Connect container for the simulator's destination, as the gateway stores it. */
-export async function sealedForSimulator(sim: FitConnectSimulator, resolver: KeyResolver, destination: Destination) {
+export async function sealedForSimulator(
+  sim: FitConnectSimulator,
+  resolver: KeyResolver,
+  destination: Destination,
+  overrides: Partial<FitConnectSealInput> = {},
+) {
   const recipient = await resolver.encryptionKey(destinationKeySources(destination).encryption);
   return sealFitConnect(
     {
@@ -65,6 +70,7 @@ export async function sealedForSimulator(sim: FitConnectSimulator, resolver: Key
       attachments: [
         { id: 'handwerkskarte', filename: 'handwerkskarte.pdf', mediaType: 'application/pdf', content: samplePdf },
       ],
+      ...overrides,
     },
     recipient,
   );

@@ -66,9 +66,23 @@ export async function expectCarried(store: Store, manifest: UpgradeManifest, uns
   expect(await store.countUnsealedDeliveries()).toBe(unsealed);
 }
 
+/** Whether an old body's `payment` has the shape before FIT-Connect's `paymentInformation` (issue 22 item 4). */
+const hasEarlierPayment = (body: unknown) =>
+  typeof (body as { payment?: { method?: unknown } }).payment?.method === 'string';
+
+/** An old body with its earlier `payment` in FIT-Connect's shape, as a portal sends it after the upgrade. */
+function withCurrentPayment(body: unknown): unknown {
+  if (!hasEarlierPayment(body)) return body;
+  const { payment, ...rest } = body as { payment: Record<string, unknown> };
+  const { method: _method, amount, status: _status, ...kept } = payment;
+  return { ...rest, payment: { ...kept, paymentMethod: 'GIROPAY', status: 'BOOKED', grossAmount: amount } };
+}
+
 /**
  * The upgraded gateway serves each old submission to its portal with `status`, answers a retry with the old
- * Idempotency-Key with the old submission (not 409), and takes a new submission.
+ * Idempotency-Key with the old submission (not 409), and takes a new submission. A retry whose body still has
+ * the earlier `payment` shape is refused (400, a pointer per changed field) like any request in that shape:
+ * the envelope changed incompatibly, and CHANGELOG.md says so.
  */
 export async function expectServedAfterUpgrade(url: string, manifest: UpgradeManifest, status: string): Promise<void> {
   for (const sent of manifest.submissions) {
@@ -79,10 +93,16 @@ export async function expectServedAfterUpgrade(url: string, manifest: UpgradeMan
       authorization: `Bearer ${sent.token}`,
       'idempotency-key': sent.idempotencyKey,
     });
+    if (hasEarlierPayment(sent.body)) {
+      expect(retry.status, JSON.stringify(retry.body)).toBe(400);
+      expect((retry.body.errors as { pointer: string }[]).map((e) => e.pointer)).toContain('/payment/method');
+      continue;
+    }
     expect(retry.status, JSON.stringify(retry.body)).toBeLessThan(300);
     expect(retry.body).toMatchObject({ submissionId: sent.submissionId });
   }
-  const fresh = await postJson(url, '/v1/submissions', manifest.submissions[0]!.body, {
+  expect(manifest.submissions.some((s) => !hasEarlierPayment(s.body))).toBe(true);
+  const fresh = await postJson(url, '/v1/submissions', withCurrentPayment(manifest.submissions[0]!.body), {
     'idempotency-key': 'after-the-upgrade',
   });
   expect(fresh.status, JSON.stringify(fresh.body)).toBe(202);

@@ -102,7 +102,13 @@ describe('POST /v1/submissions', () => {
         '/attachments/0/id',
       ],
       [{ ...base, authentication: { method: 'passport' } }, '/authentication/method'],
-      [{ ...base, payment: { method: 'giropay', status: 'maybe' } }, '/payment/status'],
+      [
+        {
+          ...base,
+          payment: { paymentMethod: 'GIROPAY', status: 'maybe', transactionId: 'TX-1', transactionReference: 'KZ 1' },
+        },
+        '/payment/status',
+      ],
       [{ ...base, callbackUrl: 'ftp://portal.example/cb' }, '/callbackUrl'],
     ];
     for (const [body, pointer] of cases) {

@@ -63,9 +63,10 @@ describe('service assertions', () => {
     ]);
     expect(await checkAssertions(seen, {}, now, envelope)).toEqual([]);
 
-    const paid = serviceWith([rule('$payment.status in ["booked", "paid"]')]);
-    expect(await checkAssertions(paid, {}, now, { payment: { method: 'giropay', status: 'paid' } })).toEqual([]);
-    expect(await checkAssertions(paid, {}, now, { payment: { method: 'giropay', status: 'failed' } })).toHaveLength(1);
+    const paid = serviceWith([rule('$payment.status = "BOOKED"')]);
+    const payment = { paymentMethod: 'GIROPAY', transactionId: 'T-1', transactionReference: 'KZ 1' } as const;
+    expect(await checkAssertions(paid, {}, now, { payment: { ...payment, status: 'BOOKED' } })).toEqual([]);
+    expect(await checkAssertions(paid, {}, now, { payment: { ...payment, status: 'FAILED' } })).toHaveLength(1);
     expect(await checkAssertions(paid, {}, now)).toHaveLength(1);
   });
 

@@ -1,4 +1,4 @@
-import { createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compactDecrypt } from 'jose';
@@ -8,7 +8,7 @@ import { rerouteFromEscrow } from '../../src/intake/reroute-from-escrow.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { version } from '../../src/lib/version.js';
 import { openSealedMessage } from '../../src/receiver/index.js';
-import { fitConnectContainerSchema } from '../../src/seal/index.js';
+import { AUTHENTICATION_DATA_SET_SCHEMA, fitConnectContainerSchema } from '../../src/seal/index.js';
 import { loadXoev } from '../../src/xoev/index.js';
 import { loadExamples } from '../helpers/examples.js';
 import { secretEnv } from '../helpers/fitconnect.js';
@@ -110,32 +110,36 @@ async function sealedMetadata(body: string, destinationId: string): Promise<Reco
 
 /** A FIT-Connect message's metadata, decrypted with the destination's key, and the container's clear fields. */
 async function fitConnectMetadata(body: string, destinationId: string): Promise<Record<string, unknown>> {
-  const {
-    encryptedMetadata,
-    encryptedData: _data,
-    attachments,
-    ...clear
-  } = fitConnectContainerSchema.parse(JSON.parse(body));
+  const { encryptedMetadata, encryptedData, attachments, ...clear } = fitConnectContainerSchema.parse(JSON.parse(body));
   const { plaintext } = await compactDecrypt(
     encryptedMetadata,
     createPrivateKey({ key: privateJwk(destinationId), format: 'jwk' }),
   );
   return {
-    container: { ...clear, attachmentCount: attachments.length },
+    container: { ...clear, attachmentCount: attachments.length, encryptedData: encryptedData ? 'a JWE' : 'empty' },
     metadata: JSON.parse(Buffer.from(plaintext).toString('utf8')) as Record<string, unknown>,
   };
 }
 
-/** Drops what may differ between two sealings of one submission: message and attachment ids, creation times. */
+/** Drops what may differ between two sealings of one submission: message, attachment and data set ids, times. */
 function withoutIdsAndTimes(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutIdsAndTimes);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([k]) => !['messageId', 'createdAt', 'attachmentId'].includes(k))
+      .filter(([k]) => !['messageId', 'createdAt', 'attachmentId', 'dataSetId'].includes(k))
       .map(([k, v]) => [k, withoutIdsAndTimes(v)]),
   );
 }
+
+const authentication = { method: 'eid', levelOfAssurance: 'high' };
+const payment = {
+  transactionId: 'TX-2026-1125-0007',
+  transactionReference: 'Kassenzeichen 5.0147.000007.1',
+  paymentMethod: 'PAYPAL',
+  status: 'BOOKED',
+  grossAmount: 40,
+};
 
 describe('one seal step for intake and the escrow copy', () => {
   it.each([
@@ -152,6 +156,10 @@ describe('one seal step for intake and the escrow copy', () => {
       expect(again.region, destinationId).toEqual(intake.region);
       expect(intake.region, destinationId).toHaveProperty('name');
       expect(withoutIdsAndTimes(again), destinationId).toEqual(withoutIdsAndTimes(intake));
+      // How the applicant was identified and the payment travel signed, from intake and from the escrow copy.
+      const envelope = envelopeOf(file) as { authentication?: unknown; payment?: unknown };
+      expect(again.authentication, destinationId).toEqual(envelope.authentication);
+      expect(again.paymentInformation, destinationId).toEqual(envelope.payment);
     }
   });
 
@@ -176,11 +184,40 @@ describe('one seal step for intake and the escrow copy', () => {
       },
       'Leipzig: Gewerbeamt über FIT-Connect',
     );
-    const twice = await sealedTwice(envelopeOf('leipzig-gmbh.json'));
+    const envelope = { ...envelopeOf('leipzig-gmbh.json'), authentication, payment };
+    const twice = await sealedTwice(envelope);
     const fit = twice.find((t) => t.destinationId === 'leipzig-gewerbeamt')!;
     const intake = await fitConnectMetadata(fit.atIntake, fit.destinationId);
     const again = await fitConnectMetadata(fit.fromEscrow, fit.destinationId);
-    expect(intake).toMatchObject({ container: { attachmentCount: 1 } });
+    expect(intake).toMatchObject({
+      container: { attachmentCount: 1, encryptedData: 'a JWE' },
+      metadata: {
+        paymentInformation: payment,
+        dataSets: [{ schema: { schemaUri: AUTHENTICATION_DATA_SET_SCHEMA }, content: authentication }],
+      },
+    });
     expect(withoutIdsAndTimes(again)).toEqual(withoutIdsAndTimes(intake));
+  });
+
+  it("FIT-Connect: data above the destination's dataAttachmentAboveBytes go as a purpose data attachment, from intake and from escrow", async () => {
+    await editRouting(
+      gw.url,
+      (r) => {
+        const d = r.destinations.find((x) => x.id === 'leipzig-gewerbeamt')!;
+        (d.adapter as { dataAttachmentAboveBytes?: number }).dataAttachmentAboveBytes = 1000;
+      },
+      'Leipzig: data over 1000 bytes as an attachment',
+    );
+    const twice = await sealedTwice(envelopeOf('leipzig-gmbh.json'));
+    const fit = twice.find((t) => t.destinationId === 'leipzig-gewerbeamt')!;
+    for (const body of [fit.atIntake, fit.fromEscrow]) {
+      const { metadata, container } = (await fitConnectMetadata(body, fit.destinationId)) as {
+        container: { attachmentCount: number; encryptedData: string };
+        metadata: { contentStructure: { data: { hash: { content: string } }; attachments: { purpose: string }[] } };
+      };
+      expect(container).toMatchObject({ attachmentCount: 2, encryptedData: 'empty' });
+      expect(metadata.contentStructure.attachments.map((a) => a.purpose)).toEqual(['attachment', 'data']);
+      expect(metadata.contentStructure.data.hash.content).toBe(createHash('sha512').digest('hex'));
+    }
   });
 });

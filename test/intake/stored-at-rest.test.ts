@@ -20,11 +20,11 @@ const markers = {
 const envelope = {
   ...example.envelope,
   payment: {
-    method: 'giropay',
-    status: 'paid',
+    paymentMethod: 'GIROPAY',
+    status: 'BOOKED',
     transactionId: markers.transactionId,
     transactionReference: markers.transactionReference,
-    amount: 731.59,
+    grossAmount: 731.59,
   },
 };
 
@@ -44,7 +44,7 @@ describe('what the store keeps of an envelope', () => {
     const submissionId = first.body.submissionId as string;
 
     const record = await gw.store.getSubmission(submissionId);
-    expect(record?.payment).toEqual({ method: 'giropay', status: 'paid' });
+    expect(record?.payment).toEqual({ method: 'GIROPAY', status: 'BOOKED' });
 
     // The same key and content answers with the same submission; other content under the key is a conflict.
     const again = await postJson(gw.url, '/v1/submissions', envelope, headers);

@@ -42,7 +42,18 @@ describe.skipIf(!python)(
       dir = mkdtempSync(join(tmpdir(), 'amtsbote-jwcrypto-'));
       const keys = await testGatewayKeys();
       sealed = await sealMessage(
-        sampleInput(),
+        // with how the applicant was identified and the payment: they are signed metadata members like the others
+        {
+          ...sampleInput(),
+          authentication: { method: 'eid', levelOfAssurance: 'high' },
+          paymentInformation: {
+            transactionId: 'TX-2026-0211-7731',
+            transactionReference: 'Kassenzeichen 5.0123.000123.4',
+            paymentMethod: 'PAYPAL',
+            status: 'BOOKED',
+            grossAmount: 9370.63,
+          },
+        },
         { signing: signingKeyFor(keys, SIGNING_1), recipient: await recipientKey('dresden-gewerbeamt') },
         { clock: FIXED_CLOCK },
       );
@@ -91,6 +102,10 @@ describe.skipIf(!python)(
       expect(result.status).toBe(0);
       const out = result.results[0]!;
       expect(out.metadata).toEqual(sealed.metadata);
+      expect(out.metadata).toMatchObject({
+        authentication: { method: 'eid', levelOfAssurance: 'high' },
+        paymentInformation: { paymentMethod: 'PAYPAL', status: 'BOOKED', grossAmount: 9370.63 },
+      });
       expect(out.jwsHeader).toEqual({ alg: 'PS512', kid: SIGNING_1, typ: 'JOSE', cty: 'application/json' });
       expect(out.dataHeader).toEqual({
         alg: 'RSA-OAEP-256',

@@ -70,6 +70,16 @@ const baseInput: SealInput = {
   },
   test: true,
   reference: 'VECTOR-1',
+  authentication: { method: 'bundid', levelOfAssurance: 'substantial' },
+  paymentInformation: {
+    transactionId: 'TX-VECTOR-0001',
+    transactionReference: 'Kassenzeichen 5.0123.000001.7',
+    paymentMethod: 'CREDITCARD',
+    paymentMethodDetail: 'Visa',
+    status: 'BOOKED',
+    transactionTimestamp: '2026-03-01T09:15:00+01:00',
+    grossAmount: 26.5,
+  },
   data: { content: xml, mediaType: 'application/xml' },
   attachments: [
     {

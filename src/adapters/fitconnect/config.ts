@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretRefSchema } from '../../lib/secret-ref.js';
+import { DEFAULT_DATA_ATTACHMENT_ABOVE_BYTES } from '../../seal/fitconnect/types.js';
 
 /**
  * FIT-Connect sender (Onlinedienst) towards one destination (Zustellpunkt) of a delivery service.
@@ -43,6 +44,12 @@ export const fitconnectAdapterConfigSchema = z.strictObject({
    * `off` takes keys without a chain — only for test environments whose keys are self-generated; say why.
    */
   keyCertificateChain: z.enum(['required', 'off']).default('required'),
+  /**
+   * Data larger than this many bytes go as an attachment with `purpose: data` (FIT-Connect's rule for data over
+   * its recommended 10 MB); default 10 000 000 (see DEFAULT_DATA_ATTACHMENT_ABOVE_BYTES for why not 10 MiB).
+   * Read when the message is sealed, at intake (or re-sealed from the escrow copy).
+   */
+  dataAttachmentAboveBytes: z.number().int().min(0).default(DEFAULT_DATA_ATTACHMENT_ABOVE_BYTES),
 });
 
 export type FitConnectAdapterConfig = z.output<typeof fitconnectAdapterConfigSchema>;

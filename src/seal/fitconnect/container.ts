@@ -20,7 +20,11 @@ export const fitConnectContainerSchema = z.strictObject({
     identifier: z.string().regex(/^urn:de:fim:leika:leistung:[0-9]+$/),
   }),
   encryptedMetadata: compactJwe,
-  encryptedData: compactJwe,
+  /**
+   * The data's JWE, or the empty string when the data travel as the `purpose: data` attachment (FIT-Connect's
+   * placeholder for data too large for the submission).
+   */
+  encryptedData: z.union([compactJwe, z.literal('')]),
   /** In the order of the metadata's `contentStructure.attachments`; ids are the announced UUIDs. */
   attachments: z.array(z.strictObject({ attachmentId: z.uuid(), encrypted: compactJwe })),
 });

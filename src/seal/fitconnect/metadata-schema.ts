@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTACHMENT_PURPOSES } from '../../receiver/format.js';
+import { paymentInformationSchema } from '../../receiver/payment-information.js';
 
 /**
  * The FIT-Connect metadata the gateway emits, as its own schema: the subset of FIT-Connect's metadata 2.x
@@ -19,6 +20,8 @@ const uuidV4 = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a lower-case UUIDv4');
 
+const mediaType = z.string().regex(/^[-\w.]+\/[-\w.+]+$/, 'must be a media type');
+
 export const fitConnectMetadataSchema = z.strictObject({
   $schema: z.literal(FITCONNECT_METADATA_SCHEMA),
   contentStructure: z.strictObject({
@@ -30,16 +33,30 @@ export const fitConnectMetadataSchema = z.strictObject({
       }),
     }),
     attachments: z.array(
-      z.strictObject({
-        attachmentId: uuidV4,
-        hash: hashSchema,
-        /** FIT-Connect's `form`, `attachment` or `report`; never `data`: the data travel as the data. */
-        purpose: z.enum(ATTACHMENT_PURPOSES),
-        mimeType: z.string().regex(/^[-\w.]+\/[-\w.+]+$/, 'must be a media type'),
-        filename: z.string().min(1).max(255),
-      }),
+      z.union([
+        z.strictObject({
+          attachmentId: uuidV4,
+          hash: hashSchema,
+          /** FIT-Connect's `form`, `attachment` or `report`: one of the portal's attachments. */
+          purpose: z.enum(ATTACHMENT_PURPOSES),
+          mimeType: mediaType,
+          filename: z.string().min(1).max(255),
+        }),
+        /**
+         * The data themselves, sent as an attachment because they are too large for the submission (FIT-Connect's
+         * `purpose: data`); they have no file name of their own.
+         */
+        z.strictObject({
+          attachmentId: uuidV4,
+          hash: hashSchema,
+          purpose: z.literal('data'),
+          mimeType: z.enum(['application/xml', 'application/json']),
+        }),
+      ]),
     ),
   }),
+  /** FIT-Connect's `paymentInformation`, exactly as the portal sent it. */
+  paymentInformation: paymentInformationSchema.optional(),
   additionalReferenceInfo: z.strictObject({
     senderReference: z.string().min(1).max(200).optional(),
     applicationDate: z.iso.date(),
@@ -48,6 +65,19 @@ export const fitConnectMetadataSchema = z.strictObject({
     name: z.string().min(1),
     product: z.strictObject({ name: z.string().min(1), version: z.string().min(1), manufacturer: z.string().min(1) }),
   }),
+  /** How the applicant was identified, as a data set (authentication-data-set.ts says why there). */
+  dataSets: z
+    .array(
+      z.strictObject({
+        dataSetId: z.uuid(),
+        schema: z.strictObject({ schemaUri: z.url(), mimeType: z.literal('application/json') }),
+        hash: hashSchema,
+        description: z.string().min(1),
+        content: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .min(1)
+    .optional(),
 });
 
 export type FitConnectMetadata = z.infer<typeof fitConnectMetadataSchema>;

@@ -3,14 +3,15 @@ import type { RecipientEncryptionKey } from '../recipient-keys/check-recipient-j
 import { authenticationTag, encryptPart } from '../sealed-message/encrypt-part.js';
 import { buildFitConnectMetadata } from './build-metadata.js';
 import { FITCONNECT_CONTAINER_FORMAT } from './container.js';
-import type { FitConnectSealed, FitConnectSealInput } from './types.js';
+import { DEFAULT_DATA_ATTACHMENT_ABOVE_BYTES, type FitConnectSealed, type FitConnectSealInput } from './types.js';
 
 /**
  * Seals a submission in FIT-Connect's format: the metadata JSON (`cty: application/json`), the data
  * (`cty` = its media type) and every attachment (`cty` = its media type) each as a compact JWE
  * `{alg: RSA-OAEP-256, enc: A256GCM, kid}` to the destination's key, no `zip`. FIT-Connect has no sender
  * signature: the metadata's SHA-512 hashes bind the parts together. Attachments get the UUIDv4 ids
- * FIT-Connect requires; the portal's ids stay inside Amtsbote.
+ * FIT-Connect requires; the portal's ids stay inside Amtsbote. Data above the destination's threshold go as
+ * one more attachment with `purpose: data`, and `encryptedData` is the empty placeholder (PROTOCOL.md §2).
  */
 export function sealFitConnect(
   input: FitConnectSealInput,
@@ -29,15 +30,20 @@ function sealNow(
   const newId = options.newAttachmentId ?? randomUUID;
   const data = typeof input.data.content === 'string' ? Buffer.from(input.data.content, 'utf8') : input.data.content;
   const attachmentIds = input.attachments.map(() => newId());
-  const metadata = buildFitConnectMetadata(input, data, attachmentIds);
+  const asAttachment = data.byteLength > (input.dataAttachmentAboveBytes ?? DEFAULT_DATA_ATTACHMENT_ABOVE_BYTES);
+  const dataAttachmentId = asAttachment ? newId() : undefined;
+  const authenticationDataSetId = input.authentication === undefined ? undefined : newId();
+  const metadata = buildFitConnectMetadata(input, data, attachmentIds, { dataAttachmentId, authenticationDataSetId });
   // One part after another (issue 19, F4): concurrent encryption would hold every part's buffers at once.
   const encryptedMetadata = encryptPart(Buffer.from(JSON.stringify(metadata), 'utf8'), 'application/json', recipient);
-  const encryptedData = encryptPart(data, input.data.mediaType, recipient);
-  const encryptedAttachments = input.attachments.map((a) => encryptPart(a.content, a.mediaType, recipient));
-  const attachments = attachmentIds.map((attachmentId, i) => ({
-    attachmentId,
-    encrypted: encryptedAttachments[i] ?? '',
+  // Large data: the empty placeholder here, the data's JWE as the last attachment (FIT-Connect's `purpose: data`).
+  const encryptedData = dataAttachmentId === undefined ? encryptPart(data, input.data.mediaType, recipient) : '';
+  const attachments = input.attachments.map((a, i) => ({
+    attachmentId: attachmentIds[i] ?? '',
+    encrypted: encryptPart(a.content, a.mediaType, recipient),
   }));
+  if (dataAttachmentId !== undefined)
+    attachments.push({ attachmentId: dataAttachmentId, encrypted: encryptPart(data, input.data.mediaType, recipient) });
   return {
     container: {
       format: FITCONNECT_CONTAINER_FORMAT,

@@ -15,7 +15,9 @@ export const currentSetPayloadSchema = 'https://schema.fitko.de/fit-connect/set-
 
 export const authenticationTagsSchema = z.strictObject({
   metadata: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
-  data: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+  // Empty for a FIT-Connect submission whose data went as a `purpose: data` attachment: its `encryptedData` is
+  // the empty placeholder, which has no tag. The accept is still compared with the tags stored at sealing.
+  data: z.string().regex(/^(?:[A-Za-z0-9_-]{16,64})?$/),
   attachments: z.record(z.string(), z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)).default({}),
 });
 

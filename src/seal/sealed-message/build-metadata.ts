@@ -11,7 +11,8 @@ import { sha512Hash } from '../lib/sha512.js';
 import type { SealInput } from './types.js';
 
 /**
- * The metadata JSON of a message: ids, service, region, standard and schema set, and — modelled on
+ * The metadata JSON of a message: ids, service, region, standard and schema set, how the applicant was
+ * identified and FIT-Connect's `paymentInformation` (when the portal reported them), and — modelled on
  * FIT-Connect's `contentStructure` — size and SHA-512 of the data and of every attachment.
  */
 export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: string, createdAt: Date): SealedMetadata {
@@ -33,6 +34,8 @@ export function buildMetadata(input: SealInput, data: Uint8Array, signingKid: st
     region: { ...input.region },
     standard: { ...input.standard },
     ...(input.reference === undefined ? {} : { reference: input.reference }),
+    ...(input.authentication === undefined ? {} : { authentication: { ...input.authentication } }),
+    ...(input.paymentInformation === undefined ? {} : { paymentInformation: { ...input.paymentInformation } }),
     signingKid,
     contentStructure: {
       data: {

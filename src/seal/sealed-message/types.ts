@@ -1,4 +1,6 @@
+import type { AuthenticationInfo } from '../../receiver/authentication-info.js';
 import type { AttachmentPurpose, DataMediaType, SealedContainer, SealedMetadata } from '../../receiver/format.js';
+import type { PaymentInformation } from '../../receiver/payment-information.js';
 
 export interface SealAttachment {
   /** 1–64 letters, digits, dots, hyphens, underscores (as the portal API admits them). */
@@ -21,6 +23,10 @@ export interface SealInput {
   test: boolean;
   /** The portal's own case reference (not personal data). */
   reference?: string | undefined;
+  /** How the applicant was identified, as the portal reported it. */
+  authentication?: AuthenticationInfo | undefined;
+  /** FIT-Connect's `paymentInformation`, as the portal reported it. */
+  paymentInformation?: PaymentInformation | undefined;
   /** `schemaUri`: the schema the data follow (FIT-Connect's `submissionSchema.schemaUri`), when known. */
   data: { content: Uint8Array | string; mediaType: DataMediaType; schemaUri?: string };
   attachments: readonly SealAttachment[];
