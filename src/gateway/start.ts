@@ -37,6 +37,9 @@ import type { Reroute } from '../delivery/reroute.js';
 import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
 import { configReloader, type ReloadOutcome } from './reload.js';
 import { removeFileDropLeftovers } from '../adapters/file.js';
+import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
+import type { AdapterContext } from '../adapters/types.js';
+import { gatewayFitConnectDirectories, readFitConnectDestinations } from './fitconnect-directories.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -167,13 +170,16 @@ async function startWithConfig(
         `the routing in force (version ${routing.current().version} in the store)`,
       ),
     );
+    const fitConnect = gatewayFitConnectDirectories(config, clock);
+    started.push({ name: 'FIT-Connect directories', stop: () => fitConnect.close() });
+    readFitConnectDestinations(fitConnect, routing.current().routing);
     for (const problem of await removeFileDropLeftovers(config.fileDropRoot, routing.current().routing.destinations)) {
       logger.warn(problem, 'could not remove the temporary files a file destination left behind');
     }
     const metrics = gatewayMetrics({ store, routing, resolver, clock });
-    const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current() });
+    const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current(), fitConnect });
     const worker = config.gateway.delivery.enabled
-      ? startWorker({ config, store, routing, sealing, resolver, reroute, metrics, logger, clock })
+      ? startWorker({ config, store, routing, sealing, resolver, reroute, metrics, logger, clock, fitConnect })
       : undefined;
     if (worker)
       started.push({
@@ -212,6 +218,7 @@ async function startWithConfig(
           publicBaseUrl,
           sealing,
           onAccepted: () => worker?.kick(),
+          fitConnect,
         });
         return createApp({
           intake,
@@ -230,6 +237,7 @@ async function startWithConfig(
           version,
           metrics,
           metricsToken,
+          fitConnect,
         });
       },
       config.gateway.listen,
@@ -281,6 +289,7 @@ function intakeContext(deps: {
   publicBaseUrl: string;
   sealing: KeyRing;
   onAccepted: () => void;
+  fitConnect: FitConnectDirectories;
 }): IntakeContext {
   const { configuration, routing } = deps;
   return {
@@ -303,6 +312,7 @@ function intakeContext(deps: {
     sealing: deps.sealing,
     productVersion: version,
     onAccepted: deps.onAccepted,
+    fitConnect: deps.fitConnect,
   };
 }
 
@@ -317,6 +327,7 @@ function startWorker(deps: {
   metrics: Metrics;
   logger: Logger;
   clock: () => Date;
+  fitConnect: FitConnectDirectories;
 }): DeliveryWorker {
   const { config, store, routing, metrics, clock } = deps;
   // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API.
@@ -330,20 +341,23 @@ function startWorker(deps: {
       worker.kick();
     },
   };
+  // The FIT-Connect adapters share the gateway's directories (one read of each destination for all its users).
+  const adapterContext: AdapterContext & { fitConnect: FitConnectDirectories } = {
+    dataDir: config.dataDir,
+    fileDropRoot: config.fileDropRoot,
+    configDir: config.configDir,
+    outbound: config.gateway.outbound,
+    now: clock,
+    keys: deps.resolver,
+    fitConnect: deps.fitConnect,
+  };
   const worker = startDeliveryWorker({
     store,
     onAttempt: (destination, outcome, ms) => {
       metrics.recordAttempt(destination, outcome, ms);
     },
     routing: () => routing.current(),
-    adapterContext: {
-      dataDir: config.dataDir,
-      fileDropRoot: config.fileDropRoot,
-      configDir: config.configDir,
-      outbound: config.gateway.outbound,
-      now: clock,
-      keys: deps.resolver,
-    },
+    adapterContext,
     // gateway.yaml applies only on restart (a reload refuses a changed one), so the start's copy is the one in force.
     callbackSecret: (portalId) => config.gateway.portals.find((p) => p.id === portalId)?.callback?.secret,
     recordReceipt: (input) => recordReceipt(receipts, input),

@@ -16,7 +16,18 @@ export {
   DestinationUnavailable,
   fitConnectDirectories,
 } from './destination-directory.js';
-export type { DestinationInfo } from './destination-info.js';
+export type { DestinationInfo, SubmissionSchemaOffer } from './destination-info.js';
+export {
+  type OfferDecision,
+  type OfferMismatch,
+  type WantedData,
+  type WantedSubmission,
+  decideOffer,
+  leikaUrn,
+  metadataVersionWritten,
+  mismatchDetail,
+  mismatchReport,
+} from './destination-offer.js';
 
 /**
  * FIT-Connect sender: the message was sealed in FIT-Connect's format in the request; delivery creates the

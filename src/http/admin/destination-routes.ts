@@ -7,23 +7,30 @@ import { describeKeySource, type KeyResolver } from '../../seal/index.js';
 import type { Store } from '../../store/store.js';
 import type { DestinationStats } from '../../store/types.js';
 import { currentAdmin } from './auth.js';
+import type { ConfigurationSet } from '../../intake/configuration-set.js';
+import type { OfferDeps } from '../../intake/fitconnect-offer.js';
+import { destinationOfferState, type DestinationOfferState } from '../../operations/destination-offers.js';
 
 /** Messages waiting longer than this make a destination "degraded" even with a closed circuit. */
 const staleAfterMs = 15 * 60_000;
 
-export type DestinationHealth = 'disabled' | 'down' | 'degraded' | 'ok';
+export type DestinationHealth = 'disabled' | 'misconfigured' | 'down' | 'degraded' | 'ok';
 
 /**
- * One word for a destination's state: `down` while its circuit is open, `degraded` while half-open, with
- * dead letters or with a message waiting longer than 15 minutes, otherwise `ok`.
+ * One word for a destination's state: `misconfigured` when it would reject what the routing sends it (a FIT-Connect
+ * destination that does not offer a service, schema or metadata version: intake refuses those submissions until the
+ * operator fixes it), `down` while its circuit is open, `degraded` while half-open, with dead letters or with a
+ * message waiting longer than 15 minutes, otherwise `ok`.
  */
 export function destinationHealth(
   enabled: boolean,
   breaker: BreakerState,
   stats: DestinationStats | undefined,
   now: Date,
+  offer?: DestinationOfferState['state'],
 ): DestinationHealth {
   if (!enabled) return 'disabled';
+  if (offer === 'misconfigured') return 'misconfigured';
   if (breaker === 'open') return 'down';
   const stale =
     stats?.oldestWaitingSince !== undefined && now.getTime() - Date.parse(stats.oldestWaitingSince) > staleAfterMs;
@@ -31,13 +38,18 @@ export function destinationHealth(
   return 'ok';
 }
 
-/** Destinations with adapter, health, circuit state, queue and their keys' fingerprints and expiry. */
+/**
+ * Destinations with adapter, health, circuit state, queue and their keys' fingerprints and expiry; a FIT-Connect
+ * destination also with what it says of the services routed to it (`offer`).
+ */
 export function adminDestinationRoutes(deps: {
   store: Store;
   routing: RoutingState;
   worker: DeliveryWorker | undefined;
   resolver: KeyResolver;
   clock: () => Date;
+  /** What FIT-Connect destinations take; undefined where no delivery service is asked. */
+  offers?: Omit<OfferDeps, 'config' | 'xoev'> & { configuration: () => Pick<ConfigurationSet, 'config' | 'xoev'> };
 }): Router {
   const router = Router();
   router.get('/destinations', async (_req, res) => {
@@ -53,6 +65,10 @@ export function adminDestinationRoutes(deps: {
         .map(async (d) => {
           const breaker = breakers[d.id] ?? 'closed';
           const s = stats.get(d.id);
+          const offers = deps.offers;
+          const offer = offers
+            ? await destinationOfferState({ ...offers, ...offers.configuration(), routing }, d)
+            : undefined;
           return {
             id: d.id,
             name: d.name,
@@ -61,7 +77,8 @@ export function adminDestinationRoutes(deps: {
             sealing: d.sealing,
             standard: d.standard,
             breaker,
-            health: destinationHealth(d.enabled, breaker, s, now),
+            health: destinationHealth(d.enabled, breaker, s, now, offer?.state),
+            ...(offer ? { offer } : {}),
             waiting: s?.waiting ?? 0,
             oldestWaitingSince: s?.oldestWaitingSince,
             deadLetters: s?.deadLetters ?? 0,
