@@ -44,7 +44,11 @@ export function wantedData(config: ConfigFiles, xoev: Xoev, destination: Destina
       uris: [dataSchemaSetOf(config, serviceKey)],
     };
   const target = destination.standard;
-  const mapping = findMapping(xoev.mappings, { standard: target.name, version: target.version, message: target.message }, serviceKey);
+  const mapping = findMapping(
+    xoev.mappings,
+    { standard: target.name, version: target.version, message: target.message },
+    serviceKey,
+  );
   const head = { standard: mapping.standard, version: mapping.version, message: target.message };
   if (mapping.format === 'json') return { mediaType: 'application/json', ...head, uris: [mapping.schemaUri] };
   const namespace = mapping.namespaces[mapping.rootPrefix];
@@ -55,7 +59,11 @@ export function wantedData(config: ConfigFiles, xoev: Xoev, destination: Destina
 }
 
 /** What the gateway would send this destination for the service. */
-export function wantedSubmission(deps: Omit<OfferDeps, 'fitConnect'>, destination: FitConnectDestination, serviceKey: string): WantedSubmission {
+export function wantedSubmission(
+  deps: Omit<OfferDeps, 'fitConnect'>,
+  destination: FitConnectDestination,
+  serviceKey: string,
+): WantedSubmission {
   return {
     serviceIdentifier: leikaUrn(serviceKey),
     data: wantedData(deps.config, deps.xoev, destination, serviceKey),
@@ -86,8 +94,10 @@ const retryUnreadableSeconds = 10;
 /**
  * The schema a FIT-Connect destination's metadata names for the service's data: the one the destination offers for
  * what the mapping produces. A destination that does not take the submission is the operator's configuration
- * problem, answered as `destination-does-not-accept` (422) rather than sending what it would reject; one never read
- * so far answers `unavailable` (503), since what it takes is not known.
+ * problem, answered as `destination-does-not-accept` (422) rather than sending what it would reject. One never read
+ * so far (a fresh start while its delivery service is down): with a configured `submissionSchemaUri` the operator
+ * has named the schema, and the submission is sealed with it (delivery waits for the service anyway); without one,
+ * which schema to name is not known, and intake answers `unavailable` (503) with a Retry-After.
  */
 export async function submissionSchemaFor(
   deps: OfferDeps,
@@ -99,6 +109,9 @@ export async function submissionSchemaFor(
     decision = await askDestination(deps, destination, serviceKey);
   } catch (error) {
     if (!(error instanceof DestinationUnavailable)) throw error;
+    const configured = destination.adapter.submissionSchemaUri;
+    if (configured !== undefined)
+      return { schemaUri: configured, mimeType: wantedData(deps.config, deps.xoev, destination, serviceKey).mediaType };
     throw new AmtsboteError(
       'unavailable',
       `Destination ${destination.id} cannot be asked now which submissions it takes (its FIT-Connect delivery service did not answer); try again later.`,

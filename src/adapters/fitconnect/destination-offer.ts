@@ -52,7 +52,10 @@ export const leikaUrn = (serviceKey: string) => `urn:de:fim:leika:leistung:${ser
  * `publicServices`, no `submissionSchemas` for the service, no `metadataVersions`) is no mismatch: the schema
  * is then the configured one or the data's own URI. An empty list says "none" and is a mismatch.
  */
-export function decideOffer(info: Pick<DestinationInfo, 'metadataVersions' | 'publicServices'>, wanted: WantedSubmission): OfferDecision {
+export function decideOffer(
+  info: Pick<DestinationInfo, 'metadataVersions' | 'publicServices'>,
+  wanted: WantedSubmission,
+): OfferDecision {
   const mismatches: OfferMismatch[] = [];
   if (info.metadataVersions !== undefined && !info.metadataVersions.includes(wanted.metadataVersion))
     mismatches.push({
@@ -97,8 +100,11 @@ function chooseSchema(
   offered: readonly SubmissionSchemaOffer[],
   wanted: WantedSubmission,
 ): SubmissionSchemaOffer | undefined {
-  const inMediaType = offered.filter((o) => o.mimeType === undefined || sameMediaType(o.mimeType, wanted.data.mediaType));
-  if (wanted.configuredSchemaUri !== undefined) return inMediaType.find((o) => o.schemaUri === wanted.configuredSchemaUri);
+  const inMediaType = offered.filter(
+    (o) => o.mimeType === undefined || sameMediaType(o.mimeType, wanted.data.mediaType),
+  );
+  if (wanted.configuredSchemaUri !== undefined)
+    return inMediaType.find((o) => o.schemaUri === wanted.configuredSchemaUri);
   const matching = inMediaType.filter((o) => namesProducedSchema(o.schemaUri, wanted.data));
   return matching.find((o) => fragmentOf(o.schemaUri) !== undefined) ?? matching[0];
 }
