@@ -124,7 +124,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const offers = { fitConnect: ctx.fitConnect, config: ctx.config, xoev: ctx.xoev };
   const submissionSchemas = await Promise.all(
     route.destinations.map((d) =>
-      isFitConnectDestination(d) ? submissionSchemaFor(offers, d, envelope.serviceKey) : undefined,
+      isFitConnectDestination(d) ? submissionSchemaFor(offers, d, envelope.serviceKey) : Promise.resolve(undefined),
     ),
   );
 
