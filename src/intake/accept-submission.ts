@@ -105,7 +105,11 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const dataErrors = validator ? validator(data) : [];
   if (dataErrors.length > 0)
     throw new AmtsboteError('invalid-data', "The data does not match the service's schema.", dataErrors);
-  const ruleErrors = await checkAssertions(service, data, now);
+  const ruleErrors = await checkAssertions(service, data, now, {
+    attachments: envelope.attachments,
+    payment: envelope.payment,
+    contents,
+  });
   if (ruleErrors.length > 0)
     throw new AmtsboteError('invalid-data', 'The data break a rule of the service.', ruleErrors);
   checkAttachments(service.definition, envelope.attachments ?? [], contents, ctx.config.gateway.limits.maxAttachments);

@@ -3,9 +3,24 @@
  * gateway's injected clock: `$now()` and `$millis()` are bound to it (JSONata's own would read the system
  * clock), and `$today()` gives its calendar date in Germany, so a rule such as "the move-in date is at most
  * 14 days ahead" means the same in a test as in production.
+ *
+ * Data often name an attachment by its envelope id (a passport photo, a power of attorney) or depend on the
+ * portal's payment: `$attachments` (id, media type, purpose, size — never a file name or content) and
+ * `$payment` (the envelope's payment, absent when the portal sent none) let a rule say "the photo is an
+ * attached JPEG" or "paid online means the payment is booked", which the data's JSON Schema cannot.
  */
 import type { LoadedService } from '../config/load.js';
 import { AmtsboteError, type FieldError } from '../lib/errors.js';
+import { DEFAULT_ATTACHMENT_PURPOSE } from '../receiver/format.js';
+import type { Envelope } from './envelope-schema.js';
+
+/** What of the envelope besides the data a rule may read. */
+export interface AssertionEnvelope {
+  attachments?: Envelope['attachments'];
+  payment?: Envelope['payment'];
+  /** Decoded attachment contents by envelope id, for their sizes. */
+  contents?: ReadonlyMap<string, Buffer>;
+}
 
 const berlinDate = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/Berlin',
@@ -34,14 +49,25 @@ function helpers(now: Date): Record<string, (...args: unknown[]) => unknown> {
   };
 }
 
+/** The envelope's attachments as a rule sees them: what they are, not what they hold or were called. */
+function attachmentFacts(envelope: AssertionEnvelope) {
+  return (envelope.attachments ?? []).map((a) => ({
+    id: a.id,
+    mediaType: a.mediaType,
+    purpose: a.purpose ?? DEFAULT_ATTACHMENT_PURPOSE,
+    size: envelope.contents?.get(a.id)?.length ?? 0,
+  }));
+}
+
 /** The assertions that do not hold, each as a field error with its pointer and message. */
 export async function checkAssertions(
   service: LoadedService,
   data: Record<string, unknown>,
   now: Date,
+  envelope: AssertionEnvelope = {},
 ): Promise<FieldError[]> {
   if (service.assertions.length === 0) return [];
-  const bindings = { ...helpers(now), data };
+  const bindings = { ...helpers(now), data, attachments: attachmentFacts(envelope), payment: envelope.payment };
   const errors: FieldError[] = [];
   for (const assertion of service.assertions) {
     let result: unknown;

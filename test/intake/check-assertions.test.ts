@@ -43,6 +43,32 @@ describe('service assertions', () => {
     });
   });
 
+  it("read the envelope's attachments (id, media type, purpose, size — no file name or content) and payment", async () => {
+    const now = new Date('2026-11-25T09:00:00Z');
+    const photo = serviceWith([
+      rule('$count($attachments[id = $data.photo and mediaType = "image/jpeg" and purpose = "attachment"]) = 1'),
+    ]);
+    const jpeg = { id: 'foto', filename: 'ich.jpg', mediaType: 'image/jpeg', content: '/9j/' };
+    const envelope = { attachments: [jpeg], contents: new Map([['foto', Buffer.from([0xff, 0xd8, 0xff])]]) };
+    expect(await checkAssertions(photo, { photo: 'foto' }, now, envelope)).toEqual([]);
+    expect(await checkAssertions(photo, { photo: 'other' }, now, envelope)).toHaveLength(1);
+    expect(
+      await checkAssertions(photo, { photo: 'foto' }, now, { attachments: [{ ...jpeg, mediaType: 'image/png' }] }),
+    ).toHaveLength(1);
+    expect(await checkAssertions(photo, { photo: 'foto' }, now)).toHaveLength(1);
+    const seen = serviceWith([
+      rule(
+        '$attachments[0].size = 3 and $not($exists($attachments[0].filename)) and $not($exists($attachments[0].content))',
+      ),
+    ]);
+    expect(await checkAssertions(seen, {}, now, envelope)).toEqual([]);
+
+    const paid = serviceWith([rule('$payment.status in ["booked", "paid"]')]);
+    expect(await checkAssertions(paid, {}, now, { payment: { method: 'giropay', status: 'paid' } })).toEqual([]);
+    expect(await checkAssertions(paid, {}, now, { payment: { method: 'giropay', status: 'failed' } })).toHaveLength(1);
+    expect(await checkAssertions(paid, {}, now)).toHaveLength(1);
+  });
+
   it('are refused at load when they do not compile, naming file and assertion', () => {
     expect(() => compileAssertions([rule('date >')], 'config/services/test.yaml')).toThrow(
       /config\/services\/test\.yaml: \/assertions\/0\/test: does not compile/,
