@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfigWithRoutingSeed, type ConfigWithRoutingSeed } from '../config/load.js';
+import { loadConfigWithRoutingSeed, type ConfigFiles, type ConfigWithRoutingSeed } from '../config/load.js';
 import type { Routing } from '../config/routing-schema.js';
 import { assertSecretsReadable, gatewaySecretProblems, routingSecretProblems } from '../config/secret-references.js';
 import { validateRouting } from '../config/validate-routing.js';
 import { compileDataValidators } from '../intake/data-validator.js';
-import { AmtsboteError } from '../lib/errors.js';
+import { AmtsboteError, type FieldError } from '../lib/errors.js';
+import { gatewayFitConnectDirectories } from '../gateway/fitconnect-directories.js';
+import { destinationOfferState } from '../operations/destination-offers.js';
+import { din91379Keyword, loadXoev, type Xoev } from '../xoev/index.js';
 import { openStore } from '../store/open-store.js';
-import { din91379Keyword, loadXoev } from '../xoev/index.js';
 
 /** How long `config check` waits for the store before it checks `routing.yaml` alone. */
 const storeWaitMs = 10_000;
@@ -56,7 +58,12 @@ export async function checkConfiguration(options: { configFile?: string; env?: N
     routingLine = `routing: ${routingFile} (${inForce.why})`;
   }
   compileDataValidators(loaded.services, [din91379Keyword]);
-  loadXoev(loaded.paths).close();
+  const xoev = loadXoev(loaded.paths);
+  try {
+    lines.push(...(await fitConnectOfferLines({ config: loaded, xoev, routing })));
+  } finally {
+    xoev.close();
+  }
   return [
     `configuration ok: ${loaded.configFile}`,
     `  ${routingLine}`,
@@ -65,6 +72,52 @@ export async function checkConfiguration(options: { configFile?: string; env?: N
     `  hash: ${loaded.hash}`,
     ...lines,
   ].join('\n');
+}
+
+/**
+ * Asks each FIT-Connect destination of the routing what it takes, as the running gateway does before it accepts a
+ * submission: a destination that would reject a service routed to it fails the check (intake would refuse those
+ * submissions with `destination-does-not-accept`); one whose delivery service cannot be reached now is reported and
+ * not held against the configuration.
+ */
+async function fitConnectOfferLines(deps: { config: ConfigFiles; xoev: Xoev; routing: Routing }): Promise<string[]> {
+  const fitConnect = gatewayFitConnectDirectories(deps.config, () => new Date());
+  try {
+    const states = await Promise.all(
+      deps.routing.destinations.map(async (d) => ({
+        id: d.id,
+        offer: await destinationOfferState({ ...deps, fitConnect }, d),
+      })),
+    );
+    const lines: string[] = [];
+    const problems: FieldError[] = [];
+    for (const { id, offer } of states) {
+      if (!offer) continue;
+      if (offer.state === 'accepted')
+        lines.push(`  FIT-Connect destination ${id}: takes the ${offer.services.length} service(s) routed to it`);
+      else if (offer.state === 'unknown')
+        lines.push(
+          `warning: FIT-Connect destination ${id} not checked: its delivery service cannot be read now (${offer.unavailable})`,
+        );
+      else
+        problems.push(
+          ...offer.problems.map((p) => ({
+            pointer: `/destinations/${deps.routing.destinations.findIndex((x) => x.id === id)}`,
+            detail: `FIT-Connect destination ${id}, service ${p.service}: ${p.detail}`,
+            code: p.reason,
+          })),
+        );
+    }
+    if (problems.length > 0)
+      throw new AmtsboteError(
+        'invalid-config',
+        `FIT-Connect destinations would reject what the routing sends them:\n${problems.map((p) => `  ${p.detail}`).join('\n')}`,
+        problems,
+      );
+    return lines;
+  } finally {
+    await fitConnect.close();
+  }
 }
 
 /** Reads the routing version in force without creating, migrating or changing anything in the store. */

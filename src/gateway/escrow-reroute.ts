@@ -8,6 +8,8 @@ import type { KeyRing } from '../seal/index.js';
 import type { Store } from '../store/store.js';
 import { loadXoev } from '../xoev/index.js';
 import { recipientKeyResolver, startSealing } from './seal-setup.js';
+import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
+import { gatewayFitConnectDirectories } from './fitconnect-directories.js';
 
 /**
  * Replay with reroute and deferred fan-out: re-mapped under the configuration in force (read per call, so a
@@ -19,6 +21,8 @@ export function escrowReroute(deps: {
   sealing: KeyRing;
   clock: () => Date;
   configuration: () => Pick<ConfigurationSet, 'config' | 'xoev'>;
+  /** What FIT-Connect destinations take, so a re-sealed message names the schema the destination offers. */
+  fitConnect: FitConnectDirectories;
 }): Reroute {
   const { configuration } = deps;
   return rerouteFromEscrow({
@@ -32,6 +36,7 @@ export function escrowReroute(deps: {
       return configuration().xoev;
     },
     productVersion: version,
+    fitConnect: deps.fitConnect,
   });
 }
 
@@ -55,10 +60,12 @@ export async function standaloneReroute(
   try {
     const sealing = await startSealing(config, store, await recipientKeyResolver(config, logger), logger, clock);
     sealing.stop();
+    const fitConnect = gatewayFitConnectDirectories(config, clock);
     return {
-      reroute: escrowReroute({ store, sealing, clock, configuration: () => ({ config, xoev }) }),
+      reroute: escrowReroute({ store, sealing, clock, configuration: () => ({ config, xoev }), fitConnect }),
       close: () => {
         xoev.close();
+        void fitConnect.close();
       },
     };
   } catch (error) {

@@ -39,8 +39,9 @@ import { configReloader, type ReloadOutcome } from './reload.js';
 import { removeFileDropLeftovers } from '../adapters/file.js';
 import { startDeferredDeadlines, type DeadlineRound } from '../delivery/deferred-deadlines.js';
 import type { ChangeTopic } from '../store/change-topics.js';
-import { fitConnectDirectories, type FitConnectDirectories } from '../adapters/fitconnect/index.js';
+import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
 import type { AdapterContext } from '../adapters/types.js';
+import { gatewayFitConnectDirectories, readFitConnectDestinations } from './fitconnect-directories.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -140,12 +141,9 @@ async function startWithConfig(
     );
     if (seeded > 0) logger.info({ portals: seeded }, 'seeded portals from gateway.yaml into the empty store');
 
-    // One directory per FIT-Connect destination, shared by sealing (its keys) and delivery (its info).
-    const fitConnect = fitConnectDirectories({
-      outbound: config.gateway.outbound,
-      configDir: config.configDir,
-      now: clock,
-    });
+    // One directory per FIT-Connect destination, shared by sealing (its keys), intake (what it takes), delivery
+    // and the admin view.
+    const fitConnect = gatewayFitConnectDirectories(config, clock);
     started.push({ name: 'FIT-Connect directories', stop: () => fitConnect.close() });
     const resolver = await recipientKeyResolver(config, logger, { directories: fitConnect, now: clock });
     const checkKeys = destinationKeyCheck(resolver, logger);
@@ -180,11 +178,12 @@ async function startWithConfig(
         `the routing in force (version ${routing.current().version} in the store)`,
       ),
     );
+    readFitConnectDestinations(fitConnect, routing.current().routing);
     for (const problem of await removeFileDropLeftovers(config.fileDropRoot, routing.current().routing.destinations)) {
       logger.warn(problem, 'could not remove the temporary files a file destination left behind');
     }
     const metrics = gatewayMetrics({ store, routing, resolver, clock });
-    const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current() });
+    const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current(), fitConnect });
     const worker = config.gateway.delivery.enabled
       ? startWorker({ config, store, routing, sealing, resolver, fitConnect, reroute, metrics, logger, clock })
       : undefined;
@@ -246,6 +245,7 @@ async function startWithConfig(
           publicBaseUrl,
           sealing,
           onAccepted: () => worker?.kick(),
+          fitConnect,
         });
         return createApp({
           intake,
@@ -264,6 +264,7 @@ async function startWithConfig(
           version,
           metrics,
           metricsToken,
+          fitConnect,
         });
       },
       config.gateway.listen,
@@ -316,6 +317,7 @@ function intakeContext(deps: {
   publicBaseUrl: string;
   sealing: KeyRing;
   onAccepted: () => void;
+  fitConnect: FitConnectDirectories;
 }): IntakeContext {
   const { configuration, routing } = deps;
   return {
@@ -338,6 +340,7 @@ function intakeContext(deps: {
     sealing: deps.sealing,
     productVersion: version,
     onAccepted: deps.onAccepted,
+    fitConnect: deps.fitConnect,
   };
 }
 

@@ -34,6 +34,7 @@ import { portalRoutes } from './portal-routes.js';
 import { createBodyBudget } from './body-budget.js';
 import { errorHandler } from './error-handler.js';
 import { requestLog } from './request-log.js';
+import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
 
 export interface AppDeps {
   /** The in-request pipeline behind POST /v1/submissions. */
@@ -59,6 +60,8 @@ export interface AppDeps {
   metrics?: Metrics | undefined;
   /** Serves /metrics on this app behind this bearer token (when metrics have no address of their own). */
   metricsToken?: string | undefined;
+  /** The gateway's FIT-Connect directories: what FIT-Connect destinations take, for the admin destinations view. */
+  fitConnect?: FitConnectDirectories | undefined;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -171,7 +174,16 @@ export function createApp(deps: AppDeps): express.Express {
   admin.use(adminPortalRoutes({ store, clock, overlapHours: gateway.tokenRotationOverlapHours }));
   admin.use(adminOverviewRoutes({ store, routing, worker, clock }));
   admin.use(adminServiceRoutes({ services: () => configuration().config.services.values(), routing, clock }));
-  admin.use(adminDestinationRoutes({ store, routing, worker, resolver: sealing.resolver, clock }));
+  admin.use(
+    adminDestinationRoutes({
+      store,
+      routing,
+      worker,
+      resolver: sealing.resolver,
+      clock,
+      offers: deps.fitConnect ? { fitConnect: deps.fitConnect, configuration } : undefined,
+    }),
+  );
   admin.use(adminKeyRoutes({ store, sealing, clock }));
   app.use('/admin/v1', admin);
   app.use('/admin', adminPage());

@@ -192,7 +192,11 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
             '409': problem('idempotency key reused with other content'),
             '413': problem('payload too large'),
             '415': problem('unsupported media type'),
-            '422': problem('unknown service, unroutable region, invalid data or attachment'),
+            '422': problem(
+              'unknown service, unroutable region, invalid data or attachment; or the configuration: a recipient key that ' +
+                'cannot be used (invalid-recipient-key), a FIT-Connect destination that does not take this service, ' +
+                'schema or metadata version (destination-does-not-accept)',
+            ),
             '429': rateLimited,
           },
         },

@@ -13,6 +13,8 @@ import type { KeyedHash } from '../lib/keyed-hash.js';
 import type { Xoev } from '../xoev/index.js';
 import { messageFor } from './produce-messages.js';
 import { sealSubmission } from './seal-submission.js';
+import { isFitConnectDestination, submissionSchemaFor } from './fitconnect-offer.js';
+import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
 import type { KeyRing } from '../seal/index.js';
 import { checkPortalAccess } from './portal-access.js';
 import { LARGE_SUBMISSION_BYTES, reclaimMemory } from './reclaim-memory.js';
@@ -49,6 +51,8 @@ export interface IntakeContext {
   productVersion: string;
   /** Told after each commit, so the outbox worker starts at once rather than at its next poll. */
   onAccepted?: () => void;
+  /** What FIT-Connect destinations take (their cached descriptions), asked before anything is sealed for them. */
+  fitConnect?: FitConnectDirectories | undefined;
 }
 
 export interface IntakeRequest {
@@ -121,6 +125,14 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     );
   }
 
+  // Before anything is produced: a FIT-Connect destination that would reject this service is refused at once.
+  const offers = { fitConnect: ctx.fitConnect, config: ctx.config, xoev: ctx.xoev };
+  const submissionSchemas = await Promise.all(
+    route.destinations.map((d) =>
+      isFitConnectDestination(d) ? submissionSchemaFor(offers, d, envelope.serviceKey) : Promise.resolve(undefined),
+    ),
+  );
+
   const receivedAt = now.toISOString();
   const submissionId = ctx.newId();
   const deliveries = plannedDeliveries(route, ctx.newId);
@@ -151,6 +163,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
       deliveryId: deliveries[i]?.id ?? '',
       destination,
       produced: produced[i],
+      submissionSchema: submissionSchemas[i],
     })),
   });
   const submission = submissionRow({

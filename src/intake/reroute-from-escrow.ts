@@ -11,6 +11,8 @@ import { envelopeSchema } from './envelope-schema.js';
 import { paymentFromEscrow } from './legacy-payment.js';
 import { messageFor } from './produce-messages.js';
 import { sealForDestination, type SubmissionToSeal } from './seal-for-destination.js';
+import { isFitConnectDestination, submissionSchemaFor } from './fitconnect-offer.js';
+import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
 
 /** What re-sealing from escrow uses; `config` and `xoev` are read per call, since a reload replaces them. */
 export interface RerouteContext {
@@ -24,6 +26,8 @@ export interface RerouteContext {
   readonly config: ConfigFiles;
   readonly xoev: Xoev;
   productVersion: string;
+  /** What FIT-Connect destinations take: a re-sealed message names the schema the destination offers, as at intake. */
+  fitConnect?: FitConnectDirectories | undefined;
 }
 
 /**
@@ -45,6 +49,9 @@ export function rerouteFromEscrow(deps: RerouteContext): Reroute {
     });
     const now = deps.clock();
     const produced = await produceFor(deps, delivery, destination, submission, now);
+    const submissionSchema = isFitConnectDestination(destination)
+      ? await submissionSchemaFor(deps, destination, submission.envelope.serviceKey)
+      : undefined;
     const sealed = await sealForDestination({
       config: deps.config,
       keyRing: deps.sealing,
@@ -53,6 +60,7 @@ export function rerouteFromEscrow(deps: RerouteContext): Reroute {
       destination,
       produced,
       clock: () => now,
+      submissionSchema,
     });
     // One message at a time, outside the request: its text is what the store's replace takes.
     return {

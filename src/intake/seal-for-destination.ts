@@ -52,6 +52,11 @@ export async function sealForDestination(input: {
   produced: ProducedMessage | undefined;
   /** The time the metadata is signed at (`createdAt`). */
   clock: () => Date;
+  /**
+   * For a FIT-Connect destination: the schema its metadata names, the one the destination offers for this data
+   * (fitconnect-offer.ts). Without it (a caller that asks no delivery service), the configured `submissionSchemaUri`.
+   */
+  submissionSchema?: { schemaUri: string } | undefined;
 }): Promise<SealedForStore> {
   const { config, submission, deliveryId, destination, produced } = input;
   const recipient = await input.keyRing.resolver.encryptionKey(destinationKeySources(destination).encryption);
@@ -69,7 +74,10 @@ export async function sealForDestination(input: {
         messageId: deliveryId,
         destinationId: destination.adapter.destinationId,
         service: { key: submission.serviceKey, name: service?.definition.name ?? submission.serviceKey },
-        submissionSchemaUri: destination.adapter.submissionSchemaUri,
+        submissionSchemaUri:
+          input.submissionSchema?.schemaUri ??
+          destination.adapter.submissionSchemaUri ??
+          (produced ? produced.schemaSet : dataSchemaSetOf(config, submission.serviceKey)),
         reference: submission.reference,
         receivedAt: submission.receivedAt,
         author: { name: product.name, product: { name: product.name, version, manufacturer: product.vendor } },

@@ -19,7 +19,13 @@ export async function sealSubmission(input: {
   contents: ReadonlyMap<string, Buffer>;
   submissionId: string;
   receivedAt: Date;
-  targets: { deliveryId: string; destination: Destination; produced: ProducedMessage | undefined }[];
+  targets: {
+    deliveryId: string;
+    destination: Destination;
+    produced: ProducedMessage | undefined;
+    /** The schema a FIT-Connect destination offers for the data (fitconnect-offer.ts). */
+    submissionSchema?: { schemaUri: string } | undefined;
+  }[];
 }): Promise<{ messages: SealedForStore[]; escrow: { escrowKid: string; body: Buffer } }> {
   const { envelope, data, sealing } = input;
   const attachments = (envelope.attachments ?? []).map((a) => ({
@@ -46,6 +52,7 @@ export async function sealSubmission(input: {
     deliveryId,
     destination,
     produced,
+    submissionSchema,
   }: (typeof input.targets)[number]): Promise<SealedForStore> => {
     // At intake a key the resolver refuses is the portal's answer: this submission cannot be delivered.
     try {
@@ -57,6 +64,7 @@ export async function sealSubmission(input: {
         destination,
         produced,
         clock,
+        submissionSchema,
       });
     } catch (error) {
       if (isRecipientKeyError(error)) {

@@ -46,6 +46,7 @@ export type ProblemCode =
   | 'note-required'
   | 'invalid-routing'
   | 'invalid-recipient-key'
+  | 'destination-does-not-accept'
   | 'invalid-receipt'
   | 'invalid-config'
   | 'rate-limited'

@@ -8,6 +8,8 @@ import { loadConfig } from '../../src/config/load.js';
 import { openStore } from '../../src/store/open-store.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { parseDocument } from 'yaml';
+import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 
 /**
  * `config check` with a reachable store checks the routing in force there, as the start does (issue 28: it passed
@@ -106,5 +108,93 @@ describe('config check', () => {
     } finally {
       writeFileSync(routingFile, original);
     }
+  });
+});
+
+describe('config check with a FIT-Connect destination', () => {
+  // Its own configuration and no store: routing.yaml (the seed) routes Leipzig's Gewerbeanmeldung to the simulator.
+  let fitCopy: ConfigCopy;
+  let sim: FitConnectSimulator;
+  let fitEnv: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    sim = await startFitConnectSimulator();
+    fitCopy = copyConfig();
+    fitEnv = {
+      ...process.env,
+      AMTSBOTE_DATA_DIR: join(fitCopy.dir, 'no-store-here'),
+      CONFIG_CHECK_FITCONNECT_SECRET: sim.clientSecret,
+    };
+    delete fitEnv.AMTSBOTE_DATABASE_URL;
+    // The delivery service is asked as the gateway asks it, with the secret from the process's environment.
+    process.env.CONFIG_CHECK_FITCONNECT_SECRET = sim.clientSecret;
+    const file = join(fitCopy.dir, 'routing.yaml');
+    const routing = parseDocument(readFileSync(file, 'utf8'));
+    const leipzig = (routing.toJS() as { destinations: { id: string }[] }).destinations.findIndex(
+      (d) => d.id === 'leipzig-gewerbeamt',
+    );
+    routing.setIn(['destinations', leipzig, 'sealing'], 'fitconnect');
+    routing.setIn(
+      ['destinations', leipzig, 'adapter'],
+      routing.createNode({
+        kind: 'fitconnect',
+        tokenUrl: sim.tokenUrl,
+        submissionApiUrl: sim.submissionApiUrl,
+        clientId: sim.clientId,
+        clientSecret: 'env:CONFIG_CHECK_FITCONNECT_SECRET',
+        destinationId: sim.destinationId,
+      }),
+    );
+    writeFileSync(file, routing.toString());
+  });
+  afterAll(async () => {
+    Reflect.deleteProperty(process.env, 'CONFIG_CHECK_FITCONNECT_SECRET');
+    fitCopy.remove();
+    await sim.close();
+  });
+
+  it('reports that the destination takes the services routed to it', async () => {
+    // Leipzig's Gewerbeamt is routed An-, Um- and Abmeldung (the simulator's default offers the Anmeldung only).
+    sim.setOffer({
+      publicServices: ['99050012104000', '99050012999001', '99050012999002'].map((key) => ({
+        identifier: `urn:de:fim:leika:leistung:${key}`,
+        submissionSchemas: [{ schemaUri: 'http://www.xgewerbeanzeige.de/spezifikation/2.2' }],
+      })),
+      metadataVersions: ['2.1.0'],
+    });
+    try {
+      const report = await checkConfiguration({ configFile: fitCopy.configFile, env: fitEnv });
+      expect(report).toContain('configuration ok');
+      expect(report).toContain('FIT-Connect destination leipzig-gewerbeamt: takes the 3 service(s) routed to it');
+    } finally {
+      sim.setOffer();
+    }
+  });
+
+  it('fails on a service the destination does not offer, naming what it offers', async () => {
+    const leipzig = loadConfig({ configFile: fitCopy.configFile, env: fitEnv }).routing.destinations.findIndex(
+      (d) => d.id === 'leipzig-gewerbeamt',
+    );
+    const failure = await checkConfiguration({ configFile: fitCopy.configFile, env: fitEnv }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      code: 'invalid-config',
+      errors: [
+        { pointer: `/destinations/${leipzig}`, code: 'service-not-offered' },
+        { pointer: `/destinations/${leipzig}`, code: 'service-not-offered' },
+      ],
+    });
+    expect((failure as Error).message).toContain(
+      'FIT-Connect destination leipzig-gewerbeamt, service 99050012999001: it does not offer the service ' +
+        'urn:de:fim:leika:leistung:99050012999001 (it offers: urn:de:fim:leika:leistung:99050012104000)',
+    );
+  });
+
+  it('reports a destination it cannot read as not checked, and does not fail for it', async () => {
+    // (the default offer would fail the check: the answer that never comes is what is tested)
+    sim.failNext({ method: 'GET', path: /\/destinations\//, status: 503, times: 1 });
+    const report = await checkConfiguration({ configFile: fitCopy.configFile, env: fitEnv });
+    expect(report).toContain('configuration ok');
+    expect(report).toContain(
+      'warning: FIT-Connect destination leipzig-gewerbeamt not checked: its delivery service cannot be read now (fitconnect-destination-http-503)',
+    );
   });
 });

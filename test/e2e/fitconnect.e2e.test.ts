@@ -1,6 +1,7 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
@@ -38,6 +39,17 @@ const env = () => ({
   FITCONNECT_CLIENT_SECRET: sim.clientSecret,
 });
 
+/** Sets `submissionSchemaUri` on the FIT-Connect destination of the copied routing.yaml. */
+function configureSchemaUri(copy: ConfigCopy, uri: string) {
+  const file = join(copy.dir, 'routing.yaml');
+  const routing = parseDocument(readFileSync(file, 'utf8'));
+  const index = (routing.toJS() as { destinations: { id: string }[] }).destinations.findIndex(
+    (d) => d.id === destinationId,
+  );
+  routing.setIn(['destinations', index, 'adapter', 'submissionSchemaUri'], uri);
+  writeFileSync(file, routing.toString());
+}
+
 beforeAll(async () => {
   sim = await startFitConnectSimulator();
   portal = await startReceiver();
@@ -52,7 +64,8 @@ beforeAll(async () => {
     delivery: { pollMs: 50 },
     keys: { signing: keyFile('gateway-signing-1'), escrow: keyFile('gateway-escrow-1') },
   });
-  routeLeipzigToSimulator(config, sim, destinationId);
+  // No submissionSchemaUri: the gateway names the schema the destination offers (issue 22 item 2).
+  routeLeipzigToSimulator(config, sim, destinationId, [], { submissionSchemaUri: undefined });
   // Two encryption keys in the destination's set and no kid pinned anywhere: the destination's encryptionKid decides.
   sim.addEncryptionKey(secondKey);
   gateway = await spawnGateway(env());
@@ -126,6 +139,12 @@ describe('FIT-Connect destination, end to end', () => {
     expect(opened.metadata).toMatchObject({
       $schema: 'https://schema.fitko.de/fit-connect/metadata/2.1.0/metadata.schema.json',
       additionalReferenceInfo: { senderReference: 'FIT-E2E-1' },
+      // The schema the simulated destination offers for XGewerbeanzeige 2.2, not the gateway's own default URI.
+      contentStructure: {
+        data: {
+          submissionSchema: { schemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2', mimeType: 'application/xml' },
+        },
+      },
     });
     const delivered = await until(
       () => statusOf(submissionId),
@@ -270,6 +289,10 @@ describe('FIT-Connect destination, end to end', () => {
     async () => {
       const otherDataDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-token-'));
       const wrongSecret = 'e2e-wrong-client-secret-4711';
+      // This gateway never reads the destination (its token is refused): with a configured schema, intake seals
+      // with it and delivery waits; without one, intake would answer 503 (which schema to name is not known). Its
+      // empty store is seeded from routing.yaml; the running gateway's store keeps the routing it has.
+      configureSchemaUri(config, 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2');
       const other = await spawnGateway({
         ...env(),
         AMTSBOTE_DATA_DIR: otherDataDir,
@@ -328,6 +351,51 @@ describe('FIT-Connect destination, end to end', () => {
     for (const reference of ['FIT-ROT-DURING-1', 'FIT-ROT-DURING-2'])
       expect([firstKid, secondKey.kid]).toContain(kidOf(reference));
     expect([kidOf('FIT-ROT-AFTER-1'), kidOf('FIT-ROT-AFTER-2')]).toEqual([secondKey.kid, secondKey.kid]);
+  });
+
+  it('refuses at intake with destination-does-not-accept, and shows misconfigured, while the destination does not offer the service', async () => {
+    type Destinations = {
+      destinations: { id: string; health: string; offer?: { state: string; problems?: { detail: string }[] } }[];
+    };
+    const ours = async () =>
+      (
+        (await adminCall(gateway.url, 'GET', '/destinations', adminTokens.viewer)).body as Destinations
+      ).destinations.find((d) => d.id === destinationId);
+    expect((await ours())?.offer?.state).toBe('accepted');
+    const before = sim.submissions.size;
+    sim.setOffer({
+      publicServices: [
+        {
+          identifier: 'urn:de:fim:leika:leistung:99050012999002',
+          submissionSchemas: [
+            { schemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2', mimeType: 'application/xml' },
+          ],
+        },
+      ],
+      metadataVersions: ['2.1.0'],
+    });
+    try {
+      // The gateway reads the destination again in the background once its description is a second old.
+      const shown = await until(ours, (d) => d?.health === 'misconfigured');
+      expect(shown?.health).toBe('misconfigured');
+      expect(shown?.offer?.problems?.[0]?.detail).toBe(
+        'it does not offer the service urn:de:fim:leika:leistung:99050012104000 (it offers: urn:de:fim:leika:leistung:99050012999002)',
+      );
+      const refused = await postJson(gateway.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-OFFER' });
+      expect(refused.status).toBe(422);
+      expect(refused.type).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({
+        type: 'https://amtsbote.dev/problems/destination-does-not-accept',
+        destinationId,
+        reasons: ['service-not-offered'],
+      });
+      expect(refused.body.detail).toContain('does not offer the service urn:de:fim:leika:leistung:99050012104000');
+      expect(refused.body.detail).not.toContain('99050012999002');
+      expect(sim.submissions.size).toBe(before);
+    } finally {
+      sim.setOffer();
+    }
+    expect((await until(ours, (d) => d?.health !== 'misconfigured'))?.offer?.state).toBe('accepted');
   });
 
   it("answers 422 problem+json at intake once the destination's published key is too short", async () => {

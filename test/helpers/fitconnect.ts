@@ -98,25 +98,30 @@ export function routeLeipzigToSimulator(
   sim: FitConnectSimulator,
   destinationId: string,
   alongside: string[] = [],
+  /** Adapter settings to change; one set to undefined is left out (e.g. `submissionSchemaUri`). */
+  adapterOverrides: Record<string, unknown> = {},
 ): void {
   const file = join(copy.dir, 'routing.yaml');
   const routing = parseDocument(readFileSync(file, 'utf8'));
+  const settings: Record<string, unknown> = {
+    kind: 'fitconnect',
+    tokenUrl: sim.tokenUrl,
+    submissionApiUrl: sim.submissionApiUrl,
+    clientId: sim.clientId,
+    clientSecret: 'env:FITCONNECT_CLIENT_SECRET',
+    destinationId: sim.destinationId,
+    submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
+    pollSeconds: 1,
+    destinationRefreshSeconds: 1,
+    // the simulator's keys are self-made, without a chain to the administration PKI
+    keyCertificateChain: 'off',
+    ...adapterOverrides,
+  };
+  const adapter = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
   const destination = {
     id: destinationId,
     name: 'Stadt Leipzig, Gewerbebehörde über FIT-Connect (simuliert)',
-    adapter: {
-      kind: 'fitconnect',
-      tokenUrl: sim.tokenUrl,
-      submissionApiUrl: sim.submissionApiUrl,
-      clientId: sim.clientId,
-      clientSecret: 'env:FITCONNECT_CLIENT_SECRET',
-      destinationId: sim.destinationId,
-      submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
-      pollSeconds: 1,
-      destinationRefreshSeconds: 1,
-      // the simulator's keys are self-made, without a chain to the administration PKI
-      keyCertificateChain: 'off',
-    },
+    adapter,
     sealing: 'fitconnect',
     // no encryptionKey / receiptKey: the keys are the ones the delivery service hands out for the destination
     standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },

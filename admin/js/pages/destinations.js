@@ -20,6 +20,23 @@ function keyCell(key) {
   );
 }
 
+/**
+ * The health word and, for a FIT-Connect destination, why it is misconfigured (the services, schemas or metadata
+ * version it does not take, in the gateway's words with what it offers) or that it could not be read.
+ */
+function healthCell(d) {
+  const offer = d.offer;
+  return h(
+    'td',
+    { class: `health health-${d.health}` },
+    t(`health.${d.health}`),
+    offer?.state === 'misconfigured'
+      ? h('ul', { class: 'error' }, ...offer.problems.map((p) => h('li', {}, `${p.service}: ${p.detail}`)))
+      : null,
+    offer?.state === 'unknown' ? h('p', {}, t('destinations.offerUnknown', { reason: offer.unavailable })) : null,
+  );
+}
+
 /** Adapter kind, health, circuit state, queue and the keys' fingerprints and expiry of every destination. */
 export async function renderDestinations(main, { title }) {
   const { data } = await api('GET', '/destinations');
@@ -44,7 +61,7 @@ export async function renderDestinations(main, { title }) {
           {},
           h('td', {}, h('span', { class: 'kid' }, d.id), h('br'), d.name),
           h('td', {}, d.adapter),
-          h('td', { class: `health health-${d.health}` }, t(`health.${d.health}`)),
+          healthCell(d),
           h('td', {}, t(`breaker.${d.breaker}`)),
           h('td', { class: 'number' }, d.waiting),
           h('td', { class: 'number' }, d.deadLetters),

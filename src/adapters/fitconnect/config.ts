@@ -26,8 +26,12 @@ export const fitconnectAdapterConfigSchema = z.strictObject({
    * itself, the destination's keys are read from the Submission API under this id (destination-keys.ts).
    */
   destinationId: z.uuid(),
-  /** The schema the destination offers for the data (`contentStructure.data.submissionSchema.schemaUri`). */
-  submissionSchemaUri: z.url(),
+  /**
+   * The schema the metadata names for the data (`contentStructure.data.submissionSchema.schemaUri`), when the
+   * operator wants one URI only: the destination must then offer exactly it. Without it the gateway takes the one
+   * the destination offers for the standard and version the mapping produces (destination-offer.ts).
+   */
+  submissionSchemaUri: z.url().optional(),
   /** The delivery service's JWKS for its own event-log SETs; default `<submissionApiUrl>/.well-known/jwks.json`. */
   deliveryServiceJwksUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** How often the event log of delivered submissions is read for the recipient's accept or reject. */

@@ -13,7 +13,8 @@ const submissionSchemaSchema = z.looseObject({
 const offeredServiceSchema = z.looseObject({
   identifier: z.string().min(1),
   name: z.string().optional(),
-  submissionSchemas: z.array(submissionSchemaSchema).default([]),
+  /** Absent: the destination does not say which schemas it takes (not the same as an empty list: none). */
+  submissionSchemas: z.array(submissionSchemaSchema).optional(),
   regions: z.array(z.string()).optional(),
 });
 

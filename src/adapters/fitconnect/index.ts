@@ -18,7 +18,18 @@ export {
   DestinationUnavailable,
   fitConnectDirectories,
 } from './destination-directory.js';
-export type { DestinationInfo } from './destination-info.js';
+export type { DestinationInfo, SubmissionSchemaOffer } from './destination-info.js';
+export {
+  type OfferDecision,
+  type OfferMismatch,
+  type WantedData,
+  type WantedSubmission,
+  decideOffer,
+  leikaUrn,
+  metadataVersionWritten,
+  mismatchDetail,
+  mismatchReport,
+} from './destination-offer.js';
 export { destinationKeyProvider, fitConnectKeyProviders, fitConnectKeySource } from './destination-keys.js';
 
 /**

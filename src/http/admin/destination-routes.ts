@@ -8,27 +8,32 @@ import { describeKeySource, type KeyResolver } from '../../seal/index.js';
 import type { Store } from '../../store/store.js';
 import type { DestinationStats } from '../../store/types.js';
 import { currentAdmin } from './auth.js';
+import type { ConfigurationSet } from '../../intake/configuration-set.js';
+import type { OfferDeps } from '../../intake/fitconnect-offer.js';
+import { destinationOfferState, type DestinationOfferState } from '../../operations/destination-offers.js';
 
 /** Messages waiting longer than this make a destination "degraded" even with a closed circuit. */
 const staleAfterMs = 15 * 60_000;
 
-export type DestinationHealth = 'disabled' | 'key-unavailable' | 'down' | 'degraded' | 'ok';
+export type DestinationHealth = 'disabled' | 'misconfigured' | 'key-unavailable' | 'down' | 'degraded' | 'ok';
 
 /**
- * One word for a destination's state: `key-unavailable` while the key its messages are sealed to cannot be had
- * (intake refuses its submissions meanwhile; `keys.encryption.problem` says why), `down` while its circuit is
- * open, `degraded` while half-open, with dead letters or with a message waiting longer than 15 minutes,
- * otherwise `ok`.
+ * One word for a destination's state: `misconfigured` when it would reject what the routing sends it (a FIT-Connect
+ * destination that does not offer a service, schema or metadata version: intake refuses those submissions until the
+ * operator fixes it), `key-unavailable` while the key its messages are sealed to cannot be had (intake refuses its
+ * submissions meanwhile; `keys.encryption.problem` says why), `down` while its circuit is open, `degraded` while
+ * half-open, with dead letters or with a message waiting longer than 15 minutes, otherwise `ok`.
  */
 export function destinationHealth(
   enabled: boolean,
   breaker: BreakerState,
   stats: DestinationStats | undefined,
   now: Date,
-  encryptionKeyProblem?: string,
+  found: { offer?: DestinationOfferState['state'] | undefined; encryptionKeyProblem?: string | undefined } = {},
 ): DestinationHealth {
   if (!enabled) return 'disabled';
-  if (encryptionKeyProblem !== undefined) return 'key-unavailable';
+  if (found.offer === 'misconfigured') return 'misconfigured';
+  if (found.encryptionKeyProblem !== undefined) return 'key-unavailable';
   if (breaker === 'open') return 'down';
   const stale =
     stats?.oldestWaitingSince !== undefined && now.getTime() - Date.parse(stats.oldestWaitingSince) > staleAfterMs;
@@ -36,13 +41,18 @@ export function destinationHealth(
   return 'ok';
 }
 
-/** Destinations with adapter, health, circuit state, queue and their keys' fingerprints and expiry. */
+/**
+ * Destinations with adapter, health, circuit state, queue and their keys' fingerprints and expiry; a FIT-Connect
+ * destination also with what it says of the services routed to it (`offer`).
+ */
 export function adminDestinationRoutes(deps: {
   store: Store;
   routing: RoutingState;
   worker: DeliveryWorker | undefined;
   resolver: KeyResolver;
   clock: () => Date;
+  /** What FIT-Connect destinations take; undefined where no delivery service is asked. */
+  offers?: Omit<OfferDeps, 'config' | 'xoev'> & { configuration: () => Pick<ConfigurationSet, 'config' | 'xoev'> };
 }): Router {
   const router = Router();
   router.get('/destinations', async (_req, res) => {
@@ -63,6 +73,10 @@ export function adminDestinationRoutes(deps: {
             encryption: await describeKeySource(sources.encryption, 'encryption', deps.resolver),
             receipt: await describeKeySource(sources.receipt, 'receipt', deps.resolver),
           };
+          const offers = deps.offers;
+          const offer = offers
+            ? await destinationOfferState({ ...offers, ...offers.configuration(), routing }, d)
+            : undefined;
           return {
             id: d.id,
             name: d.name,
@@ -71,7 +85,11 @@ export function adminDestinationRoutes(deps: {
             sealing: d.sealing,
             standard: d.standard,
             breaker,
-            health: destinationHealth(d.enabled, breaker, s, now, keys.encryption.problem),
+            health: destinationHealth(d.enabled, breaker, s, now, {
+              offer: offer?.state,
+              encryptionKeyProblem: keys.encryption.problem,
+            }),
+            ...(offer ? { offer } : {}),
             waiting: s?.waiting ?? 0,
             oldestWaitingSince: s?.oldestWaitingSince,
             deadLetters: s?.deadLetters ?? 0,
