@@ -4,7 +4,7 @@ import { createAdapter } from '../../src/adapters/index.js';
 import { destinationKeySources } from '../../src/config/destination-key-sources.js';
 import type { Destination } from '../../src/config/routing-schema.js';
 import type { Adapter, OutboundMessage, PollResult } from '../../src/adapters/types.js';
-import { createKeyResolver, type FitConnectSealInput } from '../../src/seal/index.js';
+import type { FitConnectSealInput } from '../../src/seal/index.js';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { events } from '../fixtures/fitconnect-simulator/rules.js';
 import { fixtureJwk } from '../seal/fixtures.js';

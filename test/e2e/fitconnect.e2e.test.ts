@@ -284,6 +284,44 @@ describe('FIT-Connect destination, end to end', () => {
     ).toBe('delivered');
   });
 
+  it("ends the delivery rejected on the delivery service's own reject with set-payload 1.1.0 and claims it does not know", async () => {
+    const accepted = await postJson(gateway.url, '/v1/submissions', {
+      ...gmbh.envelope,
+      reference: 'FIT-E2E-REJECT-110',
+    });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    const submissionId = accepted.body.submissionId as string;
+    const delivered = await until(
+      () => statusOf(submissionId),
+      (s) => s.status === 'delivered' && s.destinations[0]?.fitConnect !== undefined,
+    );
+    const atFitConnect = delivered.destinations[0]!.fitConnect as { submissionId: string };
+    // As under the 14-day rule, with a set-payload version other than 1.0.x and 1.2.2 and RFC 8417's toe/aud.
+    await sim.deliveryService.reject(
+      atFitConnect.submissionId,
+      [
+        {
+          type: 'https://schema.fitko.de/fit-connect/events/problems/submission-not-retrieved',
+          title: 'not retrieved',
+          detail: 'not picked up in time',
+          instance: 'submission',
+        },
+      ],
+      {
+        schema: 'https://schema.fitko.de/fit-connect/set-payload/1.1.0/set-payload.schema.json',
+        extraClaims: { toe: Math.floor(Date.now() / 1000), aud: 'https://sender.example' },
+      },
+    );
+    expect(
+      (
+        await until(
+          () => statusOf(submissionId),
+          (s) => s.status === 'rejected',
+        )
+      ).status,
+    ).toBe('rejected');
+  });
+
   it(
     "starts although a FIT-Connect destination's keys cannot be had (credentials refused): its submissions get 503, the others are taken, the secret is never logged",
     async () => {
