@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
+import { routeLeipzigToSimulator } from '../helpers/fitconnect.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
@@ -31,44 +31,6 @@ let config: ConfigCopy;
 const dataDirs: string[] = [];
 const gateways: GatewayProcess[] = [];
 
-/** Adds the simulator's FIT-Connect destination to the copied routing and routes Leipzig's Gewerbeanmeldung to it. */
-function routeToSimulator(copy: ConfigCopy) {
-  const file = join(copy.dir, 'routing.yaml');
-  const routing = parseDocument(readFileSync(file, 'utf8'));
-  routing.addIn(
-    ['destinations'],
-    routing.createNode({
-      id: destinationId,
-      name: 'Stadt Leipzig, Gewerbebehörde über FIT-Connect (simuliert)',
-      adapter: {
-        kind: 'fitconnect',
-        tokenUrl: sim.tokenUrl,
-        submissionApiUrl: sim.submissionApiUrl,
-        clientId: sim.clientId,
-        clientSecret: 'env:FITCONNECT_CLIENT_SECRET',
-        destinationId: sim.destinationId,
-        submissionSchemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
-        pollSeconds,
-      },
-      sealing: 'fitconnect',
-      encryptionKey: { jwksUrl: sim.keysUrl },
-      receiptKey: { jwksUrl: sim.keysUrl },
-      standard: { name: 'xgewerbeanzeige', version: '2.2', message: 'alg.gewerbemeldung.0300' },
-      leser: {
-        praefix: 'MELDID',
-        kennung: '14713000',
-        kennungListUri: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:ags',
-        name: 'Stadt Leipzig, Ordnungsamt, Gewerbebehörde',
-      },
-      retry: { initialDelaySeconds: 0.2, maxDelaySeconds: 1, maxAttempts: 50 },
-    }),
-  );
-  const rules = routing.toJS() as { rules: { service: string; region: string }[] };
-  const index = rules.rules.findIndex((r) => r.service === '99050012104000' && r.region === '147130000000');
-  routing.setIn(['rules', index, 'destinations'], routing.createNode([destinationId], { flow: true }));
-  writeFileSync(file, routing.toString());
-}
-
 beforeAll(async () => {
   database = await createTestDatabase();
   sim = await startFitConnectSimulator();
@@ -78,7 +40,7 @@ beforeAll(async () => {
     keys: fixtureKeys.keys,
     settings: { hmacSecret: 'env:AMTSBOTE_HMAC_SECRET', routingPollSeconds },
   });
-  routeToSimulator(config);
+  routeLeipzigToSimulator(config, sim, destinationId, [], { pollSeconds });
 });
 // (each may be missing when beforeAll failed half-way: that failure is the one to see, not a TypeError here)
 afterAll(async () => {
