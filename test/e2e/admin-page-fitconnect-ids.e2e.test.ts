@@ -1,15 +1,15 @@
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
 import { signedInPage } from '../helpers/admin-page.js';
 import { launchBrowser, wcagViolations, type TestBrowser } from '../helpers/browser.js';
+import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { routeLeipzigToSimulator } from '../helpers/fitconnect.js';
 import { adminCall, adminTokens, getJson, postJson } from '../helpers/http.js';
-import { projectRoot } from '../helpers/paths.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { pollValue } from '../helpers/wait.js';
 
@@ -21,6 +21,7 @@ import { pollValue } from '../helpers/wait.js';
 const gmbh = loadExamples().find((e) => e.file === 'leipzig-gmbh.json')!;
 const fitDestination = 'leipzig-fitconnect';
 const fileDestination = 'leipzig-gewerbeamt';
+let fixtureKeys: FixtureKeys;
 const workDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-ids-'));
 let sim: FitConnectSimulator;
 let config: ConfigCopy;
@@ -36,15 +37,11 @@ interface DestinationStatus {
 
 beforeAll(async () => {
   sim = await startFitConnectSimulator();
-  const keyFile = (name: string) => {
-    const file = join(workDir, `${name}.private-jwk.json`);
-    copyFileSync(join(projectRoot, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
-    chmodSync(file, 0o600);
-    return file;
-  };
+  // The test fixtures' gateway keys (owner-only copies): no RSA-4096 generation per gateway start.
+  fixtureKeys = copyFixtureKeys();
   config = copyConfig({
     delivery: { pollMs: 50 },
-    keys: { signing: keyFile('gateway-signing-1'), escrow: keyFile('gateway-escrow-1') },
+    keys: fixtureKeys.keys,
   });
   routeLeipzigToSimulator(config, sim, fitDestination, [fileDestination]);
   gateway = await spawnGateway({
@@ -61,6 +58,7 @@ afterAll(async () => {
   await (sim as FitConnectSimulator | undefined)?.close();
   (config as ConfigCopy | undefined)?.remove();
   rmSync(workDir, { recursive: true, force: true });
+  (fixtureKeys as FixtureKeys | undefined)?.remove();
 });
 
 describe('FIT-Connect ids, visible for support', () => {

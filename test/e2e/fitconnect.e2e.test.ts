@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../fixtures/fitconnect-simulator/index.js';
+import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { ajvErrors, hasPythonJsonschema, pythonErrors } from '../helpers/fitconnect-metadata-validators.js';
 import { routeLeipzigToSimulator } from '../helpers/fitconnect.js';
@@ -32,6 +33,7 @@ let config: ConfigCopy;
 let gateway: GatewayProcess;
 let portal: TestReceiver;
 /** Holds the gateway key copies and the data dir. */
+let fixtureKeys: FixtureKeys;
 const workDir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-'));
 const env = () => ({
   AMTSBOTE_CONFIG: config.configFile,
@@ -54,15 +56,10 @@ beforeAll(async () => {
   sim = await startFitConnectSimulator();
   portal = await startReceiver();
   // The test fixtures' gateway keys (owner-only copies): no RSA-4096 generation per gateway start.
-  const keyFile = (name: string) => {
-    const file = join(workDir, `${name}.private-jwk.json`);
-    copyFileSync(join(projectRoot, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
-    chmodSync(file, 0o600);
-    return file;
-  };
+  fixtureKeys = copyFixtureKeys();
   config = copyConfig({
     delivery: { pollMs: 50 },
-    keys: { signing: keyFile('gateway-signing-1'), escrow: keyFile('gateway-escrow-1') },
+    keys: fixtureKeys.keys,
   });
   // No submissionSchemaUri: the gateway names the schema the destination offers (issue 22 item 2).
   routeLeipzigToSimulator(config, sim, destinationId, [], { submissionSchemaUri: undefined });
@@ -77,6 +74,7 @@ afterAll(async () => {
   await (sim as FitConnectSimulator | undefined)?.close();
   (config as ConfigCopy | undefined)?.remove();
   rmSync(workDir, { recursive: true, force: true });
+  (fixtureKeys as FixtureKeys | undefined)?.remove();
 });
 
 const statusOf = async (submissionId: string) =>
