@@ -168,6 +168,23 @@ describe('checkSubmission: the submit-submission SET', () => {
     ]);
   });
 
+  it('reads a submit SET without a data tag as naming the empty placeholder', async () => {
+    const tagsWithoutData = (sent: Sent) => ({
+      metadata: sent.submission.encryptedMetadata.split('.')[4],
+      attachments: Object.fromEntries([...sent.submission.attachments].map(([id, jwe]) => [id, jwe.split('.')[4]])),
+    });
+    const asAttachment = await sendAsOnlineService({ dataAsAttachment: true });
+    const log = [await submitSet(asAttachment.submission, tagsWithoutData(asAttachment))];
+    expect((await checkSubmission(asAttachment.submission, inputs(asAttachment, { eventLog: log }))).kind).toBe(
+      'valid',
+    );
+    const inline = await sendAsOnlineService();
+    const inlineLog = [await submitSet(inline.submission, tagsWithoutData(inline))];
+    expect(problemsOf(await checkSubmission(inline.submission, inputs(inline, { eventLog: inlineLog })))).toEqual([
+      expect.objectContaining({ type: typeOf('authentication-tag-mismatch'), instance: 'data' }),
+    ]);
+  });
+
   it('rejects when an authentication tag differs from the JWE received', async () => {
     const sent = await sendAsOnlineService({ tamper: { attachmentTag: true } });
     expect(problemsOf(await checkSubmission(sent.submission, inputs(sent)))).toEqual([
