@@ -221,13 +221,13 @@ describe('FIT-Connect simulator: the subscriber side', () => {
         'non-empty problems',
       ],
       [
-        'reject with a problem lacking instance',
+        'reject with a problem without type',
         await signRaw(
           header,
-          claims({ events: { [events.reject]: { problems: [{ ...problem, instance: undefined }] } } }),
+          claims({ events: { [events.reject]: { problems: [{ ...problem, type: undefined }] } } }),
           signing,
         ),
-        'type, title, detail and instance',
+        'every problem needs a type',
       ],
       ['not a JWS', 'no.set', 'not a compact JWS'],
     ];
