@@ -109,19 +109,20 @@ describe.skipIf(!hasReference)(
       ajv.compile(
         JSON.parse(readFileSync(join(referenceDir, `fit-connect/metadata-${version}.schema.json`), 'utf8')) as object,
       );
-    const validators = { '1.0.0': published('1.0.0'), '2.1.0': published('2.1.0') };
+    // compiled only where the reference is there: a skipped describe's body still runs when the tests are collected
+    const validators = hasReference ? { '1.0.0': published('1.0.0'), '2.1.0': published('2.1.0') } : undefined;
 
     for (const version of ['1.0.0', '2.1.0'] as const) {
       it(`${version}: a valid document is valid for both`, () => {
         const document = metadata(version);
-        expect(validators[version](document)).toBe(true);
+        expect(validators?.[version](document)).toBe(true);
         expect(readReceivedMetadata(document)).toMatchObject({ ok: true, version });
       });
 
       it.each(breakages)(`${version}: %s is refused by both`, (_name, breakIt) => {
         const document = metadata(version);
         breakIt(document);
-        expect(validators[version](document)).toBe(false);
+        expect(validators?.[version](document)).toBe(false);
         expect(readReceivedMetadata(document)).toMatchObject({ ok: false, reason: 'metadata-schema-violation' });
       });
     }
