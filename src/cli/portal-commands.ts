@@ -1,5 +1,6 @@
 import { cliActor, type CliContext } from './context.js';
 import { Option } from 'commander';
+import { registerPortalReplyCommands } from './portal-reply-commands.js';
 
 // Each action imports what it runs (see cli.ts).
 const portalTokens = () => import('../operations/portal-tokens.js');
@@ -7,6 +8,7 @@ const portalTokens = () => import('../operations/portal-tokens.js');
 /** Portals and their tokens. */
 export function registerPortalCommands({ program, print, withStore }: CliContext): void {
   const portalCommand = program.command('portal').description('portals and their tokens (kept in the store)');
+  registerPortalReplyCommands(portalCommand);
   const list = (value: string) =>
     value
       .split(',')
