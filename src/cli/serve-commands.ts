@@ -6,6 +6,7 @@ import { createLogger } from '../lib/logger.js';
 import { installProcessGuard } from '../observability/process-guard.js';
 import { packageRoot } from '../lib/version.js';
 import { startDemoReceivers, type DemoReceivers } from './demo-receiver.js';
+import { mallocSettingsNote, runsOnGlibc } from './malloc-settings.js';
 
 const environmentHelp = `
 Environment:
@@ -48,6 +49,8 @@ export function registerServeCommands({ program }: CliContext): void {
       };
       const configFile = program.opts<{ config?: string }>().config;
       const logger = createLogger();
+      const mallocNote = mallocSettingsNote(process.env, runsOnGlibc());
+      if (mallocNote) logger.info({ malloc: 'dynamic-threshold' }, mallocNote);
       // routing.yaml's problems are the gateway's to judge: over a store that holds routing they are a warning.
       const { routingSeed, ...config } = loadConfigWithRoutingSeed({ configFile, env });
       // Demo mode is the embedded configuration itself, never a copy or an operator's file.
