@@ -111,7 +111,12 @@ function bodies() {
 }
 
 async function startGateway() {
-  const config = benchConfig('http://127.0.0.1:9/unused', cleanups, { delivery: { enabled: false } });
+  const config = benchConfig('http://127.0.0.1:9/unused', cleanups, {
+    delivery: { enabled: false },
+    // On a busy shared machine a body may wait, or stall, longer than the defaults' 15 s: a request refused then
+    // is cut off while it still sends (EPIPE here, not retried), and the round measures fewer submissions.
+    limits: { bodyWaitSeconds: 120, bodyIdleSeconds: 120 },
+  });
   const [command, args] = cli.endsWith('.js') ? [process.execPath, [cli, 'serve']] : [cli, ['serve']];
   const child = spawn(command, args, {
     cwd: root,
