@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { CliContext } from './context.js';
 import { packageRoot } from '../lib/version.js';
 import type { DemoReceivers } from './demo-receiver.js';
+import { mallocSettingsNote, runsOnGlibc } from './malloc-settings.js';
 
 const environmentHelp = `
 Environment:
@@ -55,6 +56,8 @@ export function registerServeCommands({ program }: CliContext): void {
         import('../observability/process-guard.js'),
       ]);
       const logger = createLogger();
+      const mallocNote = mallocSettingsNote(process.env, runsOnGlibc());
+      if (mallocNote) logger.info({ malloc: 'dynamic-threshold' }, mallocNote);
       // routing.yaml's problems are the gateway's to judge: over a store that holds routing they are a warning.
       const { routingSeed, ...config } = loadConfigWithRoutingSeed({ configFile, env });
       // Demo mode is the embedded configuration itself, never a copy or an operator's file.
