@@ -24,6 +24,7 @@ const floors = [
   'delivery',
   'observability',
   'intake',
+  'sources',
   'operations',
   'http',
   'gateway',
