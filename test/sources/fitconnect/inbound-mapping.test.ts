@@ -7,7 +7,7 @@ import { compileDataValidators } from '../../../src/intake/data-validator.js';
 import { mapInbound, loadInboundMappings } from '../../../src/sources/fitconnect/inbound-mapping.js';
 import { din91379Keyword, normalizeNfc } from '../../../src/xoev/index.js';
 import { ajvErrors } from '../../helpers/fitconnect-metadata-validators.js';
-import { examplesDir, projectRoot } from '../../helpers/paths.js';
+import { examplesDir, hasReference, projectRoot, referenceDir } from '../../helpers/paths.js';
 
 /** The gateway's own configuration: its services and their validators, as intake compiles them. */
 const config = loadConfig({ configFile: join(projectRoot, 'config', 'gateway.yaml') });
@@ -106,6 +106,36 @@ describe('the shipped inbound mappings', () => {
       if (folder === 'gewerbeanmeldung-leipzig-xml')
         for (const person of expected.persons as Record<string, unknown>[]) delete person.birthCountry;
       expect(result.data).toEqual(expected);
+    });
+  });
+});
+
+/** KoSIT's own XGewerbeanzeige 2.2 test pair (reference material beside the project, never copied in). */
+describe.skipIf(!hasReference)(`KoSIT's XGewerbeanzeige 2.2 test messages (from ${referenceDir})`, () => {
+  const kosit = (name: string) => readFileSync(join(referenceDir, 'xgewerbeanzeige', '2.2', 'examples', name));
+  const mapping = mappings.find('urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2', 'application/xml');
+
+  it("the valid one (abh.gewerbemeldung.0500, an Anmeldung) maps to data the service's schema accepts", async () => {
+    if (mapping === undefined) throw new Error('no mapping');
+    const result = await mapInbound(mapping, { data: kosit('xgwa2.2-valid.xml'), metadata: {}, attachments: [] });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(validators.get(result.serviceKey)?.(normalizeNfc(result.data))).toEqual([]);
+    expect(result.data).toMatchObject({
+      business: { legalForm: '170', kind: { craft: true, industry: false }, partTimeEmployees: 2 },
+      persons: [{ familyName: 'Pick', birthName: 'Rodríguez', birthDate: '1965-10-12', nationalities: ['332'] }],
+      activity: { description: 'Friseur', wzCode: '96021' },
+      startDate: '2016-08-01',
+      reason: '01',
+    });
+  });
+
+  it('the invalid one is refused by the XSD with the XPath of the element out of order', async () => {
+    if (mapping === undefined) throw new Error('no mapping');
+    const result = await mapInbound(mapping, { data: kosit('xgwa2.2-invalid.xml'), metadata: {}, attachments: [] });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'data-schema',
+      errors: [{ pointer: '/xga:abh.gewerbemeldung.0500/xga:satz/xga:anmeldung/xga:gewerbe/xga:niederlassungArt' }],
     });
   });
 });
