@@ -57,9 +57,15 @@ export const inboundMappingFileSchema = z
     mimeType: z.enum(['application/json', 'application/xml']),
     /**
      * Optional local schema the received data are validated against before mapping, relative to this file: a
-     * JSON Schema (draft 2020-12) for JSON, an XSD for XML. Without it JSON and XML are checked for syntax only.
+     * JSON Schema (draft 2020-12) for JSON, an XSD for XML. Without it (or schemaSet) the data are checked for
+     * syntax only.
      */
     schema: z.string().min(1).optional(),
+    /**
+     * For XML: the gateway's schema set of a standard and version instead of a file — its own profile under xsd/,
+     * or the official set an operator installed, which takes precedence (as for the messages it produces).
+     */
+    schemaSet: z.strictObject({ standard: z.string().min(1), version: z.string().min(1) }).optional(),
     /** Required for XML data, absent for JSON. */
     xml: xmlSchema.optional(),
     produces: z.array(produceSchema).min(1),
@@ -77,6 +83,10 @@ export const inboundMappingFileSchema = z
       ctx.addIssue({ code: 'custom', path: ['xml'], message: 'is required for application/xml data' });
     if (file.mimeType === 'application/json' && file.xml !== undefined)
       ctx.addIssue({ code: 'custom', path: ['xml'], message: 'is only for application/xml data' });
+    if (file.mimeType === 'application/json' && file.schemaSet !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['schemaSet'], message: 'is only for application/xml data' });
+    if (file.schema !== undefined && file.schemaSet !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['schemaSet'], message: 'give at most one of schema and schemaSet' });
   });
 
 export type InboundMappingFile = z.infer<typeof inboundMappingFileSchema>;

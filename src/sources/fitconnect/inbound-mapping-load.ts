@@ -13,20 +13,30 @@ import { compileInboundExpression, type CompiledInboundExpression } from './inbo
 import { inboundMappingFileSchema, type InboundMappingFile } from './inbound-mapping-file-schema.js';
 import { compileJsonSchemaCheck, compileXsdCheck, type SchemaCheck } from './inbound-mapping-schema-check.js';
 import type { InboundMapping, InboundMappings, InboundProduce } from './inbound-mapping-types.js';
+import type { SchemaDirs } from '../../xoev/index.js';
 
 export interface LoadedInboundMappings extends InboundMappings {
   /** Frees the compiled XSDs (WASM memory); call on shutdown or when a reload replaces these. */
   close(): void;
 }
 
+export interface InboundLoadOptions {
+  /** The gateway's schema folders (gateway.yaml `xsd`, the official sets): needed by mappings naming a `schemaSet`. */
+  schemaDirs?: SchemaDirs;
+}
+
 /** Asynchronous by the agreed interface (room for schemas read from elsewhere); a bad file rejects the promise. */
-export function loadInboundMappings(dir: string, serviceKeys: ReadonlySet<string>): Promise<LoadedInboundMappings> {
+export function loadInboundMappings(
+  dir: string,
+  serviceKeys: ReadonlySet<string>,
+  options: InboundLoadOptions = {},
+): Promise<LoadedInboundMappings> {
   return new Promise((done) => {
-    done(loadNow(dir, serviceKeys));
+    done(loadNow(dir, serviceKeys, options));
   });
 }
 
-function loadNow(dir: string, serviceKeys: ReadonlySet<string>): LoadedInboundMappings {
+function loadNow(dir: string, serviceKeys: ReadonlySet<string>, options: InboundLoadOptions): LoadedInboundMappings {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw configError(dir, [], 'the inbound mappings folder does not exist');
   const files = readdirSync(dir)
@@ -37,7 +47,8 @@ function loadNow(dir: string, serviceKeys: ReadonlySet<string>): LoadedInboundMa
   const byKey = new Map<string, InboundMapping>();
   try {
     for (const file of files) {
-      const mapping = compileMapping(file, readConfigFile(file, inboundMappingFileSchema).value, serviceKeys, checks);
+      const raw = readConfigFile(file, inboundMappingFileSchema).value;
+      const mapping = compileMapping(file, raw, { serviceKeys, checks, schemaDirs: options.schemaDirs });
       const key = keyOf(mapping.schemaUri, mapping.mimeType);
       const other = byKey.get(key);
       if (other !== undefined)
@@ -67,8 +78,11 @@ const keyOf = (schemaUri: string, mimeType: string): string => `${mimeType.toLow
 function compileMapping(
   file: string,
   raw: InboundMappingFile,
-  serviceKeys: ReadonlySet<string>,
-  checks: SchemaCheck[],
+  {
+    serviceKeys,
+    checks,
+    schemaDirs,
+  }: { serviceKeys: ReadonlySet<string>; checks: SchemaCheck[]; schemaDirs?: SchemaDirs },
 ): InboundMapping {
   const produces = raw.produces.map((p, i): InboundProduce => {
     if (!serviceKeys.has(p.service))
@@ -96,7 +110,16 @@ function compileMapping(
     check =
       raw.mimeType === 'application/json'
         ? compileJsonSchemaCheck(schemaFile, file, raw.schemaUri)
-        : compileXsdCheck(schemaFile, file, raw.schemaUri);
+        : compileXsdCheck({ file: schemaFile }, file, raw.schemaUri);
+    checks.push(check);
+  } else if (raw.schemaSet !== undefined) {
+    if (schemaDirs === undefined)
+      throw configError(
+        file,
+        ['schemaSet'],
+        'names a schema set, but the gateway gave no schema folders to find it in',
+      );
+    check = compileXsdCheck({ ...raw.schemaSet, dirs: schemaDirs }, file, raw.schemaUri);
     checks.push(check);
   }
   return {

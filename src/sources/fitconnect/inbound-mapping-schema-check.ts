@@ -10,7 +10,14 @@ import addFormats from 'ajv-formats';
 import { configError } from '../../config/config-error.js';
 import { addSchemaAnnotations } from '../../config/schema-annotations.js';
 import { ajvFieldErrors } from '../../intake/ajv-errors.js';
-import { addDin91379Keyword, compileSchemaSet, disposeSchemaSet, validateXml } from '../../xoev/index.js';
+import {
+  addDin91379Keyword,
+  compileSchemaSet,
+  disposeSchemaSet,
+  findSchemaSet,
+  validateXml,
+  type SchemaDirs,
+} from '../../xoev/index.js';
 import type { InboundData, InboundIssue } from './inbound-mapping-types.js';
 
 /** Bounded: enough to show the sender what is wrong, bounded for hostile input. */
@@ -55,18 +62,31 @@ export function compileJsonSchemaCheck(schemaFile: string, mappingFile: string, 
   };
 }
 
-export function compileXsdCheck(schemaFile: string, mappingFile: string, schemaUri: string): SchemaCheck {
+/**
+ * An XSD named by file (`schema`), or the gateway's schema set of a standard and version (`schemaSet`: the official
+ * set an operator installed, else the project's profile), found and compiled as for the messages it produces.
+ */
+export function compileXsdCheck(
+  source: { file: string } | { standard: string; version: string; dirs: SchemaDirs },
+  mappingFile: string,
+  schemaUri: string,
+): SchemaCheck {
   let set;
+  const key = 'file' in source ? 'schema' : 'schemaSet';
   try {
-    set = compileSchemaSet({
-      id: `inbound:${schemaUri}`,
-      kind: 'amtsbote-profile',
-      standard: 'inbound',
-      version: schemaUri,
-      rootFile: schemaFile,
-    });
+    set = compileSchemaSet(
+      'file' in source
+        ? {
+            id: `inbound:${schemaUri}`,
+            kind: 'amtsbote-profile',
+            standard: 'inbound',
+            version: schemaUri,
+            rootFile: source.file,
+          }
+        : findSchemaSet(source.dirs, source.standard, source.version),
+    );
   } catch (e) {
-    throw configError(mappingFile, ['schema'], (e as Error).message);
+    throw configError(mappingFile, [key], (e as Error).message);
   }
   return {
     validate: (data) => {

@@ -3,7 +3,7 @@
  * re-exports: loading in inbound-mapping-load.ts, applying in inbound-mapping-apply.ts, the file syntax in
  * inbound-mapping-file-schema.ts.
  */
-export { loadInboundMappings, type LoadedInboundMappings } from './inbound-mapping-load.js';
+export { loadInboundMappings, type InboundLoadOptions, type LoadedInboundMappings } from './inbound-mapping-load.js';
 export { mapInbound } from './inbound-mapping-apply.js';
 export type {
   InboundInput,

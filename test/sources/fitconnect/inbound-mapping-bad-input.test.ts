@@ -12,7 +12,9 @@ import { examplesDir, projectRoot } from '../../helpers/paths.js';
 
 /** Received data that are wrong in every way a sender can get them wrong: always an answer, never a throw. */
 const config = loadConfig({ configFile: join(projectRoot, 'config', 'gateway.yaml') });
-const mappings = await loadInboundMappings(join(projectRoot, 'mappings', 'inbound'), new Set(config.services.keys()));
+const mappings = await loadInboundMappings(join(projectRoot, 'mappings', 'inbound'), new Set(config.services.keys()), {
+  schemaDirs: { xsdDir: config.paths.xsdDir },
+});
 afterAll(() => {
   mappings.close();
 });

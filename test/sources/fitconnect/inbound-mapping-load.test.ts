@@ -90,6 +90,31 @@ describe('loadInboundMappings refuses', () => {
     expect(refused.message).toContain('hundesteuer-anmeldung/1.json');
   });
 
+  it('a schema set without the schema folders, or one the gateway does not have', async () => {
+    const xml = (set: string) =>
+      [
+        'schemaUri: urn:x',
+        'mimeType: application/xml',
+        `schemaSet: ${set}`,
+        'xml: { root: { namespace: "urn:x", names: [x] } }',
+        'produces:',
+        '  - service: "99102013104000"',
+        '    data: $',
+        '',
+      ].join('\n');
+    const dir = folder({ 'a.yaml': xml('{ standard: xgewerbeanzeige, version: "2.2" }') });
+    const refused = await refusal(dir);
+    expect(refused).toMatchObject({ pointer: '/schemaSet' });
+    expect(refused.message).toContain('no schema folders');
+    const unknown = folder({ 'a.yaml': xml('{ standard: xunbekannt, version: "9" }') });
+    const error: unknown = await loadInboundMappings(unknown, services, {
+      schemaDirs: { xsdDir: join(projectRoot, 'xsd') },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ errors: [{ pointer: '/schemaSet' }], extensions: { file: join(unknown, 'a.yaml') } });
+    expect((error as Error).message).toContain('no schema set for xunbekannt 9');
+  });
+
   it('a folder that does not exist', async () => {
     expect(await refusal(join(root, 'absent'))).toMatchObject({ file: join(root, 'absent'), pointer: '' });
   });

@@ -13,7 +13,9 @@ import { examplesDir, hasReference, projectRoot, referenceDir } from '../../help
 const config = loadConfig({ configFile: join(projectRoot, 'config', 'gateway.yaml') });
 const validators = compileDataValidators(config.services, [din91379Keyword]);
 const inboundDir = join(projectRoot, 'mappings', 'inbound');
-const mappings = await loadInboundMappings(inboundDir, new Set(config.services.keys()));
+const mappings = await loadInboundMappings(inboundDir, new Set(config.services.keys()), {
+  schemaDirs: { xsdDir: config.paths.xsdDir },
+});
 afterAll(() => {
   mappings.close();
 });
