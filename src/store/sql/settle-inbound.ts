@@ -17,6 +17,8 @@ export async function settleInbound(
     serviceKey?: string | undefined;
     nextAttemptAt: string;
     now: string;
+    /** Record a step (the onward submission committed) and keep working under the lease. */
+    keepLease?: boolean;
   },
 ): Promise<boolean> {
   const result = await db
@@ -27,8 +29,7 @@ export async function settleInbound(
       ...(input.onwardSubmissionId ? { onward_submission_id: input.onwardSubmissionId } : {}),
       ...(input.serviceKey ? { service_key: input.serviceKey } : {}),
       next_attempt_at: input.nextAttemptAt,
-      lease_owner: null,
-      lease_until: null,
+      ...(input.keepLease ? {} : { lease_owner: null, lease_until: null }),
       updated_at: input.now,
     })
     .where('id', '=', input.id)
