@@ -44,7 +44,12 @@ export function gatewaySecretProblems(config: ConfigFiles, env: NodeJS.ProcessEn
       });
   });
   g.fitConnectSubscribers.forEach((client, i) => {
-    settings.push({ file, path: ['fitConnectSubscribers', i, 'clientSecret'], reference: client.clientSecret, keyMaterial: false });
+    settings.push({
+      file,
+      path: ['fitConnectSubscribers', i, 'clientSecret'],
+      reference: client.clientSecret,
+      keyMaterial: false,
+    });
     client.destinations.forEach((d, j) => {
       const at = ['fitConnectSubscribers', i, 'destinations', j];
       if (d.callbackSecret)

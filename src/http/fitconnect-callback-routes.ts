@@ -23,7 +23,7 @@ export interface FitConnectCallbackDeps {
 export function fitConnectCallbackRoutes(deps: FitConnectCallbackDeps): Router {
   const router = Router();
   router.post('/fitconnect/callbacks/:destinationId', async (req, res) => {
-    const destinationId = String(req.params.destinationId).toLowerCase();
+    const destinationId = req.params.destinationId.toLowerCase();
     const secret = deps.secretOf(destinationId);
     if (secret === undefined)
       throw new AmtsboteError('not-found', 'No FIT-Connect destination here takes callbacks under this id.');
@@ -38,7 +38,7 @@ export function fitConnectCallbackRoutes(deps: FitConnectCallbackDeps): Router {
       now: deps.clock(),
     });
     if (!verdict.ok)
-      throw new AmtsboteError('unauthenticated', 'The callback is not signed with this destination\'s secret.', [], {
+      throw new AmtsboteError('unauthenticated', "The callback is not signed with this destination's secret.", [], {
         reason: verdict.reason,
       });
     try {

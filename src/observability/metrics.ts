@@ -70,7 +70,7 @@ export function createMetrics(now: () => Date = () => new Date()) {
   });
   const inboundOutcomes = new Counter({
     name: 'amtsbote_fitconnect_inbound_pickups_total',
-    help: 'Pick-ups of FIT-Connect submissions (this gateway as a destination\'s subscriber) by destination and outcome',
+    help: "Pick-ups of FIT-Connect submissions (this gateway as a destination's subscriber) by destination and outcome",
     labelNames: ['destination', 'outcome'] as const,
     registers: [registry],
   });

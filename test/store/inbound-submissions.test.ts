@@ -45,7 +45,13 @@ describe.each(storeFactories)('inbound FIT-Connect submissions in the $kind stor
     expect(await lease(b, 'sub-2', other, 30, 90)).toBeUndefined();
     // the holder died: its lease runs out and the other takes over; the dead one can no longer settle
     expect(await lease(b, 'sub-2', other, 61, 120)).toMatchObject({ attempts: 2 });
-    const stale = await a.settleInbound({ id: 'sub-2', owner: holder, state: 'accepted', nextAttemptAt: at(62), now: at(62) });
+    const stale = await a.settleInbound({
+      id: 'sub-2',
+      owner: holder,
+      state: 'accepted',
+      nextAttemptAt: at(62),
+      now: at(62),
+    });
     expect(stale).toBe(false);
   });
 
@@ -64,18 +70,30 @@ describe.each(storeFactories)('inbound FIT-Connect submissions in the $kind stor
     });
     expect(committed).toBe(true);
     expect(await lease(b, 'sub-3', 'two', 3, 60)).toBeUndefined();
-    expect(await a.settleInbound({ id: 'sub-3', owner: 'one', state: 'accepted', nextAttemptAt: at(4), now: at(4) })).toBe(
-      true,
-    );
+    expect(
+      await a.settleInbound({ id: 'sub-3', owner: 'one', state: 'accepted', nextAttemptAt: at(4), now: at(4) }),
+    ).toBe(true);
     expect(await lease(b, 'sub-3', 'two', 5, 60)).toBeUndefined();
     const [row] = await b.listInbound({ limit: 10, states: ['accepted'] });
-    expect(row).toMatchObject({ id: 'sub-3', state: 'accepted', onwardSubmissionId: 'onward-3', serviceKey: '99050012104000' });
+    expect(row).toMatchObject({
+      id: 'sub-3',
+      state: 'accepted',
+      onwardSubmissionId: 'onward-3',
+      serviceKey: '99050012104000',
+    });
   });
 
   it('keeps a waiting submission until it is due, and a routing change makes every waiting one due at once', async () => {
     await seen(a, 'sub-4', 0);
     expect(await lease(a, 'sub-4', 'one', 1, 60)).toBeDefined();
-    await a.settleInbound({ id: 'sub-4', owner: 'one', state: 'waiting', reason: 'unroutable-region', nextAttemptAt: at(50), now: at(2) });
+    await a.settleInbound({
+      id: 'sub-4',
+      owner: 'one',
+      state: 'waiting',
+      reason: 'unroutable-region',
+      nextAttemptAt: at(50),
+      now: at(2),
+    });
     expect(await lease(b, 'sub-4', 'two', 10, 60)).toBeUndefined();
     const dueBefore = await b.listDueInbound({ destinationIds: [destinationId], now: at(10), limit: 10 });
     expect(dueBefore.map((d) => d.id)).not.toContain('sub-4');

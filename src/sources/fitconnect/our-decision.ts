@@ -18,7 +18,7 @@ export function ourDecision(
       if (decodeProtectedHeader(entry).typ !== 'secevent+jwt') continue;
       const claims = decodeJwt(entry);
       if (claims.iss !== destinationId || claims.sub !== `submission:${submissionId}`) continue;
-      const events = Object.keys((claims.events ?? {}) as Record<string, unknown>);
+      const events = Object.keys(claims.events ?? {});
       if (events.includes(acceptEvent)) return 'accepted';
       if (events.includes(rejectEvent)) return 'rejected';
     } catch {

@@ -33,7 +33,8 @@ export interface ValidSubmission {
   submitSet: string;
 }
 
-export type CheckOutcome = ValidSubmission | { kind: 'reject'; problems: RejectProblem[] } | { kind: 'retry'; reason: string };
+export type CheckOutcome =
+  ValidSubmission | { kind: 'reject'; problems: RejectProblem[] } | { kind: 'retry'; reason: string };
 
 export type MappedSubmission =
   | { ok: true; serviceKey: string; data: Record<string, unknown>; attachments: { id: string; purpose: string }[] }

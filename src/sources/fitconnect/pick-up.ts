@@ -80,7 +80,9 @@ async function pickUpUnderLease(
     await settle(ctx, row, decided, row.reason, ctx.clock().toISOString());
     return decided;
   }
-  const announced = Array.isArray(document.attachments) ? document.attachments.filter((a) => typeof a === 'string') : [];
+  const announced = Array.isArray(document.attachments)
+    ? document.attachments.filter((a) => typeof a === 'string')
+    : [];
   const attachments = new Map<string, string>();
   for (const id of announced) {
     const jwe = await ctx.api.getAttachment(row.id, id, signal);
@@ -115,7 +117,9 @@ async function pickUpUnderLease(
     const outcome = await acceptSubmission(ctx.intake, {
       portal: destination.portal,
       body: envelopeOf(destination, row, checked, mapped),
-      parts: new Map(checked.attachments.filter((a) => mapped.attachments.some((m) => m.id === a.id)).map((a) => [a.id, a.content])),
+      parts: new Map(
+        checked.attachments.filter((a) => mapped.attachments.some((m) => m.id === a.id)).map((a) => [a.id, a.content]),
+      ),
       idempotencyKey: `fitconnect:${row.id}`,
     });
     onwardSubmissionId = outcome.answer.submissionId;
@@ -149,21 +153,33 @@ async function pickUpUnderLease(
     {
       at,
       type: 'fitconnect-submitted',
-      data: { fitConnect: { submissionId: row.id, caseId: row.caseId, destinationId: destination.destinationId }, set: checked.submitSet },
+      data: {
+        fitConnect: { submissionId: row.id, caseId: row.caseId, destinationId: destination.destinationId },
+        set: checked.submitSet,
+      },
     },
-    { at, type: 'fitconnect-accepted', data: { fitConnect: { submissionId: row.id, caseId: row.caseId }, set: accept } },
+    {
+      at,
+      type: 'fitconnect-accepted',
+      data: { fitConnect: { submissionId: row.id, caseId: row.caseId }, set: accept },
+    },
   ]);
   await settle(ctx, { ...row, onwardSubmissionId }, 'accepted', undefined, at);
   await ctx.store.appendAudit({
     at,
     actor: 'fitconnect-subscriber',
     action: 'inbound.taken-on',
-    detail: { fitConnectSubmissionId: row.id, caseId: row.caseId, destinationId: destination.destinationId, submissionId: onwardSubmissionId },
+    detail: {
+      fitConnectSubmissionId: row.id,
+      caseId: row.caseId,
+      destinationId: destination.destinationId,
+      submissionId: onwardSubmissionId,
+    },
   });
   return 'accepted';
 }
 
-/** The envelope intake takes: the mapped service and data, the destination's region, the attachments that come along. */
+/** What intake takes: the mapped service and data, the destination's region, the attachments that come along. */
 function envelopeOf(
   destination: PickUpDestination,
   row: InboundSubmission,
@@ -235,7 +251,8 @@ async function settle(
     nextAttemptAt,
     now: ctx.clock().toISOString(),
   });
-  if (!settled) ctx.logger.warn({ submission: row.id }, 'lost the lease on a FIT-Connect submission while picking it up');
+  if (!settled)
+    ctx.logger.warn({ submission: row.id }, 'lost the lease on a FIT-Connect submission while picking it up');
 }
 
 function retryAt(ctx: PickUpContext, row: InboundSubmission, afterMs?: number): string {

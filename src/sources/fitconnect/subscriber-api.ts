@@ -8,7 +8,7 @@ import { readSecret } from '../../lib/secret-ref.js';
 
 /** FIT-Connect pages lists and event logs by at most 500 entries. */
 const pageSize = 500;
-/** At most this many pages of one list or log are read in one go (500 000 entries): a bound, not a limit in practice. */
+/** At most this many pages of one list or log are read at once (500 000 entries): a bound, never reached. */
 const maxPages = 1000;
 
 /**
@@ -40,7 +40,7 @@ export interface SubmissionDocument {
   attachments?: string[];
 }
 
-/** The subscriber's calls to the Submission API (PROTOCOL.md §1.2), each answered or throwing DeliveryServiceUnavailable. */
+/** The subscriber's calls to the Submission API (§1.2); each answers or throws DeliveryServiceUnavailable. */
 export interface SubscriberApi {
   listSubmissions(destinationId: string, signal: AbortSignal): Promise<ListedSubmission[]>;
   getSubmission(submissionId: string, signal: AbortSignal): Promise<SubmissionDocument | undefined>;
@@ -83,7 +83,11 @@ export function subscriberApi(
         const listed = Array.isArray(body.submissions) ? (body.submissions as Partial<ListedSubmission>[]) : [];
         for (const s of listed)
           if (typeof s.submissionId === 'string' && typeof s.caseId === 'string')
-            found.push({ destinationId: s.destinationId ?? destinationId, submissionId: s.submissionId, caseId: s.caseId });
+            found.push({
+              destinationId: s.destinationId ?? destinationId,
+              submissionId: s.submissionId,
+              caseId: s.caseId,
+            });
         const total = typeof body.totalCount === 'number' ? body.totalCount : 0;
         if (listed.length < pageSize || (page + 1) * pageSize >= total) break;
       }
@@ -140,7 +144,9 @@ async function answered(
     throw new DeliveryServiceUnavailable(`fitconnect-network-${(error as Error).name}`);
   }
   if (isOutcome(response))
-    throw new DeliveryServiceUnavailable(response.kind === 'retry' || response.kind === 'failed' ? response.reason : 'fitconnect-token');
+    throw new DeliveryServiceUnavailable(
+      response.kind === 'retry' || response.kind === 'failed' ? response.reason : 'fitconnect-token',
+    );
   if ((response.status >= 200 && response.status < 300) || response.status === 404) return response;
   throw new DeliveryServiceUnavailable(
     `fitconnect-http-${response.status}`,

@@ -80,7 +80,13 @@ function clientRunner(client: FitConnectSubscriberConfig, deps: SubscriberDeps, 
   const api = subscriberApi(client, { configDir: deps.configDir, outbound: deps.outbound, now: deps.clock });
   const destinationIds = client.destinations.map((d) => d.destinationId);
   let running: Promise<void> | undefined;
-  let again = false;
+  // Asked again while a round runs: one more round after it (an object, so the loop re-reads it after awaits).
+  const asked = { again: false };
+  const takeAgain = () => {
+    const again = asked.again;
+    asked.again = false;
+    return again;
+  };
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -101,14 +107,12 @@ function clientRunner(client: FitConnectSubscriberConfig, deps: SubscriberDeps, 
   };
   const runOnce = (): Promise<void> => {
     if (running) {
-      again = true;
+      asked.again = true;
       return running;
     }
     running = (async () => {
-      do {
-        again = false;
-        await round();
-      } while (again && !signal.aborted);
+      do await round();
+      while (takeAgain() && !signal.aborted);
     })().finally(() => {
       running = undefined;
     });

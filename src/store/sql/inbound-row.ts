@@ -40,7 +40,7 @@ export function inboundFromRow(r: InboundSubmissionTable): InboundSubmission {
     reason: r.reason ?? undefined,
     onwardSubmissionId: r.onward_submission_id ?? undefined,
     serviceKey: r.service_key ?? undefined,
-    attempts: Number(r.attempts),
+    attempts: r.attempts,
     nextAttemptAt: r.next_attempt_at,
     firstSeenAt: r.first_seen_at,
     remindAt: r.remind_at,

@@ -5,7 +5,8 @@ import { verifyCallback } from '../../../src/sources/fitconnect/callback-signatu
 /** FIT-Connect's callback check (PROTOCOL.md §4): hex HMAC-SHA512 over `timestamp.body`, 5 minutes either way. */
 describe('verifyCallback', () => {
   const secret = 'the-destination-callback-secret';
-  const body = '{"type":"https://schema.fitko.de/fit-connect/submission-api/callbacks/new-submissions","submissions":[]}';
+  const body =
+    '{"type":"https://schema.fitko.de/fit-connect/submission-api/callbacks/new-submissions","submissions":[]}';
   const now = new Date('2027-01-01T12:00:00Z');
   const seconds = Math.floor(now.getTime() / 1000);
   const sign = (timestamp: string, text = body, key = secret) =>
@@ -18,7 +19,9 @@ describe('verifyCallback', () => {
     }
     // upper-case hex is the same bytes
     const timestamp = String(seconds);
-    expect(verifyCallback({ secret, authentication: sign(timestamp).toUpperCase(), timestamp, body, now }).ok).toBe(true);
+    expect(verifyCallback({ secret, authentication: sign(timestamp).toUpperCase(), timestamp, body, now }).ok).toBe(
+      true,
+    );
   });
 
   it('refuses a stale or future timestamp, another secret, another body and missing headers', () => {
@@ -34,7 +37,9 @@ describe('verifyCallback', () => {
       ok: false,
       reason: 'signature-invalid',
     });
-    expect(verifyCallback({ secret, authentication: sign(timestamp), timestamp, body: `${body} `, now }).ok).toBe(false);
+    expect(verifyCallback({ secret, authentication: sign(timestamp), timestamp, body: `${body} `, now }).ok).toBe(
+      false,
+    );
     // the old base64 form is not taken (FIT-Connect changed to hex in 2021)
     const base64 = Buffer.from(sign(timestamp), 'hex').toString('base64');
     expect(verifyCallback({ secret, authentication: base64, timestamp, body, now }).ok).toBe(false);
