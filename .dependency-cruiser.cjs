@@ -25,6 +25,7 @@ const floors = [
   'delivery',
   'observability',
   'intake',
+  'sources',
   'operations',
   'sources',
   'http',
