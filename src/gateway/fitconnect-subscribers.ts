@@ -18,9 +18,8 @@ import { startSubscriber, type Subscriber } from '../sources/fitconnect/subscrib
 import { importDecryptionKeys, importSubscriberSigningKey } from '../sources/fitconnect/subscriber-keys.js';
 import { acceptSet, rejectSet } from '../sources/fitconnect/subscriber-sets.js';
 import { subscriberPortal } from '../sources/fitconnect/subscriber-portal.js';
+import { loadInboundMappings, mapInbound } from '../sources/fitconnect/inbound-mapping.js';
 
-/** How an inbound mapping turns a valid submission into a service's data; undefined: none for its schema. */
-export type InboundMapper = (valid: ValidSubmission) => Promise<MappedSubmission | undefined>;
 
 /** The FIT-Connect destinations this gateway subscribes to, prepared before the gateway listens. */
 export interface PreparedSubscribers {
@@ -30,6 +29,8 @@ export interface PreparedSubscribers {
   destinations: { destinationId: string; regionKey: string; client: string }[];
   /** Starts the pick-up loop once intake can take submissions. */
   start(intake: IntakeContext): Subscriber;
+  /** Frees the inbound mappings' compiled schemas. */
+  close(): void;
 }
 
 /**
@@ -41,7 +42,6 @@ export async function prepareFitConnectSubscribers(deps: {
   config: ConfigFiles;
   store: Store;
   routingVersion: () => number;
-  map: InboundMapper;
   metrics: Metrics;
   clock: () => Date;
   logger: Logger;
@@ -49,6 +49,16 @@ export async function prepareFitConnectSubscribers(deps: {
   const { config } = deps;
   const clients = config.gateway.fitConnectSubscribers;
   if (clients.length === 0) return undefined;
+  // `mappings/inbound/`: per data schema, how the received data become one of the gateway's services.
+  const mappings = await loadInboundMappings(
+    resolve(config.paths.mappingsDir, 'inbound'),
+    new Set(config.services.keys()),
+  );
+  const map = async (valid: ValidSubmission): Promise<MappedSubmission | undefined> => {
+    const mapping = mappings.find(valid.dataSchema.schemaUri, valid.dataSchema.mimeType);
+    if (!mapping) return undefined;
+    return mapInbound(mapping, { data: valid.data, metadata: valid.metadata, attachments: valid.attachments });
+  };
   const keyText = (file: string) => {
     const path = resolve(config.configDir, file);
     return { text: readFileSync(path, 'utf8'), origin: path };
@@ -82,7 +92,7 @@ export async function prepareFitConnectSubscribers(deps: {
             acceptedSchemas: d.dataSchemas,
             now: deps.clock(),
           }),
-        map: deps.map,
+        map,
         acceptSet: (fetched, valid) =>
           acceptSet(
             { destinationId: d.destinationId, submissionId: fetched.submissionId, caseId: fetched.caseId, signingKey },
@@ -107,6 +117,9 @@ export async function prepareFitConnectSubscribers(deps: {
   return {
     secretOf: (destinationId) => secrets.get(destinationId.toLowerCase()),
     destinations: listed,
+    close: () => {
+      mappings.close();
+    },
     start: (intake) =>
       startSubscriber({
         clients,

@@ -238,11 +238,11 @@ async function startWithConfig(
       config,
       store,
       routingVersion: () => routing.current().version,
-      map: () => Promise.resolve(undefined),
       metrics,
       clock,
       logger,
     });
+    if (subscribers) started.push({ name: 'inbound mappings', stop: () => subscribers.close() });
     let subscriber: Subscriber | undefined;
     let subscriberIntake: IntakeContext | undefined;
 
