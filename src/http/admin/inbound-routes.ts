@@ -1,12 +1,12 @@
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { AmtsboteError } from '../../lib/errors.js';
 import { ruleWithin } from '../../routing/region-scope.js';
-import { inboundStates, type InboundState } from '../../store/sql/inbound-row.js';
+import { inboundStates, type InboundState, type InboundSubmission } from '../../store/sql/inbound-row.js';
 import type { Store } from '../../store/store.js';
 import { currentAdmin } from './auth.js';
 
 export interface InboundRoutesDeps {
-  store: Pick<Store, 'listInbound'>;
+  store: Pick<Store, 'listInbound' | 'listEvents'>;
   clock: () => Date;
   /** The subscribed FIT-Connect destinations and the regions they serve. */
   destinations: readonly { destinationId: string; regionKey: string; client: string }[];
@@ -36,26 +36,53 @@ export function adminInboundRoutes(deps: InboundRoutesDeps): Router {
       limit: 500,
     });
     const now = deps.clock().toISOString();
+    res.json({ inbound: rows.map((r) => view(r, regionOf.get(r.destinationId), now)) });
+  });
+
+  /**
+   * One inbound submission and the event log of the submission it became here: the delivery service's
+   * submit-submission SET and our accept, verbatim, then the destinations' receipts.
+   */
+  router.get('/inbound/:id', async (req: Request<{ id: string }>, res: Response) => {
+    const { regions: scope } = currentAdmin(res);
+    const visible = deps.destinations.filter((d) => !scope || ruleWithin(d.regionKey, scope));
+    const [row] = await deps.store.listInbound({
+      id: req.params.id,
+      destinationIds: visible.map((d) => d.destinationId),
+      limit: 1,
+    });
+    if (!row) throw new AmtsboteError('not-found', 'No inbound FIT-Connect submission with this id.');
+    const destination = visible.find((d) => d.destinationId === row.destinationId);
+    const events = row.onwardSubmissionId ? await deps.store.listEvents(row.onwardSubmissionId) : [];
     res.json({
-      inbound: rows.map((r) => ({
-        fitConnect: { submissionId: r.id, caseId: r.caseId, destinationId: r.destinationId },
-        client: regionOf.get(r.destinationId)?.client,
-        regionKey: regionOf.get(r.destinationId)?.regionKey,
-        state: r.state,
-        ...(r.reason ? { reason: r.reason } : {}),
-        ...(r.onwardSubmissionId ? { submissionId: r.onwardSubmissionId } : {}),
-        ...(r.serviceKey ? { serviceKey: r.serviceKey } : {}),
-        attempts: r.attempts,
-        firstSeenAt: r.firstSeenAt,
-        updatedAt: r.updatedAt,
-        ...(r.state === 'accepted' || r.state === 'rejected' ? {} : { nextAttemptAt: r.nextAttemptAt }),
-        deadlines: {
-          reminderAt: r.remindAt,
-          automaticRejectAt: r.autoRejectAt,
-          reminderPassed: r.remindAt <= now,
-        },
-      })),
+      ...view(row, destination, deps.clock().toISOString()),
+      events: events.map((e) => ({ seq: e.seq, at: e.at, type: e.type, data: e.data })),
     });
   });
   return router;
+}
+
+function view(
+  r: InboundSubmission,
+  destination: { regionKey: string; client: string } | undefined,
+  now: string,
+): Record<string, unknown> {
+  return {
+    fitConnect: { submissionId: r.id, caseId: r.caseId, destinationId: r.destinationId },
+    client: destination?.client,
+    regionKey: destination?.regionKey,
+    state: r.state,
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.onwardSubmissionId ? { submissionId: r.onwardSubmissionId } : {}),
+    ...(r.serviceKey ? { serviceKey: r.serviceKey } : {}),
+    attempts: r.attempts,
+    firstSeenAt: r.firstSeenAt,
+    updatedAt: r.updatedAt,
+    ...(r.state === 'accepted' || r.state === 'rejected' ? {} : { nextAttemptAt: r.nextAttemptAt }),
+    deadlines: {
+      reminderAt: r.remindAt,
+      automaticRejectAt: r.autoRejectAt,
+      reminderPassed: r.remindAt <= now,
+    },
+  };
 }
