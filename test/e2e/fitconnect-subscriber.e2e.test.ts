@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
 } from '../fixtures/fitconnect-simulator/index.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
+import { leipzigSubscriberSettings } from '../helpers/fitconnect-subscriber.js';
 import { adminCall, adminTokens, testFetch } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
@@ -52,14 +53,6 @@ let config: ConfigCopy;
 let fixtureKeys: FixtureKeys;
 let gateway: GatewayProcess;
 
-/** A private JWK as an owner-only key file. */
-function keyFile(name: string, jwk: unknown): string {
-  const file = join(workDir, `${name}.private-jwk.json`);
-  writeFileSync(file, JSON.stringify(jwk));
-  chmodSync(file, 0o600);
-  return file;
-}
-
 beforeAll(async () => {
   sim = await startFitConnectSimulator();
   subscriberClient = sim.addClient();
@@ -68,31 +61,7 @@ beforeAll(async () => {
   config = copyConfig({
     delivery: { pollMs: 50 },
     keys: fixtureKeys.keys,
-    settings: {
-      outbound: { allowLoopback: true },
-      fitConnectSubscribers: [
-        {
-          name: 'leipzig',
-          tokenUrl: sim.tokenUrl,
-          submissionApiUrl: sim.submissionApiUrl,
-          clientId: subscriberClient.clientId,
-          clientSecret: 'env:FC_SUBSCRIBER_SECRET',
-          pollSeconds: 1,
-          destinations: [
-            {
-              destinationId: destination.destinationId,
-              regionKey: '147130000000',
-              decryptionKeys: [keyFile('decryption', destination.decryptionJwk)],
-              signingKey: keyFile('signing', destination.signingJwk),
-              callbackSecret: 'env:FC_CALLBACK_SECRET',
-              dataSchemas: [
-                { schemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2', mimeType: 'application/xml' },
-              ],
-            },
-          ],
-        },
-      ],
-    },
+    settings: leipzigSubscriberSettings(sim, subscriberClient, destination, workDir),
   });
   gateway = await spawnGateway({
     AMTSBOTE_CONFIG: config.configFile,
