@@ -138,6 +138,7 @@ async function startWithConfig(
       // leaseSeconds.
       const released = await store.releaseAllLeases(clock().toISOString());
       if (released > 0) logger.info({ deliveries: released }, 'released the leases of the previous gateway process');
+      await store.releaseInboundLeases();
     }
     const seeded = await store.seedPortals(
       config.gateway.portals.map(({ tokenHashes, ...p }) => ({ ...p, tokens: tokenHashes.map((hash) => ({ hash })) })),

@@ -68,6 +68,7 @@ import { listDueInbound } from './sql/list-due-inbound.js';
 import { wakeWaitingInbound } from './sql/wake-waiting-inbound.js';
 import { countInboundByState } from './sql/count-inbound-by-state.js';
 import { appendEvents } from './sql/append-events.js';
+import { releaseInboundLeases } from './sql/release-inbound-leases.js';
 
 /**
  * Binds the dialect-neutral operations of store/sql/ to one kysely instance. The dialects differ only where
@@ -178,6 +179,7 @@ export function kyselyStore(
     listInbound: (filter) => listInbound(db, filter),
     listDueInbound: (input) => listDueInbound(db, input),
     wakeWaitingInbound: (now) => wakeWaitingInbound(db, now),
+    releaseInboundLeases: () => releaseInboundLeases(db),
     countInboundByState: () => countInboundByState(db),
     appendEvents: (submissionId, events) => appendEvents(db, submissionId, events),
     announce,

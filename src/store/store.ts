@@ -191,6 +191,8 @@ export interface Store {
   listDueInbound(input: Parameters<typeof listDueInbound>[1]): ReturnType<typeof listDueInbound>;
   /** Routing changed: every waiting inbound submission is due now; returns how many. */
   wakeWaitingInbound(now: string): Promise<number>;
+  /** SQLite at start-up, under the serve lock only: every inbound lease is a dead process's. */
+  releaseInboundLeases(): Promise<number>;
   countInboundByState(): Promise<Record<string, number>>;
   /** Appends events to an existing submission's chain in one transaction (store/sql/append-events.ts). */
   appendEvents(submissionId: string, events: readonly NewEvent[]): Promise<void>;
