@@ -9,7 +9,6 @@ import { AmtsboteError, type FieldError } from '../lib/errors.js';
 import { gatewayFitConnectDirectories } from '../gateway/fitconnect-directories.js';
 import { destinationOfferState } from '../operations/destination-offers.js';
 import { din91379Keyword, loadXoev, type Xoev } from '../xoev/index.js';
-import { openStore } from '../store/open-store.js';
 
 /** How long `config check` waits for the store before it checks `routing.yaml` alone. */
 const storeWaitMs = 10_000;
@@ -128,6 +127,8 @@ async function routingInForce(loaded: ConfigWithRoutingSeed): Promise<RoutingInF
   }
   let timer: NodeJS.Timeout | undefined;
   const read = (async () => {
+    // Imported only here: a check without a store (a fresh checkout) loads no store driver.
+    const { openStore } = await import('../store/open-store.js');
     const store = await openStore(loaded, undefined, { migrate: false });
     try {
       const stored = await store.currentRouting();

@@ -48,6 +48,7 @@ export type ProblemCode =
   | 'invalid-recipient-key'
   | 'destination-does-not-accept'
   | 'invalid-receipt'
+  | 'invalid-reply'
   | 'invalid-config'
   | 'rate-limited'
   | 'config-rejected'

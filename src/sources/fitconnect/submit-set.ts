@@ -50,6 +50,14 @@ function importVerifyKey(jwk: JWK): KeyObject | undefined {
   }
 }
 
+/**
+ * A submit SET without a `data` tag is read as naming the empty placeholder (`encryptedData: ''`, data as a
+ * `purpose: data` attachment): the comparison with the JWEs received then refuses it when data did arrive inline.
+ */
+function withDataTag(tags: unknown): unknown {
+  return typeof tags === 'object' && tags !== null && !Object.hasOwn(tags, 'data') ? { ...tags, data: '' } : tags;
+}
+
 const invalid = (detail: string) => rejectProblem('event-log-invalid', detail, 'submission');
 
 /**
@@ -116,7 +124,7 @@ export async function findSubmitSet(
         continue;
       }
       const tags = authenticationTagsSchema.safeParse(
-        (payload as { authenticationTags?: unknown } | null)?.authenticationTags,
+        withDataTag((payload as { authenticationTags?: unknown } | null)?.authenticationTags),
       );
       if (!tags.success)
         return {
