@@ -28,7 +28,6 @@ const floors = [
   'intake',
   'sources',
   'operations',
-  'sources',
   'http',
   'gateway',
   'cli',
