@@ -20,7 +20,6 @@ import { acceptSet, rejectSet } from '../sources/fitconnect/subscriber-sets.js';
 import { subscriberPortal } from '../sources/fitconnect/subscriber-portal.js';
 import { loadInboundMappings, mapInbound } from '../sources/fitconnect/inbound-mapping.js';
 
-
 /** The FIT-Connect destinations this gateway subscribes to, prepared before the gateway listens. */
 export interface PreparedSubscribers {
   /** Each destination's callback secret, read once. */
