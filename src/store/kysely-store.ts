@@ -60,6 +60,15 @@ import { deferredByAge } from './sql/deferred-by-age.js';
 import { takePollLease } from './sql/take-poll-lease.js';
 import { releasePollLease } from './sql/release-poll-lease.js';
 import type { ChangeTopic } from './change-topics.js';
+import { recordInboundSeen } from './sql/record-inbound-seen.js';
+import { takeInboundLease } from './sql/take-inbound-lease.js';
+import { settleInbound } from './sql/settle-inbound.js';
+import { listInbound } from './sql/list-inbound.js';
+import { listDueInbound } from './sql/list-due-inbound.js';
+import { wakeWaitingInbound } from './sql/wake-waiting-inbound.js';
+import { countInboundByState } from './sql/count-inbound-by-state.js';
+import { appendEvents } from './sql/append-events.js';
+import { releaseInboundLeases } from './sql/release-inbound-leases.js';
 
 /**
  * Binds the dialect-neutral operations of store/sql/ to one kysely instance. The dialects differ only where
@@ -164,6 +173,15 @@ export function kyselyStore(
     deferredByAge: (now) => deferredByAge(db, now),
     takePollLease: (input) => takePollLease(db, input),
     releasePollLease: (destinationId, owner) => releasePollLease(db, destinationId, owner),
+    recordInboundSeen: (input) => recordInboundSeen(db, input),
+    takeInboundLease: (input) => takeInboundLease(db, input),
+    settleInbound: (input) => settleInbound(db, input),
+    listInbound: (filter) => listInbound(db, filter),
+    listDueInbound: (input) => listDueInbound(db, input),
+    wakeWaitingInbound: (now) => wakeWaitingInbound(db, now),
+    releaseInboundLeases: () => releaseInboundLeases(db),
+    countInboundByState: () => countInboundByState(db),
+    appendEvents: (submissionId, events) => appendEvents(db, submissionId, events),
     announce,
     listenForChanges: specific.listenForChanges,
     listKeyStates: () => listKeyStates(db),

@@ -24,6 +24,26 @@ export interface Database {
   rate_buckets: RateBucketTable;
   replay_plans: ReplayPlanTable;
   poll_leases: PollLeaseTable;
+  inbound_submissions: InboundSubmissionTable;
+}
+
+/** A FIT-Connect submission picked up as a destination's subscriber (migration 0013). */
+export interface InboundSubmissionTable {
+  id: string;
+  destination_id: string;
+  case_id: string;
+  state: string;
+  reason: string | null;
+  onward_submission_id: string | null;
+  service_key: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  first_seen_at: string;
+  remind_at: string;
+  auto_reject_at: string;
+  updated_at: string;
 }
 
 /** Who fetches a destination's receipts (FIT-Connect's event logs), until when: one poller across instances. */
