@@ -85,6 +85,7 @@ interface InboundEntry {
   state: string;
   reason?: string;
   submissionId?: string;
+  attempts: number;
 }
 const entryOf = async (submissionId: string): Promise<InboundEntry | undefined> =>
   (
@@ -161,12 +162,15 @@ describe('Amtsbote as subscriber, when the FIT-Connect delivery service fails or
     expect(entry, JSON.stringify(entry)).toMatchObject({ state: 'accepted' });
     expect(sim.submissionState(sent.submissionId)).toBe('accepted');
 
-    // the fault did happen, and the call was made again after it
-    const matching = sim.requests
-      .slice(requestsBefore)
-      .filter((r) => r.method === fault.method && fault.path.test(r.path));
-    if (fault.kind === 'fail') expect(matching.filter((r) => r.status === fault.status)).toHaveLength(fault.times);
-    expect(matching.length).toBeGreaterThan(fault.times);
+    // the fault did happen, and the call was made again after it (a stalled request is not in the simulator's
+    // log, which records answers: that it ended in a retry shows in the pick-up's attempts)
+    if (fault.kind === 'fail') {
+      const matching = sim.requests
+        .slice(requestsBefore)
+        .filter((r) => r.method === fault.method && fault.path.test(r.path));
+      expect(matching.filter((r) => r.status === fault.status)).toHaveLength(fault.times);
+      expect(matching.length).toBeGreaterThan(fault.times);
+    } else expect(entry!.attempts).toBeGreaterThan(1);
 
     // exactly one accept in the case's event log, and exactly one onward case
     const accepts = sim.eventLogClaims(sent.caseId).filter((e) => acceptEvent in (e.claims.events as object));
@@ -175,7 +179,7 @@ describe('Amtsbote as subscriber, when the FIT-Connect delivery service fails or
     expect([...casesAfter].filter((id) => !casesBefore.has(id))).toEqual([entry!.submissionId]);
 
     // never a 5xx of ours to a callback, and the gateway still runs
-    const callbacks = sim.callbacks.slice(callbacksBefore) as unknown as { status?: number }[];
+    const callbacks = sim.callbacks.slice(callbacksBefore);
     expect(callbacks.filter((c) => (c.status ?? 0) >= 500)).toEqual([]);
     expect(gateway.child.exitCode).toBeNull();
     expect(gateway.child.signalCode).toBeNull();
