@@ -52,6 +52,7 @@ export async function prepareFitConnectSubscribers(deps: {
   const mappings = await loadInboundMappings(
     resolve(config.paths.mappingsDir, 'inbound'),
     new Set(config.services.keys()),
+    { schemaDirs: { xsdDir: config.paths.xsdDir, officialSchemasDir: config.paths.officialSchemasDir } },
   );
   const map = async (valid: ValidSubmission): Promise<MappedSubmission | undefined> => {
     const mapping = mappings.find(valid.dataSchema.schemaUri, valid.dataSchema.mimeType);
