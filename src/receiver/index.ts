@@ -45,3 +45,23 @@ export {
   type Sha512Hash,
   type DataMediaType,
 } from './format.js';
+export {
+  REPLY_FORMAT,
+  REPLY_KINDS,
+  REPLY_DATA_MEDIA_TYPES,
+  REPLY_MAX_ATTACHMENTS,
+  replyMetadataSchema,
+  replyDataEntrySchema,
+  replyAttachmentEntrySchema,
+  postedReplySchema,
+  fetchedReplySchema,
+  countersignaturePayloadSchema,
+  destinationKeySchema,
+  type ReplyKind,
+  type ReplyMetadata,
+  type ReplyAttachmentEntry,
+  type PostedReply,
+  type FetchedReply,
+  type CountersignaturePayload,
+  type DestinationKeyJwk,
+} from './reply-format.js';

@@ -89,3 +89,9 @@ export {
   AUTHENTICATION_DATA_SET_SCHEMA,
   authenticationDataSetJsonSchema,
 } from './fitconnect/authentication-data-set.js';
+
+export { parsePostedReply } from './reply/parse-posted-reply.js';
+export { peekReplyMetadata } from './reply/peek-reply-metadata.js';
+export { verifyPostedReply, type VerifyReplyOptions, type VerifiedReply } from './reply/verify-reply-metadata.js';
+export { countersignReply, type CountersignInput, type Countersignature } from './reply/countersign-reply.js';
+export { replyError, isReplyError, type ReplyRefusalReason } from './reply/errors.js';
