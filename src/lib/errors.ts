@@ -50,7 +50,6 @@ export type ProblemCode =
   | 'invalid-receipt'
   | 'invalid-reply'
   | 'invalid-reply-key'
-  | 'reply-not-possible'
   | 'invalid-config'
   | 'rate-limited'
   | 'config-rejected'

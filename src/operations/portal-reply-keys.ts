@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AmtsboteError } from '../lib/errors.js';
 import { zodProblem } from '../lib/zod-field-errors.js';
-import { isRecipientKeyError, type KeyResolver } from '../seal/index.js';
+import { checkReplyKeySource } from '../replies/check-reply-key.js';
+import type { KeyResolver } from '../seal/index.js';
 import type { PortalReplyKey, ReplyKeySource } from '../store/reply-types.js';
 import type { Store } from '../store/store.js';
 
@@ -13,24 +14,6 @@ export const replyKeySourceSchema = z.union([
     kid: z.string().min(1).max(200).optional(),
   }),
 ]);
-
-/**
- * Checks a reply key as recipients' encryption keys are checked (seal/recipient-keys/: public RSA ≥ the policy's
- * modulus, `alg` RSA-OAEP-256, `use` enc, `key_ops` with wrapKey; a JWKS URL is fetched) and returns its kid.
- * A refused key is a precise problem, never a 5xx.
- */
-export async function checkReplyKeySource(resolver: KeyResolver, source: ReplyKeySource, pointer = ''): Promise<string> {
-  try {
-    const key = await resolver.encryptionKey(source);
-    return key.kid;
-  } catch (error) {
-    if (isRecipientKeyError(error) || error instanceof AmtsboteError)
-      throw new AmtsboteError('invalid-reply-key', `The reply key is not usable: ${(error as Error).message}`, [
-        { pointer, detail: (error as Error).message },
-      ]);
-    throw new AmtsboteError('invalid-reply-key', 'The reply key could not be read.', [{ pointer, detail: 'unreadable' }]);
-  }
-}
 
 /**
  * Registers a portal's reply key; the keys current until now stay usable for `overlapHours`, so replies the

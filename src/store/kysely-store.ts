@@ -65,6 +65,7 @@ import { listPortalReplyKeys } from './sql/list-portal-reply-keys.js';
 import { addPortalReplyKey } from './sql/add-portal-reply-key.js';
 import { removePortalReplyKey } from './sql/remove-portal-reply-key.js';
 import { nextReplySeq } from './sql/next-reply-seq.js';
+import { findMessage } from './sql/find-message.js';
 import { insertReply } from './sql/insert-reply.js';
 import { getReply } from './sql/get-reply.js';
 import { listReplies } from './sql/list-replies.js';
@@ -196,6 +197,7 @@ export function kyselyStore(
     addPortalReplyKey: (key, previousNotAfter) => addPortalReplyKey(db, key, previousNotAfter),
     removePortalReplyKey: (portalId, kid) => removePortalReplyKey(db, portalId, kid),
     nextReplySeq: (submissionId) => nextReplySeq(db, submissionId),
+    findMessage: (id) => findMessage(db, id),
     // A reply's callback is a delivery due now: the other instances' workers are told at once.
     insertReply: announcing(
       (reply: NewReply, links: { replyUrl: string }) => insertReply(db, reply, links),

@@ -57,9 +57,7 @@ export interface StoredReply extends Omit<NewReply, 'ciphertext'> {
 
 /** What inserting a reply did: stored it, found the same id stored before, or lost the race for its `seq`. */
 export type InsertReplyResult =
-  | { kind: 'created'; seq: number }
-  | { kind: 'existing'; reply: StoredReply }
-  | { kind: 'seq-taken' };
+  { kind: 'created'; seq: number } | { kind: 'existing'; reply: StoredReply } | { kind: 'seq-taken' };
 
 /** A reply without its content, for the admin's list of replies the portal has not fetched. */
 export interface UndeliveredReply {

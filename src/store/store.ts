@@ -207,6 +207,10 @@ export interface Store {
   addPortalReplyKey(key: PortalReplyKey, previousNotAfter: string): Promise<boolean>;
   removePortalReplyKey(portalId: string, kid: string): Promise<boolean>;
   nextReplySeq(submissionId: string): Promise<number>;
+  /** A message (not a callback) by its id (store/sql/find-message.ts). */
+  findMessage(
+    id: string,
+  ): Promise<{ id: string; submissionId: string; destinationId: string; state: string } | undefined>;
   /** Stores a reply with its event and the portal's callback (store/sql/insert-reply.ts). */
   insertReply(reply: NewReply, links: { replyUrl: string }): Promise<InsertReplyResult>;
   getReply(id: string): Promise<StoredReply | undefined>;

@@ -13,11 +13,7 @@ export async function confirmReply(
   input: { replyId: string; submissionId: string; confirmation: ReplyConfirmation; at: string },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('submissions')
-      .set({ updated_at: input.at })
-      .where('id', '=', input.submissionId)
-      .execute();
+    await trx.updateTable('submissions').set({ updated_at: input.at }).where('id', '=', input.submissionId).execute();
     const changed = await trx
       .updateTable('replies')
       .set({

@@ -57,7 +57,11 @@ export async function insertReply(
       messageId: reply.messageId,
       kind: reply.kind,
     };
-    const seq = await appendEvent(trx, reply.submissionId, { at: reply.receivedAt, type: 'reply-received', data: event });
+    const seq = await appendEvent(trx, reply.submissionId, {
+      at: reply.receivedAt,
+      type: 'reply-received',
+      data: event,
+    });
     await enqueueCallback(trx, {
       submissionId: reply.submissionId,
       portalId: submission.portal_id,
