@@ -2,10 +2,12 @@ import { cliActor, type CliContext } from './context.js';
 import { Option } from 'commander';
 import { portalSchema } from '../config/gateway-schema.js';
 import { addPortal, rotatePortalToken } from '../operations/portal-tokens.js';
+import { registerPortalReplyCommands } from './portal-reply-commands.js';
 
 /** Portals and their tokens. */
 export function registerPortalCommands({ program, print, withStore }: CliContext): void {
   const portalCommand = program.command('portal').description('portals and their tokens (kept in the store)');
+  registerPortalReplyCommands(portalCommand);
   const list = (value: string) =>
     value
       .split(',')

@@ -3,6 +3,7 @@ import {
   runReceiverKeysInit,
   runReceiverOpen,
   runReceiverReceipt,
+  runReceiverReply,
   type CommandResult,
   type ReceiptProblem,
 } from '../receiver/index.js';
@@ -101,4 +102,65 @@ export function registerReceiverCommands({ program }: CliContext): void {
       },
     );
   }
+
+  receiverCommand
+    .command('reply <messageFile>')
+    .description(
+      "answer a received message: encrypt the reply data and attachments to the portal's reply key, sign the metadata with your receipt key, post it to the gateway (or write it)",
+    )
+    .requiredOption('--kind <kind>', 'notice, request or information')
+    .requiredOption('--data <file>', 'the reply data (JSON or XML)')
+    .option('--data-type <mediaType>', 'application/json or application/xml (default: from the file extension)')
+    .requiredOption('--schema <uri>', 'the schema URI the reply data follow')
+    .option('--attach <file...>', 'attachment file(s), each as <file> or <file>@<media type>')
+    .requiredOption('--reply-key <file>', "the portal's public reply key (JWK, or a JWK Set of one key)")
+    .requiredOption('--signing-key <file>', 'your receipt signing key (private JWK, from receiver keys init)')
+    .requiredOption('--gateway-jwks <fileOrUrl>', "the gateway's JWKS as pinned in your configuration")
+    .option('--keys <dir>', 'folder with the private encryption key')
+    .option('--key <file...>', 'private encryption key file(s)')
+    .option('--destination <id>', 'your destination id')
+    .option('--reply-id <uuid>', 'the reply id (default: a new UUID); send a reply again with the same id')
+    .option('--gateway <url>', "post the reply to this gateway's base URL")
+    .option('--out <file>', 'write the reply to this file instead of posting it')
+    .action(
+      async (
+        messageFile: string,
+        options: {
+          kind: string;
+          data: string;
+          dataType?: string;
+          schema: string;
+          attach?: string[];
+          replyKey: string;
+          signingKey: string;
+          gatewayJwks: string;
+          keys?: string;
+          key?: string[];
+          destination?: string;
+          replyId?: string;
+          gateway?: string;
+          out?: string;
+        },
+      ) => {
+        emit(
+          await runReceiverReply({
+            messageFile,
+            kind: options.kind,
+            dataFile: options.data,
+            schemaUri: options.schema,
+            replyKeyFile: options.replyKey,
+            signingKeyFile: options.signingKey,
+            gatewayJwks: options.gatewayJwks,
+            ...(options.dataType ? { dataType: options.dataType } : {}),
+            ...(options.attach ? { attachments: options.attach } : {}),
+            ...(options.keys ? { keysDir: options.keys } : {}),
+            ...(options.key ? { keyFiles: options.key } : {}),
+            ...(options.destination ? { destinationId: options.destination } : {}),
+            ...(options.replyId ? { replyId: options.replyId } : {}),
+            ...(options.gateway ? { gatewayUrl: options.gateway } : {}),
+            ...(options.out ? { outFile: options.out } : {}),
+          }),
+        );
+      },
+    );
 }

@@ -71,7 +71,11 @@ export type ReceiverFailureCode =
   /** The folder to write an opened message into is not empty. */
   | 'output-not-empty'
   /** An attachment id would not make a safe folder name. */
-  | 'unsafe-attachment-id';
+  | 'unsafe-attachment-id'
+  /** The portal's reply key is not a public RSA ≥ 4096 key for RSA-OAEP-256 with a kid. */
+  | 'invalid-reply-key'
+  /** A reply cannot be built from what was given (kind, media type, schema URI, attachment ids, file names). */
+  | 'invalid-reply-input';
 
 export class ReceiverError extends Error {
   readonly code: ReceiverFailureCode;

@@ -65,3 +65,7 @@ export {
   type CountersignaturePayload,
   type DestinationKeyJwk,
 } from './reply-format.js';
+export { buildReply, type BuildReplyOptions, type BuiltReply, type ReplyAttachmentInput } from './build-reply.js';
+export { sendReply } from './send-reply.js';
+export { prepareReplyKey, type ReplyEncryptionKey } from './reply-key.js';
+export { runReceiverReply, type ReceiverReplyOptions } from './reply-command.js';
