@@ -3,7 +3,7 @@ import { AmtsboteError } from '../lib/errors.js';
 import { zodProblem } from '../lib/zod-field-errors.js';
 import { checkReplyKeySource } from '../replies/check-reply-key.js';
 import type { KeyResolver } from '../seal/index.js';
-import type { PortalReplyKey, ReplyKeySource } from '../store/reply-types.js';
+import type { PortalReplyKey } from '../store/reply-types.js';
 import type { Store } from '../store/store.js';
 
 /** What an admin registers: an inline public JWK, or a JWKS URL (with the kid of the key meant, optionally). */

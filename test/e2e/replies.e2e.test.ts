@@ -22,7 +22,11 @@ const portalKey = JSON.parse(
   readFileSync(join(projectRoot, 'test/fixtures/keys/portal-reply-1.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8'),
 ) as Record<string, unknown>;
 const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...portalPublicKey } = portalKey;
-const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('Bescheid über die Gewerbeanmeldung\n'), Buffer.alloc(2048, 7)]);
+const pdf = Buffer.concat([
+  Buffer.from('%PDF-1.7\n'),
+  Buffer.from('Bescheid über die Gewerbeanmeldung\n'),
+  Buffer.alloc(2048, 7),
+]);
 const notice = Buffer.from(JSON.stringify({ bescheid: 'Gewerbeanmeldung bestätigt', aktenzeichen: 'GEW-2026-0815' }));
 
 let gateway: GatewayProcess;
@@ -176,7 +180,11 @@ describe('replies from the authority to the portal', () => {
     expect(callback.submissionId).toBe(submissionId);
 
     // Another portal: not found. The submitting portal: the reply, which its kit opens.
-    const foreign = await getJson(gateway.url, callback.replyUrl!.slice(gateway.url.length), 'leipzig-portal-demo-token');
+    const foreign = await getJson(
+      gateway.url,
+      callback.replyUrl!.slice(gateway.url.length),
+      'leipzig-portal-demo-token',
+    );
     expect(foreign.status).toBe(404);
     const fetched = await getJson(gateway.url, callback.replyUrl!.slice(gateway.url.length));
     expect(fetched.status).toBe(200);

@@ -11,5 +11,5 @@ export async function nextReplySeq(db: Kysely<Database>, submissionId: string): 
     .select((eb) => eb.fn.max('seq').as('seq'))
     .where('submission_id', '=', submissionId)
     .executeTakeFirst();
-  return Number(row?.seq ?? 0) + 1;
+  return (row?.seq ?? 0) + 1;
 }
