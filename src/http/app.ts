@@ -23,6 +23,7 @@ import { adminOverviewRoutes } from './admin/overview-routes.js';
 import { adminServiceRoutes } from './admin/service-routes.js';
 import { adminDestinationRoutes } from './admin/destination-routes.js';
 import { adminKeyRoutes } from './admin/key-routes.js';
+import { adminReplyRoutes } from './admin/reply-routes.js';
 import { adminPage } from './admin/page.js';
 import { signInFailureAudit, type SignInSurface } from './sign-in-failures.js';
 import { metricsAuth, metricsHandler, observeIntake } from './metrics-routes.js';
@@ -201,6 +202,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   admin.use(adminKeyRoutes({ store, sealing, clock }));
+  admin.use(adminReplyRoutes({ store, clock, pickupDays: gateway.replyPickupDays }));
   app.use('/admin/v1', admin);
   app.use('/admin', adminPage());
 

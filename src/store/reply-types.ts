@@ -67,4 +67,6 @@ export interface UndeliveredReply {
   destinationId: string;
   kind: string;
   receivedAt: string;
+  /** The submission's region: an admin limited to regions sees only theirs. */
+  regionKey: string;
 }

@@ -21,6 +21,7 @@ export async function listUndeliveredReplies(
       'replies.destination_id as destinationId',
       'replies.kind as kind',
       'replies.received_at as receivedAt',
+      'submissions.region_key as regionKey',
     ])
     .where('replies.state', '=', 'received')
     .where('replies.received_at', '<', receivedBefore)
