@@ -63,7 +63,6 @@ import { releasePollLease } from './sql/release-poll-lease.js';
 import type { ChangeTopic } from './change-topics.js';
 import { listPortalReplyKeys } from './sql/list-portal-reply-keys.js';
 import { addPortalReplyKey } from './sql/add-portal-reply-key.js';
-import { removePortalReplyKey } from './sql/remove-portal-reply-key.js';
 import { nextReplySeq } from './sql/next-reply-seq.js';
 import { findMessage } from './sql/find-message.js';
 import { insertReply } from './sql/insert-reply.js';
@@ -72,8 +71,6 @@ import { listReplies } from './sql/list-replies.js';
 import { recordReplyFetch } from './sql/record-reply-fetch.js';
 import { confirmReply } from './sql/confirm-reply.js';
 import { listUndeliveredReplies } from './sql/list-undelivered-replies.js';
-import { countReplies } from './sql/count-replies.js';
-import { purgeReplyCiphertext } from './sql/purge-reply-ciphertext.js';
 
 /**
  * Binds the dialect-neutral operations of store/sql/ to one kysely instance. The dialects differ only where
@@ -195,7 +192,6 @@ export function kyselyStore(
     countOpenMessagesSignedWith: (kid) => countOpenMessagesSignedWith(db, kid),
     listPortalReplyKeys: (portalId) => listPortalReplyKeys(db, portalId),
     addPortalReplyKey: (key, previousNotAfter) => addPortalReplyKey(db, key, previousNotAfter),
-    removePortalReplyKey: (portalId, kid) => removePortalReplyKey(db, portalId, kid),
     nextReplySeq: (submissionId) => nextReplySeq(db, submissionId),
     findMessage: (id) => findMessage(db, id),
     // A reply's callback is a delivery due now: the other instances' workers are told at once.
@@ -209,8 +205,6 @@ export function kyselyStore(
     recordReplyFetch: (id, now) => recordReplyFetch(db, id, now),
     confirmReply: (input) => confirmReply(db, input),
     listUndeliveredReplies: (before, limit) => listUndeliveredReplies(db, before, limit),
-    countReplies: () => countReplies(db),
-    purgeReplyCiphertext: (before, now) => purgeReplyCiphertext(db, before, now),
     close: () => db.destroy(),
   };
 }

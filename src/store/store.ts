@@ -205,7 +205,6 @@ export interface Store {
   listPortalReplyKeys(portalId: string): Promise<PortalReplyKey[]>;
   /** Registers a key; the current ones stay usable until `previousNotAfter`. False when the kid is taken. */
   addPortalReplyKey(key: PortalReplyKey, previousNotAfter: string): Promise<boolean>;
-  removePortalReplyKey(portalId: string, kid: string): Promise<boolean>;
   nextReplySeq(submissionId: string): Promise<number>;
   /** A message (not a callback) by its id (store/sql/find-message.ts). */
   findMessage(
@@ -224,8 +223,5 @@ export interface Store {
     at: string;
   }): Promise<boolean>;
   listUndeliveredReplies(receivedBefore: string, limit: number): Promise<UndeliveredReply[]>;
-  countReplies(): Promise<{ kind: string; state: string; count: number }[]>;
-  /** Deletes the ciphertext of replies confirmed before then; returns how many. */
-  purgeReplyCiphertext(confirmedBefore: string, now: string): Promise<number>;
   close(): Promise<void>;
 }
