@@ -26,6 +26,7 @@ const floors = [
   'observability',
   'replies',
   'intake',
+  'sources',
   'operations',
   'http',
   'gateway',

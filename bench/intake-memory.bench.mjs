@@ -7,7 +7,8 @@
 //   node bench/intake-memory.bench.mjs            (after npm run build)
 // Options (env): BENCH_MEMORY_CONCURRENCY=8, BENCH_MEMORY_ROUNDS=1, BENCH_MEMORY_ATTACHMENT_BYTES=8800000,
 // BENCH_MEMORY_MULTIPART=1 (send multipart instead of JSON), BENCH_MAX_SECONDS=300,
-// BENCH_CLI=<path to another checkout's dist/src/cli.js> (to measure that version with the same load),
+// BENCH_CLI=<path to another checkout's dist/src/cli.js, run as `node <cli> serve`, or to a launcher such as its
+// bin/amtsbote> (to measure that version, or this one without its launcher, with the same load),
 // BENCH_NODE_OPTIONS (the gateway's NODE_OPTIONS, e.g. --trace-gc), BENCH_GATEWAY_OUTPUT=<file> (its log, appended).
 import { Buffer } from 'node:buffer';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -19,9 +20,11 @@ import { Agent, fetch } from 'undici';
 import { benchConfig } from './lib/gateway-process.mjs';
 import { limit, root, sleep, startHarness, writeResults } from './lib/harness.mjs';
 
-const cli = process.env.BENCH_CLI ?? join(root, 'dist/src/cli.js');
-if (!existsSync(cli)) {
-  console.error(`${cli} is missing: run "npm run build" first`);
+// The gateway as `amtsbote serve` and `npm start` run it: through bin/amtsbote, which sets glibc's malloc up.
+const cli = process.env.BENCH_CLI ?? join(root, 'bin/amtsbote');
+const builtCli = cli.endsWith('.js') ? cli : join(root, 'dist/src/cli.js');
+if (!existsSync(builtCli)) {
+  console.error(`${builtCli} is missing: run "npm run build" first`);
   process.exit(2);
 }
 const concurrency = Number(process.env.BENCH_MEMORY_CONCURRENCY ?? 8);
@@ -108,8 +111,14 @@ function bodies() {
 }
 
 async function startGateway() {
-  const config = benchConfig('http://127.0.0.1:9/unused', cleanups, { delivery: { enabled: false } });
-  const child = spawn(process.execPath, [cli, 'serve'], {
+  const config = benchConfig('http://127.0.0.1:9/unused', cleanups, {
+    delivery: { enabled: false },
+    // On a busy shared machine a body may wait, or stall, longer than the defaults' 15 s: a request refused then
+    // is cut off while it still sends (EPIPE here, not retried), and the round measures fewer submissions.
+    limits: { bodyWaitSeconds: 120, bodyIdleSeconds: 120 },
+  });
+  const [command, args] = cli.endsWith('.js') ? [process.execPath, [cli, 'serve']] : [cli, ['serve']];
+  const child = spawn(command, args, {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',

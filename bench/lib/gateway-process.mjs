@@ -34,7 +34,11 @@ export function benchConfig(url, cleanups, settings = {}) {
   // a benchmark measures the pipeline, not the portal's rate limit
   gateway.setIn(['limits', 'portalRequestsPerSecond'], 100_000);
   gateway.setIn(['limits', 'portalBurst'], 100_000);
-  for (const [k, value] of Object.entries(settings)) gateway.set(k, value);
+  for (const [k, value] of Object.entries(settings)) {
+    // `limits` is merged into what is there (the rate limit above among it); any other key is replaced
+    if (k === 'limits') for (const [name, limitValue] of Object.entries(value)) gateway.setIn([k, name], limitValue);
+    else gateway.set(k, value);
+  }
   writeFileSync(gatewayFile, gateway.toString());
   const routingFile = join(configDir, gateway.get('routing') ?? 'routing.yaml');
   const routing = parseDocument(readFileSync(routingFile, 'utf8'));
@@ -61,6 +65,8 @@ export async function spawnBenchGateway(env, cleanups, timeLeft, nodeArgs = []) 
       AMTSBOTE_PORT: '0',
       AMTSBOTE_METRICS_PORT: '0',
       AMTSBOTE_LOG_LEVEL: 'info',
+      // what bin/amtsbote sets (node is started here directly, for `nodeArgs`): the gateway as operators run it
+      MALLOC_MMAP_THRESHOLD_: '1048576',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

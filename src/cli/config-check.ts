@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfigWithRoutingSeed, type ConfigFiles, type ConfigWithRoutingSeed } from '../config/load.js';
 import type { Routing } from '../config/routing-schema.js';
 import { assertSecretsReadable, gatewaySecretProblems, routingSecretProblems } from '../config/secret-references.js';
@@ -9,7 +9,7 @@ import { AmtsboteError, type FieldError } from '../lib/errors.js';
 import { gatewayFitConnectDirectories } from '../gateway/fitconnect-directories.js';
 import { destinationOfferState } from '../operations/destination-offers.js';
 import { din91379Keyword, loadXoev, type Xoev } from '../xoev/index.js';
-import { openStore } from '../store/open-store.js';
+import { loadInboundMappings } from '../sources/fitconnect/inbound-mapping.js';
 
 /** How long `config check` waits for the store before it checks `routing.yaml` alone. */
 const storeWaitMs = 10_000;
@@ -58,6 +58,7 @@ export async function checkConfiguration(options: { configFile?: string; env?: N
     routingLine = `routing: ${routingFile} (${inForce.why})`;
   }
   compileDataValidators(loaded.services, [din91379Keyword]);
+  lines.push(...(await inboundMappingLines(loaded)));
   const xoev = loadXoev(loaded.paths);
   try {
     lines.push(...(await fitConnectOfferLines({ config: loaded, xoev, routing })));
@@ -120,6 +121,26 @@ async function fitConnectOfferLines(deps: { config: ConfigFiles; xoev: Xoev; rou
   }
 }
 
+/**
+ * The inbound mappings of FIT-Connect data (`<mappings>/inbound/`), loaded as the pick-up loads them: a file that
+ * would be refused there fails the check with its file and pointer. No folder: nothing to check.
+ */
+async function inboundMappingLines(config: ConfigFiles): Promise<string[]> {
+  const dir = join(config.paths.mappingsDir, 'inbound');
+  if (!existsSync(dir)) return [];
+  const inbound = await loadInboundMappings(dir, new Set(config.services.keys()), {
+    schemaDirs: { xsdDir: config.paths.xsdDir, officialSchemasDir: config.paths.officialSchemasDir },
+  });
+  try {
+    const schemas = inbound.list().map((m) => `${m.schemaUri} (${m.mimeType})`);
+    return [
+      `  inbound mappings (FIT-Connect): ${schemas.length}${schemas.length > 0 ? ` — ${schemas.join(', ')}` : ''}`,
+    ];
+  } finally {
+    inbound.close();
+  }
+}
+
 /** Reads the routing version in force without creating, migrating or changing anything in the store. */
 async function routingInForce(loaded: ConfigWithRoutingSeed): Promise<RoutingInForce> {
   const settings = loaded.gateway.store;
@@ -128,6 +149,8 @@ async function routingInForce(loaded: ConfigWithRoutingSeed): Promise<RoutingInF
   }
   let timer: NodeJS.Timeout | undefined;
   const read = (async () => {
+    // Imported only here: a check without a store (a fresh checkout) loads no store driver.
+    const { openStore } = await import('../store/open-store.js');
     const store = await openStore(loaded, undefined, { migrate: false });
     try {
       const stored = await store.currentRouting();

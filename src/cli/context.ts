@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
-import { loadHmacSecret } from '../config/gateway-secret.js';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { keyedHash } from '../lib/keyed-hash.js';
-import type { MigrationContext } from '../store/migrations/context.js';
-import { openStore } from '../store/open-store.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { Store } from '../store/store.js';
 
-/** What every command module gets: the program, the configuration it names, and the store. */
+/**
+ * What every command module gets: the program, the configuration it names, and the store. Configuration and store
+ * are loaded when an action asks for them, never when the command tree is declared, so that `--help` and the
+ * commands that need neither start without them (see cli.ts).
+ */
 export interface CliContext {
   program: Command;
-  config: () => LoadedConfig;
+  config: () => Promise<LoadedConfig>;
   print: (text: string) => void;
   /** Runs a command against the store the configuration names, closing it afterwards. */
   withStore: <T>(fn: (store: Store, loaded: LoadedConfig) => Promise<T>, options?: { migrate?: boolean }) => Promise<T>;
@@ -19,13 +19,20 @@ export interface CliContext {
 export const cliActor = (): string => process.env.USER ?? 'cli';
 
 export function cliContext(program: Command): CliContext {
-  const config = (): LoadedConfig => loadConfig({ configFile: program.opts<{ config?: string }>().config });
+  const config = async (): Promise<LoadedConfig> => {
+    const { loadConfig } = await import('../config/load.js');
+    return loadConfig({ configFile: program.opts<{ config?: string }>().config });
+  };
   return {
     program,
     config,
     print: (text) => process.stdout.write(text + '\n'),
     withStore: async (fn, options) => {
-      const loaded = config();
+      const loaded = await config();
+      const [{ openStore }, { migrationContext }] = await Promise.all([
+        import('../store/open-store.js'),
+        import('./migration-context.js'),
+      ]);
       const store = await openStore(loaded, undefined, { ...options, ...migrationContext(loaded) });
       try {
         return await fn(store, loaded);
@@ -33,15 +40,5 @@ export function cliContext(program: Command): CliContext {
         await store.close();
       }
     },
-  };
-}
-
-/** The gateway's keyed hash, for migrations that convert stored values; the secret is read only when one needs it. */
-export function migrationContext(loaded: LoadedConfig): MigrationContext {
-  return {
-    keyedHash: () =>
-      keyedHash(
-        loadHmacSecret(loaded.gateway.hmacSecret, loaded.configDir, loaded.dataDir, loaded.gateway.store.kind).secret,
-      ),
   };
 }

@@ -1,10 +1,9 @@
 import { cliActor, type CliContext } from './context.js';
 import { AmtsboteError, NotFoundError } from '../lib/errors.js';
 import type { Reroute } from '../delivery/reroute.js';
-import { executeReplayPlan, makeReplayPlan, type ReplayPlanEntry } from '../operations/replay-dead-letters.js';
-import { replayPlanMinutes } from '../operations/replay-plan.js';
-import { routingSchema } from '../config/routing-schema.js';
-import { standaloneReroute, type StandaloneReroute } from '../gateway/escrow-reroute.js';
+import type { ReplayPlanEntry } from '../operations/replay-dead-letters.js';
+import { replayPlanMinutes } from '../operations/replay-plan-validity.js';
+import type { StandaloneReroute } from '../gateway/escrow-reroute.js';
 
 const list = (value: string) =>
   value
@@ -82,6 +81,11 @@ export function registerDlqCommands({ program, print, withStore }: CliContext): 
           );
         if (options.plan === undefined && (options.note === undefined || options.note.trim().length < 3))
           throw new AmtsboteError('invalid-request', '--note is required: say why (kept in the audit log)');
+        // The action imports what it runs (see cli.ts); the rerouting wiring only when a letter is re-sealed.
+        const [{ executeReplayPlan, makeReplayPlan }, { routingSchema }] = await Promise.all([
+          import('../operations/replay-dead-letters.js'),
+          import('../config/routing-schema.js'),
+        ]);
         await withStore(async (store, config) => {
           const current = await store.currentRouting();
           if (!current) throw new NotFoundError('the store holds no routing');
@@ -89,7 +93,9 @@ export function registerDlqCommands({ program, print, withStore }: CliContext): 
           // Sealing is set up only when a rerouted letter is re-sealed: a plain replay needs no keys.
           let wiring: Promise<StandaloneReroute> | undefined;
           const lazyReroute: Reroute = async (delivery, destination) => {
-            wiring ??= standaloneReroute(config, store);
+            wiring ??= import('../gateway/escrow-reroute.js').then(({ standaloneReroute }) =>
+              standaloneReroute(config, store),
+            );
             return (await wiring).reroute(delivery, destination);
           };
           const printEntries = (entries: ReplayPlanEntry[]) => {

@@ -1,13 +1,4 @@
 import type { CliContext } from './context.js';
-import { destinationKeySources } from '../config/destination-key-sources.js';
-import { routingSchema } from '../config/routing-schema.js';
-import { peekReceipt, verifySet } from '../seal/receipt/verify-set.js';
-import type { Destination } from '../config/routing-schema.js';
-import type { KeySource } from '../seal/index.js';
-import { deliveryServiceJwksUrl } from '../adapters/fitconnect/config.js';
-import { fitConnectDirectories } from '../adapters/fitconnect/index.js';
-import { recipientKeyResolver } from '../gateway/seal-setup.js';
-import { verifyChain } from '../store/verify-chain.js';
 import { NotFoundError, ConflictError } from '../lib/errors.js';
 
 /** The event log of a submission: hash chain and the receipts' signatures. */
@@ -18,6 +9,16 @@ export function registerEventsCommands({ program, print, withStore }: CliContext
     .command('verify <submissionId>')
     .description('check the hash chain of the event log and the signature of every receipt in it')
     .action(async (submissionId: string) => {
+      // The action imports what it runs (see cli.ts).
+      const {
+        verifyChain,
+        routingSchema,
+        peekReceipt,
+        verifySet,
+        fitConnectDirectories,
+        recipientKeyResolver,
+        receiptSigner,
+      } = await import('./events-verify-parts.js');
       await withStore(async (store, config) => {
         const events = await store.listEvents(submissionId);
         if (events.length === 0) throw new NotFoundError(`no events for submission ${submissionId}`);
@@ -66,14 +67,3 @@ export function registerEventsCommands({ program, print, withStore }: CliContext
 }
 
 const now = () => new Date();
-
-/**
- * Who signed a receipt: the destination (its receipt key) — or, for a FIT-Connect destination, the
- * delivery service itself when `iss` is not the destination's FIT-Connect id (its own reject).
- */
-function receiptSigner(destination: Destination, iss: string): { source: KeySource; deliveryService: boolean } {
-  const adapter = destination.adapter;
-  if (adapter.kind !== 'fitconnect' || iss === adapter.destinationId)
-    return { source: destinationKeySources(destination).receipt, deliveryService: false };
-  return { source: { jwksUrl: deliveryServiceJwksUrl(adapter) }, deliveryService: true };
-}

@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { Option } from 'commander';
 import { cliActor, type CliContext } from './context.js';
-import { loadGatewayKeys, writeNewGatewayKey, type GatewayKeyPurpose } from '../seal/index.js';
-import { listGatewayKeys, retireGatewayKey, rotateGatewayKey } from '../operations/gateway-keys.js';
+import type { GatewayKeyPurpose } from '../seal/index.js';
 import { InvalidRequestError, ConflictError } from '../lib/errors.js';
+
+// Each action imports what it runs (see cli.ts): the command tree loads neither the store nor the key material.
+const gatewayKeys = () => import('../operations/gateway-keys.js');
+const seal = () => import('../seal/index.js');
 
 /** The gateway's keys: state in the store, files in gateway.yaml. */
 export function registerKeysCommands({ program, print, withStore }: CliContext): void {
@@ -14,6 +17,7 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
     .command('list')
     .description('configured keys and their state')
     .action(async () => {
+      const { listGatewayKeys } = await gatewayKeys();
       await withStore(async (store) => {
         for (const k of await listGatewayKeys(store))
           print(
@@ -34,6 +38,7 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
       if (!/^[A-Za-z0-9._-]{1,40}$/.test(options.kidPrefix))
         throw new InvalidRequestError('--kid-prefix: 1–40 letters, digits, dots, hyphens or underscores');
       if (existsSync(file)) throw new ConflictError(`${file} exists already: a key file is never overwritten`);
+      const { writeNewGatewayKey } = await seal();
       const kid = await writeNewGatewayKey(file, options.purpose, {
         kidPrefix: `${options.kidPrefix}-${options.purpose === 'signing' ? 'sig' : 'escrow'}`,
         existing: 'refuse',
@@ -47,6 +52,7 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
     .command('rotate <kid>')
     .description('make another configured key active; the previous one stays published for verification')
     .action(async (kid: string) => {
+      const [{ loadGatewayKeys }, { rotateGatewayKey }] = await Promise.all([seal(), gatewayKeys()]);
       await withStore(async (store, loaded) => {
         const keys = await loadGatewayKeys({
           config: loaded.gateway.keys,
@@ -63,6 +69,7 @@ export function registerKeysCommands({ program, print, withStore }: CliContext):
     .description('stop publishing a key; refused while messages signed with it are not final, unless --force')
     .option('--force', 'retire even though open messages were signed with it')
     .action(async (kid: string, options: { force?: boolean }) => {
+      const { retireGatewayKey } = await gatewayKeys();
       await withStore(async (store) => {
         const { openMessages } = await retireGatewayKey({
           store,

@@ -1,8 +1,9 @@
 import { cliActor, type CliContext } from './context.js';
 import { Option } from 'commander';
-import { portalSchema } from '../config/gateway-schema.js';
-import { addPortal, rotatePortalToken } from '../operations/portal-tokens.js';
 import { registerPortalReplyCommands } from './portal-reply-commands.js';
+
+// Each action imports what it runs (see cli.ts).
+const portalTokens = () => import('../operations/portal-tokens.js');
 
 /** Portals and their tokens. */
 export function registerPortalCommands({ program, print, withStore }: CliContext): void {
@@ -20,6 +21,10 @@ export function registerPortalCommands({ program, print, withStore }: CliContext
     .requiredOption('--regions <prefixes>', 'comma-separated ARS prefixes', list)
     .addOption(new Option('--name <name>', 'display name'))
     .action(async (id: string, options: { services: string[]; regions: string[]; name?: string }) => {
+      const [{ portalSchema }, { addPortal }] = await Promise.all([
+        import('../config/gateway-schema.js'),
+        portalTokens(),
+      ]);
       await withStore(async (store) => {
         const portal = portalSchema
           .omit({ tokenHashes: true })
@@ -32,6 +37,7 @@ export function registerPortalCommands({ program, print, withStore }: CliContext
     .command('rotate-token <id>')
     .description('issue a new token; the old one stays valid for tokenRotationOverlapHours')
     .action(async (id: string) => {
+      const { rotatePortalToken } = await portalTokens();
       await withStore(async (store, loaded) => {
         const result = await rotatePortalToken(
           store,

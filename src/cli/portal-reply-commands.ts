@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runPortalOpenReply } from '../portal-kit/index.js';
 
 /** The portal kit's commands, under `amtsbote portal`: open a reply the gateway forwarded. */
 export function registerPortalReplyCommands(portalCommand: Command): void {
@@ -14,6 +13,8 @@ export function registerPortalReplyCommands(portalCommand: Command): void {
     .option('--submission <id>', 'refuse a reply to another submission')
     .action(
       async (replyFile: string, options: { key: string[]; gatewayJwks: string; out: string; submission?: string }) => {
+        // The portal kit's crypto loads only when this command runs (see cli.ts).
+        const { runPortalOpenReply } = await import('../portal-kit/index.js');
         const result = await runPortalOpenReply({
           replyFile,
           keyFiles: options.key,

@@ -1,12 +1,8 @@
 import type { CliContext } from './context.js';
-import {
-  runReceiverKeysInit,
-  runReceiverOpen,
-  runReceiverReceipt,
-  runReceiverReply,
-  type CommandResult,
-  type ReceiptProblem,
-} from '../receiver/index.js';
+import type { CommandResult, ReceiptProblem } from '../receiver/index.js';
+
+// Each action imports what it runs (see cli.ts): the kit's crypto loads only for a receiver command.
+const kit = () => import('../receiver/index.js');
 
 /** The receiver kit for specialist software. */
 export function registerReceiverCommands({ program }: CliContext): void {
@@ -26,7 +22,7 @@ export function registerReceiverCommands({ program }: CliContext): void {
     .option('--dir <dir>', 'where to write the key files', '.')
     .option('--kid-prefix <prefix>', 'prefix of the key ids')
     .action(async (options: { dir: string; kidPrefix?: string }) => {
-      emit(await runReceiverKeysInit(options));
+      emit(await (await kit()).runReceiverKeysInit(options));
     });
   receiverCommand
     .command('open <messageFile>')
@@ -43,6 +39,7 @@ export function registerReceiverCommands({ program }: CliContext): void {
         messageFile: string,
         options: { out: string; gatewayJwks: string; keys?: string; key?: string[]; destination?: string },
       ) => {
+        const { runReceiverOpen } = await kit();
         emit(
           await runReceiverOpen({
             messageFile,
@@ -87,6 +84,7 @@ export function registerReceiverCommands({ program }: CliContext): void {
           problem?: ReceiptProblem[];
         },
       ) => {
+        const { runReceiverReceipt } = await kit();
         emit(
           await runReceiverReceipt({
             messageFile,
@@ -143,7 +141,9 @@ export function registerReceiverCommands({ program }: CliContext): void {
         },
       ) => {
         emit(
-          await runReceiverReply({
+          await (
+            await kit()
+          ).runReceiverReply({
             messageFile,
             kind: options.kind,
             dataFile: options.data,

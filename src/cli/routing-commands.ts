@@ -1,9 +1,4 @@
 import { cliActor, type CliContext } from './context.js';
-import { routingSchema } from '../config/routing-schema.js';
-import { importRouting } from '../operations/import-routing.js';
-import { resolveRoute } from '../routing/resolve.js';
-import { instantMs } from '../config/rule-validity.js';
-import { destinationKeyCheck, recipientKeyResolver } from '../gateway/seal-setup.js';
 import { NotFoundError, InvalidRequestError } from '../lib/errors.js';
 
 /** Routing versions in the store, and route explanations. */
@@ -17,6 +12,11 @@ export function registerRoutingCommands({ program, print, withStore }: CliContex
     .requiredOption('--note <text>', 'why this change (kept in the history)')
     .option('--author <name>', 'who makes the change', cliActor())
     .action(async (file: string, options: { note: string; author: string }) => {
+      // Each action imports what it runs (see cli.ts).
+      const [{ importRouting }, { destinationKeyCheck, recipientKeyResolver }] = await Promise.all([
+        import('../operations/import-routing.js'),
+        import('../gateway/seal-setup.js'),
+      ]);
       await withStore(async (store, loaded) => {
         const checkKeys = destinationKeyCheck(await recipientKeyResolver(loaded));
         const result = await importRouting(store, file, {
@@ -37,6 +37,11 @@ export function registerRoutingCommands({ program, print, withStore }: CliContex
     .description('which destinations a submission would reach under the routing in force, and why')
     .option('--at <time>', 'time of receipt to evaluate (date or ISO date-time); default now')
     .action(async (serviceKey: string, regionKey: string, options: { at?: string }) => {
+      const [{ routingSchema }, { resolveRoute }, { instantMs }] = await Promise.all([
+        import('../config/routing-schema.js'),
+        import('../routing/resolve.js'),
+        import('../config/rule-validity.js'),
+      ]);
       await withStore(async (store) => {
         const current = await store.currentRouting();
         if (!current)

@@ -1,11 +1,8 @@
 import { resolve } from 'node:path';
 import type { CliContext } from './context.js';
-import { startGateway } from '../gateway/start.js';
-import { defaultConfigFile, loadConfigWithRoutingSeed } from '../config/load.js';
-import { createLogger } from '../lib/logger.js';
-import { installProcessGuard } from '../observability/process-guard.js';
 import { packageRoot } from '../lib/version.js';
-import { startDemoReceivers, type DemoReceivers } from './demo-receiver.js';
+import type { DemoReceivers } from './demo-receiver.js';
+import { mallocSettingsNote, runsOnGlibc } from './malloc-settings.js';
 
 const environmentHelp = `
 Environment:
@@ -28,7 +25,7 @@ Examples:
   amtsbote --config /etc/amtsbote/gateway.yaml serve
 `;
 
-/** Runs the gateway. */
+/** Runs the gateway. The action imports the gateway when it runs (see cli.ts). */
 export function registerServeCommands({ program }: CliContext): void {
   program
     .command('serve')
@@ -47,7 +44,20 @@ export function registerServeCommands({ program }: CliContext): void {
         ...(options.dataDir === undefined ? {} : { AMTSBOTE_DATA_DIR: options.dataDir }),
       };
       const configFile = program.opts<{ config?: string }>().config;
+      const [
+        { startGateway },
+        { createLogger },
+        { defaultConfigFile, loadConfigWithRoutingSeed },
+        { installProcessGuard },
+      ] = await Promise.all([
+        import('../gateway/start.js'),
+        import('../lib/logger.js'),
+        import('../config/load.js'),
+        import('../observability/process-guard.js'),
+      ]);
       const logger = createLogger();
+      const mallocNote = mallocSettingsNote(process.env, runsOnGlibc());
+      if (mallocNote) logger.info({ malloc: 'dynamic-threshold' }, mallocNote);
       // routing.yaml's problems are the gateway's to judge: over a store that holds routing they are a warning.
       const { routingSeed, ...config } = loadConfigWithRoutingSeed({ configFile, env });
       // Demo mode is the embedded configuration itself, never a copy or an operator's file.
@@ -56,7 +66,9 @@ export function registerServeCommands({ program }: CliContext): void {
       // Started before the gateway, so that deliveries left over from a previous run find it at once.
       const demo: DemoReceivers | undefined =
         embedded && wanted && 'routing' in routingSeed
-          ? await startDemoReceivers({ ...config, routing: routingSeed.routing }, logger)
+          ? await (
+              await import('./demo-receiver.js')
+            ).startDemoReceivers({ ...config, routing: routingSeed.routing }, logger)
           : undefined;
       let gateway: Awaited<ReturnType<typeof startGateway>>;
       try {

@@ -1,6 +1,5 @@
 import type { CliContext } from './context.js';
 import { AmtsboteError } from '../lib/errors.js';
-import { importFimService } from '../operations/import-fim-service.js';
 
 /** Services: import one from a FIM data-field schema. */
 export function registerServicesCommands({ program, print }: CliContext): void {
@@ -23,7 +22,7 @@ export function registerServicesCommands({ program, print }: CliContext): void {
     .option('--allow-missing-codelists', 'write even though code lists are missing (those selections take any code)')
     .option('--force', 'write again over an import of the same version')
     .action(
-      (
+      async (
         schemaFile: string,
         options: {
           key: string;
@@ -41,6 +40,8 @@ export function registerServicesCommands({ program, print }: CliContext): void {
       ) => {
         if (!/^\d{14}$/.test(options.key))
           throw new AmtsboteError('invalid-request', '--key must be a 14-digit LeiKa key');
+        // The action imports what it runs (see cli.ts).
+        const { importFimService } = await import('../operations/import-fim-service.js');
         const result = importFimService({
           schemaFile,
           key: options.key,

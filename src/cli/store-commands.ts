@@ -1,17 +1,15 @@
 import { registerStorePurgeCommand } from './store-purge-command.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { developmentSecretFile } from '../config/gateway-secret.js';
 import type { LoadedConfig } from '../config/load.js';
 import { AmtsboteError } from '../lib/errors.js';
-import { backupCompanions } from '../operations/backup-companions.js';
-import { copyStore } from '../store/copy-store.js';
-import { acquireServeLock } from '../store/serve-lock.js';
-import { restoreSqliteBackup } from '../store/sqlite-backup-file.js';
-import { migrationContext, type CliContext } from './context.js';
+import type { CliContext } from './context.js';
 import { NotFoundError } from '../lib/errors.js';
 
-/** Store operations: migrations, backup, moving to another store, retention, reading a stored message. */
+/**
+ * Store operations: migrations, backup, moving to another store, retention, reading a stored message. Each action
+ * imports what it runs (see cli.ts).
+ */
 export function registerStoreCommands(context: CliContext): void {
   const { program, print, withStore } = context;
   const storeCommand = program.command('store').description('the store');
@@ -24,6 +22,7 @@ export function registerStoreCommands(context: CliContext): void {
       'record deliveries accepted by a release before sealing as dead letters (accepted-before-sealing): no release can deliver them',
     )
     .action(async (options: { deadLetterUnsealed?: boolean }) => {
+      const { migrationContext } = await import('./migration-context.js');
       await withStore(
         async (store, loaded) => {
           const applied = await store.migrate(migrationContext(loaded));
@@ -52,7 +51,9 @@ export function registerStoreCommands(context: CliContext): void {
     .action(async (file: string, options: { force?: boolean }) => {
       await withStore(async (store, loaded) => {
         await store.backup(resolve(file), { force: options.force ?? false });
-        print(`wrote a backup of the ${store.kind} store to ${resolve(file)} (owner-only)\n${companionsNote(loaded)}`);
+        print(
+          `wrote a backup of the ${store.kind} store to ${resolve(file)} (owner-only)\n${await companionsNote(loaded)}`,
+        );
       });
     });
   storeCommand
@@ -61,8 +62,8 @@ export function registerStoreCommands(context: CliContext): void {
       'put a backup made by "store backup" in place as the SQLite store of the data dir (the gateway stopped)',
     )
     .option('--force', 'replace the store file the data dir holds')
-    .action((file: string, options: { force?: boolean }) => {
-      const loaded = context.config();
+    .action(async (file: string, options: { force?: boolean }) => {
+      const loaded = await context.config();
       const settings = loaded.gateway.store;
       if (settings.kind !== 'sqlite')
         throw new AmtsboteError(
@@ -70,6 +71,10 @@ export function registerStoreCommands(context: CliContext): void {
           'a PostgreSQL store is restored with pg_restore (see the README, "Backup")',
         );
       const target = resolve(loaded.dataDir, settings.file);
+      const [{ acquireServeLock }, { restoreSqliteBackup }] = await Promise.all([
+        import('../store/serve-lock.js'),
+        import('../store/sqlite-backup-file.js'),
+      ]);
       mkdirSync(loaded.dataDir, { recursive: true, mode: 0o700 });
       // the serve lock: refused while a gateway serves this data dir
       const release = acquireServeLock(target, loaded.dataDir);
@@ -79,7 +84,7 @@ export function registerStoreCommands(context: CliContext): void {
         release();
       }
       print(
-        `restored ${resolve(file)} as ${target}\n${companionsNote(loaded).replace('Keep with it', 'Put back before starting')}`,
+        `restored ${resolve(file)} as ${target}\n${(await companionsNote(loaded)).replace('Keep with it', 'Put back before starting')}`,
       );
     });
   storeCommand
@@ -88,6 +93,7 @@ export function registerStoreCommands(context: CliContext): void {
     .requiredOption('--from <store>', 'sqlite:<path> or postgres://…')
     .requiredOption('--to <store>', 'postgres://… (or sqlite:<path>); must be empty')
     .action(async (options: { from: string; to: string }) => {
+      const { copyStore } = await import('../store/copy-store.js');
       const copied = await copyStore(options.from, options.to);
       const total = Object.values(copied).reduce((a, b) => a + b, 0);
       print(
@@ -96,7 +102,7 @@ export function registerStoreCommands(context: CliContext): void {
           .join(', ')}`,
       );
       if (options.from.startsWith('sqlite:'))
-        print(hmacSecretNote(dirname(resolve(options.from.slice('sqlite:'.length)))));
+        print(await hmacSecretNote(dirname(resolve(options.from.slice('sqlite:'.length)))));
     });
   storeCommand
     .command('show-message <messageId>')
@@ -113,7 +119,8 @@ export function registerStoreCommands(context: CliContext): void {
 }
 
 /** The files outside the store a restore needs (operations/backup-companions.ts), as the commands print them. */
-function companionsNote(loaded: LoadedConfig): string {
+async function companionsNote(loaded: LoadedConfig): Promise<string> {
+  const { backupCompanions } = await import('../operations/backup-companions.js');
   return `Keep with it (outside the store; a restore without them cannot answer retries or open escrow copies):\n${backupCompanions(
     loaded,
   )
@@ -125,7 +132,8 @@ function companionsNote(loaded: LoadedConfig): string {
  * What the target of a copy needs to match the hashes the source stored: the same HMAC secret. A data dir's
  * development secret is named (in the form every store reads alike, see config/gateway-secret.ts).
  */
-function hmacSecretNote(sourceDataDir: string): string {
+async function hmacSecretNote(sourceDataDir: string): Promise<string> {
+  const { developmentSecretFile } = await import('../config/gateway-secret.js');
   const file = developmentSecretFile(sourceDataDir);
   return file
     ? `the copied hashes were made with the development HMAC secret ${file}: configure it on every instance of the target (hmacSecret: file:${file}, or a copy of it, owner-only) or retries of earlier submissions are answered 409`

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { retentionPlan } from '../delivery/retention-plan.js';
 import { cliActor, type CliContext } from './context.js';
 
 /** `store purge`: deletes what the retention periods say has expired — or, with `--dry-run`, counts it. */
@@ -11,6 +10,8 @@ export function registerStorePurgeCommand(storeCommand: Command, { print, withSt
     )
     .option('--dry-run', 'only count what would be deleted')
     .action(async (options: { dryRun?: boolean }) => {
+      // The action imports what it runs (see cli.ts).
+      const { retentionPlan } = await import('../delivery/retention-plan.js');
       await withStore(async (store, loaded) => {
         const now = new Date();
         const dryRun = options.dryRun === true;

@@ -1,12 +1,11 @@
 import type { CliContext } from './context.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { routingSchema } from '../config/routing-schema.js';
-import { compileDataValidators } from '../intake/data-validator.js';
 import { version } from '../lib/version.js';
-import { din91379Keyword, installCodeList, installSchemaSet, loadXoev } from '../xoev/index.js';
-import { dryRunMapping } from '../intake/dry-run-mapping.js';
 import type { StoredPortal } from '../store/types.js';
+
+// Each action imports what it runs (see cli.ts): schemas, validators and the XML stack load only for these commands.
+const xoevModule = () => import('../xoev/index.js');
 
 /** Mapping dry runs, official schema sets and code lists. */
 export function registerXoevCommands({ program, config, print, withStore }: CliContext): void {
@@ -26,7 +25,14 @@ export function registerXoevCommands({ program, config, print, withStore }: CliC
     )
     .action(
       async (options: { service: string; region: string; input: string; destination?: string; portal: string }) => {
-        const loaded = config();
+        const loaded = await config();
+        const [{ routingSchema }, { compileDataValidators }, { din91379Keyword, loadXoev }, { dryRunMapping }] =
+          await Promise.all([
+            import('../config/routing-schema.js'),
+            import('../intake/data-validator.js'),
+            xoevModule(),
+            import('../intake/dry-run-mapping.js'),
+          ]);
         const xoev = loadXoev(loaded.paths);
         try {
           const store = loaded.gateway.store;
@@ -74,7 +80,8 @@ export function registerXoevCommands({ program, config, print, withStore }: CliC
     .requiredOption('--standard-version <version>', 'e.g. 2.2')
     .option('--name <name>', 'name of the set (default: the file or folder name)')
     .action(async (source: string, options: { standard: string; standardVersion: string; name?: string }) => {
-      const loaded = config();
+      const loaded = await config();
+      const { installSchemaSet } = await xoevModule();
       const result = await installSchemaSet(source, {
         officialSchemasDir: loaded.paths.officialSchemasDir,
         xsdDir: loaded.paths.xsdDir,
@@ -91,8 +98,9 @@ export function registerXoevCommands({ program, config, print, withStore }: CliC
     .description(
       'install an official genericode code list; it replaces the excerpt of the same list from the next start',
     )
-    .action((file: string) => {
-      const loaded = config();
+    .action(async (file: string) => {
+      const loaded = await config();
+      const { installCodeList } = await xoevModule();
       const result = installCodeList(file, loaded.paths.installedCodelistsDir);
       print(`installed ${result.uri} version ${result.version} as ${result.target}`);
     });

@@ -5,8 +5,7 @@ import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { DeliveryView } from '../store/types.js';
 
-/** How long a dry run's plan can be executed: long enough to read it, short enough to still be true. */
-export const replayPlanMinutes = 15;
+export { replayPlanMinutes } from './replay-plan-validity.js';
 
 /** Which dead letters a replay names: ids, or a filter. */
 export const replaySelectionSchema = z.strictObject({

@@ -43,6 +43,8 @@ export type {
   PostalAddress,
 } from './mapping/types.js';
 export { validateXml } from './xsd/validate-xml.js';
+export { compileSchemaSet, disposeSchemaSet } from './xsd/compile-schema-set.js';
+export { findSchemaSet, type SchemaDirs } from './xsd/find-schema-set.js';
 export { installSchemaSet } from './install/install-schema-set.js';
 export { installCodeList } from './install/install-code-list.js';
 export type { SchemaSet, XsdIssue, XsdValidationResult } from './xsd/schema-set.js';

@@ -198,3 +198,43 @@ describe('config check with a FIT-Connect destination', () => {
     );
   });
 });
+
+describe('config check of the inbound mappings (FIT-Connect)', () => {
+  let inboundCopy: ConfigCopy;
+  let inboundEnv: NodeJS.ProcessEnv;
+  let inboundData: string;
+  beforeAll(() => {
+    inboundCopy = copyConfig({ copyMappings: true });
+    inboundData = mkdtempSync(join(tmpdir(), 'amtsbote-config-check-inbound-'));
+    inboundEnv = { ...process.env, AMTSBOTE_DATA_DIR: inboundData };
+    delete inboundEnv.AMTSBOTE_DATABASE_URL;
+  });
+  afterAll(() => {
+    inboundCopy.remove();
+    rmSync(inboundData, { recursive: true, force: true });
+  });
+
+  it('loads them as the pick-up does and names the data schemas they take', async () => {
+    const report = await checkConfiguration({ configFile: inboundCopy.configFile, env: inboundEnv });
+    expect(report).toContain(
+      'inbound mappings (FIT-Connect): 2 — https://amtsbote.dev/schemas/services/hundesteuer-anmeldung/1.json ' +
+        '(application/json), urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2 (application/xml)',
+    );
+  });
+
+  it('fails on a mapping the pick-up would refuse, with the file and the pointer', async () => {
+    const file = join(inboundCopy.mappingsDir, 'inbound', 'broken.yaml');
+    writeFileSync(
+      file,
+      'schemaUri: urn:example\nmimeType: application/json\nproduces:\n  - service: "99999999999999"\n    data: $\n',
+    );
+    const failure = await checkConfiguration({ configFile: inboundCopy.configFile, env: inboundEnv }).catch(
+      (e: unknown) => e,
+    );
+    expect(failure).toMatchObject({
+      code: 'invalid-config',
+      errors: [{ pointer: '/produces/0/service' }],
+      extensions: { file },
+    });
+  });
+});

@@ -39,7 +39,8 @@ interface LoadState {
 export function loadMappings(dir: string): MappingSet {
   const mappings: Mapping[] = [];
   const expressions = new Map<string, CompiledExpression>();
-  for (const standard of subdirs(dir)) {
+  // mappings/inbound/ holds the mappings of received FIT-Connect data (sources/fitconnect), not of messages.
+  for (const standard of subdirs(dir).filter((name) => name !== 'inbound')) {
     for (const version of subdirs(join(dir, standard))) {
       const versionDir = join(dir, standard, version);
       const files = readdirSync(versionDir)

@@ -1,0 +1,104 @@
+/**
+ * The optional local schema an inbound mapping names, compiled once at load: a JSON Schema (draft 2020-12, with
+ * the project's DIN 91379 keyword and FIM annotations, as the services' schemas) for JSON data, an XSD (compiled by
+ * the XÖV layer's schema-set compiler, never reaching the network) for XML data. Each gives the received data's
+ * problems with a pointer: a JSON pointer, or libxml2's XPath of the offending node.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { configError } from '../../config/config-error.js';
+import { addSchemaAnnotations } from '../../config/schema-annotations.js';
+import { ajvFieldErrors } from '../../intake/ajv-errors.js';
+import {
+  addDin91379Keyword,
+  compileSchemaSet,
+  disposeSchemaSet,
+  findSchemaSet,
+  validateXml,
+  type SchemaDirs,
+} from '../../xoev/index.js';
+import type { InboundData, InboundIssue } from './inbound-mapping-types.js';
+
+/** Bounded: enough to show the sender what is wrong, bounded for hostile input. */
+const maxIssues = 20;
+
+export interface SchemaCheck {
+  validate: (data: InboundData) => InboundIssue[];
+  /** Frees what the check holds (an XSD's WASM memory). */
+  close: () => void;
+}
+
+export function compileJsonSchemaCheck(schemaFile: string, mappingFile: string, schemaUri: string): SchemaCheck {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+  } catch (e) {
+    throw configError(mappingFile, ['schema'], `${schemaFile} cannot be read as JSON (${(e as Error).message})`);
+  }
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    throw configError(mappingFile, ['schema'], `${schemaFile} is not a JSON Schema object`);
+  const id = (schema as Record<string, unknown>).$id;
+  // A local copy of the schema the online service names: a different $id means a different schema.
+  if (id !== undefined && id !== schemaUri)
+    throw configError(
+      mappingFile,
+      ['schema'],
+      `${schemaFile} has the $id ${JSON.stringify(id)}, not the schemaUri ${schemaUri}`,
+    );
+  const ajv = addSchemaAnnotations(
+    addDin91379Keyword(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true })),
+  );
+  addFormats.default(ajv);
+  let check: ValidateFunction;
+  try {
+    check = ajv.compile(schema);
+  } catch (e) {
+    throw configError(mappingFile, ['schema'], `${schemaFile} does not compile: ${(e as Error).message}`);
+  }
+  return {
+    validate: (data) => (check(data.value) ? [] : ajvFieldErrors(check.errors ?? [], '').slice(0, maxIssues)),
+    close: () => undefined,
+  };
+}
+
+/**
+ * An XSD named by file (`schema`), or the gateway's schema set of a standard and version (`schemaSet`: the official
+ * set an operator installed, else the project's profile), found and compiled as for the messages it produces.
+ */
+export function compileXsdCheck(
+  source: { file: string } | { standard: string; version: string; dirs: SchemaDirs },
+  mappingFile: string,
+  schemaUri: string,
+): SchemaCheck {
+  let set;
+  const key = 'file' in source ? 'schema' : 'schemaSet';
+  try {
+    set = compileSchemaSet(
+      'file' in source
+        ? {
+            id: `inbound:${schemaUri}`,
+            kind: 'amtsbote-profile',
+            standard: 'inbound',
+            version: schemaUri,
+            rootFile: source.file,
+          }
+        : findSchemaSet(source.dirs, source.standard, source.version),
+    );
+  } catch (e) {
+    throw configError(mappingFile, [key], (e as Error).message);
+  }
+  return {
+    validate: (data) => {
+      if (data.kind !== 'xml') return [{ pointer: '', detail: 'is not XML' }];
+      const result = validateXml(set, data.text);
+      return result.errors.slice(0, maxIssues).map((issue) => ({
+        pointer: issue.xmlPath ?? '',
+        detail: issue.line === undefined ? issue.message : `${issue.message} (line ${issue.line})`,
+      }));
+    },
+    close: () => {
+      disposeSchemaSet(set);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../helpers/paths.js';
+import { cliPath } from '../helpers/process.js';
+import { processBoundMs } from '../helpers/wait.js';
+
+/**
+ * A CLI that starts at once (issue 26): the command tree is declared without the implementations, and each action
+ * imports what it runs. Checked by what a command loads, not by how long it takes: the child process records every
+ * module it loads (test/fixtures/module-trace/record-loads.mjs), and the heavy ones must not be among them.
+ */
+const recorder = join(projectRoot, 'test/fixtures/module-trace/record-loads.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'amtsbote-start-loads-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let runs = 0;
+/** Runs the built CLI with the recorder; returns its exit status and the modules it loaded. */
+function loadsOf(args: string[], env: Record<string, string> = {}): { status: number | null; modules: string[] } {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" first`);
+  const trace = join(dir, `trace-${++runs}.txt`);
+  const result = spawnSync(process.execPath, ['--import', recorder, cliPath, ...args], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', AMTSBOTE_MODULE_TRACE: trace, ...env },
+    encoding: 'utf8',
+    timeout: processBoundMs,
+  });
+  const modules = existsSync(trace) ? [...new Set(readFileSync(trace, 'utf8').split('\n').filter(Boolean))] : [];
+  return { status: result.status, modules };
+}
+
+/** What a command that does not run the gateway must not load, each as a part of a module's path or URL. */
+const gatewayOnly = [
+  '/dist/src/gateway/start.js',
+  '/dist/src/http/',
+  '/dist/src/delivery/worker',
+  '/node_modules/express/',
+  '/node_modules/helmet/',
+  '/node_modules/prom-client/',
+  '/node_modules/pino/',
+];
+/** …and what `--help` needs none of: drivers, crypto, XML and schema machinery, configuration parsing. */
+const heavyForHelp = [
+  ...gatewayOnly,
+  '/dist/src/store/',
+  '/dist/src/config/load.js',
+  '/node_modules/better-sqlite3/',
+  '/node_modules/pg/',
+  '/node_modules/kysely/',
+  '/node_modules/libxml2-wasm/',
+  '/node_modules/jose/',
+  '/node_modules/ajv/',
+  '/node_modules/zod/',
+  '/node_modules/yaml/',
+  '/node_modules/undici/',
+  '/node_modules/xmlbuilder2/',
+  '/node_modules/amqplib/',
+];
+const loadedOf = (modules: string[], parts: string[]) => parts.filter((p) => modules.some((m) => m.includes(p)));
+
+describe('what a CLI command loads', () => {
+  it('the recorder sees the entry, commander and a module an action imports', () => {
+    // Without this, an empty trace would pass every check below.
+    const { status, modules } = loadsOf(['config', 'check'], { AMTSBOTE_DATA_DIR: join(dir, 'data') });
+    expect(status).toBe(0);
+    expect(loadedOf(modules, ['/dist/src/cli.js', '/node_modules/commander/', '/dist/src/config/load.js'])).toEqual([
+      '/dist/src/cli.js',
+      '/node_modules/commander/',
+      '/dist/src/config/load.js',
+    ]);
+  });
+
+  it.each(['--help', 'serve --help', 'dlq replay --help', 'store --help', '--version'])(
+    '`amtsbote %s` loads neither the gateway nor a driver, crypto, XML or schema library',
+    (line) => {
+      const { status, modules } = loadsOf(line.split(' '));
+      expect(status).toBe(0);
+      expect(loadedOf(modules, heavyForHelp)).toEqual([]);
+    },
+  );
+
+  it('`amtsbote config check` without a store loads no store driver and nothing of the running gateway', () => {
+    const { status, modules } = loadsOf(['config', 'check'], { AMTSBOTE_DATA_DIR: join(dir, 'fresh') });
+    expect(status).toBe(0);
+    expect(
+      loadedOf(modules, [
+        ...gatewayOnly,
+        '/node_modules/better-sqlite3/',
+        '/node_modules/pg/',
+        '/node_modules/kysely/',
+        '/dist/src/store/sqlite.js',
+        '/dist/src/store/postgres.js',
+      ]),
+    ).toEqual([]);
+  });
+
+  it('`amtsbote config check` over a SQLite store loads the SQLite driver only', () => {
+    const data = join(dir, 'with-store');
+    expect(loadsOf(['store', 'migrate'], { AMTSBOTE_DATA_DIR: data }).status).toBe(0);
+    const { status, modules } = loadsOf(['config', 'check'], { AMTSBOTE_DATA_DIR: data });
+    expect(status).toBe(0);
+    expect(loadedOf(modules, ['/node_modules/better-sqlite3/', '/node_modules/pg/', ...gatewayOnly])).toEqual([
+      '/node_modules/better-sqlite3/',
+    ]);
+  });
+});
