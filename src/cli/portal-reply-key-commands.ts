@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { recipientKeyResolver } from '../gateway/seal-setup.js';
 import { InvalidRequestError } from '../lib/errors.js';
-import { describeReplyKeys, registerReplyKey } from '../operations/portal-reply-keys.js';
 import { cliActor, type CliContext } from './context.js';
+
+// Each action imports what it runs (see cli.ts): --help loads neither the gateway nor the operations.
+const replyKeys = () => import('../operations/portal-reply-keys.js');
+const sealSetup = () => import('../gateway/seal-setup.js');
 
 /**
  * `amtsbote portal reply-key add|list`: a portal's reply keys (issue 24), as the admin API registers them — checked
@@ -29,6 +31,7 @@ export function registerPortalReplyKeyCommands({ program, print, withStore }: Cl
         }
       } else if (options.jwksUrl) source = { jwksUrl: options.jwksUrl, ...(options.kid ? { kid: options.kid } : {}) };
       else throw new InvalidRequestError('give --jwk <file> or --jwks-url <url>');
+      const [{ registerReplyKey }, { recipientKeyResolver }] = await Promise.all([replyKeys(), sealSetup()]);
       await withStore(async (store, loaded) => {
         const resolver = await recipientKeyResolver(loaded);
         const result = await registerReplyKey(
@@ -50,6 +53,7 @@ export function registerPortalReplyKeyCommands({ program, print, withStore }: Cl
     .command('list <portalId>')
     .description("a portal's reply keys: kid, source, whether current")
     .action(async (portalId: string) => {
+      const { describeReplyKeys } = await replyKeys();
       await withStore(async (store) => {
         const keys = await describeReplyKeys(store, portalId, new Date());
         if (keys.length === 0) print(`${portalId} has no reply key: its submissions cannot be answered`);
