@@ -10,7 +10,8 @@
 // stored routing; delivery runs the outbox; observability counts what delivery and the store hold; replies
 // takes the destinations' sealed replies to the portals (issue 24); intake runs the in-request pipeline;
 // operations are the use cases the CLI and the admin API share (replay with reroute re-seals through intake's
-// step, so operations sit above intake); http serves; gateway wires everything; cli commands sit on top.
+// step, so operations sit above intake); sources picks submissions up from elsewhere (FIT-Connect destinations) and
+// runs them through intake; http serves; gateway wires everything; cli commands sit on top.
 const floors = [
   'lib',
   'receiver',

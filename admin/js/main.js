@@ -7,6 +7,7 @@ import { renderRouting } from './pages/routing.js';
 import { renderDeliveries } from './pages/deliveries.js';
 import { renderDestinations } from './pages/destinations.js';
 import { renderServices } from './pages/services.js';
+import { renderInbound } from './pages/inbound.js';
 import { renderKeys } from './pages/keys.js';
 import { renderAudit } from './pages/audit.js';
 
@@ -16,6 +17,7 @@ const pages = [
   { path: 'deliveries', title: 'nav.deliveries', render: renderDeliveries },
   { path: 'destinations', title: 'nav.destinations', render: renderDestinations },
   { path: 'services', title: 'nav.services', render: renderServices },
+  { path: 'inbound', title: 'nav.inbound', render: renderInbound },
   { path: 'keys', title: 'nav.keys', render: renderKeys },
   { path: 'audit', title: 'nav.audit', render: renderAudit },
 ];

@@ -6,6 +6,7 @@ import { regionKeySchema, serviceKeySchema } from './identifiers.js';
 import { secretRefSchema } from '../lib/secret-ref.js';
 import { trustedProxySchema } from './trusted-proxy.js';
 import { tokenHashSchema } from '../lib/token-hash.js';
+import { fitConnectSubscribersSchema } from './fitconnect-subscribers-schema.js';
 
 export { portalSchema, type Portal } from './portal.js';
 
@@ -238,6 +239,11 @@ export const gatewaySchema = z.strictObject({
       message: 'set listen (a separate admin address) or token (bearer token on the main port)',
     })
     .optional(),
+  /**
+   * FIT-Connect destinations of the municipalities whose submissions this gateway picks up (the subscriber side,
+   * src/sources/fitconnect/). Absent: nothing is picked up.
+   */
+  fitConnectSubscribers: fitConnectSubscribersSchema.default([]),
   product: z
     .strictObject({
       name: z.string().default('Amtsbote'),

@@ -43,6 +43,23 @@ export function gatewaySecretProblems(config: ConfigFiles, env: NodeJS.ProcessEn
         keyMaterial: false,
       });
   });
+  g.fitConnectSubscribers.forEach((client, i) => {
+    settings.push({
+      file,
+      path: ['fitConnectSubscribers', i, 'clientSecret'],
+      reference: client.clientSecret,
+      keyMaterial: false,
+    });
+    client.destinations.forEach((d, j) => {
+      const at = ['fitConnectSubscribers', i, 'destinations', j];
+      if (d.callbackSecret)
+        settings.push({ file, path: [...at, 'callbackSecret'], reference: d.callbackSecret, keyMaterial: false });
+      settings.push({ file, path: [...at, 'signingKey'], reference: `file:${d.signingKey}`, keyMaterial: true });
+      d.decryptionKeys.forEach((k, n) =>
+        settings.push({ file, path: [...at, 'decryptionKeys', n], reference: `file:${k}`, keyMaterial: true }),
+      );
+    });
+  });
   for (const purpose of ['signing', 'escrow'] as const) {
     g.keys?.[purpose].forEach((k, i) =>
       settings.push({ file, path: ['keys', purpose, i, 'file'], reference: `file:${k.file}`, keyMaterial: true }),

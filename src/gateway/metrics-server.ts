@@ -20,6 +20,7 @@ export function gatewayMetrics(input: {
   const metrics = createMetrics(input.clock);
   metrics.watchQueues(() => store.destinationStats());
   metrics.watchDeferred(() => store.deferredByAge(input.clock()));
+  metrics.watchInbound(() => store.countInboundByState());
   metrics.watchKeyExpiry(async () => {
     const described = await Promise.all(
       routing.current().routing.destinations.flatMap((d) =>

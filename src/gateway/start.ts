@@ -42,6 +42,8 @@ import type { ChangeTopic } from '../store/change-topics.js';
 import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
 import type { AdapterContext } from '../adapters/types.js';
 import { gatewayFitConnectDirectories, readFitConnectDestinations } from './fitconnect-directories.js';
+import { prepareFitConnectSubscribers } from './fitconnect-subscribers.js';
+import type { Subscriber } from '../sources/fitconnect/subscriber.js';
 
 export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
@@ -61,6 +63,8 @@ export interface RunningGateway {
   metrics: Metrics;
   /** Where /metrics is served when it has an address of its own (`metrics.listen`). */
   metricsUrl?: string | undefined;
+  /** The pick-up of the FIT-Connect destinations this gateway subscribes to (absent: none configured). */
+  fitConnectSubscriber: Subscriber | undefined;
   /** Reloads services, mappings, code lists and schema profiles (see reload.ts). */
   reloadConfig(): Promise<ReloadOutcome>;
   close(): Promise<void>;
@@ -134,6 +138,7 @@ async function startWithConfig(
       // leaseSeconds.
       const released = await store.releaseAllLeases(clock().toISOString());
       if (released > 0) logger.info({ deliveries: released }, 'released the leases of the previous gateway process');
+      await store.releaseInboundLeases();
     }
     const seeded = await store.seedPortals(
       config.gateway.portals.map(({ tokenHashes, ...p }) => ({ ...p, tokens: tokenHashes.map((hash) => ({ hash })) })),
@@ -228,6 +233,20 @@ async function startWithConfig(
       },
     });
 
+    // FIT-Connect destinations this gateway subscribes to: their keys read now, their pick-up started once intake
+    // can take submissions (below).
+    const subscribers = await prepareFitConnectSubscribers({
+      config,
+      store,
+      routingVersion: () => routing.current().version,
+      metrics,
+      clock,
+      logger,
+    });
+    if (subscribers) started.push({ name: 'inbound mappings', stop: () => subscribers.close() });
+    let subscriber: Subscriber | undefined;
+    let subscriberIntake: IntakeContext | undefined;
+
     const metricsConfig = config.gateway.metrics;
     const metricsToken =
       metricsConfig?.token && !metricsConfig.listen ? readSecret(metricsConfig.token, config.configDir) : undefined;
@@ -247,6 +266,7 @@ async function startWithConfig(
           onAccepted: () => worker?.kick(),
           fitConnect,
         });
+        subscriberIntake = intake;
         return createApp({
           intake,
           configuration: () => configuration.current(),
@@ -265,6 +285,10 @@ async function startWithConfig(
           metrics,
           metricsToken,
           fitConnect,
+          fitConnectCallbacks: subscribers
+            ? { secretOf: subscribers.secretOf, nudge: (destinationId) => subscriber?.nudge(destinationId) }
+            : undefined,
+          inbound: { destinations: subscribers?.destinations ?? [] },
         });
       },
       config.gateway.listen,
@@ -274,6 +298,11 @@ async function startWithConfig(
     );
     // Closed first on shutdown: no new requests while the worker drains and the store closes.
     started.push({ name: 'http server', stop: server.close });
+    if (subscribers && subscriberIntake) {
+      const running = subscribers.start(subscriberIntake);
+      subscriber = running;
+      started.push({ name: 'FIT-Connect pick-up', stop: () => running.stop() });
+    }
     const metricsServer = await startMetricsServer(metrics, metricsConfig, logger);
     if (metricsServer) started.push({ name: 'metrics server', stop: metricsServer.close });
     logger.info({ url: server.url, store: store.kind, configHash: config.hash, version }, 'gateway listening');
@@ -290,6 +319,7 @@ async function startWithConfig(
       deferredDeadlines: deadlines,
       metrics,
       metricsUrl: metricsServer?.url,
+      fitConnectSubscriber: subscriber,
       reloadConfig: () => reloader.reload(),
       close() {
         closing ??= (async () => {

@@ -37,6 +37,8 @@ import { createBodyBudget } from './body-budget.js';
 import { errorHandler } from './error-handler.js';
 import { requestLog } from './request-log.js';
 import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
+import { fitConnectCallbackRoutes, type FitConnectCallbackDeps } from './fitconnect-callback-routes.js';
+import { adminInboundRoutes, type InboundRoutesDeps } from './admin/inbound-routes.js';
 
 export interface AppDeps {
   /** The in-request pipeline behind POST /v1/submissions. */
@@ -64,6 +66,10 @@ export interface AppDeps {
   metricsToken?: string | undefined;
   /** The gateway's FIT-Connect directories: what FIT-Connect destinations take, for the admin destinations view. */
   fitConnect?: FitConnectDirectories | undefined;
+  /** The FIT-Connect destinations this gateway subscribes to: their callbacks (absent: none configured). */
+  fitConnectCallbacks?: Omit<FitConnectCallbackDeps, 'clock'> | undefined;
+  /** Their picked-up submissions, for the admin API. */
+  inbound?: Omit<InboundRoutesDeps, 'store' | 'clock'> | undefined;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -135,6 +141,8 @@ export function createApp(deps: AppDeps): express.Express {
     app.use('/v1', eventsRoutes({ store, routing, sealing, reroute, clock, onReleased: () => worker?.kick() }));
   }
   // The schemas behind delivered messages are public, like the JWKS: receivers fetch what a message names.
+  // FIT-Connect's callbacks are signed with the destination's secret: no bearer token.
+  if (deps.fitConnectCallbacks) app.use(fitConnectCallbackRoutes({ ...deps.fitConnectCallbacks, clock }));
   app.use('/v1', schemaRoutes({ xoev: () => configuration().xoev }));
   app.use('/v1', mailboxRoutes({ store, routing, clock }));
   const bodyLimits = gateway.limits;
@@ -203,6 +211,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   admin.use(adminKeyRoutes({ store, sealing, clock }));
   admin.use(adminReplyRoutes({ store, clock, pickupDays: gateway.replyPickupDays }));
+  admin.use(adminInboundRoutes({ store, clock, destinations: deps.inbound?.destinations ?? [] }));
   app.use('/admin/v1', admin);
   app.use('/admin', adminPage());
 

@@ -68,6 +68,23 @@ export function createMetrics(now: () => Date = () => new Date()) {
     help: 'Connections to the portal port refused because listen.maxConnections were open',
     registers: [registry],
   });
+  const inboundOutcomes = new Counter({
+    name: 'amtsbote_fitconnect_inbound_pickups_total',
+    help: "Pick-ups of FIT-Connect submissions (this gateway as a destination's subscriber) by destination and outcome",
+    labelNames: ['destination', 'outcome'] as const,
+    registers: [registry],
+  });
+  let readInbound: () => Promise<Record<string, number>> = () => Promise.resolve({});
+  new Gauge({
+    name: 'amtsbote_fitconnect_inbound_submissions',
+    help: 'Picked-up FIT-Connect submissions by state (waiting: valid, but no routing or mapping yet)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [state, count] of Object.entries(await readInbound())) this.set({ state }, count);
+    },
+  });
   let breakerStates: () => Record<string, BreakerState> = () => ({});
   new Gauge({
     name: 'amtsbote_circuit_breaker_state',
@@ -190,6 +207,12 @@ export function createMetrics(now: () => Date = () => new Date()) {
     },
     recordProcessFault(kind: 'uncaughtException' | 'unhandledRejection') {
       processFaults.inc({ kind });
+    },
+    recordInboundPickUp(destination: string, outcome: string) {
+      inboundOutcomes.inc({ destination, outcome });
+    },
+    watchInbound(read: () => Promise<Record<string, number>>) {
+      readInbound = read;
     },
     recordDroppedConnection() {
       droppedConnections.inc();

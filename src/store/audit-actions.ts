@@ -16,6 +16,8 @@ export const auditActions = [
   'receipt-ignored',
   'receipt-held',
   'retention.purge',
+  'inbound.waiting',
+  'inbound.taken-on',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -71,6 +71,15 @@ import { listReplies } from './sql/list-replies.js';
 import { recordReplyFetch } from './sql/record-reply-fetch.js';
 import { confirmReply } from './sql/confirm-reply.js';
 import { listUndeliveredReplies } from './sql/list-undelivered-replies.js';
+import { recordInboundSeen } from './sql/record-inbound-seen.js';
+import { takeInboundLease } from './sql/take-inbound-lease.js';
+import { settleInbound } from './sql/settle-inbound.js';
+import { listInbound } from './sql/list-inbound.js';
+import { listDueInbound } from './sql/list-due-inbound.js';
+import { wakeWaitingInbound } from './sql/wake-waiting-inbound.js';
+import { countInboundByState } from './sql/count-inbound-by-state.js';
+import { appendEvents } from './sql/append-events.js';
+import { releaseInboundLeases } from './sql/release-inbound-leases.js';
 
 /**
  * Binds the dialect-neutral operations of store/sql/ to one kysely instance. The dialects differ only where
@@ -175,6 +184,15 @@ export function kyselyStore(
     deferredByAge: (now) => deferredByAge(db, now),
     takePollLease: (input) => takePollLease(db, input),
     releasePollLease: (destinationId, owner) => releasePollLease(db, destinationId, owner),
+    recordInboundSeen: (input) => recordInboundSeen(db, input),
+    takeInboundLease: (input) => takeInboundLease(db, input),
+    settleInbound: (input) => settleInbound(db, input),
+    listInbound: (filter) => listInbound(db, filter),
+    listDueInbound: (input) => listDueInbound(db, input),
+    wakeWaitingInbound: (now) => wakeWaitingInbound(db, now),
+    releaseInboundLeases: () => releaseInboundLeases(db),
+    countInboundByState: () => countInboundByState(db),
+    appendEvents: (submissionId, events) => appendEvents(db, submissionId, events),
     announce,
     listenForChanges: specific.listenForChanges,
     listKeyStates: () => listKeyStates(db),

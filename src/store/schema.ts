@@ -26,6 +26,7 @@ export interface Database {
   poll_leases: PollLeaseTable;
   portal_reply_keys: PortalReplyKeyTable;
   replies: ReplyTable;
+  inbound_submissions: InboundSubmissionTable;
 }
 
 /** A portal's reply encryption key (issue 24): its source is an inline public JWK or a JWKS URL. */
@@ -64,6 +65,25 @@ export interface ReplyTable {
   /** JSON `{outcome, reason?}`. */
   confirmation: string | null;
   ciphertext_deleted_at: string | null;
+}
+
+/** A FIT-Connect submission picked up as a destination's subscriber (migration 0013). */
+export interface InboundSubmissionTable {
+  id: string;
+  destination_id: string;
+  case_id: string;
+  state: string;
+  reason: string | null;
+  onward_submission_id: string | null;
+  service_key: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  first_seen_at: string;
+  remind_at: string;
+  auto_reject_at: string;
+  updated_at: string;
 }
 
 /** Who fetches a destination's receipts (FIT-Connect's event logs), until when: one poller across instances. */

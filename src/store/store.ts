@@ -11,6 +11,12 @@ import type { ChangeListener, ChangeListenerOptions, ChangeTopic } from './chang
 import type { DeferredAges } from './sql/deferred-by-age.js';
 import type { OverdueDeferred } from './sql/list-overdue-deferred.js';
 import type { MigrationContext } from './migrations/context.js';
+import type { InboundSubmission } from './sql/inbound-row.js';
+import type { recordInboundSeen } from './sql/record-inbound-seen.js';
+import type { takeInboundLease } from './sql/take-inbound-lease.js';
+import type { settleInbound } from './sql/settle-inbound.js';
+import type { listInbound } from './sql/list-inbound.js';
+import type { listDueInbound } from './sql/list-due-inbound.js';
 import type { RateBucket, takeRateToken } from './sql/take-rate-token.js';
 import type { MailboxEntry } from './sql/list-mailbox.js';
 import type { listPollable, PollableDelivery } from './sql/list-pollable.js';
@@ -31,6 +37,7 @@ import type {
   DestinationStats,
   EscrowCopy,
   KeyState,
+  NewEvent,
   ReceiptInput,
   ReceiptOutcome,
   SealedMessage,
@@ -180,6 +187,23 @@ export interface Store {
    */
   takePollLease(input: { destinationId: string; owner: string; now: string; leaseUntil: string }): Promise<boolean>;
   releasePollLease(destinationId: string, owner: string): Promise<void>;
+
+  // FIT-Connect submissions picked up as a destination's subscriber (sources/fitconnect/, migration 0013).
+  /** Records a submission the first time it is seen; true when it is new (store/sql/record-inbound-seen.ts). */
+  recordInboundSeen(input: Parameters<typeof recordInboundSeen>[1]): Promise<boolean>;
+  /** The lease on working on one inbound submission, when open, due and free (store/sql/take-inbound-lease.ts). */
+  takeInboundLease(input: Parameters<typeof takeInboundLease>[1]): Promise<InboundSubmission | undefined>;
+  /** Its new state, the lease given back; false when the lease was lost (store/sql/settle-inbound.ts). */
+  settleInbound(input: Parameters<typeof settleInbound>[1]): Promise<boolean>;
+  listInbound(filter: Parameters<typeof listInbound>[1]): Promise<InboundSubmission[]>;
+  listDueInbound(input: Parameters<typeof listDueInbound>[1]): ReturnType<typeof listDueInbound>;
+  /** Routing changed: every waiting inbound submission is due now; returns how many. */
+  wakeWaitingInbound(now: string): Promise<number>;
+  /** SQLite at start-up, under the serve lock only: every inbound lease is a dead process's. */
+  releaseInboundLeases(): Promise<number>;
+  countInboundByState(): Promise<Record<string, number>>;
+  /** Appends events to an existing submission's chain in one transaction (store/sql/append-events.ts). */
+  appendEvents(submissionId: string, events: readonly NewEvent[]): Promise<void>;
 
   // Notices between instances (change-topics.ts): PostgreSQL's LISTEN/NOTIFY; polling stays the fallback.
   /**

@@ -21,7 +21,11 @@ export function isOutcome(value: ApiResponse | Outcome<FitConnectReason>): value
  * Calls the Submission API with a bearer token under the configured version (`/v2/…`, or `/v1/…` where a
  * service still serves the documented paths). A 401 drops the cached token, so the next call gets a new one.
  */
-export function submissionApi(config: FitConnectAdapterConfig, tokens: TokenSource, dispatcher: Dispatcher): Api {
+export function submissionApi(
+  config: Pick<FitConnectAdapterConfig, 'submissionApiUrl' | 'apiVersion'>,
+  tokens: TokenSource,
+  dispatcher: Dispatcher,
+): Api {
   const base = `${config.submissionApiUrl.replace(/\/+$/, '')}/${config.apiVersion}`;
   return async (method, path, signal, body) => {
     const token = await tokens.get(signal);

@@ -39,7 +39,9 @@ export type RejectReason =
   | 'attachments-incomplete'
   | 'data-missing'
   | 'data-ambiguous'
-  | 'data-schema-unsupported';
+  | 'data-schema-unsupported'
+  | 'data-syntax'
+  | 'data-schema-violation';
 
 export interface RejectProblemEntry {
   type: string;
@@ -130,6 +132,19 @@ export const rejectProblems: Readonly<Record<RejectReason, RejectProblemEntry>> 
     type: own('data-schema-unsupported'),
     title: 'Fachdatenschema nicht unterstützt',
     instance: 'metadata',
+    fitkoDocumented: false,
+  },
+  // The data as such (the inbound mapping reads them; the service's schema and rules judge them at intake).
+  'data-syntax': {
+    type: own('data-syntax'),
+    title: 'Fachdaten syntaktisch ungültig',
+    instance: 'data',
+    fitkoDocumented: false,
+  },
+  'data-schema-violation': {
+    type: own('data-schema-violation'),
+    title: 'Fachdaten verletzen das Fachdatenschema',
+    instance: 'data',
     fitkoDocumented: false,
   },
 };

@@ -13,6 +13,7 @@ import * as m0009 from './0009-replay-plans.js';
 import * as m0010 from './0010-minimal-payment-and-hashed-idempotency-keys.js';
 import * as m0011 from './0011-portal-token-objects.js';
 import * as m0012 from './0012-deferred-deadlines-and-poll-leases.js';
+import * as m0013 from './0013-inbound-fitconnect-submissions.js';
 import * as m0014 from './0014-replies.js';
 
 /**
@@ -37,6 +38,7 @@ const modules: Record<string, MigrationModule> = {
   '0010-minimal-payment-and-hashed-idempotency-keys': m0010,
   '0011-portal-token-objects': m0011,
   '0012-deferred-deadlines-and-poll-leases': m0012,
+  '0013-inbound-fitconnect-submissions': m0013,
   '0014-replies': m0014,
 };
 
