@@ -7,8 +7,8 @@
 // files (the routing schema composes the adapters' config schemas, so adapters come first). xoev maps and
 // validates messages; fim turns FIM data-field schemas into service definitions (it reuses xoev's genericode
 // reader, DIN 91379 and XSD checks, so it sits just above); store persists; routing resolves rules from the
-// stored routing; delivery runs the outbox; observability counts what delivery and the store hold; intake runs
-// the in-request pipeline;
+// stored routing; delivery runs the outbox; observability counts what delivery and the store hold; replies
+// takes the destinations' sealed replies to the portals (issue 24); intake runs the in-request pipeline;
 // operations are the use cases the CLI and the admin API share (replay with reroute re-seals through intake's
 // step, so operations sit above intake); sources picks submissions up from elsewhere (FIT-Connect destinations) and
 // runs them through intake; http serves; gateway wires everything; cli commands sit on top.
@@ -25,6 +25,7 @@ const floors = [
   'routing',
   'delivery',
   'observability',
+  'replies',
   'intake',
   'sources',
   'operations',

@@ -147,6 +147,8 @@ export const gatewaySchema = z.strictObject({
     .min(0)
     .max(24 * 90)
     .default(24),
+  /** A reply the portal has not fetched within this many days is shown to the operator as undelivered (issue 24). */
+  replyPickupDays: z.number().min(0).max(365).default(7),
   /** How often an instance looks for a new routing version in the store. */
   routingPollSeconds: z.number().min(0.1).max(300).default(2),
   /**

@@ -52,7 +52,6 @@ export async function prepareFitConnectSubscribers(deps: {
   const mappings = await loadInboundMappings(
     resolve(config.paths.mappingsDir, 'inbound'),
     new Set(config.services.keys()),
-    // a mapping may check the data against an XSD schema set (XGewerbeanzeige): found where the outbound ones are
     { schemaDirs: { xsdDir: config.paths.xsdDir, officialSchemasDir: config.paths.officialSchemasDir } },
   );
   const map = async (valid: ValidSubmission): Promise<MappedSubmission | undefined> => {

@@ -15,6 +15,24 @@ export const acceptedSchema = z
   })
   .meta({ id: 'Accepted' });
 
+/** A reply of a destination as the portal's status view lists it (issue 24): no content. */
+export const replySummarySchema = z
+  .object({
+    replyId: z.string(),
+    seq: z.int().min(1),
+    destinationId: z.string(),
+    messageId: z.string(),
+    kind: z.enum(['notice', 'request', 'information']),
+    state: z.enum(['received', 'fetched', 'accepted', 'rejected']),
+    receivedAt: z.iso.datetime(),
+    fetchedAt: z.iso.datetime().optional(),
+    confirmation: z
+      .object({ outcome: z.enum(['accepted', 'rejected']), reason: z.string().optional(), at: z.iso.datetime() })
+      .optional(),
+    url: z.url().meta({ description: 'Where the portal fetches the sealed reply (amtsbote-reply/1)' }),
+  })
+  .meta({ id: 'ReplySummary' });
+
 export const submissionStatusSchema = z
   .object({
     submissionId: z.string(),
@@ -61,6 +79,14 @@ export const submissionStatusSchema = z
         }),
       }),
     ),
+    replies: z
+      .object({
+        possible: z.boolean().meta({
+          description: 'False: the submission has no reply key and its portal registered none — it cannot be answered',
+        }),
+        items: z.array(replySummarySchema),
+      })
+      .meta({ description: 'Replies of the destinations (issue 24), in their order' }),
   })
   .meta({ id: 'SubmissionStatus' });
 

@@ -16,12 +16,14 @@ import { adminDeliveryRoutes } from './admin/delivery-routes.js';
 import { mailboxRoutes } from './mailbox-routes.js';
 import { schemaRoutes } from './schema-routes.js';
 import { eventsRoutes } from './events-routes.js';
+import { replyRoutes } from './reply-routes.js';
 import { adminPortalRoutes } from './admin/portal-routes.js';
 import { adminRoutingRoutes } from './admin/routing-routes.js';
 import { adminOverviewRoutes } from './admin/overview-routes.js';
 import { adminServiceRoutes } from './admin/service-routes.js';
 import { adminDestinationRoutes } from './admin/destination-routes.js';
 import { adminKeyRoutes } from './admin/key-routes.js';
+import { adminReplyRoutes } from './admin/reply-routes.js';
 import { adminPage } from './admin/page.js';
 import { signInFailureAudit, type SignInSurface } from './sign-in-failures.js';
 import { metricsAuth, metricsHandler, observeIntake } from './metrics-routes.js';
@@ -149,6 +151,19 @@ export function createApp(deps: AppDeps): express.Express {
     maxWaitMs: bodyLimits.bodyWaitSeconds * 1000,
     retryAfterSeconds: 5,
   });
+  // Replies come from destinations (signed like receipts): before the portal routes, which want a portal token.
+  app.use(
+    '/v1',
+    replyRoutes({
+      store,
+      routing,
+      sealing,
+      clock,
+      publicBaseUrl: deps.publicBaseUrl,
+      budget,
+      limits: { maxBodyBytes: bodyLimits.maxBodyBytes, bodyIdleMs: bodyLimits.bodyIdleSeconds * 1000 },
+    }),
+  );
   app.use(
     '/v1',
     portalRoutes(
@@ -179,7 +194,9 @@ export function createApp(deps: AppDeps): express.Express {
   );
   if (reloader) admin.use(adminConfigRoutes(reloader));
   admin.use(adminDeliveryRoutes({ store, routing, worker, clock, reroute }));
-  admin.use(adminPortalRoutes({ store, clock, overlapHours: gateway.tokenRotationOverlapHours }));
+  admin.use(
+    adminPortalRoutes({ store, clock, overlapHours: gateway.tokenRotationOverlapHours, resolver: sealing.resolver }),
+  );
   admin.use(adminOverviewRoutes({ store, routing, worker, clock }));
   admin.use(adminServiceRoutes({ services: () => configuration().config.services.values(), routing, clock }));
   admin.use(
@@ -193,6 +210,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   admin.use(adminKeyRoutes({ store, sealing, clock }));
+  admin.use(adminReplyRoutes({ store, clock, pickupDays: gateway.replyPickupDays }));
   admin.use(adminInboundRoutes({ store, clock, destinations: deps.inbound?.destinations ?? [] }));
   app.use('/admin/v1', admin);
   app.use('/admin', adminPage());

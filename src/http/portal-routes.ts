@@ -17,6 +17,9 @@ import { readMultipartSubmission } from './multipart-body.js';
 import { currentPortal, portalAuth } from './portal-auth.js';
 import type { RateLimits } from './rate-limits.js';
 import type { StoredPortal } from '../store/types.js';
+import { portalReplyRoutes } from './portal-reply-routes.js';
+import { submissionReplyKeys } from '../replies/submission-reply-keys.js';
+import { replySummary } from '../replies/reply-views.js';
 
 const listQuerySchema = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional(),
@@ -49,7 +52,19 @@ export interface PortalRoutesDeps {
   /** Services and mappings, read per request: a configuration reload replaces them. */
   configuration: () => Pick<ConfigurationSet, 'config' | 'xoev'>;
   /** The portal's submissions, their events, last errors and the ids their transports assigned. */
-  store: Pick<Store, 'listSubmissions' | 'getSubmission' | 'listEvents' | 'lastAttemptErrors' | 'adapterStates'>;
+  store: Pick<
+    Store,
+    | 'listSubmissions'
+    | 'getSubmission'
+    | 'listEvents'
+    | 'lastAttemptErrors'
+    | 'adapterStates'
+    | 'getReply'
+    | 'listReplies'
+    | 'recordReplyFetch'
+    | 'confirmReply'
+    | 'listPortalReplyKeys'
+  >;
   /** The routing in force: which adapter kind each destination has, to read its transport's ids. */
   routing: () => CurrentRouting;
   /** Base of the schema and status links. */
@@ -68,6 +83,7 @@ export function portalRoutes(
   // Settings of gateway.yaml apply only on restart: read once.
   const limits = configuration().config.gateway.limits;
   router.use(portalAuth(portals, rates));
+  router.use(portalReplyRoutes({ store, clock: intake.clock, publicBaseUrl }));
 
   router.get('/services', (_req, res) => {
     const portal = currentPortal(res);
@@ -202,7 +218,13 @@ export function portalRoutes(
     const events = await store.listEvents(record.id);
     const lastErrors = await store.lastAttemptErrors(record.deliveries.map((d) => d.id));
     const references = await readTransportReferences({ store, routing }, record.deliveries);
-    res.json(statusView(record, events, publicBaseUrl, { lastErrors, references }));
+    // Replies (issue 24): whether the submission can be answered at all, and those received, per destination.
+    const replyKeys = await submissionReplyKeys(store, record, intake.clock());
+    const replies = await store.listReplies(record.id);
+    res.json({
+      ...statusView(record, events, publicBaseUrl, { lastErrors, references }),
+      replies: { possible: replyKeys.length > 0, items: replies.map((r) => replySummary(r, publicBaseUrl)) },
+    });
   });
 
   return router;

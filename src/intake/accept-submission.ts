@@ -1,4 +1,5 @@
 import type { ConfigFiles } from '../config/load.js';
+import { checkReplyKeySource } from '../replies/check-reply-key.js';
 import { AmtsboteError, fieldsToFix } from '../lib/errors.js';
 import { resolveRoute } from '../routing/resolve.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
@@ -91,6 +92,13 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   }
   checkPortalAccess(portal, envelope.serviceKey, envelope.regionKey);
   if (envelope.callbackUrl !== undefined) checkCallbackUrl(portal, envelope.callbackUrl);
+  // The envelope's own reply key is checked as the portal's registered ones are: an unusable key is refused now.
+  if (envelope.replyChannel)
+    await checkReplyKeySource(
+      ctx.sealing.resolver,
+      { jwk: envelope.replyChannel.encryptionKey },
+      '/replyChannel/encryptionKey',
+    );
 
   const now = ctx.clock();
   const contentHmac = request.idempotencyKey ? contentFingerprint(envelope, contents, ctx.hash) : undefined;

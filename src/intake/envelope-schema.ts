@@ -58,6 +58,15 @@ export const envelopeSchema = z
     test: z.boolean().optional().meta({ description: 'Marks a test case end to end' }),
     authentication: authenticationSchema.optional(),
     payment: paymentSchema.optional(),
+    replyChannel: z
+      .strictObject({
+        encryptionKey: z.record(z.string(), z.unknown()).meta({
+          description:
+            "The public key (JWK: RSA ≥ 4096 bits, RSA-OAEP-256, wrapKey) replies to this submission are encrypted to; it wins over the portal's registered reply keys",
+        }),
+      })
+      .optional()
+      .meta({ description: "Where replies of the authority go (issue 24), as FIT-Connect's replyChannel" }),
   })
   .meta({ id: 'SubmissionEnvelope' });
 

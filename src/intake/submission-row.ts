@@ -37,5 +37,6 @@ export function submissionRow(input: {
     }),
     receivedAt: input.receivedAt,
     routingVersion: input.routingVersion,
+    replyKey: envelope.replyChannel?.encryptionKey,
   };
 }

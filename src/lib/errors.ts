@@ -49,6 +49,7 @@ export type ProblemCode =
   | 'destination-does-not-accept'
   | 'invalid-receipt'
   | 'invalid-reply'
+  | 'invalid-reply-key'
   | 'invalid-config'
   | 'rate-limited'
   | 'config-rejected'

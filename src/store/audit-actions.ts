@@ -10,6 +10,7 @@ export const auditActions = [
   'keys.retire',
   'portals.add',
   'portals.rotate-token',
+  'portals.reply-key',
   'admin.sign-in-failed',
   'sign-in.failed',
   'receipt-ignored',

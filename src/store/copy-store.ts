@@ -14,6 +14,7 @@ import { InvalidRequestError, ConflictError } from '../lib/errors.js';
  */
 const tables: readonly { name: keyof Database; key: readonly string[] }[] = [
   { name: 'portals', key: ['id'] },
+  { name: 'portal_reply_keys', key: ['portal_id', 'kid'] },
   { name: 'routing_versions', key: ['version'] },
   { name: 'gateway_key_states', key: ['kid'] },
   { name: 'submissions', key: ['id'] },
@@ -24,6 +25,7 @@ const tables: readonly { name: keyof Database; key: readonly string[] }[] = [
   { name: 'idempotency_keys', key: ['portal_id', 'key'] },
   { name: 'escrow_copies', key: ['submission_id'] },
   { name: 'receipts', key: ['jti'] },
+  { name: 'replies', key: ['id'] },
   { name: 'audit_log', key: ['id'] },
 ];
 

@@ -20,6 +20,7 @@ import { getRoutingVersion } from './sql/get-routing-version.js';
 import { listRoutingVersions } from './sql/list-routing-versions.js';
 import { appendRoutingVersion } from './sql/append-routing-version.js';
 import type { Store } from './store.js';
+import type { NewReply } from './reply-types.js';
 import { appendAudit } from './sql/append-audit.js';
 import { listAudit } from './sql/list-audit.js';
 import { claimDeliveries } from './sql/claim-deliveries.js';
@@ -60,6 +61,16 @@ import { deferredByAge } from './sql/deferred-by-age.js';
 import { takePollLease } from './sql/take-poll-lease.js';
 import { releasePollLease } from './sql/release-poll-lease.js';
 import type { ChangeTopic } from './change-topics.js';
+import { listPortalReplyKeys } from './sql/list-portal-reply-keys.js';
+import { addPortalReplyKey } from './sql/add-portal-reply-key.js';
+import { nextReplySeq } from './sql/next-reply-seq.js';
+import { findMessage } from './sql/find-message.js';
+import { insertReply } from './sql/insert-reply.js';
+import { getReply } from './sql/get-reply.js';
+import { listReplies } from './sql/list-replies.js';
+import { recordReplyFetch } from './sql/record-reply-fetch.js';
+import { confirmReply } from './sql/confirm-reply.js';
+import { listUndeliveredReplies } from './sql/list-undelivered-replies.js';
 import { recordInboundSeen } from './sql/record-inbound-seen.js';
 import { takeInboundLease } from './sql/take-inbound-lease.js';
 import { settleInbound } from './sql/settle-inbound.js';
@@ -197,6 +208,21 @@ export function kyselyStore(
       () => true,
     ),
     countOpenMessagesSignedWith: (kid) => countOpenMessagesSignedWith(db, kid),
+    listPortalReplyKeys: (portalId) => listPortalReplyKeys(db, portalId),
+    addPortalReplyKey: (key, previousNotAfter) => addPortalReplyKey(db, key, previousNotAfter),
+    nextReplySeq: (submissionId) => nextReplySeq(db, submissionId),
+    findMessage: (id) => findMessage(db, id),
+    // A reply's callback is a delivery due now: the other instances' workers are told at once.
+    insertReply: announcing(
+      (reply: NewReply, links: { replyUrl: string }) => insertReply(db, reply, links),
+      'deliveries',
+      (result) => result.kind === 'created',
+    ),
+    getReply: (id) => getReply(db, id),
+    listReplies: (submissionId) => listReplies(db, submissionId),
+    recordReplyFetch: (id, now) => recordReplyFetch(db, id, now),
+    confirmReply: (input) => confirmReply(db, input),
+    listUndeliveredReplies: (before, limit) => listUndeliveredReplies(db, before, limit),
     close: () => db.destroy(),
   };
 }

@@ -24,7 +24,47 @@ export interface Database {
   rate_buckets: RateBucketTable;
   replay_plans: ReplayPlanTable;
   poll_leases: PollLeaseTable;
+  portal_reply_keys: PortalReplyKeyTable;
+  replies: ReplyTable;
   inbound_submissions: InboundSubmissionTable;
+}
+
+/** A portal's reply encryption key (issue 24): its source is an inline public JWK or a JWKS URL. */
+export interface PortalReplyKeyTable {
+  portal_id: string;
+  kid: string;
+  /** JSON: `{jwk}` or `{jwksUrl, kid?}` — public keys only. */
+  source: string;
+  /** A rotated-out key is used until then (ISO time); null while current. */
+  not_after: string | null;
+  created_at: string;
+}
+
+/** A reply from a destination to the portal: ciphertext and signed metadata only, never plain content. */
+export interface ReplyTable {
+  /** The destination's replyId: the idempotency key. */
+  id: string;
+  submission_id: string;
+  destination_id: string;
+  message_id: string;
+  /** Order of the submission's replies, from 1. */
+  seq: number;
+  kind: string;
+  /** `received` → `fetched` → `accepted` | `rejected` (the portal's confirmation). */
+  state: string;
+  encryption_kid: string;
+  /** SHA-512 of the posted body as canonical JSON: a repeat with the same id must be the same reply. */
+  body_sha512: string;
+  signed_metadata: string;
+  countersignature: string;
+  /** JSON `{encryptedData, encryptedAttachments}`; null once retention deleted it. */
+  ciphertext: string | null;
+  received_at: string;
+  fetched_at: string | null;
+  confirmed_at: string | null;
+  /** JSON `{outcome, reason?}`. */
+  confirmation: string | null;
+  ciphertext_deleted_at: string | null;
 }
 
 /** A FIT-Connect submission picked up as a destination's subscriber (migration 0013). */
@@ -175,6 +215,8 @@ export interface SubmissionTable {
   updated_at: string;
   /** The routing version that chose the destinations. */
   routing_version: number | null;
+  /** JSON: the envelope's `replyChannel.encryptionKey` (a public JWK), which wins over the portal's reply keys. */
+  reply_key: string | null;
 }
 
 export interface DeliveryTable {

@@ -1,4 +1,12 @@
 import type { AuditAction } from './audit-actions.js';
+import type {
+  InsertReplyResult,
+  NewReply,
+  PortalReplyKey,
+  ReplyConfirmation,
+  StoredReply,
+  UndeliveredReply,
+} from './reply-types.js';
 import type { ChangeListener, ChangeListenerOptions, ChangeTopic } from './change-topics.js';
 import type { DeferredAges } from './sql/deferred-by-age.js';
 import type { OverdueDeferred } from './sql/list-overdue-deferred.js';
@@ -215,5 +223,29 @@ export interface Store {
   retireKey(kid: string, actor: string, now: string): Promise<void>;
   countOpenMessagesSignedWith(kid: string): Promise<number>;
   listAudit(limit: number, before?: number): Promise<(AuditEntry & { id: number })[]>;
+
+  // Replies (issue 24; store/sql/insert-reply.ts and its neighbours): ciphertext and signed metadata only.
+  /** A portal's reply keys, rotated-out ones included. */
+  listPortalReplyKeys(portalId: string): Promise<PortalReplyKey[]>;
+  /** Registers a key; the current ones stay usable until `previousNotAfter`. False when the kid is taken. */
+  addPortalReplyKey(key: PortalReplyKey, previousNotAfter: string): Promise<boolean>;
+  nextReplySeq(submissionId: string): Promise<number>;
+  /** A message (not a callback) by its id (store/sql/find-message.ts). */
+  findMessage(
+    id: string,
+  ): Promise<{ id: string; submissionId: string; destinationId: string; state: string } | undefined>;
+  /** Stores a reply with its event and the portal's callback (store/sql/insert-reply.ts). */
+  insertReply(reply: NewReply, links: { replyUrl: string }): Promise<InsertReplyResult>;
+  getReply(id: string): Promise<StoredReply | undefined>;
+  listReplies(submissionId: string): Promise<StoredReply[]>;
+  recordReplyFetch(id: string, now: string): Promise<void>;
+  /** False when the reply was confirmed before (store/sql/confirm-reply.ts). */
+  confirmReply(input: {
+    replyId: string;
+    submissionId: string;
+    confirmation: ReplyConfirmation;
+    at: string;
+  }): Promise<boolean>;
+  listUndeliveredReplies(receivedBefore: string, limit: number): Promise<UndeliveredReply[]>;
   close(): Promise<void>;
 }

@@ -54,6 +54,8 @@ export interface NewSubmission {
   attachments: AttachmentMeta[];
   receivedAt: string;
   routingVersion?: number | undefined;
+  /** The envelope's own reply key (`replyChannel.encryptionKey`), a public JWK. */
+  replyKey?: Record<string, unknown> | undefined;
 }
 
 export interface NewDelivery {

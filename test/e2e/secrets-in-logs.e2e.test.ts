@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
-import { adminCall, adminTokens, getJson, multipartOf, postJson } from '../helpers/http.js';
+import { adminCall, adminTokens, getJson, multipartOf, postJson, testFetch } from '../helpers/http.js';
+import { projectRoot } from '../helpers/paths.js';
+import { pollValue } from '../helpers/wait.js';
+import { buildReply, openSealedMessage } from '../../src/receiver/index.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 
 // Marker values in every place a secret or personal data enters the gateway; afterwards no log line and no
@@ -21,6 +24,8 @@ const markers = {
   attachmentName: 'Mrkausweis-Scan',
   query: 'MRKquery-55e1',
   idempotencyHeader: 'MRKidempotency',
+  replyData: 'MRKbescheidinhalt-Mrkzwiebelhausen',
+  replyAttachment: 'MRKbescheid-pdf-inhalt',
 };
 
 const template = loadExamples().find(
@@ -79,13 +84,71 @@ function filesBelow(dir: string): string[] {
   });
 }
 
+/**
+ * Issue 24: a reply whose data and PDF carry markers, sent by the Gewerbeamt to the portal amt24 (which registers a
+ * reply key first): the gateway stores only ciphertext, and logs nothing of it.
+ */
+async function replyWithMarkers(destinations: { destinationId: string; messageId: string }[]): Promise<void> {
+  const portalKey = JSON.parse(
+    readFileSync(join(projectRoot, 'test/fixtures/keys/portal-reply-1.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...replyKey } = portalKey;
+  const registered = await adminCall(gateway.url, 'POST', '/portals/amt24/reply-keys', adminTokens.editor, {
+    jwk: replyKey,
+  });
+  expect(registered.status).toBe(201);
+  const demo = (name: string) =>
+    JSON.parse(
+      readFileSync(join(projectRoot, `config/demo/${name}.private-jwk.DEVELOPMENT-ONLY.json`), 'utf8'),
+    ) as Record<string, unknown>;
+  const messageId = destinations.find((d) => d.destinationId === 'dresden-gewerbeamt')!.messageId;
+  const headers = { authorization: 'Bearer dresden-mailbox-demo-token' };
+  const box = await pollValue(
+    () => testFetch(`${gateway.url}/v1/mailbox/dresden-gewerbeamt/messages/${messageId}`, { headers }),
+    (r) => r.status !== 404,
+  );
+  expect(box.status).toBe(200);
+  const jwks = (await (await testFetch(gateway.url + '/.well-known/jwks.json')).json()) as {
+    keys: Record<string, unknown>[];
+  };
+  const opened = await openSealedMessage(await box.text(), {
+    recipientKeys: [demo('dresden-gewerbeamt.encryption')],
+    gatewayJwks: jwks,
+  });
+  const { reply } = await buildReply({
+    message: opened,
+    kind: 'notice',
+    data: {
+      content: Buffer.from(JSON.stringify({ bescheid: markers.replyData })),
+      mediaType: 'application/json',
+      schemaUri: 'urn:example:bescheid',
+    },
+    attachments: [
+      {
+        id: 'bescheid',
+        filename: 'bescheid.pdf',
+        mediaType: 'application/pdf',
+        content: Buffer.from(markers.replyAttachment),
+      },
+    ],
+    replyKey,
+    signingJwk: demo('dresden-gewerbeamt.receipt-signing'),
+  });
+  const posted = await testFetch(`${gateway.url}/v1/replies`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(reply),
+  });
+  expect(posted.status).toBe(202);
+}
+
 describe('secrets and personal data never reach logs or the data dir', () => {
   it('drives every surface with marker values', async () => {
     // personal data, as JSON and as multipart, with an idempotency key
-    expect(
-      (await postJson(gateway.url, '/v1/submissions', envelope, { 'idempotency-key': markers.idempotencyHeader }))
-        .status,
-    ).toBe(202);
+    const accepted = await postJson(gateway.url, '/v1/submissions', envelope, {
+      'idempotency-key': markers.idempotencyHeader,
+    });
+    expect(accepted.status).toBe(202);
     const multipart = await fetch(gateway.url + '/v1/submissions', {
       method: 'POST',
       headers: { authorization: 'Bearer amt24-demo-token' },
@@ -117,6 +180,7 @@ describe('secrets and personal data never reach logs or the data dir', () => {
     expect(
       (await getJson(gateway.url, '/v1/mailbox/dresden-gewerbeamt/messages', 'dresden-mailbox-demo-token')).status,
     ).toBe(200);
+    await replyWithMarkers(accepted.body.destinations as { destinationId: string; messageId: string }[]);
   });
 
   it('finds none of them in the log output', () => {

@@ -14,6 +14,7 @@ import * as m0010 from './0010-minimal-payment-and-hashed-idempotency-keys.js';
 import * as m0011 from './0011-portal-token-objects.js';
 import * as m0012 from './0012-deferred-deadlines-and-poll-leases.js';
 import * as m0013 from './0013-inbound-fitconnect-submissions.js';
+import * as m0014 from './0014-replies.js';
 
 /**
  * A migration module: `up` is told the dialect for the few column types that differ, and gets the context (context.ts).
@@ -38,6 +39,7 @@ const modules: Record<string, MigrationModule> = {
   '0011-portal-token-objects': m0011,
   '0012-deferred-deadlines-and-poll-leases': m0012,
   '0013-inbound-fitconnect-submissions': m0013,
+  '0014-replies': m0014,
 };
 
 /** The migrations for one dialect (kysely applies them under its lock: an advisory lock on PostgreSQL). */

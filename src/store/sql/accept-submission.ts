@@ -66,6 +66,7 @@ export async function writeSubmission(trx: Transaction<Database>, input: AcceptI
       received_at: s.receivedAt,
       updated_at: s.receivedAt,
       routing_version: s.routingVersion ?? null,
+      reply_key: s.replyKey ? JSON.stringify(s.replyKey) : null,
     })
     .execute();
   if (deliveries.length > 0) {

@@ -28,6 +28,7 @@ export async function getSubmission(db: Kysely<Database>, id: string): Promise<S
     attachments: JSON.parse(row.attachments) as AttachmentMeta[],
     receivedAt: row.received_at,
     routingVersion: row.routing_version ?? undefined,
+    replyKey: row.reply_key ? (JSON.parse(row.reply_key) as Record<string, unknown>) : undefined,
     updatedAt: row.updated_at,
     deliveries: deliveries.map(deliveryFromRow),
   };
