@@ -3,7 +3,8 @@
 // (test/architecture.test.ts); `npx depcruise src` prints the same report.
 //
 // lib is the floor. receiver is the sealed formats' contract (the kit for specialist software builds on it
-// alone). portal-kit, beside it, opens replies for portals: it imports only lib and receiver. seal signs and encrypts; adapters carry sealed messages to endpoints; config reads and validates the
+// alone). portal-kit, beside it, opens replies for portals: it imports only lib and receiver. seal signs and
+// encrypts; adapters carry sealed messages to endpoints; config reads and validates the
 // files (the routing schema composes the adapters' config schemas, so adapters come first). xoev maps and
 // validates messages; fim turns FIM data-field schemas into service definitions (it reuses xoev's genericode
 // reader, DIN 91379 and XSD checks, so it sits just above); store persists; routing resolves rules from the

@@ -243,7 +243,13 @@ async function startWithConfig(
       clock,
       logger,
     });
-    if (subscribers) started.push({ name: 'inbound mappings', stop: () => subscribers.close() });
+    if (subscribers)
+      started.push({
+        name: 'inbound mappings',
+        stop: () => {
+          subscribers.close();
+        },
+      });
     let subscriber: Subscriber | undefined;
     let subscriberIntake: IntakeContext | undefined;
 
@@ -286,7 +292,10 @@ async function startWithConfig(
           metricsToken,
           fitConnect,
           fitConnectCallbacks: subscribers
-            ? { secretOf: subscribers.secretOf, nudge: (destinationId) => subscriber?.nudge(destinationId) }
+            ? {
+                secretOf: (destinationId) => subscribers.secretOf(destinationId),
+                nudge: (destinationId) => subscriber?.nudge(destinationId),
+              }
             : undefined,
           inbound: { destinations: subscribers?.destinations ?? [] },
         });
