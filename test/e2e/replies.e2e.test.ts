@@ -99,6 +99,17 @@ const postReply = (body: unknown) =>
     body: JSON.stringify(body),
   });
 
+/** A sample of the gateway's metrics (0 when absent), from its own metrics address. */
+async function metric(name: string, labels: string): Promise<number> {
+  const metricsUrl = /"metricsUrl":"([^"]+)"/.exec(gateway.output())?.[1];
+  if (!metricsUrl) throw new Error('the gateway did not say where its metrics are');
+  const text = await (await testFetch(metricsUrl)).text();
+  // counts only: no submission, message or reply ids among the labels
+  expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
 describe('replies from the authority to the portal', () => {
   it('refuses a reply to a submission without any reply key, and its status says it cannot be answered', async () => {
     const { submissionId, opened, signingJwk } = await submitFetchAccept('REPLY-NONE');
@@ -117,6 +128,7 @@ describe('replies from the authority to the portal', () => {
     expect(problem.type).toBe('https://amtsbote.dev/problems/invalid-reply');
     expect(problem.reason).toBe('unanswerable');
     expect((await getJson(gateway.url, `/v1/submissions/${submissionId}/replies`)).body.replies).toEqual([]);
+    expect(await metric('amtsbote_replies_refused_total', 'reason="unanswerable"')).toBe(1);
   });
 
   it('carries a sealed notice with a PDF to the portal: callback, fetch, both signatures, confirmation', async () => {
@@ -220,6 +232,11 @@ describe('replies from the authority to the portal', () => {
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['reply-received', 'reply-confirmed']));
     const verified = await runCliAsync(['events', 'verify', submissionId], env);
     expect(verified.status, verified.stderr).toBe(0);
+
+    // Counted once each, however often the portal fetched or confirmed.
+    for (const outcome of ['received', 'fetched', 'accepted'])
+      expect(await metric('amtsbote_replies_total', `kind="notice",outcome="${outcome}"`), outcome).toBe(1);
+    expect(await metric('amtsbote_replies_total', 'kind="notice",outcome="rejected"')).toBe(0);
   });
 
   it('refuses a reply signed with another key, and one encrypted to a key that is not the portal’s', async () => {
@@ -247,5 +264,7 @@ describe('replies from the authority to the portal', () => {
     const refused = await postReply(misdirected);
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { reason: string }).reason).toBe('unknown-encryption-key');
+    expect(await metric('amtsbote_replies_refused_total', 'reason="signature-invalid"')).toBe(1);
+    expect(await metric('amtsbote_replies_refused_total', 'reason="unknown-encryption-key"')).toBe(1);
   });
 });
