@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { buildReply, openSealedMessage } from '../../src/receiver/index.js';
 import { openReply } from '../../src/portal-kit/index.js';
+import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, getJson, postJson, testFetch } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
@@ -30,6 +31,7 @@ const pdf = Buffer.concat([
 const notice = Buffer.from(JSON.stringify({ bescheid: 'Gewerbeanmeldung bestätigt', aktenzeichen: 'GEW-2026-0815' }));
 
 let gateway: GatewayProcess;
+let config: ConfigCopy;
 let portal: TestReceiver;
 let gatewayJwks: { keys: Record<string, unknown>[] };
 
@@ -42,7 +44,9 @@ function demoKey(name: string): { file: string; jwk: Record<string, unknown> } {
 }
 
 beforeAll(async () => {
-  gateway = await spawnGateway(env);
+  // every reply not yet fetched counts as undelivered at once, so the operator's view can be seen
+  config = copyConfig({ settings: { replyPickupDays: 0 } });
+  gateway = await spawnGateway({ ...env, AMTSBOTE_CONFIG: config.configFile });
   portal = await startReceiver();
   const jwksText = await (await testFetch(gateway.url + '/.well-known/jwks.json')).text();
   writeFileSync(join(dir, 'jwks.json'), jwksText);
@@ -51,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await (portal as TestReceiver | undefined)?.close();
   await (gateway as GatewayProcess | undefined)?.stop();
+  (config as ConfigCopy | undefined)?.remove();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -160,6 +165,16 @@ describe('replies from the authority to the portal', () => {
     expect(answer).toMatchObject({ replyId: metadata.replyId, seq: 1, submissionId });
     expect(res.headers.get('location')).toBe(answer.statusUrl);
 
+    // Not fetched yet: undelivered for the operator (replyPickupDays is 0 here), without content.
+    const undelivered = await adminCall(gateway.url, 'GET', '/replies/undelivered', adminTokens.viewer);
+    expect(undelivered.status).toBe(200);
+    expect(undelivered.body).toMatchObject({
+      pickupDays: 0,
+      replies: [{ replyId: metadata.replyId, submissionId, kind: 'notice', destinationId: 'dresden-gewerbeamt' }],
+    });
+    expect(JSON.stringify(undelivered.body)).not.toContain('GEW-2026-0815');
+    expect(await metric('amtsbote_replies_undelivered', 'kind="notice"')).toBe(1);
+
     // The same reply again: the first stands; a different body under the same id is a conflict.
     const again = await postReply(reply);
     expect(again.status).toBe(202);
@@ -210,6 +225,9 @@ describe('replies from the authority to the portal', () => {
     expect(openedReply.countersignature.destinationKey.kid).toBe(signingJwk.kid);
     expect(openedReply.data.equals(notice)).toBe(true);
     expect(openedReply.attachments.get('bescheid')?.content.equals(pdf)).toBe(true);
+
+    expect(await metric('amtsbote_replies_undelivered', 'kind="notice"')).toBe(0);
+    expect((await adminCall(gateway.url, 'GET', '/replies/undelivered', adminTokens.viewer)).body.replies).toEqual([]);
 
     // Confirmation → event log → the destination sees it.
     const confirmPath = `/v1/submissions/${submissionId}/replies/${metadata.replyId}/confirmation`;
