@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { buildReply, openSealedMessage } from '../../src/receiver/index.js';
 import { openReply } from '../../src/portal-kit/index.js';
+import { launchBrowser, wcagViolations } from '../helpers/browser.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, getJson, postJson, testFetch } from '../helpers/http.js';
@@ -115,6 +116,27 @@ async function metric(name: string, labels: string): Promise<number> {
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
+/** The admin page's Replies tab (real Chromium) lists the reply, in German, without any WCAG 2.1 AA violation. */
+async function seeOnAdminPage(replyId: string) {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(gateway.url + '/admin/');
+    await page.getByLabel('Admin-Token').fill(adminTokens.viewer);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.goto(`${gateway.url}/admin/#/replies`);
+    await page.getByRole('heading', { level: 1, name: 'Antworten' }).waitFor();
+    const row = page.locator('#replies-table tbody tr', { hasText: replyId });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Bescheid');
+    expect(await page.locator('#replies-undelivered').textContent()).toBe('Nicht binnen 0 Tagen abgeholt: 1');
+    expect(await page.locator('main').textContent()).not.toContain('GEW-2026-0815');
+    expect(await wcagViolations(page)).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('replies from the authority to the portal', () => {
   it('refuses a reply to a submission without any reply key, and its status says it cannot be answered', async () => {
     const { submissionId, opened, signingJwk } = await submitFetchAccept('REPLY-NONE');
@@ -174,6 +196,7 @@ describe('replies from the authority to the portal', () => {
     });
     expect(JSON.stringify(undelivered.body)).not.toContain('GEW-2026-0815');
     expect(await metric('amtsbote_replies_undelivered', 'kind="notice"')).toBe(1);
+    await seeOnAdminPage(metadata.replyId);
 
     // The same reply again: the first stands; a different body under the same id is a conflict.
     const again = await postReply(reply);
