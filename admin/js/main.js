@@ -8,6 +8,7 @@ import { renderDeliveries } from './pages/deliveries.js';
 import { renderDestinations } from './pages/destinations.js';
 import { renderServices } from './pages/services.js';
 import { renderInbound } from './pages/inbound.js';
+import { renderReplies } from './pages/replies.js';
 import { renderKeys } from './pages/keys.js';
 import { renderAudit } from './pages/audit.js';
 
@@ -18,6 +19,7 @@ const pages = [
   { path: 'destinations', title: 'nav.destinations', render: renderDestinations },
   { path: 'services', title: 'nav.services', render: renderServices },
   { path: 'inbound', title: 'nav.inbound', render: renderInbound },
+  { path: 'replies', title: 'nav.replies', render: renderReplies },
   { path: 'keys', title: 'nav.keys', render: renderKeys },
   { path: 'audit', title: 'nav.audit', render: renderAudit },
 ];

@@ -32,6 +32,8 @@ const retentionSchema = retentionPeriodsSchema
   .extend({
     /** Audit records of admin actions, counted from the action (not per service). */
     auditDays: z.number().min(1).max(3650).default(730),
+    /** A reply's ciphertext, counted from the portal's confirmation (its metadata and event log stay). */
+    replyDays: z.number().min(0).max(3650).default(30),
     /** Periods of single services that differ from the defaults above, by LeiKa key. */
     services: z.record(serviceKeySchema, retentionOverrideSchema).default({}),
     /** How often the housekeeping job runs. */

@@ -24,5 +24,10 @@ export function retentionPlan(retention: Retention, now: Date): PurgePlan {
     cutoffs: cutoffs(periods),
   }));
   groups.push({ services: { except: overridden }, cutoffs: cutoffs({}) });
-  return { now: now.toISOString(), groups, auditCutoff: before(retention.auditDays) };
+  return {
+    now: now.toISOString(),
+    groups,
+    auditCutoff: before(retention.auditDays),
+    replyCutoff: before(retention.replyDays),
+  };
 }

@@ -15,12 +15,17 @@ export function gatewayMetrics(input: {
   routing: RoutingState;
   resolver: KeyResolver;
   clock: () => Date;
+  /** A reply not fetched within this many days counts as undelivered. */
+  replyPickupDays: number;
 }): Metrics {
   const { store, routing, resolver } = input;
   const metrics = createMetrics(input.clock);
   metrics.watchQueues(() => store.destinationStats());
   metrics.watchDeferred(() => store.deferredByAge(input.clock()));
   metrics.watchInbound(() => store.countInboundByState());
+  metrics.watchUndeliveredReplies(() =>
+    store.countUndeliveredReplies(new Date(input.clock().getTime() - input.replyPickupDays * 86_400_000).toISOString()),
+  );
   metrics.watchKeyExpiry(async () => {
     const described = await Promise.all(
       routing.current().routing.destinations.flatMap((d) =>

@@ -187,7 +187,13 @@ async function startWithConfig(
     for (const problem of await removeFileDropLeftovers(config.fileDropRoot, routing.current().routing.destinations)) {
       logger.warn(problem, 'could not remove the temporary files a file destination left behind');
     }
-    const metrics = gatewayMetrics({ store, routing, resolver, clock });
+    const metrics = gatewayMetrics({
+      store,
+      routing,
+      resolver,
+      clock,
+      replyPickupDays: config.gateway.replyPickupDays,
+    });
     const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current(), fitConnect });
     const worker = config.gateway.delivery.enabled
       ? startWorker({ config, store, routing, sealing, resolver, fitConnect, reroute, metrics, logger, clock })

@@ -160,6 +160,7 @@ export function createApp(deps: AppDeps): express.Express {
       sealing,
       clock,
       publicBaseUrl: deps.publicBaseUrl,
+      metrics,
       budget,
       limits: { maxBodyBytes: bodyLimits.maxBodyBytes, bodyIdleMs: bodyLimits.bodyIdleSeconds * 1000 },
     }),
@@ -167,7 +168,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     '/v1',
     portalRoutes(
-      { intake, configuration, store, routing: () => routing.current(), publicBaseUrl: deps.publicBaseUrl },
+      { intake, configuration, store, routing: () => routing.current(), publicBaseUrl: deps.publicBaseUrl, metrics },
       portalDirectory(store),
       limits,
       budget,

@@ -5,6 +5,7 @@ import { confirmReply } from '../replies/confirm-reply.js';
 import { fetchedReply, replySummary } from '../replies/reply-views.js';
 import type { Store } from '../store/store.js';
 import { currentPortal } from './portal-auth.js';
+import type { Metrics } from '../observability/metrics.js';
 
 type ReplyStore = Pick<Store, 'getSubmission' | 'getReply' | 'listReplies' | 'recordReplyFetch' | 'confirmReply'>;
 
@@ -13,7 +14,12 @@ type ReplyStore = Pick<Store, 'getSubmission' | 'getReply' | 'listReplies' | 're
  * with the portal kit (the first fetch marks it fetched), and the confirmation. Another portal's submission or
  * reply is "not found", never "forbidden": its existence is not disclosed.
  */
-export function portalReplyRoutes(deps: { store: ReplyStore; clock: () => Date; publicBaseUrl: string }): Router {
+export function portalReplyRoutes(deps: {
+  store: ReplyStore;
+  clock: () => Date;
+  publicBaseUrl: string;
+  metrics?: Metrics | undefined;
+}): Router {
   const router = Router();
 
   const ownReply = async (req: Request<{ submissionId: string; replyId: string }>, res: Response) => {
@@ -43,6 +49,8 @@ export function portalReplyRoutes(deps: { store: ReplyStore; clock: () => Date; 
       const reply = await ownReply(req, res);
       const body = fetchedReply(reply);
       await deps.store.recordReplyFetch(reply.id, deps.clock().toISOString());
+      // counted once: the first fetch is the pick-up, later ones are the portal reading it again
+      if (reply.fetchedAt === undefined) deps.metrics?.recordReply(reply.kind, 'fetched');
       res.json(body);
     },
   );
@@ -53,6 +61,9 @@ export function portalReplyRoutes(deps: { store: ReplyStore; clock: () => Date; 
     async (req: Request<{ submissionId: string; replyId: string }>, res: Response) => {
       const reply = await ownReply(req, res);
       const confirmed = await confirmReply(deps, reply, req.body);
+      // counted once: a confirmation repeated word for word changes nothing
+      if (reply.confirmation === undefined && confirmed.confirmation)
+        deps.metrics?.recordReply(confirmed.kind, confirmed.confirmation.outcome);
       res.json(replySummary(confirmed, deps.publicBaseUrl));
     },
   );

@@ -18,6 +18,7 @@ import { currentPortal, portalAuth } from './portal-auth.js';
 import type { RateLimits } from './rate-limits.js';
 import type { StoredPortal } from '../store/types.js';
 import { portalReplyRoutes } from './portal-reply-routes.js';
+import type { Metrics } from '../observability/metrics.js';
 import { submissionReplyKeys } from '../replies/submission-reply-keys.js';
 import { replySummary } from '../replies/reply-views.js';
 
@@ -69,6 +70,8 @@ export interface PortalRoutesDeps {
   routing: () => CurrentRouting;
   /** Base of the schema and status links. */
   publicBaseUrl: string;
+  /** Counts replies fetched and confirmed (absent: no metrics). */
+  metrics?: Metrics | undefined;
 }
 
 /** The portal API under /v1: services, submissions, status. */
@@ -83,7 +86,7 @@ export function portalRoutes(
   // Settings of gateway.yaml apply only on restart: read once.
   const limits = configuration().config.gateway.limits;
   router.use(portalAuth(portals, rates));
-  router.use(portalReplyRoutes({ store, clock: intake.clock, publicBaseUrl }));
+  router.use(portalReplyRoutes({ store, clock: intake.clock, publicBaseUrl, metrics: deps.metrics }));
 
   router.get('/services', (_req, res) => {
     const portal = currentPortal(res);

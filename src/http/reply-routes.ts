@@ -7,6 +7,8 @@ import { replyKeyJwk, submissionReplyKeys } from '../replies/submission-reply-ke
 import type { BodyBudget } from './body-budget.js';
 import { boundedBody, readWholeBody, refuseRestOfBody, type BodyLimits } from './bounded-body.js';
 import { bearerToken } from './portal-auth.js';
+import type { Metrics } from '../observability/metrics.js';
+import { isReplyError } from '../seal/index.js';
 
 /**
  * The destination's side of replies (issue 24), mounted before the portal routes: `POST /v1/replies` (authenticated
@@ -15,10 +17,21 @@ import { bearerToken } from './portal-auth.js';
  * destination encrypts to). The two reads are opened by the unguessable id the destination alone was given, and
  * a mailbox destination must also send its mailbox token, as for its messages.
  */
-export function replyRoutes(deps: ReplyContext & { budget: BodyBudget; limits: BodyLimits }): Router {
+export function replyRoutes(
+  deps: ReplyContext & { budget: BodyBudget; limits: BodyLimits; metrics?: Metrics | undefined },
+): Router {
   const router = Router();
 
   router.post('/replies', async (req: Request, res: Response) => {
+    try {
+      await postReply(req, res);
+    } catch (error) {
+      deps.metrics?.recordReplyRefused(refusalReason(error));
+      throw error;
+    }
+  });
+
+  async function postReply(req: Request, res: Response): Promise<void> {
     if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(req.get('content-type') ?? ''))
       throw new AmtsboteError('unsupported-media-type', 'Send the reply as application/json.');
     const declared = Number(req.get('content-length') ?? '0');
@@ -41,8 +54,12 @@ export function replyRoutes(deps: ReplyContext & { budget: BodyBudget; limits: B
     }
     const received = await receiveReply(deps, body);
     if (received.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    else if (deps.metrics) {
+      const stored = await deps.store.getReply(received.replyId);
+      if (stored) deps.metrics.recordReply(stored.kind, 'received');
+    }
     res.status(202).location(received.statusUrl).json(received);
-  });
+  }
 
   router.get('/replies/:replyId', async (req: Request<{ replyId: string }>, res: Response) => {
     const reply = await deps.store.getReply(req.params.replyId);
@@ -83,4 +100,10 @@ export function replyRoutes(deps: ReplyContext & { budget: BodyBudget; limits: B
     const token = bearerToken(req);
     return token !== undefined && tokenMatches(token, destination.adapter.tokenHashes);
   }
+}
+
+/** A bounded label for a refused reply: the reply's refusal reason, else the problem code — never its detail. */
+function refusalReason(error: unknown): string {
+  if (isReplyError(error)) return error.extensions.reason;
+  return error instanceof AmtsboteError ? error.code : 'internal';
 }

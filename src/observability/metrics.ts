@@ -195,8 +195,43 @@ export function createMetrics(now: () => Date = () => new Date()) {
     },
   });
 
+  const replyOutcomes = new Counter({
+    name: 'amtsbote_replies_total',
+    help: 'Replies (issue 24) by kind and outcome: received, fetched by the portal, confirmed accepted or rejected',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const refusedReplies = new Counter({
+    name: 'amtsbote_replies_refused_total',
+    help: 'Replies refused at POST /v1/replies, by reason (a refusal reason or problem code, never content)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  let readUndeliveredReplies: () => Promise<Record<string, number>> = () => Promise.resolve({});
+  new Gauge({
+    name: 'amtsbote_replies_undelivered',
+    help: 'Replies the portal has not fetched within replyPickupDays, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await readUndeliveredReplies();
+      this.reset();
+      for (const [kind, count] of Object.entries(counts)) this.set({ kind }, count);
+    },
+  });
+
   return {
     registry,
+    recordReply(kind: string, outcome: 'received' | 'fetched' | 'accepted' | 'rejected') {
+      replyOutcomes.inc({ kind, outcome });
+    },
+    recordReplyRefused(reason: string) {
+      refusedReplies.inc({ reason });
+    },
+    /** Where the undelivered replies by kind come from (the store), read at each scrape. */
+    watchUndeliveredReplies(read: () => Promise<Record<string, number>>) {
+      readUndeliveredReplies = read;
+    },
     recordIntake(outcome: 'accepted' | 'rejected' | 'failed', problem: string, durationMs: number) {
       intakeRequests.inc({ outcome, problem });
       intakeDuration.observe({ outcome }, durationMs / 1000);

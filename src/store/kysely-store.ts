@@ -71,6 +71,7 @@ import { listReplies } from './sql/list-replies.js';
 import { recordReplyFetch } from './sql/record-reply-fetch.js';
 import { confirmReply } from './sql/confirm-reply.js';
 import { listUndeliveredReplies } from './sql/list-undelivered-replies.js';
+import { countUndeliveredReplies } from './sql/count-undelivered-replies.js';
 import { recordInboundSeen } from './sql/record-inbound-seen.js';
 import { takeInboundLease } from './sql/take-inbound-lease.js';
 import { settleInbound } from './sql/settle-inbound.js';
@@ -223,6 +224,7 @@ export function kyselyStore(
     recordReplyFetch: (id, now) => recordReplyFetch(db, id, now),
     confirmReply: (input) => confirmReply(db, input),
     listUndeliveredReplies: (before, limit) => listUndeliveredReplies(db, before, limit),
+    countUndeliveredReplies: (before) => countUndeliveredReplies(db, before),
     close: () => db.destroy(),
   };
 }

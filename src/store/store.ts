@@ -247,5 +247,7 @@ export interface Store {
     at: string;
   }): Promise<boolean>;
   listUndeliveredReplies(receivedBefore: string, limit: number): Promise<UndeliveredReply[]>;
+  /** Replies not fetched since before `receivedBefore`, counted by kind (for the metrics). */
+  countUndeliveredReplies(receivedBefore: string): Promise<Record<string, number>>;
   close(): Promise<void>;
 }

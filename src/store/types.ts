@@ -302,6 +302,8 @@ export interface PurgePlan {
   now: string;
   groups: readonly PurgeGroup[];
   auditCutoff: string;
+  /** Replies confirmed before this lose their ciphertext (`retention.replyDays`). */
+  replyCutoff: string;
 }
 
 export interface PurgeCounts {
@@ -310,4 +312,5 @@ export interface PurgeCounts {
   idempotencyKeys: number;
   eventLogs: number;
   auditRecords: number;
+  replyCiphertexts: number;
 }

@@ -74,6 +74,7 @@ const pages = [
   ['destinations', 'Ziele'],
   ['keys', 'Schlüssel'],
   ['services', 'Dienste'],
+  ['replies', 'Antworten'],
   ['audit', 'Protokoll'],
 ] as const;
 

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { buildReply, openSealedMessage } from '../../src/receiver/index.js';
 import { openReply } from '../../src/portal-kit/index.js';
+import { launchBrowser, wcagViolations } from '../helpers/browser.js';
+import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { adminCall, adminTokens, getJson, postJson, testFetch } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
@@ -30,6 +32,7 @@ const pdf = Buffer.concat([
 const notice = Buffer.from(JSON.stringify({ bescheid: 'Gewerbeanmeldung bestätigt', aktenzeichen: 'GEW-2026-0815' }));
 
 let gateway: GatewayProcess;
+let config: ConfigCopy;
 let portal: TestReceiver;
 let gatewayJwks: { keys: Record<string, unknown>[] };
 
@@ -42,7 +45,9 @@ function demoKey(name: string): { file: string; jwk: Record<string, unknown> } {
 }
 
 beforeAll(async () => {
-  gateway = await spawnGateway(env);
+  // every reply not yet fetched counts as undelivered at once, so the operator's view can be seen
+  config = copyConfig({ settings: { replyPickupDays: 0 } });
+  gateway = await spawnGateway({ ...env, AMTSBOTE_CONFIG: config.configFile });
   portal = await startReceiver();
   const jwksText = await (await testFetch(gateway.url + '/.well-known/jwks.json')).text();
   writeFileSync(join(dir, 'jwks.json'), jwksText);
@@ -51,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await (portal as TestReceiver | undefined)?.close();
   await (gateway as GatewayProcess | undefined)?.stop();
+  (config as ConfigCopy | undefined)?.remove();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -99,6 +105,38 @@ const postReply = (body: unknown) =>
     body: JSON.stringify(body),
   });
 
+/** A sample of the gateway's metrics (0 when absent), from its own metrics address. */
+async function metric(name: string, labels: string): Promise<number> {
+  const metricsUrl = /"metricsUrl":"([^"]+)"/.exec(gateway.output())?.[1];
+  if (!metricsUrl) throw new Error('the gateway did not say where its metrics are');
+  const text = await (await testFetch(metricsUrl)).text();
+  // counts only: no submission, message or reply ids among the labels
+  expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+/** The admin page's Replies tab (real Chromium) lists the reply, in German, without any WCAG 2.1 AA violation. */
+async function seeOnAdminPage(replyId: string) {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(gateway.url + '/admin/');
+    await page.getByLabel('Admin-Token').fill(adminTokens.viewer);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.goto(`${gateway.url}/admin/#/replies`);
+    await page.getByRole('heading', { level: 1, name: 'Antworten' }).waitFor();
+    const row = page.locator('#replies-table tbody tr', { hasText: replyId });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Bescheid');
+    expect(await page.locator('#replies-undelivered').textContent()).toBe('Nicht binnen 0 Tagen abgeholt: 1');
+    expect(await page.locator('main').textContent()).not.toContain('GEW-2026-0815');
+    expect(await wcagViolations(page)).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('replies from the authority to the portal', () => {
   it('refuses a reply to a submission without any reply key, and its status says it cannot be answered', async () => {
     const { submissionId, opened, signingJwk } = await submitFetchAccept('REPLY-NONE');
@@ -117,6 +155,7 @@ describe('replies from the authority to the portal', () => {
     expect(problem.type).toBe('https://amtsbote.dev/problems/invalid-reply');
     expect(problem.reason).toBe('unanswerable');
     expect((await getJson(gateway.url, `/v1/submissions/${submissionId}/replies`)).body.replies).toEqual([]);
+    expect(await metric('amtsbote_replies_refused_total', 'reason="unanswerable"')).toBe(1);
   });
 
   it('carries a sealed notice with a PDF to the portal: callback, fetch, both signatures, confirmation', async () => {
@@ -147,6 +186,17 @@ describe('replies from the authority to the portal', () => {
     const answer = (await res.json()) as { replyId: string; seq: number; statusUrl: string };
     expect(answer).toMatchObject({ replyId: metadata.replyId, seq: 1, submissionId });
     expect(res.headers.get('location')).toBe(answer.statusUrl);
+
+    // Not fetched yet: undelivered for the operator (replyPickupDays is 0 here), without content.
+    const undelivered = await adminCall(gateway.url, 'GET', '/replies/undelivered', adminTokens.viewer);
+    expect(undelivered.status).toBe(200);
+    expect(undelivered.body).toMatchObject({
+      pickupDays: 0,
+      replies: [{ replyId: metadata.replyId, submissionId, kind: 'notice', destinationId: 'dresden-gewerbeamt' }],
+    });
+    expect(JSON.stringify(undelivered.body)).not.toContain('GEW-2026-0815');
+    expect(await metric('amtsbote_replies_undelivered', 'kind="notice"')).toBe(1);
+    await seeOnAdminPage(metadata.replyId);
 
     // The same reply again: the first stands; a different body under the same id is a conflict.
     const again = await postReply(reply);
@@ -199,6 +249,9 @@ describe('replies from the authority to the portal', () => {
     expect(openedReply.data.equals(notice)).toBe(true);
     expect(openedReply.attachments.get('bescheid')?.content.equals(pdf)).toBe(true);
 
+    expect(await metric('amtsbote_replies_undelivered', 'kind="notice"')).toBe(0);
+    expect((await adminCall(gateway.url, 'GET', '/replies/undelivered', adminTokens.viewer)).body.replies).toEqual([]);
+
     // Confirmation → event log → the destination sees it.
     const confirmPath = `/v1/submissions/${submissionId}/replies/${metadata.replyId}/confirmation`;
     const confirmed = await postJson(gateway.url, confirmPath, { outcome: 'accepted' });
@@ -220,6 +273,11 @@ describe('replies from the authority to the portal', () => {
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['reply-received', 'reply-confirmed']));
     const verified = await runCliAsync(['events', 'verify', submissionId], env);
     expect(verified.status, verified.stderr).toBe(0);
+
+    // Counted once each, however often the portal fetched or confirmed.
+    for (const outcome of ['received', 'fetched', 'accepted'])
+      expect(await metric('amtsbote_replies_total', `kind="notice",outcome="${outcome}"`), outcome).toBe(1);
+    expect(await metric('amtsbote_replies_total', 'kind="notice",outcome="rejected"')).toBe(0);
   });
 
   it('refuses a reply signed with another key, and one encrypted to a key that is not the portal’s', async () => {
@@ -247,5 +305,7 @@ describe('replies from the authority to the portal', () => {
     const refused = await postReply(misdirected);
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { reason: string }).reason).toBe('unknown-encryption-key');
+    expect(await metric('amtsbote_replies_refused_total', 'reason="signature-invalid"')).toBe(1);
+    expect(await metric('amtsbote_replies_refused_total', 'reason="unknown-encryption-key"')).toBe(1);
   });
 });

@@ -60,4 +60,32 @@ describe('createMetrics', () => {
       { labels: { destination: 'dresden-gewerbeamt' }, value: '0' },
     ]);
   });
+
+  it('counts replies by kind and outcome, refusals by reason, and reads undelivered replies by kind per scrape', async () => {
+    const metrics = createMetrics(() => now);
+    metrics.recordReply('notice', 'received');
+    metrics.recordReply('notice', 'received');
+    metrics.recordReply('notice', 'fetched');
+    metrics.recordReply('request', 'rejected');
+    metrics.recordReplyRefused('hash-mismatch');
+    let reads = 0;
+    metrics.watchUndeliveredReplies(() => {
+      reads++;
+      return Promise.resolve({ notice: 4, information: 1 });
+    });
+    const scraped = await families(metrics);
+    expect(reads).toBe(1);
+    expect(scraped.get('amtsbote_replies_total')?.metrics).toEqual([
+      { labels: { kind: 'notice', outcome: 'received' }, value: '2' },
+      { labels: { kind: 'notice', outcome: 'fetched' }, value: '1' },
+      { labels: { kind: 'request', outcome: 'rejected' }, value: '1' },
+    ]);
+    expect(scraped.get('amtsbote_replies_refused_total')?.metrics).toEqual([
+      { labels: { reason: 'hash-mismatch' }, value: '1' },
+    ]);
+    expect(scraped.get('amtsbote_replies_undelivered')?.metrics).toEqual([
+      { labels: { kind: 'notice' }, value: '4' },
+      { labels: { kind: 'information' }, value: '1' },
+    ]);
+  });
 });

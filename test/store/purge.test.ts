@@ -74,7 +74,45 @@ async function submit(
   });
 }
 
-const nothing = { sealedMessages: 0, escrowCopies: 0, idempotencyKeys: 0, eventLogs: 0, auditRecords: 0 };
+const nothing = {
+  sealedMessages: 0,
+  escrowCopies: 0,
+  idempotencyKeys: 0,
+  eventLogs: 0,
+  auditRecords: 0,
+  replyCiphertexts: 0,
+};
+
+/** A reply to `submissionId` received on `receivedDay`, confirmed on `confirmedDay` (or not at all). */
+async function reply(store: Store, id: string, submissionId: string, receivedDay: number, confirmedDay?: number) {
+  const inserted = await store.insertReply(
+    {
+      id,
+      submissionId,
+      destinationId: 'd',
+      messageId: `${submissionId}-m`,
+      seq: 1,
+      kind: 'notice',
+      encryptionKid: 'portal-reply-1',
+      bodySha512: 'sha512',
+      signedMetadata: `metadata-of-${id}`,
+      countersignature: `countersignature-of-${id}`,
+      ciphertext: { encryptedData: `jwe-data-${id}`, encryptedAttachments: { bescheid: `jwe-pdf-${id}` } },
+      receivedAt: day(receivedDay),
+    },
+    { replyUrl: `https://gateway.example/v1/submissions/${submissionId}/replies/${id}` },
+  );
+  expect(inserted.kind).toBe('created');
+  if (confirmedDay === undefined) return;
+  await store.recordReplyFetch(id, day(confirmedDay));
+  const confirmed = await store.confirmReply({
+    replyId: id,
+    submissionId,
+    confirmation: { outcome: 'accepted' },
+    at: day(confirmedDay),
+  });
+  expect(confirmed).toBe(true);
+}
 
 describe.each(storeFactories)(
   'retention on the $kind store: the purge deletes what has expired, per service, and nothing else',
@@ -110,6 +148,7 @@ describe.each(storeFactories)(
         // 365 days: gw-old; melde's 90 days are not over either
         eventLogs: 1,
         auditRecords: 1,
+        replyCiphertexts: 0,
       };
       expect(await store.purgeExpired(plan, true)).toEqual(expected);
       // the dry run deleted nothing
@@ -177,6 +216,43 @@ describe.each(storeFactories)(
       housekeeping.stop();
       const [audit] = await store.listAudit(1);
       expect(audit).toMatchObject({ actor: 'housekeeping', action: 'retention.purge', detail: { sealedMessages: 1 } });
+    });
+    it('deletes the ciphertext of replies confirmed replyDays ago, and keeps their metadata and the event log', async () => {
+      const store = await freshStore();
+      await submit(store, 'answered', gewerbe, 0, 'delivered');
+      await reply(store, 'r-old', 'answered', 2, 3);
+      await submit(store, 'answered-recently', gewerbe, 20, 'delivered');
+      await reply(store, 'r-recent', 'answered-recently', 21, 25);
+      await submit(store, 'unconfirmed', gewerbe, 0, 'delivered');
+      await reply(store, 'r-open', 'unconfirmed', 2);
+      const eventsBefore = await store.listEvents('answered');
+
+      // day 40: 30 days (the default) after r-old's confirmation on day 3, not after r-recent's on day 25
+      const now = new Date(day(40));
+      const plan = retentionPlan(retention, now);
+      expect(retention.replyDays).toBe(30);
+      expect((await store.purgeExpired(plan, true)).replyCiphertexts).toBe(1);
+      expect((await store.getReply('r-old'))?.ciphertext).toBeDefined();
+      expect((await store.purgeExpired(plan, false)).replyCiphertexts).toBe(1);
+      expect((await store.purgeExpired(plan, false)).replyCiphertexts).toBe(0);
+
+      const old = await store.getReply('r-old');
+      expect(old?.ciphertext).toBeUndefined();
+      expect(old).toMatchObject({
+        state: 'accepted',
+        kind: 'notice',
+        signedMetadata: 'metadata-of-r-old',
+        countersignature: 'countersignature-of-r-old',
+        confirmation: { outcome: 'accepted' },
+        ciphertextDeletedAt: now.toISOString(),
+      });
+      expect(await store.listEvents('answered')).toEqual(eventsBefore);
+      expect(verifyChain('answered', eventsBefore)).toEqual({ ok: true });
+      // a reply not yet confirmed, or confirmed recently, keeps its content for the portal
+      expect((await store.getReply('r-recent'))?.ciphertext?.encryptedData).toBe('jwe-data-r-recent');
+      expect((await store.getReply('r-open'))?.ciphertext?.encryptedAttachments).toEqual({
+        bescheid: 'jwe-pdf-r-open',
+      });
     });
   },
 );

@@ -153,7 +153,12 @@ describe.each(storeFactories)('$kind store', (factory) => {
     });
     expect(await store.findIdempotencyKey('other', 'k1', '2026-11-25T12:00:00.000Z')).toBeUndefined();
     expect(await store.findIdempotencyKey('amt24', 'k1', '2026-11-26T10:00:00.000Z')).toBeUndefined();
-    const plan = { now: '2026-11-26T10:00:00.000Z', groups: [], auditCutoff: '2000-01-01T00:00:00.000Z' };
+    const plan = {
+      now: '2026-11-26T10:00:00.000Z',
+      groups: [],
+      auditCutoff: '2000-01-01T00:00:00.000Z',
+      replyCutoff: '2000-01-01T00:00:00.000Z',
+    };
     expect((await store.purgeExpired(plan, false)).idempotencyKeys).toBe(1);
     // after expiry the key may be used again
     const later = testSubmission('s3', { receivedAt: '2026-11-27T00:00:00.000Z' });
