@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAttachmentId } from '../receiver/format.js';
 import { safeFilename } from '../receiver/write-opened.js';
+import { ReceiverError } from '../receiver/errors.js';
 import { OpenReplyError } from './errors.js';
 import type { OpenedReply } from './open-reply.js';
 
@@ -26,7 +27,8 @@ export interface WrittenReplyFiles {
  */
 export function writeOpenedReply(opened: OpenedReply, outDir: string): WrittenReplyFiles {
   mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  if (readdirSync(outDir).length > 0) throw new Error(`the output folder ${outDir} is not empty`);
+  if (readdirSync(outDir).length > 0)
+    throw new ReceiverError('output-not-empty', `the output folder ${outDir} is not empty`);
   const write = (file: string, content: string | Buffer) => {
     writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
     return file;

@@ -5,6 +5,7 @@ import { RECEIVER_KEY_FILES, receiverKeysInit } from './keys-init.js';
 import { readPrivateJwkFile } from './lib/read-private-jwk.js';
 import { loadPinnedJwks } from './load-pinned-jwks.js';
 import { openSealedMessage } from './open-sealed-message.js';
+import { openMessageFile } from './open-message-file.js';
 import { writeOpened } from './write-opened.js';
 import { buildReceipt, sendReceipt, type ReceiptProblem } from './build-receipt.js';
 
@@ -104,14 +105,7 @@ export async function runReceiverReceipt(options: ReceiverReceiptOptions): Promi
   const name = options.problems ? 'receiver reject' : 'receiver accept';
   let opened;
   try {
-    const keyFiles = options.keyFiles?.length
-      ? options.keyFiles
-      : [join(options.keysDir ?? '.', RECEIVER_KEY_FILES.encryption)];
-    opened = await openSealedMessage(readFileSync(options.messageFile, 'utf8'), {
-      recipientKeys: keyFiles.map(readPrivateJwkFile),
-      gatewayJwks: await loadPinnedJwks(options.gatewayJwks),
-      ...(options.destinationId === undefined ? {} : { expectedDestinationId: options.destinationId }),
-    });
+    opened = await openMessageFile(options);
   } catch (error) {
     if (isOpenSealedMessageError(error)) return { exitCode: 1, stdout: '', stderr: `refused: ${error.message}\n` };
     return { exitCode: 2, stdout: '', stderr: `${name}: ${(error as Error).message}\n` };

@@ -1,13 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import { buildReply, type ReplyAttachmentInput } from './build-reply.js';
 import type { CommandResult } from './commands.js';
 import { isOpenSealedMessageError, ReceiverError } from './errors.js';
 import { isAttachmentId } from './format.js';
-import { RECEIVER_KEY_FILES } from './keys-init.js';
 import { readPrivateJwkFile } from './lib/read-private-jwk.js';
-import { loadPinnedJwks } from './load-pinned-jwks.js';
-import { openSealedMessage } from './open-sealed-message.js';
+import { openMessageFile } from './open-message-file.js';
 import { REPLY_KINDS, type ReplyKind } from './reply-format.js';
 import { sendReply } from './send-reply.js';
 
@@ -62,14 +60,7 @@ export async function runReceiverReply(options: ReceiverReplyOptions): Promise<C
     return fail(`--kind must be one of ${REPLY_KINDS.join(', ')}, found "${options.kind}"`);
   let opened;
   try {
-    const keyFiles = options.keyFiles?.length
-      ? options.keyFiles
-      : [join(options.keysDir ?? '.', RECEIVER_KEY_FILES.encryption)];
-    opened = await openSealedMessage(readFileSync(options.messageFile, 'utf8'), {
-      recipientKeys: keyFiles.map(readPrivateJwkFile),
-      gatewayJwks: await loadPinnedJwks(options.gatewayJwks),
-      ...(options.destinationId === undefined ? {} : { expectedDestinationId: options.destinationId }),
-    });
+    opened = await openMessageFile(options);
   } catch (error) {
     if (isOpenSealedMessageError(error)) return { exitCode: 1, stdout: '', stderr: `refused: ${error.message}\n` };
     return fail((error as Error).message);

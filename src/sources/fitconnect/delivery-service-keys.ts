@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { Dispatcher } from 'undici';
 import { send } from '../../adapters/fitconnect/http.js';
+import { AmtsboteError } from '../../lib/errors.js';
 
 /** The key set is read again after this long, and at most this often for a kid it lacks. */
 const refreshMs = 5 * 60_000;
@@ -25,9 +26,11 @@ export function deliveryServiceKeys(options: {
       dispatcher: options.dispatcher,
       signal: AbortSignal.timeout(options.timeoutMs),
     });
-    if (response.status !== 200) throw new Error(`jwks-http-${response.status}`);
-    const keys = (JSON.parse(response.text) as { keys?: unknown }).keys;
-    if (!Array.isArray(keys)) throw new Error('jwks-unreadable');
+    // 'unavailable': the pick-up reads it as "try again later" (submit-set.ts), never as the sender's fault.
+    if (response.status !== 200)
+      throw new AmtsboteError('unavailable', `the delivery service's key set answered ${response.status}`);
+    const keys = parseKeys(response.text);
+    if (!Array.isArray(keys)) throw new AmtsboteError('unavailable', "the delivery service's key set is no JWK Set");
     cached = { keys: keys as JWK[], at: options.now().getTime() };
     return cached.keys;
   };
@@ -41,4 +44,12 @@ export function deliveryServiceKeys(options: {
     }
     return key;
   };
+}
+
+function parseKeys(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { keys?: unknown } | null)?.keys;
+  } catch {
+    return undefined;
+  }
 }
