@@ -1,6 +1,7 @@
 import { createAdapter } from '../adapters/index.js';
 import { destinationKeySources } from '../config/destination-key-sources.js';
 import { createCallbackAdapter } from '../adapters/callback.js';
+import { createHttpReplyStatusAdapter } from '../adapters/http-reply-status.js';
 import type { Adapter, AdapterContext } from '../adapters/types.js';
 import type { Destination } from '../config/routing-schema.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
@@ -16,7 +17,7 @@ import { defaultRetry } from './retry-policy.js';
  */
 export type DeliveryTarget =
   | { destination: Destination; adapter: () => Adapter }
-  | { failed: 'portal-has-no-callback-settings' | 'destination-not-in-routing' };
+  | { failed: 'portal-has-no-callback-settings' | 'destination-not-in-routing' | 'destination-takes-no-reply-status' };
 
 export interface DeliveryTargets {
   /** A portal callback's target comes from the portal's settings, any other from the routing in force. */
@@ -79,8 +80,37 @@ export function deliveryTargets(options: {
     return { target, adapter: cached.adapter };
   };
 
+  /**
+   * A reply status's target: the destination of the routing in force that sent the reply, reached by its http
+   * adapter's `replyStatusUrl` with its webhook secret; its retry and breaker settings, under the outbox's own
+   * id, so a failing status endpoint does not hold back the destination's messages.
+   */
+  const replyStatusTarget = (claim: ClaimedDelivery): DeliveryTarget => {
+    const destinationId = claim.destinationId.slice('reply-status:'.length);
+    const destination = options.routing().routing.destinations.find((d) => d.id === destinationId);
+    if (!destination) return { failed: 'destination-not-in-routing' };
+    const config = destination.adapter;
+    if (config.kind !== 'http' || !config.replyStatusUrl) return { failed: 'destination-takes-no-reply-status' };
+    const key = `reply-status:${JSON.stringify(config)}`;
+    let cached = adapterCache.get(claim.destinationId);
+    if (cached?.key !== key) {
+      void cached?.adapter.close?.();
+      cached = { key, adapter: createHttpReplyStatusAdapter(config, options.adapterContext) };
+      adapterCache.set(claim.destinationId, cached);
+    }
+    const { adapter } = cached;
+    const target = {
+      id: claim.destinationId,
+      enabled: destination.enabled,
+      retry: destination.retry,
+      breaker: destination.breaker,
+    } as Destination;
+    return { destination: target, adapter: () => adapter };
+  };
+
   return {
     async targetOf(claim) {
+      if (claim.destinationId.startsWith('reply-status:')) return replyStatusTarget(claim);
       if (claim.destinationId.startsWith('callback:')) {
         const callback = await callbackTarget(claim);
         return callback

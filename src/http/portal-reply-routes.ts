@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import express from 'express';
 import { AmtsboteError } from '../lib/errors.js';
 import { confirmReply } from '../replies/confirm-reply.js';
+import type { CurrentRouting } from '../routing/routing-state.js';
 import { fetchedReply, replySummary } from '../replies/reply-views.js';
 import type { Store } from '../store/store.js';
 import { currentPortal } from './portal-auth.js';
@@ -19,6 +20,8 @@ export function portalReplyRoutes(deps: {
   clock: () => Date;
   publicBaseUrl: string;
   metrics?: Metrics | undefined;
+  /** The routing in force: which destinations take a pushed `reply.confirmed` (replies/confirm-reply.ts). */
+  routing?: (() => CurrentRouting) | undefined;
 }): Router {
   const router = Router();
 

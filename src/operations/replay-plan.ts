@@ -77,8 +77,9 @@ export async function planReplay(input: {
       from: delivery.destinationId,
       updatedAt: delivery.updatedAt,
     };
-    // A portal callback goes to its portal, never to a routing destination: replayed as it is.
-    if (input.reroute && !delivery.destinationId.startsWith('callback:')) {
+    // A portal callback goes to its portal, a reply status to the destination that sent the reply — never to
+    // another routing destination: replayed as they are.
+    if (input.reroute && !/^(callback|reply-status):/.test(delivery.destinationId)) {
       const resolved = resolveRoute(input.routing.routing, delivery.serviceKey, delivery.regionKey, now).destinations;
       const siblings = await store.getSubmission(delivery.submissionId);
       const taken = new Set(

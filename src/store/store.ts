@@ -239,12 +239,16 @@ export interface Store {
   getReply(id: string): Promise<StoredReply | undefined>;
   listReplies(submissionId: string): Promise<StoredReply[]>;
   recordReplyFetch(id: string, now: string): Promise<void>;
-  /** False when the reply was confirmed before (store/sql/confirm-reply.ts). */
+  /**
+   * False when the reply was confirmed before (store/sql/confirm-reply.ts). `push`: the destination's
+   * `reply.confirmed` status, queued in the outbox with the confirmation.
+   */
   confirmReply(input: {
     replyId: string;
     submissionId: string;
     confirmation: ReplyConfirmation;
     at: string;
+    push?: { destinationId: string; payload: Record<string, unknown> } | undefined;
   }): Promise<boolean>;
   listUndeliveredReplies(receivedBefore: string, limit: number): Promise<UndeliveredReply[]>;
   /** Replies not fetched since before `receivedBefore`, counted by kind (for the metrics). */
