@@ -14,6 +14,8 @@ import type { Store } from '../../src/store/store.js';
 import { processBoundMs } from './wait.js';
 
 export interface ReceivedRequest {
+  /** The request's path and query. */
+  path: string;
   headers: IncomingMessage['headers'];
   body: string;
   at: number;
@@ -48,7 +50,12 @@ export async function startReceiver(): Promise<TestReceiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const entry = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const entry = {
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      };
       received.push(entry);
       receiver.respond(entry, res);
     });
