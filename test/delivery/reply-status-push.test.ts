@@ -22,7 +22,14 @@ let receiver: TestReceiver;
 let worker: DeliveryWorker | undefined;
 let location: StoreLocation;
 let store: Store;
-const logger = createLogger({ level: 'fatal', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const logger = createLogger({
+  level: 'fatal',
+  destination: new Writable({
+    write: (_c, _e, done) => {
+      done();
+    },
+  }),
+});
 
 afterEach(async () => {
   await worker?.stop(1000);
