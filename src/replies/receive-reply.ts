@@ -44,10 +44,10 @@ const seqAttempts = 5;
 /**
  * `POST /v1/replies`: a sealed reply from a destination (issue 24). Verified against the destination's registered
  * receipt key; the destination must have received this message of this submission, and the submission must have
- * a reply key that every part is encrypted to. Stored as ciphertext and signed metadata (sealed to the escrow key) only, countersigned by
- * the gateway, recorded in the submission's event log and announced to the portal by callback, in one
- * transaction. Idempotent on `replyId`: the first stands, the same body again answers as before, another body
- * is a conflict. Anything wrong is a precise problem and stores nothing.
+ * a reply key that every part is encrypted to. Stored as ciphertext and signed metadata (sealed to the escrow
+ * key) only, countersigned by the gateway, recorded in the submission's event log and announced to the portal by
+ * callback, in one transaction. Idempotent on `replyId`: the first stands, the same body again answers as before,
+ * another body is a conflict. Anything wrong is a precise problem and stores nothing.
  */
 export async function receiveReply(ctx: ReplyContext, body: unknown): Promise<ReceivedReply> {
   const posted = parsePostedReply(body);
