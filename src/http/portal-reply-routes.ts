@@ -7,6 +7,7 @@ import { fetchedReply, replySummary } from '../replies/reply-views.js';
 import type { Store } from '../store/store.js';
 import { currentPortal } from './portal-auth.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { GatewayEscrowKey } from '../seal/index.js';
 
 type ReplyStore = Pick<Store, 'getSubmission' | 'getReply' | 'listReplies' | 'recordReplyFetch' | 'confirmReply'>;
 
@@ -19,6 +20,8 @@ export function portalReplyRoutes(deps: {
   store: ReplyStore;
   clock: () => Date;
   publicBaseUrl: string;
+  /** Opens each reply's signed metadata, which the store keeps sealed to the escrow key. */
+  escrowKeys: ReadonlyMap<string, GatewayEscrowKey>;
   metrics?: Metrics | undefined;
   /** The routing in force: which destinations take a pushed `reply.confirmed` (replies/confirm-reply.ts). */
   routing?: (() => CurrentRouting) | undefined;
@@ -50,7 +53,7 @@ export function portalReplyRoutes(deps: {
     '/submissions/:submissionId/replies/:replyId',
     async (req: Request<{ submissionId: string; replyId: string }>, res: Response) => {
       const reply = await ownReply(req, res);
-      const body = fetchedReply(reply);
+      const body = await fetchedReply(reply, deps.escrowKeys);
       await deps.store.recordReplyFetch(reply.id, deps.clock().toISOString());
       // counted once: the first fetch is the pick-up, later ones are the portal reading it again
       if (reply.fetchedAt === undefined) deps.metrics?.recordReply(reply.kind, 'fetched');

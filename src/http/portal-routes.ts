@@ -86,7 +86,16 @@ export function portalRoutes(
   // Settings of gateway.yaml apply only on restart: read once.
   const limits = configuration().config.gateway.limits;
   router.use(portalAuth(portals, rates));
-  router.use(portalReplyRoutes({ store, clock: intake.clock, publicBaseUrl, metrics: deps.metrics, routing }));
+  router.use(
+    portalReplyRoutes({
+      store,
+      clock: intake.clock,
+      publicBaseUrl,
+      escrowKeys: intake.sealing.keys.escrow,
+      metrics: deps.metrics,
+      routing,
+    }),
+  );
 
   router.get('/services', (_req, res) => {
     const portal = currentPortal(res);

@@ -4,7 +4,14 @@ import { AmtsboteError } from '../lib/errors.js';
 import { sha512 } from '../lib/sha512.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { KeyRing } from '../seal/index.js';
-import { countersignReply, parsePostedReply, peekReplyMetadata, replyError, verifyPostedReply } from '../seal/index.js';
+import {
+  countersignReply,
+  parsePostedReply,
+  peekReplyMetadata,
+  replyError,
+  sealReplyMetadata,
+  verifyPostedReply,
+} from '../seal/index.js';
 import type { StoredReply } from '../store/reply-types.js';
 import type { Store } from '../store/store.js';
 import { submissionReplyKeys } from './submission-reply-keys.js';
@@ -37,10 +44,10 @@ const seqAttempts = 5;
 /**
  * `POST /v1/replies`: a sealed reply from a destination (issue 24). Verified against the destination's registered
  * receipt key; the destination must have received this message of this submission, and the submission must have
- * a reply key that every part is encrypted to. Stored as ciphertext and signed metadata only, countersigned by
- * the gateway, recorded in the submission's event log and announced to the portal by callback, in one
- * transaction. Idempotent on `replyId`: the first stands, the same body again answers as before, another body
- * is a conflict. Anything wrong is a precise problem and stores nothing.
+ * a reply key that every part is encrypted to. Stored as ciphertext and signed metadata (sealed to the escrow
+ * key) only, countersigned by the gateway, recorded in the submission's event log and announced to the portal by
+ * callback, in one transaction. Idempotent on `replyId`: the first stands, the same body again answers as before,
+ * another body is a conflict. Anything wrong is a precise problem and stores nothing.
  */
 export async function receiveReply(ctx: ReplyContext, body: unknown): Promise<ReceivedReply> {
   const posted = parsePostedReply(body);
@@ -104,6 +111,8 @@ export async function receiveReply(ctx: ReplyContext, body: unknown): Promise<Re
   ).href;
   const earlier = await ctx.store.getReply(metadata.replyId);
   if (earlier) return answerForEarlier(earlier, bodySha512, statusUrl);
+  // Stored sealed to the escrow key: its payload carries the attachments' file names, often personal names.
+  const sealedMetadata = sealReplyMetadata(posted.signedMetadata, metadata.replyId, ctx.sealing.escrow());
 
   for (let attempt = 0; attempt < seqAttempts; attempt++) {
     const seq = await ctx.store.nextReplySeq(submission.id);
@@ -129,7 +138,7 @@ export async function receiveReply(ctx: ReplyContext, body: unknown): Promise<Re
         kind: metadata.kind,
         encryptionKid: metadata.encryptionKid,
         bodySha512,
-        signedMetadata: posted.signedMetadata,
+        signedMetadata: sealedMetadata,
         countersignature,
         ciphertext: { encryptedData: posted.encryptedData, encryptedAttachments: posted.encryptedAttachments },
         receivedAt: now.toISOString(),

@@ -1,5 +1,6 @@
 import { REPLY_FORMAT, type FetchedReply } from '../receiver/reply-format.js';
 import { AmtsboteError } from '../lib/errors.js';
+import { openReplyMetadata, type GatewayEscrowKey } from '../seal/index.js';
 import type { StoredReply } from '../store/reply-types.js';
 
 /** A reply in the portal's list and status view: no content, only what it is and where it stands. */
@@ -20,10 +21,14 @@ export function replySummary(reply: StoredReply, publicBaseUrl: string) {
 
 /**
  * The reply as the portal fetches it and the portal kit opens it (`amtsbote-reply/1`): the destination's signed
- * metadata verbatim, the gateway's countersignature and the ciphertext. After retention deleted the ciphertext
- * there is nothing to open any more: 410-like "not found" with the reason.
+ * metadata verbatim (opened from its sealed copy in the store with the escrow key), the gateway's countersignature
+ * and the ciphertext. After retention deleted the ciphertext there is nothing to open any more: 410-like
+ * "not found" with the reason.
  */
-export function fetchedReply(reply: StoredReply): FetchedReply {
+export async function fetchedReply(
+  reply: StoredReply,
+  escrowKeys: ReadonlyMap<string, GatewayEscrowKey>,
+): Promise<FetchedReply> {
   if (!reply.ciphertext)
     throw new AmtsboteError(
       'not-found',
@@ -40,7 +45,7 @@ export function fetchedReply(reply: StoredReply): FetchedReply {
     seq: reply.seq,
     kind: reply.kind,
     receivedAt: reply.receivedAt,
-    signedMetadata: reply.signedMetadata,
+    signedMetadata: await openReplyMetadata(reply.signedMetadata, escrowKeys, reply.id),
     countersignature: reply.countersignature,
     encryptedData: reply.ciphertext.encryptedData,
     encryptedAttachments: reply.ciphertext.encryptedAttachments,

@@ -60,6 +60,7 @@ export type { SealInput, SealAttachment, SealOptions, SealedMessage } from './se
 
 export { sealEscrow, sealEscrowToBytes } from './escrow/seal-escrow.js';
 export { openEscrow } from './escrow/open-escrow.js';
+export { sealReplyMetadata, openReplyMetadata, REPLY_METADATA_CTY } from './escrow/reply-metadata.js';
 export {
   ESCROW_FORMAT,
   ESCROW_CTY,

@@ -39,6 +39,10 @@ export interface NewReply {
   kind: ReplyKind;
   encryptionKid: string;
   bodySha512: string;
+  /**
+   * The destination's signed metadata (a compact JWS) sealed to the gateway's escrow key (a compact JWE,
+   * `sub` the reply id): its payload names the attachments' files. Opened only when the portal fetches the reply.
+   */
   signedMetadata: string;
   countersignature: string;
   ciphertext: ReplyCiphertext;

@@ -55,6 +55,7 @@ export interface ReplyTable {
   encryption_kid: string;
   /** SHA-512 of the posted body as canonical JSON: a repeat with the same id must be the same reply. */
   body_sha512: string;
+  /** The destination's signed metadata (it names the attachments' files) as a JWE to the gateway's escrow key. */
   signed_metadata: string;
   countersignature: string;
   /** JSON `{encryptedData, encryptedAttachments}`; null once retention deleted it. */

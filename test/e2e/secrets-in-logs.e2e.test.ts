@@ -26,6 +26,8 @@ const markers = {
   idempotencyHeader: 'MRKidempotency',
   replyData: 'MRKbescheidinhalt-Mrkzwiebelhausen',
   replyAttachment: 'MRKbescheid-pdf-inhalt',
+  // a personal name in a reply's file name: it travels in the signed metadata, readable base64url
+  replyAttachmentName: 'Bescheid_Marker_Xq7',
 };
 
 const template = loadExamples().find(
@@ -126,7 +128,7 @@ async function replyWithMarkers(destinations: { destinationId: string; messageId
     attachments: [
       {
         id: 'bescheid',
-        filename: 'bescheid.pdf',
+        filename: `${markers.replyAttachmentName}.pdf`,
         mediaType: 'application/pdf',
         content: Buffer.from(markers.replyAttachment),
       },
@@ -202,6 +204,20 @@ describe('secrets and personal data never reach logs or the data dir', () => {
     for (const file of files) {
       const content = readFileSync(file);
       for (const [name, value] of secrets) expect(content.includes(value), `${name} in ${file}`).toBe(false);
+      // inside a JWS payload a value is base64url: the reply's file name must not be there in either form
+      for (const form of base64urlForms(markers.replyAttachmentName))
+        expect(content.includes(form), `replyAttachmentName as base64url in ${file}`).toBe(false);
     }
   });
 });
+
+/**
+ * What `value` looks like inside any base64url text, at each of the three offsets it can start at: the characters
+ * that depend on its bytes only (the first and last groups of four mix in the bytes around it).
+ */
+function base64urlForms(value: string): string[] {
+  return [0, 1, 2].map((offset) => {
+    const text = Buffer.from('x'.repeat(offset) + value, 'utf8').toString('base64url');
+    return text.slice(offset === 0 ? 0 : 4, -4);
+  });
+}
