@@ -18,6 +18,7 @@ const tables: readonly { name: keyof Database; key: readonly string[] }[] = [
   { name: 'routing_versions', key: ['version'] },
   { name: 'gateway_key_states', key: ['kid'] },
   { name: 'submissions', key: ['id'] },
+  { name: 'inbound_submissions', key: ['id'] },
   { name: 'deliveries', key: ['id'] },
   { name: 'sealed_messages', key: ['delivery_id'] },
   { name: 'delivery_attempts', key: ['delivery_id', 'fence'] },

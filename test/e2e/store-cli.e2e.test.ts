@@ -126,7 +126,7 @@ describe('amtsbote store', () => {
     const result = runCli(['store', 'copy', '--from', `sqlite:${join(dir, 'amtsbote.sqlite')}`, '--to', db.url]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(
-      /copied \d+ rows: portals 1, routing_versions 1, gateway_key_states 0, submissions 1, deliveries 2, sealed_messages 2, delivery_attempts 1, events 2, idempotency_keys 1, escrow_copies 1, receipts 0, audit_log 1/,
+      /copied \d+ rows: portals 1, portal_reply_keys 0, routing_versions 1, gateway_key_states 0, submissions 1, inbound_submissions 0, deliveries 2, sealed_messages 2, delivery_attempts 1, events 2, idempotency_keys 1, escrow_copies 1, receipts 0, replies 0, audit_log 1/,
     );
 
     const moved = await opened(openPostgresStore(db.url));
