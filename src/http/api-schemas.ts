@@ -33,6 +33,51 @@ export const replySummarySchema = z
   })
   .meta({ id: 'ReplySummary' });
 
+/** The portal's list of its submission's replies (`GET /v1/submissions/{id}/replies`), in their order. */
+export const replyListSchema = z
+  .object({ submissionId: z.string(), replies: z.array(replySummarySchema) })
+  .meta({ id: 'ReplyList' });
+
+/** The answer to `POST /v1/replies` (replies/receive-reply.ts `ReceivedReply`). */
+export const receivedReplySchema = z
+  .object({
+    replyId: z.string(),
+    submissionId: z.string(),
+    seq: z.int().min(1),
+    state: z.enum(['received', 'fetched', 'accepted', 'rejected']),
+    statusUrl: z.url().meta({ description: 'Where the destination polls its reply (same as `Location`)' }),
+    replayed: z.boolean().meta({ description: 'True when this reply id was received before with the same body' }),
+  })
+  .meta({ id: 'ReceivedReply' });
+
+/** What the destination polls (`GET /v1/replies/{replyId}`): replies/reply-views.ts `replyStatusForDestination`. */
+export const replyStatusSchema = z
+  .object({
+    replyId: z.string(),
+    submissionId: z.string(),
+    messageId: z.string(),
+    seq: z.int().min(1),
+    kind: z.enum(['notice', 'request', 'information']),
+    state: z.enum(['received', 'fetched', 'accepted', 'rejected']),
+    receivedAt: z.iso.datetime(),
+    fetchedAt: z.iso.datetime().optional(),
+    confirmation: z
+      .object({ outcome: z.enum(['accepted', 'rejected']), reason: z.string().optional(), at: z.iso.datetime() })
+      .optional(),
+  })
+  .meta({ id: 'ReplyStatus' });
+
+/** The portal's public reply key a destination encrypts its reply to (`GET /v1/messages/{messageId}/reply-key`). */
+export const replyKeySchema = z
+  .object({
+    messageId: z.string(),
+    submissionId: z.string(),
+    encryptionKey: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'Public JWK (RSA, RSA-OAEP-256) of the submission or of its portal' }),
+  })
+  .meta({ id: 'ReplyKey' });
+
 export const submissionStatusSchema = z
   .object({
     submissionId: z.string(),

@@ -1,6 +1,8 @@
 import { createDocument } from 'zod-openapi';
 import { z } from 'zod';
 import { envelopeSchema } from '../intake/envelope-schema.js';
+import { fetchedReplySchema, postedReplySchema } from '../receiver/reply-format.js';
+import { replyConfirmationSchema } from '../replies/confirm-reply.js';
 import { deliveryStates } from '../store/types.js';
 import {
   acceptedSchema,
@@ -10,6 +12,11 @@ import {
   mailboxListSchema,
   problemSchema,
   receiptResultSchema,
+  receivedReplySchema,
+  replyKeySchema,
+  replyListSchema,
+  replyStatusSchema,
+  replySummarySchema,
   serviceListSchema,
   submissionListSchema,
   submissionStatusSchema,
@@ -41,6 +48,9 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
   const portal = [{ portalToken: [] }];
   const mailbox = [{ mailboxToken: [] }];
   const open: never[] = [];
+  // A mailbox destination sends its mailbox token; any other destination opens by the unguessable id alone.
+  const mailboxIfAny: Record<string, string[]>[] = [{}, { mailboxToken: [] }];
+  const replyPath = z.object({ submissionId: z.string(), replyId: z.string() });
   return createDocument({
     openapi: '3.1.0',
     info: {
@@ -225,6 +235,101 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
             '200': json('event log', eventLogSchema),
             '401': unauthenticated,
             '404': problem('no such submission for this portal'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/v1/submissions/{submissionId}/replies': {
+        get: {
+          operationId: 'listReplies',
+          summary: "The replies of the destinations to the portal's submission (issue 24), in their order",
+          security: portal,
+          requestParams: { path: z.object({ submissionId: z.string() }) },
+          responses: {
+            '200': json('replies', replyListSchema),
+            '401': unauthenticated,
+            '404': problem('no such submission for this portal'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/v1/submissions/{submissionId}/replies/{replyId}': {
+        get: {
+          operationId: 'fetchReply',
+          summary: 'One sealed reply (amtsbote-reply/1), which the portal kit opens; the first fetch marks it fetched',
+          security: portal,
+          requestParams: { path: replyPath },
+          responses: {
+            '200': json('the sealed reply, as docs/replies.md describes it', fetchedReplySchema),
+            '401': unauthenticated,
+            '404': problem('no such reply to this submission of this portal'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/v1/submissions/{submissionId}/replies/{replyId}/confirmation': {
+        post: {
+          operationId: 'confirmReply',
+          summary: "The portal's confirmation of a reply: accepted, or rejected with a reason",
+          description: 'The first confirmation stands: the same one again answers as before, another is 409.',
+          security: portal,
+          requestParams: { path: replyPath },
+          requestBody: { content: { 'application/json': { schema: replyConfirmationSchema } } },
+          responses: {
+            '200': json('confirmed: the reply as it now stands', replySummarySchema),
+            '400': problem('invalid confirmation or JSON'),
+            '401': unauthenticated,
+            '404': problem('no such reply to this submission of this portal'),
+            '409': problem('the reply was confirmed otherwise before'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/v1/replies': {
+        post: {
+          operationId: 'postReply',
+          summary:
+            "A reply of the specialist software to a submission (amtsbote-reply/1): its metadata signed with the destination's registered receipt key, its content encrypted to the portal's reply key",
+          description:
+            'The signature authenticates the sender: no bearer token. The reply id in the metadata is the idempotency key: the same reply again answers 202 with `Idempotent-Replayed: true`.',
+          security: open,
+          requestBody: { content: { 'application/json': { schema: postedReplySchema } } },
+          responses: {
+            '202': {
+              ...json('reply received and countersigned', receivedReplySchema),
+              headers: z.object({ Location: z.url().meta({ description: 'the status URL (same as `statusUrl`)' }) }),
+            },
+            '400': problem('not JSON'),
+            '409': problem('another reply was received under this reply id before'),
+            '413': problem('reply too large'),
+            '415': problem('not application/json'),
+            '422': problem('reply refused: form, signature, key, or the message and submission it answers'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/v1/replies/{replyId}': {
+        get: {
+          operationId: 'getReplyStatus',
+          summary: "Where the destination's reply stands, with the portal's confirmation",
+          security: mailboxIfAny,
+          requestParams: { path: z.object({ replyId: z.string() }) },
+          responses: {
+            '200': json('status', replyStatusSchema),
+            '404': problem('no such reply, or a mailbox destination without its token'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/v1/messages/{messageId}/reply-key': {
+        get: {
+          operationId: 'getReplyKey',
+          summary: "The portal's public key a reply to this message is encrypted to",
+          security: mailboxIfAny,
+          requestParams: { path: z.object({ messageId: z.string() }) },
+          responses: {
+            '200': json('reply key', replyKeySchema),
+            '404': problem('no such message (or a mailbox destination without its token), or no reply key'),
             '429': rateLimited,
           },
         },
