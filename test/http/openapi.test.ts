@@ -4,7 +4,7 @@ import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReceipt, openSealedMessage } from '../../src/receiver/index.js';
+import { buildReceipt, buildReply, openSealedMessage } from '../../src/receiver/index.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -28,6 +28,10 @@ interface OpenApi {
 const portalToken = 'amt24-demo-token';
 const mailboxToken = 'dresden-mailbox-demo-token';
 const anmeldung = loadExamples().find((e) => e.file === 'dresden-einzelunternehmen.json')!;
+const portalReplyKey = JSON.parse(
+  readFileSync(join(projectRoot, 'test/fixtures/keys/portal-reply-1.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8'),
+) as Record<string, unknown>;
+const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...portalReplyPublicKey } = portalReplyKey;
 
 let config: ConfigCopy;
 let gw: TestGateway;
@@ -137,6 +141,7 @@ describe('GET /v1/openapi.json', () => {
       'get /health/ready',
       'get /v1/openapi.json',
       'post /v1/events',
+      'post /v1/replies',
     ]);
   });
 
@@ -193,7 +198,8 @@ describe('GET /v1/openapi.json', () => {
     );
 
     // Submitting
-    const envelope = JSON.stringify(anmeldung.envelope);
+    // With a reply channel: the destination answers it below (issue 24).
+    const envelope = JSON.stringify({ ...anmeldung.envelope, replyChannel: { encryptionKey: portalReplyPublicKey } });
     const acceptedRes = await postSubmission(envelope, { 'idempotency-key': 'openapi-1' });
     const location = acceptedRes.headers.get('location');
     const accepted = (await conforms('post', '/v1/submissions', acceptedRes)) as {
@@ -310,6 +316,95 @@ describe('GET /v1/openapi.json', () => {
     await conforms('post', '/v1/events', await postReceipt(receipt, 'application/json'));
     await conforms('post', '/v1/events', await postReceipt('not.a.jws'));
 
+    // Replies (issue 24): the destination learns the reply key, posts its reply, the portal fetches and confirms it.
+    const mailboxAuth = { authorization: `Bearer ${mailboxToken}` };
+    const keyPath = `/v1/messages/${dresden.messageId}/reply-key`;
+    const replyKey = (await conforms(
+      'get',
+      '/v1/messages/{messageId}/reply-key',
+      await call(keyPath, { headers: mailboxAuth }),
+    )) as { encryptionKey: Record<string, unknown> };
+    await conforms('get', '/v1/messages/{messageId}/reply-key', await call(keyPath));
+    const signingJwk = demoKey('dresden-gewerbeamt.receipt-signing');
+    const data = { content: Buffer.from('{"bescheid":"ok"}'), mediaType: 'application/json', schemaUri: 'urn:x:b' };
+    const { reply, metadata } = await buildReply({
+      message: opened,
+      kind: 'notice',
+      data: data,
+      replyKey: replyKey.encryptionKey,
+      signingJwk,
+    });
+    const postReply = (body: string, contentType = 'application/json') =>
+      call('/v1/replies', { method: 'POST', body, headers: { 'content-type': contentType } });
+    const receivedRes = await postReply(JSON.stringify(reply));
+    const replyLocation = receivedRes.headers.get('location');
+    const received = (await conforms('post', '/v1/replies', receivedRes)) as { replyId: string; statusUrl: string };
+    expect(replyLocation).toBe(received.statusUrl);
+    expect(received.replyId).toBe(metadata.replyId);
+    const { reply: otherReply } = await buildReply({
+      message: opened,
+      kind: 'information',
+      data: data,
+      replyKey: replyKey.encryptionKey,
+      signingJwk,
+      replyId: metadata.replyId,
+    });
+    await conforms('post', '/v1/replies', await postReply(JSON.stringify(otherReply)));
+    await conforms('post', '/v1/replies', await postReply('not json'));
+    await conforms('post', '/v1/replies', await postReply(JSON.stringify({ pad: 'x'.repeat(300 * 1024) })));
+    await conforms('post', '/v1/replies', await postReply(JSON.stringify(reply), 'text/plain'));
+    await conforms('post', '/v1/replies', await postReply(JSON.stringify({ ...reply, signedMetadata: 'a.b.c' })));
+    const replyStatusPath = `/v1/replies/${received.replyId}`;
+    await conforms('get', '/v1/replies/{replyId}', await call(replyStatusPath, { headers: mailboxAuth }));
+    await conforms('get', '/v1/replies/{replyId}', await call(replyStatusPath));
+
+    const repliesPath = `/v1/submissions/${id}/replies`;
+    const list = (await conforms(
+      'get',
+      '/v1/submissions/{submissionId}/replies',
+      await call(repliesPath, { token: portalToken }),
+    )) as { replies: { replyId: string }[] };
+    expect(list.replies.map((r) => r.replyId)).toEqual([received.replyId]);
+    await conforms('get', '/v1/submissions/{submissionId}/replies', await call(repliesPath, { token: 'wrong' }));
+    await conforms(
+      'get',
+      '/v1/submissions/{submissionId}/replies',
+      await call('/v1/submissions/unknown/replies', { token: portalToken }),
+    );
+    const replyPath = `${repliesPath}/${received.replyId}`;
+    await conforms(
+      'get',
+      '/v1/submissions/{submissionId}/replies/{replyId}',
+      await call(replyPath, { token: portalToken }),
+    );
+    await conforms(
+      'get',
+      '/v1/submissions/{submissionId}/replies/{replyId}',
+      await call(replyPath, { token: 'wrong' }),
+    );
+    await conforms(
+      'get',
+      '/v1/submissions/{submissionId}/replies/{replyId}',
+      await call(`${repliesPath}/unknown`, { token: portalToken }),
+    );
+    const confirmationPath = '/v1/submissions/{submissionId}/replies/{replyId}/confirmation';
+    const confirm = (body: unknown, token = portalToken, path = `${replyPath}/confirmation`) =>
+      call(path, {
+        method: 'POST',
+        token,
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+    await conforms('post', confirmationPath, await confirm({ outcome: 'maybe' }));
+    await conforms('post', confirmationPath, await confirm({ outcome: 'accepted' }));
+    await conforms('post', confirmationPath, await confirm({ outcome: 'rejected', reason: 'unreadable' }));
+    await conforms('post', confirmationPath, await confirm({ outcome: 'accepted' }, 'wrong'));
+    await conforms(
+      'post',
+      confirmationPath,
+      await confirm({ outcome: 'accepted' }, portalToken, `${repliesPath}/unknown/confirmation`),
+    );
+
     // 429: a client that failed to sign in too often is refused everywhere behind the limiter.
     const limited = operations().filter((o) => '429' in o.operation.responses);
     const sample: Record<string, string> = {
@@ -317,6 +412,7 @@ describe('GET /v1/openapi.json', () => {
       '{submissionId}': id,
       '{destinationId}': 'dresden-gewerbeamt',
       '{messageId}': dresden.messageId,
+      '{replyId}': received.replyId,
     };
     const block = async () => {
       for (let i = 0; i < 100; i++) if ((await call('/v1/services', { token: 'wrong' })).status === 429) return;
