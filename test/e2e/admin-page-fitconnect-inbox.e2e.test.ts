@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,10 @@ import {
 import { signedInPage } from '../helpers/admin-page.js';
 import { launchBrowser, wcagViolations, type TestBrowser } from '../helpers/browser.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
+import { leipzigGewerbeanmeldung } from '../helpers/fitconnect-examples.js';
 import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
 import { leipzigSubscriberSettings } from '../helpers/fitconnect-subscriber.js';
 import { adminCall, adminTokens } from '../helpers/http.js';
-import { projectRoot } from '../helpers/paths.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { pollValue } from '../helpers/wait.js';
 
@@ -23,22 +23,7 @@ import { pollValue } from '../helpers/wait.js';
  * rule is removed). The tab lists it with its state, why it waits and FIT-Connect's deadlines, shows none of the
  * applicant's personal data, and axe finds no WCAG violation.
  */
-const example = join(projectRoot, 'examples/fitconnect/gewerbeanmeldung-leipzig-xml');
-const gewerbeanmeldung = {
-  data: {
-    content: readFileSync(join(example, 'data.xml')),
-    mimeType: 'application/xml',
-    schemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
-  },
-  attachments: [
-    {
-      content: readFileSync(join(example, 'handelsregisterauszug.pdf')),
-      mediaType: 'application/pdf',
-      purpose: 'attachment',
-      filename: 'handelsregisterauszug.pdf',
-    },
-  ],
-};
+const gewerbeanmeldung = leipzigGewerbeanmeldung;
 /** Personal data in the example's data.xml (names, birth place, street): none may reach the page. */
 const personalData = ['Wiśniewski', 'Łukasz', 'Ørsted', 'Mette', 'Wrocław', 'Karl-Heine-Straße', 'Menckestraße'];
 const callbackSecret = 'leipzig-callback-secret-for-the-page-test';

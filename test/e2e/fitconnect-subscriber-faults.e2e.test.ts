@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +8,10 @@ import {
   type FitConnectSimulator,
 } from '../fixtures/fitconnect-simulator/index.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
+import { leipzigGewerbeanmeldung } from '../helpers/fitconnect-examples.js';
 import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
 import { leipzigSubscriberSettings } from '../helpers/fitconnect-subscriber.js';
 import { adminCall, adminTokens, testFetch } from '../helpers/http.js';
-import { projectRoot } from '../helpers/paths.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 import { pollValue } from '../helpers/wait.js';
 
@@ -21,22 +21,7 @@ import { pollValue } from '../helpers/wait.js';
  * once or a few times; each must end in a retry, and in the end the submission is accepted exactly once, exactly
  * one onward case exists, no callback got a 5xx from us and the gateway still runs.
  */
-const example = join(projectRoot, 'examples/fitconnect/gewerbeanmeldung-leipzig-xml');
-const gewerbeanmeldung = {
-  data: {
-    content: readFileSync(join(example, 'data.xml')),
-    mimeType: 'application/xml',
-    schemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
-  },
-  attachments: [
-    {
-      content: readFileSync(join(example, 'handelsregisterauszug.pdf')),
-      mediaType: 'application/pdf',
-      purpose: 'attachment',
-      filename: 'handelsregisterauszug.pdf',
-    },
-  ],
-};
+const gewerbeanmeldung = leipzigGewerbeanmeldung;
 const acceptEvent = 'https://schema.fitko.de/fit-connect/events/accept-submission';
 const callbackSecret = 'leipzig-callback-secret-for-the-fault-test';
 /** The subscriber client's timeout; a "slow" answer takes well beyond it. */

@@ -11,6 +11,7 @@ import {
   type FitConnectSimulator,
 } from '../fixtures/fitconnect-simulator/index.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
+import { leipzigGewerbeanmeldung } from '../helpers/fitconnect-examples.js';
 import { copyFixtureKeys, type FixtureKeys } from '../helpers/fixture-keys.js';
 import { leipzigSubscriberSettings } from '../helpers/fitconnect-subscriber.js';
 import { adminCall, adminTokens, testFetch } from '../helpers/http.js';
@@ -24,22 +25,7 @@ import { pollValue } from '../helpers/wait.js';
  * by polling, checks them, takes them through intake into Leipzig's trade office file drop, and posts its accept
  * or reject into the case's event log.
  */
-const example = join(projectRoot, 'examples/fitconnect/gewerbeanmeldung-leipzig-xml');
-const gewerbeanmeldung = {
-  data: {
-    content: readFileSync(join(example, 'data.xml')),
-    mimeType: 'application/xml',
-    schemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
-  },
-  attachments: [
-    {
-      content: readFileSync(join(example, 'handelsregisterauszug.pdf')),
-      mediaType: 'application/pdf',
-      purpose: 'attachment',
-      filename: 'handelsregisterauszug.pdf',
-    },
-  ],
-};
+const gewerbeanmeldung = leipzigGewerbeanmeldung;
 const events = 'https://schema.fitko.de/fit-connect/events/';
 const callbackSecret = 'leipzig-callback-secret-for-the-test';
 const python = ['/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import jwcrypto']).status === 0);

@@ -49,3 +49,26 @@ export function onlineServiceOptions(
       : { senderReference: metadata.additionalReferenceInfo.senderReference }),
   };
 }
+
+/**
+ * The Leipzig Gewerbeanmeldung of examples/fitconnect/ as the e2e tests send it through the simulator's online
+ * service: the XGewerbeanzeige 2.2 data and the register extract, nothing else (the simulator's default service).
+ */
+export const leipzigGewerbeanmeldung = (() => {
+  const dir = join(fitConnectExamplesDir, 'gewerbeanmeldung-leipzig-xml');
+  return {
+    data: {
+      content: readFileSync(join(dir, 'data.xml')),
+      mimeType: 'application/xml',
+      schemaUri: 'urn:xoev-de:bmwk:standard:xgewerbeanzeige_2.2',
+    },
+    attachments: [
+      {
+        content: readFileSync(join(dir, 'handelsregisterauszug.pdf')),
+        mediaType: 'application/pdf',
+        purpose: 'attachment',
+        filename: 'handelsregisterauszug.pdf',
+      },
+    ],
+  };
+})();
