@@ -61,6 +61,14 @@ export interface DeliveryWorker {
 }
 
 /**
+ * What the rest of the gateway uses of a worker — in this thread, or in the delivery thread
+ * (gateway/delivery-thread.ts), whose breaker states arrive as messages.
+ */
+export interface DeliveryControl extends Pick<DeliveryWorker, 'kick' | 'stop'> {
+  breakers: Pick<CircuitBreakers, 'states'>;
+}
+
+/**
  * The outbox worker, top to bottom: claim due deliveries in small batches under a lease with a fencing
  * number, run each attempt through its destination's circuit breaker and adapter while renewing the lease,
  * and record the outcome only if the fence still holds. At-least-once: a message may arrive twice (after

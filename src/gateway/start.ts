@@ -19,7 +19,7 @@ import { refuseUncarriedWork } from './upgrade-guard.js';
 import { routingSeedToUse } from './routing-seed.js';
 import { assertSecretsReadable, gatewaySecretProblems, routingSecretProblems } from '../config/secret-references.js';
 import { acquireServeLock } from '../store/serve-lock.js';
-import { startDeliveryWorker, type DeliveryWorker } from '../delivery/worker.js';
+import type { DeliveryControl } from '../delivery/worker.js';
 import { startHousekeeping } from '../delivery/housekeeping.js';
 import type { Metrics } from '../observability/metrics.js';
 import { gatewayMetrics, startMetricsServer } from './metrics-server.js';
@@ -35,14 +35,15 @@ import type { KeyResolver, KeyRing } from '../seal/index.js';
 import type { StoredKeyRing } from './key-ring.js';
 import type { Reroute } from '../delivery/reroute.js';
 import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
-import { configReloader, type ReloadOutcome } from './reload.js';
+import { configReloader, type ConfigReloader, type ReloadOutcome } from './reload.js';
 import { removeFileDropLeftovers } from '../adapters/file.js';
 import { startDeferredDeadlines, type DeadlineRound } from '../delivery/deferred-deadlines.js';
 import type { ChangeTopic } from '../store/change-topics.js';
 import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
-import type { AdapterContext } from '../adapters/types.js';
 import { gatewayFitConnectDirectories, readFitConnectDestinations } from './fitconnect-directories.js';
 import { prepareFitConnectSubscribers } from './fitconnect-subscribers.js';
+import { startDeliveryThread, type DeliveryThread } from './delivery-thread.js';
+import { wireDeliveryWorker } from './delivery-wiring.js';
 import type { Subscriber } from '../sources/fitconnect/subscriber.js';
 
 export interface GatewayOptions extends LoadOptions {
@@ -57,7 +58,8 @@ export interface RunningGateway {
   readonly config: ConfigFiles;
   store: Store;
   routing: RoutingState;
-  worker: DeliveryWorker | undefined;
+  /** The outbox worker: in a thread of its own (delivery-thread.ts), or in this one when a clock is injected. */
+  worker: DeliveryControl | undefined;
   /** The deadlines of deferred deliveries (with the worker): `runOnce` decides the overdue ones now. */
   deferredDeadlines: { runOnce(): Promise<DeadlineRound> } | undefined;
   metrics: Metrics;
@@ -160,16 +162,21 @@ async function startWithConfig(
         sealing.stop();
       },
     });
-    const routing = await startRoutingState({
-      store,
-      seed,
-      knownServices: () => new Set(configuration.current().config.services.keys()),
-      fileDropRoot: config.fileDropRoot,
-      checkKeys,
-      logger,
-      now: clock,
-      pollMs: config.gateway.routingPollSeconds * 1000,
-    });
+    // The delivery thread reads routing itself; a local change or another instance's notice is passed on at once.
+    let routingChanged = () => {};
+    const routing = noticeRoutingChanges(
+      await startRoutingState({
+        store,
+        seed,
+        knownServices: () => new Set(configuration.current().config.services.keys()),
+        fileDropRoot: config.fileDropRoot,
+        checkKeys,
+        logger,
+        now: clock,
+        pollMs: config.gateway.routingPollSeconds * 1000,
+      }),
+      () => routingChanged(),
+    );
     started.push({
       name: 'routing',
       stop: () => {
@@ -196,8 +203,24 @@ async function startWithConfig(
     });
     const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current(), fitConnect });
     const worker = config.gateway.delivery.enabled
-      ? startWorker({ config, store, routing, sealing, resolver, fitConnect, reroute, metrics, logger, clock })
+      ? await startWorker({
+          options,
+          injectedClock: options.clock !== undefined,
+          services: () => [...configuration.current().config.services.keys()],
+          config,
+          store,
+          routing,
+          sealing,
+          resolver,
+          fitConnect,
+          reroute,
+          metrics,
+          logger,
+          clock,
+        })
       : undefined;
+    const thread = worker && 'routingChanged' in worker ? (worker as DeliveryThread) : undefined;
+    if (thread) routingChanged = () => thread.routingChanged();
     if (worker)
       started.push({
         name: 'delivery worker',
@@ -231,7 +254,10 @@ async function startWithConfig(
         housekeeping.stop();
       },
     });
-    const reloader = configReloader({ configuration, routing, load: () => loadConfigWithRoutingSeed(options), logger });
+    const reloader = withNotices(
+      configReloader({ configuration, routing, load: () => loadConfigWithRoutingSeed(options), logger }),
+      () => thread?.servicesChanged([...configuration.current().config.services.keys()]),
+    );
     started.push({
       name: 'config reloader',
       stop: () => {
@@ -389,8 +415,15 @@ function intakeContext(deps: {
   };
 }
 
-/** The outbox worker with the gateway's metrics and receipt handling. */
-function startWorker(deps: {
+/**
+ * The outbox worker with the gateway's metrics and receipt handling, in a thread of its own (issue 26: a delivery
+ * burst and intake no longer share an event loop). An injected clock (tests) cannot cross into a thread: then the
+ * worker runs in this one, wired the same way.
+ */
+async function startWorker(deps: {
+  options: LoadOptions;
+  injectedClock: boolean;
+  services: () => string[];
   config: ConfigFiles;
   store: Store;
   routing: RoutingState;
@@ -401,19 +434,11 @@ function startWorker(deps: {
   metrics: Metrics;
   logger: Logger;
   clock: () => Date;
-}): DeliveryWorker {
-  const { config, store, routing, metrics, clock } = deps;
-  // The FIT-Connect adapter takes the shared directories from its context (the other adapters ignore them).
-  const adapterContext: AdapterContext & { fitConnect: FitConnectDirectories } = {
-    dataDir: config.dataDir,
-    fileDropRoot: config.fileDropRoot,
-    configDir: config.configDir,
-    outbound: config.gateway.outbound,
-    now: clock,
-    keys: deps.resolver,
-    fitConnect: deps.fitConnect,
-  };
-  // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API.
+}): Promise<DeliveryControl | DeliveryThread> {
+  const { config, store, routing, metrics, clock, logger } = deps;
+  let kick = () => {};
+  // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API: here, on
+  // the main thread, since an accept may release deferred deliveries, sealed from the escrow copy.
   const receipts: ReceiptContext = {
     store,
     routing,
@@ -421,40 +446,57 @@ function startWorker(deps: {
     reroute: deps.reroute,
     clock,
     onReleased: () => {
-      worker.kick();
+      kick();
     },
   };
-  const worker = startDeliveryWorker({
-    store,
-    onAttempt: (destination, outcome, ms) => {
-      metrics.recordAttempt(destination, outcome, ms);
-    },
-    routing: () => routing.current(),
-    adapterContext,
-    // gateway.yaml applies only on restart (a reload refuses a changed one), so the start's copy is the one in force.
-    callbackSecret: (portalId) => config.gateway.portals.find((p) => p.id === portalId)?.callback?.secret,
-    recordReceipt: (input) => recordReceipt(receipts, input),
-    onIgnoredReceipt: (destination, reason) => {
-      metrics.recordIgnoredReceipt(destination, reason);
-    },
-    onPoll: (destination) => {
-      metrics.recordReceiptPoll(destination);
-    },
-    onPollLease: (destination, held) => {
-      metrics.recordPollLease(destination, held);
-    },
-    onHeldReceipt: (destination, reason) => {
-      metrics.recordHeldReceipt(destination, reason);
-    },
-    logger: deps.logger,
-    clock,
-    concurrency: config.gateway.delivery.concurrency,
-    pollMs: config.gateway.delivery.pollMs,
-    leaseMs: config.gateway.delivery.leaseSeconds * 1000,
-    attemptTimeoutMs: config.gateway.delivery.attemptTimeoutSeconds * 1000,
-  });
+  const worker = deps.injectedClock
+    ? wireDeliveryWorker({
+        config,
+        store,
+        routing,
+        resolver: deps.resolver,
+        fitConnect: deps.fitConnect,
+        observer: metrics,
+        recordReceipt: (input) => recordReceipt(receipts, input),
+        logger,
+        clock,
+      })
+    : await startDeliveryThread({
+        load: { configFile: deps.options.configFile, env: deps.options.env, cwd: deps.options.cwd },
+        services: deps.services,
+        logger,
+        metrics,
+        receipts,
+      });
+  kick = () => {
+    worker.kick();
+  };
   metrics.watchBreakers(() => worker.breakers.states());
   return worker;
+}
+
+/** A routing state that says when an explicit refresh (a local change, another instance's notice) took a version. */
+function noticeRoutingChanges(state: RoutingState, changed: () => void): RoutingState {
+  return {
+    ...state,
+    async refresh() {
+      const before = state.current().version;
+      await state.refresh();
+      if (state.current().version !== before) changed();
+    },
+  };
+}
+
+/** A reloader that says when a reload took a new configuration. */
+function withNotices(reloader: ConfigReloader, reloaded: () => void): ConfigReloader {
+  return {
+    ...reloader,
+    async reload() {
+      const outcome = await reloader.reload();
+      reloaded();
+      return outcome;
+    },
+  };
 }
 
 /**
@@ -466,7 +508,7 @@ function listenForOtherInstances(deps: {
   store: Store;
   routing: RoutingState;
   sealing: StoredKeyRing;
-  worker: DeliveryWorker | undefined;
+  worker: DeliveryControl | undefined;
   logger: Logger;
 }) {
   const { logger } = deps;
@@ -475,6 +517,7 @@ function listenForOtherInstances(deps: {
   };
   const handlers: Record<ChangeTopic, () => void> = {
     routing: () => {
+      // A version taken here is passed on to the delivery thread (noticeRoutingChanges).
       deps.routing.refresh().catch(refreshed('routing'));
     },
     deliveries: () => deps.worker?.kick(),

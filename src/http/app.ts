@@ -7,7 +7,7 @@ import type { KeyRing } from '../seal/index.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../lib/logger.js';
 import type { RoutingState } from '../routing/routing-state.js';
-import type { DeliveryWorker } from '../delivery/worker.js';
+import type { DeliveryControl } from '../delivery/worker.js';
 import type { Reroute } from '../delivery/reroute.js';
 import { adminAuth } from './admin/auth.js';
 import { rateLimits } from './rate-limits.js';
@@ -55,7 +55,7 @@ export interface AppDeps {
   /** Base of the links the API hands out: the configured public URL, or the address the gateway listens on. */
   publicBaseUrl: string;
   routing: RoutingState;
-  worker?: DeliveryWorker | undefined;
+  worker?: DeliveryControl | undefined;
   reroute?: Reroute | undefined;
   /** Reloads services and mappings (POST /admin/v1/config/reload). */
   reloader?: Reload | undefined;

@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { AmtsboteError } from '../../lib/errors.js';
-import type { DeliveryWorker } from '../../delivery/worker.js';
+import type { DeliveryControl } from '../../delivery/worker.js';
 import { readTransportReferences } from '../../delivery/read-transport-references.js';
 import { zodProblem } from '../../lib/zod-field-errors.js';
 import type { RoutingState } from '../../routing/routing-state.js';
@@ -50,7 +50,7 @@ const executeSchema = z.strictObject({
 export function adminDeliveryRoutes(deps: {
   store: Store;
   routing: RoutingState;
-  worker: DeliveryWorker | undefined;
+  worker: DeliveryControl | undefined;
   clock: () => Date;
   reroute?: Reroute | undefined;
 }): Router {

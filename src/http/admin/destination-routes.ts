@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { destinationKeySources } from '../../config/destination-key-sources.js';
 import type { BreakerState } from '../../delivery/circuit-breakers.js';
-import type { DeliveryWorker } from '../../delivery/worker.js';
+import type { DeliveryControl } from '../../delivery/worker.js';
 import { destinationsInScope } from '../../routing/region-scope.js';
 import type { RoutingState } from '../../routing/routing-state.js';
 import { describeKeySource, type KeyResolver } from '../../seal/index.js';
@@ -48,7 +48,7 @@ export function destinationHealth(
 export function adminDestinationRoutes(deps: {
   store: Store;
   routing: RoutingState;
-  worker: DeliveryWorker | undefined;
+  worker: DeliveryControl | undefined;
   resolver: KeyResolver;
   clock: () => Date;
   /** What FIT-Connect destinations take; undefined where no delivery service is asked. */

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { DeliveryWorker } from '../../delivery/worker.js';
+import type { DeliveryControl } from '../../delivery/worker.js';
 import { destinationsInScope } from '../../routing/region-scope.js';
 import type { RoutingState } from '../../routing/routing-state.js';
 import { instantMs } from '../../config/rule-validity.js';
@@ -22,7 +22,7 @@ export function startOfDayInGermany(now: Date): Date {
 export function adminOverviewRoutes(deps: {
   store: Store;
   routing: RoutingState;
-  worker: DeliveryWorker | undefined;
+  worker: DeliveryControl | undefined;
   clock: () => Date;
 }): Router {
   const router = Router();
