@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfigWithRoutingSeed } from '../config/load.js';
+import type { BreakerState } from '../delivery/circuit-breakers.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { startRoutingState } from '../routing/routing-state.js';
@@ -35,16 +36,22 @@ async function run(port: NonNullable<typeof parentPort>, data: DeliveryThreadDat
   // Log lines and observations leave in one message per event-loop turn: one postMessage per attempt, not three.
   let logs: string[] = [];
   let observations: Observation[] = [];
-  let breakers: (() => string) | undefined;
+  // The worker's breaker states as JSON, once the worker runs.
+  const breakers: { read?: () => string } = {};
   let sentBreakers = '{}';
   let flushing = false;
   const flush = () => {
     flushing = false;
-    const states = breakers?.() ?? sentBreakers;
+    const states = breakers.read?.() ?? sentBreakers;
     if (logs.length === 0 && observations.length === 0 && states === sentBreakers) return;
     const changed = states !== sentBreakers;
     sentBreakers = states;
-    send({ type: 'batch', logs, observations, ...(changed ? { breakers: JSON.parse(states) } : {}) });
+    send({
+      type: 'batch',
+      logs,
+      observations,
+      ...(changed ? { breakers: JSON.parse(states) as Record<string, BreakerState> } : {}),
+    });
     logs = [];
     observations = [];
   };
@@ -69,11 +76,21 @@ async function run(port: NonNullable<typeof parentPort>, data: DeliveryThreadDat
     soon();
   };
   const observer: DeliveryObserver = {
-    recordAttempt: (...args) => observe(['attempt', ...args]),
-    recordIgnoredReceipt: (...args) => observe(['ignored-receipt', ...args]),
-    recordReceiptPoll: (...args) => observe(['receipt-poll', ...args]),
-    recordPollLease: (...args) => observe(['poll-lease', ...args]),
-    recordHeldReceipt: (...args) => observe(['held-receipt', ...args]),
+    recordAttempt: (...args) => {
+      observe(['attempt', ...args]);
+    },
+    recordIgnoredReceipt: (...args) => {
+      observe(['ignored-receipt', ...args]);
+    },
+    recordReceiptPoll: (...args) => {
+      observe(['receipt-poll', ...args]);
+    },
+    recordPollLease: (...args) => {
+      observe(['poll-lease', ...args]);
+    },
+    recordHeldReceipt: (...args) => {
+      observe(['held-receipt', ...args]);
+    },
   };
 
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -113,7 +130,7 @@ async function run(port: NonNullable<typeof parentPort>, data: DeliveryThreadDat
     logger,
     clock,
   });
-  breakers = () => JSON.stringify(worker.breakers.states());
+  breakers.read = () => JSON.stringify(worker.breakers.states());
   // An open circuit turns half-open by the clock alone: look once a second whether the states changed.
   const breakerWatch = setInterval(soon, 1000);
 

@@ -63,15 +63,27 @@ export async function startDeliveryThread(deps: {
     current?.postMessage(message);
   };
   const replay: { [K in Observation[0]]: (o: Extract<Observation, [K, ...unknown[]]>) => void } = {
-    attempt: ([, d, outcome, ms]) => metrics.recordAttempt(d, outcome, ms),
-    'ignored-receipt': ([, d, reason]) => metrics.recordIgnoredReceipt(d, reason),
-    'receipt-poll': ([, d]) => metrics.recordReceiptPoll(d),
-    'poll-lease': ([, d, held]) => metrics.recordPollLease(d, held),
-    'held-receipt': ([, d, reason]) => metrics.recordHeldReceipt(d, reason),
+    attempt: ([, d, outcome, ms]) => {
+      metrics.recordAttempt(d, outcome, ms);
+    },
+    'ignored-receipt': ([, d, reason]) => {
+      metrics.recordIgnoredReceipt(d, reason);
+    },
+    'receipt-poll': ([, d]) => {
+      metrics.recordReceiptPoll(d);
+    },
+    'poll-lease': ([, d, held]) => {
+      metrics.recordPollLease(d, held);
+    },
+    'held-receipt': ([, d, reason]) => {
+      metrics.recordHeldReceipt(d, reason);
+    },
   };
   const recordFor = (thread: Worker, id: number, input: ReceiptInput) => {
     recordReceipt(deps.receipts, input).then(
-      () => thread.postMessage({ type: 'receipt-recorded', id } satisfies ToThread),
+      () => {
+        thread.postMessage({ type: 'receipt-recorded', id } satisfies ToThread);
+      },
       (error: unknown) => {
         const failure: ForwardedError =
           error instanceof AmtsboteError
@@ -162,8 +174,12 @@ export async function startDeliveryThread(deps: {
       });
     },
     breakers: { states: () => breakerStates },
-    routingChanged: () => post({ type: 'routing' }),
-    servicesChanged: (services) => post({ type: 'services', services }),
+    routingChanged: () => {
+      post({ type: 'routing' });
+    },
+    servicesChanged: (services) => {
+      post({ type: 'services', services });
+    },
     get threadId() {
       return current?.threadId;
     },
@@ -172,7 +188,11 @@ export async function startDeliveryThread(deps: {
         clearTimeout(restartTimer);
         const thread = current;
         if (!thread) return;
-        const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+        const exited = new Promise<void>((resolve) =>
+          thread.once('exit', () => {
+            resolve();
+          }),
+        );
         thread.postMessage({ type: 'stop', graceMs } satisfies ToThread);
         // The thread aborts its attempts after graceMs; one that does not end even then is ended here.
         const last = setTimeout(() => void thread.terminate(), graceMs + 30_000);

@@ -175,7 +175,9 @@ async function startWithConfig(
         now: clock,
         pollMs: config.gateway.routingPollSeconds * 1000,
       }),
-      () => routingChanged(),
+      () => {
+        routingChanged();
+      },
     );
     started.push({
       name: 'routing',
@@ -220,7 +222,10 @@ async function startWithConfig(
         })
       : undefined;
     const thread = worker && 'routingChanged' in worker ? (worker as DeliveryThread) : undefined;
-    if (thread) routingChanged = () => thread.routingChanged();
+    if (thread)
+      routingChanged = () => {
+        thread.routingChanged();
+      };
     if (worker)
       started.push({
         name: 'delivery worker',
