@@ -16,6 +16,11 @@ export function withStatementCache(database: BetterSqlite3.Database, maxStatemen
       database.close();
     },
     prepare: (sql) => {
+      // kysely begins a transaction with a plain (deferred) `begin`. Since the delivery thread writes to the same
+      // file over a connection of its own, a deferred transaction that reads first could fail at its first write
+      // with SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out; `begin immediate` takes the write lock
+      // first and waits for it.
+      if (sql === 'begin') sql = 'begin immediate';
       const cached = statements.get(sql);
       if (cached) {
         // refresh its place in the order of use
