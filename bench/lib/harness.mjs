@@ -3,11 +3,17 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The checkout whose build a benchmark drives (its dist/, bin/, config/ and key fixtures): this one, or another
+ * one named by BENCH_TARGET — so that this checkout's bench code measures an older build the same way (paired
+ * runs, bench/lib/pairs.mjs). The load, the requests and the figures always come from this checkout.
+ */
+export const target = resolve(process.env.BENCH_TARGET ?? root);
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A time limit for Promise.race: does not keep the process alive once the race is won. */
@@ -63,6 +69,7 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
       bench,
       date: new Date().toISOString(),
       commit: gitCommit(),
+      ...(target === root ? {} : { target }),
       node: process.version,
       cores: availableParallelism(),
     },
@@ -72,7 +79,7 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
 function gitCommit() {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: root,
+      cwd: target,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
