@@ -13,10 +13,12 @@
 // Options (env): BENCH_PAIRS=3, BENCH_PARTS=limit,intake,delivery,memory,cli, BENCH_MAX_SECONDS=3600,
 // BENCH_NAME=bench-pairs (the results file bench/results/<name>-<date>.json), BENCH_DELIVERIES=1000,
 // BENCH_SUBMISSIONS=200; BENCH_INTAKE_SECONDS and the other options of bench/run.mjs pass through.
+// `node bench/lib/pairs.mjs <results file>` prints a results file's table again (and rewrites its summary).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { limit, root, startHarness, writeResults } from './harness.mjs';
 
 const runParts = new Set(['limit', 'intake', 'delivery', 'scale', 'stores']);
@@ -222,7 +224,12 @@ function report(results) {
     const before = side('base');
     const after = side('head');
     const change = before.median && after.median !== undefined ? after.median / before.median - 1 : undefined;
-    return { name, target: spec.target, better: spec.better, before, after, change };
+    // after ÷ before within each pair (the two ran minutes apart, under much the same load): less noisy
+    const perPair = before.values
+      .map((b, p) => (b && after.values[p] !== undefined ? after.values[p] / b - 1 : undefined))
+      .filter((x) => x !== undefined);
+    const pairChange = { median: median(perPair), min: Math.min(...perPair), max: Math.max(...perPair) };
+    return { name, target: spec.target, better: spec.better, before, after, change, pairChange };
   });
   const { base, head } = results.sides;
   const loads = (side) =>
@@ -237,14 +244,20 @@ function report(results) {
   console.log(`before = ${base.commit} (${base.dir}), load average at each run's start: ${loads('base')}`);
   console.log(`after  = ${head.commit} (${head.dir}), load average at each run's start: ${loads('head')}`);
   console.log('');
-  console.log('| Figure | before (median) | after (median) | change | target | before per pair | after per pair |');
-  console.log('|---|---|---|---|---|---|---|');
-  const pct = (x) => (x === undefined ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)} %`);
-  for (const s of results.summary)
+  console.log(
+    '| Figure | before (median) | after (median) | change of medians | change per pair: median (range) | target ' +
+      '| before per pair | after per pair |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  const pct = (x) => (x === undefined || !Number.isFinite(x) ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)} %`);
+  for (const s of results.summary) {
+    const p = s.pairChange;
+    const perPair = p.median === undefined ? '—' : `${pct(p.median)} (${pct(p.min)} … ${pct(p.max)})`;
     console.log(
-      `| ${s.name} | ${f(s.before.median)} | ${f(s.after.median)} | ${pct(s.change)} | ${s.target} | ` +
+      `| ${s.name} | ${f(s.before.median)} | ${f(s.after.median)} | ${pct(s.change)} | ${perPair} | ${s.target} | ` +
         `${s.before.values.map(f).join(' / ')} | ${s.after.values.map(f).join(' / ')} |`,
     );
+  }
   console.log('');
   console.log('Spread of single runs within one build, (max − min) / median, before / after:');
   for (const s of results.summary)
@@ -267,4 +280,12 @@ function report(results) {
     for (const t of p.topFunctions.slice(0, 10)) console.log(`  function ${share(t)}  ${t.name}`);
   }
   console.log(`results: ${writeResults(results)}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  if (!process.argv[2]) {
+    console.error('usage: node bench/lib/pairs.mjs <bench/results/…json of a paired run>');
+    process.exit(2);
+  }
+  report(JSON.parse(readFileSync(process.argv[2], 'utf8')));
 }
