@@ -240,9 +240,10 @@ async function outboxBench(kind, key) {
   await store.migrate();
   const receiver = kind === 'http' ? await startChildReceiver() : await startQueue();
   progress(`outbox (${kind}): seeding ${deliveries} deliveries`);
-  const { startDeliveryWorker } = await load('delivery/worker.js');
-  const { destinationSchema } = await load('config/routing-schema.js');
-  const { createLogger } = await load('observability/logger.js');
+  // the worker's own modules, loaded only here (a throw, unlike load's exit, lets the harness tear down)
+  const { startDeliveryWorker } = await import(join(target, 'dist/src/delivery/worker.js'));
+  const { destinationSchema } = await import(join(target, 'dist/src/config/routing-schema.js'));
+  const { createLogger } = await import(join(target, 'dist/src/lib/logger.js'));
 
   const publicKey = JSON.parse(
     readFileSync(join(root, 'test/fixtures/keys/recipient-encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8'),

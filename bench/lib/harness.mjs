@@ -21,7 +21,8 @@ export const limit = (ms, value) => new Promise((r) => setTimeout(r, ms, value).
 
 /**
  * Starts the clock of a benchmark bounded to `maxSeconds`: when the time is up, everything registered in
- * `cleanups` is torn down, `onTimeUp` reports the figures so far, and the process exits with 3.
+ * `cleanups` is torn down, `onTimeUp` reports the figures so far, and the process exits with 3 (on SIGINT or
+ * SIGTERM the same, exit code 130).
  */
 export function startHarness({ bench, maxSeconds, onTimeUp }) {
   const started = Date.now();
@@ -40,6 +41,17 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
       process.exit(3);
     });
   }, maxSeconds * 1000);
+  // Stopped from outside (Ctrl-C, or bench/lib/pairs.mjs when its time is up): tear down what was started, so no
+  // gateway or receiver is left behind, and report the figures so far.
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => {
+      clearTimeout(watchdog);
+      console.error(`${signal}: stopping; figures so far follow`);
+      void cleanup().finally(() => {
+        onTimeUp();
+        process.exit(130);
+      });
+    });
   const progress = (what) =>
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}\n`);
   return {
