@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { channelOf } from './change-topics.js';
 import { kyselyStore } from './kysely-store.js';
+import { acceptSubmissionAtOnce } from './sql/accept-submission-at-once.js';
 import { listenForChanges } from './postgres-listener.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -26,11 +27,12 @@ export interface PostgresStoreOptions {
 /**
  * The shared store of several gateway instances. Claiming takes rows with FOR UPDATE SKIP LOCKED, so
  * instances never wait on each other's claims; changes are announced to the other instances with NOTIFY
- * (postgres-listener.ts); everything else is the same query layer as SQLite.
+ * (postgres-listener.ts); an accepted submission is written in one statement with its notice
+ * (sql/accept-submission-at-once.ts); everything else is the same query layer as SQLite.
  */
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
   const db = openPostgresDatabase(url, options);
-  return kyselyStore(db, 'postgres', {
+  const store = kyselyStore(db, 'postgres', {
     notify: async (topic) => {
       await sql`select pg_notify(${channelOf(topic)}, '')`.execute(db);
     },
@@ -42,6 +44,9 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         ),
       ),
   });
+  // One statement that also tells the other instances' workers (accept-submission-at-once.ts).
+  const deliveriesChannel = channelOf('deliveries');
+  return { ...store, acceptSubmission: (input) => acceptSubmissionAtOnce(db, input, deliveriesChannel) };
 }
 
 /** A kysely instance over a pg pool (also for `store copy`, which works on tables rather than the Store). */

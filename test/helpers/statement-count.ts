@@ -23,10 +23,11 @@ export function countStatements(): { tallies: StatementTally[]; restore(): void 
   const tallies: StatementTally[] = [];
   const serverEmit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
-    if (event !== 'request') return serverEmit.call(this, event, ...args);
+    const emit = serverEmit as (this: http.Server, event: string, ...args: unknown[]) => boolean;
+    if (event !== 'request') return emit.call(this, event, ...args);
     const tally: StatementTally = { statements: [], durableCommits: 0 };
     tallies.push(tally);
-    return current.run(tally, () => serverEmit.call(this, event, ...args));
+    return current.run(tally, () => emit.call(this, event, ...args));
   } as typeof serverEmit;
 
   // better-sqlite3's Statement class is not exported: reach it through a statement.
