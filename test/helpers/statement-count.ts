@@ -21,6 +21,7 @@ const current = new AsyncLocalStorage<StatementTally>();
  */
 export function countStatements(): { tallies: StatementTally[]; restore(): void } {
   const tallies: StatementTally[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, on its prototype
   const serverEmit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
     const emit = serverEmit as (this: http.Server, event: string, ...args: unknown[]) => boolean;
@@ -51,6 +52,7 @@ export function countStatements(): { tallies: StatementTally[]; restore(): void 
     };
   }
 
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, on its prototype
   const clientQuery = pg.Client.prototype.query;
   const inTransaction = new WeakSet<pg.Client>();
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
