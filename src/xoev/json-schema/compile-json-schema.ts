@@ -20,14 +20,13 @@ export function compileJsonSchema(
   const cached = compiler.compiled.get(text);
   if (cached) return cached;
   const id = (schema as { $id?: unknown }).$id;
-  // Another schema under the same $id (a changed file after a reload, or a copy that differs): each compiles alone.
+  // Another schema under the same $id (a changed file after a reload, a copy that differs, or one whose compile
+  // failed, which ajv keeps registered): the new one takes the $id; functions compiled before keep their own rules.
   if (typeof id === 'string' && (id in compiler.ajv.schemas || id in compiler.ajv.refs)) compiler.ajv.removeSchema(id);
   let validate: ValidateFunction;
   try {
     validate = compiler.ajv.compile(schema);
   } catch (error) {
-    // ajv keeps what it added before it failed; a corrected schema under the same $id must not meet it.
-    compiler.ajv.removeSchema(schema);
     // An inner $id or anchor another schema of the instance holds: in an instance of its own, as before the cache.
     if (!/already exists|resolves to more than one schema/.test((error as Error).message)) throw error;
     return newAjv(keywords).compile(schema);
