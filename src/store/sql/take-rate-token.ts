@@ -20,14 +20,18 @@ export async function takeRateToken(
   bucket: RateBucket,
   count = 1,
 ): Promise<{ ok: true; left: number } | { ok: false; retryAfterSeconds: number }> {
-  const refilled = sql<number>`(CASE WHEN rate_buckets.tokens + (${nowMs} - rate_buckets.updated_ms) * ${bucket.ratePerSecond / 1000} > ${bucket.burst} THEN ${bucket.burst} ELSE rate_buckets.tokens + (${nowMs} - rate_buckets.updated_ms) * ${bucket.ratePerSecond / 1000} END)`;
+  // A request whose time was read before another's (it waited for a connection) must not count back: never less
+  // than no time has passed, and the bucket's time never goes back.
+  const elapsed = sql<number>`(CASE WHEN ${nowMs} > rate_buckets.updated_ms THEN ${nowMs} - rate_buckets.updated_ms ELSE 0 END)`;
+  const refilled = sql<number>`(CASE WHEN rate_buckets.tokens + ${elapsed} * ${bucket.ratePerSecond / 1000} > ${bucket.burst} THEN ${bucket.burst} ELSE rate_buckets.tokens + ${elapsed} * ${bucket.ratePerSecond / 1000} END)`;
+  const latest = sql<number>`(CASE WHEN ${nowMs} > rate_buckets.updated_ms THEN ${nowMs} ELSE rate_buckets.updated_ms END)`;
   const taken = await db
     .insertInto('rate_buckets')
     .values({ key, tokens: bucket.burst - count, updated_ms: nowMs })
     .onConflict((oc) =>
       oc
         .column('key')
-        .doUpdateSet({ tokens: sql<number>`${refilled} - ${count}`, updated_ms: nowMs })
+        .doUpdateSet({ tokens: sql<number>`${refilled} - ${count}`, updated_ms: latest })
         .where(refilled, '>=', count),
     )
     .returning('tokens')
@@ -39,7 +43,7 @@ export async function takeRateToken(
     .where('key', '=', key)
     .executeTakeFirst();
   const tokens = row
-    ? Math.min(bucket.burst, row.tokens + (nowMs - row.updated_ms) * (bucket.ratePerSecond / 1000))
+    ? Math.min(bucket.burst, row.tokens + Math.max(0, nowMs - row.updated_ms) * (bucket.ratePerSecond / 1000))
     : 0;
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / bucket.ratePerSecond)) };
 }
