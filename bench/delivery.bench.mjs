@@ -34,7 +34,7 @@ const load = (path) =>
 const { openSqliteStore } = await load('store/sqlite.js');
 const { startDeliveryWorker } = await load('delivery/worker.js');
 const { destinationSchema } = await load('config/routing-schema.js');
-const { createLogger } = await load('observability/logger.js');
+const { createLogger } = await load('lib/logger.js');
 
 const deliveries = Number(process.env.BENCH_DELIVERIES ?? 2000);
 const submissions = Number(process.env.BENCH_SUBMISSIONS ?? 200);

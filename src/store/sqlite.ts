@@ -5,6 +5,8 @@ import { createBackupTarget } from './sqlite-backup-file.js';
 import { Kysely, SqliteDialect } from 'kysely';
 import { kyselyStore } from './kysely-store.js';
 import { groupAccepts } from './sqlite-grouped-accept.js';
+import { groupCommits } from './sqlite-group-commit.js';
+import { writeAttempt } from './sql/record-attempt.js';
 import { inMemoryRateBuckets } from './sqlite-rate-buckets.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
@@ -30,7 +32,8 @@ export function openSqliteDatabase(file: string): { db: Kysely<Database>; databa
 /**
  * The embedded store. Its backup is SQLite's online backup: consistent while the gateway keeps writing.
  * Accepts are committed in groups (sqlite-grouped-accept.ts): one fsync for the submissions of one event-loop
- * turn rather than one each; closing waits for the accepts already queued. Rate-limit buckets live in memory
+ * turn rather than one each; so are the delivery worker's outcomes (sqlite-group-commit.ts); closing waits for
+ * the writes already queued. Rate-limit buckets live in memory
  * (sqlite-rate-buckets.ts): one process per data dir has nobody to share them with.
  */
 export function openSqliteStore(file: string): Store {
@@ -44,14 +47,16 @@ export function openSqliteStore(file: string): Store {
     },
   });
   const grouped = groupAccepts(db);
+  const outcomes = groupCommits(db, writeAttempt, { savepoint: 'outcome' });
   const buckets = inMemoryRateBuckets();
   return {
     ...store,
     acceptSubmission: grouped.accept,
+    recordAttempt: outcomes.run,
     takeRateToken: async (key, nowMs, bucket) => (await buckets).take(key, nowMs, bucket),
     sweepRateBuckets: async (beforeMs) => (await buckets).sweep(beforeMs),
     close: async () => {
-      await grouped.drain();
+      await Promise.all([grouped.drain(), outcomes.drain()]);
       await (await buckets).close();
       await store.close();
     },
