@@ -1,39 +1,38 @@
 import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
-export interface GroupCommit<Input, Result> {
-  /** Queues `input` for the next group; resolves with its result once the group's COMMIT is durable. */
-  run: (input: Input) => Promise<Result>;
+/** One write of a group: its statements, run inside the group's transaction (in a savepoint of its own). */
+export type GroupedWrite<Result> = (trx: Transaction<Database>) => Promise<Result>;
+
+export interface GroupCommit {
+  /** Queues `write` for the next group; resolves with its result once the group's COMMIT is durable. */
+  run: <Result>(write: GroupedWrite<Result>) => Promise<Result>;
   /** Resolves once every write queued so far has settled (before the store closes its connection). */
   drain: () => Promise<void>;
 }
 
-interface Waiting<Input, Result> {
-  input: Input;
-  resolve: (result: Result) => void;
+interface Waiting {
+  write: GroupedWrite<unknown>;
+  resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
 }
 
-type Settled<Result> = { ok: true; result: Result } | { ok: false; error: unknown };
+type Settled = { ok: true; result: unknown } | { ok: false; error: unknown };
 
 /**
- * Group commit on SQLite for one kind of write (the delivery worker's outcomes, sqlite.ts): with
- * synchronous=FULL every COMMIT is an fsync on the main thread, and one per write bounded the outbox at about
+ * Group commit on SQLite for the delivery worker's writes (its claims and outcomes, sqlite.ts): with
+ * synchronous=FULL every COMMIT is an fsync on the main thread, and one per outcome bounded the outbox at about
  * a thousand deliveries a second (bench/delivery.bench.mjs profile: half of the delivering process's time).
  * The writes that arrive within one event-loop turn share one transaction, each inside a savepoint of its
  * own, so one write's failure rolls back only its rows and rejects only its caller; every caller's promise
  * settles after the COMMIT, and a failed COMMIT rejects every caller of the group. The savepoints run one
  * after another on SQLite's one connection, so a later write of a group sees an earlier one's rows, exactly
  * as with one transaction each. While a group is written, newcomers queue and form the next group; `maxBatch`
- * bounds one transaction. The same pattern as sqlite-grouped-accept.ts, for any `write`.
+ * bounds one transaction. The same pattern as sqlite-grouped-accept.ts, for any write.
  */
-export function groupCommits<Input, Result>(
-  db: Kysely<Database>,
-  write: (trx: Transaction<Database>, input: Input) => Promise<Result>,
-  options: { savepoint: string; maxBatch?: number },
-): GroupCommit<Input, Result> {
+export function groupCommits(db: Kysely<Database>, options: { savepoint: string; maxBatch?: number }): GroupCommit {
   const maxBatch = options.maxBatch ?? 64;
-  const queue: Array<Waiting<Input, Result>> = [];
+  const queue: Waiting[] = [];
   let scheduled = false;
   let flushing: Promise<void> | undefined;
 
@@ -42,7 +41,7 @@ export function groupCommits<Input, Result>(
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      flushing = commitGroup(db, write, options.savepoint, queue.splice(0, maxBatch)).finally(() => {
+      flushing = commitGroup(db, options.savepoint, queue.splice(0, maxBatch)).finally(() => {
         flushing = undefined;
         schedule();
       });
@@ -50,9 +49,9 @@ export function groupCommits<Input, Result>(
   };
 
   return {
-    run: (input) =>
+    run: <Result>(write: GroupedWrite<Result>) =>
       new Promise<Result>((resolve, reject) => {
-        queue.push({ input, resolve, reject });
+        queue.push({ write, resolve: resolve as (result: unknown) => void, reject });
         schedule();
       }),
     async drain() {
@@ -65,12 +64,7 @@ export function groupCommits<Input, Result>(
 }
 
 /** Writes `group` in one transaction and settles every caller; never rejects itself. */
-async function commitGroup<Input, Result>(
-  db: Kysely<Database>,
-  write: (trx: Transaction<Database>, input: Input) => Promise<Result>,
-  savepoint: string,
-  group: Array<Waiting<Input, Result>>,
-): Promise<void> {
+async function commitGroup(db: Kysely<Database>, savepoint: string, group: Waiting[]): Promise<void> {
   let trx: ControlledTransaction<Database>;
   try {
     trx = await db.startTransaction().execute();
@@ -78,9 +72,9 @@ async function commitGroup<Input, Result>(
     for (const waiting of group) waiting.reject(error);
     return;
   }
-  let settled: Array<Settled<Result>>;
+  let settled: Settled[];
   try {
-    settled = await writeEach(trx, write, savepoint, group);
+    settled = await writeEach(trx, savepoint, group);
     await trx.commit().execute();
   } catch (error) {
     // A failed savepoint statement, COMMIT, or the write of one alone in its group: nothing of the group is
@@ -100,23 +94,22 @@ async function commitGroup<Input, Result>(
   });
 }
 
-async function writeEach<Input, Result>(
+async function writeEach(
   trx: ControlledTransaction<Database>,
-  write: (trx: Transaction<Database>, input: Input) => Promise<Result>,
   savepoint: string,
-  group: Array<Waiting<Input, Result>>,
-): Promise<Array<Settled<Result>>> {
+  group: Waiting[],
+): Promise<Settled[]> {
   // Alone in its group (the usual case at low load), a write needs no savepoint: its failure fails the group,
   // whose rollback then removes only its own rows.
   const [only] = group;
-  if (group.length === 1 && only) return [{ ok: true, result: await write(trx, only.input) }];
-  const settled: Array<Settled<Result>> = [];
+  if (group.length === 1 && only) return [{ ok: true, result: await only.write(trx) }];
+  const settled: Settled[] = [];
   for (const waiting of group) {
     // One savepoint at a time, released before the next: the name can be reused.
     const inside = await trx.savepoint(savepoint).execute();
-    let outcome: Settled<Result>;
+    let outcome: Settled;
     try {
-      outcome = { ok: true, result: await write(inside, waiting.input) };
+      outcome = { ok: true, result: await waiting.write(inside) };
     } catch (error) {
       await inside.rollbackToSavepoint(savepoint).execute();
       outcome = { ok: false, error };

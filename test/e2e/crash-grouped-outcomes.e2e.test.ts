@@ -38,7 +38,7 @@ const child = `
   const run = statement.run;
   let releases = 0;
   statement.run = function (...args) {
-    if (this.source === 'release "outcome"' && ++releases === Number(killAt)) process.kill(process.pid, 'SIGKILL');
+    if (this.source === 'release "outbox"' && ++releases === Number(killAt)) process.kill(process.pid, 'SIGKILL');
     return run.apply(this, args);
   };
   const { openSqliteStore } = await import(root + '/dist/src/store/sqlite.js');

@@ -9,7 +9,7 @@ import type { Database } from '../../src/store/schema.js';
 import { acceptSubmission } from '../../src/store/sql/accept-submission.js';
 import { claimDeliveries } from '../../src/store/sql/claim-deliveries.js';
 import { type AttemptOutcome, writeAttempt } from '../../src/store/sql/record-attempt.js';
-import { groupCommits } from '../../src/store/sqlite-group-commit.js';
+import { type GroupCommit, groupCommits } from '../../src/store/sqlite-group-commit.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { verifyChain } from '../../src/store/verify-chain.js';
 import { testSubmission } from '../helpers/submissions.js';
@@ -94,8 +94,17 @@ async function outbox(ids: string[]) {
       }>
     ).map((r) => r.type),
   });
+  /** The committed lease holder of a delivery, as another connection sees it. */
+  const leaseOwner = (id: string) =>
+    (probe.prepare('select lease_owner from deliveries where id = ?').get(id) as { lease_owner: string | null })
+      .lease_owner;
   watch.commits = 0;
-  return { db, watch, claim, committed };
+  return { db, watch, claim, committed, leaseOwner };
+}
+
+/** An outcome written through a group, as sqlite.ts's recordAttempt does. */
+function record(grouped: GroupCommit, outcome: AttemptOutcome): Promise<boolean> {
+  return grouped.run((trx) => writeAttempt(trx, outcome));
 }
 
 function delivered(id: string, fence: number, worker = 'w'): AttemptOutcome {
@@ -114,12 +123,14 @@ describe('grouped delivery outcomes on SQLite', () => {
     const { db, watch, claim, committed } = await outbox(ids);
     const claimed = await claim('w', at);
     watch.commits = 0;
-    const grouped = groupCommits(db, writeAttempt, { savepoint: 'outcome' });
+    const grouped = groupCommits(db, { savepoint: 'outbox' });
     const seen = await Promise.all(
       claimed.map((c) =>
-        grouped
-          .run(delivered(c.id, c.fence))
-          .then((recorded) => ({ recorded, commits: watch.commits, state: committed(c.id).state })),
+        record(grouped, delivered(c.id, c.fence)).then((recorded) => ({
+          recorded,
+          commits: watch.commits,
+          state: committed(c.id).state,
+        })),
       ),
     );
     expect(seen).toEqual(ids.map(() => ({ recorded: true, commits: 1, state: 'delivered' })));
@@ -128,22 +139,40 @@ describe('grouped delivery outcomes on SQLite', () => {
       expect(committed(id)).toEqual({ state: 'delivered', attempts: ['w'], events: ['received', 'delivery'] });
   });
 
+  it('shares one commit between a claim and the outcomes of the same turn; the claim resolves once it is durable', async () => {
+    const { db, watch, claim, leaseOwner } = await outbox(['m1', 'm2', 'm3']);
+    const [first, second] = await claim('w', at, 2);
+    watch.commits = 0;
+    const grouped = groupCommits(db, { savepoint: 'outbox' });
+    const [recorded, claimed] = await Promise.all([
+      Promise.all([record(grouped, delivered('m1', first!.fence)), record(grouped, delivered('m2', second!.fence))]),
+      grouped
+        .run((trx) =>
+          claimDeliveries(trx, { owner: 'w', now: at, leaseUntil: later, limit: 5, excludeDestinations: [] }),
+        )
+        .then((rows) => ({ ids: rows.map((r) => r.id), commits: watch.commits, owner: leaseOwner('m3') })),
+    ]);
+    expect(recorded).toEqual([true, true]);
+    expect(claimed).toEqual({ ids: ['m3'], commits: 1, owner: 'w' });
+    expect(watch.commits).toBe(1);
+  });
+
   it('rolls back only a failing outcome of a group, after it wrote its rows, and rejects only its caller', async () => {
     const ids = ['m1', 'm2', 'm3'];
     const { db, watch, claim, committed } = await outbox(ids);
     const claimed = await claim('w', at);
     watch.commits = 0;
     // m2 fails after writeAttempt wrote everything of it: the delivery update, its attempt, its event
-    const grouped = groupCommits(
-      db,
-      async (trx, input: AttemptOutcome) => {
-        const recorded = await writeAttempt(trx, input);
-        if (input.id === 'm2') throw new Error('fails after writing (simulated)');
-        return recorded;
-      },
-      { savepoint: 'outcome' },
+    const grouped = groupCommits(db, { savepoint: 'outbox' });
+    const settled = await Promise.allSettled(
+      claimed.map((c) =>
+        grouped.run(async (trx) => {
+          const recorded = await writeAttempt(trx, delivered(c.id, c.fence));
+          if (c.id === 'm2') throw new Error('fails after writing (simulated)');
+          return recorded;
+        }),
+      ),
     );
-    const settled = await Promise.allSettled(claimed.map((c) => grouped.run(delivered(c.id, c.fence))));
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(watch.commits).toBe(1);
     expect(committed('m1').state).toBe('delivered');
@@ -158,11 +187,11 @@ describe('grouped delivery outcomes on SQLite', () => {
     await db.updateTable('deliveries').set({ lease_until: at }).where('id', '=', 'm2').execute();
     const [again] = await claim('b', '2026-11-25T10:00:01.000Z');
     expect(again?.id).toBe('m2');
-    const grouped = groupCommits(db, writeAttempt, { savepoint: 'outcome' });
+    const grouped = groupCommits(db, { savepoint: 'outbox' });
     const results = await Promise.all([
-      grouped.run(delivered('m1', first!.fence, 'a')),
-      grouped.run(delivered('m2', second!.fence, 'a')),
-      grouped.run(delivered('m2', again!.fence, 'b')),
+      record(grouped, delivered('m1', first!.fence, 'a')),
+      record(grouped, delivered('m2', second!.fence, 'a')),
+      record(grouped, delivered('m2', again!.fence, 'b')),
     ]);
     expect(results).toEqual([true, false, true]);
     expect(committed('m1')).toEqual({ state: 'delivered', attempts: ['a'], events: ['received', 'delivery'] });
@@ -173,15 +202,15 @@ describe('grouped delivery outcomes on SQLite', () => {
     const ids = ['m1', 'm2', 'm3'];
     const { db, watch, claim, committed } = await outbox(ids);
     const claimed = await claim('w', at);
-    const grouped = groupCommits(db, writeAttempt, { savepoint: 'outcome' });
+    const grouped = groupCommits(db, { savepoint: 'outbox' });
     watch.failNextCommit = true;
-    const settled = await Promise.allSettled(claimed.map((c) => grouped.run(delivered(c.id, c.fence))));
+    const settled = await Promise.allSettled(claimed.map((c) => record(grouped, delivered(c.id, c.fence))));
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
     for (const id of ids) expect(committed(id)).toEqual({ state: 'pending', attempts: [], events: ['received'] });
     // once the lease is over another worker claims them again (same message ids) and records its outcomes
     const reclaimed = await claim('v', '2026-11-25T10:00:06.000Z');
     expect(reclaimed.map((c) => c.id).sort()).toEqual(ids);
-    expect(await Promise.all(reclaimed.map((c) => grouped.run(delivered(c.id, c.fence, 'v'))))).toEqual([
+    expect(await Promise.all(reclaimed.map((c) => record(grouped, delivered(c.id, c.fence, 'v'))))).toEqual([
       true,
       true,
       true,
@@ -195,8 +224,10 @@ describe('grouped delivery outcomes on SQLite', () => {
     const { db, watch, claim, committed } = await outbox(ids);
     const claimed = await claim('w', at);
     watch.commits = 0;
-    const grouped = groupCommits(db, writeAttempt, { savepoint: 'outcome', maxBatch: 3 });
-    expect(await Promise.all(claimed.map((c) => grouped.run(delivered(c.id, c.fence))))).toEqual(ids.map(() => true));
+    const grouped = groupCommits(db, { savepoint: 'outbox', maxBatch: 3 });
+    expect(await Promise.all(claimed.map((c) => record(grouped, delivered(c.id, c.fence))))).toEqual(
+      ids.map(() => true),
+    );
     expect(watch.commits).toBe(3);
     expect(ids.map((id) => committed(id).state)).toEqual(ids.map(() => 'delivered'));
   });
