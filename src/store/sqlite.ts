@@ -57,11 +57,10 @@ export function openSqliteStore(file: string): Store {
     acceptSubmission: grouped.accept,
     claimDeliveries: (options) => outbox.run((trx) => claimDeliveries(trx, options)),
     recordAttempt: (input) => outbox.run((trx) => writeAttempt(trx, input)),
-    takeRateToken: async (key, nowMs, bucket) => (await buckets).take(key, nowMs, bucket),
-    sweepRateBuckets: async (beforeMs) => (await buckets).sweep(beforeMs),
+    takeRateToken: (key, nowMs, bucket) => Promise.resolve(buckets.take(key, nowMs, bucket)),
+    sweepRateBuckets: (beforeMs) => Promise.resolve(buckets.sweep(beforeMs)),
     close: async () => {
       await Promise.all([grouped.drain(), outbox.drain()]);
-      await (await buckets).close();
       await store.close();
     },
   };
