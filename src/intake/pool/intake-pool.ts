@@ -81,12 +81,9 @@ export function intakePool(set: ConfigurationSet, options: IntakePoolOptions): I
   let warnedStale = false;
 
   const busy = () =>
-    new AmtsboteError(
-      'unavailable',
-      'The gateway is busy with other submissions; send this one again shortly.',
-      [],
-      { retryAfter: options.retryAfterSeconds },
-    );
+    new AmtsboteError('unavailable', 'The gateway is busy with other submissions; send this one again shortly.', [], {
+      retryAfter: options.retryAfterSeconds,
+    });
 
   const run = async (task: IntakeTask, transferList: ArrayBuffer[]): Promise<TaskOutcome> => {
     if (inFlight >= capacity) throw busy();

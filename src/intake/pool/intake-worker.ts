@@ -23,8 +23,7 @@ export interface IntakeWorkerData {
 }
 
 export type IntakeTask =
-  | { name: 'validate'; input: ValidateInput }
-  | { name: 'produceAndSeal'; input: ProduceAndSealInput };
+  { name: 'validate'; input: ValidateInput } | { name: 'produceAndSeal'; input: ProduceAndSealInput };
 
 /**
  * A task's outcome. `stale`: the files on disk are no longer those of the set in force (edited and not yet
@@ -45,7 +44,11 @@ function configurationSet(): ConfigurationSet | 'stale' {
     const config = loadConfigWithRoutingSeed(data.load);
     loaded =
       config.hash === data.configHash
-        ? { config, validators: compileDataValidators(config.services, [din91379Keyword]), xoev: loadXoev(config.paths) }
+        ? {
+            config,
+            validators: compileDataValidators(config.services, [din91379Keyword]),
+            xoev: loadXoev(config.paths),
+          }
         : 'stale';
   } catch {
     // The files no longer load (edited since): the set in force is not to be had here.

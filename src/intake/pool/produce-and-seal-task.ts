@@ -1,11 +1,6 @@
 import type { Destination } from '../../config/routing-schema.js';
 import { InternalError } from '../../lib/errors.js';
-import type {
-  GatewayEscrowKey,
-  GatewaySigningKey,
-  KeySource,
-  RecipientEncryptionKey,
-} from '../../seal/index.js';
+import type { GatewayEscrowKey, GatewaySigningKey, KeySource, RecipientEncryptionKey } from '../../seal/index.js';
 import type { StoredPortal } from '../../store/types.js';
 import type { ConfigurationSet } from '../configuration-set.js';
 import type { Envelope } from '../envelope-schema.js';

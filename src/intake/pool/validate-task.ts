@@ -21,7 +21,10 @@ export interface ValidateInput {
  * attachment rules. Returns the normalised data, or throws the problem the portal gets. CPU work only (no
  * network, no store), so it runs on a pool thread as well as in-process (pool/intake-pool.ts).
  */
-export async function validateSubmission(set: ConfigurationSet, input: ValidateInput): Promise<Record<string, unknown>> {
+export async function validateSubmission(
+  set: ConfigurationSet,
+  input: ValidateInput,
+): Promise<Record<string, unknown>> {
   const service = set.config.services.get(input.serviceKey);
   if (!service) {
     throw new AmtsboteError('unknown-service', `No service with the key ${input.serviceKey}.`, [
