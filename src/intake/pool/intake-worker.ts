@@ -8,6 +8,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadConfigWithRoutingSeed, type LoadOptions } from '../../config/load.js';
 import { installUint8ArrayToBase64 } from '../../seal/lib/uint8array-to-base64.js';
 import { din91379Keyword, loadXoev } from '../../xoev/index.js';
+import { LARGE_SUBMISSION_BYTES, reclaimMemory } from '../reclaim-memory.js';
 import type { ConfigurationSet } from '../configuration-set.js';
 import { compileDataValidators } from '../data-validator.js';
 import { errorAsData, type ErrorData } from './errors-as-data.js';
@@ -65,7 +66,12 @@ export default async function runIntakeTask(task: IntakeTask): Promise<unknown> 
   }
   try {
     if (task.name === 'validate') return { ok: true, value: await validateSubmission(set, task.input) };
-    const sealed = await produceAndSeal(set, { ...task.input, contents: asBuffers(task.input.contents) });
+    const contents = asBuffers(task.input.contents);
+    const sealed = await produceAndSeal(set, { ...task.input, contents });
+    // This thread's garbage of a large submission (its plain attachments, the plaintext pieces) is collected
+    // once the sealed bytes have moved out, not at V8's next full collection here (see reclaim-memory.ts).
+    if ([...contents.values()].reduce((sum, bytes) => sum + bytes.length, 0) >= LARGE_SUBMISSION_BYTES)
+      setImmediate(reclaimMemory);
     return moving({ ok: true, value: sealed }, sealedBytes(sealed));
   } catch (error) {
     return { ok: false, error: errorAsData(error) } satisfies TaskOutcome;
