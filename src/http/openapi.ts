@@ -208,15 +208,6 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
                 'schema or metadata version (destination-does-not-accept)',
             ),
             '429': rateLimited,
-            '503': {
-              description:
-                'busy (unavailable): the bodies held at once, or the intake threads and their queue, are full; ' +
-                'nothing was stored — send the submission again after Retry-After',
-              headers: z.object({
-                'Retry-After': z.string().meta({ description: 'seconds to wait before sending again' }),
-              }),
-              content: { 'application/problem+json': { schema: problemSchema } },
-            },
           },
         },
       },
