@@ -9,9 +9,9 @@ import { ownerOnlyKeyFile } from '../helpers/key-files.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
 
 // Issue 26: intake's CPU work runs on a bounded pool. With one thread and a queue of one, a burst of
-// submissions fills it (the thread's first task also waits for it to load the configuration): each answer is
-// 202 or 503 with Retry-After, the store holds exactly the 202'd ones, and sending the refused ones again gets
-// them in. That refusal comes from the pool and nothing else is checked here: test/intake/pool proves the bound.
+// submissions fills it (once its thread has loaded the configuration; until then intake runs in-process): each
+// answer is 202 or 503 with Retry-After, the store holds exactly the 202'd ones, and sending the refused ones
+// again gets them in. The refusal comes from the pool and nothing else here: test/intake/pool proves the bound.
 const burst = 32;
 const example = loadExamples().find((e) => !e.invalid && e.envelope.attachments === undefined)!;
 let config: ConfigCopy;
@@ -52,8 +52,8 @@ describe('a full intake pool', () => {
   it('answers 503 with Retry-After, loses nothing it accepted, stores nothing it refused', async () => {
     const accepted = new Set<string>();
     let refused: string[] = [];
-    // Rounds of concurrent submissions until the pool has refused some (the first round does, as its thread starts).
-    for (let round = 0; round < 5 && refused.length === 0; round++) {
+    // Rounds of concurrent submissions until the pool has refused some.
+    for (let round = 0; round < 10 && refused.length === 0; round++) {
       const references = Array.from({ length: burst }, (_, i) => `pool-${round}-${i}`);
       const answers = await Promise.all(references.map(submit));
       answers.forEach((answer, i) => {

@@ -18,6 +18,8 @@ export interface IntakeCpu {
   validate(input: ValidateInput): Promise<Record<string, unknown>>;
   /** Takes `input.contents`: on a pool thread their bytes move there (the caller's Buffers are emptied). */
   produceAndSeal(input: ProduceAndSealInput): Promise<SealedSubmission>;
+  /** Resolves once a thread has loaded its configuration and takes tasks (tasks run in-process until then). */
+  warmUp(): Promise<void>;
   /** Waits for the tasks taken, then stops the threads. */
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export function inProcessIntake(set: ConfigurationSet): IntakeCpu {
   return {
     validate: (input) => validateSubmission(set, input),
     produceAndSeal: (input) => produceAndSeal(set, input),
+    warmUp: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
 }
@@ -79,6 +82,10 @@ export function intakePool(set: ConfigurationSet, options: IntakePoolOptions): I
   const local = inProcessIntake(set);
   let inFlight = 0;
   let warnedStale = false;
+  // A thread loads the configuration when it starts: seconds, on a busy machine tens of them. Until the first
+  // has, tasks run in-process as they would without a pool, so a fresh gateway answers at once; then the pool.
+  let warm = false;
+  let warming: Promise<void> | undefined;
 
   const busy = () =>
     new AmtsboteError('unavailable', 'The gateway is busy with other submissions; send this one again shortly.', [], {
@@ -108,6 +115,20 @@ export function intakePool(set: ConfigurationSet, options: IntakePoolOptions): I
     );
   };
 
+  const warmUp = (): Promise<void> => {
+    warming ??= (pool.run({ name: 'warm' } satisfies IntakeTask) as Promise<TaskOutcome>).then(
+      (outcome) => {
+        if ('stale' in outcome) stale();
+        warm = true;
+      },
+      (error: unknown) => {
+        options.logger.warn({ errorClass: (error as Error).name }, 'an intake pool thread did not start');
+        warming = undefined;
+      },
+    );
+    return warming;
+  };
+
   const settle = (outcome: TaskOutcome): unknown => {
     if ('ok' in outcome) {
       if (outcome.ok) return outcome.value;
@@ -120,6 +141,10 @@ export function intakePool(set: ConfigurationSet, options: IntakePoolOptions): I
 
   return {
     async validate(input) {
+      if (!warm) {
+        void warmUp();
+        return local.validate(input);
+      }
       const outcome = await run({ name: 'validate', input }, []);
       if ('stale' in outcome) {
         stale();
@@ -128,6 +153,10 @@ export function intakePool(set: ConfigurationSet, options: IntakePoolOptions): I
       return settle(outcome) as Record<string, unknown>;
     },
     async produceAndSeal(input) {
+      if (!warm) {
+        void warmUp();
+        return local.produceAndSeal(input);
+      }
       const outcome = await run({ name: 'produceAndSeal', input }, movableBuffers(input.contents.values()));
       if ('stale' in outcome) {
         stale();
@@ -139,6 +168,7 @@ export function intakePool(set: ConfigurationSet, options: IntakePoolOptions): I
         escrow: { ...sealed.escrow, body: asBuffer(sealed.escrow.body) },
       };
     },
+    warmUp,
     close: () => pool.close(),
   };
 }

@@ -24,7 +24,10 @@ export interface IntakeWorkerData {
 }
 
 export type IntakeTask =
-  { name: 'validate'; input: ValidateInput } | { name: 'produceAndSeal'; input: ProduceAndSealInput };
+  /** Loads the configuration set and does nothing else: the pool sends it first (see intake-pool.ts). */
+  | { name: 'warm' }
+  | { name: 'validate'; input: ValidateInput }
+  | { name: 'produceAndSeal'; input: ProduceAndSealInput };
 
 /**
  * A task's outcome. `stale`: the files on disk are no longer those of the set in force (edited and not yet
@@ -65,6 +68,7 @@ export default async function runIntakeTask(task: IntakeTask): Promise<unknown> 
     return moving({ stale: true, contents }, contents?.values() ?? []);
   }
   try {
+    if (task.name === 'warm') return { ok: true, value: null } satisfies TaskOutcome;
     if (task.name === 'validate') return { ok: true, value: await validateSubmission(set, task.input) };
     const contents = asBuffers(task.input.contents);
     const sealed = await produceAndSeal(set, { ...task.input, contents });

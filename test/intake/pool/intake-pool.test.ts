@@ -15,7 +15,7 @@ afterEach(async () => {
   pool = undefined;
 });
 
-function gatedPool(options: { threads: number; queue: number; tasksPerThread: number }): IntakeCpu {
+async function gatedPool(options: { threads: number; queue: number; tasksPerThread: number }): Promise<IntakeCpu> {
   pool = intakePool({} as ConfigurationSet, {
     ...options,
     retryAfterSeconds: 3,
@@ -23,6 +23,8 @@ function gatedPool(options: { threads: number; queue: number; tasksPerThread: nu
     workerData: { load: {}, configHash: 'test' },
     logger: createLogger({ level: 'silent' }),
   });
+  // Until a thread is ready tasks run in-process (over the empty set here): these tests are about the threads.
+  await pool.warmUp();
   return pool;
 }
 
@@ -52,7 +54,7 @@ async function stateOf(promise: Promise<unknown>): Promise<'pending' | { value: 
 
 describe('the intake pool', () => {
   it('refuses a task beyond its threads and queue with 503 and Retry-After, and runs every task it took', async () => {
-    const cpu = gatedPool({ threads: 1, queue: 1, tasksPerThread: 1 });
+    const cpu = await gatedPool({ threads: 1, queue: 1, tasksPerThread: 1 });
     const first = gated('first');
     const second = gated('second');
     const taken = [cpu.validate(first.input), cpu.validate(second.input)];
@@ -76,7 +78,7 @@ describe('the intake pool', () => {
   });
 
   it('rebuilds a problem raised on a thread with its code, message, field errors and extensions', async () => {
-    const cpu = gatedPool({ threads: 1, queue: 4, tasksPerThread: 2 });
+    const cpu = await gatedPool({ threads: 1, queue: 4, tasksPerThread: 2 });
     const failing = gated('x', {
       kind: 'amtsbote',
       code: 'invalid-recipient-key',
@@ -99,7 +101,7 @@ describe('the intake pool', () => {
   });
 
   it('answers an error that is not a problem as an internal error, without its text', async () => {
-    const cpu = gatedPool({ threads: 1, queue: 4, tasksPerThread: 2 });
+    const cpu = await gatedPool({ threads: 1, queue: 4, tasksPerThread: 2 });
     const failing = gated('x', { kind: 'other', errorClass: 'TypeError' });
     failing.open();
     const error = (await cpu.validate(failing.input).catch((e: unknown) => e)) as AmtsboteError;
