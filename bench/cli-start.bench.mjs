@@ -7,16 +7,17 @@
 // (user + sys) of the short commands, from /usr/bin/time, is reported beside it as the less load-dependent one.
 //
 //   node bench/cli-start.bench.mjs                (after npm run build)
-// Options (env): BENCH_BASE_CLI=<path>, BENCH_PAIRS=5, BENCH_MAX_SECONDS=600, BENCH_CLI_PARTS=help,check,serve
+// Options (env): BENCH_BASE_CLI=<path>, BENCH_PAIRS=5, BENCH_MAX_SECONDS=600, BENCH_CLI_PARTS=help,check,serve,
+// BENCH_TARGET=<another checkout, built> (measured instead of this one, in its own directory)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fetch } from 'undici';
-import { limit, root, sleep, startHarness, writeResults } from './lib/harness.mjs';
+import { limit, sleep, startHarness, target, writeResults } from './lib/harness.mjs';
 
-const current = join(root, 'dist/src/cli.js');
+const current = join(target, 'dist/src/cli.js');
 const base = process.env.BENCH_BASE_CLI;
 for (const cli of [current, base].filter(Boolean))
   if (!existsSync(cli)) {
@@ -45,7 +46,7 @@ function shortCommand(cli, args, variant) {
   const command = timeBin ? [timeBin, '-f', 'cpu %U %S', process.execPath] : [process.execPath];
   const started = performance.now();
   const result = spawnSync(command[0], [...command.slice(1), cli, ...args], {
-    cwd: root,
+    cwd: target,
     env: env(variant, `${variant}-no-store`),
     encoding: 'utf8',
     timeout: 120_000,
@@ -60,7 +61,7 @@ function shortCommand(cli, args, variant) {
 async function serveToReady(cli, variant) {
   const started = performance.now();
   const child = spawn(process.execPath, [cli, 'serve', '--no-demo-receiver'], {
-    cwd: root,
+    cwd: target,
     env: { ...env(variant), AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0', AMTSBOTE_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,13 +9,19 @@
 //     Chemnitz http destination points at a receiver in this process; the delay from the 202 to the first
 //     arrival of the message id (`amtsbote-message-id`), p50 / p99.
 //
+// With BENCH_OUTBOX=gateway, part 1 runs in the real gateway process instead of a worker in this one: the N
+// messages are seeded into its SQLite file first (through the store of the build under test), then `amtsbote serve`
+// delivers them; the rate is taken at the receiver, first to last arrival, so it holds whatever thread or process
+// the gateway delivers from (issue 26: paired runs of two builds, bench/lib/pairs.mjs).
+//
 // Run after a build:   npm run build && node bench/delivery.bench.mjs
-// Options (env):       BENCH_DELIVERIES=2000, BENCH_AMQP_URL, BENCH_SUBMISSIONS=200, BENCH_SUBMIT_CONCURRENCY=4
+// Options (env):       BENCH_DELIVERIES=2000, BENCH_AMQP_URL, BENCH_SUBMISSIONS=200, BENCH_SUBMIT_CONCURRENCY=4,
+//                      BENCH_OUTBOX=worker|gateway
 // Bounded: whatever happens, everything stops after 90 s (BENCH_MAX_SECONDS). Prints figures and writes
 // bench/results/delivery-<date>.json; never part of pass/fail.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,17 +30,15 @@ import { Writable } from 'node:stream';
 import amqp from 'amqplib';
 import { fetch } from 'undici';
 import { benchConfig, spawnBenchGateway } from './lib/gateway-process.mjs';
-import { limit, root, sleep, startHarness, writeResults } from './lib/harness.mjs';
+import { limit, root, sleep, startHarness, target, writeResults } from './lib/harness.mjs';
 
 const load = (path) =>
-  import(join(root, 'dist/src', path)).catch((error) => {
+  import(join(target, 'dist/src', path)).catch((error) => {
     console.error(`dist/src/${path} cannot be loaded (${error.message}): run "npm run build" first`);
     process.exit(2);
   });
 const { openSqliteStore } = await load('store/sqlite.js');
-const { startDeliveryWorker } = await load('delivery/worker.js');
-const { destinationSchema } = await load('config/routing-schema.js');
-const { createLogger } = await load('observability/logger.js');
+const outboxIn = process.env.BENCH_OUTBOX ?? 'worker';
 
 const deliveries = Number(process.env.BENCH_DELIVERIES ?? 2000);
 const submissions = Number(process.env.BENCH_SUBMISSIONS ?? 200);
@@ -51,6 +55,7 @@ const { cleanups, run, timeLeft, progress, header } = startHarness({
 });
 const results = {
   ...header,
+  outboxIn,
   outbox: undefined,
   outboxAmqp: undefined,
   gateway: undefined,
@@ -62,16 +67,19 @@ function report() {
   const o = results.outbox;
   if (o) {
     rows.push(['outbox → receiver, deliveries', `${o.delivered} of ${o.deliveries}`]);
-    rows.push(['outbox → receiver, deliveries/s', o.perSecond.toFixed(1)]);
-    rows.push(['outbox → receiver, requests seen', `${o.receiverRequests ?? '?'} (retries ${o.retries})`]);
-    rows.push(['outbox: claims / mean batch', `${o.claimCalls} / ${o.meanClaimBatch.toFixed(2)}`]);
+    rows.push(['outbox → receiver, deliveries/s', o.perSecond?.toFixed(1) ?? '—']);
+    if (o.in === 'gateway') rows.push(['outbox → receiver, in the gateway, arrivals', String(o.arrivals)]);
+    else {
+      rows.push(['outbox → receiver, requests seen', `${o.receiverRequests ?? '?'} (retries ${o.retries})`]);
+      rows.push(['outbox: claims / mean batch', `${o.claimCalls} / ${o.meanClaimBatch.toFixed(2)}`]);
+    }
     rows.push(['seeding (1 commit each), per s', o.seedPerSecond.toFixed(1)]);
   }
   const q = results.outboxAmqp;
   if (q) {
     rows.push(['outbox → RabbitMQ, deliveries', `${q.delivered} of ${q.deliveries}`]);
-    rows.push(['outbox → RabbitMQ, deliveries/s', q.perSecond.toFixed(1)]);
-    rows.push(['outbox → RabbitMQ, queued', `${q.queued ?? '?'} (retries ${q.retries})`]);
+    rows.push(['outbox → RabbitMQ, deliveries/s', q.perSecond?.toFixed(1) ?? '—']);
+    if (q.in !== 'gateway') rows.push(['outbox → RabbitMQ, queued', `${q.queued ?? '?'} (retries ${q.retries})`]);
   }
   const g = results.gateway;
   if (g) {
@@ -99,17 +107,26 @@ const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, M
 // 1. Outbox → receiver
 // ---------------------------------------------------------------------------------------------------
 
-/** A receiver child process answering 204 at once; reports how many requests it saw when told to stop. */
+/**
+ * A receiver child process answering 204 at once; on "poll" reports how many requests it saw and when the first
+ * and the last ended (ms, its own clock), on "stop" the same and exits.
+ */
 async function startChildReceiver() {
   const code = `
     import { createServer } from 'node:http';
-    let requests = 0;
-    const server = createServer((req, res) => { req.resume(); req.on('end', () => { requests++; res.writeHead(204).end(); }); });
+    import { performance } from 'node:perf_hooks';
+    let requests = 0, first, last;
+    const server = createServer((req, res) => { req.resume(); req.on('end', () => {
+      requests++; last = performance.now(); first ??= last; res.writeHead(204).end(); }); });
     server.keepAliveTimeout = 65000;
     server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\\n'));
-    process.stdin.on('data', () => { process.stdout.write(JSON.stringify({ requests }) + '\\n'); process.exit(0); });
+    process.stdin.on('data', (c) => {
+      process.stdout.write(JSON.stringify({ requests, first, last }) + '\\n');
+      if (c.toString().includes('stop')) process.exit(0);
+    });
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.setMaxListeners(0); // each next() waits for 'exit' too, and polls are many
   const lines = [];
   let buffered = '';
   let waiting;
@@ -135,6 +152,10 @@ async function startChildReceiver() {
       child.once('exit', () => reject(new Error('receiver exited')));
     });
   const { port } = await next();
+  const poll = async () => {
+    child.stdin.write('poll\n');
+    return Promise.race([next(), limit(5000, { requests: undefined })]);
+  };
   let stopped = false;
   const stop = async () => {
     if (stopped) return undefined;
@@ -145,7 +166,7 @@ async function startChildReceiver() {
     return requests;
   };
   cleanups.push(stop);
-  return { url: `http://127.0.0.1:${port}/eingang`, stop };
+  return { url: `http://127.0.0.1:${port}/eingang`, stop, poll };
 }
 
 /** A sealed-looking container (~14 KB of base64url, like a sealed 10 KB XÖV message). */
@@ -170,12 +191,26 @@ function sealedLooking(messageId, destinationId) {
   });
 }
 
-/** A temporary queue behind RabbitMQ's default exchange; reports how many messages it holds when deleted. */
-async function startQueue() {
+/**
+ * A temporary queue behind RabbitMQ's default exchange; reports how many messages it holds when deleted. With
+ * `consume`, this process takes the messages off (no ack) and `poll` reports how many, first and last arrival.
+ */
+async function startQueue({ consume = false } = {}) {
   const connection = await amqp.connect(amqpUrl);
   const channel = await connection.createChannel();
   const queue = `amtsbote-bench-${randomUUID()}`;
   await channel.assertQueue(queue, { durable: true });
+  const seen = { requests: 0, first: undefined, last: undefined };
+  if (consume)
+    await channel.consume(
+      queue,
+      () => {
+        seen.requests++;
+        seen.last = performance.now();
+        seen.first ??= seen.last;
+      },
+      { noAck: true },
+    );
   let stopped = false;
   const stop = async () => {
     if (stopped) return undefined;
@@ -183,10 +218,10 @@ async function startQueue() {
     const { messageCount } = await channel.checkQueue(queue);
     await channel.deleteQueue(queue);
     await connection.close();
-    return messageCount;
+    return consume ? seen.requests : messageCount;
   };
   cleanups.push(stop);
-  return { queue, stop };
+  return { queue, stop, poll: async () => ({ ...seen }) };
 }
 
 /** The outbox worker delivering seeded messages over `kind` ('http' or 'amqp'); the figures go to `results[key]`. */
@@ -205,6 +240,10 @@ async function outboxBench(kind, key) {
   await store.migrate();
   const receiver = kind === 'http' ? await startChildReceiver() : await startQueue();
   progress(`outbox (${kind}): seeding ${deliveries} deliveries`);
+  // the worker's own modules, loaded only here (a throw, unlike load's exit, lets the harness tear down)
+  const { startDeliveryWorker } = await import(join(target, 'dist/src/delivery/worker.js'));
+  const { destinationSchema } = await import(join(target, 'dist/src/config/routing-schema.js'));
+  const { createLogger } = await import(join(target, 'dist/src/lib/logger.js'));
 
   const publicKey = JSON.parse(
     readFileSync(join(root, 'test/fixtures/keys/recipient-encryption.private-jwk.DEVELOPMENT-ONLY.json'), 'utf8'),
@@ -289,7 +328,7 @@ async function outboxBench(kind, key) {
     // the receiver listens on loopback, which the gateway's demo config allows too
     adapterContext: {
       dataDir: dir,
-      configDir: join(root, 'config'),
+      configDir: join(target, 'config'),
       outbound: { allowLoopback: true, allowLinkLocal: false },
       now: () => new Date(),
     },
@@ -336,6 +375,80 @@ async function outboxBench(kind, key) {
     seedPerSecond: seeded / seedSeconds,
     workerConcurrency,
     bodyBytes: sealedLooking(randomUUID(), destination.id).length,
+  };
+}
+
+/**
+ * The same in the gateway process (BENCH_OUTBOX=gateway): the deliveries, to the Chemnitz destination, are seeded
+ * into a migrated store file through the store of the build under test, and `amtsbote serve` delivers them (the
+ * routing, seeded from the bench config at its first start, points the destination at the receiver). The rate is
+ * the receiver's: arrivals from the first to the last, so neither start-up nor the seeding counts.
+ */
+async function gatewayOutboxBench(kind, key) {
+  const receiver = kind === 'http' ? await startChildReceiver() : await startQueue({ consume: true });
+  const adapter =
+    kind === 'http'
+      ? undefined
+      : { kind: 'amqp', url: 'env:BENCH_AMQP_URL', exchange: '', routingKey: receiver.queue, timeoutMs: 10_000 };
+  const { configFile, dataDir } = benchConfig(receiver.url ?? 'http://127.0.0.1:9/unused', cleanups, {}, { adapter });
+  mkdirSync(dataDir, { recursive: true });
+  const store = openSqliteStore(join(dataDir, 'amtsbote.sqlite'));
+  await store.migrate();
+  progress(`outbox (${kind}, gateway): seeding ${deliveries} deliveries into its store file`);
+  const destinationId = 'chemnitz-gewerbeamt';
+  const seedStarted = performance.now();
+  let seeded = 0;
+  for (; seeded < deliveries && timeLeft() > 30_000; seeded++) {
+    const submissionId = randomUUID();
+    const deliveryId = randomUUID();
+    const receivedAt = new Date().toISOString();
+    await store.acceptSubmission({
+      submission: {
+        id: submissionId,
+        portalId: 'amt24',
+        serviceKey: '99050012104000',
+        regionKey: '145110000000',
+        status: 'pending',
+        test: true,
+        dataHmac: 'bench',
+        attachments: [],
+        receivedAt,
+      },
+      deliveries: [{ id: deliveryId, destinationId, state: 'pending' }],
+      messages: [{ deliveryId, contentType: 'application/json', body: sealedLooking(deliveryId, destinationId) }],
+      event: { at: receivedAt, type: 'received', data: { status: 'pending' } },
+    });
+  }
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  await store.close();
+  progress(`outbox (${kind}, gateway): starting the gateway, which delivers them`);
+  const gateway = await spawnBenchGateway(
+    { AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir, BENCH_AMQP_URL: amqpUrl },
+    cleanups,
+    timeLeft,
+  );
+  let seen = { requests: 0 };
+  for (let i = 0; i < 2400 && timeLeft() > 20_000; i++) {
+    seen = (await receiver.poll()) ?? seen;
+    if (seen.requests >= seeded) break;
+    await sleep(100);
+  }
+  const peakRssMb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'))[1]) / 1024;
+  await gateway.stop();
+  await receiver.stop();
+  const seconds = seen.first === undefined ? undefined : (seen.last - seen.first) / 1000;
+  results[key] = {
+    kind,
+    in: 'gateway',
+    deliveries: seeded,
+    delivered: Math.min(seeded, seen.requests),
+    arrivals: seen.requests,
+    seconds: seconds === undefined ? undefined : Number(seconds.toFixed(3)),
+    // n arrivals span n - 1 intervals
+    perSecond: seconds ? (Math.min(seeded, seen.requests) - 1) / seconds : undefined,
+    seedPerSecond: seeded / seedSeconds,
+    gatewayPeakRssMb: Math.round(peakRssMb),
+    bodyBytes: sealedLooking(randomUUID(), destinationId).length,
   };
 }
 
@@ -441,14 +554,15 @@ async function gatewayBench() {
   };
 }
 
+const outbox = outboxIn === 'gateway' ? gatewayOutboxBench : outboxBench;
 await run(async () => {
-  await outboxBench('http', 'outbox');
+  await outbox('http', 'outbox');
   process.env.BENCH_AMQP_URL = amqpUrl;
   const brokerReachable = await amqp.connect(amqpUrl).then(
     (c) => c.close().then(() => true),
     () => false,
   );
-  if (brokerReachable) await outboxBench('amqp', 'outboxAmqp');
+  if (brokerReachable) await outbox('amqp', 'outboxAmqp');
   else progress(`outbox (amqp): ${amqpUrl.replace(/\/\/[^@]*@/, '//')} cannot be reached; skipped`);
   await gatewayBench();
   results.complete =

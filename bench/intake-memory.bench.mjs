@@ -10,7 +10,8 @@
 // gateway's, one per core; 0: intake's CPU work on the event loop),
 // BENCH_CLI=<path to another checkout's dist/src/cli.js, run as `node <cli> serve`, or to a launcher such as its
 // bin/amtsbote> (to measure that version, or this one without its launcher, with the same load),
-// BENCH_NODE_OPTIONS (the gateway's NODE_OPTIONS, e.g. --trace-gc), BENCH_GATEWAY_OUTPUT=<file> (its log, appended).
+// BENCH_NODE_OPTIONS (the gateway's NODE_OPTIONS, e.g. --trace-gc), BENCH_GATEWAY_OUTPUT=<file> (its log, appended),
+// BENCH_TARGET=<another checkout, built> (its bin/amtsbote and config instead of this one's).
 import { Buffer } from 'node:buffer';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { clearInterval, setInterval } from 'node:timers';
@@ -19,11 +20,11 @@ import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { Agent, fetch } from 'undici';
 import { benchConfig } from './lib/gateway-process.mjs';
-import { limit, root, sleep, startHarness, writeResults } from './lib/harness.mjs';
+import { limit, root, sleep, startHarness, target, writeResults } from './lib/harness.mjs';
 
 // The gateway as `amtsbote serve` and `npm start` run it: through bin/amtsbote, which sets glibc's malloc up.
-const cli = process.env.BENCH_CLI ?? join(root, 'bin/amtsbote');
-const builtCli = cli.endsWith('.js') ? cli : join(root, 'dist/src/cli.js');
+const cli = process.env.BENCH_CLI ?? join(target, 'bin/amtsbote');
+const builtCli = cli.endsWith('.js') ? cli : join(target, 'dist/src/cli.js');
 if (!existsSync(builtCli)) {
   console.error(`${builtCli} is missing: run "npm run build" first`);
   process.exit(2);
@@ -125,7 +126,7 @@ async function startGateway() {
   });
   const [command, args] = cli.endsWith('.js') ? [process.execPath, [cli, 'serve']] : [cli, ['serve']];
   const child = spawn(command, args, {
-    cwd: root,
+    cwd: target,
     env: {
       PATH: process.env.PATH ?? '',
       AMTSBOTE_CONFIG: config.configFile,

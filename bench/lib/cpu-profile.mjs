@@ -3,11 +3,11 @@
 // that is mostly idle while throughput is at the limit means the thread pool, not JavaScript, bounds it.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { root } from './harness.mjs';
+import { target } from './harness.mjs';
 
 const place = (url) => {
   if (!url) return '';
-  const path = url.startsWith('file://') ? relative(root, new URL(url).pathname) : url;
+  const path = url.startsWith('file://') ? relative(target, new URL(url).pathname) : url;
   return path.replace(/^.*node_modules\//, '');
 };
 const moduleOf = (url) => {
@@ -23,44 +23,49 @@ const moduleOf = (url) => {
     : path;
 };
 
-/** Self time by function and by module, as shares of the sampled time (idle left out), top `top` of each. */
-export function summariseCpuProfile(file, top = 12) {
-  const profile = JSON.parse(readFileSync(file, 'utf8'));
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const selfUs = new Map();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+/**
+ * Self time by function and by module, as shares of the sampled time (idle left out), top `top` of each; `files`
+ * is one .cpuprofile or several (the gateway's worker threads write one each), summed.
+ */
+export function summariseCpuProfile(files, top = 12) {
+  const profiles = (Array.isArray(files) ? files : [files]).map((file) => JSON.parse(readFileSync(file, 'utf8')));
+  const frameName = ({ functionName, url, lineNumber }) =>
+    `${functionName || '(anonymous)'} ${place(url)}${url ? `:${lineNumber + 1}` : ''}`.trim();
   const byFunction = new Map();
   const byModule = new Map();
   let idleUs = 0;
   let busyUs = 0;
-  for (const [id, us] of selfUs) {
-    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-    if (functionName === '(idle)') {
-      idleUs += us;
-      continue;
+  const perProfile = profiles.map((profile) => {
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const selfUs = new Map();
+    profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    for (const [id, us] of selfUs) {
+      const { callFrame } = nodes.get(id);
+      if (callFrame.functionName === '(idle)') {
+        idleUs += us;
+        continue;
+      }
+      busyUs += us;
+      const name = frameName(callFrame);
+      byFunction.set(name, (byFunction.get(name) ?? 0) + us);
+      const module = callFrame.functionName.startsWith('(') ? callFrame.functionName : moduleOf(callFrame.url);
+      byModule.set(module, (byModule.get(module) ?? 0) + us);
     }
-    busyUs += us;
-    const name = `${functionName || '(anonymous)'} ${place(url)}${url ? `:${lineNumber + 1}` : ''}`.trim();
-    byFunction.set(name, (byFunction.get(name) ?? 0) + us);
-    const module = functionName.startsWith('(') ? functionName : moduleOf(url);
-    byModule.set(module, (byModule.get(module) ?? 0) + us);
-  }
+    return { profile, nodes, selfUs };
+  });
   // Who in the project calls the costliest function: its nearest ancestor frame under dist/src/.
-  const parents = new Map();
-  for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n.id);
   const costliest = [...byFunction].sort((a, b) => b[1] - a[1])[0]?.[0];
   const callers = new Map();
-  for (const [id, us] of selfUs) {
-    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-    if (`${functionName || '(anonymous)'} ${place(url)}${url ? `:${lineNumber + 1}` : ''}`.trim() !== costliest)
-      continue;
-    let up = parents.get(id);
-    while (up !== undefined && !place(nodes.get(up).callFrame.url).startsWith('dist/src/')) up = parents.get(up);
-    const frame = up === undefined ? undefined : nodes.get(up).callFrame;
-    const name = frame
-      ? `${frame.functionName || '(anonymous)'} ${place(frame.url)}:${frame.lineNumber + 1}`
-      : '(outside the project)';
-    callers.set(name, (callers.get(name) ?? 0) + us);
+  for (const { profile, nodes, selfUs } of perProfile) {
+    const parents = new Map();
+    for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n.id);
+    for (const [id, us] of selfUs) {
+      if (frameName(nodes.get(id).callFrame) !== costliest) continue;
+      let up = parents.get(id);
+      while (up !== undefined && !place(nodes.get(up).callFrame.url).startsWith('dist/src/')) up = parents.get(up);
+      const name = up === undefined ? '(outside the project)' : frameName(nodes.get(up).callFrame);
+      callers.set(name, (callers.get(name) ?? 0) + us);
+    }
   }
   const ranked = (map) =>
     [...map]
@@ -68,8 +73,11 @@ export function summariseCpuProfile(file, top = 12) {
       .slice(0, top)
       .map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), share: Number((us / busyUs).toFixed(3)) }));
   return {
+    profiles: profiles.length,
     sampledSeconds: Number(((busyUs + idleUs) / 1e6).toFixed(1)),
+    // the share of the sampled time the thread(s) ran JavaScript or V8 work (summed over threads: per thread)
     mainThreadBusyShare: Number((busyUs / Math.max(1, busyUs + idleUs)).toFixed(3)),
+    busySeconds: Number((busyUs / 1e6).toFixed(1)),
     topFunctions: ranked(byFunction),
     topModules: ranked(byModule),
     costliestFunction: costliest,

@@ -5,21 +5,22 @@ import { chmodSync, copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { limit, root, sleep } from './harness.mjs';
+import { limit, sleep, target } from './harness.mjs';
 
 /**
- * config/ copied, with the Chemnitz destination pointing at `url`, owner-only copies of the fixture gateway
- * keys, and `settings` set at the top of gateway.yaml. Removed by `cleanups`.
+ * config/ copied (of the build under test, BENCH_TARGET), with the Chemnitz destination pointing at `url` (or,
+ * with `adapter`, delivering through that adapter instead), owner-only copies of the fixture gateway keys, and
+ * `settings` set at the top of gateway.yaml. Removed by `cleanups`.
  */
-export function benchConfig(url, cleanups, settings = {}) {
+export function benchConfig(url, cleanups, settings = {}, { adapter } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'amtsbote-bench-config-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const sourceDir = join(root, 'config');
+  const sourceDir = join(target, 'config');
   const configDir = join(dir, 'config');
   cpSync(sourceDir, configDir, { recursive: true });
   const key = (name) => {
     const file = join(dir, `${name}.private-jwk.json`);
-    copyFileSync(join(root, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
+    copyFileSync(join(target, `test/fixtures/keys/${name}.private-jwk.DEVELOPMENT-ONLY.json`), file);
     chmodSync(file, 0o600);
     return file;
   };
@@ -44,7 +45,8 @@ export function benchConfig(url, cleanups, settings = {}) {
   const routing = parseDocument(readFileSync(routingFile, 'utf8'));
   const chemnitz = routing.get('destinations').items.find((d) => d.get('id') === 'chemnitz-gewerbeamt');
   if (!chemnitz) throw new Error('routing.yaml has no chemnitz-gewerbeamt');
-  chemnitz.setIn(['adapter', 'url'], url);
+  if (adapter) chemnitz.set('adapter', routing.createNode(adapter));
+  else chemnitz.setIn(['adapter', 'url'], url);
   chemnitz.set(
     'retry',
     routing.createNode({ initialDelaySeconds: 0.05, maxDelaySeconds: 0.5, maxAttempts: 50 }, { flow: true }),
@@ -58,8 +60,8 @@ export function benchConfig(url, cleanups, settings = {}) {
  * its URL, process id and a stop function (also registered in `cleanups`).
  */
 export async function spawnBenchGateway(env, cleanups, timeLeft, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/src/cli.js'), 'serve'], {
-    cwd: root,
+  const child = spawn(process.execPath, [...nodeArgs, join(target, 'dist/src/cli.js'), 'serve'], {
+    cwd: target,
     env: {
       PATH: process.env.PATH ?? '',
       AMTSBOTE_PORT: '0',

@@ -3,11 +3,17 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The checkout whose build a benchmark drives (its dist/, bin/, config/ and key fixtures): this one, or another
+ * one named by BENCH_TARGET — so that this checkout's bench code measures an older build the same way (paired
+ * runs, bench/lib/pairs.mjs). The load, the requests and the figures always come from this checkout.
+ */
+export const target = resolve(process.env.BENCH_TARGET ?? root);
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A time limit for Promise.race: does not keep the process alive once the race is won. */
@@ -15,7 +21,8 @@ export const limit = (ms, value) => new Promise((r) => setTimeout(r, ms, value).
 
 /**
  * Starts the clock of a benchmark bounded to `maxSeconds`: when the time is up, everything registered in
- * `cleanups` is torn down, `onTimeUp` reports the figures so far, and the process exits with 3.
+ * `cleanups` is torn down, `onTimeUp` reports the figures so far, and the process exits with 3 (on SIGINT or
+ * SIGTERM the same, exit code 130).
  */
 export function startHarness({ bench, maxSeconds, onTimeUp }) {
   const started = Date.now();
@@ -34,6 +41,17 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
       process.exit(3);
     });
   }, maxSeconds * 1000);
+  // Stopped from outside (Ctrl-C, or bench/lib/pairs.mjs when its time is up): tear down what was started, so no
+  // gateway or receiver is left behind, and report the figures so far.
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => {
+      clearTimeout(watchdog);
+      console.error(`${signal}: stopping; figures so far follow`);
+      void cleanup().finally(() => {
+        onTimeUp();
+        process.exit(130);
+      });
+    });
   const progress = (what) =>
     process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}\n`);
   return {
@@ -63,6 +81,7 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
       bench,
       date: new Date().toISOString(),
       commit: gitCommit(),
+      ...(target === root ? {} : { target }),
       node: process.version,
       cores: availableParallelism(),
     },
@@ -72,7 +91,7 @@ export function startHarness({ bench, maxSeconds, onTimeUp }) {
 function gitCommit() {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: root,
+      cwd: target,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();

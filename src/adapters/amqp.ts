@@ -1,23 +1,11 @@
 import type { ConfirmChannel } from 'amqplib';
-import { z } from 'zod';
-import { readSecret, secretRefSchema } from '../lib/secret-ref.js';
+import { readSecret } from '../lib/secret-ref.js';
 import { type BrokerLease, closeWithin, leaseBroker } from './amqp-connections.js';
 import { type Adapter, type AdapterContext, type DestinationFacts, delivered, retry } from './types.js';
 
-export const kind = 'amqp';
-
-/** Message queue (RabbitMQ, AMQP 0-9-1): the sealed message is published to an exchange. */
-export const amqpAdapterConfigSchema = z.strictObject({
-  kind: z.literal(kind),
-  /** The broker URL (`amqp://user:password@host:5672/vhost`) holds credentials: a reference, never the URL itself. */
-  url: secretRefSchema,
-  exchange: z.string().max(255),
-  routingKey: z.string().max(255),
-  /** How long to wait for the broker's publisher confirm. */
-  timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-});
-
-export type AmqpAdapterConfig = z.output<typeof amqpAdapterConfigSchema>;
+// The config schema lives apart from the runtime, so loading the configuration loads no adapter code.
+import { kind, amqpAdapterConfigSchema, type AmqpAdapterConfig } from './config/amqp.js';
+export { kind, amqpAdapterConfigSchema, type AmqpAdapterConfig };
 
 /**
  * Why a publish was not confirmed: no confirm in time, the attempt aborted, the broker's nack, or no

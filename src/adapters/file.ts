@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, mkdir, open, readdir, rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { fileDirectoryInRoot, fileDirectoryProblem } from './file-root.js';
 import {
   type Adapter,
@@ -14,16 +13,9 @@ import {
   retry,
 } from './types.js';
 
-export const kind = 'file';
-
-/** File drop: one file per message in a folder the specialist software watches. */
-export const fileAdapterConfigSchema = z.strictObject({
-  kind: z.literal(kind),
-  /** A folder below the file-drop root that gateway.yaml names (`fileDropRoot`), relative to it. */
-  directory: z.string().min(1),
-});
-
-export type FileAdapterConfig = z.output<typeof fileAdapterConfigSchema>;
+// The config schema lives apart from the runtime, so loading the configuration loads no adapter code.
+import { kind, fileAdapterConfigSchema, defaultFileDropRoot, type FileAdapterConfig } from './config/file.js';
+export { kind, fileAdapterConfigSchema, defaultFileDropRoot, type FileAdapterConfig };
 
 /** Why a file drop did not write: the folder left the root, or the file system's error code (`file-ENOSPC`). */
 export type FileReason = 'file-outside-root' | `file-${SystemErrorCode}`;
@@ -37,9 +29,6 @@ export const tempFolderName = '.amtsbote-tmp';
 
 /** Temp files as earlier versions named them, beside the messages: `.<name>.<uuid>.tmp`. */
 const legacyTempName = /^\..+\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
-
-/** The file-drop root when gateway.yaml names none (config/load.ts applies the same default). */
-export const defaultFileDropRoot = (dataDir: string) => join(dataDir, 'outbox');
 
 /** Writes `data` to `dir/name` atomically and never over an existing file: temp file + fsync, then link. */
 async function writeOnce(dir: string, name: string, data: string): Promise<'written' | 'exists'> {

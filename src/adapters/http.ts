@@ -1,29 +1,13 @@
 import { Webhook } from 'standardwebhooks';
-import { z } from 'zod';
 import { guardedAgent } from './guarded-agent.js';
-import { readSecret, secretRefSchema } from '../lib/secret-ref.js';
+import { readSecret } from '../lib/secret-ref.js';
 import { type PostReason, postSigned } from './signed-post.js';
 import { type Adapter, type AdapterContext, retry } from './types.js';
 
-export const kind = 'http';
+// The config schema lives apart from the runtime, so loading the configuration loads no adapter code.
+import { kind, httpAdapterConfigSchema, type HttpAdapterConfig } from './config/http.js';
+export { kind, httpAdapterConfigSchema, type HttpAdapterConfig };
 export { retryAfterMs } from './signed-post.js';
-
-/** Push: the sealed message is POSTed to the specialist software's endpoint. */
-export const httpAdapterConfigSchema = z.strictObject({
-  kind: z.literal(kind),
-  url: z.url({ protocol: /^https?$/ }),
-  timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-  /** Standard Webhooks secret (`whsec_…`) the receiver uses to authenticate the gateway. */
-  webhookSecret: secretRefSchema,
-  /**
-   * Where the portal's confirmations of this destination's replies are POSTed (`reply.confirmed`, issue 24),
-   * signed like messages. A URL of its own, not `url`: a receiver of sealed messages there would take a status
-   * for a message. Absent: no push, the destination polls `GET /v1/replies/{replyId}`.
-   */
-  replyStatusUrl: z.url({ protocol: /^https?$/ }).optional(),
-});
-
-export type HttpAdapterConfig = z.output<typeof httpAdapterConfigSchema>;
 
 /** Why a push did not deliver: the POST's reasons, or a secret reference that does not resolve. */
 export type HttpReason = PostReason | 'webhook-secret-unavailable';

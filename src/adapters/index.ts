@@ -1,16 +1,17 @@
-import { z } from 'zod';
 import * as amqp from './amqp.js';
 import * as file from './file.js';
 import * as fitconnect from './fitconnect/index.js';
 import * as http from './http.js';
 import * as mailbox from './mailbox.js';
+import type { AdapterConfig, AdapterKind, AdapterKindOrder } from './config/index.js';
 import type { TransportReferences } from './transport-references.js';
 import { type Adapter, type AdapterContext, type DestinationFacts, adapterRow } from './types.js';
 
 /**
- * The adapter table: one row per kind, holding its config schema and its factory. The routing schema's
- * `adapter` union is built from it (in this order: zod reports the kinds it expected in it), and the worker
- * creates adapters through it. Adding a kind adds its file (or folder) and one row here, nothing else.
+ * The adapter table: one row per kind, holding its config schema and its factory; the worker creates adapters
+ * through it. The routing schema's `adapter` union is built from the same schemas in the same order, listed
+ * without the runtime in config/index.ts. Adding a kind adds its file (or folder), its schema there, and one row
+ * here.
  */
 export const adapterTable = [
   adapterRow(http.kind, http.httpAdapterConfigSchema, http.createHttpAdapter),
@@ -23,22 +24,19 @@ export const adapterTable = [
 ] as const;
 
 type Row = (typeof adapterTable)[number];
-type SchemasOf<Rows extends readonly { configSchema: unknown }[]> = {
-  -readonly [I in keyof Rows]: Rows[I]['configSchema'];
-};
 
-export type AdapterKind = Row['kind'];
-/** The `adapter` member of a routing destination: one kind's config. */
-export type AdapterConfig = z.output<Row['configSchema']>;
+export { adapterConfigSchema, type AdapterConfig, type AdapterKind } from './config/index.js';
 /** Every reason an adapter of the table may report (each row's own union). */
 export type AdapterReason = Row extends { create: (...args: never[]) => Adapter<infer Reason> } ? Reason : never;
 
-/** The `adapter` of a routing destination, validated against the row its `kind` names. */
-export const adapterConfigSchema = z.discriminatedUnion(
-  'kind',
-  // map() loses the tuple's element types, which discriminatedUnion needs; SchemasOf restates them.
-  adapterTable.map((row) => row.configSchema) as SchemasOf<typeof adapterTable>,
-);
+// The table has a row for exactly the kinds of config/index.ts, in its order: a kind without a factory, or a
+// factory without its kind's schema, fails the build here.
+type TableKinds = { -readonly [I in keyof typeof adapterTable]: KindOfRow<(typeof adapterTable)[I]> };
+type KindOfRow<R> = R extends { kind: infer Kind } ? Kind : never;
+type Holds<Check extends true> = Check;
+export type _TableHasTheSchemasKinds = Holds<
+  [TableKinds, AdapterKindOrder] extends [AdapterKindOrder, TableKinds] ? true : false
+>;
 
 /** What the factory of a kind receives: its own config, typed as that kind's (never the union). */
 type ConfigOf<Kind extends AdapterKind> = Extract<AdapterConfig, { kind: Kind }>;

@@ -1,18 +1,8 @@
-import { z } from 'zod';
-import { tokenHashSchema } from '../lib/token-hash.js';
 import { type Adapter, type AdapterContext, awaitingPickup, failed } from './types.js';
 
-export const kind = 'mailbox';
-
-/** Pull: the specialist software fetches its messages from the gateway with its own bearer token. */
-export const mailboxAdapterConfigSchema = z.strictObject({
-  kind: z.literal(kind),
-  tokenHashes: z.array(tokenHashSchema).min(1),
-  /** A message nobody fetches within this period is dead-lettered (FIT-Connect keeps 14 days). */
-  pickupDays: z.number().int().min(1).max(90).default(14),
-});
-
-export type MailboxAdapterConfig = z.output<typeof mailboxAdapterConfigSchema>;
+// The config schema lives apart from the runtime, so loading the configuration loads no adapter code.
+import { kind, mailboxAdapterConfigSchema, type MailboxAdapterConfig } from './config/mailbox.js';
+export { kind, mailboxAdapterConfigSchema, type MailboxAdapterConfig };
 
 /** The one way a mailbox delivery fails; worded for the admin page, which shows it as the delivery's error. */
 export type MailboxReason = `not fetched from the mailbox within ${number} days`;

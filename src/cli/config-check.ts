@@ -6,8 +6,6 @@ import { assertSecretsReadable, gatewaySecretProblems, routingSecretProblems } f
 import { validateRouting } from '../config/validate-routing.js';
 import { compileDataValidators } from '../intake/data-validator.js';
 import { AmtsboteError, type FieldError } from '../lib/errors.js';
-import { gatewayFitConnectDirectories } from '../gateway/fitconnect-directories.js';
-import { destinationOfferState } from '../operations/destination-offers.js';
 import { din91379Keyword, loadXoev, type Xoev } from '../xoev/index.js';
 import { loadInboundMappings } from '../sources/fitconnect/inbound-mapping.js';
 
@@ -82,6 +80,12 @@ export async function checkConfiguration(options: { configFile?: string; env?: N
  * not held against the configuration.
  */
 async function fitConnectOfferLines(deps: { config: ConfigFiles; xoev: Xoev; routing: Routing }): Promise<string[]> {
+  // destinationOfferState asks only these; without one, the FIT-Connect client (undici, jose) is not even loaded.
+  if (!deps.routing.destinations.some((d) => d.sealing === 'fitconnect' && d.adapter.kind === 'fitconnect')) return [];
+  const [{ gatewayFitConnectDirectories }, { destinationOfferState }] = await Promise.all([
+    import('../gateway/fitconnect-directories.js'),
+    import('../operations/destination-offers.js'),
+  ]);
   const fitConnect = gatewayFitConnectDirectories(deps.config, () => new Date());
   try {
     const states = await Promise.all(

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { defaultFileDropRoot } from '../adapters/file.js';
+import { defaultFileDropRoot } from '../adapters/config/file.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { validateRouting } from './validate-routing.js';
 import { configError } from './config-error.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adapterConfigSchema } from '../adapters/index.js';
+import { adapterConfigSchema } from '../adapters/config/index.js';
 import { destinationIdSchema, regionPrefixSchema, serviceKeySchema } from './identifiers.js';
 import { instantMs, windowsOverlap } from './rule-validity.js';
 import { waitDurationSchema } from './wait-duration.js';

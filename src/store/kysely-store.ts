@@ -93,6 +93,7 @@ export function kyselyStore(
   specific: Pick<Store, 'backup' | 'listenForChanges'> & { notify?: (topic: ChangeTopic) => Promise<void> },
 ): Store {
   // A notice is sent after the commit it tells of, never inside: the others then read what was committed.
+  // (PostgreSQL's accept sends its NOTIFY in its one statement, which delivers it at the commit: postgres.ts.)
   const announce = async (topic: ChangeTopic) => {
     // a lost notice only delays the others until their next poll; the change itself is committed
     await specific.notify?.(topic).catch(() => undefined);

@@ -2,6 +2,9 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { channelOf } from './change-topics.js';
 import { kyselyStore } from './kysely-store.js';
+import { leaseRateTokens } from './rate-token-leases.js';
+import { acceptSubmissionAtOnce } from './sql/accept-submission-at-once.js';
+import { takeRateToken } from './sql/take-rate-token.js';
 import { listenForChanges } from './postgres-listener.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -26,11 +29,13 @@ export interface PostgresStoreOptions {
 /**
  * The shared store of several gateway instances. Claiming takes rows with FOR UPDATE SKIP LOCKED, so
  * instances never wait on each other's claims; changes are announced to the other instances with NOTIFY
- * (postgres-listener.ts); everything else is the same query layer as SQLite.
+ * (postgres-listener.ts); an accepted submission is written in one statement with its notice
+ * (sql/accept-submission-at-once.ts), and rate tokens are taken a few at a time under load
+ * (rate-token-leases.ts); everything else is the same query layer as SQLite.
  */
 export function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Store {
   const db = openPostgresDatabase(url, options);
-  return kyselyStore(db, 'postgres', {
+  const store = kyselyStore(db, 'postgres', {
     notify: async (topic) => {
       await sql`select pg_notify(${channelOf(topic)}, '')`.execute(db);
     },
@@ -42,6 +47,13 @@ export function openPostgresStore(url: string, options: PostgresStoreOptions = {
         ),
       ),
   });
+  // One statement that also tells the other instances' workers (accept-submission-at-once.ts).
+  const deliveriesChannel = channelOf('deliveries');
+  return {
+    ...store,
+    acceptSubmission: (input) => acceptSubmissionAtOnce(db, input, deliveriesChannel),
+    takeRateToken: leaseRateTokens((key, nowMs, bucket, count) => takeRateToken(db, key, nowMs, bucket, count)),
+  };
 }
 
 /** A kysely instance over a pg pool (also for `store copy`, which works on tables rather than the Store). */

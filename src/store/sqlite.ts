@@ -48,11 +48,10 @@ export function openSqliteStore(file: string): Store {
   return {
     ...store,
     acceptSubmission: grouped.accept,
-    takeRateToken: async (key, nowMs, bucket) => (await buckets).take(key, nowMs, bucket),
-    sweepRateBuckets: async (beforeMs) => (await buckets).sweep(beforeMs),
+    takeRateToken: (key, nowMs, bucket) => Promise.resolve(buckets.take(key, nowMs, bucket)),
+    sweepRateBuckets: (beforeMs) => Promise.resolve(buckets.sweep(beforeMs)),
     close: async () => {
       await grouped.drain();
-      await (await buckets).close();
       await store.close();
     },
   };

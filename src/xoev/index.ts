@@ -21,6 +21,7 @@ import { validateXml } from './xsd/validate-xml.js';
 export { checkText, type TextProblem } from './din91379/check-text.js';
 export { normalizeNfc } from './din91379/normalize.js';
 export { addDin91379Keyword, din91379Keyword, din91379KeywordName } from './din91379/ajv-keyword.js';
+export { compileJsonSchema } from './json-schema/compile-json-schema.js';
 export { type Din91379Datatype } from './din91379/datatypes.js';
 export { loadCodeLists } from './codelists/load-code-lists.js';
 export { codeName, findCodeList, hasCode } from './codelists/lookup.js';

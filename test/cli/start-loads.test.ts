@@ -98,6 +98,44 @@ describe('what a CLI command loads', () => {
     ).toEqual([]);
   });
 
+  it('`amtsbote config check` on routing without FIT-Connect destinations loads no transport, crypto, adapter or XML-writing code', () => {
+    // The demo routing has none: the routing schema takes the adapters' config schemas from adapters/config/,
+    // never from the adapters, and the FIT-Connect client is loaded only to ask a FIT-Connect destination.
+    const { status, modules } = loadsOf(['config', 'check'], { AMTSBOTE_DATA_DIR: join(dir, 'fresh') });
+    expect(status).toBe(0);
+    expect(loadedOf(modules, ['/dist/src/adapters/config/index.js', '/dist/src/config/routing-schema.js'])).toEqual([
+      '/dist/src/adapters/config/index.js',
+      '/dist/src/config/routing-schema.js',
+    ]);
+    // Of adapters/ and seal/, only schemas (and what they take a constant or a type from) are loaded.
+    const schemaOnly = [
+      '/dist/src/adapters/callback-config.js',
+      '/dist/src/adapters/file-root.js',
+      '/dist/src/adapters/fitconnect/config.js',
+      '/dist/src/seal/fitconnect/types.js',
+      '/dist/src/seal/gateway-keys/config-schema.js',
+    ];
+    const adapterRuntime = modules.filter(
+      (m) =>
+        /\/dist\/src\/(adapters|seal)\//.test(m) &&
+        !m.includes('/dist/src/adapters/config/') &&
+        !schemaOnly.some((file) => m.endsWith(file)),
+    );
+    expect(adapterRuntime).toEqual([]);
+    expect(
+      loadedOf(modules, [
+        '/node_modules/undici/',
+        '/node_modules/amqplib/',
+        '/node_modules/jose/',
+        '/node_modules/standardwebhooks/',
+        // loaded when the first message is written (xoev/mapping/serialize.ts); the check writes none
+        '/node_modules/xmlbuilder2/',
+        '/dist/src/adapters/index.js',
+        '/dist/src/seal/index.js',
+      ]),
+    ).toEqual([]);
+  });
+
   it('`amtsbote config check` over a SQLite store loads the SQLite driver only', () => {
     const data = join(dir, 'with-store');
     expect(loadsOf(['store', 'migrate'], { AMTSBOTE_DATA_DIR: data }).status).toBe(0);

@@ -7,6 +7,7 @@ import { createTestDatabase, sharedPostgres, type TestDatabase } from '../helper
 import { sqliteFactory, type StoreLocation } from '../helpers/stores.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { eventually } from '../helpers/outbox.js';
+import { testSubmission } from '../helpers/submissions.js';
 
 /**
  * Wake-ups across instances (issue 27): what one PostgreSQL store commits is announced to the listeners of the
@@ -66,6 +67,25 @@ describe('change notices between PostgreSQL instances', () => {
     await hears('deliveries', () => writer.announce('deliveries'));
     await writer.registerKeys([{ kid: 'k1', purpose: 'signing' }], new Date().toISOString());
     await hears('keys', () => writer.activateKey('k1', 't', new Date().toISOString()));
+  });
+
+  it('hears an accepted submission as deliveries due now, its notice sent in the statement that writes it', async () => {
+    const at = new Date().toISOString();
+    const accept = (id: string, idempotency?: { key: string; contentHmac: string; expiresAt: string }) =>
+      writer.acceptSubmission({
+        submission: testSubmission(id, { receivedAt: at }),
+        deliveries: [{ id: `m-${id}`, destinationId: 'dresden-gewerbeamt', state: 'pending' }],
+        messages: [{ deliveryId: `m-${id}`, contentType: 'application/json', body: '{}' }],
+        escrow: { escrowKid: 'escrow-1', body: 'sealed' },
+        event: { at, type: 'received', data: { status: 'pending' } },
+        idempotency,
+      });
+    await hears('deliveries', () => accept('notice-1'));
+    const key = { key: 'notice-key', contentHmac: 'c1', expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    await hears('deliveries', () => accept('notice-2', key));
+    expect(await accept('notice-3', key)).toEqual({ kind: 'existing', submissionId: 'notice-2', contentHmac: 'c1' });
+    expect((await writer.getSubmission('notice-2'))?.deliveries.map((d) => d.id)).toEqual(['m-notice-2']);
+    expect(await writer.getSubmission('notice-3')).toBeUndefined();
   });
 
   it('says when its connection breaks, listens again, and reports every topic changed then (notices meanwhile were lost)', async () => {

@@ -5,13 +5,11 @@
  * problems with a pointer: a JSON pointer, or libxml2's XPath of the offending node.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import { configError } from '../../config/config-error.js';
-import { addSchemaAnnotations } from '../../config/schema-annotations.js';
 import { ajvFieldErrors } from '../../intake/ajv-errors.js';
 import {
-  addDin91379Keyword,
+  compileJsonSchema,
   compileSchemaSet,
   disposeSchemaSet,
   findSchemaSet,
@@ -46,13 +44,10 @@ export function compileJsonSchemaCheck(schemaFile: string, mappingFile: string, 
       ['schema'],
       `${schemaFile} has the $id ${JSON.stringify(id)}, not the schemaUri ${schemaUri}`,
     );
-  const ajv = addSchemaAnnotations(
-    addDin91379Keyword(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true })),
-  );
-  addFormats.default(ajv);
   let check: ValidateFunction;
   try {
-    check = ajv.compile(schema);
+    // Shared with the services' data validators: the local copy is usually a service's data schema.
+    check = compileJsonSchema(schema);
   } catch (e) {
     throw configError(mappingFile, ['schema'], `${schemaFile} does not compile: ${(e as Error).message}`);
   }

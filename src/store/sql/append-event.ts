@@ -24,19 +24,6 @@ export async function appendEvent(
   return seq;
 }
 
-/**
- * The first event of a submission inserted earlier in the same transaction: events reference their submission
- * (a foreign key), so none can precede it and the read of the previous hash is skipped. Should one exist all
- * the same, the unique (submission_id, seq) key fails the insert rather than fork the chain.
- */
-export async function appendFirstEvent(
-  trx: Transaction<Database>,
-  submissionId: string,
-  event: NewEvent,
-): Promise<void> {
-  await insertEvent(trx, submissionId, 1, genesisHash, event);
-}
-
 async function insertEvent(
   trx: Transaction<Database> | Kysely<Database>,
   submissionId: string,

@@ -9,25 +9,26 @@ export interface RateBucket {
 }
 
 /**
- * Takes one token from a bucket, refilling it for the time since its last use — one atomic upsert, so
- * concurrent requests on several instances cannot both take the last token. Returns the tokens left, or
- * the seconds until the next token when the bucket is empty.
+ * Takes `count` tokens (one unless said) from a bucket, refilling it for the time since its last use — one
+ * atomic upsert, so concurrent requests on several instances cannot both take the last token; all of them or
+ * none. Returns the tokens left, or the seconds until the next token when fewer than `count` are there.
  */
 export async function takeRateToken(
   db: Kysely<Database>,
   key: string,
   nowMs: number,
   bucket: RateBucket,
+  count = 1,
 ): Promise<{ ok: true; left: number } | { ok: false; retryAfterSeconds: number }> {
   const refilled = sql<number>`(CASE WHEN rate_buckets.tokens + (${nowMs} - rate_buckets.updated_ms) * ${bucket.ratePerSecond / 1000} > ${bucket.burst} THEN ${bucket.burst} ELSE rate_buckets.tokens + (${nowMs} - rate_buckets.updated_ms) * ${bucket.ratePerSecond / 1000} END)`;
   const taken = await db
     .insertInto('rate_buckets')
-    .values({ key, tokens: bucket.burst - 1, updated_ms: nowMs })
+    .values({ key, tokens: bucket.burst - count, updated_ms: nowMs })
     .onConflict((oc) =>
       oc
         .column('key')
-        .doUpdateSet({ tokens: sql<number>`${refilled} - 1`, updated_ms: nowMs })
-        .where(refilled, '>=', 1),
+        .doUpdateSet({ tokens: sql<number>`${refilled} - ${count}`, updated_ms: nowMs })
+        .where(refilled, '>=', count),
     )
     .returning('tokens')
     .executeTakeFirst();

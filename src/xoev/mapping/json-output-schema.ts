@@ -3,11 +3,8 @@
  * once when the mappings load; a request only validates.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { configError } from '../../config/config-error.js';
-import { addSchemaAnnotations } from '../../config/schema-annotations.js';
-import { addDin91379Keyword } from '../din91379/ajv-keyword.js';
+import { compileJsonSchema } from '../json-schema/compile-json-schema.js';
 
 /** Bounded: enough to see what a mapping gets wrong, bounded for hostile input. */
 const maxErrors = 20;
@@ -39,13 +36,10 @@ export function compileJsonOutputSchema(schemaFile: string, mappingFile: string)
       ['schema'],
       `${schemaFile} has no $id: the delivered data must name their schema URI`,
     );
-  const ajv = addSchemaAnnotations(
-    addDin91379Keyword(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true })),
-  );
-  addFormats.default(ajv);
   let check;
   try {
-    check = ajv.compile(schema);
+    // Shared with the services' data validators: the output schema is usually a service's data schema.
+    check = compileJsonSchema(schema);
   } catch (e) {
     throw configError(mappingFile, ['schema'], `${schemaFile} does not compile: ${(e as Error).message}`);
   }

@@ -8,12 +8,20 @@
  * here first (xmlbuilder2 then keeps our `&amp;`), and CR, which any XML parser turns into LF, is written
  * as `&#13;`; in attribute values TAB and LF too, which attribute normalisation would turn into spaces.
  */
-import { create } from 'xmlbuilder2';
+import { createRequire } from 'node:module';
+import type * as XmlBuilder2 from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { BuiltElement } from './built-element.js';
 
+/**
+ * xmlbuilder2 (a CommonJS package, with its DOM about 160 modules) is loaded when the first message is written, not
+ * with the XÖV layer: `config check` and the other commands that load the mappings never write one (issue 26).
+ */
+let xmlbuilder2: typeof XmlBuilder2 | undefined;
+const xmlBuilder = () => (xmlbuilder2 ??= createRequire(import.meta.url)('xmlbuilder2') as typeof XmlBuilder2);
+
 export function serialize(root: BuiltElement, namespaces: Readonly<Record<string, string>>): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const doc = xmlBuilder().create({ version: '1.0', encoding: 'UTF-8' });
   const attributes: Record<string, string> = {};
   for (const [prefix, uri] of Object.entries(namespaces)) attributes[`xmlns:${prefix}`] = escapeAttribute(uri);
   const rootNode = doc.ele(root.namespace ?? null, root.qname, attributes);
