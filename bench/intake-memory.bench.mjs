@@ -6,7 +6,8 @@
 //
 //   node bench/intake-memory.bench.mjs            (after npm run build)
 // Options (env): BENCH_MEMORY_CONCURRENCY=8, BENCH_MEMORY_ROUNDS=1, BENCH_MEMORY_ATTACHMENT_BYTES=8800000,
-// BENCH_MEMORY_MULTIPART=1 (send multipart instead of JSON), BENCH_MAX_SECONDS=300,
+// BENCH_MEMORY_MULTIPART=1 (send multipart instead of JSON), BENCH_MAX_SECONDS=300, BENCH_INTAKE_THREADS (default: the
+// gateway's, one per core; 0: intake's CPU work on the event loop),
 // BENCH_CLI=<path to another checkout's dist/src/cli.js, run as `node <cli> serve`, or to a launcher such as its
 // bin/amtsbote> (to measure that version, or this one without its launcher, with the same load),
 // BENCH_NODE_OPTIONS (the gateway's NODE_OPTIONS, e.g. --trace-gc), BENCH_GATEWAY_OUTPUT=<file> (its log, appended),
@@ -116,7 +117,12 @@ async function startGateway() {
     delivery: { enabled: false },
     // On a busy shared machine a body may wait, or stall, longer than the defaults' 15 s: a request refused then
     // is cut off while it still sends (EPIPE here, not retried), and the round measures fewer submissions.
-    limits: { bodyWaitSeconds: 120, bodyIdleSeconds: 120 },
+    limits: {
+      bodyWaitSeconds: 120,
+      bodyIdleSeconds: 120,
+      // BENCH_INTAKE_THREADS=0 measures intake on the event loop (before issue 26's pool), for a pair
+      ...(process.env.BENCH_INTAKE_THREADS ? { intakeThreads: Number(process.env.BENCH_INTAKE_THREADS) } : {}),
+    },
   });
   const [command, args] = cli.endsWith('.js') ? [process.execPath, [cli, 'serve']] : [cli, ['serve']];
   const child = spawn(command, args, {

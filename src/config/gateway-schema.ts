@@ -219,6 +219,16 @@ export const gatewaySchema = z.strictObject({
       bodyWaitSeconds: z.number().min(0).max(120).default(15),
       /** A body that stops arriving for this long is answered 408 and its connection closed. */
       bodyIdleSeconds: z.number().min(1).max(300).default(15),
+      /**
+       * Threads for intake's CPU work (data validation, mapping, XSD, encryption, signing), started when
+       * submissions arrive. Absent: one per core (`os.availableParallelism()`); 0: on the event loop itself.
+       */
+      intakeThreads: z.number().int().min(0).max(256).optional(),
+      /**
+       * Intake tasks waiting for a thread at most; beyond, a submission is answered 503 with Retry-After and
+       * nothing of it is stored. Absent: 32 per thread.
+       */
+      intakeQueue: z.number().int().min(1).max(100_000).optional(),
     })
     .prefault({}),
   /** Gateway key files (signing, escrow); absent: development keys created in the data dir (SQLite only). */

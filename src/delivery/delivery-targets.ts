@@ -42,9 +42,20 @@ export function deliveryTargets(options: {
 }): DeliveryTargets {
   const { store } = options;
   const adapterCache = new Map<string, { key: string; adapter: Adapter }>();
+  // A destination's settings as text, once per routing object rather than once per attempt (the routing in force
+  // hands out the same objects until it changes; serialising them was a hundredth of the outbox's time).
+  const keys = new WeakMap<Destination, string>();
+  const keyOf = (destination: Destination): string => {
+    let key = keys.get(destination);
+    if (key === undefined) {
+      key = JSON.stringify(destination);
+      keys.set(destination, key);
+    }
+    return key;
+  };
 
   const adapterFor = (destination: Destination): Adapter => {
-    const key = JSON.stringify(destination);
+    const key = keyOf(destination);
     const cached = adapterCache.get(destination.id);
     if (cached?.key === key) return cached.adapter;
     void cached?.adapter.close?.();

@@ -36,6 +36,7 @@ import type { StoredKeyRing } from './key-ring.js';
 import type { Reroute } from '../delivery/reroute.js';
 import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
 import { configReloader, type ConfigReloader, type ReloadOutcome } from './reload.js';
+import { intakePools, type IntakePools } from './intake-pools.js';
 import { removeFileDropLeftovers } from '../adapters/file.js';
 import { startDeferredDeadlines, type DeadlineRound } from '../delivery/deferred-deadlines.js';
 import type { ChangeTopic } from '../store/change-topics.js';
@@ -289,6 +290,9 @@ async function startWithConfig(
       });
     let subscriber: Subscriber | undefined;
     let subscriberIntake: IntakeContext | undefined;
+    // Stopped after the HTTP server and the FIT-Connect pick-up (the parts that submit), before the store.
+    const pools = intakePools({ configuration, load: options, limits: config.gateway.limits, logger });
+    started.push({ name: 'intake pool', stop: () => pools.close() });
 
     const metricsConfig = config.gateway.metrics;
     const metricsToken =
@@ -308,6 +312,7 @@ async function startWithConfig(
           sealing,
           onAccepted: () => worker?.kick(),
           fitConnect,
+          pools,
         });
         subscriberIntake = intake;
         return createApp({
@@ -394,6 +399,7 @@ function intakeContext(deps: {
   sealing: KeyRing;
   onAccepted: () => void;
   fitConnect: FitConnectDirectories;
+  pools: IntakePools;
 }): IntakeContext {
   const { configuration, routing } = deps;
   return {
@@ -417,6 +423,7 @@ function intakeContext(deps: {
     productVersion: version,
     onAccepted: deps.onAccepted,
     fitConnect: deps.fitConnect,
+    cpu: () => deps.pools.current(),
   };
 }
 

@@ -5,15 +5,14 @@ import { resolveRoute } from '../routing/resolve.js';
 import type { CurrentRouting } from '../routing/routing-state.js';
 import type { Store } from '../store/store.js';
 import type { StoredPortal, SubmissionRecord } from '../store/types.js';
-import { checkAttachments, decodeJsonAttachments } from './attachments.js';
-import { checkAssertions } from './check-assertions.js';
+import { decodeJsonAttachments } from './attachments.js';
 import { contentFingerprint } from './content-fingerprint.js';
 import type { ConfigurationSet } from './configuration-set.js';
 import { envelopeSchema, type Envelope } from './envelope-schema.js';
 import type { KeyedHash } from '../lib/keyed-hash.js';
 import type { Xoev } from '../xoev/index.js';
-import { messageFor } from './produce-messages.js';
-import { sealSubmission } from './seal-submission.js';
+import { inProcessIntake, type IntakeCpu } from './pool/intake-pool.js';
+import { sealingKeys } from './pool/sealing-keys.js';
 import { isFitConnectDestination, submissionSchemaFor } from './fitconnect-offer.js';
 import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
 import type { KeyRing } from '../seal/index.js';
@@ -36,8 +35,13 @@ export interface IntakeContext {
   /** The routing version in force (the store's newest). */
   routing: () => CurrentRouting;
   readonly validators: ConfigurationSet['validators'];
-  /** Normalises the data's text before it is validated (NFC, see xoev/din91379). */
+  /** Normalises text as intake does (NFC, see xoev/din91379), for the routes that check data without intake. */
   normalize: (data: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * Where the CPU steps run (validation, mapping, XSD, sealing): the pool of the configuration in force
+   * (pool/intake-pool.ts). Absent: in-process, over `config`, `validators` and `xoev`.
+   */
+  cpu?: (() => IntakeCpu) | undefined;
   /** Idempotency keys, the accepting transaction, and the record an earlier request made. */
   store: Pick<Store, 'findIdempotencyKey' | 'acceptSubmission' | 'getSubmission'>;
   hash: KeyedHash;
@@ -109,19 +113,16 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     if (earlier) return { answer: await answerForEarlier(ctx, earlier, contentHmac), replayed: true };
   }
 
-  const data = ctx.normalize(envelope.data);
-  const validator = ctx.validators.get(envelope.serviceKey);
-  const dataErrors = validator ? validator(data) : [];
-  if (dataErrors.length > 0)
-    throw new AmtsboteError('invalid-data', "The data does not match the service's schema.", dataErrors);
-  const ruleErrors = await checkAssertions(service, data, now, {
+  // One configuration generation for both CPU steps, even when a reload comes between them.
+  const cpu = ctx.cpu?.() ?? inProcessIntake({ config: ctx.config, validators: ctx.validators, xoev: ctx.xoev });
+  const data = await cpu.validate({
+    serviceKey: envelope.serviceKey,
+    data: envelope.data,
     attachments: envelope.attachments,
     payment: envelope.payment,
-    contents,
+    sizes: new Map([...contents].map(([id, bytes]) => [id, bytes.length])),
+    now,
   });
-  if (ruleErrors.length > 0)
-    throw new AmtsboteError('invalid-data', 'The data break a rule of the service.', ruleErrors);
-  checkAttachments(service.definition, envelope.attachments ?? [], contents, ctx.config.gateway.limits.maxAttachments);
 
   const routing = ctx.routing();
   const route = resolveRoute(routing.routing, envelope.serviceKey, envelope.regionKey, now);
@@ -144,36 +145,7 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
   const receivedAt = now.toISOString();
   const submissionId = ctx.newId();
   const deliveries = plannedDeliveries(route, ctx.newId);
-  const messageInput = {
-    config: ctx.config,
-    xoev: ctx.xoev,
-    productVersion: ctx.productVersion,
-    envelope,
-    data,
-    submissionId,
-    createdAt: now,
-    portal,
-    contents,
-  };
-  // Every destination's message is produced, validated and sealed before anything is stored: all or nothing.
-  const produced = await Promise.all(
-    route.destinations.map((d, i) => messageFor(messageInput, d, deliveries[i]?.id ?? '')),
-  );
-  const sealed = await sealSubmission({
-    config: ctx.config,
-    sealing: ctx.sealing,
-    envelope,
-    data,
-    contents,
-    submissionId,
-    receivedAt: now,
-    targets: route.destinations.map((destination, i) => ({
-      deliveryId: deliveries[i]?.id ?? '',
-      destination,
-      produced: produced[i],
-      submissionSchema: submissionSchemas[i],
-    })),
-  });
+  // Hashed before sealing: on a pool thread the attachments' bytes move there and are gone from here.
   const submission = submissionRow({
     id: submissionId,
     portalId: portal.id,
@@ -183,6 +155,22 @@ export async function acceptSubmission(ctx: IntakeContext, request: IntakeReques
     receivedAt,
     routingVersion: routing.version,
     hash: ctx.hash,
+  });
+  // Every destination's message is produced, validated and sealed before anything is stored: all or nothing.
+  const sealed = await cpu.produceAndSeal({
+    envelope,
+    data,
+    contents,
+    submissionId,
+    createdAt: now,
+    portal,
+    productVersion: ctx.productVersion,
+    targets: route.destinations.map((destination, i) => ({
+      deliveryId: deliveries[i]?.id ?? '',
+      destination,
+      submissionSchema: submissionSchemas[i],
+    })),
+    keys: await sealingKeys(ctx.sealing, route.destinations),
   });
   const rows = deliveryRows(deliveries, sealed.messages, route, ctx.newId, now);
   // The plain attachments are sealed now (their summary is in the submission row): the store gets only

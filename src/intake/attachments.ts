@@ -35,7 +35,8 @@ export function decodeJsonAttachments(
 export function checkAttachments(
   service: ServiceFile,
   attachments: EnvelopeAttachment[],
-  contents: ReadonlyMap<string, Buffer>,
+  /** Attachment contents by id; only their lengths are read. */
+  contents: ReadonlyMap<string, { length: number }>,
   gatewayMaxCount: number,
 ): void {
   const rules = service.attachments;

@@ -18,8 +18,8 @@ import type { Envelope } from './envelope-schema.js';
 export interface AssertionEnvelope {
   attachments?: Envelope['attachments'];
   payment?: Envelope['payment'];
-  /** Decoded attachment contents by envelope id, for their sizes. */
-  contents?: ReadonlyMap<string, Buffer>;
+  /** Decoded attachment contents by envelope id, for their sizes (only `length` is read). */
+  contents?: ReadonlyMap<string, { length: number }>;
 }
 
 const berlinDate = new Intl.DateTimeFormat('en-CA', {

@@ -44,7 +44,7 @@ export interface SealedForStore {
  */
 export async function sealForDestination(input: {
   config: ConfigFiles;
-  keyRing: Pick<KeyRing, 'signing' | 'resolver'>;
+  keyRing: Pick<KeyRing, 'signing'> & { resolver: Pick<KeyRing['resolver'], 'encryptionKey'> };
   submission: SubmissionToSeal;
   deliveryId: string;
   destination: Destination;

@@ -5,7 +5,7 @@ import { isRecipientKeyError, sealEscrowToBytes } from '../seal/index.js';
 import type { ProducedMessage } from '../xoev/index.js';
 import type { Envelope } from './envelope-schema.js';
 import { sealForDestination, type SealedForStore, type SubmissionToSeal } from './seal-for-destination.js';
-import type { KeyRing } from '../seal/index.js';
+import type { GatewayEscrowKey, KeyRing } from '../seal/index.js';
 
 /**
  * Seals each destination's message to its recipient's key, and the submission once to the gateway's
@@ -13,7 +13,11 @@ import type { KeyRing } from '../seal/index.js';
  */
 export async function sealSubmission(input: {
   config: ConfigFiles;
-  sealing: KeyRing;
+  /** Only what sealing asks: the keys active now, and recipients' keys (pool/ passes them in, resolved). */
+  sealing: Pick<KeyRing, 'signing'> & {
+    escrow(): Pick<GatewayEscrowKey, 'kid' | 'publicKey'>;
+    resolver: Pick<KeyRing['resolver'], 'encryptionKey'>;
+  };
   envelope: Envelope;
   data: Record<string, unknown>;
   contents: ReadonlyMap<string, Buffer>;

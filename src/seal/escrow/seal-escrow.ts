@@ -16,7 +16,10 @@ export function sealEscrow(submission: EscrowSubmission, key: GatewayEscrowKey):
  * The escrow copy as the ASCII bytes of its compact JWE, written straight into one buffer: what intake
  * stores, so the 23 MB copy of a submission with two 8.8 MB attachments is never also a string (issue 19, F4).
  */
-export function sealEscrowToBytes(submission: EscrowSubmission, key: GatewayEscrowKey): Promise<Buffer> {
+export function sealEscrowToBytes(
+  submission: EscrowSubmission,
+  key: Pick<GatewayEscrowKey, 'kid' | 'publicKey'>,
+): Promise<Buffer> {
   return Promise.resolve().then(() =>
     encryptCompactJweToBuffer(
       escrowPlaintextPieces(submission),
