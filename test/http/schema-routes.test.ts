@@ -7,6 +7,7 @@ import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
 import { projectRoot } from '../helpers/paths.js';
+import { pollValue } from '../helpers/wait.js';
 
 let gw: TestGateway | undefined;
 beforeAll(async () => {
@@ -43,11 +44,16 @@ async function openedMessageOf(file: string, destinationId: string, mailboxToken
   const messageId = (accepted.body.destinations as { destinationId: string; messageId: string }[]).find(
     (d) => d.destinationId === destinationId,
   )!.messageId;
-  const container = await (
-    await fetch(`${gw!.url}/v1/mailbox/${destinationId}/messages/${messageId}`, {
-      headers: { authorization: `Bearer ${mailboxToken}` },
-    })
-  ).text();
+  // The delivery worker runs in a thread of its own: the message reaches the mailbox shortly after the 202.
+  const fetched = await pollValue(
+    () =>
+      fetch(`${gw!.url}/v1/mailbox/${destinationId}/messages/${messageId}`, {
+        headers: { authorization: `Bearer ${mailboxToken}` },
+      }),
+    (res) => res.status === 200,
+  );
+  expect(fetched.status).toBe(200);
+  const container = await fetched.text();
   const jwks = (await (await fetch(gw!.url + '/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] };
   return openSealedMessage(container, {
     recipientKeys: [demoKey(keyName)],
