@@ -7,6 +7,7 @@ import { loadExamples } from '../helpers/examples.js';
 import { getJson, postJson } from '../helpers/http.js';
 import { ownerOnlyKeyFile } from '../helpers/key-files.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/process.js';
+import { processBoundMs, waitUntil } from '../helpers/wait.js';
 
 // Issue 26: intake's CPU work runs on a bounded pool. With one thread and a queue of one, a burst of
 // submissions fills it (once its thread has loaded the configuration; until then intake runs in-process): each
@@ -52,6 +53,16 @@ describe('a full intake pool', () => {
   it('answers 503 with Retry-After, loses nothing it accepted, stores nothing it refused', async () => {
     const accepted = new Set<string>();
     let refused: string[] = [];
+    // Until the thread has loaded the configuration (seconds, on a busy machine tens of them) intake runs
+    // in-process; the first submission starts it, and the gateway says when the pool has taken over.
+    const first = await submit('pool-first');
+    expect(first.status).toBe(202);
+    accepted.add('pool-first');
+    await waitUntil(
+      () => gateway!.output().includes('intake pool ready'),
+      processBoundMs,
+      () => gateway!.output().slice(-2000),
+    );
     // Rounds of concurrent submissions until the pool has refused some.
     for (let round = 0; round < 10 && refused.length === 0; round++) {
       const references = Array.from({ length: burst }, (_, i) => `pool-${round}-${i}`);

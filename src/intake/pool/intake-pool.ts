@@ -119,6 +119,7 @@ export function intakePool(set: ConfigurationSet, options: IntakePoolOptions): I
     warming ??= (pool.run({ name: 'warm' } satisfies IntakeTask) as Promise<TaskOutcome>).then(
       (outcome) => {
         if ('stale' in outcome) stale();
+        else options.logger.info({ threads: options.threads }, 'intake pool ready: intake runs on its threads');
         warm = true;
       },
       (error: unknown) => {
