@@ -59,7 +59,7 @@ export interface RunningGateway {
   readonly config: ConfigFiles;
   store: Store;
   routing: RoutingState;
-  /** The outbox worker: in a thread of its own (delivery-thread.ts), or in this one when a clock is injected. */
+  /** The outbox worker: on this thread (the default, and with an injected clock) or its own (delivery-thread.ts). */
   worker: DeliveryControl | undefined;
   /** The deadlines of deferred deliveries (with the worker): `runOnce` decides the overdue ones now. */
   deferredDeadlines: { runOnce(): Promise<DeadlineRound> } | undefined;
@@ -461,25 +461,26 @@ async function startWorker(deps: {
       kick();
     },
   };
-  const worker = deps.injectedClock
-    ? wireDeliveryWorker({
-        config,
-        store,
-        routing,
-        resolver: deps.resolver,
-        fitConnect: deps.fitConnect,
-        observer: metrics,
-        recordReceipt: (input) => recordReceipt(receipts, input),
-        logger,
-        clock,
-      })
-    : await startDeliveryThread({
-        load: { configFile: deps.options.configFile, env: deps.options.env, cwd: deps.options.cwd },
-        services: deps.services,
-        logger,
-        metrics,
-        receipts,
-      });
+  const worker =
+    deps.injectedClock || !config.gateway.delivery.thread
+      ? wireDeliveryWorker({
+          config,
+          store,
+          routing,
+          resolver: deps.resolver,
+          fitConnect: deps.fitConnect,
+          observer: metrics,
+          recordReceipt: (input) => recordReceipt(receipts, input),
+          logger,
+          clock,
+        })
+      : await startDeliveryThread({
+          load: { configFile: deps.options.configFile, env: deps.options.env, cwd: deps.options.cwd },
+          services: deps.services,
+          logger,
+          metrics,
+          receipts,
+        });
   kick = () => {
     worker.kick();
   };

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
@@ -33,15 +34,18 @@ let receiver: Worker;
 const count = new Int32Array(new SharedArrayBuffer(4));
 let receiverUrl = '';
 
+let config: ConfigCopy;
 beforeAll(async () => {
   receiver = new Worker(receiverCode, { eval: true, workerData: { shared: count.buffer } });
   const port = await new Promise<number>((resolve) => receiver.once('message', resolve));
   receiverUrl = `http://127.0.0.1:${port}`;
-  gw = await startTestGateway();
+  config = copyConfig({ delivery: { thread: true } });
+  gw = await startTestGateway({ configFile: config.configFile });
 });
 
 afterAll(async () => {
   await gw.stop();
+  config.remove();
   const exited = new Promise((resolve) => receiver.once('exit', resolve));
   receiver.postMessage('close');
   await exited;
