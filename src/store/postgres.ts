@@ -22,7 +22,7 @@ const types: pg.CustomTypesConfig = {
 
 export interface PostgresStoreOptions {
   poolSize?: number | undefined;
-  /** Told when an idle connection breaks (the server restarted): the pool replaces it on next use. */
+  /** Told when a connection breaks (the server restarted), idle or checked out: the pool replaces it on next use. */
   onConnectionError?: ((error: Error) => void) | undefined;
 }
 
@@ -64,7 +64,14 @@ export function openPostgresDatabase(url: string, options: PostgresStoreOptions 
     types,
     connectionTimeoutMillis: 10_000,
   });
-  // Without a listener, a connection that breaks while idle (a server restart) would crash the process.
-  pool.on('error', (error) => options.onConnectionError?.(error));
+  // A connection that breaks (a server restart sends every backend 57P01) emits 'error': without a listener that
+  // would be an uncaught exception, which ends a worker thread (the delivery thread has no process guard). The
+  // pool listens to its idle connections only, so each connection gets a listener of its own, for its whole life:
+  // a broken connection that is checked out fails its next statement and is dropped when released.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onConnectionError?.(error));
+  });
+  // (the pool re-emits an idle connection's error here: already reported by the connection's own listener)
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
