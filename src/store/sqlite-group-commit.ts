@@ -28,7 +28,7 @@ type Settled = { ok: true; result: unknown } | { ok: false; error: unknown };
  * settles after the COMMIT, and a failed COMMIT rejects every caller of the group. The savepoints run one
  * after another on SQLite's one connection, so a later write of a group sees an earlier one's rows, exactly
  * as with one transaction each. While a group is written, newcomers queue and form the next group; `maxBatch`
- * bounds one transaction. The same pattern as sqlite-grouped-accept.ts, for any write.
+ * bounds one transaction. Accepts (sqlite-grouped-accept.ts) are grouped the same way, in a group of their own.
  */
 export function groupCommits(db: Kysely<Database>, options: { savepoint: string; maxBatch?: number }): GroupCommit {
   const maxBatch = options.maxBatch ?? 64;
