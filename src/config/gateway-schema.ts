@@ -176,8 +176,7 @@ export const gatewaySchema = z.strictObject({
       shutdownGraceSeconds: z.number().min(0).max(600).default(10),
       /**
        * Runs the outbox worker in a thread of its own (issue 26), so a delivery burst does not slow intake. Off by
-       * default until a failure seen once under load is explained: on PostgreSQL, while the database was down, the
-       * threaded worker logged no failed claims for two minutes (test/e2e/postgres-restart.e2e.test.ts).
+       * default while a thread that dies during a database outage is not restarted reliably (README).
        */
       thread: z.boolean().default(false),
     })
