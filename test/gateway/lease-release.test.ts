@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { loadConfig } from '../../src/config/load.js';
-import { copyConfig } from '../helpers/config-copy.js';
-import { copyFixtureKeys } from '../helpers/fixture-keys.js';
+import { configOnStore } from '../helpers/config-on-store.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { createTestDatabase } from '../helpers/postgres.js';
 import { testSubmission } from '../helpers/submissions.js';
 
 /**
@@ -22,31 +18,8 @@ afterEach(async () => {
 });
 
 async function setUp(kind: 'sqlite' | 'postgres') {
-  const keys = copyFixtureKeys();
-  cleanups.push(() => {
-    keys.remove();
-  });
-  const database = kind === 'postgres' ? await createTestDatabase() : undefined;
-  if (database) cleanups.push(() => database.drop());
-  const config = copyConfig({
-    keys: keys.keys,
-    // no worker: what the start leaves in the row is what is read below, not a later claim
-    delivery: { enabled: false },
-    settings: {
-      hmacSecret: 'file:test-hmac.secret',
-      ...(database ? { store: { kind: 'postgres', url: database.url, poolSize: 4 } } : {}),
-    },
-  });
-  cleanups.push(() => {
-    config.remove();
-  });
-  writeFileSync(join(config.dir, 'test-hmac.secret'), 'lease-release-test-hmac-secret-of-at-least-32-characters', {
-    mode: 0o600,
-  });
-  const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-lease-'));
-  cleanups.push(() => {
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  // no worker: what the start leaves in the row is what is read below, not a later claim
+  const { config, dataDir, database } = await configOnStore(kind, cleanups, 'lease');
   const env = { AMTSBOTE_DATA_DIR: dataDir, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0' };
 
   // A pending delivery leased for an hour by a worker that is not this gateway's.

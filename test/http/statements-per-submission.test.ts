@@ -1,13 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyConfig } from '../helpers/config-copy.js';
-import { copyFixtureKeys } from '../helpers/fixture-keys.js';
+import { configOnStore } from '../helpers/config-on-store.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
 import { examplesDir } from '../helpers/paths.js';
-import { createTestDatabase } from '../helpers/postgres.js';
 import { countStatements, type StatementTally } from '../helpers/statement-count.js';
 
 /**
@@ -25,31 +22,8 @@ const example = JSON.parse(
 ) as Record<string, unknown>;
 
 async function startOn(kind: 'sqlite' | 'postgres') {
-  const keys = copyFixtureKeys();
-  cleanups.push(() => {
-    keys.remove();
-  });
-  const database = kind === 'postgres' ? await createTestDatabase() : undefined;
-  if (database) cleanups.push(() => database.drop());
-  const config = copyConfig({
-    keys: keys.keys,
-    // no worker: only the intake's statements are counted (the worker's would not be attributed anyway)
-    delivery: { enabled: false },
-    settings: {
-      hmacSecret: 'file:test-hmac.secret',
-      ...(database ? { store: { kind: 'postgres', url: database.url, poolSize: 4 } } : {}),
-    },
-  });
-  cleanups.push(() => {
-    config.remove();
-  });
-  writeFileSync(join(config.dir, 'test-hmac.secret'), 'statement-count-test-hmac-secret-of-32-characters-at-least', {
-    mode: 0o600,
-  });
-  const dataDir = mkdtempSync(join(tmpdir(), 'amtsbote-statements-'));
-  cleanups.push(() => {
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  // no worker: only the intake's statements are counted (the worker's would not be attributed anyway)
+  const { config, dataDir } = await configOnStore(kind, cleanups, 'statements');
   const gw = await startTestGateway({ configFile: config.configFile, dataDir });
   cleanups.push(() => gw.stop());
   return gw;
