@@ -146,7 +146,7 @@ describe('what a CLI command loads', () => {
     ]);
   });
 
-  it('`amtsbote serve` is ready without zod-openapi, which the OpenAPI document loads when first asked for', async () => {
+  it('`amtsbote serve` is ready without zod-openapi (loaded for the OpenAPI document) and amqplib (for a broker)', async () => {
     const trace = join(dir, 'trace-serve.txt');
     const gateway = await spawnGateway({
       AMTSBOTE_DATA_DIR: join(dir, 'serve'),
@@ -159,6 +159,8 @@ describe('what a CLI command loads', () => {
       // The recorder saw the gateway's own modules (an empty trace would pass the check below)…
       expect(traced()).toContain('/dist/src/http/app.js');
       expect(traced()).not.toContain('/node_modules/zod-openapi/');
+      // Loaded with the first connection to a broker, never at start (the adapters' table imported it).
+      expect(traced()).not.toContain('/node_modules/amqplib/');
       // …and sees zod-openapi once the document is asked for.
       expect((await fetch(new URL('/v1/openapi.json', gateway.url))).status).toBe(200);
       expect(traced()).toContain('/node_modules/zod-openapi/');
