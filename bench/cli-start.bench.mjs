@@ -10,7 +10,7 @@
 //   node bench/cli-start.bench.mjs                (after npm run build)
 // Options (env): BENCH_BASE_CLI=<path>, BENCH_PAIRS=5, BENCH_MAX_SECONDS=600, BENCH_CLI_PARTS=help,check,serve,
 // BENCH_TARGET=<another checkout, built> (measured instead of this one, in its own directory),
-// BENCH_NAME=<name> (the results file bench/results/cli-start-<date>-<name>.json; without it cli-start-<date>.json)
+// BENCH_NAME=<name> (the results file bench/results/<name>-<date>.json; without it cli-start-<date>.json)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -138,7 +138,7 @@ function report() {
       };
     }
   console.table(results.summary);
-  console.log(`written to ${writeResults(results, process.env.BENCH_NAME || undefined)}`);
+  console.log(`written to ${writeResults(results)}`);
 }
 
 await run(async () => {

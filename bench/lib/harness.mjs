@@ -102,15 +102,13 @@ function gitCommit() {
 
 /**
  * Writes bench/results/<bench>-<date>.json (atomically) and returns its path; BENCH_RESULTS_DIR names another
- * folder (bench/run.mjs collects the parts' files there and writes one results file of its own). With `name`
- * (a bench's BENCH_NAME) the file is <bench>-<date>-<name>.json, so a named run never overwrites a committed
- * result; the name keeps the `<bench>-` prefix by which bench/lib/pairs.mjs finds a part's file.
+ * folder (bench/run.mjs collects the parts' files there and writes one results file of its own).
  */
-export function writeResults(results, name) {
+export function writeResults(results) {
   const dir = process.env.BENCH_RESULTS_DIR ?? join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  if (name !== undefined && !/^[\w.-]+$/.test(name)) throw new Error(`BENCH_NAME "${name}" is not a file name part`);
-  const file = join(dir, `${results.bench}-${results.date.slice(0, 10)}${name ? `-${name}` : ''}.json`);
+  // BENCH_NAME keeps a scratch or comparison run from overwriting the day's committed result of the same bench.
+  const file = join(dir, `${process.env.BENCH_NAME ?? results.bench}-${results.date.slice(0, 10)}.json`);
   writeFileSync(file + '.tmp', JSON.stringify(results, null, 2) + '\n');
   renameSync(file + '.tmp', file);
   return file;
