@@ -41,22 +41,17 @@ describe('starting the gateway', () => {
     }
   });
 
-  it('starts with the configuration `serve` loaded, without reading the files a second time', async () => {
-    // serve loads the configuration for its demo receiver; the gateway once loaded it again (issue 26).
+  it('starts with the configuration `serve` loaded, without loading the files a second time', async () => {
+    // serve loads the configuration for its demo receiver; the gateway once loaded it again (issue 26). The
+    // loaded configuration carries a mark no load of the files gives: the gateway must be running on it.
     const own = mkdtempSync(join(tmpdir(), 'amtsbote-gateway-loaded-'));
     const env = { AMTSBOTE_DATA_DIR: own, AMTSBOTE_PORT: '0', AMTSBOTE_METRICS_PORT: '0' };
+    const configFile = join(projectRoot, 'config/gateway.yaml');
     try {
-      const loaded = loadConfigWithRoutingSeed({ configFile: join(projectRoot, 'config/gateway.yaml'), env });
-      // A file that does not exist: the start must not read it.
-      const gateway = await startTestGateway({
-        dataDir: own,
-        env,
-        configFile: join(own, 'no-such-gateway.yaml'),
-        loaded,
-      });
+      const loaded = { ...loadConfigWithRoutingSeed({ configFile, env }), hash: 'loaded-by-serve' };
+      const gateway = await startTestGateway({ dataDir: own, env, configFile, loaded });
       try {
-        expect(gateway.config.hash).toBe(loaded.hash);
-        expect(gateway.config.services.size).toBe(loaded.services.size);
+        expect(gateway.config.hash).toBe('loaded-by-serve');
       } finally {
         await gateway.stop();
       }
