@@ -4,13 +4,15 @@
 // receiver off, a data dir made by an unmeasured first start), each a fresh node process. With BENCH_BASE_CLI (another
 // build's dist/src/cli.js, e.g. of the previous commit) the two builds run as alternating pairs — base then this,
 // this then base — so that the load of a shared machine falls on both alike. Wall time is the figure; the CPU time
-// (user + sys) of the short commands, from /usr/bin/time, is reported beside it as the less load-dependent one.
+// (user + sys) of the short commands, from /usr/bin/time, and of serve until ready, from /proc (Linux), is reported
+// beside it as the less load-dependent one.
 //
 //   node bench/cli-start.bench.mjs                (after npm run build)
 // Options (env): BENCH_BASE_CLI=<path>, BENCH_PAIRS=5, BENCH_MAX_SECONDS=600, BENCH_CLI_PARTS=help,check,serve,
-// BENCH_TARGET=<another checkout, built> (measured instead of this one, in its own directory)
+// BENCH_TARGET=<another checkout, built> (measured instead of this one, in its own directory),
+// BENCH_NAME=<name> (the results file bench/results/<name>-<date>.json; without it cli-start-<date>.json)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -57,7 +59,21 @@ function shortCommand(cli, args, variant) {
   return { wallMs, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : undefined };
 }
 
-/** `serve` from spawn until /health/ready answers 200; then stopped with SIGTERM. */
+/**
+ * The CPU time (user + sys, every thread) a process has used so far, from /proc/<pid>/stat (Linux; in clock ticks,
+ * 100 a second): serve's CPU until ready, the figure a busy machine disturbs less than the wall time.
+ */
+function cpuOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after the command name
+    return { cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 };
+  } catch {
+    return {};
+  }
+}
+
+/** `serve` from spawn until /health/ready answers 200 (wall and CPU); then stopped with SIGTERM. */
 async function serveToReady(cli, variant) {
   const started = performance.now();
   const child = spawn(process.execPath, [cli, 'serve', '--no-demo-receiver'], {
@@ -84,7 +100,7 @@ async function serveToReady(cli, variant) {
           (r) => r.status === 200,
           () => false,
         );
-        if (ready) return { wallMs: performance.now() - started };
+        if (ready) return { wallMs: performance.now() - started, ...cpuOf(child.pid) };
       }
       await sleep(10);
     }

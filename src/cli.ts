@@ -15,6 +15,10 @@ import { registerReceiverCommands } from './cli/receiver-commands.js';
 import { registerDlqCommands } from './cli/dlq-commands.js';
 import { registerEventsCommands } from './cli/events-commands.js';
 import { registerServicesCommands } from './cli/services-commands.js';
+import { delayWasmTierUp } from './cli/wasm-tiering.js';
+
+// Before any action imports libxml2-wasm: schema sets compile in a third of the time (cli/wasm-tiering.ts).
+delayWasmTierUp();
 
 const program = new Command('amtsbote')
   .description('Interoperability gateway for municipal e-government: portal submissions in, sealed XÖV messages out.')

@@ -1,4 +1,4 @@
-import { connect, type ChannelModel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 
 /**
  * One AMQP connection per broker, shared by every destination that publishes to it: a broker sees one
@@ -42,7 +42,9 @@ export function leaseBroker(url: string, connectTimeoutMs: number): BrokerLease 
   let released = false;
 
   const open = (): Promise<ChannelModel> => {
-    const opening = connect(url, { timeout: connectTimeoutMs }).then((connection) => {
+    // amqplib is imported with the first connection, not with the gateway's start (issue 26).
+    const opening = import('amqplib').then(async ({ connect }) => {
+      const connection = await connect(url, { timeout: connectTimeoutMs });
       const forget = () => {
         if (shared.current === opening) shared.current = undefined;
       };

@@ -56,12 +56,18 @@ export async function checkConfiguration(options: { configFile?: string; env?: N
     routingLine = `routing: ${routingFile} (${inForce.why})`;
   }
   compileDataValidators(loaded.services, [din91379Keyword]);
-  lines.push(...(await inboundMappingLines(loaded)));
-  const xoev = loadXoev(loaded.paths);
+  const inbound = await inboundMappings(loaded);
   try {
-    lines.push(...(await fitConnectOfferLines({ config: loaded, xoev, routing })));
+    lines.push(...inbound.lines);
+    // Loaded while the inbound mappings still hold their schema sets, so a set both use is compiled once.
+    const xoev = loadXoev(loaded.paths);
+    try {
+      lines.push(...(await fitConnectOfferLines({ config: loaded, xoev, routing })));
+    } finally {
+      xoev.close();
+    }
   } finally {
-    xoev.close();
+    inbound.close();
   }
   return [
     `configuration ok: ${loaded.configFile}`,
@@ -127,22 +133,24 @@ async function fitConnectOfferLines(deps: { config: ConfigFiles; xoev: Xoev; rou
 
 /**
  * The inbound mappings of FIT-Connect data (`<mappings>/inbound/`), loaded as the pick-up loads them: a file that
- * would be refused there fails the check with its file and pointer. No folder: nothing to check.
+ * would be refused there fails the check with its file and pointer. No folder: nothing to check. The caller closes
+ * them once the XÖV layer is loaded (they share compiled schema sets).
  */
-async function inboundMappingLines(config: ConfigFiles): Promise<string[]> {
+async function inboundMappings(config: ConfigFiles): Promise<{ lines: string[]; close: () => void }> {
   const dir = join(config.paths.mappingsDir, 'inbound');
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir)) return { lines: [], close: () => undefined };
   const inbound = await loadInboundMappings(dir, new Set(config.services.keys()), {
     schemaDirs: { xsdDir: config.paths.xsdDir, officialSchemasDir: config.paths.officialSchemasDir },
   });
-  try {
-    const schemas = inbound.list().map((m) => `${m.schemaUri} (${m.mimeType})`);
-    return [
+  const schemas = inbound.list().map((m) => `${m.schemaUri} (${m.mimeType})`);
+  return {
+    lines: [
       `  inbound mappings (FIT-Connect): ${schemas.length}${schemas.length > 0 ? ` — ${schemas.join(', ')}` : ''}`,
-    ];
-  } finally {
-    inbound.close();
-  }
+    ],
+    close: () => {
+      inbound.close();
+    },
+  };
 }
 
 /** Reads the routing version in force without creating, migrating or changing anything in the store. */

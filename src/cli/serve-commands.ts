@@ -59,7 +59,9 @@ export function registerServeCommands({ program }: CliContext): void {
       const mallocNote = mallocSettingsNote(process.env, runsOnGlibc());
       if (mallocNote) logger.info({ malloc: 'dynamic-threshold' }, mallocNote);
       // routing.yaml's problems are the gateway's to judge: over a store that holds routing they are a warning.
-      const { routingSeed, ...config } = loadConfigWithRoutingSeed({ configFile, env });
+      // Loaded once: the gateway starts with this load (it took a second one, a fifth of the start, issue 26).
+      const loaded = loadConfigWithRoutingSeed({ configFile, env });
+      const { routingSeed, ...config } = loaded;
       // Demo mode is the embedded configuration itself, never a copy or an operator's file.
       const embedded = config.configFile === resolve(packageRoot(), defaultConfigFile);
       const wanted = options.demoReceiver && env.AMTSBOTE_DEMO_RECEIVER !== 'off';
@@ -72,7 +74,7 @@ export function registerServeCommands({ program }: CliContext): void {
           : undefined;
       let gateway: Awaited<ReturnType<typeof startGateway>>;
       try {
-        gateway = await startGateway({ configFile, env, logger });
+        gateway = await startGateway({ configFile, env, logger, loaded });
       } catch (error) {
         await demo?.close();
         throw error;

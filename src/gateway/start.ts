@@ -51,6 +51,11 @@ export interface GatewayOptions extends LoadOptions {
   logger?: Logger;
   clock?: () => Date;
   newId?: () => string;
+  /**
+   * The configuration as loaded from these options by the caller (`serve` loads it once for the demo receiver):
+   * taken instead of loading the same files a second time (issue 26). A reload loads the files again.
+   */
+  loaded?: ConfigWithRoutingSeed;
 }
 
 export interface RunningGateway {
@@ -77,7 +82,7 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   installUint8ArrayToBase64();
   const logger = options.logger ?? createLogger();
-  const config = loadConfigWithRoutingSeed(options);
+  const config = options.loaded ?? loadConfigWithRoutingSeed(options);
   const storeSettings = config.gateway.store;
   const releaseServeLock =
     storeSettings.kind === 'sqlite'

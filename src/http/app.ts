@@ -30,7 +30,6 @@ import { metricsAuth, metricsHandler, observeIntake } from './metrics-routes.js'
 import type { Metrics } from '../observability/metrics.js';
 import { adminConfigRoutes } from './admin/config-routes.js';
 import type { Reload } from './admin/config-routes.js';
-import { openApiDocument } from './openapi.js';
 import { bearerToken, portalDirectory } from './portal-auth.js';
 import { portalRoutes } from './portal-routes.js';
 import { createBodyBudget } from './body-budget.js';
@@ -124,8 +123,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   let openapi: string | undefined;
-  app.get('/v1/openapi.json', (_req, res) => {
-    openapi ??= JSON.stringify(openApiDocument(version, deps.publicBaseUrl));
+  app.get('/v1/openapi.json', async (_req, res) => {
+    // Imported when first asked for: zod-openapi and the document's schemas are no part of the start (issue 26).
+    openapi ??= JSON.stringify((await import('./openapi.js')).openApiDocument(version, deps.publicBaseUrl));
     res.type('application/json').send(openapi);
   });
   if (metrics && metricsToken) app.get('/metrics', metricsAuth(metricsToken), metricsHandler(metrics));

@@ -13,7 +13,7 @@ import { buildJson } from './mapping/build-json.js';
 import { buildMessage, findMapping } from './mapping/build-message.js';
 import { loadMappings } from './mapping/load-mappings.js';
 import type { AttachmentSelection, MappingContext, MappingNode, MappingSet, MessageTarget } from './mapping/types.js';
-import { compileSchemaSet, disposeSchemaSet } from './xsd/compile-schema-set.js';
+import { acquireSchemaSet, releaseSchemaSet } from './xsd/shared-schema-sets.js';
 import { findSchemaSet } from './xsd/find-schema-set.js';
 import type { SchemaSet, XsdIssue } from './xsd/schema-set.js';
 import { validateXml } from './xsd/validate-xml.js';
@@ -45,6 +45,7 @@ export type {
 } from './mapping/types.js';
 export { validateXml } from './xsd/validate-xml.js';
 export { compileSchemaSet, disposeSchemaSet } from './xsd/compile-schema-set.js';
+export { acquireSchemaSet, releaseSchemaSet } from './xsd/shared-schema-sets.js';
 export { findSchemaSet, type SchemaDirs } from './xsd/find-schema-set.js';
 export { installSchemaSet } from './install/install-schema-set.js';
 export { installCodeList } from './install/install-code-list.js';
@@ -103,10 +104,11 @@ export function loadXoev(options: XoevOptions): Xoev {
         xsdDir: options.xsdDir,
         ...(options.officialSchemasDir !== undefined ? { officialSchemasDir: options.officialSchemasDir } : {}),
       };
-      schemaSets.set(key, compileSchemaSet(findSchemaSet(dirs, m.standard, m.version)));
+      // Shared with the inbound mappings and with the set a reload loads next (xsd/shared-schema-sets.ts).
+      schemaSets.set(key, acquireSchemaSet(findSchemaSet(dirs, m.standard, m.version)));
     }
   } catch (e) {
-    schemaSets.forEach(disposeSchemaSet);
+    schemaSets.forEach(releaseSchemaSet);
     throw e;
   }
   return {
@@ -114,7 +116,7 @@ export function loadXoev(options: XoevOptions): Xoev {
     codeLists,
     schemaSets,
     close: () => {
-      schemaSets.forEach(disposeSchemaSet);
+      schemaSets.forEach(releaseSchemaSet);
       schemaSets.clear();
     },
   };

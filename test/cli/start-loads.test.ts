@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/paths.js';
-import { cliPath } from '../helpers/process.js';
+import { cliPath, spawnGateway } from '../helpers/process.js';
 import { processBoundMs } from '../helpers/wait.js';
 
 /**
@@ -144,5 +144,28 @@ describe('what a CLI command loads', () => {
     expect(loadedOf(modules, ['/node_modules/better-sqlite3/', '/node_modules/pg/', ...gatewayOnly])).toEqual([
       '/node_modules/better-sqlite3/',
     ]);
+  });
+
+  it('`amtsbote serve` is ready without zod-openapi (loaded for the OpenAPI document) and amqplib (for a broker)', async () => {
+    const trace = join(dir, 'trace-serve.txt');
+    const gateway = await spawnGateway({
+      AMTSBOTE_DATA_DIR: join(dir, 'serve'),
+      AMTSBOTE_MODULE_TRACE: trace,
+      NODE_OPTIONS: `--import ${recorder}`,
+    });
+    try {
+      const traced = () => (existsSync(trace) ? readFileSync(trace, 'utf8') : '');
+      expect((await fetch(new URL('/health/ready', gateway.url))).status).toBe(200);
+      // The recorder saw the gateway's own modules (an empty trace would pass the check below)…
+      expect(traced()).toContain('/dist/src/http/app.js');
+      expect(traced()).not.toContain('/node_modules/zod-openapi/');
+      // Loaded with the first connection to a broker, never at start (the adapters' table imported it).
+      expect(traced()).not.toContain('/node_modules/amqplib/');
+      // …and sees zod-openapi once the document is asked for.
+      expect((await fetch(new URL('/v1/openapi.json', gateway.url))).status).toBe(200);
+      expect(traced()).toContain('/node_modules/zod-openapi/');
+    } finally {
+      await gateway.stop();
+    }
   });
 });

@@ -1,18 +1,18 @@
 /**
  * The optional local schema an inbound mapping names, compiled once at load: a JSON Schema (draft 2020-12, with
  * the project's DIN 91379 keyword and FIM annotations, as the services' schemas) for JSON data, an XSD (compiled by
- * the XÖV layer's schema-set compiler, never reaching the network) for XML data. Each gives the received data's
- * problems with a pointer: a JSON pointer, or libxml2's XPath of the offending node.
+ * the XÖV layer's schema-set compiler, never reaching the network, shared with the XÖV layer's copy) for XML data.
+ * Each gives the received data's problems with a pointer: a JSON pointer, or libxml2's XPath of the offending node.
  */
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
 import { configError } from '../../config/config-error.js';
 import { ajvFieldErrors } from '../../intake/ajv-errors.js';
 import {
+  acquireSchemaSet,
   compileJsonSchema,
-  compileSchemaSet,
-  disposeSchemaSet,
   findSchemaSet,
+  releaseSchemaSet,
   validateXml,
   type SchemaDirs,
 } from '../../xoev/index.js';
@@ -69,7 +69,8 @@ export function compileXsdCheck(
   let set;
   const key = 'file' in source ? 'schema' : 'schemaSet';
   try {
-    set = compileSchemaSet(
+    // Shared with the XÖV layer's set of the same standard and version (one compile, freed by its last holder).
+    set = acquireSchemaSet(
       'file' in source
         ? {
             id: `inbound:${schemaUri}`,
@@ -83,6 +84,7 @@ export function compileXsdCheck(
   } catch (e) {
     throw configError(mappingFile, [key], (e as Error).message);
   }
+  let released = false;
   return {
     validate: (data) => {
       if (data.kind !== 'xml') return [{ pointer: '', detail: 'is not XML' }];
@@ -93,7 +95,10 @@ export function compileXsdCheck(
       }));
     },
     close: () => {
-      disposeSchemaSet(set);
+      // Once only: a second release would take the set from another holder.
+      if (released) return;
+      released = true;
+      releaseSchemaSet(set);
     },
   };
 }

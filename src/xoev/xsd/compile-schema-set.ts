@@ -14,6 +14,7 @@ import {
   xmlRegisterInputProvider,
 } from 'libxml2-wasm';
 import { AmtsboteError } from '../../lib/errors.js';
+import { sha512 } from '../../lib/sha512.js';
 import { loadCatalog } from './catalog.js';
 import { createSchemaInputProvider } from './schema-input-provider.js';
 import type { SchemaSet, SchemaSetKind } from './schema-set.js';
@@ -29,16 +30,29 @@ export interface SchemaSetSource {
 }
 
 export function compileSchemaSet(source: SchemaSetSource): SchemaSet {
+  return compileSchemaSetReading(source).set;
+}
+
+/**
+ * Compiles as compileSchemaSet does and says what the set was built from: every file read (the root schema, each
+ * include and import served, the catalogs) with the SHA-512 of its bytes — what shared-schema-sets.ts checks before
+ * it hands out a compiled set again.
+ */
+export function compileSchemaSetReading(source: SchemaSetSource): { set: SchemaSet; inputs: Map<string, string> } {
   const rootFile = resolve(source.rootFile);
-  const catalog = source.catalogFile === undefined ? undefined : loadCatalog(source.catalogFile);
+  const catalogFiles = new Set<string>();
+  const catalog = source.catalogFile === undefined ? undefined : loadCatalog(source.catalogFile, catalogFiles);
   const provider = createSchemaInputProvider(catalog);
   if (!xmlRegisterInputProvider(provider))
     throw new AmtsboteError('internal', 'libxml2 refused the schema input provider');
   let schemaDocument: XmlDocument | undefined;
   try {
-    schemaDocument = XmlDocument.fromBuffer(readFileSync(rootFile), { url: rootFile });
+    const root = readFileSync(rootFile);
+    schemaDocument = XmlDocument.fromBuffer(root, { url: rootFile });
     const validator = XsdValidator.fromDoc(schemaDocument);
-    return { ...source, rootFile, validator, schemaDocument };
+    const inputs = new Map(provider.served).set(rootFile, sha512(root));
+    for (const file of catalogFiles) inputs.set(file, digestOfFile(file));
+    return { set: { ...source, rootFile, validator, schemaDocument }, inputs };
   } catch (e) {
     schemaDocument?.dispose();
     // The first few errors name the cause; the rest are usually consequences of a missing import.
@@ -55,6 +69,15 @@ export function compileSchemaSet(source: SchemaSetSource): SchemaSet {
   } finally {
     // Untrusted XML is parsed later; it must find no way to load files.
     xmlCleanupInputProvider();
+  }
+}
+
+/** The SHA-512 of a file's bytes; a file that cannot be read any more has none (and matches no recorded one). */
+export function digestOfFile(file: string): string {
+  try {
+    return sha512(readFileSync(file));
+  } catch {
+    return 'unreadable';
   }
 }
 

@@ -8,17 +8,21 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { XmlInputProvider } from 'libxml2-wasm';
+import { sha512 } from '../../lib/sha512.js';
 import type { CatalogResolver } from './catalog.js';
 
 export interface SchemaInputProvider extends XmlInputProvider {
   /** Remote locations asked for and refused: named in the error when compiling fails. */
   refused: string[];
+  /** Each local file served, with the SHA-512 of the bytes served: what a shared set's reuse is checked against. */
+  served: Map<string, string>;
 }
 
 export function createSchemaInputProvider(catalog: CatalogResolver | undefined): SchemaInputProvider {
   const open = new Map<number, { data: Buffer; offset: number }>();
   let nextFd = 1; // 0 means "failed to open" to libxml2-wasm
   const refused: string[] = [];
+  const served = new Map<string, string>();
 
   const localPath = (name: string): string | undefined => {
     if (/^https?:\/\//i.test(name)) return catalog?.(name);
@@ -28,6 +32,7 @@ export function createSchemaInputProvider(catalog: CatalogResolver | undefined):
 
   return {
     refused,
+    served,
     match: (name) => /^(https?|file):/i.test(name) || isAbsolute(name),
     open: (name) => {
       const path = localPath(name);
@@ -36,8 +41,10 @@ export function createSchemaInputProvider(catalog: CatalogResolver | undefined):
         return undefined;
       }
       try {
+        const data = readFileSync(path);
         const fd = nextFd++;
-        open.set(fd, { data: readFileSync(path), offset: 0 });
+        open.set(fd, { data, offset: 0 });
+        served.set(path, sha512(data));
         return fd;
       } catch {
         return undefined;
