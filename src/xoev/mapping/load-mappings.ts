@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { configError } from '../../config/config-error.js';
-import { readConfigFile } from '../../config/read-yaml.js';
+import { checkConfigValue, readConfigFile, readYamlFile } from '../../config/read-yaml.js';
 import { compileExpression, type CompiledExpression } from './expression.js';
 import { compileJsonOutputSchema } from './json-output-schema.js';
 import {
@@ -57,11 +57,11 @@ export function loadMappings(dir: string): MappingSet {
       }
       for (const name of files.filter((n) => !n.startsWith('_'))) {
         const file = join(versionDir, name);
-        const format = readConfigFile(file, mappingFormatSchema).value.format;
+        const { value } = readYamlFile(file);
         const raw =
-          format === 'json'
-            ? readConfigFile(file, jsonMappingFileSchema).value
-            : readConfigFile(file, mappingFileSchema).value;
+          checkConfigValue(file, value, mappingFormatSchema).format === 'json'
+            ? checkConfigValue(file, value, jsonMappingFileSchema)
+            : checkConfigValue(file, value, mappingFileSchema);
         if (raw.standard !== standard || raw.version !== version) {
           throw configError(
             file,
