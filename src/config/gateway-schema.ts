@@ -227,12 +227,14 @@ export const gatewaySchema = z.strictObject({
       bodyIdleSeconds: z.number().min(1).max(300).default(15),
       /**
        * Threads for intake's CPU work (data validation, mapping, XSD, encryption, signing), started when
-       * submissions arrive. Absent: one per core (`os.availableParallelism()`); 0: on the event loop itself.
+       * submissions arrive. Absent: one per core but one (`os.availableParallelism() - 1`, at least 1) — the main
+       * thread stays busy with HTTP and the store's commits and signing runs on libuv's threads, so a thread for
+       * every core only competes for them, and each costs memory (issue 26, README); 0: on the event loop itself.
        */
       intakeThreads: z.number().int().min(0).max(256).optional(),
       /**
        * Intake tasks waiting for a thread at most; beyond, a submission is answered 503 with Retry-After and
-       * nothing of it is stored. Absent: 32 per thread.
+       * nothing of it is stored. Absent: 32 per core.
        */
       intakeQueue: z.number().int().min(1).max(100_000).optional(),
     })

@@ -12,6 +12,16 @@ export interface IntakePools {
   close(): Promise<void>;
 }
 
+/**
+ * One core fewer than the machine has, at least one (gateway-schema.ts `limits.intakeThreads` says why): the main
+ * thread stays busy with HTTP and the store's commits, signing runs on libuv's threads besides, and each intake
+ * thread holds its own modules and configuration (issue 26 measured one thread against two on two cores).
+ */
+const defaultIntakeThreads = () => Math.max(1, availableParallelism() - 1);
+
+/** 32 waiting tasks per core, whatever the threads: fewer threads must not refuse a burst sooner. */
+const defaultIntakeQueue = () => 32 * availableParallelism();
+
 /** A request that took the old pool before a reload may still run its second task there: the old pool stays a while. */
 const retireAfterMs = 150_000;
 
@@ -27,7 +37,7 @@ export function intakePools(deps: {
   logger: Logger;
 }): IntakePools {
   const { configuration, limits, logger } = deps;
-  const threads = limits.intakeThreads ?? availableParallelism();
+  const threads = limits.intakeThreads ?? defaultIntakeThreads();
   const load: LoadOptions = {
     configFile: deps.load.configFile,
     cwd: deps.load.cwd ?? process.cwd(),
@@ -58,7 +68,7 @@ export function intakePools(deps: {
           ? inProcessIntake(set)
           : intakePool(set, {
               threads,
-              queue: limits.intakeQueue ?? 32 * threads,
+              queue: limits.intakeQueue ?? defaultIntakeQueue(),
               retryAfterSeconds: 1,
               workerData: { load, configHash: set.config.hash },
               logger,
