@@ -10,7 +10,7 @@ import { limit, sleep, target } from './harness.mjs';
 /**
  * config/ copied (of the build under test, BENCH_TARGET), with the Chemnitz destination pointing at `url` (or,
  * with `adapter`, delivering through that adapter instead), owner-only copies of the fixture gateway keys, and
- * `settings` set at the top of gateway.yaml. Removed by `cleanups`.
+ * `settings` set at the top of gateway.yaml, then $BENCH_GATEWAY_SETTINGS (JSON). Removed by `cleanups`.
  */
 export function benchConfig(url, cleanups, settings = {}, { adapter } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'amtsbote-bench-config-'));

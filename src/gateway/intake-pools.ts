@@ -12,14 +12,10 @@ export interface IntakePools {
   close(): Promise<void>;
 }
 
-/**
- * One core fewer than the machine has, at least one (gateway-schema.ts `limits.intakeThreads` says why): the main
- * thread stays busy with HTTP and the store's commits, signing runs on libuv's threads besides, and each intake
- * thread holds its own modules and configuration (issue 26 measured one thread against two on two cores).
- */
-const defaultIntakeThreads = () => Math.max(1, availableParallelism() - 1);
+/** One per core (gateway-schema.ts `limits.intakeThreads` says why not one fewer, as measured on two cores). */
+const defaultIntakeThreads = () => availableParallelism();
 
-/** 32 waiting tasks per core, whatever the threads: fewer threads must not refuse a burst sooner. */
+/** 32 waiting tasks per core, whatever the threads: an operator who sets fewer threads must not get 503s sooner. */
 const defaultIntakeQueue = () => 32 * availableParallelism();
 
 /** A request that took the old pool before a reload may still run its second task there: the old pool stays a while. */
