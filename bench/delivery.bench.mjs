@@ -16,7 +16,7 @@
 //
 // Run after a build:   npm run build && node bench/delivery.bench.mjs
 // Options (env):       BENCH_DELIVERIES=2000, BENCH_AMQP_URL, BENCH_SUBMISSIONS=200, BENCH_SUBMIT_CONCURRENCY=4,
-//                      BENCH_OUTBOX=worker|gateway
+//                      BENCH_OUTBOX=worker|gateway, BENCH_PROFILE_DIR (gateway mode: --cpu-prof files there)
 // Bounded: whatever happens, everything stops after 90 s (BENCH_MAX_SECONDS). Prints figures and writes
 // bench/results/delivery-<date>.json; never part of pass/fail.
 import { spawn } from 'node:child_process';
@@ -46,6 +46,8 @@ const submitConcurrency = Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 4);
 const workerConcurrency = 32;
 const maxSeconds = Number(process.env.BENCH_MAX_SECONDS ?? 90);
 const amqpUrl = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+// With BENCH_OUTBOX=gateway: the gateway's CPU profiles (one file per thread) go to <dir>/<http|amqp>/.
+const profileDir = process.env.BENCH_PROFILE_DIR;
 
 // Everything started here is torn down here, also when the time is up.
 const { cleanups, run, timeLeft, progress, header } = startHarness({
@@ -426,6 +428,7 @@ async function gatewayOutboxBench(kind, key) {
     { AMTSBOTE_CONFIG: configFile, AMTSBOTE_DATA_DIR: dataDir, BENCH_AMQP_URL: amqpUrl },
     cleanups,
     timeLeft,
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, kind)}`] : [],
   );
   let seen = { requests: 0 };
   for (let i = 0; i < 2400 && timeLeft() > 20_000; i++) {

@@ -107,7 +107,8 @@ function gitCommit() {
 export function writeResults(results) {
   const dir = process.env.BENCH_RESULTS_DIR ?? join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${results.bench}-${results.date.slice(0, 10)}.json`);
+  // BENCH_NAME keeps a scratch or comparison run from overwriting the day's committed result of the same bench.
+  const file = join(dir, `${process.env.BENCH_NAME ?? results.bench}-${results.date.slice(0, 10)}.json`);
   writeFileSync(file + '.tmp', JSON.stringify(results, null, 2) + '\n');
   renameSync(file + '.tmp', file);
   return file;

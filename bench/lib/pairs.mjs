@@ -141,7 +141,8 @@ export async function runPairs() {
   /** One bench script as a child for `side`; resolves to its results file's content (bounded by the time left). */
   const child = async (script, bench, side, dir, env) => {
     mkdirSync(dir, { recursive: true });
-    const { BENCH_BASE: _base, ...inherited } = process.env;
+    // A child writes under its own bench name in `dir`, where it is looked for below.
+    const { BENCH_BASE: _base, BENCH_NAME: _name, ...inherited } = process.env;
     const proc = spawn(process.execPath, [join(root, 'bench', script)], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {

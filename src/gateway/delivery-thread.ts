@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ExponentialBackoff, handleAll, noJitterGenerator, retry } from 'cockatiel';
 import { pino, type DestinationStream } from 'pino';
 import type { ConfigFiles } from '../config/load.js';
 import type { BreakerState } from '../delivery/circuit-breakers.js';
@@ -54,17 +56,21 @@ export async function startDeliveryThread(deps: {
   logger: Logger;
   metrics: Metrics;
   receipts: ReceiptContext;
+  /** The pause before the first restart, doubling up to the longest (tests shorten them). */
+  restartDelays?: { firstMs: number; maxMs: number };
+  /** The thread's code: delivery-thread-entry.js of the build unless a test names another. */
+  entry?: URL;
 }): Promise<DeliveryThread> {
   const { logger, metrics } = deps;
-  const entry = threadEntry();
+  const entry = deps.entry ?? threadEntry();
   // The thread's lines are serialised by its own pino with the same configuration: written as they are.
   const destination = (logger as unknown as Record<symbol, DestinationStream | undefined>)[pino.symbols.streamSym];
   if (!destination) throw new ConfigError('the logger has no destination stream for the delivery thread');
   let breakerStates: Record<string, BreakerState> = {};
   let current: Worker | undefined;
   let stopping: Promise<void> | undefined;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let restartDelayMs = 1000;
+  const restarting = new AbortController();
+  const restartDelays = { firstMs: 1000, maxMs: maxRestartDelayMs, ...deps.restartDelays };
   let kickPosted = false;
 
   const post = (message: ToThread) => {
@@ -154,25 +160,35 @@ export async function startDeliveryThread(deps: {
         }
         if (stopping) return;
         logger.error(
-          { exitCode: code, restartInSeconds: restartDelayMs / 1000 },
+          { exitCode: code, restartInSeconds: restartDelays.firstMs / 1000 },
           'the delivery thread stopped unexpectedly; starting it again',
         );
-        restartTimer = setTimeout(() => {
-          restartTimer = undefined;
-          spawn().then(
-            () => {
-              restartDelayMs = 1000;
-            },
-            (error: unknown) => {
-              logger.error({ errorClass: (error as Error).name }, 'the delivery thread could not be started again');
-              restartDelayMs = Math.min(restartDelayMs * 2, maxRestartDelayMs);
-              if (!stopping) restartTimer = setTimeout(() => void spawn().catch(() => undefined), restartDelayMs);
-            },
-          );
-        }, restartDelayMs);
-        restartDelayMs = Math.min(restartDelayMs * 2, maxRestartDelayMs);
+        restart();
       });
     });
+
+  // A thread that stopped is started again on cockatiel's back-off until one start succeeds or the gateway
+  // stops: a start can fail for as long as the store is unreachable, and giving up would leave intake
+  // accepting into an outbox nobody delivers from.
+  const restartPolicy = retry(handleAll, {
+    maxAttempts: Number.MAX_SAFE_INTEGER,
+    backoff: new ExponentialBackoff({
+      initialDelay: restartDelays.firstMs * 2,
+      maxDelay: restartDelays.maxMs,
+      generator: noJitterGenerator,
+    }),
+  });
+  restartPolicy.onRetry(({ delay }) => {
+    logger.error({ restartInSeconds: delay / 1000 }, 'the delivery thread could not be started again');
+  });
+  let restartRunning: Promise<void> | undefined;
+  const restart = () => {
+    const signal = restarting.signal;
+    restartRunning = sleep(restartDelays.firstMs, undefined, { signal })
+      .then(() => restartPolicy.execute(() => spawn(), signal))
+      // Only a stop ends the attempts (it waits for a start under way, then stops that thread).
+      .catch(() => undefined);
+  };
 
   await spawn();
   return {
@@ -197,7 +213,8 @@ export async function startDeliveryThread(deps: {
     },
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
-        clearTimeout(restartTimer);
+        restarting.abort();
+        await restartRunning;
         const thread = current;
         if (!thread) return;
         const exited = new Promise<void>((resolve) =>

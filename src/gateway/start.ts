@@ -59,7 +59,7 @@ export interface RunningGateway {
   readonly config: ConfigFiles;
   store: Store;
   routing: RoutingState;
-  /** The outbox worker: on this thread (the default, and with an injected clock) or its own (delivery-thread.ts). */
+  /** The outbox worker: in its own thread (delivery-thread.ts, the default) or on this one (an injected clock). */
   worker: DeliveryControl | undefined;
   /** The deadlines of deferred deliveries (with the worker): `runOnce` decides the overdue ones now. */
   deferredDeadlines: { runOnce(): Promise<DeadlineRound> } | undefined;

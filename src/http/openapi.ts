@@ -208,6 +208,17 @@ export function openApiDocument(version: string, publicBaseUrl: string): ReturnT
                 'schema or metadata version (destination-does-not-accept)',
             ),
             '429': rateLimited,
+            '503': {
+              description:
+                'busy, nothing stored: the gateway holds as many submissions as it may at once (its intake threads ' +
+                "and their queue, or bodies in memory), or a destination's encryption key or FIT-Connect delivery " +
+                'service cannot be reached now. Send the same request again after Retry-After, with the same ' +
+                'Idempotency-Key',
+              headers: z.object({
+                'Retry-After': z.string().meta({ description: 'seconds to wait before sending it again' }),
+              }),
+              content: { 'application/problem+json': { schema: problemSchema } },
+            },
           },
         },
       },

@@ -7,6 +7,9 @@ import type { Envelope } from './envelope-schema.js';
 import { sealForDestination, type SealedForStore, type SubmissionToSeal } from './seal-for-destination.js';
 import type { GatewayEscrowKey, KeyRing } from '../seal/index.js';
 
+/** A portal is told to try again after this long when a recipient key cannot be fetched (its key cache retries). */
+const keyUnavailableRetrySeconds = 30;
+
 /**
  * Seals each destination's message to its recipient's key, and the submission once to the gateway's
  * escrow key. After this, the request holds the plain data only in memory; the store gets only these.
@@ -89,7 +92,7 @@ export async function sealSubmission(input: {
           'unavailable',
           `The encryption key of destination ${destination.id} cannot be had now; the submission was not accepted. Try again later.`,
           [],
-          { destinationId: destination.id },
+          { destinationId: destination.id, retryAfter: keyUnavailableRetrySeconds },
         );
       }
       throw error;

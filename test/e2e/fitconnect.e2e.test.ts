@@ -339,7 +339,12 @@ describe('FIT-Connect destination, end to end', () => {
         const refused = await postJson(other.url, '/v1/submissions', { ...gmbh.envelope, reference: 'FIT-E2E-TOKEN' });
         expect(refused.status, JSON.stringify(refused.body)).toBe(503);
         expect(refused.type).toContain('application/problem+json');
-        expect(refused.body).toMatchObject({ type: 'https://amtsbote.dev/problems/unavailable', destinationId });
+        expect(refused.body).toMatchObject({
+          type: 'https://amtsbote.dev/problems/unavailable',
+          destinationId,
+          // The portal learns when to send it again (the OpenAPI document promises Retry-After with every 503).
+          retryAfter: expect.any(Number) as unknown,
+        });
         const others = await postJson(other.url, '/v1/submissions', {
           ...dresden.envelope,
           reference: 'FIT-E2E-OTHER',

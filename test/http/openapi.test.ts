@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -41,8 +42,11 @@ let ajv: Ajv2020;
 const seen = new Set<string>();
 
 beforeAll(async () => {
-  // A small body limit, so that 413 needs no 25 MiB upload; room for the failed sign-ins the 401 checks make.
-  config = copyConfig({ limits: { maxBodyBytes: 256 * 1024, failedSignInsPerMinute: 30 } });
+  // A small body limit, so that 413 needs no 25 MiB upload; room for the failed sign-ins the 401 checks make;
+  // a body budget smaller than the limit and no waiting for it, so that one held upload makes submitCase's 503.
+  config = copyConfig({
+    limits: { maxBodyBytes: 256 * 1024, failedSignInsPerMinute: 30, inFlightBodyBytes: 64 * 1024, bodyWaitSeconds: 0 },
+  });
   gw = await startTestGateway({ configFile: config.configFile });
   doc = (await (await fetch(gw.url + '/v1/openapi.json')).json()) as OpenApi;
   // A second validator besides zod, which generated the document: ajv reads the JSON Schemas as served.
@@ -404,6 +408,30 @@ describe('GET /v1/openapi.json', () => {
       confirmationPath,
       await confirm({ outcome: 'accepted' }, portalToken, `${repliesPath}/unknown/confirmation`),
     );
+
+    // 503 of submitCase: an upload that is still arriving holds the whole body budget; the next submission is
+    // refused at once with Retry-After, its body unread (the same problem as a full intake pool's).
+    const held = request(`${gw.url}/v1/submissions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${portalToken}`,
+        'content-type': 'application/json',
+        'content-length': String(128 * 1024),
+      },
+    });
+    held.on('error', () => undefined);
+    held.write('{"service":');
+    let busy: Response | undefined;
+    // Until the held upload's headers have reached the gateway, the probe (no envelope) is refused as invalid.
+    for (let i = 0; i < 100 && busy === undefined; i++) {
+      const probe = await postSubmission(JSON.stringify({ padding: 'x'.repeat(1000) }));
+      if (probe.status === 503) busy = probe;
+      else await probe.arrayBuffer();
+    }
+    held.destroy();
+    expect(busy?.status).toBe(503);
+    const refusal = (await conforms('post', '/v1/submissions', busy!)) as { retryAfter?: number };
+    expect(Number(busy!.headers.get('retry-after'))).toBe(refusal.retryAfter);
 
     // 429: a client that failed to sign in too often is refused everywhere behind the limiter.
     const limited = operations().filter((o) => '429' in o.operation.responses);
