@@ -12,7 +12,8 @@
 //   Stores    bench/stores.bench.mjs: SQLite vs PostgreSQL, one vs two instances on PostgreSQL
 //
 // Options (env): BENCH_INTAKE_SECONDS=10, BENCH_SCALE_SECONDS=8, BENCH_SCALE_HISTORY=0,100000,1000000,
-// BENCH_MAX_SECONDS=480, BENCH_PARTS=limit,intake,delivery,scale,stores (intake needs limit). Needs a build (npm run
+// BENCH_MAX_SECONDS=480, BENCH_PARTS=limit,intake,delivery,scale,stores (intake needs limit), BENCH_GATEWAY_SETTINGS
+// (JSON set over the gateways' gateway.yaml, e.g. {"delivery":{"thread":true}}). Needs a build (npm run
 // bench builds first), PostgreSQL and RabbitMQ as for the tests. BENCH_TARGET=<another checkout, built> drives that
 // checkout's build with this bench code. BENCH_BASE=<another checkout, built> runs before/after as alternating
 // pairs of base and this checkout instead (bench/lib/pairs.mjs: BENCH_PAIRS=3, BENCH_PARTS there also takes

@@ -10,7 +10,7 @@ import { limit, sleep, target } from './harness.mjs';
 /**
  * config/ copied (of the build under test, BENCH_TARGET), with the Chemnitz destination pointing at `url` (or,
  * with `adapter`, delivering through that adapter instead), owner-only copies of the fixture gateway keys, and
- * `settings` set at the top of gateway.yaml. Removed by `cleanups`.
+ * `settings` set at the top of gateway.yaml, then $BENCH_GATEWAY_SETTINGS (JSON). Removed by `cleanups`.
  */
 export function benchConfig(url, cleanups, settings = {}, { adapter } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'amtsbote-bench-config-'));
@@ -35,10 +35,15 @@ export function benchConfig(url, cleanups, settings = {}, { adapter } = {}) {
   // a benchmark measures the pipeline, not the portal's rate limit
   gateway.setIn(['limits', 'portalRequestsPerSecond'], 100_000);
   gateway.setIn(['limits', 'portalBurst'], 100_000);
-  for (const [k, value] of Object.entries(settings)) {
-    // `limits` is merged into what is there (the rate limit above among it); any other key is replaced
-    if (k === 'limits') for (const [name, limitValue] of Object.entries(value)) gateway.setIn([k, name], limitValue);
-    else gateway.set(k, value);
+  // BENCH_GATEWAY_SETTINGS (JSON, e.g. {"delivery":{"thread":true},"limits":{"intakeThreads":1}}) comes last, over
+  // the bench's own settings, so paired runs compare both builds in the configuration asked for.
+  for (const extra of [settings, JSON.parse(process.env.BENCH_GATEWAY_SETTINGS || '{}')]) {
+    for (const [k, value] of Object.entries(extra)) {
+      // `limits` and `delivery` are merged into what is there (the rate limit above among it); other keys are replaced
+      if (k === 'limits' || k === 'delivery')
+        for (const [name, v] of Object.entries(value)) gateway.setIn([k, name], v);
+      else gateway.set(k, value);
+    }
   }
   writeFileSync(gatewayFile, gateway.toString());
   const routingFile = join(configDir, gateway.get('routing') ?? 'routing.yaml');

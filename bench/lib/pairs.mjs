@@ -12,8 +12,10 @@
 //   cli                                      bench/cli-start.bench.mjs, `--help` and `config check`, one each
 // Options (env): BENCH_PAIRS=3, BENCH_PARTS=limit,intake,delivery,memory,cli, BENCH_MAX_SECONDS=3600,
 // BENCH_NAME=bench-pairs (the results file bench/results/<name>-<date>.json), BENCH_DELIVERIES=1000,
-// BENCH_SUBMISSIONS=200; BENCH_INTAKE_SECONDS and the other options of bench/run.mjs pass through.
-// `node bench/lib/pairs.mjs <results file>` prints a results file's table again (and rewrites its summary).
+// BENCH_SUBMISSIONS=200; BENCH_INTAKE_SECONDS and the other options of bench/run.mjs pass through, and so does
+// BENCH_GATEWAY_SETTINGS (bench/lib/gateway-process.mjs); BENCH_BASE_GATEWAY_SETTINGS / BENCH_HEAD_GATEWAY_SETTINGS
+// replace it for one side, so one build in two configurations makes pairs too (BENCH_BASE=. with one intake thread
+// against two, say).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -117,7 +119,17 @@ export async function runPairs() {
       memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
       node: process.version,
     },
-    sides: Object.fromEntries(Object.entries(sides).map(([k, dir]) => [k, { dir, commit: commitOf(dir) }])),
+    sides: Object.fromEntries(
+      Object.entries(sides).map(([k, dir]) => [
+        k,
+        {
+          dir,
+          commit: commitOf(dir),
+          gatewaySettings:
+            process.env[`BENCH_${k.toUpperCase()}_GATEWAY_SETTINGS`] ?? process.env.BENCH_GATEWAY_SETTINGS ?? '',
+        },
+      ]),
+    ),
     pairs,
     parts,
     samples: [],
@@ -138,6 +150,8 @@ export async function runPairs() {
         BENCH_TARGET: sides[side],
         BENCH_RESULTS_DIR: dir,
         BENCH_MAX_SECONDS: String(Math.max(30, Math.min(900, Math.floor(timeLeft() / 1000) - 20))),
+        BENCH_GATEWAY_SETTINGS:
+          process.env[`BENCH_${side.toUpperCase()}_GATEWAY_SETTINGS`] ?? process.env.BENCH_GATEWAY_SETTINGS ?? '',
         ...env,
       },
     });
@@ -242,8 +256,13 @@ function report(results) {
     `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, Node ` +
       `${results.machine.node}; ${results.date}; ${results.samples.length / 2} pairs, alternating which goes first`,
   );
-  console.log(`before = ${base.commit} (${base.dir}), load average at each run's start: ${loads('base')}`);
-  console.log(`after  = ${head.commit} (${head.dir}), load average at each run's start: ${loads('head')}`);
+  const settings = (side) => (side.gatewaySettings ? `, gateway settings ${side.gatewaySettings}` : '');
+  console.log(
+    `before = ${base.commit} (${base.dir}${settings(base)}), load average at each run's start: ${loads('base')}`,
+  );
+  console.log(
+    `after  = ${head.commit} (${head.dir}${settings(head)}), load average at each run's start: ${loads('head')}`,
+  );
   console.log('');
   console.log(
     '| Figure | before (median) | after (median) | change of medians | change per pair: median (range) | target ' +

@@ -227,12 +227,15 @@ export const gatewaySchema = z.strictObject({
       bodyIdleSeconds: z.number().min(1).max(300).default(15),
       /**
        * Threads for intake's CPU work (data validation, mapping, XSD, encryption, signing), started when
-       * submissions arrive. Absent: one per core (`os.availableParallelism()`); 0: on the event loop itself.
+       * submissions arrive. Absent: one per core (`os.availableParallelism()`); 0: on the event loop itself. Each
+       * thread costs 75–95 MB of peak RSS; on two cores one thread instead of two saved that, but in paired runs
+       * lost about 40 % of the rate at 64 clients and raised p99 at half the rate by 28–135 % (README, issue 26), so
+       * one per core stays the default and one fewer is the choice where memory is short.
        */
       intakeThreads: z.number().int().min(0).max(256).optional(),
       /**
        * Intake tasks waiting for a thread at most; beyond, a submission is answered 503 with Retry-After and
-       * nothing of it is stored. Absent: 32 per thread.
+       * nothing of it is stored. Absent: 32 per core.
        */
       intakeQueue: z.number().int().min(1).max(100_000).optional(),
     })

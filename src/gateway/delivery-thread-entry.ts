@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadConfigWithRoutingSeed } from '../config/load.js';
 import type { BreakerState } from '../delivery/circuit-breakers.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
@@ -21,9 +20,10 @@ import { recipientKeyResolver } from './seal-setup.js';
 
 /**
  * The delivery thread (issue 26): the outbox worker with its own store connection, routing state, adapters
- * and breakers, so a delivery burst and intake no longer share one event loop. It reads the configuration from
- * the gateway's files; it never signs or seals (intake does), and receipts it fetches are recorded by the main
- * thread, which releases deferred deliveries from the escrow copy (delivery-thread.ts).
+ * and breakers, so a delivery burst and intake no longer share one event loop. It takes the gateway's settings
+ * from the main thread (DeliveryThreadData) and loads no configuration files; it never maps, validates, signs or
+ * seals (intake does), and receipts it fetches are recorded by the main thread, which releases deferred deliveries
+ * from the escrow copy (delivery-thread.ts).
  */
 const port = parentPort;
 if (port) await run(port, workerData as DeliveryThreadData);
@@ -104,7 +104,7 @@ async function run(port: NonNullable<typeof parentPort>, data: DeliveryThreadDat
     });
 
   const clock = () => new Date();
-  const config = loadConfigWithRoutingSeed(data.load);
+  const config = data.config;
   let services = new Set(data.services);
   // The main thread opened and migrated the store before starting this thread.
   const store = await openStore(config, logger, { migrate: false });

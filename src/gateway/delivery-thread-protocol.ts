@@ -1,5 +1,5 @@
 import type { PolledReceipt } from '../adapters/types.js';
-import type { LoadOptions } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { BreakerState } from '../delivery/circuit-breakers.js';
 import type { ProblemCode } from '../lib/errors.js';
 
@@ -8,9 +8,20 @@ import type { ProblemCode } from '../lib/errors.js';
  * delivery-thread-entry.ts). Plain data only: they cross the thread boundary by structured clone.
  */
 
-/** What the thread starts from: it reads the configuration from the same files the gateway read. */
+/**
+ * What the delivery thread needs of the configuration: the gateway's settings (gateway.yaml with the environment
+ * applied) and the folders. Services, mappings, schemas and routing.yaml are intake's: the thread reads routing
+ * from the store, and never maps, validates or seals.
+ */
+export type DeliveryConfig = Pick<ConfigFiles, 'configFile' | 'configDir' | 'dataDir' | 'fileDropRoot' | 'gateway'>;
+
+/**
+ * What the thread starts from: the main thread's copy of the settings in force (plain data, cloned), so that the
+ * thread loads no configuration files — nor the schema, mapping and XML libraries that loading them brings — and a
+ * restarted thread runs with the settings the gateway started with (gateway.yaml applies only on restart).
+ */
 export interface DeliveryThreadData {
-  load: LoadOptions;
+  config: DeliveryConfig;
   /** The main logger's level: the thread writes the lines of that level and above. */
   logLevel: string;
   /** The services configured at the start (a reload sends the new set): routing versions are checked against them. */

@@ -4,14 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExponentialBackoff, handleAll, noJitterGenerator, retry } from 'cockatiel';
 import { pino, type DestinationStream } from 'pino';
-import type { LoadOptions } from '../config/load.js';
+import type { ConfigFiles } from '../config/load.js';
 import type { BreakerState } from '../delivery/circuit-breakers.js';
 import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
 import type { DeliveryControl } from '../delivery/worker.js';
 import { AmtsboteError, ConfigError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { threadResourceLimits } from '../lib/thread-heap.js';
 import type { Metrics } from '../observability/metrics.js';
 import type {
+  DeliveryConfig,
   DeliveryThreadData,
   ForwardedError,
   FromThread,
@@ -29,6 +31,12 @@ export interface DeliveryThread extends DeliveryControl {
   readonly threadId: number | undefined;
 }
 
+/** What the thread is sent of the configuration: the settings and folders, not services, mappings or routing. */
+export function deliveryConfig(config: ConfigFiles): DeliveryConfig {
+  const { configFile, configDir, dataDir, fileDropRoot, gateway } = config;
+  return { configFile, configDir, dataDir, fileDropRoot, gateway };
+}
+
 /** The longest pause before a crashed delivery thread is started again. */
 const maxRestartDelayMs = 30_000;
 
@@ -43,7 +51,7 @@ const maxRestartDelayMs = 30_000;
  * (the outbox is in the store). A thread that cannot start at all fails the gateway's start.
  */
 export async function startDeliveryThread(deps: {
-  load: LoadOptions;
+  config: DeliveryConfig;
   services: () => string[];
   logger: Logger;
   metrics: Metrics;
@@ -102,8 +110,12 @@ export async function startDeliveryThread(deps: {
 
   const spawn = () =>
     new Promise<void>((resolve, reject) => {
-      const data: DeliveryThreadData = { load: deps.load, logLevel: logger.level, services: deps.services() };
-      const thread = new Worker(entry, { workerData: data, name: 'amtsbote-delivery' });
+      const data: DeliveryThreadData = { config: deps.config, logLevel: logger.level, services: deps.services() };
+      const thread = new Worker(entry, {
+        workerData: data,
+        name: 'amtsbote-delivery',
+        resourceLimits: threadResourceLimits,
+      });
       let ready = false;
       let failure: Error | undefined;
       thread.on('message', (message: FromThread) => {

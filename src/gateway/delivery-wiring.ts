@@ -20,7 +20,7 @@ export type DeliveryObserver = Pick<
  * runs in its own thread (delivery-thread-entry.ts) or in the gateway's (an injected clock, tests).
  */
 export function wireDeliveryWorker(deps: {
-  config: ConfigFiles;
+  config: Pick<ConfigFiles, 'configDir' | 'dataDir' | 'fileDropRoot' | 'gateway'>;
   store: Store;
   routing: RoutingState;
   resolver: KeyResolver;

@@ -8,7 +8,10 @@ import type { Routing } from '../config/routing-schema.js';
  * delivery worker and the admin view, so a destination is read once for all of them. Its outbound HTTP obeys the
  * gateway's `outbound` policy like every delivery.
  */
-export function gatewayFitConnectDirectories(config: ConfigFiles, now: () => Date): FitConnectDirectories {
+export function gatewayFitConnectDirectories(
+  config: Pick<ConfigFiles, 'configDir' | 'gateway'>,
+  now: () => Date,
+): FitConnectDirectories {
   return fitConnectDirectories({ outbound: config.gateway.outbound, configDir: config.configDir, now });
 }
 

@@ -12,6 +12,12 @@ export interface IntakePools {
   close(): Promise<void>;
 }
 
+/** One per core (gateway-schema.ts `limits.intakeThreads` says why not one fewer, as measured on two cores). */
+const defaultIntakeThreads = () => availableParallelism();
+
+/** 32 waiting tasks per core, whatever the threads: an operator who sets fewer threads must not get 503s sooner. */
+const defaultIntakeQueue = () => 32 * availableParallelism();
+
 /** A request that took the old pool before a reload may still run its second task there: the old pool stays a while. */
 const retireAfterMs = 150_000;
 
@@ -27,7 +33,7 @@ export function intakePools(deps: {
   logger: Logger;
 }): IntakePools {
   const { configuration, limits, logger } = deps;
-  const threads = limits.intakeThreads ?? availableParallelism();
+  const threads = limits.intakeThreads ?? defaultIntakeThreads();
   const load: LoadOptions = {
     configFile: deps.load.configFile,
     cwd: deps.load.cwd ?? process.cwd(),
@@ -58,7 +64,7 @@ export function intakePools(deps: {
           ? inProcessIntake(set)
           : intakePool(set, {
               threads,
-              queue: limits.intakeQueue ?? 32 * threads,
+              queue: limits.intakeQueue ?? defaultIntakeQueue(),
               retryAfterSeconds: 1,
               workerData: { load, configHash: set.config.hash },
               logger,

@@ -21,7 +21,7 @@ import type { Store } from '../store/store.js';
  * gateway's FIT-Connect directories it also resolves the keys FIT-Connect destinations hand out.
  */
 export async function recipientKeyResolver(
-  config: ConfigFiles,
+  config: Pick<ConfigFiles, 'configDir' | 'gateway'>,
   logger?: Logger,
   fitConnect?: { directories: FitConnectDirectories; now: () => Date },
 ): Promise<KeyResolver> {

@@ -43,7 +43,7 @@ import type { ChangeTopic } from '../store/change-topics.js';
 import type { FitConnectDirectories } from '../adapters/fitconnect/index.js';
 import { gatewayFitConnectDirectories, readFitConnectDestinations } from './fitconnect-directories.js';
 import { prepareFitConnectSubscribers } from './fitconnect-subscribers.js';
-import { startDeliveryThread, type DeliveryThread } from './delivery-thread.js';
+import { deliveryConfig, startDeliveryThread, type DeliveryThread } from './delivery-thread.js';
 import { wireDeliveryWorker } from './delivery-wiring.js';
 import type { Subscriber } from '../sources/fitconnect/subscriber.js';
 
@@ -212,7 +212,6 @@ async function startWithConfig(
     const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current(), fitConnect });
     const worker = config.gateway.delivery.enabled
       ? await startWorker({
-          options,
           injectedClock: options.clock !== undefined,
           services: () => [...configuration.current().config.services.keys()],
           config,
@@ -438,7 +437,6 @@ function intakeContext(deps: {
  * worker runs in this one, wired the same way.
  */
 async function startWorker(deps: {
-  options: LoadOptions;
   injectedClock: boolean;
   services: () => string[];
   config: ConfigFiles;
@@ -480,7 +478,7 @@ async function startWorker(deps: {
           clock,
         })
       : await startDeliveryThread({
-          load: { configFile: deps.options.configFile, env: deps.options.env, cwd: deps.options.cwd },
+          config: deliveryConfig(config),
           services: deps.services,
           logger,
           metrics,

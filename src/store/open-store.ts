@@ -10,7 +10,7 @@ import type { MigrationContext } from './migrations/context.js';
  * Only the driver of that kind is loaded (the other's is not needed, and loading it costs every CLI command time).
  */
 export async function openStore(
-  config: ConfigFiles,
+  config: Pick<ConfigFiles, 'configDir' | 'dataDir' | 'gateway'>,
   logger?: Logger,
   options: { migrate?: boolean } & MigrationContext = {},
 ): Promise<Store> {

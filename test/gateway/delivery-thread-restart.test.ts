@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReceiptContext } from '../../src/delivery/receive-receipt.js';
 import { startDeliveryThread, type DeliveryThread } from '../../src/gateway/delivery-thread.js';
+import type { DeliveryConfig } from '../../src/gateway/delivery-thread-protocol.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { projectRoot } from '../helpers/paths.js';
@@ -42,7 +43,8 @@ async function startScripted(plan: string[], restartDelays: { firstMs: number; m
     }),
   });
   thread = await startDeliveryThread({
-    load: { configFile: script },
+    // The scripted thread reads only its plan, named where the real thread finds its configuration file.
+    config: { configFile: script } as DeliveryConfig,
     services: () => [],
     logger,
     metrics: createMetrics(),

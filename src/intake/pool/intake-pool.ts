@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { AmtsboteError, InternalError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import { threadResourceLimits } from '../../lib/thread-heap.js';
 import type { ConfigurationSet } from '../configuration-set.js';
 import { errorFromData } from './errors-as-data.js';
 import type { IntakeTask, IntakeWorkerData, TaskOutcome } from './intake-worker.js';
@@ -78,6 +79,7 @@ export function intakePool(set: ConfigurationSet, options: IntakePoolOptions): I
     maxQueue: capacity,
     idleTimeout: options.idleTimeoutMs ?? 60_000,
     workerData: options.workerData,
+    resourceLimits: threadResourceLimits,
   });
   const local = inProcessIntake(set);
   let inFlight = 0;

@@ -1,18 +1,18 @@
 /**
- * The entry of an intake pool thread (pool/intake-pool.ts runs it with piscina). It builds its own
- * configuration set from the files the gateway loaded — once, at its first task — and runs the CPU steps of
- * intake on it. Results and errors travel as data; sealed bytes move back without a copy.
+ * The entry of an intake pool thread (pool/intake-pool.ts runs it with piscina). It reads the configuration files
+ * the gateway loaded — once, at its first task — and compiles a service's validator and a standard's schema set
+ * when a task first needs them (thread-configuration.ts); then it runs the CPU steps of intake on that set.
+ * Results and errors travel as data; sealed bytes move back without a copy.
  */
 import { workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadConfigWithRoutingSeed, type LoadOptions } from '../../config/load.js';
 import { installUint8ArrayToBase64 } from '../../seal/lib/uint8array-to-base64.js';
-import { din91379Keyword, loadXoev } from '../../xoev/index.js';
 import { LARGE_SUBMISSION_BYTES, reclaimMemory } from '../reclaim-memory.js';
 import type { ConfigurationSet } from '../configuration-set.js';
-import { compileDataValidators } from '../data-validator.js';
 import { errorAsData, type ErrorData } from './errors-as-data.js';
 import { produceAndSeal, type ProduceAndSealInput, type SealedSubmission } from './produce-and-seal-task.js';
+import { threadConfiguration, type ThreadConfiguration } from './thread-configuration.js';
 import { asBuffers, movableBuffers } from './transfer.js';
 import { validateSubmission, type ValidateInput } from './validate-task.js';
 
@@ -24,7 +24,7 @@ export interface IntakeWorkerData {
 }
 
 export type IntakeTask =
-  /** Loads the configuration set and does nothing else: the pool sends it first (see intake-pool.ts). */
+  /** Reads the configuration (compiles nothing yet), and nothing else: the pool sends it first (intake-pool.ts). */
   | { name: 'warm' }
   | { name: 'validate'; input: ValidateInput }
   | { name: 'produceAndSeal'; input: ProduceAndSealInput };
@@ -38,22 +38,15 @@ export type TaskOutcome =
   | { ok: false; error: ErrorData }
   | { stale: true; contents?: ReadonlyMap<string, Uint8Array> | undefined };
 
-let loaded: ConfigurationSet | 'stale' | undefined;
+let loaded: ThreadConfiguration | 'stale' | undefined;
 
-function configurationSet(): ConfigurationSet | 'stale' {
+function configuration(): ThreadConfiguration | 'stale' {
   if (loaded) return loaded;
   installUint8ArrayToBase64();
   const data = workerData as IntakeWorkerData;
   try {
     const config = loadConfigWithRoutingSeed(data.load);
-    loaded =
-      config.hash === data.configHash
-        ? {
-            config,
-            validators: compileDataValidators(config.services, [din91379Keyword]),
-            xoev: loadXoev(config.paths),
-          }
-        : 'stale';
+    loaded = config.hash === data.configHash ? threadConfiguration(config) : 'stale';
   } catch {
     // The files no longer load (edited since): the set in force is not to be had here.
     loaded = 'stale';
@@ -61,8 +54,24 @@ function configurationSet(): ConfigurationSet | 'stale' {
   return loaded;
 }
 
+/**
+ * The set with what `task` needs compiled (thread-configuration.ts). A schema or schema set that no longer
+ * compiles was edited since the main thread checked it: this thread cannot serve the set in force any more.
+ */
+function setFor(thread: ThreadConfiguration, task: IntakeTask): ConfigurationSet | 'stale' {
+  try {
+    if (task.name === 'validate') return thread.forValidate(task.input.serviceKey);
+    if (task.name === 'produceAndSeal') return thread.forProduce(task.input.targets.map((t) => t.destination.standard));
+    return thread.forProduce([]);
+  } catch {
+    loaded = 'stale';
+    return 'stale';
+  }
+}
+
 export default async function runIntakeTask(task: IntakeTask): Promise<unknown> {
-  const set = configurationSet();
+  const thread = configuration();
+  const set = thread === 'stale' ? thread : setFor(thread, task);
   if (set === 'stale') {
     const contents = task.name === 'produceAndSeal' ? task.input.contents : undefined;
     return moving({ stale: true, contents }, contents?.values() ?? []);
