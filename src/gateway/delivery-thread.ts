@@ -8,7 +8,7 @@ import type { ConfigFiles } from '../config/load.js';
 import type { BreakerState } from '../delivery/circuit-breakers.js';
 import { recordReceipt, type ReceiptContext } from '../delivery/receive-receipt.js';
 import type { DeliveryControl } from '../delivery/worker.js';
-import { AmtsboteError, ConfigError } from '../lib/errors.js';
+import { AmtsboteError, ConfigError, UnavailableError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { threadResourceLimits } from '../lib/thread-heap.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -170,6 +170,8 @@ export async function startDeliveryThread(deps: {
   // A thread that stopped is started again on cockatiel's back-off until one start succeeds or the gateway
   // stops: a start can fail for as long as the store is unreachable, and giving up would leave intake
   // accepting into an outbox nobody delivers from.
+  // cockatiel sleeps out a back-off even when aborted and then calls once more: the call checks the signal, and
+  // the timer is unref'd so that a stopped gateway's process does not wait for it.
   const restartPolicy = retry(handleAll, {
     maxAttempts: Number.MAX_SAFE_INTEGER,
     backoff: new ExponentialBackoff({
@@ -177,15 +179,20 @@ export async function startDeliveryThread(deps: {
       maxDelay: restartDelays.maxMs,
       generator: noJitterGenerator,
     }),
-  });
+  }).dangerouslyUnref();
   restartPolicy.onRetry(({ delay }) => {
     logger.error({ restartInSeconds: delay / 1000 }, 'the delivery thread could not be started again');
   });
-  let restartRunning: Promise<void> | undefined;
+  let starting: Promise<void> | undefined;
+  const startAgain = ({ signal }: { signal: AbortSignal }) => {
+    if (signal.aborted) throw new UnavailableError('the gateway is stopping: the delivery thread is not started');
+    starting = spawn();
+    return starting;
+  };
   const restart = () => {
     const signal = restarting.signal;
-    restartRunning = sleep(restartDelays.firstMs, undefined, { signal })
-      .then(() => restartPolicy.execute(() => spawn(), signal))
+    void sleep(restartDelays.firstMs, undefined, { signal })
+      .then(() => restartPolicy.execute(startAgain, signal))
       // Only a stop ends the attempts (it waits for a start under way, then stops that thread).
       .catch(() => undefined);
   };
@@ -214,7 +221,7 @@ export async function startDeliveryThread(deps: {
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
         restarting.abort();
-        await restartRunning;
+        await starting?.catch(() => undefined);
         const thread = current;
         if (!thread) return;
         const exited = new Promise<void>((resolve) =>
