@@ -10,6 +10,8 @@ export interface IntakePools {
   current(): IntakeCpu;
   /** Waits for the tasks taken, then stops every pool's threads. */
   close(): Promise<void>;
+  /** The pool in force: tasks admitted and its bound (for /metrics); none before the first submission or in-process. */
+  load(): { tasks: number; capacity: number } | undefined;
 }
 
 /** One per core (gateway-schema.ts `limits.intakeThreads` says why not one fewer, as measured on two cores). */
@@ -72,6 +74,7 @@ export function intakePools(deps: {
       generation = { set, cpu };
       return cpu;
     },
+    load: () => generation?.cpu.load(),
     async close() {
       const pools = [...retiring.values(), ...(generation ? [generation.cpu] : [])];
       for (const timer of retiring.keys()) clearTimeout(timer);

@@ -297,6 +297,7 @@ async function startWithConfig(
     // Stopped after the HTTP server and the FIT-Connect pick-up (the parts that submit), before the store.
     const pools = intakePools({ configuration, load: options, limits: config.gateway.limits, logger });
     started.push({ name: 'intake pool', stop: () => pools.close() });
+    metrics.watchIntakePool(() => pools.load());
 
     const metricsConfig = config.gateway.metrics;
     const metricsToken =

@@ -181,6 +181,28 @@ export function createMetrics(now: () => Date = () => new Date()) {
     },
   });
 
+  // The intake pool's admission (issue 26): how close intake is to answering 503 `unavailable`.
+  let intakePool: () => { tasks: number; capacity: number } | undefined = () => undefined;
+  const intakePoolGauge = (name: string, help: string, of: 'tasks' | 'capacity') =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(intakePool()?.[of] ?? 0);
+      },
+    });
+  intakePoolGauge(
+    'amtsbote_intake_pool_tasks',
+    'Intake tasks admitted to the worker threads: running or waiting for a thread (0 without the pool)',
+    'tasks',
+  );
+  intakePoolGauge(
+    'amtsbote_intake_pool_capacity',
+    'Intake tasks the worker threads admit at once, beyond: 503 with Retry-After (0 without the pool)',
+    'capacity',
+  );
+
   let keyExpiries: () => Promise<KeyExpiry[]> = () => Promise.resolve([]);
   new Gauge({
     name: 'amtsbote_destination_key_expiry_timestamp_seconds',
@@ -278,6 +300,10 @@ export function createMetrics(now: () => Date = () => new Date()) {
     },
     watchKeyExpiry(read: () => Promise<KeyExpiry[]>) {
       keyExpiries = read;
+    },
+    /** Where the intake pool's admitted tasks and bound come from (intake-pools.ts), read at each scrape. */
+    watchIntakePool(read: () => { tasks: number; capacity: number } | undefined) {
+      intakePool = read;
     },
   };
 }

@@ -40,6 +40,18 @@ describe('createMetrics', () => {
     });
   });
 
+  it("shows the intake pool's admitted tasks and its bound, and 0 for both without a pool", async () => {
+    const metrics = createMetrics(() => now);
+    const value = async (name: string) => (await families(metrics)).get(name)?.metrics[0]?.value;
+    expect(await value('amtsbote_intake_pool_tasks')).toBe('0');
+    let load: { tasks: number; capacity: number } | undefined = { tasks: 5, capacity: 68 };
+    metrics.watchIntakePool(() => load);
+    expect(await value('amtsbote_intake_pool_tasks')).toBe('5');
+    expect(await value('amtsbote_intake_pool_capacity')).toBe('68');
+    load = undefined;
+    expect(await value('amtsbote_intake_pool_capacity')).toBe('0');
+  });
+
   it('exposes key expiry as a Unix timestamp and breaker states as numbers', async () => {
     const metrics = createMetrics(() => now);
     metrics.watchKeyExpiry(() =>

@@ -23,6 +23,8 @@ export interface IntakeCpu {
   warmUp(): Promise<void>;
   /** Waits for the tasks taken, then stops the threads. */
   close(): Promise<void>;
+  /** Tasks admitted (running or waiting for a thread) and how many are admitted at most; none in-process. */
+  load(): { tasks: number; capacity: number } | undefined;
 }
 
 export interface IntakePoolOptions {
@@ -47,6 +49,7 @@ export function inProcessIntake(set: ConfigurationSet): IntakeCpu {
     produceAndSeal: (input) => produceAndSeal(set, input),
     warmUp: () => Promise.resolve(),
     close: () => Promise.resolve(),
+    load: () => undefined,
   };
 }
 
@@ -173,5 +176,6 @@ export function intakePool(set: ConfigurationSet, options: IntakePoolOptions): I
     },
     warmUp,
     close: () => pool.close(),
+    load: () => ({ tasks: inFlight, capacity }),
   };
 }

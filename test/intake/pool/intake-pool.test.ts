@@ -58,6 +58,8 @@ describe('the intake pool', () => {
     const first = gated('first');
     const second = gated('second');
     const taken = [cpu.validate(first.input), cpu.validate(second.input)];
+    // What /metrics shows: both admitted (one running, one waiting), and the bound they reached.
+    expect(cpu.load()).toEqual({ tasks: 2, capacity: 2 });
 
     const third = gated('third');
     const refused = await stateOf(cpu.validate(third.input));
@@ -71,6 +73,7 @@ describe('the intake pool', () => {
     second.open();
     third.open();
     expect(await Promise.all(taken)).toEqual([{ serviceKey: 'first' }, { serviceKey: 'second' }]);
+    expect(cpu.load()).toEqual({ tasks: 0, capacity: 2 });
     // Room again once the tasks taken are done: the refused one, sent again, runs.
     const again = gated('third');
     again.open();
