@@ -211,7 +211,7 @@ async function startWithConfig(
     });
     const reroute = escrowReroute({ store, sealing, clock, configuration: () => configuration.current(), fitConnect });
     const worker = config.gateway.delivery.enabled
-      ? await startWorker({
+      ? startWorker({
           injectedClock: options.clock !== undefined,
           services: () => [...configuration.current().config.services.keys()],
           config,
@@ -437,7 +437,7 @@ function intakeContext(deps: {
  * burst and intake no longer share an event loop). An injected clock (tests) cannot cross into a thread: then the
  * worker runs in this one, wired the same way.
  */
-async function startWorker(deps: {
+function startWorker(deps: {
   injectedClock: boolean;
   services: () => string[];
   config: ConfigFiles;
@@ -450,7 +450,7 @@ async function startWorker(deps: {
   metrics: Metrics;
   logger: Logger;
   clock: () => Date;
-}): Promise<DeliveryControl | DeliveryThread> {
+}): DeliveryControl | DeliveryThread {
   const { config, store, routing, metrics, clock, logger } = deps;
   let kick = () => {};
   // Receipts an adapter fetches (FIT-Connect's event log) are recorded as those posted to the events API: here, on
@@ -478,7 +478,7 @@ async function startWorker(deps: {
           logger,
           clock,
         })
-      : await startDeliveryThread({
+      : startDeliveryThread({
           config: deliveryConfig(config),
           services: deps.services,
           logger,

@@ -27,7 +27,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startScripted(plan: string[], restartDelays: { firstMs: number; maxMs: number }) {
+function startScripted(plan: string[], restartDelays: { firstMs: number; maxMs: number }) {
   dir = mkdtempSync(join(tmpdir(), 'amtsbote-delivery-thread-'));
   const script = join(dir, 'plan.json');
   const log = join(dir, 'starts.log');
@@ -42,7 +42,7 @@ async function startScripted(plan: string[], restartDelays: { firstMs: number; m
       },
     }),
   });
-  thread = await startDeliveryThread({
+  thread = startDeliveryThread({
     // The scripted thread reads only its plan, named where the real thread finds its configuration file.
     config: { configFile: script } as DeliveryConfig,
     services: () => [],
@@ -60,7 +60,7 @@ async function startScripted(plan: string[], restartDelays: { firstMs: number; m
 
 describe('the delivery thread restart', () => {
   it('goes on after failed starts until one succeeds', async () => {
-    const { starts, messages } = await startScripted(['crash', 'fail', 'fail', 'fail', 'run'], {
+    const { starts, messages } = startScripted(['crash', 'fail', 'fail', 'fail', 'run'], {
       firstMs: 10,
       maxMs: 80,
     });
@@ -72,7 +72,7 @@ describe('the delivery thread restart', () => {
   });
 
   it('ends its attempts when the gateway stops', async () => {
-    const { starts } = await startScripted(['crash', 'fail'], { firstMs: 1000, maxMs: 60_000 });
+    const { starts } = startScripted(['crash', 'fail'], { firstMs: 1000, maxMs: 60_000 });
     for (let i = 0; i < 400 && starts().length < 2; i++) await sleep(25);
     expect(starts()).toEqual(['crash', 'fail']);
     // The next start is due 2 s after the failed one; the stop does not wait for it, and none happens after.

@@ -53,7 +53,9 @@ afterAll(async () => {
 
 describe('the delivery worker', () => {
   it('runs in a thread of its own: callbacks go out while the intake thread is blocked', async () => {
-    const worker = gw.worker as { threadId?: number } | undefined;
+    const worker = gw.worker as { threadId?: number; running?: Promise<void> } | undefined;
+    // The gateway does not wait for its delivery thread to start (it is ready before): the test does.
+    await worker?.running;
     expect(worker?.threadId).toBeGreaterThan(0);
     const example = loadExamples().find((e) => e.file === 'leipzig-gmbh.json');
     const accepted = await postJson(gw.url, '/v1/submissions', {
