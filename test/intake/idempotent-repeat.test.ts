@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExamples } from '../helpers/examples.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { getJson, postJson } from '../helpers/http.js';
+import { pollValue } from '../helpers/wait.js';
 
 let gw: TestGateway | undefined;
 beforeAll(async () => {
@@ -31,12 +32,20 @@ describe('a repeated Idempotency-Key', () => {
     const firstAnswer = first.body as unknown as Answer;
     expect(firstAnswer.destinations.map((d) => d.status)).toEqual(['pending', 'pending']);
 
-    // The Gewerbeamt fetches its message: that destination is delivered now.
+    // The Gewerbeamt fetches its message: that destination is delivered now. The delivery worker runs in its own
+    // thread and puts the message into the mailbox after the 202, so the fetch waits for it (bounded).
     const gewerbeamt = firstAnswer.destinations.find((d) => d.destinationId === 'dresden-gewerbeamt')!;
-    const fetched = await fetch(`${url}/v1/mailbox/dresden-gewerbeamt/messages/${gewerbeamt.messageId}`, {
-      headers: { authorization: 'Bearer dresden-mailbox-demo-token' },
-    });
-    expect(fetched.status).toBe(200);
+    const fetched = await pollValue(
+      async () => {
+        const res = await fetch(`${url}/v1/mailbox/dresden-gewerbeamt/messages/${gewerbeamt.messageId}`, {
+          headers: { authorization: 'Bearer dresden-mailbox-demo-token' },
+        });
+        await res.arrayBuffer();
+        return res.status;
+      },
+      (status) => status !== 404,
+    );
+    expect(fetched).toBe(200);
 
     const again = await postJson(url, '/v1/submissions', dresden.envelope, { 'idempotency-key': key });
     expect(again.status).toBe(202);
