@@ -1,18 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../helpers/paths.js';
+import { loadedOf, moduleRecorder, runTraced } from '../helpers/module-trace.js';
 import { cliPath, spawnGateway } from '../helpers/process.js';
-import { processBoundMs } from '../helpers/wait.js';
 
 /**
  * A CLI that starts at once (issue 26): the command tree is declared without the implementations, and each action
  * imports what it runs. Checked by what a command loads, not by how long it takes: the child process records every
  * module it loads (test/fixtures/module-trace/record-loads.mjs), and the heavy ones must not be among them.
  */
-const recorder = join(projectRoot, 'test/fixtures/module-trace/record-loads.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-start-loads-'));
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -22,15 +19,8 @@ let runs = 0;
 /** Runs the built CLI with the recorder; returns its exit status and the modules it loaded. */
 function loadsOf(args: string[], env: Record<string, string> = {}): { status: number | null; modules: string[] } {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" first`);
-  const trace = join(dir, `trace-${++runs}.txt`);
-  const result = spawnSync(process.execPath, ['--import', recorder, cliPath, ...args], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_MODULE_TRACE: trace, ...env },
-    encoding: 'utf8',
-    timeout: processBoundMs,
-  });
-  const modules = existsSync(trace) ? [...new Set(readFileSync(trace, 'utf8').split('\n').filter(Boolean))] : [];
-  return { status: result.status, modules };
+  const { status, modules } = runTraced([cliPath, ...args], join(dir, `trace-${++runs}.txt`), env);
+  return { status, modules };
 }
 
 /** What a command that does not run the gateway must not load, each as a part of a module's path or URL. */
@@ -60,7 +50,6 @@ const heavyForHelp = [
   '/node_modules/xmlbuilder2/',
   '/node_modules/amqplib/',
 ];
-const loadedOf = (modules: string[], parts: string[]) => parts.filter((p) => modules.some((m) => m.includes(p)));
 
 describe('what a CLI command loads', () => {
   it('the recorder sees the entry, commander and a module an action imports', () => {
@@ -151,7 +140,7 @@ describe('what a CLI command loads', () => {
     const gateway = await spawnGateway({
       AMTSBOTE_DATA_DIR: join(dir, 'serve'),
       AMTSBOTE_MODULE_TRACE: trace,
-      NODE_OPTIONS: `--import ${recorder}`,
+      NODE_OPTIONS: `--import ${moduleRecorder}`,
     });
     try {
       const traced = () => (existsSync(trace) ? readFileSync(trace, 'utf8') : '');

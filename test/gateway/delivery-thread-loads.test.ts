@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +9,8 @@ import { createLogger } from '../../src/lib/logger.js';
 import { startRoutingState } from '../../src/routing/routing-state.js';
 import { openStore } from '../../src/store/open-store.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
+import { loadedOf, runTraced } from '../helpers/module-trace.js';
 import { projectRoot } from '../helpers/paths.js';
-import { processBoundMs } from '../helpers/wait.js';
 
 /**
  * The delivery thread sends sealed messages and verifies receipts; it never maps, validates or seals (issue 26).
@@ -20,7 +19,6 @@ import { processBoundMs } from '../helpers/wait.js';
  * uses them. Checked by what the built thread loads, recorded as in test/cli/start-loads.test.ts.
  */
 const entry = join(projectRoot, 'dist/src/gateway/delivery-thread-entry.js');
-const recorder = join(projectRoot, 'test/fixtures/module-trace/record-loads.mjs');
 const runner = join(projectRoot, 'test/fixtures/module-trace/delivery-thread.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'amtsbote-delivery-loads-'));
 let config: ConfigCopy;
@@ -64,16 +62,8 @@ afterAll(() => {
 /** Starts the built delivery thread in a process of its own until it is ready; what it loaded, and its output. */
 function threadLoads(): { ready: boolean; modules: string[]; output: string } {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
-  const trace = join(dir, 'trace.txt');
-  rmSync(trace, { force: true });
-  const result = spawnSync(process.execPath, ['--import', recorder, runner, entry, dataFile], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', AMTSBOTE_MODULE_TRACE: trace },
-    encoding: 'utf8',
-    timeout: processBoundMs,
-  });
-  const modules = existsSync(trace) ? [...new Set(readFileSync(trace, 'utf8').split('\n').filter(Boolean))] : [];
-  return { ready: result.stdout.includes('ready'), modules, output: `${result.stdout}${result.stderr}` };
+  const { stdout, stderr, modules } = runTraced([runner, entry, dataFile], join(dir, 'trace.txt'));
+  return { ready: stdout.includes('ready'), modules, output: `${stdout}${stderr}` };
 }
 
 /** What only intake needs: configuration files, data schemas, mappings, XML writing and XSD validation. */
@@ -87,7 +77,6 @@ const intakeOnly = [
   '/node_modules/jsonata/',
   '/node_modules/xmlbuilder2/',
 ];
-const loadedOf = (modules: string[], parts: string[]) => parts.filter((p) => modules.some((m) => m.includes(p)));
 
 describe('the delivery thread', () => {
   it('starts from the settings it is sent, and loads no configuration file nor schema, mapping or XML library', () => {
