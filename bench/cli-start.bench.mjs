@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Issue 26 item 4: how fast the CLI starts. Cold starts of `amtsbote --help`, `amtsbote config check` (demo
 // configuration, no store) and `amtsbote serve` until `/health/ready` answers 200 (demo configuration, SQLite, demo
-// receiver off, a data dir made by an unmeasured first start), each a fresh node process. With BENCH_BASE_CLI (another
-// build's dist/src/cli.js, e.g. of the previous commit) the two builds run as alternating pairs — base then this,
-// this then base — so that the load of a shared machine falls on both alike. Wall time is the figure; the CPU time
-// (user + sys) of the short commands, from /usr/bin/time, and of serve until ready, from /proc (Linux), is reported
-// beside it as the less load-dependent one.
+// receiver off, a data dir made by an unmeasured first start), each a fresh node process. With BENCH_BASE_CLI (the
+// file another build's bin/amtsbote runs — dist/bundle/cli.js, or dist/src/cli.js in a build from before the bundle,
+// e.g. of the previous commit) the two builds run as alternating pairs — base then this, this then base — so that
+// the load of a shared machine falls on both alike. Wall time is the figure; the CPU time (user + sys) of the short
+// commands, from /usr/bin/time, and of serve until ready, from /proc (Linux), is reported beside it as the less
+// load-dependent one.
 //
 //   node bench/cli-start.bench.mjs                (after npm run build)
 // Options (env): BENCH_BASE_CLI=<path>, BENCH_PAIRS=5, BENCH_MAX_SECONDS=600, BENCH_CLI_PARTS=help,check,serve,
@@ -17,9 +18,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fetch } from 'undici';
-import { limit, sleep, startHarness, target, writeResults } from './lib/harness.mjs';
+import { builtCli, limit, sleep, startHarness, target, writeResults } from './lib/harness.mjs';
 
-const current = join(target, 'dist/src/cli.js');
+const current = builtCli(target);
 const base = process.env.BENCH_BASE_CLI;
 for (const cli of [current, base].filter(Boolean))
   if (!existsSync(cli)) {

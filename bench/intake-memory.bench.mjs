@@ -20,13 +20,13 @@ import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { Agent, fetch } from 'undici';
 import { benchConfig } from './lib/gateway-process.mjs';
-import { limit, root, sleep, startHarness, target, writeResults } from './lib/harness.mjs';
+import { builtCli, limit, root, sleep, startHarness, target, writeResults } from './lib/harness.mjs';
 
 // The gateway as `amtsbote serve` and `npm start` run it: through bin/amtsbote, which sets glibc's malloc up.
 const cli = process.env.BENCH_CLI ?? join(target, 'bin/amtsbote');
-const builtCli = cli.endsWith('.js') ? cli : join(target, 'dist/src/cli.js');
-if (!existsSync(builtCli)) {
-  console.error(`${builtCli} is missing: run "npm run build" first`);
+const cliFile = cli.endsWith('.js') ? cli : builtCli(target);
+if (!existsSync(cliFile)) {
+  console.error(`${cliFile} is missing: run "npm run build" first`);
   process.exit(2);
 }
 const concurrency = Number(process.env.BENCH_MEMORY_CONCURRENCY ?? 8);

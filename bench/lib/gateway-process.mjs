@@ -5,7 +5,7 @@ import { chmodSync, copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { limit, sleep, target } from './harness.mjs';
+import { builtCli, limit, sleep, target } from './harness.mjs';
 
 /**
  * config/ copied (of the build under test, BENCH_TARGET), with the Chemnitz destination pointing at `url` (or,
@@ -65,7 +65,7 @@ export function benchConfig(url, cleanups, settings = {}, { adapter } = {}) {
  * its URL, process id and a stop function (also registered in `cleanups`).
  */
 export async function spawnBenchGateway(env, cleanups, timeLeft, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, join(target, 'dist/src/cli.js'), 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, builtCli(target), 'serve'], {
     cwd: target,
     env: {
       PATH: process.env.PATH ?? '',

@@ -1,7 +1,7 @@
 // What every process-spawning benchmark needs: a time bound, progress lines, teardown of everything it
 // started (also when the time is up), the results header, and the results file.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -14,6 +14,14 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
  * runs, bench/lib/pairs.mjs). The load, the requests and the figures always come from this checkout.
  */
 export const target = resolve(process.env.BENCH_TARGET ?? root);
+
+/**
+ * The file bin/amtsbote runs in a built checkout: the bundle (dist/bundle/cli.js) since issue 26, dist/src/cli.js
+ * in a checkout from before it — so that pairs against an older build compare what operators ran then and now.
+ */
+export const builtCli = (checkout) =>
+  [join(checkout, 'dist/bundle/cli.js'), join(checkout, 'dist/src/cli.js')].find((file) => existsSync(file)) ??
+  join(checkout, 'dist/src/cli.js');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A time limit for Promise.race: does not keep the process alive once the race is won. */

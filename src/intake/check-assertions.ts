@@ -10,6 +10,7 @@
  * attached JPEG" or "paid online means the payment is booked", which the data's JSON Schema cannot.
  */
 import type { LoadedService } from '../config/load.js';
+import { berlinDay } from '../lib/berlin-time.js';
 import { AmtsboteError, type FieldError } from '../lib/errors.js';
 import { DEFAULT_ATTACHMENT_PURPOSE } from '../receiver/format.js';
 import type { Envelope } from './envelope-schema.js';
@@ -22,12 +23,6 @@ export interface AssertionEnvelope {
   contents?: ReadonlyMap<string, { length: number }>;
 }
 
-const berlinDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Berlin',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
 const dayMs = 86_400_000;
 const isDate = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
 
@@ -37,7 +32,7 @@ function helpers(now: Date): Record<string, (...args: unknown[]) => unknown> {
     now: () => now.toISOString(),
     millis: () => now.getTime(),
     /** The clock's date in Germany, `2026-11-26`. */
-    today: () => berlinDate.format(now),
+    today: () => berlinDay(now),
     /** Whole days from date `from` to date `to` (negative when `to` is earlier). */
     daysBetween: (from, to) =>
       isDate(from) && isDate(to) ? Math.round((Date.parse(to) - Date.parse(from)) / dayMs) : undefined,

@@ -33,10 +33,10 @@ function throughFakeNode(command: string, env: NodeJS.ProcessEnv = {}): string[]
 }
 
 describe('bin/amtsbote', () => {
-  it('starts dist/src/cli.js with the malloc threshold set and the arguments as given', () => {
+  it('starts dist/bundle/cli.js with the malloc threshold set and the arguments as given', () => {
     expect(throughFakeNode(launcher)).toEqual([
       'threshold=1048576',
-      join(projectRoot, 'dist/src/cli.js'),
+      join(projectRoot, 'dist/bundle/cli.js'),
       'serve',
       '--port',
       '8081',
@@ -50,7 +50,7 @@ describe('bin/amtsbote', () => {
   it('finds the CLI through a symlink, as npm links a bin', () => {
     const link = join(tempDir(), 'amtsbote');
     symlinkSync(launcher, link);
-    expect(throughFakeNode(link)[1]).toBe(join(projectRoot, 'dist/src/cli.js'));
+    expect(throughFakeNode(link)[1]).toBe(join(projectRoot, 'dist/bundle/cli.js'));
     // and with the real node: the built CLI answers
     const version = execFileSync(link, ['--version'], { env: { PATH: process.env.PATH }, timeout: processBoundMs });
     expect(version.toString().trim()).toMatch(/^\d+\.\d+\.\d+/);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadedOf, moduleRecorder, runTraced } from '../helpers/module-trace.js';
-import { cliPath, spawnGateway } from '../helpers/process.js';
+import { sourceCliPath, spawnGateway } from '../helpers/process.js';
 
 /**
  * A CLI that starts at once (issue 26): the command tree is declared without the implementations, and each action
@@ -18,8 +18,8 @@ afterAll(() => {
 let runs = 0;
 /** Runs the built CLI with the recorder; returns its exit status and the modules it loaded. */
 function loadsOf(args: string[], env: Record<string, string> = {}): { status: number | null; modules: string[] } {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" first`);
-  const { status, modules } = runTraced([cliPath, ...args], join(dir, `trace-${++runs}.txt`), env);
+  if (!existsSync(sourceCliPath)) throw new Error(`${sourceCliPath} is missing: run "npm run build" first`);
+  const { status, modules } = runTraced([sourceCliPath, ...args], join(dir, `trace-${++runs}.txt`), env);
   return { status, modules };
 }
 
@@ -137,11 +137,14 @@ describe('what a CLI command loads', () => {
 
   it('`amtsbote serve` is ready without zod-openapi (loaded for the OpenAPI document) and amqplib (for a broker)', async () => {
     const trace = join(dir, 'trace-serve.txt');
-    const gateway = await spawnGateway({
-      AMTSBOTE_DATA_DIR: join(dir, 'serve'),
-      AMTSBOTE_MODULE_TRACE: trace,
-      NODE_OPTIONS: `--import ${moduleRecorder}`,
-    });
+    const gateway = await spawnGateway(
+      {
+        AMTSBOTE_DATA_DIR: join(dir, 'serve'),
+        AMTSBOTE_MODULE_TRACE: trace,
+        NODE_OPTIONS: `--import ${moduleRecorder}`,
+      },
+      { cli: sourceCliPath },
+    );
     try {
       const traced = () => (existsSync(trace) ? readFileSync(trace, 'utf8') : '');
       expect((await fetch(new URL('/health/ready', gateway.url))).status).toBe(200);

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { projectRoot } from './paths.js';
 import { processBoundMs } from './wait.js';
 
-export const cliPath = join(projectRoot, 'dist/src/cli.js');
+/** What `amtsbote` (bin/amtsbote) runs: the build's bundle, so the end-to-end tests run what operators run. */
+export const cliPath = join(projectRoot, 'dist/bundle/cli.js');
+/** The same command as compiled modules, one file each: for tests that check which modules a command loads. */
+export const sourceCliPath = join(projectRoot, 'dist/src/cli.js');
 
-function requireBuild() {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" first (npm test does)`);
+function requireBuild(cli = cliPath) {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does)`);
 }
 
 export interface GatewayProcess {
@@ -26,6 +29,8 @@ export interface SpawnOptions {
   startupMs?: number;
   /** How long stop() waits for the exit before it kills the process. */
   stopMs?: number;
+  /** The command's file: the bundle unless a test needs the modules one by one (sourceCliPath). */
+  cli?: string;
 }
 
 /** The gateway's own readiness signal: the log line it writes once the store, the worker and the HTTP server run. */
@@ -71,10 +76,11 @@ async function kill(child: ChildProcess): Promise<number | null> {
  * the rejection carries its output.
  */
 export async function spawnGateway(env: Record<string, string>, options: SpawnOptions = {}): Promise<GatewayProcess> {
-  requireBuild();
+  const cli = options.cli ?? cliPath;
+  requireBuild(cli);
   const startupMs = options.startupMs ?? processBoundMs;
   const stopMs = options.stopMs ?? processBoundMs;
-  const child = spawn(process.execPath, [cliPath, 'serve'], {
+  const child = spawn(process.execPath, [cli, 'serve'], {
     cwd: projectRoot,
     // The demo receiver listens on the demo's fixed Chemnitz port: only a test that asks for it gets it.
     env: {

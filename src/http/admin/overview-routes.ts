@@ -3,19 +3,13 @@ import type { DeliveryControl } from '../../delivery/worker.js';
 import { destinationsInScope } from '../../routing/region-scope.js';
 import type { RoutingState } from '../../routing/routing-state.js';
 import { instantMs } from '../../config/rule-validity.js';
+import { berlinDay } from '../../lib/berlin-time.js';
 import type { Store } from '../../store/store.js';
 import { currentAdmin } from './auth.js';
 
-const berlinDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Berlin',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
 /** Midnight of `now`'s day in Germany: "today" for operators, whatever the server's zone. */
 export function startOfDayInGermany(now: Date): Date {
-  return new Date(instantMs(berlinDate.format(now)));
+  return new Date(instantMs(berlinDay(now)));
 }
 
 /** Who is signed in, and the state of the gateway at a glance, within the admin's regions. */

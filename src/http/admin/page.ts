@@ -1,18 +1,16 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import express, { Router } from 'express';
 import { ConfigError } from '../../lib/errors.js';
+import { packageRoot } from '../../lib/version.js';
 
 /**
- * The admin page's folder (`admin/` at the package root): reached from src/http/admin/ when run from source
- * and from dist/src/http/admin/ when built, so both find the same files without a copy step.
+ * The admin page's folder (`admin/` at the package root), found from the package root so that the sources (the
+ * tests), dist/src/ and the command's bundle (dist/bundle/) all serve the same files without a copy step.
  */
 export function adminPageFolder(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '../../../admin'), join(here, '../../../../admin')];
-  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
-  if (!found) throw new ConfigError(`the admin page is missing (looked in ${candidates.join(', ')})`);
+  const found = join(packageRoot(), 'admin');
+  if (!existsSync(join(found, 'index.html'))) throw new ConfigError(`the admin page is missing (looked in ${found})`);
   return found;
 }
 

@@ -1,3 +1,4 @@
+import { berlinDay } from '../../lib/berlin-time.js';
 import { AmtsboteError } from '../../lib/errors.js';
 import { issuePointer } from '../../lib/zod-issue-pointer.js';
 import { DEFAULT_ATTACHMENT_PURPOSE } from '../../receiver/format.js';
@@ -5,16 +6,6 @@ import { sha512Hash } from '../lib/sha512.js';
 import { authenticationDataSet } from './authentication-data-set.js';
 import { FITCONNECT_METADATA_SCHEMA, fitConnectMetadataSchema, type FitConnectMetadata } from './metadata-schema.js';
 import type { FitConnectSealInput } from './types.js';
-
-/** The applicant's date as a German authority counts it (Europe/Berlin), `YYYY-MM-DD`. */
-function berlinDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Berlin',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
-}
 
 /** The ids a message's metadata names besides the attachments': each a fresh UUIDv4, or absent. */
 export interface ExtraIds {
@@ -62,7 +53,7 @@ export function buildFitConnectMetadata(
     ...(input.paymentInformation === undefined ? {} : { paymentInformation: { ...input.paymentInformation } }),
     additionalReferenceInfo: {
       ...(input.reference === undefined ? {} : { senderReference: input.reference }),
-      applicationDate: berlinDate(input.receivedAt),
+      applicationDate: berlinDay(input.receivedAt),
     },
     author: input.author,
     ...(input.authentication === undefined || authenticationDataSetId === undefined

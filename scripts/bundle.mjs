@@ -1,0 +1,43 @@
+// The command's bundle (`npm run build`, after tsc): dist/src/ as a few files in dist/bundle/, which
+// bin/amtsbote runs. Loading the 400-odd modules of dist/src/ and node_modules one by one was about a third of
+// `amtsbote config check` and of the gateway's start (issue 26: resolving, reading and compiling each module);
+// a bundle loads the same code as a handful of files. dist/src/ stays as it is: it is the package's library
+// (`exports`) and what the unit tests and the module-trace tests load.
+//
+// The threads' entry files are entries of their own with their names kept, because the code that starts them
+// finds them next to itself (`new URL('./intake-worker.js', import.meta.url)`); chunks stay in the same folder
+// for the same reason. Left out of the bundle, and loaded from node_modules at run time: packages that load
+// files of their own by path — a native addon (better-sqlite3; pg's optional pg-native), a WebAssembly file
+// next to its module (libxml2-wasm), worker files (piscina's, pino's transports) — and xmlbuilder2, which the
+// code requires lazily.
+import { rm } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = `${root}dist/bundle`;
+const external = ['better-sqlite3', 'pg', 'pg-native', 'libxml2-wasm', 'piscina', 'pino', 'xmlbuilder2'];
+const builtins = new Set(builtinModules);
+
+const isExternal = (id) =>
+  id.startsWith('node:') || builtins.has(id) || external.some((name) => id === name || id.startsWith(`${name}/`));
+
+await rm(outDir, { recursive: true, force: true });
+await build({
+  input: {
+    cli: `${root}dist/src/cli.js`,
+    'intake-worker': `${root}dist/src/intake/pool/intake-worker.js`,
+    'delivery-thread-entry': `${root}dist/src/gateway/delivery-thread-entry.js`,
+  },
+  platform: 'node',
+  external: isExternal,
+  output: {
+    dir: outDir,
+    format: 'esm',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name]-[hash].js',
+    sourcemap: true,
+  },
+  logLevel: 'warn',
+});
