@@ -10,7 +10,8 @@
 // files of their own by path — a native addon (better-sqlite3; pg's optional pg-native), a WebAssembly file
 // next to its module (libxml2-wasm), worker files (piscina's, pino's transports) — and xmlbuilder2, which the
 // code requires lazily.
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
@@ -23,6 +24,19 @@ const builtins = new Set(builtinModules);
 const isExternal = (id) =>
   id.startsWith('node:') || builtins.has(id) || external.some((name) => id === name || id.startsWith(`${name}/`));
 
+/**
+ * Hands rolldown tsc's source map with each compiled module, so the bundle's maps lead back to `src/*.ts` (with
+ * `--enable-source-maps` a stack trace names the TypeScript file and line) instead of to `dist/src/`.
+ */
+const typescriptSourceMaps = {
+  name: 'typescript-source-maps',
+  async load(id) {
+    if (!id.startsWith(`${root}dist/src/`) || !id.endsWith('.js') || !existsSync(`${id}.map`)) return null;
+    const [code, map] = await Promise.all([readFile(id, 'utf8'), readFile(`${id}.map`, 'utf8')]);
+    return { code, map: JSON.parse(map) };
+  },
+};
+
 await rm(outDir, { recursive: true, force: true });
 await build({
   input: {
@@ -32,6 +46,7 @@ await build({
   },
   platform: 'node',
   external: isExternal,
+  plugins: [typescriptSourceMaps],
   output: {
     dir: outDir,
     format: 'esm',
