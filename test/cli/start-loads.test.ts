@@ -46,6 +46,7 @@ const heavyForHelp = [
   '/node_modules/ajv/',
   '/node_modules/zod/',
   '/node_modules/yaml/',
+  '/node_modules/js-yaml/',
   '/node_modules/undici/',
   '/node_modules/xmlbuilder2/',
   '/node_modules/amqplib/',
