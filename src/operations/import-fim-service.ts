@@ -7,7 +7,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { parse, stringify } from 'yaml';
+// yaml writes the service and mapping files (with their header comment); they are read as every configuration
+// file is, with config/read-yaml.ts.
+import { stringify } from 'yaml';
+import { readYamlFile } from '../config/read-yaml.js';
 import { AmtsboteError } from '../lib/errors.js';
 import { importFimSchema, type FimImportOptions } from '../fim/import-schema.js';
 import { renderReport, type ImportReport } from '../fim/import-report.js';
@@ -102,7 +105,7 @@ function compareWithEarlier(
   fimVersion: string | undefined,
 ): ImportFimServiceResult['diff'] {
   if (!existsSync(serviceFile)) return undefined;
-  const earlier = parse(readFileSync(serviceFile, 'utf8')) as { key?: unknown; dataSchema?: unknown };
+  const earlier = (readYamlFile(serviceFile).value ?? {}) as { key?: unknown; dataSchema?: unknown };
   if (earlier.key !== options.key)
     throw new AmtsboteError(
       'conflict',
