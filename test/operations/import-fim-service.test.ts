@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,5 +114,23 @@ describe('amtsbote services import-fim (the operation)', () => {
         ...dirs,
       }),
     ).toThrow(/already defines the service 99000000000001/);
+  });
+
+  it('refuses to write over a service file that is not YAML, naming it, and leaves it as it was', () => {
+    const servicesDir = join(root, 'broken/services');
+    mkdirSync(servicesDir, { recursive: true });
+    const broken = join(servicesDir, 'hundeanmeldung.yaml');
+    writeFileSync(broken, 'key: 99000000000001\nkey: again\n');
+    expect(() =>
+      importFimService({
+        schemaFile: fixture('hundeanmeldung-xdf3-1.0.0.xml'),
+        key: '99000000000001',
+        name: 'Hundeanmeldung',
+        codelistsDir: fixturesDir,
+        ...dirs,
+        servicesDir,
+      }),
+    ).toThrow(/hundeanmeldung\.yaml: \/: is not valid YAML: duplicated mapping key/);
+    expect(readFileSync(broken, 'utf8')).toBe('key: 99000000000001\nkey: again\n');
   });
 });
