@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadedOf, moduleRecorder, runTraced } from '../helpers/module-trace.js';
-import { sourceCliPath, spawnGateway } from '../helpers/process.js';
+import { requireBuilt, sourceCliPath, spawnGateway } from '../helpers/process.js';
 
 /**
  * A CLI that starts at once (issue 26): the command tree is declared without the implementations, and each action
@@ -18,7 +18,7 @@ afterAll(() => {
 let runs = 0;
 /** Runs the built CLI with the recorder; returns its exit status and the modules it loaded. */
 function loadsOf(args: string[], env: Record<string, string> = {}): { status: number | null; modules: string[] } {
-  if (!existsSync(sourceCliPath)) throw new Error(`${sourceCliPath} is missing: run "npm run build" first`);
+  requireBuilt(sourceCliPath);
   const { status, modules } = runTraced([sourceCliPath, ...args], join(dir, `trace-${++runs}.txt`), env);
   return { status, modules };
 }

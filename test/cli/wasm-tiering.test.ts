@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { delayWasmTierUp } from '../../src/cli/wasm-tiering.js';
 import { projectRoot } from '../helpers/paths.js';
-import { cliPath } from '../helpers/process.js';
+import { cliPath, requireBuilt } from '../helpers/process.js';
 import { processBoundMs } from '../helpers/wait.js';
 
 /** The CLI raises V8's WebAssembly tier-up budget (start time, issue 26) where the flag exists, and only there. */
@@ -21,7 +20,7 @@ describe('delayWasmTierUp', () => {
   });
 
   it('the built CLI sets it without a word on stderr (V8 prints one for a flag it does not know)', () => {
-    if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" first`);
+    requireBuilt(cliPath);
     const result = spawnSync(process.execPath, [cliPath, '--version'], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH ?? '' },

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { loadedOf, runTraced } from '../helpers/module-trace.js';
 import { projectRoot } from '../helpers/paths.js';
+import { requireBuilt } from '../helpers/process.js';
 
 /**
  * The delivery thread sends sealed messages and verifies receipts; it never maps, validates or seals (issue 26).
@@ -61,7 +62,7 @@ afterAll(() => {
 
 /** Starts the built delivery thread in a process of its own until it is ready; what it loaded, and its output. */
 function threadLoads(): { ready: boolean; modules: string[]; output: string } {
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
+  requireBuilt(entry);
   const { stdout, stderr, modules } = runTraced([runner, entry, dataFile], join(dir, 'trace.txt'));
   return { ready: stdout.includes('ready'), modules, output: `${stdout}${stderr}` };
 }

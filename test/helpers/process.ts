@@ -9,8 +9,9 @@ export const cliPath = join(projectRoot, 'dist/bundle/cli.js');
 /** The same command as compiled modules, one file each: for tests that check which modules a command loads. */
 export const sourceCliPath = join(projectRoot, 'dist/src/cli.js');
 
-function requireBuild(cli = cliPath) {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does)`);
+/** Fails with what to do when a file of the build a test runs is not there. */
+export function requireBuilt(file: string = cliPath): void {
+  if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first (npm test does)`);
 }
 
 export interface GatewayProcess {
@@ -77,7 +78,7 @@ async function kill(child: ChildProcess): Promise<number | null> {
  */
 export async function spawnGateway(env: Record<string, string>, options: SpawnOptions = {}): Promise<GatewayProcess> {
   const cli = options.cli ?? cliPath;
-  requireBuild(cli);
+  requireBuilt(cli);
   const startupMs = options.startupMs ?? processBoundMs;
   const stopMs = options.stopMs ?? processBoundMs;
   const child = spawn(process.execPath, [cli, 'serve'], {
@@ -149,7 +150,7 @@ export async function spawnGateway(env: Record<string, string>, options: SpawnOp
 
 /** Runs the CLI to completion (bounded, generously: a CLI start is slow on a busy machine). */
 export function runCli(args: string[], env: Record<string, string> = {}) {
-  requireBuild();
+  requireBuilt();
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -164,7 +165,7 @@ export function runCliAsync(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  requireBuild();
+  requireBuilt();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: projectRoot,
