@@ -101,8 +101,10 @@ function renderSignIn() {
         try {
           me = (await api('GET', '/me')).data;
           announce(t('signIn.done', { name: me.name }));
+          // Setting the hash fires hashchange, whose show() renders the page: a second show() here rendered the
+          // navigation twice, and a link focused in between was replaced (a keyboard user's Enter went nowhere).
           if (!location.hash) location.hash = '#/overview';
-          await show();
+          else await show();
         } catch (e) {
           session.signOut();
           error.textContent = e instanceof ProblemError && e.status === 401 ? t('signIn.failed') : e.message;
